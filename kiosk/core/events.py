@@ -1,0 +1,95 @@
+"""Events flow into the core; effects flow out. Both are plain frozen dataclasses.
+
+Every event carries ``t``, seconds on the kiosk's monotonic clock. The core never reads a clock
+itself, so an accelerated clock in the demo and a fixed one in tests drive the same code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from kiosk.core.model import Button
+
+
+# --- events -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Press:
+    """A button went down (already debounced)."""
+
+    button: Button
+    t: float
+
+
+@dataclass(frozen=True)
+class Release:
+    """A button came up. ``held`` is true when a Hold was already reported for this press."""
+
+    button: Button
+    t: float
+    held: bool = False
+
+
+@dataclass(frozen=True)
+class Hold:
+    """A button has been held down for its hold time."""
+
+    button: Button
+    t: float
+
+
+@dataclass(frozen=True)
+class Stuck:
+    """A button has been down far longer than any real press: a stuck switch or a loose wire."""
+
+    button: Button
+    t: float
+
+
+@dataclass(frozen=True)
+class Tick:
+    t: float
+
+
+Event = Press | Release | Hold | Stuck | Tick
+
+
+# --- effects ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Say:
+    """Speak a line. ``interrupt`` cuts off whatever is being said (used by RED)."""
+
+    text: str
+    interrupt: bool = False
+
+
+@dataclass(frozen=True)
+class Tone:
+    """Play a short tone: inhale, exhale, tick, chime or alert."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Show:
+    view: Any  # kiosk.core.view.View; typed loosely to avoid an import cycle
+
+
+@dataclass(frozen=True)
+class Save:
+    """Persist a finished session record (see docs/data.md)."""
+
+    record: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Hush:
+    """Stop speech and tones at once and drop anything queued."""
+
+
+@dataclass(frozen=True)
+class Finished:
+    """The session is over; the shell may return to the home screen."""
+
+
+Effect = Say | Tone | Show | Save | Hush | Finished

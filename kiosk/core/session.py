@@ -1,0 +1,680 @@
+"""One guided session as a pure state machine: events in, effects out.
+
+The session walks through check-in, a breathing primer, today's exercises and check-out. It
+never reads a clock or touches a device: time arrives in each event's ``t``, and everything the
+kiosk should do leaves as an effect (say, tone, show, save).
+
+Rules the user relies on, enforced here and nowhere else:
+
+* RED is always acted on at once. A press stops the exercise and asks for a pain rating; holding
+  it ends the session immediately. Pain never leads to more load.
+* A set stops at the first rep rated AMBER: clean reps before fatigue.
+* A missing rating is never invented. The kiosk asks once more, then pauses the set.
+* Any press that moves the session on cuts off the line being spoken, so the voice never lags
+  behind the buttons (see docs/controls.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from kiosk.core import phrases
+from kiosk.core.events import (
+    Effect,
+    Event,
+    Finished,
+    Hold,
+    Hush,
+    Press,
+    Release,
+    Save,
+    Say,
+    Show,
+    Stuck,
+    Tick,
+    Tone,
+)
+from kiosk.core.model import Button, Plan, PlannedExercise, SessionSettings
+from kiosk.core.view import Pacer, View
+
+SCHEMA_VERSION = 1
+ABANDON_AFTER = 15 * 60.0  # a paused session nobody returns to is closed and saved
+
+PAIN_BUTTONS = {
+    Button.GREEN: "Raise (hold: confirm)",
+    Button.AMBER: "Lower",
+    Button.RED: "Hold: end",
+}
+RATE_BUTTONS = {Button.GREEN: "Clean rep", Button.AMBER: "Slipped", Button.RED: "Pain / stop"}
+
+
+def speech_seconds(text: str, rate_wpm: int) -> float:
+    """How long a line takes to say, estimated from its words (espeak keeps close to its rate)."""
+    return 0.4 + len(text.split()) * 60.0 / max(rate_wpm, 60)
+
+
+@dataclass
+class SetResult:
+    side: str | None
+    reps: list[str] = field(default_factory=list)
+    ended_by: str = ""
+
+    @property
+    def clean(self) -> int:
+        return sum(1 for r in self.reps if r == "clean")
+
+    def as_record(self) -> dict[str, Any]:
+        return {
+            "side": self.side,
+            "reps": list(self.reps),
+            "clean_reps": self.clean,
+            "ended_by": self.ended_by,
+        }
+
+
+@dataclass
+class ExerciseResult:
+    planned: PlannedExercise
+    sets: list[SetResult] = field(default_factory=list)
+    skipped: bool = False
+
+    def as_record(self) -> dict[str, Any]:
+        p = self.planned
+        return {
+            "family": p.family.id,
+            "variation": p.variation.id,
+            "name": p.variation.name,
+            "target": p.target,
+            "change": p.change,
+            "reason": p.reason,
+            "skipped": self.skipped,
+            "sets": [s.as_record() for s in self.sets],
+        }
+
+
+@dataclass
+class _Rep:
+    """Timing of the rep in progress."""
+
+    number: int
+    start: float
+    inhale_end: float
+    exhale_end: float
+    end: float  # end of the paced movement; the rating window opens here
+    spoke_in: bool = False
+    spoke_out: bool = False
+    prompted: int = 0  # 0: none yet, 1: asked, 2: asked again
+
+
+class Session:
+    """A single guided session. Create it, call ``start`` once, then ``handle`` every event."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        settings: SessionSettings,
+        *,
+        t0: float,
+        started_at: datetime,
+        session_id: str,
+        last_pain: int | None = None,
+    ) -> None:
+        self.plan = plan
+        self.settings = settings
+        self.t0 = t0
+        self.now = t0
+        self.started_at = started_at
+        self.session_id = session_id
+        self.phase = "checkin"
+        self.done = False
+        self.pain_before: int | None = None
+        self.pain_after: int | None = None
+        self.pain_events: list[dict[str, Any]] = []
+        self.results = [ExerciseResult(p) for p in plan.exercises]
+        self.ended_by = "complete"
+        self._out: list[Effect] = []
+        self._talk_until = t0
+        self._caption = ""
+        self._last_view: View | None = None
+        # pain entry
+        self._pain_value = last_pain if last_pain is not None else 0
+        self._pain_purpose = "checkin"
+        self._deadline = 0.0
+        self._reprompted = False
+        # primer and rest breathing
+        self._breath_start = 0.0
+        self._breath_cycles = 0
+        self._breath_phase: tuple[int, str] | None = None
+        self._pacer: Pacer | None = None
+        # exercises
+        self._ex = 0
+        self._slots: list[tuple[int, str | None]] = []  # (set number, side) still to do
+        self._set: SetResult | None = None
+        self._rep: _Rep | None = None
+        self._paused_from = ""
+        self._pause_since = 0.0
+
+    # --- public API ---------------------------------------------------------------------------
+    def start(self) -> list[Effect]:
+        self._begin_pain("checkin")
+        return self._flush()
+
+    def handle(self, event: Event) -> list[Effect]:
+        if self.done:
+            return []
+        self.now = max(self.now, event.t)
+        if isinstance(event, Hold) and event.button is Button.RED:
+            self._end_now()
+        elif isinstance(event, Stuck):
+            self._say(f"The {event.button.word} button seems stuck. Please check it.")
+        else:
+            getattr(self, f"_on_{self._handler()}")(event)
+        if isinstance(event, (Press, Hold)):
+            self._interrupt_first_line()
+        return self._flush()
+
+    @property
+    def view(self) -> View:
+        return self._view()
+
+    # --- effects plumbing ----------------------------------------------------------------------
+    def _say(self, text: str, *, interrupt: bool = False) -> None:
+        start = self.now if interrupt else max(self.now, self._talk_until)
+        self._talk_until = start + speech_seconds(text, self.settings.speech_rate_wpm)
+        self._caption = text
+        self._out.append(Say(text, interrupt=interrupt))
+
+    def _interrupt_first_line(self) -> None:
+        """A press that moved things on cuts off the old line: the first new line interrupts."""
+        for i, eff in enumerate(self._out):
+            if isinstance(eff, Say):
+                if not eff.interrupt:
+                    self._out[i] = Say(eff.text, interrupt=True)
+                    self._retime_speech(i)
+                return
+
+    def _retime_speech(self, first: int) -> None:
+        start = self.now
+        for eff in self._out[first:]:
+            if isinstance(eff, Say):
+                start += speech_seconds(eff.text, self.settings.speech_rate_wpm)
+        self._talk_until = start
+
+    def _flush(self) -> list[Effect]:
+        view = self._view()
+        if view != self._last_view:
+            self._out.append(Show(view))
+            self._last_view = view
+        out, self._out = self._out, []
+        return out
+
+    def _handler(self) -> str:
+        return {
+            "checkin": "pain_entry",
+            "pain": "pain_entry",
+            "checkout": "pain_entry",
+            "primer": "primer",
+            "intro": "intro",
+            "set": "set",
+            "rest": "rest",
+            "paused": "paused",
+            "after_pain": "after_pain",
+        }[self.phase]
+
+    # --- pain entry (check-in, after RED, check-out) ------------------------------------------
+    def _begin_pain(self, purpose: str) -> None:
+        self.phase = purpose
+        self._pain_purpose = purpose
+        self._reprompted = False
+        self._pacer = None
+        self._say(phrases.pain_prompt(purpose, self._pain_value), interrupt=purpose == "pain")
+        self._deadline = self._talk_until + self.settings.pain_timeout
+
+    def _on_pain_entry(self, event: Event) -> None:
+        if isinstance(event, Release) and not event.held and event.button is not Button.RED:
+            step = 1 if event.button is Button.GREEN else -1
+            self._pain_value = min(10, max(0, self._pain_value + step))
+            self._say(phrases.pain_value(self._pain_value), interrupt=True)
+            self._deadline = self._talk_until + self.settings.pain_timeout
+        elif isinstance(event, Hold) and event.button is Button.GREEN:
+            self._say(phrases.pain_confirmed(self._pain_value), interrupt=True)
+            self._pain_given(self._pain_value)
+        elif isinstance(event, Press) and event.button is Button.RED:
+            self._red_in_pain_entry()
+        elif isinstance(event, Tick) and self.now >= self._deadline:
+            if not self._reprompted:
+                self._reprompted = True
+                self._say(phrases.PAIN_REPROMPT)
+                self._deadline = self._talk_until + self.settings.pain_timeout
+            else:
+                self._pain_given(None)
+
+    def _red_in_pain_entry(self) -> None:
+        if self.phase == "checkin":
+            self.ended_by = "stop"
+            self._say(phrases.STOPPED_BEFORE_START, interrupt=True)
+            self._finish(save=True)
+        elif self.phase == "checkout":
+            self._summary()
+        # during a pain rating RED has already done its job; holding it still ends the session
+
+    def _pain_given(self, value: int | None) -> None:
+        purpose = self.phase
+        if purpose == "checkin":
+            if value is None:
+                self._say(phrases.CHECKIN_ABANDONED)
+                self._finish(save=False)
+                return
+            self.pain_before = value
+            self._begin_primer()
+        elif purpose == "pain":
+            self._record_pain(value)
+        else:
+            self.pain_after = value
+            self._summary()
+
+    def _record_pain(self, value: int | None) -> None:
+        self.pain_events[-1]["pain"] = value
+        rise = self.settings.pain_rise_stop
+        if value is None:
+            self._say(phrases.PAIN_UNKNOWN)
+            self._after_pain()
+        elif self.pain_before is not None and value >= self.pain_before + rise:
+            self.ended_by = "pain"
+            self.pain_after = value
+            self._say(phrases.PAIN_STOP)
+            self._finish(save=True)
+        else:
+            self._after_pain()
+
+    def _after_pain(self) -> None:
+        self.phase = "after_pain"
+        self._say(phrases.PAIN_CONTINUE)
+        self._pause_since = self.now
+
+    def _on_after_pain(self, event: Event) -> None:
+        if isinstance(event, Press) and event.button is Button.GREEN:
+            self._next_exercise()
+        elif isinstance(event, Tick) and self.now - self._pause_since > ABANDON_AFTER:
+            self.ended_by = "timeout"
+            self._finish(save=True)
+
+    # --- breathing primer ---------------------------------------------------------------------
+    def _begin_primer(self) -> None:
+        self.phase = "primer"
+        self._say(phrases.PRIMER_INTRO)
+        s = self.settings
+        self._breath_cycles = max(1, round(s.primer_seconds / (s.inhale + s.exhale)))
+        self._breath_start = self._talk_until
+        self._breath_phase = None
+
+    def _on_primer(self, event: Event) -> None:
+        if isinstance(event, Press) and event.button is Button.AMBER:
+            self._say(phrases.PRIMER_SKIPPED)
+            self._pacer = None
+            self._begin_exercise(0)
+        elif isinstance(event, Press) and event.button is Button.RED:
+            self._red_stop()
+        elif isinstance(event, Tick):
+            if self._breathe(self._breath_start, self._breath_cycles, cues=True):
+                self._say(phrases.PRIMER_DONE)
+                self._begin_exercise(0)
+
+    def _breathe(self, start: float, cycles: int, *, cues: bool) -> bool:
+        """Advance the paced breath; return True once all cycles are done."""
+        s = self.settings
+        cycle_len = s.inhale + s.exhale
+        elapsed = self.now - start
+        if elapsed < 0:
+            return False
+        cycle = int(elapsed // cycle_len)
+        if cycle >= cycles:
+            self._pacer = None
+            return True
+        in_cycle = elapsed - cycle * cycle_len
+        phase = "inhale" if in_cycle < s.inhale else "exhale"
+        if self._breath_phase != (cycle, phase):
+            self._breath_phase = (cycle, phase)
+            began = start + cycle * cycle_len + (0 if phase == "inhale" else s.inhale)
+            length = s.inhale if phase == "inhale" else s.exhale
+            self._pacer = Pacer(phase, began, length)
+            self._out.append(Tone(phase))
+            if cues and phase == "exhale" and cycle % 2 == 0:
+                cue = phrases.PRIMER_CUES[(cycle // 2) % len(phrases.PRIMER_CUES)]
+                self._say(cue)
+        return False
+
+    # --- exercises ------------------------------------------------------------------------------
+    @property
+    def _current(self) -> ExerciseResult:
+        return self.results[self._ex]
+
+    def _begin_exercise(self, index: int) -> None:
+        self._ex = index
+        if index >= len(self.results):
+            self._begin_pain("checkout")
+            return
+        self.phase = "intro"
+        p = self._current.planned
+        for line in phrases.intro(p, index + 1, len(self.results)):
+            self._say(line)
+        sides = ("left", "right") if p.variation.side == "each" else (None,)
+        self._slots = [(n, side) for n in range(1, self.settings.sets + 1) for side in sides]
+        self._deadline = self._talk_until + self.settings.ready_timeout
+        self._reprompted = False
+
+    def _next_exercise(self) -> None:
+        self._begin_exercise(self._ex + 1)
+
+    def _on_intro(self, event: Event) -> None:
+        if isinstance(event, Press) and event.button is Button.GREEN:
+            self._begin_set()
+        elif isinstance(event, Press) and event.button is Button.AMBER:
+            self._current.skipped = True
+            self._say(phrases.SKIPPED)
+            self._next_exercise()
+        elif isinstance(event, Press) and event.button is Button.RED:
+            self._red_stop()
+        elif isinstance(event, Tick) and self.now >= self._deadline:
+            if not self._reprompted:
+                self._reprompted = True
+                self._say("Press GREEN when you are in position, AMBER to skip.")
+                self._deadline = self._talk_until + self.settings.ready_timeout
+            else:
+                self._pause("intro")
+
+    def _begin_set(self) -> None:
+        set_no, side = self._slots.pop(0)
+        self.phase = "set"
+        self._set = SetResult(side=side)
+        self._current.sets.append(self._set)
+        total_slots = self.settings.sets * (2 if side else 1)
+        if total_slots > 1:
+            self._say(phrases.set_start(set_no, self.settings.sets, side))
+        self._begin_rep(1, self._talk_until)
+
+    def _begin_rep(self, number: int, start: float) -> None:
+        v = self._current.planned.variation
+        inhale, exhale = v.tempo
+        start = max(start, self.now)
+        self._rep = _Rep(
+            number=number,
+            start=start,
+            inhale_end=start + inhale,
+            exhale_end=start + inhale + exhale,
+            end=start + inhale + exhale + v.hold,
+        )
+        self._deadline = self._rep.end + self.settings.rating_timeout
+        self._pacer = None
+
+    def _on_set(self, event: Event) -> None:
+        rep = self._rep
+        assert rep is not None and self._set is not None
+        if isinstance(event, Press):
+            if event.button is Button.RED:
+                self._red_stop()
+            elif event.button is Button.GREEN:
+                self._rated("clean")
+            else:
+                self._rated("slipped")
+        elif isinstance(event, Tick):
+            self._pace_rep(rep)
+
+    def _pace_rep(self, rep: _Rep) -> None:
+        v = self._current.planned.variation
+        guided = rep.number == 1 or rep.number % 3 == 0  # full words now and then, tones always
+        if self.now >= rep.start and not rep.spoke_in:
+            rep.spoke_in = True
+            self._pacer = Pacer("inhale", rep.start, v.tempo[0])
+            self._out.append(Tone("inhale"))
+            if v.side == "alternate":
+                self._say(phrases.side_word("left" if rep.number % 2 else "right"))
+            elif rep.number > 1:
+                self._say(phrases.rep_count(rep.number))
+            if guided:
+                self._say(phrases.breathe_in(v))
+        if self.now >= rep.inhale_end and not rep.spoke_out:
+            rep.spoke_out = True
+            self._pacer = Pacer("exhale", rep.inhale_end, v.tempo[1])
+            self._out.append(Tone("exhale"))
+            if guided:
+                self._say(phrases.breathe_out(v))
+        if self.now >= rep.end and rep.prompted == 0:
+            rep.prompted = 1
+            self._pacer = None
+            self._out.append(Tone("tick"))
+            if rep.number == 1:
+                self._say(phrases.RATE_PROMPT)
+        elif self.now >= self._deadline:
+            if rep.prompted == 1:
+                rep.prompted = 2
+                self._say(phrases.RATE_AGAIN)
+                self._deadline = self._talk_until + self.settings.rating_timeout
+            else:
+                self._end_set("timeout")
+                self._pause("set")
+
+    def _rated(self, rating: str) -> None:
+        assert self._set is not None and self._rep is not None
+        self._set.reps.append(rating)
+        target = self._current.planned.target
+        if rating == "slipped":
+            self._out.append(Tone("chime"))
+            self._say(phrases.set_fray(self._set.clean))
+            self._end_set("fray")
+            self._slots = []  # technique frayed: no more sets of this exercise today
+            self._after_set()
+        elif self._set.clean >= target:
+            self._out.append(Tone("chime"))
+            self._say(phrases.set_target(self._set.clean))
+            self._end_set("target")
+            self._after_set()
+        else:
+            self._begin_rep(self._rep.number + 1, self.now + 0.5)
+
+    def _end_set(self, reason: str) -> None:
+        if self._set is not None and not self._set.ended_by:
+            self._set.ended_by = reason
+        self._rep = None
+        self._pacer = None
+
+    def _after_set(self) -> None:
+        if self._slots:
+            self.phase = "rest"
+            secs = int(self.settings.rest_seconds)
+            self._say(phrases.rest(secs))
+            self._breath_start = self._talk_until
+            s = self.settings
+            self._breath_cycles = max(1, round(s.rest_seconds / (s.inhale + s.exhale)))
+            self._breath_phase = None
+        else:
+            self._next_exercise()
+
+    def _on_rest(self, event: Event) -> None:
+        if isinstance(event, Press) and event.button is Button.GREEN:
+            self._begin_set()
+        elif isinstance(event, Press) and event.button is Button.AMBER:
+            self._say(phrases.NEXT_SOON)
+            self._next_exercise()
+        elif isinstance(event, Press) and event.button is Button.RED:
+            self._red_stop()
+        elif isinstance(event, Tick) and self._breathe(
+            self._breath_start, self._breath_cycles, cues=False
+        ):
+            self._begin_set()
+
+    # --- pause, RED and the end -------------------------------------------------------------
+    def _pause(self, where: str) -> None:
+        self.phase = "paused"
+        self._paused_from = where
+        self._pause_since = self.now
+        self._pacer = None
+        self._say(phrases.SET_PAUSED)
+
+    def _on_paused(self, event: Event) -> None:
+        if isinstance(event, Press) and event.button is Button.GREEN:
+            if self._slots:
+                self._begin_set()
+            else:
+                self._next_exercise()
+        elif isinstance(event, Press) and event.button is Button.AMBER:
+            if self._paused_from == "intro":
+                self._current.skipped = True
+            self._next_exercise()
+        elif isinstance(event, Tick) and self.now - self._pause_since > ABANDON_AFTER:
+            self.ended_by = "timeout"
+            self._finish(save=True)
+
+    def _red_stop(self) -> None:
+        """RED pressed during an exercise or the breathing: stop, then ask how much it hurts."""
+        self._out.append(Hush())
+        if self.phase == "set":
+            self._end_set("pain")
+        self._slots = []
+        p = self._current.planned if self._ex < len(self.results) else None
+        self.pain_events.append(
+            {
+                "at_s": round(self.now - self.t0, 1),
+                "family": p.family.id if p else None,
+                "variation": p.variation.id if p else None,
+                "set": len(self._current.sets) if p else None,
+                "rep": (len(self._set.reps) + 1) if (self._set and p) else None,
+                "phase": self.phase,
+                "pain": None,
+            }
+        )
+        self._begin_pain("pain")
+
+    def _end_now(self) -> None:
+        """RED held: end the session at once, keeping everything done so far."""
+        self._out.append(Hush())
+        if self.phase == "set":
+            self._end_set("stop")
+        self.ended_by = "stop"
+        self._say(phrases.ENDED_BY_HOLD, interrupt=True)
+        self._finish(save=True)
+
+    def _summary(self) -> None:
+        before, after = self.pain_before, self.pain_after
+        if before is not None and after is not None and after >= before + self.settings.pain_rise_stop:
+            self._say(phrases.CLINICIAN)
+        done = sum(1 for r in self.results if r.sets)
+        clean = sum(s.clean for r in self.results for s in r.sets)
+        self._say(phrases.summary(clean, done, before, after))
+        self._finish(save=True)
+
+    def _finish(self, *, save: bool) -> None:
+        self.phase = "done"
+        self.done = True
+        self._pacer = None
+        if save:
+            self._out.append(Save(self.record()))
+        self._out.append(Finished())
+
+    # --- the record and the view -------------------------------------------------------------
+    def record(self) -> dict[str, Any]:
+        ended = self.started_at + timedelta(seconds=self.now - self.t0)
+        return {
+            "schema": SCHEMA_VERSION,
+            "id": self.session_id,
+            "plan_date": self.plan.date,
+            "started_at": self.started_at.isoformat(timespec="seconds"),
+            "ended_at": ended.isoformat(timespec="seconds"),
+            "duration_s": round(self.now - self.t0, 1),
+            "pain_before": self.pain_before,
+            "pain_after": self.pain_after,
+            "ended_by": self.ended_by,
+            "exercises": [r.as_record() for r in self.results],
+            "pain_events": [dict(e) for e in self.pain_events],
+        }
+
+    def _view(self) -> View:
+        base = View(screen=self.phase, title="", caption=self._caption, pacer=self._pacer)
+        return getattr(self, f"_view_{self._handler()}", self._view_done)(base)
+
+    def _view_pain_entry(self, v: View) -> View:
+        titles = {"checkin": "Pain check-in", "pain": "Pain now", "checkout": "Pain check-out"}
+        return replace(
+            v,
+            title=titles[self.phase],
+            lines=("0 = none, 10 = worst",),
+            pain=self._pain_value,
+            buttons=PAIN_BUTTONS,
+            awaiting="pain",
+        )
+
+    def _view_primer(self, v: View) -> View:
+        return replace(
+            v,
+            screen="breathing",
+            title="Breathing",
+            lines=("Lower ribs widen sideways", "Gentle low-belly tension out"),
+            buttons={Button.AMBER: "Skip", Button.RED: "Stop"},
+        )
+
+    def _exercise_fields(self, v: View) -> View:
+        p = self._current.planned
+        set_no = len(self._current.sets)
+        side = self._set.side if self._set else None
+        label = f"Set {set_no} of {self.settings.sets}" + (f", {side}" if side else "")
+        return replace(
+            v,
+            exercise=p.variation.name,
+            target=p.target,
+            set_label=label if set_no else None,
+            clean=self._set.clean if self._set else 0,
+        )
+
+    def _view_intro(self, v: View) -> View:
+        p = self._current.planned
+        return replace(
+            self._exercise_fields(v),
+            title=p.variation.name,
+            lines=(*p.variation.cues, f"Target {p.target} clean reps"),
+            buttons={Button.GREEN: "Ready", Button.AMBER: "Skip", Button.RED: "Pain / stop"},
+            awaiting="ready",
+        )
+
+    def _view_set(self, v: View) -> View:
+        p = self._current.planned
+        rep = self._rep
+        rating_open = rep is not None and self.now >= rep.start
+        return replace(
+            self._exercise_fields(v),
+            title=p.variation.name,
+            rep=rep.number if rep else None,
+            lines=(p.variation.cues[-1],),
+            buttons=RATE_BUTTONS,
+            awaiting="rating" if rep is not None and rep.prompted else None,
+            pacer=self._pacer if rating_open else None,
+        )
+
+    def _view_rest(self, v: View) -> View:
+        return replace(
+            self._exercise_fields(v),
+            title="Rest and breathe",
+            buttons={Button.GREEN: "Next set", Button.AMBER: "Next exercise", Button.RED: "Stop"},
+        )
+
+    def _view_paused(self, v: View) -> View:
+        return replace(
+            v,
+            title="Paused",
+            lines=("GREEN: go on", "AMBER: next exercise", "Hold RED: end"),
+            buttons={Button.GREEN: "Go on", Button.AMBER: "Next", Button.RED: "Hold: end"},
+            awaiting="continue",
+        )
+
+    def _view_after_pain(self, v: View) -> View:
+        return replace(
+            v,
+            title="Exercise stopped",
+            lines=("We leave this one for today",),
+            buttons={Button.GREEN: "Go on", Button.RED: "Hold: end"},
+            awaiting="continue",
+        )
+
+    def _view_done(self, v: View) -> View:
+        return replace(v, screen="summary", title="Session complete")
