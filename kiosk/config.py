@@ -1,0 +1,433 @@
+"""One validated loader for the kiosk's TOML configuration, into frozen dataclasses.
+
+Bad input never stops the kiosk: every invalid value is reported as a ``ConfigError`` that names
+the file, the key, the value and what is allowed, and that key takes its default. A file that
+cannot be read or parsed at all falls back to the packaged defaults in ``config/``. ``kiosk
+check`` prints the problems and exits non-zero, so they are found before the kiosk is left alone.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from kiosk.core.model import Family, Library, SessionSettings, Variation
+from kiosk.errors import ConfigError
+
+PACKAGED = Path(__file__).resolve().parent.parent / "config"
+DEFAULT_CONFIG = PACKAGED / "kiosk.toml"
+DEFAULT_EXERCISES = PACKAGED / "exercises.toml"
+SYSTEM_CONFIG = Path("/etc/backcare-kiosk/kiosk.toml")
+
+POSITIONS = ("lying", "side-lying", "all-fours", "kneeling", "seated", "standing", "loaded")
+SIDES = ("none", "alternate", "each")
+BCM_PINS = range(2, 28)
+
+
+@dataclass(frozen=True)
+class ButtonsConfig:
+    green: int = 17
+    amber: int = 27
+    red: int = 22
+    bounce_ms: int = 30
+    hold_seconds: float = 1.5
+    red_hold_seconds: float = 2.0
+    stuck_seconds: float = 5.0
+
+
+@dataclass(frozen=True)
+class LedsConfig:
+    status: int = 0  # 0: not fitted
+    breath: int = 0
+
+
+@dataclass(frozen=True)
+class VoiceConfig:
+    voice: str = "en-us"
+    rate: int = 150
+    volume: float = 0.9
+
+
+@dataclass(frozen=True)
+class ProgressionConfig:
+    advance_window: int = 3
+    advance_needed: int = 2
+    fray_fraction: float = 0.6
+    fray_sessions: int = 2
+    reentry_days: int = 7
+    bad_day_rise: int = 2
+    bad_day_window: int = 7
+    exercises_min: int = 3
+    exercises_max: int = 5
+    session_minutes: int = 12
+
+
+@dataclass(frozen=True)
+class DisplayConfig:
+    fps: int = 30
+
+
+@dataclass(frozen=True)
+class StorageConfig:
+    data_dir: str = "~/.local/share/backcare-kiosk"
+    backups: int = 7
+
+
+@dataclass(frozen=True)
+class ShutdownConfig:
+    enabled: bool = True
+    hold_seconds: float = 5.0
+
+
+@dataclass(frozen=True)
+class Config:
+    buttons: ButtonsConfig = field(default_factory=ButtonsConfig)
+    leds: LedsConfig = field(default_factory=LedsConfig)
+    voice: VoiceConfig = field(default_factory=VoiceConfig)
+    session: SessionSettings = field(default_factory=SessionSettings)
+    progression: ProgressionConfig = field(default_factory=ProgressionConfig)
+    display: DisplayConfig = field(default_factory=DisplayConfig)
+    storage: StorageConfig = field(default_factory=StorageConfig)
+    shutdown: ShutdownConfig = field(default_factory=ShutdownConfig)
+    library: Library = field(default_factory=lambda: Library(()))
+    source: str = str(DEFAULT_CONFIG)
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(os.path.expanduser(self.storage.data_dir))
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A configuration and every problem met while loading it (empty when all is well)."""
+
+    config: Config
+    problems: tuple[ConfigError, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+# --- small validators ------------------------------------------------------------------------
+Check = Callable[[Any], bool]
+
+
+def _int(lo: int, hi: int) -> tuple[Check, str]:
+    def ok(v: Any) -> bool:
+        return isinstance(v, int) and not isinstance(v, bool) and lo <= v <= hi
+
+    return ok, f"a whole number from {lo} to {hi}"
+
+
+def _num(lo: float, hi: float) -> tuple[Check, str]:
+    def ok(v: Any) -> bool:
+        return (
+            isinstance(v, (int, float))
+            and not isinstance(v, bool)
+            and math.isfinite(v)
+            and lo <= v <= hi
+        )
+
+    return ok, f"a number from {lo:g} to {hi:g}"
+
+
+def _bool() -> tuple[Check, str]:
+    return (lambda v: isinstance(v, bool)), "true or false"
+
+
+def _str(max_len: int = 200) -> tuple[Check, str]:
+    return (lambda v: isinstance(v, str) and len(v) <= max_len), f"text of up to {max_len} characters"
+
+
+def _pin() -> tuple[Check, str]:
+    return (lambda v: isinstance(v, int) and not isinstance(v, bool) and v in BCM_PINS), (
+        "a BCM GPIO pin number from 2 to 27"
+    )
+
+
+def _led_pin() -> tuple[Check, str]:
+    ok_pin, _ = _pin()
+    return (lambda v: v == 0 or ok_pin(v)), "0 (not fitted) or a BCM GPIO pin from 2 to 27"
+
+
+# section -> key -> (dataclass field name, (check, allowed))
+SCHEMA: dict[str, dict[str, tuple[str, tuple[Check, str]]]] = {
+    "buttons": {
+        "green": ("green", _pin()),
+        "amber": ("amber", _pin()),
+        "red": ("red", _pin()),
+        "bounce_ms": ("bounce_ms", _int(0, 200)),
+        "hold_seconds": ("hold_seconds", _num(0.5, 5)),
+        "red_hold_seconds": ("red_hold_seconds", _num(0.5, 5)),
+        "stuck_seconds": ("stuck_seconds", _num(3, 60)),
+    },
+    "leds": {"status": ("status", _led_pin()), "breath": ("breath", _led_pin())},
+    "voice": {
+        "voice": ("voice", _str(60)),
+        "rate": ("rate", _int(80, 300)),
+        "volume": ("volume", _num(0, 1)),
+    },
+    "session": {
+        "inhale_seconds": ("inhale", _num(2, 10)),
+        "exhale_seconds": ("exhale", _num(2, 12)),
+        "primer_seconds": ("primer_seconds", _num(0, 300)),
+        "rating_timeout_seconds": ("rating_timeout", _num(3, 120)),
+        "sets": ("sets", _int(1, 5)),
+        "rest_seconds": ("rest_seconds", _num(0, 300)),
+        "pain_rise_stop": ("pain_rise_stop", _int(1, 5)),
+    },
+    "progression": {
+        "advance_window": ("advance_window", _int(1, 10)),
+        "advance_needed": ("advance_needed", _int(1, 10)),
+        "fray_fraction": ("fray_fraction", _num(0.1, 1)),
+        "fray_sessions": ("fray_sessions", _int(1, 10)),
+        "reentry_days": ("reentry_days", _int(2, 90)),
+        "bad_day_rise": ("bad_day_rise", _int(1, 10)),
+        "bad_day_window": ("bad_day_window", _int(1, 60)),
+        "exercises_min": ("exercises_min", _int(1, 8)),
+        "exercises_max": ("exercises_max", _int(1, 8)),
+        "session_minutes": ("session_minutes", _int(3, 60)),
+    },
+    "display": {"fps": ("fps", _int(5, 60))},
+    "storage": {"data_dir": ("data_dir", _str(400)), "backups": ("backups", _int(1, 60))},
+    "shutdown": {"enabled": ("enabled", _bool()), "hold_seconds": ("hold_seconds", _num(3, 30))},
+}
+
+SECTION_TYPES: dict[str, type] = {
+    "buttons": ButtonsConfig,
+    "leds": LedsConfig,
+    "voice": VoiceConfig,
+    "session": SessionSettings,
+    "progression": ProgressionConfig,
+    "display": DisplayConfig,
+    "storage": StorageConfig,
+    "shutdown": ShutdownConfig,
+}
+
+
+# --- loading ------------------------------------------------------------------------------------
+def find_config(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The config file to use: --config, then $KIOSK_CONFIG, then /etc, then the packaged one."""
+    if explicit:
+        return Path(explicit)
+    if os.environ.get("KIOSK_CONFIG"):
+        return Path(os.environ["KIOSK_CONFIG"])
+    if SYSTEM_CONFIG.exists():
+        return SYSTEM_CONFIG
+    return DEFAULT_CONFIG
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> Loaded:
+    """Load and validate the kiosk config; never raises for bad content (see module doc)."""
+    file = find_config(path)
+    problems: list[ConfigError] = []
+    raw = _read_toml(file, problems)
+    if raw is None and file != DEFAULT_CONFIG:
+        raw = _read_toml(DEFAULT_CONFIG, problems) or {}
+    raw = raw or {}
+    sections = {name: _section(file, raw, name, problems) for name in SCHEMA}
+    _cross_checks(file, sections, problems)
+    # The session estimates how long each line takes to say from the voice's own rate.
+    sections["session"] = replace(sections["session"], speech_rate_wpm=sections["voice"].rate)
+    for name in raw:
+        if name not in SCHEMA and name != "exercises":
+            problems.append(ConfigError(str(file), name, raw[name], f"one of {', '.join(SCHEMA)}"))
+    library = load_library(_exercises_path(file, raw, problems), problems)
+    cfg = Config(library=library, source=str(file), **sections)
+    return Loaded(cfg, tuple(problems))
+
+
+def _read_toml(file: Path, problems: list[ConfigError]) -> dict[str, Any] | None:
+    try:
+        with open(file, "rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        problems.append(ConfigError(str(file), "(file)", "missing", "an existing TOML file"))
+    except OSError as exc:
+        problems.append(ConfigError(str(file), "(file)", exc.strerror, "a readable TOML file"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValueError) as exc:
+        problems.append(ConfigError(str(file), "(file)", str(exc), "valid TOML"))
+    return None
+
+
+def _section(file: Path, raw: dict[str, Any], name: str, problems: list[ConfigError]) -> Any:
+    table = raw.get(name, {})
+    kind = SECTION_TYPES[name]
+    if not isinstance(table, dict):
+        problems.append(ConfigError(str(file), f"[{name}]", table, "a table of settings"))
+        return kind()
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        spec = SCHEMA[name].get(key)
+        if spec is None:
+            allowed = ", ".join(SCHEMA[name])
+            problems.append(ConfigError(str(file), f"{name}.{key}", value, f"one of: {allowed}"))
+            continue
+        attr, (check, allowed) = spec
+        if check(value):
+            values[attr] = float(value) if allowed.startswith("a number") else value
+        else:
+            problems.append(ConfigError(str(file), f"{name}.{key}", value, allowed))
+    return kind(**values)
+
+
+def _cross_checks(file: Path, s: dict[str, Any], problems: list[ConfigError]) -> None:
+    b: ButtonsConfig = s["buttons"]
+    pins = {"green": b.green, "amber": b.amber, "red": b.red}
+    leds: LedsConfig = s["leds"]
+    pins |= {f"led {k}": v for k, v in (("status", leds.status), ("breath", leds.breath)) if v}
+    seen: dict[int, str] = {}
+    for name, pin in pins.items():
+        if pin in seen:
+            problems.append(
+                ConfigError(str(file), name, pin, f"a pin not already used by {seen[pin]}")
+            )
+            s["buttons"] = ButtonsConfig(bounce_ms=b.bounce_ms)
+            s["leds"] = LedsConfig()
+            return
+        seen[pin] = name
+    p: ProgressionConfig = s["progression"]
+    if p.exercises_min > p.exercises_max:
+        problems.append(
+            ConfigError(
+                str(file), "progression.exercises_min", p.exercises_min,
+                f"at most progression.exercises_max ({p.exercises_max})",
+            )
+        )
+        s["progression"] = ProgressionConfig()
+    if p.advance_needed > p.advance_window:
+        problems.append(
+            ConfigError(
+                str(file), "progression.advance_needed", p.advance_needed,
+                f"at most progression.advance_window ({p.advance_window})",
+            )
+        )
+        s["progression"] = ProgressionConfig()
+
+
+def _exercises_path(file: Path, raw: dict[str, Any], problems: list[ConfigError]) -> Path:
+    value = raw.get("exercises")
+    if value is None:
+        sibling = file.parent / "exercises.toml"
+        return sibling if sibling.exists() else DEFAULT_EXERCISES
+    if not isinstance(value, str):
+        problems.append(ConfigError(str(file), "exercises", value, "a path to exercises.toml"))
+        return DEFAULT_EXERCISES
+    return (file.parent / os.path.expanduser(value)).resolve()
+
+
+# --- the exercise library ----------------------------------------------------------------------
+def load_library(path: Path, problems: list[ConfigError] | None = None) -> Library:
+    """Load the exercise ladders. A broken file falls back to the packaged library, whole."""
+    problems = problems if problems is not None else []
+    before = len(problems)
+    raw = _read_toml(path, problems)
+    library = _parse_library(str(path), raw, problems) if raw is not None else None
+    if library is not None and len(problems) == before:
+        return library
+    if path != DEFAULT_EXERCISES:
+        fallback = _read_toml(DEFAULT_EXERCISES, [])
+        parsed = _parse_library(str(DEFAULT_EXERCISES), fallback or {}, [])
+        if parsed is not None:
+            return parsed
+    return library or Library(())
+
+
+def _parse_library(file: str, raw: dict[str, Any], problems: list[ConfigError]) -> Library | None:
+    fams = raw.get("family")
+    if not isinstance(fams, list) or not fams:
+        problems.append(ConfigError(file, "family", fams, "one or more [[family]] tables"))
+        return None
+    families: list[Family] = []
+    ids: set[str] = set()
+    for i, fam in enumerate(fams):
+        where = f"family[{i}]"
+        if not isinstance(fam, dict):
+            problems.append(ConfigError(file, where, fam, "a [[family]] table"))
+            continue
+        fid, name = fam.get("id"), fam.get("name")
+        if not _is_id(fid) or fid in ids:
+            problems.append(ConfigError(file, f"{where}.id", fid, "a unique lower-case id"))
+            continue
+        if not isinstance(name, str) or not name.strip():
+            problems.append(ConfigError(file, f"{where}.name", name, "a non-empty name"))
+            continue
+        ladder = [
+            _variation(file, f"{where}.variation[{j}]", v, ids, problems)
+            for j, v in enumerate(fam.get("variation") or [])
+        ]
+        if not ladder or any(v is None for v in ladder):
+            if not ladder:
+                problems.append(
+                    ConfigError(file, f"{where}.variation", None, "at least one variation")
+                )
+            continue
+        ids.add(fid)
+        families.append(Family(fid, name.strip(), tuple(v for v in ladder if v is not None)))
+    return Library(tuple(families)) if families else None
+
+
+def _is_id(value: Any) -> bool:
+    return (
+        isinstance(value, str)
+        and 0 < len(value) <= 40
+        and all(c.islower() or c.isdigit() or c == "-" for c in value)
+    )
+
+
+def _variation(
+    file: str, where: str, raw: Any, ids: set[str], problems: list[ConfigError]
+) -> Variation | None:
+    if not isinstance(raw, dict):
+        problems.append(ConfigError(file, where, raw, "a [[family.variation]] table"))
+        return None
+    start = len(problems)
+
+    def need(key: str, check: Check, allowed: str, default: Any = ...) -> Any:
+        value = raw.get(key, default)
+        if value is ... or not check(value):
+            problems.append(ConfigError(file, f"{where}.{key}", raw.get(key), allowed))
+            return default if default is not ... else None
+        return value
+
+    text = (lambda v: isinstance(v, str) and 0 < len(v.strip()) <= 200), "non-empty text"
+    vid = need("id", _is_id, "a unique lower-case id")
+    if vid is not None and vid in ids:
+        problems.append(ConfigError(file, f"{where}.id", vid, "an id not used elsewhere"))
+    name = need("name", *text)
+    position = need("position", lambda v: v in POSITIONS, f"one of {', '.join(POSITIONS)}")
+    effort = need("effort", lambda v: v in ("exhale", "inhale"), '"exhale" or "inhale"')
+    move = need("move", *text)
+    back = need("back", *text)
+    tempo = need(
+        "tempo",
+        lambda v: isinstance(v, list) and len(v) == 2 and all(_num(1, 12)[0](x) for x in v),
+        "[inhale seconds, exhale seconds], each from 1 to 12",
+    )
+    cues = need(
+        "cues",
+        lambda v: isinstance(v, list) and 1 <= len(v) <= 3 and all(text[0](c) for c in v),
+        "a list of one to three cues",
+    )
+    start_reps = need("start_reps", *_int(1, 30))
+    max_reps = need("max_reps", *_int(1, 30))
+    side = need("side", lambda v: v in SIDES, f"one of {', '.join(SIDES)}", "none")
+    hold = need("hold", *_num(0, 10), 0)
+    if isinstance(start_reps, int) and isinstance(max_reps, int) and start_reps > max_reps:
+        problems.append(
+            ConfigError(file, f"{where}.start_reps", start_reps, f"at most max_reps ({max_reps})")
+        )
+    if len(problems) > start:
+        return None
+    ids.add(vid)
+    return Variation(
+        id=vid, name=name.strip(), position=position, effort=effort, move=move, back=back,
+        tempo=(float(tempo[0]), float(tempo[1])), cues=tuple(cues), start_reps=start_reps,
+        max_reps=max_reps, side=side, hold=float(hold),
+    )
