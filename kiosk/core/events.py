@@ -47,11 +47,26 @@ class Stuck:
 
 
 @dataclass(frozen=True)
+class Chord:
+    """GREEN and RED held together for the shutdown time."""
+
+    t: float
+
+
+@dataclass(frozen=True)
 class Tick:
     t: float
 
 
-Event = Press | Release | Hold | Stuck | Tick
+@dataclass(frozen=True)
+class Notice:
+    """Something the user must hear about (history restored, could not save...)."""
+
+    text: str
+    t: float
+
+
+Event = Press | Release | Hold | Stuck | Chord | Tick | Notice
 
 
 # --- effects ------------------------------------------------------------------------------
@@ -92,4 +107,9 @@ class Finished:
     """The session is over; the shell may return to the home screen."""
 
 
-Effect = Say | Tone | Show | Save | Hush | Finished
+@dataclass(frozen=True)
+class PowerOff:
+    """Shut the machine down cleanly (only ever after the user asked for it)."""
+
+
+Effect = Say | Tone | Show | Save | Hush | Finished | PowerOff

@@ -142,6 +142,10 @@ PAIN_STOP = (
     "If the pain stays high or keeps rising, please contact your clinician."
 )
 PAIN_UNKNOWN = "No rating given. We leave this exercise for today."
+BAD_DAY = (
+    "Your pain is higher than usual today, so nothing steps up, "
+    "and each exercise is one step easier."
+)
 ENDED_BY_HOLD = "Session ended. Everything so far is saved. Rest well."
 CLINICIAN = "Your pain is higher than when you started. If it persists, please contact a clinician."
 
@@ -160,7 +164,7 @@ def catalogue(plan: Plan, max_reps: int = 20) -> list[str]:
     """Lines a session of this plan is likely to speak, to render before it starts."""
     lines: list[str] = [welcome(plan), *plan_details(plan), PRIMER_INTRO, *PRIMER_CUES]
     lines += [PRIMER_DONE, RATE_PROMPT, RATE_AGAIN, SET_PAUSED, PAIN_CONTINUE, PAIN_STOP]
-    lines += [ENDED_BY_HOLD, SKIPPED, PAIN_REPROMPT, CLINICIAN, PRIMER_SKIPPED]
+    lines += [BAD_DAY, ENDED_BY_HOLD, SKIPPED, PAIN_REPROMPT, CLINICIAN, PRIMER_SKIPPED]
     lines += [number(n) for n in range(0, max(11, max_reps + 1))]
     for purpose in ("checkin", "checkout", "pain"):
         lines += [pain_prompt(purpose, v) for v in range(11)]

@@ -16,6 +16,7 @@ Rules the user relies on, enforced here and nowhere else:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -120,8 +121,10 @@ class Session:
         started_at: datetime,
         session_id: str,
         last_pain: int | None = None,
+        replan: Callable[[int], Plan] | None = None,
     ) -> None:
         self.plan = plan
+        self.replan = replan
         self.settings = settings
         self.t0 = t0
         self.now = t0
@@ -268,12 +271,25 @@ class Session:
                 self._finish(save=False)
                 return
             self.pain_before = value
+            self._apply_replan(value)
             self._begin_primer()
         elif purpose == "pain":
             self._record_pain(value)
         else:
             self.pain_after = value
             self._summary()
+
+    def _apply_replan(self, pain: int) -> None:
+        """Re-plan with today's check-in pain: on a bad day the plan takes a step easier."""
+        if self.replan is None:
+            return
+        plan = self.replan(pain)
+        if plan == self.plan:
+            return
+        self.plan = plan
+        self.results = [ExerciseResult(p) for p in plan.exercises]
+        if any(p.change == "bad-day" for p in plan.exercises):
+            self._say(phrases.BAD_DAY)
 
     def _record_pain(self, value: int | None) -> None:
         self.pain_events[-1]["pain"] = value

@@ -1,0 +1,199 @@
+"""The kiosk as a whole: the home screen, and one session at a time. Pure, like the session.
+
+The kiosk keeps the history it has been given in memory and plans from it, so planning never
+waits on a file. The shell persists each ``Save`` effect and feeds nothing back: the record the
+kiosk saved is already in its own list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from kiosk.core import phrases
+from kiosk.core.events import (
+    Chord,
+    Effect,
+    Event,
+    Finished,
+    Hush,
+    Notice,
+    PowerOff,
+    Press,
+    Save,
+    Say,
+    Show,
+    Stuck,
+    Tick,
+)
+from kiosk.core.model import Button, Plan, SessionSettings
+from kiosk.core.session import Session
+from kiosk.core.view import View
+
+# (sessions so far, the day, check-in pain or None before check-in) -> the plan for that day
+Planner = Callable[[list[dict[str, Any]], date, "int | None"], Plan]
+
+
+class Kiosk:
+    def __init__(
+        self,
+        planner: Planner,
+        settings: SessionSettings,
+        *,
+        sessions: list[dict[str, Any]],
+        t0: float,
+        wall0: datetime,
+        shutdown_enabled: bool = False,
+    ) -> None:
+        self.planner = planner
+        self.settings = settings
+        self.sessions = list(sessions)
+        self.session: Session | None = None
+        self.shutdown_enabled = shutdown_enabled
+        self.now = t0
+        self._t0, self._wall0 = t0, wall0
+        self._caption = ""
+        self._last_view: View | None = None
+        self._out: list[Effect] = []
+        self._count = 0
+        self.plan = self.planner(self.sessions, self.today, None)
+
+    # --- time ---------------------------------------------------------------------------------
+    def wall(self, t: float | None = None) -> datetime:
+        """Wall-clock time at kiosk time ``t``, from the one reading taken at start-up."""
+        return self._wall0 + timedelta(seconds=(self.now if t is None else t) - self._t0)
+
+    @property
+    def today(self) -> date:
+        return self.wall().date()
+
+    def set_wall(self, wall: datetime, t: float) -> None:
+        """Re-anchor the wall clock (e.g. once NTP or the RTC has set it after boot)."""
+        self._t0, self._wall0 = t, wall
+
+    # --- events -------------------------------------------------------------------------------
+    def boot(self) -> list[Effect]:
+        self._say(phrases.welcome(self.plan))
+        return self._flush()
+
+    def handle(self, event: Event) -> list[Effect]:
+        self.now = max(self.now, event.t)
+        if isinstance(event, Chord):
+            self._shutdown(event)
+        elif isinstance(event, Notice):
+            self._out.append(Say(event.text))
+            self._caption = event.text
+        elif self.session is not None:
+            self._session_effects(self.session.handle(event))
+        else:
+            self._home(event)
+        return self._flush()
+
+    def _home(self, event: Event) -> None:
+        if isinstance(event, Press) and event.button is Button.GREEN:
+            self._start_session()
+        elif isinstance(event, Press) and event.button is Button.AMBER:
+            self._out.append(Hush())
+            for line in phrases.plan_details(self.plan):
+                self._say(line)
+        elif isinstance(event, Stuck):
+            self._say(f"The {event.button.word} button seems stuck. Please check it.")
+        elif isinstance(event, Tick) and self.plan.date != self.today.isoformat():
+            self.plan = self.planner(self.sessions, self.today, None)  # a new day
+
+    def _start_session(self) -> None:
+        self._count += 1
+        started = self.wall().replace(microsecond=0)
+        day = self.today
+        sid = f"{started.strftime('%Y%m%dT%H%M%S')}-{self._count}"
+        self.plan = self.planner(self.sessions, day, None)
+        self.session = Session(
+            self.plan,
+            self.settings,
+            t0=self.now,
+            started_at=started,
+            session_id=sid,
+            last_pain=_last_pain(self.sessions),
+            replan=lambda pain: self.planner(self.sessions, day, pain),
+        )
+        self._out.append(Hush())
+        self._session_effects(self.session.start())
+
+    def _session_effects(self, effects: list[Effect]) -> None:
+        for eff in effects:
+            if isinstance(eff, Save):
+                self._remember(eff.record)
+            if isinstance(eff, Say):
+                self._caption = eff.text
+            if isinstance(eff, Finished):
+                self.session = None
+                self.plan = self.planner(self.sessions, self.today, None)
+            if not isinstance(eff, Show):  # the kiosk shows its own view once, in _flush
+                self._out.append(eff)
+
+    def _remember(self, record: dict[str, Any]) -> None:
+        self.sessions = [s for s in self.sessions if s.get("id") != record["id"]] + [record]
+
+    def _shutdown(self, event: Chord) -> None:
+        if not self.shutdown_enabled:
+            return
+        if self.session is not None:
+            self._session_effects(self.session.handle(Tick(event.t)))
+        self._out.append(Hush())
+        self._say("Shutting down. Everything is saved. Goodbye.")
+        self._out.append(PowerOff())
+
+    # --- output -------------------------------------------------------------------------------
+    def _say(self, text: str) -> None:
+        self._caption = text
+        self._out.append(Say(text))
+
+    def _flush(self) -> list[Effect]:
+        view = self.view
+        if view != self._last_view:
+            self._out.append(Show(view))
+            self._last_view = view
+        out, self._out = self._out, []
+        return out
+
+    @property
+    def view(self) -> View:
+        if self.session is not None:
+            return self.session.view
+        return home_view(self.plan, self._caption, self.sessions, self.today)
+
+
+def home_view(plan: Plan, caption: str, sessions: list[dict[str, Any]], today: date) -> View:
+    lines = [f"{p.variation.name}: {p.target} clean reps" for p in plan.exercises]
+    done_today = [s for s in sessions if s.get("plan_date") == today.isoformat()]
+    title = "Today's plan"
+    if done_today:
+        last = done_today[-1]
+        clean = sum(
+            st.get("clean_reps", 0) for ex in last.get("exercises", []) for st in ex.get("sets", [])
+        )
+        title = "Done today. Well done."
+        lines = [f"Last session: {clean} clean reps", *lines]
+    return View(
+        screen="home",
+        title=title,
+        lines=tuple(lines),
+        buttons={Button.GREEN: "Start", Button.AMBER: "Hear plan"},
+        awaiting="start",
+        caption=caption,
+    )
+
+
+def _last_pain(sessions: list[dict[str, Any]]) -> int | None:
+    for s in reversed(sessions):
+        for key in ("pain_after", "pain_before"):
+            value = s.get(key)
+            if isinstance(value, int):
+                return value
+    return None
+
+
+def with_date(plan: Plan, day: date) -> Plan:
+    return replace(plan, date=day.isoformat())
