@@ -30,3 +30,7 @@ class StorageError(KioskError, OSError):
 
 class HardwareError(KioskError, RuntimeError):
     """A device (GPIO, display, audio) could not be opened; the message names the fix."""
+
+
+class RecordError(KioskError, ValueError):
+    """A session record, or the history file holding it, does not match docs/data.md."""
