@@ -119,11 +119,11 @@ def rep_count(n: int) -> str:
 def set_fray(clean: int) -> str:
     if clean == 0:
         return "Technique slipped on the first rep. We stop here; that is today's signal."
-    return f"{plural(clean, 'clean rep')}. That is your perfect capacity today."
+    return f"{plural(clean, 'clean rep').capitalize()}. That is your perfect capacity today."
 
 
 def set_target(clean: int) -> str:
-    return f"{plural(clean, 'clean rep')}. Target met. Well done."
+    return f"{plural(clean, 'clean rep').capitalize()}. Target met. Well done."
 
 
 def rest(seconds: int) -> str:

@@ -224,7 +224,7 @@ class Session:
             "rest": "rest",
             "paused": "paused",
             "after_pain": "after_pain",
-        }[self.phase]
+        }.get(self.phase, "done")
 
     # --- pain entry (check-in, after RED, check-out) ------------------------------------------
     def _begin_pain(self, purpose: str) -> None:
@@ -232,10 +232,19 @@ class Session:
         self._pain_purpose = purpose
         self._reprompted = False
         self._pacer = None
+        # Only presses that began during this rating count: the release of the press that
+        # started the session (or stopped the set) must not nudge the number.
+        self._armed: set[Button] = set()
         self._say(phrases.pain_prompt(purpose, self._pain_value), interrupt=purpose == "pain")
         self._deadline = self._talk_until + self.settings.pain_timeout
 
     def _on_pain_entry(self, event: Event) -> None:
+        if isinstance(event, Press):
+            self._armed.add(event.button)
+        if isinstance(event, (Release, Hold)) and event.button not in self._armed:
+            return
+        if isinstance(event, Release):
+            self._armed.discard(event.button)
         if isinstance(event, Release) and not event.held and event.button is not Button.RED:
             step = 1 if event.button is Button.GREEN else -1
             self._pain_value = min(10, max(0, self._pain_value + step))

@@ -1,0 +1,99 @@
+"""A simulated person at the kiosk, for the demo, the soak test and end-to-end tests.
+
+It looks only at what a real person would notice (the View: what the kiosk is waiting for, the
+pain number, the rep) and decides which button to press or hold. It never reaches into the core.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiosk.core.model import Button
+from kiosk.core.view import View
+
+PROFILES = ("steady", "slipping", "sore")
+TOKENS = {"g": Button.GREEN, "a": Button.AMBER, "r": Button.RED}
+
+
+@dataclass(frozen=True)
+class Action:
+    button: Button
+    hold: bool = False
+
+
+class SimUser:
+    """Presses buttons whenever the kiosk waits for input, after a human-ish reaction time.
+
+    Profiles: ``steady`` rates every rep clean; ``slipping`` reports technique slipping after a
+    few reps in each set; ``sore`` presses RED in the second exercise. ``presses`` replaces the
+    profile with an exact sequence of tokens (g a r press, G A R hold); when it runs out the
+    person holds RED, which ends the session.
+    """
+
+    def __init__(
+        self,
+        profile: str = "steady",
+        *,
+        presses: str | None = None,
+        checkin_pain: int = 2,
+        checkout_pain: int = 1,
+        reaction: float = 0.4,
+    ) -> None:
+        if profile not in PROFILES:
+            raise ValueError(f"unknown user {profile!r}; choose one of {', '.join(PROFILES)}")
+        self.profile = profile
+        self.tokens = list(presses.replace(",", " ").split()) if presses is not None else None
+        if self.tokens is not None:
+            self.tokens = [c for tok in self.tokens for c in tok]
+            bad = [c for c in self.tokens if c.lower() not in TOKENS]
+            if bad:
+                raise ValueError(f"unknown press {bad[0]!r}; use g a r to press, G A R to hold")
+        self.pain = {"checkin": checkin_pain, "checkout": checkout_pain, "pain": checkin_pain + 1}
+        self.reaction = reaction
+        self.exhausted = False
+        self._acted: View | None = None
+        self._seen: View | None = None
+        self._seen_at = 0.0
+        self._exercises: list[str] = []
+
+    def decide(self, view: View, t: float) -> Action | None:
+        if view.exercise and (not self._exercises or self._exercises[-1] != view.exercise):
+            self._exercises.append(view.exercise)
+        if view.awaiting is None or view == self._acted:
+            return None
+        if view != self._seen:
+            self._seen, self._seen_at = view, t
+        if t - self._seen_at < self.reaction:
+            return None
+        self._acted = view
+        if self.tokens is not None:
+            return self._next_token()
+        return self._choose(view)
+
+    def _next_token(self) -> Action:
+        if not self.tokens:
+            self.exhausted = True
+            return Action(Button.RED, hold=True)
+        tok = self.tokens.pop(0)
+        return Action(TOKENS[tok.lower()], hold=tok.isupper())
+
+    def _choose(self, view: View) -> Action:
+        if view.awaiting == "pain" and view.pain is not None:
+            want = self.pain.get(view.screen, 0)
+            if view.pain < want:
+                return Action(Button.GREEN)
+            if view.pain > want:
+                return Action(Button.AMBER)
+            return Action(Button.GREEN, hold=True)
+        if view.awaiting == "rating":
+            return self._rate(view)
+        return Action(Button.GREEN)  # start, ready, continue
+
+    def _rate(self, view: View) -> Action:
+        rep = view.rep or 1
+        nth = len(self._exercises)  # 1 for the first exercise of the session
+        if self.profile == "sore" and nth == 2 and rep >= 2:
+            return Action(Button.RED)
+        if self.profile == "slipping" and rep > 3 + 2 * (nth % 2):
+            return Action(Button.AMBER)
+        return Action(Button.GREEN)

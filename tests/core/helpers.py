@@ -1,0 +1,103 @@
+"""Drive the pure core like a person would, in milliseconds, with no hardware."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from kiosk.core.buttons import ButtonTracker
+from kiosk.core.events import Effect, Finished, PowerOff, Save, Say, Tick, Tone
+from kiosk.core.kiosk import Kiosk
+from kiosk.core.model import Family, Library, Plan, PlannedExercise, SessionSettings, Variation
+from kiosk.sim import SimUser
+
+FAST = SessionSettings(primer_seconds=20, rest_seconds=10, sets=2)
+
+
+def variation(vid: str, *, start: int = 4, top: int = 8, side: str = "none") -> Variation:
+    return Variation(
+        id=vid, name=vid.replace("-", " ").title(), position="lying", effort="exhale",
+        move="lift", back="lower", tempo=(2.0, 3.0), cues=(f"{vid} cue.",),
+        start_reps=start, max_reps=top, side=side,
+    )
+
+
+def library() -> Library:
+    fams = []
+    for fid in ("bridge", "bird-dog", "squat"):
+        ladder = tuple(variation(f"{fid}-{i}") for i in range(1, 4))
+        fams.append(Family(fid, fid.title(), ladder))
+    return Library(tuple(fams))
+
+
+def fixed_planner(lib: Library, target: int = 4) -> Any:
+    def plan(sessions: list[dict[str, Any]], day: date, pain: int | None) -> Plan:
+        items = tuple(PlannedExercise(f, f.ladder[0], target, "") for f in lib.families)
+        return Plan(day.isoformat(), items)
+
+    return plan
+
+
+class Run:
+    """A kiosk, a tracker and a simulated user on a shared fake clock."""
+
+    def __init__(self, user: SimUser, *, settings: SessionSettings = FAST, planner: Any = None,
+                 sessions: list[dict[str, Any]] | None = None, day: str = "2026-11-25") -> None:
+        lib = library()
+        self.kiosk = Kiosk(planner or fixed_planner(lib), settings, sessions=sessions or [],
+                           t0=0.0, wall0=datetime.fromisoformat(f"{day}T09:00:00"),
+                           shutdown_enabled=True)
+        self.tracker = ButtonTracker()
+        self.user = user
+        self.t = 0.0
+        self.effects: list[Effect] = []
+        self.effects += self.kiosk.boot()
+        self.holding: tuple[Any, float] | None = None
+
+    def feed(self, events: list[Any]) -> None:
+        for ev in events:
+            self.effects += self.kiosk.handle(ev)
+
+    def step(self, dt: float = 0.05) -> None:
+        self.t = round(self.t + dt, 3)
+        if self.holding and self.t >= self.holding[1]:
+            self.feed(self.tracker.edge(self.holding[0], False, self.t))
+            self.holding = None
+        self.feed(self.tracker.tick(self.t))
+        self.feed([Tick(self.t)])
+        if self.holding is None:
+            action = self.user.decide(self.kiosk.view, self.t)
+            if action:
+                self.feed(self.tracker.edge(action.button, True, self.t))
+                if action.hold:
+                    hold = self.tracker.hold[action.button] + 0.2
+                    self.holding = (action.button, self.t + hold)
+                else:
+                    self.holding = (action.button, self.t + 0.15)
+
+    def until_finished(self, limit: float = 3600.0) -> Run:
+        started = False
+        while self.t < limit:
+            self.step()
+            started = started or self.kiosk.session is not None
+            if started and self.kiosk.session is None and self.holding is None:
+                return self
+            if any(isinstance(e, PowerOff) for e in self.effects):
+                return self
+        raise AssertionError(f"session did not finish in {limit} s; last view {self.kiosk.view}")
+
+    @property
+    def said(self) -> list[str]:
+        return [e.text for e in self.effects if isinstance(e, Say)]
+
+    @property
+    def tones(self) -> list[str]:
+        return [e.name for e in self.effects if isinstance(e, Tone)]
+
+    @property
+    def saved(self) -> list[dict[str, Any]]:
+        return [e.record for e in self.effects if isinstance(e, Save)]
+
+    @property
+    def finished(self) -> bool:
+        return any(isinstance(e, Finished) for e in self.effects)

@@ -1,0 +1,160 @@
+"""A whole guided session through the pure core, as a person would live it."""
+
+from __future__ import annotations
+
+from kiosk.core import phrases
+from kiosk.core.events import Hold, Press, Release, Tick
+from kiosk.core.model import Button
+from kiosk.sim import SimUser
+from tests.core.helpers import FAST, Run
+
+
+def test_steady_session_is_spoken_paced_and_saved() -> None:
+    run = Run(SimUser("steady")).until_finished()
+    [record] = run.saved
+    assert record["ended_by"] == "complete"
+    assert (record["pain_before"], record["pain_after"]) == (2, 1)
+    assert [e["family"] for e in record["exercises"]] == ["bridge", "bird-dog", "squat"]
+    for ex in record["exercises"]:
+        assert [s["ended_by"] for s in ex["sets"]] == ["target", "target"]
+        assert all(s["reps"] == ["clean"] * 4 for s in ex["sets"])
+    said = " ".join(run.said)
+    assert "how is your back" in said
+    assert phrases.PRIMER_INTRO in run.said
+    assert "Exhale as you lift." in run.said
+    assert "Four clean reps. Target met. Well done." in run.said
+    assert "Pain two before, one after." in said
+    # the breath paces everything: primer cycles and every rep have inhale and exhale tones
+    assert run.tones.count("inhale") >= 2 + 3 * 2 * 4
+
+
+def test_first_amber_ends_the_set_and_names_perfect_capacity() -> None:
+    run = Run(SimUser("slipping")).until_finished()
+    record = run.saved[0]
+    first = record["exercises"][0]
+    # target 4 here, so the slipping user (clean for 5 reps in odd exercises) meets it; the
+    # second exercise slips after three clean reps
+    second = record["exercises"][1]
+    assert second["sets"] == [
+        {"side": None, "reps": ["clean"] * 3 + ["slipped"], "clean_reps": 3, "ended_by": "fray"}
+    ]
+    assert "Three clean reps. That is your perfect capacity today." in run.said
+    assert first["sets"][0]["ended_by"] == "target"
+
+
+def test_red_mid_set_stops_asks_pain_and_records_it() -> None:
+    run = Run(SimUser("sore")).until_finished()
+    record = run.saved[0]
+    second = record["exercises"][1]
+    assert second["sets"][0]["ended_by"] == "pain"
+    assert len(second["sets"]) == 1  # pain never leads to more load: no further set
+    [event] = record["pain_events"]
+    assert event["family"] == "bird-dog" and event["pain"] == 3 and event["rep"] == 2
+    assert record["exercises"][2]["sets"], "a small rise goes on with the next exercise"
+    assert phrases.PAIN_CONTINUE in run.said
+
+
+def test_pain_two_points_above_checkin_ends_session_with_clinician_advice() -> None:
+    user = SimUser("sore", checkin_pain=2)
+    user.pain["pain"] = 4
+    run = Run(user).until_finished()
+    record = run.saved[0]
+    assert record["ended_by"] == "pain"
+    assert record["pain_after"] == 4
+    assert not record["exercises"][2]["sets"]
+    assert phrases.PAIN_STOP in run.said
+    assert "clinician" in phrases.PAIN_STOP
+
+
+def test_red_press_interrupts_speech_at_once() -> None:
+    run = Run(SimUser(presses="gG"))
+    while run.kiosk.session is None or run.kiosk.session.phase != "primer":
+        run.step()
+    run.effects.clear()
+    run.feed([Press(Button.RED, run.t)])
+    names = [type(e).__name__ for e in run.effects]
+    assert names.index("Hush") < names.index("Say")
+    says = [e for e in run.effects if type(e).__name__ == "Say"]
+    assert says[0].interrupt and "How much does it hurt" in says[0].text
+
+
+def test_holding_red_ends_the_session_at_once_and_saves() -> None:
+    run = Run(SimUser(presses="gGg g"))  # start, confirm check-in, skip primer? no: ready...
+    run.until_finished()
+    record = run.saved[0]
+    assert record["ended_by"] == "stop"
+    assert phrases.ENDED_BY_HOLD in run.said
+
+
+def test_no_rating_asks_once_more_then_pauses_never_invents() -> None:
+    run = Run(SimUser(presses="gGg"))  # start, confirm pain, ready
+    while run.kiosk.view.screen != "set":
+        run.step()
+    run.user.decide = lambda view, t: None  # type: ignore[method-assign]  # then silence
+    while run.kiosk.view.screen != "paused":
+        run.step()
+        assert run.t < 600
+    session = run.kiosk.session
+    assert session is not None
+    the_set = session.results[0].sets[0]
+    assert the_set.reps == [] and the_set.ended_by == "timeout"
+    assert phrases.RATE_PROMPT in run.said and phrases.RATE_AGAIN in run.said
+    assert phrases.SET_PAUSED in run.said
+
+
+def test_pain_entry_by_buttons_speaks_each_step() -> None:
+    run = Run(SimUser(presses=""))
+    run.feed([Press(Button.GREEN, 1.0), Release(Button.GREEN, 1.1)])  # start
+    run.effects.clear()
+    for t in (2.0, 3.0, 4.0):
+        run.feed([Press(Button.GREEN, t), Release(Button.GREEN, t + 0.1)])
+    run.feed([Press(Button.AMBER, 5.0), Release(Button.AMBER, 5.1)])
+    assert [s for s in run.said] == ["one", "two", "three", "two"]
+    run.feed([Press(Button.GREEN, 6.0), Hold(Button.GREEN, 7.5)])
+    assert "Pain two. Thank you." in run.said
+    assert run.kiosk.session is not None and run.kiosk.session.pain_before == 2
+
+
+def test_checkin_timeout_abandons_without_saving() -> None:
+    run = Run(SimUser(presses=""))
+    run.feed([Press(Button.GREEN, 1.0), Release(Button.GREEN, 1.1)])
+    for i in range(1, 200):
+        run.feed([Tick(1.0 + i)])
+    assert run.kiosk.session is None and not run.saved
+    assert phrases.CHECKIN_ABANDONED in run.said
+
+
+def test_session_record_uses_elapsed_time_not_the_wall_clock() -> None:
+    run = Run(SimUser("steady")).until_finished()
+    record = run.saved[0]
+    assert record["started_at"].startswith("2026-11-25T09:00")
+    assert record["duration_s"] > 60
+    assert record["plan_date"] == "2026-11-25"
+
+
+def test_home_amber_speaks_plan_and_green_starts() -> None:
+    run = Run(SimUser(presses=""))
+    assert run.kiosk.view.screen == "home"
+    run.feed([Press(Button.AMBER, 1.0)])
+    assert run.said[-1] == "Press GREEN to start."
+    run.feed([Press(Button.GREEN, 2.0)])
+    assert run.kiosk.view.screen == "checkin"
+
+
+def test_shutdown_chord_saves_session_first() -> None:
+    run = Run(SimUser(presses=""))
+    run.feed([Press(Button.GREEN, 1.0), Release(Button.GREEN, 1.1)])
+    run.feed(run.tracker.edge(Button.GREEN, True, 2.0))
+    run.feed(run.tracker.edge(Button.RED, True, 2.0))
+    t = 2.0
+    while t < 8.0:
+        t += 0.1
+        run.feed(run.tracker.tick(t))
+    names = [type(e).__name__ for e in run.effects]
+    assert "PowerOff" in names
+    assert names.index("Save") < names.index("PowerOff")
+    assert "Shutting down. Everything is saved. Goodbye." in run.said
+
+
+def test_fast_settings_are_shorter_than_defaults() -> None:
+    assert FAST.primer_seconds < 60
