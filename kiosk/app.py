@@ -1,0 +1,250 @@
+"""The shell: wires the adapters (buttons, voice, screen, store, LEDs, watchdog) to the core.
+
+Only this module's main loop draws, speaks and saves. Other threads (gpiozero callbacks, the
+TTS renderer, the history writer) only put items on ``inbox``. The loop sleeps on that queue, so
+a press wakes it at once (low button-to-cue latency) while an idle kiosk barely uses the CPU.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import signal
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from kiosk.clock import Clock
+from kiosk.core.buttons import ButtonTracker
+from kiosk.core.events import (
+    Effect,
+    Event,
+    Finished,
+    Hush,
+    Notice,
+    PowerOff,
+    Save,
+    Say,
+    Show,
+    Tick,
+    Tone,
+)
+from kiosk.core.kiosk import Kiosk
+from kiosk.core.model import Button
+from kiosk.core.view import View
+from kiosk.io.buttons import Buttons, Edge
+
+log = logging.getLogger(__name__)
+
+KEYS = {"g": Button.GREEN, "1": Button.GREEN, "a": Button.AMBER, "2": Button.AMBER,
+        "r": Button.RED, "3": Button.RED}
+IDLE_WAIT = 0.05  # the longest the loop sleeps: keeps keyboard, watchdog and timers responsive
+
+
+@dataclass
+class Devices:
+    """The adapters around the core. Each has a null or recording twin for tests and
+    degraded modes, so the loop never checks what kind of hardware it has."""
+
+    buttons: Buttons
+    voice: Any  # kiosk.io.voice.Voice
+    writer: Any  # kiosk.store.writer.HistoryWriter: save(record), close()
+    screen: Any = None  # kiosk.ui.screen.Screen, or None with no display at all
+    leds: Any = None  # kiosk.io.leds.Leds
+    notifier: Any = None  # kiosk.io.watchdog.Notifier
+    closers: list[Callable[[], None]] = field(default_factory=list)
+
+
+class App:
+    def __init__(
+        self,
+        kiosk: Kiosk,
+        tracker: ButtonTracker,
+        devices: Devices,
+        clock: Clock,
+        inbox: queue.SimpleQueue[Any],
+        *,
+        keyboard: bool = False,
+        animate: bool = True,
+        power_off: Callable[[], None] | None = None,
+    ) -> None:
+        self.kiosk = kiosk
+        self.tracker = tracker
+        self.dev = devices
+        self.clock = clock
+        self.inbox = inbox
+        self.keyboard = keyboard
+        self.animate = animate
+        self.power_off = power_off
+        self.view: View = kiosk.view
+        self.stopping = False
+        self.finished = 0
+        self._dirty = True
+        self._closed = False
+        self._next_ping = 0.0
+        self._power_off_at: float | None = None
+        self._lock = threading.Lock()
+
+    # --- life cycle ---------------------------------------------------------------------------
+    def start(self, notices: list[str] = ()) -> None:  # type: ignore[assignment]
+        now = self.clock.now()
+        for name in Button:
+            self._feed(self.tracker.initial(name, self.dev.buttons.is_down(name), now))
+        self._dispatch(self.kiosk.boot())
+        for text in notices:
+            self._feed([Notice(text, now)])
+        if self.dev.notifier is not None:
+            self.dev.notifier.ready()
+
+    def run(self) -> None:
+        """Loop until asked to stop (SIGTERM, window closed, Escape in mock mode)."""
+        self._install_signals()
+        try:
+            while not self.stopping:
+                self.step()
+                self._wait()
+        finally:
+            self.close()
+
+    def step(self) -> None:
+        """One pass: read inputs, advance the core, play, light and draw. Never blocks."""
+        now = self.clock.now()
+        self._read_keyboard()
+        self._drain(now)
+        self._feed(self.tracker.tick(now))
+        self._feed([Tick(now)])
+        self.dev.voice.update()
+        if self.dev.leds is not None:
+            self.dev.leds.update(self.view, now)
+        self._draw(now)
+        self._watchdog(now)
+        if self._power_off_at is not None and now >= self._power_off_at:
+            self._power_off_at = None
+            self.stopping = True
+            if self.power_off is not None:
+                self.power_off()
+
+    def stop(self, *_: Any) -> None:
+        self.stopping = True
+        self.inbox.put(None)  # wake the loop
+
+    def close(self) -> None:
+        """The one close path: safe twice, from ``finally``, ``with`` or SIGTERM."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+        if self.dev.notifier is not None:
+            self.dev.notifier.stopping()
+        for close in (
+            self.dev.writer.close,  # first: the session must be on disk before anything else
+            self.dev.voice.close,
+            self.dev.buttons.close,
+            *( [self.dev.leds.close] if self.dev.leds is not None else [] ),
+            *( [self.dev.screen.close] if self.dev.screen is not None else [] ),
+            *self.dev.closers,
+        ):
+            try:
+                close()
+            except Exception:
+                log.exception("closing %s failed", close)
+
+    def __enter__(self) -> App:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    # --- inputs ---------------------------------------------------------------------------------
+    def _drain(self, now: float) -> None:
+        while True:
+            try:
+                item = self.inbox.get_nowait()
+            except queue.Empty:
+                return
+            if isinstance(item, Edge):
+                self._feed(self.tracker.edge(item.button, item.down, item.t))
+            elif isinstance(item, str):
+                self._feed([Notice(item, now)])
+
+    def _wait(self) -> None:
+        """Sleep until an input arrives or the next frame is due."""
+        timeout = IDLE_WAIT
+        if self.dev.screen is not None and self.animate:
+            timeout = min(timeout, self.dev.screen.next_frame_in(self.view, self.clock.now()))
+        try:
+            item = self.inbox.get(timeout=max(0.001, timeout))
+        except queue.Empty:
+            return
+        if item is not None:
+            self.inbox.put(item)  # handled in order by the next step's drain
+
+    def _read_keyboard(self) -> None:
+        if self.dev.screen is None:
+            return
+        import pygame
+
+        for ev in pygame.event.get():
+            if ev.type == pygame.QUIT:
+                self.stop()
+            elif ev.type in (pygame.KEYDOWN, pygame.KEYUP) and self.keyboard:
+                if ev.type == pygame.KEYDOWN and ev.key == pygame.K_ESCAPE:
+                    self.stop()
+                name = KEYS.get(pygame.key.name(ev.key))
+                if name is not None:
+                    self.press_pin(name, ev.type == pygame.KEYDOWN)
+            elif ev.type == pygame.VIDEOEXPOSE or ev.type == pygame.WINDOWEXPOSED:
+                self._dirty = True
+
+    def press_pin(self, name: Button, down: bool) -> None:
+        """Drive a mock pin, as a keyboard key or the simulated user does."""
+        pin = self.dev.buttons.pin(name)
+        if down:
+            pin.drive_low()
+        else:
+            pin.drive_high()
+
+    # --- the core and its effects ------------------------------------------------------------
+    def _feed(self, events: list[Event]) -> None:
+        for event in events:
+            self._dispatch(self.kiosk.handle(event))
+
+    def _dispatch(self, effects: list[Effect]) -> None:
+        for eff in effects:
+            if isinstance(eff, Say):
+                self.dev.voice.say(eff.text, interrupt=eff.interrupt)
+            elif isinstance(eff, Tone):
+                self.dev.voice.tone(eff.name)
+            elif isinstance(eff, Hush):
+                self.dev.voice.hush()
+            elif isinstance(eff, Show):
+                self.view = eff.view
+                self._dirty = True
+            elif isinstance(eff, Save):
+                self.dev.writer.save(eff.record)
+            elif isinstance(eff, Finished):
+                self.finished += 1
+            elif isinstance(eff, PowerOff):
+                self._power_off_at = self.clock.now() + 4.0  # let the goodbye be heard
+
+    # --- output -------------------------------------------------------------------------------
+    def _draw(self, now: float) -> None:
+        screen = self.dev.screen
+        if screen is None:
+            return
+        if self._dirty or (self.animate and screen.needs_frame(self.view, now)):
+            screen.draw(self.view, now)
+            self._dirty = False
+
+    def _watchdog(self, now: float) -> None:
+        n = self.dev.notifier
+        if n is None or now < self._next_ping:
+            return
+        n.ping()
+        self._next_ping = now + (n.interval() or 10.0)
+
+    def _install_signals(self) -> None:
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, self.stop)
+            signal.signal(signal.SIGINT, self.stop)

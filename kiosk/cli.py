@@ -1,0 +1,213 @@
+"""The ``kiosk`` command: run, demo, plan, history, export, check."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from kiosk.config import Config, load_config
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-25") from None
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kiosk", description="Back-care exercise kiosk")
+    p.add_argument("--config", help="kiosk.toml to use (default: packaged config/kiosk.toml)")
+    p.add_argument("--data-dir", type=Path, help="where history lives (default: from config)")
+    p.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run the kiosk")
+    run.add_argument("--mock", action="store_true", help="mock GPIO; keys g/a/r drive buttons")
+    run.add_argument("--windowed", action="store_true", help="a window instead of fullscreen")
+    run.add_argument("--headless", action="store_true", help="no screen: voice and buttons only")
+
+    demo = sub.add_parser("demo", help="one whole simulated session, headless, in seconds")
+    who = demo.add_mutually_exclusive_group()
+    who.add_argument("--user", choices=("steady", "slipping", "sore"), default="steady")
+    who.add_argument("--presses", help="exact presses: g a r press, G A R hold (e.g. 'gGg')")
+    demo.add_argument("--date", type=_date, help="run as of this day (YYYY-MM-DD)")
+
+    plan = sub.add_parser("plan", help="print today's plan with the reason for each change")
+    plan.add_argument("--date", type=_date, help="plan for this day (YYYY-MM-DD)")
+
+    sub.add_parser("history", help="print the saved sessions")
+    export = sub.add_parser("export", help="export the history")
+    export.add_argument("--format", choices=("json", "csv"), default="json")
+    export.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    sub.add_parser("check", help="validate config; report display, audio, TTS and GPIO")
+    for sp in (run, demo, plan, export, sub.choices["history"], sub.choices["check"]):
+        sp.add_argument("--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        sp.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="kiosk: %(levelname)s: %(message)s",
+        stream=sys.stderr,
+    )
+    loaded = load_config(args.config)
+    handler = globals()[f"cmd_{args.command}"]
+    try:
+        return int(handler(args, loaded.config, [str(p) for p in loaded.problems]))
+    except KeyboardInterrupt:
+        return 130
+
+
+def _data_dir(args: Any, cfg: Config) -> Path:
+    return Path(args.data_dir) if args.data_dir else cfg.data_dir
+
+
+def cmd_run(args: Any, cfg: Config, problems: list[str]) -> int:
+    from kiosk.io.buttons import is_raspberry_pi
+    from kiosk.runtime import Options, run_kiosk
+
+    mock = args.mock or not is_raspberry_pi()
+    display = "headless" if args.headless else "windowed" if (args.windowed or mock) else (
+        "fullscreen")
+    opts = Options(mock=mock, display=display, data_dir=_data_dir(args, cfg))
+    return run_kiosk(cfg, opts, problems)
+
+
+def cmd_demo(args: Any, cfg: Config, problems: list[str]) -> int:
+    from kiosk.runtime import Options, run_demo
+    from kiosk.sim import SimUser
+
+    for text in problems:
+        print(f"kiosk: config: {text}", file=sys.stderr)
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    try:
+        user = SimUser(args.user, presses=args.presses)
+    except ValueError as exc:
+        print(f"kiosk demo: {exc}", file=sys.stderr)
+        return 2
+    opts = Options(mock=True, display="headless", data_dir=_data_dir(args, cfg), demo=True,
+                   day=args.date)
+    return run_demo(cfg, opts, user)
+
+
+def _history(args: Any, cfg: Config) -> Any:
+    from kiosk.store.history import History
+
+    data_dir = _data_dir(args, cfg)
+    history = History.open(data_dir, keep_backups=cfg.storage.backups)
+    if history.recovery is not None:
+        print(f"kiosk: {history.recovery.message}", file=sys.stderr)
+    return history
+
+
+def cmd_plan(args: Any, cfg: Config, problems: list[str]) -> int:
+    from kiosk.runtime import make_planner
+
+    with _history(args, cfg) as history:
+        sessions = history.sessions()
+    day = args.date or date.today()
+    plan = make_planner(cfg)(sessions, day, None)
+    print(f"Plan for {plan.date}:")
+    for i, p in enumerate(plan.exercises, start=1):
+        side = {"alternate": ", alternating sides", "each": ", each side"}.get(p.variation.side, "")
+        print(f"  {i}. {p.family.name}: {p.variation.name}, {p.target} clean reps{side}"
+              f"  [{p.change}]")
+        if p.reason:
+            print(f"     {p.reason}")
+    for note in plan.notes:
+        print(f"  Note: {note}")
+    return 0
+
+
+def cmd_history(args: Any, cfg: Config, problems: list[str]) -> int:
+    with _history(args, cfg) as history:
+        sessions = history.sessions()
+    if not sessions:
+        print("No sessions saved yet.")
+        return 0
+    for s in sessions:
+        sets = [st for ex in s.get("exercises", []) for st in ex.get("sets", [])]
+        clean = sum(st.get("clean_reps", 0) for st in sets)
+        before, after = s.get("pain_before"), s.get("pain_after")
+        pain = f"pain {_dash(before)} -> {_dash(after)}"
+        print(f"{s.get('started_at', '?')[:16].replace('T', ' ')}  {pain:<14} "
+              f"{clean:>3} clean reps  ended: {s.get('ended_by')}")
+        for ex in s.get("exercises", []):
+            reps = " ".join("".join("C" if r == "clean" else "s" for r in st["reps"])
+                            for st in ex.get("sets", [])) or ("skipped" if ex.get("skipped")
+                                                              else "-")
+            print(f"    {ex.get('name', ex.get('variation')):<34} target {ex.get('target'):>2}"
+                  f"  {reps}")
+    return 0
+
+
+def _dash(v: Any) -> str:
+    return "-" if v is None else str(v)
+
+
+def cmd_export(args: Any, cfg: Config, problems: list[str]) -> int:
+    with _history(args, cfg) as history:
+        if args.out:
+            tmp = Path(f"{args.out}.tmp")
+            with open(tmp, "w", newline="", encoding="utf-8") as fp:
+                getattr(history, f"export_{args.format}")(fp)
+            os.replace(tmp, args.out)
+        else:
+            getattr(history, f"export_{args.format}")(sys.stdout)
+    return 0
+
+
+def cmd_check(args: Any, cfg: Config, problems: list[str]) -> int:
+    from kiosk.io.buttons import is_raspberry_pi
+
+    ok = True
+    print(f"config: {cfg.source}")
+    if problems:
+        ok = False
+        for text in problems:
+            print(f"  PROBLEM {text}")
+    else:
+        print(f"  ok ({len(cfg.library.families)} exercise families)")
+    display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    dri = sorted(str(p) for p in Path("/dev/dri").glob("card*")) if Path("/dev/dri").exists() else []
+    print(f"display: {'found ' + (display or ', '.join(dri)) if display or dri else 'none (headless)'}")
+    print(f"audio: {_audio_status()}")
+    espeak = shutil.which("espeak-ng") or shutil.which("espeak")
+    print(f"tts: {'espeak-ng at ' + espeak if espeak else 'NOT FOUND (install espeak-ng)'}")
+    if is_raspberry_pi():
+        from kiosk.io.buttons import make_factory
+
+        factory, note = make_factory(False)
+        factory.close()
+        print(f"gpio: {note or 'ok'}")
+        ok = ok and note is None
+    else:
+        print("gpio: no Raspberry Pi GPIO (mock buttons will be used)")
+    print(f"data: {_data_dir(args, cfg)}")
+    return 0 if ok else 1
+
+
+def _audio_status() -> str:
+    cards = Path("/proc/asound/cards")
+    try:
+        text = cards.read_text().strip()
+    except OSError:
+        return "no sound cards found (the kiosk will run silently and show every line)"
+    if not text or "no soundcards" in text:
+        return "no sound cards found (the kiosk will run silently and show every line)"
+    return "found: " + text.splitlines()[0].strip()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""The three buttons, through gpiozero only. Callbacks hand raw edges over; nothing else.
+
+gpiozero calls ``when_pressed`` / ``when_released`` on its own threads (and a MockPin's
+``drive_low()`` calls them synchronously on the caller's thread). So a callback only stamps the
+edge with the kiosk clock and puts it on a queue; the main loop turns edges into presses with
+the pure ``ButtonTracker``. Hold detection is done there too, on the kiosk clock, rather than with
+gpiozero's ``when_held`` thread, so the accelerated demo clock and tests drive it the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kiosk.core.model import Button
+from kiosk.errors import HardwareError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Edge:
+    button: Button
+    down: bool
+    t: float
+
+
+def is_raspberry_pi() -> bool:
+    try:
+        return "raspberry pi" in Path("/proc/device-tree/model").read_text().lower()
+    except OSError:
+        return False
+
+
+def make_factory(mock: bool) -> tuple[Any, str | None]:
+    """The gpiozero pin factory, and a message when it had to fall back to mock pins.
+
+    On a Pi the real factory (lgpio on a Pi 5) must work; when it does not, the message names
+    the fix, and the kiosk runs on mock pins (keyboard) rather than dying in a restart loop.
+    """
+    from gpiozero.pins.mock import MockFactory
+
+    if mock:
+        return MockFactory(), None
+    if not is_raspberry_pi() and not os.environ.get("GPIOZERO_PIN_FACTORY"):
+        return MockFactory(), "No Raspberry Pi GPIO here: using mock buttons (keys g, a, r)."
+    try:
+        from gpiozero.pins.lgpio import LGPIOFactory
+
+        return LGPIOFactory(), None
+    except Exception as exc:  # ImportError, or lgpio's own error for /dev/gpiochip access
+        return MockFactory(), str(
+            HardwareError(
+                f"GPIO is not available ({exc}). Fix: install lgpio "
+                "(pip install 'backcare-kiosk[pi]') and add the kiosk user to the gpio group "
+                "(sudo usermod -aG gpio kiosk), then restart."
+            )
+        )
+
+
+class Buttons:
+    """Three gpiozero Buttons whose edges land on ``edges``, stamped by ``now``."""
+
+    def __init__(
+        self,
+        pins: dict[Button, int],
+        factory: Any,
+        now: Callable[[], float],
+        edges: queue.SimpleQueue[Any],
+    ) -> None:
+        from gpiozero import Button as GpioButton
+
+        self.factory = factory
+        self._now = now
+        self._edges = edges
+        self.devices: dict[Button, Any] = {}
+        try:
+            for name, pin in pins.items():
+                dev = GpioButton(pin, pull_up=True, bounce_time=None, pin_factory=factory)
+                dev.when_pressed = self._handler(name, True)
+                dev.when_released = self._handler(name, False)
+                self.devices[name] = dev
+        except Exception:
+            self.close()
+            raise
+
+    def _handler(self, name: Button, down: bool) -> Callable[[], None]:
+        def put() -> None:
+            self._edges.put(Edge(name, down, self._now()))
+
+        return put
+
+    def is_down(self, name: Button) -> bool:
+        return bool(self.devices[name].is_pressed)
+
+    def pin(self, name: Button) -> Any:
+        """The underlying pin (a MockPin in mock mode, for drive_low / drive_high)."""
+        return self.devices[name].pin
+
+    def close(self) -> None:
+        for dev in self.devices.values():
+            try:
+                dev.close()
+            except Exception:  # closing must never stop the close path
+                log.debug("closing %s failed", dev, exc_info=True)
+        self.devices = {}

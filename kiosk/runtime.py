@@ -1,0 +1,241 @@
+"""Builds a running kiosk from the config: picks the adapters, wires them, runs the loop.
+
+Every degraded mode (no GPIO, no speaker, no screen, no TTS, damaged history, bad config) is
+detected here, logged once, and told to the user once, and the kiosk carries on.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import secrets
+import subprocess
+import sys
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from kiosk.app import App, Devices
+from kiosk.clock import Clock, FakeClock, RealClock
+from kiosk.config import Config
+from kiosk.core.buttons import ButtonTracker
+from kiosk.core.kiosk import Kiosk, Planner
+from kiosk.core.model import Button
+from kiosk.errors import KioskWarning
+from kiosk.io.buttons import Buttons, make_factory
+from kiosk.sim import SimUser
+
+log = logging.getLogger(__name__)
+
+
+def make_planner(cfg: Config) -> Planner:
+    from kiosk.core.progression import plan_for_day
+
+    def plan(sessions: list[dict[str, Any]], day: date, pain: int | None) -> Any:
+        return plan_for_day(cfg.library, sessions, day, cfg.progression, cfg.session, pain)
+
+    return plan
+
+
+def make_tracker(cfg: Config, *, shutdown: bool) -> ButtonTracker:
+    b = cfg.buttons
+    return ButtonTracker(
+        bounce=b.bounce_ms / 1000.0,
+        hold={Button.GREEN: b.hold_seconds, Button.AMBER: b.hold_seconds,
+              Button.RED: b.red_hold_seconds},
+        stuck=b.stuck_seconds,
+        chord=cfg.shutdown.hold_seconds if shutdown else None,
+    )
+
+
+@dataclass
+class Options:
+    mock: bool = False
+    display: str = "fullscreen"  # fullscreen | windowed | headless
+    data_dir: Path | None = None
+    demo: bool = False
+    day: date | None = None
+    out: TextIO = field(default_factory=lambda: sys.stdout)
+
+
+class Notices:
+    """Collects what the user must be told at start-up, and logs each once."""
+
+    def __init__(self) -> None:
+        self.spoken: list[str] = []
+
+    def tell(self, text: str, *, speak: bool = True) -> None:
+        log.warning("%s", text)
+        if speak and text not in self.spoken:
+            self.spoken.append(text)
+
+
+def build(cfg: Config, opts: Options, notices: Notices, clock: Clock) -> App:
+    data_dir = opts.data_dir or cfg.data_dir
+    data_dir.mkdir(parents=True, exist_ok=True)
+    inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    closers: list[Callable[[], None]] = []
+
+    writer, sessions = _open_history(cfg, data_dir, inbox, notices)
+    factory, gpio_note = make_factory(opts.mock or opts.demo)
+    if gpio_note:
+        notices.tell(gpio_note, speak="GPIO is not available" in gpio_note)
+    closers.append(factory.close)
+    pins = {Button.GREEN: cfg.buttons.green, Button.AMBER: cfg.buttons.amber,
+            Button.RED: cfg.buttons.red}
+    buttons = Buttons(pins, factory, clock.now, inbox)
+    screen = _open_screen(opts, notices)
+    voice = _open_voice(cfg, opts, data_dir, notices)
+    leds = _open_leds(cfg, factory)
+    from kiosk.io.watchdog import Notifier
+
+    shutdown = cfg.shutdown.enabled and not (opts.mock or opts.demo)
+    kiosk = Kiosk(make_planner(cfg), cfg.session, sessions=sessions, t0=clock.now(),
+                  wall0=_wall0(clock, opts), shutdown_enabled=shutdown,
+                  nonce=secrets.token_hex(3))
+    if hasattr(voice, "prepare"):
+        from kiosk.core import phrases
+
+        voice.prepare(phrases.catalogue(kiosk.plan))
+    devices = Devices(buttons=buttons, voice=voice, writer=writer, screen=screen, leds=leds,
+                      notifier=Notifier.from_env(), closers=closers)
+    return App(kiosk, make_tracker(cfg, shutdown=shutdown), devices, clock, inbox,
+               keyboard=opts.mock or opts.demo, animate=not opts.demo,
+               power_off=power_off if shutdown else None)
+
+
+def _wall0(clock: Clock, opts: Options) -> datetime:
+    if opts.day is not None:
+        return datetime.combine(opts.day, clock.wall().time())
+    return clock.wall()
+
+
+def _open_history(
+    cfg: Config, data_dir: Path, inbox: queue.SimpleQueue[Any], notices: Notices
+) -> tuple[Any, list[dict[str, Any]]]:
+    from kiosk.store.writer import HistoryWriter
+
+    def on_result(result: Any) -> None:
+        if not result.ok and result.message:
+            inbox.put(result.message)  # spoken and shown by the main loop
+
+    writer = HistoryWriter.open(data_dir, keep_backups=cfg.storage.backups, on_result=on_result)
+    if writer.recovery is not None:
+        notices.tell(writer.recovery.message)
+    return writer, writer.sessions()
+
+
+def _open_screen(opts: Options, notices: Notices) -> Any:
+    from kiosk.ui.display import open_display
+    from kiosk.ui.screen import Screen
+
+    mode = "headless" if opts.demo else opts.display
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", KioskWarning)
+        display = open_display(mode)
+    for w in caught:
+        notices.tell(str(w.message), speak=False)
+    return ScreenOut(display, Screen(display.surface))
+
+
+class ScreenOut:
+    """The display plus the screen drawer, as the loop sees them."""
+
+    def __init__(self, display: Any, screen: Any) -> None:
+        self.display, self.screen = display, screen
+
+    def needs_frame(self, view: Any, now: float) -> bool:
+        return bool(self.screen.needs_frame(view, now))
+
+    def next_frame_in(self, view: Any, now: float) -> float:
+        return float(self.screen.next_frame_in(view, now))
+
+    def draw(self, view: Any, now: float) -> None:
+        if self.screen.draw(view, now):
+            self.display.update(self.screen.dirty)
+
+    def close(self) -> None:
+        self.display.close()
+
+
+def _open_voice(cfg: Config, opts: Options, data_dir: Path, notices: Notices) -> Any:
+    from kiosk.io import voice as v
+
+    if opts.demo:
+        return v.PrintVoice(opts.out)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", KioskWarning)
+        out = v.open_voice(voice=cfg.voice.voice, rate=cfg.voice.rate, volume=cfg.voice.volume,
+                           data_dir=data_dir)
+    for w in caught:
+        notices.tell(str(w.message), speak=False)
+    return out
+
+
+def _open_leds(cfg: Config, factory: Any) -> Any:
+    if not (cfg.leds.status or cfg.leds.breath):
+        return None
+    from kiosk.io.leds import Leds
+
+    return Leds(status=cfg.leds.status or None, breath=cfg.leds.breath or None, factory=factory)
+
+
+def power_off() -> None:
+    """Shut the Pi down cleanly (allowed for the kiosk user by the polkit rule in systemd/)."""
+    try:
+        subprocess.run(["systemctl", "poweroff"], check=False, timeout=20)
+    except (OSError, subprocess.SubprocessError) as exc:
+        log.error("could not power off: %s", exc)
+
+
+# --- the two ways to run --------------------------------------------------------------------
+def run_kiosk(cfg: Config, opts: Options, problems: list[str]) -> int:
+    notices = Notices()
+    for text in problems:
+        notices.tell(text, speak=False)
+    if problems:
+        notices.tell("Some settings were not valid, so their defaults are used. "
+                     "Run kiosk check for details.")
+    app = build(cfg, opts, notices, RealClock())
+    app.start(notices.spoken)
+    app.run()
+    return 0
+
+
+def run_demo(cfg: Config, opts: Options, user: SimUser, *, max_seconds: float = 4 * 3600) -> int:
+    """One whole session, headless, mock pins, accelerated clock; finishes in seconds."""
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    now = datetime.now().replace(microsecond=0)
+    clock = FakeClock(datetime.combine(opts.day, now.time()) if opts.day else now)
+    notices = Notices()
+    app = build(cfg, opts, notices, clock)
+    dt = 0.05
+    holding: tuple[Button, float] | None = None
+    with app:
+        app.start(notices.spoken)
+        t_end = clock.now() + max_seconds
+        while app.finished == 0 and clock.now() < t_end:
+            clock.advance(dt)
+            if holding and clock.now() >= holding[1]:
+                app.press_pin(holding[0], False)
+                holding = None
+            app.step()
+            if holding is None:
+                action = user.decide(app.view, clock.now())
+                if action is not None:
+                    app.press_pin(action.button, True)
+                    hold = app.tracker.hold[action.button] + 0.2 if action.hold else 0.15
+                    holding = (action.button, clock.now() + hold)
+        if holding:
+            app.press_pin(holding[0], False)
+    saved = app.dev.writer.saved_ids() if hasattr(app.dev.writer, "saved_ids") else []
+    if app.finished == 0:
+        print("demo: the session did not finish", file=sys.stderr)
+        return 1
+    for sid in saved:
+        print(f"saved: session {sid}", file=opts.out)
+    return 0
