@@ -1,0 +1,231 @@
+"""Saving sessions off the frame loop: a background thread that owns the History.
+
+The main loop calls ``save(record)`` and carries on at once; a writer thread does the disk work
+and reports each outcome through ``on_result``. When the disk refuses (full, read-only, gone)
+the record stays in memory and is tried again every ``retry_every`` seconds, on the next save
+and at close; the failure is reported once per session, and the later success once more.
+
+The main thread reads the history through ``sessions()`` and ``last_pain()``, an in-memory view
+that already includes sessions still waiting to be written, so planning never touches the file.
+"""
+
+from __future__ import annotations
+
+import copy
+import errno
+import logging
+import os
+import queue
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Any
+
+from kiosk.errors import RecordError, StorageError
+from kiosk.store.history import History, Recovery
+from kiosk.store.records import check_record, last_pain
+
+log = logging.getLogger(__name__)
+
+SAVED = "Session saved."
+SAVED_LATE = "An earlier session that could not be saved has now been saved."
+REJECTED = (
+    "The session could not be saved because of a fault in the kiosk. "
+    "Please tell whoever looks after it."
+)
+RETRYING = "Please leave the kiosk switched on: saving will be tried again."
+WHY = {
+    errno.ENOSPC: "the storage card is full",
+    errno.EDQUOT: "the storage card is full",
+    errno.EROFS: "the storage card is read-only",
+    errno.EACCES: "the storage card is read-only",
+    errno.EPERM: "the storage card is read-only",
+}
+UNAVAILABLE = (
+    "The exercise history cannot be read just now. You can still exercise; "
+    "sessions will be saved once it can be read again."
+)
+
+_CLOSE = object()
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """How one save went. ``message`` is for the user; ``detail`` is for the log."""
+
+    id: str
+    ok: bool
+    message: str
+    will_retry: bool = False  # not saved yet, kept in memory and tried again
+    detail: str = ""
+
+
+def _ignore(result: SaveResult) -> None:
+    pass
+
+
+class HistoryWriter:
+    """Open the history in ``data_dir`` and save sessions to it from a background thread.
+
+    Opening happens here, on the caller's thread, so do it at start-up and then read
+    ``recovery`` for anything to tell the user. ``on_result`` is called from the writer thread:
+    hand the result over to the main loop (a queue or a posted event), do not draw or speak there.
+    """
+
+    def __init__(
+        self,
+        data_dir: str | os.PathLike[str],
+        *,
+        on_result: Callable[[SaveResult], None] = _ignore,
+        retry_every: float = 30.0,
+        keep_backups: int = 7,
+        now: Callable[[], datetime] = datetime.now,
+    ) -> None:
+        self._open_history = lambda: History.open(data_dir, keep_backups=keep_backups, now=now)
+        self._on_result = on_result
+        self._retry_every = retry_every
+        self._lock = threading.Lock()  # guards _pending and _view, shared by both threads
+        self._pending: dict[str, dict[str, Any]] = {}  # saved by the caller, not yet on disk
+        self._view: dict[str, dict[str, Any]] = {}  # everything the main thread may read
+        self._reported: set[str] = set()  # ids whose failure was reported (writer thread only)
+        self._inbox: queue.Queue[object] = queue.Queue()
+        self._closed = False
+        self._history: History | None = None
+        self.recovery: Recovery | None = None
+        try:
+            history = self._open_history()
+        except StorageError as e:
+            # Keep going without a disk: sessions wait in memory until the history opens.
+            log.warning("history unavailable: %s", e)
+            self.recovery = Recovery(str(e), UNAVAILABLE, None, None, 0)
+        else:
+            self._attach(history)
+            self.recovery = history.recovery
+        # A daemon, so a disk that hangs for ever cannot stop the kiosk from exiting; the
+        # atomic writes mean a write cut short leaves the file as it was.
+        self._thread = threading.Thread(target=self._run, name="history-writer", daemon=True)
+        self._thread.start()
+
+    # --- main thread -----------------------------------------------------------------------------
+    def save(self, record: Mapping[str, Any]) -> None:
+        """Queue a finished session for saving and return at once. Saving an id again replaces."""
+        if self._closed:
+            raise StorageError("the history writer is closed; open a new HistoryWriter to save")
+        mine = copy.deepcopy(dict(record))  # the caller may go on changing its own dict
+        rid = str(mine.get("id", ""))
+        with self._lock:
+            self._pending[rid] = mine
+            try:
+                check_record(mine)
+                self._view[rid] = copy.deepcopy(mine)
+            except RecordError:
+                pass  # the writer thread reports it; it must not reach the planner either
+        self._inbox.put(rid)
+
+    def sessions(self) -> list[dict[str, Any]]:
+        """Every session, oldest first, including those not yet on disk. Treat as read-only."""
+        with self._lock:
+            return list(self._view.values())
+
+    def last_pain(self) -> int | None:
+        return last_pain(self.sessions())
+
+    @property
+    def pending_ids(self) -> tuple[str, ...]:
+        """Sessions not on disk yet: queued, or kept after a failed write."""
+        with self._lock:
+            return tuple(self._pending)
+
+    def close(self, timeout: float | None = 10.0) -> None:
+        """Write what is pending (one last try), then stop the thread. Safe to call twice.
+
+        Sessions that still could not be written stay in ``pending_ids``.
+        """
+        if self._closed:
+            return
+        self._closed = True
+        self._inbox.put(_CLOSE)
+        self._thread.join(timeout)
+
+    def __enter__(self) -> HistoryWriter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # --- writer thread ---------------------------------------------------------------------------
+    def _run(self) -> None:
+        while True:
+            # Sleep until the next save, or only until the next retry while something waits.
+            wait = self._retry_every if self.pending_ids else None
+            try:
+                item = self._inbox.get(timeout=wait)
+            except queue.Empty:
+                item = None  # time for a retry
+            if item is _CLOSE:
+                break
+            self._write_pending()
+        self._write_pending()
+        if self._history is not None:
+            self._history.close()
+
+    def _write_pending(self) -> None:
+        with self._lock:
+            batch = list(self._pending.items())
+        for i, (rid, record) in enumerate(batch):
+            try:
+                self._ensure_history().add_session(record)
+            except RecordError as e:
+                self._forget(rid, record)
+                self._report(SaveResult(rid, False, REJECTED, detail=str(e)))
+                continue
+            except Exception as e:  # noqa: BLE001 - any failure keeps the record for a retry
+                log.warning("saving session %s failed: %s", rid, e)
+                self._report_failure([r for r, _ in batch[i:]], e)
+                return  # the rest would fail the same way; keep their order for the retry
+            self._forget(rid, record)
+            late = rid in self._reported
+            self._reported.discard(rid)
+            self._report(SaveResult(rid, True, SAVED_LATE if late else SAVED))
+
+    def _ensure_history(self) -> History:
+        if self._history is None:
+            self._attach(self._open_history())
+            assert self._history is not None
+            if self._history.recovery:
+                log.warning("history reopened: %s", self._history.recovery.problem)
+        return self._history
+
+    def _attach(self, history: History) -> None:
+        """Use ``history``; the view becomes its sessions plus any still waiting in memory."""
+        on_disk = {r["id"]: r for r in history.sessions()}
+        with self._lock:
+            self._view = on_disk | {k: v for k, v in self._view.items() if k not in on_disk}
+        self._history = history
+
+    def _forget(self, rid: str, record: dict[str, Any]) -> None:
+        with self._lock:
+            # A newer save of the same id may have arrived meanwhile; that one still needs writing.
+            if self._pending.get(rid) is record:
+                del self._pending[rid]
+
+    def _report_failure(self, ids: list[str], error: Exception) -> None:
+        why = WHY.get(getattr(error, "errno", None) or 0, "")
+        message = f"The session could not be saved{' because ' + why if why else ''}. {RETRYING}"
+        for rid in ids:
+            if rid not in self._reported:
+                self._reported.add(rid)
+                self._report(SaveResult(rid, False, message, will_retry=True, detail=str(error)))
+
+    def _report(self, result: SaveResult) -> None:
+        try:
+            self._on_result(result)
+        except Exception:  # noqa: BLE001 - a faulty callback must not stop the saving
+            log.exception("on_result failed for %s", result)
