@@ -1,0 +1,54 @@
+"""The LEDs a person sees with no screen, driven through gpiozero's mock PWM pins."""
+
+from __future__ import annotations
+
+import pytest
+from gpiozero.pins.mock import MockFactory, MockPWMPin
+
+from kiosk.core.view import Pacer, View
+from kiosk.io.leds import Leds
+
+
+@pytest.fixture
+def factory():
+    f = MockFactory(pin_class=MockPWMPin)
+    yield f
+    f.reset()
+    f.close()
+
+
+def test_breathing_led_brightens_on_inhale_and_dims_on_exhale(factory) -> None:
+    leds = Leds(status=5, breath=6, factory=factory)
+    pin = factory.pin(6)
+    inhale = View(screen="breathing", title="", pacer=Pacer("inhale", 10.0, 4.0))
+    seen = []
+    for t in (10.0, 11.0, 12.0, 13.0, 13.99):
+        leds.update(inhale, t)
+        seen.append(pin.state)
+    assert seen == sorted(seen) and seen[0] < 0.1 and seen[-1] > 0.9
+    exhale = View(screen="breathing", title="", pacer=Pacer("exhale", 14.0, 6.0))
+    seen = []
+    for t in (14.0, 16.0, 18.0, 19.99):
+        leds.update(exhale, t)
+        seen.append(pin.state)
+    assert seen == sorted(seen, reverse=True) and seen[-1] < 0.1
+    leds.close()
+
+
+def test_status_led_is_steady_when_ready_and_blinks_while_waiting(factory) -> None:
+    leds = Leds(status=5, breath=None, factory=factory)
+    pin = factory.pin(5)
+    talking = View(screen="intro", title="Bridge")
+    states = set()
+    for i in range(8):
+        leds.update(talking, i * 0.25)
+        states.add(pin.state)
+    assert states == {True}
+    waiting = View(screen="set", title="Bridge", awaiting="rating")
+    states_seq = []
+    for i in range(8):
+        leds.update(waiting, i * 0.25)
+        states_seq.append(pin.state)
+    assert True in states_seq and False in states_seq
+    leds.close()
+    assert pin.state in (False, 0)
