@@ -1,0 +1,109 @@
+# Back-care kiosk: set up, run and test on Debian 12 / Raspberry Pi OS bookworm.
+#
+#   make run     set up, then the kiosk in a window with mock buttons (or the headless demo)
+#   make test    set up, then ruff, mypy and every test, slow ones included
+#   make bench   set up, then every script in benchmarks/
+#   make setup   system packages (apt) and the project's own .venv; fast when already done
+#   make clean   remove .venv and the tool caches
+#
+# Re-runs are quick: apt is skipped when every package is already installed, and pip runs again
+# only when pyproject.toml is newer than the stamp file it leaves in .venv.
+
+SHELL := /bin/sh
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+# What the kiosk needs at run time: espeak-ng (pyttsx3 loads libespeak-ng.so.1), sox (voice checks),
+# and the SDL 2 libraries that pygame-ce links against where it is built from source (piwheels on
+# 32-bit Pi OS; the PyPI wheels bundle their own), ALSA's tools to find and test the speaker.
+APT_PACKAGES := espeak-ng libespeak-ng1 sox alsa-utils libfreetype6 libportmidi0 \
+	libsdl2-2.0-0 libsdl2-mixer-2.0-0 libsdl2-image-2.0-0 libsdl2-ttf-2.0-0
+
+# On a Raspberry Pi the buttons go through lgpio too.
+ON_PI := $(shell grep -qa 'Raspberry Pi' /proc/device-tree/model 2>/dev/null && echo yes)
+comma := ,
+EXTRAS := dev$(if $(ON_PI),$(comma)pi)
+STAMP := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
+
+# apt needs root: use sudo only when we are not root and sudo is there to use.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
+
+.PHONY: help setup system-packages run test bench clean
+
+help:
+	@sed -n 's/^#   make /make /p' $(firstword $(MAKEFILE_LIST))
+
+setup: system-packages $(STAMP)
+
+# Installs only what is missing, so a second run does not even call apt-get update. systemd is
+# wanted for systemd-analyze (tests/deploy/test_systemd.py), python3-venv where venv is missing.
+system-packages:
+	@missing=""; \
+	for p in $(APT_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' "$$p" 2>/dev/null | grep -q '^install ok installed' \
+			|| missing="$$missing $$p"; \
+	done; \
+	command -v systemd-analyze >/dev/null 2>&1 || missing="$$missing systemd"; \
+	$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || missing="$$missing python3-venv"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null 2>&1; then \
+		echo "make: no apt-get here; install these yourself:$$missing" >&2; exit 0; \
+	fi; \
+	if [ "$$(id -u)" != 0 ] && [ -z "$(SUDO)" ]; then \
+		echo "make: need root or sudo to install:$$missing" >&2; exit 1; \
+	fi; \
+	echo "Installing system packages:$$missing"; \
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		$$missing >/dev/null
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "make: the kiosk needs Python 3.11 or newer; $(PYTHON) is older" >&2; exit 1; }
+	@echo "Creating $(VENV) with $$($(PYTHON) --version)"
+	@$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	@echo "Installing the kiosk into $(VENV) with extras [$(EXTRAS)]"
+	@$(BIN)/pip install -q --disable-pip-version-check -e '.[$(EXTRAS)]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+# With a display, the real loop in a window with the keyboard as the three buttons; without one
+# (ssh, CI, a bare server) the whole-session demo, which prints what the kiosk would say.
+run: setup
+	@if [ -n "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
+		exec $(BIN)/kiosk run --mock --windowed; \
+	else \
+		echo "No display (DISPLAY/WAYLAND_DISPLAY unset): running the headless demo."; \
+		exec $(BIN)/kiosk demo; \
+	fi
+
+# All three run even when one fails, and pytest goes last so its summary closes the output.
+# pytest's exit code 5 means it collected no test at all: that is a failure, said out loud.
+test: setup
+	@status=0; \
+	echo "== ruff"; $(BIN)/ruff check kiosk tests || status=1; \
+	echo "== mypy"; $(BIN)/mypy kiosk || status=1; \
+	echo "== pytest"; $(BIN)/python -m pytest; code=$$?; \
+	if [ $$code -eq 5 ]; then echo "make test: pytest collected no tests - failing" >&2; fi; \
+	[ $$code -eq 0 ] || status=1; \
+	exit $$status
+
+bench: setup
+	@found=0; status=0; \
+	for f in benchmarks/*.py benchmarks/*.sh; do \
+		[ -f "$$f" ] || continue; found=1; echo "== $$f"; \
+		case "$$f" in \
+			*.py) $(BIN)/python "$$f" || status=1 ;; \
+			*.sh) PATH="$(CURDIR)/$(BIN):$$PATH" sh "$$f" || status=1 ;; \
+		esac; \
+	done; \
+	[ $$found -eq 1 ] || echo "No scripts in benchmarks/ yet."; \
+	exit $$status
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
