@@ -1,0 +1,407 @@
+"""Render each spoken line once, to a WAV in a cache, on one background thread.
+
+Speech synthesis is too slow and too unpredictable for the frame loop, and the same few hundred
+lines come back every session, so every line is rendered once with pyttsx3 (espeak-ng) into
+``<data_dir>/voice-cache/`` and played from there. A file is named by a hash of the text, the
+voice and the rate, so changing the voice or the rate in the config renders anew instead of
+playing stale audio.
+
+Only the ``Renderer``'s worker thread ever calls pyttsx3. The frame loop asks ``path_for(text)``,
+which is a set lookup under an uncontended lock: it never waits for a render.
+
+pyttsx3's espeak driver works from a non-main thread (espeak-ng runs in "retrieval" mode there,
+synchronous and with no thread affinity), so a thread is enough; a worker process would cost a
+second interpreter on the Pi for no gain.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import os
+import sys
+import threading
+import time
+import warnings
+import wave
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from kiosk.errors import HardwareError, KioskWarning
+
+log = logging.getLogger(__name__)
+
+CACHE_DIR_NAME = "voice-cache"
+# Part of every cache key: bump it when rendering changes (engine options, checks, format) so
+# files made the old way are not reused.
+FORMAT = 1
+_KEY_CHARS = 32
+# Several failures in a row mean the engine itself is broken, not one awkward line.
+_GIVE_UP_AFTER = 3
+# Temporary files older than this are leftovers of a crash or power cut, not a render in flight.
+_STALE_TMP_SECONDS = 60.0
+
+Synth = Callable[[str, str, int, Path], None]
+"""``synth(text, voice, rate, out)`` writes one line as a WAV file at ``out``.
+
+It raises ``HardwareError`` when there is no TTS engine at all and ``UnknownVoice`` when the
+engine does not have ``voice``; anything else fails just that line.
+"""
+
+
+class UnknownVoice(ValueError):
+    """The TTS engine has no voice by the configured name."""
+
+
+def cache_dir_for(data_dir: Path) -> Path:
+    return data_dir / CACHE_DIR_NAME
+
+
+def cache_key(text: str, voice: str, rate: int) -> str:
+    """The file name (without ``.wav``) of ``text`` rendered with this voice and rate."""
+    data = f"{FORMAT}\n{voice}\n{rate}\n{text}".encode()
+    return hashlib.sha256(data).hexdigest()[:_KEY_CHARS]
+
+
+class Renderer:
+    """Renders lines to cached WAVs in one background thread; finds the cached files.
+
+    ``prepare(lines)`` queues lines and returns at once; ``path_for(text)`` returns the file once
+    it is there. A line that cannot be rendered is reported once and then ``failed(text)`` is
+    true, so the caller can give up on it. With no TTS engine installed, one ``KioskWarning``
+    says so and only the files already in the cache are spoken.
+    """
+
+    def __init__(
+        self, cache_dir: Path, *, voice: str = "", rate: int = 150, synth: Synth | None = None
+    ) -> None:
+        self.cache_dir = cache_dir
+        self._voice = voice
+        self._rate = rate
+        # Looked up lazily, in the worker: loading espeak takes time and may fail.
+        self._synth = synth
+        self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)  # the queue or a result changed
+        self._todo: deque[str] = deque()
+        self._queued: set[str] = set()  # in _todo or being rendered right now
+        self._failed: set[str] = set()
+        self._available = True
+        self._closed = False
+        self._failures_in_a_row = 0
+        self._thread: threading.Thread | None = None
+        self._ready = self._scan()
+
+    # --- the frame loop's side: all quick, none waits for a render ------------------------
+    @property
+    def voice(self) -> str:
+        """The voice lines are rendered with ("" is the engine's default)."""
+        return self._voice
+
+    @property
+    def rate(self) -> int:
+        return self._rate
+
+    @property
+    def available(self) -> bool:
+        """False once it is known that nothing new can be rendered (no engine, no cache dir)."""
+        return self._available
+
+    def path_for(self, text: str) -> Path | None:
+        """The cached WAV for ``text`` with the current voice and rate, or None if not there yet."""
+        key = cache_key(text, self._voice, self._rate)
+        with self._lock:
+            return self.cache_dir / f"{key}.wav" if key in self._ready else None
+
+    def failed(self, text: str) -> bool:
+        """True if ``text`` could not be rendered; it will not be tried again in this run."""
+        with self._lock:
+            return text in self._failed
+
+    def prepare(self, lines: Iterable[str], *, urgent: bool = False) -> None:
+        """Queue ``lines`` for rendering in the background; lines already cached are skipped.
+
+        ``urgent`` puts them at the front, for a line that is waiting to be spoken now.
+        """
+        with self._lock:
+            new = [line for line in dict.fromkeys(lines) if self._wanted(line, urgent)]
+            if not new:
+                return
+            if urgent:
+                self._todo.extendleft(reversed(new))
+            else:
+                self._todo.extend(new)
+            self._queued.update(new)
+            self._start_worker()
+            self._changed.notify_all()
+
+    def discard(self, text: str) -> None:
+        """Forget the cached file for ``text`` (it would not load); prepare renders it anew."""
+        key = cache_key(text, self._voice, self._rate)
+        with self._lock:
+            self._ready.discard(key)
+        (self.cache_dir / f"{key}.wav").unlink(missing_ok=True)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until everything queued is rendered or failed; False on timeout.
+
+        For tests, tools and start-up scripts, never for the frame loop.
+        """
+        with self._changed:
+            return self._changed.wait_for(lambda: not self._queued, timeout)
+
+    def close(self) -> None:
+        """Stop the worker after the line it is rendering; safe to call twice."""
+        with self._lock:
+            self._closed = True
+            self._todo.clear()
+            self._queued.clear()
+            self._changed.notify_all()
+            thread, self._thread = self._thread, None
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=5.0)
+
+    def __enter__(self) -> Renderer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- bookkeeping (call with the lock held) --------------------------------------------
+    def _wanted(self, line: str, urgent: bool) -> bool:
+        if not line.strip():
+            self._failed.add(line)  # nothing to say; the caller drops it quietly
+            return False
+        if line in self._failed or cache_key(line, self._voice, self._rate) in self._ready:
+            return False
+        if not self._available or self._closed:
+            self._failed.add(line)
+            return False
+        if line in self._queued:
+            if urgent and line in self._todo:
+                self._todo.remove(line)  # re-added at the front by the caller
+                return True
+            return False
+        return True
+
+    def _start_worker(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._work, name="tts-render", daemon=True)
+            self._thread.start()
+
+    def _scan(self) -> set[str]:
+        """The keys of the files already in the cache; makes the cache directory if need be."""
+        try:
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            names = os.listdir(self.cache_dir)
+        except OSError as e:
+            self._available = False
+            warnings.warn(
+                f"voice cache {self.cache_dir} is not usable ({e.strerror}): lines will not be "
+                "spoken; make the data directory writable by the kiosk user",
+                KioskWarning,
+                stacklevel=3,
+            )
+            return set()
+        return {n[:-4] for n in names if n.endswith(".wav") and len(n) == _KEY_CHARS + 4}
+
+    # --- the worker thread -----------------------------------------------------------------
+    def _work(self) -> None:
+        self._sweep_leftovers()
+        while True:
+            with self._changed:
+                self._changed.wait_for(lambda: self._todo or self._closed)
+                if self._closed:
+                    return
+                text = self._todo.popleft()
+            ok = self._render(text)
+            with self._changed:
+                self._queued.discard(text)
+                if not ok:
+                    self._failed.add(text)
+                self._changed.notify_all()
+
+    def _render(self, text: str) -> bool:
+        """Render one line into the cache; True if its file is there afterwards."""
+        voice, rate = self._voice, self._rate
+        key = cache_key(text, voice, rate)
+        final = self.cache_dir / f"{key}.wav"
+        if final.exists():  # rendered since the scan, e.g. by `python -m kiosk.io.tts`
+            return self._done(key)
+        # Hidden, and with the pid, so a half-written file is never mistaken for a cached one.
+        tmp = self.cache_dir / f".{key}.{os.getpid()}.tmp.wav"
+        try:
+            (self._synth or espeak_synth)(text, voice, rate, tmp)
+            check_wav(tmp)
+            _fsync(tmp)  # so a power cut cannot leave a renamed but empty file
+            os.replace(tmp, final)
+        except UnknownVoice:
+            return self._fall_back_to_default_voice(text)
+        except HardwareError as e:
+            self._give_up(str(e))
+            return False
+        except Exception as e:  # one bad line must not stop the worker
+            return self._line_failed(text, e)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return self._done(key)
+
+    def _done(self, key: str) -> bool:
+        self._failures_in_a_row = 0
+        with self._lock:
+            self._ready.add(key)
+        return True
+
+    def _fall_back_to_default_voice(self, text: str) -> bool:
+        warnings.warn(
+            f"espeak-ng has no voice {self._voice!r} ([voice] voice in the config): speaking "
+            "with the default voice; `espeak-ng --voices` lists the installed ones",
+            KioskWarning,
+            stacklevel=2,
+        )
+        # Keys follow the voice, so from now on path_for looks for default-voice files.
+        self._voice = ""
+        return self._render(text)
+
+    def _line_failed(self, text: str, error: Exception) -> bool:
+        log.warning("could not render %r: %s; the screen still shows it", text, error)
+        self._failures_in_a_row += 1
+        if self._failures_in_a_row >= _GIVE_UP_AFTER:
+            self._give_up(f"{_GIVE_UP_AFTER} lines in a row failed to render (last: {error})")
+        return False
+
+    def _give_up(self, why: str) -> None:
+        """No more rendering this run: fail what is queued, speak only cached lines."""
+        warnings.warn(
+            f"{why}; speaking only lines already in {self.cache_dir}", KioskWarning, stacklevel=2
+        )
+        with self._lock:
+            self._available = False
+            self._failed.update(self._todo)
+            self._queued.difference_update(self._todo)
+            self._todo.clear()
+
+    def _sweep_leftovers(self) -> None:
+        cutoff = time.time() - _STALE_TMP_SECONDS
+        for tmp in self.cache_dir.glob(".*.tmp.wav"):
+            try:
+                if tmp.stat().st_mtime < cutoff:
+                    tmp.unlink()
+            except OSError:
+                pass  # gone already, or not ours to remove: harmless either way
+
+
+# --- checks --------------------------------------------------------------------------------
+def check_wav(path: Path) -> float:
+    """Raise ``ValueError`` unless ``path`` is a complete, non-silent WAV; return its seconds."""
+    try:
+        with wave.open(str(path), "rb") as w:
+            frames = w.readframes(w.getnframes())
+            expected = w.getnframes() * w.getsampwidth() * w.getnchannels()
+            seconds = w.getnframes() / w.getframerate()
+    except (OSError, EOFError, wave.Error) as e:
+        raise ValueError(f"{path.name} is not a readable WAV file: {e}") from e
+    if not frames or len(frames) != expected:
+        raise ValueError(f"{path.name} is truncated: {len(frames)} of {expected} bytes")
+    if not frames.strip(b"\0"):
+        raise ValueError(f"{path.name} is silent")
+    return seconds
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# --- pyttsx3 / espeak-ng ----------------------------------------------------------------------
+# espeak-ng can be initialised only once per process, and pyttsx3's espeak driver registers one
+# process-wide synthesis callback: a second engine would steal the first one's audio, and a
+# garbage-collected engine unregisters the callback for everyone. So there is exactly one engine,
+# created on first use and kept for the life of the process, and one render at a time.
+_ENGINE_LOCK = threading.Lock()
+
+
+class _Espeak:
+    def __init__(self) -> None:
+        try:
+            import pyttsx3
+            import pyttsx3.drivers.espeak as driver
+        except Exception as e:  # ImportError, or RuntimeError when libespeak-ng is missing
+            raise HardwareError(
+                f"no TTS engine ({e}): install it with `sudo apt install espeak-ng` and "
+                "`pip install pyttsx3`"
+            ) from e
+        # pyttsx3 2.99 prints "Audio saved to ..." after every file. contextlib.redirect_stdout
+        # would swap sys.stdout for the whole process, hiding the main thread's output while a
+        # line renders here, so the driver module alone gets a quiet print.
+        setattr(driver, "print", _driver_print)  # noqa: B010
+        self.engine: Any = pyttsx3.init("espeak")
+        self.default_voice = str(self.engine.getProperty("voice") or "")
+        self.errors: list[Exception] = []
+        # pyttsx3 swallows exceptions from queued commands (a bad voice name among them) and
+        # only reports them on the "error" topic.
+        self.engine.connect("error", self._on_error)
+
+    def _on_error(self, name: object = None, exception: Exception | None = None) -> None:
+        if exception is not None:
+            self.errors.append(exception)
+
+    def synth(self, text: str, voice: str, rate: int, out: Path) -> None:
+        with _ENGINE_LOCK:
+            self.errors.clear()
+            self.engine.setProperty("voice", voice or self.default_voice)
+            self.engine.setProperty("rate", rate)
+            self.engine.save_to_file(text, str(out))
+            # One runAndWait per file: pyttsx3 2.99 writes only the last of several queued
+            # save_to_file calls. And never runAndWait without a fresh save_to_file: the driver
+            # would synthesise its previous text into its previous file again.
+            self.engine.runAndWait()
+            errors = list(self.errors)
+        if errors and voice:
+            # Setting the voice is the only queued command here that fails on a good install.
+            raise UnknownVoice(f"{voice}: {errors[0]}")
+        if errors:
+            raise RuntimeError(f"espeak-ng failed: {errors[0]}")
+
+
+def _driver_print(*args: object, **kwargs: object) -> None:
+    log.debug("pyttsx3: %s", " ".join(map(str, args)))
+
+
+@functools.cache
+def _espeak() -> _Espeak:
+    return _Espeak()
+
+
+def espeak_synth(text: str, voice: str, rate: int, out: Path) -> None:
+    """The default ``Synth``: pyttsx3 with the espeak-ng driver."""
+    _espeak().synth(text, voice, rate, out)
+
+
+# --- command line: render lines by hand, to listen to them -------------------------------------
+def main(argv: Sequence[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m kiosk.io.tts", description="Render lines into the voice cache."
+    )
+    parser.add_argument("--data-dir", type=Path, required=True)
+    parser.add_argument("--voice", default="")
+    parser.add_argument("--rate", type=int, default=150)
+    parser.add_argument("lines", nargs="+")
+    args = parser.parse_args(argv)
+    with Renderer(cache_dir_for(args.data_dir), voice=args.voice, rate=args.rate) as renderer:
+        renderer.prepare(args.lines)
+        renderer.wait()
+        for line in args.lines:
+            print(f"{renderer.path_for(line) or 'FAILED'}\t{line}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,428 @@
+"""Speak lines and play tones: pygame.mixer playback, and its null, print and recording twins.
+
+The main loop owns a ``Voice``. It turns the core's effects into calls (``Say`` -> ``say``,
+``Tone`` -> ``tone``, ``Hush`` -> ``hush``) and calls ``update()`` once per frame. Nothing here
+blocks: speech is rendered ahead of time by ``kiosk.io.tts.Renderer`` on its own thread, and
+playback is pygame.mixer's, on SDL's audio thread.
+
+The audio driver is SDL's choice, read from ``SDL_AUDIODRIVER`` when the mixer opens. The shell
+decides it (unset on the kiosk; ``disk`` or ``dummy`` in tests) and must set it before
+``pygame.init()`` or ``open_voice()``, whichever comes first.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+import warnings
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Protocol, TextIO, runtime_checkable
+
+from kiosk.core.events import Hush, Say, Tone
+from kiosk.errors import HardwareError, KioskWarning
+from kiosk.io.tones import NAMES as TONE_NAMES
+from kiosk.io.tones import SAMPLE_RATE
+from kiosk.io.tts import Renderer, cache_dir_for
+
+# pygame prints a banner on first import; the demo's stdout carries only `say:` lines.
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+import pygame  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+AUDIO_DIR = Path(__file__).resolve().parent.parent.parent / "audio"
+NO_AUDIO = "no audio device: running silently, the screen shows every spoken line"
+# Tones play 6 dB under the voice. A steady tone sounds much louder than speech at the same peak,
+# and this keeps the sum of both under full scale: rendered lines peak at about -2 dBFS at most,
+# tones at -6 dBFS, so 0.8 + 0.5 * 0.5 stays below 1 and SDL never has to clip.
+TONE_GAIN = 0.5
+
+
+@runtime_checkable
+class Voice(Protocol):
+    """What the main loop needs from a voice. Every method returns at once."""
+
+    def say(self, text: str, interrupt: bool = False) -> None:
+        """Speak ``text`` after the lines already queued; ``interrupt`` cuts them all off first."""
+
+    def tone(self, name: str) -> None:
+        """Play one of ``kiosk.io.tones.NAMES``, alongside any speech."""
+
+    def hush(self) -> None:
+        """Stop speech and tones now and drop every queued line."""
+
+    def prepare(self, lines: Iterable[str]) -> None:
+        """Get these lines ready in the background (e.g. ``phrases.catalogue(plan)``)."""
+
+    def update(self) -> None:
+        """Call once per frame: starts the next queued line when the voice is free."""
+
+    @property
+    def speaking(self) -> bool:
+        """True while a line plays or waits to play."""
+
+    def close(self) -> None:
+        """Stop and release everything; safe to call twice."""
+
+
+class Lines(Protocol):
+    """Where ``MixerVoice`` finds rendered lines: a ``kiosk.io.tts.Renderer`` or a test double."""
+
+    def path_for(self, text: str) -> Path | None: ...
+
+    def failed(self, text: str) -> bool: ...
+
+    def prepare(self, lines: Iterable[str], *, urgent: bool = False) -> None: ...
+
+    def discard(self, text: str) -> None: ...
+
+    def close(self) -> None: ...
+
+
+# --- the real one ------------------------------------------------------------------------------
+class MixerVoice:
+    """Speech on one mixer channel, tones on another, so a tick never cuts off a sentence.
+
+    Lines play one after another, in order. A line already rendered starts inside ``say()``
+    itself: a button press that asks for speech is heard one audio buffer later, not a frame
+    later. A line not rendered yet waits at the head of the queue (its render jumps the
+    renderer's queue) and plays when ready; one that cannot be rendered, or is still not ready
+    after ``stale_after`` seconds, is dropped: the screen shows the words anyway, and speech
+    arriving late would describe a moment that has passed.
+
+    The mixer must already be open (``open_voice`` does that). ``owns_mixer`` makes ``close()``
+    shut it too.
+    """
+
+    def __init__(
+        self,
+        renderer: Lines,
+        tones_dir: Path = AUDIO_DIR,
+        volume: float = 0.9,
+        *,
+        sounds_kept: int = 32,
+        stale_after: float = 5.0,
+        owns_mixer: bool = False,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if not pygame.mixer.get_init():
+            raise HardwareError("pygame.mixer is not open; create the voice with open_voice()")
+        self._renderer = renderer
+        self._sounds_kept = sounds_kept
+        self._stale_after = stale_after
+        self._owns_mixer = owns_mixer
+        self._clock = clock
+        # Reserved, so a Sound.play() elsewhere in the program can never take these channels.
+        pygame.mixer.set_num_channels(max(2, pygame.mixer.get_num_channels()))
+        pygame.mixer.set_reserved(2)
+        self._voice_channel = pygame.mixer.Channel(0)
+        self._tone_channel = pygame.mixer.Channel(1)
+        # Channel.play keeps a channel's volume (only Sound.play resets it), so set it once.
+        self._voice_channel.set_volume(volume)
+        self._tone_channel.set_volume(volume * TONE_GAIN)
+        self._queue: deque[tuple[str, float]] = deque()  # (text, when it was asked for)
+        self._sounds: OrderedDict[Path, pygame.mixer.Sound] = OrderedDict()  # LRU, newest last
+        self._tones = _load_tones(tones_dir)
+        self._unknown_tones: set[str] = set()
+        self._stale_reported = False
+        self._closed = False
+
+    def say(self, text: str, interrupt: bool = False) -> None:
+        if self._closed:
+            return
+        if interrupt:
+            self._stop_speech()
+        if not text.strip():
+            return
+        if self._renderer.path_for(text) is None:
+            self._renderer.prepare([text], urgent=True)
+        self._queue.append((text, self._clock()))
+        self._next()
+
+    def tone(self, name: str) -> None:
+        if self._closed:
+            return
+        sound = self._tones.get(name)
+        if sound is not None:
+            self._tone_channel.play(sound)
+        elif name not in self._unknown_tones:
+            self._unknown_tones.add(name)
+            log.warning("no tone %r; the tones are %s", name, ", ".join(TONE_NAMES))
+
+    def hush(self) -> None:
+        if self._closed:
+            return
+        self._stop_speech()
+        self._tone_channel.stop()
+
+    def prepare(self, lines: Iterable[str]) -> None:
+        if not self._closed:
+            self._renderer.prepare(lines)
+
+    def update(self) -> None:
+        # Two cheap checks on most frames; the queue is empty nearly all the time.
+        if self._queue and not self._voice_channel.get_busy():
+            self._next()
+
+    @property
+    def speaking(self) -> bool:
+        return not self._closed and (bool(self._queue) or self._voice_channel.get_busy())
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._queue.clear()
+        if pygame.mixer.get_init():  # the app may have called pygame.quit() already
+            self._voice_channel.stop()
+            self._tone_channel.stop()
+        self._renderer.close()
+        self._sounds.clear()
+        self._tones.clear()
+        if self._owns_mixer:
+            pygame.mixer.quit()
+
+    def __enter__(self) -> MixerVoice:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- inside -------------------------------------------------------------------------------
+    def _stop_speech(self) -> None:
+        self._queue.clear()
+        self._voice_channel.stop()
+
+    def _next(self) -> None:
+        """Start the first playable queued line if the voice channel is free."""
+        while self._queue and not self._voice_channel.get_busy():
+            text, since = self._queue[0]
+            path = self._renderer.path_for(text)
+            if path is None:
+                if not self._renderer.failed(text) and not self._stale(since, text):
+                    return  # still rendering: keep the order, try again next frame
+                self._queue.popleft()  # the renderer has already said why
+                continue
+            self._queue.popleft()
+            sound = self._sound(path, text)
+            if sound is not None:
+                self._voice_channel.play(sound)
+
+    def _stale(self, since: float, text: str) -> bool:
+        if self._clock() - since <= self._stale_after:
+            return False
+        level = logging.DEBUG if self._stale_reported else logging.WARNING
+        self._stale_reported = True
+        log.log(level, "dropped %r: not rendered within %.0f s", text, self._stale_after)
+        return True
+
+    def _sound(self, path: Path, text: str) -> pygame.mixer.Sound | None:
+        """The Sound for ``path``, loaded on first use and kept while recently used."""
+        sound = self._sounds.get(path)
+        if sound is not None:
+            self._sounds.move_to_end(path)
+            return sound
+        try:
+            sound = pygame.mixer.Sound(path)
+        except (pygame.error, OSError) as e:
+            log.warning("could not load %s for %r (%s); it will be rendered again", path, text, e)
+            self._renderer.discard(text)
+            return None
+        self._sounds[path] = sound
+        if len(self._sounds) > self._sounds_kept:
+            # The oldest is not the one playing: only the newest line is ever playing.
+            self._sounds.popitem(last=False)
+        return sound
+
+
+def _load_tones(tones_dir: Path) -> dict[str, pygame.mixer.Sound]:
+    """Every tone, loaded now: they are short, and a tick must start the moment it is asked for."""
+    loaded: dict[str, pygame.mixer.Sound] = {}
+    missing: list[str] = []
+    for name in TONE_NAMES:
+        try:
+            loaded[name] = pygame.mixer.Sound(tones_dir / f"{name}.wav")
+        except (pygame.error, OSError):
+            missing.append(name)
+    if missing:
+        warnings.warn(
+            f"tones missing or unreadable in {tones_dir}: {', '.join(missing)}; they stay silent. "
+            "Regenerate them with `python -m kiosk.io.tones audio/`",
+            KioskWarning,
+            stacklevel=3,
+        )
+    return loaded
+
+
+# --- the twins ---------------------------------------------------------------------------------
+class NullVoice:
+    """Silence, for a kiosk with no audio device: the screen carries every line."""
+
+    def say(self, text: str, interrupt: bool = False) -> None:
+        pass
+
+    def tone(self, name: str) -> None:
+        pass
+
+    def hush(self) -> None:
+        pass
+
+    def prepare(self, lines: Iterable[str]) -> None:
+        pass
+
+    def update(self) -> None:
+        pass
+
+    @property
+    def speaking(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        pass
+
+
+class PrintVoice(NullVoice):
+    """Prints ``say: <text>`` for every line, for the demo and for reading logs.
+
+    ``stream`` defaults to whatever ``sys.stdout`` is at the time of each line.
+    """
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self._stream = stream
+
+    def say(self, text: str, interrupt: bool = False) -> None:
+        print(f"say: {text}", file=self._stream or sys.stdout, flush=True)
+
+
+class RecordingVoice(NullVoice):
+    """Records every call, for tests. ``speaking`` can be set to play a long line."""
+
+    def __init__(self) -> None:
+        self.calls: list[Say | Tone | Hush] = []
+        self.prepared: list[str] = []
+        self.updates = 0
+        self.closed = False
+        self._speaking = False
+
+    def say(self, text: str, interrupt: bool = False) -> None:
+        self.calls.append(Say(text, interrupt))
+
+    def tone(self, name: str) -> None:
+        self.calls.append(Tone(name))
+
+    def hush(self) -> None:
+        self.calls.append(Hush())
+
+    def prepare(self, lines: Iterable[str]) -> None:
+        self.prepared.extend(lines)
+
+    def update(self) -> None:
+        self.updates += 1
+
+    @property
+    def speaking(self) -> bool:
+        return self._speaking
+
+    @speaking.setter
+    def speaking(self, value: bool) -> None:
+        self._speaking = value
+
+    def close(self) -> None:
+        self.closed = True
+
+    @property
+    def said(self) -> list[str]:
+        return [c.text for c in self.calls if isinstance(c, Say)]
+
+    @property
+    def tones(self) -> list[str]:
+        return [c.name for c in self.calls if isinstance(c, Tone)]
+
+
+class TeeVoice:
+    """Sends every call to several voices: the demo prints each line and still plays it."""
+
+    def __init__(self, *voices: Voice) -> None:
+        self.voices = voices
+
+    def say(self, text: str, interrupt: bool = False) -> None:
+        for v in self.voices:
+            v.say(text, interrupt)
+
+    def tone(self, name: str) -> None:
+        for v in self.voices:
+            v.tone(name)
+
+    def hush(self) -> None:
+        for v in self.voices:
+            v.hush()
+
+    def prepare(self, lines: Iterable[str]) -> None:
+        lines = list(lines)  # each voice gets the whole list, even from a generator
+        for v in self.voices:
+            v.prepare(lines)
+
+    def update(self) -> None:
+        for v in self.voices:
+            v.update()
+
+    @property
+    def speaking(self) -> bool:
+        return any(v.speaking for v in self.voices)
+
+    def close(self) -> None:
+        for v in self.voices:
+            v.close()
+
+
+# --- opening -----------------------------------------------------------------------------------
+def open_voice(
+    *,
+    data_dir: Path,
+    voice: str = "",
+    rate: int = 150,
+    volume: float = 0.9,
+    headless: bool = False,
+    echo: TextIO | None = None,
+    tones_dir: Path = AUDIO_DIR,
+    buffer: int = 512,
+) -> Voice:
+    """The kiosk's voice: mixer playback of lines rendered into ``<data_dir>/voice-cache/``.
+
+    ``voice`` is an espeak-ng voice name ("" for its default), ``rate`` words per minute,
+    ``volume`` 0..1. ``headless`` means no sound at all. With ``echo``, every line is also
+    printed there as ``say: <text>``. With no audio device, one ``KioskWarning`` says so and
+    the voice is silent: the kiosk carries on, the screen shows every line.
+
+    Call it before ``pygame.init()``: that would open the mixer with its own defaults (44.1 kHz,
+    resampling every line). ``buffer`` is in samples: 512 at 22050 Hz is 23 ms of latency.
+    """
+    sound: Voice = NullVoice()
+    if not headless:
+        sound = _open_mixer(data_dir, voice, rate, volume, tones_dir, buffer)
+    return TeeVoice(PrintVoice(echo), sound) if echo is not None else sound
+
+
+def _open_mixer(
+    data_dir: Path, voice: str, rate: int, volume: float, tones_dir: Path, buffer: int
+) -> Voice:
+    owns_mixer = not pygame.mixer.get_init()
+    try:
+        if owns_mixer:
+            # The rendered lines and the tones are all 22050 Hz mono 16-bit: no resampling.
+            pygame.mixer.init(frequency=SAMPLE_RATE, size=-16, channels=1, buffer=buffer)
+    except pygame.error as e:
+        driver = os.environ.get("SDL_AUDIODRIVER", "the system default")
+        warnings.warn(
+            f"{NO_AUDIO} ({e}; audio driver: {driver}). Check that the speaker is plugged in "
+            "and that `aplay -l` lists a card",
+            KioskWarning,
+            stacklevel=3,
+        )
+        return NullVoice()
+    renderer = Renderer(cache_dir_for(data_dir), voice=voice, rate=rate)
+    return MixerVoice(renderer, tones_dir, volume, owns_mixer=owns_mixer)
