@@ -80,6 +80,7 @@ class App:
         self.view: View = kiosk.view
         self.stopping = False
         self.finished = 0
+        self.saved: list[str] = []  # ids of sessions handed to the writer, in order
         self._dirty = True
         self._closed = False
         self._next_ping = 0.0
@@ -223,6 +224,7 @@ class App:
                 self._dirty = True
             elif isinstance(eff, Save):
                 self.dev.writer.save(eff.record)
+                self.saved.append(str(eff.record["id"]))
             elif isinstance(eff, Finished):
                 self.finished += 1
             elif isinstance(eff, PowerOff):

@@ -232,10 +232,13 @@ def run_demo(cfg: Config, opts: Options, user: SimUser, *, max_seconds: float = 
                     holding = (action.button, clock.now() + hold)
         if holding:
             app.press_pin(holding[0], False)
-    saved = app.dev.writer.saved_ids() if hasattr(app.dev.writer, "saved_ids") else []
     if app.finished == 0:
-        print("demo: the session did not finish", file=sys.stderr)
+        print("kiosk demo: the session did not finish", file=sys.stderr)
         return 1
-    for sid in saved:
-        print(f"saved: session {sid}", file=opts.out)
-    return 0
+    pending = set(app.dev.writer.pending_ids)
+    for sid in app.saved:
+        if sid in pending:
+            print(f"NOT saved: session {sid} (see the messages above)", file=opts.out)
+        else:
+            print(f"saved: session {sid} in {opts.data_dir or cfg.data_dir}", file=opts.out)
+    return 1 if pending else 0

@@ -46,7 +46,9 @@ class Kiosk:
         t0: float,
         wall0: datetime,
         shutdown_enabled: bool = False,
+        nonce: str = "",
     ) -> None:
+        self.nonce = nonce  # from the shell, so two kiosk runs never mint the same session id
         self.planner = planner
         self.settings = settings
         self.sessions = list(sessions)
@@ -107,7 +109,7 @@ class Kiosk:
         self._count += 1
         started = self.wall().replace(microsecond=0)
         day = self.today
-        sid = f"{started.strftime('%Y%m%dT%H%M%S')}-{self._count}"
+        sid = f"{started.strftime('%Y%m%dT%H%M%S')}-{self.nonce or 'k'}{self._count}"
         self.plan = self.planner(self.sessions, day, None)
         self.session = Session(
             self.plan,

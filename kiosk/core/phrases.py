@@ -95,12 +95,15 @@ def set_start(set_no: int, sets: int, side: str | None) -> str:
     return f"Set {number(set_no)} of {number(sets)}{where}."
 
 
-def breathe_in(v: Variation) -> str:
-    return f"Breathe in, {v.back}." if v.effort == "exhale" else f"Breathe in as you {v.move}."
-
-
-def breathe_out(v: Variation) -> str:
-    return f"Exhale as you {v.move}." if v.effort == "exhale" else f"Breathe out, {v.back}."
+def rep_cue(v: Variation, role: str) -> str:
+    """The words for one breath of a rep. The effort phase names the breath and the movement."""
+    if role == "prepare":
+        return "Breathe in to prepare." if v.effort == "exhale" else "Breathe out to prepare."
+    if role == "effort":
+        return f"Exhale as you {v.move}." if v.effort == "exhale" else f"Breathe in as you {v.move}."
+    if role == "hold":
+        return "Hold, and keep breathing."
+    return f"{v.back.capitalize()}."
 
 
 def side_word(side: str) -> str:
@@ -174,7 +177,7 @@ def catalogue(plan: Plan, max_reps: int = 20) -> list[str]:
     count = len(plan.exercises)
     for i, p in enumerate(plan.exercises, start=1):
         lines += intro(p, i, count)
-        lines += [breathe_in(p.variation), breathe_out(p.variation)]
+        lines += [rep_cue(p.variation, r) for r in ("prepare", "effort", "hold", "back")]
         lines += list(p.variation.cues)
     return list(dict.fromkeys(_nonempty(lines)))
 

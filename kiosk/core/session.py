@@ -96,17 +96,32 @@ class ExerciseResult:
 
 
 @dataclass
+class _Phase:
+    """One breath of a rep: prepare, effort (the movement), hold, or return."""
+
+    role: str  # prepare | effort | hold | back
+    breath: str  # inhale | exhale | hold
+    start: float
+    seconds: float
+    started: bool = False
+
+
+@dataclass
 class _Rep:
-    """Timing of the rep in progress."""
+    """Timing of the rep in progress: its breaths in order, then the rating window."""
 
     number: int
-    start: float
-    inhale_end: float
-    exhale_end: float
-    end: float  # end of the paced movement; the rating window opens here
-    spoke_in: bool = False
-    spoke_out: bool = False
-    prompted: int = 0  # 0: none yet, 1: asked, 2: asked again
+    phases: list[_Phase]
+    prompted: int = 0  # 0: not asked yet, 1: asked, 2: asked again
+
+    @property
+    def start(self) -> float:
+        return self.phases[0].start
+
+    @property
+    def end(self) -> float:
+        last = self.phases[-1]
+        return last.start + last.seconds
 
 
 class Session:
@@ -421,16 +436,21 @@ class Session:
         self._begin_rep(1, self._talk_until)
 
     def _begin_rep(self, number: int, start: float) -> None:
+        """Lay out one rep on the breath: prepare, effort (the movement), hold, return."""
         v = self._current.planned.variation
-        inhale, exhale = v.tempo
-        start = max(start, self.now)
-        self._rep = _Rep(
-            number=number,
-            start=start,
-            inhale_end=start + inhale,
-            exhale_end=start + inhale + exhale,
-            end=start + inhale + exhale + v.hold,
-        )
+        seconds = {"inhale": v.tempo[0], "exhale": v.tempo[1]}
+        effort = v.effort
+        other = "inhale" if effort == "exhale" else "exhale"
+        plan = [("prepare", other), ("effort", effort)]
+        plan += [("hold", "hold")] if v.hold > 0 else []
+        plan += [("back", other)]
+        t = max(start, self.now)
+        phases = []
+        for role, breath in plan:
+            length = v.hold if breath == "hold" else seconds[breath]
+            phases.append(_Phase(role, breath, t, length))
+            t += length
+        self._rep = _Rep(number, phases)
         self._deadline = self._rep.end + self.settings.rating_timeout
         self._pacer = None
 
@@ -449,30 +469,31 @@ class Session:
 
     def _pace_rep(self, rep: _Rep) -> None:
         v = self._current.planned.variation
-        guided = rep.number == 1 or rep.number % 3 == 0  # full words now and then, tones always
-        if self.now >= rep.start and not rep.spoke_in:
-            rep.spoke_in = True
-            self._pacer = Pacer("inhale", rep.start, v.tempo[0])
-            self._out.append(Tone("inhale"))
-            if v.side == "alternate":
-                self._say(phrases.side_word("left" if rep.number % 2 else "right"))
-            elif rep.number > 1:
-                self._say(phrases.rep_count(rep.number))
-            if guided:
-                self._say(phrases.breathe_in(v))
-        if self.now >= rep.inhale_end and not rep.spoke_out:
-            rep.spoke_out = True
-            self._pacer = Pacer("exhale", rep.inhale_end, v.tempo[1])
-            self._out.append(Tone("exhale"))
-            if guided:
-                self._say(phrases.breathe_out(v))
+        # Full words on the first rep and every third; tones and the count carry the rest.
+        guided = rep.number == 1 or rep.number % 3 == 0
+        for phase in rep.phases:
+            if self.now < phase.start or phase.started:
+                continue
+            phase.started = True
+            self._pacer = Pacer(phase.breath, phase.start, phase.seconds)
+            if phase.breath != "hold":
+                self._out.append(Tone(phase.breath))
+            if phase.role == "prepare":
+                if v.side == "alternate":
+                    self._say(phrases.side_word("left" if rep.number % 2 else "right"))
+                elif rep.number > 1:
+                    self._say(phrases.rep_count(rep.number))
+            if guided or phase.role == "hold":
+                line = phrases.rep_cue(v, phase.role)
+                if line:
+                    self._say(line)
         if self.now >= rep.end and rep.prompted == 0:
             rep.prompted = 1
             self._pacer = None
             self._out.append(Tone("tick"))
             if rep.number == 1:
                 self._say(phrases.RATE_PROMPT)
-        elif self.now >= self._deadline:
+        elif rep.prompted and self.now >= self._deadline:
             if rep.prompted == 1:
                 rep.prompted = 2
                 self._say(phrases.RATE_AGAIN)
