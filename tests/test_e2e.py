@@ -1,0 +1,171 @@
+"""Whole sessions through the real shell: gpiozero mock pins, SDL dummy video, TinyDB on disk."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+from kiosk.cli import main  # noqa: E402
+from kiosk.clock import FakeClock  # noqa: E402
+from kiosk.config import load_config  # noqa: E402
+from kiosk.core.model import Button  # noqa: E402
+from kiosk.io.voice import RecordingVoice  # noqa: E402
+from kiosk.runtime import Notices, Options, build  # noqa: E402
+from kiosk.store.history import History  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+
+def demo(tmp_path: Path, capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    assert main(["demo", "--data-dir", str(tmp_path), *args]) == 0
+    return capsys.readouterr().out
+
+
+def saved(tmp_path: Path) -> list[dict]:
+    with History.open(tmp_path) as h:
+        return h.sessions()
+
+
+def test_demo_prints_a_whole_session_and_export_shows_it(tmp_path, capsys) -> None:
+    out = demo(tmp_path, capsys)
+    lines = out.splitlines()
+    assert lines[0].startswith("say: Good to see you.")
+    assert any("Pain right now, from zero to ten" in line for line in lines)
+    assert any(line.startswith("say: Let's breathe first.") for line in lines)
+    assert sum("Target met" in line for line in lines) >= 3
+    assert lines[-1].startswith("saved: session ")
+    assert all(line.startswith(("say: ", "saved: ")) for line in lines)
+
+    assert main(["export", "--format", "json", "--data-dir", str(tmp_path)]) == 0
+    exported = json.loads(capsys.readouterr().out)
+    sessions = exported["sessions"] if isinstance(exported, dict) else exported
+    [session] = sessions
+    assert session["ended_by"] == "complete"
+    assert session["pain_before"] == 2 and session["pain_after"] == 1
+    assert len(session["exercises"]) >= 3
+
+
+def test_demo_csv_export_has_one_row_per_set(tmp_path, capsys) -> None:
+    demo(tmp_path, capsys, "--user", "slipping")
+    out_file = tmp_path / "out.csv"
+    assert main(["export", "--format", "csv", "--out", str(out_file),
+                 "--data-dir", str(tmp_path)]) == 0
+    rows = out_file.read_text().splitlines()
+    sets = [st for ex in saved(tmp_path)[0]["exercises"] for st in ex["sets"]]
+    assert len(rows) == 1 + len(sets)
+    assert any("fray" in row for row in rows[1:])
+
+
+def test_sore_user_red_mid_set_records_pain_event(tmp_path, capsys) -> None:
+    out = demo(tmp_path, capsys, "--user", "sore")
+    assert "say: Stopped. How much does it hurt right now" in out
+    [s] = saved(tmp_path)
+    assert s["pain_events"] and s["pain_events"][0]["pain"] == 3
+    assert s["exercises"][1]["sets"][-1]["ended_by"] == "pain"
+
+
+def test_presses_that_run_out_end_the_session_as_if_red_were_held(tmp_path, capsys) -> None:
+    out = demo(tmp_path, capsys, "--presses", "g G g g g a")
+    assert "Session ended. Everything so far is saved." in out
+    [s] = saved(tmp_path)
+    assert s["ended_by"] == "stop"
+    first = s["exercises"][0]["sets"][0]
+    assert first["reps"] == ["clean", "clean", "slipped"] and first["ended_by"] == "fray"
+
+
+def test_bad_presses_get_a_clear_message(tmp_path, capsys) -> None:
+    assert main(["demo", "--data-dir", str(tmp_path), "--presses", "gxq"]) == 2
+    assert "unknown press 'x'" in capsys.readouterr().err
+
+
+class Kiosk:
+    """The real shell on a fake clock, with a recording voice; the test presses mock pins."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        from datetime import datetime
+
+        cfg = load_config().config
+        self.clock = FakeClock(datetime(2026, 11, 25, 9, 0))
+        self.app = build(cfg, Options(mock=True, display="headless", data_dir=tmp_path,
+                                      demo=True, out=io.StringIO()), Notices(), self.clock)
+        self.voice = RecordingVoice()
+        self.app.dev.voice = self.voice
+        self.app.start()
+
+    def run(self, seconds: float) -> None:
+        for _ in range(int(seconds / 0.05)):
+            self.clock.advance(0.05)
+            self.app.step()
+
+    def press(self, button: Button, hold: float = 0.15) -> None:
+        pin = self.app.dev.buttons.pin(button)
+        pin.drive_low()
+        self.run(hold)
+        pin.drive_high()
+        self.run(0.5)
+
+    def until(self, screen: str, limit: float = 300) -> None:
+        waited = 0.0
+        while self.app.view.screen != screen:
+            self.run(0.5)
+            waited += 0.5
+            assert waited < limit, f"never reached {screen}; at {self.app.view}"
+
+
+def test_red_mid_set_through_mock_pins_stops_at_once(tmp_path) -> None:
+    k = Kiosk(tmp_path)
+    k.press(Button.GREEN)  # start
+    for _ in range(2):
+        k.press(Button.GREEN)  # pain 1, 2
+    k.press(Button.GREEN, hold=2.0)  # confirm
+    k.press(Button.AMBER)  # skip the breathing primer
+    k.until("intro")
+    k.press(Button.GREEN)  # ready
+    k.run(3.0)  # in the middle of rep 1
+    k.voice.calls.clear()
+    pin = k.app.dev.buttons.pin(Button.RED)
+    pin.drive_low()
+    k.app.step()  # RED is acted on in the very next pass of the loop
+    assert k.app.view.screen == "pain"
+    assert any(type(c).__name__ == "Hush" for c in k.voice.calls)
+    assert "How much does it hurt" in k.voice.said[-1]
+    pin.drive_high()
+    k.run(0.5)
+    k.press(Button.GREEN)  # pain 3 (from 2)
+    k.press(Button.GREEN, hold=2.0)  # confirm: one point up, so the session goes on
+    assert k.app.view.screen == "after_pain"
+    k.press(Button.RED, hold=2.5)  # hold RED: end now
+    k.app.close()
+    [s] = saved(tmp_path)
+    assert s["ended_by"] == "stop"
+    assert s["pain_events"][0]["pain"] == 3
+    assert s["exercises"][0]["sets"][0]["ended_by"] == "pain"
+
+
+def test_amber_mid_set_through_mock_pins_ends_the_set(tmp_path) -> None:
+    k = Kiosk(tmp_path)
+    k.press(Button.GREEN)
+    k.press(Button.GREEN, hold=2.0)  # pain 0 confirmed
+    k.press(Button.AMBER)  # skip primer
+    k.until("intro")
+    k.press(Button.GREEN)
+    for _ in range(3):
+        k.run(2.0)
+        k.press(Button.GREEN)
+    k.press(Button.AMBER)
+    assert any("Three clean reps. That is your perfect capacity today." in s
+               for s in k.voice.said)
+    assert k.app.view.screen == "intro"  # on to the next exercise: no second set after a fray
+    k.press(Button.RED, hold=2.5)
+    k.app.close()
+    [s] = saved(tmp_path)
+    assert s["exercises"][0]["sets"] == [
+        {"side": None, "reps": ["clean"] * 3 + ["slipped"], "clean_reps": 3, "ended_by": "fray"}
+    ]
