@@ -1,0 +1,58 @@
+"""The kiosk's colours, and the WCAG contrast check they are held to.
+
+Near-white on near-black: the highest contrast that still looks calm (pure white on pure black
+glares on a bright panel in a dim room). Every colour that text is drawn in must reach the WCAG
+AAA ratio of 7:1 against every surface it is drawn on; tests/ui/test_palette.py checks the pairs.
+Colour never carries meaning alone: each button also has a shape and its name in words.
+"""
+
+from __future__ import annotations
+
+Colour = tuple[int, int, int]
+
+BACKGROUND: Colour = (12, 14, 18)
+PANEL: Colour = (27, 31, 38)  # caption band and legend boxes: one step lighter than the page
+TEXT: Colour = (245, 245, 240)  # titles, numbers, the words in the legend
+TEXT_SOFT: Colour = (214, 219, 226)  # guidance lines and the caption: quieter, still AAA
+INK: Colour = (12, 14, 18)  # text drawn on a light fill (the lit cells of the pain scale)
+MUTED: Colour = (78, 86, 98)  # outlines and guides only; never used for text
+FAINT: Colour = (44, 50, 60)  # the pacer's guide ring and unlit scale cells
+
+PACER_FILL: Colour = (24, 70, 96)  # deep blue, so the white word inside still reads at 7:1+
+PACER_RING: Colour = (132, 204, 236)
+SCALE_LIT: Colour = (170, 214, 236)  # pain scale cells up to the current value
+
+# Button colours, as close to the physical caps as a colour-blind-safe set allows. The shapes
+# (circle, triangle, square) and the words carry the meaning; these are a third cue.
+GREEN: Colour = (52, 190, 112)
+AMBER: Colour = (246, 178, 40)
+RED: Colour = (236, 76, 76)
+
+# (text colour, surface) pairs the screen actually draws; each must reach AAA.
+TEXT_PAIRS: tuple[tuple[Colour, Colour], ...] = (
+    (TEXT, BACKGROUND),
+    (TEXT_SOFT, BACKGROUND),
+    (TEXT, PANEL),
+    (TEXT_SOFT, PANEL),
+    (TEXT, PACER_FILL),
+    (INK, SCALE_LIT),
+    (INK, TEXT),
+    (TEXT_SOFT, FAINT),
+)
+
+
+def _channel(c: int) -> float:
+    s = c / 255
+    return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
+
+
+def luminance(colour: Colour) -> float:
+    """WCAG relative luminance, 0 for black and 1 for white."""
+    r, g, b = (_channel(c) for c in colour[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(a: Colour, b: Colour) -> float:
+    """WCAG contrast ratio between two colours, from 1 (same) to 21 (black on white)."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
