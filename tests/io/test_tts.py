@@ -1,0 +1,234 @@
+"""Rendering lines with espeak-ng into the voice cache.
+
+Most tests use the real engine (a line renders in tens of milliseconds); the failure paths use a
+stand-in ``synth`` so they need no broken installation.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.errors import HardwareError, KioskWarning
+from kiosk.io import tts
+from kiosk.io.tts import Renderer, UnknownVoice, check_wav, espeak_synth
+
+LINE = "Exhale as you lift your hips."
+
+needs_sox = pytest.mark.skipif(shutil.which("sox") is None, reason="sox is not installed")
+
+
+def espeak_missing() -> bool:
+    try:
+        tts._espeak()
+    except HardwareError:
+        return True
+    return False
+
+
+pytestmark = pytest.mark.skipif(espeak_missing(), reason="no espeak-ng / pyttsx3 here")
+
+
+class Counting:
+    """The real synth, counting its calls: a render the user waits for is a call."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def __call__(self, text: str, voice: str, rate: int, out: Path) -> None:
+        self.texts.append(text)
+        espeak_synth(text, voice, rate, out)
+
+
+@pytest.fixture
+def synth() -> Counting:
+    return Counting()
+
+
+@pytest.fixture
+def renderer(tmp_path: Path, synth: Counting) -> Iterator[Renderer]:
+    with Renderer(tmp_path / "voice-cache", voice="en-us", rate=150, synth=synth) as r:
+        yield r
+
+
+def render(r: Renderer, *lines: str) -> list[Path]:
+    r.prepare(lines)
+    assert r.wait(timeout=30), "rendering did not finish"
+    paths = [r.path_for(line) for line in lines]
+    missing = [line for line in lines if r.path_for(line) is None]
+    assert not missing, f"not rendered: {missing}"
+    return [p for p in paths if p is not None]
+
+
+def sox_stat(path: Path) -> dict[str, float]:
+    out = subprocess.run(["sox", str(path), "-n", "stat"], capture_output=True, text=True).stderr
+    return {
+        m[1].strip(): float(m[2]) for m in re.finditer(r"^([A-Za-z ()]+):\s+(-?[\d.]+)", out, re.M)
+    }
+
+
+# --- real audio ----------------------------------------------------------------------------
+@needs_sox
+def test_a_rendered_line_is_real_speech_of_the_expected_length(renderer: Renderer) -> None:
+    (path,) = render(renderer, LINE)
+    stat = sox_stat(path)
+    words_seconds = len(LINE.split()) / 150 * 60  # 2.4 s at 150 words per minute
+    assert 0.6 * words_seconds < stat["Length (seconds)"] < 1.6 * words_seconds
+    assert stat["RMS     amplitude"] > 0.03  # speech, not hiss or silence
+    assert 0.2 < stat["Maximum amplitude"] < 0.99  # loud enough, not clipped
+
+
+def test_a_faster_rate_gives_a_shorter_line_in_a_new_file(tmp_path: Path) -> None:
+    with Renderer(tmp_path, rate=150) as slow, Renderer(tmp_path, rate=300) as fast:
+        (slow_path,) = render(slow, LINE)
+        (fast_path,) = render(fast, LINE)
+    assert slow_path != fast_path
+    assert 0.4 < check_wav(fast_path) / check_wav(slow_path) < 0.8
+
+
+def test_rendering_keeps_stdout_clean(
+    renderer: Renderer, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # The demo prints `say:` lines on stdout; pyttsx3 would add "Audio saved to ...".
+    render(renderer, "Keep your shoulders soft.")
+    assert capfd.readouterr().out == ""
+
+
+# --- the cache -----------------------------------------------------------------------------
+def test_a_cached_line_is_not_rendered_again(renderer: Renderer, synth: Counting) -> None:
+    (first,) = render(renderer, LINE)
+    mtime = first.stat().st_mtime_ns
+    (second,) = render(renderer, LINE)
+    assert synth.texts == [LINE]
+    assert second == first and first.stat().st_mtime_ns == mtime
+
+
+def test_the_cache_survives_a_restart(tmp_path: Path, synth: Counting) -> None:
+    with Renderer(tmp_path, voice="en-us", rate=150, synth=synth) as r:
+        (path,) = render(r, LINE)
+    with Renderer(tmp_path, voice="en-us", rate=150, synth=synth) as again:
+        assert again.path_for(LINE) == path  # found at once, without a prepare
+        render(again, LINE)
+    assert synth.texts == [LINE]
+
+
+def test_changing_rate_or_voice_renders_anew(tmp_path: Path, synth: Counting) -> None:
+    paths = set()
+    for voice, rate in (("en-us", 150), ("en-us", 170), ("en", 150)):
+        with Renderer(tmp_path, voice=voice, rate=rate, synth=synth) as r:
+            paths.update(render(r, LINE))
+    assert len(paths) == 3 and len(synth.texts) == 3
+
+
+def test_every_queued_line_is_rendered_to_its_own_file(renderer: Renderer) -> None:
+    # pyttsx3 2.99 writes only the last of several save_to_file calls queued before one
+    # runAndWait; each line must still get its own, complete file.
+    lines = ["One.", "Rest and breathe for thirty seconds.", LINE, "Two."]
+    paths = render(renderer, *lines)
+    assert len(set(paths)) == len(lines)
+    seconds = [check_wav(p) for p in paths]
+    assert seconds[1] > seconds[0] * 1.5 and seconds[2] > seconds[3] * 1.5
+
+
+def test_no_temporary_files_are_left_behind(renderer: Renderer) -> None:
+    render(renderer, LINE, "Two.")
+    assert sorted(p.name.startswith(".") for p in renderer.cache_dir.iterdir()) == [False, False]
+
+
+def test_an_urgent_line_jumps_the_queue(renderer: Renderer, synth: Counting) -> None:
+    renderer.prepare([f"Line number {n}." for n in range(20)])
+    renderer.prepare(["Stopped."], urgent=True)
+    assert renderer.wait(timeout=30)
+    assert synth.texts.index("Stopped.") < 3  # the worker may have started one or two already
+
+
+# --- failures --------------------------------------------------------------------------------
+def test_an_unknown_voice_warns_once_and_speaks_with_the_default(
+    tmp_path: Path, synth: Counting
+) -> None:
+    with pytest.warns(KioskWarning, match="no voice 'no-such-voice'") as caught:
+        with Renderer(tmp_path, voice="no-such-voice", synth=synth) as r:
+            r.prepare([LINE, "Two."])
+            assert r.wait(timeout=30)
+            assert r.path_for(LINE) and r.path_for("Two.")
+    assert len([w for w in caught if issubclass(w.category, KioskWarning)]) == 1
+
+
+def test_no_tts_engine_warns_once_and_serves_cached_lines_only(
+    tmp_path: Path, renderer: Renderer
+) -> None:
+    (cached,) = render(renderer, LINE)
+
+    def no_engine(text: str, voice: str, rate: int, out: Path) -> None:
+        raise HardwareError("no TTS engine: install espeak-ng")
+
+    with pytest.warns(KioskWarning, match="no TTS engine") as caught:
+        with Renderer(renderer.cache_dir, voice="en-us", rate=150, synth=no_engine) as r:
+            r.prepare(["Two.", "Three.", "Four."])
+            assert r.wait(timeout=5)
+            r.prepare(["Five."])
+            assert r.path_for(LINE) == cached
+            assert all(r.failed(t) for t in ("Two.", "Three.", "Four.", "Five."))
+            assert not r.available
+    assert len(caught) == 1
+
+
+def test_a_broken_file_is_never_cached(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    def truncated(text: str, voice: str, rate: int, out: Path) -> None:
+        espeak_synth(text, voice, rate, out)
+        out.write_bytes(out.read_bytes()[:1000])  # as if the disk filled up mid-write
+
+    with Renderer(tmp_path, synth=truncated) as r:
+        r.prepare([LINE])
+        assert r.wait(timeout=30)
+        assert r.path_for(LINE) is None and r.failed(LINE)
+    assert list(tmp_path.iterdir()) == []
+    assert "truncated" in caplog.text
+
+
+def test_a_line_that_fails_is_reported_once_and_not_retried(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    calls: list[str] = []
+
+    def flaky(text: str, voice: str, rate: int, out: Path) -> None:
+        calls.append(text)
+        if text == "bad":
+            raise RuntimeError("espeak-ng failed")
+        espeak_synth(text, voice, rate, out)
+
+    with Renderer(tmp_path, synth=flaky) as r:
+        for _ in range(3):
+            r.prepare(["bad", "good"])
+            assert r.wait(timeout=30)
+        assert r.failed("bad") and r.path_for("good") and r.available
+    assert calls == ["bad", "good"]
+    assert caplog.text.count("could not render 'bad'") == 1
+
+
+def test_an_empty_line_fails_without_a_render(renderer: Renderer, synth: Counting) -> None:
+    renderer.prepare(["", "   "])
+    assert renderer.failed("") and renderer.failed("   ")
+    assert synth.texts == []
+
+
+def test_unknown_voice_error_from_the_real_engine(tmp_path: Path) -> None:
+    with pytest.raises(UnknownVoice):
+        espeak_synth(LINE, "no-such-voice", 150, tmp_path / "x.wav")
+    # ...and the engine is still fine afterwards.
+    espeak_synth(LINE, "", 150, tmp_path / "y.wav")
+    assert check_wav(tmp_path / "y.wav") > 1.0
+
+
+def test_check_wav_refuses_what_pygame_could_not_play(tmp_path: Path) -> None:
+    (tmp_path / "empty.wav").write_bytes(b"")
+    (tmp_path / "noise.wav").write_bytes(b"RIFF....WAVEfmt garbage")
+    for name in ("empty.wav", "noise.wav", "missing.wav"):
+        with pytest.raises(ValueError):
+            check_wav(tmp_path / name)
+
