@@ -108,6 +108,25 @@ class HistoryWriter:
         self._thread = threading.Thread(target=self._run, name="history-writer", daemon=True)
         self._thread.start()
 
+    @classmethod
+    def open(
+        cls,
+        data_dir: str | os.PathLike[str],
+        *,
+        on_result: Callable[[SaveResult], None] = _ignore,
+        retry_every: float = 30.0,
+        keep_backups: int = 7,
+        now: Callable[[], datetime] = datetime.now,
+    ) -> HistoryWriter:
+        """Open the history and start the writer; check ``.recovery`` afterwards."""
+        return cls(
+            data_dir,
+            on_result=on_result,
+            retry_every=retry_every,
+            keep_backups=keep_backups,
+            now=now,
+        )
+
     # --- main thread -----------------------------------------------------------------------------
     def save(self, record: Mapping[str, Any]) -> None:
         """Queue a finished session for saving and return at once. Saving an id again replaces."""

@@ -1,0 +1,76 @@
+"""History: sessions saved to history.json survive a restart, once each, in save order."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from store_samples import real_record
+
+from kiosk.errors import RecordError
+from kiosk.store.history import History
+
+
+def test_saved_sessions_are_there_after_a_restart(tmp_path: Path) -> None:
+    first, second = real_record("a"), real_record("b", "2026-11-26T09:00:00")
+    with History.open(tmp_path) as history:
+        assert history.recovery is None
+        assert history.sessions() == []
+        history.add_session(first)
+        history.add_session(second)
+    with History.open(tmp_path) as history:
+        assert history.recovery is None
+        assert history.sessions() == [first, second]
+
+
+def test_the_file_holds_each_session_under_its_sequence_number(tmp_path: Path) -> None:
+    with History.open(tmp_path) as history:
+        history.add_session(real_record("a"))
+        history.add_session(real_record("b"))
+    data = json.loads((tmp_path / "history.json").read_text("utf-8"))
+    assert list(data) == ["sessions"]
+    assert {seq: r["id"] for seq, r in data["sessions"].items()} == {"1": "a", "2": "b"}
+
+
+def test_saving_the_same_session_twice_replaces_it_in_place(tmp_path: Path) -> None:
+    with History.open(tmp_path) as history:
+        history.add_session(real_record("a"))
+        history.add_session(real_record("b"))
+        history.add_session(real_record("a", pain_after=0))
+    with History.open(tmp_path) as history:
+        sessions = history.sessions()
+    assert [s["id"] for s in sessions] == ["a", "b"]
+    assert sessions[0]["pain_after"] == 0
+
+
+def test_a_replacement_drops_fields_the_new_record_no_longer_has(tmp_path: Path) -> None:
+    with History.open(tmp_path) as history:
+        history.add_session(real_record("a") | {"note": "first try"})
+        history.add_session(real_record("a"))
+        assert "note" not in history.sessions()[0]
+
+
+def test_a_broken_record_is_refused_and_the_file_is_untouched(tmp_path: Path) -> None:
+    with History.open(tmp_path) as history:
+        history.add_session(real_record("a"))
+        before = (tmp_path / "history.json").read_bytes()
+        with pytest.raises(RecordError, match="session 'b'"):
+            history.add_session(real_record("b") | {"ended_by": "exploded"})
+    assert (tmp_path / "history.json").read_bytes() == before
+
+
+def test_last_pain_comes_from_the_newest_saved_session(tmp_path: Path) -> None:
+    with History.open(tmp_path) as history:
+        assert history.last_pain() is None
+        history.add_session(real_record("a", pain_before=4, pain_after=3))
+        history.add_session(real_record("b", pain_before=2, pain_after=1))
+        assert history.last_pain() == 1
+
+
+def test_close_is_safe_twice(tmp_path: Path) -> None:
+    history = History.open(tmp_path)
+    history.add_session(real_record("a"))
+    history.close()
+    history.close()
+    assert [s["id"] for s in History.open(tmp_path).sessions()] == ["a"]

@@ -1,0 +1,227 @@
+"""HistoryWriter: the main loop hands sessions over and never waits; nothing is dropped."""
+
+from __future__ import annotations
+
+import errno
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from store_samples import Results, real_record
+
+from kiosk.errors import StorageError
+from kiosk.store.history import History
+from kiosk.store.writer import HistoryWriter
+
+
+def _saved_ids(data_dir: Path) -> list[str]:
+    with History.open(data_dir) as history:
+        return [s["id"] for s in history.sessions()]
+
+
+class Disk:
+    """Makes every fsync fail with ``errno`` until ``fix()``: a full or read-only card."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, code: int) -> None:
+        self.code = code
+        self.broken = True
+        self._fsync = os.fsync
+        monkeypatch.setattr(os, "fsync", self._maybe_fail)
+
+    def _maybe_fail(self, fd: int) -> None:
+        if self.broken:
+            raise OSError(self.code, os.strerror(self.code))
+        self._fsync(fd)
+
+    def fix(self) -> None:
+        self.broken = False
+
+
+def test_a_saved_session_is_on_disk_and_reported(tmp_path: Path) -> None:
+    results = Results()
+    with HistoryWriter.open(tmp_path, on_result=results) as writer:
+        assert writer.recovery is None
+        writer.save(real_record("a"))
+        [result] = results.wait_for(1)
+    assert (result.id, result.ok, result.message) == ("a", True, "Session saved.")
+    assert _saved_ids(tmp_path) == ["a"]
+
+
+def test_save_returns_at_once_even_while_the_disk_is_slow(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gate = threading.Event()
+    real_fsync = os.fsync
+
+    def slow_fsync(fd: int) -> None:
+        gate.wait(2.0)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", slow_fsync)
+    writer = HistoryWriter.open(tmp_path)
+    started = time.perf_counter()
+    for i in range(5):
+        writer.save(real_record(f"s{i}"))
+    assert time.perf_counter() - started < 0.1
+    assert [s["id"] for s in writer.sessions()] == [f"s{i}" for i in range(5)]  # planning sees them
+    gate.set()
+    writer.close()
+    assert _saved_ids(tmp_path) == [f"s{i}" for i in range(5)]
+
+
+def test_close_writes_everything_pending_and_is_safe_twice(tmp_path: Path) -> None:
+    writer = HistoryWriter.open(tmp_path)
+    for i in range(3):
+        writer.save(real_record(f"s{i}"))
+    writer.close()
+    writer.close()
+    assert writer.pending_ids == ()
+    assert _saved_ids(tmp_path) == ["s0", "s1", "s2"]
+    with pytest.raises(StorageError, match="closed"):
+        writer.save(real_record("late"))
+
+
+def test_the_view_replaces_a_resaved_session_and_reads_existing_history(tmp_path: Path) -> None:
+    with History.open(tmp_path) as history:
+        history.add_session(real_record("old", pain_before=6, pain_after=5))
+    with HistoryWriter.open(tmp_path) as writer:
+        assert writer.last_pain() == 5
+        writer.save(real_record("new", pain_before=4, pain_after=3))
+        writer.save(real_record("new", pain_before=4, pain_after=2))
+        assert [s["id"] for s in writer.sessions()] == ["old", "new"]
+        assert writer.last_pain() == 2
+    assert _saved_ids(tmp_path) == ["old", "new"]
+
+
+def test_the_caller_may_change_its_record_after_saving(tmp_path: Path) -> None:
+    record = real_record("a")
+    with HistoryWriter.open(tmp_path) as writer:
+        writer.save(record)
+        record["pain_after"] = 9
+        assert writer.sessions()[0]["pain_after"] == 1
+    with History.open(tmp_path) as history:
+        assert history.sessions()[0]["pain_after"] == 1
+
+
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [
+        (errno.ENOSPC, "the storage card is full"),
+        (errno.EROFS, "the storage card is read-only"),
+        (errno.EACCES, "the storage card is read-only"),
+        (errno.EIO, "could not be saved. Please leave"),
+    ],
+)
+def test_a_refusing_disk_is_reported_once_and_the_session_saved_later(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int, words: str
+) -> None:
+    results = Results()
+    disk = Disk(monkeypatch, code)
+    writer = HistoryWriter.open(tmp_path, on_result=results, retry_every=0.01)
+    writer.save(real_record("a"))
+    [failed] = results.wait_for(1)
+    assert (failed.id, failed.ok, failed.will_retry) == ("a", False, True)
+    assert words in failed.message and "saving will be tried again" in failed.message
+    time.sleep(0.1)  # several retries fail meanwhile
+    assert len(results.items) == 1, "a failure is reported once, not at every retry"
+    assert writer.pending_ids == ("a",)
+    assert [s["id"] for s in writer.sessions()] == ["a"]  # still there for planning
+    assert not list(tmp_path.glob(".history.json.*"))  # no half-written temp files left
+    disk.fix()
+    _, saved = results.wait_for(2)
+    assert (saved.id, saved.ok) == ("a", True)
+    assert "has now been saved" in saved.message
+    writer.close()
+    assert _saved_ids(tmp_path) == ["a"]
+
+
+def test_the_next_save_retries_the_earlier_one_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    results = Results()
+    disk = Disk(monkeypatch, errno.ENOSPC)
+    writer = HistoryWriter.open(tmp_path, on_result=results, retry_every=3600)
+    writer.save(real_record("a"))
+    results.wait_for(1)
+    disk.fix()
+    writer.save(real_record("b"))
+    outcomes = [(r.id, r.ok) for r in results.wait_for(3)]
+    assert outcomes == [("a", False), ("a", True), ("b", True)]
+    writer.close()
+    assert _saved_ids(tmp_path) == ["a", "b"]
+
+
+def test_close_makes_a_last_attempt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    results = Results()
+    disk = Disk(monkeypatch, errno.EROFS)
+    writer = HistoryWriter.open(tmp_path, on_result=results, retry_every=3600)
+    writer.save(real_record("a"))
+    writer.save(real_record("b"))
+    assert [(r.id, r.ok) for r in results.wait_for(2)] == [("a", False), ("b", False)]
+    disk.fix()
+    writer.close()
+    assert _saved_ids(tmp_path) == ["a", "b"]
+
+
+def test_still_unwritable_at_close_leaves_the_sessions_listed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Disk(monkeypatch, errno.ENOSPC)
+    writer = HistoryWriter.open(tmp_path, retry_every=3600)
+    writer.save(real_record("a"))
+    writer.close()
+    assert writer.pending_ids == ("a",)
+
+
+def test_a_broken_record_is_reported_and_kept_out_of_the_plan(tmp_path: Path) -> None:
+    results = Results()
+    with HistoryWriter.open(tmp_path, on_result=results) as writer:
+        writer.save(real_record("bad") | {"pain_after": "ouch"})
+        writer.save(real_record("good"))
+        bad, good = results.wait_for(2)
+        assert [s["id"] for s in writer.sessions()] == ["good"]
+    assert (bad.id, bad.ok, bad.will_retry) == ("bad", False, False)
+    assert "fault in the kiosk" in bad.message and "pain_after" in bad.detail
+    assert good.ok
+    assert _saved_ids(tmp_path) == ["good"]
+
+
+def test_an_unreadable_history_degrades_to_memory_until_it_can_be_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with History.open(tmp_path) as history:
+        history.add_session(real_record("old"))
+    broken = {"yes": True}
+    real_read_bytes = Path.read_bytes
+
+    def flaky_read(self: Path) -> bytes:
+        if broken["yes"] and self.name == "history.json":
+            raise OSError(errno.EIO, "Input/output error")
+        return real_read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", flaky_read)
+    results = Results()
+    writer = HistoryWriter.open(tmp_path, on_result=results, retry_every=0.01)
+    assert writer.recovery is not None
+    assert "cannot be read just now" in writer.recovery.message
+    writer.save(real_record("new"))
+    [failed] = results.wait_for(1)
+    assert not failed.ok and failed.will_retry
+    broken["yes"] = False
+    _, saved = results.wait_for(2)
+    assert saved.ok
+    assert [s["id"] for s in writer.sessions()] == ["old", "new"]
+    writer.close()
+    assert _saved_ids(tmp_path) == ["old", "new"]
+
+
+def test_a_failing_callback_does_not_stop_the_saving(tmp_path: Path) -> None:
+    def explode(result: object) -> None:
+        raise RuntimeError("shell bug")
+
+    with HistoryWriter.open(tmp_path, on_result=explode) as writer:
+        writer.save(real_record("a"))
+        writer.save(real_record("b"))
+    assert _saved_ids(tmp_path) == ["a", "b"]
