@@ -19,7 +19,7 @@ _DEFAULT_FONT_SCALE = 0.6875
 
 @lru_cache(maxsize=128)
 def font(px: int) -> pygame.font.Font:
-    """The kiosk font whose line height is about ``px`` pixels."""
+    """The kiosk font at size ``px``: its capitals are about 0.73 ``px`` tall."""
     if not pygame.font.get_init():
         pygame.font.init()
     px = max(6, int(px))
@@ -27,6 +27,12 @@ def font(px: int) -> pygame.font.Font:
         return pygame.font.Font(FONT_FILE, px)
     # Some distribution packages strip the .ttf; pygame's built-in default is the same face.
     return pygame.font.Font(None, round(px / _DEFAULT_FONT_SCALE))
+
+
+def line_height(px: int) -> int:
+    """Height of one rendered line at size ``px``: taller than ``px``, as it leaves room for
+    accents above and descenders below. Rows of text are laid out with this, not ``px``."""
+    return font(px).get_linesize()
 
 
 def forget() -> None:

@@ -86,5 +86,5 @@ def _sizes(u: float) -> Sizes:
         legend_name=px(0.036),
         legend_action=(px(0.056), px(0.042)),
         pacer_word=px(0.06),
-        counter=(px(0.18), px(0.11)),
+        counter=(px(0.165), px(0.11)),
     )

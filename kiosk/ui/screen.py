@@ -300,10 +300,11 @@ def _counter_rows(view: View, lay: Layout) -> list[Row]:
     if view.rep is not None:
         text = f"Rep {view.rep}"
         rows.append((lambda s, r: widgets.draw_line(s, text, r, lay.sizes.counter, palette.TEXT),
-                     lay.sizes.counter[0]))
+                     fonts.line_height(lay.sizes.counter[0])))
     if view.clean is not None and view.target:
         clean, target = view.clean, view.target
-        rows.append((lambda s, r: _draw_clean(s, clean, target, r, lay), lay.sizes.body[0]))
+        rows.append((lambda s, r: _draw_clean(s, clean, target, r, lay),
+                     fonts.line_height(lay.sizes.body[0])))
     return rows
 
 

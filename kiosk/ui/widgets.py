@@ -9,6 +9,7 @@ reliable circle, triangle or square and a drawn shape reads better from across a
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -71,12 +72,21 @@ def _keep_brackets(line: str) -> tuple[str, str]:
 
 
 def _split_word(word: str, font: pygame.font.Font, width: int) -> list[str]:
-    pieces, current = [], ""
-    for char in word:
-        if current and font.size(current + char)[0] > width:
+    """A word too wide for the line: break after its hyphens, then between letters."""
+    pieces: list[str] = []
+    current = ""
+    for chunk in re.findall(r"[^-]+-*|-+", word):
+        if current and font.size(current + chunk)[0] > width:
             pieces.append(current)
             current = ""
-        current += char
+        if font.size(chunk)[0] <= width:
+            current += chunk
+            continue
+        for char in chunk:
+            if current and font.size(current + char)[0] > width:
+                pieces.append(current)
+                current = ""
+            current += char
     return [*pieces, current]
 
 
@@ -201,12 +211,13 @@ def draw_line(
     align: str = "left",
 ) -> list[pygame.Rect]:
     """One line of text, shrunk (then shortened) to fit ``rect``, centred vertically."""
-    px = min(sizes[0], rect.height)
+    px = sizes[0]
+    while px > 6 and (fonts.line_height(px) > rect.height or (
+            px > sizes[1] and fonts.font(px).size(text)[0] > rect.width)):
+        px -= max(1, px // 24)
     font = fonts.font(px)
-    while font.size(text)[0] > rect.width and px > sizes[1]:
-        px = max(sizes[1], px - max(1, px // 24))
-        font = fonts.font(px)
-    block = TextBlock(font, (ellipsize(text, font, rect.width),), frozenset({0}), px, 0)
+    line = ellipsize(text, font, rect.width)
+    block = TextBlock(font, (line,), frozenset({0}), font.get_linesize(), 0)
     return draw_text(surface, block, rect, colour, align=align, valign="middle")
 
 
@@ -294,7 +305,7 @@ def _word_px(room: int, largest: int) -> int:
 
 
 def _word_rect(centre: tuple[int, int], radius: int, px: int) -> pygame.Rect:
-    rect = pygame.Rect(0, 0, max(2 * radius, px * 5), px + px // 4)
+    rect = pygame.Rect(0, 0, max(2 * radius, px * 5), fonts.line_height(px))
     rect.center = centre
     return rect
 
@@ -324,7 +335,7 @@ def draw_question(
     full = pacer_radius(rect, 1.0)
     ring = max(2, full // 40)
     _circle(surface, palette.PACER_RING, rect.center, full, ring)
-    inner = rect.inflate(-rect.width // 5, -rect.height // 2)
+    inner = rect.inflate(-rect.width // 5, -rect.height // 3)
     return draw_line(surface, text, inner, sizes, palette.TEXT, align="center")
 
 
@@ -497,9 +508,10 @@ def _slot_words(
 ) -> list[pygame.Rect]:
     """The name small on top, what the button does now large below it, on two lines if the
     words need them."""
-    block = fit_text([action], rect.width, rect.height - name_px, action_sizes)
-    top = rect.top + (rect.height - name_px - block.height) // 2
-    name_rect = pygame.Rect(rect.left, top, rect.width, name_px)
+    name_h = fonts.line_height(name_px)
+    block = fit_text([action], rect.width, rect.height - name_h, action_sizes)
+    top = rect.top + (rect.height - name_h - block.height) // 2
+    name_rect = pygame.Rect(rect.left, top, rect.width, name_h)
     drawn = draw_line(surface, name, name_rect, (name_px, name_px // 2), palette.TEXT_SOFT)
     below = pygame.Rect(rect.left, name_rect.bottom, rect.width, block.height)
     return drawn + draw_text(surface, block, below, palette.TEXT)

@@ -1,0 +1,121 @@
+"""One View of every screen the kiosk shows, filled with the longest words it really says.
+
+The captions and lines come from kiosk.core.phrases and the longest names and cues in
+config/exercises.toml, so a wrapping test here is a test of what a person will actually read.
+"""
+
+from __future__ import annotations
+
+from kiosk.core import phrases
+from kiosk.core.model import Button
+from kiosk.core.session import PAIN_BUTTONS, RATE_BUTTONS
+from kiosk.core.view import Pacer, View
+
+T0 = 100.0  # the kiosk clock when each pacer phase in the gallery begins
+INHALE = Pacer("inhale", T0, 4.0)
+EXHALE = Pacer("exhale", T0, 6.0)
+ALL_BUTTONS = {Button.GREEN: "Go on", Button.AMBER: "Next", Button.RED: "Hold: end"}
+LONG_NAME = "Sit-to-stand from a high seat"
+LONG_CUE = "Hold the bridge; the pelvis stays level like a tray of water."
+
+
+def _pain(screen: str, title: str, value: int) -> View:
+    purpose = {"checkin": "checkin", "pain": "pain", "checkout": "checkout"}[screen]
+    return View(
+        screen=screen, title=title, lines=("0 = none, 10 = worst",), pain=value,
+        buttons=dict(PAIN_BUTTONS), awaiting="pain",
+        caption=phrases.pain_prompt(purpose, value),
+    )
+
+
+def _rep(pacer: Pacer | None, awaiting: str | None = None, caption: str = "") -> View:
+    return View(
+        screen="set", title="Bridge with march", lines=(LONG_CUE,),
+        exercise="Bridge with march", set_label="Set 1 of 2, left", rep=3, target=8, clean=2,
+        pacer=pacer, buttons=dict(RATE_BUTTONS), awaiting=awaiting,
+        caption=caption or "Exhale as you lift one foot an inch while the hips stay level.",
+    )
+
+
+def _breathing(pacer: Pacer) -> View:
+    return View(
+        screen="breathing", title="Breathing",
+        lines=("Lower ribs widen sideways", "Gentle low-belly tension out"),
+        pacer=pacer, buttons={Button.AMBER: "Skip", Button.RED: "Stop"},
+        caption=phrases.PRIMER_INTRO,
+    )
+
+
+def views() -> dict[str, View]:
+    """Every screen, by a short name used for its screenshot."""
+    return {
+        "home": View(
+            screen="home", title="Today's plan",
+            lines=(
+                "Supported bridge — 6 clean reps",
+                "Arm reach on all fours — 8 clean reps",
+                f"{LONG_NAME} — 5 clean reps",
+                "Moving up a step: your last two sessions were clean.",
+            ),
+            buttons={Button.GREEN: "Start", Button.AMBER: "Hear plan"}, awaiting="start",
+            caption=(
+                "Good to see you. Today's plan: Bridge, Bird-dog, Sit-to-stand. "
+                "Press GREEN to start, AMBER to hear the plan."
+            ),
+        ),
+        "checkin": _pain("checkin", "Pain check-in", 3),
+        "breathing_inhale": _breathing(INHALE),
+        "breathing_exhale": _breathing(EXHALE),
+        "intro": View(
+            screen="intro", title=LONG_NAME,
+            lines=(
+                "Feet under the knees, hinge at the hips.",
+                "Nose over toes, then stand tall.",
+                "Target 8 clean reps",
+            ),
+            exercise=LONG_NAME, target=8, clean=0,
+            buttons={Button.GREEN: "Ready", Button.AMBER: "Skip", Button.RED: "Pain / stop"},
+            awaiting="ready",
+            caption="Get into position. Press GREEN when ready, AMBER to skip.",
+        ),
+        "rep": _rep(EXHALE),
+        "rep_rating": _rep(None, "rating", phrases.RATE_PROMPT),
+        "rest": View(
+            screen="rest", title="Rest and breathe", exercise="Supported bridge",
+            set_label="Set 1 of 2", target=8, clean=5, pacer=INHALE,
+            buttons={Button.GREEN: "Next set", Button.AMBER: "Next exercise", Button.RED: "Stop"},
+            caption=phrases.rest(30),
+        ),
+        "paused": View(
+            screen="paused", title="Paused",
+            lines=("GREEN: go on", "AMBER: next exercise", "Hold RED: end"),
+            buttons=dict(ALL_BUTTONS), awaiting="continue", caption=phrases.SET_PAUSED,
+        ),
+        "pain": _pain("pain", "Pain now", 6),
+        "after_pain": View(
+            screen="after_pain", title="Exercise stopped",
+            lines=("We leave this one for today",),
+            buttons={Button.GREEN: "Go on", Button.RED: "Hold: end"}, awaiting="continue",
+            caption=phrases.PAIN_CONTINUE,
+        ),
+        "checkout": _pain("checkout", "Pain check-out", 10),
+        "summary": View(
+            screen="summary", title="Session complete",
+            caption=phrases.summary(14, 3, 3, 2),
+        ),
+        "summary_pain_stop": View(
+            screen="summary", title="Session complete", caption=phrases.PAIN_STOP,
+        ),
+        "notice": View(
+            screen="notice", title="History restored from backup",
+            lines=(
+                "The history file was damaged, so yesterday's backup was put back.",
+                "Nothing needs doing. Today's session is saved as usual.",
+            ),
+            buttons={Button.GREEN: "OK"},
+            caption="History restored from backup. Press GREEN to go on.",
+        ),
+    }
+
+
+SIZES = ((800, 480), (480, 320), (1920, 1080))
