@@ -327,6 +327,17 @@ _ENGINE_LOCK = threading.Lock()
 
 
 class _Espeak:
+    """pyttsx3's espeak driver, with its races closed.
+
+    pyttsx3 2.99 initialises espeak-ng in its asynchronous "retrieval" mode: the audio arrives
+    on espeak-ng's own thread, and ``runAndWait()`` may return before the file is written (or
+    block until it is, depending on the driver's busy flag). Its ``stop()``, called at the end
+    of every run, cancels whatever espeak-ng reports as playing, and that report can be stale,
+    which cancels the *next* line and leaves an empty file. So: ``stop()`` is made a no-op (we
+    never cancel a render), and each render waits for the driver's own "finished-utterance"
+    notice, which it sends after the file is closed.
+    """
+
     def __init__(self) -> None:
         try:
             import pyttsx3
@@ -341,19 +352,32 @@ class _Espeak:
         # line renders here, so the driver module alone gets a quiet print.
         setattr(driver, "print", _driver_print)  # noqa: B010
         self.engine: Any = pyttsx3.init("espeak")
+        inner = getattr(getattr(self.engine, "proxy", None), "_driver", None)
+        if inner is not None and hasattr(inner, "stop"):
+            inner.stop = _never_cancel
         self.default_voice = str(self.engine.getProperty("voice") or "")
         self.errors: list[Exception] = []
+        self.finished = threading.Event()
+        self.completed = False
         # pyttsx3 swallows exceptions from queued commands (a bad voice name among them) and
         # only reports them on the "error" topic.
         self.engine.connect("error", self._on_error)
+        self.engine.connect("finished-utterance", self._on_finished)
 
     def _on_error(self, name: object = None, exception: Exception | None = None) -> None:
         if exception is not None:
             self.errors.append(exception)
 
+    def _on_finished(self, name: object = None, completed: bool = False) -> None:
+        self.completed = bool(completed)
+        self.finished.set()
+
     def synth(self, text: str, voice: str, rate: int, out: Path) -> None:
+        # Generous: espeak-ng renders many times faster than real time even on a Pi Zero.
+        timeout = 10.0 + len(text) / 10
         with _ENGINE_LOCK:
             self.errors.clear()
+            self.finished.clear()
             self.engine.setProperty("voice", voice or self.default_voice)
             self.engine.setProperty("rate", rate)
             self.engine.save_to_file(text, str(out))
@@ -361,12 +385,19 @@ class _Espeak:
             # save_to_file calls. And never runAndWait without a fresh save_to_file: the driver
             # would synthesise its previous text into its previous file again.
             self.engine.runAndWait()
-            errors = list(self.errors)
+            if not self.finished.wait(timeout):
+                # Still running: the next line's file name would receive this line's audio.
+                raise HardwareError(f"espeak-ng did not finish a line within {timeout:.0f} s")
+            errors, completed = list(self.errors), self.completed
         if errors and voice:
             # Setting the voice is the only queued command here that fails on a good install.
             raise UnknownVoice(f"{voice}: {errors[0]}")
-        if errors:
-            raise RuntimeError(f"espeak-ng failed: {errors[0]}")
+        if errors or not completed:
+            raise RuntimeError(f"espeak-ng failed: {errors[0] if errors else 'cancelled'}")
+
+
+def _never_cancel() -> None:
+    pass
 
 
 def _driver_print(*args: object, **kwargs: object) -> None:

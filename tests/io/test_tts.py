@@ -135,6 +135,16 @@ def test_every_queued_line_is_rendered_to_its_own_file(renderer: Renderer) -> No
     assert seconds[1] > seconds[0] * 1.5 and seconds[2] > seconds[3] * 1.5
 
 
+def test_long_lines_back_to_back_each_get_their_own_complete_audio(renderer: Renderer) -> None:
+    # espeak-ng delivers audio on its own thread and pyttsx3's runAndWait can return before the
+    # file is written; without waiting for it, long lines came out empty or in the wrong file.
+    base = "Rest and breathe for thirty seconds. Press GREEN when ready for more."
+    repeats = (6, 1, 4, 2, 5, 3)
+    paths = render(renderer, *(" ".join([base] * n) for n in repeats))
+    per_repeat = [check_wav(p) / n for p, n in zip(paths, repeats, strict=True)]
+    assert max(per_repeat) < 1.25 * min(per_repeat)
+
+
 def test_no_temporary_files_are_left_behind(renderer: Renderer) -> None:
     render(renderer, LINE, "Two.")
     assert sorted(p.name.startswith(".") for p in renderer.cache_dir.iterdir()) == [False, False]
