@@ -171,10 +171,14 @@ def _plain_json(value: object, where: str) -> None:
 
 def check_record(record: object) -> None:
     """Raise ``RecordError`` unless ``record`` is a schema-1 session record."""
+    _check(record, _session, _plain_json)
+
+
+def _check(record: object, *checks: Check) -> None:
     rid = record.get("id") if isinstance(record, dict) else None
     try:
-        _session(record, "record")
-        _plain_json(record, "record")
+        for check in checks:
+            check(record, "record")
     except _Bad as e:
         name = f"session {rid!r}" if isinstance(rid, str) else "session record"
         raise RecordError(f"{name}: {e} (see docs/data.md)") from None
@@ -188,12 +192,16 @@ def parse_history(raw: bytes) -> dict[int, dict[str, Any]]:
     if not raw.strip():
         raise RecordError("the file is empty")
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
     except UnicodeDecodeError as e:
         raise RecordError(f"the file is not UTF-8 text ({e.reason} at byte {e.start})") from None
     except json.JSONDecodeError as e:
         raise RecordError(f"the file is not valid JSON ({e})") from None
     return check_database(data)
+
+
+def _no_constant(name: str) -> None:
+    raise RecordError(f"the file holds {name}, which is not JSON and which we never write")
 
 
 def check_database(data: object) -> dict[int, dict[str, Any]]:
@@ -207,7 +215,7 @@ def check_database(data: object) -> dict[int, dict[str, Any]]:
     for key, record in table.items():
         if not re.fullmatch(r"[1-9][0-9]*", key):
             raise RecordError(f"{key!r} is not a sequence number")
-        check_record(record)
+        _check(record, _session)  # parsed JSON is plain JSON: no need to look for odd types
         sessions[int(key)] = record
     ids = [r["id"] for r in sessions.values()]
     if len(set(ids)) != len(ids):

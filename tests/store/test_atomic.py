@@ -18,7 +18,8 @@ def test_tinydb_round_trips_through_the_file(tmp_path: Path) -> None:
     with TinyDB(path, storage=AtomicJSONStorage) as db:
         assert db.all() == []
         db.insert({"a": 1, "name": "Pont fessier"})
-    assert json.loads(path.read_text("utf-8")) == {"_default": {"1": {"a": 1, "name": "Pont fessier"}}}
+    stored = json.loads(path.read_text("utf-8"))
+    assert stored == {"_default": {"1": {"a": 1, "name": "Pont fessier"}}}
     with TinyDB(path, storage=AtomicJSONStorage) as db:
         assert db.all() == [{"a": 1, "name": "Pont fessier"}]
 

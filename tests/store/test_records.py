@@ -31,7 +31,7 @@ def test_extra_fields_are_allowed() -> None:
 
 def _set(key: str, value: Any) -> Callable[[dict[str, Any]], None]:
     def change(r: dict[str, Any]) -> None:
-        target = r
+        target: Any = r
         *path, last = key.split(".")
         for part in path:
             target = target[int(part)] if part.isdigit() else target[part]

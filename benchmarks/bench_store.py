@@ -1,0 +1,122 @@
+"""How long one session save takes as the history grows: 1, 365 and 3650 sessions.
+
+A plain script, not a test: ``python benchmarks/bench_store.py``. Every save rewrites the whole
+file (that is how TinyDB storages work), so its cost grows with the history; this shows by how
+much. Run it on the Pi itself for figures that matter; fsync times depend on the SD card.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from kiosk.store.history import History  # noqa: E402
+from kiosk.store.writer import HistoryWriter  # noqa: E402
+
+SIZES = (1, 365, 3650)
+SAVES = 5
+
+
+def record(n: int) -> dict[str, Any]:
+    """A typical full session: five exercises, two sets each, one pain stop."""
+    start = datetime(2026, 1, 1, 9) + timedelta(days=n)
+    exercises = [
+        {
+            "family": f"family-{i}",
+            "variation": f"family-{i}-2",
+            "name": f"Exercise {i} level 2",
+            "target": 8,
+            "change": "same",
+            "reason": "Two clean sets at target last time",
+            "skipped": False,
+            "sets": [
+                {"side": side, "reps": ["clean"] * 8, "clean_reps": 8, "ended_by": "target"}
+                for side in (("left", "right") if i == 3 else (None,))
+                for _ in range(2)
+            ],
+        }
+        for i in range(5)
+    ]
+    return {
+        "schema": 1,
+        "id": f"{start:%Y%m%d-%H%M%S}-{n}",
+        "plan_date": start.date().isoformat(),
+        "started_at": start.isoformat(),
+        "ended_at": (start + timedelta(minutes=24)).isoformat(),
+        "duration_s": 1440.0,
+        "pain_before": 3,
+        "pain_after": 2,
+        "ended_by": "complete",
+        "exercises": exercises,
+        "pain_events": [
+            {
+                "at_s": 612.4,
+                "family": "family-2",
+                "variation": "family-2-2",
+                "set": 1,
+                "rep": 5,
+                "phase": "set",
+                "pain": 4,
+            }
+        ],
+    }
+
+
+def seed(data_dir: Path, count: int) -> None:
+    """Write a history of ``count`` sessions directly: saving them one by one would take ages."""
+    sessions = {str(n + 1): record(n) for n in range(count)}
+    (data_dir / "history.json").write_text(json.dumps({"sessions": sessions}))
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:8.1f} ms"
+
+
+def bench(count: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = Path(tmp)
+        seed(data_dir, count)
+        size = (data_dir / "history.json").stat().st_size
+        t = time.perf_counter()
+        history = History.open(data_dir)
+        opened = time.perf_counter() - t
+        saves = []
+        for n in range(SAVES):
+            t = time.perf_counter()
+            history.add_session(record(count + n))
+            saves.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        history.sessions()
+        listed = time.perf_counter() - t
+        history.close()
+
+        done: list[float] = []
+        writer = HistoryWriter.open(data_dir, on_result=lambda r: done.append(time.perf_counter()))
+        t = time.perf_counter()
+        writer.save(record(count + SAVES))
+        handed_over = time.perf_counter() - t
+        writer.close()
+        on_disk = done[0] - t
+    print(
+        f"{count:5d} sessions ({size / 1e6:5.2f} MB): save {ms(statistics.median(saves))}"
+        f"  open {ms(opened)}  sessions() {ms(listed)}"
+        f"  writer.save() returns in {ms(handed_over)}, on disk after {ms(on_disk)}"
+    )
+
+
+def main() -> None:
+    print(f"median of {SAVES} saves (History.add_session: one atomic write with fsync)")
+    for count in SIZES:
+        bench(count)
+
+
+if __name__ == "__main__":
+    main()

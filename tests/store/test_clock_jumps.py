@@ -1,0 +1,60 @@
+"""A Pi has no real-time clock: sessions saved while the wall clock jumped keep their order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from store_samples import WallClock, real_record
+
+from kiosk.store.history import History
+from kiosk.store.records import parse_history
+from kiosk.store.writer import HistoryWriter
+
+# Saved in this order; the clock went back to a default date after a power cut, then was fixed.
+SAVES = [
+    ("z-before", "2026-11-25T09:00:00", 4),
+    ("m-after-reset", "2026-01-01T00:05:00", 3),
+    ("a-same-minute", "2026-01-01T00:05:00", 2),
+    ("k-fixed", "2026-11-26T09:00:00", 1),
+]
+
+
+def _save_all(history: History, clock: WallClock) -> None:
+    for sid, when, pain in SAVES:
+        clock.set(when)
+        history.add_session(real_record(sid, when, pain_before=pain + 1, pain_after=pain))
+
+
+def test_sessions_keep_save_order_across_a_backwards_jump(tmp_path: Path) -> None:
+    clock = WallClock()
+    with History.open(tmp_path, now=clock) as history:
+        _save_all(history, clock)
+        assert history.last_pain() == 1  # the last session saved, not the latest timestamp
+    with History.open(tmp_path, now=clock) as history:
+        assert [s["id"] for s in history.sessions()] == [sid for sid, _, _ in SAVES]
+
+
+def test_the_writer_view_keeps_save_order_too(tmp_path: Path) -> None:
+    clock = WallClock()
+    with HistoryWriter.open(tmp_path, now=clock) as writer:
+        for sid, when, pain in SAVES:
+            clock.set(when)
+            writer.save(real_record(sid, when, pain_after=pain))
+        assert [s["id"] for s in writer.sessions()] == [sid for sid, _, _ in SAVES]
+    with HistoryWriter.open(tmp_path, now=clock) as writer:
+        assert [s["id"] for s in writer.sessions()] == [sid for sid, _, _ in SAVES]
+        assert writer.last_pain() == 1
+
+
+def test_backups_made_on_a_wrong_date_are_good_copies(tmp_path: Path) -> None:
+    clock = WallClock()
+    with History.open(tmp_path, now=clock) as history:
+        _save_all(history, clock)
+    backups = {p.name: p for p in (tmp_path / "backups").iterdir()}
+    assert sorted(backups) == [
+        "history-2026-01-01.json",
+        "history-2026-11-25.json",
+        "history-2026-11-26.json",
+    ]
+    wrong_day = parse_history(backups["history-2026-01-01.json"].read_bytes())
+    assert [r["id"] for r in wrong_day.values()] == ["z-before", "m-after-reset"]
