@@ -40,8 +40,16 @@ class _Centre:
 class Screen:
     """Draws Views onto one surface, repainting only what changed."""
 
-    def __init__(self, surface: pygame.Surface) -> None:
+    def __init__(
+        self,
+        surface: pygame.Surface,
+        *,
+        present: Callable[[list[pygame.Rect]], None] | None = None,
+    ) -> None:
+        """Draw onto ``surface``. ``present``, e.g. ``Display.update``, is called with the
+        changed rectangles after each draw that changed something, to put them on the glass."""
         self.surface = surface
+        self.present = present
         self.dirty: list[pygame.Rect] = []  # what the last draw() changed
         self._texts: list[pygame.Rect] = []  # text outside the circle's square
         self._slot_texts: list[pygame.Rect] = []
@@ -66,6 +74,8 @@ class Screen:
             self.dirty = []
             return False
         self._drawn = view
+        if self.present is not None:
+            self.present(self.dirty)
         return True
 
     def next_frame_in(self, view: View, now: float) -> float:

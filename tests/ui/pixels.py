@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pygame
 
 from kiosk.ui import palette
@@ -30,3 +32,16 @@ def edge_strips(surface: pygame.Surface, width: int) -> list[pygame.Rect]:
         pygame.Rect(0, 0, width, h),
         pygame.Rect(w - width, 0, width, h),
     ]
+
+
+def ground_and_ink(surface: pygame.Surface, rect: pygame.Rect) -> tuple[Colour, Colour]:
+    """The colour behind a line of text (the commonest) and its ink (the most different)."""
+    raw = pygame.image.tobytes(surface.subsurface(rect), "RGB")
+    counts = Counter(raw[i : i + 3] for i in range(0, len(raw), 3))
+    ground = _rgb(counts.most_common(1)[0][0])
+    inks = [_rgb(c) for c, n in counts.items() if n >= 3]  # ignore stray antialiasing
+    return ground, max(inks, key=lambda c: palette.contrast_ratio(c, ground))
+
+
+def _rgb(b: bytes) -> Colour:
+    return (b[0], b[1], b[2])
