@@ -274,7 +274,7 @@ def draw_pacer(
     """The breathing circle: a guide ring at full size, the breath inside it, the word on top.
 
     The guide ring shows where the breath is going, so the person can pace themselves to it.
-    During a hold an arc around the circle shows how much of the hold is left.
+    During a hold an arc inside the circle shows how much of the hold is left.
     """
     centre = rect.center
     full = pacer_radius(rect, 1.0)
@@ -283,8 +283,8 @@ def draw_pacer(
     radius = pacer_radius(rect, fill)
     _circle(surface, palette.PACER_FILL, centre, radius)
     _circle(surface, palette.PACER_RING, centre, radius, ring)
-    if hold is not None:
-        _hold_arc(surface, centre, full, ring, hold)
+    if hold is not None and hold < 1:
+        _hold_arc(surface, centre, round(radius * 0.84), ring, 1 - hold)
     if not word:
         return []
     # The word grows and shrinks with the breath: it fits the smallest circle, and is the
@@ -311,13 +311,17 @@ def _word_rect(centre: tuple[int, int], radius: int, px: int) -> pygame.Rect:
 
 
 def _hold_arc(
-    surface: pygame.Surface, centre: tuple[int, int], radius: int, width: int, done: float
+    surface: pygame.Surface, centre: tuple[int, int], radius: int, width: int, left: float
 ) -> None:
-    box = pygame.Rect(0, 0, 2 * radius, 2 * radius)
-    box.center = centre
-    start = math.pi / 2  # twelve o'clock, running clockwise like a clock hand
-    pygame.draw.arc(surface, palette.PACER_RING, box, start - 2 * math.pi * (1 - done), start,
-                    width * 2)
+    """What is left of the hold, as an arc from twelve o'clock running clockwise, drawn as a
+    chain of round dots: pygame's thick arcs have gaps in them."""
+    dot = max(2, width)
+    steps = max(2, round(2 * math.pi * radius * left / dot))
+    for i in range(steps + 1):
+        angle = -math.pi / 2 + 2 * math.pi * left * i / steps
+        x = centre[0] + radius * math.cos(angle)
+        y = centre[1] + radius * math.sin(angle)
+        _circle(surface, palette.PACER_RING, (round(x), round(y)), dot)
 
 
 def draw_resting_circle(surface: pygame.Surface, rect: pygame.Rect) -> None:

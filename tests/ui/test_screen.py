@@ -238,3 +238,15 @@ def test_present_puts_only_what_changed_on_the_glass() -> None:
     screen.draw(view, INHALE.started)  # nothing changed: nothing presented
     screen.draw(view, INHALE.started + 2)
     assert shown == [[screen.surface.get_rect()], [_slot(screen)]]
+
+
+def test_a_hold_keeps_the_circle_full_and_shows_the_time_left_shrinking() -> None:
+    screen = _draw(replace(GALLERY["rep"], pacer=Pacer("inhale", T0 - 4, 4.0)), now=T0)
+    full = count_near(screen.surface, palette.PACER_FILL, _slot(screen), tol=4)
+    hold = replace(GALLERY["rep"], pacer=Pacer("hold", T0, 2.0))
+    left = []
+    for t in (0.2, 1.0, 1.8):
+        assert screen.draw(hold, T0 + t)
+        left.append(count_near(screen.surface, palette.PACER_RING, _slot(screen), tol=10))
+    assert left == sorted(left, reverse=True) and left[0] > left[-1] * 2
+    assert count_near(screen.surface, palette.PACER_FILL, _slot(screen), tol=4) > full * 0.8
