@@ -67,6 +67,7 @@ CORPUS: dict[str, bytes] = {
     "unknown schema version": _edit(lambda d: _first(d).update(schema=2)),
     "same id twice": _edit(lambda d: d["sessions"].update({"9": _first(d)})),
     "NaN duration": GOOD.replace(b'"duration_s": 23.4', b'"duration_s": NaN', 1),
+    "Infinity in an extra field": _edit(lambda d: _first(d).update(note=float("inf"))),
 }
 
 
