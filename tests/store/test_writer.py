@@ -207,12 +207,16 @@ def test_an_unreadable_history_degrades_to_memory_until_it_can_be_opened(
     assert writer.recovery is not None
     assert "cannot be read just now" in writer.recovery.message
     writer.save(real_record("new"))
-    [failed] = results.wait_for(1)
-    assert not failed.ok and failed.will_retry
+    writer.save(real_record("old", pain_after=0))  # a correction to a session on disk
+    failed = results.wait_for(2)
+    assert [(r.id, r.ok, r.will_retry) for r in failed] == [
+        ("new", False, True),
+        ("old", False, True),
+    ]
     broken["yes"] = False
-    _, saved = results.wait_for(2)
-    assert saved.ok
-    assert [s["id"] for s in writer.sessions()] == ["old", "new"]
+    saved = results.wait_for(4)[2:]
+    assert all(r.ok for r in saved)
+    assert [(s["id"], s["pain_after"]) for s in writer.sessions()] == [("old", 0), ("new", 1)]
     writer.close()
     assert _saved_ids(tmp_path) == ["old", "new"]
 
