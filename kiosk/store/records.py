@@ -197,6 +197,8 @@ def parse_history(raw: bytes) -> dict[int, dict[str, Any]]:
         raise RecordError(f"the file is not UTF-8 text ({e.reason} at byte {e.start})") from None
     except json.JSONDecodeError as e:
         raise RecordError(f"the file is not valid JSON ({e})") from None
+    except RecursionError:
+        raise RecordError("the file nests too deeply to be a history") from None
     return check_database(data)
 
 

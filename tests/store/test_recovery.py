@@ -52,6 +52,7 @@ CORPUS: dict[str, bytes] = {
     "invalid UTF-8": GOOD.replace(b'"Bridge 1"', b'"Bridge \xff"', 1),
     "UTF-16": GOOD.decode("utf-8").encode("utf-16"),
     "UTF-8 byte-order mark": b"\xef\xbb\xbf" + GOOD,
+    "nested too deep": b"[" * 100_000 + b"]" * 100_000,
     "JSON null": b"null",
     "JSON list": b"[]",
     "JSON number": b"42",
