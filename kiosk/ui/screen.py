@@ -20,6 +20,7 @@ import pygame
 from kiosk.core.view import Pacer, View
 from kiosk.ui import fonts, palette, widgets
 from kiosk.ui.layout import Layout, layout_for
+from kiosk.ui.text import draw_line, draw_text, fit_text
 
 ANIMATION_FRAME = 1 / 30  # seconds between frames while the breathing circle moves
 IDLE_FRAME = 1.0  # longest useful sleep when nothing moves; a press wakes the loop sooner
@@ -48,7 +49,7 @@ class Screen:
     ) -> None:
         """Draw onto ``surface``. ``present``, e.g. ``Display.update``, is called with the
         changed rectangles after each draw that changed something, to put them on the glass."""
-        self.surface = surface
+        self._surface = surface
         self.present = present
         self.dirty: list[pygame.Rect] = []  # what the last draw() changed
         self._texts: list[pygame.Rect] = []  # text outside the circle's square
@@ -60,6 +61,16 @@ class Screen:
         self._held = 1.0  # how full the circle was when a hold began
 
     # --- public API -----------------------------------------------------------------------
+    @property
+    def surface(self) -> pygame.Surface:
+        return self._surface
+
+    @surface.setter
+    def surface(self, surface: pygame.Surface) -> None:
+        """A new surface (the display was reopened) starts blank: repaint it all."""
+        self._surface = surface
+        self.invalidate()
+
     def needs_frame(self, view: View, now: float) -> bool:
         """Whether drawing ``view`` at ``now`` would change anything on screen."""
         return self._needs_full(view) or self._slot_state(view, now) != self._slot_drawn
@@ -82,7 +93,7 @@ class Screen:
         """Seconds the main loop may wait before ``view`` needs drawing again."""
         if self.needs_frame(view, now):
             return 0.0
-        pacer = view.pacer
+        pacer = view.pacer if _has_slot(view) else None
         if pacer is None:
             return IDLE_FRAME
         if now < pacer.started:
@@ -212,11 +223,11 @@ def _draw_title(surface: pygame.Surface, view: View, lay: Layout) -> list[pygame
     if view.set_label:
         label = pygame.Rect(rect.left, rect.top, rect.width // 3, rect.height)
         label.right = rect.right
-        drawn = widgets.draw_line(surface, view.set_label, label, lay.sizes.caption,
+        drawn = draw_line(surface, view.set_label, label, lay.sizes.caption,
                                   palette.TEXT_SOFT, align="right")
         rect = pygame.Rect(rect.left, rect.top, drawn[0].left - lay.gap * 2 - rect.left,
                            rect.height)
-    return drawn + widgets.draw_line(surface, view.title, rect, lay.sizes.title, palette.TEXT)
+    return drawn + draw_line(surface, view.title, rect, lay.sizes.title, palette.TEXT)
 
 
 def _split_centre(view: View, lay: Layout) -> _Centre:
@@ -237,8 +248,8 @@ def _draw_lines(
         return []
     sizes = lay.sizes.statement if big else lay.sizes.body
     colour = palette.TEXT if big else palette.TEXT_SOFT
-    block = widgets.fit_text(paragraphs, rect.width, rect.height, sizes)
-    return widgets.draw_text(surface, block, rect, colour)
+    block = fit_text(paragraphs, rect.width, rect.height, sizes)
+    return draw_text(surface, block, rect, colour)
 
 
 def _draw_caption(surface: pygame.Surface, caption: str, lay: Layout) -> list[pygame.Rect]:
@@ -249,8 +260,8 @@ def _draw_caption(surface: pygame.Surface, caption: str, lay: Layout) -> list[py
     widgets.draw_speaker(surface, icon, palette.MUTED)
     text = pygame.Rect(icon.right + pad, band.top + pad // 2, 0, band.height - pad)
     text.width = band.right - pad - text.left
-    block = widgets.fit_text([caption], text.width, text.height, lay.sizes.caption)
-    return widgets.draw_text(surface, block, text, palette.TEXT_SOFT, valign="middle")
+    block = fit_text([caption], text.width, text.height, lay.sizes.caption)
+    return draw_text(surface, block, text, palette.TEXT_SOFT, valign="middle")
 
 
 def _draw_pain(surface: pygame.Surface, view: View, lay: Layout) -> list[pygame.Rect]:
@@ -264,8 +275,8 @@ def _draw_pain(surface: pygame.Surface, view: View, lay: Layout) -> list[pygame.
     below.height = c.bottom - below.top
     drawn = [_draw_number(surface, str(view.pain), number)]
     widgets.draw_pain_scale(surface, scale.inflate(-lay.px(0.02), -lay.px(0.02)), view.pain)
-    block = widgets.fit_text(list(view.lines), below.width, below.height, lay.sizes.body)
-    return drawn + widgets.draw_text(surface, block, below, palette.TEXT_SOFT, align="center",
+    block = fit_text(list(view.lines), below.width, below.height, lay.sizes.body)
+    return drawn + draw_text(surface, block, below, palette.TEXT_SOFT, align="center",
                                      valign="middle")
 
 
@@ -289,7 +300,7 @@ def _draw_counters(
     lines = None
     if view.lines:
         room = rect.height - fixed - lay.gap
-        lines = widgets.fit_text(list(view.lines), rect.width, room, lay.sizes.body)
+        lines = fit_text(list(view.lines), rect.width, room, lay.sizes.body)
     total = fixed + (lay.gap + lines.height if lines else 0)
     top = rect.top + max(0, (rect.height - total) // 2)
     drawn: list[pygame.Rect] = []
@@ -298,7 +309,7 @@ def _draw_counters(
         top += height
     if lines:
         where = pygame.Rect(rect.left, top + lay.gap, rect.width, lines.height)
-        drawn += widgets.draw_text(surface, lines, where, palette.TEXT_SOFT)
+        drawn += draw_text(surface, lines, where, palette.TEXT_SOFT)
     return drawn
 
 
@@ -309,7 +320,7 @@ def _counter_rows(view: View, lay: Layout) -> list[Row]:
     rows: list[Row] = []
     if view.rep is not None:
         text = f"Rep {view.rep}"
-        rows.append((lambda s, r: widgets.draw_line(s, text, r, lay.sizes.counter, palette.TEXT),
+        rows.append((lambda s, r: draw_line(s, text, r, lay.sizes.counter, palette.TEXT),
                      fonts.line_height(lay.sizes.counter[0])))
     if view.clean is not None and view.target:
         clean, target = view.clean, view.target
@@ -322,7 +333,7 @@ def _draw_clean(
     surface: pygame.Surface, clean: int, target: int, row: pygame.Rect, lay: Layout
 ) -> list[pygame.Rect]:
     """"Clean 2 / 8" and, for targets that fit, a dot per rep: filled ones are done."""
-    words = widgets.draw_line(surface, f"Clean {clean} / {target}", row, lay.sizes.body,
+    words = draw_line(surface, f"Clean {clean} / {target}", row, lay.sizes.body,
                               palette.TEXT)
     left = max(r.right for r in words) + lay.gap * 2
     dots = pygame.Rect(left, row.top, row.right - left, row.height)

@@ -205,6 +205,9 @@ def test_invalidate_forces_a_full_repaint() -> None:
     screen = _draw(GALLERY["home"])
     screen.invalidate()
     assert screen.draw(GALLERY["home"], T0)
+    screen.surface = pygame.Surface((800, 480))  # a reopened display starts blank
+    assert screen.draw(GALLERY["home"], T0)
+    assert count_near(screen.surface, palette.TEXT, screen.text_rects[0], tol=3) > 100
 
 
 @pytest.mark.parametrize("profile", ["steady", "slipping", "sore"])

@@ -1,90 +1,12 @@
-"""Text that fits, and a breathing circle that breathes."""
+"""The breathing circle breathes, and the legend keeps every button in its place."""
 
 from __future__ import annotations
 
 import pygame
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from kiosk.core import phrases
 from kiosk.core.view import Pacer
-from kiosk.ui import fonts, widgets
-from tests.ui.gallery import views
-
-LONG_LINES = [
-    phrases.PAIN_STOP,
-    phrases.PRIMER_INTRO,
-    phrases.SET_PAUSED,
-    phrases.CLINICIAN,
-    phrases.pain_prompt("pain", 10),
-    phrases.summary(20, 3, 10, 10),
-    phrases.set_fray(0),
-    "Sit-to-stand from a high seat",
-]
-
-
-def _width(text: str, font: pygame.font.Font) -> int:
-    return font.size(text)[0]
-
-
-@pytest.mark.parametrize("width", [120, 300, 760])
-@pytest.mark.parametrize("text", LONG_LINES)
-def test_the_longest_spoken_lines_wrap_within_the_width(text: str, width: int) -> None:
-    font = fonts.font(30)
-    lines = widgets.wrap(text, font, width)
-    assert all(_width(line, font) <= width for line in lines)
-    assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # nothing lost or added
-
-
-@settings(max_examples=150, deadline=None)
-@given(text=st.text(min_size=0, max_size=200), width=st.integers(min_value=30, max_value=900))
-def test_wrapped_lines_never_run_past_the_width(text: str, width: int) -> None:
-    font = fonts.font(24)
-    lines = widgets.wrap(text, font, width)
-    # A single character wider than the line is the one thing that cannot be helped.
-    widest_char = max((_width(c, font) for c in text), default=0)
-    assert all(_width(line, font) <= max(width, widest_char) for line in lines)
-
-
-def test_a_word_longer_than_the_line_is_split_not_overflowed() -> None:
-    font = fonts.font(30)
-    lines = widgets.wrap("Supercalifragilisticexpialidocious", font, 120)
-    assert len(lines) > 1
-    assert "".join(lines) == "Supercalifragilisticexpialidocious"
-
-
-def test_a_long_hyphenated_word_breaks_after_a_hyphen() -> None:
-    font = fonts.font(30)
-    width = _width("Sit-to-", font) + 2
-    assert widgets.wrap("Sit-to-stand", font, width) == ["Sit-to-", "stand"]
-
-
-def test_brackets_stay_together_when_the_line_breaks() -> None:
-    font = fonts.font(24)
-    width = _width("(hold: confirm)", font) + 4
-    assert widgets.wrap("Raise (hold: confirm)", font, width) == ["Raise", "(hold: confirm)"]
-
-
-def test_fit_text_shrinks_before_it_cuts() -> None:
-    roomy = widgets.fit_text([phrases.PAIN_STOP], 760, 400, (60, 20))
-    tight = widgets.fit_text([phrases.PAIN_STOP], 760, 90, (60, 20))
-    assert tight.font.get_height() < roomy.font.get_height()
-    assert tight.height <= 90 and tight.width <= 760
-    assert not any(widgets.ELLIPSIS in line for line in tight.lines)
-
-
-def test_fit_text_that_cannot_fit_is_cut_with_an_ellipsis_inside_the_box() -> None:
-    block = widgets.fit_text([phrases.PAIN_STOP] * 3, 300, 60, (30, 20))
-    assert block.height <= 60 and block.width <= 300
-    assert block.lines[-1].endswith(widgets.ELLIPSIS)
-
-
-def test_every_gallery_caption_fits_the_narrowest_screen_without_cutting() -> None:
-    # 480x320: the caption band is about 420 px wide and 42 px tall.
-    for view in views().values():
-        block = widgets.fit_text([view.caption], 420, 42, (18, 12))
-        assert not any(widgets.ELLIPSIS in line for line in block.lines), view.caption
+from kiosk.ui import widgets
 
 
 def test_pacer_fills_on_inhale_and_empties_on_exhale_smoothly() -> None:
@@ -113,3 +35,18 @@ def test_legend_slots_keep_their_order_and_stay_inside() -> None:
     lefts = [s.left for s in slots.values()]
     assert lefts == sorted(lefts)
     assert all(rect.contains(s) for s in slots.values())
+
+
+def test_each_button_has_its_own_shape_not_just_its_own_colour() -> None:
+    # Drawn in one colour, the three shapes must still differ: a colour-blind eye sees this.
+    masks = {}
+    for button in widgets.LEGEND_ORDER:
+        surface = pygame.Surface((100, 100))
+        widgets.draw_shape(surface, button, surface.get_rect(), (255, 255, 255))
+        masks[button] = pygame.mask.from_threshold(surface, (255, 255, 255), (10, 10, 10, 255))
+    buttons = list(widgets.LEGEND_ORDER)
+    for i, a in enumerate(buttons):
+        for b in buttons[i + 1 :]:
+            shared = masks[a].overlap_area(masks[b], (0, 0))
+            differ = masks[a].count() + masks[b].count() - 2 * shared
+            assert differ > 0.15 * min(masks[a].count(), masks[b].count()), (a, b)
