@@ -22,7 +22,7 @@ from kiosk.ui import fonts, palette, widgets
 from kiosk.ui.layout import Layout, layout_for
 from kiosk.ui.text import draw_line, draw_text, fit_text
 
-ANIMATION_FRAME = 1 / 30  # seconds between frames while the breathing circle moves
+ANIMATION_FRAME = 1 / 30  # default seconds between frames while the breathing circle moves
 IDLE_FRAME = 1.0  # longest useful sleep when nothing moves; a press wakes the loop sooner
 
 # Screens that keep a place for the breathing circle even when it is not breathing, so the
@@ -46,11 +46,15 @@ class Screen:
         surface: pygame.Surface,
         *,
         present: Callable[[list[pygame.Rect]], None] | None = None,
+        fps: float = 1 / ANIMATION_FRAME,
     ) -> None:
         """Draw onto ``surface``. ``present``, e.g. ``Display.update``, is called with the
-        changed rectangles after each draw that changed something, to put them on the glass."""
+        changed rectangles after each draw that changed something, to put them on the glass.
+        ``fps`` caps the breathing circle's frame rate (config: display.fps); a slow Pi can
+        take 15 and the circle still moves smoothly enough to breathe with."""
         self._surface = surface
         self.present = present
+        self.animation_frame = 1 / max(1.0, fps)
         self.dirty: list[pygame.Rect] = []  # what the last draw() changed
         self._texts: list[pygame.Rect] = []  # text outside the circle's square
         self._slot_texts: list[pygame.Rect] = []
@@ -99,7 +103,7 @@ class Screen:
         if now < pacer.started:
             return min(IDLE_FRAME, pacer.started - now)
         if now < pacer.started + pacer.seconds:
-            return ANIMATION_FRAME
+            return self.animation_frame
         return IDLE_FRAME
 
     @property

@@ -163,6 +163,9 @@ def test_while_breathing_only_the_circle_is_redrawn_at_animation_rate() -> None:
     assert screen.draw(view, mid)
     assert screen.dirty == [_slot(screen)]
     assert screen.next_frame_in(view, mid) == ANIMATION_FRAME
+    slow = Screen(pygame.Surface((800, 480)), fps=15)
+    slow.draw(view, mid)
+    assert slow.next_frame_in(view, mid) == pytest.approx(1 / 15)
 
 
 def test_a_finished_breath_stops_animating() -> None:
@@ -253,3 +256,32 @@ def test_a_hold_keeps_the_circle_full_and_shows_the_time_left_shrinking() -> Non
         left.append(count_near(screen.surface, palette.PACER_RING, _slot(screen), tol=10))
     assert left == sorted(left, reverse=True) and left[0] > left[-1] * 2
     assert count_near(screen.surface, palette.PACER_FILL, _slot(screen), tol=4) > full * 0.8
+
+
+def test_every_exercise_in_the_library_fits_without_being_cut(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each variation's name as a title, its cues on the intro and rep screens, at 800x480."""
+    from kiosk.config import DEFAULT_CONFIG, load_config
+    from kiosk.ui import text
+
+    cut: list[str] = []
+    real = text.ellipsize
+
+    def spy(line: str, font: pygame.font.Font, width: int) -> str:
+        out = real(line, font, width)
+        if out != line:
+            cut.append(line)
+        return out
+
+    monkeypatch.setattr(text, "ellipsize", spy)
+    library = load_config(DEFAULT_CONFIG).config.library
+    screen = Screen(pygame.Surface((800, 480)))
+    for family in library.families:
+        for v in family.ladder:
+            intro = replace(GALLERY["intro"], title=v.name, lines=(*v.cues, "Target 12 clean reps"))
+            rep = replace(GALLERY["rep"], title=v.name, lines=(v.cues[-1],),
+                          caption=f"Exhale as you {v.move}.")
+            screen.draw(intro, T0)
+            screen.draw(rep, T0)
+    assert cut == []
