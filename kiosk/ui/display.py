@@ -6,17 +6,21 @@ decides which driver a mode needs from the environment alone; ``open_display`` a
 choice, re-starting pygame's display if it was already started with another driver.
 
 A kiosk whose screen fails to open still speaks and still counts button presses, so a failed
-real display falls back to headless with one logged warning instead of stopping the session.
+real display falls back to headless with one warning (logged, and as a KioskWarning) instead
+of stopping the session.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import warnings
 from collections.abc import Mapping, Sequence
 from types import TracebackType
 
 import pygame
+
+from kiosk.errors import KioskWarning
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +105,8 @@ def open_display(mode: str = "fullscreen", *, env: Mapping[str, str] | None = No
     Fullscreen uses the display's own resolution with the mouse cursor hidden; windowed is an
     800x480 window; headless draws into memory. The driver is chosen from ``env`` (default
     ``os.environ``) and written to ``os.environ``, the only place SDL reads it. If a real
-    display cannot be opened, this logs one warning and returns a headless display, so the
-    kiosk carries on by voice alone.
+    display cannot be opened, this logs one warning (and warns a ``KioskWarning``) and returns
+    a headless display, so the kiosk carries on by voice alone.
     """
     env = os.environ if env is None else env
     _check_mode(mode)
@@ -111,11 +115,14 @@ def open_display(mode: str = "fullscreen", *, env: Mapping[str, str] | None = No
     except pygame.error as error:
         if mode == "headless":
             raise
-        log.warning(
-            "Could not open the %s display (%s); carrying on headless, by voice only. "
-            "Check the screen's cable and power, or set SDL_VIDEODRIVER for this machine.",
-            mode, error,
+        message = (
+            f"Could not open the {mode} display ({error}); carrying on headless, by voice only. "
+            "Check the screen's cable and power, or set SDL_VIDEODRIVER for this machine."
         )
+        # Logged for the journal, and warned as a KioskWarning so the shell can also tell
+        # the person (runtime turns caught KioskWarnings into notices).
+        log.warning(message)
+        warnings.warn(message, KioskWarning, stacklevel=2)
         return _open("headless", env)
 
 

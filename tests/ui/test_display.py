@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pygame
 import pytest
 
+from kiosk.errors import KioskWarning
 from kiosk.ui.display import WINDOW_SIZE, choose_video_driver, open_display
 
 
@@ -75,7 +76,9 @@ def test_fullscreen_hides_the_mouse_cursor() -> None:
 def test_a_screen_that_will_not_open_falls_back_to_headless_with_one_warning(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="kiosk.ui.display"):
+    with caplog.at_level(logging.WARNING, logger="kiosk.ui.display"), pytest.warns(
+        KioskWarning, match="headless"
+    ):
         display = open_display("fullscreen", env={"SDL_VIDEODRIVER": "no-such-driver"})
     assert display.is_headless and display.size == WINDOW_SIZE
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
