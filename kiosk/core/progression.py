@@ -333,10 +333,11 @@ def _earned(t: _Track, rules: ProgressionRules) -> _Cause | None:
                 break
     if not window:
         return None
-    first = window[-1].day
-    clean = sum(1 for d in t.since if d.sessions and d.clean and d.day >= first)
+    # Only days at this level count; the reason names those ("two of your last three").
+    mine = [d for d in t.since if d.sessions and d.day >= window[-1].day]
+    clean = sum(1 for d in mine if d.clean)
     if clean >= max(1, rules.advance_needed):
-        return _Cause("advance", clean, len(window))
+        return _Cause("advance", clean, len(mine))
     return None
 
 
