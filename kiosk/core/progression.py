@@ -517,9 +517,7 @@ def _planned(s: ExerciseState, ladder: Ladder, bad_today: bool) -> PlannedExerci
         return PlannedExercise(s.family, s.variation, s.target, s.reason, s.change)
     level = ladder.variation_below(s.level)
     v, reps = ladder.variation(level), ladder.reps(level)
-    reason = (
-        f"{s.family.name}: {_lower(v.name)}, {_reps(reps)} today, "
-        "because your pain is higher than usual."
-    )
+    what = _reps(reps) if v == s.variation else f"{_lower(v.name)}, {_reps(reps)}"
+    reason = f"{s.family.name}: {what} today, because your pain is higher than usual."
     return PlannedExercise(s.family, v, reps, reason, "bad-day")
 

@@ -245,14 +245,26 @@ def test_a_rise_of_two_over_the_median_is_a_bad_day() -> None:
     assert [(p.variation.id, p.target, p.change) for p in bad.exercises] == [
         ("bridge-easy", 4, "bad-day"), ("dog-arm", 4, "bad-day")]
     assert bad.exercises[0].reason == (
-        "Bridge: easy bridge, 4 reps today, because your pain is higher than usual.")
+        "Bridge: 4 reps today, because your pain is higher than usual.")
     assert bad.notes and not normal.notes
+
+
+def test_nothing_steps_up_on_a_bad_day() -> None:
+    history = run(*STEADY, S(4, pain=6, bridge="clean"))  # day 4 had earned a step to 6 reps
+    assert at(state(history, 4)) == ("bridge-easy", 5, "same")
+    # at the top of a rung the step up would have been a new variation: the plan stays below it
+    top_of_easy = run(*climb(2), S(4, bridge="clean"), S(5, bridge="clean"))
+    plan = plan_for_day(LIB, top_of_easy, DAY0 + timedelta(6), CFG, SETTINGS, 5)
+    assert (plan.exercises[0].variation.id, plan.exercises[0].target) == ("bridge-easy", 4)
+    assert at(state(top_of_easy, 6)) == ("bridge-mid", 4, "advance")
 
 
 def test_a_bad_day_uses_the_previous_variation() -> None:
     history = run(*climb(4))  # bridge-mid, 5 reps
     bad = plan_for_day(LIB, history, DAY0 + timedelta(8), CFG, SETTINGS, 4)
     assert (bad.exercises[0].variation.id, bad.exercises[0].target) == ("bridge-easy", 4)
+    assert bad.exercises[0].reason == (
+        "Bridge: easy bridge, 4 reps today, because your pain is higher than usual.")
 
 
 def test_check_in_never_changes_which_exercises_or_their_order() -> None:
