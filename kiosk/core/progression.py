@@ -253,8 +253,8 @@ class _Day:
 @dataclass(frozen=True)
 class _Cause:
     kind: str  # advance | fray | reenter | pain
-    count: int = 0  # advance: clean sessions; fray: sessions in a row; reenter: days away
-    of: int = 0  # advance: sessions looked at
+    count: int = 0  # advance: clean days; fray: early days in a row; reenter: days away
+    of: int = 0  # advance: days looked at
 
 
 # When several steps happen between two sessions, the reason names the weightiest.
@@ -316,8 +316,20 @@ def _start_day(t: _Track, day: date, bad: bool, rules: ProgressionRules) -> None
 def _frayed(since: Sequence[_Day], rules: ProgressionRules) -> int:
     """``fray_sessions`` days in a row, at this level, that frayed early; else 0."""
     n = max(1, rules.fray_sessions)
-    days = [d for d in since if d.sessions]
-    return n if len(days) >= n and all(d.early for d in days[-n:]) else 0
+    last = _last_counted(since, n)
+    return n if len(last) == n and all(d.early for d in last) else 0
+
+
+def _last_counted(days: Sequence[_Day], n: int) -> list[_Day]:
+    """The last ``n`` days with counted sessions, newest first (fewer if there are fewer).
+    Walking back from the end keeps a long history cheap: a plan looks at a few days only."""
+    found: list[_Day] = []
+    for d in reversed(days):
+        if d.sessions:
+            found.append(d)
+            if len(found) == n:
+                break
+    return found
 
 
 def _earned(t: _Track, rules: ProgressionRules) -> _Cause | None:
@@ -334,7 +346,7 @@ def _earned(t: _Track, rules: ProgressionRules) -> _Cause | None:
     if not window:
         return None
     # Only days at this level count; the reason names those ("two of your last three").
-    mine = [d for d in t.since if d.sessions and d.day >= window[-1].day]
+    mine = [d for d in _last_counted(t.since, len(window)) if d.day >= window[-1].day]
     clean = sum(1 for d in mine if d.clean)
     if clean >= max(1, rules.advance_needed):
         return _Cause("advance", clean, len(mine))
