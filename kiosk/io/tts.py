@@ -9,9 +9,10 @@ playing stale audio.
 Only the ``Renderer``'s worker thread ever calls pyttsx3. The frame loop asks ``path_for(text)``,
 which is a set lookup under an uncontended lock: it never waits for a render.
 
-pyttsx3's espeak driver works from a non-main thread (espeak-ng runs in "retrieval" mode there,
-synchronous and with no thread affinity), so a thread is enough; a worker process would cost a
-second interpreter on the Pi for no gain.
+pyttsx3's espeak driver works from a non-main thread: nothing in it is tied to the thread that
+made it, and espeak-ng delivers the audio on a thread of its own anyway (see ``_Espeak`` for
+what that means for pyttsx3). So a thread is enough; a worker process would cost a second
+interpreter on the Pi for no gain.
 """
 
 from __future__ import annotations
@@ -335,7 +336,9 @@ class _Espeak:
     of every run, cancels whatever espeak-ng reports as playing, and that report can be stale,
     which cancels the *next* line and leaves an empty file. So: ``stop()`` is made a no-op (we
     never cancel a render), and each render waits for the driver's own "finished-utterance"
-    notice, which it sends after the file is closed.
+    notice, which it sends after the file is closed. (It sends it a few statements before its
+    callback returns; checking and fsyncing the file takes far longer than that, so the next
+    line never starts inside the last one's callback.)
     """
 
     def __init__(self) -> None:
