@@ -82,8 +82,7 @@ class Renderer:
         self.cache_dir = cache_dir
         self._voice = voice
         self._rate = rate
-        # Looked up lazily, in the worker: loading espeak takes time and may fail.
-        self._synth = synth
+        self._synth = synth or espeak_synth
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)  # the queue or a result changed
         self._todo: deque[str] = deque()
@@ -94,6 +93,8 @@ class Renderer:
         self._failures_in_a_row = 0
         self._thread: threading.Thread | None = None
         self._ready = self._scan()
+        if synth is None and self._available:
+            self._find_engine()
 
     # --- the frame loop's side: all quick, none waits for a render ------------------------
     @property
@@ -187,6 +188,13 @@ class Renderer:
             return False
         return True
 
+    def _find_engine(self) -> None:
+        """Load espeak-ng now (about 20 ms), so a missing engine is reported at start-up."""
+        try:
+            _espeak()
+        except HardwareError as e:
+            self._give_up(str(e))
+
     def _start_worker(self) -> None:
         if self._thread is None:
             self._thread = threading.Thread(target=self._work, name="tts-render", daemon=True)
@@ -234,7 +242,7 @@ class Renderer:
         # Hidden, and with the pid, so a half-written file is never mistaken for a cached one.
         tmp = self.cache_dir / f".{key}.{os.getpid()}.tmp.wav"
         try:
-            (self._synth or espeak_synth)(text, voice, rate, tmp)
+            self._synth(text, voice, rate, tmp)
             check_wav(tmp)
             _fsync(tmp)  # so a power cut cannot leave a renamed but empty file
             os.replace(tmp, final)

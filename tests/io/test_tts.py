@@ -188,6 +188,23 @@ def test_no_tts_engine_warns_once_and_serves_cached_lines_only(
     assert len(caught) == 1
 
 
+def test_a_missing_engine_is_reported_when_the_renderer_starts(
+    renderer: Renderer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (cached,) = render(renderer, LINE)
+
+    def no_espeak() -> None:
+        raise HardwareError("no TTS engine (libespeak-ng.so.1 not found)")
+
+    monkeypatch.setattr(tts, "_espeak", no_espeak)
+    with pytest.warns(KioskWarning, match="no TTS engine") as caught:
+        r = Renderer(renderer.cache_dir, voice="en-us", rate=150)
+    assert len(caught) == 1  # before any line is asked for: the shell can tell the user
+    with r:
+        r.prepare([LINE, "Two."])
+        assert r.path_for(LINE) == cached and r.failed("Two.")
+
+
 def test_a_broken_file_is_never_cached(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     def truncated(text: str, voice: str, rate: int, out: Path) -> None:
         espeak_synth(text, voice, rate, out)
