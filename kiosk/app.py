@@ -195,8 +195,8 @@ class App:
                 name = KEYS.get(pygame.key.name(ev.key))
                 if name is not None:
                     self.press_pin(name, ev.type == pygame.KEYDOWN)
-            elif ev.type == pygame.VIDEOEXPOSE or ev.type == pygame.WINDOWEXPOSED:
-                self._dirty = True
+            elif ev.type in (pygame.VIDEOEXPOSE, pygame.WINDOWEXPOSED):
+                self.dev.screen.invalidate()  # the window was uncovered: paint it all again
 
     def press_pin(self, name: Button, down: bool) -> None:
         """Drive a mock pin, as a keyboard key or the simulated user does."""

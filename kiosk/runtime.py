@@ -88,7 +88,7 @@ def build(cfg: Config, opts: Options, notices: Notices, clock: Clock) -> App:
     pins = {Button.GREEN: cfg.buttons.green, Button.AMBER: cfg.buttons.amber,
             Button.RED: cfg.buttons.red}
     buttons = Buttons(pins, factory, clock.now, inbox)
-    screen = _open_screen(opts, notices)
+    screen = _open_screen(opts, notices, cfg.display.fps)
     voice = _open_voice(cfg, opts, data_dir, notices)
     leds = _open_leds(cfg, factory)
     from kiosk.io.watchdog import Notifier
@@ -119,9 +119,13 @@ def _open_history(
 ) -> tuple[Any, list[dict[str, Any]]]:
     from kiosk.store.writer import HistoryWriter
 
+    from kiosk.store import writer as w
+
     def on_result(result: Any) -> None:
-        if not result.ok and result.message:
-            inbox.put(result.message)  # spoken and shown by the main loop
+        # Runs on the writer thread: only hand the words over. A plain "saved" is not worth
+        # interrupting for; a failure, or a late success after one, is.
+        if result.message and (not result.ok or result.message != w.SAVED):
+            inbox.put(result.message)
 
     writer = HistoryWriter.open(data_dir, keep_backups=cfg.storage.backups, on_result=on_result)
     if writer.recovery is not None:
@@ -129,7 +133,7 @@ def _open_history(
     return writer, writer.sessions()
 
 
-def _open_screen(opts: Options, notices: Notices) -> Any:
+def _open_screen(opts: Options, notices: Notices, fps: int) -> Any:
     from kiosk.ui.display import open_display
     from kiosk.ui.screen import Screen
 
@@ -139,7 +143,7 @@ def _open_screen(opts: Options, notices: Notices) -> Any:
         display = open_display(mode)
     for w in caught:
         notices.tell(str(w.message), speak=False)
-    return ScreenOut(display, Screen(display.surface))
+    return ScreenOut(display, Screen(display.surface, present=display.update, fps=fps))
 
 
 class ScreenOut:
@@ -155,8 +159,10 @@ class ScreenOut:
         return float(self.screen.next_frame_in(view, now))
 
     def draw(self, view: Any, now: float) -> None:
-        if self.screen.draw(view, now):
-            self.display.update(self.screen.dirty)
+        self.screen.draw(view, now)  # presents what changed through display.update
+
+    def invalidate(self) -> None:
+        self.screen.invalidate()
 
     def close(self) -> None:
         self.display.close()

@@ -172,6 +172,7 @@ class Session:
         self._set: SetResult | None = None
         self._rep: _Rep | None = None
         self._paused_from = ""
+        self._resume_at = 0  # the exercise to go on with after a pain stop
         self._pause_since = 0.0
 
     # --- public API ---------------------------------------------------------------------------
@@ -336,7 +337,7 @@ class Session:
 
     def _on_after_pain(self, event: Event) -> None:
         if isinstance(event, Press) and event.button is Button.GREEN:
-            self._next_exercise()
+            self._begin_exercise(self._resume_at)
         elif isinstance(event, Tick) and self.now - self._pause_since > ABANDON_AFTER:
             self.ended_by = "timeout"
             self._finish(save=True)
@@ -505,6 +506,7 @@ class Session:
     def _rated(self, rating: str) -> None:
         assert self._set is not None and self._rep is not None
         self._set.reps.append(rating)
+        self._out.append(Tone("tick"))  # heard at once: the press counted
         target = self._current.planned.target
         if rating == "slipped":
             self._out.append(Tone("chime"))
@@ -579,7 +581,10 @@ class Session:
         if self.phase == "set":
             self._end_set("pain")
         self._slots = []
-        p = self._current.planned if self._ex < len(self.results) else None
+        during_exercise = self.phase in ("intro", "set", "rest") and self._ex < len(self.results)
+        p = self._current.planned if during_exercise else None
+        # Pain in the breathing primer belongs to no exercise, and the first one is still ahead.
+        self._resume_at = self._ex + 1 if during_exercise else self._ex
         self.pain_events.append(
             {
                 "at_s": round(self.now - self.t0, 1),

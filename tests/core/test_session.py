@@ -158,3 +158,17 @@ def test_shutdown_chord_saves_session_first() -> None:
 
 def test_fast_settings_are_shorter_than_defaults() -> None:
     assert FAST.primer_seconds < 60
+
+
+def test_red_in_the_breathing_primer_is_no_exercise_and_the_first_is_still_done() -> None:
+    run = Run(SimUser(presses="gG"))  # start, confirm pain 0
+    while run.kiosk.session is None or run.kiosk.session.phase != "primer":
+        run.step()
+    run.feed([Press(Button.RED, run.t)])
+    assert run.kiosk.view.screen == "pain"
+    run.user = SimUser("steady", checkin_pain=0)  # rates this pain 1: a small rise, go on
+    run.until_finished()
+    record = run.saved[0]
+    [event] = record["pain_events"]
+    assert event["family"] is None and event["phase"] == "primer"
+    assert record["exercises"][0]["sets"], "the first exercise still comes after the stop"
