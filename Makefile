@@ -13,6 +13,8 @@ SHELL := /bin/sh
 .DEFAULT_GOAL := help
 
 PYTHON ?= python3
+# Empty runs every test; e.g. make test PYTEST_ARGS=tests/deploy for one folder.
+PYTEST_ARGS ?=
 VENV := .venv
 BIN := $(VENV)/bin
 
@@ -88,7 +90,7 @@ test: setup
 	@status=0; \
 	echo "== ruff"; $(BIN)/ruff check kiosk tests || status=1; \
 	echo "== mypy"; $(BIN)/mypy kiosk || status=1; \
-	echo "== pytest"; $(BIN)/python -m pytest; code=$$?; \
+	echo "== pytest"; $(BIN)/python -m pytest $(PYTEST_ARGS); code=$$?; \
 	if [ $$code -eq 5 ]; then echo "make test: pytest collected no tests - failing" >&2; fi; \
 	[ $$code -eq 0 ] || status=1; \
 	exit $$status
