@@ -80,6 +80,7 @@ def main() -> int:
     data = Path(tempfile.mkdtemp(prefix="kiosk-bench-"))
     opts = runtime.Options(mock=True, display="headless", data_dir=data)
     app = runtime.build(cfg, opts, runtime.Notices(), RealClock())
+    app.keyboard = False  # as on the Pi: buttons only, no keyboard polling
     voice = app.dev.voice
     if not hasattr(voice, "_voice_channel"):
         print("no mixer: cannot measure audio latency", file=sys.stderr)

@@ -39,7 +39,8 @@ log = logging.getLogger(__name__)
 
 KEYS = {"g": Button.GREEN, "1": Button.GREEN, "a": Button.AMBER, "2": Button.AMBER,
         "r": Button.RED, "3": Button.RED}
-IDLE_WAIT = 0.05  # the longest the loop sleeps: keeps keyboard, watchdog and timers responsive
+BUSY_WAIT = 0.05  # longest sleep in a session, with a key or button down: paces reps and holds
+IDLE_WAIT = 0.25  # longest sleep on an idle home screen: a press wakes the loop at once anyway
 
 
 @dataclass
@@ -171,7 +172,13 @@ class App:
 
     def _wait(self) -> None:
         """Sleep until an input arrives or the next frame is due."""
-        timeout = IDLE_WAIT
+        busy = (
+            self.keyboard
+            or self.kiosk.session is not None
+            or any(self.tracker.is_down(b) for b in Button)
+            or self._power_off_at is not None
+        )
+        timeout = BUSY_WAIT if busy else IDLE_WAIT
         if self.dev.screen is not None and self.animate:
             timeout = min(timeout, self.dev.screen.next_frame_in(self.view, self.clock.now()))
         try:

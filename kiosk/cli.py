@@ -180,8 +180,9 @@ def cmd_check(args: Any, cfg: Config, problems: list[str]) -> int:
     else:
         print(f"  ok ({len(cfg.library.families)} exercise families)")
     display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-    dri = sorted(str(p) for p in Path("/dev/dri").glob("card*")) if Path("/dev/dri").exists() else []
-    print(f"display: {'found ' + (display or ', '.join(dri)) if display or dri else 'none (headless)'}")
+    dri = sorted(str(p) for p in Path("/dev/dri").glob("card*"))
+    found = display or ", ".join(dri)
+    print(f"display: {'found ' + found if found else 'none (the kiosk runs headless)'}")
     print(f"audio: {_audio_status()}")
     espeak = shutil.which("espeak-ng") or shutil.which("espeak")
     print(f"tts: {'espeak-ng at ' + espeak if espeak else 'NOT FOUND (install espeak-ng)'}")

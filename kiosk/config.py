@@ -142,7 +142,8 @@ def _bool() -> tuple[Check, str]:
 
 
 def _str(max_len: int = 200) -> tuple[Check, str]:
-    return (lambda v: isinstance(v, str) and len(v) <= max_len), f"text of up to {max_len} characters"
+    allowed = f"text of up to {max_len} characters"
+    return (lambda v: isinstance(v, str) and len(v) <= max_len), allowed
 
 
 def _pin() -> tuple[Check, str]:
@@ -368,8 +369,8 @@ def _parse_library(file: str, raw: dict[str, Any], problems: list[ConfigError]) 
                     ConfigError(file, f"{where}.variation", None, "at least one variation")
                 )
             continue
-        ids.add(fid)
-        families.append(Family(fid, name.strip(), tuple(v for v in ladder if v is not None)))
+        ids.add(str(fid))
+        families.append(Family(str(fid), name.strip(), tuple(v for v in ladder if v is not None)))
     return Library(tuple(families)) if families else None
 
 

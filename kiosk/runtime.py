@@ -117,9 +117,8 @@ def _wall0(clock: Clock, opts: Options) -> datetime:
 def _open_history(
     cfg: Config, data_dir: Path, inbox: queue.SimpleQueue[Any], notices: Notices
 ) -> tuple[Any, list[dict[str, Any]]]:
-    from kiosk.store.writer import HistoryWriter
-
     from kiosk.store import writer as w
+    from kiosk.store.writer import HistoryWriter
 
     def on_result(result: Any) -> None:
         # Runs on the writer thread: only hand the words over. A plain "saved" is not worth

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Button(str, Enum):
+class Button(StrEnum):
     """The three physical buttons, named by what they mean as well as by colour."""
 
     GREEN = "green"  # clean rep / yes / start

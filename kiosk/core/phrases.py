@@ -100,7 +100,9 @@ def rep_cue(v: Variation, role: str) -> str:
     if role == "prepare":
         return "Breathe in to prepare." if v.effort == "exhale" else "Breathe out to prepare."
     if role == "effort":
-        return f"Exhale as you {v.move}." if v.effort == "exhale" else f"Breathe in as you {v.move}."
+        if v.effort == "exhale":
+            return f"Exhale as you {v.move}."
+        return f"Breathe in as you {v.move}."
     if role == "hold":
         return "Hold, and keep breathing."
     return f"{v.back.capitalize()}."

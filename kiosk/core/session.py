@@ -609,7 +609,8 @@ class Session:
 
     def _summary(self) -> None:
         before, after = self.pain_before, self.pain_after
-        if before is not None and after is not None and after >= before + self.settings.pain_rise_stop:
+        rise = self.settings.pain_rise_stop
+        if before is not None and after is not None and after >= before + rise:
             self._say(phrases.CLINICIAN)
         done = sum(1 for r in self.results if r.sets)
         clean = sum(s.clean for r in self.results for s in r.sets)

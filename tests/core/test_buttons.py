@@ -37,7 +37,7 @@ def test_a_bounce_burst_within_30_ms_is_one_press() -> None:
 @given(st.lists(st.floats(min_value=0.0, max_value=0.029), min_size=1, max_size=20))
 def test_any_burst_shorter_than_bounce_counts_once(gaps: list[float]) -> None:
     tr = ButtonTracker(bounce=0.03)
-    t, down, out = 10.0, True, tr.edge(A, True, 10.0)
+    down, out = True, tr.edge(A, True, 10.0)
     for gap in sorted(gaps):
         down = not down
         out += tr.edge(A, down, 10.0 + gap)
