@@ -86,6 +86,8 @@ class App:
         self._closed = False
         self._next_ping = 0.0
         self._power_off_at: float | None = None
+        self._next_clock_check = 0.0
+        self._jump_logged = False
         self._lock = threading.Lock()
 
     # --- life cycle ---------------------------------------------------------------------------
@@ -121,6 +123,7 @@ class App:
             self.dev.leds.update(self.view, now)
         self._draw(now)
         self._watchdog(now)
+        self._notice_clock_jump(now)
         if self._power_off_at is not None and now >= self._power_off_at:
             self._power_off_at = None
             self.stopping = True
@@ -245,6 +248,22 @@ class App:
         if self._dirty or (self.animate and screen.needs_frame(self.view, now)):
             screen.draw(self.view, now)
             self._dirty = False
+
+    def _notice_clock_jump(self, now: float) -> None:
+        """Log, once, a wall clock that jumped while the kiosk ran (NTP, an RTC after boot).
+
+        The kiosk itself keeps the time it read at start-up, moved on by the monotonic clock,
+        so a jump never reorders sessions, splits a day or looks like days away. A restart
+        takes the new time.
+        """
+        if self._jump_logged or now < self._next_clock_check:
+            return
+        self._next_clock_check = now + 60.0
+        drift = (self.clock.wall() - self.kiosk.wall(now)).total_seconds()
+        if abs(drift) > 120:
+            self._jump_logged = True
+            log.warning("the system clock jumped by %+.0f s; the kiosk keeps its own time "
+                        "until it restarts", drift)
 
     def _watchdog(self, now: float) -> None:
         n = self.dev.notifier

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import Config, load_config
+from kiosk.errors import ConfigError
 
 
 def _date(text: str) -> date:
@@ -63,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     loaded = load_config(args.config)
     handler = globals()[f"cmd_{args.command}"]
     try:
-        return int(handler(args, loaded.config, [str(p) for p in loaded.problems]))
+        return int(handler(args, loaded.config, list(loaded.problems)))
     except KeyboardInterrupt:
         return 130
 
@@ -72,7 +73,7 @@ def _data_dir(args: Any, cfg: Config) -> Path:
     return Path(args.data_dir) if args.data_dir else cfg.data_dir
 
 
-def cmd_run(args: Any, cfg: Config, problems: list[str]) -> int:
+def cmd_run(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
     from kiosk.io.buttons import is_raspberry_pi
     from kiosk.runtime import Options, run_kiosk
 
@@ -83,7 +84,7 @@ def cmd_run(args: Any, cfg: Config, problems: list[str]) -> int:
     return run_kiosk(cfg, opts, problems)
 
 
-def cmd_demo(args: Any, cfg: Config, problems: list[str]) -> int:
+def cmd_demo(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
     from kiosk.runtime import Options, run_demo
     from kiosk.sim import SimUser
 
@@ -111,7 +112,7 @@ def _history(args: Any, cfg: Config) -> Any:
     return history
 
 
-def cmd_plan(args: Any, cfg: Config, problems: list[str]) -> int:
+def cmd_plan(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
     from kiosk.runtime import make_planner
 
     with _history(args, cfg) as history:
@@ -130,7 +131,7 @@ def cmd_plan(args: Any, cfg: Config, problems: list[str]) -> int:
     return 0
 
 
-def cmd_history(args: Any, cfg: Config, problems: list[str]) -> int:
+def cmd_history(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
     with _history(args, cfg) as history:
         sessions = history.sessions()
     if not sessions:
@@ -156,7 +157,7 @@ def _dash(v: Any) -> str:
     return "-" if v is None else str(v)
 
 
-def cmd_export(args: Any, cfg: Config, problems: list[str]) -> int:
+def cmd_export(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
     with _history(args, cfg) as history:
         if args.out:
             tmp = Path(f"{args.out}.tmp")
@@ -168,15 +169,19 @@ def cmd_export(args: Any, cfg: Config, problems: list[str]) -> int:
     return 0
 
 
-def cmd_check(args: Any, cfg: Config, problems: list[str]) -> int:
+def cmd_check(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
     from kiosk.io.buttons import is_raspberry_pi
 
     ok = True
     print(f"config: {cfg.source}")
     if problems:
         ok = False
-        for text in problems:
-            print(f"  PROBLEM {text}")
+        for problem in problems:
+            print(f"  PROBLEM {problem}")
+        if any(p.key == "(file)" for p in problems):
+            print("  the kiosk would use the packaged default settings instead")
+        else:
+            print("  the kiosk would use the default for each of these keys")
     else:
         print(f"  ok ({len(cfg.library.families)} exercise families)")
     display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")

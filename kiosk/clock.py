@@ -51,3 +51,7 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.t = round(self.t + max(0.0, seconds), 6)
+
+    def jump(self, seconds: float) -> None:
+        """Move the wall clock only, as NTP or a real-time clock does after boot."""
+        self._wall0 += timedelta(seconds=seconds)

@@ -13,7 +13,7 @@ import secrets
 import subprocess
 import sys
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -25,7 +25,7 @@ from kiosk.config import Config
 from kiosk.core.buttons import ButtonTracker
 from kiosk.core.kiosk import Kiosk, Planner
 from kiosk.core.model import Button
-from kiosk.errors import KioskWarning
+from kiosk.errors import ConfigError, KioskWarning
 from kiosk.io.buttons import Buttons, make_factory
 from kiosk.sim import SimUser
 
@@ -68,8 +68,9 @@ class Notices:
     def __init__(self) -> None:
         self.spoken: list[str] = []
 
-    def tell(self, text: str, *, speak: bool = True) -> None:
-        log.warning("%s", text)
+    def tell(self, text: str, *, speak: bool = True, logged: bool = False) -> None:
+        if not logged:
+            log.warning("%s", text)
         if speak and text not in self.spoken:
             self.spoken.append(text)
 
@@ -141,7 +142,7 @@ def _open_screen(opts: Options, notices: Notices, fps: int) -> Any:
         warnings.simplefilter("always", KioskWarning)
         display = open_display(mode)
     for w in caught:
-        notices.tell(str(w.message), speak=False)
+        notices.tell(str(w.message), speak=False, logged=True)
     return ScreenOut(display, Screen(display.surface, present=display.update, fps=fps))
 
 
@@ -177,7 +178,7 @@ def _open_voice(cfg: Config, opts: Options, data_dir: Path, notices: Notices) ->
         out = v.open_voice(voice=cfg.voice.voice, rate=cfg.voice.rate, volume=cfg.voice.volume,
                            data_dir=data_dir)
     for w in caught:
-        notices.tell(str(w.message), speak=False)
+        notices.tell(str(w.message), speak=False, logged=True)
     return out
 
 
@@ -198,15 +199,38 @@ def power_off() -> None:
 
 
 # --- the two ways to run --------------------------------------------------------------------
-def run_kiosk(cfg: Config, opts: Options, problems: list[str]) -> int:
+SETTINGS_UNREADABLE = (
+    "The settings file could not be read, so the standard settings are used. "
+    "Please ask whoever looks after the kiosk to run kiosk check."
+)
+SETTINGS_INVALID = (
+    "Some settings were not valid, so their standard values are used. "
+    "Please ask whoever looks after the kiosk to run kiosk check."
+)
+
+
+def config_notices(problems: Sequence[ConfigError], notices: Notices) -> None:
+    """Log every config problem; tell the user once, in plain words, what it means for them."""
+    for problem in problems:
+        notices.tell(str(problem), speak=False)
+    if any(p.key == "(file)" for p in problems):
+        notices.tell(SETTINGS_UNREADABLE)
+    elif problems:
+        notices.tell(SETTINGS_INVALID)
+
+
+def start_kiosk(
+    cfg: Config, opts: Options, problems: Sequence[ConfigError], clock: Clock
+) -> App:
     notices = Notices()
-    for text in problems:
-        notices.tell(text, speak=False)
-    if problems:
-        notices.tell("Some settings were not valid, so their defaults are used. "
-                     "Run kiosk check for details.")
-    app = build(cfg, opts, notices, RealClock())
+    config_notices(problems, notices)
+    app = build(cfg, opts, notices, clock)
     app.start(notices.spoken)
+    return app
+
+
+def run_kiosk(cfg: Config, opts: Options, problems: Sequence[ConfigError]) -> int:
+    app = start_kiosk(cfg, opts, problems, RealClock())
     app.run()
     return 0
 

@@ -7,7 +7,8 @@ edges into Press / Release / Hold / Stuck / Chord events with these rules (docs/
   within ``bounce`` seconds are the same press. Once the window has passed, the switch's real
   state is taken, so a glitch is never left half-reported.
 * Holding a button reports Hold once after its hold time. Down longer than ``stuck`` seconds,
-  it is reported Stuck once and then ignored until it comes up: a stuck switch never counts reps.
+  it is reported Stuck once and then ignored until it has come up and stayed up for a second:
+  a stuck or chattering switch never counts reps.
 * While one button is down, a GREEN or AMBER press is ignored as ambiguous. RED always counts.
 * A button already down when the kiosk starts is treated as stuck, not as a press.
 * GREEN and RED held together for ``chord`` seconds report a Chord (the shutdown gesture).
@@ -30,9 +31,12 @@ class _State:
     held: bool = False
     stuck: bool = False
     ignored: bool = False  # this press was swallowed (ambiguous or stuck at start)
+    quiet_until: float = -1e9  # a switch that was stuck counts again only after resting up
 
 
 class ButtonTracker:
+    RECOVER = 1.0  # seconds a stuck switch must stay up before its presses count again
+
     def __init__(
         self,
         *,
@@ -54,6 +58,8 @@ class ButtonTracker:
         st.raw = st.down = down
         st.changed = st.pressed_at = t
         st.ignored = st.stuck = down
+        if down:
+            st.quiet_until = t + self.RECOVER
         return [Stuck(button, t)] if down else []
 
     def edge(self, button: Button, down: bool, t: float) -> list[Event]:
@@ -88,9 +94,12 @@ class ButtonTracker:
         if down:
             st.pressed_at, st.held, st.stuck = t, False, False
             others_down = any(o.down for b, o in self._s.items() if b is not button)
-            st.ignored = button is not Button.RED and others_down
+            st.ignored = (button is not Button.RED and others_down) or t < st.quiet_until
             return [] if st.ignored else [Press(button, t)]
         was_ignored, st.ignored = st.ignored, False
+        if st.stuck or t < st.quiet_until:
+            # The chatter of a stuck switch is not a person pressing: it must rest up first.
+            st.quiet_until = t + self.RECOVER
         if was_ignored or st.stuck:
             st.stuck = False
             return []

@@ -85,3 +85,19 @@ def test_green_and_red_held_together_make_the_shutdown_chord() -> None:
     assert Chord(5.1) in out
     assert not any(isinstance(e, Stuck) for e in out)
     assert kinds(out).count("Chord") == 1
+
+
+def test_a_stuck_switch_that_chatters_counts_again_only_after_resting_up() -> None:
+    tr = ButtonTracker(stuck=5.0)
+    tr.edge(G, True, 0.0)
+    [e for t in range(1, 60) for e in tr.tick(t * 0.1)]
+    out = []
+    t = 6.0
+    for _ in range(5):  # chatter: up and down every 50 ms
+        out += tr.edge(G, False, t) + tr.tick(t + 0.04)
+        out += tr.edge(G, True, t + 0.05) + tr.tick(t + 0.09)
+        t += 0.1
+    assert not any(isinstance(e, (Press, Hold, Stuck)) for e in out)
+    tr.edge(G, False, t)
+    tr.tick(t + 0.5)
+    assert tr.edge(G, True, t + 1.5) == [Press(G, t + 1.5)], "after a rest it works again"

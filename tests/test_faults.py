@@ -1,0 +1,262 @@
+"""The kiosk runs unattended: faults are told to the user once, nothing is lost, it goes on.
+
+These drive the real shell (gpiozero mock pins, SDL dummy video, TinyDB on disk) on a fake
+clock and check what a person would notice: what was said, what the screen shows, what is saved.
+"""
+
+from __future__ import annotations
+
+import errno
+import io
+import os
+import sys
+import time
+import types
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+from kiosk import runtime  # noqa: E402
+from kiosk.clock import FakeClock  # noqa: E402
+from kiosk.config import load_config  # noqa: E402
+from kiosk.core.model import Button  # noqa: E402
+from kiosk.io import buttons as io_buttons  # noqa: E402
+from kiosk.io.voice import RecordingVoice  # noqa: E402
+from kiosk.store.history import History  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+
+class Shell:
+    """The real shell on a fake clock with a recording voice; the test presses mock pins."""
+
+    def __init__(self, data: Path, *, cfg_path: str | None = None, mock: bool = True,
+                 wall: datetime = datetime(2026, 11, 25, 9, 0)) -> None:
+        loaded = load_config(cfg_path)
+        self.clock = FakeClock(wall)
+        self.voice = RecordingVoice()
+        real_open_voice = runtime._open_voice
+        runtime._open_voice = lambda *a, **k: self.voice  # type: ignore[assignment]
+        try:
+            opts = runtime.Options(mock=mock, display="headless", data_dir=data,
+                                   out=io.StringIO())
+            self.app = runtime.start_kiosk(loaded.config, opts, loaded.problems, self.clock)
+        finally:
+            runtime._open_voice = real_open_voice  # type: ignore[assignment]
+        self.app.keyboard = False
+
+    def run(self, seconds: float, dt: float = 0.05) -> None:
+        for _ in range(int(round(seconds / dt))):
+            self.clock.advance(dt)
+            self.app.step()
+
+    def press(self, button: Button, hold: float = 0.15) -> None:
+        pin = self.app.dev.buttons.pin(button)
+        pin.drive_low()
+        self.run(hold)
+        pin.drive_high()
+        self.run(0.4)
+
+    def until(self, screen: str, limit: float = 600) -> None:
+        waited = 0.0
+        while self.app.view.screen != screen:
+            self.run(0.5)
+            waited += 0.5
+            assert waited < limit, f"never reached {screen}; at {self.app.view}"
+
+    def short_session(self) -> None:
+        """Start, pain 0, skip the breathing, one clean rep, then hold RED to end."""
+        self.press(Button.GREEN)
+        self.press(Button.GREEN, hold=2.0)
+        self.press(Button.AMBER)
+        self.until("intro")
+        self.press(Button.GREEN)
+        self.run(1.0)
+        self.press(Button.GREEN)
+        self.press(Button.RED, hold=2.5)
+        assert self.app.kiosk.session is None
+
+    def wait_for_line(self, part: str, seconds: float = 5.0) -> list[str]:
+        """Step the loop (in real time too: the writer is a real thread) until a line is said."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            found = [s for s in self.said if part in s]
+            if found:
+                return found
+            time.sleep(0.01)
+            self.run(0.05)
+        return []
+
+    @property
+    def said(self) -> list[str]:
+        return self.voice.said
+
+
+def test_corrupt_history_is_set_aside_restored_from_backup_and_told(tmp_path: Path) -> None:
+    first = Shell(tmp_path)
+    first.short_session()
+    first.app.close()
+    good = History.open(tmp_path).sessions()
+    assert len(good) == 1
+    (tmp_path / "history.json").write_bytes(b'{"sessions": {"1": {"schema": 1, "id": "x\x00\x00')
+
+    shell = Shell(tmp_path)
+    [notice] = [s for s in shell.said if "backup" in s.lower()]
+    assert shell.app.view.caption == notice or notice in shell.said
+    assert list(tmp_path.glob("history.json.corrupt-*")), "the damaged file is kept aside"
+    shell.short_session()  # it keeps running
+    shell.app.close()
+    ids = [s["id"] for s in History.open(tmp_path).sessions()]
+    assert ids[0] == good[0]["id"] and len(ids) == 2
+
+
+def test_disk_full_keeps_the_session_in_memory_tells_the_user_and_retries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_add = History.add_session
+    full = {"on": True}
+
+    def add(self: History, record: Any) -> None:
+        if full["on"]:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_add(self, record)
+
+    monkeypatch.setattr(History, "add_session", add)
+    shell = Shell(tmp_path)
+    shell.short_session()
+    told = shell.wait_for_line("could not be saved")  # reported by the writer thread
+    assert told and "full" in told[0]
+    assert shell.app.view.screen == "home"  # it carries on
+    assert shell.app.dev.writer.pending_ids, "the session waits in memory"
+    full["on"] = False
+    shell.app.close()  # one last try at close
+    assert len(History.open(tmp_path).sessions()) == 1
+
+
+def test_unreadable_settings_fall_back_to_defaults_and_the_kiosk_says_so(tmp_path: Path) -> None:
+    bad = tmp_path / "kiosk.toml"
+    bad.write_bytes(b"[buttons\ngreen = = 3\n\xff\xfe")
+    shell = Shell(tmp_path / "data", cfg_path=str(bad))
+    assert runtime.SETTINGS_UNREADABLE in shell.said
+    assert shell.app.kiosk.plan.exercises, "the packaged defaults still give a plan"
+    shell.app.close()
+
+
+def test_an_invalid_value_is_told_once_and_the_kiosk_runs(tmp_path: Path) -> None:
+    cfg = tmp_path / "kiosk.toml"
+    cfg.write_text("[session]\nsets = 99\n[voice]\nrate = 'fast'\n")
+    shell = Shell(tmp_path / "data", cfg_path=str(cfg))
+    assert shell.said.count(runtime.SETTINGS_INVALID) == 1
+    shell.short_session()
+    shell.app.close()
+
+
+@pytest.mark.parametrize("fault", ["no lgpio installed", "no access to /dev/gpiochip0"])
+def test_gpio_unavailable_on_a_pi_names_the_fix_and_keeps_running(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fault: str
+) -> None:
+    monkeypatch.setattr(io_buttons, "is_raspberry_pi", lambda: True)
+
+    def refuse(*_: Any, **__: Any) -> None:
+        raise OSError(errno.EACCES, "Permission denied: '/dev/gpiochip0'")
+
+    fake = types.SimpleNamespace(LGPIOFactory=refuse) if "access" in fault else None
+    monkeypatch.setitem(sys.modules, "gpiozero.pins.lgpio", fake)  # None: import fails
+    shell = Shell(tmp_path, mock=False)
+    [said] = [s for s in shell.said if "GPIO is not available" in s]
+    assert "gpio group" in said and "lgpio" in said
+    shell.short_session()  # mock pins stand in, so nothing dies in a restart loop
+    shell.app.close()
+
+
+def test_a_stuck_button_is_announced_and_never_counts_reps(tmp_path: Path) -> None:
+    shell = Shell(tmp_path)
+    shell.press(Button.GREEN)
+    shell.press(Button.GREEN, hold=2.0)
+    shell.press(Button.AMBER)
+    shell.until("intro")
+    shell.press(Button.GREEN)
+    shell.run(1.0)
+    green = shell.app.dev.buttons.pin(Button.GREEN)
+    green.drive_low()  # the switch sticks down
+    shell.run(12.0)
+    assert "The GREEN button seems stuck. Please check it." in shell.said
+    for _ in range(5):  # chatter of the stuck switch
+        green.drive_high()
+        shell.run(0.01, dt=0.01)
+        green.drive_low()
+        shell.run(0.01, dt=0.01)
+    session = shell.app.kiosk.session
+    assert session is not None
+    assert session.results[0].sets[0].reps == ["clean"], "only the first edge was a press"
+    shell.press(Button.RED, hold=2.5)
+    shell.app.close()
+
+
+def test_a_button_down_at_start_up_is_stuck_not_a_press(tmp_path: Path) -> None:
+    loaded = load_config()
+    clock = FakeClock(datetime(2026, 11, 25, 9, 0))
+    opts = runtime.Options(mock=True, display="headless", data_dir=tmp_path, demo=True,
+                           out=io.StringIO())
+    app = runtime.build(loaded.config, opts, runtime.Notices(), clock)
+    app.dev.voice = voice = RecordingVoice()
+    app.dev.buttons.pin(Button.GREEN).drive_low()
+    app.start()
+    for _ in range(20):
+        clock.advance(0.1)
+        app.step()
+    assert app.view.screen == "home", "a held-down button does not start a session"
+    assert any("seems stuck" in s for s in voice.said)
+    app.close()
+
+
+def test_wall_clock_jumps_change_nothing_while_running(tmp_path: Path) -> None:
+    shell = Shell(tmp_path)
+    plan_before = shell.app.kiosk.plan
+    shell.clock.jump(+10 * 86400)  # NTP or an RTC sets the clock ten days on
+    shell.run(120)
+    assert shell.app.kiosk.plan == plan_before, "no re-entry step from a jump"
+    shell.short_session()
+    shell.clock.jump(-30 * 86400)
+    shell.short_session()
+    shell.app.close()
+    sessions = History.open(tmp_path).sessions()
+    assert [s["plan_date"] for s in sessions] == ["2026-11-25", "2026-11-25"]
+    assert sessions[0]["started_at"] < sessions[1]["started_at"]
+
+
+def test_green_and_red_held_five_seconds_shut_down_after_saving(tmp_path: Path) -> None:
+    shell = Shell(tmp_path, mock=False)  # not mock mode: the chord is live
+    calls: list[str] = []
+    shell.app.power_off = lambda: calls.append("poweroff")
+    shell.press(Button.GREEN)
+    shell.press(Button.GREEN, hold=2.0)
+    green = shell.app.dev.buttons.pin(Button.GREEN)
+    red = shell.app.dev.buttons.pin(Button.RED)
+    green.drive_low()
+    red.drive_low()
+    shell.run(5.5)
+    assert "Shutting down. Everything is saved. Goodbye." in shell.said
+    shell.run(5.0)
+    assert calls == ["poweroff"]
+    green.drive_high()
+    red.drive_high()
+    shell.app.close()
+    [s] = History.open(tmp_path).sessions()
+    assert s["ended_by"] == "stop"
+
+
+def test_no_shutdown_in_mock_mode(tmp_path: Path) -> None:
+    shell = Shell(tmp_path, mock=True)
+    calls: list[str] = []
+    shell.app.power_off = lambda: calls.append("poweroff")
+    shell.app.dev.buttons.pin(Button.GREEN).drive_low()
+    shell.app.dev.buttons.pin(Button.RED).drive_low()
+    shell.run(8.0)
+    assert calls == [] and not any("Shutting down" in s for s in shell.said)
+    shell.app.close()
