@@ -167,8 +167,22 @@ class Kiosk:
         return home_view(self.plan, self._caption, self.sessions, self.today)
 
 
+# A few words on the home screen for what changed; the full reason is spoken (AMBER, and when
+# the exercise starts), since five reasons would not fit a small panel.
+CHANGE_MARK = {
+    "advance": " (up a step)",
+    "back": " (easier today)",
+    "bad-day": " (easier today)",
+    "reenter": " (welcome back)",
+    "new": " (new)",
+}
+
+
 def home_view(plan: Plan, caption: str, sessions: list[dict[str, Any]], today: date) -> View:
-    lines = [f"{p.variation.name}: {p.target} clean reps" for p in plan.exercises]
+    lines = [
+        f"{p.variation.name}: {p.target} clean reps{CHANGE_MARK.get(p.change, '')}"
+        for p in plan.exercises
+    ]
     done_today = [s for s in sessions if s.get("plan_date") == today.isoformat()]
     title = "Today's plan"
     if done_today:
