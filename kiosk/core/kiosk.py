@@ -60,6 +60,8 @@ class Kiosk:
         self._last_view: View | None = None
         self._out: list[Effect] = []
         self._count = 0
+        self._summary: View | None = None
+        self._summary_since = 0.0
         self.plan = self.planner(self.sessions, self.today, None)
 
     # --- time ---------------------------------------------------------------------------------
@@ -89,6 +91,8 @@ class Kiosk:
             self._caption = event.text
         elif self.session is not None:
             self._session_effects(self.session.handle(event))
+        elif self._summary is not None:
+            self._on_summary(event)
         else:
             self._home(event)
         return self._flush()
@@ -130,10 +134,23 @@ class Kiosk:
             if isinstance(eff, Say):
                 self._caption = eff.text
             if isinstance(eff, Finished):
+                if self.session is not None and self.session.record()["id"] in self._ids():
+                    self._summary = summary_view(self.session.record())
+                    self._summary_since = self.now
                 self.session = None
                 self.plan = self.planner(self.sessions, self.today, None)
             if not isinstance(eff, Show):  # the kiosk shows its own view once, in _flush
                 self._out.append(eff)
+
+    def _ids(self) -> set[str]:
+        return {str(s.get("id")) for s in self.sessions}
+
+    def _on_summary(self, event: Event) -> None:
+        """The summary stays until a press, or for a while, then the home screen returns."""
+        if isinstance(event, Press) or (
+            isinstance(event, Tick) and self.now - self._summary_since > SUMMARY_SECONDS
+        ):
+            self._summary = None
 
     def _remember(self, record: dict[str, Any]) -> None:
         self.sessions = [s for s in self.sessions if s.get("id") != record["id"]] + [record]
@@ -164,6 +181,8 @@ class Kiosk:
     def view(self) -> View:
         if self.session is not None:
             return self.session.view
+        if self._summary is not None:
+            return replace(self._summary, caption=self._caption)
         return home_view(self.plan, self._caption, self.sessions, self.today)
 
 
@@ -199,6 +218,31 @@ def home_view(plan: Plan, caption: str, sessions: list[dict[str, Any]], today: d
         buttons={Button.GREEN: "Start", Button.AMBER: "Hear plan"},
         awaiting="start",
         caption=caption,
+    )
+
+
+SUMMARY_SECONDS = 120.0
+
+
+def summary_view(record: dict[str, Any]) -> View:
+    """What the session did, exercise by exercise, for the person to look at afterwards."""
+    lines = []
+    for ex in record.get("exercises", []):
+        sets = ex.get("sets", [])
+        if not sets:
+            continue
+        clean = " + ".join(str(s.get("clean_reps", 0)) for s in sets)
+        lines.append(f"{ex.get('name')}: {clean} clean")
+    before, after = record.get("pain_before"), record.get("pain_after")
+    if before is not None and after is not None:
+        lines.append(f"Pain {before} before, {after} after")
+    ended = {"pain": "Stopped for pain", "stop": "Stopped early", "timeout": "Paused too long"}
+    return View(
+        screen="summary",
+        title=ended.get(str(record.get("ended_by")), "Session complete"),
+        lines=tuple(lines) or ("Nothing done today, and that is fine",),
+        buttons={Button.GREEN: "Home"},
+        awaiting="continue",
     )
 
 

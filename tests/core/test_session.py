@@ -172,3 +172,14 @@ def test_red_in_the_breathing_primer_is_no_exercise_and_the_first_is_still_done(
     [event] = record["pain_events"]
     assert event["family"] is None and event["phase"] == "primer"
     assert record["exercises"][0]["sets"], "the first exercise still comes after the stop"
+
+
+def test_after_a_session_the_summary_shows_until_a_press() -> None:
+    run = Run(SimUser("slipping")).until_finished()
+    view = run.kiosk.view
+    assert view.screen == "summary" and view.title == "Session complete"
+    assert "Pain 2 before, 1 after" in view.lines
+    assert any(line.endswith("clean") for line in view.lines)
+    run.feed([Press(Button.GREEN, run.t + 1)])
+    home = run.kiosk.view
+    assert home.screen == "home" and home.title == "Done today. Well done."
