@@ -210,7 +210,7 @@ def home_view(plan: Plan, caption: str, sessions: list[dict[str, Any]], today: d
             st.get("clean_reps", 0) for ex in last.get("exercises", []) for st in ex.get("sets", [])
         )
         title = "Done today. Well done."
-        lines = [f"Last session: {clean} clean reps", *lines]
+        lines = [f"Last session: {clean} clean rep{'' if clean == 1 else 's'}", *lines]
     return View(
         screen="home",
         title=title,
