@@ -1,0 +1,313 @@
+"""Days of use through the real ``kiosk`` command (issue #3).
+
+Each test replays days with ``kiosk demo --date`` into one data directory, kept between runs,
+and then reads what a user would read: ``kiosk plan`` (each exercise's change and the sentence
+that explains it) and ``kiosk export``. The rules themselves are tested in
+tests/core/test_progression.py; here they are seen end to end, through the command line, the
+session, the saved history and the planner together.
+
+The packaged config is passed explicitly, so a /etc/backcare-kiosk/kiosk.toml or $KIOSK_CONFIG
+on the machine running the tests cannot change the thresholds (docs/progression.md) these
+tests are written against. Most runs are in-process (about half a second a session); one test
+runs the installed console script, to show the command works from a shell.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Callable
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+from kiosk.cli import main  # noqa: E402
+from kiosk.config import DEFAULT_CONFIG, load_config  # noqa: E402
+from kiosk.core.phrases import number  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+DAY0 = date(2026, 3, 2)  # any day will do: `--date` replays days, past or future
+CLEAN_DAYS = 8  # one steady session a day: enough for every family to come round twice
+_CFG = load_config(DEFAULT_CONFIG).config
+FRAY_FRACTION = _CFG.progression.fray_fraction
+# `kiosk plan` prints a family's name, the export its id.
+FAMILY_ID = {f.name: f.id for f in _CFG.library.families}
+
+
+# --- driving the command -------------------------------------------------------------------
+def kiosk(data: Path, *args: str) -> str:
+    """Run ``kiosk ARGS --data-dir DATA`` in-process; return what it printed."""
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        rc = main(["--config", str(DEFAULT_CONFIG), "--data-dir", str(data), *args])
+    assert rc == 0, f"kiosk {' '.join(args)} exited {rc}:\n{err.getvalue()}{out.getvalue()}"
+    return out.getvalue()
+
+
+def demo(data: Path, day: date, *who: str) -> None:
+    """One whole simulated session on ``day`` (default: the steady user)."""
+    out = kiosk(data, "demo", "--date", day.isoformat(), *(who or ("--user", "steady")))
+    assert out.splitlines()[-1].startswith("saved: session "), out[-500:]
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One line of ``kiosk plan`` and the reason printed under it."""
+
+    family: str  # the family's name, as printed: "Dead bug"
+    variation: str
+    target: int
+    change: str
+    reason: str
+
+
+PLAN_LINE = re.compile(
+    r"^  \d+\. (?P<family>[^:]+): (?P<variation>.+?), (?P<target>\d+) clean reps"
+    r"(?:, [a-z ]+)?  \[(?P<change>[a-z-]+)\]$"
+)
+
+
+def plan(data: Path, day: date) -> list[Planned]:
+    out = kiosk(data, "plan", "--date", day.isoformat())
+    lines = out.splitlines()
+    assert lines[0] == f"Plan for {day.isoformat()}:", out
+    items: list[Planned] = []
+    for line in lines[1:]:
+        if m := PLAN_LINE.match(line):
+            items.append(Planned(m["family"], m["variation"], int(m["target"]), m["change"], ""))
+        elif line.startswith("     ") and items:
+            last = items[-1]
+            items[-1] = Planned(last.family, last.variation, last.target, last.change,
+                                line.strip())
+        else:
+            assert line.startswith("  Note: "), f"unexpected line in kiosk plan: {line!r}"
+    assert items, out
+    return items
+
+
+def saved(data: Path) -> list[dict[str, Any]]:
+    return json.loads(kiosk(data, "export", "--format", "json"))["sessions"]
+
+
+def done(data: Path, family_name: str) -> list[tuple[str, dict[str, Any]]]:
+    """(plan_date, exercise record) for every session that did this family, oldest first."""
+    return [
+        (s["plan_date"], ex)
+        for s in saved(data)
+        for ex in s["exercises"]
+        if ex["family"] == FAMILY_ID[family_name] and ex["sets"] and not ex["skipped"]
+    ]
+
+
+def until(
+    data: Path, day: date, found: Callable[[list[Planned]], Planned | None], *who: str
+) -> tuple[date, Planned]:
+    """Live day by day from ``day`` (one session a day) until the plan shows what ``found``
+    looks for. Ten families, three or so a day: anything comes round within four days."""
+    for _ in range(5):
+        items = plan(data, day)
+        if (hit := found(items)) is not None:
+            return day, hit
+        demo(data, day, *who)
+        day += timedelta(days=1)
+    raise AssertionError(f"not in any plan up to {day}: {items}")
+
+
+def named(name: str) -> Callable[[list[Planned]], Planned | None]:
+    return lambda items: next((p for p in items if p.family == name), None)
+
+
+def fray_early(items: list[Planned], name: str) -> str:
+    """Presses for a session that frays ``name`` early and skips every other exercise.
+
+    Clean reps while still short of ``fray_fraction`` of the target, then a slip: with a
+    target of 7, four clean reps (4 < 4.2). The session then runs to its check-out, because
+    running out of presses (RED held) would also record a pain event on the exercise at hand.
+    """
+    index = [p.family for p in items].index(name)
+    clean = math.ceil(FRAY_FRACTION * items[index].target) - 1
+    after = len(items) - index - 1
+    # start, confirm check-in pain as it is; skip, ready, reps, slip; skip; confirm check-out
+    return "g G " + "a" * index + " g " + "g" * clean + "a " + "a" * after + " G"
+
+
+# --- a clean week, lived once and copied by the tests that go on from it -----------------
+@pytest.fixture(scope="module")
+def clean_week(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("clean-week")
+    for i in range(CLEAN_DAYS):
+        demo(data, DAY0 + timedelta(days=i))
+    return data
+
+
+@pytest.fixture
+def week(clean_week: Path, tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(clean_week, data)
+    return data
+
+
+def test_clean_days_advance_one_step_with_a_reason(week: Path) -> None:
+    next_day = DAY0 + timedelta(days=CLEAN_DAYS)
+    items = plan(week, next_day)
+    advanced = [p for p in items if p.change == "advance"]
+    assert advanced, items
+    assert not [p for p in items if p.change in ("back", "reenter", "bad-day")], items
+    for p in advanced:
+        before = done(week, p.family)[-1][1]["target"]
+        assert p.target == before + 1
+        assert p.reason == (f"{p.family}: {before} to {p.target} reps, "
+                            "because your last two sessions were clean."), p
+
+    # The export shows it too: targets only ever rise, one rep at a time, and some did.
+    by_family: dict[str, list[tuple[str, int]]] = {}
+    for s in saved(week):
+        for ex in s["exercises"]:
+            by_family.setdefault(ex["family"], []).append((s["plan_date"], ex["target"]))
+    rose = [f for f, rows in by_family.items() if rows[-1][1] > rows[0][1]]
+    assert rose, by_family
+    for family, rows in by_family.items():
+        for (d1, t1), (d2, t2) in zip(rows, rows[1:], strict=False):
+            assert 0 <= t2 - t1 <= 1 and (d1 < d2 or t1 == t2), (family, rows)
+
+
+def test_extra_sessions_on_a_day_never_speed_anything_up(tmp_path: Path) -> None:
+    # Four sessions a day offer every family at least once a day, and some twice.
+    for i in range(2):
+        for _ in range(4):
+            demo(tmp_path, DAY0 + timedelta(days=i))
+    first = saved(tmp_path)
+    per_day = Counter((ex["family"], s["plan_date"]) for s in first for ex in s["exercises"])
+    assert max(per_day.values()) >= 2, "no family was done twice on one day"
+    # Two clean sessions on day one are one clean day: nothing stepped up on day two.
+    start = {ex["family"]: ex["target"] for s in reversed(first) for ex in s["exercises"]}
+    assert all(ex["target"] == start[ex["family"]] for s in first for ex in s["exercises"])
+
+    day3 = DAY0 + timedelta(days=2)
+    items = plan(tmp_path, day3)
+    for p in items:  # two clean days: exactly one step, however many sessions they held
+        assert p.change == "advance", items
+        assert p.reason.endswith(f"{p.target - 1} to {p.target} reps, "
+                                 "because your last two sessions were clean."), p
+    demo(tmp_path, day3)
+    demo(tmp_path, day3)
+    after = saved(tmp_path)[len(first):]
+    assert [s["plan_date"] for s in after] == [day3.isoformat()] * 2
+    targets = [(ex["family"], ex["target"]) for s in after for ex in s["exercises"]]
+    assert all(t == start[f] + 1 for f, t in targets), targets
+    # Planning again the same day does not step again.
+    assert all(p.target == start[FAMILY_ID[p.family]] + 1 for p in plan(tmp_path, day3))
+
+
+def test_frayed_early_two_days_in_a_row_steps_back(week: Path) -> None:
+    day = DAY0 + timedelta(days=CLEAN_DAYS)
+    items = plan(week, day)
+    frayer = next(p for p in items if p.change == "advance")  # above the first rung's start
+    demo(week, day, "--presses", fray_early(items, frayer.family))
+
+    # One early fray is not enough: next time it is the same exercise, at the same target.
+    # The days between are slipping days: they fray too, but not this exercise.
+    day, again = until(week, day + timedelta(days=1), named(frayer.family), "--user", "slipping")
+    assert (again.variation, again.target, again.change) == (frayer.variation, frayer.target,
+                                                             "same"), again
+    assert again.reason == ""
+    demo(week, day, "--presses", fray_early(plan(week, day), frayer.family))
+
+    frays = done(week, frayer.family)[-2:]
+    for _, ex in frays:
+        [only] = ex["sets"]
+        assert only["ended_by"] == "fray" and only["clean_reps"] < FRAY_FRACTION * ex["target"]
+    fray_days = {d for d, _ in frays}
+    for s in saved(week):
+        if s["plan_date"] in fray_days:
+            assert s["ended_by"] == "complete" and s["pain_events"] == [], s
+
+    _, back = until(week, day + timedelta(days=1), named(frayer.family), "--user", "slipping")
+    assert back.change == "back" and back.target == frayer.target - 1, back
+    assert back.reason == (f"{frayer.family}: back to {back.target} reps, because your "
+                           "technique slipped early two times in a row."), back
+
+
+def test_pain_steps_back_a_variation_with_its_reason(week: Path) -> None:
+    day = DAY0 + timedelta(days=CLEAN_DAYS)
+    items = plan(week, day)
+    hurt = items[1]  # the sore user presses RED in the second exercise
+    assert hurt.change == "advance", f"precondition: {hurt} should be above its start reps"
+    demo(week, day, "--user", "sore")
+
+    [sore] = saved(week)[-1:]
+    [event] = sore["pain_events"]
+    [ex] = [e for e in sore["exercises"] if e["family"] == event["family"]]
+    assert ex["name"] == hurt.variation and ex["sets"][-1]["ended_by"] == "pain"
+
+    # Rotation brings it back a few days later; it comes back a variation lower, which on
+    # the first rung means its start reps, and says why.
+    _, back = until(week, day + timedelta(days=1), named(hurt.family))
+    start = done(week, hurt.family)[0][1]
+    assert (back.variation, back.target, back.change) == (start["name"], start["target"],
+                                                          "back"), back
+    assert back.reason == f"{hurt.family}: back to {back.target} reps, because it hurt last time."
+
+
+def test_reentry_after_a_week_away_steps_down_with_its_reason(week: Path) -> None:
+    last = DAY0 + timedelta(days=CLEAN_DAYS - 1)
+    assert not [p for p in plan(week, last + timedelta(days=1)) if p.change == "reenter"]
+
+    def reentered(items: list[Planned]) -> Planned | None:
+        return next((p for p in items if p.change == "reenter"), None)
+
+    day, p = until(week, last + timedelta(days=9), reentered)
+    before_day, before = done(week, p.family)[-1]
+    away = (day - date.fromisoformat(before_day)).days
+    assert away >= 7
+    assert p.target == before["target"] - 1, (p, before)
+    assert p.reason == (f"{p.family}: back to {p.target} reps, "
+                        f"because it has been {number(away)} days."), p.reason
+
+
+def test_demo_date_replays_days(clean_week: Path) -> None:
+    sessions = saved(clean_week)
+    days = [(DAY0 + timedelta(days=i)).isoformat() for i in range(CLEAN_DAYS)]
+    assert [s["plan_date"] for s in sessions] == days
+    assert [s["started_at"][:10] for s in sessions] == days
+    history = kiosk(clean_week, "history").splitlines()
+    assert [line[:10] for line in history if not line.startswith(" ")] == days
+
+
+def _console_script() -> list[str]:
+    script = Path(sys.executable).with_name("kiosk")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "kiosk.cli"]
+
+
+def test_the_kiosk_command_from_a_shell(week: Path) -> None:
+    def shell(*args: str) -> str:
+        cmd = [*_console_script(), "--config", str(DEFAULT_CONFIG), "--data-dir", str(week),
+               *args]
+        run = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        assert run.returncode == 0, f"{cmd}: {run.stderr}"
+        return run.stdout
+
+    day = (DAY0 + timedelta(days=CLEAN_DAYS)).isoformat()
+    out = shell("plan", "--date", day)
+    assert out.startswith(f"Plan for {day}:\n")
+    assert re.search(r"\[advance\]\n     .+, because your last two sessions were clean\.", out)
+    assert shell("demo", "--user", "steady", "--date", day).splitlines()[-1].startswith(
+        "saved: session ")
+    rows = shell("export", "--format", "csv").splitlines()
+    assert rows[0].startswith("session_id,date,")
+    assert any(row.split(",")[1] == day and ",advance," in row for row in rows[1:])
