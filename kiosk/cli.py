@@ -67,6 +67,10 @@ def main(argv: list[str] | None = None) -> int:
         return int(handler(args, loaded.config, list(loaded.problems)))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `kiosk export | head`: the reader left. Quietly stop writing, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 def _data_dir(args: Any, cfg: Config) -> Path:

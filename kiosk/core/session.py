@@ -173,6 +173,8 @@ class Session:
         self._rep: _Rep | None = None
         self._paused_from = ""
         self._resume_at = 0  # the exercise to go on with after a pain stop
+        self._red_still_down = False
+        self._stopped_set: SetResult | None = None
         self._pause_since = 0.0
 
     # --- public API ---------------------------------------------------------------------------
@@ -184,6 +186,8 @@ class Session:
         if self.done:
             return []
         self.now = max(self.now, event.t)
+        if isinstance(event, Release) and event.button is Button.RED:
+            self._red_still_down = False
         if isinstance(event, Hold) and event.button is Button.RED:
             self._end_now()
         elif isinstance(event, Stuck):
@@ -583,6 +587,8 @@ class Session:
         self._slots = []
         during_exercise = self.phase in ("intro", "set", "rest") and self._ex < len(self.results)
         p = self._current.planned if during_exercise else None
+        self._red_still_down = True  # a hold of this same press means "stop", not pain
+        self._stopped_set = self._set if self.phase == "set" else None
         # Pain in the breathing primer belongs to no exercise, and the first one is still ahead.
         self._resume_at = self._ex + 1 if during_exercise else self._ex
         self.pain_events.append(
@@ -603,6 +609,12 @@ class Session:
         self._out.append(Hush())
         if self.phase == "set":
             self._end_set("stop")
+        elif self.phase == "pain" and self._red_still_down and self.pain_events[-1]["pain"] is None:
+            # The press that began this hold stopped the set a moment ago: the person wanted to
+            # stop, not to report pain, so it is not kept as a pain event.
+            self.pain_events.pop()
+            if self._stopped_set is not None:
+                self._stopped_set.ended_by = "stop"
         self.ended_by = "stop"
         self._say(phrases.ENDED_BY_HOLD, interrupt=True)
         self._finish(save=True)

@@ -183,3 +183,28 @@ def test_after_a_session_the_summary_shows_until_a_press() -> None:
     run.feed([Press(Button.GREEN, run.t + 1)])
     home = run.kiosk.view
     assert home.screen == "home" and home.title == "Done today. Well done."
+
+
+def test_holding_red_to_end_is_a_stop_not_a_pain_event() -> None:
+    run = Run(SimUser(presses="gGgg"))  # start, confirm, ready, one clean rep; then RED held
+    run.until_finished()
+    record = run.saved[0]
+    assert record["ended_by"] == "stop"
+    assert record["pain_events"] == []
+    assert record["exercises"][0]["sets"][0]["ended_by"] == "stop"
+
+
+def test_red_pressed_then_released_then_held_keeps_the_pain_event() -> None:
+    run = Run(SimUser(presses="gGgg"))
+    while run.kiosk.view.awaiting != "rating" or run.kiosk.view.rep != 2:
+        run.step()
+    run.user.decide = lambda view, t: None  # type: ignore[method-assign]
+    t = run.t
+    run.feed(run.tracker.edge(Button.RED, True, t + 0.1))
+    run.feed(run.tracker.edge(Button.RED, False, t + 0.3))  # pain: released
+    run.feed(run.tracker.edge(Button.RED, True, t + 2.0))  # then decides to end
+    run.feed(run.tracker.tick(t + 4.5))
+    record = run.saved[0]
+    assert record["ended_by"] == "stop"
+    assert len(record["pain_events"]) == 1 and record["pain_events"][0]["pain"] is None
+    assert record["exercises"][0]["sets"][0]["ended_by"] == "pain"
