@@ -130,7 +130,7 @@ def _num(lo: float, hi: float) -> tuple[Check, str]:
         return (
             isinstance(v, (int, float))
             and not isinstance(v, bool)
-            and math.isfinite(v)
+            and (isinstance(v, int) or math.isfinite(v))  # isfinite(10**400) raises
             and lo <= v <= hi
         )
 
@@ -146,6 +146,12 @@ def _str(max_len: int = 200) -> tuple[Check, str]:
     return (lambda v: isinstance(v, str) and len(v) <= max_len), allowed
 
 
+def _path(max_len: int = 400) -> tuple[Check, str]:
+    # A NUL passes as text, but no file call takes it: `kiosk run` would stop at mkdir.
+    allowed = f"a folder path of up to {max_len} characters, without NUL characters"
+    return (lambda v: isinstance(v, str) and len(v) <= max_len and "\0" not in v), allowed
+
+
 def _pin() -> tuple[Check, str]:
     return (lambda v: isinstance(v, int) and not isinstance(v, bool) and v in BCM_PINS), (
         "a BCM GPIO pin number from 2 to 27"
@@ -154,7 +160,11 @@ def _pin() -> tuple[Check, str]:
 
 def _led_pin() -> tuple[Check, str]:
     ok_pin, _ = _pin()
-    return (lambda v: v == 0 or ok_pin(v)), "0 (not fitted) or a BCM GPIO pin from 2 to 27"
+
+    def ok(v: Any) -> bool:  # not v == 0, which false and 0.0 pass
+        return (type(v) is int and v == 0) or ok_pin(v)
+
+    return ok, "0 (not fitted) or a BCM GPIO pin from 2 to 27"
 
 
 # section -> key -> (dataclass field name, (check, allowed))
@@ -196,7 +206,7 @@ SCHEMA: dict[str, dict[str, tuple[str, tuple[Check, str]]]] = {
         "session_minutes": ("session_minutes", _int(3, 60)),
     },
     "display": {"fps": ("fps", _int(5, 60))},
-    "storage": {"data_dir": ("data_dir", _str(400)), "backups": ("backups", _int(1, 60))},
+    "storage": {"data_dir": ("data_dir", _path(400)), "backups": ("backups", _int(1, 60))},
     "shutdown": {"enabled": ("enabled", _bool()), "hold_seconds": ("hold_seconds", _num(3, 30))},
 }
 
@@ -230,6 +240,9 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Loaded:
     problems: list[ConfigError] = []
     raw = _read_toml(file, problems)
     if raw is None and file != DEFAULT_CONFIG:
+        bad = problems.pop()
+        problems.append(ConfigError(bad.file, bad.key, bad.value,
+                                    f"{bad.allowed}; until then the packaged defaults are used"))
         raw = _read_toml(DEFAULT_CONFIG, problems) or {}
     raw = raw or {}
     sections = {name: _section(file, raw, name, problems) for name in SCHEMA}
@@ -252,7 +265,7 @@ def _read_toml(file: Path, problems: list[ConfigError]) -> dict[str, Any] | None
         problems.append(ConfigError(str(file), "(file)", "missing", "an existing TOML file"))
     except OSError as exc:
         problems.append(ConfigError(str(file), "(file)", exc.strerror, "a readable TOML file"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValueError) as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValueError, RecursionError) as exc:
         problems.append(ConfigError(str(file), "(file)", str(exc), "valid TOML"))
     return None
 
@@ -280,20 +293,24 @@ def _section(file: Path, raw: dict[str, Any], name: str, problems: list[ConfigEr
 
 def _cross_checks(file: Path, s: dict[str, Any], problems: list[ConfigError]) -> None:
     b: ButtonsConfig = s["buttons"]
-    pins = {"green": b.green, "amber": b.amber, "red": b.red}
+    pins = {"buttons.green": b.green, "buttons.amber": b.amber, "buttons.red": b.red}
     leds: LedsConfig = s["leds"]
-    pins |= {f"led {k}": v for k, v in (("status", leds.status), ("breath", leds.breath)) if v}
+    pins |= {f"leds.{k}": v for k, v in (("status", leds.status), ("breath", leds.breath)) if v}
     seen: dict[int, str] = {}
     for name, pin in pins.items():
         if pin in seen:
             problems.append(
                 ConfigError(str(file), name, pin, f"a pin not already used by {seen[pin]}")
             )
-            s["buttons"] = ButtonsConfig(bounce_ms=b.bounce_ms)
+            # Every pin takes its default (LEDs: not fitted), so none can clash; the button
+            # timings are not pins, and are kept.
+            d = ButtonsConfig()
+            s["buttons"] = replace(b, green=d.green, amber=d.amber, red=d.red)
             s["leds"] = LedsConfig()
-            return
+            break
         seen[pin] = name
     p: ProgressionConfig = s["progression"]
+    dp = ProgressionConfig()  # its pairs are in order, so a pair goes back to them together
     if p.exercises_min > p.exercises_max:
         problems.append(
             ConfigError(
@@ -301,7 +318,7 @@ def _cross_checks(file: Path, s: dict[str, Any], problems: list[ConfigError]) ->
                 f"at most progression.exercises_max ({p.exercises_max})",
             )
         )
-        s["progression"] = ProgressionConfig()
+        p = replace(p, exercises_min=dp.exercises_min, exercises_max=dp.exercises_max)
     if p.advance_needed > p.advance_window:
         problems.append(
             ConfigError(
@@ -309,7 +326,8 @@ def _cross_checks(file: Path, s: dict[str, Any], problems: list[ConfigError]) ->
                 f"at most progression.advance_window ({p.advance_window})",
             )
         )
-        s["progression"] = ProgressionConfig()
+        p = replace(p, advance_needed=dp.advance_needed, advance_window=dp.advance_window)
+    s["progression"] = p
 
 
 def _exercises_path(file: Path, raw: dict[str, Any], problems: list[ConfigError]) -> Path:
@@ -317,7 +335,7 @@ def _exercises_path(file: Path, raw: dict[str, Any], problems: list[ConfigError]
     if value is None:
         sibling = file.parent / "exercises.toml"
         return sibling if sibling.exists() else DEFAULT_EXERCISES
-    if not isinstance(value, str):
+    if not isinstance(value, str) or "\0" in value:
         problems.append(ConfigError(str(file), "exercises", value, "a path to exercises.toml"))
         return DEFAULT_EXERCISES
     return (file.parent / os.path.expanduser(value)).resolve()
@@ -359,15 +377,16 @@ def _parse_library(file: str, raw: dict[str, Any], problems: list[ConfigError]) 
         if not isinstance(name, str) or not name.strip():
             problems.append(ConfigError(file, f"{where}.name", name, "a non-empty name"))
             continue
+        rungs = fam.get("variation")
+        if not isinstance(rungs, list) or not rungs:  # 5 or "x" or one table: not a ladder
+            problems.append(ConfigError(file, f"{where}.variation", rungs,
+                                        "one or more [[family.variation]] tables"))
+            continue
         ladder = [
             _variation(file, f"{where}.variation[{j}]", v, ids, problems)
-            for j, v in enumerate(fam.get("variation") or [])
+            for j, v in enumerate(rungs)
         ]
-        if not ladder or any(v is None for v in ladder):
-            if not ladder:
-                problems.append(
-                    ConfigError(file, f"{where}.variation", None, "at least one variation")
-                )
+        if any(v is None for v in ladder):
             continue
         ids.add(str(fid))
         families.append(Family(str(fid), name.strip(), tuple(v for v in ladder if v is not None)))

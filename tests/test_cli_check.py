@@ -1,0 +1,146 @@
+"""`kiosk check` on bad configuration (issue #4, point 4): it names every problem by file, key,
+value and what is allowed, says when the packaged defaults stand in, and exits non-zero. No
+configuration, however broken, makes any `kiosk` command print a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kiosk import cli
+from kiosk.config import DEFAULT_CONFIG, load_config
+
+
+@pytest.fixture(autouse=True)
+def _config_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The config decides the exit status here: no $KIOSK_CONFIG, and no Pi GPIO to probe."""
+    monkeypatch.delenv("KIOSK_CONFIG", raising=False)
+    monkeypatch.setattr("kiosk.io.buttons.is_raspberry_pi", lambda: False)
+
+
+def check(capsys: pytest.CaptureFixture[str], config: Path, tmp_path: Path) -> tuple[int, str]:
+    code = cli.main(["--config", str(config), "--data-dir", str(tmp_path / "data"), "check"])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err and "Traceback" not in out
+    return code, out
+
+
+def problem_lines(out: str) -> list[str]:
+    return [line for line in out.splitlines() if line.strip().startswith("PROBLEM")]
+
+
+def test_the_packaged_config_checks_clean_and_names_its_source(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out = check(capsys, DEFAULT_CONFIG, tmp_path)
+    assert code == 0
+    assert f"config: {DEFAULT_CONFIG}" in out
+    assert problem_lines(out) == []
+    assert "exercise families" in out
+
+
+BAD = [
+    ("[voice]\nrate = \"fast\"\n", "voice.rate", "'fast'", "a whole number from 80 to 300"),
+    ("[voice]\nvolume = nan\n", "voice.volume", "nan", "a number from 0 to 1"),
+    ("[buttons]\ngreen = true\n", "buttons.green", "True", "a BCM GPIO pin number from 2 to 27"),
+    ("[buttons]\namber = 17\n", "buttons.amber", "17", "a pin not already used by buttons.green"),
+    ("[progression]\nexercises_min = 6\nexercises_max = 4\n", "progression.exercises_min", "6",
+     "at most progression.exercises_max (4)"),
+    ("[voice]\npitch = 50\n", "voice.pitch", "50", "one of: voice, rate, volume"),
+    ("[sound]\nvolume = 1\n", "sound", "{'volume': 1}", "one of buttons, leds"),
+    ("[voice]\nvolume = 1" + "0" * 400 + "\n", "voice.volume", "1" + "0" * 400,
+     "a number from 0 to 1"),
+]
+
+
+@pytest.mark.parametrize(("text", "key", "value", "allowed"), BAD, ids=[b[1] for b in BAD])
+def test_a_bad_value_is_named_and_check_fails(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str, key: str, value: str,
+    allowed: str,
+) -> None:
+    path = tmp_path / "kiosk.toml"
+    path.write_text(text)
+    code, out = check(capsys, path, tmp_path)
+    assert code != 0
+    assert f"config: {path}" in out
+    [line] = problem_lines(out)
+    for part in (str(path), key, value, allowed):
+        assert part in line
+
+
+def test_a_broken_library_is_named_and_check_fails(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "ex.toml").write_text('[[family]]\nid = "reach"\nname = "Reach"\nvariation = 5\n')
+    path = tmp_path / "kiosk.toml"
+    path.write_text('exercises = "ex.toml"\n')
+    code, out = check(capsys, path, tmp_path)
+    assert code != 0
+    [line] = problem_lines(out)
+    assert str((tmp_path / "ex.toml").resolve()) in line and "family[0].variation = 5" in line
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"[voice\nrate = 120\n", b'voice = "\xff"\n', b"x = " + b"[" * 5000 + b"]" * 5000],
+    ids=["syntax", "not-utf8", "nested-5000-deep"],
+)
+def test_an_unparseable_file_fails_check_and_says_the_defaults_are_used(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, data: bytes
+) -> None:
+    path = tmp_path / "kiosk.toml"
+    path.write_bytes(data)
+    code, out = check(capsys, path, tmp_path)
+    assert code != 0
+    [line] = problem_lines(out)
+    assert f"{path}: (file) = " in line and "valid TOML" in line
+    assert "packaged default" in out
+
+
+@pytest.mark.parametrize("kind", ["missing", "directory"])
+def test_a_missing_or_unreadable_file_fails_check_and_says_the_defaults_are_used(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, kind: str
+) -> None:
+    path = tmp_path / "kiosk.toml"
+    if kind == "directory":
+        path.mkdir()
+    code, out = check(capsys, path, tmp_path)
+    assert code != 0
+    [line] = problem_lines(out)
+    assert f"{path}: (file) = " in line
+    assert "packaged default" in out
+
+
+@pytest.mark.parametrize("command", [["plan", "--date", "2026-11-25"], ["history"]])
+def test_other_commands_run_on_with_a_broken_config(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: list[str]
+) -> None:
+    """main() loads the config for every command; a bad one must not stop them."""
+    path = tmp_path / "kiosk.toml"
+    path.write_text('exercises = "ex\\u0000.toml"\n[voice]\nvolume = 1' + "0" * 400
+                    + "\n[leds]\nstatus = false\n")
+    assert len(load_config(path).problems) == 3
+    code = cli.main(["--config", str(path), "--data-dir", str(tmp_path / "data"), *command])
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert "Traceback" not in err + out
+
+
+def test_check_as_a_process_fails_with_a_message_and_no_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "kiosk.toml"
+    path.write_text("[session]\nsets = 2.5\n[voice]\nvolume = 1" + "0" * 400 + "\n")
+    env = {k: v for k, v in os.environ.items() if k != "KIOSK_CONFIG"}
+    run = subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", "--config", str(path), "--data-dir",
+         str(tmp_path / "data"), "check"],
+        capture_output=True, text=True, env=env, timeout=60,
+    )
+    assert "Traceback" not in run.stderr, run.stderr
+    assert run.returncode != 0
+    volume, sets = problem_lines(run.stdout)  # in the order of config/kiosk.toml's sections
+    assert f"{path}: session.sets = 2.5 is not allowed; expected a whole number" in sets
+    assert f"{path}: voice.volume = 1000" in volume and "a number from 0 to 1" in volume
