@@ -62,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
         stream=sys.stderr,
     )
     loaded = load_config(args.config)
+    if args.command not in ("check", "run", "demo"):
+        for problem in loaded.problems:  # the command still runs, on the defaults
+            print(f"kiosk: config: {problem}", file=sys.stderr)
     handler = globals()[f"cmd_{args.command}"]
     try:
         return int(handler(args, loaded.config, list(loaded.problems)))

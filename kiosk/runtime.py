@@ -209,21 +209,31 @@ SETTINGS_INVALID = (
 )
 
 
-def config_notices(problems: Sequence[ConfigError], notices: Notices) -> None:
+EXERCISES_UNREADABLE = (
+    "The exercise list could not be read, so the standard exercises are used. "
+    "Please ask whoever looks after the kiosk to run kiosk check."
+)
+
+
+def config_notices(problems: Sequence[ConfigError], notices: Notices, source: str) -> None:
     """Log every config problem; tell the user once, in plain words, what it means for them."""
     for problem in problems:
         notices.tell(str(problem), speak=False)
-    if any(p.key == "(file)" for p in problems):
+    settings = [p for p in problems if p.file == source]
+    others = [p for p in problems if p.file != source]
+    if any(p.key == "(file)" for p in settings):
         notices.tell(SETTINGS_UNREADABLE)
-    elif problems:
+    elif settings:
         notices.tell(SETTINGS_INVALID)
+    if others:
+        notices.tell(EXERCISES_UNREADABLE)
 
 
 def start_kiosk(
     cfg: Config, opts: Options, problems: Sequence[ConfigError], clock: Clock
 ) -> App:
     notices = Notices()
-    config_notices(problems, notices)
+    config_notices(problems, notices, cfg.source)
     app = build(cfg, opts, notices, clock)
     app.start(notices.spoken)
     return app

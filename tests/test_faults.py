@@ -262,3 +262,14 @@ def test_no_shutdown_in_mock_mode(tmp_path: Path) -> None:
     shell.run(8.0)
     assert calls == [] and not any("Shutting down" in s for s in shell.said)
     shell.app.close()
+
+
+def test_a_broken_exercise_list_is_named_as_such(tmp_path: Path) -> None:
+    cfg = tmp_path / "kiosk.toml"
+    cfg.write_text('exercises = "mine.toml"\n')
+    (tmp_path / "mine.toml").write_text("[[family]]\nid = 'x'\n")
+    shell = Shell(tmp_path / "data", cfg_path=str(cfg))
+    assert runtime.EXERCISES_UNREADABLE in shell.said
+    assert runtime.SETTINGS_UNREADABLE not in shell.said
+    assert len(shell.app.kiosk.plan.exercises) >= 3, "the packaged exercises stand in"
+    shell.app.close()
