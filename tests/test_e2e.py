@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 from pathlib import Path
@@ -13,12 +12,9 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 from kiosk.cli import main  # noqa: E402
-from kiosk.clock import FakeClock  # noqa: E402
-from kiosk.config import load_config  # noqa: E402
 from kiosk.core.model import Button  # noqa: E402
-from kiosk.io.voice import RecordingVoice  # noqa: E402
-from kiosk.runtime import Notices, Options, build  # noqa: E402
 from kiosk.store.history import History  # noqa: E402
+from tests.shell import Shell  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -85,42 +81,8 @@ def test_bad_presses_get_a_clear_message(tmp_path, capsys) -> None:
     assert "unknown press 'x'" in capsys.readouterr().err
 
 
-class Kiosk:
-    """The real shell on a fake clock, with a recording voice; the test presses mock pins."""
-
-    def __init__(self, tmp_path: Path) -> None:
-        from datetime import datetime
-
-        cfg = load_config().config
-        self.clock = FakeClock(datetime(2026, 11, 25, 9, 0))
-        self.app = build(cfg, Options(mock=True, display="headless", data_dir=tmp_path,
-                                      demo=True, out=io.StringIO()), Notices(), self.clock)
-        self.voice = RecordingVoice()
-        self.app.dev.voice = self.voice
-        self.app.start()
-
-    def run(self, seconds: float) -> None:
-        for _ in range(int(seconds / 0.05)):
-            self.clock.advance(0.05)
-            self.app.step()
-
-    def press(self, button: Button, hold: float = 0.15) -> None:
-        pin = self.app.dev.buttons.pin(button)
-        pin.drive_low()
-        self.run(hold)
-        pin.drive_high()
-        self.run(0.5)
-
-    def until(self, screen: str, limit: float = 300) -> None:
-        waited = 0.0
-        while self.app.view.screen != screen:
-            self.run(0.5)
-            waited += 0.5
-            assert waited < limit, f"never reached {screen}; at {self.app.view}"
-
-
 def test_red_mid_set_through_mock_pins_stops_at_once(tmp_path) -> None:
-    k = Kiosk(tmp_path)
+    k = Shell(tmp_path)
     k.press(Button.GREEN)  # start
     for _ in range(2):
         k.press(Button.GREEN)  # pain 1, 2
@@ -150,7 +112,7 @@ def test_red_mid_set_through_mock_pins_stops_at_once(tmp_path) -> None:
 
 
 def test_amber_mid_set_through_mock_pins_ends_the_set(tmp_path) -> None:
-    k = Kiosk(tmp_path)
+    k = Shell(tmp_path)
     k.press(Button.GREEN)
     k.press(Button.GREEN, hold=2.0)  # pain 0 confirmed
     k.press(Button.AMBER)  # skip primer

@@ -10,7 +10,6 @@ import errno
 import io
 import os
 import sys
-import time
 import types
 from datetime import datetime
 from pathlib import Path
@@ -28,75 +27,9 @@ from kiosk.core.model import Button  # noqa: E402
 from kiosk.io import buttons as io_buttons  # noqa: E402
 from kiosk.io.voice import RecordingVoice  # noqa: E402
 from kiosk.store.history import History  # noqa: E402
+from tests.shell import Shell  # noqa: E402
 
 pytestmark = pytest.mark.slow
-
-
-class Shell:
-    """The real shell on a fake clock with a recording voice; the test presses mock pins."""
-
-    def __init__(self, data: Path, *, cfg_path: str | None = None, mock: bool = True,
-                 wall: datetime = datetime(2026, 11, 25, 9, 0)) -> None:
-        loaded = load_config(cfg_path)
-        self.clock = FakeClock(wall)
-        self.voice = RecordingVoice()
-        real_open_voice = runtime._open_voice
-        runtime._open_voice = lambda *a, **k: self.voice  # type: ignore[assignment]
-        try:
-            opts = runtime.Options(mock=mock, display="headless", data_dir=data,
-                                   out=io.StringIO())
-            self.app = runtime.start_kiosk(loaded.config, opts, loaded.problems, self.clock)
-        finally:
-            runtime._open_voice = real_open_voice  # type: ignore[assignment]
-        self.app.keyboard = False
-
-    def run(self, seconds: float, dt: float = 0.05) -> None:
-        for _ in range(int(round(seconds / dt))):
-            self.clock.advance(dt)
-            self.app.step()
-
-    def press(self, button: Button, hold: float = 0.15) -> None:
-        pin = self.app.dev.buttons.pin(button)
-        pin.drive_low()
-        self.run(hold)
-        pin.drive_high()
-        self.run(0.4)
-
-    def until(self, screen: str, limit: float = 600) -> None:
-        waited = 0.0
-        while self.app.view.screen != screen:
-            self.run(0.5)
-            waited += 0.5
-            assert waited < limit, f"never reached {screen}; at {self.app.view}"
-
-    def short_session(self) -> None:
-        """Start, pain 0, skip the breathing, one clean rep, then hold RED to end."""
-        if self.app.view.screen == "summary":
-            self.press(Button.GREEN)  # back to the home screen
-        self.press(Button.GREEN)
-        self.press(Button.GREEN, hold=2.0)
-        self.press(Button.AMBER)
-        self.until("intro")
-        self.press(Button.GREEN)
-        self.run(1.0)
-        self.press(Button.GREEN)
-        self.press(Button.RED, hold=2.5)
-        assert self.app.kiosk.session is None
-
-    def wait_for_line(self, part: str, seconds: float = 5.0) -> list[str]:
-        """Step the loop (in real time too: the writer is a real thread) until a line is said."""
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            found = [s for s in self.said if part in s]
-            if found:
-                return found
-            time.sleep(0.01)
-            self.run(0.05)
-        return []
-
-    @property
-    def said(self) -> list[str]:
-        return self.voice.said
 
 
 def test_corrupt_history_is_set_aside_restored_from_backup_and_told(tmp_path: Path) -> None:
