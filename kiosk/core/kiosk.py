@@ -61,6 +61,8 @@ class Kiosk:
         self._out: list[Effect] = []
         self._count = 0
         self._summary: View | None = None
+        self._home_key: tuple[Any, ...] | None = None
+        self._home_view: View | None = None
         self._summary_since = 0.0
         self.plan = self.planner(self.sessions, self.today, None)
 
@@ -183,7 +185,13 @@ class Kiosk:
             return self.session.view
         if self._summary is not None:
             return replace(self._summary, caption=self._caption)
-        return home_view(self.plan, self._caption, self.sessions, self.today)
+        # The home view is asked for on every tick; build it only when something in it changed,
+        # so an idle kiosk with years of history does not rescan it four times a second.
+        key = (self.plan, self._caption, len(self.sessions), self.today)
+        if self._home_view is None or self._home_key != key:
+            self._home_key = key
+            self._home_view = home_view(self.plan, self._caption, self.sessions, self.today)
+        return self._home_view
 
 
 # A few words on the home screen for what changed; the full reason is spoken (AMBER, and when
