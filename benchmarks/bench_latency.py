@@ -85,11 +85,11 @@ def main() -> int:
     if not hasattr(voice, "_voice_channel"):
         print("no mixer: cannot measure audio latency", file=sys.stderr)
         return 1
-    print("pre-rendering voice lines...", flush=True)
-    voice._renderer.wait(timeout=300)
     speech = voice._voice_channel = Stamped(voice._voice_channel)
     tones = voice._tone_channel = Stamped(voice._tone_channel)
     app.start()
+    print("pre-rendering voice lines...", flush=True)
+    voice._renderer.wait(timeout=300)
     results: dict[str, list[float]] = {"home": [], "rating": []}
     idle: dict[str, float] = {}
 

@@ -11,11 +11,12 @@ import logging
 import queue
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from kiosk.clock import Clock
+from kiosk.core import phrases
 from kiosk.core.buttons import ButtonTracker
 from kiosk.core.events import (
     Effect,
@@ -31,7 +32,7 @@ from kiosk.core.events import (
     Tone,
 )
 from kiosk.core.kiosk import Kiosk
-from kiosk.core.model import Button
+from kiosk.core.model import Button, Plan
 from kiosk.core.view import View
 from kiosk.io.buttons import Buttons, Edge
 
@@ -87,12 +88,14 @@ class App:
         self._next_ping = 0.0
         self._power_off_at: float | None = None
         self._next_clock_check = 0.0
+        self._prepared_plan: Plan | None = None
         self._jump_logged = False
         self._lock = threading.Lock()
 
     # --- life cycle ---------------------------------------------------------------------------
-    def start(self, notices: list[str] = ()) -> None:  # type: ignore[assignment]
+    def start(self, notices: Sequence[str] = ()) -> None:
         now = self.clock.now()
+        self._prepare_voice()
         for name in Button:
             self._feed(self.tracker.initial(name, self.dev.buttons.is_down(name), now))
         self._dispatch(self.kiosk.boot())
@@ -118,6 +121,7 @@ class App:
         self._drain(now)
         self._feed(self.tracker.tick(now))
         self._feed([Tick(now)])
+        self._prepare_voice()
         self.dev.voice.update()
         if self.dev.leds is not None:
             self.dev.leds.update(self.view, now)
@@ -248,6 +252,15 @@ class App:
         if self._dirty or (self.animate and screen.needs_frame(self.view, now)):
             screen.draw(self.view, now)
             self._dirty = False
+
+    def _prepare_voice(self) -> None:
+        """Render today's lines ahead of time, again whenever the plan changes (a new day, a
+        bad-day re-plan after check-in), so no line waits on the speech engine when it is due."""
+        session = self.kiosk.session
+        plan = session.plan if session is not None else self.kiosk.plan
+        if plan is not self._prepared_plan:
+            self._prepared_plan = plan
+            self.dev.voice.prepare(phrases.catalogue(plan))
 
     def _notice_clock_jump(self, now: float) -> None:
         """Log, once, a wall clock that jumped while the kiosk ran (NTP, an RTC after boot).

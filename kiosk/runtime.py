@@ -98,10 +98,6 @@ def build(cfg: Config, opts: Options, notices: Notices, clock: Clock) -> App:
     kiosk = Kiosk(make_planner(cfg), cfg.session, sessions=sessions, t0=clock.now(),
                   wall0=_wall0(clock, opts), shutdown_enabled=shutdown,
                   nonce=secrets.token_hex(3))
-    if hasattr(voice, "prepare"):
-        from kiosk.core import phrases
-
-        voice.prepare(phrases.catalogue(kiosk.plan))
     devices = Devices(buttons=buttons, voice=voice, writer=writer, screen=screen, leds=leds,
                       notifier=Notifier.from_env(), closers=closers)
     return App(kiosk, make_tracker(cfg, shutdown=shutdown), devices, clock, inbox,
