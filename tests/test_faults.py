@@ -10,6 +10,7 @@ import errno
 import io
 import os
 import sys
+import time
 import types
 from datetime import datetime
 from pathlib import Path
@@ -206,3 +207,32 @@ def test_a_broken_exercise_list_is_named_as_such(tmp_path: Path) -> None:
     assert runtime.SETTINGS_UNREADABLE not in shell.said
     assert len(shell.app.kiosk.plan.exercises) >= 3, "the packaged exercises stand in"
     shell.app.close()
+
+
+def test_a_power_cut_mid_session_keeps_every_finished_exercise(tmp_path: Path) -> None:
+    shell = Shell(tmp_path)
+    shell.press(Button.GREEN)
+    shell.press(Button.GREEN, hold=2.0)
+    shell.press(Button.AMBER)  # skip the breathing
+    shell.until("intro")
+    shell.press(Button.AMBER)  # skip the first exercise
+    shell.until("intro")
+    shell.press(Button.GREEN)
+    for _ in range(2):
+        shell.run(2.0)
+        shell.press(Button.GREEN)
+    shell.press(Button.AMBER)  # frays: on to the third exercise, and a checkpoint is saved
+    shell.until("intro")
+    deadline = time.monotonic() + 5
+    on_disk: list[dict[str, Any]] = []
+    while time.monotonic() < deadline and not on_disk:  # what a power cut now would leave
+        time.sleep(0.05)
+        on_disk = [s for s in History.open(tmp_path).sessions() if len(s["exercises"][1]["sets"])]
+    [partial] = on_disk
+    assert partial["ended_by"] == "interrupted"
+    assert partial["exercises"][0]["skipped"] is True
+    assert partial["exercises"][1]["sets"][0]["reps"] == ["clean", "clean", "slipped"]
+    shell.press(Button.RED, hold=2.5)
+    shell.app.close()
+    [final] = History.open(tmp_path).sessions()
+    assert final["id"] == partial["id"] and final["ended_by"] == "stop"

@@ -175,6 +175,7 @@ class Session:
         self._resume_at = 0  # the exercise to go on with after a pain stop
         self._red_still_down = False
         self._stopped_set: SetResult | None = None
+        self._saved_progress: list[tuple[int, bool]] = []
         self._pause_since = 0.0
 
     # --- public API ---------------------------------------------------------------------------
@@ -397,6 +398,7 @@ class Session:
         return self.results[self._ex]
 
     def _begin_exercise(self, index: int) -> None:
+        self._checkpoint()
         self._ex = index
         if index >= len(self.results):
             self._begin_pain("checkout")
@@ -409,6 +411,15 @@ class Session:
         self._slots = [(n, side) for n in range(1, self.settings.sets + 1) for side in sides]
         self._deadline = self._talk_until + self.settings.ready_timeout
         self._reprompted = False
+
+    def _checkpoint(self) -> None:
+        """Save the session so far between exercises (never per rep: each save rewrites the
+        history file). A power cut mid-session then loses one exercise at most, and the saved
+        session says ``interrupted`` until the final save replaces it."""
+        progress = [(len(r.sets), r.skipped) for r in self.results]
+        if any(sets or skipped for sets, skipped in progress) and progress != self._saved_progress:
+            self._saved_progress = progress
+            self._out.append(Save(self.record()))
 
     def _next_exercise(self) -> None:
         self._begin_exercise(self._ex + 1)
@@ -649,7 +660,7 @@ class Session:
             "duration_s": round(self.now - self.t0, 1),
             "pain_before": self.pain_before,
             "pain_after": self.pain_after,
-            "ended_by": self.ended_by,
+            "ended_by": self.ended_by if self.done else "interrupted",
             "exercises": [r.as_record() for r in self.results],
             "pain_events": [dict(e) for e in self.pain_events],
         }

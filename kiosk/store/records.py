@@ -20,7 +20,7 @@ from kiosk.errors import RecordError
 SCHEMA_VERSION = 1  # the only version this store reads and writes; docs/data.md describes it
 TABLE = "sessions"  # the one TinyDB table in history.json; its document keys are `seq`
 
-SESSION_ENDS = ("complete", "pain", "stop", "timeout")
+SESSION_ENDS = ("complete", "pain", "stop", "timeout", "interrupted")
 SET_ENDS = ("target", "fray", "pain", "stop", "timeout")
 RATINGS = ("clean", "slipped")
 

@@ -96,6 +96,15 @@ class Run:
 
     @property
     def saved(self) -> list[dict[str, Any]]:
+        """What history holds: a later save of the same id replaces the checkpoint before it."""
+        by_id: dict[str, dict[str, Any]] = {}
+        for e in self.effects:
+            if isinstance(e, Save):
+                by_id[e.record["id"]] = e.record
+        return list(by_id.values())
+
+    @property
+    def saves(self) -> list[dict[str, Any]]:
         return [e.record for e in self.effects if isinstance(e, Save)]
 
     @property

@@ -208,3 +208,11 @@ def test_red_pressed_then_released_then_held_keeps_the_pain_event() -> None:
     assert record["ended_by"] == "stop"
     assert len(record["pain_events"]) == 1 and record["pain_events"][0]["pain"] is None
     assert record["exercises"][0]["sets"][0]["ended_by"] == "pain"
+
+
+def test_progress_is_checkpointed_between_exercises_never_per_rep() -> None:
+    run = Run(SimUser("steady")).until_finished()
+    saves = run.saves
+    assert [s["ended_by"] for s in saves] == ["interrupted"] * 3 + ["complete"]
+    assert len({s["id"] for s in saves}) == 1, "every save replaces the same session"
+    assert [sum(bool(e["sets"]) for e in s["exercises"]) for s in saves] == [1, 2, 3, 3]
