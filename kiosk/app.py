@@ -40,6 +40,11 @@ log = logging.getLogger(__name__)
 
 KEYS = {"g": Button.GREEN, "1": Button.GREEN, "a": Button.AMBER, "2": Button.AMBER,
         "r": Button.RED, "3": Button.RED}
+FAULT = (
+    "Sorry, something went wrong. If it happens again the kiosk restarts; "
+    "your sessions are saved."
+)
+MAX_FAULTS = 20  # in a row: a fault that repeats every pass is not passing
 BUSY_WAIT = 0.05  # longest sleep in a session, with a key or button down: paces reps and holds
 IDLE_WAIT = 0.25  # longest sleep on an idle home screen: a press wakes the loop at once anyway
 
@@ -88,6 +93,7 @@ class App:
         self._next_ping = 0.0
         self._power_off_at: float | None = None
         self._next_clock_check = 0.0
+        self._faults = 0
         self._prepared_plan: Plan | None = None
         self._jump_logged = False
         self._lock = threading.Lock()
@@ -109,10 +115,32 @@ class App:
         self._install_signals()
         try:
             while not self.stopping:
-                self.step()
+                self.guarded_step()
                 self._wait()
         finally:
             self.close()
+
+    def guarded_step(self) -> None:
+        """A step that survives a passing fault. The person is told once, not left in silence;
+        a fault that repeats is raised so systemd restarts the kiosk (saved sessions are safe,
+        and the unit stops restarting after a few tries instead of looping)."""
+        try:
+            self.step()
+            self._faults = 0
+        except Exception:
+            self._faults += 1
+            log.exception("the kiosk's main loop failed (%d in a row)", self._faults)
+            if self._faults == 1:
+                self._tell(FAULT)
+            if self._faults >= MAX_FAULTS:
+                raise
+
+    def _tell(self, text: str) -> None:
+        try:
+            self.dev.voice.hush()
+            self.dev.voice.say(text)
+        except Exception:
+            log.exception("could not say %r", text)
 
     def step(self) -> None:
         """One pass: read inputs, advance the core, play, light and draw. Never blocks."""

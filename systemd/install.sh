@@ -14,6 +14,7 @@ DEST=/opt/backcare-kiosk
 DATA_DIR=/var/lib/backcare-kiosk
 CONFIG=/etc/backcare-kiosk/kiosk.toml
 UNIT=/etc/systemd/system/kiosk.service
+FAILED_UNIT=/etc/systemd/system/kiosk-failed.service
 POLKIT_RULE=/etc/polkit-1/rules.d/50-backcare-kiosk-poweroff.rules
 # Groups the unit names in SupplementaryGroups=; a group that does not exist stops the unit.
 UNIT_GROUPS=(gpio audio video render input)
@@ -104,6 +105,7 @@ install_code() {
 install_unit() {
     say "systemd unit and power-off rule"
     run install -D -m 0644 "$SRC/systemd/kiosk.service" "$UNIT"
+    run install -D -m 0644 "$SRC/systemd/kiosk-failed.service" "$FAILED_UNIT"
     run install -D -m 0644 "$SRC/systemd/50-backcare-kiosk-poweroff.rules" "$POLKIT_RULE"
     run systemctl daemon-reload
     run systemctl enable kiosk.service

@@ -64,6 +64,7 @@ def testable_unit(tmp_path: Path) -> Path:
     text = re.sub(r"(?m)^ExecStart=.*$", f"ExecStart={true}", UNIT.read_text())
     copy = tmp_path / "kiosk.service"
     copy.write_text(text)
+    shutil.copy(UNIT.with_name("kiosk-failed.service"), tmp_path)  # its OnFailure= partner
     return copy
 
 
@@ -225,3 +226,15 @@ def test_polkit_lets_only_the_kiosk_user_power_off() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == '["yes","yes",null,null]'
+
+
+def test_when_systemd_gives_up_the_kiosk_says_so_out_loud(analyze: str, tmp_path: Path) -> None:
+    assert one("Unit", "OnFailure") == "kiosk-failed.service"
+    failed = UNIT.with_name("kiosk-failed.service")
+    text = failed.read_text()
+    espeak = shutil.which("espeak-ng") or shutil.which("true")
+    assert espeak is not None
+    copy = tmp_path / failed.name
+    copy.write_text(text.replace("/usr/bin/espeak-ng", espeak))
+    assert verify(analyze, copy) == []
+    assert "has stopped working" in text and "User=kiosk" in text
