@@ -55,8 +55,8 @@ class Shell:
             waited += 0.5
             assert waited < limit, f"never reached {screen}; at {self.app.view}"
 
-    def short_session(self) -> None:
-        """Start, pain 0, skip the breathing, one clean rep, then hold RED to end."""
+    def into_first_set(self) -> None:
+        """From home: start, confirm pain 0, skip the breathing, and begin the first set."""
         if self.app.view.screen == "summary":
             self.press(Button.GREEN)  # back to the home screen
         self.press(Button.GREEN)
@@ -65,6 +65,10 @@ class Shell:
         self.until("intro")
         self.press(Button.GREEN)
         self.run(1.0)
+
+    def short_session(self) -> None:
+        """Into the first set, one clean rep, then hold RED to end."""
+        self.into_first_set()
         self.press(Button.GREEN)
         self.press(Button.RED, hold=2.5)
         assert self.app.kiosk.session is None

@@ -112,12 +112,7 @@ def test_gpio_unavailable_on_a_pi_names_the_fix_and_keeps_running(
 
 def test_a_stuck_button_is_announced_and_never_counts_reps(tmp_path: Path) -> None:
     shell = Shell(tmp_path)
-    shell.press(Button.GREEN)
-    shell.press(Button.GREEN, hold=2.0)
-    shell.press(Button.AMBER)
-    shell.until("intro")
-    shell.press(Button.GREEN)
-    shell.run(1.0)
+    shell.into_first_set()
     green = shell.app.dev.buttons.pin(Button.GREEN)
     green.drive_low()  # the switch sticks down
     shell.run(12.0)
