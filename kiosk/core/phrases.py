@@ -139,9 +139,7 @@ SKIPPED = "Skipping this one."
 NEXT_SOON = "Next exercise."
 
 # --- pain and stop ----------------------------------------------------------------------------
-PAIN_CONTINUE = (
-    "Thank you. We leave this exercise for today. Press GREEN to go on, hold RED to end."
-)
+PAIN_CONTINUE = "We leave this exercise for today. Press GREEN to go on, hold RED to end."
 PAIN_STOP = (
     "Your pain has gone up. Let's stop here for today. Rest in a comfortable position. "
     "If the pain stays high or keeps rising, please contact your clinician."
