@@ -544,7 +544,9 @@ class Session:
         self._pacer = None
 
     def _after_set(self) -> None:
-        if self._slots:
+        if self._slots and self._slots[0][1] == "right":
+            self._begin_set()  # the other side of the same set: switch sides, no rest between
+        elif self._slots:
             self.phase = "rest"
             secs = int(self.settings.rest_seconds)
             self._say(phrases.rest(secs))

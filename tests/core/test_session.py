@@ -216,3 +216,26 @@ def test_progress_is_checkpointed_between_exercises_never_per_rep() -> None:
     assert [s["ended_by"] for s in saves] == ["interrupted"] * 3 + ["complete"]
     assert len({s["id"] for s in saves}) == 1, "every save replaces the same session"
     assert [sum(bool(e["sets"]) for e in s["exercises"]) for s in saves] == [1, 2, 3, 3]
+
+
+def test_one_sided_sets_switch_sides_without_a_rest_between() -> None:
+    from dataclasses import replace
+
+    from tests.core.helpers import library, variation
+
+    lib = library()
+    each = variation("side-plank-1", side="each")
+
+    def planner(sessions, day, pain):  # type: ignore[no-untyped-def]
+        from kiosk.core.model import Plan, PlannedExercise
+
+        fam = replace(lib.families[0], ladder=(each,))
+        return Plan(day.isoformat(), (PlannedExercise(fam, each, 2, ""),))
+
+    run = Run(SimUser("steady"), planner=planner).until_finished()
+    sets = run.saved[0]["exercises"][0]["sets"]
+    assert [s["side"] for s in sets] == ["left", "right", "left", "right"]
+    said = run.said
+    rests = [i for i, line in enumerate(said) if line.startswith("Rest and breathe")]
+    assert len(rests) == 1, "one rest, between set one (both sides) and set two"
+    assert "Set one of two on the right side." in said
