@@ -35,6 +35,7 @@ from kiosk.core.kiosk import Kiosk
 from kiosk.core.model import Button, Plan
 from kiosk.core.view import View
 from kiosk.io.buttons import Buttons, Edge
+from kiosk.io.terminal import Key, Quit
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +97,7 @@ class App:
         self._faults = 0
         self._prepared_plan: Plan | None = None
         self._jump_logged = False
+        self._releases: list[tuple[float, Button]] = []  # terminal keys: when to let go
         self._lock = threading.Lock()
 
     # --- life cycle ---------------------------------------------------------------------------
@@ -146,6 +148,7 @@ class App:
         """One pass: read inputs, advance the core, play, light and draw. Never blocks."""
         now = self.clock.now()
         self._read_keyboard()
+        self._release_keys(now)
         self._drain(now)
         self._feed(self.tracker.tick(now))
         self._feed([Tick(now)])
@@ -174,6 +177,7 @@ class App:
             self._closed = True
         if self.dev.notifier is not None:
             self.dev.notifier.stopping()
+        self._checkpoint()
         for close in (
             self.dev.writer.close,  # first: the session must be on disk before anything else
             self.dev.voice.close,
@@ -186,6 +190,18 @@ class App:
                 close()
             except Exception:
                 log.exception("closing %s failed", close)
+
+    def _checkpoint(self) -> None:
+        """Closing mid-session keeps every rated rep: the kiosk hands over a checkpoint (or
+        says there was nothing to keep) before the writer, which saves it, is closed."""
+        try:
+            effects = self.kiosk.close()
+            for eff in effects:
+                if isinstance(eff, Say):
+                    log.warning("%s", eff.text)
+            self._dispatch(effects)
+        except Exception:
+            log.exception("could not keep the session in progress")
 
     def __enter__(self) -> App:
         return self
@@ -204,11 +220,30 @@ class App:
                 self._feed(self.tracker.edge(item.button, item.down, item.t))
             elif isinstance(item, str):
                 self._feed([Notice(item, now)])
+            elif isinstance(item, Key):
+                self._press_key(item, now)
+            elif isinstance(item, Quit):
+                self.stop()
+
+    def _press_key(self, key: Key, now: float) -> None:
+        """A terminal key: press the mock pin now, let go after a tap or a whole hold."""
+        if any(b is key.button for _, b in self._releases):
+            return  # still down from the last key
+        self.press_pin(key.button, True)
+        hold = self.tracker.hold[key.button] + 0.2 if key.hold else 0.15
+        self._releases.append((now + hold, key.button))
+
+    def _release_keys(self, now: float) -> None:
+        due = [r for r in self._releases if r[0] <= now]
+        for item in due:
+            self._releases.remove(item)
+            self.press_pin(item[1], False)
 
     def _wait(self) -> None:
         """Sleep until an input arrives or the next frame is due."""
         busy = (
             self.keyboard
+            or bool(self._releases)
             or self.kiosk.session is not None
             or any(self.tracker.is_down(b) for b in Button)
             or self._power_off_at is not None

@@ -32,12 +32,22 @@ def parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the kiosk")
     run.add_argument("--mock", action="store_true", help="mock GPIO; keys g/a/r drive buttons")
     run.add_argument("--windowed", action="store_true", help="a window instead of fullscreen")
-    run.add_argument("--headless", action="store_true", help="no screen: voice and buttons only")
+    run.add_argument("--headless", action="store_true",
+                     help="no screen: voice and buttons only (with --mock in a terminal, keys "
+                          "g a r press and G A R hold, and each spoken line is printed)")
+    run.add_argument("--demo-data", action="store_true",
+                     help="keep this run's history in the demo directory, apart from the real "
+                          "one (make run does this)")
 
     demo = sub.add_parser("demo", help="one whole simulated session, headless, in seconds")
     who = demo.add_mutually_exclusive_group()
-    who.add_argument("--user", choices=("steady", "slipping", "sore"), default="steady")
-    who.add_argument("--presses", help="exact presses: g a r press, G A R hold (e.g. 'gGg')")
+    who.add_argument("--user", choices=("steady", "slipping", "sore"), default="steady",
+                     help="the simulated person: steady rates every rep clean, slipping lets "
+                          "the technique slip after a few reps, sore presses RED for pain "
+                          "(default: steady)")
+    who.add_argument("--presses", help="exact presses: g a r press, G A R hold (e.g. 'gGg'); "
+                                       "when they run out the demo closes, keeping what was "
+                                       "rated")
     demo.add_argument("--date", type=_date, help="run as of this day (YYYY-MM-DD)")
 
     plan = sub.add_parser("plan", help="print today's plan with the reason for each change")
@@ -45,7 +55,9 @@ def parser() -> argparse.ArgumentParser:
 
     sub.add_parser("history", help="print the saved sessions")
     export = sub.add_parser("export", help="export the history")
-    export.add_argument("--format", choices=("json", "csv"), default="json")
+    export.add_argument("--format", choices=("json", "csv"), default="json",
+                        help="json: every record as one document; csv: one row per set "
+                             "(default: json)")
     export.add_argument("--out", type=Path, help="file to write (default: standard output)")
     sub.add_parser("check", help="validate config; report display, audio, TTS and GPIO")
     for sp in (run, demo, plan, export, sub.choices["history"], sub.choices["check"]):
@@ -61,6 +73,9 @@ def main(argv: list[str] | None = None) -> int:
         format="kiosk: %(levelname)s: %(message)s",
         stream=sys.stderr,
     )
+    if args.config and (unreadable := _unreadable(args.config)):
+        print(f"kiosk: {unreadable}", file=sys.stderr)
+        return 2
     loaded = load_config(args.config)
     if args.command not in ("check", "run", "demo"):
         for problem in loaded.problems:  # the command still runs, on the defaults
@@ -76,8 +91,31 @@ def main(argv: list[str] | None = None) -> int:
         return 141
 
 
+def _unreadable(path: str) -> str | None:
+    """Why an explicitly given config file cannot be used, in one line; None when it can.
+
+    A file named on the command line that is not there is a typo, not a broken kiosk: every
+    command stops here rather than quietly running on the packaged settings."""
+    try:
+        with open(path, "rb"):
+            return None
+    except OSError as exc:
+        return (f"--config {path}: cannot read it ({exc.strerror}); give an existing TOML "
+                "file, or leave --config out to use the packaged settings")
+
+
 def _data_dir(args: Any, cfg: Config) -> Path:
     return Path(args.data_dir) if args.data_dir else cfg.data_dir
+
+
+def _demo_dir(args: Any) -> Path:
+    """A demo never writes into a person's history: without --data-dir it has its own."""
+    from kiosk.config import demo_data_dir
+
+    where = Path(args.data_dir) if args.data_dir else demo_data_dir()
+    if not args.data_dir:
+        print(f"demo: history in {where} (apart from the real history; --data-dir to choose)")
+    return where
 
 
 def cmd_run(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
@@ -87,7 +125,10 @@ def cmd_run(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
     mock = args.mock or not is_raspberry_pi()
     display = "headless" if args.headless else "windowed" if (args.windowed or mock) else (
         "fullscreen")
-    opts = Options(mock=mock, display=display, data_dir=_data_dir(args, cfg))
+    data_dir = _demo_dir(args) if args.demo_data else _data_dir(args, cfg)
+    # A person trying the screenless kiosk from a terminal: keys in, spoken lines out.
+    terminal = display == "headless" and mock and sys.stdin.isatty()
+    opts = Options(mock=mock, display=display, data_dir=data_dir, terminal=terminal)
     return run_kiosk(cfg, opts, problems)
 
 
@@ -104,7 +145,7 @@ def cmd_demo(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
     except ValueError as exc:
         print(f"kiosk demo: {exc}", file=sys.stderr)
         return 2
-    opts = Options(mock=True, display="headless", data_dir=_data_dir(args, cfg), demo=True,
+    opts = Options(mock=True, display="headless", data_dir=_demo_dir(args), demo=True,
                    day=args.date)
     return run_demo(cfg, opts, user)
 

@@ -223,6 +223,12 @@ SECTION_TYPES: dict[str, type] = {
 
 
 # --- loading ------------------------------------------------------------------------------------
+def demo_data_dir() -> Path:
+    """Where demos and ``make run`` keep their history, never mixed with a person's own."""
+    base = os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share")
+    return Path(base) / "backcare-kiosk-demo"
+
+
 def find_config(explicit: str | os.PathLike[str] | None = None) -> Path:
     """The config file to use: --config, then $KIOSK_CONFIG, then /etc, then the packaged one."""
     if explicit:

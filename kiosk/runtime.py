@@ -60,10 +60,15 @@ class Options:
     demo: bool = False
     day: date | None = None
     out: TextIO = field(default_factory=lambda: sys.stdout)
+    terminal: bool = False  # keys from stdin, each spoken line printed (headless mock mode)
 
 
 class Notices:
-    """Collects what the user must be told at start-up, and logs each once."""
+    """Collects what the user must be told at start-up, and logs each once.
+
+    What is told is spoken (where there is a voice) and shown as the caption (where there is
+    a screen): a kiosk missing one of them still tells the person through the other.
+    """
 
     def __init__(self) -> None:
         self.spoken: list[str] = []
@@ -75,6 +80,13 @@ class Notices:
             self.spoken.append(text)
 
 
+# What a degraded kiosk tells the person, in plain words; the technical reason goes to the log.
+NO_SOUND = "There is no sound card, so the kiosk is silent. Every line is shown on the screen."
+NO_TTS = ("The speech engine is not working, so new lines are not spoken. "
+          "Every line is shown on the screen.")
+NO_DISPLAY = "No screen was found, so the kiosk runs by voice and buttons only."
+
+
 def build(cfg: Config, opts: Options, notices: Notices, clock: Clock) -> App:
     data_dir = opts.data_dir or cfg.data_dir
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -83,7 +95,7 @@ def build(cfg: Config, opts: Options, notices: Notices, clock: Clock) -> App:
 
     writer, sessions = _open_history(cfg, data_dir, inbox, notices)
     factory, gpio_note = make_factory(opts.mock or opts.demo)
-    if gpio_note:
+    if gpio_note:  # logged; and told when a Pi's own buttons failed
         notices.tell(gpio_note, speak="GPIO is not available" in gpio_note)
     closers.append(factory.close)
     pins = {Button.GREEN: cfg.buttons.green, Button.AMBER: cfg.buttons.amber,
@@ -95,12 +107,19 @@ def build(cfg: Config, opts: Options, notices: Notices, clock: Clock) -> App:
     from kiosk.io.watchdog import Notifier
 
     shutdown = cfg.shutdown.enabled and not (opts.mock or opts.demo)
+    tracker = make_tracker(cfg, shutdown=shutdown)
     kiosk = Kiosk(make_planner(cfg), cfg.session, sessions=sessions, t0=clock.now(),
                   wall0=_wall0(clock, opts), shutdown_enabled=shutdown,
-                  nonce=secrets.token_hex(3))
+                  nonce=secrets.token_hex(3), holds=tracker.hold)
+    if opts.terminal:
+        from kiosk.io.terminal import TerminalKeys
+
+        keys = TerminalKeys(sys.stdin, inbox)
+        print(keys.HELP, file=opts.out, flush=True)
+        closers.append(keys.close)
     devices = Devices(buttons=buttons, voice=voice, writer=writer, screen=screen, leds=leds,
                       notifier=Notifier.from_env(), closers=closers)
-    return App(kiosk, make_tracker(cfg, shutdown=shutdown), devices, clock, inbox,
+    return App(kiosk, tracker, devices, clock, inbox,
                keyboard=opts.mock or opts.demo, animate=not opts.demo,
                power_off=power_off if shutdown else None)
 
@@ -137,8 +156,8 @@ def _open_screen(opts: Options, notices: Notices, fps: int) -> Any:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", KioskWarning)
         display = open_display(mode)
-    for w in caught:
-        notices.tell(str(w.message), speak=False, logged=True)
+    if caught:  # open_display has logged why; the person hears it
+        notices.tell(NO_DISPLAY, logged=True)
     return ScreenOut(display, Screen(display.surface, present=display.update, fps=fps))
 
 
@@ -172,9 +191,11 @@ def _open_voice(cfg: Config, opts: Options, data_dir: Path, notices: Notices) ->
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", KioskWarning)
         out = v.open_voice(voice=cfg.voice.voice, rate=cfg.voice.rate, volume=cfg.voice.volume,
-                           data_dir=data_dir)
+                           data_dir=data_dir, echo=opts.out if opts.terminal else None)
     for w in caught:
-        notices.tell(str(w.message), speak=False, logged=True)
+        text = str(w.message)
+        notices.tell(text, speak=False)  # the technical reason, for the log
+        notices.tell(NO_SOUND if text.startswith(v.NO_AUDIO) else NO_TTS, logged=True)
     return out
 
 
@@ -250,10 +271,16 @@ def run_demo(cfg: Config, opts: Options, user: SimUser, *, max_seconds: float = 
     app = build(cfg, opts, notices, clock)
     dt = 0.05
     holding: tuple[Button, float] | None = None
+    ran_out = False
     with app:
         app.start(notices.spoken)
         t_end = clock.now() + max_seconds
         while app.finished == 0 and clock.now() < t_end:
+            if holding is None and user.out_of_presses:
+                # The script is done: close as Esc does, keeping what was rated.
+                ran_out = True
+                print("presses ran out", file=opts.out, flush=True)
+                break
             clock.advance(dt)
             if holding and clock.now() >= holding[1]:
                 app.press_pin(holding[0], False)
@@ -267,7 +294,7 @@ def run_demo(cfg: Config, opts: Options, user: SimUser, *, max_seconds: float = 
                     holding = (action.button, clock.now() + hold)
         if holding:
             app.press_pin(holding[0], False)
-    if app.finished == 0:
+    if app.finished == 0 and not ran_out:
         print("kiosk demo: the session did not finish", file=sys.stderr)
         return 1
     pending = set(app.dev.writer.pending_ids)

@@ -6,7 +6,7 @@ pain number, the rep) and decides which button to press or hold. It never reache
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kiosk.core.model import Button
 from kiosk.core.view import View
@@ -26,8 +26,12 @@ class SimUser:
 
     Profiles: ``steady`` rates every rep clean; ``slipping`` reports technique slipping after a
     few reps in each set; ``sore`` presses RED in the second exercise. ``presses`` replaces the
-    profile with an exact sequence of tokens (g a r press, G A R hold); when it runs out the
-    person holds RED, which ends the session.
+    profile with an exact sequence of tokens (g a r press, G A R hold). When they run out the
+    person stops pressing and ``out_of_presses`` turns true: the demo then closes the kiosk,
+    as Esc does. An empty sequence is out of presses from the start.
+
+    Like a person, it presses again when a press changed nothing: after its reaction time, the
+    next press comes whether or not the screen moved on.
     """
 
     def __init__(
@@ -50,8 +54,7 @@ class SimUser:
                 raise ValueError(f"unknown press {bad[0]!r}; use g a r to press, G A R to hold")
         self.pain = {"checkin": checkin_pain, "checkout": checkout_pain, "pain": checkin_pain + 1}
         self.reaction = reaction
-        self.exhausted = False
-        self._acted: View | None = None
+        self.out_of_presses = self.tokens == []
         self._seen: View | None = None
         self._seen_at = 0.0
         self._exercises: list[str] = []
@@ -59,22 +62,27 @@ class SimUser:
     def decide(self, view: View, t: float) -> Action | None:
         if view.exercise and (not self._exercises or self._exercises[-1] != view.exercise):
             self._exercises.append(view.exercise)
-        if view.awaiting is None or view == self._acted:
+        if view.awaiting is None or self.out_of_presses:
             return None
-        if view != self._seen:
-            self._seen, self._seen_at = view, t
+        # What the person reacts to: the screen's state, not the caption scrolling on, the
+        # hint after a stray press or a hold's ring.
+        state = replace(view, caption="", hint="", hold=None)
+        if state != self._seen:
+            self._seen, self._seen_at = state, t
         if t - self._seen_at < self.reaction:
             return None
-        self._acted = view
+        self._seen_at = t  # a press that changes nothing is followed by another, in time
         if self.tokens is not None:
             return self._next_token()
         return self._choose(view)
 
-    def _next_token(self) -> Action:
+    def _next_token(self) -> Action | None:
         if not self.tokens:
-            self.exhausted = True
-            return Action(Button.RED, hold=True)
+            self.out_of_presses = True
+            return None
         tok = self.tokens.pop(0)
+        if not self.tokens:
+            self.out_of_presses = True  # that was the last: after it, the kiosk is closed
         return Action(TOKENS[tok.lower()], hold=tok.isupper())
 
     def _choose(self, view: View) -> Action:

@@ -102,17 +102,24 @@ def test_an_unparseable_file_fails_check_and_says_the_defaults_are_used(
 
 
 @pytest.mark.parametrize("kind", ["missing", "directory"])
-def test_a_missing_or_unreadable_file_fails_check_and_says_the_defaults_are_used(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, kind: str
+@pytest.mark.parametrize("command", [["check"], ["run", "--headless"], ["demo"], ["plan"],
+                                     ["history"], ["export"]])
+def test_a_missing_or_unreadable_config_file_stops_every_command_with_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, kind: str, command: list[str]
 ) -> None:
+    """Issue 8, point 10: a --config that is not there is a typo, not a reason to run on the
+    packaged settings: one line names the file, and the command stops with a non-zero exit."""
     path = tmp_path / "kiosk.toml"
     if kind == "directory":
         path.mkdir()
-    code, out = check(capsys, path, tmp_path)
+    data = tmp_path / "data"
+    code = cli.main(["--config", str(path), "--data-dir", str(data), *command])
+    out, err = capsys.readouterr()
     assert code != 0
-    [line] = problem_lines(out)
-    assert f"{path}: (file) = " in line
-    assert "packaged default" in out
+    assert out == ""
+    [line] = err.splitlines()
+    assert line.startswith(f"kiosk: --config {path}: cannot read it")
+    assert not data.exists(), "nothing ran"
 
 
 @pytest.mark.parametrize("command", [["plan", "--date", "2026-11-25"], ["history"]])

@@ -37,7 +37,7 @@ def test_demo_prints_a_whole_session_and_export_shows_it(tmp_path, capsys) -> No
     assert any(line.startswith("say: Let's breathe first.") for line in lines)
     assert sum("Target met" in line for line in lines) >= 3
     assert lines[-1].startswith("saved: session ")
-    assert all(line.startswith(("say: ", "saved: ")) for line in lines)
+    assert all(line.startswith(("say: ", "saved: ")) for line in lines), lines
 
     assert main(["export", "--format", "json", "--data-dir", str(tmp_path)]) == 0
     exported = json.loads(capsys.readouterr().out)
@@ -67,11 +67,12 @@ def test_sore_user_red_mid_set_records_pain_event(tmp_path, capsys) -> None:
     assert s["exercises"][1]["sets"][-1]["ended_by"] == "pain"
 
 
-def test_presses_that_run_out_end_the_session_as_if_red_were_held(tmp_path, capsys) -> None:
+def test_presses_that_run_out_close_the_demo_keeping_what_was_rated(tmp_path, capsys) -> None:
     out = demo(tmp_path, capsys, "--presses", "g G g g g a")
-    assert "Session ended. Everything so far is saved." in out
+    assert "presses ran out" in out.splitlines()
+    assert "say: The kiosk is closing. The session so far is saved." in out
     [s] = saved(tmp_path)
-    assert s["ended_by"] == "stop"
+    assert s["ended_by"] == "interrupted"
     first = s["exercises"][0]["sets"][0]
     assert first["reps"] == ["clean", "clean", "slipped"] and first["ended_by"] == "fray"
 

@@ -13,27 +13,34 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from kiosk.core import phrases
+from kiosk.core.captions import Captions
 from kiosk.core.events import (
     Chord,
     Effect,
     Event,
     Finished,
+    Hold,
     Hush,
     Notice,
     PowerOff,
     Press,
+    Release,
     Save,
     Say,
     Show,
     Stuck,
     Tick,
+    Tone,
 )
 from kiosk.core.model import Button, Plan, SessionSettings
 from kiosk.core.session import Session
-from kiosk.core.view import View
+from kiosk.core.view import HoldRing, View
 
 # (sessions so far, the day, check-in pain or None before check-in) -> the plan for that day
 Planner = Callable[[list[dict[str, Any]], date, "int | None"], Plan]
+
+HINT_SECONDS = 4.0  # how long the answer to a press with no role stays on screen
+DEFAULT_HOLDS = {Button.GREEN: 1.5, Button.AMBER: 1.5, Button.RED: 2.0}
 
 
 class Kiosk:
@@ -47,6 +54,7 @@ class Kiosk:
         wall0: datetime,
         shutdown_enabled: bool = False,
         nonce: str = "",
+        holds: dict[Button, float] | None = None,
     ) -> None:
         self.nonce = nonce  # from the shell, so two kiosk runs never mint the same session id
         self.planner = planner
@@ -56,7 +64,12 @@ class Kiosk:
         self.shutdown_enabled = shutdown_enabled
         self.now = t0
         self._t0, self._wall0 = t0, wall0
-        self._caption = ""
+        self.captions = Captions(settings.speech_rate_wpm)
+        self.holds = dict(holds or DEFAULT_HOLDS)  # the tracker's hold times, for the ring
+        self._held: dict[Button, float] = {}  # buttons down where holding them does something
+        self._hint = ""
+        self._hint_for: dict[Button, str] = {}  # the buttons the hint describes
+        self._hint_until = 0.0
         self._last_view: View | None = None
         self._out: list[Effect] = []
         self._count = 0
@@ -86,11 +99,13 @@ class Kiosk:
 
     def handle(self, event: Event) -> list[Effect]:
         self.now = max(self.now, event.t)
+        self._track_hold(event)
         if isinstance(event, Chord):
             self._shutdown(event)
         elif isinstance(event, Notice):
-            self._out.append(Say(event.text))
-            self._caption = event.text
+            self._say(event.text)
+        elif isinstance(event, Press) and event.button not in self._screen_view().buttons:
+            self._no_role(event.button)
         elif self.session is not None:
             self._session_effects(self.session.handle(event))
         elif self._summary is not None:
@@ -99,11 +114,48 @@ class Kiosk:
             self._home(event)
         return self._flush()
 
+    def close(self) -> list[Effect]:
+        """The kiosk is closing (Esc, SIGTERM, the demo's presses ran out): keep every rated
+        rep of a session in progress as a checkpoint, or say that there was nothing to keep."""
+        if self.session is None:
+            return self._flush()
+        effects = self.session.interrupt()
+        saved = any(isinstance(e, Save) for e in effects)
+        self._session_effects(effects)
+        self._say(phrases.CLOSED_SAVED if saved else phrases.CLOSED_NOTHING_SAVED)
+        self.session = None
+        return self._flush()
+
+    # --- presses with no role, and holds ---------------------------------------------------
+    def _no_role(self, button: Button) -> None:
+        """A press that does nothing here is still answered: a low tone, and for a few seconds
+        what each button does on this screen. Nothing is cut off and nothing moves on."""
+        buttons = self._screen_view().buttons
+        self._out.append(Tone("nope"))
+        self._hint = phrases.no_role(button, buttons)
+        self._hint_for = dict(buttons)
+        self._hint_until = self.now + HINT_SECONDS
+
+    def _track_hold(self, event: Event) -> None:
+        if isinstance(event, Press) and self._hold_means(event.button):
+            self._held[event.button] = event.t
+        elif isinstance(event, Release):
+            self._held.pop(event.button, None)
+        elif isinstance(event, Hold) and self._held.pop(event.button, None) is not None:
+            if self._hold_means(event.button):
+                self._out.append(Tone("held"))  # the hold did its job: heard, not only seen
+
+    def _hold_means(self, button: Button) -> bool:
+        """Whether holding ``button`` does something on the screen shown now."""
+        if button is Button.RED:
+            return self.session is not None
+        return button is Button.GREEN and self._screen_view().awaiting == "pain"
+
     def _home(self, event: Event) -> None:
         if isinstance(event, Press) and event.button is Button.GREEN:
             self._start_session()
         elif isinstance(event, Press) and event.button is Button.AMBER:
-            self._out.append(Hush())
+            self._hush()
             for line in phrases.plan_details(self.plan):
                 self._say(line)
         elif isinstance(event, Stuck):
@@ -134,7 +186,9 @@ class Kiosk:
             if isinstance(eff, Save):
                 self._remember(eff.record)
             if isinstance(eff, Say):
-                self._caption = eff.text
+                self.captions.say(eff.text, self.now, interrupt=eff.interrupt)
+            if isinstance(eff, Hush):
+                self.captions.hush(self.now)
             if isinstance(eff, Finished):
                 if self.session is not None and self.session.record()["id"] in self._ids():
                     self._summary = summary_view(self.session.record())
@@ -148,8 +202,8 @@ class Kiosk:
         return {str(s.get("id")) for s in self.sessions}
 
     def _on_summary(self, event: Event) -> None:
-        """The summary stays until a press, or for a while, then the home screen returns."""
-        if isinstance(event, Press) or (
+        """The summary stays until GREEN, or for a while, then the home screen returns."""
+        if (isinstance(event, Press) and event.button is Button.GREEN) or (
             isinstance(event, Tick) and self.now - self._summary_since > SUMMARY_SECONDS
         ):
             self._summary = None
@@ -162,14 +216,18 @@ class Kiosk:
             return
         if self.session is not None:
             self._session_effects(self.session.handle(Tick(event.t)))
-        self._out.append(Hush())
+        self._hush()
         self._say("Shutting down. Everything is saved. Goodbye.")
         self._out.append(PowerOff())
 
     # --- output -------------------------------------------------------------------------------
     def _say(self, text: str) -> None:
-        self._caption = text
+        self.captions.say(text, self.now)
         self._out.append(Say(text))
+
+    def _hush(self) -> None:
+        self.captions.hush(self.now)
+        self._out.append(Hush())
 
     def _flush(self) -> list[Effect]:
         view = self.view
@@ -181,16 +239,29 @@ class Kiosk:
 
     @property
     def view(self) -> View:
+        """What the screen shows now: the screen's own view, the line being said, a hint after
+        a press with no role, and the ring of a hold in progress."""
+        base = self._screen_view()
+        hint = self._hint if self.now < self._hint_until and self._hint_for == base.buttons else ""
+        return replace(base, caption=self.captions.at(self.now), hint=hint, hold=self._ring())
+
+    def _ring(self) -> HoldRing | None:
+        for button, since in self._held.items():
+            if self._hold_means(button):
+                return HoldRing(button, since, self.holds[button])
+        return None
+
+    def _screen_view(self) -> View:
         if self.session is not None:
             return self.session.view
         if self._summary is not None:
-            return replace(self._summary, caption=self._caption)
+            return self._summary
         # The home view is asked for on every tick; build it only when something in it changed,
         # so an idle kiosk with years of history does not rescan it four times a second.
-        key = (self.plan, self._caption, len(self.sessions), self.today)
+        key = (self.plan, len(self.sessions), self.today)
         if self._home_view is None or self._home_key != key:
             self._home_key = key
-            self._home_view = home_view(self.plan, self._caption, self.sessions, self.today)
+            self._home_view = home_view(self.plan, self.sessions, self.today)
         return self._home_view
 
 
@@ -205,7 +276,7 @@ CHANGE_MARK = {
 }
 
 
-def home_view(plan: Plan, caption: str, sessions: list[dict[str, Any]], today: date) -> View:
+def home_view(plan: Plan, sessions: list[dict[str, Any]], today: date) -> View:
     lines = [
         f"{p.variation.name}: {p.target} clean reps{CHANGE_MARK.get(p.change, '')}"
         for p in plan.exercises
@@ -225,7 +296,6 @@ def home_view(plan: Plan, caption: str, sessions: list[dict[str, Any]], today: d
         lines=tuple(lines),
         buttons={Button.GREEN: "Start", Button.AMBER: "Hear plan"},
         awaiting="start",
-        caption=caption,
     )
 
 

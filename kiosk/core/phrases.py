@@ -8,16 +8,30 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kiosk.core.model import Plan, PlannedExercise, Variation
+from kiosk.core.model import Button, Plan, PlannedExercise, Variation
 
 NUMBERS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty"
+    "fifteen sixteen seventeen eighteen nineteen"
 ).split()
+TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
 
 
 def number(n: int) -> str:
-    return NUMBERS[n] if 0 <= n < len(NUMBERS) else str(n)
+    """A whole number in words, as the kiosk says every number: "thirty-six", never "36"."""
+    if n < 0:
+        return f"minus {number(-n)}"
+    if n < 20:
+        return NUMBERS[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return TENS[tens] + (f"-{NUMBERS[ones]}" if ones else "")
+    if n < 1000:
+        hundreds, rest = divmod(n, 100)
+        return f"{NUMBERS[hundreds]} hundred" + (f" and {number(rest)}" if rest else "")
+    thousands, rest = divmod(n, 1000)
+    tail = "" if not rest else (f" and {number(rest)}" if rest < 100 else f" {number(rest)}")
+    return f"{number(thousands)} thousand{tail}"
 
 
 def plural(n: int, word: str) -> str:
@@ -26,7 +40,8 @@ def plural(n: int, word: str) -> str:
 
 # --- home ---------------------------------------------------------------------------------
 def welcome(plan: Plan) -> str:
-    names = ", ".join(p.family.name for p in plan.exercises)
+    # The same names as on the screen: each exercise is called by its variation everywhere.
+    names = ", ".join(p.variation.name for p in plan.exercises)
     return f"Good to see you. Today's plan: {names}. Press GREEN to start, AMBER to hear the plan."
 
 
@@ -108,6 +123,12 @@ def rep_cue(v: Variation, role: str) -> str:
     return f"{v.back.capitalize()}."
 
 
+def lead_in(v: Variation, side: str | None) -> str:
+    """The one short line as a set begins at a press: its side, if any, and the first breath."""
+    cue = rep_cue(v, "prepare")
+    return f"{side_word(side)} {cue}" if side else cue
+
+
 def side_word(side: str) -> str:
     return f"{side.capitalize()} side."
 
@@ -150,6 +171,15 @@ BAD_DAY = (
     "and each exercise is one step easier."
 )
 ENDED_BY_HOLD = "Session ended. Everything so far is saved. Rest well."
+CLOSED_SAVED = "The kiosk is closing. The session so far is saved."
+CLOSED_NOTHING_SAVED = "The kiosk is closing. Nothing was rated yet, so nothing was saved."
+
+
+# --- a press with no role ------------------------------------------------------------------
+def no_role(button: Button, buttons: dict[Button, str]) -> str:
+    """Shown (not spoken) after a press that does nothing here: what each button does."""
+    roles = " ".join(f"{b.word}: {buttons[b]}." for b in Button if b in buttons)
+    return f"{button.word} does nothing here. {roles or 'No button does anything just now.'}"
 CLINICIAN = "Your pain is higher than when you started. If it persists, please contact a clinician."
 
 
@@ -168,6 +198,7 @@ def catalogue(plan: Plan, max_reps: int = 20) -> list[str]:
     lines: list[str] = [welcome(plan), *plan_details(plan), PRIMER_INTRO, *PRIMER_CUES]
     lines += [PRIMER_DONE, RATE_PROMPT, RATE_AGAIN, SET_PAUSED, PAIN_CONTINUE, PAIN_STOP]
     lines += [BAD_DAY, ENDED_BY_HOLD, SKIPPED, PAIN_REPROMPT, CLINICIAN, PRIMER_SKIPPED]
+    lines += [CLOSED_SAVED, CLOSED_NOTHING_SAVED]
     lines += [number(n) for n in range(0, max(11, max_reps + 1))]
     for purpose in ("checkin", "checkout", "pain"):
         lines += [pain_prompt(purpose, v) for v in range(11)]
@@ -178,6 +209,7 @@ def catalogue(plan: Plan, max_reps: int = 20) -> list[str]:
     for i, p in enumerate(plan.exercises, start=1):
         lines += intro(p, i, count)
         lines += [rep_cue(p.variation, r) for r in ("prepare", "effort", "hold", "back")]
+        lines += [lead_in(p.variation, side) for side in (None, "left", "right")]
         lines += list(p.variation.cues)
     return list(dict.fromkeys(_nonempty(lines)))
 

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from kiosk.core import phrases
+from kiosk.core.captions import speech_seconds
 from kiosk.core.events import (
     Effect,
     Event,
@@ -49,11 +50,6 @@ PAIN_BUTTONS = {
     Button.RED: "Hold: end",
 }
 RATE_BUTTONS = {Button.GREEN: "Clean rep", Button.AMBER: "Slipped", Button.RED: "Pain / stop"}
-
-
-def speech_seconds(text: str, rate_wpm: int) -> float:
-    """How long a line takes to say, estimated from its words (espeak keeps close to its rate)."""
-    return 0.4 + len(text.split()) * 60.0 / max(rate_wpm, 60)
 
 
 @dataclass
@@ -113,6 +109,7 @@ class _Rep:
     number: int
     phases: list[_Phase]
     prompted: int = 0  # 0: not asked yet, 1: asked, 2: asked again
+    lead_in: str = ""  # said at the first breath instead of its cue (a set begun at a press)
 
     @property
     def start(self) -> float:
@@ -154,7 +151,6 @@ class Session:
         self.ended_by = "complete"
         self._out: list[Effect] = []
         self._talk_until = t0
-        self._caption = ""
         self._last_view: View | None = None
         # pain entry
         self._pain_value = last_pain if last_pain is not None else 0
@@ -199,6 +195,22 @@ class Session:
             self._interrupt_first_line()
         return self._flush()
 
+    def interrupt(self) -> list[Effect]:
+        """The kiosk is closing mid-session (Esc, SIGTERM): save everything rated so far as a
+        checkpoint that says ``interrupted``. Returns no Save when nothing was rated yet."""
+        if self.done:
+            return []
+        if self.phase == "set" and self._set is not None:
+            self._end_set("stop")
+            if not self._set.reps:  # the set had only begun: there is nothing in it to keep
+                self._current.sets.remove(self._set)
+        kept = self.pain_before is not None or self.pain_events or any(
+            r.sets or r.skipped for r in self.results
+        )
+        out: list[Effect] = [Save(self.record())] if kept else []
+        self.done = True
+        return out
+
     @property
     def view(self) -> View:
         return self._view()
@@ -207,7 +219,6 @@ class Session:
     def _say(self, text: str, *, interrupt: bool = False) -> None:
         start = self.now if interrupt else max(self.now, self._talk_until)
         self._talk_until = start + speech_seconds(text, self.settings.speech_rate_wpm)
-        self._caption = text
         self._out.append(Say(text, interrupt=interrupt))
 
     def _interrupt_first_line(self) -> None:
@@ -426,7 +437,7 @@ class Session:
 
     def _on_intro(self, event: Event) -> None:
         if isinstance(event, Press) and event.button is Button.GREEN:
-            self._begin_set()
+            self._begin_set(at_once=True)
         elif isinstance(event, Press) and event.button is Button.AMBER:
             self._current.skipped = True
             self._say(phrases.SKIPPED)
@@ -441,11 +452,20 @@ class Session:
             else:
                 self._pause("intro")
 
-    def _begin_set(self) -> None:
+    def _begin_set(self, *, at_once: bool = False) -> None:
+        """Begin the next set. ``at_once`` is for a GREEN press (Ready, Next set, Go on): the
+        press cuts off what is being said and the first breath starts now, with one short
+        lead-in, instead of after the set is announced."""
         set_no, side = self._slots.pop(0)
         self.phase = "set"
         self._set = SetResult(side=side)
         self._current.sets.append(self._set)
+        if at_once:
+            self._begin_rep(1, self.now)
+            assert self._rep is not None
+            self._rep.lead_in = phrases.lead_in(self._current.planned.variation, side)
+            self._pace_rep(self._rep)
+            return
         total_slots = self.settings.sets * (2 if side else 1)
         if total_slots > 1:
             self._say(phrases.set_start(set_no, self.settings.sets, side))
@@ -499,7 +519,9 @@ class Session:
                     self._say(phrases.side_word("left" if rep.number % 2 else "right"))
                 elif rep.number > 1:
                     self._say(phrases.rep_count(rep.number))
-            if guided or phase.role == "hold":
+            if phase.role == "prepare" and rep.lead_in:
+                self._say(rep.lead_in)
+            elif guided or phase.role == "hold":
                 line = phrases.rep_cue(v, phase.role)
                 if line:
                     self._say(line)
@@ -559,7 +581,7 @@ class Session:
 
     def _on_rest(self, event: Event) -> None:
         if isinstance(event, Press) and event.button is Button.GREEN:
-            self._begin_set()
+            self._begin_set(at_once=True)
         elif isinstance(event, Press) and event.button is Button.AMBER:
             self._say(phrases.NEXT_SOON)
             self._next_exercise()
@@ -581,7 +603,7 @@ class Session:
     def _on_paused(self, event: Event) -> None:
         if isinstance(event, Press) and event.button is Button.GREEN:
             if self._slots:
-                self._begin_set()
+                self._begin_set(at_once=True)
             else:
                 self._next_exercise()
         elif isinstance(event, Press) and event.button is Button.AMBER:
@@ -668,7 +690,7 @@ class Session:
         }
 
     def _view(self) -> View:
-        base = View(screen=self.phase, title="", caption=self._caption, pacer=self._pacer)
+        base = View(screen=self.phase, title="", pacer=self._pacer)
         return getattr(self, f"_view_{self._handler()}", self._view_done)(base)
 
     def _view_pain_entry(self, v: View) -> View:

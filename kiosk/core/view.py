@@ -17,6 +17,16 @@ class Pacer:
 
 
 @dataclass(frozen=True)
+class HoldRing:
+    """A button held where holding it does something: the ring fills from ``started`` over
+    ``seconds`` (the button's hold time), so the person sees how long is left."""
+
+    button: Button
+    started: float
+    seconds: float
+
+
+@dataclass(frozen=True)
 class View:
     screen: str  # home, checkin, breathing, intro, rep, rest, paused, pain, checkout, summary
     title: str
@@ -32,4 +42,7 @@ class View:
     buttons: dict[Button, str] = field(default_factory=dict)
     # What the kiosk waits for: start, ready, rating, pain, continue; None while it talks.
     awaiting: str | None = None
-    caption: str = ""  # the last spoken line, so a kiosk with no speaker still tells everything
+    caption: str = ""  # the line being spoken, so a kiosk with no speaker still tells everything
+    # For a few seconds after a press with no role here: what the buttons do on this screen.
+    hint: str = ""
+    hold: HoldRing | None = None  # a hold in progress

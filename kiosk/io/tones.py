@@ -22,7 +22,7 @@ from pathlib import Path
 
 SAMPLE_RATE = 22050
 PEAK = 0.5  # -6 dBFS: loud enough over a small speaker, with room left for the voice
-NAMES = ("inhale", "exhale", "tick", "chime", "alert")
+NAMES = ("inhale", "exhale", "tick", "chime", "alert", "nope", "held")
 
 Samples = list[float]
 
@@ -123,12 +123,27 @@ def alert() -> Samples:
     return beep + _silence(0.09) + beep
 
 
+def nope() -> Samples:
+    """A short low hum, E3: "that button does nothing here". Low and soft, so it is never
+    mistaken for the tick that counts a rep, and never sounds like a fault."""
+    return _fade(_glide(164.8, 164.8, 0.18), 0.02, 0.08)
+
+
+def held() -> Samples:
+    """A hold has done its job: two quick rising notes, C5 then G5, like a latch clicking home."""
+    first = _fade(_bell(523.3, 0.16, decay=0.08), 0.005, 0.05)
+    second = _fade(_bell(784.0, 0.3, decay=0.12), 0.005, 0.12)
+    return _mix_at(first, second, 0.1)
+
+
 TONES: dict[str, Callable[[], Samples]] = {
     "inhale": inhale,
     "exhale": exhale,
     "tick": tick,
     "chime": chime,
     "alert": alert,
+    "nope": nope,
+    "held": held,
 }
 
 

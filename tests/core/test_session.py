@@ -79,7 +79,7 @@ def test_red_press_interrupts_speech_at_once() -> None:
 
 
 def test_holding_red_ends_the_session_at_once_and_saves() -> None:
-    run = Run(SimUser(presses="gGg g"))  # start, confirm check-in, skip primer? no: ready...
+    run = Run(SimUser(presses="gGg gR"))  # start, confirm check-in, ready, a clean rep, hold RED
     run.until_finished()
     record = run.saved[0]
     assert record["ended_by"] == "stop"
@@ -186,7 +186,7 @@ def test_after_a_session_the_summary_shows_until_a_press() -> None:
 
 
 def test_holding_red_to_end_is_a_stop_not_a_pain_event() -> None:
-    run = Run(SimUser(presses="gGgg"))  # start, confirm, ready, one clean rep; then RED held
+    run = Run(SimUser(presses="gGggR"))  # start, confirm, ready, one clean rep, RED held
     run.until_finished()
     record = run.saved[0]
     assert record["ended_by"] == "stop"

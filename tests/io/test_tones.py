@@ -13,7 +13,8 @@ from kiosk.io import tones
 AUDIO = Path(__file__).resolve().parents[2] / "audio"
 
 # Expected lengths in seconds: a tick is a blip, the breath tones last about a second.
-LENGTHS = {"inhale": 0.9, "exhale": 1.1, "tick": 0.07, "chime": 1.08, "alert": 0.33}
+LENGTHS = {"inhale": 0.9, "exhale": 1.1, "tick": 0.07, "chime": 1.08, "alert": 0.33,
+           "nope": 0.18, "held": 0.4}
 
 
 def read(path: Path) -> tuple[wave._wave_params, array[int]]:
