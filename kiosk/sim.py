@@ -66,7 +66,7 @@ class SimUser:
             return None
         # What the person reacts to: the screen's state, not the caption scrolling on, the
         # hint after a stray press or a hold's ring.
-        state = replace(view, caption="", hint="", hold=None)
+        state = replace(view, caption="", hint=(), hold=None)
         if state != self._seen:
             self._seen, self._seen_at = state, t
         if t - self._seen_at < self.reaction:

@@ -67,7 +67,7 @@ class Kiosk:
         self.captions = Captions(settings.speech_rate_wpm)
         self.holds = dict(holds or DEFAULT_HOLDS)  # the tracker's hold times, for the ring
         self._held: dict[Button, float] = {}  # buttons down where holding them does something
-        self._hint = ""
+        self._hint: tuple[str, ...] = ()
         self._hint_for: dict[Button, str] = {}  # the buttons the hint describes
         self._hint_until = 0.0
         self._last_view: View | None = None
@@ -242,7 +242,8 @@ class Kiosk:
         """What the screen shows now: the screen's own view, the line being said, a hint after
         a press with no role, and the ring of a hold in progress."""
         base = self._screen_view()
-        hint = self._hint if self.now < self._hint_until and self._hint_for == base.buttons else ""
+        shown = self.now < self._hint_until and self._hint_for == base.buttons
+        hint = self._hint if shown else ()
         return replace(base, caption=self.captions.at(self.now), hint=hint, hold=self._ring())
 
     def _ring(self) -> HoldRing | None:

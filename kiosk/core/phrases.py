@@ -176,10 +176,10 @@ CLOSED_NOTHING_SAVED = "The kiosk is closing. Nothing was rated yet, so nothing 
 
 
 # --- a press with no role ------------------------------------------------------------------
-def no_role(button: Button, buttons: dict[Button, str]) -> str:
+def no_role(button: Button, buttons: dict[Button, str]) -> tuple[str, ...]:
     """Shown (not spoken) after a press that does nothing here: what each button does."""
-    roles = " ".join(f"{b.word}: {buttons[b]}." for b in Button if b in buttons)
-    return f"{button.word} does nothing here. {roles or 'No button does anything just now.'}"
+    roles = tuple(f"{b.word}: {buttons[b]}" for b in Button if b in buttons)
+    return (f"{button.word} does nothing here.", *(roles or ("No button does anything now.",)))
 CLINICIAN = "Your pain is higher than when you started. If it persists, please contact a clinician."
 
 

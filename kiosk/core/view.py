@@ -44,5 +44,5 @@ class View:
     awaiting: str | None = None
     caption: str = ""  # the line being spoken, so a kiosk with no speaker still tells everything
     # For a few seconds after a press with no role here: what the buttons do on this screen.
-    hint: str = ""
+    hint: tuple[str, ...] = ()
     hold: HoldRing | None = None  # a hold in progress

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 import pygame
 
+from kiosk.core.model import Button
 from kiosk.core.view import Pacer, View
 from kiosk.ui import fonts, palette, widgets
 from kiosk.ui.layout import Layout, layout_for
@@ -63,6 +64,7 @@ class Screen:
         self._layout: Layout | None = None
         self._centre: _Centre | None = None
         self._held = 1.0  # how full the circle was when a hold began
+        self._ring_drawn: tuple[Button, int] | None = None
 
     # --- public API -----------------------------------------------------------------------
     @property
@@ -77,17 +79,26 @@ class Screen:
 
     def needs_frame(self, view: View, now: float) -> bool:
         """Whether drawing ``view`` at ``now`` would change anything on screen."""
-        return self._needs_full(view) or self._slot_state(view, now) != self._slot_drawn
+        return (
+            self._needs_full(view)
+            or self._slot_state(view, now) != self._slot_drawn
+            or self._ring_state(view, now) != self._ring_drawn
+        )
 
     def draw(self, view: View, now: float) -> bool:
         """Draw ``view`` as it looks at ``now``; returns False when nothing needed redrawing."""
         if self._needs_full(view):
             self._draw_all(view, now)
-        elif self._slot_state(view, now) != self._slot_drawn:
-            self._draw_slot(view, now)
         else:
-            self.dirty = []
-            return False
+            dirty = []
+            if self._slot_state(view, now) != self._slot_drawn:
+                self._draw_slot(view, now)
+                dirty += self.dirty
+            if self._ring_state(view, now) != self._ring_drawn:
+                dirty += self._draw_ring(view, now)
+            self.dirty = dirty
+            if not dirty:
+                return False
         self._drawn = view
         if self.present is not None:
             self.present(self.dirty)
@@ -97,6 +108,9 @@ class Screen:
         """Seconds the main loop may wait before ``view`` needs drawing again."""
         if self.needs_frame(view, now):
             return 0.0
+        hold = view.hold
+        if hold is not None and now < hold.started + hold.seconds:
+            return self.animation_frame  # the ring fills while the button is held
         pacer = view.pacer if _has_slot(view) else None
         if pacer is None:
             return IDLE_FRAME
@@ -139,6 +153,35 @@ class Screen:
         hold = round(widgets.progress(pacer, now) * 90) if pacer.phase == "hold" else None
         return ("pacer", pacer.phase, radius, hold)
 
+    def _ring_state(self, view: View, now: float) -> tuple[Button, int] | None:
+        """What the hold ring shows: which button, and how full, in steps the eye can see."""
+        hold = view.hold
+        if hold is None or self._layout is None or not self._layout.legend.height:
+            return None
+        fill = (now - hold.started) / hold.seconds if hold.seconds > 0 else 1.0
+        return (hold.button, round(min(1.0, max(0.0, fill)) * 60))
+
+    # --- the hold ring in the legend -------------------------------------------------------------
+    def _draw_ring(self, view: View, now: float) -> list[pygame.Rect]:
+        """Repaint the box of the button whose ring changed (or of the one let go)."""
+        lay = self._layout
+        assert lay is not None
+        state = self._ring_state(view, now)
+        changed = {b for b in (state, self._ring_drawn) if b is not None}
+        dirty = []
+        for button in {s[0] for s in changed}:
+            slot, words = widgets.draw_legend_slot(
+                self.surface, lay.legend, view.buttons, button, gap=lay.gap,
+                name_px=lay.sizes.legend_name, action_sizes=lay.sizes.legend_action,
+            )
+            self._texts = [r for r in self._texts if not slot.contains(r)] + words
+            if state is not None and state[0] is button:
+                widgets.draw_hold_ring(self.surface, lay.legend, button, state[1] / 60,
+                                       gap=lay.gap)
+            dirty.append(slot)
+        self._ring_drawn = state
+        return dirty
+
     # --- whole screen ---------------------------------------------------------------------------
     def _draw_all(self, view: View, now: float) -> None:
         lay = layout_for(self.surface.get_size(), caption=_caption_in_band(view),
@@ -147,7 +190,11 @@ class Screen:
         self._centre = _split_centre(view, lay)
         self.surface.fill(palette.BACKGROUND)
         texts = _draw_title(self.surface, view, lay)
-        texts += self._draw_centre(view, lay)
+        if view.hint:  # in place of the centre's words; the breathing circle goes on beside it
+            texts += widgets.draw_hint(self.surface, self._centre.side, view.hint,
+                                       lay.sizes.body)
+        else:
+            texts += self._draw_centre(view, lay)
         if _caption_in_band(view):
             texts += _draw_caption(self.surface, view.caption, lay)
         if view.buttons:
@@ -156,9 +203,11 @@ class Screen:
                 name_px=lay.sizes.legend_name, action_sizes=lay.sizes.legend_action,
             )
         self._texts, self._slot_texts = texts, []
-        self._slot_drawn = None
+        self._slot_drawn = self._ring_drawn = None
         if self._centre.slot is not None:
             self._draw_slot(view, now)
+        if self._ring_state(view, now) is not None:
+            self._draw_ring(view, now)
         self.dirty = [self.surface.get_rect()]
 
     def _draw_centre(self, view: View, lay: Layout) -> list[pygame.Rect]:
@@ -207,8 +256,10 @@ def _has_slot(view: View) -> bool:
 
 
 def _static(view: View) -> View:
-    """The part of a View drawn outside the circle's square."""
-    return replace(view, pacer=None, awaiting=None) if _has_slot(view) else view
+    """The part of a View drawn outside the circle's square and the hold ring."""
+    if _has_slot(view):
+        return replace(view, pacer=None, awaiting=None, hold=None)
+    return replace(view, hold=None)
 
 
 def _caption_in_centre(view: View) -> bool:

@@ -263,6 +263,70 @@ def draw_legend(
     return drawn
 
 
+def draw_legend_slot(
+    surface: pygame.Surface,
+    rect: pygame.Rect,
+    buttons: Mapping[Button, str],
+    button: Button,
+    *,
+    gap: int,
+    name_px: int,
+    action_sizes: tuple[int, int],
+) -> tuple[pygame.Rect, list[pygame.Rect]]:
+    """Repaint one button's box (for the hold ring); returns the box and its words."""
+    slot = legend_slots(rect, gap)[button]
+    surface.fill(palette.BACKGROUND, slot)
+    action = buttons.get(button)
+    if action is None:
+        _idle_slot(surface, slot, button)
+        return slot, []
+    return slot, _active_slot(surface, slot, button, action, name_px, action_sizes)
+
+
+def draw_hold_ring(
+    surface: pygame.Surface, rect: pygame.Rect, button: Button, fill: float, *, gap: int
+) -> pygame.Rect:
+    """The ring of a hold in progress, around the held button's shape in its box: a faint
+    track, filled clockwise from twelve o'clock in the button's colour as the hold goes on.
+    Returns the button's box."""
+    slot = legend_slots(rect, gap)[button]
+    centre = _shape_rect(slot).center
+    radius = round(slot.height * 0.32)
+    width = max(3, round(slot.height * 0.09))
+    colour = BUTTON_COLOURS[button]
+    # The shape shrinks inside the ring, so the ring has room and the box's words keep theirs.
+    _circle(surface, palette.PANEL, centre, radius)
+    side = round(1.4 * (radius - width))
+    inner = pygame.Rect(0, 0, side, side)
+    inner.center = centre
+    draw_shape(surface, button, inner, colour)
+    _circle(surface, palette.FAINT, centre, radius, width)
+    fill = min(1.0, max(0.0, fill))
+    if fill > 0:
+        steps = max(2, round(64 * fill))
+        outer, ring_in = [], []
+        for i in range(steps + 1):
+            angle = -math.pi / 2 + 2 * math.pi * fill * i / steps
+            c, s = math.cos(angle), math.sin(angle)
+            outer.append((centre[0] + radius * c, centre[1] + radius * s))
+            ring_in.append((centre[0] + (radius - width) * c, centre[1] + (radius - width) * s))
+        pygame.draw.polygon(surface, colour, outer + ring_in[::-1])
+    return slot
+
+
+def draw_hint(
+    surface: pygame.Surface, rect: pygame.Rect, lines: tuple[str, ...], sizes: tuple[int, int]
+) -> list[pygame.Rect]:
+    """The answer to a press with no role: a panel saying so, and what each button does."""
+    radius = max(4, rect.height // 14)
+    pygame.draw.rect(surface, palette.PANEL, rect, border_radius=radius)
+    pygame.draw.rect(surface, palette.TEXT_SOFT, rect, max(2, rect.height // 60),
+                     border_radius=radius)
+    inner = rect.inflate(-2 * max(6, rect.height // 12), -2 * max(4, rect.height // 14))
+    block = fit_text(list(lines), inner.width, inner.height, sizes)
+    return draw_text(surface, block, inner, palette.TEXT, valign="middle")
+
+
 def _idle_slot(surface: pygame.Surface, slot: pygame.Rect, button: Button) -> None:
     radius = max(4, slot.height // 7)
     pygame.draw.rect(surface, palette.FAINT, slot, max(1, slot.height // 40),

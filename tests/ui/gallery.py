@@ -6,10 +6,12 @@ config/exercises.toml, so a wrapping test here is a test of what a person will a
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from kiosk.core import phrases
 from kiosk.core.model import Button
 from kiosk.core.session import PAIN_BUTTONS, RATE_BUTTONS
-from kiosk.core.view import Pacer, View
+from kiosk.core.view import HoldRing, Pacer, View
 
 T0 = 100.0  # the kiosk clock when each pacer phase in the gallery begins
 INHALE = Pacer("inhale", T0, 4.0)
@@ -44,6 +46,14 @@ def _breathing(pacer: Pacer) -> View:
         pacer=pacer, buttons={Button.AMBER: "Skip", Button.RED: "Stop"},
         caption=phrases.PRIMER_INTRO,
     )
+
+
+HOME = View(
+    screen="home", title="Today's plan",
+    lines=("Supported bridge: 6 clean reps", "Arm reach on all fours: 8 clean reps"),
+    buttons={Button.GREEN: "Start"}, awaiting="start",
+    caption="Good to see you. Press GREEN to start.",
+)
 
 
 def views() -> dict[str, View]:
@@ -106,6 +116,17 @@ def views() -> dict[str, View]:
         "summary_pain_stop": View(
             screen="summary", title="Session complete", caption=phrases.PAIN_STOP,
         ),
+        "no_role_breathing": replace(
+            _breathing(INHALE),
+            hint=phrases.no_role(Button.GREEN, {Button.AMBER: "Skip", Button.RED: "Stop"}),
+        ),
+        "no_role_home": replace(
+            HOME, hint=phrases.no_role(Button.AMBER, {Button.GREEN: "Start"}),
+        ),
+        "hold_ring_pain": replace(
+            _pain("checkin", "Pain check-in", 3), hold=HoldRing(Button.GREEN, T0 - 0.9, 1.5)
+        ),
+        "hold_ring_rep": replace(_rep(EXHALE), hold=HoldRing(Button.RED, T0 + 1.8, 2.0)),
         "notice": View(
             screen="notice", title="History restored from backup",
             lines=(
