@@ -76,9 +76,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 # With a display, the real loop in a window with the keyboard as the three buttons; without one
 # (ssh, CI, a bare server) the whole-session demo, which prints what the kiosk would say.
+# Both keep their history in the demo directory (they say where), never in a person's own.
 run: setup
 	@if [ -n "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
-		exec $(BIN)/kiosk run --mock --windowed; \
+		exec $(BIN)/kiosk run --mock --windowed --demo-data; \
 	else \
 		echo "No display (DISPLAY/WAYLAND_DISPLAY unset): running the headless demo."; \
 		exec $(BIN)/kiosk demo; \

@@ -262,11 +262,15 @@ def run_kiosk(cfg: Config, opts: Options, problems: Sequence[ConfigError]) -> in
     return 0
 
 
-def run_demo(cfg: Config, opts: Options, user: SimUser, *, max_seconds: float = 4 * 3600) -> int:
+def run_demo(
+    cfg: Config, opts: Options, user: SimUser, *, max_seconds: float = 4 * 3600,
+    clock: FakeClock | None = None,
+) -> int:
     """One whole session, headless, mock pins, accelerated clock; finishes in seconds."""
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     now = datetime.now().replace(microsecond=0)
-    clock = FakeClock(datetime.combine(opts.day, now.time()) if opts.day else now)
+    if clock is None:
+        clock = FakeClock(datetime.combine(opts.day, now.time()) if opts.day else now)
     notices = Notices()
     app = build(cfg, opts, notices, clock)
     dt = 0.05

@@ -171,7 +171,7 @@ def test_clean_days_advance_one_step_with_a_reason(week: Path) -> None:
     for p in advanced:
         before = done(week, p.family)[-1][1]["target"]
         assert p.target == before + 1
-        assert p.reason == (f"{p.family}: {before} to {p.target} reps, "
+        assert p.reason == (f"{p.variation}: {number(before)} to {number(p.target)} reps, "
                             "because your last two sessions were clean."), p
 
     # The export shows it too: targets only ever rise, one rep at a time, and some did.
@@ -202,7 +202,7 @@ def test_extra_sessions_on_a_day_never_speed_anything_up(tmp_path: Path) -> None
     items = plan(tmp_path, day3)
     for p in items:  # two clean days: exactly one step, however many sessions they held
         assert p.change == "advance", items
-        assert p.reason.endswith(f"{p.target - 1} to {p.target} reps, "
+        assert p.reason.endswith(f"{number(p.target - 1)} to {number(p.target)} reps, "
                                  "because your last two sessions were clean."), p
     demo(tmp_path, day3)
     demo(tmp_path, day3)
@@ -239,7 +239,7 @@ def test_frayed_early_two_days_in_a_row_steps_back(week: Path) -> None:
 
     _, back = until(week, day + timedelta(days=1), named(frayer.family), "--user", "slipping")
     assert back.change == "back" and back.target == frayer.target - 1, back
-    assert back.reason == (f"{frayer.family}: back to {back.target} reps, because your "
+    assert back.reason == (f"{back.variation}: back to {number(back.target)} reps, because your "
                            "technique slipped early two times in a row."), back
 
 
@@ -261,7 +261,8 @@ def test_pain_steps_back_a_variation_with_its_reason(week: Path) -> None:
     start = done(week, hurt.family)[0][1]
     assert (back.variation, back.target, back.change) == (start["name"], start["target"],
                                                           "back"), back
-    assert back.reason == f"{hurt.family}: back to {back.target} reps, because it hurt last time."
+    assert back.reason == (f"{back.variation}: back to {number(back.target)} reps, "
+                           "because it hurt last time.")
 
 
 def test_reentry_after_a_week_away_steps_down_with_its_reason(week: Path) -> None:
@@ -276,7 +277,7 @@ def test_reentry_after_a_week_away_steps_down_with_its_reason(week: Path) -> Non
     away = (day - date.fromisoformat(before_day)).days
     assert away >= 7
     assert p.target == before["target"] - 1, (p, before)
-    assert p.reason == (f"{p.family}: back to {p.target} reps, "
+    assert p.reason == (f"{p.variation}: back to {number(p.target)} reps, "
                         f"because it has been {number(away)} days."), p.reason
 
 

@@ -95,6 +95,7 @@ class Kiosk:
     # --- events -------------------------------------------------------------------------------
     def boot(self) -> list[Effect]:
         self._say(phrases.welcome(self.plan))
+        self._say(phrases.WELCOME_KEYS)
         return self._flush()
 
     def handle(self, event: Event) -> list[Effect]:
@@ -178,7 +179,7 @@ class Kiosk:
             last_pain=_last_pain(self.sessions),
             replan=lambda pain: self.planner(self.sessions, day, pain),
         )
-        self._out.append(Hush())
+        self._hush()
         self._session_effects(self.session.start())
 
     def _session_effects(self, effects: list[Effect]) -> None:

@@ -42,7 +42,10 @@ def plural(n: int, word: str) -> str:
 def welcome(plan: Plan) -> str:
     # The same names as on the screen: each exercise is called by its variation everywhere.
     names = ", ".join(p.variation.name for p in plan.exercises)
-    return f"Good to see you. Today's plan: {names}. Press GREEN to start, AMBER to hear the plan."
+    return f"Good to see you. Today's plan: {names}."
+
+
+WELCOME_KEYS = "Press GREEN to start, AMBER to hear the plan, RED to log your pain."
 
 
 def plan_details(plan: Plan) -> list[str]:
@@ -195,7 +198,8 @@ def summary(clean_total: int, exercises_done: int, before: int | None, after: in
 # --- catalogue for pre-rendering --------------------------------------------------------------
 def catalogue(plan: Plan, max_reps: int = 20) -> list[str]:
     """Lines a session of this plan is likely to speak, to render before it starts."""
-    lines: list[str] = [welcome(plan), *plan_details(plan), PRIMER_INTRO, *PRIMER_CUES]
+    lines: list[str] = [welcome(plan), WELCOME_KEYS, *plan_details(plan), PRIMER_INTRO]
+    lines += PRIMER_CUES
     lines += [PRIMER_DONE, RATE_PROMPT, RATE_AGAIN, SET_PAUSED, PAIN_CONTINUE, PAIN_STOP]
     lines += [BAD_DAY, ENDED_BY_HOLD, SKIPPED, PAIN_REPROMPT, CLINICIAN, PRIMER_SKIPPED]
     lines += [CLOSED_SAVED, CLOSED_NOTHING_SAVED]

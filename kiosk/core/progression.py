@@ -433,7 +433,8 @@ def _state(t: _Track) -> ExerciseState:
 
 
 def _explain(t: _Track, level: int) -> tuple[str, str]:
-    name = t.ladder.family.name
+    # Named by the variation, as on the screen and in every other spoken line.
+    name = t.ladder.variation(level).name
     if t.done_level is None:
         return "new", f"{name}: new for you, so we start gently."
     if level == t.done_level or t.cause is None:
@@ -446,10 +447,10 @@ def _explain(t: _Track, level: int) -> tuple[str, str]:
 def _what(ladder: Ladder, before: int, after: int) -> str:
     reps = _reps(ladder.reps(after))
     if ladder.steps[before][0] != ladder.steps[after][0]:
-        where = "on to" if after > before else "back to"
-        return f"{where} {_lower(ladder.variation(after).name)}, {reps}"
+        where = "a step up from" if after > before else "a step back from"
+        return f"{where} {_lower(ladder.variation(before).name)}, {reps}"
     if after > before:
-        return f"{ladder.reps(before)} to {reps}"
+        return f"{number(ladder.reps(before))} to {reps}"
     return f"back to {reps}"
 
 
@@ -470,7 +471,7 @@ def _why(c: _Cause) -> str:
 
 
 def _reps(n: int) -> str:
-    return f"{n} rep" if n == 1 else f"{n} reps"
+    return f"{number(n)} rep" if n == 1 else f"{number(n)} reps"
 
 
 def _lower(name: str) -> str:
@@ -529,7 +530,8 @@ def _planned(s: ExerciseState, ladder: Ladder, bad_today: bool) -> PlannedExerci
         return PlannedExercise(s.family, s.variation, s.target, s.reason, s.change)
     level = ladder.variation_below(s.level)
     v, reps = ladder.variation(level), ladder.reps(level)
-    what = _reps(reps) if v == s.variation else f"{_lower(v.name)}, {_reps(reps)}"
-    reason = f"{s.family.name}: {what} today, because your pain is higher than usual."
+    what = (_reps(reps) if v == s.variation
+            else f"a step easier than {_lower(s.variation.name)}, {_reps(reps)}")
+    reason = f"{v.name}: {what} today, because your pain is higher than usual."
     return PlannedExercise(s.family, v, reps, reason, "bad-day")
 
