@@ -98,6 +98,8 @@ class App:
         self._prepared_plan: Plan | None = None
         self._jump_logged = False
         self._releases: list[tuple[float, Button]] = []  # terminal keys: when to let go
+        self._keys: list[Key] = []  # terminal keys typed while another is still down
+        self._woken: list[Any] = []  # the item that woke the loop, to handle before the rest
         self._lock = threading.Lock()
 
     # --- life cycle ---------------------------------------------------------------------------
@@ -213,7 +215,7 @@ class App:
     def _drain(self, now: float) -> None:
         while True:
             try:
-                item = self.inbox.get_nowait()
+                item = self._woken.pop(0) if self._woken else self.inbox.get_nowait()
             except queue.Empty:
                 return
             if isinstance(item, Edge):
@@ -221,14 +223,18 @@ class App:
             elif isinstance(item, str):
                 self._feed([Notice(item, now)])
             elif isinstance(item, Key):
-                self._press_key(item, now)
+                self._keys.append(item)
+                self._press_key(now)
             elif isinstance(item, Quit):
                 self.stop()
 
-    def _press_key(self, key: Key, now: float) -> None:
-        """A terminal key: press the mock pin now, let go after a tap or a whole hold."""
-        if any(b is key.button for _, b in self._releases):
-            return  # still down from the last key
+    def _press_key(self, now: float) -> None:
+        """The next terminal key: press its mock pin, let go after a tap or a whole hold.
+        Keys are typed one after another, so one waits for the last to be let go: two
+        buttons down at once would be read as an ambiguous press."""
+        if self._releases or not self._keys:
+            return
+        key = self._keys.pop(0)
         self.press_pin(key.button, True)
         hold = self.tracker.hold[key.button] + 0.2 if key.hold else 0.15
         self._releases.append((now + hold, key.button))
@@ -238,12 +244,14 @@ class App:
         for item in due:
             self._releases.remove(item)
             self.press_pin(item[1], False)
+        if due:
+            self._press_key(now)
 
     def _wait(self) -> None:
         """Sleep until an input arrives or the next frame is due."""
         busy = (
             self.keyboard
-            or bool(self._releases)
+            or bool(self._releases or self._keys)
             or self.kiosk.session is not None
             or any(self.tracker.is_down(b) for b in Button)
             or self._power_off_at is not None
@@ -256,7 +264,9 @@ class App:
         except queue.Empty:
             return
         if item is not None:
-            self.inbox.put(item)  # handled in order by the next step's drain
+            # Handled first by the next step's drain: put back at the end of the queue it would
+            # be handled after whatever arrived behind it, and two keys would swap places.
+            self._woken.append(item)
 
     def _read_keyboard(self) -> None:
         if self.dev.screen is None:

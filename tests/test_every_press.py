@@ -348,3 +348,74 @@ def test_closing_before_anything_was_rated_says_nothing_was_saved(tmp_path: Path
     shell.app.close()
     assert saved(tmp_path) == []
     assert shell.said[-1] == phrases.CLOSED_NOTHING_SAVED
+
+
+# --- 8, 9 and 12 in a real terminal: keys in, say: lines out, SIGTERM keeps the rated reps ----
+class Terminal:
+    """`kiosk run --headless --mock` on a pseudo-terminal, as a person would type at it."""
+
+    def __init__(self, data: Path) -> None:
+        import pty
+        import subprocess
+        import sys
+
+        self.master, slave = pty.openpty()
+        env = dict(os.environ, SDL_AUDIODRIVER="no-such-sound-card", SDL_VIDEODRIVER="dummy")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "kiosk.cli", "--data-dir", str(data), "run", "--headless",
+             "--mock"],
+            stdin=slave, stdout=slave, stderr=subprocess.PIPE, env=env, close_fds=True,
+        )
+        os.close(slave)
+        self.out = b""
+
+    def type(self, keys: str) -> None:
+        os.write(self.master, keys.encode())
+
+    def until(self, text: str, timeout: float = 60.0) -> None:
+        """Read until ``text`` is printed; the timeout only fails a hung kiosk."""
+        import select
+        import time
+
+        deadline = time.monotonic() + timeout
+        while text.encode() not in self.out:
+            ready, _, _ = select.select([self.master], [], [], deadline - time.monotonic())
+            assert ready, f"never printed {text!r}; printed:\n{self.out.decode()}"
+            self.out += os.read(self.master, 4096)
+
+    def lines(self) -> list[str]:
+        return self.out.decode().replace("\r", "").splitlines()
+
+
+def test_headless_mock_kiosk_in_a_terminal_is_driven_by_keys_and_keeps_reps_on_sigterm(
+    tmp_path: Path,
+) -> None:
+    import signal
+
+    term = Terminal(tmp_path)
+    try:
+        term.until("say: Good to see you.")
+        term.until(f"say: {runtime.NO_SOUND}")  # 9: no sound card, said and shown
+        term.type("g")  # start
+        term.until("say: First, how is your back?")
+        term.type("Ga")  # hold GREEN: pain zero confirmed; then AMBER skips the breathing
+        term.until("say: Skipping the breathing.")
+        term.until("say: Get into position.")
+        term.type("g")  # ready: the set starts now
+        term.until("say: Breathe in to prepare.")
+        term.type("g")  # a clean rep
+        term.until("say: two")
+        term.type("g")  # another
+        term.until("say: three")
+        term.proc.send_signal(signal.SIGTERM)  # systemctl stop, or a shutdown
+        assert term.proc.wait(timeout=60) == 0
+        term.until(f"say: {phrases.CLOSED_SAVED}")
+    finally:
+        if term.proc.poll() is None:
+            term.proc.kill()
+        os.close(term.master)
+    assert term.lines()[0].startswith("Keys: g a r press")
+    assert "no audio device" in term.proc.stderr.read().decode()  # 9: and in the log
+    [s] = saved(tmp_path)
+    assert s["ended_by"] == "interrupted"
+    assert s["exercises"][0]["sets"][0]["reps"] == ["clean", "clean"]
