@@ -33,6 +33,7 @@ from kiosk.core.events import (
     Tone,
 )
 from kiosk.core.model import Button, Plan, SessionSettings
+from kiosk.core.painlog import EntryMaker, PainLog
 from kiosk.core.session import Session
 from kiosk.core.view import HoldRing, View
 
@@ -55,12 +56,17 @@ class Kiosk:
         shutdown_enabled: bool = False,
         nonce: str = "",
         holds: dict[Button, float] | None = None,
+        pain_entries: list[dict[str, Any]] | None = None,
+        make_entry: EntryMaker | None = None,
     ) -> None:
         self.nonce = nonce  # from the shell, so two kiosk runs never mint the same session id
         self.planner = planner
         self.settings = settings
         self.sessions = list(sessions)
         self.session: Session | None = None
+        self.pain_log: PainLog | None = None
+        self.pain_entries = list(pain_entries or [])  # saved from the home screen's pain log
+        self._make_entry = make_entry or pain_entry_record
         self.shutdown_enabled = shutdown_enabled
         self.now = t0
         self._t0, self._wall0 = t0, wall0
@@ -107,6 +113,8 @@ class Kiosk:
             self._say(event.text)
         elif isinstance(event, Press) and event.button not in self._screen_view().buttons:
             self._no_role(event.button)
+        elif self.pain_log is not None:
+            self._pain_log_effects(self.pain_log.handle(event))
         elif self.session is not None:
             self._session_effects(self.session.handle(event))
         elif self._summary is not None:
@@ -149,7 +157,7 @@ class Kiosk:
     def _hold_means(self, button: Button) -> bool:
         """Whether holding ``button`` does something on the screen shown now."""
         if button is Button.RED:
-            return self.session is not None
+            return self.session is not None or self.pain_log is not None
         return button is Button.GREEN and self._screen_view().awaiting == "pain"
 
     def _home(self, event: Event) -> None:
@@ -159,6 +167,8 @@ class Kiosk:
             self._hush()
             for line in phrases.plan_details(self.plan):
                 self._say(line)
+        elif isinstance(event, Press) and event.button is Button.RED:
+            self._start_pain_log()
         elif isinstance(event, Stuck):
             self._say(f"The {event.button.word} button seems stuck. Please check it.")
         elif isinstance(event, Tick) and self.plan.date != self.today.isoformat():
@@ -176,11 +186,42 @@ class Kiosk:
             t0=self.now,
             started_at=started,
             session_id=sid,
-            last_pain=_last_pain(self.sessions),
+            last_pain=self._last_pain(),
             replan=lambda pain: self.planner(self.sessions, day, pain),
         )
         self._hush()
         self._session_effects(self.session.start())
+
+    def _start_pain_log(self) -> None:
+        self._count += 1
+        at = self.wall().replace(microsecond=0)
+        self.pain_log = PainLog(
+            self.settings, t0=self.now, at=at,
+            entry_id=f"pain-{at.strftime('%Y%m%dT%H%M%S')}-{self.nonce or 'k'}{self._count}",
+            last_pain=self._last_pain(), make_entry=self._make_entry,
+        )
+        self._hush()
+        self._pain_log_effects(self.pain_log.start())
+
+    def _pain_log_effects(self, effects: list[Effect]) -> None:
+        for eff in effects:
+            if isinstance(eff, Save):
+                self.pain_entries.append(eff.record)
+            if isinstance(eff, Say):
+                self.captions.say(eff.text, self.now, interrupt=eff.interrupt)
+            if isinstance(eff, Finished):
+                self.pain_log = None
+            self._out.append(eff)
+
+    def _last_pain(self) -> int | None:
+        """The latest rating, from a session or the pain log, whichever came last."""
+        entry = self.pain_entries[-1] if self.pain_entries else None
+        session = _last_pain(self.sessions)
+        if entry is None:
+            return session
+        last = self.sessions[-1] if self.sessions else None
+        newer = last is None or str(entry.get("at", "")) >= str(last.get("ended_at", ""))
+        return int(entry["pain"]) if newer or session is None else session
 
     def _session_effects(self, effects: list[Effect]) -> None:
         for eff in effects:
@@ -254,6 +295,8 @@ class Kiosk:
         return None
 
     def _screen_view(self) -> View:
+        if self.pain_log is not None:
+            return self.pain_log.view
         if self.session is not None:
             return self.session.view
         if self._summary is not None:
@@ -296,7 +339,7 @@ def home_view(plan: Plan, sessions: list[dict[str, Any]], today: date) -> View:
         screen="home",
         title=title,
         lines=tuple(lines),
-        buttons={Button.GREEN: "Start", Button.AMBER: "Hear plan"},
+        buttons={Button.GREEN: "Start", Button.AMBER: "Hear plan", Button.RED: "Pain log"},
         awaiting="start",
     )
 
@@ -324,6 +367,11 @@ def summary_view(record: dict[str, Any]) -> View:
         buttons={Button.GREEN: "Home"},
         awaiting="continue",
     )
+
+
+def pain_entry_record(entry_id: str, at: datetime, pain: int) -> dict[str, Any]:
+    """A pain log entry as the store keeps it (see docs/data.md)."""
+    return {"kind": "pain", "id": entry_id, "at": at.isoformat(timespec="seconds"), "pain": pain}
 
 
 def _last_pain(sessions: list[dict[str, Any]]) -> int | None:

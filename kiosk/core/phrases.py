@@ -79,6 +79,26 @@ def pain_confirmed(value: int) -> str:
     return f"Pain {number(value)}. Thank you."
 
 
+# --- the pain log, from the home screen -------------------------------------------------------
+def pain_log_prompt(value: int) -> str:
+    return (
+        f"Pain log. Pain right now, from zero to ten? It is set to {number(value)}. "
+        "GREEN raises it, AMBER lowers it, hold GREEN to save, hold RED to cancel."
+    )
+
+
+def pain_logged(value: int) -> str:
+    return f"Pain {number(value)}. Saved in your pain log."
+
+
+PAIN_LOG_REPROMPT = "Press GREEN or AMBER to set your pain, then hold GREEN to save it."
+PAIN_LOG_CANCELLED = "Pain log cancelled. Nothing was saved."
+PAIN_LOG_NO_ANSWER = "No answer, so nothing was saved in the pain log."
+PAIN_LOG_CLINICIAN = (
+    "That is higher than last time. If the pain stays high or keeps rising, "
+    "please contact your clinician."
+)
+
 PAIN_REPROMPT = "Press GREEN or AMBER to set your pain, then hold GREEN to confirm."
 CHECKIN_ABANDONED = "No answer, so we will not start now. Press GREEN when you are ready."
 STOPPED_BEFORE_START = "Stopped. Nothing else today. Rest well."
@@ -207,6 +227,8 @@ def catalogue(plan: Plan, max_reps: int = 20) -> list[str]:
     for purpose in ("checkin", "checkout", "pain"):
         lines += [pain_prompt(purpose, v) for v in range(11)]
     lines += [pain_confirmed(v) for v in range(11)]
+    lines += [pain_log_prompt(v) for v in range(11)] + [pain_logged(v) for v in range(11)]
+    lines += [PAIN_LOG_REPROMPT, PAIN_LOG_CANCELLED, PAIN_LOG_NO_ANSWER, PAIN_LOG_CLINICIAN]
     lines += [set_fray(n) for n in range(max_reps + 1)]
     lines += [set_target(n) for n in range(1, max_reps + 1)]
     count = len(plan.exercises)
