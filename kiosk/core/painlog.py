@@ -9,14 +9,13 @@ never treats it as a day's exercise. Pure: events in, effects out.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from kiosk.core import phrases
 from kiosk.core.captions import speech_seconds
 from kiosk.core.events import Effect, Event, Finished, Hold, Press, Release, Save, Say, Tick
 from kiosk.core.model import Button, SessionSettings
+from kiosk.core.records import PainEntry
 from kiosk.core.view import View
 
 BUTTONS = {
@@ -24,9 +23,6 @@ BUTTONS = {
     Button.AMBER: "Lower",
     Button.RED: "Hold: cancel",
 }
-
-# (entry id, when, the pain rating) -> the record the shell saves
-EntryMaker = Callable[[str, datetime, int], Any]
 
 
 class PainLog:
@@ -40,7 +36,6 @@ class PainLog:
         at: datetime,
         entry_id: str,
         last_pain: int | None,
-        make_entry: EntryMaker,
     ) -> None:
         self.settings = settings
         self.at = at
@@ -48,8 +43,7 @@ class PainLog:
         self.last_pain = last_pain
         self.value = last_pain if last_pain is not None else 0
         self.done = False
-        self.saved: Any = None
-        self._make_entry = make_entry
+        self.saved: PainEntry | None = None
         self._now = t0
         self._armed: set[Button] = set()
         self._reprompted = False
@@ -104,7 +98,7 @@ class PainLog:
         return [Say(text, interrupt=interrupt)]
 
     def _save(self) -> list[Effect]:
-        self.saved = self._make_entry(self.entry_id, self.at, self.value)
+        self.saved = PainEntry(id=self.entry_id, at=self.at, pain=self.value)
         out: list[Effect] = [Say(phrases.pain_logged(self.value), interrupt=True)]
         rise = self.settings.pain_rise_stop
         if self.last_pain is not None and self.value >= self.last_pain + rise:
