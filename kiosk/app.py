@@ -33,6 +33,7 @@ from kiosk.core.events import (
 )
 from kiosk.core.kiosk import Kiosk
 from kiosk.core.model import Button, Plan
+from kiosk.core.records import SessionRecord
 from kiosk.core.view import View
 from kiosk.io.buttons import Buttons, Edge
 from kiosk.io.terminal import Key, Quit
@@ -88,7 +89,8 @@ class App:
         self.view: View = kiosk.view
         self.stopping = False
         self.finished = 0
-        self.saved: list[str] = []  # ids of sessions handed to the writer, in order
+        self.saved: list[str] = []  # ids of records handed to the writer, in order
+        self.saved_kinds: dict[str, str] = {}  # id -> "session" or "pain entry"
         self._dirty = True
         self._closed = False
         self._next_ping = 0.0
@@ -313,6 +315,8 @@ class App:
                 self.dev.writer.save(eff.record)  # a checkpoint, then the final record
                 if eff.record.id not in self.saved:
                     self.saved.append(eff.record.id)
+                    self.saved_kinds[eff.record.id] = (
+                        "session" if isinstance(eff.record, SessionRecord) else "pain entry")
             elif isinstance(eff, Finished):
                 self.finished += 1
             elif isinstance(eff, PowerOff):

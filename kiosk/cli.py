@@ -180,12 +180,17 @@ def cmd_plan(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
 
 
 def cmd_history(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
+    from kiosk.core.records import PainEntry
+
     with _history(args, cfg) as history:
-        sessions = history.sessions()
-    if not sessions:
+        records = history.records()
+    if not records:
         print("No sessions saved yet.")
         return 0
-    for s in sessions:
+    for s in records:
+        if isinstance(s, PainEntry):  # logged from the home screen, between sessions
+            print(f"{s.at:%Y-%m-%d %H:%M}  {f'pain {s.pain}':<14} pain log")
+            continue
         pain = f"pain {_dash(s.pain_before)} -> {_dash(s.pain_after)}"
         print(f"{s.started_at:%Y-%m-%d %H:%M}  {pain:<14} "
               f"{s.clean_reps:>3} clean reps  ended: {s.ended_by}")

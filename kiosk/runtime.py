@@ -307,5 +307,6 @@ def run_demo(
         if sid in pending:
             print(f"NOT saved: session {sid} (see the messages above)", file=opts.out)
         else:
-            print(f"saved: session {sid} in {opts.data_dir or cfg.data_dir}", file=opts.out)
+            what = app.saved_kinds.get(sid, "session")
+            print(f"saved: {what} {sid} in {opts.data_dir or cfg.data_dir}", file=opts.out)
     return 1 if pending else 0

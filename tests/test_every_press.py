@@ -30,12 +30,12 @@ from kiosk.core.captions import speech_seconds  # noqa: E402
 from kiosk.core.events import Hush, Say  # noqa: E402
 from kiosk.core.kiosk import HINT_SECONDS  # noqa: E402
 from kiosk.core.model import Button  # noqa: E402
+from kiosk.core.records import SESSION_ENDS, PainEntry, SessionRecord  # noqa: E402
 from kiosk.errors import KioskWarning  # noqa: E402
 from kiosk.io import voice as io_voice  # noqa: E402
 from kiosk.io.voice import RecordingVoice  # noqa: E402
 from kiosk.sim import SimUser  # noqa: E402
 from kiosk.store.history import History  # noqa: E402
-from kiosk.store.records import SESSION_ENDS  # noqa: E402
 from tests.shell import Shell  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -51,15 +51,55 @@ def screenshot(shell: Shell, name: str) -> Path:
     return path
 
 
-def saved(data: Path) -> list[dict]:
+def saved(data: Path) -> list[SessionRecord]:
     with History.open(data) as h:
         return h.sessions()
+
+
+def entries(data: Path) -> list[PainEntry]:
+    with History.open(data) as h:
+        return [r for r in h.records() if isinstance(r, PainEntry)]
 
 
 def into_primer(shell: Shell) -> None:
     shell.press(Button.GREEN)  # start
     shell.press(Button.GREEN, hold=2.0)  # confirm pain 0
     shell.until("breathing")
+
+
+# --- 1. RED on the home screen opens a pain log ---------------------------------------------
+def test_red_at_home_opens_the_pain_log_it_is_saved_apart_and_shown_in_history_and_exports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shell = Shell(tmp_path / "shell")
+    assert shell.app.view.buttons[Button.RED] == "Pain log"
+    shell.press(Button.RED)
+    view = shell.app.view
+    assert (view.screen, view.title, view.pain) == ("painlog", "Pain right now?", 0)
+    assert shell.said[-1] == phrases.pain_log_prompt(0)
+    shell.press(Button.GREEN)
+    shell.press(Button.GREEN)
+    screenshot(shell, "issue8_pain_log")
+    shell.press(Button.RED, hold=2.5)  # holding RED cancels: back home, nothing saved
+    assert shell.app.view.screen == "home" and phrases.PAIN_LOG_CANCELLED in shell.said
+    shell.app.close()
+    assert entries(tmp_path / "shell") == []
+
+    data = tmp_path / "demo"
+    assert cli.main(["demo", "--data-dir", str(data), "--presses", "r g g g a G"]) == 0
+    out = capsys.readouterr().out
+    assert "say: Pain two. Saved in your pain log." in out
+    assert "saved: pain entry " in out
+    [entry] = entries(data)
+    assert entry.pain == 2 and saved(data) == [], "a pain entry, not a session"
+    assert cli.main(["--data-dir", str(data), "history"]) == 0
+    assert f"{entry.at:%Y-%m-%d %H:%M}  pain 2" in capsys.readouterr().out
+    assert cli.main(["--data-dir", str(data), "export", "--format", "json"]) == 0
+    exported = __import__("json").loads(capsys.readouterr().out)
+    assert [e["pain"] for e in exported["pain_entries"]] == [2]
+    assert cli.main(["--data-dir", str(data), "export", "--format", "csv"]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[1].startswith(f"{entry.id},{entry.at:%Y-%m-%dT%H:%M},2,,pain-log")
 
 
 # --- 2. every other press with no role gets an answer -----------------------------------------
@@ -131,14 +171,14 @@ def test_any_press_script_ends_exits_zero_and_saves_something_consistent(
     sessions = saved(data)
     assert len(sessions) <= 1
     for s in sessions:
-        assert s["ended_by"] in SESSION_ENDS
-        rated = [r for ex in s["exercises"] for st_ in ex["sets"] for r in st_["reps"]]
+        assert s.ended_by in SESSION_ENDS
+        rated = [r for ex in s.exercises for st_ in ex.sets for r in st_.reps]
         assert len(rated) <= sum(c in "gaGA" for c in presses)
-        for ex in s["exercises"]:
-            for st_ in ex["sets"]:
-                assert st_["clean_reps"] == st_["reps"].count("clean")
+        for ex in s.exercises:
+            for st_ in ex.sets:
+                assert st_.clean_reps == st_.reps.count("clean")
         if "presses ran out" in out.splitlines():
-            assert s["ended_by"] in ("interrupted", "stop", "pain", "complete")
+            assert s.ended_by in ("interrupted", "stop", "pain", "complete")
 
 
 # --- 4. Ready means now ---------------------------------------------------------------------
@@ -337,8 +377,8 @@ def test_closing_in_the_first_exercise_keeps_every_rated_rep(tmp_path: Path) -> 
     shell.app.stop()  # Esc, or SIGTERM from systemd
     shell.app.close()
     [s] = saved(tmp_path)
-    assert s["ended_by"] == "interrupted"
-    assert s["exercises"][0]["sets"][0]["reps"] == ["clean", "clean"]
+    assert s.ended_by == "interrupted"
+    assert s.exercises[0].sets[0].reps == ("clean", "clean")
     assert phrases.CLOSED_SAVED in shell.said
 
 
@@ -417,5 +457,5 @@ def test_headless_mock_kiosk_in_a_terminal_is_driven_by_keys_and_keeps_reps_on_s
     assert term.lines()[0].startswith("Keys: g a r press")
     assert "no audio device" in term.proc.stderr.read().decode()  # 9: and in the log
     [s] = saved(tmp_path)
-    assert s["ended_by"] == "interrupted"
-    assert s["exercises"][0]["sets"][0]["reps"] == ["clean", "clean"]
+    assert s.ended_by == "interrupted"
+    assert s.exercises[0].sets[0].reps == ("clean", "clean")

@@ -1,6 +1,7 @@
 """Exports for a clinician: the whole history as JSON, or one CSV row per set.
 
-Both take the sessions in save order (``History.sessions()``); docs/data.md describes the columns.
+Both take the records in save order (``History.records()``): sessions, and the pain entries
+logged from the home screen. docs/data.md describes the columns.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
-from kiosk.core.records import SCHEMA_VERSION, SessionRecord
+from kiosk.core.records import SCHEMA_VERSION, PainEntry, Record, SessionRecord, sessions_of
 from kiosk.store.records import encode
 
 CSV_COLUMNS = (
@@ -35,18 +36,33 @@ CSV_COLUMNS = (
 REP_LETTERS = {"clean": "C", "slipped": "S"}
 
 
-def write_json(sessions: Sequence[SessionRecord], fp: TextIO) -> None:
-    encoded = [encode(s) for s in sessions]
-    json.dump({"schema": SCHEMA_VERSION, "sessions": encoded}, fp, indent=2)
+def write_json(records: Sequence[Record], fp: TextIO) -> None:
+    doc: dict[str, Any] = {"schema": SCHEMA_VERSION,
+                           "sessions": [encode(s) for s in sessions_of(records)]}
+    entries = [encode(r) for r in records if isinstance(r, PainEntry)]
+    if entries:  # a history with none exports exactly as before the pain log existed
+        doc["pain_entries"] = entries
+    json.dump(doc, fp, indent=2)
     fp.write("\n")
 
 
-def write_csv(sessions: Sequence[SessionRecord], fp: TextIO) -> None:
+def write_csv(records: Sequence[Record], fp: TextIO) -> None:
     """Open ``fp`` with ``newline=""``, as the csv module asks, so rows end in CRLF only."""
     writer = csv.writer(fp)
     writer.writerow(CSV_COLUMNS)
-    for session in sessions:
-        writer.writerows(_rows(session))
+    for record in records:
+        if isinstance(record, PainEntry):
+            writer.writerow(_pain_row(record))
+        else:
+            writer.writerows(_rows(record))
+
+
+def _pain_row(entry: PainEntry) -> list[Any]:
+    """A pain entry in the table: its id, date and time, the rating as ``pain_before``, and
+    ``pain-log`` where a session says how it ended; the exercise columns stay empty."""
+    head: list[Any] = [entry.id, entry.at.isoformat(timespec="minutes"), entry.pain, "",
+                       "pain-log"]
+    return head + [""] * (len(CSV_COLUMNS) - len(head))
 
 
 def _rows(session: SessionRecord) -> Iterator[list[Any]]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from kiosk.core import phrases
 from kiosk.core.events import Finished, Hold, Press, Release, Save, Tone
 from kiosk.core.model import Button
+from kiosk.core.records import PainEntry
 from kiosk.sim import SimUser
 from tests.core.helpers import FAST, Run
 
@@ -26,8 +29,8 @@ def test_red_at_home_opens_the_pain_log_and_holding_green_saves_an_entry() -> No
     assert run.said[-4:] == ["one", "two", "three", "two"]
     run.feed([Press(Button.GREEN, 6.0), Hold(Button.GREEN, 7.5)])
     [entry] = [e.record for e in run.effects if isinstance(e, Save)]
-    assert entry["kind"] == "pain" and entry["pain"] == 2
-    assert entry["at"].startswith("2026-11-25T09:00")
+    assert isinstance(entry, PainEntry) and entry.pain == 2
+    assert entry.at.isoformat().startswith("2026-11-25T09:00")
     assert "Pain two. Saved in your pain log." in run.said
     assert "held" in run.tones
     assert any(isinstance(e, Finished) for e in run.effects)
@@ -54,9 +57,8 @@ def test_the_red_press_that_opened_the_log_cannot_cancel_it_by_being_held() -> N
 
 def test_a_rise_since_the_last_rating_brings_the_clinician_advice_and_no_answer_saves_nothing(
 ) -> None:
-    session = {"id": "s1", "ended_at": "2026-11-24T10:00:00", "pain_before": 2, "pain_after": 2,
-               "exercises": [], "plan_date": "2026-11-24"}
-    run = Run(SimUser(presses=""), sessions=[session])
+    earlier = PainEntry(id="p0", at=datetime(2026, 11, 24, 10, 0), pain=2)
+    run = Run(SimUser(presses=""), records=[earlier])
     tap(run, Button.RED, 1.0)
     assert run.kiosk.view.pain == 2, "the log starts from the last rating"
     for t in (2.0, 3.0):

@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from kiosk.core import phrases
 from kiosk.core.model import Button
+from kiosk.core.painlog import BUTTONS as PAIN_LOG_BUTTONS
 from kiosk.core.session import PAIN_BUTTONS, RATE_BUTTONS
 from kiosk.core.view import HoldRing, Pacer, View
 
@@ -48,6 +49,10 @@ def _breathing(pacer: Pacer) -> View:
     )
 
 
+PAIN_LOG = View(
+    screen="painlog", title="Pain right now?", lines=("Pain log: 0 = none, 10 = worst",),
+    pain=7, buttons=dict(PAIN_LOG_BUTTONS), awaiting="pain",
+)
 HOME = View(
     screen="home", title="Today's plan",
     lines=("Supported bridge: 6 clean reps", "Arm reach on all fours: 8 clean reps"),
@@ -115,6 +120,10 @@ def views() -> dict[str, View]:
         ),
         "summary_pain_stop": View(
             screen="summary", title="Session complete", caption=phrases.PAIN_STOP,
+        ),
+        "painlog": replace(
+            PAIN_LOG, caption=phrases.pain_log_prompt(7),
+            hold=HoldRing(Button.RED, T0 - 1.0, 2.0),
         ),
         "no_role_breathing": replace(
             _breathing(INHALE),
