@@ -110,9 +110,11 @@ class App:
         self._prepare_voice()
         for name in Button:
             self._feed(self.tracker.initial(name, self.dev.buttons.is_down(name), now))
-        self._dispatch(self.kiosk.boot())
+        # What went wrong at start-up comes first, before the welcome: the caption shows the
+        # lines in the order they are said, and this is what the person most needs to know.
         for text in notices:
             self._feed([Notice(text, now)])
+        self._dispatch(self.kiosk.boot())
         if self.dev.notifier is not None:
             self.dev.notifier.ready()
 

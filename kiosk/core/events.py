@@ -81,7 +81,8 @@ class Say:
 
 @dataclass(frozen=True)
 class Tone:
-    """Play a short tone: inhale, exhale, tick, chime or alert."""
+    """Play a short tone: inhale, exhale, tick, chime, alert, nope (a press with no role
+    here) or held (a hold did its job)."""
 
     name: str
 

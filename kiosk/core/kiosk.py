@@ -99,7 +99,7 @@ class Kiosk:
 
     def handle(self, event: Event) -> list[Effect]:
         self.now = max(self.now, event.t)
-        self._track_hold(event)
+        held = self._track_hold(event)
         if isinstance(event, Chord):
             self._shutdown(event)
         elif isinstance(event, Notice):
@@ -114,6 +114,8 @@ class Kiosk:
             self._on_summary(event)
         else:
             self._home(event)
+        if held:  # after what the hold did (which may hush), so the tone is heard
+            self._out.append(Tone("held"))
         return self._flush()
 
     def close(self) -> list[Effect]:
@@ -138,14 +140,16 @@ class Kiosk:
         self._hint_for = dict(buttons)
         self._hint_until = self.now + HINT_SECONDS
 
-    def _track_hold(self, event: Event) -> None:
+    def _track_hold(self, event: Event) -> bool:
+        """Follow the presses whose hold means something here, for the ring; True when this
+        event is such a hold completing, which a tone confirms."""
         if isinstance(event, Press) and self._hold_means(event.button):
             self._held[event.button] = event.t
         elif isinstance(event, Release):
             self._held.pop(event.button, None)
         elif isinstance(event, Hold) and self._held.pop(event.button, None) is not None:
-            if self._hold_means(event.button):
-                self._out.append(Tone("held"))  # the hold did its job: heard, not only seen
+            return self._hold_means(event.button)
+        return False
 
     def _hold_means(self, button: Button) -> bool:
         """Whether holding ``button`` does something on the screen shown now."""

@@ -13,7 +13,18 @@ from datetime import datetime
 
 from kiosk.core import phrases
 from kiosk.core.captions import speech_seconds
-from kiosk.core.events import Effect, Event, Finished, Hold, Press, Release, Save, Say, Tick
+from kiosk.core.events import (
+    Effect,
+    Event,
+    Finished,
+    Hold,
+    Press,
+    Release,
+    Save,
+    Say,
+    Stuck,
+    Tick,
+)
 from kiosk.core.model import Button, SessionSettings
 from kiosk.core.records import PainEntry
 from kiosk.core.view import View
@@ -56,6 +67,8 @@ class PainLog:
         if self.done:
             return []
         self._now = max(self._now, event.t)
+        if isinstance(event, Stuck):
+            return [Say(f"The {event.button.word} button seems stuck. Please check it.")]
         if isinstance(event, Press):
             self._armed.add(event.button)
             return []

@@ -41,6 +41,7 @@ NO_AUDIO = "no audio device: running silently, the screen shows every spoken lin
 # peak at -2 dBFS (0.8) at most, tones at -6 dBFS (0.5): at the default volume 0.9 a line and a
 # tone together reach 0.9 * (0.8 + 0.5 * 0.5) = 0.95, below full scale, so SDL never clips.
 TONE_GAIN = 0.5
+ANSWER_TONES = frozenset({"nope", "held"})  # answers to a press, on a channel of their own
 
 
 @runtime_checkable
@@ -118,13 +119,17 @@ class MixerVoice:
         self._owns_mixer = owns_mixer
         self._clock = clock
         # Reserved, so a Sound.play() elsewhere in the program can never take these channels.
-        pygame.mixer.set_num_channels(max(2, pygame.mixer.get_num_channels()))
-        pygame.mixer.set_reserved(2)
+        pygame.mixer.set_num_channels(max(3, pygame.mixer.get_num_channels()))
+        pygame.mixer.set_reserved(3)
         self._voice_channel = pygame.mixer.Channel(0)
         self._tone_channel = pygame.mixer.Channel(1)
+        # The answers to a press (no role here, a hold done) have their own channel, so they
+        # never cut off a breathing tone that is playing.
+        self._answer_channel = pygame.mixer.Channel(2)
         # Channel.play keeps a channel's volume (only Sound.play resets it), so set it once.
         self._voice_channel.set_volume(volume)
         self._tone_channel.set_volume(volume * TONE_GAIN)
+        self._answer_channel.set_volume(volume * TONE_GAIN)
         self._queue: deque[tuple[str, float]] = deque()  # (text, when it was asked for)
         self._sounds: OrderedDict[Path, pygame.mixer.Sound] = OrderedDict()  # LRU, newest last
         self._tones = _load_tones(tones_dir)
@@ -149,7 +154,8 @@ class MixerVoice:
             return
         sound = self._tones.get(name)
         if sound is not None:
-            self._tone_channel.play(sound)
+            channel = self._answer_channel if name in ANSWER_TONES else self._tone_channel
+            channel.play(sound)
         elif name not in self._unknown_tones:
             self._unknown_tones.add(name)
             log.warning("no tone %r; the tones are %s", name, ", ".join(TONE_NAMES))
@@ -159,6 +165,7 @@ class MixerVoice:
             return
         self._stop_speech()
         self._tone_channel.stop()
+        self._answer_channel.stop()
 
     def prepare(self, lines: Iterable[str]) -> None:
         if not self._closed:
@@ -181,6 +188,7 @@ class MixerVoice:
         if pygame.mixer.get_init():  # the app may have called pygame.quit() already
             self._voice_channel.stop()
             self._tone_channel.stop()
+            self._answer_channel.stop()
         self._renderer.close()
         self._sounds.clear()
         self._tones.clear()
