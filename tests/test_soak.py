@@ -495,7 +495,8 @@ class Soak:
         self.fig.unsaved.extend(self.app.dev.writer.pending_ids)
 
     def _restart(self, *, held: Button | None = None) -> None:
-        """The power goes and comes back: a session in progress is lost, saved ones are not."""
+        """The kiosk is closed and started again: a session in progress is kept up to its last
+        rated rep (the close path checkpoints it), saved ones are not touched."""
         t0 = time.perf_counter()
         mid_session = self._in_session_since is not None
         self._close()
@@ -540,7 +541,7 @@ class Soak:
         fig.writers_left = sum(t.name == "history-writer" and t.is_alive()
                                for t in threading.enumerate())
         with History.open(self.data_dir) as h:
-            fig.history = [str(s.id) for s in h.sessions()]
+            fig.history = [str(r.id) for r in h.records()]  # sessions and pain log entries
 
 
 # --- the test -----------------------------------------------------------------------------------
