@@ -9,10 +9,13 @@ import shutil
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kiosk.config import Config, load_config
 from kiosk.errors import ConfigError
+
+if TYPE_CHECKING:
+    from kiosk.store.history import History
 
 
 def _date(text: str) -> date:
@@ -76,11 +79,11 @@ def main(argv: list[str] | None = None) -> int:
         return 141
 
 
-def _data_dir(args: Any, cfg: Config) -> Path:
+def _data_dir(args: argparse.Namespace, cfg: Config) -> Path:
     return Path(args.data_dir) if args.data_dir else cfg.data_dir
 
 
-def cmd_run(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
+def cmd_run(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     from kiosk.io.buttons import is_raspberry_pi
     from kiosk.runtime import Options, run_kiosk
 
@@ -91,7 +94,7 @@ def cmd_run(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
     return run_kiosk(cfg, opts, problems)
 
 
-def cmd_demo(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
+def cmd_demo(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     from kiosk.runtime import Options, run_demo
     from kiosk.sim import SimUser
 
@@ -109,7 +112,7 @@ def cmd_demo(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
     return run_demo(cfg, opts, user)
 
 
-def _history(args: Any, cfg: Config) -> Any:
+def _history(args: argparse.Namespace, cfg: Config) -> History:
     from kiosk.store.history import History
 
     data_dir = _data_dir(args, cfg)
@@ -119,7 +122,7 @@ def _history(args: Any, cfg: Config) -> Any:
     return history
 
 
-def cmd_plan(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
+def cmd_plan(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     from kiosk.runtime import make_planner
 
     with _history(args, cfg) as history:
@@ -138,7 +141,7 @@ def cmd_plan(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
     return 0
 
 
-def cmd_history(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
+def cmd_history(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     with _history(args, cfg) as history:
         sessions = history.sessions()
     if not sessions:
@@ -159,7 +162,7 @@ def _dash(v: int | None) -> str:
     return "-" if v is None else str(v)
 
 
-def cmd_export(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
+def cmd_export(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     with _history(args, cfg) as history:
         if args.out:
             tmp = Path(f"{args.out}.tmp")
@@ -171,7 +174,7 @@ def cmd_export(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
     return 0
 
 
-def cmd_check(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
+def cmd_check(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     from kiosk.io.buttons import is_raspberry_pi
 
     ok = True
