@@ -163,14 +163,18 @@ def _dash(v: int | None) -> str:
 
 
 def cmd_export(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
+    from kiosk.store.atomic import replacing
+
     with _history(args, cfg) as history:
+        export = history.export_csv if args.format == "csv" else history.export_json
         if args.out:
-            tmp = Path(f"{args.out}.tmp")
-            with open(tmp, "w", newline="", encoding="utf-8") as fp:
-                getattr(history, f"export_{args.format}")(fp)
-            os.replace(tmp, args.out)
+            # Whole or not at all: a clinician never opens half an export.
+            with replacing(Path(args.out), private=False) as tmp, open(
+                tmp, "w", newline="", encoding="utf-8"
+            ) as fp:
+                export(fp)
         else:
-            getattr(history, f"export_{args.format}")(sys.stdout)
+            export(sys.stdout)
     return 0
 
 

@@ -39,7 +39,7 @@ from kiosk.devices import (
 )
 from kiosk.errors import ConfigError, KioskWarning
 from kiosk.io.buttons import Buttons, make_factory
-from kiosk.sim import SimUser
+from kiosk.sim import Hands, SimUser
 from kiosk.store.writer import HistoryWriter, SaveResult
 
 log = logging.getLogger(__name__)
@@ -260,25 +260,16 @@ def run_demo(cfg: Config, opts: Options, user: SimUser, *, max_seconds: float = 
     clock = FakeClock(datetime.combine(opts.day, now.time()) if opts.day else now)
     notices = Notices()
     app = build(cfg, opts, notices, clock)
-    dt = 0.05
-    holding: tuple[Button, float] | None = None
+    hands = Hands(app.press_pin, app.tracker.hold)
     with app:
         app.start(notices.spoken)
         t_end = clock.now() + max_seconds
         while app.finished == 0 and clock.now() < t_end:
-            clock.advance(dt)
-            if holding and clock.now() >= holding[1]:
-                app.press_pin(holding[0], False)
-                holding = None
+            clock.advance(0.05)
+            hands.move_due(clock.now())
             app.step()
-            if holding is None:
-                action = user.decide(app.view, clock.now())
-                if action is not None:
-                    app.press_pin(action.button, True)
-                    hold = app.tracker.hold[action.button] + 0.2 if action.hold else 0.15
-                    holding = (action.button, clock.now() + hold)
-        if holding:
-            app.press_pin(holding[0], False)
+            hands.follow(user, app.view, clock.now())
+        hands.let_go()
     if app.finished == 0:
         print("kiosk demo: the session did not finish", file=sys.stderr)
         return 1
