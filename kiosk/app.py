@@ -12,8 +12,7 @@ import queue
 import signal
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from types import FrameType
 
 from kiosk.clock import Clock
 from kiosk.core import phrases
@@ -35,8 +34,7 @@ from kiosk.core.kiosk import Kiosk
 from kiosk.core.model import Button, Plan
 from kiosk.core.records import SessionRecord
 from kiosk.core.view import View
-from kiosk.io.buttons import Buttons, Edge
-from kiosk.io.terminal import Key, Quit
+from kiosk.devices import Devices, Edge, EndOfInput, Inbox, InboxItem, Key, Quit, Typed
 
 log = logging.getLogger(__name__)
 
@@ -51,20 +49,6 @@ BUSY_WAIT = 0.05  # longest sleep in a session, with a key or button down: paces
 IDLE_WAIT = 0.25  # longest sleep on an idle home screen: a press wakes the loop at once anyway
 
 
-@dataclass
-class Devices:
-    """The adapters around the core. Each has a null or recording twin for tests and
-    degraded modes, so the loop never checks what kind of hardware it has."""
-
-    buttons: Buttons
-    voice: Any  # kiosk.io.voice.Voice
-    writer: Any  # kiosk.store.writer.HistoryWriter: save(record), close()
-    screen: Any = None  # kiosk.ui.screen.Screen, or None with no display at all
-    leds: Any = None  # kiosk.io.leds.Leds
-    notifier: Any = None  # kiosk.io.watchdog.Notifier
-    closers: list[Callable[[], None]] = field(default_factory=list)
-
-
 class App:
     def __init__(
         self,
@@ -72,7 +56,7 @@ class App:
         tracker: ButtonTracker,
         devices: Devices,
         clock: Clock,
-        inbox: queue.SimpleQueue[Any],
+        inbox: Inbox,
         *,
         keyboard: bool = False,
         animate: bool = True,
@@ -99,9 +83,9 @@ class App:
         self._faults = 0
         self._prepared_plan: Plan | None = None
         self._jump_logged = False
-        self._releases: list[tuple[float, Button]] = []  # terminal keys: when to let go
-        self._keys: list[Key] = []  # terminal keys typed while another is still down
-        self._woken: list[Any] = []  # the item that woke the loop, to handle before the rest
+        self._releases: list[tuple[float, Button]] = []  # typed keys: when to let go
+        self._typed: list[Typed] = []  # keys typed while another is still down
+        self._woken: list[InboxItem] = []  # the item that woke the loop, handled first
         self._lock = threading.Lock()
 
     # --- life cycle ---------------------------------------------------------------------------
@@ -115,8 +99,7 @@ class App:
         for text in notices:
             self._feed([Notice(text, now)])
         self._dispatch(self.kiosk.boot())
-        if self.dev.notifier is not None:
-            self.dev.notifier.ready()
+        self.dev.notifier.ready()
 
     def run(self) -> None:
         """Loop until asked to stop (SIGTERM, window closed, Escape in mock mode)."""
@@ -154,14 +137,13 @@ class App:
         """One pass: read inputs, advance the core, play, light and draw. Never blocks."""
         now = self.clock.now()
         self._read_keyboard()
-        self._release_keys(now)
+        self._release_typed(now)
         self._drain(now)
         self._feed(self.tracker.tick(now))
         self._feed([Tick(now)])
         self._prepare_voice()
         self.dev.voice.update()
-        if self.dev.leds is not None:
-            self.dev.leds.update(self.view, now)
+        self.dev.leds.update(self.view, now)
         self._draw(now)
         self._watchdog(now)
         self._notice_clock_jump(now)
@@ -171,7 +153,7 @@ class App:
             if self.power_off is not None:
                 self.power_off()
 
-    def stop(self, *_: Any) -> None:
+    def stop(self, signum: int | None = None, frame: FrameType | None = None) -> None:
         self.stopping = True
         self.inbox.put(None)  # wake the loop
 
@@ -181,15 +163,14 @@ class App:
             if self._closed:
                 return
             self._closed = True
-        if self.dev.notifier is not None:
-            self.dev.notifier.stopping()
+        self.dev.notifier.stopping()
         self._checkpoint()
         for close in (
             self.dev.writer.close,  # first: the session must be on disk before anything else
             self.dev.voice.close,
             self.dev.buttons.close,
-            *( [self.dev.leds.close] if self.dev.leds is not None else [] ),
-            *( [self.dev.screen.close] if self.dev.screen is not None else [] ),
+            self.dev.leds.close,
+            self.dev.screen.close,
             *self.dev.closers,
         ):
             try:
@@ -212,7 +193,7 @@ class App:
     def __enter__(self) -> App:
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     # --- inputs ---------------------------------------------------------------------------------
@@ -226,42 +207,42 @@ class App:
                 self._feed(self.tracker.edge(item.button, item.down, item.t))
             elif isinstance(item, str):
                 self._feed([Notice(item, now)])
-            elif isinstance(item, Key):
-                self._keys.append(item)
-                self._press_key(now)
-            elif isinstance(item, Quit):
+            elif isinstance(item, Typed):
+                self._typed.append(item)
+                self._press_typed(now)
+            elif isinstance(item, EndOfInput):
                 self.stop()
 
-    def _press_key(self, now: float) -> None:
-        """The next terminal key: press its mock pin, let go after a tap or a whole hold.
-        Keys are typed one after another, so one waits for the last to be let go: two
+    def _press_typed(self, now: float) -> None:
+        """The next key typed in a terminal: press its mock pin, let go after a tap or a whole
+        hold. Keys are typed one after another, so one waits for the last to be let go: two
         buttons down at once would be read as an ambiguous press."""
-        if self._releases or not self._keys:
+        if self._releases or not self._typed:
             return
-        key = self._keys.pop(0)
+        key = self._typed.pop(0)
         self.press_pin(key.button, True)
         hold = self.tracker.hold[key.button] + 0.2 if key.hold else 0.15
         self._releases.append((now + hold, key.button))
 
-    def _release_keys(self, now: float) -> None:
+    def _release_typed(self, now: float) -> None:
         due = [r for r in self._releases if r[0] <= now]
         for item in due:
             self._releases.remove(item)
             self.press_pin(item[1], False)
         if due:
-            self._press_key(now)
+            self._press_typed(now)
 
     def _wait(self) -> None:
         """Sleep until an input arrives or the next frame is due."""
         busy = (
             self.keyboard
-            or bool(self._releases or self._keys)
+            or bool(self._releases or self._typed)
             or self.kiosk.session is not None
             or any(self.tracker.is_down(b) for b in Button)
             or self._power_off_at is not None
         )
         timeout = BUSY_WAIT if busy else IDLE_WAIT
-        if self.dev.screen is not None and self.animate:
+        if self.animate:
             timeout = min(timeout, self.dev.screen.next_frame_in(self.view, self.clock.now()))
         try:
             item = self.inbox.get(timeout=max(0.001, timeout))
@@ -273,29 +254,19 @@ class App:
             self._woken.append(item)
 
     def _read_keyboard(self) -> None:
-        if self.dev.screen is None:
-            return
-        import pygame
-
-        for ev in pygame.event.get():
-            if ev.type == pygame.QUIT:
+        for item in self.dev.screen.inputs():
+            if isinstance(item, Quit):
                 self.stop()
-            elif ev.type in (pygame.KEYDOWN, pygame.KEYUP) and self.keyboard:
-                if ev.type == pygame.KEYDOWN and ev.key == pygame.K_ESCAPE:
+            elif isinstance(item, Key) and self.keyboard:
+                if item.down and item.name == "escape":
                     self.stop()
-                name = KEYS.get(pygame.key.name(ev.key))
+                name = KEYS.get(item.name)
                 if name is not None:
-                    self.press_pin(name, ev.type == pygame.KEYDOWN)
-            elif ev.type in (pygame.VIDEOEXPOSE, pygame.WINDOWEXPOSED):
-                self.dev.screen.invalidate()  # the window was uncovered: paint it all again
+                    self.press_pin(name, item.down)
 
     def press_pin(self, name: Button, down: bool) -> None:
-        """Drive a mock pin, as a keyboard key or the simulated user does."""
-        pin = self.dev.buttons.pin(name)
-        if down:
-            pin.drive_low()
-        else:
-            pin.drive_high()
+        """Move a button, as a keyboard key or the simulated user does (mock pins)."""
+        self.dev.buttons.press(name, down)
 
     # --- the core and its effects ------------------------------------------------------------
     def _feed(self, events: list[Event]) -> None:
@@ -327,8 +298,6 @@ class App:
     # --- output -------------------------------------------------------------------------------
     def _draw(self, now: float) -> None:
         screen = self.dev.screen
-        if screen is None:
-            return
         if self._dirty or (self.animate and screen.needs_frame(self.view, now)):
             screen.draw(self.view, now)
             self._dirty = False
@@ -360,7 +329,7 @@ class App:
 
     def _watchdog(self, now: float) -> None:
         n = self.dev.notifier
-        if n is None or now < self._next_ping:
+        if now < self._next_ping:
             return
         n.ping()
         self._next_ping = now + (n.interval() or 10.0)

@@ -19,16 +19,28 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from kiosk.app import App, Devices
+from kiosk.app import App
 from kiosk.clock import Clock, FakeClock, RealClock
 from kiosk.config import Config
 from kiosk.core.buttons import ButtonTracker
 from kiosk.core.kiosk import Kiosk, Planner
 from kiosk.core.model import Button, Plan
 from kiosk.core.records import Record, SessionRecord
+from kiosk.devices import (
+    Devices,
+    Inbox,
+    Leds,
+    Notifier,
+    NullLeds,
+    PrintVoice,
+    Screen,
+    Voice,
+    Writer,
+)
 from kiosk.errors import ConfigError, KioskWarning
 from kiosk.io.buttons import Buttons, make_factory
-from kiosk.sim import SimUser
+from kiosk.sim import Hands, SimUser
+from kiosk.store.writer import HistoryWriter, SaveResult
 
 log = logging.getLogger(__name__)
 
@@ -65,11 +77,7 @@ class Options:
 
 
 class Notices:
-    """Collects what the user must be told at start-up, and logs each once.
-
-    What is told is spoken (where there is a voice) and shown as the caption (where there is
-    a screen): a kiosk missing one of them still tells the person through the other.
-    """
+    """Collects what the user must be told at start-up, and logs each once."""
 
     def __init__(self) -> None:
         self.spoken: list[str] = []
@@ -81,6 +89,18 @@ class Notices:
             self.spoken.append(text)
 
 
+@dataclass(frozen=True)
+class Given:
+    """Devices handed in instead of the ones the runtime would open: tests pass their twins
+    (a ``RecordingVoice``, a ``RecordingScreen``...) here. Whatever is not given is opened as
+    usual. The buttons are always gpiozero's, on mock pins unless on a Pi."""
+
+    voice: Voice | None = None
+    screen: Screen | None = None
+    leds: Leds | None = None
+    notifier: Notifier | None = None
+
+
 # What a degraded kiosk tells the person, in plain words; the technical reason goes to the log.
 NO_SOUND = "There is no sound card, so the kiosk is silent. Every line is shown on the screen."
 NO_TTS = ("The speech engine is not working, so new lines are not spoken. "
@@ -88,24 +108,26 @@ NO_TTS = ("The speech engine is not working, so new lines are not spoken. "
 NO_DISPLAY = "No screen was found, so the kiosk runs by voice and buttons only."
 
 
-def build(cfg: Config, opts: Options, notices: Notices, clock: Clock) -> App:
+def build(
+    cfg: Config, opts: Options, notices: Notices, clock: Clock, given: Given = Given()
+) -> App:
     data_dir = opts.data_dir or cfg.data_dir
     data_dir.mkdir(parents=True, exist_ok=True)
-    inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    inbox: Inbox = queue.SimpleQueue()
     closers: list[Callable[[], None]] = []
 
     writer, records = _open_history(cfg, data_dir, inbox, notices)
     factory, gpio_note = make_factory(opts.mock or opts.demo)
-    if gpio_note:  # logged; and told when a Pi's own buttons failed
+    if gpio_note:
         notices.tell(gpio_note, speak="GPIO is not available" in gpio_note)
     closers.append(factory.close)
     pins = {Button.GREEN: cfg.buttons.green, Button.AMBER: cfg.buttons.amber,
             Button.RED: cfg.buttons.red}
     buttons = Buttons(pins, factory, clock.now, inbox)
-    screen = _open_screen(opts, notices, cfg.display.fps)
-    voice = _open_voice(cfg, opts, data_dir, notices)
-    leds = _open_leds(cfg, factory)
-    from kiosk.io.watchdog import Notifier
+    screen = given.screen or _open_screen(opts, notices, cfg.display.fps)
+    voice = given.voice or _open_voice(cfg, opts, data_dir, notices)
+    leds = given.leds or _open_leds(cfg, factory)
+    notifier = given.notifier or _open_notifier()
 
     shutdown = cfg.shutdown.enabled and not (opts.mock or opts.demo)
     tracker = make_tracker(cfg, shutdown=shutdown)
@@ -119,7 +141,7 @@ def build(cfg: Config, opts: Options, notices: Notices, clock: Clock) -> App:
         print(keys.HELP, file=opts.out, flush=True)
         closers.append(keys.close)
     devices = Devices(buttons=buttons, voice=voice, writer=writer, screen=screen, leds=leds,
-                      notifier=Notifier.from_env(), closers=closers)
+                      notifier=notifier, closers=closers)
     return App(kiosk, tracker, devices, clock, inbox,
                keyboard=opts.mock or opts.demo, animate=not opts.demo,
                power_off=power_off if shutdown else None)
@@ -132,12 +154,11 @@ def _wall0(clock: Clock, opts: Options) -> datetime:
 
 
 def _open_history(
-    cfg: Config, data_dir: Path, inbox: queue.SimpleQueue[Any], notices: Notices
-) -> tuple[Any, list[Record]]:
+    cfg: Config, data_dir: Path, inbox: Inbox, notices: Notices
+) -> tuple[Writer, list[Record]]:
     from kiosk.store import writer as w
-    from kiosk.store.writer import HistoryWriter
 
-    def on_result(result: Any) -> None:
+    def on_result(result: SaveResult) -> None:
         # Runs on the writer thread: only hand the words over. A plain "saved" is not worth
         # interrupting for; a failure, or a late success after one, is.
         if result.message and (not result.ok or result.message != w.SAVED):
@@ -149,46 +170,24 @@ def _open_history(
     return writer, writer.records()
 
 
-def _open_screen(opts: Options, notices: Notices, fps: int) -> Any:
+def _open_screen(opts: Options, notices: Notices, fps: int) -> Screen:
     from kiosk.ui.display import open_display
-    from kiosk.ui.screen import Screen
+    from kiosk.ui.window import Window
 
     mode = "headless" if opts.demo else opts.display
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", KioskWarning)
         display = open_display(mode)
-    if caught:  # open_display has logged why; the person hears it
+    if caught:  # open_display has logged why; the person is told what it means
         notices.tell(NO_DISPLAY, logged=True)
-    return ScreenOut(display, Screen(display.surface, present=display.update, fps=fps))
+    return Window.on(display, fps=fps)
 
 
-class ScreenOut:
-    """The display plus the screen drawer, as the loop sees them."""
-
-    def __init__(self, display: Any, screen: Any) -> None:
-        self.display, self.screen = display, screen
-
-    def needs_frame(self, view: Any, now: float) -> bool:
-        return bool(self.screen.needs_frame(view, now))
-
-    def next_frame_in(self, view: Any, now: float) -> float:
-        return float(self.screen.next_frame_in(view, now))
-
-    def draw(self, view: Any, now: float) -> None:
-        self.screen.draw(view, now)  # presents what changed through display.update
-
-    def invalidate(self) -> None:
-        self.screen.invalidate()
-
-    def close(self) -> None:
-        self.display.close()
-
-
-def _open_voice(cfg: Config, opts: Options, data_dir: Path, notices: Notices) -> Any:
+def _open_voice(cfg: Config, opts: Options, data_dir: Path, notices: Notices) -> Voice:
     from kiosk.io import voice as v
 
     if opts.demo:
-        return v.PrintVoice(opts.out)
+        return PrintVoice(opts.out)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", KioskWarning)
         out = v.open_voice(voice=cfg.voice.voice, rate=cfg.voice.rate, volume=cfg.voice.volume,
@@ -200,12 +199,19 @@ def _open_voice(cfg: Config, opts: Options, data_dir: Path, notices: Notices) ->
     return out
 
 
-def _open_leds(cfg: Config, factory: Any) -> Any:
+def _open_leds(cfg: Config, factory: Any) -> Leds:
     if not (cfg.leds.status or cfg.leds.breath):
-        return None
-    from kiosk.io.leds import Leds
+        return NullLeds()
+    from kiosk.io.leds import Leds as GpioLeds
 
-    return Leds(status=cfg.leds.status or None, breath=cfg.leds.breath or None, factory=factory)
+    return GpioLeds(status=cfg.leds.status or None, breath=cfg.leds.breath or None,
+                    factory=factory)
+
+
+def _open_notifier() -> Notifier:
+    from kiosk.io.watchdog import Notifier as SystemdNotifier
+
+    return SystemdNotifier.from_env()
 
 
 def power_off() -> None:
@@ -248,11 +254,12 @@ def config_notices(problems: Sequence[ConfigError], notices: Notices, source: st
 
 
 def start_kiosk(
-    cfg: Config, opts: Options, problems: Sequence[ConfigError], clock: Clock
+    cfg: Config, opts: Options, problems: Sequence[ConfigError], clock: Clock,
+    given: Given = Given(),
 ) -> App:
     notices = Notices()
     config_notices(problems, notices, cfg.source)
-    app = build(cfg, opts, notices, clock)
+    app = build(cfg, opts, notices, clock, given)
     app.start(notices.spoken)
     return app
 
@@ -274,31 +281,22 @@ def run_demo(
         clock = FakeClock(datetime.combine(opts.day, now.time()) if opts.day else now)
     notices = Notices()
     app = build(cfg, opts, notices, clock)
-    dt = 0.05
-    holding: tuple[Button, float] | None = None
+    hands = Hands(app.press_pin, app.tracker.hold)
     ran_out = False
     with app:
         app.start(notices.spoken)
         t_end = clock.now() + max_seconds
         while app.finished == 0 and clock.now() < t_end:
-            if holding is None and user.out_of_presses:
+            if user.out_of_presses and not hands.busy:
                 # The script is done: close as Esc does, keeping what was rated.
                 ran_out = True
                 print("presses ran out", file=opts.out, flush=True)
                 break
-            clock.advance(dt)
-            if holding and clock.now() >= holding[1]:
-                app.press_pin(holding[0], False)
-                holding = None
+            clock.advance(0.05)
+            hands.move_due(clock.now())
             app.step()
-            if holding is None:
-                action = user.decide(app.view, clock.now())
-                if action is not None:
-                    app.press_pin(action.button, True)
-                    hold = app.tracker.hold[action.button] + 0.2 if action.hold else 0.15
-                    holding = (action.button, clock.now() + hold)
-        if holding:
-            app.press_pin(holding[0], False)
+            hands.follow(user, app.view, clock.now())
+        hands.let_go()
     if app.finished == 0 and not ran_out:
         print("kiosk demo: the session did not finish", file=sys.stderr)
         return 1

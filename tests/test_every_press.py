@@ -31,9 +31,9 @@ from kiosk.core.events import Hush, Say  # noqa: E402
 from kiosk.core.kiosk import HINT_SECONDS  # noqa: E402
 from kiosk.core.model import Button  # noqa: E402
 from kiosk.core.records import SESSION_ENDS, PainEntry, SessionRecord  # noqa: E402
+from kiosk.devices import RecordingVoice  # noqa: E402
 from kiosk.errors import KioskWarning  # noqa: E402
 from kiosk.io import voice as io_voice  # noqa: E402
-from kiosk.io.voice import RecordingVoice  # noqa: E402
 from kiosk.sim import SimUser  # noqa: E402
 from kiosk.store.history import History  # noqa: E402
 from tests.shell import Shell  # noqa: E402

@@ -2,7 +2,7 @@
 
 ``kiosk run --headless --mock`` in a terminal reads single keys: g a r press GREEN, AMBER or RED,
 G A R (with shift) hold them, q or Ctrl-D closes the kiosk. A reader thread only hands each key
-over on the loop's inbox as a ``Key``; the main loop drives the mock pins, as it does for the
+over on the loop's inbox as a ``Typed`` key; the main loop drives the mock pins, as it does for the
 window's keyboard. The terminal is put in cbreak mode (a key acts without Enter, Ctrl-C still
 stops) and restored on close.
 """
@@ -11,44 +11,30 @@ from __future__ import annotations
 
 import contextlib
 import os
-import queue
 import termios
 import threading
 import tty
-from dataclasses import dataclass
 from typing import Any, TextIO
 
 from kiosk.core.model import Button
+from kiosk.devices import EndOfInput, Inbox, Typed
 
 KEYS = {"g": Button.GREEN, "a": Button.AMBER, "r": Button.RED}
 
 
-@dataclass(frozen=True)
-class Key:
-    """A key typed in the terminal: press ``button`` (and hold it, with ``hold``)."""
-
-    button: Button
-    hold: bool = False
-
-
-@dataclass(frozen=True)
-class Quit:
-    """q, or the end of input: close the kiosk as Esc does."""
-
-
-def parse(char: str) -> Key | Quit | None:
+def parse(char: str) -> Typed | EndOfInput | None:
     """What one typed character means; None for anything else (Enter, spaces...)."""
     if char in ("q", "Q", "\x04"):
-        return Quit()
+        return EndOfInput()
     button = KEYS.get(char.lower())
-    return Key(button, hold=char.isupper()) if button is not None else None
+    return Typed(button, hold=char.isupper()) if button is not None else None
 
 
 class TerminalKeys:
     HELP = ("Keys: g a r press GREEN, AMBER, RED; G A R (shift) hold them; q quits. "
             "Each spoken line is printed as say:")
 
-    def __init__(self, stream: TextIO, inbox: queue.SimpleQueue[Any]) -> None:
+    def __init__(self, stream: TextIO, inbox: Inbox) -> None:
         self._fd = stream.fileno()
         self._inbox = inbox
         self._saved: Any = None
@@ -78,11 +64,11 @@ class TerminalKeys:
             except OSError:
                 data = b""
             if not data:
-                self._inbox.put(Quit())
+                self._inbox.put(EndOfInput())
                 return
             for char in data.decode("utf-8", "replace"):
                 item = parse(char)
                 if item is not None:
                     self._inbox.put(item)
-                if isinstance(item, Quit):
+                if isinstance(item, EndOfInput):
                     return

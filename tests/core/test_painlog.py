@@ -85,7 +85,7 @@ def test_a_press_with_no_role_is_answered_on_every_screen_of_a_whole_session() -
         run.step()
         view = run.kiosk.view
         idle = [b for b in Button if b not in view.buttons]
-        if idle and run.holding is None and not view.hint:
+        if idle and not run.hands.busy and not view.hint:
             before = view
             run.effects.clear()
             run.feed([Press(idle[0], run.t), Release(idle[0], run.t + 0.05)])
