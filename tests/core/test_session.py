@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from kiosk.core import phrases
-from kiosk.core.events import Hold, Press, Release, Tick
+from kiosk.core.events import Hold, Press, Release, Save, Tick
 from kiosk.core.model import Button
 from kiosk.core.records import SetRecord
 from kiosk.sim import SimUser
@@ -236,3 +236,41 @@ def test_one_sided_sets_switch_sides_without_a_rest_between() -> None:
     rests = [i for i, line in enumerate(said) if line.startswith("Rest and breathe")]
     assert len(rests) == 1, "one rest, between set one (both sides) and set two"
     assert "Set one of two on the right side." in said
+
+
+def test_ready_starts_the_set_in_the_same_event_with_one_lead_in() -> None:
+    """Issue 8, point 4: GREEN at Ready cuts off the introduction and the first breath starts
+    with the press itself, not after the intro's lines would have been said."""
+    run = Run(SimUser(presses="gG"))  # start, confirm pain; the breathing runs its course
+    while run.kiosk.view.screen != "intro":
+        run.step()
+    run.user.decide = lambda view, t: None  # type: ignore[method-assign]
+    run.effects.clear()
+    run.feed([Press(Button.GREEN, run.t + 0.1)])
+    view = run.kiosk.view
+    assert view.screen == "set" and view.pacer is not None
+    assert view.pacer.started == run.t + 0.1
+    says = [e for e in run.effects if type(e).__name__ == "Say"]
+    assert [(s.text, s.interrupt) for s in says] == [("Breathe in to prepare.", True)]
+
+
+def test_closing_mid_set_keeps_the_rated_reps_as_an_interrupted_session() -> None:
+    """Issue 8, point 12: the checkpoint on close (Esc, SIGTERM) in the first exercise."""
+    run = Run(SimUser(presses="gGgg"))  # start, confirm, (breathing), ready, one clean rep
+    while not run.user.out_of_presses or run.hands.busy:
+        run.step()
+    session = run.kiosk.session
+    assert session is not None
+    [save] = session.interrupt()
+    assert isinstance(save, Save)
+    record = save.record
+    assert record.ended_by == "interrupted"
+    assert [s.reps for s in record.exercises[0].sets] == [("clean",)]
+    assert record.exercises[0].sets[0].ended_by == "stop"
+
+
+def test_closing_before_anything_was_rated_saves_nothing() -> None:
+    run = Run(SimUser(presses=""))
+    run.feed([Press(Button.GREEN, 1.0), Release(Button.GREEN, 1.1)])  # start; no rating
+    session = run.kiosk.session
+    assert session is not None and session.interrupt() == []
