@@ -206,6 +206,11 @@ def _entry(raw: Any, hurt: set[str], fray_fraction: float) -> _Entry | None:
     if any(p is None for p in parsed):
         return None
     results = [p for p in parsed if p is not None]
+    if raw.get("change") == "gentle":
+        # Done at the gentle path's easiest rung on a high-pain day (kiosk.core.gentle): not
+        # evidence for a step and not the family's turn in the rotation; its pain still counts.
+        pain = family in hurt or any(end == "pain" for _, _, end in results)
+        return _Entry(family, False, False, False, False, pain)
     done = bool(results) and not skipped
     clean = done and all(ok and n >= target and end != "pain" for n, ok, end in results)
     early = done and any(end == "fray" and n < fray_fraction * target for n, _, end in results)
