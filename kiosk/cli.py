@@ -36,7 +36,8 @@ def parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="one whole simulated session, headless, in seconds")
     who = demo.add_mutually_exclusive_group()
-    who.add_argument("--user", choices=("steady", "slipping", "sore"), default="steady")
+    who.add_argument("--user", choices=("steady", "slipping", "sore", "red-flag"),
+                     default="steady")
     who.add_argument("--presses", help="exact presses: g a r press, G A R hold (e.g. 'gGg')")
     demo.add_argument("--date", type=_date, help="run as of this day (YYYY-MM-DD)")
 

@@ -42,11 +42,12 @@ class Run:
     """A kiosk, a tracker and a simulated user on a shared fake clock."""
 
     def __init__(self, user: SimUser, *, settings: SessionSettings = FAST, planner: Any = None,
-                 sessions: list[dict[str, Any]] | None = None, day: str = "2026-11-25") -> None:
+                 sessions: list[dict[str, Any]] | None = None, day: str = "2026-11-25",
+                 **kiosk: Any) -> None:
         lib = library()
         self.kiosk = Kiosk(planner or fixed_planner(lib), settings, sessions=sessions or [],
                            t0=0.0, wall0=datetime.fromisoformat(f"{day}T09:00:00"),
-                           shutdown_enabled=True)
+                           shutdown_enabled=True, **kiosk)
         self.tracker = ButtonTracker()
         self.user = user
         self.t = 0.0
