@@ -411,9 +411,11 @@ def _parse_wording(file: str, raw: dict[str, Any], problems: list[ConfigError]) 
             problems.append(ConfigError(file, where, value, allowed))
         return value
 
-    welcome = need(raw, "welcome", "welcome",
-                   lambda v: isinstance(v, list) and 1 <= len(v) <= 10 and all(map(line_ok, v)),
-                   "a list of one to ten lines of text")
+    def lines_ok(v: Any) -> bool:
+        return isinstance(v, list) and 1 <= len(v) <= 4 and all(map(line_ok, v))
+
+    welcome = need(raw, "welcome", "welcome", lines_ok, "a list of one to four lines of text")
+    buttons = need(raw, "buttons", "buttons", lines_ok, "a list of one to four lines of text")
     intro = need(raw, "intro", "intro", line_ok, line)
     all_clear = need(raw, "all_clear", "all_clear", line_ok, line)
     advice_raw = raw.get("advice")
@@ -426,8 +428,8 @@ def _parse_wording(file: str, raw: dict[str, Any], problems: list[ConfigError]) 
     if len(problems) > start:
         return None
     return Wording(
-        welcome=tuple(welcome), intro=intro, all_clear=all_clear, advice=advice,
-        cleared=cleared, questions=questions,
+        welcome=tuple(welcome), buttons=tuple(buttons), intro=intro, all_clear=all_clear,
+        advice=advice, cleared=cleared, questions=questions,
     )
 
 

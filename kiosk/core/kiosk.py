@@ -199,14 +199,13 @@ class Kiosk:
 
     def _first_run(self, safety: Setup) -> None:
         """The welcome, once, then every question; the home screen after an all-clear."""
-        welcome = Pages("welcome", "Welcome", safety.wording.welcome, t0=self.now,
-                        rate_wpm=self._rate())
+        welcome = Pages("welcome", safety.wording.about, t0=self.now, rate_wpm=self._rate())
         first = Due(GROUPS, Reason.FIRST_RUN)
         self._run(welcome, lambda _: self._ask(first, None, self._home_again))
 
     def _about(self, safety: Setup) -> None:
-        about = Pages("about", "About this kiosk", safety.wording.welcome, t0=self.now,
-                      rate_wpm=self._rate(), go_on="Home")
+        about = Pages("about", safety.wording.about, t0=self.now, rate_wpm=self._rate(),
+                      go_on="Home")
         self._run(about, lambda _: self._home_again())
 
     def _home_again(self) -> None:
@@ -264,7 +263,7 @@ class Kiosk:
         title = "Emergency care now" if outcome is Outcome.EMERGENCY else "No exercise today"
         if outcome is Outcome.BACKGROUND:
             title = "Check with your clinician"
-        advice = Pages("advice", title, lines, t0=self.now, rate_wpm=self._rate(),
+        advice = Pages("advice", ((title, lines),), t0=self.now, rate_wpm=self._rate(),
                        go_on="Home", finish_after=SUMMARY_SECONDS)
         self._run(advice, lambda _: None)
         self._out.append(Finished())  # the sitting is over: no exercise follows

@@ -171,53 +171,63 @@ class Questions:
 
 
 class Pages:
-    """Lines said one after another and shown together; GREEN (or any button) goes on.
+    """Screens of lines, each said and shown in turn; any button goes to the next, and past the
+    last one the flow is done.
 
-    Used for the first-run welcome and the "About" text, and for the advice after a "yes".
-    ``finish_after`` ends it on its own once everything is said plus that long (None: wait for
-    a press).
+    Used for the first-run welcome and "About" (two screens), and for the advice after a
+    "yes" (one). ``finish_after`` ends the last screen on its own once everything is said plus
+    that long (None: wait for a press).
     """
 
     def __init__(
         self,
         screen: str,
-        title: str,
-        lines: tuple[str, ...],
+        pages: tuple[tuple[str, tuple[str, ...]], ...],
         *,
         t0: float,
         rate_wpm: int,
         go_on: str = "Go on",
         finish_after: float | None = None,
     ) -> None:
-        self.screen, self.title, self.lines = screen, title, lines
+        self.screen, self.pages = screen, pages
         self.go_on = go_on
         self.finish_after = finish_after
+        self.page = 0
         self.done = False
         self._talk = _Talk(rate_wpm, t0, t0)
 
     def start(self) -> list[Effect]:
         self._talk.out.append(Hush())
-        for i, line in enumerate(self.lines):
-            self._talk.say(line, interrupt=i == 0)
+        self._say_page()
         return self._talk.flush()
+
+    def _say_page(self) -> None:
+        for i, line in enumerate(self.pages[self.page][1]):
+            self._talk.say(line, interrupt=i == 0)
 
     def handle(self, event: Event) -> list[Effect]:
         if self.done:
             return []
         self._talk.now = max(self._talk.now, event.t)
         if isinstance(event, Press):
-            self.done = True
+            self.page += 1
+            self.done = self.page >= len(self.pages)
+            if not self.done:
+                self._say_page()
         elif isinstance(event, Tick) and self.finish_after is not None:
-            self.done = self._talk.now >= self._talk.until + self.finish_after
+            last = self.page == len(self.pages) - 1
+            self.done = last and self._talk.now >= self._talk.until + self.finish_after
         return self._talk.flush()
 
     @property
     def view(self) -> View:
+        title, lines = self.pages[min(self.page, len(self.pages) - 1)]
+        more = self.page < len(self.pages) - 1
         return View(
             screen=self.screen,
-            title=self.title,
-            lines=self.lines,
-            buttons={b: self.go_on for b in Button},
+            title=title,
+            lines=lines,
+            buttons={b: "Next" if more else self.go_on for b in Button},
             awaiting="continue",
             caption=self._talk.caption,
         )
@@ -243,7 +253,7 @@ class Choice:
         timeout: float,
     ) -> None:
         self.screen, self.title, self.lines, self.spoken = screen, title, lines, spoken
-        self.labels = {Button.GREEN: yes, Button.AMBER: no}
+        self.labels = {Button.GREEN: yes, Button.AMBER: no, Button.RED: no}
         self.timeout = timeout
         self.accepted: bool | None = None
         self._talk = _Talk(rate_wpm, t0, t0)

@@ -82,12 +82,18 @@ class Question:
 class Wording:
     """Everything the kiosk says about itself and about safety. Loaded by ``kiosk.config``."""
 
-    welcome: tuple[str, ...]
+    welcome: tuple[str, ...]  # what the kiosk is
+    buttons: tuple[str, ...]  # what the three buttons do
     intro: str
     all_clear: str
     advice: Mapping[Group, str]
     cleared: str
     questions: tuple[Question, ...]
+
+    @property
+    def about(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The welcome as screens of (title, lines): what the kiosk is, then the buttons."""
+        return (("Welcome", self.welcome), ("The three buttons", self.buttons))
 
     def group(self, group: Group) -> tuple[Question, ...]:
         return tuple(q for q in self.questions if q.group is group)

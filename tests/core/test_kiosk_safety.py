@@ -65,6 +65,7 @@ def safety_saves(r: Run) -> list[dict[str, Any]]:
 def test_a_fresh_kiosk_welcomes_once_then_asks_every_question_before_any_exercise() -> None:
     r = run(SimUser("steady"))
     assert r.kiosk.view.screen == "welcome"
+    assert r.kiosk.view.lines == WORDING.welcome
     assert r.said[: len(WORDING.welcome)] == list(WORDING.welcome)
     screens: list[str] = []
     until(r, lambda r: (screens.append(r.kiosk.view.screen) or
@@ -72,6 +73,7 @@ def test_a_fresh_kiosk_welcomes_once_then_asks_every_question_before_any_exercis
     # Welcome, then the questions, then home, then the check-in: no exercise before them.
     order = list(dict.fromkeys(screens))
     assert order.index("question") < order.index("home") < order.index("checkin")
+    assert [line for line in r.said if line in WORDING.buttons] == list(WORDING.buttons)
     asked = [q.text for q in WORDING.questions]
     assert [line for line in r.said if line in asked] == asked  # each once, in order
     assert r.said.count(WORDING.welcome[0]) == 1
@@ -102,7 +104,7 @@ def test_red_flag_gets_the_emergency_advice_and_no_exercise() -> None:
 
 def test_no_answer_for_a_minute_counts_as_yes() -> None:
     r = run(SimUser("steady"))
-    r.feed([Press(Button.GREEN, 1.0)])  # past the welcome
+    r.feed([Press(Button.GREEN, 1.0), Press(Button.GREEN, 1.5)])  # past the two welcome screens
     assert r.kiosk.view.screen == "question"
     t = 1.0
     while r.kiosk.view.screen == "question" and t < 200:
@@ -120,6 +122,9 @@ def test_the_about_item_says_the_welcome_again() -> None:
     assert r.kiosk.view.screen == "about"
     assert r.said[-len(WORDING.welcome):] == list(WORDING.welcome)
     r.feed([Press(Button.GREEN, 20.0)])
+    assert r.kiosk.view.lines == WORDING.buttons
+    assert r.said[-len(WORDING.buttons):] == list(WORDING.buttons)
+    r.feed([Press(Button.GREEN, 40.0)])
     assert r.kiosk.view.screen == "home"
 
 
@@ -128,8 +133,8 @@ def history(days: int = 3) -> list[dict[str, Any]]:
     out = []
     for d in range(days, 0, -1):
         day = DAY - timedelta(days=d)
-        for fam, var, n in (("dead-bug", "dead-bug-full", 6), ("open-book", "open-book-kneeling", 3),
-                            ("bridge", "bridge-full", 8)):
+        for fam, var, n in (("dead-bug", "dead-bug-full", 6),
+                            ("open-book", "open-book-kneeling", 3), ("bridge", "bridge-full", 8)):
             rec = done(day, fam, var, n)
             rec["id"] = f"{day}-{fam}"
             out.append(rec)

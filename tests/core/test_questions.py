@@ -93,14 +93,17 @@ def test_a_background_yes_still_asks_the_other_background_questions() -> None:
     assert q.check("s1", DAY, "t", DAY).outcome is Outcome.CLEARED
 
 
-def test_pages_say_every_line_and_any_button_goes_on() -> None:
-    p = Pages("welcome", "Welcome", WORDING.welcome, t0=0.0, rate_wpm=150)
+def test_pages_say_each_screen_and_any_button_goes_on() -> None:
+    p = Pages("welcome", WORDING.about, t0=0.0, rate_wpm=150)
     out = p.start()
     assert isinstance(out[0], Hush) and said(out) == list(WORDING.welcome)
     assert p.view.lines == WORDING.welcome and not p.done
+    assert set(p.view.buttons.values()) == {"Next"}
     p.handle(Tick(500.0))
     assert not p.done  # the welcome waits for a press
-    p.handle(Press(Button.AMBER, 501.0))
+    assert said(p.handle(Press(Button.AMBER, 501.0))) == list(WORDING.buttons)
+    assert p.view.lines == WORDING.buttons and set(p.view.buttons.values()) == {"Go on"}
+    p.handle(Press(Button.RED, 502.0))
     assert p.done
 
 

@@ -232,7 +232,7 @@ DIAGNOSES = ("cauda", "equina", "fracture", "infection", "tumour", "tumor", "mal
 
 
 def test_the_wording_names_no_diagnosis_and_gives_the_three_advices() -> None:
-    said = [*WORDING.welcome, WORDING.intro, WORDING.all_clear, WORDING.cleared,
+    said = [*WORDING.welcome, *WORDING.buttons, WORDING.intro, WORDING.all_clear, WORDING.cleared,
             *WORDING.advice.values(), *(q.text for q in WORDING.questions)]
     for line in said:
         assert not [d for d in DIAGNOSES if d in line.lower()], line
@@ -242,6 +242,6 @@ def test_the_wording_names_no_diagnosis_and_gives_the_three_advices() -> None:
                                         "exercises suit you")
     assert [len(WORDING.group(g)) for g in GROUPS] == [5, 4, 3]
     assert WORDING.asking(GROUPS)[0].id == "saddle-numbness"
-    welcome = " ".join(WORDING.welcome)
+    welcome = " ".join(WORDING.welcome + WORDING.buttons)
     for part in ("not a medical device", "no diagnosis", "clinician", "GREEN", "AMBER", "RED"):
         assert part in welcome
