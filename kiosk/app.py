@@ -35,6 +35,7 @@ from kiosk.core.kiosk import Kiosk
 from kiosk.core.model import Button, Plan
 from kiosk.core.view import View
 from kiosk.io.buttons import Buttons, Edge
+from kiosk.store.records import is_safety
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +88,8 @@ class App:
         self.view: View = kiosk.view
         self.stopping = False
         self.finished = 0
-        self.saved: list[str] = []  # ids of sessions handed to the writer, in order
+        self.saved: list[str] = []  # ids of records handed to the writer, in order
+        self.saved_answers: set[str] = set()  # those of them that are safety answers
         self._dirty = True
         self._closed = False
         self._next_ping = 0.0
@@ -268,6 +270,8 @@ class App:
                 self.dev.writer.save(eff.record)  # a checkpoint, then the final record
                 if str(eff.record["id"]) not in self.saved:
                     self.saved.append(str(eff.record["id"]))
+                if is_safety(eff.record):
+                    self.saved_answers.add(str(eff.record["id"]))
             elif isinstance(eff, Finished):
                 self.finished += 1
             elif isinstance(eff, PowerOff):

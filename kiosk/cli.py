@@ -140,12 +140,17 @@ def cmd_plan(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
 
 
 def cmd_history(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
+    from kiosk.store.records import is_safety
+
     with _history(args, cfg) as history:
-        sessions = history.sessions()
-    if not sessions:
+        records = history.records()
+    if not records:
         print("No sessions saved yet.")
         return 0
-    for s in sessions:
+    for s in records:
+        if is_safety(s):
+            _print_safety(s)
+            continue
         sets = [st for ex in s.get("exercises", []) for st in ex.get("sets", [])]
         clean = sum(st.get("clean_reps", 0) for st in sets)
         before, after = s.get("pain_before"), s.get("pain_after")
@@ -159,6 +164,16 @@ def cmd_history(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
             print(f"    {ex.get('name', ex.get('variation')):<34} target {ex.get('target'):>2}"
                   f"  {reps}")
     return 0
+
+
+def _print_safety(record: dict[str, Any]) -> None:
+    """A round of safety answers: when, why, what it led to, then each question's answer."""
+    pain = f"pain {_dash(record['pain'])}"
+    print(f"{record['at'][:16].replace('T', ' ')}  {pain:<14} safety questions "
+          f"({record['reason']}): {record['outcome']}")
+    for a in record["answers"]:
+        how = "" if a["how"] in ("green", "amber") else f" ({a['how']})"
+        print(f"    {a['group']:<10} {a['question']:<24} {a['answer']}{how}")
 
 
 def _dash(v: Any) -> str:
@@ -209,7 +224,21 @@ def cmd_check(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
     else:
         print("gpio: no Raspberry Pi GPIO (mock buttons will be used)")
     print(f"data: {_data_dir(args, cfg)}")
+    print(f"safety: {_safety_status(args, cfg)}")
     return 0 if ok else 1
+
+
+def _safety_status(args: Any, cfg: Config) -> str:
+    """Whether exercise waits for a clinician's clearance (docs/safety.md)."""
+    from kiosk.core.safety import clearance_state
+    from kiosk.runtime import safety_checks
+
+    data_dir = _data_dir(args, cfg)
+    if not (data_dir / "history.json").exists():
+        return clearance_state([], date.today(), cfg.safety.cleared_on)
+    with _history(args, cfg) as history:
+        checks = safety_checks(history.records())
+    return clearance_state(checks, date.today(), cfg.safety.cleared_on)
 
 
 def _audio_status() -> str:

@@ -23,11 +23,13 @@ from kiosk.app import App, Devices
 from kiosk.clock import Clock, FakeClock, RealClock
 from kiosk.config import Config
 from kiosk.core.buttons import ButtonTracker
-from kiosk.core.kiosk import Kiosk, Planner
-from kiosk.core.model import Button
+from kiosk.core.kiosk import GentlePlanner, Kiosk, Planner
+from kiosk.core.model import Button, Plan
+from kiosk.core.safety import Rules, SafetyCheck, Setup
 from kiosk.errors import ConfigError, KioskWarning
 from kiosk.io.buttons import Buttons, make_factory
 from kiosk.sim import SimUser
+from kiosk.store.records import is_safety
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,29 @@ def make_planner(cfg: Config) -> Planner:
         return plan_for_day(cfg.library, sessions, day, cfg.progression, cfg.session, pain)
 
     return plan
+
+
+def make_gentle(cfg: Config) -> GentlePlanner:
+    from kiosk.core.gentle import gentle_plan
+    from kiosk.core.progression import exercise_states
+
+    def plan(sessions: list[dict[str, Any]], day: date, today: Plan) -> Plan:
+        states = exercise_states(cfg.library, sessions, day, cfg.progression)
+        return gentle_plan(cfg.library, states, today, most=cfg.progression.exercises_min)
+
+    return plan
+
+
+def safety_setup(cfg: Config) -> Setup:
+    s, p = cfg.safety, cfg.progression
+    rules = Rules(repeat_days=s.repeat_days, high_pain=s.high_pain, bad_day_rise=p.bad_day_rise,
+                  bad_day_window=p.bad_day_window)
+    return Setup(cfg.wording, rules, s.cleared_on, s.answer_seconds, s.gentle_from)
+
+
+def safety_checks(records: Sequence[dict[str, Any]]) -> list[SafetyCheck]:
+    """The safety answers among the saved records, oldest first."""
+    return [SafetyCheck.from_record(r) for r in records if is_safety(r)]
 
 
 def make_tracker(cfg: Config, *, shutdown: bool) -> ButtonTracker:
@@ -81,7 +106,8 @@ def build(cfg: Config, opts: Options, notices: Notices, clock: Clock) -> App:
     inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
     closers: list[Callable[[], None]] = []
 
-    writer, sessions = _open_history(cfg, data_dir, inbox, notices)
+    writer, records = _open_history(cfg, data_dir, inbox, notices)
+    sessions = [r for r in records if not is_safety(r)]
     factory, gpio_note = make_factory(opts.mock or opts.demo)
     if gpio_note:
         notices.tell(gpio_note, speak="GPIO is not available" in gpio_note)
@@ -97,7 +123,8 @@ def build(cfg: Config, opts: Options, notices: Notices, clock: Clock) -> App:
     shutdown = cfg.shutdown.enabled and not (opts.mock or opts.demo)
     kiosk = Kiosk(make_planner(cfg), cfg.session, sessions=sessions, t0=clock.now(),
                   wall0=_wall0(clock, opts), shutdown_enabled=shutdown,
-                  nonce=secrets.token_hex(3))
+                  nonce=secrets.token_hex(3), safety=safety_setup(cfg),
+                  checks=safety_checks(records), gentle=make_gentle(cfg))
     devices = Devices(buttons=buttons, voice=voice, writer=writer, screen=screen, leds=leds,
                       notifier=Notifier.from_env(), closers=closers)
     return App(kiosk, make_tracker(cfg, shutdown=shutdown), devices, clock, inbox,
@@ -126,7 +153,7 @@ def _open_history(
     writer = HistoryWriter.open(data_dir, keep_backups=cfg.storage.backups, on_result=on_result)
     if writer.recovery is not None:
         notices.tell(writer.recovery.message)
-    return writer, writer.sessions()
+    return writer, writer.records()
 
 
 def _open_screen(opts: Options, notices: Notices, fps: int) -> Any:
@@ -272,8 +299,12 @@ def run_demo(cfg: Config, opts: Options, user: SimUser, *, max_seconds: float = 
         return 1
     pending = set(app.dev.writer.pending_ids)
     for sid in app.saved:
+        what = "safety answers" if sid in app.saved_answers else "session"
         if sid in pending:
-            print(f"NOT saved: session {sid} (see the messages above)", file=opts.out)
+            print(f"NOT saved: {what} {sid} (see the messages above)", file=opts.out)
         else:
-            print(f"saved: session {sid} in {opts.data_dir or cfg.data_dir}", file=opts.out)
+            print(f"saved: {what} {sid} in {opts.data_dir or cfg.data_dir}", file=opts.out)
+    if app.kiosk.view.screen == "advice":  # the safety answers stopped exercise: say why
+        for line in app.kiosk.view.lines:
+            print(f"advice: {line}", file=opts.out)
     return 1 if pending else 0

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TextIO
 
-from kiosk.store.records import SCHEMA_VERSION
+from kiosk.store.records import SCHEMA_VERSION, is_safety
 
 CSV_COLUMNS = (
     "session_id",
@@ -34,17 +34,30 @@ CSV_COLUMNS = (
 REP_LETTERS = {"clean": "C", "slipped": "S"}
 
 
-def write_json(sessions: Sequence[Mapping[str, Any]], fp: TextIO) -> None:
-    json.dump({"schema": SCHEMA_VERSION, "sessions": list(sessions)}, fp, indent=2)
+def write_json(records: Sequence[Mapping[str, Any]], fp: TextIO) -> None:
+    sessions = [r for r in records if not is_safety(r)]
+    answers = [r for r in records if is_safety(r)]
+    json.dump({"schema": SCHEMA_VERSION, "sessions": sessions, "safety": answers}, fp, indent=2)
     fp.write("\n")
 
 
-def write_csv(sessions: Sequence[Mapping[str, Any]], fp: TextIO) -> None:
-    """Open ``fp`` with ``newline=""``, as the csv module asks, so rows end in CRLF only."""
+def write_csv(records: Sequence[Mapping[str, Any]], fp: TextIO) -> None:
+    """Open ``fp`` with ``newline=""``, as the csv module asks, so rows end in CRLF only.
+
+    Sessions come one row per set; a round of safety answers one row per answer, with
+    ``family`` = ``safety``, ``variation`` = the question, ``reps`` = yes or no, and how it was
+    given (green, amber, red, timeout) in ``set_ended_by``."""
     writer = csv.writer(fp)
     writer.writerow(CSV_COLUMNS)
-    for session in sessions:
-        writer.writerows(_rows(session))
+    for record in records:
+        writer.writerows(_safety_rows(record) if is_safety(record) else _rows(record))
+
+
+def _safety_rows(check: Mapping[str, Any]) -> Iterator[list[Any]]:
+    head = [check["id"], check["day"], check["pain"], "", f"safety: {check['outcome']}"]
+    for a in check["answers"]:
+        what = ["safety", a["question"], "", a["group"], check["reason"], "no"]
+        yield head + what + ["", "", a["answer"], "", a["how"]]
 
 
 def _rows(session: Mapping[str, Any]) -> Iterator[list[Any]]:

@@ -27,7 +27,7 @@ from kiosk.errors import RecordError, StorageError
 from kiosk.store import export
 from kiosk.store.atomic import AtomicJSONStorage, fsync_dir, remove_stale_temps, write_atomically
 from kiosk.store.backups import PATTERN, Backups
-from kiosk.store.records import TABLE, check_record, last_pain, parse_history
+from kiosk.store.records import TABLE, check_record, is_safety, last_pain, parse_history
 
 FILENAME = "history.json"
 
@@ -102,9 +102,13 @@ class History:
         self._seqs[rid] = seq
         self._back_up_daily()
 
+    def records(self) -> list[dict[str, Any]]:
+        """Every saved record, sessions and safety answers, in save order (oldest first)."""
+        return [dict(d) for d in sorted(self._table.all(), key=lambda d: d.doc_id)]
+
     def sessions(self) -> list[dict[str, Any]]:
         """Every saved session, in the order they were saved (oldest first)."""
-        return [dict(d) for d in sorted(self._table.all(), key=lambda d: d.doc_id)]
+        return [r for r in self.records() if not is_safety(r)]
 
     def last_pain(self) -> int | None:
         """The most recent pain rating (check-out, else check-in), or None with no history."""
@@ -112,11 +116,11 @@ class History:
 
     def export_json(self, fp: TextIO) -> None:
         """Write every session as one JSON document (see docs/data.md, "Exports")."""
-        export.write_json(self.sessions(), fp)
+        export.write_json(self.records(), fp)
 
     def export_csv(self, fp: TextIO) -> None:
         """Write one CSV row per set (see docs/data.md, "Exports")."""
-        export.write_csv(self.sessions(), fp)
+        export.write_csv(self.records(), fp)
 
     def close(self) -> None:
         """Close the history. Every save was already on disk when it returned; safe to repeat."""

@@ -155,6 +155,38 @@ _session = _fields(
 )
 
 
+# Safety answers (kiosk.core.safety.SafetyCheck; docs/data.md, "Safety answers").
+SAFETY_KIND = "safety"
+_GROUPS = ("emergency", "urgent", "background")
+_safety = _fields(
+    {
+        "schema": _schema,
+        "kind": _one_of((SAFETY_KIND,)),
+        "id": _text,
+        "day": _day,
+        "at": _time,
+        "reason": _one_of(("first-run", "repeat", "after-yes", "high-pain")),
+        "groups": _list_of(_one_of(_GROUPS)),
+        "answers": _list_of(_fields({
+            "question": _text,
+            "group": _one_of(_GROUPS),
+            "how": _one_of(("green", "amber", "red", "timeout")),
+            "answer": _one_of(("yes", "no")),
+        })),
+        "pain": _pain,
+        "outcome": _one_of(("emergency", "urgent", "background", "cleared", "clear")),
+    }
+)
+
+
+def is_safety(record: object) -> bool:
+    return isinstance(record, dict) and record.get("kind") == SAFETY_KIND
+
+
+def _spec(record: object) -> Check:
+    return _safety if is_safety(record) else _session
+
+
 def _plain_json(value: object, where: str) -> None:
     """Only what JSON holds, so that writing can never fail half-way on an odd value."""
     if isinstance(value, dict):
@@ -170,8 +202,8 @@ def _plain_json(value: object, where: str) -> None:
 
 
 def check_record(record: object) -> None:
-    """Raise ``RecordError`` unless ``record`` is a schema-1 session record."""
-    _check(record, _session, _plain_json)
+    """Raise ``RecordError`` unless ``record`` is a schema-1 session or safety record."""
+    _check(record, _spec(record), _plain_json)
 
 
 def _check(record: object, *checks: Check) -> None:
@@ -180,7 +212,8 @@ def _check(record: object, *checks: Check) -> None:
         for check in checks:
             check(record, "record")
     except _Bad as e:
-        name = f"session {rid!r}" if isinstance(rid, str) else "session record"
+        what = "safety answers" if is_safety(record) else "session"
+        name = f"{what} {rid!r}" if isinstance(rid, str) else f"{what} record"
         raise RecordError(f"{name}: {e} (see docs/data.md)") from None
 
 
@@ -217,7 +250,7 @@ def check_database(data: object) -> dict[int, dict[str, Any]]:
     for key, record in table.items():
         if not re.fullmatch(r"[1-9][0-9]*", key):
             raise RecordError(f"{key!r} is not a sequence number")
-        _check(record, _session)  # parsed JSON is plain JSON: no need to look for odd types
+        _check(record, _spec(record))  # parsed JSON is plain JSON: no odd types to look for
         sessions[int(key)] = record
     ids = [r["id"] for r in sessions.values()]
     if len(set(ids)) != len(ids):
@@ -228,6 +261,8 @@ def check_database(data: object) -> dict[int, dict[str, Any]]:
 def last_pain(records: Iterable[Mapping[str, Any]]) -> int | None:
     """The latest pain rating: the newest session's check-out, else its check-in."""
     for record in reversed(list(records)):
+        if is_safety(record):
+            continue
         for key in ("pain_after", "pain_before"):
             if record.get(key) is not None:
                 return int(record[key])

@@ -25,7 +25,7 @@ from typing import Any
 
 from kiosk.errors import RecordError, StorageError
 from kiosk.store.history import History, Recovery
-from kiosk.store.records import check_record, last_pain
+from kiosk.store.records import check_record, is_safety, last_pain
 
 log = logging.getLogger(__name__)
 
@@ -143,10 +143,15 @@ class HistoryWriter:
                 pass  # the writer thread reports it; it must not reach the planner either
         self._inbox.put(rid)
 
-    def sessions(self) -> list[dict[str, Any]]:
-        """Every session, oldest first, including those not yet on disk. Treat as read-only."""
+    def records(self) -> list[dict[str, Any]]:
+        """Every record (sessions and safety answers), oldest first, including those not yet
+        on disk. Treat as read-only."""
         with self._lock:
             return list(self._view.values())
+
+    def sessions(self) -> list[dict[str, Any]]:
+        """Every session, oldest first, including those not yet on disk. Treat as read-only."""
+        return [r for r in self.records() if not is_safety(r)]
 
     def last_pain(self) -> int | None:
         return last_pain(self.sessions())
@@ -224,7 +229,7 @@ class HistoryWriter:
 
     def _attach(self, history: History) -> None:
         """Use ``history``; the view becomes its sessions plus any still waiting in memory."""
-        on_disk = {r["id"]: r for r in history.sessions()}
+        on_disk = {r["id"]: r for r in history.records()}
         with self._lock:
             # Disk order first; a session saved again while waiting shows its newer version.
             self._view = on_disk | self._view
