@@ -299,7 +299,7 @@ def run_demo(cfg: Config, opts: Options, user: SimUser, *, max_seconds: float = 
         return 1
     pending = set(app.dev.writer.pending_ids)
     for sid in app.saved:
-        what = "safety answers" if sid in app.saved_answers else "session"
+        what = "safety-answers" if sid in app.saved_answers else "session"
         if sid in pending:
             print(f"NOT saved: {what} {sid} (see the messages above)", file=opts.out)
         else:

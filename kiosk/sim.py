@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from kiosk.core.model import Button
 from kiosk.core.view import View
 
-PROFILES = ("steady", "slipping", "sore", "red-flag")
+PROFILES = ("steady", "slipping", "sore")  # how a person exercises; each answers "no" below
+RED_FLAG = "red-flag"  # answers yes to the saddle-numbness question, and never exercises
 # The safety screens (docs/safety.md). Every profile answers them itself, also under
 # ``presses``: a press script drives the session, as it did before the questions existed.
 SAFETY_SCREENS = ("welcome", "about", "question", "advice")
@@ -44,8 +45,9 @@ class SimUser:
         checkout_pain: int = 1,
         reaction: float = 0.4,
     ) -> None:
-        if profile not in PROFILES:
-            raise ValueError(f"unknown user {profile!r}; choose one of {', '.join(PROFILES)}")
+        if profile not in (*PROFILES, RED_FLAG):
+            raise ValueError(f"unknown user {profile!r}; choose one of "
+                             f"{', '.join((*PROFILES, RED_FLAG))}")
         self.profile = profile
         self.tokens = list(presses.replace(",", " ").split()) if presses is not None else None
         if self.tokens is not None:
@@ -81,7 +83,7 @@ class SimUser:
         if view.awaiting != "answer":
             return Action(Button.GREEN)  # go on
         saddle = any("saddle" in line for line in view.lines)
-        return Action(Button.GREEN if self.profile == "red-flag" and saddle else Button.AMBER)
+        return Action(Button.GREEN if self.profile == RED_FLAG and saddle else Button.AMBER)
 
     def _next_token(self) -> Action:
         if not self.tokens:

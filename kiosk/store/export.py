@@ -35,9 +35,14 @@ REP_LETTERS = {"clean": "C", "slipped": "S"}
 
 
 def write_json(records: Sequence[Mapping[str, Any]], fp: TextIO) -> None:
-    sessions = [r for r in records if not is_safety(r)]
+    doc: dict[str, Any] = {
+        "schema": SCHEMA_VERSION,
+        "sessions": [r for r in records if not is_safety(r)],
+    }
     answers = [r for r in records if is_safety(r)]
-    json.dump({"schema": SCHEMA_VERSION, "sessions": sessions, "safety": answers}, fp, indent=2)
+    if answers:  # a history from before the safety questions exports as it always did
+        doc["safety"] = answers
+    json.dump(doc, fp, indent=2)
     fp.write("\n")
 
 
