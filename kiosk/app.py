@@ -33,9 +33,9 @@ from kiosk.core.events import (
 )
 from kiosk.core.kiosk import Kiosk
 from kiosk.core.model import Button, Plan
+from kiosk.core.safety import SafetyCheck
 from kiosk.core.view import View
 from kiosk.io.buttons import Buttons, Edge
-from kiosk.store.records import is_safety
 
 log = logging.getLogger(__name__)
 
@@ -268,10 +268,10 @@ class App:
                 self._dirty = True
             elif isinstance(eff, Save):
                 self.dev.writer.save(eff.record)  # a checkpoint, then the final record
-                if str(eff.record["id"]) not in self.saved:
-                    self.saved.append(str(eff.record["id"]))
-                if is_safety(eff.record):
-                    self.saved_answers.add(str(eff.record["id"]))
+                if eff.record.id not in self.saved:
+                    self.saved.append(eff.record.id)
+                if isinstance(eff.record, SafetyCheck):
+                    self.saved_answers.add(eff.record.id)
             elif isinstance(eff, Finished):
                 self.finished += 1
             elif isinstance(eff, PowerOff):

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import Config, load_config
+from kiosk.core.safety import SafetyCheck
 from kiosk.errors import ConfigError
 
 
@@ -140,7 +141,7 @@ def cmd_plan(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
 
 
 def cmd_history(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
-    from kiosk.store.records import is_safety
+    from kiosk.core.records import SessionRecord
 
     with _history(args, cfg) as history:
         records = history.records()
@@ -148,35 +149,31 @@ def cmd_history(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
         print("No sessions saved yet.")
         return 0
     for s in records:
-        if is_safety(s):
+        if isinstance(s, SafetyCheck):
             _print_safety(s)
+        if not isinstance(s, SessionRecord):
             continue
-        sets = [st for ex in s.get("exercises", []) for st in ex.get("sets", [])]
-        clean = sum(st.get("clean_reps", 0) for st in sets)
-        before, after = s.get("pain_before"), s.get("pain_after")
-        pain = f"pain {_dash(before)} -> {_dash(after)}"
-        print(f"{s.get('started_at', '?')[:16].replace('T', ' ')}  {pain:<14} "
-              f"{clean:>3} clean reps  ended: {s.get('ended_by')}")
-        for ex in s.get("exercises", []):
-            reps = " ".join("".join("C" if r == "clean" else "s" for r in st["reps"])
-                            for st in ex.get("sets", [])) or ("skipped" if ex.get("skipped")
-                                                              else "-")
-            print(f"    {ex.get('name', ex.get('variation')):<34} target {ex.get('target'):>2}"
-                  f"  {reps}")
+        pain = f"pain {_dash(s.pain_before)} -> {_dash(s.pain_after)}"
+        print(f"{s.started_at:%Y-%m-%d %H:%M}  {pain:<14} "
+              f"{s.clean_reps:>3} clean reps  ended: {s.ended_by}")
+        for ex in s.exercises:
+            reps = " ".join("".join("C" if r == "clean" else "s" for r in st.reps)
+                            for st in ex.sets) or ("skipped" if ex.skipped else "-")
+            print(f"    {ex.name:<34} target {ex.target:>2}  {reps}")
     return 0
 
 
-def _print_safety(record: dict[str, Any]) -> None:
+def _print_safety(check: SafetyCheck) -> None:
     """A round of safety answers: when, why, what it led to, then each question's answer."""
-    pain = f"pain {_dash(record['pain'])}"
-    print(f"{record['at'][:16].replace('T', ' ')}  {pain:<14} safety questions "
-          f"({record['reason']}): {record['outcome']}")
-    for a in record["answers"]:
-        how = "" if a["how"] in ("green", "amber") else f" ({a['how']})"
-        print(f"    {a['group']:<10} {a['question']:<24} {a['answer']}{how}")
+    pain = f"pain {_dash(check.pain)}"
+    print(f"{check.at:%Y-%m-%d %H:%M}  {pain:<14} safety questions "
+          f"({check.reason}): {check.outcome}")
+    for a in check.answers:
+        how = "" if a.how in ("green", "amber") else f" ({a.how})"
+        print(f"    {a.group:<10} {a.question:<24} {'yes' if a.yes else 'no'}{how}")
 
 
-def _dash(v: Any) -> str:
+def _dash(v: int | None) -> str:
     return "-" if v is None else str(v)
 
 

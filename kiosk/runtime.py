@@ -25,11 +25,11 @@ from kiosk.config import Config
 from kiosk.core.buttons import ButtonTracker
 from kiosk.core.kiosk import GentlePlanner, Kiosk, Planner
 from kiosk.core.model import Button, Plan
+from kiosk.core.records import Record, SessionRecord
 from kiosk.core.safety import Rules, SafetyCheck, Setup
 from kiosk.errors import ConfigError, KioskWarning
 from kiosk.io.buttons import Buttons, make_factory
 from kiosk.sim import SimUser
-from kiosk.store.records import is_safety
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 def make_planner(cfg: Config) -> Planner:
     from kiosk.core.progression import plan_for_day
 
-    def plan(sessions: list[dict[str, Any]], day: date, pain: int | None) -> Any:
+    def plan(sessions: Sequence[SessionRecord], day: date, pain: int | None) -> Plan:
         return plan_for_day(cfg.library, sessions, day, cfg.progression, cfg.session, pain)
 
     return plan
@@ -47,7 +47,7 @@ def make_gentle(cfg: Config) -> GentlePlanner:
     from kiosk.core.gentle import gentle_plan
     from kiosk.core.progression import exercise_states
 
-    def plan(sessions: list[dict[str, Any]], day: date, today: Plan) -> Plan:
+    def plan(sessions: Sequence[SessionRecord], day: date, today: Plan) -> Plan:
         states = exercise_states(cfg.library, sessions, day, cfg.progression)
         return gentle_plan(cfg.library, states, today, most=cfg.progression.exercises_min)
 
@@ -61,9 +61,9 @@ def safety_setup(cfg: Config) -> Setup:
     return Setup(cfg.wording, rules, s.cleared_on, s.answer_seconds, s.gentle_from)
 
 
-def safety_checks(records: Sequence[dict[str, Any]]) -> list[SafetyCheck]:
+def safety_checks(records: Sequence[Record]) -> list[SafetyCheck]:
     """The safety answers among the saved records, oldest first."""
-    return [SafetyCheck.from_record(r) for r in records if is_safety(r)]
+    return [r for r in records if isinstance(r, SafetyCheck)]
 
 
 def make_tracker(cfg: Config, *, shutdown: bool) -> ButtonTracker:
@@ -107,7 +107,6 @@ def build(cfg: Config, opts: Options, notices: Notices, clock: Clock) -> App:
     closers: list[Callable[[], None]] = []
 
     writer, records = _open_history(cfg, data_dir, inbox, notices)
-    sessions = [r for r in records if not is_safety(r)]
     factory, gpio_note = make_factory(opts.mock or opts.demo)
     if gpio_note:
         notices.tell(gpio_note, speak="GPIO is not available" in gpio_note)
@@ -121,10 +120,10 @@ def build(cfg: Config, opts: Options, notices: Notices, clock: Clock) -> App:
     from kiosk.io.watchdog import Notifier
 
     shutdown = cfg.shutdown.enabled and not (opts.mock or opts.demo)
-    kiosk = Kiosk(make_planner(cfg), cfg.session, sessions=sessions, t0=clock.now(),
+    kiosk = Kiosk(make_planner(cfg), cfg.session, records=records, t0=clock.now(),
                   wall0=_wall0(clock, opts), shutdown_enabled=shutdown,
                   nonce=secrets.token_hex(3), safety=safety_setup(cfg),
-                  checks=safety_checks(records), gentle=make_gentle(cfg))
+                  gentle=make_gentle(cfg))
     devices = Devices(buttons=buttons, voice=voice, writer=writer, screen=screen, leds=leds,
                       notifier=Notifier.from_env(), closers=closers)
     return App(kiosk, make_tracker(cfg, shutdown=shutdown), devices, clock, inbox,
@@ -140,7 +139,7 @@ def _wall0(clock: Clock, opts: Options) -> datetime:
 
 def _open_history(
     cfg: Config, data_dir: Path, inbox: queue.SimpleQueue[Any], notices: Notices
-) -> tuple[Any, list[dict[str, Any]]]:
+) -> tuple[Any, list[Record]]:
     from kiosk.store import writer as w
     from kiosk.store.writer import HistoryWriter
 

@@ -103,11 +103,12 @@ def answered_today(data: Path, wall: datetime) -> None:
 
     from kiosk.config import packaged_wording
     from kiosk.core.safety import GROUPS, Answer, How, Reason, SafetyCheck
+    from kiosk.store.records import encode
 
     if (data / "history.json").exists():
         return
     data.mkdir(parents=True, exist_ok=True)
     answers = tuple(Answer(q.id, q.group, How.AMBER) for q in packaged_wording().questions)
-    check = SafetyCheck(f"{wall:%Y%m%dT%H%M%S}-seed", wall.date(), wall.isoformat(),
-                        Reason.FIRST_RUN, GROUPS, answers)
-    (data / "history.json").write_text(json.dumps({"sessions": {"1": check.as_record()}}))
+    check = SafetyCheck(f"{wall:%Y%m%dT%H%M%S}-seed", wall.date(), wall, Reason.FIRST_RUN,
+                        GROUPS, answers)
+    (data / "history.json").write_text(json.dumps({"sessions": {"1": encode(check)}}))

@@ -18,7 +18,8 @@ from kiosk.cli import main  # noqa: E402
 from kiosk.config import packaged_wording  # noqa: E402
 from kiosk.core import phrases  # noqa: E402
 from kiosk.core.model import Button  # noqa: E402
-from kiosk.core.safety import Group  # noqa: E402
+from kiosk.core.records import Record, SessionRecord  # noqa: E402
+from kiosk.core.safety import Group, How, Outcome, Reason, SafetyCheck  # noqa: E402
 from kiosk.store.history import History  # noqa: E402
 from tests.shell import Shell  # noqa: E402
 
@@ -27,7 +28,7 @@ WORDING = packaged_wording()
 EMERGENCY = WORDING.advice[Group.EMERGENCY]
 
 
-def records(data: Path) -> list[dict]:
+def records(data: Path) -> list[Record]:
     with History.open(data) as h:
         return h.records()
 
@@ -49,8 +50,8 @@ def test_a_fresh_kiosk_welcomes_and_asks_before_any_exercise(tmp_path: Path) -> 
     assert shell.app.view.screen == "checkin"  # no second round: answered a minute ago
     shell.press(Button.RED)
     shell.app.close()
-    [answers] = [r for r in records(tmp_path) if r.get("kind") == "safety"]
-    assert answers["outcome"] == "clear" and len(answers["answers"]) == 12
+    [answers] = [r for r in records(tmp_path) if isinstance(r, SafetyCheck)]
+    assert answers.outcome is Outcome.CLEAR and len(answers.answers) == 12
     # A restart on the same day: no welcome, no questions.
     again = Shell(tmp_path, answered=False)
     assert again.app.view.screen == "home"
@@ -71,8 +72,8 @@ def test_red_on_a_question_counts_as_yes_and_nothing_else_follows(tmp_path: Path
     shell.press(Button.GREEN)
     assert shell.app.view.screen == "advice" and shell.app.kiosk.session is None
     shell.app.close()
-    assert [r.get("kind") for r in records(tmp_path)] == ["safety"]
-    assert records(tmp_path)[0]["answers"][0]["how"] == "red"
+    [answers] = records(tmp_path)
+    assert isinstance(answers, SafetyCheck) and answers.answers[0].how is How.RED
 
 
 def test_demo_red_flag_prints_the_emergency_advice_and_saves_no_session(
@@ -89,7 +90,7 @@ def test_demo_red_flag_prints_the_emergency_advice_and_saves_no_session(
     with History.open(tmp_path) as h:
         assert h.sessions() == []
         [answers] = h.records()
-    assert answers["outcome"] == "emergency"
+    assert isinstance(answers, SafetyCheck) and answers.outcome is Outcome.EMERGENCY
     assert main(["history", "--data-dir", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "safety questions (first-run): emergency" in out and "saddle-numbness" in out
@@ -106,7 +107,7 @@ def test_the_steady_demo_answers_no_and_exercises_as_before(
     out = capsys.readouterr().out
     assert out.count(f"say: {WORDING.questions[0].text}") == 1  # the first day only
     with History.open(tmp_path) as h:
-        assert [s["ended_by"] for s in h.sessions()] == ["complete", "complete"]
+        assert [s.ended_by for s in h.sessions()] == ["complete", "complete"]
 
 
 def test_a_high_check_in_asks_then_offers_only_gentle_movement(tmp_path: Path) -> None:
@@ -135,10 +136,10 @@ def test_a_high_check_in_asks_then_offers_only_gentle_movement(tmp_path: Path) -
     library = {v.name: v for f in shell_library() for v in f.ladder}
     assert library[name].gentle and library[name].position != "loaded"
     saved = records(tmp_path)
-    [high] = [r for r in saved if r.get("reason") == "high-pain"]
-    assert high["pain"] == 9 and high["groups"] == ["emergency", "urgent"]
-    today = [r for r in saved if r.get("plan_date") == "2026-11-25"]
-    assert today and all(e["change"] == "gentle" for e in today[-1]["exercises"])
+    [high] = [r for r in saved if isinstance(r, SafetyCheck) and r.reason is Reason.HIGH_PAIN]
+    assert high.pain == 9 and high.groups == (Group.EMERGENCY, Group.URGENT)
+    today = [r for r in saved if isinstance(r, SessionRecord) and r.plan_date == wall.date()]
+    assert today and all(e.change == "gentle" for e in today[-1].exercises)
 
 
 def shell_library():  # type: ignore[no-untyped-def]

@@ -14,7 +14,7 @@ no answer comes within half the time.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from kiosk.core.events import Effect, Event, Hush, Press, Say, Tick
 from kiosk.core.model import Button
@@ -139,7 +139,7 @@ class Questions:
         return tuple(g for g in self.groups if g in reached)
 
     def check(
-        self, check_id: str, day: date, at: str, cleared_on: date | None
+        self, check_id: str, day: date, at: datetime, cleared_on: date | None
     ) -> SafetyCheck:
         return SafetyCheck(
             id=check_id,

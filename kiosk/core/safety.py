@@ -22,9 +22,8 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
 
 from kiosk.core.model import Button
 
@@ -154,7 +153,7 @@ class SafetyCheck:
 
     id: str
     day: date  # the kiosk's date when asked
-    at: str  # ISO timestamp
+    at: datetime  # when the round ended
     reason: Reason
     groups: tuple[Group, ...]  # the groups asked, in order
     answers: tuple[Answer, ...]
@@ -163,48 +162,6 @@ class SafetyCheck:
 
     def yes_in(self, group: Group) -> bool:
         return any(a.yes for a in self.answers if a.group is group)
-
-    def as_record(self) -> dict[str, Any]:
-        """The saved form (docs/data.md, "Safety answers")."""
-        return {
-            "kind": KIND,
-            "schema": 1,
-            "id": self.id,
-            "day": self.day.isoformat(),
-            "at": self.at,
-            "reason": self.reason.value,
-            "groups": [g.value for g in self.groups],
-            "answers": [
-                {"question": a.question, "group": a.group.value, "how": a.how.value,
-                 "answer": "yes" if a.yes else "no"}
-                for a in self.answers
-            ],
-            "pain": self.pain,
-            "outcome": self.outcome.value,
-        }
-
-    @classmethod
-    def from_record(cls, raw: Mapping[str, Any]) -> SafetyCheck:
-        """The saved form back; raises ValueError, KeyError or TypeError if it is not one."""
-        if raw.get("kind") != KIND:
-            raise ValueError(f"not a {KIND} record")
-        pain = raw["pain"]
-        if pain is not None and not (type(pain) is int and 0 <= pain <= 10):
-            raise ValueError(f"pain {pain!r}")
-        return cls(
-            id=str(raw["id"]),
-            day=date.fromisoformat(raw["day"]),
-            at=str(raw["at"]),
-            reason=Reason(raw["reason"]),
-            groups=tuple(Group(g) for g in raw["groups"]),
-            answers=tuple(Answer(str(a["question"]), Group(a["group"]), How(a["how"]))
-                          for a in raw["answers"]),
-            pain=pain,
-            outcome=Outcome(raw["outcome"]),
-        )
-
-
-KIND = "safety"  # the record kind in the history, beside the exercise sessions
 
 
 # --- when to ask ---------------------------------------------------------------------------------

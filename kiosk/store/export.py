@@ -1,6 +1,7 @@
 """Exports for a clinician: the whole history as JSON, or one CSV row per set.
 
-Both take the sessions in save order (``History.sessions()``); docs/data.md describes the columns.
+Both take the records in save order (``History.records()``): the sessions, and the rounds of
+safety answers. docs/data.md describes the columns.
 """
 
 from __future__ import annotations
@@ -8,10 +9,12 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
-from kiosk.store.records import SCHEMA_VERSION, is_safety
+from kiosk.core.records import SCHEMA_VERSION, Record, SessionRecord
+from kiosk.core.safety import SafetyCheck
+from kiosk.store.records import encode
 
 CSV_COLUMNS = (
     "session_id",
@@ -34,55 +37,59 @@ CSV_COLUMNS = (
 REP_LETTERS = {"clean": "C", "slipped": "S"}
 
 
-def write_json(records: Sequence[Mapping[str, Any]], fp: TextIO) -> None:
+def write_json(records: Sequence[Record], fp: TextIO) -> None:
+    """The sessions, and (when there are any) the rounds of safety answers, as saved."""
     doc: dict[str, Any] = {
         "schema": SCHEMA_VERSION,
-        "sessions": [r for r in records if not is_safety(r)],
+        "sessions": [encode(r) for r in records if isinstance(r, SessionRecord)],
     }
-    answers = [r for r in records if is_safety(r)]
+    answers = [encode(r) for r in records if isinstance(r, SafetyCheck)]
     if answers:  # a history from before the safety questions exports as it always did
         doc["safety"] = answers
     json.dump(doc, fp, indent=2)
     fp.write("\n")
 
 
-def write_csv(records: Sequence[Mapping[str, Any]], fp: TextIO) -> None:
+def write_csv(records: Sequence[Record], fp: TextIO) -> None:
     """Open ``fp`` with ``newline=""``, as the csv module asks, so rows end in CRLF only.
 
     Sessions come one row per set; a round of safety answers one row per answer, with
     ``family`` = ``safety``, ``variation`` = the question, ``reps`` = yes or no, and how it was
-    given (green, amber, red, timeout) in ``set_ended_by``."""
+    given (green, amber, red, timeout) in ``set_ended_by`` (docs/data.md)."""
     writer = csv.writer(fp)
     writer.writerow(CSV_COLUMNS)
     for record in records:
-        writer.writerows(_safety_rows(record) if is_safety(record) else _rows(record))
+        if isinstance(record, SessionRecord):
+            writer.writerows(_rows(record))
+        elif isinstance(record, SafetyCheck):
+            writer.writerows(_safety_rows(record))
 
 
-def _safety_rows(check: Mapping[str, Any]) -> Iterator[list[Any]]:
-    head = [check["id"], check["day"], check["pain"], "", f"safety: {check['outcome']}"]
-    for a in check["answers"]:
-        what = ["safety", a["question"], "", a["group"], check["reason"], "no"]
-        yield head + what + ["", "", a["answer"], "", a["how"]]
+def _safety_rows(check: SafetyCheck) -> Iterator[list[Any]]:
+    head: list[Any] = [check.id, check.day.isoformat(), check.pain, "", f"safety: {check.outcome}"]
+    for a in check.answers:
+        what = ["safety", a.question, "", str(a.group), str(check.reason), "no"]
+        yield head + what + ["", "", "yes" if a.yes else "no", "", str(a.how)]
 
 
-def _rows(session: Mapping[str, Any]) -> Iterator[list[Any]]:
-    head = [
-        session["id"],
-        session["plan_date"],
-        session["pain_before"],
-        session["pain_after"],
-        session["ended_by"],
+def _rows(session: SessionRecord) -> Iterator[list[Any]]:
+    head: list[Any] = [
+        session.id,
+        session.plan_date.isoformat(),
+        session.pain_before,
+        session.pain_after,
+        session.ended_by,
     ]
-    if not session["exercises"]:
+    if not session.exercises:
         yield head + [""] * (len(CSV_COLUMNS) - len(head))
-    for ex in session["exercises"]:
-        what = [ex["family"], ex["variation"], ex["target"], ex["change"], ex["reason"]]
-        what.append("yes" if ex["skipped"] else "no")
-        if not ex["sets"]:
+    for ex in session.exercises:
+        what = [ex.family, ex.variation, ex.target, ex.change, ex.reason]
+        what.append("yes" if ex.skipped else "no")
+        if not ex.sets:
             # A skipped or never-reached exercise still gets a row, so no session vanishes.
             yield head + what + [""] * 5
-        number = Counter[Any]()  # sets are numbered per side: left 1, right 1, left 2, ...
-        for s in ex["sets"]:
-            number[s["side"]] += 1
-            reps = "".join(REP_LETTERS[r] for r in s["reps"])
-            yield head + what + [number[s["side"]], s["side"], reps, s["clean_reps"], s["ended_by"]]
+        number = Counter[str | None]()  # sets are numbered per side: left 1, right 1, left 2, ...
+        for s in ex.sets:
+            number[s.side] += 1
+            reps = "".join(REP_LETTERS[r] for r in s.reps)
+            yield head + what + [number[s.side], s.side, reps, s.clean_reps, s.ended_by]

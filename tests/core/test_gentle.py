@@ -9,6 +9,8 @@ from typing import Any
 from kiosk.config import DEFAULT_CONFIG, load_config
 from kiosk.core.gentle import gentle_plan
 from kiosk.core.progression import exercise_states, plan_for_day
+from kiosk.core.records import SessionRecord
+from kiosk.store.records import decode
 
 CFG = load_config(DEFAULT_CONFIG).config
 LIB = CFG.library
@@ -16,10 +18,10 @@ DAY = date(2026, 11, 25)
 
 
 def done(day: date, family: str, variation: str, target: int, change: str = "same",
-         checkin: int = 2) -> dict[str, Any]:
-    """A saved session with one clean exercise (schema 1, as the session writes it)."""
+         checkin: int = 2) -> SessionRecord:
+    """A saved session with one clean exercise, read through the codec as the kiosk reads it."""
     sets = [{"side": None, "reps": ["clean"] * target, "clean_reps": target, "ended_by": "target"}]
-    return {
+    return decode({
         "schema": 1, "id": f"{day}-{family}", "plan_date": day.isoformat(),
         "started_at": f"{day}T09:00:00", "ended_at": f"{day}T09:10:00", "duration_s": 600.0,
         "pain_before": checkin, "pain_after": checkin, "ended_by": "complete",
@@ -27,10 +29,10 @@ def done(day: date, family: str, variation: str, target: int, change: str = "sam
                        "target": target, "change": change, "reason": "", "skipped": False,
                        "sets": [dict(s) for s in sets] * 2}],
         "pain_events": [],
-    }
+    })  # type: ignore[return-value]
 
 
-def plan(sessions: list[dict[str, Any]], day: date = DAY) -> Any:
+def plan(sessions: list[SessionRecord], day: date = DAY) -> Any:
     states = exercise_states(LIB, sessions, day, CFG.progression)
     normal = plan_for_day(LIB, sessions, day, CFG.progression, CFG.session, 9)
     return gentle_plan(LIB, states, normal, most=CFG.progression.exercises_min)

@@ -4,6 +4,7 @@ path on a high-pain day (docs/safety.md)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -13,7 +14,8 @@ from kiosk.core.events import Finished, Hold, Press, Save, Tick
 from kiosk.core.gentle import gentle_plan
 from kiosk.core.model import Button, Plan
 from kiosk.core.progression import exercise_states, plan_for_day
-from kiosk.core.safety import GROUPS, Group, Outcome, Reason, Rules, SafetyCheck, Setup
+from kiosk.core.records import SessionRecord
+from kiosk.core.safety import ACUTE, GROUPS, Group, How, Outcome, Reason, Rules, SafetyCheck, Setup
 from kiosk.sim import SimUser
 from tests.core.helpers import FAST, Run
 from tests.core.test_gentle import done
@@ -24,20 +26,19 @@ SETUP = Setup(WORDING, Rules(), None, 60.0, 7)
 DAY = date(2026, 11, 25)
 
 
-def planner(sessions: list[dict[str, Any]], day: date, pain: int | None) -> Plan:
+def planner(sessions: Sequence[SessionRecord], day: date, pain: int | None) -> Plan:
     return plan_for_day(CFG.library, sessions, day, CFG.progression, CFG.session, pain)
 
 
-def gentle(sessions: list[dict[str, Any]], day: date, plan: Plan) -> Plan:
+def gentle(sessions: Sequence[SessionRecord], day: date, plan: Plan) -> Plan:
     states = exercise_states(CFG.library, sessions, day, CFG.progression)
     return gentle_plan(CFG.library, states, plan, most=CFG.progression.exercises_min)
 
 
-def run(user: SimUser, *, checks: list[SafetyCheck] | None = None,
-        sessions: list[dict[str, Any]] | None = None, day: date = DAY,
-        setup: Setup = SETUP) -> Run:
-    return Run(user, planner=planner, sessions=sessions, day=day.isoformat(), settings=FAST,
-               safety=setup, checks=checks, gentle=gentle)
+def run(user: SimUser, *, checks: Sequence[SafetyCheck] = (),
+        sessions: Sequence[SessionRecord] = (), day: date = DAY, setup: Setup = SETUP) -> Run:
+    return Run(user, planner=planner, records=[*sessions, *checks], day=day.isoformat(),
+               settings=FAST, safety=setup, gentle=gentle)
 
 
 def all_no(day: date, groups: tuple[Group, ...] = GROUPS) -> SafetyCheck:
@@ -54,12 +55,12 @@ def until(r: Run, test: Any, limit: float = 3600.0) -> Run:
     raise AssertionError(f"never happened; at {r.kiosk.view}")
 
 
-def session_saves(r: Run) -> list[dict[str, Any]]:
-    return [s for s in r.saved if s.get("kind") != "safety"]
+def session_saves(r: Run) -> list[SessionRecord]:
+    return [s for s in r.saved if isinstance(s, SessionRecord)]
 
 
-def safety_saves(r: Run) -> list[dict[str, Any]]:
-    return [s for s in r.saved if s.get("kind") == "safety"]
+def safety_saves(r: Run) -> list[SafetyCheck]:
+    return [s for s in r.saved if isinstance(s, SafetyCheck)]
 
 
 def test_a_fresh_kiosk_welcomes_once_then_asks_every_question_before_any_exercise() -> None:
@@ -78,8 +79,7 @@ def test_a_fresh_kiosk_welcomes_once_then_asks_every_question_before_any_exercis
     assert [line for line in r.said if line in asked] == asked  # each once, in order
     assert r.said.count(WORDING.welcome[0]) == 1
     assert WORDING.all_clear in r.said
-    [record] = safety_saves(r)
-    c = SafetyCheck.from_record(record)
+    [c] = safety_saves(r)
     assert (c.reason, c.groups, c.outcome) == (Reason.FIRST_RUN, GROUPS, Outcome.CLEAR)
     assert len(c.answers) == 12 and not any(a.yes for a in c.answers)
 
@@ -92,9 +92,8 @@ def test_red_flag_gets_the_emergency_advice_and_no_exercise() -> None:
     assert r.kiosk.view.screen == "advice" and advice in r.kiosk.view.lines
     assert r.kiosk.session is None and session_saves(r) == []
     [record] = safety_saves(r)
-    assert record["outcome"] == "emergency"
-    assert [(a["question"], a["answer"]) for a in record["answers"]] == [
-        ("saddle-numbness", "yes")]
+    assert record.outcome is Outcome.EMERGENCY
+    assert [(a.question, a.yes) for a in record.answers] == [("saddle-numbness", True)]
     # Back home, and GREEN there gives the advice again: no exercise today.
     r.feed([Press(Button.GREEN, r.t + 1)])
     assert r.kiosk.view.screen == "home" and r.kiosk.view.lines == (advice,)
@@ -111,7 +110,7 @@ def test_no_answer_for_a_minute_counts_as_yes() -> None:
         t += 0.5
         r.effects += r.kiosk.handle(Tick(t))
     assert r.kiosk.view.screen == "advice"
-    assert safety_saves(r)[0]["answers"][0]["how"] == "timeout"
+    assert safety_saves(r)[0].answers[0].how is How.TIMEOUT
 
 
 def test_the_about_item_says_the_welcome_again() -> None:
@@ -128,16 +127,14 @@ def test_the_about_item_says_the_welcome_again() -> None:
     assert r.kiosk.view.screen == "home"
 
 
-def history(days: int = 3) -> list[dict[str, Any]]:
+def history(days: int = 3) -> list[SessionRecord]:
     """A few clean days of three known families, check-ins at 2."""
     out = []
     for d in range(days, 0, -1):
         day = DAY - timedelta(days=d)
         for fam, var, n in (("dead-bug", "dead-bug-full", 6),
                             ("open-book", "open-book-kneeling", 3), ("bridge", "bridge-full", 8)):
-            rec = done(day, fam, var, n)
-            rec["id"] = f"{day}-{fam}"
-            out.append(rec)
+            out.append(done(day, fam, var, n))
     return out
 
 
@@ -146,15 +143,14 @@ def test_a_high_check_in_asks_the_emergency_and_urgent_groups_then_offers_the_ge
             sessions=history())
     until(r, lambda r: r.kiosk.view.screen == "gentle")
     [record] = safety_saves(r)
-    assert (record["reason"], record["groups"], record["pain"]) == (
-        "high-pain", ["emergency", "urgent"], 9)
+    assert (record.reason, record.groups, record.pain) == (Reason.HIGH_PAIN, ACUTE, 9)
     assert phrases.GENTLE_OFFER in r.said
     until(r, lambda r: r.kiosk.session is None)  # GREEN took the gentle path, done
-    [session] = [s for s in session_saves(r) if s["plan_date"] == DAY.isoformat()]
-    assert session["pain_before"] == 9
-    variations = [e["variation"] for e in session["exercises"]]
+    [session] = [s for s in session_saves(r) if s.plan_date == DAY]
+    assert session.pain_before == 9
+    variations = [e.variation for e in session.exercises]
     assert variations == ["dead-bug-heel-slide", "open-book-side-lying"]
-    assert all(e["change"] == "gentle" for e in session["exercises"])
+    assert all(e.change == "gentle" for e in session.exercises)
     lib = {v.id: v for f in CFG.library.families for v in f.ladder}
     assert all(lib[v].gentle and lib[v].position != "loaded" for v in variations)
 
@@ -165,7 +161,7 @@ def test_ten_out_of_ten_with_no_history_is_breathing_only_never_a_loaded_session
     until(r, lambda r: r.kiosk.session is None)
     assert phrases.GENTLE_BREATHING_ONLY in r.said
     [session] = session_saves(r)
-    assert session["exercises"] == [] and session["pain_before"] == 10
+    assert session.exercises == () and session.pain_before == 10
 
 
 def test_amber_at_the_gentle_offer_ends_for_today_with_a_kind_word() -> None:
@@ -173,10 +169,10 @@ def test_amber_at_the_gentle_offer_ends_for_today_with_a_kind_word() -> None:
     until(r, lambda r: r.kiosk.view.screen == "gentle")
     r.feed([Press(Button.AMBER, r.t + 0.1)])
     assert phrases.GENTLE_REST in r.said and r.kiosk.session is None
-    [session] = [s for s in session_saves(r) if s["plan_date"] == DAY.isoformat()]
-    assert session["exercises"] == [] and session["ended_by"] == "stop"
+    [session] = [s for s in session_saves(r) if s.plan_date == DAY]
+    assert session.exercises == () and session.ended_by == "stop"
     # 7 is five above the usual 2: the emergency and urgent questions came first.
-    assert [c["reason"] for c in safety_saves(r)] == ["high-pain"]
+    assert [c.reason for c in safety_saves(r)] == [Reason.HIGH_PAIN]
 
 
 def test_an_urgent_yes_after_check_in_stops_the_day_and_asks_again_the_next_day() -> None:
@@ -191,9 +187,8 @@ def test_an_urgent_yes_after_check_in_stops_the_day_and_asks_again_the_next_day(
             sessions=history())
     until(r, lambda r: r.finished)
     assert WORDING.advice[Group.URGENT] in r.said
-    assert [s for s in session_saves(r) if s["plan_date"] == DAY.isoformat()] == []
-    checks = [all_no(DAY - timedelta(days=1)),
-              *(SafetyCheck.from_record(s) for s in safety_saves(r))]
+    assert [s for s in session_saves(r) if s.plan_date == DAY] == []
+    checks = [all_no(DAY - timedelta(days=1)), *safety_saves(r)]
     # The next day: the questions come before any exercise.
     nxt = run(SimUser("steady"), checks=checks, sessions=history(), day=DAY + timedelta(days=1))
     nxt.feed([Press(Button.GREEN, 1.0)])

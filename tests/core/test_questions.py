@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from kiosk.config import packaged_wording
 from kiosk.core.events import Effect, Hush, Press, Say, Tick
@@ -12,6 +12,7 @@ from kiosk.core.safety import ACUTE, GROUPS, How, Outcome, Reason
 
 WORDING = packaged_wording()
 DAY = date(2026, 11, 25)
+AT = datetime(2026, 11, 25, 9, 0)
 
 
 def said(effects: list[Effect]) -> list[str]:
@@ -43,7 +44,7 @@ def test_all_no_asks_every_question_and_clears() -> None:
         q.handle(Press(Button.AMBER, t))
         t += 1
     assert [a.question for a in q.answers] == [x.id for x in WORDING.questions]
-    c = q.check("s1", DAY, "2026-11-25T09:00:00", None)
+    c = q.check("s1", DAY, AT, None)
     assert c.outcome is Outcome.CLEAR and c.groups == GROUPS
     assert all(a.how is How.AMBER for a in c.answers)
 
@@ -52,7 +53,7 @@ def test_green_on_the_first_question_is_an_emergency_and_ends_the_round() -> Non
     q, _ = ask()
     q.handle(Press(Button.GREEN, 1.0))
     assert q.done
-    c = q.check("s1", DAY, "t", None)
+    c = q.check("s1", DAY, AT, None)
     assert c.outcome is Outcome.EMERGENCY and c.groups == (ACUTE[0],)
     assert [(a.question, a.how) for a in c.answers] == [("saddle-numbness", How.GREEN)]
 
@@ -62,7 +63,7 @@ def test_red_counts_as_yes() -> None:
     for _ in range(5):
         q.handle(Press(Button.AMBER, 1.0))
     q.handle(Press(Button.RED, 2.0))  # the first urgent question
-    c = q.check("s1", DAY, "t", None)
+    c = q.check("s1", DAY, AT, None)
     assert c.outcome is Outcome.URGENT and c.answers[-1].how is How.RED
 
 
@@ -78,7 +79,7 @@ def test_no_answer_within_the_time_counts_as_yes_after_one_repeat() -> None:
         spoken_until = spoken_until or t
     assert repeats == [first]  # said once more at half time, then nothing
     assert q.done and q.answers[0].how is How.TIMEOUT
-    assert q.check("s1", DAY, "t", None).outcome is Outcome.EMERGENCY
+    assert q.check("s1", DAY, AT, None).outcome is Outcome.EMERGENCY
     assert 60.0 <= t <= 60.0 + 30  # a minute after the question was said, not sooner
 
 
@@ -89,8 +90,8 @@ def test_a_background_yes_still_asks_the_other_background_questions() -> None:
     q.handle(Press(Button.AMBER, 2.0))
     q.handle(Press(Button.AMBER, 3.0))
     assert q.done
-    assert q.check("s1", DAY, "t", None).outcome is Outcome.BACKGROUND
-    assert q.check("s1", DAY, "t", DAY).outcome is Outcome.CLEARED
+    assert q.check("s1", DAY, AT, None).outcome is Outcome.BACKGROUND
+    assert q.check("s1", DAY, AT, DAY).outcome is Outcome.CLEARED
 
 
 def test_pages_say_each_screen_and_any_button_goes_on() -> None:

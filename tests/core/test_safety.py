@@ -7,7 +7,7 @@ groups due, the outcome and whether exercise is off out. docs/safety.md states t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
@@ -56,8 +56,8 @@ def check(
         if said.yes and q.group in ACUTE:
             break
     reached = tuple(g for g in groups if any(a.group is g for a in answers))
-    return SafetyCheck(f"s{day}", day, f"{day}T09:00:00", reason, reached, tuple(answers), pain,
-                       outcome(answers, cleared_on, day))
+    return SafetyCheck(f"s{day}-{len(answers)}-{pain}", day, datetime.combine(day, time(9)),
+                       reason, reached, tuple(answers), pain, outcome(answers, cleared_on, day))
 
 
 # --- the answer mapping -------------------------------------------------------------------------
