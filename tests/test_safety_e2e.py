@@ -37,6 +37,8 @@ def test_a_fresh_kiosk_welcomes_and_asks_before_any_exercise(tmp_path: Path) -> 
     shell = Shell(tmp_path, answered=False)
     assert shell.app.view.screen == "welcome"
     assert shell.said[:3] == list(WORDING.welcome)
+    # Every question is rendered ahead, like the session's lines: none waits on the engine.
+    assert {q.text for q in WORDING.questions} <= set(shell.voice.prepared)
     shell.press(Button.GREEN)
     assert shell.app.view.lines == WORDING.buttons
     shell.press(Button.GREEN)

@@ -189,6 +189,15 @@ class Kiosk:
                 self._caption = eff.text
             self._out.append(eff)
 
+    def safety_lines(self) -> list[str]:
+        """Every line the safety steps may say, to render ahead like the session's."""
+        if self.safety is None:
+            return []
+        w = self.safety.wording
+        return [*w.welcome, *w.buttons, w.intro, *(q.text for q in w.questions), w.all_clear,
+                w.cleared, *w.advice.values(), phrases.GENTLE_OFFER, phrases.GENTLE_REST,
+                phrases.GENTLE_BREATHING_ONLY]
+
     def _rate(self) -> int:
         return self.settings.speech_rate_wpm
 
@@ -251,9 +260,11 @@ class Kiosk:
     def _advise(self, outcome: Outcome) -> None:
         """Say what the answers lead to; no exercise. Any press, or a while, goes home."""
         assert self.safety is not None
-        if self.session is not None:
+        if self.session is not None:  # held after its check-in: it ends, unsaved and finished
             self._session_effects(self.session.end_before_exercise(save=False))
             self._summary = None
+        else:
+            self._out.append(Finished())  # the sitting is over all the same: no exercise follows
         lines = advice_lines(self.safety.wording, outcome)
         title = "Emergency care now" if outcome is Outcome.EMERGENCY else "No exercise today"
         if outcome is Outcome.BACKGROUND:
@@ -261,7 +272,6 @@ class Kiosk:
         advice = Pages("advice", ((title, lines),), t0=self.now, rate_wpm=self._rate(),
                        go_on="Home", finish_after=SUMMARY_SECONDS)
         self._run(advice, lambda _: None)
-        self._out.append(Finished())  # the sitting is over: no exercise follows
 
     def _after_checkin(self, pain: int) -> bool:
         """The session's check-in hook: True holds the session for the safety steps."""
