@@ -37,8 +37,12 @@ class Known(Protocol):
 
 def gentle_variation(family: Family, current: Variation) -> Variation | None:
     """The easiest gentle rung at or below ``current``, or None."""
-    top = family.index_of(current.id)
-    return next((v for v in family.ladder[: top + 1] if v.gentle), None)
+    for v in family.ladder:  # easiest first, up to and including where the person is
+        if v.gentle:
+            return v
+        if v.id == current.id:
+            return None
+    return None
 
 
 def gentle_plan(
