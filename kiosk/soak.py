@@ -517,6 +517,7 @@ class Soak:
         fig.writers_left = sum(t.name == "history-writer" and t.is_alive()
                                for t in threading.enumerate())
         with History.open(self.data_dir) as h:
-            fig.history = [str(s.id) for s in h.sessions()]
+            # Every record the apps saved: sessions, and the first morning's safety answers.
+            fig.history = [str(r.id) for r in h.records()]
 
 
