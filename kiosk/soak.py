@@ -189,7 +189,7 @@ class Figures:
     days: int
     seed: int
     saved: list[str] = field(default_factory=list)  # app.saved of every app, in order
-    history: list[str] = field(default_factory=list)  # ids in History.sessions() at the end
+    history: list[str] = field(default_factory=list)  # ids in History.records() at the end
     unsaved: list[str] = field(default_factory=list)  # still pending when an app closed
     started: int = 0  # times the screen left home
     lost: int = 0  # sessions cut off by a restart
