@@ -111,9 +111,12 @@ def test_a_snapshot_made_under_other_ladders_or_thresholds_is_not_used() -> None
     assert Progress.from_json(data, LIB, RULES) is None
 
 
+GOOD = Progress.start(SIX, RULES).feed(simulate(SIX, RULES, [(1, 2, ("clean",) * 5)] * 6))
+
+
 @given(json_st)
 def test_a_damaged_snapshot_is_refused_not_believed(junk: Any) -> None:
-    good = Progress.start(SIX, RULES).feed(simulate(SIX, RULES, [(1, 2, ("clean",) * 5)] * 6))
+    good = GOOD
     data = json.loads(json.dumps(good.to_json()))
     assert Progress.from_json(junk, SIX, RULES) is None
     for fid in data["tracks"]:
@@ -121,5 +124,34 @@ def test_a_damaged_snapshot_is_refused_not_believed(junk: Any) -> None:
         broken["tracks"][fid]["level"] = 99  # off the ladder
         assert Progress.from_json(broken, SIX, RULES) is None
         broken["tracks"][fid]["level"] = junk
-        if junk is not None and not (isinstance(junk, int) and 0 <= junk <= 8):
+        top = len(good.tracks[fid].ladder.steps) - 1
+        if junk is not None and not (type(junk) is int and 0 <= junk <= top):
             assert Progress.from_json(broken, SIX, RULES) is None
+
+
+@given(long_sessions_st, st.integers(0, 9))
+@PROPS
+def test_property_a_snapshot_at_any_session_plans_as_a_full_replay(
+    script: list[Any], later: int
+) -> None:
+    """Every place a month could close, in one history: the old days a snapshot drops are
+    never ones the rules would still have read."""
+    history = simulate(SIX, RULES, script)
+    today = latest_day(history) + timedelta(later)
+    full = plan_for_day(SIX, history, today, RULES, SETTINGS)
+    for cut in range(len(history) + 1):
+        base, window = snapshotted(history, [cut])
+        assert plan_for_day(SIX, window, today, RULES, SETTINGS, base=base) == full, cut
+
+
+def test_a_steady_year_snapshotted_every_month_plans_as_a_full_replay() -> None:
+    script = [(1 if n % 9 else 3, 2 + n % 3 * (n % 11 == 0) * 3, tuple(
+        OUTCOMES[(n * 7 + k * 3) % 4] for k in range(5))) for n in range(120)]
+    history = simulate(SIX, RULES, script)
+    cuts = list(range(0, len(history), 20))
+    for today_after in (0, 1, 8):
+        today = latest_day(history) + timedelta(today_after)
+        base, window = snapshotted(history, cuts)
+        for pain in (None, 2, 8):
+            assert plan_for_day(SIX, window, today, RULES, SETTINGS, pain, base=base) == (
+                plan_for_day(SIX, history, today, RULES, SETTINGS, pain))
