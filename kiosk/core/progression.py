@@ -284,12 +284,16 @@ class _Track:
         if self.cause is None or _WEIGHT[cause.kind] >= _WEIGHT[self.cause.kind]:
             self.cause = cause
 
-    def copy(self) -> _Track:
-        return replace(
-            self,
-            since=[replace(d) for d in self.since],
-            recent=[replace(d) for d in self.recent],
-        )
+    def copy(self, *, days: bool = True) -> _Track:
+        """A copy to change; ``days=False`` shares the _Day objects (for ``_start_day``, which
+        moves levels and drops evidence but never changes a day)."""
+        def copied(ds: list[_Day]) -> list[_Day]:
+            if not days:
+                return list(ds)
+            return [_Day(d.day, d.sessions, d.clean, d.early, d.pain) for d in ds]
+
+        return _Track(self.ladder, self.level, self.day, self.done_level, self.done_day,
+                      self.done, self.offered, self.cause, copied(self.since), copied(self.recent))
 
     def to_json(self, keep: int) -> dict[str, Any]:
         """``keep``: how many counted days back the rules ever look (see ``_kept``)."""
@@ -503,7 +507,7 @@ class Progress:
     def finish(self, today: date, checkin_pain: int | None) -> _Replay:
         """Each exercise's step for ``today``, on a copy: this replay can still be fed."""
         bad_today = today in self.bad_days or _bad_day(checkin_pain, self.checkins, self.rules)
-        tracks = {fid: t.copy() for fid, t in self.tracks.items()}
+        tracks = {fid: t.copy(days=False) for fid, t in self.tracks.items()}
         for t in tracks.values():
             _start_day(t, today, bad_today, self.rules)
         return _Replay(tracks, bad_today)

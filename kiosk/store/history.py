@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -43,6 +43,16 @@ class Recovery:
     moved_to: Path | None  # where the damaged file was set aside, if there was one
     restored_from: Path | None  # the backup now in use; None when history started empty
     sessions: int  # how many sessions the history holds now
+
+
+def holds_history(data_dir: str | os.PathLike[str]) -> bool:
+    """Whether ``data_dir`` has a history in it already, whole, damaged or only as backups."""
+    d = Path(data_dir)
+    backups = d / "backups"
+    return (
+        any(d.glob(f"{FILENAME}*"))
+        or (backups.is_dir() and any(PATTERN.fullmatch(p.name) for p in backups.iterdir()))
+    )
 
 
 class History:
@@ -101,6 +111,22 @@ class History:
             self._table.update(_replace_with(record), doc_ids=[seq])
         self._seqs[rid] = seq
         self._back_up_daily()
+
+    def add_sessions(self, records: Iterable[Mapping[str, Any]]) -> int:
+        """Save many new sessions at once, in order, with one write: for imports and
+        ``kiosk simulate``. Every record is checked first, so a bad one saves none of them.
+        Returns how many were saved."""
+        batch = [dict(r) for r in records]
+        for record in batch:
+            check_record(record)
+        if len({r["id"] for r in batch} | set(self._seqs)) != len(batch) + len(self._seqs):
+            raise RecordError("add_sessions saves new sessions only: an id is already there")
+        first = max(self._seqs.values(), default=0) + 1
+        docs = [Document(r, doc_id=first + i) for i, r in enumerate(batch)]
+        self._table.insert_multiple(docs)
+        self._seqs.update({r["id"]: first + i for i, r in enumerate(batch)})
+        self._back_up_daily()
+        return len(batch)
 
     def sessions(self) -> list[dict[str, Any]]:
         """Every saved session, in the order they were saved (oldest first)."""
