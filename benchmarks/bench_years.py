@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -69,8 +70,8 @@ def make_history(years: int, where: Path) -> Path:
 
 
 def copy_of(data: Path, into: Path) -> Path:
-    target = into / "data"
-    shutil.rmtree(target, ignore_errors=True)
+    """A fresh copy for one measurement: saves change it, and the next one wants it as it was."""
+    target = Path(tempfile.mkdtemp(dir=into)) / "data"
     shutil.copytree(data, target)
     return target
 
@@ -194,7 +195,7 @@ def measure_ready(data: Path, wrap: list[str]) -> tuple[float, float]:
     proc = subprocess.Popen([*wrap, *kiosk_cmd("--data-dir", str(data), "run", "--mock",
                                                "--headless")],
                             env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+                            stderr=subprocess.DEVNULL, start_new_session=True)
     ready = float("nan")
     rss = float("nan")
     try:
@@ -208,11 +209,11 @@ def measure_ready(data: Path, wrap: list[str]) -> tuple[float, float]:
     except TimeoutError:
         pass
     finally:
-        proc.terminate()
+        os.killpg(proc.pid, signal.SIGTERM)  # the kiosk and, under slow-cpu, its wrapper
         try:
             proc.wait(30)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)
         sock.close()
         shutil.rmtree(sock_dir, ignore_errors=True)
     return ready, rss
