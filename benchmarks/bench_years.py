@@ -76,17 +76,20 @@ def copy_of(data: Path, into: Path) -> Path:
     return target
 
 
-def a_record(n: int, day: date) -> dict[str, Any]:
+def a_record(n: int, day: date) -> Any:
     """A typical finished session of the packaged exercises, as the kiosk saves it."""
+    from kiosk.store.records import decode
+
     started = datetime.combine(day, datetime.min.time()).replace(hour=20, minute=n % 60)
     sets = [{"side": None, "reps": ["clean"] * 8, "clean_reps": 8, "ended_by": "target"}] * 2
     exercises = [{"family": fam, "variation": f"{fam}-1", "name": fam.title(), "target": 8,
                   "change": "same", "reason": "", "skipped": False, "sets": sets}
                  for fam in ("bridge", "dead-bug", "bird-dog")]
-    return {"schema": 1, "id": f"{started:%Y%m%dT%H%M%S}-bench{n}", "plan_date": day.isoformat(),
-            "started_at": started.isoformat(), "ended_at": started.isoformat(),
-            "duration_s": 900.0, "pain_before": 2, "pain_after": 1, "ended_by": "complete",
-            "exercises": exercises, "pain_events": []}
+    return decode({
+        "schema": 1, "id": f"{started:%Y%m%dT%H%M%S}-bench{n}", "plan_date": day.isoformat(),
+        "started_at": started.isoformat(), "ended_at": started.isoformat(), "duration_s": 900.0,
+        "pain_before": 2, "pain_after": 1, "ended_by": "complete", "exercises": exercises,
+        "pain_events": []})
 
 
 # --- measured in this process -----------------------------------------------------------------
@@ -99,7 +102,7 @@ def measure_save(data: Path) -> float:
         for n in range(5):
             record = a_record(n, TODAY)
             t = time.perf_counter()
-            history.add_session(record)
+            history.add(record)
             times.append(time.perf_counter() - t)
     return statistics.median(times) * 1000
 
@@ -133,17 +136,13 @@ def measure_steps(data: Path) -> tuple[float, float]:
     from kiosk.clock import FakeClock
     from kiosk.config import load_config
     from kiosk.core.model import Button
-    from kiosk.io.voice import RecordingVoice
+    from kiosk.devices import RecordingVoice
 
     loaded = load_config()
     clock = FakeClock(datetime.combine(TODAY, datetime.min.time()).replace(hour=9))
-    real_open_voice = runtime._open_voice
-    runtime._open_voice = lambda *a, **k: RecordingVoice()  # type: ignore[assignment]
-    try:
-        opts = runtime.Options(mock=True, display="headless", data_dir=data)
-        app = runtime.start_kiosk(loaded.config, opts, loaded.problems, clock)
-    finally:
-        runtime._open_voice = real_open_voice  # type: ignore[assignment]
+    opts = runtime.Options(mock=True, display="headless", data_dir=data)
+    app = runtime.start_kiosk(loaded.config, opts, loaded.problems, clock,
+                              runtime.Given(voice=RecordingVoice()))
     app.keyboard = False
     steps: list[float] = []
 

@@ -4,7 +4,7 @@
 sessions, planned by the real planner, with the reps, slips, pain and check-in ratings such a
 person would give; now and then a flare-up (bad days) or a RED press; and breaks of a few days
 to a few weeks (holidays, illness), never more than a quarter of the days. The records have the
-exact shape ``Session.record()`` gives and are saved through the real store.
+exact shape the kiosk saves and are saved through the real store.
 
 The same seed always gives the same history. Pure apart from ``write_history``: no clock.
 """
@@ -21,7 +21,9 @@ from typing import Any
 from kiosk.config import Config
 from kiosk.core.model import Plan, PlannedExercise
 from kiosk.core.progression import Progress, plan_for_day
+from kiosk.core.records import SessionRecord
 from kiosk.core.rotation import exercise_seconds
+from kiosk.store.records import decode
 
 MAX_GAP_SHARE = 0.25  # at most this share of the days are spent away
 SESSION_HOURS = (8, 18, 12, 21, 15)  # when the first, second, ... session of a day starts
@@ -79,7 +81,7 @@ def days_away(rng: random.Random, first: date, last: date) -> set[date]:
 
 def lived_days(
     cfg: Config, *, years: float, per_day: int, seed: int, end: date
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[SessionRecord]:
     """Session records, oldest first, for ``years`` of use ending on ``end``."""
     rng = random.Random(seed)
     first = end - timedelta(days=max(1, round(years * 365.25)) - 1)
@@ -99,7 +101,9 @@ def lived_days(
             started = datetime.combine(day, datetime.min.time()).replace(
                 hour=SESSION_HOURS[n % len(SESSION_HOURS)], minute=rng.randrange(60),
                 second=rng.randrange(60))
-            record = _session(cfg, person, plan, checkin, started, f"sim{seed}-{count}")
+            # Through the store's codec, as a saved session is read back.
+            record = decode(_session(cfg, person, plan, checkin, started, f"sim{seed}-{count}"))
+            assert isinstance(record, SessionRecord)
             progress.feed([record])
             yield record
         if day.day == 1:
@@ -206,5 +210,5 @@ def write_history(
             f"{data_dir} already holds a history; give kiosk simulate an empty or new --data-dir"
         )
     with History.open(data_dir, keep_backups=cfg.storage.backups) as history:
-        return history.add_sessions(
+        return history.add_many(
             lived_days(cfg, years=years, per_day=per_day, seed=seed, end=end))

@@ -27,7 +27,7 @@ def test_a_simulated_history_looks_lived_in(tmp_path: Path, capsys: pytest.Captu
     with History.open(tmp_path / "d") as history:
         assert history.recovery is None
         sessions = history.sessions()
-    days = [date.fromisoformat(s["plan_date"]) for s in sessions]
+    days = [s.plan_date for s in sessions]
     assert days == sorted(days) and days[-1] == END
     first = END - timedelta(days=round(0.7 * 365.25) - 1)
     assert days[0] >= first
@@ -36,10 +36,10 @@ def test_a_simulated_history_looks_lived_in(tmp_path: Path, capsys: pytest.Captu
     assert 0 < away <= span // 4, (away, span)  # breaks, but never more than a quarter
     per_day = Counter(days)
     assert max(per_day.values()) == 2 and min(per_day.values()) >= 1
-    changes = Counter(e["change"] for s in sessions for e in s["exercises"])
+    changes = Counter(e.change for s in sessions for e in s.exercises)
     assert changes["advance"] and changes["new"] and changes["reenter"], changes
-    assert any(s["pain_events"] for s in sessions)
-    ends = Counter(s["ended_by"] for s in sessions)
+    assert any(s.pain_events for s in sessions)
+    ends = Counter(s.ended_by for s in sessions)
     assert ends["complete"] > len(sessions) // 2
 
 
@@ -49,7 +49,7 @@ def test_the_same_seed_gives_the_same_history(tmp_path: Path) -> None:
     with History.open(tmp_path / "a") as a, History.open(tmp_path / "b") as b:
         assert a.sessions() == b.sessions()
     with History.open(tmp_path / "c") as c:
-        assert max(Counter(s["plan_date"] for s in c.sessions()).values()) == 1
+        assert max(Counter(s.plan_date for s in c.sessions()).values()) == 1
 
 
 def test_it_refuses_a_data_dir_that_holds_a_history_and_leaves_it_alone(
