@@ -1,7 +1,8 @@
 """Exports for a clinician: the whole history as JSON, or one CSV row per set.
 
-Both take the records in save order (``History.records()``): sessions, and the pain entries
-logged from the home screen. docs/data.md describes the columns.
+Both take the records in save order (``History.records()``): the sessions, the rounds of
+safety answers, and the pain entries logged from the home screen. docs/data.md describes the
+columns.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
-from kiosk.core.records import SCHEMA_VERSION, PainEntry, Record, SessionRecord, sessions_of
+from kiosk.core.records import SCHEMA_VERSION, PainEntry, Record, SessionRecord
+from kiosk.core.safety import SafetyCheck
 from kiosk.store.records import encode
 
 CSV_COLUMNS = (
@@ -37,24 +39,45 @@ REP_LETTERS = {"clean": "C", "slipped": "S"}
 
 
 def write_json(records: Sequence[Record], fp: TextIO) -> None:
-    doc: dict[str, Any] = {"schema": SCHEMA_VERSION,
-                           "sessions": [encode(s) for s in sessions_of(records)]}
+    """The sessions, and (when there are any) the rounds of safety answers and the pain log
+    entries, as saved."""
+    doc: dict[str, Any] = {
+        "schema": SCHEMA_VERSION,
+        "sessions": [encode(r) for r in records if isinstance(r, SessionRecord)],
+    }
+    answers = [encode(r) for r in records if isinstance(r, SafetyCheck)]
+    if answers:  # a history from before the safety questions exports as it always did
+        doc["safety"] = answers
     entries = [encode(r) for r in records if isinstance(r, PainEntry)]
-    if entries:  # a history with none exports exactly as before the pain log existed
+    if entries:  # and one from before the pain log
         doc["pain_entries"] = entries
     json.dump(doc, fp, indent=2)
     fp.write("\n")
 
 
 def write_csv(records: Sequence[Record], fp: TextIO) -> None:
-    """Open ``fp`` with ``newline=""``, as the csv module asks, so rows end in CRLF only."""
+    """Open ``fp`` with ``newline=""``, as the csv module asks, so rows end in CRLF only.
+
+    Sessions come one row per set; a round of safety answers one row per answer, with
+    ``family`` = ``safety``, ``variation`` = the question, ``reps`` = yes or no, and how it was
+    given (green, amber, red, timeout) in ``set_ended_by``; a pain log entry one row
+    (docs/data.md)."""
     writer = csv.writer(fp)
     writer.writerow(CSV_COLUMNS)
     for record in records:
-        if isinstance(record, PainEntry):
-            writer.writerow(_pain_row(record))
-        else:
+        if isinstance(record, SessionRecord):
             writer.writerows(_rows(record))
+        elif isinstance(record, SafetyCheck):
+            writer.writerows(_safety_rows(record))
+        elif isinstance(record, PainEntry):
+            writer.writerow(_pain_row(record))
+
+
+def _safety_rows(check: SafetyCheck) -> Iterator[list[Any]]:
+    head: list[Any] = [check.id, check.day.isoformat(), check.pain, "", f"safety: {check.outcome}"]
+    for a in check.answers:
+        what = ["safety", a.question, "", str(a.group), str(check.reason), "no"]
+        yield head + what + ["", "", "yes" if a.yes else "no", "", str(a.how)]
 
 
 def _pain_row(entry: PainEntry) -> list[Any]:
