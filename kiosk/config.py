@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from kiosk.core.model import Family, Library, SessionSettings, Variation
+from kiosk.core.model import Family, Library, SessionSettings, Step, Variation
 from kiosk.errors import ConfigError
 
 PACKAGED = Path(__file__).resolve().parent.parent / "config"
@@ -26,6 +26,8 @@ SYSTEM_CONFIG = Path("/etc/backcare-kiosk/kiosk.toml")
 
 POSITIONS = ("lying", "side-lying", "all-fours", "kneeling", "seated", "standing", "loaded")
 SIDES = ("none", "alternate", "each")
+UNITS = ("reps", "minutes")
+STEPS = tuple(s.value for s in Step)
 BCM_PINS = range(2, 28)
 
 
@@ -388,9 +390,34 @@ def _parse_library(file: str, raw: dict[str, Any], problems: list[ConfigError]) 
         ]
         if any(v is None for v in ladder):
             continue
+        if not _steps_change_what_they_say(file, where, [v for v in ladder if v], problems):
+            continue
         ids.add(str(fid))
         families.append(Family(str(fid), name.strip(), tuple(v for v in ladder if v is not None)))
     return Library(tuple(families)) if families else None
+
+
+def _steps_change_what_they_say(
+    file: str, where: str, ladder: list[Variation], problems: list[ConfigError]
+) -> bool:
+    """A rung that says it holds longer must hold longer, one that says it is slower must be
+    slower: the reason the kiosk speaks for a step comes from ``step``, so it must be true."""
+    ok = True
+    for j, (below, v) in enumerate(zip(ladder, ladder[1:], strict=False), start=1):
+        key = f"{where}.variation[{j}].step"
+        if v.step == "hold" and v.hold_breaths <= below.hold_breaths:
+            problems.append(ConfigError(file, key, v.step,
+                                        f"more hold_breaths than the rung below ({below.id})"))
+            ok = False
+        if v.step == "tempo" and sum(v.tempo) <= sum(below.tempo):
+            problems.append(ConfigError(file, key, v.step,
+                                        f"a slower tempo than the rung below ({below.id})"))
+            ok = False
+    if ladder and ladder[0].step != "start":
+        problems.append(ConfigError(file, f"{where}.variation[0].step", ladder[0].step,
+                                    '"start" (the first rung changes nothing)'))
+        ok = False
+    return ok
 
 
 def _is_id(value: Any) -> bool:
@@ -438,16 +465,28 @@ def _variation(
     start_reps = need("start_reps", *_int(1, 30))
     max_reps = need("max_reps", *_int(1, 30))
     side = need("side", lambda v: v in SIDES, f"one of {', '.join(SIDES)}", "none")
-    hold = need("hold", *_num(0, 10), 0)
+    hold_breaths = need("hold_breaths", *_int(0, 6), 0)
+    fray_tip = need("fray_tip", *text)
+    step = need("step", lambda v: v in STEPS, f"one of {', '.join(STEPS)}", "start")
+    step_note = need("step_note", *_str(80), "")
+    unit = need("unit", lambda v: v in UNITS, f"one of {', '.join(UNITS)}", "reps")
+    load = need("load", *_str(60), "")
+    if "hold" in raw:
+        problems.append(ConfigError(file, f"{where}.hold", raw["hold"],
+                                    "hold_breaths: whole breaths held, not seconds"))
     if isinstance(start_reps, int) and isinstance(max_reps, int) and start_reps > max_reps:
         problems.append(
             ConfigError(file, f"{where}.start_reps", start_reps, f"at most max_reps ({max_reps})")
         )
+    if step == "load" and not load:
+        problems.append(ConfigError(file, f"{where}.load", load,
+                                    'what to hold, e.g. "a light weight" (step = "load")'))
     if len(problems) > start:
         return None
     ids.add(vid)
     return Variation(
         id=vid, name=name.strip(), position=position, effort=effort, move=move, back=back,
         tempo=(float(tempo[0]), float(tempo[1])), cues=tuple(cues), start_reps=start_reps,
-        max_reps=max_reps, side=side, hold=float(hold),
+        max_reps=max_reps, side=side, hold_breaths=hold_breaths, fray_tip=fray_tip.strip(),
+        step=step, step_note=step_note.strip(), unit=unit, load=load.strip(),
     )

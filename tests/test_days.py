@@ -118,8 +118,8 @@ def until(
     data: Path, day: date, found: Callable[[list[Planned]], Planned | None], *who: str
 ) -> tuple[date, Planned]:
     """Live day by day from ``day`` (one session a day) until the plan shows what ``found``
-    looks for. Ten families, three or so a day: anything comes round within four days."""
-    for _ in range(5):
+    looks for. Fourteen families, three to five a day: anything comes round within six days."""
+    for _ in range(7):
         items = plan(data, day)
         if (hit := found(items)) is not None:
             return day, hit

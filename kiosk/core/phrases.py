@@ -8,12 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kiosk.core.model import Plan, PlannedExercise, Variation
+from kiosk.core.model import Breath, Plan, PlannedExercise, Variation
 
 NUMBERS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty"
 ).split()
+
+
+def speech_seconds(text: str, rate_wpm: int) -> float:
+    """How long a line takes to say, estimated from its words (espeak keeps close to its rate)."""
+    return 0.4 + len(text.split()) * 60.0 / max(rate_wpm, 60)
 
 
 def number(n: int) -> str:
@@ -108,6 +113,41 @@ def rep_cue(v: Variation, role: str) -> str:
     return f"{v.back.capitalize()}."
 
 
+# --- the breath of a rep (kiosk/core/breath.py lays these on the timeline) -------------------
+def breathe(breath: Breath) -> str:
+    return "Breathe in" if breath is Breath.IN else "Breathe out"
+
+
+def lead_in(breath: Breath) -> str:
+    return f"{breathe(breath)} to prepare."
+
+
+def rep_opener(
+    v: Variation, rep: int, n: int, side: str | None, breath: Breath, *, words: bool
+) -> str:
+    """What starts a rep: its count (and side), then its breath, with the movement when the
+    rep is guided. Every opener names the breath, because it starts one."""
+    if v.unit == "minutes":
+        prefix = f"Minute {number(n)}. " if rep > 1 else ""
+    elif v.side == "alternate" and side:
+        prefix = f"{side.capitalize()}, {number(n)}. "
+    else:
+        prefix = f"{number(n).capitalize()}. " if rep > 1 else ""
+    if words:
+        return f"{prefix}{breathe(breath)} as you {v.move}."
+    return f"{prefix}{breathe(breath)}."
+
+
+def hold_cue(breath: Breath, *, first: bool) -> str:
+    if first:
+        return f"Hold, and {breathe(breath).lower()}."
+    return f"Keep holding. {breathe(breath)}."
+
+
+def return_cue(v: Variation, breath: Breath) -> str:
+    return f"{breathe(breath)} as you {v.back}."
+
+
 def side_word(side: str) -> str:
     return f"{side.capitalize()} side."
 
@@ -125,6 +165,15 @@ def set_fray(clean: int) -> str:
     if clean == 0:
         return "Technique slipped on the first rep. We stop here; that is today's signal."
     return f"{plural(clean, 'clean rep').capitalize()}. That is your perfect capacity today."
+
+
+def fray_tip(v: Variation) -> str:
+    """The one thing to fix, said when a rep slips; the set then ends."""
+    return v.fray_tip or "Next time, slow down and keep the breath going."
+
+
+def side_done(side: str) -> str:
+    return f"That side is done. Now the {side} side."
 
 
 def set_target(clean: int) -> str:
