@@ -61,6 +61,8 @@ class ProgressionConfig:
     advance_needed: int = 2
     fray_fraction: float = 0.6
     fray_sessions: int = 2
+    floor_reps: int = 2
+    quick_rungs: int = 2
     reentry_days: int = 7
     bad_day_rise: int = 2
     bad_day_window: int = 7
@@ -200,6 +202,8 @@ SCHEMA: dict[str, dict[str, tuple[str, tuple[Check, str]]]] = {
         "advance_needed": ("advance_needed", _int(1, 10)),
         "fray_fraction": ("fray_fraction", _num(0.1, 1)),
         "fray_sessions": ("fray_sessions", _int(1, 10)),
+        "floor_reps": ("floor_reps", _int(1, 10)),
+        "quick_rungs": ("quick_rungs", _int(0, 10)),
         "reentry_days": ("reentry_days", _int(2, 90)),
         "bad_day_rise": ("bad_day_rise", _int(1, 10)),
         "bad_day_window": ("bad_day_window", _int(1, 60)),
