@@ -289,7 +289,7 @@ class App:
         plan = session.plan if session is not None else self.kiosk.plan
         if plan is not self._prepared_plan:
             self._prepared_plan = plan
-            self.dev.voice.prepare(phrases.catalogue(plan))
+            self.dev.voice.prepare(phrases.catalogue(plan, settings=self.kiosk.settings))
 
     def _notice_clock_jump(self, now: float) -> None:
         """Log, once, a wall clock that jumped while the kiosk ran (NTP, an RTC after boot).

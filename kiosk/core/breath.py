@@ -77,11 +77,13 @@ def guided(v: Variation, rep: int) -> bool:
     return n == 1 or n % GUIDE_EVERY == 0
 
 
-def lead_in(v: Variation, side: str | None = None) -> Beat:
-    """The breath before a set's first movement: the opposite of the effort breath."""
+def lead_in(v: Variation, side: str | None = None, *, name_side: bool = False) -> Beat:
+    """The breath before a set's first movement: the opposite of the effort breath. With
+    ``name_side`` its words begin with the side ("Left side. Breathe in to prepare.")."""
     b = v.breath
     breath = b.effort.other
-    return Beat(Role.LEAD_IN, breath, b.seconds(breath), 0, side, (phrases.lead_in(breath),))
+    say = phrases.lead_in(v, side if name_side else None)
+    return Beat(Role.LEAD_IN, breath, b.seconds(breath), 0, side, (say,))
 
 
 def walk_breaths(v: Variation) -> int:

@@ -98,6 +98,22 @@ class Save:
 
 
 @dataclass(frozen=True)
+class Paced:
+    """A breath began: one beat of the breath timeline, as every channel follows it. The
+    voice and tones get their own Say and Tone effects; this one is for the record of the
+    rhythm (``kiosk demo --timeline``). ``at`` is when the breath began on the kiosk clock."""
+
+    breath: str  # in | out
+    at: float
+    seconds: float
+    rep: int | None = None
+    side: str | None = None
+    say: tuple[str, ...] = ()
+    tone: str = ""
+    hold: float = 0.0  # seconds of hold still to go, during a hold
+
+
+@dataclass(frozen=True)
 class Hush:
     """Stop speech and tones at once and drop anything queued."""
 
@@ -112,4 +128,4 @@ class PowerOff:
     """Shut the machine down cleanly (only ever after the user asked for it)."""
 
 
-Effect = Say | Tone | Show | Save | Hush | Finished | PowerOff
+Effect = Say | Tone | Show | Save | Hush | Finished | PowerOff | Paced

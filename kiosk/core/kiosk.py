@@ -107,7 +107,7 @@ class Kiosk:
             for line in phrases.plan_details(self.plan):
                 self._say(line)
         elif isinstance(event, Stuck):
-            self._say(f"The {event.button.word} button seems stuck. Please check it.")
+            self._say(phrases.stuck(event.button))
         elif isinstance(event, Tick) and self.plan.date != self.today.isoformat():
             self.plan = self.planner(self.sessions, self.today, None)  # a new day
 
@@ -163,7 +163,7 @@ class Kiosk:
         if self.session is not None:
             self._session_effects(self.session.handle(Tick(event.t)))
         self._out.append(Hush())
-        self._say("Shutting down. Everything is saved. Goodbye.")
+        self._say(phrases.SHUTTING_DOWN)
         self._out.append(PowerOff())
 
     # --- output -------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kiosk.core.model import Breath, Plan, PlannedExercise, Variation
+from kiosk.core.model import Breath, Button, Plan, PlannedExercise, SessionSettings, Variation
 
 NUMBERS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -90,8 +90,14 @@ def intro(p: PlannedExercise, index: int, count: int) -> list[str]:
     if p.reason:
         lines.append(p.reason)
     lines.append(v.cues[0])
-    lines.append(f"Target: {plural(p.target, 'clean rep')}. Stop at the first rep that slips.")
-    lines.append("Get into position. Press GREEN when ready, AMBER to skip.")
+    if v.unit == "minutes":
+        lines.append(f"Target: {plural(p.target, 'easy minute')}. The breath sets the pace.")
+    else:
+        lines.append(f"Target: {plural(p.target, 'clean rep')}. Stop at the first rep that slips.")
+    if v.load:
+        lines.append(f"You need {v.load}. Press GREEN when you have it, AMBER to skip.")
+    else:
+        lines.append("Get into position. Press GREEN when ready, AMBER to skip.")
     return lines
 
 
@@ -100,26 +106,16 @@ def set_start(set_no: int, sets: int, side: str | None) -> str:
     return f"Set {number(set_no)} of {number(sets)}{where}."
 
 
-def rep_cue(v: Variation, role: str) -> str:
-    """The words for one breath of a rep. The effort phase names the breath and the movement."""
-    if role == "prepare":
-        return "Breathe in to prepare." if v.effort == "exhale" else "Breathe out to prepare."
-    if role == "effort":
-        if v.effort == "exhale":
-            return f"Exhale as you {v.move}."
-        return f"Breathe in as you {v.move}."
-    if role == "hold":
-        return "Hold, and keep breathing."
-    return f"{v.back.capitalize()}."
-
-
 # --- the breath of a rep (kiosk/core/breath.py lays these on the timeline) -------------------
 def breathe(breath: Breath) -> str:
     return "Breathe in" if breath is Breath.IN else "Breathe out"
 
 
-def lead_in(breath: Breath) -> str:
-    return f"{breathe(breath)} to prepare."
+def lead_in(v: Variation, side: str | None = None) -> str:
+    """The one breath before a set's first movement (the other breath than the effort), with
+    the side first when the set begins at a press and no announcement named it."""
+    cue = f"{breathe(v.breath.effort.other)} to prepare."
+    return f"{side_word(side)} {cue}" if side else cue
 
 
 def rep_opener(
@@ -153,12 +149,21 @@ def side_word(side: str) -> str:
 
 
 RATE_PROMPT = "Was that rep clean? GREEN clean, AMBER slipped."
+RATE_MINUTE = "Was that minute easy, the breath in its count? GREEN yes, AMBER no."
+
+
+def rate_prompt(v: Variation) -> str:
+    return RATE_MINUTE if v.unit == "minutes" else RATE_PROMPT
+
+
+READY_AGAIN = "Press GREEN when you are in position, AMBER to skip."
+
+
+def stuck(button: Button) -> str:
+    return f"The {button.word} button seems stuck. Please check it."
+
 RATE_AGAIN = "Press GREEN if the rep was clean, AMBER if it slipped."
 SET_PAUSED = "Set paused. Press GREEN to go on, AMBER for the next exercise, hold RED to end."
-
-
-def rep_count(n: int) -> str:
-    return number(n)
 
 
 def set_fray(clean: int) -> str:
@@ -199,6 +204,7 @@ BAD_DAY = (
     "and each exercise is one step easier."
 )
 ENDED_BY_HOLD = "Session ended. Everything so far is saved. Rest well."
+SHUTTING_DOWN = "Shutting down. Everything is saved. Goodbye."
 CLINICIAN = "Your pain is higher than when you started. If it persists, please contact a clinician."
 
 
@@ -212,11 +218,23 @@ def summary(clean_total: int, exercises_done: int, before: int | None, after: in
 
 
 # --- catalogue for pre-rendering --------------------------------------------------------------
-def catalogue(plan: Plan, max_reps: int = 20) -> list[str]:
-    """Lines a session of this plan is likely to speak, to render before it starts."""
+def catalogue(plan: Plan, max_reps: int = 20, settings: SessionSettings | None = None
+              ) -> list[str]:
+    """Every line a session of this plan can speak, to render before it starts. It is made
+    from the same functions the session speaks through, the rep timeline included, so no line
+    is missing from the cache (tests/core/test_catalogue.py runs sessions to check). Only the
+    closing summary, made of the day's own numbers, is rendered when it is due."""
+    from kiosk.core import breath  # the timeline lays out these lines; it imports this module
+
+    settings = settings or SessionSettings()
+    sets = settings.sets
+
     lines: list[str] = [welcome(plan), *plan_details(plan), PRIMER_INTRO, *PRIMER_CUES]
-    lines += [PRIMER_DONE, RATE_PROMPT, RATE_AGAIN, SET_PAUSED, PAIN_CONTINUE, PAIN_STOP]
-    lines += [BAD_DAY, ENDED_BY_HOLD, SKIPPED, PAIN_REPROMPT, CLINICIAN, PRIMER_SKIPPED]
+    lines += [PRIMER_DONE, RATE_PROMPT, RATE_MINUTE, RATE_AGAIN, SET_PAUSED, PAIN_CONTINUE]
+    lines += [PAIN_STOP, BAD_DAY, ENDED_BY_HOLD, SKIPPED, PAIN_REPROMPT, CLINICIAN]
+    lines += [PRIMER_SKIPPED, READY_AGAIN, NEXT_SOON, PAIN_UNKNOWN, CHECKIN_ABANDONED]
+    lines += [STOPPED_BEFORE_START, SHUTTING_DOWN, *(stuck(b) for b in Button)]
+    lines += [rest(int(settings.rest_seconds))]
     lines += [number(n) for n in range(0, max(11, max_reps + 1))]
     for purpose in ("checkin", "checkout", "pain"):
         lines += [pain_prompt(purpose, v) for v in range(11)]
@@ -225,9 +243,16 @@ def catalogue(plan: Plan, max_reps: int = 20) -> list[str]:
     lines += [set_target(n) for n in range(1, max_reps + 1)]
     count = len(plan.exercises)
     for i, p in enumerate(plan.exercises, start=1):
+        v = p.variation
         lines += intro(p, i, count)
-        lines += [rep_cue(p.variation, r) for r in ("prepare", "effort", "hold", "back")]
-        lines += list(p.variation.cues)
+        lines += [fray_tip(v), rate_prompt(v), *v.cues]
+        sides: tuple[str | None, ...] = ("left", "right") if v.side == "each" else (None,)
+        for side in sides:
+            lines += [set_start(n, sets, side) for n in range(1, sets + 1)]
+            lines += [line for named in (False, True)
+                      for line in breath.lead_in(v, side, name_side=named).say]
+            for rep in range(1, p.target + 1):
+                lines += [line for beat in breath.rep_beats(v, rep, side) for line in beat.say]
     return list(dict.fromkeys(_nonempty(lines)))
 
 

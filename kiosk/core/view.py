@@ -3,27 +3,59 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from kiosk.core.model import Button
 
 
+class Screen(StrEnum):
+    """Which screen a View is. A StrEnum, so "rest" == Screen.REST for the drawing code."""
+
+    HOME = "home"
+    CHECKIN = "checkin"
+    BREATHING = "breathing"
+    INTRO = "intro"
+    SET = "set"
+    REST = "rest"
+    PAUSED = "paused"
+    PAIN = "pain"
+    AFTER_PAIN = "after_pain"
+    CHECKOUT = "checkout"
+    SUMMARY = "summary"
+
+
+class Awaiting(StrEnum):
+    """What the kiosk waits for; a View awaits nothing while it talks or paces a breath."""
+
+    START = "start"
+    READY = "ready"
+    RATING = "rating"
+    PAIN = "pain"
+    CONTINUE = "continue"
+
+
 @dataclass(frozen=True)
 class Pacer:
-    """The breathing pacer: which phase, when it began (kiosk clock) and how long it lasts."""
+    """The breathing pacer: which phase, when it began (kiosk clock) and how long it lasts.
+
+    During a hold the pacer keeps breathing (inhale, exhale) and ``hold_until`` says when the
+    hold ends, so the screen can count it down; ``hold_seconds`` is the whole hold."""
 
     phase: str  # inhale | exhale | hold
     started: float
     seconds: float
+    hold_until: float | None = None
+    hold_seconds: float = 0.0
 
 
 @dataclass(frozen=True)
 class View:
-    screen: str  # home, checkin, breathing, intro, rep, rest, paused, pain, checkout, summary
+    screen: str  # a Screen: home, checkin, breathing, intro, set, rest, paused, pain, ...
     title: str
     lines: tuple[str, ...] = ()
     exercise: str | None = None
     set_label: str | None = None
-    rep: int | None = None
+    rep: int | None = None  # the count said for the rep: alternating reps count in pairs
     target: int | None = None
     clean: int | None = None
     pain: int | None = None  # the big number while pain is being entered
@@ -33,3 +65,5 @@ class View:
     # What the kiosk waits for: start, ready, rating, pain, continue; None while it talks.
     awaiting: str | None = None
     caption: str = ""  # the last spoken line, so a kiosk with no speaker still tells everything
+    side: str | None = None  # left | right: the side this rep works
+    unit: str = "reps"  # reps | minutes: what ``rep`` and ``target`` count
