@@ -145,22 +145,17 @@ def cmd_history(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
         print("No sessions saved yet.")
         return 0
     for s in sessions:
-        sets = [st for ex in s.get("exercises", []) for st in ex.get("sets", [])]
-        clean = sum(st.get("clean_reps", 0) for st in sets)
-        before, after = s.get("pain_before"), s.get("pain_after")
-        pain = f"pain {_dash(before)} -> {_dash(after)}"
-        print(f"{s.get('started_at', '?')[:16].replace('T', ' ')}  {pain:<14} "
-              f"{clean:>3} clean reps  ended: {s.get('ended_by')}")
-        for ex in s.get("exercises", []):
-            reps = " ".join("".join("C" if r == "clean" else "s" for r in st["reps"])
-                            for st in ex.get("sets", [])) or ("skipped" if ex.get("skipped")
-                                                              else "-")
-            print(f"    {ex.get('name', ex.get('variation')):<34} target {ex.get('target'):>2}"
-                  f"  {reps}")
+        pain = f"pain {_dash(s.pain_before)} -> {_dash(s.pain_after)}"
+        print(f"{s.started_at:%Y-%m-%d %H:%M}  {pain:<14} "
+              f"{s.clean_reps:>3} clean reps  ended: {s.ended_by}")
+        for ex in s.exercises:
+            reps = " ".join("".join("C" if r == "clean" else "s" for r in st.reps)
+                            for st in ex.sets) or ("skipped" if ex.skipped else "-")
+            print(f"    {ex.name:<34} target {ex.target:>2}  {reps}")
     return 0
 
 
-def _dash(v: Any) -> str:
+def _dash(v: int | None) -> str:
     return "-" if v is None else str(v)
 
 

@@ -23,10 +23,9 @@ Rules the user relies on, enforced here and nowhere else:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
 
 from kiosk.core import breath, phrases
 from kiosk.core.breath import Beat, Role
@@ -47,15 +46,15 @@ from kiosk.core.events import (
     Tone,
 )
 from kiosk.core.model import Button, Plan, PlannedExercise, SessionSettings
-from kiosk.core.pain_entry import Answer, PainEntry
+from kiosk.core.pain_input import Answer, PainInput
 from kiosk.core.phrases import speech_seconds
+from kiosk.core.records import ExerciseRecord, PainEvent, SessionRecord, SetRecord
 from kiosk.core.rotation import sets_of
 from kiosk.core.view import Pacer, View
 
 __all__ = ["HANDLERS", "EndedBy", "ExerciseResult", "Phase", "Session", "SetEnd", "SetResult",
            "speech_seconds"]
 
-SCHEMA_VERSION = 1
 ABANDON_AFTER = 15 * 60.0  # a paused session nobody returns to is closed and saved
 NEXT_REP_PAUSE = 0.5  # after a rating, before the next rep's movement
 
@@ -107,13 +106,8 @@ class SetResult:
     def clean(self) -> int:
         return sum(1 for r in self.reps if r == "clean")
 
-    def as_record(self) -> dict[str, Any]:
-        return {
-            "side": self.side,
-            "reps": list(self.reps),
-            "clean_reps": self.clean,
-            "ended_by": str(self.ended_by),
-        }
+    def as_record(self) -> SetRecord:
+        return SetRecord(self.side, tuple(self.reps), self.clean, str(self.ended_by))
 
 
 @dataclass
@@ -122,18 +116,18 @@ class ExerciseResult:
     sets: list[SetResult] = field(default_factory=list)
     skipped: bool = False
 
-    def as_record(self) -> dict[str, Any]:
+    def as_record(self) -> ExerciseRecord:
         p = self.planned
-        return {
-            "family": p.family.id,
-            "variation": p.variation.id,
-            "name": p.variation.name,
-            "target": p.target,
-            "change": str(p.change),
-            "reason": p.reason,
-            "skipped": self.skipped,
-            "sets": [s.as_record() for s in self.sets],
-        }
+        return ExerciseRecord(
+            family=p.family.id,
+            variation=p.variation.id,
+            name=p.variation.name,
+            target=p.target,
+            change=str(p.change),
+            reason=p.reason,
+            skipped=self.skipped,
+            sets=tuple(s.as_record() for s in self.sets),
+        )
 
 
 @dataclass
@@ -188,14 +182,14 @@ class Session:
         self.done = False
         self.pain_before: int | None = None
         self.pain_after: int | None = None
-        self.pain_events: list[dict[str, Any]] = []
+        self.pain_events: list[PainEvent] = []
         self.results = [ExerciseResult(p) for p in plan.exercises]
         self.ended_by = EndedBy.COMPLETE
         self.caption = ""
         self._out: list[Effect] = []
         self._talk_until = t0
         self._last_view: View | None = None
-        self.pain = PainEntry(last_pain if last_pain is not None else 0, settings.pain_timeout)
+        self.pain = PainInput(last_pain if last_pain is not None else 0, settings.pain_timeout)
         self._deadline = 0.0
         self._reprompted = False
         # primer and rest breathing
@@ -341,7 +335,7 @@ class Session:
             self._say(phrases.BAD_DAY)
 
     def _record_pain(self, value: int | None) -> None:
-        self.pain_events[-1]["pain"] = value
+        self.pain_events[-1] = replace(self.pain_events[-1], pain=value)
         rise = self.settings.pain_rise_stop
         if value is None:
             self._say(phrases.PAIN_UNKNOWN)
@@ -631,15 +625,15 @@ class Session:
         # Pain in the breathing primer belongs to no exercise, and the first one is still ahead.
         self._resume_at = self.index + 1 if during_exercise else self.index
         self.pain_events.append(
-            {
-                "at_s": round(self.now - self.t0, 1),
-                "family": p.family.id if p else None,
-                "variation": p.variation.id if p else None,
-                "set": len(self.current.sets) if p else None,
-                "rep": (len(self.set.reps) + 1) if (self.set and p) else None,
-                "phase": self.phase.value,
-                "pain": None,
-            }
+            PainEvent(
+                at_s=round(self.now - self.t0, 1),
+                family=p.family.id if p else None,
+                variation=p.variation.id if p else None,
+                set=len(self.current.sets) if p else None,
+                rep=(len(self.set.reps) + 1) if (self.set and p) else None,
+                phase=self.phase.value,
+                pain=None,
+            )
         )
         self._begin_pain(Phase.PAIN)
 
@@ -649,7 +643,7 @@ class Session:
         if self.phase is Phase.SET:
             self._end_set(SetEnd.STOP)
         elif (self.phase is Phase.PAIN and self._red_still_down
-              and self.pain_events[-1]["pain"] is None):
+              and self.pain_events[-1].pain is None):
             # The press that began this hold stopped the set a moment ago: the person wanted to
             # stop, not to report pain, so it is not kept as a pain event.
             self.pain_events.pop()
@@ -678,21 +672,22 @@ class Session:
         self._out.append(Finished())
 
     # --- the record ----------------------------------------------------------------------------
-    def record(self) -> dict[str, Any]:
+    def record(self) -> SessionRecord:
+        """The session so far, as history keeps it. Times are to the second."""
+        started = self.started_at.replace(microsecond=0)
         ended = self.started_at + timedelta(seconds=self.now - self.t0)
-        return {
-            "schema": SCHEMA_VERSION,
-            "id": self.session_id,
-            "plan_date": self.plan.date,
-            "started_at": self.started_at.isoformat(timespec="seconds"),
-            "ended_at": ended.isoformat(timespec="seconds"),
-            "duration_s": round(self.now - self.t0, 1),
-            "pain_before": self.pain_before,
-            "pain_after": self.pain_after,
-            "ended_by": str(self.ended_by if self.done else EndedBy.INTERRUPTED),
-            "exercises": [r.as_record() for r in self.results],
-            "pain_events": [dict(e) for e in self.pain_events],
-        }
+        return SessionRecord(
+            id=self.session_id,
+            plan_date=date.fromisoformat(self.plan.date),
+            started_at=started,
+            ended_at=ended.replace(microsecond=0),
+            duration_s=round(self.now - self.t0, 1),
+            pain_before=self.pain_before,
+            pain_after=self.pain_after,
+            ended_by=str(self.ended_by if self.done else EndedBy.INTERRUPTED),
+            exercises=tuple(r.as_record() for r in self.results),
+            pain_events=tuple(self.pain_events),
+        )
 
 
 # The state diagram as a table: one handler per phase (tests check none is missing).

@@ -4,7 +4,7 @@ quicker start on the first rungs. The older rules are in test_progression.py."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -12,6 +12,7 @@ import pytest
 from kiosk.config import DEFAULT_CONFIG, ProgressionConfig, load_config
 from kiosk.core.model import Family, Library, SessionSettings, Variation
 from kiosk.core.progression import exercise_states, plan_for_day
+from kiosk.core.records import ExerciseRecord, PainEvent, SessionRecord, SetRecord
 
 DAY0 = date(2026, 1, 5)
 SETTINGS = SessionSettings()
@@ -33,23 +34,38 @@ BRIDGE = Family("bridge", "Bridge", (
 LIB = Library((BRIDGE,))
 
 
-def sets(outcome: str, target: int) -> list[dict[str, Any]]:
+def sets(outcome: str, target: int) -> tuple[SetRecord, ...]:
     """"clean"; "slipN": N clean reps, then a slip; "pain": RED in the first rep."""
-    def one(reps: list[str], ended: str) -> dict[str, Any]:
-        return {"side": None, "reps": reps, "clean_reps": reps.count("clean"), "ended_by": ended}
+    def one(reps: list[str], ended: str) -> SetRecord:
+        return SetRecord(None, tuple(reps), reps.count("clean"), ended)
 
     if outcome == "clean":
-        return [one(["clean"] * target, "target")] * 2
+        return (one(["clean"] * target, "target"),) * 2
     if outcome.startswith("slip"):
-        return [one(["clean"] * int(outcome[4:]) + ["slipped"], "fray")]
-    return [one([], "pain")]
+        return (one(["clean"] * int(outcome[4:]) + ["slipped"], "fray"),)
+    return (one([], "pain"),)
+
+
+def record(n: int, day: date, done: list[tuple[Any, str]], pain: int) -> SessionRecord:
+    """A saved session: ``done`` holds (planned exercise, outcome)."""
+    start = datetime.combine(day, datetime.min.time()).replace(hour=9)
+    exercises = tuple(ExerciseRecord(
+        family=p.family.id, variation=p.variation.id, name="x", target=p.target,
+        change=p.change, reason=p.reason, skipped=False, sets=sets(outcome, p.target))
+        for p, outcome in done)
+    events = tuple(PainEvent(5.0, p.family.id, p.variation.id, 1, 1, "set", 3)
+                   for p, outcome in done if outcome == "pain")
+    return SessionRecord(
+        id=f"s{n}", plan_date=day, started_at=start, ended_at=start + timedelta(minutes=10),
+        duration_s=600.0, pain_before=pain, pain_after=pain, ended_by="complete",
+        exercises=exercises, pain_events=events)
 
 
 def live(outcomes: list[str], rules: ProgressionConfig = RULES, lib: Library = LIB,
          pain: int = 2) -> list[tuple[str, int, str, str]]:
     """One session a day; returns each day's plan as (variation, target, change, reason),
     and the plan of the day after the last."""
-    history: list[dict[str, Any]] = []
+    history: list[SessionRecord] = []
     seen = []
     for n, outcome in enumerate([*outcomes, None]):
         day = DAY0 + timedelta(n)
@@ -57,17 +73,7 @@ def live(outcomes: list[str], rules: ProgressionConfig = RULES, lib: Library = L
         seen.append((p.variation.id, p.target, p.change, p.reason))
         if outcome is None:
             break
-        history.append({
-            "schema": 1, "id": f"s{n}", "plan_date": day.isoformat(),
-            "started_at": f"{day}T09:00:00", "ended_at": f"{day}T09:10:00", "duration_s": 600.0,
-            "pain_before": pain, "pain_after": pain, "ended_by": "complete",
-            "exercises": [{"family": p.family.id, "variation": p.variation.id, "name": "x",
-                           "target": p.target, "change": p.change, "reason": p.reason,
-                           "skipped": False, "sets": sets(outcome, p.target)}],
-            "pain_events": [{"at_s": 5.0, "family": p.family.id, "variation": p.variation.id,
-                             "set": 1, "rep": 1, "phase": "set", "pain": 3}]
-            if outcome == "pain" else [],
-        })
+        history.append(record(n, day, [(p, outcome)], pain))
     return seen
 
 
@@ -132,19 +138,11 @@ def test_a_bad_day_at_a_floor_never_raises_the_target() -> None:
 
 
 def _plan_with_checkin(outcomes: list[str], checkin: int) -> Any:
-    history: list[dict[str, Any]] = []
+    history: list[SessionRecord] = []
     for n, outcome in enumerate(outcomes):
         day = DAY0 + timedelta(n)
         p = plan_for_day(LIB, history, day, RULES, SETTINGS, 2).exercises[0]
-        history.append({
-            "schema": 1, "id": f"s{n}", "plan_date": day.isoformat(),
-            "started_at": f"{day}T09:00:00", "ended_at": f"{day}T09:10:00", "duration_s": 600.0,
-            "pain_before": 2, "pain_after": 2, "ended_by": "complete",
-            "exercises": [{"family": "bridge", "variation": p.variation.id, "name": "x",
-                           "target": p.target, "change": p.change, "reason": p.reason,
-                           "skipped": False, "sets": sets(outcome, p.target)}],
-            "pain_events": [],
-        })
+        history.append(record(n, day, [(p, outcome)], 2))
     day = DAY0 + timedelta(len(outcomes))
     return plan_for_day(LIB, history, day, RULES, SETTINGS, checkin).exercises[0]
 
@@ -172,7 +170,7 @@ def test_a_steady_daily_user_reaches_rung_two_in_four_weeks_and_three_in_ten() -
     """The packaged library and thresholds: every rep clean, one session a day. Each family
     of the rotation is planned on its second rung by day 28, and on its third by day 70."""
     cfg = load_config(DEFAULT_CONFIG).config
-    history: list[dict[str, Any]] = []
+    history: list[SessionRecord] = []
     reached: dict[tuple[str, int], int] = {}
     for n in range(1, 71):
         day = DAY0 + timedelta(n - 1)
@@ -180,16 +178,7 @@ def test_a_steady_daily_user_reaches_rung_two_in_four_weeks_and_three_in_ten() -
         for p in plan.exercises:
             for rung in range(1, p.family.index_of(p.variation.id) + 1):
                 reached.setdefault((p.family.id, rung), n)
-        history.append({
-            "schema": 1, "id": f"s{n}", "plan_date": day.isoformat(),
-            "started_at": f"{day}T09:00:00", "ended_at": f"{day}T09:12:00", "duration_s": 720.0,
-            "pain_before": 2, "pain_after": 1, "ended_by": "complete",
-            "exercises": [{"family": p.family.id, "variation": p.variation.id, "name": "x",
-                           "target": p.target, "change": p.change, "reason": p.reason,
-                           "skipped": False, "sets": sets("clean", p.target)}
-                          for p in plan.exercises],
-            "pain_events": [],
-        })
+        history.append(record(n, day, [(p, "clean") for p in plan.exercises], 2))
     for f in cfg.library.families:
         assert reached.get((f.id, 1), 99) <= 28, (f.id, reached.get((f.id, 1)))
         assert reached.get((f.id, 2), 99) <= 70, (f.id, reached.get((f.id, 2)))

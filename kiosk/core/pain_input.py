@@ -22,7 +22,7 @@ class Answer(StrEnum):
 
 
 @dataclass
-class PainEntry:
+class PainInput:
     value: int
     timeout: float  # seconds of silence before asking again, then giving up
     deadline: float = 0.0
