@@ -97,6 +97,8 @@ class App:
         self._prepared_plan: Plan | None = None
         self._jump_logged = False
         self._lock = threading.Lock()
+        # Sees every effect before the devices do (``kiosk demo --timeline`` prints the beats).
+        self.observer: Callable[[Effect], None] | None = None
 
     # --- life cycle ---------------------------------------------------------------------------
     def start(self, notices: Sequence[str] = ()) -> None:
@@ -255,6 +257,8 @@ class App:
 
     def _dispatch(self, effects: list[Effect]) -> None:
         for eff in effects:
+            if self.observer is not None:
+                self.observer(eff)
             if isinstance(eff, Say):
                 self.dev.voice.say(eff.text, interrupt=eff.interrupt)
             elif isinstance(eff, Tone):

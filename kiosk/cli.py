@@ -39,6 +39,8 @@ def parser() -> argparse.ArgumentParser:
     who.add_argument("--user", choices=("steady", "slipping", "sore"), default="steady")
     who.add_argument("--presses", help="exact presses: g a r press, G A R hold (e.g. 'gGg')")
     demo.add_argument("--date", type=_date, help="run as of this day (YYYY-MM-DD)")
+    demo.add_argument("--timeline", action="store_true",
+                      help="print each breath (voice, tone, rep, side) and each press, timed")
 
     plan = sub.add_parser("plan", help="print today's plan with the reason for each change")
     plan.add_argument("--date", type=_date, help="plan for this day (YYYY-MM-DD)")
@@ -105,7 +107,7 @@ def cmd_demo(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
         print(f"kiosk demo: {exc}", file=sys.stderr)
         return 2
     opts = Options(mock=True, display="headless", data_dir=_data_dir(args, cfg), demo=True,
-                   day=args.date)
+                   day=args.date, timeline=args.timeline)
     return run_demo(cfg, opts, user)
 
 
@@ -127,9 +129,12 @@ def cmd_plan(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
     day = args.date or date.today()
     plan = make_planner(cfg)(sessions, day, None)
     print(f"Plan for {plan.date}:")
+    from kiosk.core.phrases import dose
+
     for i, p in enumerate(plan.exercises, start=1):
         side = {"alternate": ", alternating sides", "each": ", each side"}.get(p.variation.side, "")
-        print(f"  {i}. {p.family.name}: {p.variation.name}, {p.target} clean reps{side}"
+        print(f"  {i}. {p.family.name}: {p.variation.name}, "
+              f"{dose(p.variation, p.target, spoken=False)}{side}"
               f"  [{p.change}]")
         if p.reason:
             print(f"     {p.reason}")

@@ -61,6 +61,7 @@ class Options:
     demo: bool = False
     day: date | None = None
     out: TextIO = field(default_factory=lambda: sys.stdout)
+    timeline: bool = False  # demo: print the breath timeline and the presses, not each line
 
 
 class Notices:
@@ -169,7 +170,7 @@ def _open_voice(cfg: Config, opts: Options, data_dir: Path, notices: Notices) ->
     from kiosk.io import voice as v
 
     if opts.demo:
-        return v.PrintVoice(opts.out)
+        return v.NullVoice() if opts.timeline else v.PrintVoice(opts.out)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", KioskWarning)
         out = v.open_voice(voice=cfg.voice.voice, rate=cfg.voice.rate, volume=cfg.voice.volume,
@@ -242,6 +243,40 @@ def run_kiosk(cfg: Config, opts: Options, problems: Sequence[ConfigError]) -> in
     return 0
 
 
+class Timeline:
+    """``kiosk demo --timeline``: one line per breath, its channels as fields, and one per
+    press, so the rhythm can be checked without listening. Fields with nothing are left out:
+
+        t=12.30 breath=in rep=2 side=left say="Breathe in as you bring it back." tone=inhale
+        t=14.10 press=amber
+    """
+
+    def __init__(self, out: TextIO, t0: float) -> None:
+        self.out, self.t0 = out, t0
+
+    def effect(self, eff: Any) -> None:
+        from kiosk.core.events import Paced
+
+        if not isinstance(eff, Paced):
+            return
+        fields = [f"t={eff.at - self.t0:.2f}", f"breath={eff.breath}"]
+        if eff.rep is not None:
+            fields.append(f"rep={eff.rep}")
+        if eff.side:
+            fields.append(f"side={eff.side}")
+        if eff.hold:
+            fields.append(f"hold={eff.hold:g}")
+        if eff.say:
+            fields.append('say="' + " ".join(eff.say).replace('"', "'") + '"')
+        if eff.tone:
+            fields.append(f"tone={eff.tone}")
+        print(" ".join(fields), file=self.out)
+
+    def press(self, button: Button, t: float, held: float) -> None:
+        hold = f" held={held:.1f}" if held else ""
+        print(f"t={t - self.t0:.2f} press={button.value}{hold}", file=self.out)
+
+
 def run_demo(cfg: Config, opts: Options, user: SimUser, *, max_seconds: float = 4 * 3600) -> int:
     """One whole session, headless, mock pins, accelerated clock; finishes in seconds."""
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
@@ -251,6 +286,9 @@ def run_demo(cfg: Config, opts: Options, user: SimUser, *, max_seconds: float = 
     app = build(cfg, opts, notices, clock)
     dt = 0.05
     holding: tuple[Button, float] | None = None
+    timeline = Timeline(opts.out, clock.now()) if opts.timeline else None
+    if timeline is not None:
+        app.observer = timeline.effect
     with app:
         app.start(notices.spoken)
         t_end = clock.now() + max_seconds
@@ -266,6 +304,8 @@ def run_demo(cfg: Config, opts: Options, user: SimUser, *, max_seconds: float = 
                     app.press_pin(action.button, True)
                     hold = app.tracker.hold[action.button] + 0.2 if action.hold else 0.15
                     holding = (action.button, clock.now() + hold)
+                    if timeline is not None:
+                        timeline.press(action.button, clock.now(), hold if action.hold else 0)
         if holding:
             app.press_pin(holding[0], False)
     if app.finished == 0:

@@ -77,7 +77,7 @@ class Planned:
 
 
 PLAN_LINE = re.compile(
-    r"^  \d+\. (?P<family>[^:]+): (?P<variation>.+?), (?P<target>\d+) clean reps"
+    r"^  \d+\. (?P<family>[^:]+): (?P<variation>.+?), (?P<target>\d+) (?:clean reps|easy minutes)"
     r"(?:, [a-z ]+)?  \[(?P<change>[a-z-]+)\]$"
 )
 

@@ -209,7 +209,8 @@ CHANGE_MARK = {
 
 def home_view(plan: Plan, caption: str, sessions: Sequence[SessionRecord], today: date) -> View:
     lines = [
-        f"{p.variation.name}: {p.target} clean reps{CHANGE_MARK.get(p.change, '')}"
+        f"{p.variation.name}: {phrases.dose(p.variation, p.target, spoken=False)}"
+        f"{CHANGE_MARK.get(p.change, '')}"
         for p in plan.exercises
     ]
     done_today = [s for s in sessions if s.plan_date == today]

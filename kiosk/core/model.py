@@ -146,6 +146,17 @@ class SessionSettings:
     pain_rise_stop: int = 2  # a pain rating this many points above check-in ends the session
 
 
+class Change(StrEnum):
+    """How today's level of an exercise compares with the last time it was done."""
+
+    SAME = "same"
+    ADVANCE = "advance"
+    BACK = "back"
+    REENTER = "reenter"
+    BAD_DAY = "bad-day"
+    NEW = "new"
+
+
 @dataclass(frozen=True)
 class PlannedExercise:
     """One exercise in today's plan, with the reason for any change."""
@@ -154,7 +165,7 @@ class PlannedExercise:
     variation: Variation
     target: int
     reason: str = ""
-    change: str = "same"  # same | advance | back | reenter | bad-day | new
+    change: str = Change.SAME  # a Change (a StrEnum, so records keep plain text)
 
 
 @dataclass(frozen=True)

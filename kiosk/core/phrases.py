@@ -35,10 +35,18 @@ def welcome(plan: Plan) -> str:
     return f"Good to see you. Today's plan: {names}. Press GREEN to start, AMBER to hear the plan."
 
 
+def dose(v: Variation, target: int, *, spoken: bool = True) -> str:
+    """A target in its unit: "six clean reps", "three easy minutes" ("6 clean reps" on screen)."""
+    unit = "easy minute" if v.unit == "minutes" else "clean rep"
+    if spoken:
+        return plural(target, unit)
+    return f"{target} {unit}" + ("" if target == 1 else "s")
+
+
 def plan_details(plan: Plan) -> list[str]:
     lines = [f"Today, {plural(len(plan.exercises), 'exercise')}."]
     for p in plan.exercises:
-        lines.append(f"{p.variation.name}, {plural(p.target, 'clean rep')}.")
+        lines.append(f"{p.variation.name}, {dose(p.variation, p.target)}.")
         if p.reason:
             lines.append(p.reason)
     lines.append("Press GREEN to start.")
@@ -77,7 +85,7 @@ PRIMER_INTRO = (
 )
 PRIMER_CUES = (
     "Breathe out slowly, and feel a gentle tension low in your belly.",
-    "Keep your shoulders soft. The ribs move sideways, not up.",
+    "Breathe out, shoulders soft. The ribs move sideways, not up.",
     "Exhale long and smooth. Gentle, not rigid.",
 )
 PRIMER_DONE = "Good. Keep this breathing with every rep."
@@ -181,8 +189,9 @@ def side_done(side: str) -> str:
     return f"That side is done. Now the {side} side."
 
 
-def set_target(clean: int) -> str:
-    return f"{plural(clean, 'clean rep').capitalize()}. Target met. Well done."
+def set_target(clean: int, v: Variation | None = None) -> str:
+    done = dose(v, clean) if v is not None else plural(clean, "clean rep")
+    return f"{done.capitalize()}. Target met. Well done."
 
 
 def rest(seconds: int) -> str:
@@ -246,6 +255,7 @@ def catalogue(plan: Plan, max_reps: int = 20, settings: SessionSettings | None =
         v = p.variation
         lines += intro(p, i, count)
         lines += [fray_tip(v), rate_prompt(v), *v.cues]
+        lines += [set_target(n, v) for n in range(1, p.target + 1)]
         sides: tuple[str | None, ...] = ("left", "right") if v.side == "each" else (None,)
         for side in sides:
             lines += [set_start(n, sets, side) for n in range(1, sets + 1)]

@@ -26,11 +26,19 @@ from datetime import date
 from typing import Protocol
 
 from kiosk.core import rotation
-from kiosk.core.model import Family, Library, Plan, PlannedExercise, SessionSettings, Variation
+from kiosk.core.model import (
+    Change,
+    Family,
+    Library,
+    Plan,
+    PlannedExercise,
+    SessionSettings,
+    Variation,
+)
 from kiosk.core.phrases import number
 from kiosk.core.records import ExerciseRecord, PainEvent, SessionRecord
 
-CHANGES = ("same", "advance", "back", "reenter", "bad-day", "new")
+CHANGES = tuple(Change)
 BAD_DAY_NOTE = "Pain is higher than usual today: nothing steps up, each exercise is a step easier."
 
 
@@ -459,14 +467,15 @@ def _state(t: _Track) -> ExerciseState:
     )
 
 
-def _explain(t: _Track, now: tuple[int, int]) -> tuple[str, str]:
+def _explain(t: _Track, now: tuple[int, int]) -> tuple[Change, str]:
     name = t.ladder.family.name
     if t.done_at is None:
-        return "new", f"{name}: new for you, so we start gently."
+        return Change.NEW, f"{name}: new for you, so we start gently."
     if now == t.done_at or t.cause is None:
-        return "same", ""
+        return Change.SAME, ""
     up = now > t.done_at  # (level, target): a floor sits below its level's start reps
-    change = "advance" if up else ("reenter" if t.cause.kind == "reenter" else "back")
+    change = Change.ADVANCE if up else (
+        Change.REENTER if t.cause.kind == "reenter" else Change.BACK)
     return change, f"{name}: {_what(t.ladder, t.done_at, now)}, because {_why(t.cause)}."
 
 
@@ -559,11 +568,11 @@ def plan_for_day(
 
 
 def _planned(s: ExerciseState, ladder: Ladder, bad_today: bool) -> PlannedExercise:
-    if not bad_today or s.change == "new":  # a new exercise already starts on the first rung
+    if not bad_today or s.change is Change.NEW:  # a new exercise already starts on the first rung
         return PlannedExercise(s.family, s.variation, s.target, s.reason, s.change)
     level = ladder.variation_below(s.level)
     v, reps = ladder.variation(level), min(ladder.reps(level), s.target)  # never more load
     what = _reps(reps) if v == s.variation else f"{_lower(v.name)}, {_reps(reps)}"
     reason = f"{s.family.name}: {what} today, because your pain is higher than usual."
-    return PlannedExercise(s.family, v, reps, reason, "bad-day")
+    return PlannedExercise(s.family, v, reps, reason, Change.BAD_DAY)
 

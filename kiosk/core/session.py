@@ -45,15 +45,15 @@ from kiosk.core.events import (
     Tick,
     Tone,
 )
-from kiosk.core.model import Button, Plan, PlannedExercise, SessionSettings
+from kiosk.core.model import Button, Change, Plan, PlannedExercise, SessionSettings
 from kiosk.core.pain_input import Answer, PainInput
 from kiosk.core.phrases import speech_seconds
 from kiosk.core.records import ExerciseRecord, PainEvent, SessionRecord, SetRecord
 from kiosk.core.rotation import sets_of
 from kiosk.core.view import Pacer, View
 
-__all__ = ["HANDLERS", "EndedBy", "ExerciseResult", "Phase", "Session", "SetEnd", "SetResult",
-           "speech_seconds"]
+__all__ = ["HANDLERS", "PAIN_BUTTONS", "RATE_BUTTONS", "EndedBy", "ExerciseResult", "Phase",
+           "Session", "SetEnd", "SetResult", "speech_seconds"]
 
 ABANDON_AFTER = 15 * 60.0  # a paused session nobody returns to is closed and saved
 NEXT_REP_PAUSE = 0.5  # after a rating, before the next rep's movement
@@ -93,6 +93,13 @@ class SetEnd(StrEnum):
 
 
 PAIN_PHASES = (Phase.CHECKIN, Phase.PAIN, Phase.CHECKOUT)
+# What the buttons do while a pain rating is entered, and while a rep waits for its rating.
+PAIN_BUTTONS = {
+    Button.GREEN: "Raise (hold: confirm)",
+    Button.AMBER: "Lower",
+    Button.RED: "Hold: end",
+}
+RATE_BUTTONS = {Button.GREEN: "Clean rep", Button.AMBER: "Slipped", Button.RED: "Pain / stop"}
 
 
 @dataclass
@@ -331,7 +338,7 @@ class Session:
             return
         self.plan = plan
         self.results = [ExerciseResult(p) for p in plan.exercises]
-        if any(p.change == "bad-day" for p in plan.exercises):
+        if any(p.change == Change.BAD_DAY for p in plan.exercises):
             self._say(phrases.BAD_DAY)
 
     def _record_pain(self, value: int | None) -> None:
@@ -512,8 +519,9 @@ class Session:
             self.pacer = Pacer(b.tone, timed.start, b.seconds,
                                timed.start + b.hold_left if holding else None,
                                v.hold if holding else 0.0)
-            self._out.append(Paced(b.breath.value, timed.start, b.seconds, b.rep or None,
-                                   b.side, b.say, b.tone, b.hold_left))
+            count = breath.count(v, b.rep) if b.rep else None  # "Left, two": rep=2 side=left
+            self._out.append(Paced(b.breath.value, timed.start, b.seconds, count, b.side,
+                                   b.say, b.tone, b.hold_left))
             self._out.append(Tone(b.tone))
             for line in b.say:
                 self._say(line)
@@ -548,7 +556,7 @@ class Session:
             self._after_set()
         elif self.set.clean >= planned.target:
             self._out.append(Tone("chime"))
-            self._say(phrases.set_target(self.set.clean))
+            self._say(phrases.set_target(self.set.clean, planned.variation))
             self._end_set(SetEnd.TARGET)
             self._after_set()
         else:

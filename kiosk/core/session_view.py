@@ -11,15 +11,9 @@ from dataclasses import replace
 
 from kiosk.core import breath
 from kiosk.core.model import Button
-from kiosk.core.session import Phase, Session
+from kiosk.core.session import PAIN_BUTTONS, RATE_BUTTONS, Phase, Session
 from kiosk.core.view import Awaiting, Screen, View
 
-PAIN_BUTTONS = {
-    Button.GREEN: "Raise (hold: confirm)",
-    Button.AMBER: "Lower",
-    Button.RED: "Hold: end",
-}
-RATE_BUTTONS = {Button.GREEN: "Clean rep", Button.AMBER: "Slipped", Button.RED: "Pain / stop"}
 PAIN_TITLES = {"checkin": "Pain check-in", "pain": "Pain now", "checkout": "Pain check-out"}
 
 

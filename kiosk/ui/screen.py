@@ -136,7 +136,9 @@ class Screen:
             return ("ask",) if view.awaiting == "rating" else ("rest",)
         fill = widgets.fullness(pacer, now, self._held)
         radius = widgets.pacer_radius(self._centre.slot, fill)
-        hold = round(widgets.progress(pacer, now) * 90) if pacer.phase == "hold" else None
+        hold: object = round(widgets.progress(pacer, now) * 90) if pacer.phase == "hold" else None
+        if pacer.hold_until is not None:  # a hold, breathing through it: the count and its arc
+            hold = (widgets.hold_count(pacer, now), round(widgets.hold_left(pacer, now) * 90))
         return ("pacer", pacer.phase, radius, hold)
 
     # --- whole screen ---------------------------------------------------------------------------
@@ -192,11 +194,15 @@ class Screen:
     ) -> list[pygame.Rect]:
         fill = widgets.fullness(pacer, now, self._held)
         hold = widgets.progress(pacer, now) if pacer.phase == "hold" else None
+        sub = ""
+        if pacer.hold_until is not None:
+            hold = 1 - widgets.hold_left(pacer, now)
+            sub = f"HOLD {widgets.hold_count(pacer, now)}"
         if pacer.phase != "hold":
             self._held = fill
         word = widgets.PACER_WORDS.get(pacer.phase, pacer.phase.upper())
         return widgets.draw_pacer(self.surface, slot, fill=fill, word=word,
-                                  word_px=lay.sizes.pacer_word, hold=hold)
+                                  word_px=lay.sizes.pacer_word, hold=hold, sub=sub)
 
 
 # --- pure helpers ------------------------------------------------------------------------------
@@ -323,7 +329,10 @@ Row = tuple[Callable[[pygame.Surface, pygame.Rect], list[pygame.Rect]], int]
 def _counter_rows(view: View, lay: Layout) -> list[Row]:
     rows: list[Row] = []
     if view.rep is not None:
-        text = f"Rep {view.rep}"
+        # Alternating reps count in pairs, named by side ("Left 3", then "Right 3"), as said.
+        text = (f"Minute {view.rep}" if view.unit == "minutes"
+                else f"{view.side.capitalize()} {view.rep}" if view.side
+                else f"Rep {view.rep}")
         rows.append((lambda s, r: draw_line(s, text, r, lay.sizes.counter, palette.TEXT),
                      fonts.line_height(lay.sizes.counter[0])))
     if view.clean is not None and view.target:

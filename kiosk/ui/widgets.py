@@ -57,6 +57,20 @@ def fullness(pacer: Pacer, now: float, held: float = 1.0) -> float:
     return held
 
 
+def hold_left(pacer: Pacer, now: float) -> float:
+    """The share of a breathed-through hold still to go, from 1 down to 0."""
+    if pacer.hold_until is None or pacer.hold_seconds <= 0:
+        return 0.0
+    return min(1.0, max(0.0, (pacer.hold_until - now) / pacer.hold_seconds))
+
+
+def hold_count(pacer: Pacer, now: float) -> int:
+    """Whole seconds of the hold still to go, counting down to 1 (never 0 while holding)."""
+    if pacer.hold_until is None:
+        return 0
+    return max(1, math.ceil(pacer.hold_until - now - 1e-6))
+
+
 def pacer_radius(rect: pygame.Rect, fill: float) -> int:
     largest = min(rect.width, rect.height) // 2 - 2
     return round(largest * (SMALLEST + (1 - SMALLEST) * fill))
@@ -70,6 +84,7 @@ def draw_pacer(
     word: str,
     word_px: int,
     hold: float | None = None,
+    sub: str = "",
 ) -> list[pygame.Rect]:
     """The breathing circle: a guide ring at full size, the breath inside it, the word on top.
 
@@ -91,8 +106,16 @@ def draw_pacer(
     # same size for every phase at the same fullness, so nothing jumps at a turn.
     smallest = pacer_radius(rect, 0.0)
     px = round(_word_px(round(2 * smallest * 0.88), word_px) * radius / smallest)
-    return draw_line(surface, word, _word_rect(centre, radius, px), (px, px), palette.TEXT,
-                     align="center")
+    where = _word_rect(centre, radius, px)
+    if not sub:
+        return draw_line(surface, word, where, (px, px), palette.TEXT, align="center")
+    # A hold breathes on: the breath's word stays, and the hold counts down beneath it.
+    small = max(8, round(px * 0.85))
+    below = pygame.Rect(where.left, where.bottom, where.width, fonts.line_height(small))
+    where.move_ip(0, -below.height // 2)
+    below.move_ip(0, -below.height // 2)
+    return (draw_line(surface, word, where, (px, px), palette.TEXT, align="center")
+            + draw_line(surface, sub, below, (small, small), palette.TEXT, align="center"))
 
 
 @lru_cache(maxsize=16)

@@ -542,7 +542,9 @@ def test_property_steps_per_exercise_per_day(script: list[SessionScript]) -> Non
                 else:
                     assert level - before <= 1 + hidden, (fid, day, before, level)
                     # down by more than a step only to a personal floor, after early frays
-                    assert before - level <= 1 + hidden or p.change == "back", (fid, day)
+                    # (said as "back", unless a bad-day session in between took the step)
+                    assert before - level <= 1 + hidden or p.change == "back" or hidden, (
+                        fid, day)
             if done or hurt:
                 last[fid] = (day, level, hurt, 0)
 

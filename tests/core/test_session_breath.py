@@ -111,7 +111,7 @@ def test_alternating_reps_are_counted_left_and_right() -> None:
                  "Left, three. Breathe out as you reach one arm forward."):
         assert line in said
     [record] = run.saved
-    assert [len(s["reps"]) for s in record["exercises"][0]["sets"]] == [6, 6]
+    assert [len(s.reps) for s in record.exercises[0].sets] == [6, 6]
 
 
 def test_a_slip_on_one_side_ends_that_side_and_the_other_side_is_still_done() -> None:
@@ -121,13 +121,13 @@ def test_a_slip_on_one_side_ends_that_side_and_the_other_side_is_still_done() ->
     run = Run(SimUser(presses=presses), settings=FAST,
               planner=planner_of(("side-plank-knees", 2))).until_finished()
     [record] = run.saved
-    sets = record["exercises"][0]["sets"]
-    assert [(s["side"], s["reps"], s["ended_by"]) for s in sets] == [
-        ("left", ["clean", "slipped"], "fray"),
-        ("right", ["clean", "clean"], "target"),
-        ("right", ["clean", "clean"], "target"),
+    sets = record.exercises[0].sets
+    assert [(s.side, s.reps, s.ended_by) for s in sets] == [
+        ("left", ("clean", "slipped"), "fray"),
+        ("right", ("clean", "clean"), "target"),
+        ("right", ("clean", "clean"), "target"),
     ]
-    assert record["ended_by"] == "complete"
+    assert record.ended_by == "complete"
 
 
 def test_amber_speaks_the_variations_fray_tip_then_the_set_ends() -> None:
@@ -145,8 +145,8 @@ def test_a_walk_is_one_set_of_minutes_paced_by_the_breath() -> None:
     run = Run(SimUser("steady"), settings=FAST, planner=planner_of(("walk-easy", 2)))
     run.until_finished()
     [record] = run.saved
-    [only] = record["exercises"][0]["sets"]
-    assert only["reps"] == ["clean", "clean"]
+    [only] = record.exercises[0].sets
+    assert only.reps == ("clean", "clean")
     assert phrases.RATE_MINUTE in run.said and "Minute two. Breathe in." in run.said
     beats = [e for e in run.effects if isinstance(e, Paced) and e.rep == 1]
     assert 55 <= sum(b.seconds for b in beats) <= 65

@@ -14,6 +14,8 @@ from kiosk.core.view import Pacer, View
 T0 = 100.0  # the kiosk clock when each pacer phase in the gallery begins
 INHALE = Pacer("inhale", T0, 4.0)
 EXHALE = Pacer("exhale", T0, 6.0)
+# Side plank, a hold of two breaths (16 s): its second breath, an in-breath, 11 s still to go.
+HOLD_IN = Pacer("inhale", T0, 3.0, hold_until=T0 + 11.0, hold_seconds=16.0)
 ALL_BUTTONS = {Button.GREEN: "Go on", Button.AMBER: "Next", Button.RED: "Hold: end"}
 LONG_NAME = "Sit-to-stand from a high seat"
 LONG_CUE = "Hold the bridge; the pelvis stays level like a tray of water."
@@ -79,6 +81,20 @@ def views() -> dict[str, View]:
             caption="Get into position. Press GREEN when ready, AMBER to skip.",
         ),
         "rep": _rep(EXHALE),
+        "rep_hold": View(
+            screen="set", title="Side plank on your knees, longer hold",
+            lines=("Keep breathing into the lower ribs.",),
+            exercise="Side plank on your knees, longer hold", set_label="Set 1 of 2, left",
+            rep=2, target=5, clean=1, pacer=HOLD_IN, buttons=dict(RATE_BUTTONS),
+            caption="Keep holding. Breathe in.",
+        ),
+        "rep_alternating": View(
+            screen="set", title="Arm reach on all fours",
+            lines=("The back stays still, like a table.",),
+            exercise="Arm reach on all fours", set_label="Set 1 of 2", rep=3, side="right",
+            target=8, clean=5, pacer=EXHALE, buttons=dict(RATE_BUTTONS),
+            caption="Right, three. Breathe out as you reach one arm forward.",
+        ),
         "rep_rating": _rep(None, "rating", phrases.RATE_PROMPT),
         "rest": View(
             screen="rest", title="Rest and breathe", exercise="Supported bridge",
