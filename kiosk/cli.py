@@ -9,10 +9,13 @@ import shutil
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kiosk.config import Config, load_config
 from kiosk.errors import ConfigError
+
+if TYPE_CHECKING:
+    from kiosk.store.history import History
 
 
 def _date(text: str) -> date:
@@ -78,11 +81,11 @@ def main(argv: list[str] | None = None) -> int:
         return 141
 
 
-def _data_dir(args: Any, cfg: Config) -> Path:
+def _data_dir(args: argparse.Namespace, cfg: Config) -> Path:
     return Path(args.data_dir) if args.data_dir else cfg.data_dir
 
 
-def cmd_run(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
+def cmd_run(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     from kiosk.io.buttons import is_raspberry_pi
     from kiosk.runtime import Options, run_kiosk
 
@@ -93,7 +96,7 @@ def cmd_run(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
     return run_kiosk(cfg, opts, problems)
 
 
-def cmd_demo(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
+def cmd_demo(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     from kiosk.runtime import Options, run_demo
     from kiosk.sim import SimUser
 
@@ -111,7 +114,7 @@ def cmd_demo(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
     return run_demo(cfg, opts, user)
 
 
-def _history(args: Any, cfg: Config) -> Any:
+def _history(args: argparse.Namespace, cfg: Config) -> History:
     from kiosk.store.history import History
 
     data_dir = _data_dir(args, cfg)
@@ -121,7 +124,7 @@ def _history(args: Any, cfg: Config) -> Any:
     return history
 
 
-def cmd_plan(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
+def cmd_plan(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     from kiosk.runtime import make_planner
 
     with _history(args, cfg) as history:
@@ -143,7 +146,7 @@ def cmd_plan(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
     return 0
 
 
-def cmd_history(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
+def cmd_history(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     with _history(args, cfg) as history:
         sessions = history.sessions()
     if not sessions:
@@ -164,19 +167,23 @@ def _dash(v: int | None) -> str:
     return "-" if v is None else str(v)
 
 
-def cmd_export(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
+def cmd_export(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
+    from kiosk.store.atomic import replacing
+
     with _history(args, cfg) as history:
+        export = history.export_csv if args.format == "csv" else history.export_json
         if args.out:
-            tmp = Path(f"{args.out}.tmp")
-            with open(tmp, "w", newline="", encoding="utf-8") as fp:
-                getattr(history, f"export_{args.format}")(fp)
-            os.replace(tmp, args.out)
+            # Whole or not at all: a clinician never opens half an export.
+            with replacing(Path(args.out), private=False) as tmp, open(
+                tmp, "w", newline="", encoding="utf-8"
+            ) as fp:
+                export(fp)
         else:
-            getattr(history, f"export_{args.format}")(sys.stdout)
+            export(sys.stdout)
     return 0
 
 
-def cmd_check(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
+def cmd_check(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     from kiosk.io.buttons import is_raspberry_pi
 
     ok = True

@@ -507,7 +507,7 @@ def simulate(
 def level_of(family: Family, variation_id: str, target: int) -> int:
     """Micro-steps from the bottom; a personal floor counts down from its variation's entry."""
     ladder = Ladder.of(family)
-    k = family.index_of(variation_id)
+    k = [v.id for v in family.ladder].index(variation_id)
     start = family.ladder[k].start_reps
     return ladder.steps.index((k, max(target, start))) + min(0, target - start)
 

@@ -176,7 +176,7 @@ def test_a_steady_daily_user_reaches_rung_two_in_four_weeks_and_three_in_ten() -
         day = DAY0 + timedelta(n - 1)
         plan = plan_for_day(cfg.library, history, day, cfg.progression, cfg.session, 2)
         for p in plan.exercises:
-            for rung in range(1, p.family.index_of(p.variation.id) + 1):
+            for rung in range(1, p.family.ladder.index(p.variation) + 1):
                 reached.setdefault((p.family.id, rung), n)
         history.append(record(n, day, [(p, "clean") for p in plan.exercises], 2))
     for f in cfg.library.families:
