@@ -276,18 +276,20 @@ class _Track:
         def copied(ds: list[_Day]) -> list[_Day]:
             if not days:
                 return list(ds)
-            return [_Day(d.day, d.sessions, d.clean, d.early, d.pain) for d in ds]
+            return [_Day(d.day, d.sessions, d.clean, d.early, d.pain, d.reached) for d in ds]
 
-        return _Track(self.ladder, self.level, self.day, self.done_level, self.done_day,
-                      self.done, self.offered, self.cause, copied(self.since), copied(self.recent))
+        return _Track(self.ladder, self.level, self.floor, self.day, self.done_at,
+                      self.done_day, self.done, self.offered, self.cause, copied(self.since),
+                      copied(self.recent))
 
     def to_json(self, keep: int) -> dict[str, Any]:
         """``keep``: how many counted days back the rules ever look (see ``_kept``)."""
         cause = None if self.cause is None else [self.cause.kind, self.cause.count, self.cause.of]
         return {
             "level": self.level,
+            "floor": self.floor,
             "day": _iso(self.day),
-            "done_level": self.done_level,
+            "done_at": None if self.done_at is None else list(self.done_at),
             "done_day": _iso(self.done_day),
             "done": self.done,
             "offered": self.offered,
@@ -299,8 +301,15 @@ class _Track:
     def load_json(self, data: dict[str, Any]) -> None:
         top = self.ladder.top
         self.level = _level(data["level"], top)
+        floor = data["floor"]
+        self.floor = None if floor is None else _whole(floor)
         self.day = _day_or_none(data["day"])
-        self.done_level = _level(data["done_level"], top)
+        done_at = data["done_at"]
+        if done_at is None:
+            self.done_at = None
+        else:
+            level = _level(done_at[0], top)
+            self.done_at = (level if level is not None else 0, _whole(done_at[1]))
         self.done_day = _day_or_none(data["done_day"])
         self.done = _whole(data["done"])
         self.offered = _whole(data["offered"])
@@ -340,14 +349,15 @@ def _kept(days: list[_Day], keep: int) -> list[_Day]:
 
 
 def _day_json(d: _Day) -> list[Any]:
-    return [d.day.isoformat(), d.sessions, d.clean, d.early, d.pain]
+    return [d.day.isoformat(), d.sessions, d.clean, d.early, d.pain, d.reached]
 
 
 def _day_from(data: list[Any]) -> _Day:
-    day, sessions, clean, early, pain = data
+    day, sessions, clean, early, pain, reached = data
     if not all(isinstance(b, bool) for b in (clean, early, pain)):
         raise TypeError("a day's clean, early and pain must be true or false")
-    return _Day(date.fromisoformat(day), _whole(sessions), clean, early, pain)
+    return _Day(date.fromisoformat(day), _whole(sessions), clean, early, pain,
+                None if reached is None else _whole(reached))
 
 
 def _level(value: Any, top: int) -> int | None:
@@ -555,7 +565,7 @@ class Progress:
             (f.id, [(v.id, v.start_reps, v.max_reps) for v in f.ladder]) for f in library.families
         ]
         names = ("advance_window", "advance_needed", "fray_fraction", "fray_sessions",
-                 "reentry_days", "bad_day_rise", "bad_day_window")
+                 "reentry_days", "bad_day_rise", "bad_day_window", "floor_reps", "quick_rungs")
         thresholds = [getattr(rules, n) for n in names]
         text = json.dumps([SNAPSHOT_FORMAT, SCHEMA_VERSION, ladders, thresholds])
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
@@ -600,7 +610,9 @@ class Progress:
         return progress
 
 
-SNAPSHOT_FORMAT = 1  # raise it whenever Progress.to_json changes shape or meaning
+# Raise it whenever Progress.to_json changes shape or meaning. 2: personal floors, the
+# (level, target) last done, and each day's fewest clean reps in an early fray.
+SNAPSHOT_FORMAT = 2
 
 
 def _iso(day: date | None) -> str | None:
