@@ -82,9 +82,9 @@ def views() -> dict[str, View]:
         ),
         "rep": _rep(EXHALE),
         "rep_hold": View(
-            screen="set", title="Side plank on your knees, longer hold",
+            screen="set", title="Knee side plank, longer hold",
             lines=("Keep breathing into the lower ribs.",),
-            exercise="Side plank on your knees, longer hold", set_label="Set 1 of 2, left",
+            exercise="Knee side plank, longer hold", set_label="Set 1 of 2, left",
             rep=2, target=5, clean=1, pacer=HOLD_IN, buttons=dict(RATE_BUTTONS),
             caption="Keep holding. Breathe in.",
         ),
