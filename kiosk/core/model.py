@@ -85,6 +85,7 @@ class Variation:
     step_note: str = ""  # that change in a few words, for the reason ("the hold grows")
     unit: str = "reps"  # reps | minutes (a "rep" is a minute of paced breathing, e.g. walking)
     load: str = ""  # what to hold, for a loaded rung ("a light weight")
+    gentle: bool = False  # offered on a high-pain day (kiosk.core.gentle); never when loaded
 
     @property
     def breath(self) -> BreathModel:

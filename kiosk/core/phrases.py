@@ -217,6 +217,14 @@ SHUTTING_DOWN = "Shutting down. Everything is saved. Goodbye."
 CLINICIAN = "Your pain is higher than when you started. If it persists, please contact a clinician."
 
 
+# --- the gentle path on a high-pain day (kiosk.core.gentle) ------------------------------------
+GENTLE_OFFER = (
+    "Your pain is high today. We can do breathing and gentle movement only, "
+    "nothing loaded and nothing new. Press GREEN for gentle movement, AMBER to rest today."
+)
+GENTLE_BREATHING_ONLY = "Today, breathing only. That is plenty on a day like this."
+GENTLE_REST = "Resting is a good choice today. Be kind to your back. See you tomorrow."
+
 # --- summary ----------------------------------------------------------------------------------
 def summary(clean_total: int, exercises_done: int, before: int | None, after: int | None) -> str:
     parts = [f"Today: {plural(exercises_done, 'exercise')}, {plural(clean_total, 'clean rep')}."]
@@ -244,6 +252,7 @@ def catalogue(plan: Plan, max_reps: int = 20, settings: SessionSettings | None =
     lines += [PRIMER_SKIPPED, READY_AGAIN, NEXT_SOON, PAIN_UNKNOWN, CHECKIN_ABANDONED]
     lines += [STOPPED_BEFORE_START, SHUTTING_DOWN, *(stuck(b) for b in Button)]
     lines += [rest(int(settings.rest_seconds))]
+    lines += [GENTLE_OFFER, GENTLE_BREATHING_ONLY, GENTLE_REST]
     lines += [number(n) for n in range(0, max(11, max_reps + 1))]
     for purpose in ("checkin", "checkout", "pain"):
         lines += [pain_prompt(purpose, v) for v in range(11)]

@@ -61,6 +61,7 @@ NEXT_REP_PAUSE = 0.5  # after a rating, before the next rep's movement
 
 class Phase(StrEnum):
     CHECKIN = "checkin"  # pain before
+    HELD = "held"  # after check-in, while the kiosk runs its safety steps (docs/safety.md)
     PRIMER = "primer"  # the breathing primer
     INTRO = "intro"  # an exercise is introduced; GREEN when in position
     SET = "set"  # reps, each paced by the breath and rated
@@ -177,9 +178,13 @@ class Session:
         session_id: str,
         last_pain: int | None = None,
         replan: Callable[[int], Plan] | None = None,
+        on_checkin: Callable[[int], bool] | None = None,
     ) -> None:
         self.plan = plan
         self.replan = replan
+        # Asked with the check-in pain before anything else; True holds the session there until
+        # the kiosk calls ``resume`` or ``end_before_exercise`` (the safety steps, docs/safety.md).
+        self.on_checkin = on_checkin
         self.settings = settings
         self.t0 = t0
         self.now = t0
@@ -305,6 +310,27 @@ class Session:
         elif answer is Answer.TIMED_OUT:
             self._pain_given(None)
 
+    # --- held after check-in, while the kiosk runs its safety steps ------------------------
+    def _on_held(self, event: Event) -> None:
+        """Nothing: the kiosk hands events to its safety steps while the session is held."""
+
+    def resume(self, plan: Plan | None = None) -> list[Effect]:
+        """Go on from a held check-in: with ``plan`` (the gentle path), else as usual."""
+        if plan is not None:
+            self.plan = plan
+            self.results = [ExerciseResult(p) for p in plan.exercises]
+        elif self.pain_before is not None:
+            self._apply_replan(self.pain_before)
+        self._begin_primer()
+        return self._flush()
+
+    def end_before_exercise(self, *, save: bool) -> list[Effect]:
+        """End a held session with no exercise offered; ``save`` keeps its check-in."""
+        self.results = []
+        self.ended_by = EndedBy.STOP
+        self._finish(save=save)
+        return self._flush()
+
     def _red_in_pain_entry(self) -> None:
         if self.phase is Phase.CHECKIN:
             self.ended_by = EndedBy.STOP
@@ -321,6 +347,9 @@ class Session:
                 self._finish(save=False)
                 return
             self.pain_before = value
+            if self.on_checkin is not None and self.on_checkin(value):
+                self.phase = Phase.HELD
+                return
             self._apply_replan(value)
             self._begin_primer()
         elif self.phase is Phase.PAIN:
@@ -701,6 +730,7 @@ class Session:
 # The state diagram as a table: one handler per phase (tests check none is missing).
 HANDLERS: dict[Phase, Callable[[Session, Event], None]] = {
     Phase.CHECKIN: Session._on_pain_entry,
+    Phase.HELD: Session._on_held,
     Phase.PRIMER: Session._on_primer,
     Phase.INTRO: Session._on_intro,
     Phase.SET: Session._on_set,

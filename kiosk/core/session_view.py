@@ -118,6 +118,10 @@ def _after_pain(s: Session, v: View) -> View:
     )
 
 
+def _held(s: Session, v: View) -> View:
+    return replace(v, screen=Screen.CHECKIN, title="Pain check-in", pain=s.pain_before)
+
+
 def _done(s: Session, v: View) -> View:
     return replace(v, screen=Screen.SUMMARY, title="Session complete")
 
@@ -125,6 +129,7 @@ def _done(s: Session, v: View) -> View:
 # One builder per phase (tests check none is missing).
 BUILDERS: dict[Phase, Callable[[Session, View], View]] = {
     Phase.CHECKIN: _pain_entry,
+    Phase.HELD: _held,
     Phase.PAIN: _pain_entry,
     Phase.CHECKOUT: _pain_entry,
     Phase.PRIMER: _primer,
