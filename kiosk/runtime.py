@@ -209,14 +209,22 @@ EXERCISES_UNREADABLE = (
     "The exercise list could not be read, so the standard exercises are used. "
     "Please ask whoever looks after the kiosk to run kiosk check."
 )
+RITUALS_INVALID = (
+    "Some daily rituals could not be read, so they are left out. "
+    "Please ask whoever looks after the kiosk to run kiosk check."
+)
 
 
-def config_notices(problems: Sequence[ConfigError], notices: Notices, source: str) -> None:
+def config_notices(
+    problems: Sequence[ConfigError], notices: Notices, source: str, rituals: str = ""
+) -> None:
     """Log every config problem; tell the user once, in plain words, what it means for them."""
     for problem in problems:
         notices.tell(str(problem), speak=False)
     settings = [p for p in problems if p.file == source]
-    others = [p for p in problems if p.file != source]
+    if any(p.file == rituals for p in problems):
+        notices.tell(RITUALS_INVALID)
+    others = [p for p in problems if p.file not in (source, rituals)]
     if any(p.key == "(file)" for p in settings):
         notices.tell(SETTINGS_UNREADABLE)
     elif settings:
@@ -229,7 +237,7 @@ def start_kiosk(
     cfg: Config, opts: Options, problems: Sequence[ConfigError], clock: Clock
 ) -> App:
     notices = Notices()
-    config_notices(problems, notices, cfg.source)
+    config_notices(problems, notices, cfg.source, cfg.rituals.source)
     app = build(cfg, opts, notices, clock)
     app.start(notices.spoken)
     return app
