@@ -27,7 +27,8 @@ class Day:
     offer (``answer``: start, or snooze) the moment it is made."""
 
     def __init__(self, start: str, times: dict[str, list[str]],
-                 settings: ScheduleSettings = NO_QUIET, *, answer: str = "start", handled: tuple[str, ...] = (),
+                 settings: ScheduleSettings = NO_QUIET, *, answer: str = "start",
+                 handled: tuple[str, ...] = (),
                  allowed: set[str] | None = None) -> None:
         self.clock = FakeClock(datetime.fromisoformat(start))
         self.sched = Scheduler([(r, m(t)) for r, ts in times.items() for t in ts], settings,
