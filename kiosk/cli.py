@@ -43,12 +43,18 @@ def parser() -> argparse.ArgumentParser:
     plan = sub.add_parser("plan", help="print today's plan with the reason for each change")
     plan.add_argument("--date", type=_date, help="plan for this day (YYYY-MM-DD)")
 
+    rituals = sub.add_parser("rituals", help="list the daily rituals: times, open or not, and why")
+    rituals.add_argument("--date", type=_date, help="as of this day (YYYY-MM-DD)")
+    rhythm = sub.add_parser("rhythm", help="print this week's days and the count against the aim")
+    rhythm.add_argument("--date", type=_date, help="the week of this day (YYYY-MM-DD)")
+
     sub.add_parser("history", help="print the saved sessions")
     export = sub.add_parser("export", help="export the history")
     export.add_argument("--format", choices=("json", "csv"), default="json")
     export.add_argument("--out", type=Path, help="file to write (default: standard output)")
     sub.add_parser("check", help="validate config; report display, audio, TTS and GPIO")
-    for sp in (run, demo, plan, export, sub.choices["history"], sub.choices["check"]):
+    for sp in (run, demo, plan, rituals, rhythm, export, sub.choices["history"],
+               sub.choices["check"]):
         sp.add_argument("--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         sp.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return p
@@ -135,6 +141,46 @@ def cmd_plan(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
             print(f"     {p.reason}")
     for note in plan.notes:
         print(f"  Note: {note}")
+    return 0
+
+
+def cmd_rituals(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
+    from kiosk.core.rituals import hhmm, total_seconds, unlocks
+    from kiosk.runtime import make_levels
+
+    with _history(args, cfg) as history:
+        sessions = history.sessions()
+    day = args.date or date.today()
+    book = cfg.rituals
+    status = unlocks(book, cfg.library, make_levels(cfg)(sessions, day))
+    s = book.schedule
+    quiet = f"{hhmm(s.quiet[0])} to {hhmm(s.quiet[1])}" if s.quiet else "none"
+    print(f"Rituals on {day.isoformat()} (quiet hours {quiet}; AMBER snoozes "
+          f"{s.snooze_minutes} min; no answer in {s.answer_minutes} min skips):")
+    if not status:
+        print("  none (see kiosk check)")
+    order = sorted(status.values(), key=lambda u: (not u.ritual.at, u.ritual.at[:1]))
+    for u in order:
+        r = u.ritual
+        when = ", ".join(hhmm(m) for m in r.at) or "on request"
+        mark = "open  " if u.open else "closed"
+        print(f"  {when:<12} {mark} {r.name} ({r.moment}), "
+              f"{total_seconds(r, u.variation, cfg.voice.rate):.0f} s")
+        print(f"  {'':<12}        {u.why}")
+    print("Hold AMBER on the home screen for the ritual that fits the time of day.")
+    return 0
+
+
+def cmd_rhythm(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
+    from kiosk.core.rhythm import active_days, strip_text, week_of
+
+    with _history(args, cfg) as history:
+        records = history.sessions()
+    day = args.date or date.today()
+    week = week_of(day, active_days(records), cfg.rituals.weekly_target)
+    print(f"Week of {week.monday.isoformat()}:")
+    print(f"  {strip_text(week)}")
+    print(f"  {week.count} of {week.target} this week")
     return 0
 
 

@@ -23,8 +23,7 @@ from kiosk.core.rituals import (
     RitualBook,
     ScheduleSettings,
     breath_seconds,
-    duration,
-    ritual_cue,
+    total_seconds,
 )
 from kiosk.core.session import speech_seconds
 from kiosk.errors import ConfigError
@@ -667,8 +666,7 @@ def _ritual(
         steps=tuple(s.strip() for s in steps), rounds=rounds, cue=cue,
         at=tuple(sorted(set(times or ()))), fits=(fit[0], fit[1]) if fit else None,
     )
-    opening = phrases.ritual_opening(ritual.name, ritual.setup, ritual_cue(ritual, variation))
-    seconds = duration(ritual, variation, sum(speech_seconds(x, REFERENCE_WPM) for x in opening))
+    seconds = total_seconds(ritual, variation, REFERENCE_WPM)
     lo, hi = RITUAL_SECONDS
     if not lo <= seconds <= hi:
         problems.append(ConfigError(

@@ -41,6 +41,18 @@ def make_planner(cfg: Config) -> Planner:
     return plan
 
 
+def make_levels(cfg: Config) -> Callable[[list[dict[str, Any]], date], dict[str, str]]:
+    """Each exercise family's current variation id on a day, from the history: what opens a
+    ritual (kiosk.core.rituals.unlocks)."""
+    from kiosk.core.progression import exercise_states
+
+    def levels(sessions: list[dict[str, Any]], day: date) -> dict[str, str]:
+        states = exercise_states(cfg.library, sessions, day, cfg.progression)
+        return {fid: s.variation.id for fid, s in states.items()}
+
+    return levels
+
+
 def make_tracker(cfg: Config, *, shutdown: bool) -> ButtonTracker:
     b = cfg.buttons
     return ButtonTracker(

@@ -16,7 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from kiosk.core import phrases
 from kiosk.core.model import Family, Library, Variation
+from kiosk.core.session import speech_seconds
 
 DAY = 24 * 60  # minutes
 
@@ -158,6 +160,16 @@ def duration(ritual: Ritual, v: Variation, speech: float) -> float:
 def ritual_cue(ritual: Ritual, v: Variation) -> str | None:
     """The cue of the rung it builds on that the ritual says after its setup, if any."""
     return v.cues[ritual.cue] if ritual.cue is not None and ritual.cue < len(v.cues) else None
+
+
+def opening(ritual: Ritual, v: Variation) -> list[str]:
+    """The lines said before the first breath: the name, the setup and the rung's cue."""
+    return phrases.ritual_opening(ritual.name, ritual.setup, ritual_cue(ritual, v))
+
+
+def total_seconds(ritual: Ritual, v: Variation, rate_wpm: int = 150) -> float:
+    """How long the ritual takes with a voice of this rate."""
+    return duration(ritual, v, sum(speech_seconds(x, rate_wpm) for x in opening(ritual, v)))
 
 
 def _lower(name: str) -> str:
