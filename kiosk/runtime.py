@@ -23,7 +23,7 @@ from kiosk.app import App, Devices
 from kiosk.clock import Clock, FakeClock, RealClock
 from kiosk.config import Config
 from kiosk.core.buttons import ButtonTracker
-from kiosk.core.kiosk import Kiosk, Planner
+from kiosk.core.kiosk import Kiosk, Planner, RitualSetup
 from kiosk.core.model import Button
 from kiosk.errors import ConfigError, KioskWarning
 from kiosk.io.buttons import Buttons, make_factory
@@ -71,6 +71,9 @@ class Options:
     data_dir: Path | None = None
     demo: bool = False
     day: date | None = None
+    # The ritual schedule runs, except in the plain demo (one session, whatever the time):
+    # `kiosk demo --at HH:MM` turns it on to show a ritual falling due.
+    schedule: bool | None = None
     out: TextIO = field(default_factory=lambda: sys.stdout)
 
 
@@ -107,9 +110,11 @@ def build(cfg: Config, opts: Options, notices: Notices, clock: Clock) -> App:
     from kiosk.io.watchdog import Notifier
 
     shutdown = cfg.shutdown.enabled and not (opts.mock or opts.demo)
+    scheduled = opts.schedule if opts.schedule is not None else not opts.demo
+    rituals = RitualSetup(cfg.rituals, cfg.library, make_levels(cfg), scheduled=scheduled)
     kiosk = Kiosk(make_planner(cfg), cfg.session, sessions=sessions, t0=clock.now(),
                   wall0=_wall0(clock, opts), shutdown_enabled=shutdown,
-                  nonce=secrets.token_hex(3))
+                  nonce=secrets.token_hex(3), rituals=rituals)
     devices = Devices(buttons=buttons, voice=voice, writer=writer, screen=screen, leds=leds,
                       notifier=Notifier.from_env(), closers=closers)
     return App(kiosk, make_tracker(cfg, shutdown=shutdown), devices, clock, inbox,

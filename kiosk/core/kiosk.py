@@ -7,17 +7,18 @@ kiosk saved is already in its own list.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from kiosk.core import phrases
+from kiosk.core import phrases, rhythm
 from kiosk.core.events import (
     Chord,
     Effect,
     Event,
     Finished,
+    Hold,
     Hush,
     Notice,
     PowerOff,
@@ -27,13 +28,38 @@ from kiosk.core.events import (
     Show,
     Stuck,
     Tick,
+    Tone,
+    WallClock,
 )
-from kiosk.core.model import Button, Plan, SessionSettings
+from kiosk.core.model import Button, Library, Plan, SessionSettings
+from kiosk.core.ritual_run import RECORD_KIND, RitualRun, ritual_record
+from kiosk.core.rituals import Ritual, RitualBook, fitting, open_ids, total_seconds, unlocks
+from kiosk.core.schedule import Scheduler, Slot
 from kiosk.core.session import Session
 from kiosk.core.view import View
 
 # (sessions so far, the day, check-in pain or None before check-in) -> the plan for that day
 Planner = Callable[[list[dict[str, Any]], date, "int | None"], Plan]
+# (sessions so far, the day) -> each exercise family's current variation id
+Levels = Callable[[list[dict[str, Any]], date], Mapping[str, str]]
+
+
+@dataclass(frozen=True)
+class RitualSetup:
+    """What the kiosk needs to offer rituals: the book, the exercise library their rungs are
+    in, and each family's current rung from the history (``kiosk.runtime.make_levels``)."""
+
+    book: RitualBook
+    library: Library
+    levels: Levels
+    scheduled: bool = True  # False: offered only when asked for (the plain demo)
+
+
+@dataclass(frozen=True)
+class _Offer:
+    ritual: Ritual
+    slot: Slot | None  # None: asked for, by holding AMBER on the home screen
+    until: float  # no answer by then (kiosk time) lets it go
 
 
 class Kiosk:
@@ -47,12 +73,25 @@ class Kiosk:
         wall0: datetime,
         shutdown_enabled: bool = False,
         nonce: str = "",
+        rituals: RitualSetup | None = None,
     ) -> None:
         self.nonce = nonce  # from the shell, so two kiosk runs never mint the same session id
         self.planner = planner
         self.settings = settings
-        self.sessions = list(sessions)
+        self.sessions = [r for r in sessions if r.get("kind", "session") != RECORD_KIND]
+        self.ritual_log = [r for r in sessions if r.get("kind") == RECORD_KIND]
         self.session: Session | None = None
+        self.ritual: RitualRun | None = None
+        self.rituals = rituals
+        book = rituals.book if rituals is not None else RitualBook()
+        self.scheduler = Scheduler(
+            book.times() if rituals is not None and rituals.scheduled else (), book.schedule,
+            handled=(str(r["slot"]) for r in self.ritual_log if r.get("slot")),
+        )
+        self.last_jump = 0.0  # seconds the wall clock last jumped by (for the shell's log)
+        self._offer: _Offer | None = None
+        self._open_key: tuple[Any, ...] | None = None
+        self._open: frozenset[str] = frozenset()
         self.shutdown_enabled = shutdown_enabled
         self.now = t0
         self._t0, self._wall0 = t0, wall0
@@ -79,6 +118,14 @@ class Kiosk:
         """Re-anchor the wall clock (e.g. once NTP or the RTC has set it after boot)."""
         self._t0, self._wall0 = t, wall
 
+    def clock_wall(self) -> datetime:
+        """The time of day by the latest wall-clock reading: what the ritual schedule follows.
+
+        Sessions keep the day read at start-up (``wall``), so a jump never re-dates them; the
+        schedule follows the clock as it is now, so a Pi that set its clock after boot still
+        offers the morning ritual in the morning."""
+        return self.scheduler.wall(self.now) or self.wall()
+
     # --- events -------------------------------------------------------------------------------
     def boot(self) -> list[Effect]:
         self._say(phrases.welcome(self.plan))
@@ -86,13 +133,21 @@ class Kiosk:
 
     def handle(self, event: Event) -> list[Effect]:
         self.now = max(self.now, event.t)
+        if isinstance(event, Tick):
+            self.scheduler.advance(event.t)
         if isinstance(event, Chord):
             self._shutdown(event)
+        elif isinstance(event, WallClock):
+            self.last_jump = self.scheduler.observe(event.wall, event.t).jump
         elif isinstance(event, Notice):
             self._out.append(Say(event.text))
             self._caption = event.text
         elif self.session is not None:
             self._session_effects(self.session.handle(event))
+        elif self.ritual is not None:
+            self._ritual_effects(self.ritual.handle(event))
+        elif self._offer is not None:
+            self._on_offer(event, self._offer)
         elif self._summary is not None:
             self._on_summary(event)
         else:
@@ -106,10 +161,124 @@ class Kiosk:
             self._out.append(Hush())
             for line in phrases.plan_details(self.plan):
                 self._say(line)
+        elif isinstance(event, Hold) and event.button is Button.AMBER:
+            self._quick_ritual()
         elif isinstance(event, Stuck):
             self._say(f"The {event.button.word} button seems stuck. Please check it.")
         elif isinstance(event, Tick) and self.plan.date != self.today.isoformat():
             self.plan = self.planner(self.sessions, self.today, None)  # a new day
+        elif isinstance(event, Tick) and self.scheduler.pending:
+            self._scheduled_ritual()
+
+    # --- rituals ------------------------------------------------------------------------------
+    def _open_rituals(self) -> frozenset[str]:
+        """The rituals open today; worked out again only when the history or the day changed."""
+        if self.rituals is None:
+            return frozenset()
+        key = (len(self.sessions), self.today)
+        if key != self._open_key:
+            self._open_key = key
+            r = self.rituals
+            self._open = open_ids(unlocks(r.book, r.library, r.levels(self.sessions, self.today)))
+        return self._open
+
+    def _scheduled_ritual(self) -> None:
+        """Idle on the home screen: offer the ritual that fell due, if one did."""
+        slot = self.scheduler.due(self.clock_wall(), self._open_rituals())
+        if slot is not None and self.rituals is not None:
+            self._make_offer(self.rituals.book.get(slot.ritual), slot)
+
+    def _quick_ritual(self) -> None:
+        """AMBER held on the home screen: the open ritual that fits the time of day."""
+        self._out.append(Hush())  # the press already began the plan; the hold asks for more
+        wall = self.clock_wall()
+        book = self.rituals.book if self.rituals is not None else RitualBook()
+        ritual = fitting(book, wall.hour * 60 + wall.minute, self._open_rituals())
+        if ritual is None:
+            self._say(phrases.NO_RITUAL)
+        else:
+            self._make_offer(ritual, None)
+
+    def _make_offer(self, ritual: Ritual, slot: Slot | None) -> None:
+        minutes = self.scheduler.settings.answer_minutes
+        self._offer = _Offer(ritual, slot, self.now + minutes * 60.0)
+        self._out.append(Tone("chime"))
+        self._say(phrases.ritual_offer(ritual.name) if slot else phrases.ritual_quick(ritual.name))
+
+    def _on_offer(self, event: Event, offer: _Offer) -> None:
+        slot = offer.slot
+        if isinstance(event, Press) and event.button is Button.GREEN:
+            self._offer = None
+            if slot is not None:
+                self.scheduler.answered(slot)
+            self._start_ritual(offer.ritual, slot)
+        elif isinstance(event, Press) and event.button is Button.AMBER:
+            self._offer = None
+            self._out.append(Hush())
+            if slot is None:
+                self._say(phrases.RITUAL_NOT_NOW)
+                return
+            later = self.scheduler.snooze(slot, self.clock_wall())
+            self._save_answer(offer.ritual, slot, "snoozed")
+            minutes = self.scheduler.settings.snooze_minutes
+            self._say(phrases.ritual_snoozed(minutes) if later else phrases.RITUAL_SNOOZED_QUIET)
+        elif isinstance(event, Press) and event.button is Button.RED:
+            self._offer = None
+            self._out.append(Hush())
+            if slot is not None:
+                self.scheduler.answered(slot)
+                self._save_answer(offer.ritual, slot, "skipped")
+            self._say(phrases.RITUAL_DECLINED)
+        elif isinstance(event, Tick) and self.now >= offer.until:
+            self._offer = None
+            if slot is not None:
+                self.scheduler.answered(slot)
+                self._save_answer(offer.ritual, slot, "skipped")
+                self._say(phrases.RITUAL_SKIPPED)
+
+    def _save_answer(self, ritual: Ritual, slot: Slot, outcome: str) -> None:
+        if self.rituals is None:
+            return
+        family, v = self.rituals.library.variation(ritual.builds_on)
+        record = ritual_record(ritual, family, v, run_id=self._run_id(), at=self.clock_wall(),
+                               outcome=outcome, slot=slot.key)
+        self.ritual_log.append(record)
+        self._out.append(Save(record))
+
+    def _run_id(self) -> str:
+        self._count += 1
+        return f"{self.clock_wall().strftime('%Y%m%dT%H%M%S')}-{self.nonce or 'k'}r{self._count}"
+
+    def _start_ritual(self, ritual: Ritual, slot: Slot | None) -> None:
+        assert self.rituals is not None
+        family, v = self.rituals.library.variation(ritual.builds_on)
+        self.ritual = RitualRun(
+            ritual, family, v, self.settings, t0=self.now,
+            started_at=self.clock_wall().replace(microsecond=0), run_id=self._run_id(),
+            slot=slot.key if slot is not None else None,
+        )
+        self._out.append(Hush())
+        self._ritual_effects(self.ritual.start())
+
+    def _ritual_effects(self, effects: list[Effect]) -> None:
+        for eff in effects:
+            if isinstance(eff, Save):
+                self.ritual_log = [r for r in self.ritual_log if r.get("id") != eff.record["id"]]
+                self.ritual_log.append(eff.record)
+            if isinstance(eff, Say):
+                self._caption = eff.text
+            if isinstance(eff, Finished):
+                run, self.ritual = self.ritual, None
+                if run is not None and run.outcome == "done":
+                    self._say(rhythm.spoken(self.week()))
+            if not isinstance(eff, Show):
+                self._out.append(eff)
+
+    def week(self) -> rhythm.Week:
+        """This week's rhythm: days with a session or a completed ritual, against the aim."""
+        target = self.rituals.book.weekly_target if self.rituals is not None else 5
+        days = rhythm.active_days([*self.sessions, *self.ritual_log])
+        return rhythm.week_of(self.today, days, target)
 
     def _start_session(self) -> None:
         self._count += 1
@@ -137,8 +306,11 @@ class Kiosk:
                 self._caption = eff.text
             if isinstance(eff, Finished):
                 if self.session is not None and self.session.record()["id"] in self._ids():
-                    self._summary = summary_view(self.session.record())
+                    record = self.session.record()
+                    self._summary = summary_view(record)
                     self._summary_since = self.now
+                    if rhythm.counts(record) and record.get("ended_by") != "pain":
+                        self._say(rhythm.spoken(self.week()))
                 self.session = None
                 self.plan = self.planner(self.sessions, self.today, None)
             if not isinstance(eff, Show):  # the kiosk shows its own view once, in _flush
@@ -183,15 +355,39 @@ class Kiosk:
     def view(self) -> View:
         if self.session is not None:
             return self.session.view
+        if self.ritual is not None:
+            return self.ritual.view
+        if self._offer is not None:
+            return self._offer_view(self._offer)
         if self._summary is not None:
             return replace(self._summary, caption=self._caption)
         # The home view is asked for on every tick; build it only when something in it changed,
         # so an idle kiosk with years of history does not rescan it four times a second.
-        key = (self.plan, self._caption, len(self.sessions), self.today)
+        key = (self.plan, self._caption, len(self.sessions), len(self.ritual_log), self.today)
         if self._home_view is None or self._home_key != key:
             self._home_key = key
-            self._home_view = home_view(self.plan, self._caption, self.sessions, self.today)
+            self._home_view = replace(
+                home_view(self.plan, self._caption, self.sessions, self.today),
+                week=self.week().marks(),
+                week_label=week_label(self.week()),
+            )
         return self._home_view
+
+    def _offer_view(self, offer: _Offer) -> View:
+        r = offer.ritual
+        seconds = 0.0
+        if self.rituals is not None:
+            seconds = total_seconds(r, self.rituals.library.variation(r.builds_on)[1],
+                                    self.settings.speech_rate_wpm)
+        later = "Later" if offer.slot is not None else "Not now"
+        return View(
+            screen="offer",
+            title=r.name,
+            lines=(f"A short ritual, {r.moment}.", f"About {round(seconds / 10) * 10} seconds."),
+            buttons={Button.GREEN: "Start", Button.AMBER: later, Button.RED: "Skip"},
+            awaiting="offer",
+            caption=self._caption,
+        )
 
 
 # A few words on the home screen for what changed; the full reason is spoken (AMBER, and when
@@ -227,6 +423,10 @@ def home_view(plan: Plan, caption: str, sessions: list[dict[str, Any]], today: d
         awaiting="start",
         caption=caption,
     )
+
+
+def week_label(week: rhythm.Week) -> str:
+    return f"This week: {week.count} of {week.target}"
 
 
 SUMMARY_SECONDS = 120.0

@@ -226,5 +226,6 @@ RITUAL_SNOOZED_QUIET = (
     "Later, then. Quiet hours begin before then, so this one rests until tomorrow."
 )
 RITUAL_SKIPPED = "No answer, so we let this one go for now."
+RITUAL_DECLINED = "All right, not this time."
 RITUAL_NOT_NOW = "Not now. Press GREEN to start the session."
 NO_RITUAL = "No ritual is open yet. They open as the exercises progress."

@@ -73,6 +73,14 @@ class Scheduler:
         self.handled = set(handled)  # slot keys answered already
         self.pending: list[Slot] = []
         self._last: tuple[datetime, float] | None = None
+        self._scanned: datetime | None = None  # scheduled times up to here have been looked at
+
+    def wall(self, t: float) -> datetime | None:
+        """The wall clock at monotonic ``t``, from the latest reading; None before the first."""
+        if self._last is None:
+            return None
+        wall, at = self._last
+        return wall + timedelta(seconds=t - at)
 
     @property
     def window(self) -> timedelta:
@@ -93,16 +101,27 @@ class Scheduler:
             self.pending = [_moved(s, jump) for s in self.pending]
             self._after_jump(wall)
             return Reading(wall, jump=jump)
-        self._passed(last_wall, wall)
+        self._passed(self._scanned or last_wall, wall)
         return Reading(wall)
+
+    def advance(self, t: float) -> None:
+        """Let time pass between readings, on the monotonic clock from the latest reading, so
+        a ritual falls due on its minute rather than at the next reading."""
+        wall = self.wall(t)
+        if wall is None or self._scanned is None:
+            return
+        if wall.replace(second=0, microsecond=0) > self._scanned.replace(second=0, microsecond=0):
+            self._passed(self._scanned, wall)
 
     def _passed(self, since: datetime, until: datetime) -> None:
         start = max(since, until - timedelta(days=MAX_SCAN_DAYS))
         for slot in self._occurrences(start.date(), until.date()):
             if start < slot.at <= until:
                 self._add(slot)
+        self._scanned = max(until, since)
 
     def _after_jump(self, wall: datetime) -> None:
+        self._scanned = wall
         past = [s for s in self._occurrences(wall.date() - timedelta(days=1), wall.date())
                 if s.at <= wall]
         if past:
