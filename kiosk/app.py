@@ -89,7 +89,8 @@ class App:
         self.view: View = kiosk.view
         self.stopping = False
         self.finished = 0
-        self.saved: list[str] = []  # ids of sessions handed to the writer, in order
+        self.saved: list[str] = []  # ids of records handed to the writer, in order
+        self.saved_kinds: dict[str, str] = {}  # id -> session | ritual
         self._dirty = True
         self._closed = False
         self._next_ping = 0.0
@@ -270,6 +271,8 @@ class App:
                 self.dev.writer.save(eff.record)  # a checkpoint, then the final record
                 if str(eff.record["id"]) not in self.saved:
                     self.saved.append(str(eff.record["id"]))
+                    self.saved_kinds[str(eff.record["id"])] = str(
+                        eff.record.get("kind", "session"))
             elif isinstance(eff, Finished):
                 self.finished += 1
             elif isinstance(eff, PowerOff):

@@ -7,7 +7,7 @@ import logging
 import os
 import shutil
 import sys
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,13 @@ def _date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-25") from None
+
+
+def _hhmm(text: str) -> time:
+    try:
+        return datetime.strptime(text, "%H:%M").time()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a time like 08:00") from None
 
 
 def parser() -> argparse.ArgumentParser:
@@ -39,6 +46,8 @@ def parser() -> argparse.ArgumentParser:
     who.add_argument("--user", choices=("steady", "slipping", "sore"), default="steady")
     who.add_argument("--presses", help="exact presses: g a r press, G A R hold (e.g. 'gGg')")
     demo.add_argument("--date", type=_date, help="run as of this day (YYYY-MM-DD)")
+    demo.add_argument("--at", type=_hhmm, help="start idle at this time of day (HH:MM); a ritual "
+                      "due then is offered, started with GREEN, rated and saved")
 
     plan = sub.add_parser("plan", help="print today's plan with the reason for each change")
     plan.add_argument("--date", type=_date, help="plan for this day (YYYY-MM-DD)")
@@ -111,7 +120,7 @@ def cmd_demo(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
         print(f"kiosk demo: {exc}", file=sys.stderr)
         return 2
     opts = Options(mock=True, display="headless", data_dir=_data_dir(args, cfg), demo=True,
-                   day=args.date)
+                   day=args.date, at=args.at, schedule=args.at is not None)
     return run_demo(cfg, opts, user)
 
 

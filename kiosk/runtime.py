@@ -15,7 +15,7 @@ import sys
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -74,6 +74,7 @@ class Options:
     # The ritual schedule runs, except in the plain demo (one session, whatever the time):
     # `kiosk demo --at HH:MM` turns it on to show a ritual falling due.
     schedule: bool | None = None
+    at: time | None = None  # the demo's time of day (default: now)
     out: TextIO = field(default_factory=lambda: sys.stdout)
 
 
@@ -267,10 +268,11 @@ def run_kiosk(cfg: Config, opts: Options, problems: Sequence[ConfigError]) -> in
 
 
 def run_demo(cfg: Config, opts: Options, user: SimUser, *, max_seconds: float = 4 * 3600) -> int:
-    """One whole session, headless, mock pins, accelerated clock; finishes in seconds."""
+    """One whole session (or, with ``opts.at``, the ritual due then), headless, mock pins,
+    accelerated clock; finishes in seconds."""
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     now = datetime.now().replace(microsecond=0)
-    clock = FakeClock(datetime.combine(opts.day, now.time()) if opts.day else now)
+    clock = FakeClock(datetime.combine(opts.day or now.date(), opts.at or now.time()))
     notices = Notices()
     app = build(cfg, opts, notices, clock)
     dt = 0.05
@@ -297,8 +299,9 @@ def run_demo(cfg: Config, opts: Options, user: SimUser, *, max_seconds: float = 
         return 1
     pending = set(app.dev.writer.pending_ids)
     for sid in app.saved:
+        kind = app.saved_kinds.get(sid, "session")
         if sid in pending:
-            print(f"NOT saved: session {sid} (see the messages above)", file=opts.out)
+            print(f"NOT saved: {kind} {sid} (see the messages above)", file=opts.out)
         else:
-            print(f"saved: session {sid} in {opts.data_dir or cfg.data_dir}", file=opts.out)
+            print(f"saved: {kind} {sid} in {opts.data_dir or cfg.data_dir}", file=opts.out)
     return 1 if pending else 0
