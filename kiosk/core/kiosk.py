@@ -419,7 +419,7 @@ def home_view(plan: Plan, caption: str, sessions: list[dict[str, Any]], today: d
         screen="home",
         title=title,
         lines=tuple(lines),
-        buttons={Button.GREEN: "Start", Button.AMBER: "Hear plan"},
+        buttons={Button.GREEN: "Start", Button.AMBER: "Plan (hold: ritual)"},
         awaiting="start",
         caption=caption,
     )
