@@ -245,7 +245,8 @@ def cmd_check(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
         else:
             print("  the kiosk would use the default for each of these keys")
     else:
-        print(f"  ok ({len(cfg.library.families)} exercise families)")
+        print(f"  ok ({len(cfg.library.families)} exercise families, "
+              f"{len(cfg.rituals.rituals)} daily rituals)")
     display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
     dri = sorted(str(p) for p in Path("/dev/dri").glob("card*"))
     found = display or ", ".join(dri)
