@@ -34,6 +34,7 @@ from kiosk.core.events import (
 )
 from kiosk.core.kiosk import Kiosk
 from kiosk.core.model import Button, Plan
+from kiosk.core.records import PainEntry, Record, RitualRecord
 from kiosk.core.view import View
 from kiosk.io.buttons import Buttons, Edge
 
@@ -269,10 +270,9 @@ class App:
                 self._dirty = True
             elif isinstance(eff, Save):
                 self.dev.writer.save(eff.record)  # a checkpoint, then the final record
-                if str(eff.record["id"]) not in self.saved:
-                    self.saved.append(str(eff.record["id"]))
-                    self.saved_kinds[str(eff.record["id"])] = str(
-                        eff.record.get("kind", "session"))
+                if eff.record.id not in self.saved:
+                    self.saved.append(eff.record.id)
+                    self.saved_kinds[eff.record.id] = _kind(eff.record)
             elif isinstance(eff, Finished):
                 self.finished += 1
             elif isinstance(eff, PowerOff):
@@ -322,3 +322,12 @@ class App:
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, self.stop)
             signal.signal(signal.SIGINT, self.stop)
+
+
+def _kind(record: Record) -> str:
+    """How the demo names a saved record: session, pain entry or ritual."""
+    if isinstance(record, RitualRecord):
+        return "ritual"
+    if isinstance(record, PainEntry):
+        return "pain entry"
+    return "session"

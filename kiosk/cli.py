@@ -194,28 +194,41 @@ def cmd_rhythm(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
 
 
 def cmd_history(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
+    from kiosk.core.records import RitualRecord, SessionRecord
+
     with _history(args, cfg) as history:
-        sessions = history.sessions()
-    if not sessions:
+        records = history.records()
+    shown = [r for r in records if isinstance(r, SessionRecord | RitualRecord)]
+    if not shown:
         print("No sessions saved yet.")
         return 0
-    for s in sessions:
-        sets = [st for ex in s.get("exercises", []) for st in ex.get("sets", [])]
-        clean = sum(st.get("clean_reps", 0) for st in sets)
-        before, after = s.get("pain_before"), s.get("pain_after")
-        pain = f"pain {_dash(before)} -> {_dash(after)}"
-        print(f"{s.get('started_at', '?')[:16].replace('T', ' ')}  {pain:<14} "
-              f"{clean:>3} clean reps  ended: {s.get('ended_by')}")
-        for ex in s.get("exercises", []):
-            reps = " ".join("".join("C" if r == "clean" else "s" for r in st["reps"])
-                            for st in ex.get("sets", [])) or ("skipped" if ex.get("skipped")
-                                                              else "-")
-            print(f"    {ex.get('name', ex.get('variation')):<34} target {ex.get('target'):>2}"
-                  f"  {reps}")
+    for r in shown:  # in save order, sessions and rituals as they came
+        if isinstance(r, RitualRecord):
+            _print_ritual(r)
+        else:
+            _print_session(r)
     return 0
 
 
-def _dash(v: Any) -> str:
+def _print_session(s: Any) -> None:
+    pain = f"pain {_dash(s.pain_before)} -> {_dash(s.pain_after)}"
+    print(f"{s.started_at:%Y-%m-%d %H:%M}  {pain:<14} "
+          f"{s.clean_reps:>3} clean reps  ended: {s.ended_by}")
+    for ex in s.exercises:
+        reps = " ".join("".join("C" if r == "clean" else "s" for r in st.reps)
+                        for st in ex.sets) or ("skipped" if ex.skipped else "-")
+        print(f"    {ex.name:<34} target {ex.target:>2}  {reps}")
+
+
+def _print_ritual(r: Any) -> None:
+    what = r.outcome + (f", {r.rating}" if r.rating else "")
+    if r.outcome in ("done", "stopped"):
+        what += f" ({r.steps_done} steps, {r.duration_s:.0f} s)"
+    asked = "" if r.slot else " (asked for)"
+    print(f"{r.at:%Y-%m-%d %H:%M}  ritual: {r.name}{asked}  {what}")
+
+
+def _dash(v: int | None) -> str:
     return "-" if v is None else str(v)
 
 

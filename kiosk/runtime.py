@@ -24,7 +24,8 @@ from kiosk.clock import Clock, FakeClock, RealClock
 from kiosk.config import Config
 from kiosk.core.buttons import ButtonTracker
 from kiosk.core.kiosk import Kiosk, Planner, RitualSetup
-from kiosk.core.model import Button
+from kiosk.core.model import Button, Plan
+from kiosk.core.records import Record, SessionRecord
 from kiosk.errors import ConfigError, KioskWarning
 from kiosk.io.buttons import Buttons, make_factory
 from kiosk.sim import SimUser
@@ -35,18 +36,18 @@ log = logging.getLogger(__name__)
 def make_planner(cfg: Config) -> Planner:
     from kiosk.core.progression import plan_for_day
 
-    def plan(sessions: list[dict[str, Any]], day: date, pain: int | None) -> Any:
+    def plan(sessions: Sequence[SessionRecord], day: date, pain: int | None) -> Plan:
         return plan_for_day(cfg.library, sessions, day, cfg.progression, cfg.session, pain)
 
     return plan
 
 
-def make_levels(cfg: Config) -> Callable[[list[dict[str, Any]], date], dict[str, str]]:
+def make_levels(cfg: Config) -> Callable[[Sequence[SessionRecord], date], dict[str, str]]:
     """Each exercise family's current variation id on a day, from the history: what opens a
     ritual (kiosk.core.rituals.unlocks)."""
     from kiosk.core.progression import exercise_states
 
-    def levels(sessions: list[dict[str, Any]], day: date) -> dict[str, str]:
+    def levels(sessions: Sequence[SessionRecord], day: date) -> dict[str, str]:
         states = exercise_states(cfg.library, sessions, day, cfg.progression)
         return {fid: s.variation.id for fid, s in states.items()}
 
@@ -97,7 +98,7 @@ def build(cfg: Config, opts: Options, notices: Notices, clock: Clock) -> App:
     inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
     closers: list[Callable[[], None]] = []
 
-    writer, sessions = _open_history(cfg, data_dir, inbox, notices)
+    writer, records = _open_history(cfg, data_dir, inbox, notices)
     factory, gpio_note = make_factory(opts.mock or opts.demo)
     if gpio_note:
         notices.tell(gpio_note, speak="GPIO is not available" in gpio_note)
@@ -113,7 +114,7 @@ def build(cfg: Config, opts: Options, notices: Notices, clock: Clock) -> App:
     shutdown = cfg.shutdown.enabled and not (opts.mock or opts.demo)
     scheduled = opts.schedule if opts.schedule is not None else not opts.demo
     rituals = RitualSetup(cfg.rituals, cfg.library, make_levels(cfg), scheduled=scheduled)
-    kiosk = Kiosk(make_planner(cfg), cfg.session, sessions=sessions, t0=clock.now(),
+    kiosk = Kiosk(make_planner(cfg), cfg.session, records=records, t0=clock.now(),
                   wall0=_wall0(clock, opts), shutdown_enabled=shutdown,
                   nonce=secrets.token_hex(3), rituals=rituals)
     devices = Devices(buttons=buttons, voice=voice, writer=writer, screen=screen, leds=leds,
@@ -131,7 +132,7 @@ def _wall0(clock: Clock, opts: Options) -> datetime:
 
 def _open_history(
     cfg: Config, data_dir: Path, inbox: queue.SimpleQueue[Any], notices: Notices
-) -> tuple[Any, list[dict[str, Any]]]:
+) -> tuple[Any, list[Record]]:
     from kiosk.store import writer as w
     from kiosk.store.writer import HistoryWriter
 
@@ -144,7 +145,7 @@ def _open_history(
     writer = HistoryWriter.open(data_dir, keep_backups=cfg.storage.backups, on_result=on_result)
     if writer.recovery is not None:
         notices.tell(writer.recovery.message)
-    return writer, writer.sessions()
+    return writer, writer.records()
 
 
 def _open_screen(opts: Options, notices: Notices, fps: int) -> Any:

@@ -5,19 +5,20 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from kiosk import cli
 from kiosk.config import load_config
 from kiosk.core.progression import plan_for_day
+from kiosk.core.records import SessionRecord
 from kiosk.store.history import History
+from kiosk.store.records import decode
 
 CFG = load_config().config
 
 
-def clean_session(day: date, sessions: list[dict[str, Any]]) -> dict[str, Any]:
+def clean_session(day: date, sessions: list[SessionRecord]) -> SessionRecord:
     """A session of the day's real plan with every set clean at its target."""
     plan = plan_for_day(CFG.library, sessions, day, CFG.progression, CFG.session)
     exercises = []
@@ -28,19 +29,22 @@ def clean_session(day: date, sessions: list[dict[str, Any]]) -> dict[str, Any]:
         exercises.append({"family": p.family.id, "variation": p.variation.id,
                           "name": p.variation.name, "target": p.target, "change": p.change,
                           "reason": p.reason, "skipped": False, "sets": sets})
-    return {"schema": 1, "id": f"s-{day.isoformat()}", "plan_date": day.isoformat(),
-            "started_at": f"{day.isoformat()}T09:00:00", "ended_at": f"{day.isoformat()}T09:12:00",
-            "duration_s": 720.0, "pain_before": 2, "pain_after": 1, "ended_by": "complete",
-            "exercises": exercises, "pain_events": []}
+    record = decode({
+        "schema": 1, "id": f"s-{day.isoformat()}", "plan_date": day.isoformat(),
+        "started_at": f"{day.isoformat()}T09:00:00", "ended_at": f"{day.isoformat()}T09:12:00",
+        "duration_s": 720.0, "pain_before": 2, "pain_after": 1, "ended_by": "complete",
+        "exercises": exercises, "pain_events": []})
+    assert isinstance(record, SessionRecord)
+    return record
 
 
 def history(data: Path, days: list[date]) -> None:
-    sessions: list[dict[str, Any]] = []
+    sessions: list[SessionRecord] = []
     for day in days:
         sessions.append(clean_session(day, sessions))
     with History.open(data) as h:
         for s in sessions:
-            h.add_session(s)
+            h.add(s)
 
 
 def run(capsys: pytest.CaptureFixture[str], data: Path, *args: str) -> str:

@@ -1,13 +1,13 @@
 """The kiosk as a whole: the home screen, and one session at a time. Pure, like the session.
 
-The kiosk keeps the history it has been given in memory and plans from it, so planning never
-waits on a file. The shell persists each ``Save`` effect and feeds nothing back: the record the
-kiosk saved is already in its own list.
+The kiosk keeps the history it has been given (typed records, in save order) in memory and
+plans from it, so planning never waits on a file. The shell persists each ``Save`` effect and
+feeds nothing back: the record the kiosk saved is already in its own list.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -32,16 +32,23 @@ from kiosk.core.events import (
     WallClock,
 )
 from kiosk.core.model import Button, Library, Plan, SessionSettings
-from kiosk.core.ritual_run import RECORD_KIND, RitualRun, ritual_record
+from kiosk.core.records import (
+    Record,
+    SessionRecord,
+    last_pain,
+    rituals_of,
+    sessions_of,
+)
+from kiosk.core.ritual_run import RitualRun, ritual_record
 from kiosk.core.rituals import Ritual, RitualBook, fitting, open_ids, total_seconds, unlocks
 from kiosk.core.schedule import Scheduler, Slot
 from kiosk.core.session import Session
 from kiosk.core.view import View
 
 # (sessions so far, the day, check-in pain or None before check-in) -> the plan for that day
-Planner = Callable[[list[dict[str, Any]], date, "int | None"], Plan]
+Planner = Callable[[Sequence[SessionRecord], date, "int | None"], Plan]
 # (sessions so far, the day) -> each exercise family's current variation id
-Levels = Callable[[list[dict[str, Any]], date], Mapping[str, str]]
+Levels = Callable[[Sequence[SessionRecord], date], Mapping[str, str]]
 
 
 @dataclass(frozen=True)
@@ -68,7 +75,7 @@ class Kiosk:
         planner: Planner,
         settings: SessionSettings,
         *,
-        sessions: list[dict[str, Any]],
+        records: Sequence[Record],
         t0: float,
         wall0: datetime,
         shutdown_enabled: bool = False,
@@ -78,15 +85,14 @@ class Kiosk:
         self.nonce = nonce  # from the shell, so two kiosk runs never mint the same session id
         self.planner = planner
         self.settings = settings
-        self.sessions = [r for r in sessions if r.get("kind", "session") != RECORD_KIND]
-        self.ritual_log = [r for r in sessions if r.get("kind") == RECORD_KIND]
+        self.records = list(records)  # everything saved, in save order, sessions and others
         self.session: Session | None = None
         self.ritual: RitualRun | None = None
         self.rituals = rituals
         book = rituals.book if rituals is not None else RitualBook()
         self.scheduler = Scheduler(
             book.times() if rituals is not None and rituals.scheduled else (), book.schedule,
-            handled=(str(r["slot"]) for r in self.ritual_log if r.get("slot")),
+            handled=(r.slot for r in rituals_of(self.records) if r.slot),
         )
         self.last_jump = 0.0  # seconds the wall clock last jumped by (for the shell's log)
         self._offer: _Offer | None = None
@@ -113,10 +119,6 @@ class Kiosk:
     @property
     def today(self) -> date:
         return self.wall().date()
-
-    def set_wall(self, wall: datetime, t: float) -> None:
-        """Re-anchor the wall clock (e.g. once NTP or the RTC has set it after boot)."""
-        self._t0, self._wall0 = t, wall
 
     def clock_wall(self) -> datetime:
         """The time of day by the latest wall-clock reading: what the ritual schedule follows.
@@ -242,7 +244,7 @@ class Kiosk:
         family, v = self.rituals.library.variation(ritual.builds_on)
         record = ritual_record(ritual, family, v, run_id=self._run_id(), at=self.clock_wall(),
                                outcome=outcome, slot=slot.key)
-        self.ritual_log.append(record)
+        self._remember(record)
         self._out.append(Save(record))
 
     def _run_id(self) -> str:
@@ -263,8 +265,7 @@ class Kiosk:
     def _ritual_effects(self, effects: list[Effect]) -> None:
         for eff in effects:
             if isinstance(eff, Save):
-                self.ritual_log = [r for r in self.ritual_log if r.get("id") != eff.record["id"]]
-                self.ritual_log.append(eff.record)
+                self._remember(eff.record)
             if isinstance(eff, Say):
                 self._caption = eff.text
             if isinstance(eff, Finished):
@@ -277,7 +278,7 @@ class Kiosk:
     def week(self) -> rhythm.Week:
         """This week's rhythm: days with a session or a completed ritual, against the aim."""
         target = self.rituals.book.weekly_target if self.rituals is not None else 5
-        days = rhythm.active_days([*self.sessions, *self.ritual_log])
+        days = rhythm.active_days(self.records)
         return rhythm.week_of(self.today, days, target)
 
     def _start_session(self) -> None:
@@ -292,7 +293,7 @@ class Kiosk:
             t0=self.now,
             started_at=started,
             session_id=sid,
-            last_pain=_last_pain(self.sessions),
+            last_pain=last_pain(self.records),
             replan=lambda pain: self.planner(self.sessions, day, pain),
         )
         self._out.append(Hush())
@@ -305,19 +306,23 @@ class Kiosk:
             if isinstance(eff, Say):
                 self._caption = eff.text
             if isinstance(eff, Finished):
-                if self.session is not None and self.session.record()["id"] in self._ids():
+                if self.session is not None and self.session.session_id in self._ids():
                     record = self.session.record()
                     self._summary = summary_view(record)
                     self._summary_since = self.now
-                    if rhythm.counts(record) and record.get("ended_by") != "pain":
+                    if rhythm.counts(record) and record.ended_by != "pain":
                         self._say(rhythm.spoken(self.week()))
                 self.session = None
                 self.plan = self.planner(self.sessions, self.today, None)
             if not isinstance(eff, Show):  # the kiosk shows its own view once, in _flush
                 self._out.append(eff)
 
+    @property
+    def sessions(self) -> list[SessionRecord]:
+        return sessions_of(self.records)
+
     def _ids(self) -> set[str]:
-        return {str(s.get("id")) for s in self.sessions}
+        return {r.id for r in self.records}
 
     def _on_summary(self, event: Event) -> None:
         """The summary stays until a press, or for a while, then the home screen returns."""
@@ -326,8 +331,9 @@ class Kiosk:
         ):
             self._summary = None
 
-    def _remember(self, record: dict[str, Any]) -> None:
-        self.sessions = [s for s in self.sessions if s.get("id") != record["id"]] + [record]
+    def _remember(self, record: Record) -> None:
+        """Keep a saved record; one saved again (a session's checkpoints) replaces itself."""
+        self.records = [r for r in self.records if r.id != record.id] + [record]
 
     def _shutdown(self, event: Chord) -> None:
         if not self.shutdown_enabled:
@@ -363,7 +369,7 @@ class Kiosk:
             return replace(self._summary, caption=self._caption)
         # The home view is asked for on every tick; build it only when something in it changed,
         # so an idle kiosk with years of history does not rescan it four times a second.
-        key = (self.plan, self._caption, len(self.sessions), len(self.ritual_log), self.today)
+        key = (self.plan, self._caption, len(self.records), self.today)
         if self._home_view is None or self._home_key != key:
             self._home_key = key
             self._home_view = replace(
@@ -401,18 +407,15 @@ CHANGE_MARK = {
 }
 
 
-def home_view(plan: Plan, caption: str, sessions: list[dict[str, Any]], today: date) -> View:
+def home_view(plan: Plan, caption: str, sessions: Sequence[SessionRecord], today: date) -> View:
     lines = [
         f"{p.variation.name}: {p.target} clean reps{CHANGE_MARK.get(p.change, '')}"
         for p in plan.exercises
     ]
-    done_today = [s for s in sessions if s.get("plan_date") == today.isoformat()]
+    done_today = [s for s in sessions if s.plan_date == today]
     title = "Today's plan"
     if done_today:
-        last = done_today[-1]
-        clean = sum(
-            st.get("clean_reps", 0) for ex in last.get("exercises", []) for st in ex.get("sets", [])
-        )
+        clean = done_today[-1].clean_reps
         title = "Done today. Well done."
         lines = [f"Last session: {clean} clean rep{'' if clean == 1 else 's'}", *lines]
     return View(
@@ -432,36 +435,23 @@ def week_label(week: rhythm.Week) -> str:
 SUMMARY_SECONDS = 120.0
 
 
-def summary_view(record: dict[str, Any]) -> View:
+def summary_view(record: SessionRecord) -> View:
     """What the session did, exercise by exercise, for the person to look at afterwards."""
     lines = []
-    for ex in record.get("exercises", []):
-        sets = ex.get("sets", [])
-        if not sets:
+    for ex in record.exercises:
+        if not ex.sets:
             continue
-        clean = " + ".join(str(s.get("clean_reps", 0)) for s in sets)
-        lines.append(f"{ex.get('name')}: {clean} clean")
-    before, after = record.get("pain_before"), record.get("pain_after")
+        clean = " + ".join(str(s.clean_reps) for s in ex.sets)
+        lines.append(f"{ex.name}: {clean} clean")
+    before, after = record.pain_before, record.pain_after
     if before is not None and after is not None:
         lines.append(f"Pain {before} before, {after} after")
     ended = {"pain": "Stopped for pain", "stop": "Stopped early", "timeout": "Paused too long"}
     return View(
         screen="summary",
-        title=ended.get(str(record.get("ended_by")), "Session complete"),
+        title=ended.get(record.ended_by, "Session complete"),
         lines=tuple(lines) or ("Nothing done today, and that is fine",),
         buttons={Button.GREEN: "Home"},
         awaiting="continue",
     )
 
-
-def _last_pain(sessions: list[dict[str, Any]]) -> int | None:
-    for s in reversed(sessions):
-        for key in ("pain_after", "pain_before"):
-            value = s.get(key)
-            if isinstance(value, int):
-                return value
-    return None
-
-
-def with_date(plan: Plan, day: date) -> Plan:
-    return replace(plan, date=day.isoformat())

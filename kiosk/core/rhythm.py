@@ -8,12 +8,12 @@ what was done.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from kiosk.core.phrases import number
+from kiosk.core.records import Record, RitualRecord, SessionRecord
 
 DAY_LETTERS = ("M", "T", "W", "T", "F", "S", "S")
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -51,31 +51,25 @@ def week_of(today: date, days: Iterable[date], target: int) -> Week:
     return Week(monday, today, done, target)
 
 
-def active_days(records: Iterable[Mapping[str, Any]]) -> set[date]:
+def active_days(records: Iterable[Record]) -> set[date]:
     """The days with a session in which something was done, or with a completed ritual."""
-    days: set[date] = set()
-    for rec in records:
-        day = record_day(rec)
-        if day is not None and counts(rec):
-            days.add(day)
-    return days
+    return {day_of(r) for r in records if counts(r)}
 
 
-def counts(rec: Mapping[str, Any]) -> bool:
-    if rec.get("kind") == "ritual":
-        return rec.get("outcome") == "done"
-    if rec.get("ended_by") == "complete":
-        return True
-    return any(st.get("reps") for ex in rec.get("exercises", []) or []
-               for st in ex.get("sets", []) or [] if isinstance(st, Mapping))
+def counts(record: Record) -> bool:
+    """Does this record make its day a day of practice?"""
+    if isinstance(record, RitualRecord):
+        return record.outcome == "done"
+    if isinstance(record, SessionRecord):
+        return record.ended_by == "complete" or any(
+            s.reps for ex in record.exercises for s in ex.sets)
+    return False
 
 
-def record_day(rec: Mapping[str, Any]) -> date | None:
-    text = rec.get("plan_date") if rec.get("kind") != "ritual" else str(rec.get("at", ""))[:10]
-    try:
-        return date.fromisoformat(str(text))
-    except ValueError:
-        return None
+def day_of(record: Record) -> date:
+    if isinstance(record, SessionRecord):
+        return record.plan_date
+    return record.at.date()
 
 
 def spoken(week: Week) -> str:

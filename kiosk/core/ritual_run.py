@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from kiosk.core import phrases
 from kiosk.core.events import (
@@ -32,12 +31,11 @@ from kiosk.core.events import (
     Tone,
 )
 from kiosk.core.model import Button, Family, SessionSettings, Variation
+from kiosk.core.records import RitualRecord
 from kiosk.core.rituals import Ritual, breath_seconds, opening
 from kiosk.core.session import speech_seconds
 from kiosk.core.view import Pacer, View
 
-RECORD_KIND = "ritual"
-OUTCOMES = ("done", "stopped", "snoozed", "skipped")
 RATE_BUTTONS = {Button.GREEN: "Clean", Button.AMBER: "Slipped", Button.RED: "Pain / stop"}
 STEP_BUTTONS = {Button.AMBER: "Slipped: stop", Button.RED: "Pain / stop"}
 
@@ -73,23 +71,13 @@ def beats(ritual: Ritual, v: Variation, start: float) -> list[Beat]:
 def ritual_record(
     ritual: Ritual, family: Family, v: Variation, *, run_id: str, at: datetime, outcome: str,
     slot: str | None, rating: str | None = None, duration_s: float = 0.0, steps_done: int = 0,
-) -> dict[str, Any]:
+) -> RitualRecord:
     """A ritual's saved record (docs/data.md, "Ritual record")."""
-    return {
-        "schema": 1,
-        "kind": RECORD_KIND,
-        "id": run_id,
-        "ritual": ritual.id,
-        "name": ritual.name,
-        "family": family.id,
-        "variation": v.id,
-        "slot": slot,
-        "at": at.replace(microsecond=0).isoformat(),
-        "outcome": outcome,
-        "rating": rating,
-        "duration_s": round(max(0.0, duration_s), 1),
-        "steps_done": steps_done,
-    }
+    return RitualRecord(
+        id=run_id, ritual=ritual.id, name=ritual.name, family=family.id, variation=v.id,
+        slot=slot, at=at.replace(microsecond=0), outcome=outcome, rating=rating,
+        duration_s=round(max(0.0, duration_s), 1), steps_done=steps_done,
+    )
 
 
 class RitualRun:
@@ -146,7 +134,7 @@ class RitualRun:
             self._tick()
         return self._flush()
 
-    def record(self) -> dict[str, Any]:
+    def record(self) -> RitualRecord:
         return ritual_record(
             self.ritual, self.family, self.variation, run_id=self.run_id, at=self.started_at,
             outcome=self.outcome, slot=self.slot, rating=self.rating,

@@ -3,6 +3,7 @@ snoozed, skipped or stopped, and each outcome saved; the week counted at the end
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -10,24 +11,25 @@ from kiosk.config import DEFAULT_EXERCISES, DEFAULT_RITUALS, load_library, load_
 from kiosk.core.events import Effect, Hold, Press, Release, Save, Say, Tick, Tone, WallClock
 from kiosk.core.kiosk import Kiosk, RitualSetup
 from kiosk.core.model import Button, SessionSettings
-from kiosk.core.plan import starter_planner
+from kiosk.core.records import Record, RitualRecord, SessionRecord
+from tests.core.helpers import fixed_planner
 
 LIBRARY = load_library(DEFAULT_EXERCISES)
 BOOK = load_rituals(DEFAULT_RITUALS, LIBRARY)
 SETTINGS = SessionSettings(primer_seconds=10, rest_seconds=5, sets=1)
 
 
-def first_rungs(sessions: list[dict[str, Any]], day: date) -> dict[str, str]:
+def first_rungs(sessions: Sequence[SessionRecord], day: date) -> dict[str, str]:
     return {}  # every family on its first rung: the first-day rituals are open
 
 
 class Home:
     """A kiosk on a fake clock: a tick every tenth of a second, a wall-clock reading a minute."""
 
-    def __init__(self, start: str, *, sessions: list[dict[str, Any]] | None = None) -> None:
+    def __init__(self, start: str, *, records: Sequence[Record] = ()) -> None:
         self.wall0 = datetime.fromisoformat(start)
         self.t = 0.0
-        self.kiosk = Kiosk(starter_planner(LIBRARY), SETTINGS, sessions=sessions or [], t0=0.0,
+        self.kiosk = Kiosk(fixed_planner(LIBRARY), SETTINGS, records=records, t0=0.0,
                            wall0=self.wall0, rituals=RitualSetup(BOOK, LIBRARY, first_rungs))
         self.effects: list[Effect] = list(self.kiosk.boot())
         self.next_reading = 0.0
@@ -75,12 +77,12 @@ class Home:
         return [e.text for e in self.effects if isinstance(e, Say)]
 
     @property
-    def saved(self) -> list[dict[str, Any]]:
+    def saved(self) -> list[Record]:
         return [e.record for e in self.effects if isinstance(e, Save)]
 
     @property
-    def rituals_saved(self) -> list[dict[str, Any]]:
-        return [r for r in self.saved if r.get("kind") == "ritual"]
+    def rituals_saved(self) -> list[RitualRecord]:
+        return [r for r in self.saved if isinstance(r, RitualRecord)]
 
 
 def test_at_its_time_the_idle_kiosk_chimes_names_it_and_green_runs_and_saves_it() -> None:
@@ -100,9 +102,9 @@ def test_at_its_time_the_idle_kiosk_chimes_names_it_and_green_runs_and_saves_it(
     assert Tone("inhale") in h.effects and Tone("exhale") in h.effects
     h.press(Button.GREEN)
     [record] = h.rituals_saved
-    assert record["ritual"] == "coffee-mobility" and record["outcome"] == "done"
-    assert record["rating"] == "clean" and record["slot"] == "coffee-mobility@2026-11-25T08:00"
-    assert record["steps_done"] == 5 and 40 < record["duration_s"] < 90
+    assert record.ritual == "coffee-mobility" and record.outcome == "done"
+    assert record.rating == "clean" and record.slot == "coffee-mobility@2026-11-25T08:00"
+    assert record.steps_done == 5 and 40 < record.duration_s < 90
     assert h.said[-1] == "One of five this week."
     assert h.kiosk.view.screen == "home"
     assert h.kiosk.view.week_label == "This week: 1 of 5"
@@ -115,7 +117,7 @@ def test_amber_snoozes_it_ten_minutes_and_the_snooze_is_saved() -> None:
     assert h.kiosk.view.screen == "home"
     assert "Later, then. I will ask again in ten minutes." in h.said
     [snooze] = h.rituals_saved
-    assert snooze["outcome"] == "snoozed" and snooze["rating"] is None
+    assert snooze.outcome == "snoozed" and snooze.rating is None
     h.run(9 * 60)
     assert h.kiosk.view.screen == "home"
     h.until("offer", limit=120)
@@ -130,7 +132,7 @@ def test_no_answer_in_two_minutes_skips_it_and_the_skip_is_saved() -> None:
     h.run(2)
     assert h.kiosk.view.screen == "home"
     assert h.said[-1] == "No answer, so we let this one go for now."
-    assert [r["outcome"] for r in h.rituals_saved] == ["skipped"]
+    assert [r.outcome for r in h.rituals_saved] == ["skipped"]
     h.run(40 * 60)
     assert h.kiosk.view.screen == "home", "a skipped ritual is not asked again"
 
@@ -174,8 +176,8 @@ def test_red_stops_a_ritual_at_once_and_it_is_saved_as_pain() -> None:
     said = h.said[-1]
     assert said.startswith("Stopped.") and "clinician" in said
     [record] = h.rituals_saved
-    assert record["outcome"] == "stopped" and record["rating"] == "pain"
-    assert record["slot"] is None  # asked for, not scheduled
+    assert record.outcome == "stopped" and record.rating == "pain"
+    assert record.slot is None  # asked for, not scheduled
     assert h.kiosk.week().count == 0, "a stopped ritual is not a day done"
 
 
@@ -186,8 +188,8 @@ def test_amber_during_the_steps_ends_it_as_slipped() -> None:
     h.run(20)
     h.press(Button.AMBER)
     [record] = h.rituals_saved
-    assert record["outcome"] == "done" and record["rating"] == "slipped"
-    assert 0 < record["steps_done"] < 8
+    assert record.outcome == "done" and record.rating == "slipped"
+    assert 0 < record.steps_done < 8
 
 
 def test_a_closed_ritual_is_never_offered() -> None:
@@ -200,6 +202,6 @@ def test_a_ritual_answered_before_a_restart_is_not_offered_again() -> None:
     h = Home("2026-11-25T07:59:30")
     h.until("offer")
     h.press(Button.AMBER)
-    again = Home("2026-11-25T08:03:00", sessions=h.rituals_saved)
+    again = Home("2026-11-25T08:03:00", records=h.rituals_saved)
     again.run(5 * 60)  # the snooze itself was lost with the restart; 08:00 was answered
     assert again.kiosk.view.screen == "home"

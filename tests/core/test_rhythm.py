@@ -3,26 +3,31 @@ ritual, counted against the target, shown as a strip and said without blame."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from datetime import date, datetime
 
 import pytest
 
+from kiosk.core.records import ExerciseRecord, RitualRecord, SessionRecord, SetRecord
 from kiosk.core.rhythm import active_days, spoken, strip_text, week_of
 
 WED = date(2026, 11, 25)  # a Wednesday
 
 
 def session(
-    day: str, *, ended_by: str = "complete", reps: list[str] | None = None
-) -> dict[str, Any]:
-    sets = [{"side": None, "reps": reps, "clean_reps": 0, "ended_by": "target"}] if reps else []
-    return {"plan_date": day, "ended_by": ended_by,
-            "exercises": [{"family": "bridge", "sets": sets}]}
+    day: str, *, ended_by: str = "complete", reps: tuple[str, ...] = ()
+) -> SessionRecord:
+    sets = (SetRecord(None, reps, reps.count("clean"), "target"),) if reps else ()
+    at = datetime.fromisoformat(f"{day}T09:00:00")
+    exercise = ExerciseRecord("bridge", "bridge-supported", "Supported bridge", 6, "same", "",
+                              False, sets)
+    return SessionRecord(f"s-{day}", date.fromisoformat(day), at, at, 0.0, 2, 1, ended_by,
+                         (exercise,), ())
 
 
-def ritual(day: str, outcome: str = "done") -> dict[str, Any]:
-    return {"kind": "ritual", "at": f"{day}T08:00:10", "outcome": outcome}
+def ritual(day: str, outcome: str = "done") -> RitualRecord:
+    return RitualRecord(f"r-{day}-{outcome}", "wind-down", "Wind-down", "rib-breathing",
+                        "rib-breathing-side", None, datetime.fromisoformat(f"{day}T21:30:10"),
+                        outcome, "clean" if outcome == "done" else None, 60.0, 6)
 
 
 def test_three_sessions_on_one_day_are_one_day() -> None:
@@ -39,7 +44,7 @@ def test_a_completed_ritual_counts_like_a_session_and_a_snooze_or_skip_does_not(
 
 def test_a_session_stopped_before_anything_was_done_does_not_count_one_with_a_rep_does() -> None:
     recs = [session("2026-11-23", ended_by="stop"),
-            session("2026-11-24", ended_by="pain", reps=["clean", "slipped"])]
+            session("2026-11-24", ended_by="pain", reps=("clean", "slipped"))]
     assert week_of(WED, active_days(recs), 5).done[:2] == (False, True)
 
 
