@@ -9,10 +9,14 @@ import shutil
 import sys
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kiosk.config import Config, load_config
 from kiosk.errors import ConfigError
+
+if TYPE_CHECKING:
+    from kiosk.core.records import RitualRecord, SessionRecord
+    from kiosk.store.history import History
 
 
 def _date(text: str) -> date:
@@ -91,11 +95,11 @@ def main(argv: list[str] | None = None) -> int:
         return 141
 
 
-def _data_dir(args: Any, cfg: Config) -> Path:
+def _data_dir(args: argparse.Namespace, cfg: Config) -> Path:
     return Path(args.data_dir) if args.data_dir else cfg.data_dir
 
 
-def cmd_run(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
+def cmd_run(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     from kiosk.io.buttons import is_raspberry_pi
     from kiosk.runtime import Options, run_kiosk
 
@@ -106,7 +110,7 @@ def cmd_run(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
     return run_kiosk(cfg, opts, problems)
 
 
-def cmd_demo(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
+def cmd_demo(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     from kiosk.runtime import Options, run_demo
     from kiosk.sim import SimUser
 
@@ -124,7 +128,7 @@ def cmd_demo(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
     return run_demo(cfg, opts, user)
 
 
-def _history(args: Any, cfg: Config) -> Any:
+def _history(args: argparse.Namespace, cfg: Config) -> History:
     from kiosk.store.history import History
 
     data_dir = _data_dir(args, cfg)
@@ -134,7 +138,7 @@ def _history(args: Any, cfg: Config) -> Any:
     return history
 
 
-def cmd_plan(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
+def cmd_plan(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     from kiosk.runtime import make_planner
 
     with _history(args, cfg) as history:
@@ -153,7 +157,7 @@ def cmd_plan(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
     return 0
 
 
-def cmd_rituals(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
+def cmd_rituals(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     from kiosk.core.rituals import hhmm, total_seconds, unlocks
     from kiosk.runtime import make_levels
 
@@ -180,7 +184,7 @@ def cmd_rituals(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
     return 0
 
 
-def cmd_rhythm(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
+def cmd_rhythm(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     from kiosk.core.rhythm import active_days, strip_text, week_of
 
     with _history(args, cfg) as history:
@@ -193,7 +197,7 @@ def cmd_rhythm(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
     return 0
 
 
-def cmd_history(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
+def cmd_history(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     from kiosk.core.records import RitualRecord, SessionRecord
 
     with _history(args, cfg) as history:
@@ -210,7 +214,7 @@ def cmd_history(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
     return 0
 
 
-def _print_session(s: Any) -> None:
+def _print_session(s: SessionRecord) -> None:
     pain = f"pain {_dash(s.pain_before)} -> {_dash(s.pain_after)}"
     print(f"{s.started_at:%Y-%m-%d %H:%M}  {pain:<14} "
           f"{s.clean_reps:>3} clean reps  ended: {s.ended_by}")
@@ -220,7 +224,7 @@ def _print_session(s: Any) -> None:
         print(f"    {ex.name:<34} target {ex.target:>2}  {reps}")
 
 
-def _print_ritual(r: Any) -> None:
+def _print_ritual(r: RitualRecord) -> None:
     what = r.outcome + (f", {r.rating}" if r.rating else "")
     if r.outcome in ("done", "stopped"):
         what += f" ({r.steps_done} steps, {r.duration_s:.0f} s)"
@@ -232,19 +236,23 @@ def _dash(v: int | None) -> str:
     return "-" if v is None else str(v)
 
 
-def cmd_export(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
+def cmd_export(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
+    from kiosk.store.atomic import replacing
+
     with _history(args, cfg) as history:
+        export = history.export_csv if args.format == "csv" else history.export_json
         if args.out:
-            tmp = Path(f"{args.out}.tmp")
-            with open(tmp, "w", newline="", encoding="utf-8") as fp:
-                getattr(history, f"export_{args.format}")(fp)
-            os.replace(tmp, args.out)
+            # Whole or not at all: a clinician never opens half an export.
+            with replacing(Path(args.out), private=False) as tmp, open(
+                tmp, "w", newline="", encoding="utf-8"
+            ) as fp:
+                export(fp)
         else:
-            getattr(history, f"export_{args.format}")(sys.stdout)
+            export(sys.stdout)
     return 0
 
 
-def cmd_check(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
+def cmd_check(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     from kiosk.io.buttons import is_raspberry_pi
 
     ok = True

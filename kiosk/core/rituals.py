@@ -108,9 +108,10 @@ def unlocks(
             family, needed = library.variation(r.builds_on)
         except KeyError:  # the library fell back and lost this rung: closed, and said so
             continue
-        at = family.index_of(needed.id)
-        now_id = current.get(family.id, family.ladder[0].id)
-        now = family.index_of(now_id) if any(v.id == now_id for v in family.ladder) else 0
+        rungs = [v.id for v in family.ladder]
+        at = rungs.index(needed.id)
+        now_id = current.get(family.id, rungs[0])
+        now = rungs.index(now_id) if now_id in rungs else 0
         if at == 0:
             why = f"open from the first day ({family.name})"
         elif now >= at:

@@ -83,7 +83,9 @@ class HistoryWriter:
         keep_backups: int = 7,
         now: Callable[[], datetime] = datetime.now,
     ) -> None:
-        self._open_history = lambda: History.open(data_dir, keep_backups=keep_backups, now=now)
+        self._open_history: Callable[[], History] = lambda: History.open(
+            data_dir, keep_backups=keep_backups, now=now
+        )
         self._on_result = on_result
         self._retry_every = retry_every
         self._lock = threading.Lock()  # guards _pending and _view, shared by both threads
