@@ -33,6 +33,22 @@ def _hhmm(text: str) -> time:
         raise argparse.ArgumentTypeError(f"{text!r} is not a time like 08:00") from None
 
 
+def _years(text: str) -> float:
+    try:
+        years = float(text)
+    except ValueError:
+        years = -1.0
+    if not 0 < years <= 50:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number of years from 0.01 to 50")
+    return years
+
+
+def _per_day(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 5:
+        raise argparse.ArgumentTypeError(f"{text!r}: give 1 to 5 sessions a day")
+    return int(text)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kiosk", description="Back-care exercise kiosk")
     p.add_argument("--config", help="kiosk.toml to use (default: packaged config/kiosk.toml)")
@@ -66,7 +82,12 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("json", "csv"), default="json")
     export.add_argument("--out", type=Path, help="file to write (default: standard output)")
     sub.add_parser("check", help="validate config; report display, audio, TTS and GPIO")
-    for sp in (run, demo, plan, rituals, rhythm, export, sub.choices["history"],
+    sim = sub.add_parser("simulate", help="write years of made-up history into a new data dir")
+    sim.add_argument("--years", type=_years, required=True, help="how many years of use")
+    sim.add_argument("--per-day", type=_per_day, default=2, help="sessions on a usual day")
+    sim.add_argument("--seed", type=int, default=1, help="the same seed gives the same history")
+    sim.add_argument("--end", type=_date, help="the last day (YYYY-MM-DD; default: yesterday)")
+    for sp in (run, demo, plan, rituals, rhythm, export, sim, sub.choices["history"],
                sub.choices["check"]):
         sp.add_argument("--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         sp.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
@@ -249,6 +270,26 @@ def cmd_export(args: argparse.Namespace, cfg: Config, problems: list[ConfigError
                 export(fp)
         else:
             export(sys.stdout)
+    return 0
+
+
+def cmd_simulate(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
+    from datetime import timedelta
+
+    from kiosk.simulate import HistoryExists, write_history
+
+    if not args.data_dir:
+        print("kiosk simulate: give --data-dir: it never writes into the kiosk's own history",
+              file=sys.stderr)
+        return 2
+    end = args.end or date.today() - timedelta(days=1)
+    try:
+        count = write_history(cfg, Path(args.data_dir), years=args.years, per_day=args.per_day,
+                              seed=args.seed, end=end)
+    except HistoryExists as exc:
+        print(f"kiosk simulate: {exc}", file=sys.stderr)
+        return 1
+    print(f"simulated {count} sessions ending {end.isoformat()} in {args.data_dir}")
     return 0
 
 
