@@ -34,6 +34,7 @@ from kiosk.core.events import (
 from kiosk.core.kiosk import Kiosk
 from kiosk.core.model import Button, Plan
 from kiosk.core.records import PainEntry, Record, RitualRecord
+from kiosk.core.safety import SafetyCheck
 from kiosk.core.view import View
 from kiosk.devices import Devices, Edge, Inbox, Key, Quit
 
@@ -77,6 +78,7 @@ class App:
         self.finished = 0
         self.saved: list[str] = []  # ids of records handed to the writer, in order
         self.saved_kinds: dict[str, str] = {}  # id -> session | ritual
+        self.saved_answers: set[str] = set()  # those of them that are safety answers
         self._dirty = True
         self._closed = False
         self._next_ping = 0.0
@@ -245,6 +247,8 @@ class App:
                 if eff.record.id not in self.saved:
                     self.saved.append(eff.record.id)
                     self.saved_kinds[eff.record.id] = _kind(eff.record)
+                if isinstance(eff.record, SafetyCheck):
+                    self.saved_answers.add(eff.record.id)
             elif isinstance(eff, Finished):
                 self.finished += 1
             elif isinstance(eff, PowerOff):
@@ -264,7 +268,7 @@ class App:
         plan = session.plan if session is not None else self.kiosk.plan
         if plan is not self._prepared_plan:
             self._prepared_plan = plan
-            self.dev.voice.prepare(phrases.catalogue(plan))
+            self.dev.voice.prepare([*phrases.catalogue(plan), *self.kiosk.safety_lines()])
 
     def _read_wall_clock(self, now: float) -> None:
         """Read the wall clock once a minute, for the ritual schedule (kiosk.core.schedule).

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.config import Config, load_config
+from kiosk.core.safety import SafetyCheck
 from kiosk.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -63,7 +64,8 @@ def parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="one whole simulated session, headless, in seconds")
     who = demo.add_mutually_exclusive_group()
-    who.add_argument("--user", choices=("steady", "slipping", "sore"), default="steady")
+    who.add_argument("--user", choices=("steady", "slipping", "sore", "red-flag"),
+                     default="steady")
     who.add_argument("--presses", help="exact presses: g a r press, G A R hold (e.g. 'gGg')")
     demo.add_argument("--date", type=_date, help="run as of this day (YYYY-MM-DD)")
     demo.add_argument("--at", type=_hhmm, help="start idle at this time of day (HH:MM); a ritual "
@@ -223,14 +225,15 @@ def cmd_history(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
 
     with _history(args, cfg) as history:
         records = history.records()
-    shown = [r for r in records if isinstance(r, SessionRecord | RitualRecord)]
-    if not shown:
+    if not records:
         print("No sessions saved yet.")
         return 0
-    for r in shown:  # in save order, sessions and rituals as they came
-        if isinstance(r, RitualRecord):
+    for r in records:  # in save order, every kind as it came
+        if isinstance(r, SafetyCheck):
+            _print_safety(r)
+        elif isinstance(r, RitualRecord):
             _print_ritual(r)
-        else:
+        elif isinstance(r, SessionRecord):
             _print_session(r)
     return 0
 
@@ -251,6 +254,16 @@ def _print_ritual(r: RitualRecord) -> None:
         what += f" ({r.steps_done} steps, {r.duration_s:.0f} s)"
     asked = "" if r.slot else " (asked for)"
     print(f"{r.at:%Y-%m-%d %H:%M}  ritual: {r.name}{asked}  {what}")
+
+
+def _print_safety(check: SafetyCheck) -> None:
+    """A round of safety answers: when, why, what it led to, then each question's answer."""
+    pain = f"pain {_dash(check.pain)}"
+    print(f"{check.at:%Y-%m-%d %H:%M}  {pain:<14} safety questions "
+          f"({check.reason}): {check.outcome}")
+    for a in check.answers:
+        how = "" if a.how in ("green", "amber") else f" ({a.how})"
+        print(f"    {a.group:<10} {a.question:<24} {'yes' if a.yes else 'no'}{how}")
 
 
 def _dash(v: int | None) -> str:
@@ -326,7 +339,21 @@ def cmd_check(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]
     else:
         print("gpio: no Raspberry Pi GPIO (mock buttons will be used)")
     print(f"data: {_data_dir(args, cfg)}")
+    print(f"safety: {_safety_status(args, cfg)}")
     return 0 if ok else 1
+
+
+def _safety_status(args: argparse.Namespace, cfg: Config) -> str:
+    """Whether exercise waits for a clinician's clearance (docs/safety.md)."""
+    from kiosk.core.safety import clearance_state
+    from kiosk.runtime import safety_checks
+
+    data_dir = _data_dir(args, cfg)
+    if not (data_dir / "history.json").exists():
+        return clearance_state([], date.today(), cfg.safety.cleared_on)
+    with _history(args, cfg) as history:
+        checks = safety_checks(history.records())
+    return clearance_state(checks, date.today(), cfg.safety.cleared_on)
 
 
 def _audio_status() -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from kiosk.core import phrases, rhythm
 from kiosk.core.events import (
@@ -32,6 +32,7 @@ from kiosk.core.events import (
     WallClock,
 )
 from kiosk.core.model import Button, Library, Plan, SessionSettings
+from kiosk.core.questions import Choice, Pages, Questions, advice_lines
 from kiosk.core.records import (
     Record,
     SessionRecord,
@@ -41,6 +42,17 @@ from kiosk.core.records import (
 )
 from kiosk.core.ritual_run import RitualRun, ritual_record
 from kiosk.core.rituals import Ritual, RitualBook, fitting, open_ids, total_seconds, unlocks
+from kiosk.core.safety import (
+    GROUPS,
+    Due,
+    Outcome,
+    Reason,
+    SafetyCheck,
+    Setup,
+    blocked,
+    due,
+    usual_pain,
+)
 from kiosk.core.schedule import Scheduler, Slot
 from kiosk.core.session import Session
 from kiosk.core.view import View
@@ -67,6 +79,19 @@ class _Offer:
     ritual: Ritual
     slot: Slot | None  # None: asked for, by holding AMBER on the home screen
     until: float  # no answer by then (kiosk time) lets it go
+# (sessions so far, the day, today's plan) -> the gentle plan for a high-pain day
+GentlePlanner = Callable[[Sequence[SessionRecord], date, Plan], Plan]
+
+
+class Step(Protocol):
+    """A short flow the kiosk runs between screens: the welcome, the questions, an advice."""
+
+    @property
+    def done(self) -> bool: ...
+    @property
+    def view(self) -> View: ...
+    def start(self) -> list[Effect]: ...
+    def handle(self, event: Event) -> list[Effect]: ...
 
 
 class Kiosk:
@@ -81,6 +106,8 @@ class Kiosk:
         shutdown_enabled: bool = False,
         nonce: str = "",
         rituals: RitualSetup | None = None,
+        safety: Setup | None = None,
+        gentle: GentlePlanner | None = None,
     ) -> None:
         self.nonce = nonce  # from the shell, so two kiosk runs never mint the same session id
         self.planner = planner
@@ -110,6 +137,12 @@ class Kiosk:
         self._home_view: View | None = None
         self._summary_since = 0.0
         self.plan = self.planner(self.sessions, self.today, None)
+        # The safety steps (docs/safety.md). Without a Setup (unit tests of other parts) the
+        # kiosk has none; runtime.build always gives one.
+        self.safety = safety
+        self.gentle = gentle
+        self._step: Step | None = None
+        self._then: Callable[[Step], None] | None = None
 
     # --- time ---------------------------------------------------------------------------------
     def wall(self, t: float | None = None) -> datetime:
@@ -130,7 +163,10 @@ class Kiosk:
 
     # --- events -------------------------------------------------------------------------------
     def boot(self) -> list[Effect]:
-        self._say(phrases.welcome(self.plan))
+        if self.safety is not None and not self.checks:
+            self._first_run(self.safety)
+        else:
+            self._say(phrases.welcome(self.plan))
         return self._flush()
 
     def handle(self, event: Event) -> list[Effect]:
@@ -144,6 +180,8 @@ class Kiosk:
         elif isinstance(event, Notice):
             self._out.append(Say(event.text))
             self._caption = event.text
+        elif self._step is not None:
+            self._step_event(event)
         elif self.session is not None:
             self._session_effects(self.session.handle(event))
         elif self.ritual is not None:
@@ -158,13 +196,13 @@ class Kiosk:
 
     def _home(self, event: Event) -> None:
         if isinstance(event, Press) and event.button is Button.GREEN:
-            self._start_session()
+            self._before_session()
+        elif isinstance(event, Hold) and event.button is Button.AMBER:
+            self._quick_ritual()
         elif isinstance(event, Press) and event.button is Button.AMBER:
             self._out.append(Hush())
             for line in phrases.plan_details(self.plan):
                 self._say(line)
-        elif isinstance(event, Hold) and event.button is Button.AMBER:
-            self._quick_ritual()
         elif isinstance(event, Stuck):
             self._say(f"The {event.button.word} button seems stuck. Please check it.")
         elif isinstance(event, Tick) and self.plan.date != self.today.isoformat():
@@ -174,8 +212,9 @@ class Kiosk:
 
     # --- rituals ------------------------------------------------------------------------------
     def _open_rituals(self) -> frozenset[str]:
-        """The rituals open today; worked out again only when the history or the day changed."""
-        if self.rituals is None:
+        """The rituals open today; worked out again only when the history or the day changed.
+        None while a safety answer stops exercise: a ritual is exercise too."""
+        if self.rituals is None or self._blocked_advice():
             return frozenset()
         key = (len(self.sessions), self.today)
         if key != self._open_key:
@@ -196,10 +235,12 @@ class Kiosk:
         wall = self.clock_wall()
         book = self.rituals.book if self.rituals is not None else RitualBook()
         ritual = fitting(book, wall.hour * 60 + wall.minute, self._open_rituals())
-        if ritual is None:
-            self._say(phrases.NO_RITUAL)
-        else:
+        if ritual is not None:
             self._make_offer(ritual, None)
+        elif self.safety is not None:
+            self._about(self.safety)  # no ritual now (or no exercise today): what the kiosk is
+        else:
+            self._say(phrases.NO_RITUAL)
 
     def _make_offer(self, ritual: Ritual, slot: Slot | None) -> None:
         minutes = self.scheduler.settings.answer_minutes
@@ -217,6 +258,9 @@ class Kiosk:
         elif isinstance(event, Press) and event.button is Button.AMBER:
             self._offer = None
             self._out.append(Hush())
+            if slot is None and self.safety is not None:
+                self._about(self.safety)
+                return
             if slot is None:
                 self._say(phrases.RITUAL_NOT_NOW)
                 return
@@ -227,9 +271,11 @@ class Kiosk:
         elif isinstance(event, Press) and event.button is Button.RED:
             self._offer = None
             self._out.append(Hush())
-            if slot is not None:
-                self.scheduler.answered(slot)
-                self._save_answer(offer.ritual, slot, "skipped")
+            if slot is None:
+                self._say(phrases.RITUAL_NOT_NOW)
+                return
+            self.scheduler.answered(slot)
+            self._save_answer(offer.ritual, slot, "skipped")
             self._say(phrases.RITUAL_DECLINED)
         elif isinstance(event, Tick) and self.now >= offer.until:
             self._offer = None
@@ -295,9 +341,151 @@ class Kiosk:
             session_id=sid,
             last_pain=last_pain(self.records),
             replan=lambda pain: self.planner(self.sessions, day, pain),
+            on_checkin=self._after_checkin if self.safety is not None else None,
         )
         self._out.append(Hush())
         self._session_effects(self.session.start())
+
+    # --- the safety steps (docs/safety.md) ------------------------------------------------------
+    def _run(self, step: Step, then: Callable[[Step], None]) -> None:
+        """Show ``step`` until it is done, then call ``then`` with it."""
+        self._step, self._then = step, then
+        self._out.append(Hush())
+        self._step_effects(step.start())
+
+    def _step_event(self, event: Event) -> None:
+        step, then = self._step, self._then
+        assert step is not None and then is not None
+        self._step_effects(step.handle(event))
+        if step.done and self._step is step:
+            self._step, self._then = None, None
+            then(step)
+
+    def _step_effects(self, effects: list[Effect]) -> None:
+        for eff in effects:
+            if isinstance(eff, Say):
+                self._caption = eff.text
+            self._out.append(eff)
+
+    def safety_lines(self) -> list[str]:
+        """Every line the safety steps may say, to render ahead like the session's."""
+        if self.safety is None:
+            return []
+        w = self.safety.wording
+        return [*w.welcome, *w.buttons, w.intro, *(q.text for q in w.questions), w.all_clear,
+                w.cleared, *w.advice.values(), phrases.GENTLE_OFFER, phrases.GENTLE_REST,
+                phrases.GENTLE_BREATHING_ONLY]
+
+    def _rate(self) -> int:
+        return self.settings.speech_rate_wpm
+
+    def _first_run(self, safety: Setup) -> None:
+        """The welcome, once, then every question; the home screen after an all-clear."""
+        welcome = Pages("welcome", safety.wording.about, t0=self.now, rate_wpm=self._rate())
+        first = Due(GROUPS, Reason.FIRST_RUN)
+        self._run(welcome, lambda _: self._ask(first, None, self._home_again))
+
+    def _about(self, safety: Setup) -> None:
+        about = Pages("about", safety.wording.about, t0=self.now, rate_wpm=self._rate(),
+                      go_on="Home")
+        self._run(about, lambda _: self._home_again())
+
+    def _home_again(self) -> None:
+        self._say(phrases.welcome(self.plan))
+
+    def _before_session(self) -> None:
+        """GREEN on the home screen: any questions due first, then the session."""
+        if self.safety is None:
+            self._start_session()
+            return
+        block = blocked(self.checks, self.today, self.safety.cleared_on)
+        if block is not None:
+            self._advise(block.outcome)
+            return
+        self._ask(due(self.checks, self.today, self.safety.rules), None, self._start_session)
+
+    def _ask(self, need: Due, pain: int | None, go_on: Callable[[], None]) -> None:
+        """Ask the groups in ``need`` (if any); on an all-clear, ``go_on``; else the advice."""
+        safety = self.safety
+        if not need or need.reason is None or safety is None:
+            go_on()
+            return
+        questions = Questions(safety.wording, need.groups, need.reason, t0=self.now,
+                              answer_seconds=safety.answer_seconds, rate_wpm=self._rate(),
+                              pain=pain)
+
+        def answered(_: Step) -> None:
+            check = self._save_check(questions)
+            if check.outcome.exercise:
+                for line in advice_lines(safety.wording, check.outcome):
+                    self._say(line)
+                go_on()
+            else:
+                self._advise(check.outcome)
+
+        self._run(questions, answered)
+
+    def _save_check(self, questions: Questions) -> SafetyCheck:
+        self._count += 1
+        at = self.wall().replace(microsecond=0)
+        cid = f"{at.strftime('%Y%m%dT%H%M%S')}-{self.nonce or 'k'}{self._count}s"
+        cleared_on = self.safety.cleared_on if self.safety else None
+        check = questions.check(cid, self.today, at, cleared_on)
+        self._remember(check)
+        self._out.append(Save(check))
+        return check
+
+    def _advise(self, outcome: Outcome) -> None:
+        """Say what the answers lead to; no exercise. Any press, or a while, goes home."""
+        assert self.safety is not None
+        if self.session is not None:  # held after its check-in: it ends, unsaved and finished
+            self._session_effects(self.session.end_before_exercise(save=False))
+            self._summary = None
+        else:
+            self._out.append(Finished())  # the sitting is over all the same: no exercise follows
+        lines = advice_lines(self.safety.wording, outcome)
+        title = "Emergency care now" if outcome is Outcome.EMERGENCY else "No exercise today"
+        if outcome is Outcome.BACKGROUND:
+            title = "Check with your clinician"
+        advice = Pages("advice", ((title, lines),), t0=self.now, rate_wpm=self._rate(),
+                       go_on="Home", finish_after=SUMMARY_SECONDS)
+        self._run(advice, lambda _: None)
+
+    def _after_checkin(self, pain: int) -> bool:
+        """The session's check-in hook: True holds the session for the safety steps."""
+        safety = self.safety
+        assert safety is not None
+        earlier = [s.pain_before for s in self.sessions if s.pain_before is not None]
+        need = due(self.checks, self.today, safety.rules, pain=pain,
+                   usual=usual_pain(earlier, safety.rules))
+        if not need and pain < safety.gentle_from:
+            return False
+        self._ask(need, pain, lambda: self._gentle_or_go_on(pain))
+        return True
+
+    def _gentle_or_go_on(self, pain: int) -> None:
+        session, safety = self.session, self.safety
+        assert session is not None and safety is not None
+        if pain < safety.gentle_from:
+            self._session_effects(session.resume())
+            return
+        offer = Choice("gentle", "A gentle day", GENTLE_LINES, (phrases.GENTLE_OFFER,),
+                       t0=self.now, rate_wpm=self._rate(), yes="Gentle", no="Rest today",
+                       timeout=safety.answer_seconds)
+
+        def chosen(_: Step) -> None:
+            if self.session is None:
+                return
+            if not offer.accepted:
+                self._say(phrases.GENTLE_REST)
+                self._session_effects(self.session.end_before_exercise(save=True))
+                return
+            plan = self.gentle(self.sessions, self.today, self.plan) if self.gentle else None
+            if plan is not None and not plan.exercises:
+                self._say(phrases.GENTLE_BREATHING_ONLY)
+            self._session_effects(self.session.resume(plan or Plan(self.plan.date, ())))
+
+        self._run(offer, chosen)
 
     def _session_effects(self, effects: list[Effect]) -> None:
         for eff in effects:
@@ -320,6 +508,11 @@ class Kiosk:
     @property
     def sessions(self) -> list[SessionRecord]:
         return sessions_of(self.records)
+
+    @property
+    def checks(self) -> list[SafetyCheck]:
+        """The rounds of safety answers so far, oldest first."""
+        return [r for r in self.records if isinstance(r, SafetyCheck)]
 
     def _ids(self) -> set[str]:
         return {r.id for r in self.records}
@@ -359,6 +552,8 @@ class Kiosk:
 
     @property
     def view(self) -> View:
+        if self._step is not None:
+            return replace(self._step.view, caption=self._caption)
         if self.session is not None:
             return self.session.view
         if self.ritual is not None:
@@ -373,11 +568,19 @@ class Kiosk:
         if self._home_view is None or self._home_key != key:
             self._home_key = key
             self._home_view = replace(
-                home_view(self.plan, self._caption, self.sessions, self.today),
+                home_view(self.plan, self._caption, self.sessions, self.today,
+                          about=self.safety is not None, advice=self._blocked_advice(),
+                          ritual=bool(self.rituals and self.rituals.book.rituals)),
                 week=self.week().marks(),
                 week_label=week_label(self.week()),
             )
         return self._home_view
+
+    def _blocked_advice(self) -> tuple[str, ...]:
+        if self.safety is None:
+            return ()
+        block = blocked(self.checks, self.today, self.safety.cleared_on)
+        return advice_lines(self.safety.wording, block.outcome) if block else ()
 
     def _offer_view(self, offer: _Offer) -> View:
         r = offer.ritual
@@ -385,12 +588,18 @@ class Kiosk:
         if self.rituals is not None:
             seconds = total_seconds(r, self.rituals.library.variation(r.builds_on)[1],
                                     self.settings.speech_rate_wpm)
-        later = "Later" if offer.slot is not None else "Not now"
+        if offer.slot is not None:
+            buttons = {Button.GREEN: "Start", Button.AMBER: "Later", Button.RED: "Skip"}
+        else:  # asked for: the about pages are one press away, as holding AMBER was before
+            buttons = {Button.GREEN: "Start", Button.AMBER: "About the kiosk",
+                       Button.RED: "Not now"}
+            if self.safety is None:
+                buttons = {Button.GREEN: "Start", Button.AMBER: "Not now"}
         return View(
             screen="offer",
             title=r.name,
             lines=(f"A short ritual, {r.moment}.", f"About {round(seconds / 10) * 10} seconds."),
-            buttons={Button.GREEN: "Start", Button.AMBER: later, Button.RED: "Skip"},
+            buttons=buttons,
             awaiting="offer",
             caption=self._caption,
         )
@@ -407,7 +616,26 @@ CHANGE_MARK = {
 }
 
 
-def home_view(plan: Plan, caption: str, sessions: Sequence[SessionRecord], today: date) -> View:
+def home_view(
+    plan: Plan,
+    caption: str,
+    sessions: Sequence[SessionRecord],
+    today: date,
+    *,
+    about: bool = False,
+    advice: tuple[str, ...] = (),
+    ritual: bool = False,
+) -> View:
+    """The home screen: today's plan, or, when a safety answer stops exercise, the advice."""
+    # Holding AMBER offers a quick ritual, whose offer leads on to the about pages; with no
+    # ritual to offer (none set up, or a safety answer stops exercise) it opens them directly.
+    amber = "Plan (hold: about)" if about else "Hear plan"
+    if ritual and not advice:
+        amber = "Plan (hold: ritual)"
+    if advice:
+        return View(screen="home", title="No exercise now", lines=advice,
+                    buttons={Button.GREEN: "Hear advice", Button.AMBER: amber},
+                    awaiting="start", caption=caption)
     lines = [
         f"{p.variation.name}: {p.target} clean reps{CHANGE_MARK.get(p.change, '')}"
         for p in plan.exercises
@@ -422,7 +650,7 @@ def home_view(plan: Plan, caption: str, sessions: Sequence[SessionRecord], today
         screen="home",
         title=title,
         lines=tuple(lines),
-        buttons={Button.GREEN: "Start", Button.AMBER: "Plan (hold: ritual)"},
+        buttons={Button.GREEN: "Start", Button.AMBER: amber},
         awaiting="start",
         caption=caption,
     )
@@ -433,6 +661,8 @@ def week_label(week: rhythm.Week) -> str:
 
 
 SUMMARY_SECONDS = 120.0
+GENTLE_LINES = ("Pain is high today.", "GREEN: breathing and gentle movement",
+                "AMBER: rest today")
 
 
 def summary_view(record: SessionRecord) -> View:

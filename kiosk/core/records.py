@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from kiosk.core.safety import SafetyCheck
+
 SCHEMA_VERSION = 1  # the one version of the saved records; docs/data.md describes it
 
 SESSION_ENDS = ("complete", "pain", "stop", "timeout", "interrupted")
@@ -113,9 +115,10 @@ class RitualRecord:
     steps_done: int
 
 
-# Every kind of record the history holds. Safety answers, screening and questionnaires join this
-# union as they arrive.
-Record = SessionRecord | PainEntry | RitualRecord
+# Every kind of record the history holds. Screening and questionnaires join this union as they
+# arrive. A round of safety answers is ``kiosk.core.safety.SafetyCheck``, defined beside the
+# policy that reads it.
+Record = SessionRecord | PainEntry | SafetyCheck | RitualRecord
 
 
 def sessions_of(records: Iterable[Record]) -> list[SessionRecord]:
@@ -135,7 +138,7 @@ def last_pain(records: Iterable[Record]) -> int | None:
         if isinstance(record, PainEntry):
             return record.pain
         if not isinstance(record, SessionRecord):
-            continue  # a ritual carries no pain number
+            continue  # safety answers and rituals carry no rating of their own here
         for value in (record.pain_after, record.pain_before):
             if value is not None:
                 return value

@@ -23,7 +23,7 @@ from typing import Any, TextIO
 from tinydb import TinyDB
 from tinydb.table import Document
 
-from kiosk.core.records import Record, SessionRecord, rituals_of, sessions_of
+from kiosk.core.records import Record, SessionRecord, sessions_of
 from kiosk.errors import RecordError, StorageError
 from kiosk.store import export
 from kiosk.store.atomic import AtomicJSONStorage, fsync_dir, remove_stale_temps, write_atomically
@@ -141,12 +141,13 @@ class History:
         return sessions_of(self.records())
 
     def export_json(self, fp: TextIO) -> None:
-        """Write every session and ritual as one JSON document (docs/data.md, "Exports")."""
-        export.write_json(self.sessions(), fp, rituals_of(self.records()))
+        """Write every session, safety round and ritual as one JSON document (docs/data.md,
+        "Exports")."""
+        export.write_json(self.records(), fp)
 
     def export_csv(self, fp: TextIO) -> None:
-        """Write one CSV row per set (see docs/data.md, "Exports")."""
-        export.write_csv(self.sessions(), fp)
+        """Write one CSV row per set, and per safety answer (see docs/data.md, "Exports")."""
+        export.write_csv(self.records(), fp)
 
     def close(self) -> None:
         """Close the history. Every save was already on disk when it returned; safe to repeat."""

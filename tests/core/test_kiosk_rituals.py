@@ -205,3 +205,49 @@ def test_a_ritual_answered_before_a_restart_is_not_offered_again() -> None:
     again = Home("2026-11-25T08:03:00", records=h.rituals_saved)
     again.run(5 * 60)  # the snooze itself was lost with the restart; 08:00 was answered
     assert again.kiosk.view.screen == "home"
+
+
+def _safe_kiosk(outcome: str, start: datetime) -> Kiosk:
+    from kiosk.config import load_config
+    from kiosk.core.safety import Answer, How, Outcome, Reason, SafetyCheck
+    from kiosk.runtime import safety_setup
+
+    cfg = load_config().config
+    qs = list(cfg.wording.questions)
+    how = How.AMBER if outcome == "clear" else How.GREEN
+    check = SafetyCheck("c", start.date(), start - timedelta(minutes=5), Reason.FIRST_RUN,
+                        tuple(dict.fromkeys(q.group for q in qs)),
+                        tuple(Answer(q.id, q.group, how) for q in qs), None, Outcome(outcome))
+    kiosk = Kiosk(fixed_planner(LIBRARY), SETTINGS, records=[check], t0=0.0, wall0=start,
+                  rituals=RitualSetup(BOOK, LIBRARY, first_rungs), safety=safety_setup(cfg))
+    kiosk.boot()
+    return kiosk
+
+
+def test_with_the_safety_steps_the_quick_offer_leads_on_to_the_about_pages() -> None:
+    """Holding AMBER on home is the quick ritual (issue 15); the about pages it used to open
+    (issue 12) are one AMBER press further, named on the offer's legend."""
+    kiosk = _safe_kiosk("clear", datetime(2026, 11, 25, 15, 0))
+    assert kiosk.view.screen == "home"
+    assert kiosk.view.buttons[Button.AMBER] == "Plan (hold: ritual)"
+    kiosk.handle(Press(Button.AMBER, 1.0))
+    kiosk.handle(Hold(Button.AMBER, 2.5))
+    assert kiosk.view.screen == "offer" and kiosk.view.title == "Getting up from a chair"
+    assert kiosk.view.buttons[Button.AMBER] == "About the kiosk"
+    kiosk.handle(Release(Button.AMBER, 2.7, held=True))
+    kiosk.handle(Press(Button.AMBER, 4.0))
+    assert kiosk.view.screen == "about"
+
+
+def test_no_ritual_is_offered_while_a_safety_answer_stops_exercise() -> None:
+    kiosk = _safe_kiosk("urgent", datetime(2026, 11, 25, 7, 59, 30))
+    t = 0.0
+    for _ in range(5 * 60 * 10):  # five minutes past the coffee ritual's time
+        t = round(t + 0.1, 6)
+        if t % 60 < 0.1:
+            kiosk.handle(WallClock(datetime(2026, 11, 25, 7, 59, 30) + timedelta(seconds=t), t))
+        kiosk.handle(Tick(t))
+    assert kiosk.view.screen == "home" and kiosk.view.title == "No exercise now"
+    kiosk.handle(Press(Button.AMBER, t + 1))
+    kiosk.handle(Hold(Button.AMBER, t + 2.5))
+    assert kiosk.view.screen == "about", "no quick ritual either: the about pages instead"
