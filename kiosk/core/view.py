@@ -67,3 +67,6 @@ class View:
     caption: str = ""  # the last spoken line, so a kiosk with no speaker still tells everything
     side: str | None = None  # left | right: the side this rep works
     unit: str = "reps"  # reps | minutes: what ``rep`` and ``target`` count
+    # This week, Monday to Sunday, on the home screen: (day letter, done|today|rest|ahead).
+    week: tuple[tuple[str, str], ...] = ()
+    week_label: str = ""  # e.g. "This week: 4 of 5"
