@@ -155,11 +155,14 @@ def test_a_walk_is_one_set_of_minutes_paced_by_the_breath() -> None:
 @pytest.mark.parametrize("profile", ["steady", "slipping", "sore"])
 def test_every_line_said_in_a_session_was_in_the_catalogue(profile: str) -> None:
     """The pre-render catalogue is made from the same phrases, so nothing waits on the speech
-    engine: only the summary (the day's own numbers) is rendered when it is due."""
+    engine: only the summary and the week's count (the day's own numbers) are rendered when
+    they are due."""
     run = Run(SimUser(profile), settings=FAST, planner=MIXED).until_finished()
     assert run.saved
     lines = set(phrases.catalogue(MIXED([], date(2026, 11, 25), None), settings=FAST))
-    missing = [line for line in run.said if line not in lines and not line.startswith("Today:")]
+    # the summary and the week's rhythm (kiosk/core/rhythm.py) are made of the day's numbers
+    missing = [line for line in run.said if line not in lines
+               and not line.startswith("Today:") and "this week" not in line]
     assert missing == []
 
 
