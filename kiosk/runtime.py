@@ -101,7 +101,7 @@ def build(cfg: Config, opts: Options, notices: Notices, clock: Clock) -> App:
     devices = Devices(buttons=buttons, voice=voice, writer=writer, screen=screen, leds=leds,
                       notifier=Notifier.from_env(), closers=closers)
     return App(kiosk, make_tracker(cfg, shutdown=shutdown), devices, clock, inbox,
-               keyboard=opts.mock or opts.demo, animate=not opts.demo,
+               keyboard=(opts.mock or opts.demo) and screen.takes_keys, animate=not opts.demo,
                power_off=power_off if shutdown else None)
 
 
@@ -147,6 +147,12 @@ class ScreenOut:
 
     def __init__(self, display: Any, screen: Any) -> None:
         self.display, self.screen = display, screen
+
+    @property
+    def takes_keys(self) -> bool:
+        """Whether a keyboard can reach this display. SDL's dummy driver (headless, tests, the
+        benchmarks) has none, so the loop need not poll for keys there."""
+        return str(self.display.driver).lower() not in ("dummy", "offscreen")
 
     def needs_frame(self, view: Any, now: float) -> bool:
         return bool(self.screen.needs_frame(view, now))

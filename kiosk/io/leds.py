@@ -14,6 +14,7 @@ from kiosk.core.view import View
 
 log = logging.getLogger(__name__)
 BLINK = 0.5  # seconds on, then off, while waiting for a press
+BREATH_STEP = 1 / 30  # seconds between updates of the breathing LED while it follows a breath
 
 
 def status_on(view: View, now: float) -> bool:
@@ -57,6 +58,14 @@ class Leds:
             self.status.value = state[0]
         if self.breath is not None:
             self.breath.value = state[1]
+
+    def next_change_in(self, view: View, now: float) -> float:
+        """Seconds until the LEDs would show something else, so the loop can sleep till then."""
+        if self.breath is not None and view.pacer is not None:
+            return BREATH_STEP
+        if self.status is not None and view.awaiting is not None:
+            return BLINK - now % BLINK
+        return float("inf")
 
     def close(self) -> None:
         for dev in (self.status, self.breath):
