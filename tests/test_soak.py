@@ -59,6 +59,7 @@ MEMORY_BUDGET = 10 * 2**20
 MISCHIEF = ("tap", "red", "hold", "bounce", "together", "stuck")
 MISCHIEF_EVERY = 120.0  # mean fake seconds between stray presses during a session
 LONGEST_SESSION = 3 * 3600.0  # no session should run longer, whatever is pressed
+HUNG = 300.0  # real seconds: only a hung writer takes this long to finish its last save
 
 Edge = tuple[float, Button, bool]  # (kiosk time, button, down)
 
@@ -502,6 +503,12 @@ class Soak:
     def _close(self) -> None:
         self._running = False
         self.app.close()
+        # close() waits ten seconds for the last save, as a stopping service must; a starved
+        # machine can take longer. The power comes back only once the disk is done, so a slow
+        # machine soaks the same days as a fast one; only a hung writer outlives HUNG.
+        for thread in threading.enumerate():
+            if thread.name == "history-writer":
+                thread.join(HUNG)
         self.fig.saved.extend(self.app.saved)
         self.fig.unsaved.extend(self.app.dev.writer.pending_ids)
 
