@@ -97,7 +97,7 @@ test: setup
 	exit $$status
 
 # The tests marked `soak` with their full counts (tests/lengths.py): the week-long soak, 300 kills
-# of the kiosk process, 500 of a saving process. -s shows the counts each one prints. About a
+# of the kiosk process, 300 of a saving process. -s shows the counts each one prints. About a
 # quarter of an hour on a development machine; run it before a release.
 soak: setup
 	@echo "== pytest -m soak, full length (KIOSK_SOAK=1)"; \

@@ -30,7 +30,7 @@ from kiosk.store.history import History
 from kiosk.store.records import parse_history
 from tests.lengths import count
 
-KILLS = count(short=40, full=500)
+KILLS = count(short=40, full=300)
 HUNG = 300.0  # seconds without a line from the child: only a hung child is that quiet
 CHILD = Path(__file__).with_name("power_cut_child.py")
 ROOT = Path(__file__).resolve().parents[2]
