@@ -96,8 +96,8 @@ test: setup
 	[ $$code -eq 0 ] || status=1; \
 	exit $$status
 
-# The tests marked `soak` with their full counts (tests/lengths.py): the week-long soak, 300 kills
-# of the kiosk process, 300 of a saving process. -s shows the counts each one prints. About a
+# The tests marked `soak` with their full counts (tests/lengths.py): the week-long soak, 300 runs
+# of the kiosk process (3 in 4 killed), 300 kills of a saver. -s shows the counts they print. About a
 # quarter of an hour on a development machine; run it before a release.
 soak: setup
 	@echo "== pytest -m soak, full length (KIOSK_SOAK=1)"; \
