@@ -9,10 +9,13 @@ import shutil
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kiosk.config import Config, load_config
 from kiosk.errors import ConfigError
+
+if TYPE_CHECKING:
+    from kiosk.store.history import History
 
 
 def _date(text: str) -> date:
@@ -76,11 +79,11 @@ def main(argv: list[str] | None = None) -> int:
         return 141
 
 
-def _data_dir(args: Any, cfg: Config) -> Path:
+def _data_dir(args: argparse.Namespace, cfg: Config) -> Path:
     return Path(args.data_dir) if args.data_dir else cfg.data_dir
 
 
-def cmd_run(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
+def cmd_run(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     from kiosk.io.buttons import is_raspberry_pi
     from kiosk.runtime import Options, run_kiosk
 
@@ -91,7 +94,7 @@ def cmd_run(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
     return run_kiosk(cfg, opts, problems)
 
 
-def cmd_demo(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
+def cmd_demo(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     from kiosk.runtime import Options, run_demo
     from kiosk.sim import SimUser
 
@@ -109,7 +112,7 @@ def cmd_demo(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
     return run_demo(cfg, opts, user)
 
 
-def _history(args: Any, cfg: Config) -> Any:
+def _history(args: argparse.Namespace, cfg: Config) -> History:
     from kiosk.store.history import History
 
     data_dir = _data_dir(args, cfg)
@@ -119,7 +122,7 @@ def _history(args: Any, cfg: Config) -> Any:
     return history
 
 
-def cmd_plan(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
+def cmd_plan(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     from kiosk.runtime import make_planner
 
     with _history(args, cfg) as history:
@@ -138,45 +141,44 @@ def cmd_plan(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
     return 0
 
 
-def cmd_history(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
+def cmd_history(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     with _history(args, cfg) as history:
         sessions = history.sessions()
     if not sessions:
         print("No sessions saved yet.")
         return 0
     for s in sessions:
-        sets = [st for ex in s.get("exercises", []) for st in ex.get("sets", [])]
-        clean = sum(st.get("clean_reps", 0) for st in sets)
-        before, after = s.get("pain_before"), s.get("pain_after")
-        pain = f"pain {_dash(before)} -> {_dash(after)}"
-        print(f"{s.get('started_at', '?')[:16].replace('T', ' ')}  {pain:<14} "
-              f"{clean:>3} clean reps  ended: {s.get('ended_by')}")
-        for ex in s.get("exercises", []):
-            reps = " ".join("".join("C" if r == "clean" else "s" for r in st["reps"])
-                            for st in ex.get("sets", [])) or ("skipped" if ex.get("skipped")
-                                                              else "-")
-            print(f"    {ex.get('name', ex.get('variation')):<34} target {ex.get('target'):>2}"
-                  f"  {reps}")
+        pain = f"pain {_dash(s.pain_before)} -> {_dash(s.pain_after)}"
+        print(f"{s.started_at:%Y-%m-%d %H:%M}  {pain:<14} "
+              f"{s.clean_reps:>3} clean reps  ended: {s.ended_by}")
+        for ex in s.exercises:
+            reps = " ".join("".join("C" if r == "clean" else "s" for r in st.reps)
+                            for st in ex.sets) or ("skipped" if ex.skipped else "-")
+            print(f"    {ex.name:<34} target {ex.target:>2}  {reps}")
     return 0
 
 
-def _dash(v: Any) -> str:
+def _dash(v: int | None) -> str:
     return "-" if v is None else str(v)
 
 
-def cmd_export(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
+def cmd_export(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
+    from kiosk.store.atomic import replacing
+
     with _history(args, cfg) as history:
+        export = history.export_csv if args.format == "csv" else history.export_json
         if args.out:
-            tmp = Path(f"{args.out}.tmp")
-            with open(tmp, "w", newline="", encoding="utf-8") as fp:
-                getattr(history, f"export_{args.format}")(fp)
-            os.replace(tmp, args.out)
+            # Whole or not at all: a clinician never opens half an export.
+            with replacing(Path(args.out), private=False) as tmp, open(
+                tmp, "w", newline="", encoding="utf-8"
+            ) as fp:
+                export(fp)
         else:
-            getattr(history, f"export_{args.format}")(sys.stdout)
+            export(sys.stdout)
     return 0
 
 
-def cmd_check(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
+def cmd_check(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     from kiosk.io.buttons import is_raspberry_pi
 
     ok = True

@@ -8,6 +8,9 @@ new one, never a mixture. The directory is fsync'd last so that the rename itsel
 
 Each write still rewrites the whole database (that is how TinyDB storages work), so callers must
 write rarely: the kiosk writes once per finished session, from a background thread.
+
+``replacing`` is the kiosk's one atomic write; the rendered voice lines (io/tts.py) and the
+exports (cli.py) are written through it too.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ import errno
 import json
 import os
 import tempfile
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -25,21 +29,53 @@ from tinydb.storages import Storage
 TEMP_SUFFIX = ".tmp"
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
+@contextmanager
+def replacing(
+    path: Path, *, suffix: str = TEMP_SUFFIX, private: bool = True
+) -> Iterator[Path]:
+    """Write the new ``path`` into the temporary file this yields; when the block ends, it
+    replaces ``path`` so that a crash leaves either the old or the new file, never a mixture.
+
+    The temporary file is hidden, beside ``path`` (a rename never crosses file systems), named
+    ``.<name>.<random><suffix>``, and created empty with mode 0600 (``private``; otherwise the
+    mode a new file gets from the umask). If the block raises, it is removed and ``path`` is
+    left as it was.
+    """
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
+    os.close(fd)
+    tmp = Path(name)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
+        if not private:
+            tmp.chmod(0o666 & ~_umask())
+        yield tmp
+        _fsync_file(tmp)  # the data first: a renamed but empty file is the classic power-cut loss
         os.replace(tmp, path)
     except BaseException:
         # A full disk leaves a partial temp file: remove it so the space comes back.
         with suppress(OSError):
-            os.unlink(tmp)
+            tmp.unlink()
         raise
     fsync_dir(path.parent)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file."""
+    with replacing(path) as tmp:
+        tmp.write_bytes(data)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)  # the only way to read it is to set it: put it straight back
+    os.umask(mask)
+    return mask
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def fsync_dir(directory: Path) -> None:

@@ -4,7 +4,7 @@
 one ``HistoryWriter`` thread owns it (see writer.py), so the frame loop never waits for a disk.
 
 Order is save order. Each session is stored under a sequence number ``seq`` (its TinyDB document
-id) that only ever grows, and ``sessions()`` sorts by it. Sorting by ``started_at`` instead would
+id) that only ever grows, and ``records()`` sorts by it. Sorting by ``started_at`` instead would
 shuffle the history whenever the wall clock jumped, which it does on a Pi without a real-time
 clock until the network time arrives (and this kiosk is offline).
 """
@@ -23,11 +23,12 @@ from typing import Any, TextIO
 from tinydb import TinyDB
 from tinydb.table import Document
 
+from kiosk.core.records import Record, SessionRecord, sessions_of
 from kiosk.errors import RecordError, StorageError
 from kiosk.store import export
 from kiosk.store.atomic import AtomicJSONStorage, fsync_dir, remove_stale_temps, write_atomically
 from kiosk.store.backups import PATTERN, Backups
-from kiosk.store.records import TABLE, check_record, last_pain, parse_history
+from kiosk.store.records import TABLE, encode, parse_history
 
 FILENAME = "history.json"
 
@@ -65,7 +66,8 @@ class History:
         self.path = self.data_dir / FILENAME
         self._now = now
         self._backups = Backups(self.data_dir / "backups", keep=keep_backups)
-        self._seqs: dict[str, int] = {}  # session id -> seq, so a save needs no extra read
+        self._records: dict[int, Record] = {}  # by seq: what the file holds, decoded once
+        self._seqs: dict[str, int] = {}  # record id -> seq, so a save needs no extra read
         self.recovery = self._load()
         self._db = TinyDB(self.path, storage=AtomicJSONStorage)
         self._table = self._db.table(TABLE)
@@ -84,31 +86,32 @@ class History:
         return cls(data_dir, keep_backups=keep_backups, now=now)
 
     # --- reading and writing -------------------------------------------------------------------
-    def add_session(self, record: Mapping[str, Any]) -> None:
-        """Save one finished session: one atomic write. Saving the same id again replaces it.
+    def add(self, record: Record) -> None:
+        """Save one record (a session, a pain entry): one atomic write. Saving the same id again
+        replaces it.
 
-        Raises ``RecordError`` for a record that is not schema 1, ``OSError`` when the disk
+        Raises ``RecordError`` for a record the schema does not allow, ``OSError`` when the disk
         refuses the write; the file then still holds everything saved before.
         """
-        check_record(record)
-        rid = record["id"]
-        seq = self._seqs.get(rid)
+        doc = encode(record)
+        seq = self._seqs.get(record.id)
         if seq is None:
             seq = max(self._seqs.values(), default=0) + 1
-            self._table.insert(Document(record, doc_id=seq))
+            self._table.insert(Document(doc, doc_id=seq))
         else:
             # A replaced session keeps its place in the order: it is still the same session.
-            self._table.update(_replace_with(record), doc_ids=[seq])
-        self._seqs[rid] = seq
+            self._table.update(_replace_with(doc), doc_ids=[seq])
+        self._seqs[record.id] = seq
+        self._records[seq] = record
         self._back_up_daily()
 
-    def sessions(self) -> list[dict[str, Any]]:
-        """Every saved session, in the order they were saved (oldest first)."""
-        return [dict(d) for d in sorted(self._table.all(), key=lambda d: d.doc_id)]
+    def records(self) -> list[Record]:
+        """Everything saved, of every kind, in the order it was saved (oldest first)."""
+        return [self._records[seq] for seq in sorted(self._records)]
 
-    def last_pain(self) -> int | None:
-        """The most recent pain rating (check-out, else check-in), or None with no history."""
-        return last_pain(self.sessions())
+    def sessions(self) -> list[SessionRecord]:
+        """Every saved session, in the order they were saved (oldest first)."""
+        return sessions_of(self.records())
 
     def export_json(self, fp: TextIO) -> None:
         """Write every session as one JSON document (see docs/data.md, "Exports")."""
@@ -150,11 +153,15 @@ class History:
                 "check the storage card and the file's permissions"
             ) from e
         try:
-            sessions = parse_history(raw)
+            records = parse_history(raw)
         except RecordError as e:
             return self._recover(str(e), damaged=True)
-        self._seqs = {r["id"]: seq for seq, r in sessions.items()}
+        self._keep(records)
         return None
+
+    def _keep(self, records: dict[int, Record]) -> None:
+        self._records = records
+        self._seqs = {r.id: seq for seq, r in records.items()}
 
     def _recover(self, problem: str, *, damaged: bool) -> Recovery:
         log.warning("%s: %s", self.path, problem)
@@ -162,7 +169,7 @@ class History:
         for backup in self._backups.newest_first():
             try:
                 raw = backup.read_bytes()
-                sessions = parse_history(raw)
+                records = parse_history(raw)
             except (OSError, RecordError) as e:
                 log.warning("%s: not usable: %s", backup, e)
                 continue
@@ -173,9 +180,13 @@ class History:
                     f"{self.path}: cannot restore the backup {backup.name} ({e.strerror}); "
                     "make the storage card writable and restart"
                 ) from e
-            self._seqs = {r["id"]: seq for seq, r in sessions.items()}
+            self._keep(records)
             return Recovery(
-                problem, _restored_message(backup, damaged), moved, backup, len(sessions)
+                problem,
+                _restored_message(backup, damaged),
+                moved,
+                backup,
+                len(sessions_of(records.values())),
             )
         return Recovery(problem, _empty_message(damaged), moved, None, 0)
 

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
 from kiosk.core.buttons import ButtonTracker
 from kiosk.core.events import Effect, Finished, PowerOff, Save, Say, Tick, Tone
 from kiosk.core.kiosk import Kiosk
-from kiosk.core.model import Family, Library, Plan, PlannedExercise, SessionSettings, Variation
-from kiosk.sim import SimUser
+from kiosk.core.model import (
+    Button,
+    Family,
+    Library,
+    Plan,
+    PlannedExercise,
+    SessionSettings,
+    Variation,
+)
+from kiosk.core.records import Record, SessionRecord
+from kiosk.sim import Hands, SimUser
 
 FAST = SessionSettings(primer_seconds=20, rest_seconds=10, sets=2)
 
@@ -31,7 +41,7 @@ def library() -> Library:
 
 
 def fixed_planner(lib: Library, target: int = 4) -> Any:
-    def plan(sessions: list[dict[str, Any]], day: date, pain: int | None) -> Plan:
+    def plan(sessions: Sequence[SessionRecord], day: date, pain: int | None) -> Plan:
         items = tuple(PlannedExercise(f, f.ladder[0], target, "") for f in lib.families)
         return Plan(day.isoformat(), items)
 
@@ -42,9 +52,9 @@ class Run:
     """A kiosk, a tracker and a simulated user on a shared fake clock."""
 
     def __init__(self, user: SimUser, *, settings: SessionSettings = FAST, planner: Any = None,
-                 sessions: list[dict[str, Any]] | None = None, day: str = "2026-11-25") -> None:
+                 records: Sequence[Record] = (), day: str = "2026-11-25") -> None:
         lib = library()
-        self.kiosk = Kiosk(planner or fixed_planner(lib), settings, sessions=sessions or [],
+        self.kiosk = Kiosk(planner or fixed_planner(lib), settings, records=records,
                            t0=0.0, wall0=datetime.fromisoformat(f"{day}T09:00:00"),
                            shutdown_enabled=True)
         self.tracker = ButtonTracker()
@@ -52,7 +62,10 @@ class Run:
         self.t = 0.0
         self.effects: list[Effect] = []
         self.effects += self.kiosk.boot()
-        self.holding: tuple[Any, float] | None = None
+        self.hands = Hands(self._edge, self.tracker.hold)
+
+    def _edge(self, button: Button, down: bool) -> None:
+        self.feed(self.tracker.edge(button, down, self.t))
 
     def feed(self, events: list[Any]) -> None:
         for ev in events:
@@ -60,27 +73,17 @@ class Run:
 
     def step(self, dt: float = 0.05) -> None:
         self.t = round(self.t + dt, 3)
-        if self.holding and self.t >= self.holding[1]:
-            self.feed(self.tracker.edge(self.holding[0], False, self.t))
-            self.holding = None
+        self.hands.move_due(self.t)
         self.feed(self.tracker.tick(self.t))
         self.feed([Tick(self.t)])
-        if self.holding is None:
-            action = self.user.decide(self.kiosk.view, self.t)
-            if action:
-                self.feed(self.tracker.edge(action.button, True, self.t))
-                if action.hold:
-                    hold = self.tracker.hold[action.button] + 0.2
-                    self.holding = (action.button, self.t + hold)
-                else:
-                    self.holding = (action.button, self.t + 0.15)
+        self.hands.follow(self.user, self.kiosk.view, self.t)
 
     def until_finished(self, limit: float = 3600.0) -> Run:
         started = False
         while self.t < limit:
             self.step()
             started = started or self.kiosk.session is not None
-            if started and self.kiosk.session is None and self.holding is None:
+            if started and self.kiosk.session is None and not self.hands.busy:
                 return self
             if any(isinstance(e, PowerOff) for e in self.effects):
                 return self
@@ -95,16 +98,16 @@ class Run:
         return [e.name for e in self.effects if isinstance(e, Tone)]
 
     @property
-    def saved(self) -> list[dict[str, Any]]:
+    def saved(self) -> list[Record]:
         """What history holds: a later save of the same id replaces the checkpoint before it."""
-        by_id: dict[str, dict[str, Any]] = {}
+        by_id: dict[str, Record] = {}
         for e in self.effects:
             if isinstance(e, Save):
-                by_id[e.record["id"]] = e.record
+                by_id[e.record.id] = e.record
         return list(by_id.values())
 
     @property
-    def saves(self) -> list[dict[str, Any]]:
+    def saves(self) -> list[Record]:
         return [e.record for e in self.effects if isinstance(e, Save)]
 
     @property

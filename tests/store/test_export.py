@@ -10,12 +10,13 @@ from pathlib import Path
 from store_samples import real_record
 
 from kiosk.store.history import History
+from kiosk.store.records import encode
 
 
 def _history(tmp_path: Path) -> History:
     history = History.open(tmp_path)
-    history.add_session(real_record("mon", "2026-11-23T09:00:00", pain_before=3, pain_after=2))
-    history.add_session(real_record("tue", "2026-11-24T09:00:00"))
+    history.add(real_record("mon", "2026-11-23T09:00:00", pain_before=3, pain_after=2))
+    history.add(real_record("tue", "2026-11-24T09:00:00"))
     return history
 
 
@@ -25,7 +26,7 @@ def test_json_export_holds_every_session_in_order(tmp_path: Path) -> None:
         history.export_json(out)
         sessions = history.sessions()
     exported = json.loads(out.getvalue())
-    assert exported == {"schema": 1, "sessions": sessions}
+    assert exported == {"schema": 1, "sessions": [encode(s) for s in sessions]}
     assert [s["id"] for s in exported["sessions"]] == ["mon", "tue"]
 
 
