@@ -250,6 +250,11 @@ class Figures:
         )
 
 
+def _writers() -> set[threading.Thread]:
+    """The history writers' threads alive now."""
+    return {t for t in threading.enumerate() if t.name == "history-writer" and t.is_alive()}
+
+
 # --- the driver ---------------------------------------------------------------------------------
 class Soak:
     """Days of simulated use of the real shell, on mock pins and a fake clock.
@@ -278,6 +283,7 @@ class Soak:
         self._in_session_since: float | None = None
         self._mischief_at: float | None = None
         self._restart_at: float | None = None
+        self._others: set[threading.Thread] = set()
         self._profiles_left = self.rng.sample(PROFILES, len(PROFILES))
         self._mischief_left = self.rng.sample(MISCHIEF, len(MISCHIEF))
 
@@ -293,6 +299,7 @@ class Soak:
         fig = self.fig
         fig.days = days
         started = time.perf_counter()
+        self._others = set(_writers())  # left by whoever ran before: not this soak's to count
         tracing = tracemalloc.is_tracing()
         if trace_memory and not tracing:
             tracemalloc.start()
@@ -484,9 +491,8 @@ class Soak:
         # close() waits ten seconds for the last save, as a stopping service must; a starved
         # machine can take longer. The power comes back only once the disk is done, so a slow
         # machine soaks the same days as a fast one; only a hung writer outlives HUNG.
-        for thread in threading.enumerate():
-            if thread.name == "history-writer":
-                thread.join(HUNG)
+        for thread in _writers() - self._others:
+            thread.join(HUNG)
         self.fig.saved.extend(self.app.saved)
         self.fig.unsaved.extend(self.app.dev.writer.pending_ids)
 
@@ -531,8 +537,7 @@ class Soak:
         fig.over, fig.stalls = times.over, times.stalls
         fig.said = self.speech.lines
         fig.logged, fig.errors = problems.levels, problems.errors
-        fig.writers_left = sum(t.name == "history-writer" and t.is_alive()
-                               for t in threading.enumerate())
+        fig.writers_left = len(_writers() - self._others)
         with History.open(self.data_dir) as h:
             fig.history = [str(s.id) for s in h.sessions()]
 

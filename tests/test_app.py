@@ -92,12 +92,13 @@ def test_an_idle_home_screen_lets_the_loop_sleep(tmp_path: Path) -> None:
 
 
 def test_the_loop_wakes_for_the_watchdog_in_time(tmp_path: Path) -> None:
-    from kiosk.io.watchdog import Notifier
+    from kiosk.devices import RecordingNotifier
 
     shell = Shell(tmp_path)
-    shell.app.dev.notifier = Notifier(str(tmp_path / "nobody"), watchdog_usec=200_000)
+    shell.app.dev.notifier = RecordingNotifier(interval=0.1)
     shell.run(1.0)
     assert shell.app.due_in(shell.clock.now()) <= 0.1  # a ping every half of WatchdogSec
+    shell.app.close()
 
 
 def test_no_keyboard_is_polled_where_none_can_reach_the_display(
@@ -108,13 +109,13 @@ def test_no_keyboard_is_polled_where_none_can_reach_the_display(
     from kiosk import runtime
     from kiosk.clock import FakeClock
     from kiosk.config import load_config
-    from kiosk.io.voice import RecordingVoice
+    from kiosk.devices import RecordingVoice
 
     monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
-    monkeypatch.setattr(runtime, "_open_voice", lambda *a, **k: RecordingVoice())
     opts = runtime.Options(mock=True, display="windowed", data_dir=tmp_path)
     clock = FakeClock(datetime(2026, 11, 25, 9, 0))
-    app = runtime.start_kiosk(load_config().config, opts, [], clock)
+    app = runtime.start_kiosk(load_config().config, opts, [], clock,
+                              runtime.Given(voice=RecordingVoice()))
     try:
         app.step()
         assert not app.keyboard
