@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.config import Config, load_config
+from kiosk.core.safety import SafetyCheck
 from kiosk.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -23,6 +24,22 @@ def _date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-25") from None
+
+
+def _years(text: str) -> float:
+    try:
+        years = float(text)
+    except ValueError:
+        years = -1.0
+    if not 0 < years <= 50:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number of years from 0.01 to 50")
+    return years
+
+
+def _per_day(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 5:
+        raise argparse.ArgumentTypeError(f"{text!r}: give 1 to 5 sessions a day")
+    return int(text)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -39,7 +56,8 @@ def parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="one whole simulated session, headless, in seconds")
     who = demo.add_mutually_exclusive_group()
-    who.add_argument("--user", choices=("steady", "slipping", "sore"), default="steady")
+    who.add_argument("--user", choices=("steady", "slipping", "sore", "red-flag"),
+                     default="steady")
     who.add_argument("--presses", help="exact presses: g a r press, G A R hold (e.g. 'gGg')")
     demo.add_argument("--date", type=_date, help="run as of this day (YYYY-MM-DD)")
 
@@ -51,7 +69,12 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("json", "csv"), default="json")
     export.add_argument("--out", type=Path, help="file to write (default: standard output)")
     sub.add_parser("check", help="validate config; report display, audio, TTS and GPIO")
-    for sp in (run, demo, plan, export, sub.choices["history"], sub.choices["check"]):
+    sim = sub.add_parser("simulate", help="write years of made-up history into a new data dir")
+    sim.add_argument("--years", type=_years, required=True, help="how many years of use")
+    sim.add_argument("--per-day", type=_per_day, default=2, help="sessions on a usual day")
+    sim.add_argument("--seed", type=int, default=1, help="the same seed gives the same history")
+    sim.add_argument("--end", type=_date, help="the last day (YYYY-MM-DD; default: yesterday)")
+    for sp in (run, demo, plan, export, sim, sub.choices["history"], sub.choices["check"]):
         sp.add_argument("--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         sp.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return p
@@ -142,12 +165,18 @@ def cmd_plan(args: argparse.Namespace, cfg: Config, problems: list[ConfigError])
 
 
 def cmd_history(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
+    from kiosk.core.records import SessionRecord
+
     with _history(args, cfg) as history:
-        sessions = history.sessions()
-    if not sessions:
+        records = history.records()
+    if not records:
         print("No sessions saved yet.")
         return 0
-    for s in sessions:
+    for s in records:
+        if isinstance(s, SafetyCheck):
+            _print_safety(s)
+        if not isinstance(s, SessionRecord):
+            continue
         pain = f"pain {_dash(s.pain_before)} -> {_dash(s.pain_after)}"
         print(f"{s.started_at:%Y-%m-%d %H:%M}  {pain:<14} "
               f"{s.clean_reps:>3} clean reps  ended: {s.ended_by}")
@@ -156,6 +185,16 @@ def cmd_history(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
                             for st in ex.sets) or ("skipped" if ex.skipped else "-")
             print(f"    {ex.name:<34} target {ex.target:>2}  {reps}")
     return 0
+
+
+def _print_safety(check: SafetyCheck) -> None:
+    """A round of safety answers: when, why, what it led to, then each question's answer."""
+    pain = f"pain {_dash(check.pain)}"
+    print(f"{check.at:%Y-%m-%d %H:%M}  {pain:<14} safety questions "
+          f"({check.reason}): {check.outcome}")
+    for a in check.answers:
+        how = "" if a.how in ("green", "amber") else f" ({a.how})"
+        print(f"    {a.group:<10} {a.question:<24} {'yes' if a.yes else 'no'}{how}")
 
 
 def _dash(v: int | None) -> str:
@@ -175,6 +214,26 @@ def cmd_export(args: argparse.Namespace, cfg: Config, problems: list[ConfigError
                 export(fp)
         else:
             export(sys.stdout)
+    return 0
+
+
+def cmd_simulate(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
+    from datetime import timedelta
+
+    from kiosk.simulate import HistoryExists, write_history
+
+    if not args.data_dir:
+        print("kiosk simulate: give --data-dir: it never writes into the kiosk's own history",
+              file=sys.stderr)
+        return 2
+    end = args.end or date.today() - timedelta(days=1)
+    try:
+        count = write_history(cfg, Path(args.data_dir), years=args.years, per_day=args.per_day,
+                              seed=args.seed, end=end)
+    except HistoryExists as exc:
+        print(f"kiosk simulate: {exc}", file=sys.stderr)
+        return 1
+    print(f"simulated {count} sessions ending {end.isoformat()} in {args.data_dir}")
     return 0
 
 
@@ -210,7 +269,21 @@ def cmd_check(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]
     else:
         print("gpio: no Raspberry Pi GPIO (mock buttons will be used)")
     print(f"data: {_data_dir(args, cfg)}")
+    print(f"safety: {_safety_status(args, cfg)}")
     return 0 if ok else 1
+
+
+def _safety_status(args: argparse.Namespace, cfg: Config) -> str:
+    """Whether exercise waits for a clinician's clearance (docs/safety.md)."""
+    from kiosk.core.safety import clearance_state
+    from kiosk.runtime import safety_checks
+
+    data_dir = _data_dir(args, cfg)
+    if not (data_dir / "history.json").exists():
+        return clearance_state([], date.today(), cfg.safety.cleared_on)
+    with _history(args, cfg) as history:
+        checks = safety_checks(history.records())
+    return clearance_state(checks, date.today(), cfg.safety.cleared_on)
 
 
 def _audio_status() -> str:
