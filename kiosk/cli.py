@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import logging
 import os
 import shutil
@@ -12,7 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import Config, load_config
-from kiosk.errors import ConfigError
+from kiosk.errors import ConfigError, KioskError
+from kiosk.terminal import printable, say
+
+log = logging.getLogger("kiosk")
 
 
 def _date(text: str) -> date:
@@ -46,7 +50,7 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("history", help="print the saved sessions")
     export = sub.add_parser("export", help="export the history")
     export.add_argument("--format", choices=("json", "csv"), default="json")
-    export.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    export.add_argument("--out", help="file to write (default: standard output)")
     sub.add_parser("check", help="validate config; report display, audio, TTS and GPIO")
     for sp in (run, demo, plan, export, sub.choices["history"], sub.choices["check"]):
         sp.add_argument("--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
@@ -61,12 +65,12 @@ def main(argv: list[str] | None = None) -> int:
         format="kiosk: %(levelname)s: %(message)s",
         stream=sys.stderr,
     )
-    loaded = load_config(args.config)
-    if args.command not in ("check", "run", "demo"):
-        for problem in loaded.problems:  # the command still runs, on the defaults
-            print(f"kiosk: config: {problem}", file=sys.stderr)
     handler = globals()[f"cmd_{args.command}"]
     try:
+        loaded = load_config(args.config)
+        if args.command not in ("check", "run", "demo"):
+            for problem in loaded.problems:  # the command still runs, on the defaults
+                say(f"kiosk: config: {problem}", sys.stderr)
         return int(handler(args, loaded.config, list(loaded.problems)))
     except KeyboardInterrupt:
         return 130
@@ -74,6 +78,23 @@ def main(argv: list[str] | None = None) -> int:
         # `kiosk export | head`: the reader left. Quietly stop writing, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except (KioskError, OSError) as e:
+        # Every failure we can name is one line of words, naming the path and the fix.
+        log.info("details", exc_info=True)  # -v adds the traceback to the log
+        say(f"kiosk {args.command}: {_words(e)}", sys.stderr)
+        return 1
+    except Exception as e:  # a bug: still one line, and -v tells the whole story
+        log.info("details", exc_info=True)
+        say(f"kiosk {args.command}: unexpected error ({type(e).__name__}: {e}); run it again "
+            "with -v for the details, and report them", sys.stderr)
+        return 70
+
+
+def _words(error: BaseException) -> str:
+    if isinstance(error, KioskError) or not isinstance(error, OSError):
+        return str(error)
+    where = f"{error.filename}: " if error.filename else ""
+    return f"{where}{error.strerror or error}; check the path and its permissions"
 
 
 def _data_dir(args: Any, cfg: Config) -> Path:
@@ -96,67 +117,65 @@ def cmd_demo(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
     from kiosk.sim import SimUser
 
     for text in problems:
-        print(f"kiosk: config: {text}", file=sys.stderr)
+        say(f"kiosk: config: {text}", sys.stderr)
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     try:
         user = SimUser(args.user, presses=args.presses)
     except ValueError as exc:
-        print(f"kiosk demo: {exc}", file=sys.stderr)
+        say(f"kiosk demo: {exc}", sys.stderr)
         return 2
     opts = Options(mock=True, display="headless", data_dir=_data_dir(args, cfg), demo=True,
                    day=args.date)
     return run_demo(cfg, opts, user)
 
 
-def _history(args: Any, cfg: Config) -> Any:
-    from kiosk.store.history import History
+def _sessions(args: Any, cfg: Config) -> list[dict[str, Any]]:
+    """The saved sessions, read-only: a reader never writes, locks or repairs (readonly.py)."""
+    from kiosk.store.readonly import read_history
 
-    data_dir = _data_dir(args, cfg)
-    history = History.open(data_dir, keep_backups=cfg.storage.backups)
-    if history.recovery is not None:
-        print(f"kiosk: {history.recovery.message}", file=sys.stderr)
-    return history
+    snapshot = read_history(_data_dir(args, cfg))
+    if snapshot.note:
+        say(f"kiosk: {snapshot.note}", sys.stderr)
+    return snapshot.sessions
 
 
 def cmd_plan(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
     from kiosk.runtime import make_planner
 
-    with _history(args, cfg) as history:
-        sessions = history.sessions()
+    sessions = _sessions(args, cfg)
     day = args.date or date.today()
     plan = make_planner(cfg)(sessions, day, None)
-    print(f"Plan for {plan.date}:")
+    say(f"Plan for {plan.date}:")
     for i, p in enumerate(plan.exercises, start=1):
         side = {"alternate": ", alternating sides", "each": ", each side"}.get(p.variation.side, "")
-        print(f"  {i}. {p.family.name}: {p.variation.name}, {p.target} clean reps{side}"
-              f"  [{p.change}]")
+        say(f"  {i}. {p.family.name}: {p.variation.name}, {p.target} clean reps{side}"
+            f"  [{p.change}]")
         if p.reason:
-            print(f"     {p.reason}")
+            say(f"     {p.reason}")
     for note in plan.notes:
-        print(f"  Note: {note}")
+        say(f"  Note: {note}")
     return 0
 
 
 def cmd_history(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
-    with _history(args, cfg) as history:
-        sessions = history.sessions()
+    sessions = _sessions(args, cfg)
     if not sessions:
-        print("No sessions saved yet.")
+        say("No sessions saved yet.")
         return 0
     for s in sessions:
         sets = [st for ex in s.get("exercises", []) for st in ex.get("sets", [])]
         clean = sum(st.get("clean_reps", 0) for st in sets)
         before, after = s.get("pain_before"), s.get("pain_after")
         pain = f"pain {_dash(before)} -> {_dash(after)}"
-        print(f"{s.get('started_at', '?')[:16].replace('T', ' ')}  {pain:<14} "
-              f"{clean:>3} clean reps  ended: {s.get('ended_by')}")
+        say(f"{s.get('started_at', '?')[:16].replace('T', ' ')}  {pain:<14} "
+            f"{clean:>3} clean reps  ended: {s.get('ended_by')}")
         for ex in s.get("exercises", []):
             reps = " ".join("".join("C" if r == "clean" else "s" for r in st["reps"])
                             for st in ex.get("sets", [])) or ("skipped" if ex.get("skipped")
                                                               else "-")
-            print(f"    {ex.get('name', ex.get('variation')):<34} target {ex.get('target'):>2}"
-                  f"  {reps}")
+            say(f"    {ex.get('name', ex.get('variation')):<34} target {ex.get('target'):>2}"
+                f"  {reps}")
     return 0
 
 
@@ -165,14 +184,23 @@ def _dash(v: Any) -> str:
 
 
 def cmd_export(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
-    with _history(args, cfg) as history:
-        if args.out:
-            tmp = Path(f"{args.out}.tmp")
-            with open(tmp, "w", newline="", encoding="utf-8") as fp:
-                getattr(history, f"export_{args.format}")(fp)
-            os.replace(tmp, args.out)
-        else:
-            getattr(history, f"export_{args.format}")(sys.stdout)
+    from kiosk.store import export
+
+    if args.out is not None:
+        export.check_target(Path(args.out))  # before reading: the mistake is said alone
+    sessions = _sessions(args, cfg)
+
+    def write(fp: Any) -> None:
+        getattr(export, f"write_{args.format}")(sessions, fp)
+
+    if args.out is not None:
+        export.write_file(Path(args.out), write)
+    elif sys.stdout.isatty():
+        buffer = io.StringIO(newline="")
+        write(buffer)
+        sys.stdout.write(printable(buffer.getvalue()))  # on a screen, no escape sequences
+    else:
+        write(sys.stdout)  # a pipe or a file gets the export exactly
     return 0
 
 
@@ -207,8 +235,108 @@ def cmd_check(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
         ok = ok and note is None
     else:
         print("gpio: no Raspberry Pi GPIO (mock buttons will be used)")
-    print(f"data: {_data_dir(args, cfg)}")
-    return 0 if ok else 1
+    data_ok = _check_data_dir(_data_dir(args, cfg))
+    return 0 if ok and data_ok else 1
+
+
+FREE_SPACE_NEEDED = 20 * 1024 * 1024  # years of history and the voice cache, with room to spare
+
+
+def _check_data_dir(data_dir: Path) -> bool:
+    """Print whether the kiosk can keep its history in ``data_dir``; change nothing there."""
+    from kiosk.store.readonly import read_history
+
+    say(f"data: {data_dir}")
+    problems = _data_dir_problems(data_dir)
+    if not problems and data_dir.is_dir():
+        try:
+            snapshot = read_history(data_dir)
+        except KioskError as e:
+            problems.append(str(e))
+        else:
+            if snapshot.note:
+                problems.append(snapshot.note)
+            else:
+                say(f"  ok: the history reads ({len(snapshot.sessions)} sessions)")
+    for problem in problems:
+        say(f"  PROBLEM {problem}")
+    return not problems
+
+
+def _data_dir_problems(data_dir: Path) -> list[str]:
+    import stat
+
+    from kiosk.store.atomic import kind_of
+
+    try:
+        st = os.lstat(data_dir)
+    except FileNotFoundError:
+        parent = next(p for p in data_dir.parents if p.exists())
+        if parent.is_dir() and os.access(parent, os.W_OK | os.X_OK):
+            say("  not made yet: the kiosk makes it when it first starts")
+            return _space_problems(parent)
+        return [f"{data_dir} does not exist and cannot be made in {parent}; make it "
+                "(install -d -m 0700 -o kiosk -g kiosk ...) or give --data-dir a folder"]
+    except OSError as e:
+        return [f"{data_dir}: cannot look at it ({e.strerror}); check its permissions"]
+    if stat.S_ISLNK(st.st_mode):
+        st = os.stat(data_dir) if data_dir.exists() else st
+    if not stat.S_ISDIR(st.st_mode):
+        return [f"{data_dir} is {kind_of(st.st_mode)}, not a folder; remove it, or give "
+                "--data-dir (or [storage] data_dir) a folder"]
+    problems = _space_problems(data_dir)
+    if os.geteuid() == 0 and st.st_uid != 0:
+        # Checked by root for the kiosk's user: that user owns the folder, and everything in
+        # it must be theirs too, or the kiosk cannot replace it.
+        owner = _user_name(st.st_uid)
+        if st.st_mode & 0o300 != 0o300:
+            problems.append(f"{data_dir}: its owner {owner} cannot write it; chmod u+rwx it")
+        for path in _contents(data_dir):
+            if path.lstat().st_uid != st.st_uid:
+                problems.append(f"{path} belongs to {_user_name(path.lstat().st_uid)}, not "
+                                f"{owner}; the kiosk cannot replace it: "
+                                f"chown -R {owner}: {data_dir}")
+                break
+    elif not os.access(data_dir, os.W_OK | os.X_OK):
+        problems.append(f"{data_dir}: this user cannot write it; run check as the kiosk's "
+                        "user, or make the folder writable")
+    return problems
+
+
+def _space_problems(path: Path) -> list[str]:
+    try:
+        usage = os.statvfs(path)
+    except OSError as e:
+        return [f"{path}: cannot tell the free space ({e.strerror})"]
+    if usage.f_flag & os.ST_RDONLY:
+        return [f"{path} is on a read-only file system; no session could be saved: remount it "
+                "read-write, or give --data-dir a folder on a writable disk"]
+    free = usage.f_bavail * usage.f_frsize
+    if free < FREE_SPACE_NEEDED:
+        return [f"{path}: only {free // 1024} KiB free; the kiosk needs "
+                f"{FREE_SPACE_NEEDED // (1024 * 1024)} MiB: free some space"]
+    say(f"  ok: {free / 1024**3:.1f} GiB free")
+    return []
+
+
+def _contents(data_dir: Path) -> list[Path]:
+    """What the kiosk writes in ``data_dir``: its top level, backups/ and voice-cache/."""
+    found = []
+    for folder in (data_dir, data_dir / "backups", data_dir / "voice-cache"):
+        try:
+            found += list(folder.iterdir()) if folder.is_dir() and not folder.is_symlink() else []
+        except OSError:
+            continue
+    return found
+
+
+def _user_name(uid: int) -> str:
+    import pwd
+
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"user {uid}"
 
 
 def _audio_status() -> str:

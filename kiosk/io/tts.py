@@ -203,7 +203,7 @@ class Renderer:
     def _scan(self) -> set[str]:
         """The keys of the files already in the cache; makes the cache directory if need be."""
         try:
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            self.cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # private, as history
             names = os.listdir(self.cache_dir)
         except OSError as e:
             self._available = False
@@ -244,6 +244,7 @@ class Renderer:
         try:
             self._synth(text, voice, rate, tmp)
             check_wav(tmp)
+            os.chmod(tmp, 0o600)  # espeak-ng makes it as the umask allows; keep it private
             _fsync(tmp)  # so a power cut cannot leave a renamed but empty file
             os.replace(tmp, final)
         except UnknownVoice:

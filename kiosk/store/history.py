@@ -36,7 +36,7 @@ from kiosk.store.atomic import (
 )
 from kiosk.store.backups import PATTERN, Backups
 from kiosk.store.load import Loaded, load
-from kiosk.store.lock import DataDirBusy, DataDirLock
+from kiosk.store.lock import DataDirBusy, DataDirLock, ForeignDataDir
 from kiosk.store.records import TABLE, check_record, last_pain
 
 FILENAME = "history.json"
@@ -244,7 +244,7 @@ def _lock(data_dir: Path, wait: float) -> DataDirLock:
         raise StorageError(data_dir_problem(data_dir, e)) from e
     if os.geteuid() == 0 and owner != 0:
         lock.release()
-        raise StorageError(
+        raise ForeignDataDir(
             f"{data_dir} belongs to {_user(owner)}; files root made there could not be changed "
             f"by that user, so run this as that user (sudo -u {_user(owner)} kiosk ...)"
         )

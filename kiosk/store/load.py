@@ -47,7 +47,7 @@ def load(path: Path, backups: Backups) -> Loaded:
             return Loaded({})  # the first start: nothing to load
         return _rebuild("the history file is missing", None, backups, damaged=False)
     except NotAFile as e:
-        return _rebuild(f"{path.name} {e.strerror}", None, backups, damaged=True)
+        return _rebuild(f"the history {e.strerror}", None, backups, damaged=True)
     except OSError as e:
         raise StorageError(
             f"{path}: cannot read the exercise history ({e.strerror}); "

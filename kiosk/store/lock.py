@@ -20,6 +20,11 @@ class DataDirBusy(StorageError):
     """Another process (the kiosk service, or ``kiosk demo``) is writing to the data directory."""
 
 
+class ForeignDataDir(StorageError):
+    """Root was asked to write in another user's data directory, which would leave files there
+    that user could not change; the command must run as that user instead."""
+
+
 class DataDirLock:
     """The writer's lock on ``directory``; ``release()`` is safe to call twice."""
 

@@ -104,7 +104,7 @@ class HistoryWriter:
         except StorageError as e:
             # Keep going without a disk: sessions wait in memory until the history opens (for
             # a busy data directory: until the other writer has closed it).
-            log.warning("history unavailable: %s", e)
+            log.info("history unavailable: %s", e)  # the caller tells the user (open_error)
             self.open_error = e
             self.recovery = Recovery(str(e), UNAVAILABLE, None, None, 0)
         else:
