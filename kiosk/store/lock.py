@@ -55,3 +55,7 @@ class DataDirLock:
         if self._fd is not None:
             os.close(self._fd)  # closing the only descriptor drops the lock
             self._fd = None
+
+    def __del__(self) -> None:
+        # A History dropped without close() must not keep every later writer out.
+        self.release()
