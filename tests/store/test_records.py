@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -11,7 +12,7 @@ from store_samples import real_record
 
 from kiosk.core.session import SCHEMA_VERSION as CORE_SCHEMA
 from kiosk.errors import RecordError
-from kiosk.store.records import SCHEMA_VERSION, check_record, last_pain
+from kiosk.store.records import SCHEMA_VERSION, check_record, last_pain, parse_history
 
 
 def test_store_reads_the_schema_the_core_writes() -> None:
@@ -56,6 +57,11 @@ BROKEN = {
     "skipped as text": (_set("exercises.2.skipped", "yes"), "true or false"),
     "event not object": (_set("pain_events", [3]), "pain_events[0] must be an object"),
     "not JSON": (_set("device", {1, 2}), "must be JSON"),
+    "clean reps above reps": (_set("exercises.0.sets.0.clean_reps", 10**9), "more than its 2 reps"),
+    "negative duration": (_set("duration_s", -1), "record.duration_s"),
+    "duration over a day": (_set("duration_s", 86401), "from 0 to 86400"),
+    "pain event after a day": (_set("pain_events.0.at_s", 1e308), "at_s"),
+    "target of a billion": (_set("exercises.0.target", 10**9), "exercises[0].target"),
 }
 
 
@@ -80,3 +86,19 @@ def test_last_pain_is_the_newest_rating() -> None:
     assert last_pain([old]) == 4
     assert last_pain([old, stopped]) == 3
     assert last_pain([old, stopped, unrated]) == 3
+
+
+def test_a_key_written_twice_is_damage_not_a_silent_choice() -> None:
+    good = json.dumps({"sessions": {"1": real_record("a")}})
+    with pytest.raises(RecordError, match="the key 'sessions' twice"):
+        parse_history((good[:-1] + ', "sessions": {}}').encode())
+
+
+def test_a_number_too_long_to_convert_is_damage() -> None:
+    with pytest.raises(RecordError, match="a value no kiosk writes"):
+        parse_history(b'{"sessions": {"1": ' + b"9" * 5000 + b"}}")
+
+
+def test_future_dates_stay_allowed() -> None:
+    # docs/progression.md: a clock that jumps ahead must not make a session unreadable.
+    check_record(real_record("f", "2099-12-31T23:00:00"))
