@@ -14,65 +14,60 @@ import tempfile
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from kiosk.core.records import (  # noqa: E402
+    ExerciseRecord,
+    PainEvent,
+    SessionRecord,
+    SetRecord,
+)
 from kiosk.store.history import History  # noqa: E402
+from kiosk.store.records import encode  # noqa: E402
 from kiosk.store.writer import HistoryWriter  # noqa: E402
 
 SIZES = (1, 365, 3650)
 SAVES = 5
 
 
-def record(n: int) -> dict[str, Any]:
+def record(n: int) -> SessionRecord:
     """A typical full session: five exercises, two sets each, one pain stop."""
     start = datetime(2026, 1, 1, 9) + timedelta(days=n)
-    exercises = [
-        {
-            "family": f"family-{i}",
-            "variation": f"family-{i}-2",
-            "name": f"Exercise {i} level 2",
-            "target": 8,
-            "change": "same",
-            "reason": "Two clean sets at target last time",
-            "skipped": False,
-            "sets": [
-                {"side": side, "reps": ["clean"] * 8, "clean_reps": 8, "ended_by": "target"}
+    exercises = tuple(
+        ExerciseRecord(
+            family=f"family-{i}",
+            variation=f"family-{i}-2",
+            name=f"Exercise {i} level 2",
+            target=8,
+            change="same",
+            reason="Two clean sets at target last time",
+            skipped=False,
+            sets=tuple(
+                SetRecord(side, ("clean",) * 8, 8, "target")
                 for side in (("left", "right") if i == 3 else (None,))
                 for _ in range(2)
-            ],
-        }
+            ),
+        )
         for i in range(5)
-    ]
-    return {
-        "schema": 1,
-        "id": f"{start:%Y%m%d-%H%M%S}-{n}",
-        "plan_date": start.date().isoformat(),
-        "started_at": start.isoformat(),
-        "ended_at": (start + timedelta(minutes=24)).isoformat(),
-        "duration_s": 1440.0,
-        "pain_before": 3,
-        "pain_after": 2,
-        "ended_by": "complete",
-        "exercises": exercises,
-        "pain_events": [
-            {
-                "at_s": 612.4,
-                "family": "family-2",
-                "variation": "family-2-2",
-                "set": 1,
-                "rep": 5,
-                "phase": "set",
-                "pain": 4,
-            }
-        ],
-    }
+    )
+    return SessionRecord(
+        id=f"{start:%Y%m%d-%H%M%S}-{n}",
+        plan_date=start.date(),
+        started_at=start,
+        ended_at=start + timedelta(minutes=24),
+        duration_s=1440.0,
+        pain_before=3,
+        pain_after=2,
+        ended_by="complete",
+        exercises=exercises,
+        pain_events=(PainEvent(612.4, "family-2", "family-2-2", 1, 5, "set", 4),),
+    )
 
 
 def seed(data_dir: Path, count: int) -> None:
     """Write a history of ``count`` sessions directly: saving them one by one would take ages."""
-    sessions = {str(n + 1): record(n) for n in range(count)}
+    sessions = {str(n + 1): encode(record(n)) for n in range(count)}
     (data_dir / "history.json").write_text(json.dumps({"sessions": sessions}))
 
 
@@ -91,7 +86,7 @@ def bench(count: int) -> None:
         saves = []
         for n in range(SAVES):
             t = time.perf_counter()
-            history.add_session(record(count + n))
+            history.add(record(count + n))
             saves.append(time.perf_counter() - t)
         t = time.perf_counter()
         history.sessions()
@@ -113,7 +108,7 @@ def bench(count: int) -> None:
 
 
 def main() -> None:
-    print(f"median of {SAVES} saves (History.add_session: one atomic write with fsync)")
+    print(f"median of {SAVES} saves (History.add: one atomic write with fsync)")
     for count in SIZES:
         bench(count)
 

@@ -266,8 +266,8 @@ class App:
                 self._dirty = True
             elif isinstance(eff, Save):
                 self.dev.writer.save(eff.record)  # a checkpoint, then the final record
-                if str(eff.record["id"]) not in self.saved:
-                    self.saved.append(str(eff.record["id"]))
+                if eff.record.id not in self.saved:
+                    self.saved.append(eff.record.id)
             elif isinstance(eff, Finished):
                 self.finished += 1
             elif isinstance(eff, PowerOff):

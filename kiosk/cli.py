@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import Config, load_config
+from kiosk.core.records import SessionRecord
 from kiosk.errors import ConfigError, KioskError
 from kiosk.terminal import printable, say
 
@@ -130,7 +131,7 @@ def cmd_demo(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
     return run_demo(cfg, opts, user)
 
 
-def _sessions(args: Any, cfg: Config) -> list[dict[str, Any]]:
+def _sessions(args: Any, cfg: Config) -> list[SessionRecord]:
     """The saved sessions, read-only: a reader never writes, locks or repairs (readonly.py)."""
     from kiosk.store.readonly import read_history
 
@@ -164,22 +165,17 @@ def cmd_history(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
         say("No sessions saved yet.")
         return 0
     for s in sessions:
-        sets = [st for ex in s.get("exercises", []) for st in ex.get("sets", [])]
-        clean = sum(st.get("clean_reps", 0) for st in sets)
-        before, after = s.get("pain_before"), s.get("pain_after")
-        pain = f"pain {_dash(before)} -> {_dash(after)}"
-        say(f"{s.get('started_at', '?')[:16].replace('T', ' ')}  {pain:<14} "
-            f"{clean:>3} clean reps  ended: {s.get('ended_by')}")
-        for ex in s.get("exercises", []):
-            reps = " ".join("".join("C" if r == "clean" else "s" for r in st["reps"])
-                            for st in ex.get("sets", [])) or ("skipped" if ex.get("skipped")
-                                                              else "-")
-            say(f"    {ex.get('name', ex.get('variation')):<34} target {ex.get('target'):>2}"
-                f"  {reps}")
+        pain = f"pain {_dash(s.pain_before)} -> {_dash(s.pain_after)}"
+        say(f"{s.started_at:%Y-%m-%d %H:%M}  {pain:<14} "
+            f"{s.clean_reps:>3} clean reps  ended: {s.ended_by}")
+        for ex in s.exercises:
+            reps = " ".join("".join("C" if r == "clean" else "s" for r in st.reps)
+                            for st in ex.sets) or ("skipped" if ex.skipped else "-")
+            say(f"    {ex.name:<34} target {ex.target:>2}  {reps}")
     return 0
 
 
-def _dash(v: Any) -> str:
+def _dash(v: int | None) -> str:
     return "-" if v is None else str(v)
 
 

@@ -26,7 +26,8 @@ from kiosk.clock import Clock, FakeClock, RealClock
 from kiosk.config import Config
 from kiosk.core.buttons import ButtonTracker
 from kiosk.core.kiosk import Kiosk, Planner
-from kiosk.core.model import Button
+from kiosk.core.model import Button, Plan
+from kiosk.core.records import Record, SessionRecord
 from kiosk.errors import ConfigError, KioskWarning
 from kiosk.io.buttons import Buttons, make_factory
 from kiosk.sim import SimUser
@@ -38,7 +39,7 @@ log = logging.getLogger(__name__)
 def make_planner(cfg: Config) -> Planner:
     from kiosk.core.progression import plan_for_day
 
-    def plan(sessions: list[dict[str, Any]], day: date, pain: int | None) -> Any:
+    def plan(sessions: Sequence[SessionRecord], day: date, pain: int | None) -> Plan:
         return plan_for_day(cfg.library, sessions, day, cfg.progression, cfg.session, pain)
 
     return plan
@@ -86,7 +87,7 @@ def build(cfg: Config, opts: Options, notices: Notices, clock: Clock) -> App:
     inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
     closers: list[Callable[[], None]] = []
 
-    writer, sessions = _open_history(cfg, data_dir, inbox, notices, demo=opts.demo)
+    writer, records = _open_history(cfg, data_dir, inbox, notices, demo=opts.demo)
     factory, gpio_note = make_factory(opts.mock or opts.demo)
     if gpio_note:
         notices.tell(gpio_note, speak="GPIO is not available" in gpio_note)
@@ -100,7 +101,7 @@ def build(cfg: Config, opts: Options, notices: Notices, clock: Clock) -> App:
     from kiosk.io.watchdog import Notifier
 
     shutdown = cfg.shutdown.enabled and not (opts.mock or opts.demo)
-    kiosk = Kiosk(make_planner(cfg), cfg.session, sessions=sessions, t0=clock.now(),
+    kiosk = Kiosk(make_planner(cfg), cfg.session, records=records, t0=clock.now(),
                   wall0=_wall0(clock, opts), shutdown_enabled=shutdown,
                   nonce=secrets.token_hex(3))
     devices = Devices(buttons=buttons, voice=voice, writer=writer, screen=screen, leds=leds,
@@ -119,7 +120,7 @@ def _wall0(clock: Clock, opts: Options) -> datetime:
 def _open_history(
     cfg: Config, data_dir: Path, inbox: queue.SimpleQueue[Any], notices: Notices, *,
     demo: bool = False,
-) -> tuple[Any, list[dict[str, Any]]]:
+) -> tuple[Any, list[Record]]:
     from kiosk.store import writer as w
     from kiosk.store.writer import HistoryWriter
 
@@ -137,7 +138,7 @@ def _open_history(
         notices.tell(str(writer.open_error), speak=False)  # for the log: the cause, in full
     if writer.recovery is not None:
         notices.tell(writer.recovery.message)
-    return writer, writer.sessions()
+    return writer, writer.records()
 
 
 def _open_screen(opts: Options, notices: Notices, fps: int) -> Any:

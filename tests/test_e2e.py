@@ -13,6 +13,7 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 from kiosk.cli import main  # noqa: E402
 from kiosk.core.model import Button  # noqa: E402
+from kiosk.core.records import SessionRecord, SetRecord  # noqa: E402
 from kiosk.store.history import History  # noqa: E402
 from tests.shell import Shell  # noqa: E402
 
@@ -24,7 +25,7 @@ def demo(tmp_path: Path, capsys: pytest.CaptureFixture[str], *args: str) -> str:
     return capsys.readouterr().out
 
 
-def saved(tmp_path: Path) -> list[dict]:
+def saved(tmp_path: Path) -> list[SessionRecord]:
     with History.open(tmp_path) as h:
         return h.sessions()
 
@@ -41,8 +42,8 @@ def test_demo_prints_a_whole_session_and_export_shows_it(tmp_path, capsys) -> No
 
     assert main(["export", "--format", "json", "--data-dir", str(tmp_path)]) == 0
     exported = json.loads(capsys.readouterr().out)
-    sessions = exported["sessions"] if isinstance(exported, dict) else exported
-    [session] = sessions
+    assert list(exported) == ["schema", "sessions"] and exported["schema"] == 1
+    [session] = exported["sessions"]
     assert session["ended_by"] == "complete"
     assert session["pain_before"] == 2 and session["pain_after"] == 1
     assert len(session["exercises"]) >= 3
@@ -54,7 +55,7 @@ def test_demo_csv_export_has_one_row_per_set(tmp_path, capsys) -> None:
     assert main(["export", "--format", "csv", "--out", str(out_file),
                  "--data-dir", str(tmp_path)]) == 0
     rows = out_file.read_text().splitlines()
-    sets = [st for ex in saved(tmp_path)[0]["exercises"] for st in ex["sets"]]
+    sets = [st for ex in saved(tmp_path)[0].exercises for st in ex.sets]
     assert len(rows) == 1 + len(sets)
     assert any("fray" in row for row in rows[1:])
 
@@ -63,17 +64,17 @@ def test_sore_user_red_mid_set_records_pain_event(tmp_path, capsys) -> None:
     out = demo(tmp_path, capsys, "--user", "sore")
     assert "say: Stopped. How much does it hurt right now" in out
     [s] = saved(tmp_path)
-    assert s["pain_events"] and s["pain_events"][0]["pain"] == 3
-    assert s["exercises"][1]["sets"][-1]["ended_by"] == "pain"
+    assert s.pain_events and s.pain_events[0].pain == 3
+    assert s.exercises[1].sets[-1].ended_by == "pain"
 
 
 def test_presses_that_run_out_end_the_session_as_if_red_were_held(tmp_path, capsys) -> None:
     out = demo(tmp_path, capsys, "--presses", "g G g g g a")
     assert "Session ended. Everything so far is saved." in out
     [s] = saved(tmp_path)
-    assert s["ended_by"] == "stop"
-    first = s["exercises"][0]["sets"][0]
-    assert first["reps"] == ["clean", "clean", "slipped"] and first["ended_by"] == "fray"
+    assert s.ended_by == "stop"
+    first = s.exercises[0].sets[0]
+    assert first.reps == ("clean", "clean", "slipped") and first.ended_by == "fray"
 
 
 def test_bad_presses_get_a_clear_message(tmp_path, capsys) -> None:
@@ -106,9 +107,9 @@ def test_red_mid_set_through_mock_pins_stops_at_once(tmp_path) -> None:
     k.press(Button.RED, hold=2.5)  # hold RED: end now
     k.app.close()
     [s] = saved(tmp_path)
-    assert s["ended_by"] == "stop"
-    assert s["pain_events"][0]["pain"] == 3
-    assert s["exercises"][0]["sets"][0]["ended_by"] == "pain"
+    assert s.ended_by == "stop"
+    assert s.pain_events[0].pain == 3
+    assert s.exercises[0].sets[0].ended_by == "pain"
 
 
 def test_amber_mid_set_through_mock_pins_ends_the_set(tmp_path) -> None:
@@ -128,6 +129,4 @@ def test_amber_mid_set_through_mock_pins_ends_the_set(tmp_path) -> None:
     k.press(Button.RED, hold=2.5)
     k.app.close()
     [s] = saved(tmp_path)
-    assert s["exercises"][0]["sets"] == [
-        {"side": None, "reps": ["clean"] * 3 + ["slipped"], "clean_reps": 3, "ended_by": "fray"}
-    ]
+    assert s.exercises[0].sets == (SetRecord(None, ("clean",) * 3 + ("slipped",), 3, "fray"),)

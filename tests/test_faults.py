@@ -44,18 +44,20 @@ def test_corrupt_history_is_set_aside_restored_from_backup_and_told(tmp_path: Pa
 
     shell = Shell(tmp_path)
     [notice] = [s for s in shell.said if "backup" in s.lower()]
-    assert shell.app.view.caption == notice or notice in shell.said
+    assert notice.startswith("The exercise history was damaged, so it has been restored from "
+                             "the backup of ")
+    assert shell.app.view.caption == notice  # shown as well as said, until the first press
     assert list(tmp_path.glob("history.json.corrupt-*")), "the damaged file is kept aside"
     shell.short_session()  # it keeps running
     shell.app.close()
-    ids = [s["id"] for s in read_history(tmp_path).sessions]
-    assert ids[0] == good[0]["id"] and len(ids) == 2
+    ids = [s.id for s in read_history(tmp_path).sessions]
+    assert ids[0] == good[0].id and len(ids) == 2
 
 
 def test_disk_full_keeps_the_session_in_memory_tells_the_user_and_retries(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_add = History.add_session
+    real_add = History.add
     full = {"on": True}
 
     def add(self: History, record: Any) -> None:
@@ -63,7 +65,7 @@ def test_disk_full_keeps_the_session_in_memory_tells_the_user_and_retries(
             raise OSError(errno.ENOSPC, "No space left on device")
         real_add(self, record)
 
-    monkeypatch.setattr(History, "add_session", add)
+    monkeypatch.setattr(History, "add", add)
     shell = Shell(tmp_path)
     shell.short_session()
     told = shell.wait_for_line("could not be saved")  # reported by the writer thread
@@ -158,8 +160,8 @@ def test_wall_clock_jumps_change_nothing_while_running(tmp_path: Path) -> None:
     shell.short_session()
     shell.app.close()
     sessions = read_history(tmp_path).sessions
-    assert [s["plan_date"] for s in sessions] == ["2026-11-25", "2026-11-25"]
-    assert sessions[0]["started_at"] < sessions[1]["started_at"]
+    assert [s.plan_date.isoformat() for s in sessions] == ["2026-11-25", "2026-11-25"]
+    assert sessions[0].started_at < sessions[1].started_at
 
 
 def test_green_and_red_held_five_seconds_shut_down_after_saving(tmp_path: Path) -> None:
@@ -180,7 +182,7 @@ def test_green_and_red_held_five_seconds_shut_down_after_saving(tmp_path: Path) 
     red.drive_high()
     shell.app.close()
     [s] = read_history(tmp_path).sessions
-    assert s["ended_by"] == "stop"
+    assert s.ended_by == "stop"
 
 
 def test_no_shutdown_in_mock_mode(tmp_path: Path) -> None:
@@ -223,12 +225,12 @@ def test_a_power_cut_mid_session_keeps_every_finished_exercise(tmp_path: Path) -
     on_disk: list[dict[str, Any]] = []
     while time.monotonic() < deadline and not on_disk:  # what a power cut now would leave
         time.sleep(0.05)
-        on_disk = [s for s in read_history(tmp_path).sessions if len(s["exercises"][1]["sets"])]
+        on_disk = [s for s in read_history(tmp_path).sessions if len(s.exercises[1].sets)]
     [partial] = on_disk
-    assert partial["ended_by"] == "interrupted"
-    assert partial["exercises"][0]["skipped"] is True
-    assert partial["exercises"][1]["sets"][0]["reps"] == ["clean", "clean", "slipped"]
+    assert partial.ended_by == "interrupted"
+    assert partial.exercises[0].skipped is True
+    assert partial.exercises[1].sets[0].reps == ("clean", "clean", "slipped")
     shell.press(Button.RED, hold=2.5)
     shell.app.close()
     [final] = read_history(tmp_path).sessions
-    assert final["id"] == partial["id"] and final["ended_by"] == "stop"
+    assert final.id == partial.id and final.ended_by == "stop"

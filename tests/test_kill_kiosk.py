@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.store.history import History
-from kiosk.store.records import check_record
+from kiosk.store.records import encode
 
 pytestmark = pytest.mark.slow
 KILLS = 40
@@ -44,12 +44,12 @@ def test_sigkill_of_the_kiosk_process_never_loses_an_announced_session(tmp_path:
         finished += proc.returncode == 0
         announced += [line.split()[2] for line in out.splitlines() if line.startswith("saved: ")]
         with History.open(tmp_path) as history:  # it always loads
-            sessions = {s["id"]: s for s in history.sessions()}
+            sessions = {s.id: s for s in history.sessions()}
         assert history.recovery is None, history.recovery
         for sid in announced:
             assert sid in sessions, f"session {sid} was announced as saved but is gone"
-            check_record(sessions[sid])  # and whole
-    partial = [s for s in sessions.values() if s["ended_by"] == "interrupted"]
+            encode(sessions[sid])  # and whole: it writes back out as it was read
+    partial = [s for s in sessions.values() if s.ended_by == "interrupted"]
     print(f"\n{killed} kills of the kiosk process, {finished} runs finished, "
           f"{len(announced)} announced sessions checked after every kill, "
           f"{len(partial)} cut-off sessions kept up to their last finished exercise")

@@ -540,7 +540,7 @@ class Soak:
         fig.writers_left = sum(t.name == "history-writer" and t.is_alive()
                                for t in threading.enumerate())
         with History.open(self.data_dir) as h:
-            fig.history = [str(s["id"]) for s in h.sessions()]
+            fig.history = [str(s.id) for s in h.sessions()]
 
 
 # --- the test -----------------------------------------------------------------------------------

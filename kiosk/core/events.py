@@ -7,9 +7,10 @@ itself, so an accelerated clock in the demo and a fixed one in tests drive the s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from kiosk.core.model import Button
+from kiosk.core.records import Record
+from kiosk.core.view import View
 
 
 # --- events -------------------------------------------------------------------------------
@@ -87,14 +88,15 @@ class Tone:
 
 @dataclass(frozen=True)
 class Show:
-    view: Any  # kiosk.core.view.View; typed loosely to avoid an import cycle
+    view: View
 
 
 @dataclass(frozen=True)
 class Save:
-    """Persist a finished session record (see docs/data.md)."""
+    """Persist a record: a session (a checkpoint, then the finished one), or a pain entry.
+    Saving a record whose id is already saved replaces it."""
 
-    record: dict[str, Any]
+    record: Record
 
 
 @dataclass(frozen=True)

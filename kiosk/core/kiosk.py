@@ -1,13 +1,13 @@
 """The kiosk as a whole: the home screen, and one session at a time. Pure, like the session.
 
-The kiosk keeps the history it has been given in memory and plans from it, so planning never
-waits on a file. The shell persists each ``Save`` effect and feeds nothing back: the record the
-kiosk saved is already in its own list.
+The kiosk keeps the history it has been given (typed records, in save order) in memory and
+plans from it, so planning never waits on a file. The shell persists each ``Save`` effect and
+feeds nothing back: the record the kiosk saved is already in its own list.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -29,11 +29,12 @@ from kiosk.core.events import (
     Tick,
 )
 from kiosk.core.model import Button, Plan, SessionSettings
+from kiosk.core.records import Record, SessionRecord, last_pain, sessions_of
 from kiosk.core.session import Session
 from kiosk.core.view import View
 
 # (sessions so far, the day, check-in pain or None before check-in) -> the plan for that day
-Planner = Callable[[list[dict[str, Any]], date, "int | None"], Plan]
+Planner = Callable[[Sequence[SessionRecord], date, "int | None"], Plan]
 
 
 class Kiosk:
@@ -42,7 +43,7 @@ class Kiosk:
         planner: Planner,
         settings: SessionSettings,
         *,
-        sessions: list[dict[str, Any]],
+        records: Sequence[Record],
         t0: float,
         wall0: datetime,
         shutdown_enabled: bool = False,
@@ -51,7 +52,7 @@ class Kiosk:
         self.nonce = nonce  # from the shell, so two kiosk runs never mint the same session id
         self.planner = planner
         self.settings = settings
-        self.sessions = list(sessions)
+        self.records = list(records)  # everything saved, in save order, sessions and others
         self.session: Session | None = None
         self.shutdown_enabled = shutdown_enabled
         self.now = t0
@@ -74,10 +75,6 @@ class Kiosk:
     @property
     def today(self) -> date:
         return self.wall().date()
-
-    def set_wall(self, wall: datetime, t: float) -> None:
-        """Re-anchor the wall clock (e.g. once NTP or the RTC has set it after boot)."""
-        self._t0, self._wall0 = t, wall
 
     # --- events -------------------------------------------------------------------------------
     def boot(self) -> list[Effect]:
@@ -123,7 +120,7 @@ class Kiosk:
             t0=self.now,
             started_at=started,
             session_id=sid,
-            last_pain=_last_pain(self.sessions),
+            last_pain=last_pain(self.records),
             replan=lambda pain: self.planner(self.sessions, day, pain),
         )
         self._out.append(Hush())
@@ -136,7 +133,7 @@ class Kiosk:
             if isinstance(eff, Say):
                 self._caption = eff.text
             if isinstance(eff, Finished):
-                if self.session is not None and self.session.record()["id"] in self._ids():
+                if self.session is not None and self.session.session_id in self._ids():
                     self._summary = summary_view(self.session.record())
                     self._summary_since = self.now
                 self.session = None
@@ -144,8 +141,12 @@ class Kiosk:
             if not isinstance(eff, Show):  # the kiosk shows its own view once, in _flush
                 self._out.append(eff)
 
+    @property
+    def sessions(self) -> list[SessionRecord]:
+        return sessions_of(self.records)
+
     def _ids(self) -> set[str]:
-        return {str(s.get("id")) for s in self.sessions}
+        return {r.id for r in self.records}
 
     def _on_summary(self, event: Event) -> None:
         """The summary stays until a press, or for a while, then the home screen returns."""
@@ -154,8 +155,9 @@ class Kiosk:
         ):
             self._summary = None
 
-    def _remember(self, record: dict[str, Any]) -> None:
-        self.sessions = [s for s in self.sessions if s.get("id") != record["id"]] + [record]
+    def _remember(self, record: Record) -> None:
+        """Keep a saved record; one saved again (a session's checkpoints) replaces itself."""
+        self.records = [r for r in self.records if r.id != record.id] + [record]
 
     def _shutdown(self, event: Chord) -> None:
         if not self.shutdown_enabled:
@@ -187,7 +189,7 @@ class Kiosk:
             return replace(self._summary, caption=self._caption)
         # The home view is asked for on every tick; build it only when something in it changed,
         # so an idle kiosk with years of history does not rescan it four times a second.
-        key = (self.plan, self._caption, len(self.sessions), self.today)
+        key = (self.plan, self._caption, len(self.records), self.today)
         if self._home_view is None or self._home_key != key:
             self._home_key = key
             self._home_view = home_view(self.plan, self._caption, self.sessions, self.today)
@@ -205,18 +207,15 @@ CHANGE_MARK = {
 }
 
 
-def home_view(plan: Plan, caption: str, sessions: list[dict[str, Any]], today: date) -> View:
+def home_view(plan: Plan, caption: str, sessions: Sequence[SessionRecord], today: date) -> View:
     lines = [
         f"{p.variation.name}: {p.target} clean reps{CHANGE_MARK.get(p.change, '')}"
         for p in plan.exercises
     ]
-    done_today = [s for s in sessions if s.get("plan_date") == today.isoformat()]
+    done_today = [s for s in sessions if s.plan_date == today]
     title = "Today's plan"
     if done_today:
-        last = done_today[-1]
-        clean = sum(
-            st.get("clean_reps", 0) for ex in last.get("exercises", []) for st in ex.get("sets", [])
-        )
+        clean = done_today[-1].clean_reps
         title = "Done today. Well done."
         lines = [f"Last session: {clean} clean rep{'' if clean == 1 else 's'}", *lines]
     return View(
@@ -232,36 +231,23 @@ def home_view(plan: Plan, caption: str, sessions: list[dict[str, Any]], today: d
 SUMMARY_SECONDS = 120.0
 
 
-def summary_view(record: dict[str, Any]) -> View:
+def summary_view(record: SessionRecord) -> View:
     """What the session did, exercise by exercise, for the person to look at afterwards."""
     lines = []
-    for ex in record.get("exercises", []):
-        sets = ex.get("sets", [])
-        if not sets:
+    for ex in record.exercises:
+        if not ex.sets:
             continue
-        clean = " + ".join(str(s.get("clean_reps", 0)) for s in sets)
-        lines.append(f"{ex.get('name')}: {clean} clean")
-    before, after = record.get("pain_before"), record.get("pain_after")
+        clean = " + ".join(str(s.clean_reps) for s in ex.sets)
+        lines.append(f"{ex.name}: {clean} clean")
+    before, after = record.pain_before, record.pain_after
     if before is not None and after is not None:
         lines.append(f"Pain {before} before, {after} after")
     ended = {"pain": "Stopped for pain", "stop": "Stopped early", "timeout": "Paused too long"}
     return View(
         screen="summary",
-        title=ended.get(str(record.get("ended_by")), "Session complete"),
+        title=ended.get(record.ended_by, "Session complete"),
         lines=tuple(lines) or ("Nothing done today, and that is fine",),
         buttons={Button.GREEN: "Home"},
         awaiting="continue",
     )
 
-
-def _last_pain(sessions: list[dict[str, Any]]) -> int | None:
-    for s in reversed(sessions):
-        for key in ("pain_after", "pain_before"):
-            value = s.get(key)
-            if isinstance(value, int):
-                return value
-    return None
-
-
-def with_date(plan: Plan, day: date) -> Plan:
-    return replace(plan, date=day.isoformat())

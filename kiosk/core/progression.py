@@ -14,6 +14,7 @@ In short, for each exercise family:
   the variation below.
 
 Pure: no I/O and no clock. ``today`` is passed in, and a session's day is its ``plan_date``.
+History arrives as typed records (``kiosk.core.records``), already checked by the store's codec.
 """
 
 from __future__ import annotations
@@ -22,13 +23,13 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Protocol
+from typing import Protocol
 
 from kiosk.core import rotation
 from kiosk.core.model import Family, Library, Plan, PlannedExercise, SessionSettings, Variation
 from kiosk.core.phrases import number
+from kiosk.core.records import ExerciseRecord, PainEvent, SessionRecord
 
-SCHEMA = 1  # the history record version this module understands (kiosk.core.session)
 CHANGES = ("same", "advance", "back", "reenter", "bad-day", "new")
 BAD_DAY_NOTE = "Pain is higher than usual today: nothing steps up, each exercise is a step easier."
 
@@ -130,17 +131,13 @@ class _Record:
     entries: tuple[_Entry, ...]
 
 
-def _read(sessions: Iterable[Any], today: date, fray_fraction: float) -> list[_Record]:
-    """The well-formed schema-1 records, in history order, each with its effective day."""
+def _read(sessions: Iterable[SessionRecord], today: date, fray_fraction: float) -> list[_Record]:
+    """Each session reduced to what the rules look at, in history order, with its day."""
     records: list[_Record] = []
     last: date | None = None
-    for index, raw in enumerate(sessions):
-        parsed = _parse(raw, fray_fraction)
-        if parsed is None:
-            continue
-        plan_date, checkin, entries = parsed
-        last = _effective_day(plan_date, last, today)
-        records.append(_Record(index, last, checkin, entries))
+    for index, session in enumerate(sessions):
+        last = _effective_day(session.plan_date, last, today)
+        records.append(_Record(index, last, session.pain_before, _entries(session, fray_fraction)))
     return records
 
 
@@ -159,74 +156,33 @@ def _effective_day(plan_date: date, last: date | None, today: date) -> date:
     return plan_date
 
 
-def _parse(raw: Any, fray_fraction: float) -> tuple[date, int | None, tuple[_Entry, ...]] | None:
-    if not isinstance(raw, dict) or not _is_int(raw.get("schema")) or raw["schema"] != SCHEMA:
-        return None
-    try:
-        plan_date = date.fromisoformat(str(raw.get("plan_date")))
-    except ValueError:
-        return None
-    exercises = raw.get("exercises")
-    if not isinstance(exercises, list):
-        return None
-    checkin = raw.get("pain_before")
-    if not (isinstance(checkin, int) and _is_int(checkin) and 0 <= checkin <= 10):
-        checkin = None  # an odd rating is an unknown one; the rest of the record still counts
-    hurt = _pain_families(raw.get("pain_events"))
-    entries = [e for e in (_entry(x, hurt, fray_fraction) for x in exercises) if e is not None]
+def _entries(session: SessionRecord, fray_fraction: float) -> tuple[_Entry, ...]:
+    hurt = _pain_families(session.pain_events)
+    entries = [e for e in (_entry(x, hurt, fray_fraction) for x in session.exercises) if e]
     seen = {e.family for e in entries}
     # A pain event on a family with no exercise entry still counts: pain is never dropped.
     entries += [_Entry(f, False, False, False, False, True) for f in sorted(hurt - seen)]
-    return plan_date, checkin, tuple(entries)
+    return tuple(entries)
 
 
-def _pain_families(events: Any) -> set[str]:
-    if not isinstance(events, list):
-        return set()
+def _pain_families(events: Iterable[PainEvent]) -> set[str]:
     # RED during the breathing primer is saved with the first exercise's family (the session
     # has not reached any exercise yet), but that exercise did not cause it: skip "primer".
-    return {
-        e["family"]
-        for e in events
-        if isinstance(e, dict) and isinstance(e.get("family"), str) and e.get("phase") != "primer"
-    }
+    return {e.family for e in events if e.family is not None and e.phase != "primer"}
 
 
-def _entry(raw: Any, hurt: set[str], fray_fraction: float) -> _Entry | None:
-    if not isinstance(raw, dict):
+def _entry(ex: ExerciseRecord, hurt: set[str], fray_fraction: float) -> _Entry | None:
+    if ex.target < 1:
         return None
-    family, target, skipped, sets = (raw.get(k) for k in ("family", "target", "skipped", "sets"))
-    if not (isinstance(family, str) and isinstance(target, int) and _is_int(target)):
-        return None
-    if target < 1:
-        return None
-    if not isinstance(skipped, bool) or not isinstance(sets, list):
-        return None
-    parsed = [_set(s) for s in sets]
-    if any(p is None for p in parsed):
-        return None
-    results = [p for p in parsed if p is not None]
-    done = bool(results) and not skipped
+    # (clean reps, every rep clean, how it ended) of each set, counted from the ratings
+    results = [(s.reps.count("clean"), all(r == "clean" for r in s.reps), s.ended_by)
+               for s in ex.sets]
+    done = bool(results) and not ex.skipped
+    target = ex.target
     clean = done and all(ok and n >= target and end != "pain" for n, ok, end in results)
     early = done and any(end == "fray" and n < fray_fraction * target for n, _, end in results)
-    pain = family in hurt or any(end == "pain" for _, _, end in results)
-    return _Entry(family, done, done or skipped, clean, early, pain)
-
-
-def _set(raw: Any) -> tuple[int, bool, str] | None:
-    """(clean reps, every rep clean, ended_by) of one saved set, or None if malformed."""
-    if not isinstance(raw, dict):
-        return None
-    reps, ended = raw.get("reps"), raw.get("ended_by")
-    if not isinstance(reps, list) or not all(isinstance(r, str) for r in reps):
-        return None
-    if not isinstance(ended, str):
-        return None
-    return sum(1 for r in reps if r == "clean"), all(r == "clean" for r in reps), ended
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    pain = ex.family in hurt or any(end == "pain" for _, _, end in results)
+    return _Entry(ex.family, done, done or ex.skipped, clean, early, pain)
 
 
 def _bad_day(checkin: int | None, earlier: Sequence[int], rules: ProgressionRules) -> bool:
@@ -377,7 +333,7 @@ class _Replay:
 
 def _replay(
     library: Library,
-    sessions: Iterable[Any],
+    sessions: Iterable[SessionRecord],
     today: date,
     rules: ProgressionRules,
     checkin_pain: int | None,
@@ -478,7 +434,7 @@ def _lower(name: str) -> str:
 
 
 def exercise_states(
-    library: Library, sessions: list[dict[str, Any]], today: date, cfg: ProgressionRules
+    library: Library, sessions: Sequence[SessionRecord], today: date, cfg: ProgressionRules
 ) -> dict[str, ExerciseState]:
     """Each family's variation and target for ``today``, in library order, derived from
     ``sessions`` (history records, oldest first). Check-in pain is not known here, so the
@@ -489,7 +445,7 @@ def exercise_states(
 
 def plan_for_day(
     library: Library,
-    sessions: list[dict[str, Any]],
+    sessions: Sequence[SessionRecord],
     today: date,
     cfg: ProgressionRules,
     settings: SessionSettings,

@@ -18,8 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
 
 from kiosk.core import phrases
 from kiosk.core.events import (
@@ -38,9 +37,9 @@ from kiosk.core.events import (
     Tone,
 )
 from kiosk.core.model import Button, Plan, PlannedExercise, SessionSettings
+from kiosk.core.records import ExerciseRecord, PainEvent, SessionRecord, SetRecord
 from kiosk.core.view import Pacer, View
 
-SCHEMA_VERSION = 1
 ABANDON_AFTER = 15 * 60.0  # a paused session nobody returns to is closed and saved
 
 PAIN_BUTTONS = {
@@ -66,13 +65,8 @@ class SetResult:
     def clean(self) -> int:
         return sum(1 for r in self.reps if r == "clean")
 
-    def as_record(self) -> dict[str, Any]:
-        return {
-            "side": self.side,
-            "reps": list(self.reps),
-            "clean_reps": self.clean,
-            "ended_by": self.ended_by,
-        }
+    def as_record(self) -> SetRecord:
+        return SetRecord(self.side, tuple(self.reps), self.clean, self.ended_by)
 
 
 @dataclass
@@ -81,18 +75,18 @@ class ExerciseResult:
     sets: list[SetResult] = field(default_factory=list)
     skipped: bool = False
 
-    def as_record(self) -> dict[str, Any]:
+    def as_record(self) -> ExerciseRecord:
         p = self.planned
-        return {
-            "family": p.family.id,
-            "variation": p.variation.id,
-            "name": p.variation.name,
-            "target": p.target,
-            "change": p.change,
-            "reason": p.reason,
-            "skipped": self.skipped,
-            "sets": [s.as_record() for s in self.sets],
-        }
+        return ExerciseRecord(
+            family=p.family.id,
+            variation=p.variation.id,
+            name=p.variation.name,
+            target=p.target,
+            change=p.change,
+            reason=p.reason,
+            skipped=self.skipped,
+            sets=tuple(s.as_record() for s in self.sets),
+        )
 
 
 @dataclass
@@ -149,7 +143,7 @@ class Session:
         self.done = False
         self.pain_before: int | None = None
         self.pain_after: int | None = None
-        self.pain_events: list[dict[str, Any]] = []
+        self.pain_events: list[PainEvent] = []
         self.results = [ExerciseResult(p) for p in plan.exercises]
         self.ended_by = "complete"
         self._out: list[Effect] = []
@@ -322,7 +316,7 @@ class Session:
             self._say(phrases.BAD_DAY)
 
     def _record_pain(self, value: int | None) -> None:
-        self.pain_events[-1]["pain"] = value
+        self.pain_events[-1] = replace(self.pain_events[-1], pain=value)
         rise = self.settings.pain_rise_stop
         if value is None:
             self._say(phrases.PAIN_UNKNOWN)
@@ -605,15 +599,15 @@ class Session:
         # Pain in the breathing primer belongs to no exercise, and the first one is still ahead.
         self._resume_at = self._ex + 1 if during_exercise else self._ex
         self.pain_events.append(
-            {
-                "at_s": round(self.now - self.t0, 1),
-                "family": p.family.id if p else None,
-                "variation": p.variation.id if p else None,
-                "set": len(self._current.sets) if p else None,
-                "rep": (len(self._set.reps) + 1) if (self._set and p) else None,
-                "phase": self.phase,
-                "pain": None,
-            }
+            PainEvent(
+                at_s=round(self.now - self.t0, 1),
+                family=p.family.id if p else None,
+                variation=p.variation.id if p else None,
+                set=len(self._current.sets) if p else None,
+                rep=(len(self._set.reps) + 1) if (self._set and p) else None,
+                phase=self.phase,
+                pain=None,
+            )
         )
         self._begin_pain("pain")
 
@@ -622,7 +616,7 @@ class Session:
         self._out.append(Hush())
         if self.phase == "set":
             self._end_set("stop")
-        elif self.phase == "pain" and self._red_still_down and self.pain_events[-1]["pain"] is None:
+        elif self.phase == "pain" and self._red_still_down and self.pain_events[-1].pain is None:
             # The press that began this hold stopped the set a moment ago: the person wanted to
             # stop, not to report pain, so it is not kept as a pain event.
             self.pain_events.pop()
@@ -651,21 +645,22 @@ class Session:
         self._out.append(Finished())
 
     # --- the record and the view -------------------------------------------------------------
-    def record(self) -> dict[str, Any]:
+    def record(self) -> SessionRecord:
+        """The session so far, as history keeps it. Times are to the second."""
+        started = self.started_at.replace(microsecond=0)
         ended = self.started_at + timedelta(seconds=self.now - self.t0)
-        return {
-            "schema": SCHEMA_VERSION,
-            "id": self.session_id,
-            "plan_date": self.plan.date,
-            "started_at": self.started_at.isoformat(timespec="seconds"),
-            "ended_at": ended.isoformat(timespec="seconds"),
-            "duration_s": round(self.now - self.t0, 1),
-            "pain_before": self.pain_before,
-            "pain_after": self.pain_after,
-            "ended_by": self.ended_by if self.done else "interrupted",
-            "exercises": [r.as_record() for r in self.results],
-            "pain_events": [dict(e) for e in self.pain_events],
-        }
+        return SessionRecord(
+            id=self.session_id,
+            plan_date=date.fromisoformat(self.plan.date),
+            started_at=started,
+            ended_at=ended.replace(microsecond=0),
+            duration_s=round(self.now - self.t0, 1),
+            pain_before=self.pain_before,
+            pain_after=self.pain_after,
+            ended_by=self.ended_by if self.done else "interrupted",
+            exercises=tuple(r.as_record() for r in self.results),
+            pain_events=tuple(self.pain_events),
+        )
 
     def _view(self) -> View:
         base = View(screen=self.phase, title="", caption=self._caption, pacer=self._pacer)

@@ -12,14 +12,15 @@ import json
 import os
 import stat
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
 from pathlib import Path
 from typing import Any, TextIO
 
+from kiosk.core.records import SCHEMA_VERSION, SessionRecord
 from kiosk.errors import StorageError
 from kiosk.store.atomic import kind_of
-from kiosk.store.records import SCHEMA_VERSION
+from kiosk.store.records import encode
 
 # A cell starting with one of these is a formula to a spreadsheet (the OWASP list): an exercise
 # named =HYPERLINK(...) would become a live link in the clinician's copy.
@@ -46,12 +47,13 @@ CSV_COLUMNS = (
 REP_LETTERS = {"clean": "C", "slipped": "S"}
 
 
-def write_json(sessions: Sequence[Mapping[str, Any]], fp: TextIO) -> None:
-    json.dump({"schema": SCHEMA_VERSION, "sessions": list(sessions)}, fp, indent=2)
+def write_json(sessions: Sequence[SessionRecord], fp: TextIO) -> None:
+    encoded = [encode(s) for s in sessions]
+    json.dump({"schema": SCHEMA_VERSION, "sessions": encoded}, fp, indent=2)
     fp.write("\n")
 
 
-def write_csv(sessions: Sequence[Mapping[str, Any]], fp: TextIO) -> None:
+def write_csv(sessions: Sequence[SessionRecord], fp: TextIO) -> None:
     """Open ``fp`` with ``newline=""``, as the csv module asks, so rows end in CRLF only."""
     writer = csv.writer(fp)
     writer.writerow(CSV_COLUMNS)
@@ -109,24 +111,24 @@ def check_target(out: Path) -> None:
                            "choose a file in another folder")
 
 
-def _rows(session: Mapping[str, Any]) -> Iterator[list[Any]]:
-    head = [
-        session["id"],
-        session["plan_date"],
-        session["pain_before"],
-        session["pain_after"],
-        session["ended_by"],
+def _rows(session: SessionRecord) -> Iterator[list[Any]]:
+    head: list[Any] = [
+        session.id,
+        session.plan_date.isoformat(),
+        session.pain_before,
+        session.pain_after,
+        session.ended_by,
     ]
-    if not session["exercises"]:
+    if not session.exercises:
         yield head + [""] * (len(CSV_COLUMNS) - len(head))
-    for ex in session["exercises"]:
-        what = [ex["family"], ex["variation"], ex["target"], ex["change"], ex["reason"]]
-        what.append("yes" if ex["skipped"] else "no")
-        if not ex["sets"]:
+    for ex in session.exercises:
+        what = [ex.family, ex.variation, ex.target, ex.change, ex.reason]
+        what.append("yes" if ex.skipped else "no")
+        if not ex.sets:
             # A skipped or never-reached exercise still gets a row, so no session vanishes.
             yield head + what + [""] * 5
-        number = Counter[Any]()  # sets are numbered per side: left 1, right 1, left 2, ...
-        for s in ex["sets"]:
-            number[s["side"]] += 1
-            reps = "".join(REP_LETTERS[r] for r in s["reps"])
-            yield head + what + [number[s["side"]], s["side"], reps, s["clean_reps"], s["ended_by"]]
+        number = Counter[str | None]()  # sets are numbered per side: left 1, right 1, left 2, ...
+        for s in ex.sets:
+            number[s.side] += 1
+            reps = "".join(REP_LETTERS[r] for r in s.reps)
+            yield head + what + [number[s.side], s.side, reps, s.clean_reps, s.ended_by]

@@ -4,7 +4,7 @@
 one ``HistoryWriter`` thread owns it (see writer.py), so the frame loop never waits for a disk.
 
 Order is save order. Each session is stored under a sequence number ``seq`` (its TinyDB document
-id) that only ever grows, and ``sessions()`` sorts by it. Sorting by ``started_at`` instead would
+id) that only ever grows, and ``records()`` sorts by it. Sorting by ``started_at`` instead would
 shuffle the history whenever the wall clock jumped, which it does on a Pi without a real-time
 clock until the network time arrives (and this kiosk is offline).
 """
@@ -25,6 +25,7 @@ from typing import Any, TextIO
 from tinydb import TinyDB
 from tinydb.table import Document
 
+from kiosk.core.records import Record, SessionRecord, sessions_of
 from kiosk.errors import StorageError
 from kiosk.store import export
 from kiosk.store.atomic import (
@@ -37,7 +38,7 @@ from kiosk.store.atomic import (
 from kiosk.store.backups import PATTERN, Backups
 from kiosk.store.load import Loaded, load
 from kiosk.store.lock import DataDirBusy, DataDirLock, ForeignDataDir
-from kiosk.store.records import TABLE, check_record, last_pain
+from kiosk.store.records import TABLE, encode
 
 FILENAME = "history.json"
 
@@ -82,7 +83,8 @@ class History:
         self._now = now
         self._fsync = storage.fsync
         self._backups = Backups(self.data_dir / "backups", keep=keep_backups, fsync=storage.fsync)
-        self._seqs: dict[str, int] = {}  # session id -> seq, so a save needs no extra read
+        self._records: dict[int, Record] = {}  # by seq: what the file holds, decoded once
+        self._seqs: dict[str, int] = {}  # record id -> seq, so a save needs no extra read
         self._lock = _lock(self.data_dir, wait_for_lock)
         try:
             self.recovery = self._load()
@@ -109,31 +111,32 @@ class History:
                    wait_for_lock=wait_for_lock)
 
     # --- reading and writing -------------------------------------------------------------------
-    def add_session(self, record: Mapping[str, Any]) -> None:
-        """Save one finished session: one atomic write. Saving the same id again replaces it.
+    def add(self, record: Record) -> None:
+        """Save one record (a session, a pain entry): one atomic write. Saving the same id again
+        replaces it.
 
-        Raises ``RecordError`` for a record that is not schema 1, ``OSError`` when the disk
+        Raises ``RecordError`` for a record the schema does not allow, ``OSError`` when the disk
         refuses the write; the file then still holds everything saved before.
         """
-        check_record(record)
-        rid = record["id"]
-        seq = self._seqs.get(rid)
+        doc = encode(record)
+        seq = self._seqs.get(record.id)
         if seq is None:
             seq = max(self._seqs.values(), default=0) + 1
-            self._table.insert(Document(record, doc_id=seq))
+            self._table.insert(Document(doc, doc_id=seq))
         else:
             # A replaced session keeps its place in the order: it is still the same session.
-            self._table.update(_replace_with(record), doc_ids=[seq])
-        self._seqs[rid] = seq
+            self._table.update(_replace_with(doc), doc_ids=[seq])
+        self._seqs[record.id] = seq
+        self._records[seq] = record
         self._back_up_daily()
 
-    def sessions(self) -> list[dict[str, Any]]:
-        """Every saved session, in the order they were saved (oldest first)."""
-        return [dict(d) for d in sorted(self._table.all(), key=lambda d: d.doc_id)]
+    def records(self) -> list[Record]:
+        """Everything saved, of every kind, in the order it was saved (oldest first)."""
+        return [self._records[seq] for seq in sorted(self._records)]
 
-    def last_pain(self) -> int | None:
-        """The most recent pain rating (check-out, else check-in), or None with no history."""
-        return last_pain(self.sessions())
+    def sessions(self) -> list[SessionRecord]:
+        """Every saved session, in the order they were saved (oldest first)."""
+        return sessions_of(self.records())
 
     def export_json(self, fp: TextIO) -> None:
         """Write every session as one JSON document (see docs/data.md, "Exports")."""
@@ -166,12 +169,13 @@ class History:
         remove_stale_temps(self.data_dir, FILENAME)
         self._backups.remove_stale_temps()
         loaded = load(self.path, self._backups)
-        self._seqs = {r["id"]: seq for seq, r in loaded.sessions.items()}
+        self._records = loaded.records
+        self._seqs = {r.id: seq for seq, r in loaded.records.items()}
         if loaded.problem is None:
             return None
         log.warning("%s: %s", self.path, loaded.problem)
         moved = self._set_aside() if loaded.damaged else None
-        if loaded.sessions:
+        if loaded.records:
             self._write_whole(loaded)
         return Recovery(
             loaded.problem, recovery_message(loaded), moved, loaded.restored_from,
@@ -179,7 +183,7 @@ class History:
         )
 
     def _write_whole(self, loaded: Loaded) -> None:
-        data = {TABLE: {str(seq): r for seq, r in loaded.sessions.items()}}
+        data = {TABLE: {str(seq): encode(r) for seq, r in loaded.records.items()}}
         text = json.dumps(data, ensure_ascii=False, allow_nan=False)
         try:
             write_atomically(self.path, text.encode("utf-8"), fsync=self._fsync)

@@ -12,8 +12,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from kiosk.core.records import Record, SessionRecord, sessions_of
 from kiosk.errors import RecordError, StorageError
 from kiosk.store.atomic import NotAFile, read_regular
 from kiosk.store.backups import Backups
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 class Loaded:
     """What the history holds, and what was wrong with ``history.json`` if anything."""
 
-    sessions: dict[int, dict[str, Any]]  # {seq: record}, in save order
+    records: dict[int, Record]  # {seq: record}, in save order
     problem: str | None = None  # why history.json cannot be used as it is; None when it can
     damaged: bool = False  # history.json is there but unusable: set it aside before writing
     restored_from: Path | None = None  # the backup the sessions came from, if any
@@ -35,7 +35,11 @@ class Loaded:
 
     @property
     def salvaged(self) -> int:
-        return len({r["id"] for _, r in self.found.records})
+        return len({r.id for _, r in self.found.records})
+
+    @property
+    def sessions(self) -> list[SessionRecord]:
+        return sessions_of(self.records.values())
 
 
 def load(path: Path, backups: Backups) -> Loaded:
@@ -67,7 +71,7 @@ def _rebuild(problem: str, raw: bytes | None, backups: Backups, *, damaged: bool
     return Loaded(merge(found, sessions), problem, damaged, backup, found)
 
 
-def _newest_good(backups: Backups) -> tuple[Path | None, dict[int, dict[str, Any]]]:
+def _newest_good(backups: Backups) -> tuple[Path | None, dict[int, Record]]:
     for backup in backups.newest_first():
         try:
             return backup, parse_history(read_regular(backup))

@@ -14,8 +14,8 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from kiosk.core.records import SessionRecord
 from kiosk.errors import StorageError
 from kiosk.store.atomic import kind_of
 from kiosk.store.backups import Backups
@@ -27,7 +27,7 @@ from kiosk.store.load import load
 class Snapshot:
     """Every session, oldest first, and what the reader should tell the user, if anything."""
 
-    sessions: list[dict[str, Any]]
+    sessions: list[SessionRecord]
     note: str | None = None
 
 
@@ -53,7 +53,7 @@ def read_history(data_dir: Path) -> Snapshot:
                            f"({os.strerror(errno.EACCES)}); run this as the kiosk's user "
                            "(sudo -u kiosk kiosk ...)")
     loaded = load(data_dir / FILENAME, Backups(data_dir / "backups"))
-    sessions = list(loaded.sessions.values())
+    sessions = loaded.sessions
     if loaded.problem is None:
         return Snapshot(sessions)
     shown = f"showing {len(sessions)} session{'' if len(sessions) == 1 else 's'}"

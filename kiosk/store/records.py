@@ -1,9 +1,17 @@
-"""The shape of a saved session (schema 1, see docs/data.md) and of the history file around it.
+"""The codec: the typed records of ``kiosk.core.records`` as JSON (schema 1, docs/data.md).
 
-The same checks guard both doors: a record the kiosk is about to save, and a history file read
-at start-up. A file that fails them is treated as damaged, so anything this module accepts on
-save it must also accept on load. Unknown extra fields are allowed and kept (a newer kiosk may
-add fields without changing their meaning); a missing field or a wrong type is not.
+This is the one place that knows what a record looks like as a dict. The same checks guard
+both doors. Writing is strict: ``encode`` refuses a record that holds anything the schema does
+not allow, so nothing odd reaches the disk. Reading comes in two strengths: ``decode`` and
+``parse_history`` refuse anything wrong (the store treats such a file as damaged and recovers
+it, see history.py), while ``decode_each`` and ``read_history`` keep every record that is
+whole and report, in words, each one they skipped. Anything this module accepts on save it
+also accepts on load. Unknown extra fields in a file are allowed (a newer kiosk may add fields
+without changing their meaning) and ignored by the types; a missing field or a wrong type is not.
+
+Each kind of record has a ``kind`` tag in its JSON and an entry in ``KINDS``. A session, the
+first kind, is written without a tag, exactly as schema 1 always wrote it, and a record with no
+tag is a session.
 """
 
 from __future__ import annotations
@@ -12,17 +20,25 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from kiosk.core.records import (
+    RATINGS,
+    SCHEMA_VERSION,
+    SESSION_ENDS,
+    SET_ENDS,
+    ExerciseRecord,
+    PainEntry,
+    PainEvent,
+    Record,
+    SessionRecord,
+    SetRecord,
+)
 from kiosk.errors import RecordError
 
-SCHEMA_VERSION = 1  # the only version this store reads and writes; docs/data.md describes it
-TABLE = "sessions"  # the one TinyDB table in history.json; its document keys are `seq`
-
-SESSION_ENDS = ("complete", "pain", "stop", "timeout", "interrupted")
-SET_ENDS = ("target", "fray", "pain", "stop", "timeout")
-RATINGS = ("clean", "slipped")
+TABLE = "sessions"  # the one TinyDB table in history.json, for every kind; its keys are `seq`
 DAY_S = 24 * 3600  # no session, and nothing in one, lasts a day: a longer time is damage
 MAX_TARGET = 1000  # far above any ladder's max_reps; a bigger target is damage, not a plan
 
@@ -64,11 +80,14 @@ def _fields(spec: Mapping[str, Check]) -> Check:
         if not isinstance(value, dict):
             raise _Bad(f"{where} must be an object, not {value!r:.40}")
         for key, check_field in spec.items():
-            if key not in value:
+            if key not in value and key not in _MAY_BE_ABSENT:
                 raise _Bad(f"{where} has no {key!r}")
-            check_field(value[key], f"{where}.{key}")
+            check_field(value.get(key), f"{where}.{key}")
 
     return check
+
+
+_MAY_BE_ABSENT = ("kind",)  # a record with no kind tag is a session (schema 1 as first written)
 
 
 def _is_int(v: object) -> bool:
@@ -165,6 +184,7 @@ _pain_event = _fields(
 _session = _fields(
     {
         "schema": _schema,
+        "kind": _optional(_one_of(("session",))),
         "id": _text,
         "plan_date": _day,
         "started_at": _time,
@@ -175,6 +195,16 @@ _session = _fields(
         "ended_by": _one_of(SESSION_ENDS),
         "exercises": _list_of(_exercise),
         "pain_events": _list_of(_pain_event),
+    }
+)
+_pain_entry = _fields(
+    {
+        "schema": _schema,
+        "kind": _one_of(("pain",)),
+        "id": _text,
+        "at": _time,
+        "pain": _is(lambda v: _is_int(v) and 0 <= v <= 10, "a pain rating 0-10"),
+        "note": _str,
     }
 )
 
@@ -193,30 +223,234 @@ def _plain_json(value: object, where: str) -> None:
         raise _Bad(f"{where} must be JSON (text, number, true/false, null, list, object)")
 
 
-def check_record(record: object) -> None:
-    """Raise ``RecordError`` unless ``record`` is a schema-1 session record."""
-    _check(record, _session, _plain_json)
+# --- from types to JSON and back, one kind at a time ---------------------------------------------
+def _encode_session(r: SessionRecord) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA_VERSION,
+        "id": r.id,
+        "plan_date": _iso(r.plan_date),
+        "started_at": _iso(r.started_at),
+        "ended_at": _iso(r.ended_at),
+        "duration_s": r.duration_s,
+        "pain_before": r.pain_before,
+        "pain_after": r.pain_after,
+        "ended_by": r.ended_by,
+        "exercises": [
+            {
+                "family": ex.family,
+                "variation": ex.variation,
+                "name": ex.name,
+                "target": ex.target,
+                "change": ex.change,
+                "reason": ex.reason,
+                "skipped": ex.skipped,
+                "sets": [
+                    {
+                        "side": s.side,
+                        "reps": list(s.reps),
+                        "clean_reps": s.clean_reps,
+                        "ended_by": s.ended_by,
+                    }
+                    for s in ex.sets
+                ],
+            }
+            for ex in r.exercises
+        ],
+        "pain_events": [
+            {
+                "at_s": e.at_s,
+                "family": e.family,
+                "variation": e.variation,
+                "set": e.set,
+                "rep": e.rep,
+                "phase": e.phase,
+                "pain": e.pain,
+            }
+            for e in r.pain_events
+        ],
+    }
 
 
-def _check(record: object, *checks: Check) -> None:
+def _decode_session(d: Mapping[str, Any]) -> SessionRecord:
+    return SessionRecord(
+        id=d["id"],
+        plan_date=date.fromisoformat(d["plan_date"]),
+        started_at=datetime.fromisoformat(d["started_at"]),
+        ended_at=datetime.fromisoformat(d["ended_at"]),
+        duration_s=float(d["duration_s"]),
+        pain_before=d["pain_before"],
+        pain_after=d["pain_after"],
+        ended_by=d["ended_by"],
+        exercises=tuple(
+            ExerciseRecord(
+                family=ex["family"],
+                variation=ex["variation"],
+                name=ex["name"],
+                target=ex["target"],
+                change=ex["change"],
+                reason=ex["reason"],
+                skipped=ex["skipped"],
+                sets=tuple(
+                    SetRecord(s["side"], tuple(s["reps"]), s["clean_reps"], s["ended_by"])
+                    for s in ex["sets"]
+                ),
+            )
+            for ex in d["exercises"]
+        ),
+        pain_events=tuple(
+            PainEvent(
+                at_s=float(e["at_s"]),
+                family=e["family"],
+                variation=e["variation"],
+                set=e["set"],
+                rep=e["rep"],
+                phase=e["phase"],
+                pain=e["pain"],
+            )
+            for e in d["pain_events"]
+        ),
+    )
+
+
+def _encode_pain_entry(r: PainEntry) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA_VERSION,
+        "kind": "pain",
+        "id": r.id,
+        "at": _iso(r.at),
+        "pain": r.pain,
+        "note": r.note,
+    }
+
+
+def _decode_pain_entry(d: Mapping[str, Any]) -> PainEntry:
+    return PainEntry(id=d["id"], at=datetime.fromisoformat(d["at"]), pain=d["pain"], note=d["note"])
+
+
+def _iso(value: date | datetime | object) -> object:
+    # Anything else is left as it is, for the checks to name it: encoding must never crash.
+    return value.isoformat() if isinstance(value, date) else value
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How one kind of record is checked, and turned into JSON and back."""
+
+    tag: str  # the record's "kind" in JSON
+    label: str  # how a message names one: "session 'x': ..."
+    type: type
+    check: Check
+    encode: Callable[[Any], dict[str, Any]]
+    decode: Callable[[Mapping[str, Any]], Record]
+
+
+KINDS = {
+    k.tag: k
+    for k in (
+        Kind("session", "session", SessionRecord, _session, _encode_session, _decode_session),
+        Kind("pain", "pain entry", PainEntry, _pain_entry, _encode_pain_entry, _decode_pain_entry),
+    )
+}
+_BY_TYPE = {k.type: k for k in KINDS.values()}
+
+
+def encode(record: Record) -> dict[str, Any]:
+    """The record as JSON, or ``RecordError`` naming what the schema does not allow in it."""
+    kind = _BY_TYPE.get(type(record))
+    if kind is None:
+        raise RecordError(f"{type(record).__name__} is not a kind of record the history keeps")
+    raw = kind.encode(record)
+    _check(raw, kind, _plain_json)
+    return raw
+
+
+def decode(raw: object) -> Record:
+    """A record from its JSON, or ``RecordError`` naming the first thing wrong with it."""
+    kind = _kind_of(raw)
+    _check(raw, kind)  # parsed JSON is plain JSON: no need to look for odd types
+    assert isinstance(raw, dict)
+    return kind.decode(raw)
+
+
+def _kind_of(raw: object) -> Kind:
+    tag = raw.get("kind", "session") if isinstance(raw, dict) else "session"
+    kind = KINDS.get(tag) if isinstance(tag, str) else None
+    if kind is None:
+        rid = raw.get("id") if isinstance(raw, dict) else None
+        name = f"record {rid!r}" if isinstance(rid, str) else "a record"
+        raise RecordError(f"{name} is of kind {tag!r:.40}, which this kiosk does not know "
+                          f"(it knows {', '.join(KINDS)}; see docs/data.md)")
+    return kind
+
+
+def _check(record: object, kind: Kind, *more: Check) -> None:
     rid = record.get("id") if isinstance(record, dict) else None
     try:
-        for check in checks:
+        for check in (kind.check, *more):
             check(record, "record")
     except _Bad as e:
-        name = f"session {rid!r}" if isinstance(rid, str) else "session record"
+        name = f"{kind.label} {rid!r}" if isinstance(rid, str) else f"{kind.label} record"
         raise RecordError(f"{name}: {e} (see docs/data.md)") from None
 
 
-def parse_history(raw: bytes) -> dict[int, dict[str, Any]]:
-    """Decode a history file into ``{seq: record}`` in save order, or raise ``RecordError``.
+@dataclass(frozen=True)
+class Decoded:
+    """What a lenient read found: the whole records by ``seq``, and what it skipped, in words."""
+
+    records: dict[int, Record]
+    skipped: tuple[str, ...] = ()
+
+    @property
+    def sessions(self) -> list[SessionRecord]:
+        return [r for r in self.records.values() if isinstance(r, SessionRecord)]
+
+
+def decode_each(raws: Iterable[object]) -> Decoded:
+    """Every record that is whole, numbered from 1 in order; each one skipped is named."""
+    records: dict[int, Record] = {}
+    skipped: list[str] = []
+    for seq, raw in enumerate(raws, start=1):
+        try:
+            records[seq] = decode(raw)
+        except RecordError as e:
+            skipped.append(f"record {seq}: {e}")
+    return Decoded(records, tuple(skipped))
+
+
+def read_history(raw: bytes) -> Decoded:
+    """Decode a history file leniently: every whole record, and what was skipped and why.
 
     The file is TinyDB's layout with one table: ``{"sessions": {"<seq>": record, ...}}``.
     """
+    try:
+        data = _load_json(raw)
+    except RecordError as e:
+        return Decoded({}, (str(e),))
+    return _read_database(data)
+
+
+def parse_history(raw: bytes) -> dict[int, Record]:
+    """Decode a history file into ``{seq: record}`` in save order, or raise ``RecordError``
+    for the first thing wrong with it: the store sets such a file aside as damaged."""
+    return _strict(read_history(raw))
+
+
+def check_database(data: object) -> dict[int, Record]:
+    """Check a decoded history file and return its records as ``{seq: record}``, strictly."""
+    return _strict(_read_database(data))
+
+
+def _strict(found: Decoded) -> dict[int, Record]:
+    if found.skipped:
+        raise RecordError(found.skipped[0])
+    return found.records
+
+
+def _load_json(raw: bytes) -> object:
     if not raw.strip():
         raise RecordError("the file is empty")
     try:
-        data = json.loads(
+        return json.loads(
             raw.decode("utf-8"), parse_constant=_no_constant, object_pairs_hook=_no_duplicates
         )
     except UnicodeDecodeError as e:
@@ -227,7 +461,6 @@ def parse_history(raw: bytes) -> dict[int, dict[str, Any]]:
         raise RecordError("the file nests too deeply to be a history") from None
     except ValueError as e:  # a number too long for Python to convert, for one
         raise RecordError(f"the file holds a value no kiosk writes ({e})") from None
-    return check_database(data)
 
 
 def _no_constant(name: str) -> None:
@@ -248,29 +481,28 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return data
 
 
-def check_database(data: object) -> dict[int, dict[str, Any]]:
-    """Check a decoded history file and return its sessions as ``{seq: record}``."""
-    if not isinstance(data, dict) or set(data) - {TABLE}:
-        raise RecordError(f'the file must hold {{"{TABLE}": {{...}}}} and nothing else')
+def _read_database(data: object) -> Decoded:
+    shape = f'the file must hold {{"{TABLE}": {{...}}}} and nothing else'
+    if not isinstance(data, dict):
+        return Decoded({}, (shape,))
+    skipped = [shape] if set(data) - {TABLE} else []
     table = data.get(TABLE, {})
     if not isinstance(table, dict):
-        raise RecordError(f'"{TABLE}" must be an object keyed by sequence number')
-    sessions: dict[int, dict[str, Any]] = {}
-    for key, record in table.items():
+        return Decoded({}, (*skipped, f'"{TABLE}" must be an object keyed by sequence number'))
+    records: dict[int, Record] = {}
+    ids: set[str] = set()
+    for key, raw in table.items():
         if not re.fullmatch(r"[1-9][0-9]*", key):
-            raise RecordError(f"{key!r} is not a sequence number")
-        _check(record, _session)  # parsed JSON is plain JSON: no need to look for odd types
-        sessions[int(key)] = record
-    ids = [r["id"] for r in sessions.values()]
-    if len(set(ids)) != len(ids):
-        raise RecordError("a session id appears twice")
-    return dict(sorted(sessions.items()))
-
-
-def last_pain(records: Iterable[Mapping[str, Any]]) -> int | None:
-    """The latest pain rating: the newest session's check-out, else its check-in."""
-    for record in reversed(list(records)):
-        for key in ("pain_after", "pain_before"):
-            if record.get(key) is not None:
-                return int(record[key])
-    return None
+            skipped.append(f"{key!r} is not a sequence number")
+            continue
+        try:
+            record = decode(raw)
+        except RecordError as e:
+            skipped.append(str(e))
+            continue
+        if record.id in ids:
+            skipped.append(f"a record id appears twice: {record.id!r}")
+            continue
+        ids.add(record.id)
+        records[int(key)] = record
+    return Decoded(dict(sorted(records.items())), tuple(skipped))

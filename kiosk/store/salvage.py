@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from kiosk.core.records import Record
 from kiosk.errors import RecordError
-from kiosk.store.records import DAY_S, check_record
+from kiosk.store.records import DAY_S, decode
 
-Record = dict[str, Any]
+Raw = dict[str, Any]
 
 
 class _Pairs(list[tuple[str, Any]]):
@@ -69,7 +70,7 @@ def merge(found: Salvage, backup: Mapping[int, Record]) -> dict[int, Record]:
     place: dict[str, float] = {}
     content: dict[str, Record] = {}
     for seq, record in [*backup.items(), *found.records]:
-        rid = record["id"]
+        rid = record.id
         key = math.inf if seq is None else float(seq)
         place[rid] = min(place.get(rid, math.inf), key)
         content[rid] = record
@@ -86,19 +87,21 @@ def _readable(value: object, found: Salvage) -> Record | None:
     if not isinstance(value, _Pairs):
         found.skipped += 1
         return None
-    for record in _copies(value):
-        if _valid(record):
+    for raw in _copies(value):
+        record = _decoded(raw)
+        if record is not None:
             return record
-    for record in _copies(value):
-        repaired = _repair(record)
-        if repaired is not None and _valid(repaired):
+    for raw in _copies(value):
+        repaired = _repair(raw)
+        record = _decoded(repaired) if repaired is not None else None
+        if record is not None:
             found.repaired += 1
-            return repaired
+            return record
     found.skipped += 1
     return None
 
 
-def _copies(pairs: _Pairs) -> Iterator[Record]:
+def _copies(pairs: _Pairs) -> Iterator[Raw]:
     """The record with the last copy of each duplicated field (as JSON reads it), then the first."""
     yield _plain(pairs, last=True)
     if len({k for k, _ in pairs}) != len(pairs):
@@ -107,7 +110,7 @@ def _copies(pairs: _Pairs) -> Iterator[Record]:
 
 def _plain(value: Any, *, last: bool) -> Any:
     if isinstance(value, _Pairs):
-        out: Record = {}
+        out: Raw = {}
         for k, v in value:
             if last or k not in out:
                 out[k] = _plain(v, last=last)
@@ -117,15 +120,14 @@ def _plain(value: Any, *, last: bool) -> Any:
     return value
 
 
-def _valid(record: Record) -> bool:
+def _decoded(raw: Raw) -> Record | None:
     try:
-        check_record(record)
+        return decode(raw)
     except RecordError:
-        return False
-    return True
+        return None
 
 
-def _repair(record: Record) -> Record | None:
+def _repair(record: Raw) -> Raw | None:
     """Undo the damage whose true value is known; None when there is nothing to repair."""
     changed = False
     for ex in record.get("exercises") or []:
@@ -145,7 +147,7 @@ def _repair(record: Record) -> Record | None:
     return record if changed else None
 
 
-def _duration(record: Record) -> float | None:
+def _duration(record: Raw) -> float | None:
     try:
         start = datetime.fromisoformat(record["started_at"])
         end = datetime.fromisoformat(record["ended_at"])

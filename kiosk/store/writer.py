@@ -1,32 +1,32 @@
 """Saving sessions off the frame loop: a background thread that owns the History.
 
-The main loop calls ``save(record)`` and carries on at once; a writer thread does the disk work
+The main loop calls ``save(record)`` with a typed record (``kiosk.core.records``) and carries on
+at once; a writer thread does the disk work
 and reports each outcome through ``on_result``. When the disk refuses (full, read-only, gone)
 the record stays in memory and is tried again every ``retry_every`` seconds, on the next save
 and at close; the failure is reported once per session, and the later success once more.
 
-The main thread reads the history through ``sessions()`` and ``last_pain()``, an in-memory view
-that already includes sessions still waiting to be written, so planning never touches the file.
+The main thread reads the history through ``records()``, an in-memory view that already includes
+records still waiting to be written, so planning never touches the file.
 """
 
 from __future__ import annotations
 
-import copy
 import errno
 import logging
 import os
 import queue
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import Any
 
+from kiosk.core.records import Record
 from kiosk.errors import RecordError, StorageError
 from kiosk.store.atomic import AtomicJSONStorage
 from kiosk.store.history import History, Recovery
-from kiosk.store.records import check_record, last_pain
+from kiosk.store.records import encode
 
 log = logging.getLogger(__name__)
 
@@ -91,8 +91,8 @@ class HistoryWriter:
         self._on_result = on_result
         self._retry_every = retry_every
         self._lock = threading.Lock()  # guards _pending and _view, shared by both threads
-        self._pending: dict[str, dict[str, Any]] = {}  # saved by the caller, not yet on disk
-        self._view: dict[str, dict[str, Any]] = {}  # everything the main thread may read
+        self._pending: dict[str, Record] = {}  # saved by the caller, not yet on disk
+        self._view: dict[str, Record] = {}  # everything the main thread may read
         self._reported: set[str] = set()  # ids whose failure was reported (writer thread only)
         self._inbox: queue.Queue[object] = queue.Queue()
         self._closed = False
@@ -137,28 +137,24 @@ class HistoryWriter:
         )
 
     # --- main thread -----------------------------------------------------------------------------
-    def save(self, record: Mapping[str, Any]) -> None:
-        """Queue a finished session for saving and return at once. Saving an id again replaces."""
+    def save(self, record: Record) -> None:
+        """Queue a record for saving and return at once. Saving an id again replaces it."""
         if self._closed:
             raise StorageError("the history writer is closed; open a new HistoryWriter to save")
-        mine = copy.deepcopy(dict(record))  # the caller may go on changing its own dict
-        rid = str(mine.get("id", ""))
+        rid = record.id  # records are frozen: no copy needed, the caller cannot change this one
         with self._lock:
-            self._pending[rid] = mine
+            self._pending[rid] = record
             try:
-                check_record(mine)
-                self._view[rid] = copy.deepcopy(mine)
+                encode(record)
+                self._view[rid] = record
             except RecordError:
                 pass  # the writer thread reports it; it must not reach the planner either
         self._inbox.put(rid)
 
-    def sessions(self) -> list[dict[str, Any]]:
-        """Every session, oldest first, including those not yet on disk. Treat as read-only."""
+    def records(self) -> list[Record]:
+        """Every record, oldest first, including those not yet on disk."""
         with self._lock:
             return list(self._view.values())
-
-    def last_pain(self) -> int | None:
-        return last_pain(self.sessions())
 
     @property
     def pending_ids(self) -> tuple[str, ...]:
@@ -209,7 +205,7 @@ class HistoryWriter:
             batch = list(self._pending.items())
         for i, (rid, record) in enumerate(batch):
             try:
-                self._ensure_history().add_session(record)
+                self._ensure_history().add(record)
             except RecordError as e:
                 self._forget(rid, record)
                 self._report(SaveResult(rid, False, REJECTED, detail=str(e)))
@@ -233,13 +229,13 @@ class HistoryWriter:
 
     def _attach(self, history: History) -> None:
         """Use ``history``; the view becomes its sessions plus any still waiting in memory."""
-        on_disk = {r["id"]: r for r in history.sessions()}
+        on_disk = {r.id: r for r in history.records()}
         with self._lock:
             # Disk order first; a session saved again while waiting shows its newer version.
             self._view = on_disk | self._view
         self._history = history
 
-    def _forget(self, rid: str, record: dict[str, Any]) -> None:
+    def _forget(self, rid: str, record: Record) -> None:
         with self._lock:
             # A newer save of the same id may have arrived meanwhile; that one still needs writing.
             if self._pending.get(rid) is record:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -9,6 +10,7 @@ from kiosk.core.buttons import ButtonTracker
 from kiosk.core.events import Effect, Finished, PowerOff, Save, Say, Tick, Tone
 from kiosk.core.kiosk import Kiosk
 from kiosk.core.model import Family, Library, Plan, PlannedExercise, SessionSettings, Variation
+from kiosk.core.records import Record, SessionRecord
 from kiosk.sim import SimUser
 
 FAST = SessionSettings(primer_seconds=20, rest_seconds=10, sets=2)
@@ -31,7 +33,7 @@ def library() -> Library:
 
 
 def fixed_planner(lib: Library, target: int = 4) -> Any:
-    def plan(sessions: list[dict[str, Any]], day: date, pain: int | None) -> Plan:
+    def plan(sessions: Sequence[SessionRecord], day: date, pain: int | None) -> Plan:
         items = tuple(PlannedExercise(f, f.ladder[0], target, "") for f in lib.families)
         return Plan(day.isoformat(), items)
 
@@ -42,9 +44,9 @@ class Run:
     """A kiosk, a tracker and a simulated user on a shared fake clock."""
 
     def __init__(self, user: SimUser, *, settings: SessionSettings = FAST, planner: Any = None,
-                 sessions: list[dict[str, Any]] | None = None, day: str = "2026-11-25") -> None:
+                 records: Sequence[Record] = (), day: str = "2026-11-25") -> None:
         lib = library()
-        self.kiosk = Kiosk(planner or fixed_planner(lib), settings, sessions=sessions or [],
+        self.kiosk = Kiosk(planner or fixed_planner(lib), settings, records=records,
                            t0=0.0, wall0=datetime.fromisoformat(f"{day}T09:00:00"),
                            shutdown_enabled=True)
         self.tracker = ButtonTracker()
@@ -95,16 +97,16 @@ class Run:
         return [e.name for e in self.effects if isinstance(e, Tone)]
 
     @property
-    def saved(self) -> list[dict[str, Any]]:
+    def saved(self) -> list[Record]:
         """What history holds: a later save of the same id replaces the checkpoint before it."""
-        by_id: dict[str, dict[str, Any]] = {}
+        by_id: dict[str, Record] = {}
         for e in self.effects:
             if isinstance(e, Save):
-                by_id[e.record["id"]] = e.record
+                by_id[e.record.id] = e.record
         return list(by_id.values())
 
     @property
-    def saves(self) -> list[dict[str, Any]]:
+    def saves(self) -> list[Record]:
         return [e.record for e in self.effects if isinstance(e, Save)]
 
     @property

@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 import math
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -23,7 +23,9 @@ from kiosk.core.progression import (
     exercise_states,
     plan_for_day,
 )
+from kiosk.core.records import ExerciseRecord, PainEvent, SessionRecord, SetRecord
 from kiosk.core.rotation import exercise_seconds, position_rank, session_budget
+from kiosk.store.records import decode_each, encode
 
 DAY0 = date(2025, 3, 3)
 RULES = ProgressionConfig()  # the shipped thresholds: 2 of 3, 60 %, 2 in a row, 7 days, +2
@@ -70,10 +72,10 @@ def S(n: int, pain: int | None = 2, **outcomes: str) -> Day:  # noqa: N802 - rea
     return Day(n, outcomes, pain)
 
 
-def sets(outcome: str, target: int) -> list[dict[str, Any]]:
+def sets(outcome: str, target: int) -> list[SetRecord]:
     """The saved sets for an outcome, as the session writes them."""
-    def one(reps: list[str], ended: str) -> dict[str, Any]:
-        return {"side": None, "reps": reps, "clean_reps": reps.count("clean"), "ended_by": ended}
+    def one(reps: list[str], ended: str) -> SetRecord:
+        return SetRecord(None, tuple(reps), reps.count("clean"), ended)
 
     clean = one(["clean"] * target, "target")
     late = math.ceil(RULES.fray_fraction * target)  # slipped, but not before 60 % of target
@@ -86,28 +88,29 @@ def sets(outcome: str, target: int) -> list[dict[str, Any]]:
     }.get(outcome, [])
 
 
-def record(day: date, planned: list[tuple[str, str, int, str]], pain: int | None) -> dict[str, Any]:
-    """A schema-1 history record; ``planned`` holds (family, variation, target, outcome)."""
+def record(day: date, planned: list[tuple[str, str, int, str]], pain: int | None) -> SessionRecord:
+    """A history record; ``planned`` holds (family, variation, target, outcome)."""
     exercises, events = [], []
     for fid, vid, target, outcome in planned:
-        exercises.append({
-            "family": fid, "variation": vid, "name": vid, "target": target, "change": "same",
-            "reason": "", "skipped": outcome == "skip", "sets": sets(outcome, target),
-        })
+        exercises.append(ExerciseRecord(
+            family=fid, variation=vid, name=vid, target=target, change="same", reason="",
+            skipped=outcome == "skip", sets=tuple(sets(outcome, target)),
+        ))
         if outcome in ("pain", "intro-pain"):
-            events.append({"at_s": 9.0, "family": fid, "variation": vid, "set": 1, "rep": 1,
-                           "phase": "set" if outcome == "pain" else "intro", "pain": 4})
-    return {
-        "schema": 1, "id": f"s{day}-{len(exercises)}", "plan_date": day.isoformat(),
-        "started_at": f"{day}T09:00:00", "ended_at": f"{day}T09:12:00", "duration_s": 720.0,
-        "pain_before": pain, "pain_after": pain, "ended_by": "complete",
-        "exercises": exercises, "pain_events": events,
-    }
+            events.append(PainEvent(9.0, fid, vid, 1, 1, "set" if outcome == "pain" else "intro",
+                                    4))
+    start = datetime.combine(day, datetime.min.time()).replace(hour=9)
+    return SessionRecord(
+        id=f"s{day}-{len(exercises)}", plan_date=day, started_at=start,
+        ended_at=start + timedelta(minutes=12), duration_s=720.0, pain_before=pain,
+        pain_after=pain, ended_by="complete", exercises=tuple(exercises),
+        pain_events=tuple(events),
+    )
 
 
-def run(*days: Day, lib: Library = LIB, cfg: ProgressionConfig = CFG) -> list[dict[str, Any]]:
+def run(*days: Day, lib: Library = LIB, cfg: ProgressionConfig = CFG) -> list[SessionRecord]:
     """Live through ``days``: plan each session after its check-in, then save what happened."""
-    history: list[dict[str, Any]] = []
+    history: list[SessionRecord] = []
     for d in days:
         today = DAY0 + timedelta(d.n)
         plan = plan_for_day(lib, history, d.plan_date or today, cfg, SETTINGS, d.pain)
@@ -117,7 +120,7 @@ def run(*days: Day, lib: Library = LIB, cfg: ProgressionConfig = CFG) -> list[di
     return history
 
 
-def state(history: list[dict[str, Any]], n: int, fid: str = "bridge") -> ExerciseState:
+def state(history: list[SessionRecord], n: int, fid: str = "bridge") -> ExerciseState:
     return exercise_states(LIB, history, DAY0 + timedelta(n), CFG)[fid]
 
 
@@ -292,7 +295,7 @@ def test_a_bad_check_in_earlier_today_makes_the_whole_day_bad() -> None:
 def test_a_session_on_a_bad_day_is_not_evidence_for_a_step_up() -> None:
     history = run(S(0, pain=2, bridge="clean"), S(1, pain=5, bridge="clean"))
     # day 1 was a bad day, done at an easier level: only day 0 counts, and one is not enough
-    assert history[1]["exercises"][0]["variation"] == "bridge-easy"
+    assert history[1].exercises[0].variation == "bridge-easy"
     assert at(state(history, 2)) == ("bridge-easy", 4, "same")
 
 
@@ -351,19 +354,25 @@ JUNK: list[Any] = [
 ]
 
 
+def read(raws: list[Any]) -> list[SessionRecord]:
+    """History as the kiosk reads it: the codec keeps what is whole and drops the rest."""
+    return decode_each(raws).sessions
+
+
 def test_malformed_records_are_ignored() -> None:
     history = run(*climb(1))
-    mixed = [JUNK[i % len(JUNK)] if i % 2 else r for i, r in enumerate(history * 2)]
-    assert levels(exercise_states(LIB, history + JUNK, DAY0 + timedelta(2), CFG)) == levels(
+    raw = [encode(r) for r in history]
+    mixed = [JUNK[i % len(JUNK)] if i % 2 else r for i, r in enumerate(raw * 2)]
+    assert levels(exercise_states(LIB, read(raw + JUNK), DAY0 + timedelta(2), CFG)) == levels(
         exercise_states(LIB, history, DAY0 + timedelta(2), CFG))
-    assert exercise_states(LIB, mixed, DAY0 + timedelta(2), CFG)  # and no crash
+    assert exercise_states(LIB, read(mixed), DAY0 + timedelta(2), CFG)  # and no crash
 
 
 def test_pain_in_the_breathing_primer_is_not_put_on_the_first_exercise() -> None:
     history = run(*climb(4))
     primer = record(DAY0 + timedelta(8), [], 2)
-    primer["pain_events"] = [{"at_s": 20.0, "family": "bridge", "variation": "bridge-mid",
-                              "set": 0, "rep": None, "phase": "primer", "pain": 3}]
+    primer = replace(primer, pain_events=(PainEvent(20.0, "bridge", "bridge-mid", 0, None,
+                                                      "primer", 3),))
     assert at(state(history + [primer], 9)) == at(state(history, 9))
 
 
@@ -428,10 +437,10 @@ def test_every_family_recurs_regularly() -> None:
     gaps: dict[str, list[int]] = {}
     last: dict[str, int] = {}
     for i, r in enumerate(history):
-        for e in r["exercises"]:
-            if e["family"] in last:
-                gaps.setdefault(e["family"], []).append(i - last[e["family"]])
-            last[e["family"]] = i
+        for e in r.exercises:
+            if e.family in last:
+                gaps.setdefault(e.family, []).append(i - last[e.family])
+            last[e.family] = i
     assert set(last) == {f.id for f in SIX.families}
     assert max(g for gs in gaps.values() for g in gs) <= 3
 
@@ -477,9 +486,9 @@ PROPS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCh
 def simulate(
     lib: Library, cfg: ProgressionConfig, script: list[SessionScript], *,
     plans: list[tuple[date, Plan]] | None = None,
-) -> list[dict[str, Any]]:
+) -> list[SessionRecord]:
     """Use the kiosk for a while: each session plans after check-in, then saves its outcome."""
-    history: list[dict[str, Any]] = []
+    history: list[SessionRecord] = []
     day = DAY0
     for gap, pain, outcomes in script:
         day += timedelta(gap)
@@ -507,11 +516,11 @@ def test_property_steps_per_exercise_per_day(script: list[SessionScript]) -> Non
     history = simulate(SIX, RULES, script, plans=plans)
     last: dict[str, tuple[date, int, bool, int]] = {}  # family -> day, level, pain, hidden
     for (day, plan), rec in zip(plans, history, strict=True):
-        saved = {e["family"]: e for e in rec["exercises"]}
+        saved = {e.family: e for e in rec.exercises}
         for p in plan.exercises:
             fid, e = p.family.id, saved[p.family.id]
-            hurt = any(ev["family"] == fid for ev in rec["pain_events"])
-            done = bool(e["sets"]) and not e["skipped"]
+            hurt = any(ev.family == fid for ev in rec.pain_events)
+            done = bool(e.sets) and not e.skipped
             if p.change == "bad-day":
                 if fid in last and (done or hurt):
                     before_day, before, pain, hidden = last[fid]
@@ -541,7 +550,7 @@ def test_property_a_pain_event_never_leads_to_an_advance(script: list[SessionScr
             if p.family.id in hurt:
                 assert p.change != "advance"
                 hurt.discard(p.family.id)
-        hurt |= {ev["family"] for ev in rec["pain_events"]}
+        hurt |= {ev.family for ev in rec.pain_events if ev.family is not None}
 
 
 @given(sessions_st, st.integers(0, 30))
@@ -597,9 +606,9 @@ json_st = st.recursive(
 def test_property_junk_in_the_history_never_crashes_the_plan(
     junk: list[Any], script: list[SessionScript]
 ) -> None:
-    history = simulate(SIX, RULES, script)
+    history = [encode(r) for r in simulate(SIX, RULES, script)]
     mixed = [x for pair in zip(history, junk, strict=False) for x in pair] + history[len(junk):]
-    plan = plan_for_day(SIX, mixed, DAY0 + timedelta(40), RULES, SETTINGS, 3)
+    plan = plan_for_day(SIX, read(mixed), DAY0 + timedelta(40), RULES, SETTINGS, 3)
     assert RULES.exercises_min <= len(plan.exercises) <= RULES.exercises_max
 
 

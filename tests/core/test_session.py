@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from kiosk.core import phrases
 from kiosk.core.events import Hold, Press, Release, Tick
 from kiosk.core.model import Button
+from kiosk.core.records import SetRecord
 from kiosk.sim import SimUser
-from tests.core.helpers import FAST, Run
+from tests.core.helpers import Run
 
 
 def test_steady_session_is_spoken_paced_and_saved() -> None:
     run = Run(SimUser("steady")).until_finished()
     [record] = run.saved
-    assert record["ended_by"] == "complete"
-    assert (record["pain_before"], record["pain_after"]) == (2, 1)
-    assert [e["family"] for e in record["exercises"]] == ["bridge", "bird-dog", "squat"]
-    for ex in record["exercises"]:
-        assert [s["ended_by"] for s in ex["sets"]] == ["target", "target"]
-        assert all(s["reps"] == ["clean"] * 4 for s in ex["sets"])
+    assert record.ended_by == "complete"
+    assert (record.pain_before, record.pain_after) == (2, 1)
+    assert [e.family for e in record.exercises] == ["bridge", "bird-dog", "squat"]
+    for ex in record.exercises:
+        assert [s.ended_by for s in ex.sets] == ["target", "target"]
+        assert all(s.reps == ("clean",) * 4 for s in ex.sets)
     said = " ".join(run.said)
     assert "how is your back" in said
     assert phrases.PRIMER_INTRO in run.said
@@ -31,26 +34,24 @@ def test_steady_session_is_spoken_paced_and_saved() -> None:
 def test_first_amber_ends_the_set_and_names_perfect_capacity() -> None:
     run = Run(SimUser("slipping")).until_finished()
     record = run.saved[0]
-    first = record["exercises"][0]
+    first = record.exercises[0]
     # target 4 here, so the slipping user (clean for 5 reps in odd exercises) meets it; the
     # second exercise slips after three clean reps
-    second = record["exercises"][1]
-    assert second["sets"] == [
-        {"side": None, "reps": ["clean"] * 3 + ["slipped"], "clean_reps": 3, "ended_by": "fray"}
-    ]
+    second = record.exercises[1]
+    assert second.sets == (SetRecord(None, ("clean",) * 3 + ("slipped",), 3, "fray"),)
     assert "Three clean reps. That is your perfect capacity today." in run.said
-    assert first["sets"][0]["ended_by"] == "target"
+    assert first.sets[0].ended_by == "target"
 
 
 def test_red_mid_set_stops_asks_pain_and_records_it() -> None:
     run = Run(SimUser("sore")).until_finished()
     record = run.saved[0]
-    second = record["exercises"][1]
-    assert second["sets"][0]["ended_by"] == "pain"
-    assert len(second["sets"]) == 1  # pain never leads to more load: no further set
-    [event] = record["pain_events"]
-    assert event["family"] == "bird-dog" and event["pain"] == 3 and event["rep"] == 2
-    assert record["exercises"][2]["sets"], "a small rise goes on with the next exercise"
+    second = record.exercises[1]
+    assert second.sets[0].ended_by == "pain"
+    assert len(second.sets) == 1  # pain never leads to more load: no further set
+    [event] = record.pain_events
+    assert event.family == "bird-dog" and event.pain == 3 and event.rep == 2
+    assert record.exercises[2].sets, "a small rise goes on with the next exercise"
     assert phrases.PAIN_CONTINUE in run.said
 
 
@@ -59,9 +60,9 @@ def test_pain_two_points_above_checkin_ends_session_with_clinician_advice() -> N
     user.pain["pain"] = 4
     run = Run(user).until_finished()
     record = run.saved[0]
-    assert record["ended_by"] == "pain"
-    assert record["pain_after"] == 4
-    assert not record["exercises"][2]["sets"]
+    assert record.ended_by == "pain"
+    assert record.pain_after == 4
+    assert not record.exercises[2].sets
     assert phrases.PAIN_STOP in run.said
     assert "clinician" in phrases.PAIN_STOP
 
@@ -82,7 +83,7 @@ def test_holding_red_ends_the_session_at_once_and_saves() -> None:
     run = Run(SimUser(presses="gGg g"))  # start, confirm check-in, skip primer? no: ready...
     run.until_finished()
     record = run.saved[0]
-    assert record["ended_by"] == "stop"
+    assert record.ended_by == "stop"
     assert phrases.ENDED_BY_HOLD in run.said
 
 
@@ -127,9 +128,9 @@ def test_checkin_timeout_abandons_without_saving() -> None:
 def test_session_record_uses_elapsed_time_not_the_wall_clock() -> None:
     run = Run(SimUser("steady")).until_finished()
     record = run.saved[0]
-    assert record["started_at"].startswith("2026-11-25T09:00")
-    assert record["duration_s"] > 60
-    assert record["plan_date"] == "2026-11-25"
+    assert record.started_at.isoformat().startswith("2026-11-25T09:00")
+    assert record.duration_s > 60
+    assert record.plan_date == date(2026, 11, 25)
 
 
 def test_home_amber_speaks_plan_and_green_starts() -> None:
@@ -156,10 +157,6 @@ def test_shutdown_chord_saves_session_first() -> None:
     assert "Shutting down. Everything is saved. Goodbye." in run.said
 
 
-def test_fast_settings_are_shorter_than_defaults() -> None:
-    assert FAST.primer_seconds < 60
-
-
 def test_red_in_the_breathing_primer_is_no_exercise_and_the_first_is_still_done() -> None:
     run = Run(SimUser(presses="gG"))  # start, confirm pain 0
     while run.kiosk.session is None or run.kiosk.session.phase != "primer":
@@ -169,9 +166,9 @@ def test_red_in_the_breathing_primer_is_no_exercise_and_the_first_is_still_done(
     run.user = SimUser("steady", checkin_pain=0)  # rates this pain 1: a small rise, go on
     run.until_finished()
     record = run.saved[0]
-    [event] = record["pain_events"]
-    assert event["family"] is None and event["phase"] == "primer"
-    assert record["exercises"][0]["sets"], "the first exercise still comes after the stop"
+    [event] = record.pain_events
+    assert event.family is None and event.phase == "primer"
+    assert record.exercises[0].sets, "the first exercise still comes after the stop"
 
 
 def test_after_a_session_the_summary_shows_until_a_press() -> None:
@@ -189,9 +186,9 @@ def test_holding_red_to_end_is_a_stop_not_a_pain_event() -> None:
     run = Run(SimUser(presses="gGgg"))  # start, confirm, ready, one clean rep; then RED held
     run.until_finished()
     record = run.saved[0]
-    assert record["ended_by"] == "stop"
-    assert record["pain_events"] == []
-    assert record["exercises"][0]["sets"][0]["ended_by"] == "stop"
+    assert record.ended_by == "stop"
+    assert record.pain_events == ()
+    assert record.exercises[0].sets[0].ended_by == "stop"
 
 
 def test_red_pressed_then_released_then_held_keeps_the_pain_event() -> None:
@@ -205,17 +202,17 @@ def test_red_pressed_then_released_then_held_keeps_the_pain_event() -> None:
     run.feed(run.tracker.edge(Button.RED, True, t + 2.0))  # then decides to end
     run.feed(run.tracker.tick(t + 4.5))
     record = run.saved[0]
-    assert record["ended_by"] == "stop"
-    assert len(record["pain_events"]) == 1 and record["pain_events"][0]["pain"] is None
-    assert record["exercises"][0]["sets"][0]["ended_by"] == "pain"
+    assert record.ended_by == "stop"
+    assert len(record.pain_events) == 1 and record.pain_events[0].pain is None
+    assert record.exercises[0].sets[0].ended_by == "pain"
 
 
 def test_progress_is_checkpointed_between_exercises_never_per_rep() -> None:
     run = Run(SimUser("steady")).until_finished()
     saves = run.saves
-    assert [s["ended_by"] for s in saves] == ["interrupted"] * 3 + ["complete"]
-    assert len({s["id"] for s in saves}) == 1, "every save replaces the same session"
-    assert [sum(bool(e["sets"]) for e in s["exercises"]) for s in saves] == [1, 2, 3, 3]
+    assert [s.ended_by for s in saves] == ["interrupted"] * 3 + ["complete"]
+    assert len({s.id for s in saves}) == 1, "every save replaces the same session"
+    assert [sum(bool(e.sets) for e in s.exercises) for s in saves] == [1, 2, 3, 3]
 
 
 def test_one_sided_sets_switch_sides_without_a_rest_between() -> None:
@@ -233,8 +230,8 @@ def test_one_sided_sets_switch_sides_without_a_rest_between() -> None:
         return Plan(day.isoformat(), (PlannedExercise(fam, each, 2, ""),))
 
     run = Run(SimUser("steady"), planner=planner).until_finished()
-    sets = run.saved[0]["exercises"][0]["sets"]
-    assert [s["side"] for s in sets] == ["left", "right", "left", "right"]
+    sets = run.saved[0].exercises[0].sets
+    assert [s.side for s in sets] == ["left", "right", "left", "right"]
     said = run.said
     rests = [i for i, line in enumerate(said) if line.startswith("Rest and breathe")]
     assert len(rests) == 1, "one rest, between set one (both sides) and set two"

@@ -47,7 +47,7 @@ def opener(data_dir: str, batch: int, mode: str) -> Callable[[dict[str, Any]], N
         history = History.open(data_dir, keep_backups=KEEP_BACKUPS, now=day_of(batch))
         if history.recovery:
             say(f"recovered {history.recovery.problem}")
-        return history.add_session
+        return history.add
     results: queue.SimpleQueue[SaveResult] = queue.SimpleQueue()
     writer = HistoryWriter.open(
         data_dir, on_result=results.put, keep_backups=KEEP_BACKUPS, now=day_of(batch)

@@ -20,7 +20,9 @@ from kiosk.core.model import (
     SessionSettings,
     Variation,
 )
+from kiosk.core.records import SessionRecord
 from kiosk.core.session import Session
+from kiosk.store.records import encode
 from kiosk.store.writer import SaveResult
 
 
@@ -51,11 +53,12 @@ class _Driver:
     def __init__(self, session: Session) -> None:
         self.s = session
         self.t = 0.0
-        self.saved: list[dict[str, Any]] = []
+        self.saved: list[SessionRecord] = []
         self._keep(session.start())
 
     def _keep(self, effects: list[Any]) -> None:
-        self.saved += [e.record for e in effects if isinstance(e, Save)]
+        self.saved += [e.record for e in effects if isinstance(e, Save)
+                       and isinstance(e.record, SessionRecord)]
 
     def press(self, button: Button, times: int = 1) -> None:
         for _ in range(times):
@@ -77,7 +80,7 @@ def real_record(
     *,
     pain_before: int = 2,
     pain_after: int = 1,
-) -> dict[str, Any]:
+) -> SessionRecord:
     """A full session: clean sets, a slipped rep, a RED pain stop, a skip and a check-out."""
     start = datetime.fromisoformat(started_at)
     plan = Plan(
@@ -110,9 +113,15 @@ def real_record(
     d.press(Button.AMBER, pain_before + 1 - pain_after)
     d.hold(Button.GREEN)  # check-out
     *checkpoints, record = d.saved  # saved between exercises, then the final record
-    assert all(c["id"] == record["id"] for c in checkpoints)
-    assert record["ended_by"] == "complete", "the core changed: update this walk-through"
+    assert all(c.id == record.id for c in checkpoints)
+    assert record.ended_by == "complete", "the core changed: update this walk-through"
     return record
+
+
+def real_json(session_id: str = "s1", started_at: str = "2026-11-25T09:00:00",
+              **pain: int) -> dict[str, Any]:
+    """``real_record`` as the history file holds it."""
+    return encode(real_record(session_id, started_at, **pain))
 
 
 class Results:

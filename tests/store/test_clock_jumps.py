@@ -6,6 +6,7 @@ from pathlib import Path
 
 from store_samples import WallClock, real_record
 
+from kiosk.core.records import last_pain
 from kiosk.store.history import History
 from kiosk.store.records import parse_history
 from kiosk.store.writer import HistoryWriter
@@ -22,16 +23,16 @@ SAVES = [
 def _save_all(history: History, clock: WallClock) -> None:
     for sid, when, pain in SAVES:
         clock.set(when)
-        history.add_session(real_record(sid, when, pain_before=pain + 1, pain_after=pain))
+        history.add(real_record(sid, when, pain_before=pain + 1, pain_after=pain))
 
 
 def test_sessions_keep_save_order_across_a_backwards_jump(tmp_path: Path) -> None:
     clock = WallClock()
     with History.open(tmp_path, now=clock) as history:
         _save_all(history, clock)
-        assert history.last_pain() == 1  # the last session saved, not the latest timestamp
+        assert last_pain(history.records()) == 1  # the last saved, not the latest timestamp
     with History.open(tmp_path, now=clock) as history:
-        assert [s["id"] for s in history.sessions()] == [sid for sid, _, _ in SAVES]
+        assert [s.id for s in history.sessions()] == [sid for sid, _, _ in SAVES]
 
 
 def test_the_writer_view_keeps_save_order_too(tmp_path: Path) -> None:
@@ -40,10 +41,10 @@ def test_the_writer_view_keeps_save_order_too(tmp_path: Path) -> None:
         for sid, when, pain in SAVES:
             clock.set(when)
             writer.save(real_record(sid, when, pain_after=pain))
-        assert [s["id"] for s in writer.sessions()] == [sid for sid, _, _ in SAVES]
+        assert [s.id for s in writer.records()] == [sid for sid, _, _ in SAVES]
     with HistoryWriter.open(tmp_path, now=clock) as writer:
-        assert [s["id"] for s in writer.sessions()] == [sid for sid, _, _ in SAVES]
-        assert writer.last_pain() == 1
+        assert [s.id for s in writer.records()] == [sid for sid, _, _ in SAVES]
+        assert last_pain(writer.records()) == 1
 
 
 def test_backups_made_on_a_wrong_date_are_good_copies(tmp_path: Path) -> None:
@@ -57,4 +58,4 @@ def test_backups_made_on_a_wrong_date_are_good_copies(tmp_path: Path) -> None:
         "history-2026-11-26.json",
     ]
     wrong_day = parse_history(backups["history-2026-01-01.json"].read_bytes())
-    assert [r["id"] for r in wrong_day.values()] == ["z-before", "m-after-reset"]
+    assert [r.id for r in wrong_day.values()] == ["z-before", "m-after-reset"]

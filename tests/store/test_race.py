@@ -90,4 +90,4 @@ def test_readers_mid_save_lose_nothing_and_change_nothing(tmp_path: Path) -> Non
             disk.go_on.release()  # a failed assertion must not leave the writer waiting
         writer.close()
     assert [r.ok for r in results.items] == [True] * SAVES
-    assert [s["id"] for s in read_history(tmp_path).sessions] == [f"s{n}" for n in range(SAVES)]
+    assert [s.id for s in read_history(tmp_path).sessions] == [f"s{n}" for n in range(SAVES)]

@@ -1,33 +1,59 @@
-"""The schema-1 check: what the kiosk saves passes, anything else is named and refused."""
+"""The codec: typed records to schema-1 JSON and back, strict on the way out, and on the way in
+either strict (the store's check of a file) or lenient (keep what is whole, say what was not)."""
 
 from __future__ import annotations
 
 import copy
 import json
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
-from store_samples import real_record
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from store_samples import real_json, real_record
 
-from kiosk.core.session import SCHEMA_VERSION as CORE_SCHEMA
+from kiosk.core.records import (
+    RATINGS,
+    SESSION_ENDS,
+    SET_ENDS,
+    ExerciseRecord,
+    PainEntry,
+    PainEvent,
+    Record,
+    SessionRecord,
+    SetRecord,
+    last_pain,
+)
 from kiosk.errors import RecordError
-from kiosk.store.records import SCHEMA_VERSION, check_record, last_pain, parse_history
+from kiosk.store.records import KINDS, decode, decode_each, encode, parse_history
+
+PROPS = settings(max_examples=150, deadline=None)
 
 
-def test_store_reads_the_schema_the_core_writes() -> None:
-    # A new core schema needs a new reader here (and a line in docs/data.md) first.
-    assert SCHEMA_VERSION == CORE_SCHEMA
+def test_a_real_session_record_passes_both_ways() -> None:
+    record = real_record()
+    assert decode(encode(record)) == record
 
 
-def test_a_real_session_record_passes() -> None:
-    check_record(real_record())
+def test_a_session_is_written_as_schema_1_always_wrote_it() -> None:
+    raw = real_json("s-1")
+    assert list(raw) == ["schema", "id", "plan_date", "started_at", "ended_at", "duration_s",
+                         "pain_before", "pain_after", "ended_by", "exercises", "pain_events"]
+    assert raw["schema"] == 1 and "kind" not in raw
+    assert raw["started_at"] == "2026-11-25T09:00:00"
 
 
 def test_extra_fields_are_allowed() -> None:
-    record = real_record()
-    record["device"] = {"name": "kiosk-2"}
-    check_record(record)
+    raw = real_json()
+    raw["device"] = {"name": "kiosk-2"}
+    assert decode(raw) == real_record()
+
+
+def test_a_session_may_say_its_kind() -> None:
+    assert decode(real_json() | {"kind": "session"}) == real_record()
 
 
 def _set(key: str, value: Any) -> Callable[[dict[str, Any]], None]:
@@ -51,12 +77,11 @@ BROKEN = {
     "unknown ending": (_set("ended_by", "crash"), "complete|pain|stop|timeout"),
     "bad start time": (_set("started_at", "yesterday"), "ISO 8601"),
     "bad plan date": (_set("plan_date", "25/11/2026"), "YYYY-MM-DD"),
-    "nan duration": (_set("duration_s", float("nan")), "record.duration_s"),
     "rep rating": (_set("exercises.0.sets.0.reps", ["maybe"]), "exercises[0].sets[0].reps[0]"),
     "set ending": (_set("exercises.0.sets.0.ended_by", ""), "target|fray|pain|stop|timeout"),
     "skipped as text": (_set("exercises.2.skipped", "yes"), "true or false"),
     "event not object": (_set("pain_events", [3]), "pain_events[0] must be an object"),
-    "not JSON": (_set("device", {1, 2}), "must be JSON"),
+    "unknown kind": (_set("kind", "diary"), "of kind 'diary'"),
     "clean reps above reps": (_set("exercises.0.sets.0.clean_reps", 10**9), "more than its 2 reps"),
     "negative duration": (_set("duration_s", -1), "record.duration_s"),
     "duration over a day": (_set("duration_s", 86401), "from 0 to 86400"),
@@ -68,28 +93,126 @@ BROKEN = {
 @pytest.mark.parametrize("name", BROKEN)
 def test_a_broken_record_is_refused_with_its_session_and_field(name: str) -> None:
     change, words = BROKEN[name]
-    record = copy.deepcopy(real_record("s-42"))
-    change(record)
+    raw = copy.deepcopy(real_json("s-42"))
+    change(raw)
     with pytest.raises(RecordError) as err:
-        check_record(record)
+        decode(raw)
     assert words in str(err.value)
-    if record.get("id") == "s-42":
-        assert "session 's-42'" in str(err.value)
+    if raw.get("id") == "s-42":
+        assert "'s-42'" in str(err.value)
     assert isinstance(err.value, ValueError)  # `except ValueError` still catches it
+
+
+SPOILED = {
+    "pain 11": lambda r: replace(r, pain_after=11),
+    "NaN duration": lambda r: replace(r, duration_s=float("nan")),
+    "empty id": lambda r: replace(r, id=""),
+    "unknown ending": lambda r: replace(r, ended_by="crash"),
+    "rep rating": lambda r: replace(
+        r, exercises=(replace(r.exercises[0], sets=(SetRecord(None, ("maybe",), 0, "fray"),)),)
+    ),
+    "negative pain entry": lambda r: PainEntry("p", datetime(2026, 1, 1), -1),
+}
+
+
+@pytest.mark.parametrize("name", SPOILED)
+def test_writing_refuses_what_reading_would_refuse(name: str) -> None:
+    with pytest.raises(RecordError):
+        encode(SPOILED[name](real_record("s-42")))
+
+
+def test_a_lenient_read_keeps_the_whole_records_and_names_the_others() -> None:
+    good, other = real_json("a"), real_json("c")
+    found = decode_each([good, {"schema": 1, "id": "b"}, "junk", other])
+    assert [r.id for r in found.records.values()] == ["a", "c"]
+    assert list(found.records) == [1, 4]  # numbered by their place in what was read
+    assert len(found.skipped) == 2
+    assert "record 2" in found.skipped[0] and "session 'b'" in found.skipped[0]
+    assert "record 3" in found.skipped[1]
 
 
 def test_last_pain_is_the_newest_rating() -> None:
     assert last_pain([]) is None
     old = real_record("a", pain_before=5, pain_after=4)
-    stopped = real_record("b") | {"pain_before": 3, "pain_after": None}
-    unrated = real_record("c") | {"pain_before": None, "pain_after": None}
+    stopped = replace(real_record("b"), pain_before=3, pain_after=None)
+    unrated = replace(real_record("c"), pain_before=None, pain_after=None)
+    logged = PainEntry("p", datetime(2026, 11, 25, 20, 0), 7)
     assert last_pain([old]) == 4
     assert last_pain([old, stopped]) == 3
     assert last_pain([old, stopped, unrated]) == 3
+    assert last_pain([old, logged, unrated]) == 7
+    assert last_pain([logged, old]) == 4
+
+
+# --- round trips over every kind -----------------------------------------------------------
+text = st.text(min_size=1, max_size=12)
+pain = st.integers(0, 10)
+seconds = st.floats(0, 10_000, allow_nan=False, allow_infinity=False)
+times = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1))
+sets = st.builds(
+    lambda side, reps, ended: SetRecord(side, tuple(reps), reps.count("clean"), ended),
+    st.sampled_from([None, "left", "right"]),
+    st.lists(st.sampled_from(RATINGS), max_size=12),
+    st.sampled_from(SET_ENDS),
+)
+exercises = st.builds(
+    ExerciseRecord,
+    family=text, variation=text, name=st.text(max_size=20), target=st.integers(0, 30),
+    change=st.sampled_from(["same", "advance", "back", "reenter", "bad-day", "new"]),
+    reason=st.text(max_size=40), skipped=st.booleans(),
+    sets=st.lists(sets, max_size=4).map(tuple),
+)
+events = st.builds(
+    PainEvent,
+    at_s=seconds, family=st.none() | text, variation=st.none() | text,
+    set=st.none() | st.integers(0, 9), rep=st.none() | st.integers(0, 30),
+    phase=st.sampled_from(["primer", "intro", "set", "rest"]), pain=st.none() | pain,
+)
+session_records = st.builds(
+    lambda sid, day, start, duration, before, after, ended, exs, evs: SessionRecord(
+        sid, day, start, start + timedelta(seconds=duration), duration, before, after, ended,
+        tuple(exs), tuple(evs),
+    ),
+    text, st.dates(min_value=date(2000, 1, 1)), times, seconds, st.none() | pain,
+    st.none() | pain, st.sampled_from(SESSION_ENDS), st.lists(exercises, max_size=5),
+    st.lists(events, max_size=4),
+)
+pain_entries = st.builds(PainEntry, id=text, at=times, pain=pain, note=st.text(max_size=40))
+any_record: st.SearchStrategy[Record] = st.one_of(session_records, pain_entries)
+
+
+def test_every_kind_has_a_strategy_here() -> None:
+    # A new kind of record joins the round trips below: add its strategy to any_record.
+    assert {k.type for k in KINDS.values()} == {SessionRecord, PainEntry}
+
+
+@given(any_record)
+@PROPS
+def test_property_every_record_reads_back_as_it_was_written(record: Record) -> None:
+    assert decode(encode(record)) == record
+
+
+@given(any_record)
+@PROPS
+def test_property_what_is_written_is_plain_json_and_writes_again_the_same(record: Record) -> None:
+    import json
+
+    raw = encode(record)
+    again = json.loads(json.dumps(raw, allow_nan=False))
+    assert again == raw
+    assert encode(decode(again)) == raw
+
+
+@given(st.lists(any_record, max_size=6))
+@PROPS
+def test_property_a_lenient_read_of_whole_records_skips_nothing(records: list[Record]) -> None:
+    found = decode_each([encode(r) for r in records])
+    assert found.skipped == ()
+    assert list(found.records.values()) == records
 
 
 def test_a_key_written_twice_is_damage_not_a_silent_choice() -> None:
-    good = json.dumps({"sessions": {"1": real_record("a")}})
+    good = json.dumps({"sessions": {"1": real_json("a")}})
     with pytest.raises(RecordError, match="the key 'sessions' twice"):
         parse_history((good[:-1] + ', "sessions": {}}').encode())
 
@@ -101,4 +224,5 @@ def test_a_number_too_long_to_convert_is_damage() -> None:
 
 def test_future_dates_stay_allowed() -> None:
     # docs/progression.md: a clock that jumps ahead must not make a session unreadable.
-    check_record(real_record("f", "2099-12-31T23:00:00"))
+    future = real_record("f", "2099-12-31T23:00:00")
+    assert decode(encode(future)) == future

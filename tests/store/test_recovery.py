@@ -10,14 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from store_samples import WallClock, real_record
+from store_samples import WallClock, real_json, real_record
 
 from kiosk.errors import StorageError
 from kiosk.store.history import History
+from kiosk.store.records import read_history
 
 
 def _good_file(ids: list[str]) -> bytes:
-    sessions = {str(i): real_record(sid) for i, sid in enumerate(ids, start=1)}
+    sessions = {str(i): real_json(sid) for i, sid in enumerate(ids, start=1)}
     return json.dumps({"sessions": sessions}).encode("utf-8")
 
 
@@ -90,6 +91,30 @@ def test_the_corpus_is_big_and_every_entry_really_differs_from_good() -> None:
     assert GOOD not in CORPUS.values()  # every edit above really changed something
 
 
+# One session spoiled, the others whole: a lenient read keeps the others and names that one.
+ONE_SPOILED = ("field missing", "wrong type", "pain out of range", "unknown schema version")
+
+
+@pytest.mark.parametrize("name", CORPUS)
+def test_a_lenient_read_keeps_what_is_whole_and_says_what_it_skipped(name: str) -> None:
+    found = read_history(CORPUS[name])
+    assert found.skipped, "a damaged file always has something to report"
+    assert all(isinstance(why, str) and why for why in found.skipped)
+    ids = [r.id for r in found.records.values()]
+    assert set(ids) <= {"a", "b", "c"} and len(ids) == len(set(ids))
+    if name in ONE_SPOILED:
+        assert ids == ["b", "c"]
+        assert found.skipped == (found.skipped[0],) and "session 'a'" in found.skipped[0]
+    if name in ("extra table", "same id twice"):
+        assert ids == ["a", "b", "c"]
+
+
+def test_a_lenient_read_of_a_good_file_skips_nothing() -> None:
+    found = read_history(GOOD)
+    assert found.skipped == ()
+    assert [r.id for r in found.records.values()] == ["a", "b", "c"]
+
+
 def _with_backup(tmp_path: Path, day: str, content: bytes) -> Path:
     backup = tmp_path / "backups" / f"history-{day}.json"
     backup.parent.mkdir(exist_ok=True)
@@ -114,12 +139,12 @@ def test_a_damaged_file_is_set_aside_and_the_backup_restored(tmp_path: Path, nam
     assert notice.moved_to == tmp_path / "history.json.corrupt-20261125T101500"
     assert notice.moved_to.read_bytes() == damaged  # kept, byte for byte
     assert "restored from the backup of 24 November" in notice.message
-    assert [s["id"] for s in history.sessions()] == kept
-    history.add_session(real_record("d"))  # and the kiosk carries on saving
+    assert [s.id for s in history.sessions()] == kept
+    history.add(real_record("d"))  # and the kiosk carries on saving
     history.close()
     again = History.open(tmp_path, now=clock)
     assert again.recovery is None
-    assert [s["id"] for s in again.sessions()] == [*kept, "d"]
+    assert [s.id for s in again.sessions()] == [*kept, "d"]
 
 
 def test_a_damaged_backup_is_passed_over_for_an_older_good_one(tmp_path: Path) -> None:
@@ -128,7 +153,7 @@ def test_a_damaged_backup_is_passed_over_for_an_older_good_one(tmp_path: Path) -
     older = _with_backup(tmp_path, "2026-11-20", _good_file(["a"]))
     history = History.open(tmp_path)
     assert history.recovery is not None and history.recovery.restored_from == older
-    assert [s["id"] for s in history.sessions()] == ["a"]
+    assert [s.id for s in history.sessions()] == ["a"]
 
 
 def test_with_no_usable_backup_a_new_history_starts(tmp_path: Path) -> None:
@@ -147,7 +172,7 @@ def test_a_missing_file_is_restored_from_the_backup(tmp_path: Path) -> None:
     history = History.open(tmp_path)
     assert history.recovery is not None and history.recovery.moved_to is None
     assert "was missing" in history.recovery.message
-    assert [s["id"] for s in history.sessions()] == ["a"]
+    assert [s.id for s in history.sessions()] == ["a"]
 
 
 def test_two_recoveries_in_one_second_keep_both_damaged_files(tmp_path: Path) -> None:
