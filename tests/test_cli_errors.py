@@ -121,3 +121,35 @@ def test_kiosk_demo_stops_on_sigterm_and_keeps_what_it_saved(tmp_path: Path) -> 
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 143
     assert "Traceback" not in err and "the session was stopped (SIGTERM)" in err
+
+
+@pytest.mark.parametrize("command", [["history"], ["plan"], ["export"]])
+def test_an_unreadable_history_is_one_line_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    command: list[str],
+) -> None:
+    (tmp_path / "history.json").write_text('{"sessions": {}}')
+
+    def denied(path: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr("kiosk.store.load.read_regular", denied)  # root reads anything
+    assert cli.main(["--data-dir", str(tmp_path), *command]) == 1
+    [line] = capsys.readouterr().err.splitlines()
+    assert f"{tmp_path / 'history.json'}: cannot read the exercise history" in line
+    assert "Permission denied" in line and "permissions" in line
+
+
+def test_a_demo_on_a_read_only_disk_with_a_damaged_history_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "history.json").write_text("{not json")
+
+    def read_only(*_: object) -> None:
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(os, "replace", read_only)
+    assert cli.main(["--data-dir", str(tmp_path), "demo"]) == 1
+    [line] = capsys.readouterr().err.splitlines()
+    assert "history.json is damaged and cannot be moved aside (Read-only file system)" in line
+    assert (tmp_path / "history.json").read_text() == "{not json"

@@ -173,7 +173,9 @@ class History:
         self._seqs = {r.id: seq for seq, r in loaded.records.items()}
         if loaded.problem is None:
             return None
-        log.warning("%s: %s", self.path, loaded.problem)
+        log.warning("%s: %s (salvaged %d records, %d of them repaired; %d unreadable, kept in "
+                    "the damaged file)", self.path, loaded.problem, loaded.salvaged,
+                    loaded.found.repaired, loaded.found.skipped)
         moved = self._set_aside() if loaded.damaged else None
         if loaded.records:
             self._write_whole(loaded)

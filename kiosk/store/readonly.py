@@ -63,6 +63,10 @@ def read_history(data_dir: Path) -> Snapshot:
             shown += f" and {loaded.salvaged} read from the damaged file"
     elif loaded.salvaged:
         shown += " read from the damaged file"
+    if loaded.found.repaired:
+        shown += f" ({loaded.found.repaired} repaired: impossible values)"
+    if loaded.found.skipped:
+        shown += f"; {loaded.found.skipped} unreadable record(s) stay in the damaged file only"
     repair = "restore" if not loaded.damaged else "set it aside and repair the history"
     note = (f"{data_dir / FILENAME}: {loaded.problem}; {shown}; the kiosk will {repair} when it "
             "next starts, and nothing has been changed now")
