@@ -473,11 +473,13 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     Keeping the last copy silently would lose whatever the other copies hold: a second
     ``"sessions"`` would hide every session in the first. salvage.py reads every copy.
     """
-    data: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in data:
-            raise RecordError(f"the file has the key {key!r:.40} twice in one object")
-        data[key] = value
+    data = dict(pairs)
+    if len(data) != len(pairs):  # rare: only then look for which key it was
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise RecordError(f"the file has the key {key!r:.40} twice in one object")
+            seen.add(key)
     return data
 
 
