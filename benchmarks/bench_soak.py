@@ -1,6 +1,6 @@
 """The soak of issue #4 (point 8), for as many simulated days as you like, with its figures.
 
-The same driver as ``tests/test_soak.py`` (imported from there, so the logic is in one place).
+The same driver as ``tests/test_soak.py``: ``kiosk.soak``, so the logic is in one place.
 The real shell runs on mock pins and a fake clock, with simulated people, stray presses and
 restarts. The targets are no crash, every finished session in the history, memory growth under
 10 MB and no frame stall over 100 ms.
@@ -14,13 +14,16 @@ Exits 1 when a target is missed.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
-from tests.test_soak import MEMORY_BUDGET, SEED, STALL, Figures, Soak  # noqa: E402
+from kiosk.soak import MEMORY_BUDGET, SEED, STALL, Figures, Soak  # noqa: E402
 
 MB = 2**20
 

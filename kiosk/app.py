@@ -12,8 +12,7 @@ import queue
 import signal
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from types import FrameType
 
 from kiosk.clock import Clock
 from kiosk.core import phrases
@@ -34,7 +33,7 @@ from kiosk.core.events import (
 from kiosk.core.kiosk import Kiosk
 from kiosk.core.model import Button, Plan
 from kiosk.core.view import View
-from kiosk.io.buttons import Buttons, Edge
+from kiosk.devices import Devices, Edge, Inbox, Key, Quit
 
 log = logging.getLogger(__name__)
 
@@ -49,20 +48,6 @@ BUSY_WAIT = 0.05  # longest sleep in a session, with a key or button down: paces
 IDLE_WAIT = 0.25  # longest sleep on an idle home screen: a press wakes the loop at once anyway
 
 
-@dataclass
-class Devices:
-    """The adapters around the core. Each has a null or recording twin for tests and
-    degraded modes, so the loop never checks what kind of hardware it has."""
-
-    buttons: Buttons
-    voice: Any  # kiosk.io.voice.Voice
-    writer: Any  # kiosk.store.writer.HistoryWriter: save(record), close()
-    screen: Any = None  # kiosk.ui.screen.Screen, or None with no display at all
-    leds: Any = None  # kiosk.io.leds.Leds
-    notifier: Any = None  # kiosk.io.watchdog.Notifier
-    closers: list[Callable[[], None]] = field(default_factory=list)
-
-
 class App:
     def __init__(
         self,
@@ -70,7 +55,7 @@ class App:
         tracker: ButtonTracker,
         devices: Devices,
         clock: Clock,
-        inbox: queue.SimpleQueue[Any],
+        inbox: Inbox,
         *,
         keyboard: bool = False,
         animate: bool = True,
@@ -107,8 +92,7 @@ class App:
         self._dispatch(self.kiosk.boot())
         for text in notices:
             self._feed([Notice(text, now)])
-        if self.dev.notifier is not None:
-            self.dev.notifier.ready()
+        self.dev.notifier.ready()
 
     def run(self) -> None:
         """Loop until asked to stop (SIGTERM, window closed, Escape in mock mode)."""
@@ -151,8 +135,7 @@ class App:
         self._feed([Tick(now)])
         self._prepare_voice()
         self.dev.voice.update()
-        if self.dev.leds is not None:
-            self.dev.leds.update(self.view, now)
+        self.dev.leds.update(self.view, now)
         self._draw(now)
         self._watchdog(now)
         self._notice_clock_jump(now)
@@ -162,7 +145,7 @@ class App:
             if self.power_off is not None:
                 self.power_off()
 
-    def stop(self, *_: Any) -> None:
+    def stop(self, signum: int | None = None, frame: FrameType | None = None) -> None:
         self.stopping = True
         self.inbox.put(None)  # wake the loop
 
@@ -172,14 +155,13 @@ class App:
             if self._closed:
                 return
             self._closed = True
-        if self.dev.notifier is not None:
-            self.dev.notifier.stopping()
+        self.dev.notifier.stopping()
         for close in (
             self.dev.writer.close,  # first: the session must be on disk before anything else
             self.dev.voice.close,
             self.dev.buttons.close,
-            *( [self.dev.leds.close] if self.dev.leds is not None else [] ),
-            *( [self.dev.screen.close] if self.dev.screen is not None else [] ),
+            self.dev.leds.close,
+            self.dev.screen.close,
             *self.dev.closers,
         ):
             try:
@@ -190,7 +172,7 @@ class App:
     def __enter__(self) -> App:
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     # --- inputs ---------------------------------------------------------------------------------
@@ -214,7 +196,7 @@ class App:
             or self._power_off_at is not None
         )
         timeout = BUSY_WAIT if busy else IDLE_WAIT
-        if self.dev.screen is not None and self.animate:
+        if self.animate:
             timeout = min(timeout, self.dev.screen.next_frame_in(self.view, self.clock.now()))
         try:
             item = self.inbox.get(timeout=max(0.001, timeout))
@@ -224,29 +206,19 @@ class App:
             self.inbox.put(item)  # handled in order by the next step's drain
 
     def _read_keyboard(self) -> None:
-        if self.dev.screen is None:
-            return
-        import pygame
-
-        for ev in pygame.event.get():
-            if ev.type == pygame.QUIT:
+        for item in self.dev.screen.inputs():
+            if isinstance(item, Quit):
                 self.stop()
-            elif ev.type in (pygame.KEYDOWN, pygame.KEYUP) and self.keyboard:
-                if ev.type == pygame.KEYDOWN and ev.key == pygame.K_ESCAPE:
+            elif isinstance(item, Key) and self.keyboard:
+                if item.down and item.name == "escape":
                     self.stop()
-                name = KEYS.get(pygame.key.name(ev.key))
+                name = KEYS.get(item.name)
                 if name is not None:
-                    self.press_pin(name, ev.type == pygame.KEYDOWN)
-            elif ev.type in (pygame.VIDEOEXPOSE, pygame.WINDOWEXPOSED):
-                self.dev.screen.invalidate()  # the window was uncovered: paint it all again
+                    self.press_pin(name, item.down)
 
     def press_pin(self, name: Button, down: bool) -> None:
-        """Drive a mock pin, as a keyboard key or the simulated user does."""
-        pin = self.dev.buttons.pin(name)
-        if down:
-            pin.drive_low()
-        else:
-            pin.drive_high()
+        """Move a button, as a keyboard key or the simulated user does (mock pins)."""
+        self.dev.buttons.press(name, down)
 
     # --- the core and its effects ------------------------------------------------------------
     def _feed(self, events: list[Event]) -> None:
@@ -276,8 +248,6 @@ class App:
     # --- output -------------------------------------------------------------------------------
     def _draw(self, now: float) -> None:
         screen = self.dev.screen
-        if screen is None:
-            return
         if self._dirty or (self.animate and screen.needs_frame(self.view, now)):
             screen.draw(self.view, now)
             self._dirty = False
@@ -309,7 +279,7 @@ class App:
 
     def _watchdog(self, now: float) -> None:
         n = self.dev.notifier
-        if n is None or now < self._next_ping:
+        if now < self._next_ping:
             return
         n.ping()
         self._next_ping = now + (n.interval() or 10.0)

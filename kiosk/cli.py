@@ -98,11 +98,11 @@ def _words(error: BaseException) -> str:
     return f"{where}{error.strerror or error}; check the path and its permissions"
 
 
-def _data_dir(args: Any, cfg: Config) -> Path:
+def _data_dir(args: argparse.Namespace, cfg: Config) -> Path:
     return Path(args.data_dir) if args.data_dir else cfg.data_dir
 
 
-def cmd_run(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
+def cmd_run(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     from kiosk.io.buttons import is_raspberry_pi
     from kiosk.runtime import Options, run_kiosk
 
@@ -113,7 +113,7 @@ def cmd_run(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
     return run_kiosk(cfg, opts, problems)
 
 
-def cmd_demo(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
+def cmd_demo(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     from kiosk.runtime import Options, run_demo
     from kiosk.sim import SimUser
 
@@ -131,7 +131,7 @@ def cmd_demo(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
     return run_demo(cfg, opts, user)
 
 
-def _sessions(args: Any, cfg: Config) -> list[SessionRecord]:
+def _sessions(args: argparse.Namespace, cfg: Config) -> list[SessionRecord]:
     """The saved sessions, read-only: a reader never writes, locks or repairs (readonly.py)."""
     from kiosk.store.readonly import read_history
 
@@ -141,7 +141,7 @@ def _sessions(args: Any, cfg: Config) -> list[SessionRecord]:
     return snapshot.sessions
 
 
-def cmd_plan(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
+def cmd_plan(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     from kiosk.runtime import make_planner
 
     sessions = _sessions(args, cfg)
@@ -159,7 +159,7 @@ def cmd_plan(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
     return 0
 
 
-def cmd_history(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
+def cmd_history(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     sessions = _sessions(args, cfg)
     if not sessions:
         say("No sessions saved yet.")
@@ -179,7 +179,7 @@ def _dash(v: int | None) -> str:
     return "-" if v is None else str(v)
 
 
-def cmd_export(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
+def cmd_export(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     from kiosk.store import export
 
     if args.out is not None:
@@ -200,7 +200,7 @@ def cmd_export(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
     return 0
 
 
-def cmd_check(args: Any, cfg: Config, problems: list[ConfigError]) -> int:
+def cmd_check(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     from kiosk.io.buttons import is_raspberry_pi
 
     ok = True

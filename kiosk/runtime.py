@@ -21,17 +21,29 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
-from kiosk.app import App, Devices
+from kiosk.app import App
 from kiosk.clock import Clock, FakeClock, RealClock
 from kiosk.config import Config
 from kiosk.core.buttons import ButtonTracker
 from kiosk.core.kiosk import Kiosk, Planner
 from kiosk.core.model import Button, Plan
 from kiosk.core.records import Record, SessionRecord
+from kiosk.devices import (
+    Devices,
+    Inbox,
+    Leds,
+    Notifier,
+    NullLeds,
+    PrintVoice,
+    Screen,
+    Voice,
+    Writer,
+)
 from kiosk.errors import ConfigError, KioskWarning
 from kiosk.io.buttons import Buttons, make_factory
-from kiosk.sim import SimUser
+from kiosk.sim import Hands, SimUser
 from kiosk.store.lock import ForeignDataDir
+from kiosk.store.writer import HistoryWriter, SaveResult
 
 log = logging.getLogger(__name__)
 
@@ -79,12 +91,26 @@ class Notices:
             self.spoken.append(text)
 
 
-def build(cfg: Config, opts: Options, notices: Notices, clock: Clock) -> App:
+@dataclass(frozen=True)
+class Given:
+    """Devices handed in instead of the ones the runtime would open: tests pass their twins
+    (a ``RecordingVoice``, a ``RecordingScreen``...) here. Whatever is not given is opened as
+    usual. The buttons are always gpiozero's, on mock pins unless on a Pi."""
+
+    voice: Voice | None = None
+    screen: Screen | None = None
+    leds: Leds | None = None
+    notifier: Notifier | None = None
+
+
+def build(
+    cfg: Config, opts: Options, notices: Notices, clock: Clock, given: Given = Given()
+) -> App:
     """Raises ``StorageError`` when the history cannot be written by this process at all: for
     the demo whenever it cannot be opened, for the kiosk when root would write in another
     user's data directory. A kiosk that merely cannot save just now runs on (writer.py)."""
     data_dir = opts.data_dir or cfg.data_dir
-    inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    inbox: Inbox = queue.SimpleQueue()
     closers: list[Callable[[], None]] = []
 
     writer, records = _open_history(cfg, data_dir, inbox, notices, demo=opts.demo)
@@ -95,17 +121,17 @@ def build(cfg: Config, opts: Options, notices: Notices, clock: Clock) -> App:
     pins = {Button.GREEN: cfg.buttons.green, Button.AMBER: cfg.buttons.amber,
             Button.RED: cfg.buttons.red}
     buttons = Buttons(pins, factory, clock.now, inbox)
-    screen = _open_screen(opts, notices, cfg.display.fps)
-    voice = _open_voice(cfg, opts, data_dir, notices)
-    leds = _open_leds(cfg, factory)
-    from kiosk.io.watchdog import Notifier
+    screen = given.screen or _open_screen(opts, notices, cfg.display.fps)
+    voice = given.voice or _open_voice(cfg, opts, data_dir, notices)
+    leds = given.leds or _open_leds(cfg, factory)
+    notifier = given.notifier or _open_notifier()
 
     shutdown = cfg.shutdown.enabled and not (opts.mock or opts.demo)
     kiosk = Kiosk(make_planner(cfg), cfg.session, records=records, t0=clock.now(),
                   wall0=_wall0(clock, opts), shutdown_enabled=shutdown,
                   nonce=secrets.token_hex(3))
     devices = Devices(buttons=buttons, voice=voice, writer=writer, screen=screen, leds=leds,
-                      notifier=Notifier.from_env(), closers=closers)
+                      notifier=notifier, closers=closers)
     return App(kiosk, make_tracker(cfg, shutdown=shutdown), devices, clock, inbox,
                keyboard=opts.mock or opts.demo, animate=not opts.demo,
                power_off=power_off if shutdown else None)
@@ -118,13 +144,11 @@ def _wall0(clock: Clock, opts: Options) -> datetime:
 
 
 def _open_history(
-    cfg: Config, data_dir: Path, inbox: queue.SimpleQueue[Any], notices: Notices, *,
-    demo: bool = False,
-) -> tuple[Any, list[Record]]:
+    cfg: Config, data_dir: Path, inbox: Inbox, notices: Notices, *, demo: bool = False
+) -> tuple[Writer, list[Record]]:
     from kiosk.store import writer as w
-    from kiosk.store.writer import HistoryWriter
 
-    def on_result(result: Any) -> None:
+    def on_result(result: SaveResult) -> None:
         # Runs on the writer thread: only hand the words over. A plain "saved" is not worth
         # interrupting for; a failure, or a late success after one, is.
         if result.message and (not result.ok or result.message != w.SAVED):
@@ -141,9 +165,9 @@ def _open_history(
     return writer, writer.records()
 
 
-def _open_screen(opts: Options, notices: Notices, fps: int) -> Any:
+def _open_screen(opts: Options, notices: Notices, fps: int) -> Screen:
     from kiosk.ui.display import open_display
-    from kiosk.ui.screen import Screen
+    from kiosk.ui.window import Window
 
     mode = "headless" if opts.demo else opts.display
     with warnings.catch_warnings(record=True) as caught:
@@ -151,36 +175,14 @@ def _open_screen(opts: Options, notices: Notices, fps: int) -> Any:
         display = open_display(mode)
     for w in caught:
         notices.tell(str(w.message), speak=False, logged=True)
-    return ScreenOut(display, Screen(display.surface, present=display.update, fps=fps))
+    return Window.on(display, fps=fps)
 
 
-class ScreenOut:
-    """The display plus the screen drawer, as the loop sees them."""
-
-    def __init__(self, display: Any, screen: Any) -> None:
-        self.display, self.screen = display, screen
-
-    def needs_frame(self, view: Any, now: float) -> bool:
-        return bool(self.screen.needs_frame(view, now))
-
-    def next_frame_in(self, view: Any, now: float) -> float:
-        return float(self.screen.next_frame_in(view, now))
-
-    def draw(self, view: Any, now: float) -> None:
-        self.screen.draw(view, now)  # presents what changed through display.update
-
-    def invalidate(self) -> None:
-        self.screen.invalidate()
-
-    def close(self) -> None:
-        self.display.close()
-
-
-def _open_voice(cfg: Config, opts: Options, data_dir: Path, notices: Notices) -> Any:
+def _open_voice(cfg: Config, opts: Options, data_dir: Path, notices: Notices) -> Voice:
     from kiosk.io import voice as v
 
     if opts.demo:
-        return v.PrintVoice(opts.out)
+        return PrintVoice(opts.out)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", KioskWarning)
         out = v.open_voice(voice=cfg.voice.voice, rate=cfg.voice.rate, volume=cfg.voice.volume,
@@ -190,12 +192,19 @@ def _open_voice(cfg: Config, opts: Options, data_dir: Path, notices: Notices) ->
     return out
 
 
-def _open_leds(cfg: Config, factory: Any) -> Any:
+def _open_leds(cfg: Config, factory: Any) -> Leds:
     if not (cfg.leds.status or cfg.leds.breath):
-        return None
-    from kiosk.io.leds import Leds
+        return NullLeds()
+    from kiosk.io.leds import Leds as GpioLeds
 
-    return Leds(status=cfg.leds.status or None, breath=cfg.leds.breath or None, factory=factory)
+    return GpioLeds(status=cfg.leds.status or None, breath=cfg.leds.breath or None,
+                    factory=factory)
+
+
+def _open_notifier() -> Notifier:
+    from kiosk.io.watchdog import Notifier as SystemdNotifier
+
+    return SystemdNotifier.from_env()
 
 
 def power_off() -> None:
@@ -238,11 +247,12 @@ def config_notices(problems: Sequence[ConfigError], notices: Notices, source: st
 
 
 def start_kiosk(
-    cfg: Config, opts: Options, problems: Sequence[ConfigError], clock: Clock
+    cfg: Config, opts: Options, problems: Sequence[ConfigError], clock: Clock,
+    given: Given = Given(),
 ) -> App:
     notices = Notices()
     config_notices(problems, notices, cfg.source)
-    app = build(cfg, opts, notices, clock)
+    app = build(cfg, opts, notices, clock, given)
     app.start(notices.spoken)
     return app
 
@@ -263,8 +273,7 @@ def run_demo(cfg: Config, opts: Options, user: SimUser, *, max_seconds: float = 
                           - timedelta(seconds=max_seconds + 3600)))
     notices = Notices()
     app = build(cfg, opts, notices, clock)
-    dt = 0.05
-    holding: tuple[Button, float] | None = None
+    hands = Hands(app.press_pin, app.tracker.hold)
     with app:
         if threading.current_thread() is threading.main_thread():
             # SIGTERM ends the demo as it ends the kiosk: through the one close path, so what
@@ -273,19 +282,11 @@ def run_demo(cfg: Config, opts: Options, user: SimUser, *, max_seconds: float = 
         app.start(notices.spoken)
         t_end = clock.now() + max_seconds
         while app.finished == 0 and clock.now() < t_end and not app.stopping:
-            clock.advance(dt)
-            if holding and clock.now() >= holding[1]:
-                app.press_pin(holding[0], False)
-                holding = None
+            clock.advance(0.05)
+            hands.move_due(clock.now())
             app.step()
-            if holding is None:
-                action = user.decide(app.view, clock.now())
-                if action is not None:
-                    app.press_pin(action.button, True)
-                    hold = app.tracker.hold[action.button] + 0.2 if action.hold else 0.15
-                    holding = (action.button, clock.now() + hold)
-        if holding:
-            app.press_pin(holding[0], False)
+            hands.follow(user, app.view, clock.now())
+        hands.let_go()
     pending = set(app.dev.writer.pending_ids)
     for sid in app.saved:
         if sid in pending:

@@ -6,6 +6,8 @@ pain number, the rep) and decides which button to press or hold. It never reache
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from kiosk.core.model import Button
@@ -97,3 +99,68 @@ class SimUser:
         if self.profile == "slipping" and rep > 3 + 2 * (nth % 2):
             return Action(Button.AMBER)
         return Action(Button.GREEN)
+
+
+TAP_SECONDS = 0.15  # how long a plain press stays down
+HOLD_MARGIN = 0.2  # a hold lasts this much past the button's hold time
+
+
+class Hands:
+    """A simulated person's hands on the buttons: pin changes to make at given kiosk times.
+
+    ``follow`` presses what a ``SimUser`` decides, down now and up again after a tap or a hold;
+    ``schedule`` takes any other changes (the soak's stray presses); ``move_due`` makes the
+    changes that are due. ``move(button, down)`` is how a change reaches the kiosk: a mock pin,
+    or straight into the core's button tracker. The demo, the soak and the core tests all press
+    through this one driver.
+    """
+
+    def __init__(self, move: Callable[[Button, bool], None], hold: Mapping[Button, float]) -> None:
+        self._move = move
+        self._hold = hold
+        self._changes: list[tuple[float, Button, bool]] = []  # to make, by time
+        self.down: set[Button] = set()
+
+    @property
+    def busy(self) -> bool:
+        """A button is down, or a change is still to come."""
+        return bool(self._changes or self.down)
+
+    @property
+    def next_at(self) -> float | None:
+        """When the next change is due, if there is one."""
+        return self._changes[0][0] if self._changes else None
+
+    def schedule(self, now: float, changes: Iterable[tuple[float, Button, bool]]) -> None:
+        """Make each (offset in seconds from ``now``, button, down) change when it is due."""
+        for offset, button, down in changes:
+            # Whole milliseconds: a fake clock keeps six decimals, so it lands on each change.
+            bisect.insort(self._changes, (round(now + offset, 3), button, down),
+                          key=lambda c: c[0])
+
+    def move_due(self, now: float) -> None:
+        while self._changes and self._changes[0][0] <= now:
+            _, button, down = self._changes.pop(0)
+            self.move(button, down)
+
+    def move(self, button: Button, down: bool) -> None:
+        """Change a button now."""
+        self._move(button, down)
+        (self.down.add if down else self.down.discard)(button)
+
+    def follow(self, user: SimUser, view: View, now: float) -> None:
+        """With the hands free, press whatever ``user`` decides on seeing ``view``."""
+        if self.busy:
+            return
+        action = user.decide(view, now)
+        if action is not None:
+            b = action.button
+            length = self._hold[b] + HOLD_MARGIN if action.hold else TAP_SECONDS
+            self.schedule(now, [(0.0, b, True), (length, b, False)])
+            self.move_due(now)
+
+    def let_go(self) -> None:
+        """Release every button now and forget the changes still to come."""
+        self._changes.clear()
+        for button in sorted(self.down):
+            self.move(button, False)

@@ -15,7 +15,7 @@ from kiosk import runtime  # noqa: E402
 from kiosk.clock import FakeClock  # noqa: E402
 from kiosk.config import load_config  # noqa: E402
 from kiosk.core.model import Button  # noqa: E402
-from kiosk.io.voice import RecordingVoice  # noqa: E402
+from kiosk.devices import RecordingVoice  # noqa: E402
 
 
 class Shell:
@@ -26,14 +26,9 @@ class Shell:
         loaded = load_config(cfg_path)
         self.clock = FakeClock(wall)
         self.voice = RecordingVoice()
-        real_open_voice = runtime._open_voice
-        runtime._open_voice = lambda *a, **k: self.voice  # type: ignore[assignment]
-        try:
-            opts = runtime.Options(mock=mock, display="headless", data_dir=data,
-                                   out=io.StringIO())
-            self.app = runtime.start_kiosk(loaded.config, opts, loaded.problems, self.clock)
-        finally:
-            runtime._open_voice = real_open_voice  # type: ignore[assignment]
+        opts = runtime.Options(mock=mock, display="headless", data_dir=data, out=io.StringIO())
+        self.app = runtime.start_kiosk(loaded.config, opts, loaded.problems, self.clock,
+                                       runtime.Given(voice=self.voice))
         self.app.keyboard = False
 
     def run(self, seconds: float, dt: float = 0.05) -> None:

@@ -25,8 +25,8 @@ from kiosk import runtime  # noqa: E402
 from kiosk.clock import FakeClock  # noqa: E402
 from kiosk.config import load_config  # noqa: E402
 from kiosk.core.model import Button  # noqa: E402
+from kiosk.devices import RecordingVoice  # noqa: E402
 from kiosk.io import buttons as io_buttons  # noqa: E402
-from kiosk.io.voice import RecordingVoice  # noqa: E402
 from kiosk.store.history import History  # noqa: E402
 from kiosk.store.readonly import read_history  # noqa: E402
 from tests.shell import Shell  # noqa: E402
@@ -137,9 +137,9 @@ def test_a_button_down_at_start_up_is_stuck_not_a_press(tmp_path: Path) -> None:
     clock = FakeClock(datetime(2026, 11, 25, 9, 0))
     opts = runtime.Options(mock=True, display="headless", data_dir=tmp_path, demo=True,
                            out=io.StringIO())
-    app = runtime.build(loaded.config, opts, runtime.Notices(), clock)
-    app.dev.voice = voice = RecordingVoice()
-    app.dev.buttons.pin(Button.GREEN).drive_low()
+    voice = RecordingVoice()
+    app = runtime.build(loaded.config, opts, runtime.Notices(), clock, runtime.Given(voice=voice))
+    app.dev.buttons.press(Button.GREEN, True)
     app.start()
     for _ in range(20):
         clock.advance(0.1)

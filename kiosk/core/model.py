@@ -44,12 +44,6 @@ class Family:
     name: str
     ladder: tuple[Variation, ...]
 
-    def index_of(self, variation_id: str) -> int:
-        for i, v in enumerate(self.ladder):
-            if v.id == variation_id:
-                return i
-        raise KeyError(f"{variation_id!r} is not on the {self.id!r} ladder")
-
 
 @dataclass(frozen=True)
 class Library:

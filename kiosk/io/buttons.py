@@ -11,23 +11,15 @@ from __future__ import annotations
 
 import logging
 import os
-import queue
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from kiosk.core.model import Button
+from kiosk.devices import Edge, Inbox
 from kiosk.errors import HardwareError
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Edge:
-    button: Button
-    down: bool
-    t: float
 
 
 def is_raspberry_pi() -> bool:
@@ -64,14 +56,15 @@ def make_factory(mock: bool) -> tuple[Any, str | None]:
 
 
 class Buttons:
-    """Three gpiozero Buttons whose edges land on ``edges``, stamped by ``now``."""
+    """Three gpiozero Buttons whose edges land on ``edges``, stamped by ``now``.
+    A ``kiosk.devices.Buttons``."""
 
     def __init__(
         self,
         pins: dict[Button, int],
         factory: Any,
         now: Callable[[], float],
-        edges: queue.SimpleQueue[Any],
+        edges: Inbox,
     ) -> None:
         from gpiozero import Button as GpioButton
 
@@ -101,6 +94,15 @@ class Buttons:
     def pin(self, name: Button) -> Any:
         """The underlying pin (a MockPin in mock mode, for drive_low / drive_high)."""
         return self.devices[name].pin
+
+    def press(self, name: Button, down: bool) -> None:
+        """Drive a mock pin, as a keyboard key or the simulated user does (the buttons pull
+        up: a press takes the pin low)."""
+        pin = self.pin(name)
+        if down:
+            pin.drive_low()
+        else:
+            pin.drive_high()
 
     def close(self) -> None:
         for dev in self.devices.values():

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.errors import HardwareError, KioskWarning
+from kiosk.store.atomic import replacing
 
 log = logging.getLogger(__name__)
 
@@ -239,14 +240,12 @@ class Renderer:
         final = self.cache_dir / f"{key}.wav"
         if final.exists():  # rendered since the scan, e.g. by `python -m kiosk.io.tts`
             return self._done(key)
-        # Hidden, and with the pid, so a half-written file is never mistaken for a cached one.
-        tmp = self.cache_dir / f".{key}.{os.getpid()}.tmp.wav"
         try:
-            self._synth(text, voice, rate, tmp)
-            check_wav(tmp)
-            os.chmod(tmp, 0o600)  # espeak-ng makes it as the umask allows; keep it private
-            _fsync(tmp)  # so a power cut cannot leave a renamed but empty file
-            os.replace(tmp, final)
+            # The temp file is hidden, so a half-written one is never mistaken for a cached line.
+            with replacing(final, suffix=".tmp.wav") as tmp:
+                self._synth(text, voice, rate, tmp)
+                check_wav(tmp)
+                os.chmod(tmp, 0o600)  # espeak-ng may make it anew, as the umask allows
         except UnknownVoice:
             return self._fall_back_to_default_voice(text)
         except HardwareError as e:
@@ -254,8 +253,6 @@ class Renderer:
             return False
         except Exception as e:  # one bad line must not stop the worker
             return self._line_failed(text, e)
-        finally:
-            tmp.unlink(missing_ok=True)
         return self._done(key)
 
     def _done(self, key: str) -> bool:
@@ -318,14 +315,6 @@ def check_wav(path: Path) -> float:
     if not frames.strip(b"\0"):
         raise ValueError(f"{path.name} is silent")
     return seconds
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 # --- pyttsx3 / espeak-ng ----------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Speak lines and play tones: pygame.mixer playback, and its null, print and recording twins.
+"""Speak lines and play tones: pygame.mixer playback (its twins are in ``kiosk.devices``).
 
 The main loop owns a ``Voice``. It turns the core's effects into calls (``Say`` -> ``say``,
 ``Tone`` -> ``tone``, ``Hush`` -> ``hush``) and calls ``update()`` once per frame. Nothing here
@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 import time
 import warnings
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Protocol, TextIO, runtime_checkable
+from typing import Protocol, TextIO
 
-from kiosk.core.events import Hush, Say, Tone
+from kiosk.devices import NullVoice, PrintVoice, TeeVoice, Voice
 from kiosk.errors import HardwareError, KioskWarning
 from kiosk.io.tones import NAMES as TONE_NAMES
 from kiosk.io.tones import SAMPLE_RATE
@@ -41,33 +40,6 @@ NO_AUDIO = "no audio device: running silently, the screen shows every spoken lin
 # peak at -2 dBFS (0.8) at most, tones at -6 dBFS (0.5): at the default volume 0.9 a line and a
 # tone together reach 0.9 * (0.8 + 0.5 * 0.5) = 0.95, below full scale, so SDL never clips.
 TONE_GAIN = 0.5
-
-
-@runtime_checkable
-class Voice(Protocol):
-    """What the main loop needs from a voice. Every method returns at once."""
-
-    def say(self, text: str, interrupt: bool = False) -> None:
-        """Speak ``text`` after the lines already queued; ``interrupt`` cuts them all off first."""
-
-    def tone(self, name: str) -> None:
-        """Play one of ``kiosk.io.tones.NAMES``, alongside any speech."""
-
-    def hush(self) -> None:
-        """Stop speech and tones now and drop every queued line."""
-
-    def prepare(self, lines: Iterable[str]) -> None:
-        """Get these lines ready in the background (e.g. ``phrases.catalogue(plan)``)."""
-
-    def update(self) -> None:
-        """Call once per frame: starts the next queued line when the voice is free."""
-
-    @property
-    def speaking(self) -> bool:
-        """True while a line plays or waits to play."""
-
-    def close(self) -> None:
-        """Stop and release everything; safe to call twice."""
 
 
 class Lines(Protocol):
@@ -257,127 +229,6 @@ def _load_tones(tones_dir: Path) -> dict[str, pygame.mixer.Sound]:
             stacklevel=3,
         )
     return loaded
-
-
-# --- the twins ---------------------------------------------------------------------------------
-class NullVoice:
-    """Silence, for a kiosk with no audio device: the screen carries every line."""
-
-    def say(self, text: str, interrupt: bool = False) -> None:
-        pass
-
-    def tone(self, name: str) -> None:
-        pass
-
-    def hush(self) -> None:
-        pass
-
-    def prepare(self, lines: Iterable[str]) -> None:
-        pass
-
-    def update(self) -> None:
-        pass
-
-    @property
-    def speaking(self) -> bool:
-        return False
-
-    def close(self) -> None:
-        pass
-
-
-class PrintVoice(NullVoice):
-    """Prints ``say: <text>`` for every line, for the demo and for reading logs.
-
-    ``stream`` defaults to whatever ``sys.stdout`` is at the time of each line.
-    """
-
-    def __init__(self, stream: TextIO | None = None) -> None:
-        self._stream = stream
-
-    def say(self, text: str, interrupt: bool = False) -> None:
-        print(f"say: {text}", file=self._stream or sys.stdout, flush=True)
-
-
-class RecordingVoice(NullVoice):
-    """Records every call, for tests. ``speaking`` can be set to play a long line."""
-
-    def __init__(self) -> None:
-        self.calls: list[Say | Tone | Hush] = []
-        self.prepared: list[str] = []
-        self.updates = 0
-        self.closed = False
-        self._speaking = False
-
-    def say(self, text: str, interrupt: bool = False) -> None:
-        self.calls.append(Say(text, interrupt))
-
-    def tone(self, name: str) -> None:
-        self.calls.append(Tone(name))
-
-    def hush(self) -> None:
-        self.calls.append(Hush())
-
-    def prepare(self, lines: Iterable[str]) -> None:
-        self.prepared.extend(lines)
-
-    def update(self) -> None:
-        self.updates += 1
-
-    @property
-    def speaking(self) -> bool:
-        return self._speaking
-
-    @speaking.setter
-    def speaking(self, value: bool) -> None:
-        self._speaking = value
-
-    def close(self) -> None:
-        self.closed = True
-
-    @property
-    def said(self) -> list[str]:
-        return [c.text for c in self.calls if isinstance(c, Say)]
-
-    @property
-    def tones(self) -> list[str]:
-        return [c.name for c in self.calls if isinstance(c, Tone)]
-
-
-class TeeVoice:
-    """Sends every call to several voices: the demo prints each line and still plays it."""
-
-    def __init__(self, *voices: Voice) -> None:
-        self.voices = voices
-
-    def say(self, text: str, interrupt: bool = False) -> None:
-        for v in self.voices:
-            v.say(text, interrupt)
-
-    def tone(self, name: str) -> None:
-        for v in self.voices:
-            v.tone(name)
-
-    def hush(self) -> None:
-        for v in self.voices:
-            v.hush()
-
-    def prepare(self, lines: Iterable[str]) -> None:
-        lines = list(lines)  # each voice gets the whole list, even from a generator
-        for v in self.voices:
-            v.prepare(lines)
-
-    def update(self) -> None:
-        for v in self.voices:
-            v.update()
-
-    @property
-    def speaking(self) -> bool:
-        return any(v.speaking for v in self.voices)
-
-    def close(self) -> None:
-        for v in self.voices:
-            v.close()
 
 
 # --- opening -----------------------------------------------------------------------------------

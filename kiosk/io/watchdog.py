@@ -44,11 +44,6 @@ class Notifier:
         env = os.environ if environ is None else environ
         return cls(env.get("NOTIFY_SOCKET"), watchdog_usec=_watchdog_usec(env))
 
-    @property
-    def is_enabled(self) -> bool:
-        """True when there is a systemd socket to talk to."""
-        return self._address is not None
-
     def interval(self) -> float | None:
         """Seconds between pings (half of systemd's timeout, as sd_watchdog_enabled advises),
         or None when no watchdog is armed."""

@@ -8,6 +8,11 @@ new one, never a mixture. The directory is fsync'd last so that the rename itsel
 
 Each write still rewrites the whole database (that is how TinyDB storages work), so callers must
 write rarely: the kiosk writes once per finished session, from a background thread.
+
+``replacing`` is the kiosk's one atomic write in its data directory; the rendered voice lines
+(io/tts.py) are written through it too. Exports go wherever the user asks, so they have their
+own, stricter, writer (``export.write_file``). ``read_regular`` is the one way to read a file
+the kiosk keeps: it refuses anything but a regular file, without opening it.
 """
 
 from __future__ import annotations
@@ -17,8 +22,8 @@ import json
 import os
 import stat
 import tempfile
-from collections.abc import Callable
-from contextlib import suppress
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -76,25 +81,54 @@ def make_private_dir(directory: Path) -> None:
     directory.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
 
 
-def write_atomically(path: Path, data: bytes, *, fsync: Fsync | None = None) -> None:
-    """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file.
+@contextmanager
+def replacing(
+    path: Path, *, suffix: str = TEMP_SUFFIX, private: bool = True, fsync: Fsync | None = None
+) -> Iterator[Path]:
+    """Write the new ``path`` into the temporary file this yields; when the block ends, it
+    replaces ``path`` so that a crash leaves either the old or the new file, never a mixture.
 
-    The temporary file is made by ``mkstemp``: O_EXCL|O_NOFOLLOW, mode 0600, beside ``path``.
+    The temporary file is hidden, beside ``path`` (a rename never crosses file systems), named
+    ``.<name>.<random><suffix>``, and created empty with mode 0600 (``private``; otherwise the
+    mode a new file gets from the umask). If the block raises, it is removed and ``path`` is
+    left as it was. ``fsync`` stands in for ``os.fsync`` (a test makes the disk slow).
     """
-    fsync = fsync or os.fsync
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
+    os.close(fd)
+    tmp = Path(name)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            fsync(f.fileno())
+        if not private:
+            tmp.chmod(0o666 & ~_umask())
+        yield tmp
+        # The data first: a renamed but empty file is the classic power-cut loss.
+        _fsync_file(tmp, fsync or os.fsync)
         os.replace(tmp, path)
     except BaseException:
         # A full disk leaves a partial temp file: remove it so the space comes back.
         with suppress(OSError):
-            os.unlink(tmp)
+            tmp.unlink()
         raise
     fsync_dir(path.parent, fsync=fsync)
+
+
+def write_atomically(path: Path, data: bytes, *, fsync: Fsync | None = None) -> None:
+    """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file."""
+    with replacing(path, fsync=fsync) as tmp:
+        tmp.write_bytes(data)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)  # the only way to read it is to set it: put it straight back
+    os.umask(mask)
+    return mask
+
+
+def _fsync_file(path: Path, fsync: Fsync) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    try:
+        fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def fsync_dir(directory: Path, *, fsync: Fsync | None = None) -> None:

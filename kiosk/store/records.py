@@ -435,11 +435,6 @@ def parse_history(raw: bytes) -> dict[int, Record]:
     return _strict(read_history(raw))
 
 
-def check_database(data: object) -> dict[int, Record]:
-    """Check a decoded history file and return its records as ``{seq: record}``, strictly."""
-    return _strict(_read_database(data))
-
-
 def _strict(found: Decoded) -> dict[int, Record]:
     if found.skipped:
         raise RecordError(found.skipped[0])

@@ -85,7 +85,7 @@ class HistoryWriter:
         now: Callable[[], datetime] = datetime.now,
         storage: type[AtomicJSONStorage] = AtomicJSONStorage,
     ) -> None:
-        self._open_history = lambda: History.open(
+        self._open_history: Callable[[], History] = lambda: History.open(
             data_dir, keep_backups=keep_backups, now=now, storage=storage
         )
         self._on_result = on_result

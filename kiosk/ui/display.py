@@ -68,10 +68,6 @@ class Display:
     def size(self) -> tuple[int, int]:
         return self.surface.get_size()
 
-    @property
-    def is_headless(self) -> bool:
-        return self.mode == "headless"
-
     def update(self, rects: Sequence[pygame.Rect] | None = None) -> None:
         """Show what was drawn: only ``rects`` if given (cheaper on a Pi), else everything."""
         if self.closed:

@@ -39,20 +39,3 @@ TEXT_PAIRS: tuple[tuple[Colour, Colour], ...] = (
     (INK, TEXT),
     (TEXT_SOFT, FAINT),
 )
-
-
-def _channel(c: int) -> float:
-    s = c / 255
-    return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
-
-
-def luminance(colour: Colour) -> float:
-    """WCAG relative luminance, 0 for black and 1 for white."""
-    r, g, b = (_channel(c) for c in colour[:3])
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast_ratio(a: Colour, b: Colour) -> float:
-    """WCAG contrast ratio between two colours, from 1 (same) to 21 (black on white)."""
-    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)

@@ -9,9 +9,17 @@ from typing import Any
 from kiosk.core.buttons import ButtonTracker
 from kiosk.core.events import Effect, Finished, PowerOff, Save, Say, Tick, Tone
 from kiosk.core.kiosk import Kiosk
-from kiosk.core.model import Family, Library, Plan, PlannedExercise, SessionSettings, Variation
+from kiosk.core.model import (
+    Button,
+    Family,
+    Library,
+    Plan,
+    PlannedExercise,
+    SessionSettings,
+    Variation,
+)
 from kiosk.core.records import Record, SessionRecord
-from kiosk.sim import SimUser
+from kiosk.sim import Hands, SimUser
 
 FAST = SessionSettings(primer_seconds=20, rest_seconds=10, sets=2)
 
@@ -54,7 +62,10 @@ class Run:
         self.t = 0.0
         self.effects: list[Effect] = []
         self.effects += self.kiosk.boot()
-        self.holding: tuple[Any, float] | None = None
+        self.hands = Hands(self._edge, self.tracker.hold)
+
+    def _edge(self, button: Button, down: bool) -> None:
+        self.feed(self.tracker.edge(button, down, self.t))
 
     def feed(self, events: list[Any]) -> None:
         for ev in events:
@@ -62,27 +73,17 @@ class Run:
 
     def step(self, dt: float = 0.05) -> None:
         self.t = round(self.t + dt, 3)
-        if self.holding and self.t >= self.holding[1]:
-            self.feed(self.tracker.edge(self.holding[0], False, self.t))
-            self.holding = None
+        self.hands.move_due(self.t)
         self.feed(self.tracker.tick(self.t))
         self.feed([Tick(self.t)])
-        if self.holding is None:
-            action = self.user.decide(self.kiosk.view, self.t)
-            if action:
-                self.feed(self.tracker.edge(action.button, True, self.t))
-                if action.hold:
-                    hold = self.tracker.hold[action.button] + 0.2
-                    self.holding = (action.button, self.t + hold)
-                else:
-                    self.holding = (action.button, self.t + 0.15)
+        self.hands.follow(self.user, self.kiosk.view, self.t)
 
     def until_finished(self, limit: float = 3600.0) -> Run:
         started = False
         while self.t < limit:
             self.step()
             started = started or self.kiosk.session is not None
-            if started and self.kiosk.session is None and self.holding is None:
+            if started and self.kiosk.session is None and not self.hands.busy:
                 return self
             if any(isinstance(e, PowerOff) for e in self.effects):
                 return self

@@ -503,7 +503,8 @@ def simulate(
 
 def level_of(family: Family, variation_id: str, target: int) -> int:
     ladder = Ladder.of(family)
-    return ladder.steps.index((family.index_of(variation_id), target))
+    rung = [v.id for v in family.ladder].index(variation_id)
+    return ladder.steps.index((rung, target))
 
 
 @given(sessions_st)

@@ -1,14 +1,18 @@
 """Rendering lines with espeak-ng into the voice cache.
 
-Most tests use the real engine (a line renders in tens of milliseconds); the failure paths use a
-stand-in ``synth`` so they need no broken installation.
+Most tests use the real engine (a line renders in tens of milliseconds) and are skipped where it
+is not installed. The failure paths use a stand-in engine that writes a tone, so they run
+everywhere, above all where espeak-ng is missing: the case they are for.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import shutil
 import subprocess
+import wave
+from array import array
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,7 +35,20 @@ def espeak_missing() -> bool:
     return False
 
 
-pytestmark = pytest.mark.skipif(espeak_missing(), reason="no espeak-ng / pyttsx3 here")
+needs_espeak = pytest.mark.skipif(espeak_missing(), reason="no espeak-ng / pyttsx3 here")
+
+
+def tone_synth(text: str, voice: str, rate: int, out: Path) -> None:
+    """A stand-in engine: a real WAV, a tenth of a second of tone per word, no espeak-ng."""
+    if voice == "no-such-voice":
+        raise UnknownVoice(f"{voice}: no such voice")
+    samples = 2205 * max(1, len(text.split()))
+    frames = array("h", (int(8000 * math.sin(i / 5)) for i in range(samples)))
+    with wave.open(str(out), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(22050)
+        w.writeframes(frames.tobytes())
 
 
 class Counting:
@@ -48,6 +65,13 @@ class Counting:
 @pytest.fixture
 def synth() -> Counting:
     return Counting()
+
+
+@pytest.fixture
+def toned(tmp_path: Path) -> Iterator[Renderer]:
+    """A renderer on the stand-in engine."""
+    with Renderer(tmp_path / "voice-cache", voice="en-us", rate=150, synth=tone_synth) as r:
+        yield r
 
 
 @pytest.fixture
@@ -74,6 +98,7 @@ def sox_stat(path: Path) -> dict[str, float]:
 
 # --- real audio ----------------------------------------------------------------------------
 @needs_sox
+@needs_espeak
 def test_a_rendered_line_is_real_speech_of_the_expected_length(renderer: Renderer) -> None:
     (path,) = render(renderer, LINE)
     stat = sox_stat(path)
@@ -83,6 +108,7 @@ def test_a_rendered_line_is_real_speech_of_the_expected_length(renderer: Rendere
     assert 0.2 < stat["Maximum amplitude"] < 0.99  # loud enough, not clipped
 
 
+@needs_espeak
 def test_a_faster_rate_gives_a_shorter_line_in_a_new_file(tmp_path: Path) -> None:
     with Renderer(tmp_path, rate=150) as slow, Renderer(tmp_path, rate=300) as fast:
         (slow_path,) = render(slow, LINE)
@@ -91,6 +117,7 @@ def test_a_faster_rate_gives_a_shorter_line_in_a_new_file(tmp_path: Path) -> Non
     assert 0.4 < check_wav(fast_path) / check_wav(slow_path) < 0.8
 
 
+@needs_espeak
 def test_rendering_keeps_stdout_clean(
     renderer: Renderer, capfd: pytest.CaptureFixture[str]
 ) -> None:
@@ -100,6 +127,7 @@ def test_rendering_keeps_stdout_clean(
 
 
 # --- the cache -----------------------------------------------------------------------------
+@needs_espeak
 def test_a_cached_line_is_not_rendered_again(renderer: Renderer, synth: Counting) -> None:
     (first,) = render(renderer, LINE)
     mtime = first.stat().st_mtime_ns
@@ -108,6 +136,7 @@ def test_a_cached_line_is_not_rendered_again(renderer: Renderer, synth: Counting
     assert second == first and first.stat().st_mtime_ns == mtime
 
 
+@needs_espeak
 def test_the_cache_survives_a_restart(tmp_path: Path, synth: Counting) -> None:
     with Renderer(tmp_path, voice="en-us", rate=150, synth=synth) as r:
         (path,) = render(r, LINE)
@@ -117,6 +146,7 @@ def test_the_cache_survives_a_restart(tmp_path: Path, synth: Counting) -> None:
     assert synth.texts == [LINE]
 
 
+@needs_espeak
 def test_changing_rate_or_voice_renders_anew(tmp_path: Path, synth: Counting) -> None:
     paths = set()
     for voice, rate in (("en-us", 150), ("en-us", 170), ("en", 150)):
@@ -125,6 +155,7 @@ def test_changing_rate_or_voice_renders_anew(tmp_path: Path, synth: Counting) ->
     assert len(paths) == 3 and len(synth.texts) == 3
 
 
+@needs_espeak
 def test_every_queued_line_is_rendered_to_its_own_file(renderer: Renderer) -> None:
     # pyttsx3 2.99 writes only the last of several save_to_file calls queued before one
     # runAndWait; each line must still get its own, complete file.
@@ -135,6 +166,7 @@ def test_every_queued_line_is_rendered_to_its_own_file(renderer: Renderer) -> No
     assert seconds[1] > seconds[0] * 1.5 and seconds[2] > seconds[3] * 1.5
 
 
+@needs_espeak
 def test_long_lines_back_to_back_each_get_their_own_complete_audio(renderer: Renderer) -> None:
     # espeak-ng delivers audio on its own thread and pyttsx3's runAndWait can return before the
     # file is written; without waiting for it, long lines came out empty or in the wrong file.
@@ -145,11 +177,13 @@ def test_long_lines_back_to_back_each_get_their_own_complete_audio(renderer: Ren
     assert max(per_repeat) < 1.25 * min(per_repeat)
 
 
+@needs_espeak
 def test_no_temporary_files_are_left_behind(renderer: Renderer) -> None:
     render(renderer, LINE, "Two.")
     assert sorted(p.name.startswith(".") for p in renderer.cache_dir.iterdir()) == [False, False]
 
 
+@needs_espeak
 def test_an_urgent_line_jumps_the_queue(renderer: Renderer, synth: Counting) -> None:
     renderer.prepare([f"Line number {n}." for n in range(20)])
     renderer.prepare(["Stopped."], urgent=True)
@@ -158,27 +192,23 @@ def test_an_urgent_line_jumps_the_queue(renderer: Renderer, synth: Counting) -> 
 
 
 # --- failures --------------------------------------------------------------------------------
-def test_an_unknown_voice_warns_once_and_speaks_with_the_default(
-    tmp_path: Path, synth: Counting
-) -> None:
+def test_an_unknown_voice_warns_once_and_speaks_with_the_default(tmp_path: Path) -> None:
     with pytest.warns(KioskWarning, match="no voice 'no-such-voice'") as caught:
-        with Renderer(tmp_path, voice="no-such-voice", synth=synth) as r:
+        with Renderer(tmp_path, voice="no-such-voice", synth=tone_synth) as r:
             r.prepare([LINE, "Two."])
             assert r.wait(timeout=30)
             assert r.path_for(LINE) and r.path_for("Two.")
     assert len([w for w in caught if issubclass(w.category, KioskWarning)]) == 1
 
 
-def test_no_tts_engine_warns_once_and_serves_cached_lines_only(
-    tmp_path: Path, renderer: Renderer
-) -> None:
-    (cached,) = render(renderer, LINE)
+def test_no_tts_engine_warns_once_and_serves_cached_lines_only(toned: Renderer) -> None:
+    (cached,) = render(toned, LINE)
 
     def no_engine(text: str, voice: str, rate: int, out: Path) -> None:
         raise HardwareError("no TTS engine: install espeak-ng")
 
     with pytest.warns(KioskWarning, match="no TTS engine") as caught:
-        with Renderer(renderer.cache_dir, voice="en-us", rate=150, synth=no_engine) as r:
+        with Renderer(toned.cache_dir, voice="en-us", rate=150, synth=no_engine) as r:
             r.prepare(["Two.", "Three.", "Four."])
             assert r.wait(timeout=5)
             r.prepare(["Five."])
@@ -189,16 +219,16 @@ def test_no_tts_engine_warns_once_and_serves_cached_lines_only(
 
 
 def test_a_missing_engine_is_reported_when_the_renderer_starts(
-    renderer: Renderer, monkeypatch: pytest.MonkeyPatch
+    toned: Renderer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (cached,) = render(renderer, LINE)
+    (cached,) = render(toned, LINE)
 
     def no_espeak() -> None:
         raise HardwareError("no TTS engine (libespeak-ng.so.1 not found)")
 
     monkeypatch.setattr(tts, "_espeak", no_espeak)
     with pytest.warns(KioskWarning, match="no TTS engine") as caught:
-        r = Renderer(renderer.cache_dir, voice="en-us", rate=150)
+        r = Renderer(toned.cache_dir, voice="en-us", rate=150)
     assert len(caught) == 1  # before any line is asked for: the shell can tell the user
     with r:
         r.prepare([LINE, "Two."])
@@ -207,7 +237,7 @@ def test_a_missing_engine_is_reported_when_the_renderer_starts(
 
 def test_a_broken_file_is_never_cached(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     def truncated(text: str, voice: str, rate: int, out: Path) -> None:
-        espeak_synth(text, voice, rate, out)
+        tone_synth(text, voice, rate, out)
         out.write_bytes(out.read_bytes()[:1000])  # as if the disk filled up mid-write
 
     with Renderer(tmp_path, synth=truncated) as r:
@@ -227,7 +257,7 @@ def test_a_line_that_fails_is_reported_once_and_not_retried(
         calls.append(text)
         if text == "bad":
             raise RuntimeError("espeak-ng failed")
-        espeak_synth(text, voice, rate, out)
+        tone_synth(text, voice, rate, out)
 
     with Renderer(tmp_path, synth=flaky) as r:
         for _ in range(3):
@@ -238,12 +268,20 @@ def test_a_line_that_fails_is_reported_once_and_not_retried(
     assert caplog.text.count("could not render 'bad'") == 1
 
 
-def test_an_empty_line_fails_without_a_render(renderer: Renderer, synth: Counting) -> None:
-    renderer.prepare(["", "   "])
-    assert renderer.failed("") and renderer.failed("   ")
-    assert synth.texts == []
+def test_an_empty_line_fails_without_a_render(tmp_path: Path) -> None:
+    calls: list[str] = []
+
+    def counting(text: str, voice: str, rate: int, out: Path) -> None:
+        calls.append(text)
+        tone_synth(text, voice, rate, out)
+
+    with Renderer(tmp_path, synth=counting) as r:
+        r.prepare(["", "   "])
+        assert r.failed("") and r.failed("   ")
+    assert calls == []
 
 
+@needs_espeak
 def test_unknown_voice_error_from_the_real_engine(tmp_path: Path) -> None:
     with pytest.raises(UnknownVoice):
         espeak_synth(LINE, "no-such-voice", 150, tmp_path / "x.wav")

@@ -19,10 +19,11 @@ import pygame
 import pytest
 
 from kiosk.core.events import Hush, Say, Tone
+from kiosk.devices import NullVoice, PrintVoice, RecordingVoice, TeeVoice, Voice
 from kiosk.errors import KioskWarning
 from kiosk.io import voice as v
 from kiosk.io.tts import Renderer, cache_dir_for
-from kiosk.io.voice import MixerVoice, NullVoice, PrintVoice, RecordingVoice, TeeVoice, open_voice
+from kiosk.io.voice import MixerVoice, open_voice
 
 RATE = 22050
 LOUD = 0.02  # anything above this (of full scale) is sound, not silence
@@ -139,7 +140,7 @@ def mixer_voice(speaker: Speaker, lines: FakeLines) -> Iterator[MixerVoice]:
         yield voice
 
 
-def play_out(voice: v.Voice, timeout: float = 5.0) -> None:
+def play_out(voice: Voice, timeout: float = 5.0) -> None:
     """Run the frame loop until the voice is quiet, then let the last buffer reach the file."""
     end = time.monotonic() + timeout
     while voice.speaking:
@@ -425,13 +426,13 @@ def test_echo_prints_every_line_and_still_speaks(tmp_path: Path) -> None:
 
 
 # --- the twins -----------------------------------------------------------------------------------
-TWINS: list[Callable[[], v.Voice]] = [NullVoice, PrintVoice, RecordingVoice, TeeVoice]
+TWINS: list[Callable[[], Voice]] = [NullVoice, PrintVoice, RecordingVoice, TeeVoice]
 
 
 @pytest.mark.parametrize("make", TWINS)
-def test_every_twin_is_a_voice(make: Callable[[], v.Voice]) -> None:
+def test_every_twin_is_a_voice(make: Callable[[], Voice]) -> None:
     voice = make()
-    assert isinstance(voice, v.Voice)
+    assert isinstance(voice, Voice)
     voice.prepare(["One."])
     voice.say("One.")
     voice.update()

@@ -7,12 +7,14 @@ how records are read that loses or bends anything shows here as a changed line o
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
 from kiosk.cli import main
+from kiosk.store.records import encode, parse_history, read_history
 
 HISTORIES = Path(__file__).parent / "histories"
 NAMES = sorted(p.name for p in HISTORIES.iterdir() if p.is_dir())
@@ -45,6 +47,17 @@ def test_the_commands_print_what_they_printed_when_the_history_was_written(
     assert err == ""
     with open(HISTORIES / name / output, encoding="utf-8", newline="") as f:
         assert out == f.read()  # newline="": the CSV rows end in CRLF, and must stay so
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_record_reads_into_its_type_and_writes_back_exactly_as_it_was(name: str) -> None:
+    raw = (HISTORIES / name / "history.json").read_bytes()
+    on_disk = json.loads(raw)["sessions"]
+    records = parse_history(raw)  # strictly: nothing in a file the kiosk wrote is refused
+    assert read_history(raw).skipped == ()
+    assert [str(seq) for seq in records] == list(on_disk)
+    for seq, record in records.items():
+        assert encode(record) == on_disk[str(seq)]
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -40,8 +40,25 @@ def ground_and_ink(surface: pygame.Surface, rect: pygame.Rect) -> tuple[Colour, 
     counts = Counter(raw[i : i + 3] for i in range(0, len(raw), 3))
     ground = _rgb(counts.most_common(1)[0][0])
     inks = [_rgb(c) for c, n in counts.items() if n >= 3]  # ignore stray antialiasing
-    return ground, max(inks, key=lambda c: palette.contrast_ratio(c, ground))
+    return ground, max(inks, key=lambda c: contrast_ratio(c, ground))
 
 
 def _rgb(b: bytes) -> Colour:
     return (b[0], b[1], b[2])
+
+
+def _channel(c: int) -> float:
+    s = c / 255
+    return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
+
+
+def luminance(colour: Colour) -> float:
+    """WCAG relative luminance, 0 for black and 1 for white."""
+    r, g, b = (_channel(c) for c in colour[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(a: Colour, b: Colour) -> float:
+    """WCAG contrast ratio between two colours, from 1 (same) to 21 (black on white)."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)

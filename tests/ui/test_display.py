@@ -47,7 +47,7 @@ def test_an_unknown_mode_names_the_ones_that_exist() -> None:
 
 def test_headless_draws_into_memory_at_panel_size() -> None:
     with open_display("headless") as display:
-        assert display.is_headless and display.driver == "dummy"
+        assert display.mode == "headless" and display.driver == "dummy"
         assert display.size == WINDOW_SIZE
         display.surface.fill((255, 255, 255))
         display.update()
@@ -80,7 +80,7 @@ def test_a_screen_that_will_not_open_falls_back_to_headless_with_one_warning(
         KioskWarning, match="headless"
     ):
         display = open_display("fullscreen", env={"SDL_VIDEODRIVER": "no-such-driver"})
-    assert display.is_headless and display.size == WINDOW_SIZE
+    assert display.mode == "headless" and display.size == WINDOW_SIZE
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1
     assert "headless" in warnings[0].getMessage() and "no-such-driver" in warnings[0].getMessage()

@@ -17,7 +17,13 @@ from kiosk.ui import palette, widgets
 from kiosk.ui.layout import layout_for
 from kiosk.ui.screen import ANIMATION_FRAME, IDLE_FRAME, Screen
 from tests.ui.gallery import EXHALE, INHALE, SIZES, T0, views
-from tests.ui.pixels import count_lit, count_near, edge_strips, ground_and_ink
+from tests.ui.pixels import (
+    contrast_ratio,
+    count_lit,
+    count_near,
+    edge_strips,
+    ground_and_ink,
+)
 
 GALLERY = views()
 
@@ -65,7 +71,7 @@ def test_every_line_of_text_reaches_aaa_contrast_as_drawn(name: str) -> None:
     screen = _draw(GALLERY[name])
     for rect in screen.text_rects:
         ground, ink = ground_and_ink(screen.surface, rect)
-        assert palette.contrast_ratio(ink, ground) >= 7, f"{name}: text at {rect}"
+        assert contrast_ratio(ink, ground) >= 7, f"{name}: text at {rect}"
 
 
 def test_title_is_very_large_and_body_large_on_the_usual_panel() -> None:
