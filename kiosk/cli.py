@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import Config, load_config
-from kiosk.core.records import SessionRecord
+from kiosk.core.records import Record, SessionRecord, sessions_of
+from kiosk.core.safety import SafetyCheck
 from kiosk.errors import ConfigError, KioskError
 from kiosk.terminal import printable, say
 
@@ -25,6 +26,22 @@ def _date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-25") from None
+
+
+def _years(text: str) -> float:
+    try:
+        years = float(text)
+    except ValueError:
+        years = -1.0
+    if not 0 < years <= 50:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number of years from 0.01 to 50")
+    return years
+
+
+def _per_day(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 5:
+        raise argparse.ArgumentTypeError(f"{text!r}: give 1 to 5 sessions a day")
+    return int(text)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -41,7 +58,8 @@ def parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="one whole simulated session, headless, in seconds")
     who = demo.add_mutually_exclusive_group()
-    who.add_argument("--user", choices=("steady", "slipping", "sore"), default="steady")
+    who.add_argument("--user", choices=("steady", "slipping", "sore", "red-flag"),
+                     default="steady")
     who.add_argument("--presses", help="exact presses: g a r press, G A R hold (e.g. 'gGg')")
     demo.add_argument("--date", type=_date, help="run as of this day (YYYY-MM-DD)")
 
@@ -53,7 +71,12 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("json", "csv"), default="json")
     export.add_argument("--out", help="file to write (default: standard output)")
     sub.add_parser("check", help="validate config; report display, audio, TTS and GPIO")
-    for sp in (run, demo, plan, export, sub.choices["history"], sub.choices["check"]):
+    sim = sub.add_parser("simulate", help="write years of made-up history into a new data dir")
+    sim.add_argument("--years", type=_years, required=True, help="how many years of use")
+    sim.add_argument("--per-day", type=_per_day, default=2, help="sessions on a usual day")
+    sim.add_argument("--seed", type=int, default=1, help="the same seed gives the same history")
+    sim.add_argument("--end", type=_date, help="the last day (YYYY-MM-DD; default: yesterday)")
+    for sp in (run, demo, plan, export, sim, sub.choices["history"], sub.choices["check"]):
         sp.add_argument("--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         sp.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return p
@@ -131,20 +154,20 @@ def cmd_demo(args: argparse.Namespace, cfg: Config, problems: list[ConfigError])
     return run_demo(cfg, opts, user)
 
 
-def _sessions(args: argparse.Namespace, cfg: Config) -> list[SessionRecord]:
-    """The saved sessions, read-only: a reader never writes, locks or repairs (readonly.py)."""
+def _records(args: argparse.Namespace, cfg: Config) -> list[Record]:
+    """The saved records, read-only: a reader never writes, locks or repairs (readonly.py)."""
     from kiosk.store.readonly import read_history
 
     snapshot = read_history(_data_dir(args, cfg))
     if snapshot.note:
         say(f"kiosk: {snapshot.note}", sys.stderr)
-    return snapshot.sessions
+    return snapshot.records
 
 
 def cmd_plan(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     from kiosk.runtime import make_planner
 
-    sessions = _sessions(args, cfg)
+    sessions = sessions_of(_records(args, cfg))
     day = args.date or date.today()
     plan = make_planner(cfg)(sessions, day, None)
     say(f"Plan for {plan.date}:")
@@ -160,11 +183,15 @@ def cmd_plan(args: argparse.Namespace, cfg: Config, problems: list[ConfigError])
 
 
 def cmd_history(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
-    sessions = _sessions(args, cfg)
-    if not sessions:
+    records = _records(args, cfg)
+    if not records:
         say("No sessions saved yet.")
         return 0
-    for s in sessions:
+    for s in records:
+        if isinstance(s, SafetyCheck):
+            _print_safety(s)
+        if not isinstance(s, SessionRecord):
+            continue
         pain = f"pain {_dash(s.pain_before)} -> {_dash(s.pain_after)}"
         say(f"{s.started_at:%Y-%m-%d %H:%M}  {pain:<14} "
             f"{s.clean_reps:>3} clean reps  ended: {s.ended_by}")
@@ -173,6 +200,16 @@ def cmd_history(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
                             for st in ex.sets) or ("skipped" if ex.skipped else "-")
             say(f"    {ex.name:<34} target {ex.target:>2}  {reps}")
     return 0
+
+
+def _print_safety(check: SafetyCheck) -> None:
+    """A round of safety answers: when, why, what it led to, then each question's answer."""
+    pain = f"pain {_dash(check.pain)}"
+    say(f"{check.at:%Y-%m-%d %H:%M}  {pain:<14} safety questions "
+        f"({check.reason}): {check.outcome}")
+    for a in check.answers:
+        how = "" if a.how in ("green", "amber") else f" ({a.how})"
+        say(f"    {a.group:<10} {a.question:<24} {'yes' if a.yes else 'no'}{how}")
 
 
 def _dash(v: int | None) -> str:
@@ -184,10 +221,10 @@ def cmd_export(args: argparse.Namespace, cfg: Config, problems: list[ConfigError
 
     if args.out is not None:
         export.check_target(Path(args.out))  # before reading: the mistake is said alone
-    sessions = _sessions(args, cfg)
+    records = _records(args, cfg)
 
     def write(fp: Any) -> None:
-        getattr(export, f"write_{args.format}")(sessions, fp)
+        getattr(export, f"write_{args.format}")(records, fp)
 
     if args.out is not None:
         export.write_file(Path(args.out), write)
@@ -197,6 +234,26 @@ def cmd_export(args: argparse.Namespace, cfg: Config, problems: list[ConfigError
         sys.stdout.write(printable(buffer.getvalue()))  # on a screen, no escape sequences
     else:
         write(sys.stdout)  # a pipe or a file gets the export exactly
+    return 0
+
+
+def cmd_simulate(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
+    from datetime import timedelta
+
+    from kiosk.simulate import HistoryExists, write_history
+
+    if not args.data_dir:
+        print("kiosk simulate: give --data-dir: it never writes into the kiosk's own history",
+              file=sys.stderr)
+        return 2
+    end = args.end or date.today() - timedelta(days=1)
+    try:
+        count = write_history(cfg, Path(args.data_dir), years=args.years, per_day=args.per_day,
+                              seed=args.seed, end=end)
+    except HistoryExists as exc:
+        print(f"kiosk simulate: {exc}", file=sys.stderr)
+        return 1
+    print(f"simulated {count} sessions ending {end.isoformat()} in {args.data_dir}")
     return 0
 
 
@@ -232,6 +289,7 @@ def cmd_check(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]
     else:
         print("gpio: no Raspberry Pi GPIO (mock buttons will be used)")
     data_ok = _check_data_dir(_data_dir(args, cfg))
+    say(f"safety: {_safety_status(args, cfg)}")
     return 0 if ok and data_ok else 1
 
 
@@ -333,6 +391,19 @@ def _user_name(uid: int) -> str:
         return pwd.getpwuid(uid).pw_name
     except KeyError:
         return f"user {uid}"
+
+
+def _safety_status(args: argparse.Namespace, cfg: Config) -> str:
+    """Whether exercise waits for a clinician's clearance (docs/safety.md)."""
+    from kiosk.core.safety import clearance_state
+    from kiosk.runtime import safety_checks
+    from kiosk.store.readonly import read_history
+
+    try:  # read-only, like every check; the data section has said what is wrong, if anything
+        records = read_history(_data_dir(args, cfg)).records
+    except KioskError:
+        records = []
+    return clearance_state(safety_checks(records), date.today(), cfg.safety.cleared_on)
 
 
 def _audio_status() -> str:

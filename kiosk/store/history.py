@@ -15,7 +15,7 @@ import json
 import logging
 import os
 import pwd
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -26,7 +26,7 @@ from tinydb import TinyDB
 from tinydb.table import Document
 
 from kiosk.core.records import Record, SessionRecord, sessions_of
-from kiosk.errors import StorageError
+from kiosk.errors import RecordError, StorageError
 from kiosk.store import export
 from kiosk.store.atomic import (
     AtomicJSONStorage,
@@ -55,6 +55,16 @@ class Recovery:
     restored_from: Path | None  # the backup now in use; None when history started empty
     sessions: int  # how many sessions the history holds now
     salvaged: int = 0  # of those, how many were read from the damaged file itself
+
+
+def holds_history(data_dir: str | os.PathLike[str]) -> bool:
+    """Whether ``data_dir`` has a history in it already, whole, damaged or only as backups."""
+    d = Path(data_dir)
+    backups = d / "backups"
+    return (
+        any(d.glob(f"{FILENAME}*"))
+        or (backups.is_dir() and any(PATTERN.fullmatch(p.name) for p in backups.iterdir()))
+    )
 
 
 class History:
@@ -130,6 +140,23 @@ class History:
         self._records[seq] = record
         self._back_up_daily()
 
+    def add_many(self, records: Iterable[Record]) -> int:
+        """Save many new records at once, in order, with one write: for imports and
+        ``kiosk simulate``. Every record is encoded (and so checked) first, so a bad one saves
+        none of them. Returns how many were saved."""
+        batch = list(records)
+        docs = [encode(r) for r in batch]
+        ids = {r.id for r in batch}
+        if len(ids | set(self._seqs)) != len(batch) + len(self._seqs):
+            raise RecordError("add_many saves new records only: an id is already there")
+        first = max(self._seqs.values(), default=0) + 1
+        self._table.insert_multiple(Document(d, doc_id=first + i) for i, d in enumerate(docs))
+        for i, r in enumerate(batch):
+            self._seqs[r.id] = first + i
+            self._records[first + i] = r
+        self._back_up_daily()
+        return len(batch)
+
     def records(self) -> list[Record]:
         """Everything saved, of every kind, in the order it was saved (oldest first)."""
         return [self._records[seq] for seq in sorted(self._records)]
@@ -139,12 +166,12 @@ class History:
         return sessions_of(self.records())
 
     def export_json(self, fp: TextIO) -> None:
-        """Write every session as one JSON document (see docs/data.md, "Exports")."""
-        export.write_json(self.sessions(), fp)
+        """Write every session and safety round as one JSON document (docs/data.md, "Exports")."""
+        export.write_json(self.records(), fp)
 
     def export_csv(self, fp: TextIO) -> None:
-        """Write one CSV row per set (see docs/data.md, "Exports")."""
-        export.write_csv(self.sessions(), fp)
+        """Write one CSV row per set, and per safety answer (see docs/data.md, "Exports")."""
+        export.write_csv(self.records(), fp)
 
     def close(self) -> None:
         """Close the history and let another writer in. Every save was already on disk when it

@@ -15,7 +15,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.core.records import SessionRecord
+from kiosk.core.records import Record, SessionRecord, sessions_of
 from kiosk.errors import StorageError
 from kiosk.store.atomic import kind_of
 from kiosk.store.backups import Backups
@@ -25,10 +25,14 @@ from kiosk.store.load import load
 
 @dataclass(frozen=True)
 class Snapshot:
-    """Every session, oldest first, and what the reader should tell the user, if anything."""
+    """Every record, oldest first, and what the reader should tell the user, if anything."""
 
-    sessions: list[SessionRecord]
+    records: list[Record]
     note: str | None = None
+
+    @property
+    def sessions(self) -> list[SessionRecord]:
+        return sessions_of(self.records)
 
 
 def read_history(data_dir: Path) -> Snapshot:
@@ -53,9 +57,10 @@ def read_history(data_dir: Path) -> Snapshot:
                            f"({os.strerror(errno.EACCES)}); run this as the kiosk's user "
                            "(sudo -u kiosk kiosk ...)")
     loaded = load(data_dir / FILENAME, Backups(data_dir / "backups"))
+    records = list(loaded.records.values())
     sessions = loaded.sessions
     if loaded.problem is None:
-        return Snapshot(sessions)
+        return Snapshot(records)
     shown = f"showing {len(sessions)} session{'' if len(sessions) == 1 else 's'}"
     if loaded.restored_from is not None:
         shown += f" from {loaded.restored_from.name}"
@@ -70,4 +75,4 @@ def read_history(data_dir: Path) -> Snapshot:
     repair = "restore" if not loaded.damaged else "set it aside and repair the history"
     note = (f"{data_dir / FILENAME}: {loaded.problem}; {shown}; the kiosk will {repair} when it "
             "next starts, and nothing has been changed now")
-    return Snapshot(sessions, note)
+    return Snapshot(records, note)
