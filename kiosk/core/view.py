@@ -33,3 +33,6 @@ class View:
     # What the kiosk waits for: start, ready, rating, pain, continue; None while it talks.
     awaiting: str | None = None
     caption: str = ""  # the last spoken line, so a kiosk with no speaker still tells everything
+    # This week, Monday to Sunday, on the home screen: (day letter, done|today|rest|ahead).
+    week: tuple[tuple[str, str], ...] = ()
+    week_label: str = ""  # e.g. "This week: 4 of 5"

@@ -1,7 +1,7 @@
 """Exports for a clinician: the whole history as JSON, or one CSV row per set.
 
-Both take the records in save order (``History.records()``): the sessions, and the rounds of
-safety answers. docs/data.md describes the columns.
+Both take the records in save order (``History.records()``): the sessions, the rounds of safety
+answers and the rituals. docs/data.md describes the columns.
 A CSV is opened in a spreadsheet, so no cell may start a formula (``escape_cell``), and
 ``write_file`` makes sure an export goes where it was asked to go, readable by its owner only.
 """
@@ -18,7 +18,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any, TextIO
 
-from kiosk.core.records import SCHEMA_VERSION, Record, SessionRecord
+from kiosk.core.records import SCHEMA_VERSION, Record, RitualRecord, SessionRecord
 from kiosk.core.safety import SafetyCheck
 from kiosk.errors import StorageError
 from kiosk.store.atomic import kind_of
@@ -50,7 +50,8 @@ REP_LETTERS = {"clean": "C", "slipped": "S"}
 
 
 def write_json(records: Sequence[Record], fp: TextIO) -> None:
-    """The sessions, and (when there are any) the rounds of safety answers, as saved."""
+    """The sessions, and (when there are any) the rounds of safety answers and the rituals
+    (offered, run, snoozed, skipped), as saved."""
     doc: dict[str, Any] = {
         "schema": SCHEMA_VERSION,
         "sessions": [encode(r) for r in records if isinstance(r, SessionRecord)],
@@ -58,6 +59,9 @@ def write_json(records: Sequence[Record], fp: TextIO) -> None:
     answers = [encode(r) for r in records if isinstance(r, SafetyCheck)]
     if answers:  # a history from before the safety questions exports as it always did
         doc["safety"] = answers
+    rituals = [encode(r) for r in records if isinstance(r, RitualRecord)]
+    if rituals:  # and one from before the rituals too
+        doc["rituals"] = rituals
     json.dump(doc, fp, indent=2)
     fp.write("\n")
 

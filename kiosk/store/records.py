@@ -26,6 +26,8 @@ from typing import Any
 
 from kiosk.core.records import (
     RATINGS,
+    RITUAL_OUTCOMES,
+    RITUAL_RATINGS,
     SCHEMA_VERSION,
     SESSION_ENDS,
     SET_ENDS,
@@ -33,6 +35,7 @@ from kiosk.core.records import (
     PainEntry,
     PainEvent,
     Record,
+    RitualRecord,
     SessionRecord,
     SetRecord,
 )
@@ -208,6 +211,23 @@ _pain_entry = _fields(
         "note": _str,
     }
 )
+_ritual = _fields(
+    {
+        "schema": _schema,
+        "kind": _one_of(("ritual",)),
+        "id": _text,
+        "ritual": _text,
+        "name": _str,
+        "family": _text,
+        "variation": _text,
+        "slot": _optional(_text),
+        "at": _time,
+        "outcome": _one_of(RITUAL_OUTCOMES),
+        "rating": _optional(_one_of(RITUAL_RATINGS)),
+        "duration_s": _seconds,
+        "steps_done": _count,
+    }
+)
 
 
 _GROUPS = tuple(g.value for g in Group)
@@ -350,6 +370,33 @@ def _decode_pain_entry(d: Mapping[str, Any]) -> PainEntry:
     return PainEntry(id=d["id"], at=datetime.fromisoformat(d["at"]), pain=d["pain"], note=d["note"])
 
 
+def _encode_ritual(r: RitualRecord) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA_VERSION,
+        "kind": "ritual",
+        "id": r.id,
+        "ritual": r.ritual,
+        "name": r.name,
+        "family": r.family,
+        "variation": r.variation,
+        "slot": r.slot,
+        "at": _iso(r.at),
+        "outcome": r.outcome,
+        "rating": r.rating,
+        "duration_s": r.duration_s,
+        "steps_done": r.steps_done,
+    }
+
+
+def _decode_ritual(d: Mapping[str, Any]) -> RitualRecord:
+    return RitualRecord(
+        id=d["id"], ritual=d["ritual"], name=d["name"], family=d["family"],
+        variation=d["variation"], slot=d["slot"], at=datetime.fromisoformat(d["at"]),
+        outcome=d["outcome"], rating=d["rating"], duration_s=float(d["duration_s"]),
+        steps_done=d["steps_done"],
+    )
+
+
 def _encode_safety(r: SafetyCheck) -> dict[str, Any]:
     return {
         "schema": SCHEMA_VERSION,
@@ -407,6 +454,7 @@ KINDS = {
     for k in (
         Kind("session", "session", SessionRecord, _session, _encode_session, _decode_session),
         Kind("pain", "pain entry", PainEntry, _pain_entry, _encode_pain_entry, _decode_pain_entry),
+        Kind("ritual", "ritual", RitualRecord, _ritual, _encode_ritual, _decode_ritual),
         Kind("safety", "safety answers", SafetyCheck, _safety, _encode_safety, _decode_safety),
     )
 }
