@@ -8,7 +8,7 @@ import logging
 import os
 import shutil
 import sys
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +23,13 @@ log = logging.getLogger("kiosk")
 
 def _date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-25") from None
+    if day >= date.max - timedelta(days=7):  # plans look a week ahead; the calendar ends there
+        raise argparse.ArgumentTypeError(f"{text!r} is too close to the end of the calendar; "
+                                         "give a day before 9999-12-24")
+    return day
 
 
 def _hhmm(text: str) -> time:
@@ -304,7 +308,6 @@ def cmd_export(args: argparse.Namespace, cfg: Config, problems: list[ConfigError
 
 
 def cmd_simulate(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
-    from datetime import timedelta
 
     from kiosk.simulate import HistoryExists, write_history
 

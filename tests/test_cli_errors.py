@@ -85,19 +85,14 @@ def test_the_fake_clock_stops_at_the_end_of_the_calendar() -> None:
     assert clock.wall() == datetime.max
 
 
-def test_a_demo_on_the_last_day_of_the_calendar_late_in_the_day_finishes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def test_a_demo_at_the_end_of_the_calendar_is_refused_in_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from kiosk import runtime
-
-    class LateNow(datetime):
-        @classmethod
-        def now(cls, tz: object = None) -> datetime:  # type: ignore[override]
-            return datetime(2026, 11, 25, 23, 59, 30)
-
-    monkeypatch.setattr(runtime, "datetime", LateNow)
-    assert cli.main(["--data-dir", str(tmp_path), "demo", "--date", str(date.max)]) == 0
-    assert "saved: session" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as done:
+        cli.main(["--data-dir", str(tmp_path), "demo", "--date", str(date.max)])
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert "too close to the end of the calendar" in err and "Traceback" not in err
 
 
 def test_a_writer_on_a_busy_data_dir_refuses_in_one_line(
