@@ -176,7 +176,7 @@ def build(
     devices = Devices(buttons=buttons, voice=voice, writer=writer, screen=screen, leds=leds,
                       notifier=notifier, closers=closers)
     return App(kiosk, make_tracker(cfg, shutdown=shutdown), devices, clock, inbox,
-               keyboard=opts.mock or opts.demo, animate=not opts.demo,
+               keyboard=(opts.mock or opts.demo) and screen.takes_keys, animate=not opts.demo,
                power_off=power_off if shutdown else None)
 
 

@@ -137,7 +137,7 @@ def test_check_as_a_process_fails_with_a_message_and_no_traceback(tmp_path: Path
     run = subprocess.run(
         [sys.executable, "-m", "kiosk.cli", "--config", str(path), "--data-dir",
          str(tmp_path / "data"), "check"],
-        capture_output=True, text=True, env=env, timeout=60,
+        capture_output=True, text=True, env=env, timeout=600,
     )
     assert "Traceback" not in run.stderr, run.stderr
     assert run.returncode != 0

@@ -25,7 +25,7 @@ def dry_run(*args: str) -> subprocess.CompletedProcess[str]:
         ["bash", str(SCRIPT), *args],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=600,
         stdin=subprocess.DEVNULL,
     )
 
