@@ -24,6 +24,7 @@ from kiosk.errors import KioskWarning
 from kiosk.io import voice as v
 from kiosk.io.tts import Renderer, cache_dir_for
 from kiosk.io.voice import MixerVoice, open_voice
+from kiosk.ui import fonts
 
 RATE = 22050
 LOUD = 0.02  # anything above this (of full scale) is sound, not silence
@@ -72,6 +73,7 @@ def speaker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Speaker
     yield Speaker(out)
     pygame.mixer.quit()
     pygame.quit()
+    fonts.forget()  # pygame.quit() killed every cached font; a later screen would draw with them
 
 
 def segments(samples: array[int], window: int = RATE // 100) -> list[tuple[float, float]]:
@@ -380,6 +382,7 @@ def test_close_is_safe_twice_and_silences_everything(
 def test_close_after_pygame_quit_is_harmless(mixer_voice: MixerVoice) -> None:
     mixer_voice.say("loud")
     pygame.quit()
+    fonts.forget()
     mixer_voice.close()
 
 
@@ -420,6 +423,7 @@ def test_no_audio_device_means_a_null_voice_and_one_warning(
             voice = open_voice(data_dir=tmp_path)
     finally:
         pygame.quit()
+        fonts.forget()
     assert isinstance(voice, NullVoice)
     assert len(caught) == 1
     assert str(caught[0].message).startswith(v.NO_AUDIO)
