@@ -2,7 +2,9 @@
 
 Only this module's main loop draws, speaks and saves. Other threads (gpiozero callbacks, the
 TTS renderer, the history writer) only put items on ``inbox``. The loop sleeps on that queue, so
-a press wakes it at once (low button-to-cue latency) while an idle kiosk barely uses the CPU.
+a press wakes it at once (low button-to-cue latency). Unasked, it wakes only when something is
+due: a frame the screen needs, a blink, a held button's hold time, a queued line, a watchdog ping.
+An idle home screen wakes it once a second (``benchmarks/bench_idle.py`` measures it).
 """
 
 from __future__ import annotations
@@ -29,10 +31,11 @@ from kiosk.core.events import (
     Show,
     Tick,
     Tone,
+    WallClock,
 )
 from kiosk.core.kiosk import Kiosk
 from kiosk.core.model import Button, Plan
-from kiosk.core.records import PainEntry
+from kiosk.core.records import PainEntry, Record, RitualRecord
 from kiosk.core.safety import SafetyCheck
 from kiosk.core.view import View
 from kiosk.devices import Devices, Edge, EndOfInput, Inbox, InboxItem, Key, Quit, Typed
@@ -47,7 +50,8 @@ FAULT = (
 )
 MAX_FAULTS = 20  # in a row: a fault that repeats every pass is not passing
 BUSY_WAIT = 0.05  # longest sleep in a session, with a key or button down: paces reps and holds
-IDLE_WAIT = 0.25  # longest sleep on an idle home screen: a press wakes the loop at once anyway
+CLOCK_READING = 60.0  # seconds between readings of the wall clock
+IDLE_WAIT = 1.0  # longest sleep with nothing due: the home screen changes at midnight at most
 
 
 class App:
@@ -75,6 +79,7 @@ class App:
         self.stopping = False
         self.finished = 0
         self.saved: list[str] = []  # ids of records handed to the writer, in order
+        self.saved_kinds: dict[str, str] = {}  # id -> session | ritual
         self.saved_answers: set[str] = set()  # those of them that are safety answers
         self.saved_pain: set[str] = set()  # and those that are pain log entries
         self._dirty = True
@@ -84,11 +89,12 @@ class App:
         self._next_clock_check = 0.0
         self._faults = 0
         self._prepared_plan: Plan | None = None
-        self._jump_logged = False
         self._releases: list[tuple[float, Button]] = []  # typed keys: when to let go
         self._typed: list[Typed] = []  # keys typed while another is still down
         self._woken: list[InboxItem] = []  # the item that woke the loop, handled first
         self._lock = threading.Lock()
+        # Sees every effect before the devices do (``kiosk demo --timeline`` prints the beats).
+        self.observer: Callable[[Effect], None] | None = None
 
     # --- life cycle ---------------------------------------------------------------------------
     def start(self, notices: Sequence[str] = ()) -> None:
@@ -101,6 +107,7 @@ class App:
         for text in notices:
             self._feed([Notice(text, now)])
         self._dispatch(self.kiosk.boot())
+        self._read_wall_clock(now)
         self.dev.notifier.ready()
 
     def run(self) -> None:
@@ -148,7 +155,7 @@ class App:
         self.dev.leds.update(self.view, now)
         self._draw(now)
         self._watchdog(now)
-        self._notice_clock_jump(now)
+        self._read_wall_clock(now)
         if self._power_off_at is not None and now >= self._power_off_at:
             self._power_off_at = None
             self.stopping = True
@@ -235,25 +242,34 @@ class App:
             self._press_typed(now)
 
     def _wait(self) -> None:
-        """Sleep until an input arrives or the next frame is due."""
-        busy = (
-            self.keyboard
-            or bool(self._releases or self._typed)
-            or self.kiosk.session is not None
-            or any(self.tracker.is_down(b) for b in Button)
-            or self._power_off_at is not None
-        )
-        timeout = BUSY_WAIT if busy else IDLE_WAIT
-        if self.animate:
-            timeout = min(timeout, self.dev.screen.next_frame_in(self.view, self.clock.now()))
+        """Sleep until an input arrives or something is due."""
         try:
-            item = self.inbox.get(timeout=max(0.001, timeout))
+            item = self.inbox.get(timeout=max(0.001, self.due_in(self.clock.now())))
         except queue.Empty:
             return
         if item is not None:
             # Handled first by the next step's drain: put back at the end of the queue it would
             # be handled after whatever arrived behind it, and two keys would swap places.
             self._woken.append(item)
+
+    def due_in(self, now: float) -> float:
+        """Seconds until the loop has something to do that no input will wake it for."""
+        busy = (
+            self.keyboard  # key presses come through pygame's queue, which only polling reads
+            or bool(self._releases or self._typed)  # typed keys let go and press on a clock
+            or self.kiosk.session is not None
+            or self.kiosk.ritual is not None  # a ritual paces its moves like a session
+            or any(self.tracker.is_down(b) for b in Button)
+            or self._power_off_at is not None
+            or self.dev.voice.speaking  # the next queued line starts when this one ends
+        )
+        if busy:
+            return BUSY_WAIT
+        due = [IDLE_WAIT, self._next_ping - now, self._next_clock_check - now]
+        if self.animate:
+            due.append(self.dev.screen.next_frame_in(self.view, now))
+        due.append(self.dev.leds.next_change_in(self.view, now))
+        return min(due)
 
     def _read_keyboard(self) -> None:
         for item in self.dev.screen.inputs():
@@ -277,6 +293,8 @@ class App:
 
     def _dispatch(self, effects: list[Effect]) -> None:
         for eff in effects:
+            if self.observer is not None:
+                self.observer(eff)
             if isinstance(eff, Say):
                 self.dev.voice.say(eff.text, interrupt=eff.interrupt)
             elif isinstance(eff, Tone):
@@ -290,6 +308,7 @@ class App:
                 self.dev.writer.save(eff.record)  # a checkpoint, then the final record
                 if eff.record.id not in self.saved:
                     self.saved.append(eff.record.id)
+                    self.saved_kinds[eff.record.id] = _kind(eff.record)
                 if isinstance(eff.record, SafetyCheck):
                     self.saved_answers.add(eff.record.id)
                 if isinstance(eff.record, PainEntry):
@@ -313,23 +332,23 @@ class App:
         plan = session.plan if session is not None else self.kiosk.plan
         if plan is not self._prepared_plan:
             self._prepared_plan = plan
-            self.dev.voice.prepare([*phrases.catalogue(plan), *self.kiosk.safety_lines()])
+            self.dev.voice.prepare([*phrases.catalogue(plan, settings=self.kiosk.settings),
+                                    *self.kiosk.safety_lines()])
 
-    def _notice_clock_jump(self, now: float) -> None:
-        """Log, once, a wall clock that jumped while the kiosk ran (NTP, an RTC after boot).
+    def _read_wall_clock(self, now: float) -> None:
+        """Read the wall clock once a minute, for the ritual schedule (kiosk.core.schedule).
 
-        The kiosk itself keeps the time it read at start-up, moved on by the monotonic clock,
-        so a jump never reorders sessions, splits a day or looks like days away. A restart
-        takes the new time.
+        The core tells a jump (NTP, an RTC after boot, daylight saving) from the passing of
+        time by the monotonic clock. Sessions keep the day read at start-up, so a jump never
+        reorders them, splits a day or looks like days away; a restart takes the new date.
         """
-        if self._jump_logged or now < self._next_clock_check:
+        if now < self._next_clock_check:
             return
-        self._next_clock_check = now + 60.0
-        drift = (self.clock.wall() - self.kiosk.wall(now)).total_seconds()
-        if abs(drift) > 120:
-            self._jump_logged = True
-            log.warning("the system clock jumped by %+.0f s; the kiosk keeps its own time "
-                        "until it restarts", drift)
+        self._next_clock_check = now + CLOCK_READING
+        self._feed([WallClock(self.clock.wall(), now)])
+        if self.kiosk.last_jump:
+            log.warning("the wall clock jumped by %+.0f s; the ritual schedule follows it, "
+                        "sessions keep the date read at start-up", self.kiosk.last_jump)
 
     def _watchdog(self, now: float) -> None:
         n = self.dev.notifier
@@ -342,3 +361,12 @@ class App:
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, self.stop)
             signal.signal(signal.SIGINT, self.stop)
+
+
+def _kind(record: Record) -> str:
+    """How the demo names a saved record: session, pain entry or ritual."""
+    if isinstance(record, RitualRecord):
+        return "ritual"
+    if isinstance(record, PainEntry):
+        return "pain entry"
+    return "session"

@@ -10,12 +10,14 @@ import logging
 import os
 import queue
 import secrets
+import signal
 import subprocess
 import sys
+import threading
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -23,7 +25,7 @@ from kiosk.app import App
 from kiosk.clock import Clock, FakeClock, RealClock
 from kiosk.config import Config
 from kiosk.core.buttons import ButtonTracker
-from kiosk.core.kiosk import GentlePlanner, Kiosk, Planner
+from kiosk.core.kiosk import GentlePlanner, Kiosk, Planner, RitualSetup
 from kiosk.core.model import Button, Plan
 from kiosk.core.records import Record, SessionRecord
 from kiosk.core.safety import Rules, SafetyCheck, Setup
@@ -33,6 +35,7 @@ from kiosk.devices import (
     Leds,
     Notifier,
     NullLeds,
+    NullVoice,
     PrintVoice,
     Screen,
     Voice,
@@ -41,6 +44,7 @@ from kiosk.devices import (
 from kiosk.errors import ConfigError, KioskWarning
 from kiosk.io.buttons import Buttons, make_factory
 from kiosk.sim import Hands, SimUser
+from kiosk.store.lock import ForeignDataDir
 from kiosk.store.writer import HistoryWriter, SaveResult
 
 log = logging.getLogger(__name__)
@@ -53,6 +57,18 @@ def make_planner(cfg: Config) -> Planner:
         return plan_for_day(cfg.library, sessions, day, cfg.progression, cfg.session, pain)
 
     return plan
+
+
+def make_levels(cfg: Config) -> Callable[[Sequence[SessionRecord], date], dict[str, str]]:
+    """Each exercise family's current variation id on a day, from the history: what opens a
+    ritual (kiosk.core.rituals.unlocks)."""
+    from kiosk.core.progression import exercise_states
+
+    def levels(sessions: Sequence[SessionRecord], day: date) -> dict[str, str]:
+        states = exercise_states(cfg.library, sessions, day, cfg.progression)
+        return {fid: s.variation.id for fid, s in states.items()}
+
+    return levels
 
 
 def make_gentle(cfg: Config) -> GentlePlanner:
@@ -96,8 +112,13 @@ class Options:
     data_dir: Path | None = None
     demo: bool = False
     day: date | None = None
+    # The ritual schedule runs, except in the plain demo (one session, whatever the time):
+    # `kiosk demo --at HH:MM` turns it on to show a ritual falling due.
+    schedule: bool | None = None
+    at: time | None = None  # the demo's time of day (default: now)
     out: TextIO = field(default_factory=lambda: sys.stdout)
     terminal: bool = False  # keys from stdin, each spoken line printed (headless mock mode)
+    timeline: bool = False  # demo: print the breath timeline and the presses, not each line
 
 
 class Notices:
@@ -135,12 +156,14 @@ NO_DISPLAY = "No screen was found, so the kiosk runs by voice and buttons only."
 def build(
     cfg: Config, opts: Options, notices: Notices, clock: Clock, given: Given = Given()
 ) -> App:
+    """Raises ``StorageError`` when the history cannot be written by this process at all: for
+    the demo whenever it cannot be opened, for the kiosk when root would write in another
+    user's data directory. A kiosk that merely cannot save just now runs on (writer.py)."""
     data_dir = opts.data_dir or cfg.data_dir
-    data_dir.mkdir(parents=True, exist_ok=True)
     inbox: Inbox = queue.SimpleQueue()
     closers: list[Callable[[], None]] = []
 
-    writer, records = _open_history(cfg, data_dir, inbox, notices)
+    writer, records = _open_history(cfg, data_dir, inbox, notices, demo=opts.demo)
     factory, gpio_note = make_factory(opts.mock or opts.demo)
     if gpio_note:
         notices.tell(gpio_note, speak="GPIO is not available" in gpio_note)
@@ -154,10 +177,12 @@ def build(
     notifier = given.notifier or _open_notifier()
 
     shutdown = cfg.shutdown.enabled and not (opts.mock or opts.demo)
+    scheduled = opts.schedule if opts.schedule is not None else not opts.demo
+    rituals = RitualSetup(cfg.rituals, cfg.library, make_levels(cfg), scheduled=scheduled)
     tracker = make_tracker(cfg, shutdown=shutdown)
     kiosk = Kiosk(make_planner(cfg), cfg.session, records=records, t0=clock.now(),
                   wall0=_wall0(clock, opts), shutdown_enabled=shutdown,
-                  nonce=secrets.token_hex(3), safety=safety_setup(cfg),
+                  nonce=secrets.token_hex(3), rituals=rituals, safety=safety_setup(cfg),
                   gentle=make_gentle(cfg), holds=tracker.hold)
     if opts.terminal:
         from kiosk.io.terminal import TerminalKeys
@@ -168,7 +193,7 @@ def build(
     devices = Devices(buttons=buttons, voice=voice, writer=writer, screen=screen, leds=leds,
                       notifier=notifier, closers=closers)
     return App(kiosk, tracker, devices, clock, inbox,
-               keyboard=opts.mock or opts.demo, animate=not opts.demo,
+               keyboard=(opts.mock or opts.demo) and screen.takes_keys, animate=not opts.demo,
                power_off=power_off if shutdown else None)
 
 
@@ -179,7 +204,7 @@ def _wall0(clock: Clock, opts: Options) -> datetime:
 
 
 def _open_history(
-    cfg: Config, data_dir: Path, inbox: Inbox, notices: Notices
+    cfg: Config, data_dir: Path, inbox: Inbox, notices: Notices, *, demo: bool = False
 ) -> tuple[Writer, list[Record]]:
     from kiosk.store import writer as w
 
@@ -190,6 +215,11 @@ def _open_history(
             inbox.put(result.message)
 
     writer = HistoryWriter.open(data_dir, keep_backups=cfg.storage.backups, on_result=on_result)
+    if writer.open_error is not None and (demo or isinstance(writer.open_error, ForeignDataDir)):
+        writer.close()
+        raise writer.open_error
+    if writer.open_error is not None:
+        notices.tell(str(writer.open_error), speak=False)  # for the log: the cause, in full
     if writer.recovery is not None:
         notices.tell(writer.recovery.message)
     return writer, writer.records()
@@ -212,7 +242,7 @@ def _open_voice(cfg: Config, opts: Options, data_dir: Path, notices: Notices) ->
     from kiosk.io import voice as v
 
     if opts.demo:
-        return PrintVoice(opts.out)
+        return NullVoice() if opts.timeline else PrintVoice(opts.out)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", KioskWarning)
         out = v.open_voice(voice=cfg.voice.voice, rate=cfg.voice.rate, volume=cfg.voice.volume,
@@ -262,14 +292,22 @@ EXERCISES_UNREADABLE = (
     "The exercise list could not be read, so the standard exercises are used. "
     "Please ask whoever looks after the kiosk to run kiosk check."
 )
+RITUALS_INVALID = (
+    "Some daily rituals could not be read, so they are left out. "
+    "Please ask whoever looks after the kiosk to run kiosk check."
+)
 
 
-def config_notices(problems: Sequence[ConfigError], notices: Notices, source: str) -> None:
+def config_notices(
+    problems: Sequence[ConfigError], notices: Notices, source: str, rituals: str = ""
+) -> None:
     """Log every config problem; tell the user once, in plain words, what it means for them."""
     for problem in problems:
         notices.tell(str(problem), speak=False)
     settings = [p for p in problems if p.file == source]
-    others = [p for p in problems if p.file != source]
+    if any(p.file == rituals for p in problems):
+        notices.tell(RITUALS_INVALID)
+    others = [p for p in problems if p.file not in (source, rituals)]
     if any(p.key == "(file)" for p in settings):
         notices.tell(SETTINGS_UNREADABLE)
     elif settings:
@@ -283,7 +321,7 @@ def start_kiosk(
     given: Given = Given(),
 ) -> App:
     notices = Notices()
-    config_notices(problems, notices, cfg.source)
+    config_notices(problems, notices, cfg.source, cfg.rituals.source)
     app = build(cfg, opts, notices, clock, given)
     app.start(notices.spoken)
     return app
@@ -295,23 +333,73 @@ def run_kiosk(cfg: Config, opts: Options, problems: Sequence[ConfigError]) -> in
     return 0
 
 
+class Timeline:
+    """``kiosk demo --timeline``: one line per breath, its channels as fields, and one per
+    press, so the rhythm can be checked without listening. Fields with nothing are left out:
+
+        t=12.30 breath=in rep=2 side=left say="Breathe in as you bring it back." tone=inhale
+        t=14.10 press=amber
+    """
+
+    def __init__(self, out: TextIO, t0: float) -> None:
+        self.out, self.t0 = out, t0
+
+    def effect(self, eff: Any) -> None:
+        from kiosk.core.events import Paced
+
+        if not isinstance(eff, Paced):
+            return
+        fields = [f"t={eff.at - self.t0:.2f}", f"breath={eff.breath}"]
+        if eff.rep is not None:
+            fields.append(f"rep={eff.rep}")
+        if eff.side:
+            fields.append(f"side={eff.side}")
+        if eff.hold:
+            fields.append(f"hold={eff.hold:g}")
+        if eff.say:
+            fields.append('say="' + " ".join(eff.say).replace('"', "'") + '"')
+        if eff.tone:
+            fields.append(f"tone={eff.tone}")
+        print(" ".join(fields), file=self.out)
+
+    def press(self, button: Button, t: float) -> None:
+        print(f"t={t - self.t0:.2f} press={button.value}", file=self.out)
+
+
 def run_demo(
     cfg: Config, opts: Options, user: SimUser, *, max_seconds: float = 4 * 3600,
     clock: FakeClock | None = None,
 ) -> int:
-    """One whole session, headless, mock pins, accelerated clock; finishes in seconds."""
+    """One whole session (or, with ``opts.at``, the ritual due then), headless, mock pins,
+    accelerated clock; finishes in seconds."""
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     now = datetime.now().replace(microsecond=0)
+    start = datetime.combine(opts.day or now.date(), opts.at or now.time())
+    # The calendar ends at 9999-12-31: a demo of that day starts early enough to end on it.
     if clock is None:
-        clock = FakeClock(datetime.combine(opts.day, now.time()) if opts.day else now)
+        clock = FakeClock(min(start, datetime.max.replace(microsecond=0)
+                              - timedelta(seconds=max_seconds + 3600)))
     notices = Notices()
     app = build(cfg, opts, notices, clock)
-    hands = Hands(app.press_pin, app.tracker.hold)
+    timeline = Timeline(opts.out, clock.now()) if opts.timeline else None
+    if timeline is not None:
+        app.observer = timeline.effect
+
+    def move(button: Button, down: bool) -> None:
+        app.press_pin(button, down)
+        if timeline is not None and down:
+            timeline.press(button, clock.now())
+
+    hands = Hands(move, app.tracker.hold)
     ran_out = False
     with app:
+        if threading.current_thread() is threading.main_thread():
+            # SIGTERM ends the demo as it ends the kiosk: through the one close path, so what
+            # was saved is on disk. Simulated time never waits for a signal, so check for it.
+            signal.signal(signal.SIGTERM, app.stop)
         app.start(notices.spoken)
         t_end = clock.now() + max_seconds
-        while app.finished == 0 and clock.now() < t_end:
+        while app.finished == 0 and clock.now() < t_end and not app.stopping:
             if user.out_of_presses and not hands.busy:
                 # The script is done: close as Esc does, keeping what was rated.
                 ran_out = True
@@ -322,13 +410,11 @@ def run_demo(
             app.step()
             hands.follow(user, app.view, clock.now())
         hands.let_go()
-    if app.finished == 0 and not ran_out:
-        print("kiosk demo: the session did not finish", file=sys.stderr)
-        return 1
     pending = set(app.dev.writer.pending_ids)
     for sid in app.saved:
-        what = ("safety-answers" if sid in app.saved_answers
-                else "pain entry" if sid in app.saved_pain else "session")
+        what = app.saved_kinds.get(sid, "session")
+        if sid in app.saved_answers:
+            what = "safety-answers"
         if sid in pending:
             print(f"NOT saved: {what} {sid} (see the messages above)", file=opts.out)
         else:
@@ -336,4 +422,8 @@ def run_demo(
     if app.kiosk.view.screen == "advice":  # the safety answers stopped exercise: say why
         for line in app.kiosk.view.lines:
             print(f"advice: {line}", file=opts.out)
+    if app.finished == 0 and not ran_out:
+        why = "was stopped (SIGTERM)" if app.stopping else "did not finish"
+        print(f"kiosk demo: the session {why}", file=sys.stderr)
+        return 143 if app.stopping else 1
     return 1 if pending else 0

@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from kiosk.config import (
     DEFAULT_CONFIG,
     DEFAULT_EXERCISES,
+    DEFAULT_RITUALS,
     POSITIONS,
     SCHEMA,
     SECTION_TYPES,
@@ -34,11 +35,13 @@ from kiosk.config import (
     Loaded,
     load_config,
     load_library,
+    load_rituals,
 )
 from kiosk.core.model import Library
 from kiosk.errors import ConfigError
 
 PACKAGED_LIBRARY = load_library(DEFAULT_EXERCISES)
+PACKAGED_RITUALS = load_rituals(DEFAULT_RITUALS, PACKAGED_LIBRARY)
 PINS = ("buttons.green", "buttons.amber", "buttons.red", "leds.status", "leds.breath")
 FALLBACK = "packaged defaults"  # what an unreadable file's problem says the kiosk does instead
 
@@ -128,7 +131,9 @@ def expected(path: Path, keeps: dict[str, Any], library: Library = PACKAGED_LIBR
         values[section][SCHEMA[section][key][0]] = v
     sections = {name: SECTION_TYPES[name](**kw) for name, kw in values.items()}
     sections["session"] = replace(sections["session"], speech_rate_wpm=sections["voice"].rate)
-    return Config(library=library, source=str(path), **sections)
+    rituals = PACKAGED_RITUALS if library == PACKAGED_LIBRARY else load_rituals(
+        DEFAULT_RITUALS, library, [], strict=False)
+    return Config(library=library, rituals=rituals, source=str(path), **sections)
 
 
 def default_loaded() -> Loaded:
@@ -373,6 +378,7 @@ VARIATION = """
   back = "come back"
   tempo = [3, 4]
   cues = ["Breathe out as you reach."]
+  fray_tip = "Reach long, not high."
   start_reps = 6
   max_reps = 10
 """
@@ -400,12 +406,27 @@ BAD_LIBRARIES = [
                  id="unknown-effort"),
     pytest.param(_variation("max_reps = 10", 'max_reps = 10\n  side = "both"'), f"{V0}.side",
                  "both", "one of none, alternate, each", id="unknown-side"),
-    pytest.param(_variation("max_reps = 10", "max_reps = 10\n  hold = -1"), f"{V0}.hold", -1,
-                 "a number from 0 to 10", id="negative-hold"),
-    pytest.param(_variation("max_reps = 10", "max_reps = 10\n  hold = nan"), f"{V0}.hold",
-                 math.nan, "a number from 0 to 10", id="nan-hold"),
-    pytest.param(_variation("max_reps = 10", "max_reps = 10\n  hold = 1" + "0" * 400),
-                 f"{V0}.hold", 10**400, "a number from 0 to 10", id="huge-hold"),
+    pytest.param(_variation("max_reps = 10", "max_reps = 10\n  hold_breaths = -1"),
+                 f"{V0}.hold_breaths", -1, "a whole number from 0 to 6", id="negative-hold"),
+    pytest.param(_variation("max_reps = 10", "max_reps = 10\n  hold_breaths = nan"),
+                 f"{V0}.hold_breaths", math.nan, "a whole number from 0 to 6", id="nan-hold"),
+    pytest.param(_variation("max_reps = 10", "max_reps = 10\n  hold_breaths = 1" + "0" * 400),
+                 f"{V0}.hold_breaths", 10**400, "a whole number from 0 to 6", id="huge-hold"),
+    pytest.param(_variation("max_reps = 10", "max_reps = 10\n  hold = 2"), f"{V0}.hold", 2,
+                 "hold_breaths: whole breaths held, not seconds", id="hold-in-seconds"),
+    pytest.param(_variation('  fray_tip = "Reach long, not high."\n', ""), f"{V0}.fray_tip", None,
+                 "non-empty text", id="missing-fray-tip"),
+    pytest.param(_variation("max_reps = 10", 'max_reps = 10\n  step = "height"'), f"{V0}.step",
+                 "height", "one of start, reps, hold", id="unknown-step"),
+    pytest.param(_variation("max_reps = 10", 'max_reps = 10\n  unit = "hours"'), f"{V0}.unit",
+                 "hours", "one of reps, minutes", id="unknown-unit"),
+    pytest.param(GOOD_LIBRARY + VARIATION.format(id="reach-b").replace(
+        "max_reps = 10", 'max_reps = 10\n  step = "hold"'), "family[0].variation[1].step", "hold",
+                 "more hold_breaths than the rung below (reach-a)", id="hold-step-holds-no-longer"),
+    pytest.param(GOOD_LIBRARY + VARIATION.format(id="reach-b").replace(
+        "max_reps = 10", 'max_reps = 10\n  step = "tempo"'), "family[0].variation[1].step",
+                 "tempo", "a slower tempo than the rung below (reach-a)",
+                 id="tempo-step-no-slower"),
     pytest.param(GOOD_LIBRARY + VARIATION.format(id="reach-a"), "family[0].variation[1].id",
                  "reach-a", "an id not used elsewhere", id="duplicate-variation-id"),
     pytest.param(GOOD_LIBRARY + FAMILY.format(id="reach") + VARIATION.format(id="reach-b"),
@@ -596,7 +617,7 @@ def assert_usable_library(library: Library) -> None:
             assert v.position in POSITIONS and v.side in SIDES and v.effort in ("exhale", "inhale")
             assert 1 <= v.start_reps <= v.max_reps <= 30
             assert len(v.tempo) == 2 and all(1 <= t <= 12 for t in v.tempo)
-            assert 1 <= len(v.cues) <= 3 and 0 <= v.hold <= 10
+            assert 1 <= len(v.cues) <= 3 and 0 <= v.hold_breaths <= 6 and v.fray_tip
 
 
 def expected_problem_keys(raw: dict[str, Any]) -> Counter[str]:
@@ -673,7 +694,7 @@ def test_fuzzed_config_files_never_raise_and_give_a_usable_config(data: bytes) -
 GOOD_VARIATION = {
     "id": "v", "name": "Reach", "position": "lying", "effort": "exhale", "move": "reach up",
     "back": "come back", "tempo": [3, 4], "cues": ["Breathe out."], "start_reps": 6,
-    "max_reps": 10,
+    "max_reps": 10, "fray_tip": "Reach long.",
 }
 DROP = object()
 FIELD_VALUES = {
@@ -685,9 +706,11 @@ FIELD_VALUES = {
     "start_reps": st.integers(0, 31),
     "max_reps": st.integers(0, 31),
     "side": st.sampled_from([*SIDES, "both"]),
-    "hold": st.floats(-1, 11) | st.integers(10**300, 10**310),
+    "hold_breaths": st.integers(-1, 7) | st.floats(-1, 7) | st.integers(10**300, 10**310),
+    "step": st.sampled_from(["start", "hold", "tempo", "load", "height"]),
+    "unit": st.sampled_from(["reps", "minutes", "hours"]),
 }
-FIELDS = st.sampled_from([*GOOD_VARIATION, "side", "hold", "extra"])
+FIELDS = st.sampled_from([*GOOD_VARIATION, "side", "hold_breaths", "step", "unit", "extra"])
 
 
 @st.composite
@@ -749,4 +772,4 @@ def test_fuzzed_libraries_always_leave_a_usable_library(data: bytes) -> None:
             assert loaded.problems and library == PACKAGED_LIBRARY
         else:
             assert [f.id for f in library.families] == [f["id"] for f in raw["family"]]
-        assert loaded.config == replace(expected(path, {}), library=library)
+        assert loaded.config == expected(path, {}, library)

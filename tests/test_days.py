@@ -77,7 +77,7 @@ class Planned:
 
 
 PLAN_LINE = re.compile(
-    r"^  \d+\. (?P<family>[^:]+): (?P<variation>.+?), (?P<target>\d+) clean reps"
+    r"^  \d+\. (?P<family>[^:]+): (?P<variation>.+?), (?P<target>\d+) (?:clean reps|easy minutes)"
     r"(?:, [a-z ]+)?  \[(?P<change>[a-z-]+)\]$"
 )
 
@@ -118,8 +118,8 @@ def until(
     data: Path, day: date, found: Callable[[list[Planned]], Planned | None], *who: str
 ) -> tuple[date, Planned]:
     """Live day by day from ``day`` (one session a day) until the plan shows what ``found``
-    looks for. Ten families, three or so a day: anything comes round within four days."""
-    for _ in range(5):
+    looks for. Fourteen families, three to five a day: anything comes round within six days."""
+    for _ in range(7):
         items = plan(data, day)
         if (hit := found(items)) is not None:
             return day, hit
@@ -171,8 +171,9 @@ def test_clean_days_advance_one_step_with_a_reason(week: Path) -> None:
     for p in advanced:
         before = done(week, p.family)[-1][1]["target"]
         assert p.target == before + 1
-        assert p.reason == (f"{p.variation}: {number(before)} to {number(p.target)} reps, "
-                            "because your last two sessions were clean."), p
+        # the quicker start: on a ladder's first rungs one clean day is enough
+        assert p.reason == (f"{p.family}: {before} to {p.target} reps, "
+                            "because your last session was clean."), p
 
     # The export shows it too: targets only ever rise, one rep at a time, and some did.
     by_family: dict[str, list[tuple[str, int]]] = {}
@@ -187,31 +188,30 @@ def test_clean_days_advance_one_step_with_a_reason(week: Path) -> None:
 
 
 def test_extra_sessions_on_a_day_never_speed_anything_up(tmp_path: Path) -> None:
-    # Four sessions a day offer every family at least once a day, and some twice.
-    for i in range(2):
-        for _ in range(4):
-            demo(tmp_path, DAY0 + timedelta(days=i))
+    # Five sessions in a day offer every family at least once, and some twice.
+    for _ in range(5):
+        demo(tmp_path, DAY0)
     first = saved(tmp_path)
     per_day = Counter((ex["family"], s["plan_date"]) for s in first for ex in s["exercises"])
     assert max(per_day.values()) >= 2, "no family was done twice on one day"
-    # Two clean sessions on day one are one clean day: nothing stepped up on day two.
+    # A second clean session on the same day steps nothing up.
     start = {ex["family"]: ex["target"] for s in reversed(first) for ex in s["exercises"]}
     assert all(ex["target"] == start[ex["family"]] for s in first for ex in s["exercises"])
 
-    day3 = DAY0 + timedelta(days=2)
-    items = plan(tmp_path, day3)
-    for p in items:  # two clean days: exactly one step, however many sessions they held
+    day2 = DAY0 + timedelta(days=1)
+    items = plan(tmp_path, day2)
+    for p in items:  # one clean day: exactly one step, however many sessions it held
         assert p.change == "advance", items
-        assert p.reason.endswith(f"{number(p.target - 1)} to {number(p.target)} reps, "
-                                 "because your last two sessions were clean."), p
-    demo(tmp_path, day3)
-    demo(tmp_path, day3)
+        assert p.reason.endswith(f"{p.target - 1} to {p.target} reps, "
+                                 "because your last session was clean."), p
+    demo(tmp_path, day2)
+    demo(tmp_path, day2)
     after = saved(tmp_path)[len(first):]
-    assert [s["plan_date"] for s in after] == [day3.isoformat()] * 2
+    assert [s["plan_date"] for s in after] == [day2.isoformat()] * 2
     targets = [(ex["family"], ex["target"]) for s in after for ex in s["exercises"]]
     assert all(t == start[f] + 1 for f, t in targets), targets
     # Planning again the same day does not step again.
-    assert all(p.target == start[FAMILY_ID[p.family]] + 1 for p in plan(tmp_path, day3))
+    assert all(p.target == start[FAMILY_ID[p.family]] + 1 for p in plan(tmp_path, day2))
 
 
 def test_frayed_early_two_days_in_a_row_steps_back(week: Path) -> None:
@@ -237,10 +237,47 @@ def test_frayed_early_two_days_in_a_row_steps_back(week: Path) -> None:
         if s["plan_date"] in fray_days:
             assert s["ended_by"] == "complete" and s["pain_events"] == [], s
 
+    # A personal floor: the target comes down to the clean reps those two days reached.
     _, back = until(week, day + timedelta(days=1), named(frayer.family), "--user", "slipping")
-    assert back.change == "back" and back.target == frayer.target - 1, back
-    assert back.reason == (f"{back.variation}: back to {number(back.target)} reps, because your "
+    reached = min(only["clean_reps"] for _, ex in frays for only in ex["sets"])
+    assert back.change == "back" and back.target == max(2, reached), (back, reached)
+    assert back.reason == (f"{frayer.family}: back to {back.target} reps, because your "
                            "technique slipped early two times in a row."), back
+
+
+def fray_after(items: list[Planned], name: str, clean: int) -> str:
+    """Presses for a session that does ``clean`` clean reps of ``name``, then a slip, and
+    skips every other exercise."""
+    index = [p.family for p in items].index(name)
+    after = len(items) - index - 1
+    return "g G " + "a" * index + " g " + "g" * clean + "a " + "a" * after + " G"
+
+
+def test_a_slipping_users_target_comes_down_to_what_they_do_cleanly_then_climbs(
+    week: Path,
+) -> None:
+    day = DAY0 + timedelta(days=CLEAN_DAYS)
+    items = plan(week, day)
+    frayer = next(p for p in items if p.change == "advance")
+    demo(week, day, "--presses", fray_after(items, frayer.family, 3))
+    day, again = until(week, day + timedelta(days=1), named(frayer.family), "--user", "steady")
+    assert again.target == frayer.target
+    demo(week, day, "--presses", fray_after(plan(week, day), frayer.family, 2))
+
+    # Down to the lower of the two days' clean reps: two.
+    day, low = until(week, day + timedelta(days=1), named(frayer.family), "--user", "steady")
+    assert (low.variation, low.target, low.change) == (frayer.variation, 2, "back"), low
+    assert low.reason == (f"{frayer.family}: back to 2 reps, because your technique slipped "
+                          "early two times in a row."), low
+
+    # Then it climbs: clean days at the floor step it up again, one rep at a time.
+    targets = [low.target]
+    while len(targets) < 3:
+        demo(week, day)
+        day, p = until(week, day + timedelta(days=1), named(frayer.family), "--user", "steady")
+        targets.append(p.target)
+    assert targets == [2, 3, 4], targets
+    assert p.change == "advance" and p.reason.startswith(f"{frayer.family}: 3 to 4 reps"), p
 
 
 def test_pain_steps_back_a_variation_with_its_reason(week: Path) -> None:
@@ -261,8 +298,7 @@ def test_pain_steps_back_a_variation_with_its_reason(week: Path) -> None:
     start = done(week, hurt.family)[0][1]
     assert (back.variation, back.target, back.change) == (start["name"], start["target"],
                                                           "back"), back
-    assert back.reason == (f"{back.variation}: back to {number(back.target)} reps, "
-                           "because it hurt last time.")
+    assert back.reason == f"{hurt.family}: back to {back.target} reps, because it hurt last time."
 
 
 def test_reentry_after_a_week_away_steps_down_with_its_reason(week: Path) -> None:
@@ -277,7 +313,7 @@ def test_reentry_after_a_week_away_steps_down_with_its_reason(week: Path) -> Non
     away = (day - date.fromisoformat(before_day)).days
     assert away >= 7
     assert p.target == before["target"] - 1, (p, before)
-    assert p.reason == (f"{p.variation}: back to {number(p.target)} reps, "
+    assert p.reason == (f"{p.family}: back to {p.target} reps, "
                         f"because it has been {number(away)} days."), p.reason
 
 
@@ -302,14 +338,14 @@ def test_the_kiosk_command_from_a_shell(week: Path) -> None:
     def shell(*args: str) -> str:
         cmd = [*_console_script(), "--config", str(DEFAULT_CONFIG), "--data-dir", str(week),
                *args]
-        run = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        run = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
         assert run.returncode == 0, f"{cmd}: {run.stderr}"
         return run.stdout
 
     day = (DAY0 + timedelta(days=CLEAN_DAYS)).isoformat()
     out = shell("plan", "--date", day)
     assert out.startswith(f"Plan for {day}:\n")
-    assert re.search(r"\[advance\]\n     .+, because your last two sessions were clean\.", out)
+    assert re.search(r"\[advance\]\n     .+, because your last session was clean\.", out)
     assert shell("demo", "--user", "steady", "--date", day).splitlines()[-1].startswith(
         "saved: session ")
     rows = shell("export", "--format", "csv").splitlines()

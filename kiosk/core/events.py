@@ -7,6 +7,7 @@ itself, so an accelerated clock in the demo and a fixed one in tests drive the s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from kiosk.core.model import Button
 from kiosk.core.records import Record
@@ -67,7 +68,15 @@ class Notice:
     t: float
 
 
-Event = Press | Release | Hold | Stuck | Chord | Tick | Notice
+@dataclass(frozen=True)
+class WallClock:
+    """A reading of the wall clock, taken at monotonic ``t`` (the shell reads it once a minute)."""
+
+    wall: datetime
+    t: float
+
+
+Event = Press | Release | Hold | Stuck | Chord | Tick | Notice | WallClock
 
 
 # --- effects ------------------------------------------------------------------------------
@@ -101,6 +110,22 @@ class Save:
 
 
 @dataclass(frozen=True)
+class Paced:
+    """A breath began: one beat of the breath timeline, as every channel follows it. The
+    voice and tones get their own Say and Tone effects; this one is for the record of the
+    rhythm (``kiosk demo --timeline``). ``at`` is when the breath began on the kiosk clock."""
+
+    breath: str  # in | out
+    at: float
+    seconds: float
+    rep: int | None = None
+    side: str | None = None
+    say: tuple[str, ...] = ()
+    tone: str = ""
+    hold: float = 0.0  # seconds of hold still to go, during a hold
+
+
+@dataclass(frozen=True)
 class Hush:
     """Stop speech and tones at once and drop anything queued."""
 
@@ -115,4 +140,4 @@ class PowerOff:
     """Shut the machine down cleanly (only ever after the user asked for it)."""
 
 
-Effect = Say | Tone | Show | Save | Hush | Finished | PowerOff
+Effect = Say | Tone | Show | Save | Hush | Finished | PowerOff | Paced

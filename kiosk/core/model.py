@@ -18,6 +18,52 @@ class Button(StrEnum):
         return self.value.upper()
 
 
+class Breath(StrEnum):
+    """One half of a breath. Work always alternates the two, never two of one in a row."""
+
+    IN = "in"
+    OUT = "out"
+
+    @property
+    def other(self) -> Breath:
+        return Breath.OUT if self is Breath.IN else Breath.IN
+
+    @property
+    def tone(self) -> str:
+        """The tone (and pacer phase) that carries this breath: "inhale" or "exhale"."""
+        return "inhale" if self is Breath.IN else "exhale"
+
+
+class Step(StrEnum):
+    """What changes from the rung below to this one: each step up a ladder changes one thing."""
+
+    START = "start"  # the first rung
+    REPS = "reps"  # the same movement, a larger rep range
+    HOLD = "hold"  # the position is held for more breaths
+    TEMPO = "tempo"  # the way back (or the movement) is slower
+    RANGE = "range"  # the movement goes further
+    LOAD = "load"  # a light weight is added (the person confirms they have it)
+    MOVEMENT = "movement"  # a harder version of the movement (less support, a new position)
+
+
+@dataclass(frozen=True)
+class BreathModel:
+    """How one rep is breathed: the movement on ``effort``, the way back on the other breath,
+    and ``hold_breaths`` whole breaths (in, then out) held at the end of the movement."""
+
+    effort: Breath
+    inhale: float  # seconds of each in-breath
+    exhale: float  # seconds of each out-breath
+    hold_breaths: int = 0
+
+    def seconds(self, breath: Breath) -> float:
+        return self.inhale if breath is Breath.IN else self.exhale
+
+    @property
+    def hold_seconds(self) -> float:
+        return self.hold_breaths * (self.inhale + self.exhale)
+
+
 @dataclass(frozen=True)
 class Variation:
     """One rung of an exercise ladder."""
@@ -33,8 +79,23 @@ class Variation:
     start_reps: int
     max_reps: int
     side: str = "none"  # none | alternate (reps alternate sides) | each (a set per side)
-    hold: float = 0.0  # seconds held at the end of the effort phase
+    hold_breaths: int = 0  # whole breaths held at the end of the movement
+    fray_tip: str = ""  # spoken when a rep slips: the one thing to fix next time
+    step: str = "start"  # a Step: what changed from the rung below
+    step_note: str = ""  # that change in a few words, for the reason ("the hold grows")
+    unit: str = "reps"  # reps | minutes (a "rep" is a minute of paced breathing, e.g. walking)
+    load: str = ""  # what to hold, for a loaded rung ("a light weight")
     gentle: bool = False  # offered on a high-pain day (kiosk.core.gentle); never when loaded
+
+    @property
+    def breath(self) -> BreathModel:
+        effort = Breath.OUT if self.effort == "exhale" else Breath.IN
+        return BreathModel(effort, self.tempo[0], self.tempo[1], self.hold_breaths)
+
+    @property
+    def hold(self) -> float:
+        """Seconds the position is held, breathing through it."""
+        return self.breath.hold_seconds
 
 
 @dataclass(frozen=True)
@@ -80,6 +141,17 @@ class SessionSettings:
     pain_rise_stop: int = 2  # a pain rating this many points above check-in ends the session
 
 
+class Change(StrEnum):
+    """How today's level of an exercise compares with the last time it was done."""
+
+    SAME = "same"
+    ADVANCE = "advance"
+    BACK = "back"
+    REENTER = "reenter"
+    BAD_DAY = "bad-day"
+    NEW = "new"
+
+
 @dataclass(frozen=True)
 class PlannedExercise:
     """One exercise in today's plan, with the reason for any change."""
@@ -88,7 +160,7 @@ class PlannedExercise:
     variation: Variation
     target: int
     reason: str = ""
-    change: str = "same"  # same | advance | back | reenter | bad-day | new
+    change: str = Change.SAME  # a Change (a StrEnum, so records keep plain text)
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kiosk.core.model import Button, Plan, PlannedExercise, Variation
+from kiosk.core.model import Breath, Button, Plan, PlannedExercise, SessionSettings, Variation
 
 NUMBERS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen"
 ).split()
 TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def speech_seconds(text: str, rate_wpm: int) -> float:
+    """How long a line takes to say, estimated from its words (espeak keeps close to its rate)."""
+    return 0.4 + len(text.split()) * 60.0 / max(rate_wpm, 60)
 
 
 def number(n: int) -> str:
@@ -48,10 +53,18 @@ def welcome(plan: Plan) -> str:
 WELCOME_KEYS = "Press GREEN to start, AMBER to hear the plan, RED to log your pain."
 
 
+def dose(v: Variation, target: int, *, spoken: bool = True) -> str:
+    """A target in its unit: "six clean reps", "three easy minutes" ("6 clean reps" on screen)."""
+    unit = "easy minute" if v.unit == "minutes" else "clean rep"
+    if spoken:
+        return plural(target, unit)
+    return f"{target} {unit}" + ("" if target == 1 else "s")
+
+
 def plan_details(plan: Plan) -> list[str]:
     lines = [f"Today, {plural(len(plan.exercises), 'exercise')}."]
     for p in plan.exercises:
-        lines.append(f"{p.variation.name}, {plural(p.target, 'clean rep')}.")
+        lines.append(f"{p.variation.name}, {dose(p.variation, p.target)}.")
         if p.reason:
             lines.append(p.reason)
     lines.append("Press GREEN to start.")
@@ -110,7 +123,7 @@ PRIMER_INTRO = (
 )
 PRIMER_CUES = (
     "Breathe out slowly, and feel a gentle tension low in your belly.",
-    "Keep your shoulders soft. The ribs move sideways, not up.",
+    "Breathe out, shoulders soft. The ribs move sideways, not up.",
     "Exhale long and smooth. Gentle, not rigid.",
 )
 PRIMER_DONE = "Good. Keep this breathing with every rep."
@@ -123,8 +136,14 @@ def intro(p: PlannedExercise, index: int, count: int) -> list[str]:
     if p.reason:
         lines.append(p.reason)
     lines.append(v.cues[0])
-    lines.append(f"Target: {plural(p.target, 'clean rep')}. Stop at the first rep that slips.")
-    lines.append("Get into position. Press GREEN when ready, AMBER to skip.")
+    if v.unit == "minutes":
+        lines.append(f"Target: {plural(p.target, 'easy minute')}. The breath sets the pace.")
+    else:
+        lines.append(f"Target: {plural(p.target, 'clean rep')}. Stop at the first rep that slips.")
+    if v.load:
+        lines.append(f"You need {v.load}. Press GREEN when you have it, AMBER to skip.")
+    else:
+        lines.append("Get into position. Press GREEN when ready, AMBER to skip.")
     return lines
 
 
@@ -133,23 +152,42 @@ def set_start(set_no: int, sets: int, side: str | None) -> str:
     return f"Set {number(set_no)} of {number(sets)}{where}."
 
 
-def rep_cue(v: Variation, role: str) -> str:
-    """The words for one breath of a rep. The effort phase names the breath and the movement."""
-    if role == "prepare":
-        return "Breathe in to prepare." if v.effort == "exhale" else "Breathe out to prepare."
-    if role == "effort":
-        if v.effort == "exhale":
-            return f"Exhale as you {v.move}."
-        return f"Breathe in as you {v.move}."
-    if role == "hold":
-        return "Hold, and keep breathing."
-    return f"{v.back.capitalize()}."
+# --- the breath of a rep (kiosk/core/breath.py lays these on the timeline) -------------------
+def breathe(breath: Breath) -> str:
+    return "Breathe in" if breath is Breath.IN else "Breathe out"
 
 
-def lead_in(v: Variation, side: str | None) -> str:
-    """The one short line as a set begins at a press: its side, if any, and the first breath."""
-    cue = rep_cue(v, "prepare")
+def lead_in(v: Variation, side: str | None = None) -> str:
+    """The one breath before a set's first movement (the other breath than the effort), with
+    the side first when the set begins at a press and no announcement named it."""
+    cue = f"{breathe(v.breath.effort.other)} to prepare."
     return f"{side_word(side)} {cue}" if side else cue
+
+
+def rep_opener(
+    v: Variation, rep: int, n: int, side: str | None, breath: Breath, *, words: bool
+) -> str:
+    """What starts a rep: its count (and side), then its breath, with the movement when the
+    rep is guided. Every opener names the breath, because it starts one."""
+    if v.unit == "minutes":
+        prefix = f"Minute {number(n)}. " if rep > 1 else ""
+    elif v.side == "alternate" and side:
+        prefix = f"{side.capitalize()}, {number(n)}. "
+    else:
+        prefix = f"{number(n).capitalize()}. " if rep > 1 else ""
+    if words:
+        return f"{prefix}{breathe(breath)} as you {v.move}."
+    return f"{prefix}{breathe(breath)}."
+
+
+def hold_cue(breath: Breath, *, first: bool) -> str:
+    if first:
+        return f"Hold, and {breathe(breath).lower()}."
+    return f"Keep holding. {breathe(breath)}."
+
+
+def return_cue(v: Variation, breath: Breath) -> str:
+    return f"{breathe(breath)} as you {v.back}."
 
 
 def side_word(side: str) -> str:
@@ -157,12 +195,21 @@ def side_word(side: str) -> str:
 
 
 RATE_PROMPT = "Was that rep clean? GREEN clean, AMBER slipped."
+RATE_MINUTE = "Was that minute easy, the breath in its count? GREEN yes, AMBER no."
+
+
+def rate_prompt(v: Variation) -> str:
+    return RATE_MINUTE if v.unit == "minutes" else RATE_PROMPT
+
+
+READY_AGAIN = "Press GREEN when you are in position, AMBER to skip."
+
+
+def stuck(button: Button) -> str:
+    return f"The {button.word} button seems stuck. Please check it."
+
 RATE_AGAIN = "Press GREEN if the rep was clean, AMBER if it slipped."
 SET_PAUSED = "Set paused. Press GREEN to go on, AMBER for the next exercise, hold RED to end."
-
-
-def rep_count(n: int) -> str:
-    return number(n)
 
 
 def set_fray(clean: int) -> str:
@@ -171,8 +218,18 @@ def set_fray(clean: int) -> str:
     return f"{plural(clean, 'clean rep').capitalize()}. That is your perfect capacity today."
 
 
-def set_target(clean: int) -> str:
-    return f"{plural(clean, 'clean rep').capitalize()}. Target met. Well done."
+def fray_tip(v: Variation) -> str:
+    """The one thing to fix, said when a rep slips; the set then ends."""
+    return v.fray_tip or "Next time, slow down and keep the breath going."
+
+
+def side_done(side: str) -> str:
+    return f"That side is done. Now the {side} side."
+
+
+def set_target(clean: int, v: Variation | None = None) -> str:
+    done = dose(v, clean) if v is not None else plural(clean, "clean rep")
+    return f"{done.capitalize()}. Target met. Well done."
 
 
 def rest(seconds: int) -> str:
@@ -196,6 +253,7 @@ BAD_DAY = (
 ENDED_BY_HOLD = "Session ended. Everything so far is saved. Rest well."
 CLOSED_SAVED = "The kiosk is closing. The session so far is saved."
 CLOSED_NOTHING_SAVED = "The kiosk is closing. Nothing was rated yet, so nothing was saved."
+SHUTTING_DOWN = "Shutting down. Everything is saved. Goodbye."
 
 
 # --- a press with no role ------------------------------------------------------------------
@@ -203,6 +261,8 @@ def no_role(button: Button, buttons: dict[Button, str]) -> tuple[str, ...]:
     """Shown (not spoken) after a press that does nothing here: what each button does."""
     roles = tuple(f"{b.word}: {buttons[b]}" for b in Button if b in buttons)
     return (f"{button.word} does nothing here.", *(roles or ("No button does anything now.",)))
+
+
 CLINICIAN = "Your pain is higher than when you started. If it persists, please contact a clinician."
 
 
@@ -224,13 +284,23 @@ def summary(clean_total: int, exercises_done: int, before: int | None, after: in
 
 
 # --- catalogue for pre-rendering --------------------------------------------------------------
-def catalogue(plan: Plan, max_reps: int = 20) -> list[str]:
-    """Lines a session of this plan is likely to speak, to render before it starts."""
-    lines: list[str] = [welcome(plan), WELCOME_KEYS, *plan_details(plan), PRIMER_INTRO]
-    lines += PRIMER_CUES
-    lines += [PRIMER_DONE, RATE_PROMPT, RATE_AGAIN, SET_PAUSED, PAIN_CONTINUE, PAIN_STOP]
-    lines += [BAD_DAY, ENDED_BY_HOLD, SKIPPED, PAIN_REPROMPT, CLINICIAN, PRIMER_SKIPPED]
-    lines += [CLOSED_SAVED, CLOSED_NOTHING_SAVED]
+def catalogue(plan: Plan, max_reps: int = 20, settings: SessionSettings | None = None
+              ) -> list[str]:
+    """Every line a session of this plan can speak, to render before it starts. It is made
+    from the same functions the session speaks through, the rep timeline included, so no line
+    is missing from the cache (tests/core/test_catalogue.py runs sessions to check). Only the
+    closing summary, made of the day's own numbers, is rendered when it is due."""
+    from kiosk.core import breath  # the timeline lays out these lines; it imports this module
+
+    settings = settings or SessionSettings()
+    sets = settings.sets
+
+    lines: list[str] = [welcome(plan), *plan_details(plan), PRIMER_INTRO, *PRIMER_CUES]
+    lines += [PRIMER_DONE, RATE_PROMPT, RATE_MINUTE, RATE_AGAIN, SET_PAUSED, PAIN_CONTINUE]
+    lines += [PAIN_STOP, BAD_DAY, ENDED_BY_HOLD, SKIPPED, PAIN_REPROMPT, CLINICIAN]
+    lines += [PRIMER_SKIPPED, READY_AGAIN, NEXT_SOON, PAIN_UNKNOWN, CHECKIN_ABANDONED]
+    lines += [STOPPED_BEFORE_START, SHUTTING_DOWN, *(stuck(b) for b in Button)]
+    lines += [rest(int(settings.rest_seconds)), WELCOME_KEYS, CLOSED_SAVED, CLOSED_NOTHING_SAVED]
     lines += [GENTLE_OFFER, GENTLE_BREATHING_ONLY, GENTLE_REST]
     lines += [number(n) for n in range(0, max(11, max_reps + 1))]
     for purpose in ("checkin", "checkout", "pain"):
@@ -242,12 +312,64 @@ def catalogue(plan: Plan, max_reps: int = 20) -> list[str]:
     lines += [set_target(n) for n in range(1, max_reps + 1)]
     count = len(plan.exercises)
     for i, p in enumerate(plan.exercises, start=1):
+        v = p.variation
         lines += intro(p, i, count)
-        lines += [rep_cue(p.variation, r) for r in ("prepare", "effort", "hold", "back")]
-        lines += [lead_in(p.variation, side) for side in (None, "left", "right")]
-        lines += list(p.variation.cues)
+        lines += [fray_tip(v), rate_prompt(v), *v.cues]
+        lines += [set_target(n, v) for n in range(1, p.target + 1)]
+        sides: tuple[str | None, ...] = ("left", "right") if v.side == "each" else (None,)
+        for side in sides:
+            lines += [set_start(n, sets, side) for n in range(1, sets + 1)]
+            lines += [line for named in (False, True)
+                      for line in breath.lead_in(v, side, name_side=named).say]
+            for rep in range(1, p.target + 1):
+                lines += [line for beat in breath.rep_beats(v, rep, side) for line in beat.say]
     return list(dict.fromkeys(_nonempty(lines)))
 
 
 def _nonempty(lines: Iterable[str]) -> Iterable[str]:
     return (line for line in lines if line)
+
+
+# --- rituals (kiosk/core/rituals.py) ------------------------------------------------------------
+def ritual_offer(name: str) -> str:
+    return f"Time for a short ritual: {name}. Press GREEN to start, AMBER for later."
+
+
+def ritual_quick(name: str) -> str:
+    return f"A quick ritual for now: {name}. Press GREEN to start, AMBER for not now."
+
+
+def ritual_opening(name: str, setup: str, cue: str | None) -> list[str]:
+    """What is said before the first breath of a ritual."""
+    return [f"{name}.", setup, *([cue] if cue else [])]
+
+
+def ritual_step(effort: str, step: str) -> str:
+    """A ritual's step, on the breath that carries it (the rung's effort phase)."""
+    return f"Exhale as you {step}." if effort == "exhale" else f"Breathe in as you {step}."
+
+
+def ritual_prepare(effort: str) -> str:
+    return "Breathe in to prepare." if effort == "exhale" else "Breathe out to prepare."
+
+
+def ritual_snoozed(minutes: int) -> str:
+    return f"Later, then. I will ask again in {plural(minutes, 'minute')}."
+
+
+RITUAL_RATE = "How was that? GREEN clean, AMBER slipped."
+RITUAL_RATE_AGAIN = "Press GREEN if it was clean, AMBER if it slipped."
+RITUAL_CLEAN = "Clean. Take that into your day."
+RITUAL_SLIPPED = "Thank you. Noticing is the skill; it will come."
+RITUAL_UNRATED = "No rating, and that is fine. Saved."
+RITUAL_STOPPED = (
+    "Stopped. Rest in a comfortable position. If the pain stays or keeps rising, "
+    "please contact your clinician."
+)
+RITUAL_SNOOZED_QUIET = (
+    "Later, then. Quiet hours begin before then, so this one rests until tomorrow."
+)
+RITUAL_SKIPPED = "No answer, so we let this one go for now."
+RITUAL_DECLINED = "All right, not this time."
+RITUAL_NOT_NOW = "Not now. Press GREEN to start the session."
+NO_RITUAL = "No ritual is open yet. They open as the exercises progress."

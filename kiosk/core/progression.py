@@ -28,11 +28,19 @@ from datetime import date
 from typing import Any, Protocol
 
 from kiosk.core import rotation
-from kiosk.core.model import Family, Library, Plan, PlannedExercise, SessionSettings, Variation
+from kiosk.core.model import (
+    Change,
+    Family,
+    Library,
+    Plan,
+    PlannedExercise,
+    SessionSettings,
+    Variation,
+)
 from kiosk.core.phrases import number
 from kiosk.core.records import SCHEMA_VERSION, ExerciseRecord, PainEvent, SessionRecord
 
-CHANGES = ("same", "advance", "back", "reenter", "bad-day", "new")
+CHANGES = tuple(Change)
 BAD_DAY_NOTE = "Pain is higher than usual today: nothing steps up, each exercise is a step easier."
 
 
@@ -48,6 +56,10 @@ class ProgressionRules(Protocol):
     def fray_fraction(self) -> float: ...
     @property
     def fray_sessions(self) -> int: ...
+    @property
+    def floor_reps(self) -> int: ...
+    @property
+    def quick_rungs(self) -> int: ...
     @property
     def reentry_days(self) -> int: ...
     @property
@@ -100,6 +112,20 @@ class Ladder:
     def down(self, level: int) -> int:
         return max(level - 1, 0)
 
+    def rung(self, level: int) -> int:
+        """Which variation of the ladder a level is on (0: the first)."""
+        return self.steps[level][0]
+
+    def entry(self, level: int) -> int:
+        """The level of this level's variation at its start reps."""
+        k = self.rung(level)
+        return next(i for i, (kk, _) in enumerate(self.steps) if kk == k)
+
+    def at(self, level: int, reps: int) -> int:
+        """The level of this level's variation at ``reps`` (clamped to its range)."""
+        k, v = self.rung(level), self.variation(level)
+        return self.steps.index((k, min(max(reps, v.start_reps), v.max_reps)))
+
     def variation_below(self, level: int) -> int:
         """The variation below this one, at its start reps; on the first rung, its start reps.
 
@@ -123,6 +149,7 @@ class _Entry:
     clean: bool  # every set reached the target with every rep clean
     early: bool  # a set frayed before fray_fraction of the target
     pain: bool  # a pain event on this exercise
+    reached: int | None = None  # clean reps of the shortest set that frayed early
 
 
 @dataclass(frozen=True)
@@ -177,9 +204,11 @@ def _entry(ex: ExerciseRecord, hurt: set[str], fray_fraction: float) -> _Entry |
     done = bool(results) and not ex.skipped
     target = ex.target
     clean = done and all(ok and n >= target and end != "pain" for n, ok, end in results)
-    early = done and any(end == "fray" and n < fray_fraction * target for n, _, end in results)
+    frays = [n for n, _, end in results if end == "fray" and n < fray_fraction * target]
+    early = done and bool(frays)
     pain = ex.family in hurt or any(end == "pain" for _, _, end in results)
-    return _Entry(ex.family, done, done or ex.skipped, clean, early, pain)
+    return _Entry(ex.family, done, done or ex.skipped, clean, early, pain,
+                  min(frays) if early else None)
 
 
 def _bad_day(checkin: int | None, earlier: Sequence[int], rules: ProgressionRules) -> bool:
@@ -201,6 +230,7 @@ class _Day:
     clean: bool = True  # every counted session was clean
     early: bool = False  # a counted session frayed early
     pain: bool = False  # any pain event, counted or not
+    reached: int | None = None  # fewest clean reps in a set that frayed early that day
 
 
 @dataclass(frozen=True)
@@ -218,8 +248,11 @@ _WEIGHT = {"advance": 0, "fray": 1, "reenter": 2, "pain": 3}
 class _Track:
     ladder: Ladder
     level: int | None = None  # None: never planned yet
+    # A personal floor: a target below the variation's start reps, after early frays. Only ever
+    # set at the variation's entry level, and gone once the target climbs back to start reps.
+    floor: int | None = None
     day: date | None = None  # the last day whose step has been taken
-    done_level: int | None = None  # the level it was last done at
+    done_at: tuple[int, int] | None = None  # (level, target) it was last done at
     done_day: date | None = None
     done: int = 0
     offered: int = -1  # history index of the last session that offered it
@@ -227,10 +260,17 @@ class _Track:
     since: list[_Day] = field(default_factory=list)  # evidence since the level last moved
     recent: list[_Day] = field(default_factory=list)  # every day done or hurt, for the window
 
-    def move(self, level: int, cause: _Cause) -> None:
-        if level == self.level:
+    @property
+    def target(self) -> int:
+        level = self.level or 0
+        return self.floor if self.floor is not None else self.ladder.reps(level)
+
+    def move(self, level: int, cause: _Cause, floor: int | None = None) -> None:
+        if floor is not None and floor >= self.ladder.reps(level):
+            floor = None
+        if (level, floor) == (self.level, self.floor):
             return
-        self.level = level
+        self.level, self.floor = level, floor
         self.since.clear()  # evidence earned at the old level has been used
         if self.cause is None or _WEIGHT[cause.kind] >= _WEIGHT[self.cause.kind]:
             self.cause = cause
@@ -241,18 +281,20 @@ class _Track:
         def copied(ds: list[_Day]) -> list[_Day]:
             if not days:
                 return list(ds)
-            return [_Day(d.day, d.sessions, d.clean, d.early, d.pain) for d in ds]
+            return [_Day(d.day, d.sessions, d.clean, d.early, d.pain, d.reached) for d in ds]
 
-        return _Track(self.ladder, self.level, self.day, self.done_level, self.done_day,
-                      self.done, self.offered, self.cause, copied(self.since), copied(self.recent))
+        return _Track(self.ladder, self.level, self.floor, self.day, self.done_at,
+                      self.done_day, self.done, self.offered, self.cause, copied(self.since),
+                      copied(self.recent))
 
     def to_json(self, keep: int) -> dict[str, Any]:
         """``keep``: how many counted days back the rules ever look (see ``_kept``)."""
         cause = None if self.cause is None else [self.cause.kind, self.cause.count, self.cause.of]
         return {
             "level": self.level,
+            "floor": self.floor,
             "day": _iso(self.day),
-            "done_level": self.done_level,
+            "done_at": None if self.done_at is None else list(self.done_at),
             "done_day": _iso(self.done_day),
             "done": self.done,
             "offered": self.offered,
@@ -264,8 +306,15 @@ class _Track:
     def load_json(self, data: dict[str, Any]) -> None:
         top = self.ladder.top
         self.level = _level(data["level"], top)
+        floor = data["floor"]
+        self.floor = None if floor is None else _whole(floor)
         self.day = _day_or_none(data["day"])
-        self.done_level = _level(data["done_level"], top)
+        done_at = data["done_at"]
+        if done_at is None:
+            self.done_at = None
+        else:
+            level = _level(done_at[0], top)
+            self.done_at = (level if level is not None else 0, _whole(done_at[1]))
         self.done_day = _day_or_none(data["done_day"])
         self.done = _whole(data["done"])
         self.offered = _whole(data["offered"])
@@ -286,6 +335,9 @@ class _Track:
                 d.sessions += 1
                 d.clean = d.clean and entry.clean
                 d.early = d.early or entry.early
+                if entry.reached is not None:
+                    d.reached = min(entry.reached, d.reached if d.reached is not None
+                                    else entry.reached)
 
 
 def _kept(days: list[_Day], keep: int) -> list[_Day]:
@@ -302,14 +354,15 @@ def _kept(days: list[_Day], keep: int) -> list[_Day]:
 
 
 def _day_json(d: _Day) -> list[Any]:
-    return [d.day.isoformat(), d.sessions, d.clean, d.early, d.pain]
+    return [d.day.isoformat(), d.sessions, d.clean, d.early, d.pain, d.reached]
 
 
 def _day_from(data: list[Any]) -> _Day:
-    day, sessions, clean, early, pain = data
+    day, sessions, clean, early, pain, reached = data
     if not all(isinstance(b, bool) for b in (clean, early, pain)):
         raise TypeError("a day's clean, early and pain must be true or false")
-    return _Day(date.fromisoformat(day), _whole(sessions), clean, early, pain)
+    return _Day(date.fromisoformat(day), _whole(sessions), clean, early, pain,
+                None if reached is None else _whole(reached))
 
 
 def _level(value: Any, top: int) -> int | None:
@@ -332,11 +385,38 @@ def _start_day(t: _Track, day: date, bad: bool, rules: ProgressionRules) -> None
     gap = (day - t.done_day).days if t.done_day is not None else 0
     if gap >= rules.reentry_days:
         t.since.clear()  # what was shown before a break says little about today
-        t.move(t.ladder.down(level), _Cause("reenter", gap))
+        if t.floor is not None:
+            t.move(level, _Cause("reenter", gap), max(rules.floor_reps, t.floor - 1))
+        else:
+            t.move(t.ladder.down(level), _Cause("reenter", gap))
     elif frayed := _frayed(t.since, rules):
-        t.move(t.ladder.down(level), _Cause("fray", frayed))
+        _to_floor(t, frayed, rules)
     elif not bad and (earned := _earned(t, rules)) is not None:
-        t.move(t.ladder.up(level), earned)
+        if t.floor is not None:
+            t.move(level, earned, t.floor + 1)  # climbs back one rep at a time
+        else:
+            t.move(t.ladder.up(level), earned)
+
+
+def _to_floor(t: _Track, frayed: int, rules: ProgressionRules) -> None:
+    """Early frays, ``fray_sessions`` days in a row: the target comes down to what those days
+    did cleanly (the lower of them, never below ``floor_reps``). When even the floor frays,
+    the family steps back a variation, at its start reps; on the first rung it stays put."""
+    level, target = t.level or 0, t.target
+    reached = [d.reached for d in _last_counted(t.since, frayed) if d.reached is not None]
+    cause = _Cause("fray", frayed)
+    if target <= rules.floor_reps:
+        if t.ladder.rung(level) > 0:
+            t.move(t.ladder.variation_below(level), cause)
+        else:
+            t.since.clear()  # the bottom of the ladder: the signal has been heard
+        return
+    new = min(target - 1, max(rules.floor_reps, min(reached, default=rules.floor_reps)))
+    start = t.ladder.variation(level).start_reps
+    if new >= start:
+        t.move(t.ladder.at(level, new), cause)
+    else:
+        t.move(t.ladder.entry(level), cause, new)
 
 
 def _frayed(since: Sequence[_Day], rules: ProgressionRules) -> int:
@@ -373,6 +453,12 @@ def _earned(t: _Track, rules: ProgressionRules) -> _Cause | None:
         return None
     # Only days at this level count; the reason names those ("two of your last three").
     mine = [d for d in _last_counted(t.since, len(window)) if d.day >= window[-1].day]
+    if t.ladder.rung(t.level or 0) < rules.quick_rungs:
+        # The quicker start: on the first rungs, where the work is easy, one clean day at this
+        # level is enough, as long as it is the latest one.
+        if mine and mine[0].clean:
+            return _Cause("advance", 1, 1)
+        return None
     clean = sum(1 for d in mine if d.clean)
     if clean >= max(1, rules.advance_needed):
         return _Cause("advance", clean, len(mine))
@@ -386,12 +472,15 @@ def _replay_entry(t: _Track, rec: _Record, e: _Entry, bad: bool, rules: Progress
         return  # skipped, or never reached: not a session of this exercise
     _start_day(t, rec.day, bad, rules)
     if e.done:
-        t.done_level, t.done_day, t.cause = t.level, rec.day, None
+        t.done_at, t.done_day, t.cause = (t.level or 0, t.target), rec.day, None
         t.done += 1
     # A session on a bad day was done at an easier variation: only its pain counts.
     t.note(rec.day, counted=e.done and not bad, entry=e)
     if e.pain and t.level is not None:
-        t.move(t.ladder.variation_below(t.level), _Cause("pain"))
+        # Back a variation, at its start reps, but never to more reps than now: pain never
+        # leads to more load, not even on an easier movement.
+        below = t.ladder.variation_below(t.level)
+        t.move(below, _Cause("pain"), min(t.target, t.ladder.reps(below)))
         t.since.clear()  # answered once, even on the first rung where it cannot go lower
 
 
@@ -481,7 +570,7 @@ class Progress:
             (f.id, [(v.id, v.start_reps, v.max_reps) for v in f.ladder]) for f in library.families
         ]
         names = ("advance_window", "advance_needed", "fray_fraction", "fray_sessions",
-                 "reentry_days", "bad_day_rise", "bad_day_window")
+                 "reentry_days", "bad_day_rise", "bad_day_window", "floor_reps", "quick_rungs")
         thresholds = [getattr(rules, n) for n in names]
         text = json.dumps([SNAPSHOT_FORMAT, SCHEMA_VERSION, ladders, thresholds])
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
@@ -526,7 +615,9 @@ class Progress:
         return progress
 
 
-SNAPSHOT_FORMAT = 1  # raise it whenever Progress.to_json changes shape or meaning
+# Raise it whenever Progress.to_json changes shape or meaning. 2: personal floors, the
+# (level, target) last done, and each day's fewest clean reps in an early fray.
+SNAPSHOT_FORMAT = 2
 
 
 def _iso(day: date | None) -> str | None:
@@ -573,11 +664,11 @@ class ExerciseState:
 
 def _state(t: _Track) -> ExerciseState:
     level = t.level if t.level is not None else 0
-    change, reason = _explain(t, level)
+    change, reason = _explain(t, (level, t.target))
     return ExerciseState(
         family=t.ladder.family,
         variation=t.ladder.variation(level),
-        target=t.ladder.reps(level),
+        target=t.target,
         level=level,
         top=t.ladder.top,
         change=change,
@@ -587,26 +678,33 @@ def _state(t: _Track) -> ExerciseState:
     )
 
 
-def _explain(t: _Track, level: int) -> tuple[str, str]:
-    # Named by the variation, as on the screen and in every other spoken line.
-    name = t.ladder.variation(level).name
-    if t.done_level is None:
-        return "new", f"{name}: new for you, so we start gently."
-    if level == t.done_level or t.cause is None:
-        return "same", ""
-    up = level > t.done_level
-    change = "advance" if up else ("reenter" if t.cause.kind == "reenter" else "back")
-    return change, f"{name}: {_what(t.ladder, t.done_level, level)}, because {_why(t.cause)}."
+def _explain(t: _Track, now: tuple[int, int]) -> tuple[Change, str]:
+    name = t.ladder.family.name
+    if t.done_at is None:
+        return Change.NEW, f"{name}: new for you, so we start gently."
+    if now == t.done_at or t.cause is None:
+        return Change.SAME, ""
+    up = now > t.done_at  # (level, target): a floor sits below its level's start reps
+    change = Change.ADVANCE if up else (
+        Change.REENTER if t.cause.kind == "reenter" else Change.BACK)
+    return change, f"{name}: {_what(t.ladder, t.done_at, now)}, because {_why(t.cause)}."
 
 
-def _what(ladder: Ladder, before: int, after: int) -> str:
-    reps = _reps(ladder.reps(after))
-    if ladder.steps[before][0] != ladder.steps[after][0]:
-        where = "a step up from" if after > before else "a step back from"
-        return f"{where} {_lower(ladder.variation(before).name)}, {reps}"
+def _what(ladder: Ladder, before: tuple[int, int], after: tuple[int, int]) -> str:
+    reps = _reps(after[1])
+    v = ladder.variation(after[0])
+    if ladder.rung(before[0]) != ladder.rung(after[0]):
+        if after > before:
+            return f"on to {_lower(v.name)}, {_step_words(v)}{reps}"
+        return f"back to {_lower(v.name)}, {reps}"
     if after > before:
-        return f"{number(ladder.reps(before))} to {reps}"
+        return f"{before[1]} to {reps}"
     return f"back to {reps}"
+
+
+def _step_words(v: Variation) -> str:
+    """What the new rung changes, when the ladder says so: "the hold grows to two breaths, "."""
+    return f"{v.step_note}, " if v.step_note else ""
 
 
 def _why(c: _Cause) -> str:
@@ -626,7 +724,7 @@ def _why(c: _Cause) -> str:
 
 
 def _reps(n: int) -> str:
-    return f"{number(n)} rep" if n == 1 else f"{number(n)} reps"
+    return f"{n} rep" if n == 1 else f"{n} reps"
 
 
 def _lower(name: str) -> str:
@@ -692,12 +790,11 @@ def plan_for_day(
 
 
 def _planned(s: ExerciseState, ladder: Ladder, bad_today: bool) -> PlannedExercise:
-    if not bad_today or s.change == "new":  # a new exercise already starts on the first rung
+    if not bad_today or s.change is Change.NEW:  # a new exercise already starts on the first rung
         return PlannedExercise(s.family, s.variation, s.target, s.reason, s.change)
     level = ladder.variation_below(s.level)
-    v, reps = ladder.variation(level), ladder.reps(level)
-    what = (_reps(reps) if v == s.variation
-            else f"a step easier than {_lower(s.variation.name)}, {_reps(reps)}")
-    reason = f"{v.name}: {what} today, because your pain is higher than usual."
-    return PlannedExercise(s.family, v, reps, reason, "bad-day")
+    v, reps = ladder.variation(level), min(ladder.reps(level), s.target)  # never more load
+    what = _reps(reps) if v == s.variation else f"{_lower(v.name)}, {_reps(reps)}"
+    reason = f"{s.family.name}: {what} today, because your pain is higher than usual."
+    return PlannedExercise(s.family, v, reps, reason, Change.BAD_DAY)
 

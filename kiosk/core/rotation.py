@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
+from kiosk.core import breath
 from kiosk.core.model import SessionSettings, Variation
 
 # From most supported to least: lying down, on the floor, seated, kneeling, standing, carrying a
@@ -31,16 +32,22 @@ def position_rank(position: str) -> int:
 
 
 def rep_seconds(v: Variation) -> float:
-    """One rep as the session paces it: prepare, effort, hold, return, then the rating."""
-    inhale, exhale = v.tempo
-    effort, other = (exhale, inhale) if v.effort == "exhale" else (inhale, exhale)
-    return other + effort + v.hold + other + RATING_SECONDS
+    """One rep as the session paces it (kiosk/core/breath.py), then the rating."""
+    return breath.rep_seconds(v) + RATING_SECONDS
+
+
+def sets_of(v: Variation, settings: SessionSettings) -> int:
+    """Sets of an exercise in a session: a walk is one set of minutes, not several."""
+    return 1 if v.unit == "minutes" else settings.sets
 
 
 def exercise_seconds(v: Variation, target: int, settings: SessionSettings) -> float:
-    """About how long one exercise takes: intro, every set (both sides if "each"), the rests."""
-    sets = settings.sets * (2 if v.side == "each" else 1)
-    return INTRO_SECONDS + sets * target * rep_seconds(v) + (sets - 1) * settings.rest_seconds
+    """About how long one exercise takes: intro, every set (both sides if "each"), the rests,
+    and the lead-in breath of each set."""
+    sets = sets_of(v, settings) * (2 if v.side == "each" else 1)
+    lead = breath.lead_in(v).seconds
+    return (INTRO_SECONDS + sets * (lead + target * rep_seconds(v))
+            + (sets - 1) * settings.rest_seconds)
 
 
 def session_budget(minutes: int, settings: SessionSettings) -> float:

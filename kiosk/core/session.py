@@ -1,14 +1,20 @@
 """One guided session as a pure state machine: events in, effects out.
 
-The session walks through check-in, a breathing primer, today's exercises and check-out. It
-never reads a clock or touches a device: time arrives in each event's ``t``, and everything the
-kiosk should do leaves as an effect (say, tone, show, save).
+The session walks through check-in, a breathing primer, today's exercises and check-out. Its
+phases are an enum and each has one handler in ``HANDLERS``, so the table reads like the state
+diagram in docs/session.md and mypy checks every entry. It never reads a clock or touches a
+device: time arrives in each event's ``t``, and everything the kiosk should do leaves as an
+effect (say, tone, show, save, and ``Paced`` for each breath).
 
 Rules the user relies on, enforced here and nowhere else:
 
 * RED is always acted on at once. A press stops the exercise and asks for a pain rating; holding
   it ends the session immediately. Pain never leads to more load.
-* A set stops at the first rep rated AMBER: clean reps before fatigue.
+* A set stops at the first rep rated AMBER: clean reps before fatigue. The kiosk says the
+  variation's tip for next time. On a one-sided exercise only that side stops; the other side
+  is still done.
+* Every rep is paced by the breath timeline (kiosk/core/breath.py): voice, tones, the pacer and
+  the breath LED follow the same beats, and the breath alternates across reps.
 * A missing rating is never invented. The kiosk asks once more, then pauses the set.
 * Any press that moves the session on cuts off the line being spoken, so the voice never lags
   behind the buttons (see docs/controls.md).
@@ -19,15 +25,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 
-from kiosk.core import phrases
-from kiosk.core.captions import speech_seconds
+from kiosk.core import breath, phrases
+from kiosk.core.breath import Beat, Role
 from kiosk.core.events import (
     Effect,
     Event,
     Finished,
     Hold,
     Hush,
+    Paced,
     Press,
     Release,
     Save,
@@ -37,12 +45,56 @@ from kiosk.core.events import (
     Tick,
     Tone,
 )
-from kiosk.core.model import Button, Plan, PlannedExercise, SessionSettings
+from kiosk.core.model import Button, Change, Plan, PlannedExercise, SessionSettings
+from kiosk.core.pain_input import Answer, PainInput
+from kiosk.core.phrases import speech_seconds
 from kiosk.core.records import ExerciseRecord, PainEvent, SessionRecord, SetRecord
+from kiosk.core.rotation import sets_of
 from kiosk.core.view import Pacer, View
 
-ABANDON_AFTER = 15 * 60.0  # a paused session nobody returns to is closed and saved
+__all__ = ["HANDLERS", "PAIN_BUTTONS", "RATE_BUTTONS", "EndedBy", "ExerciseResult", "Phase",
+           "Session", "SetEnd", "SetResult", "speech_seconds"]
 
+ABANDON_AFTER = 15 * 60.0  # a paused session nobody returns to is closed and saved
+NEXT_REP_PAUSE = 0.5  # after a rating, before the next rep's movement
+
+
+class Phase(StrEnum):
+    CHECKIN = "checkin"  # pain before
+    HELD = "held"  # after check-in, while the kiosk runs its safety steps (docs/safety.md)
+    PRIMER = "primer"  # the breathing primer
+    INTRO = "intro"  # an exercise is introduced; GREEN when in position
+    SET = "set"  # reps, each paced by the breath and rated
+    REST = "rest"  # paced breathing between sets
+    PAIN = "pain"  # RED was pressed: how much does it hurt?
+    AFTER_PAIN = "after_pain"  # that exercise is left for today; GREEN goes on
+    PAUSED = "paused"  # no rating came: waiting for GREEN or AMBER
+    CHECKOUT = "checkout"  # pain after
+    DONE = "done"
+
+
+class EndedBy(StrEnum):
+    """How a session ended (the record's ``ended_by``)."""
+
+    COMPLETE = "complete"
+    STOP = "stop"
+    PAIN = "pain"
+    TIMEOUT = "timeout"
+    INTERRUPTED = "interrupted"  # a checkpoint: the session was still going
+
+
+class SetEnd(StrEnum):
+    """How a set ended (each set's ``ended_by``)."""
+
+    TARGET = "target"
+    FRAY = "fray"
+    PAIN = "pain"
+    STOP = "stop"
+    TIMEOUT = "timeout"
+
+
+PAIN_PHASES = (Phase.CHECKIN, Phase.PAIN, Phase.CHECKOUT)
+# What the buttons do while a pain rating is entered, and while a rep waits for its rating.
 PAIN_BUTTONS = {
     Button.GREEN: "Raise (hold: confirm)",
     Button.AMBER: "Lower",
@@ -56,13 +108,14 @@ class SetResult:
     side: str | None
     reps: list[str] = field(default_factory=list)
     ended_by: str = ""
+    number: int = 1  # which set of the exercise (both sides of a set share a number)
 
     @property
     def clean(self) -> int:
         return sum(1 for r in self.reps if r == "clean")
 
     def as_record(self) -> SetRecord:
-        return SetRecord(self.side, tuple(self.reps), self.clean, self.ended_by)
+        return SetRecord(self.side, tuple(self.reps), self.clean, str(self.ended_by))
 
 
 @dataclass
@@ -78,7 +131,7 @@ class ExerciseResult:
             variation=p.variation.id,
             name=p.variation.name,
             target=p.target,
-            change=p.change,
+            change=str(p.change),
             reason=p.reason,
             skipped=self.skipped,
             sets=tuple(s.as_record() for s in self.sets),
@@ -86,33 +139,30 @@ class ExerciseResult:
 
 
 @dataclass
-class _Phase:
-    """One breath of a rep: prepare, effort (the movement), hold, or return."""
+class _Timed:
+    """A beat of the timeline placed on the kiosk clock."""
 
-    role: str  # prepare | effort | hold | back
-    breath: str  # inhale | exhale | hold
+    beat: Beat
     start: float
-    seconds: float
     started: bool = False
 
 
 @dataclass
 class _Rep:
-    """Timing of the rep in progress: its breaths in order, then the rating window."""
+    """The rep in progress: its beats (rep 1 also has the set's lead-in), then the rating."""
 
     number: int
-    phases: list[_Phase]
+    beats: list[_Timed]
     prompted: int = 0  # 0: not asked yet, 1: asked, 2: asked again
-    lead_in: str = ""  # said at the first breath instead of its cue (a set begun at a press)
 
     @property
     def start(self) -> float:
-        return self.phases[0].start
+        return self.beats[0].start
 
     @property
     def end(self) -> float:
-        last = self.phases[-1]
-        return last.start + last.seconds
+        last = self.beats[-1]
+        return last.start + last.beat.seconds
 
 
 class Session:
@@ -140,32 +190,31 @@ class Session:
         self.now = t0
         self.started_at = started_at
         self.session_id = session_id
-        self.phase = "checkin"
+        self.phase = Phase.CHECKIN
         self.done = False
         self.pain_before: int | None = None
         self.pain_after: int | None = None
         self.pain_events: list[PainEvent] = []
         self.results = [ExerciseResult(p) for p in plan.exercises]
-        self.ended_by = "complete"
+        self.ended_by = EndedBy.COMPLETE
+        self.caption = ""
         self._out: list[Effect] = []
         self._talk_until = t0
         self._last_view: View | None = None
-        # pain entry
-        self._pain_value = last_pain if last_pain is not None else 0
-        self._pain_purpose = "checkin"
+        self.pain = PainInput(last_pain if last_pain is not None else 0, settings.pain_timeout)
         self._deadline = 0.0
         self._reprompted = False
         # primer and rest breathing
         self._breath_start = 0.0
         self._breath_cycles = 0
         self._breath_phase: tuple[int, str] | None = None
-        self._pacer: Pacer | None = None
+        self.pacer: Pacer | None = None
         # exercises
-        self._ex = 0
+        self.index = 0
         self._slots: list[tuple[int, str | None]] = []  # (set number, side) still to do
-        self._set: SetResult | None = None
-        self._rep: _Rep | None = None
-        self._paused_from = ""
+        self.set: SetResult | None = None
+        self.rep: _Rep | None = None
+        self.paused_from: Phase = Phase.SET
         self._resume_at = 0  # the exercise to go on with after a pain stop
         self._red_still_down = False
         self._stopped_set: SetResult | None = None
@@ -174,7 +223,7 @@ class Session:
 
     # --- public API ---------------------------------------------------------------------------
     def start(self) -> list[Effect]:
-        self._begin_pain("checkin")
+        self._begin_pain(Phase.CHECKIN)
         return self._flush()
 
     def handle(self, event: Event) -> list[Effect]:
@@ -186,9 +235,9 @@ class Session:
         if isinstance(event, Hold) and event.button is Button.RED:
             self._end_now()
         elif isinstance(event, Stuck):
-            self._say(f"The {event.button.word} button seems stuck. Please check it.")
+            self._say(phrases.stuck(event.button))
         else:
-            getattr(self, f"_on_{self._handler()}")(event)
+            HANDLERS[self.phase](self, event)
         if isinstance(event, (Press, Hold)):
             self._interrupt_first_line()
         return self._flush()
@@ -198,10 +247,10 @@ class Session:
         checkpoint that says ``interrupted``. Returns no Save when nothing was rated yet."""
         if self.done:
             return []
-        if self.phase == "set" and self._set is not None:
-            self._end_set("stop")
-            if not self._set.reps:  # the set had only begun: there is nothing in it to keep
-                self._current.sets.remove(self._set)
+        if self.phase is Phase.SET and self.set is not None:
+            self._end_set(SetEnd.STOP)
+            if not self.set.reps:  # the set had only begun: there is nothing in it to keep
+                self.current.sets.remove(self.set)
         kept = self.pain_before is not None or self.pain_events or any(
             r.sets or r.skipped for r in self.results
         )
@@ -211,12 +260,19 @@ class Session:
 
     @property
     def view(self) -> View:
-        return self._view()
+        from kiosk.core.session_view import view_of
+
+        return view_of(self)
+
+    @property
+    def current(self) -> ExerciseResult:
+        return self.results[self.index]
 
     # --- effects plumbing ----------------------------------------------------------------------
     def _say(self, text: str, *, interrupt: bool = False) -> None:
         start = self.now if interrupt else max(self.now, self._talk_until)
         self._talk_until = start + speech_seconds(text, self.settings.speech_rate_wpm)
+        self.caption = text
         self._out.append(Say(text, interrupt=interrupt))
 
     def _interrupt_first_line(self) -> None:
@@ -236,63 +292,39 @@ class Session:
         self._talk_until = start
 
     def _flush(self) -> list[Effect]:
-        view = self._view()
+        view = self.view
         if view != self._last_view:
             self._out.append(Show(view))
             self._last_view = view
         out, self._out = self._out, []
         return out
 
-    def _handler(self) -> str:
-        return {
-            "checkin": "pain_entry",
-            "pain": "pain_entry",
-            "checkout": "pain_entry",
-            "primer": "primer",
-            "intro": "intro",
-            "set": "set",
-            "rest": "rest",
-            "paused": "paused",
-            "after_pain": "after_pain",
-            "held": "held",
-        }.get(self.phase, "done")
+    def _on_done(self, event: Event) -> None:
+        return None
 
     # --- pain entry (check-in, after RED, check-out) ------------------------------------------
-    def _begin_pain(self, purpose: str) -> None:
-        self.phase = purpose
-        self._pain_purpose = purpose
-        self._reprompted = False
-        self._pacer = None
-        # Only presses that began during this rating count: the release of the press that
-        # started the session (or stopped the set) must not nudge the number.
-        self._armed: set[Button] = set()
-        self._say(phrases.pain_prompt(purpose, self._pain_value), interrupt=purpose == "pain")
-        self._deadline = self._talk_until + self.settings.pain_timeout
+    def _begin_pain(self, phase: Phase) -> None:
+        self.phase = phase
+        self.pacer = None
+        self._say(phrases.pain_prompt(phase.value, self.pain.value),
+                  interrupt=phase is Phase.PAIN)
+        self.pain.begin(self._talk_until)
 
     def _on_pain_entry(self, event: Event) -> None:
-        if isinstance(event, Press):
-            self._armed.add(event.button)
-        if isinstance(event, (Release, Hold)) and event.button not in self._armed:
-            return
-        if isinstance(event, Release):
-            self._armed.discard(event.button)
-        if isinstance(event, Release) and not event.held and event.button is not Button.RED:
-            step = 1 if event.button is Button.GREEN else -1
-            self._pain_value = min(10, max(0, self._pain_value + step))
-            self._say(phrases.pain_value(self._pain_value), interrupt=True)
-            self._deadline = self._talk_until + self.settings.pain_timeout
-        elif isinstance(event, Hold) and event.button is Button.GREEN:
-            self._say(phrases.pain_confirmed(self._pain_value), interrupt=True)
-            self._pain_given(self._pain_value)
-        elif isinstance(event, Press) and event.button is Button.RED:
+        answer = self.pain.handle(event, self.now)
+        if answer is Answer.CHANGED:
+            self._say(phrases.pain_value(self.pain.value), interrupt=True)
+            self.pain.wait_from(self._talk_until)
+        elif answer is Answer.CONFIRMED:
+            self._say(phrases.pain_confirmed(self.pain.value), interrupt=True)
+            self._pain_given(self.pain.value)
+        elif answer is Answer.RED:
             self._red_in_pain_entry()
-        elif isinstance(event, Tick) and self.now >= self._deadline:
-            if not self._reprompted:
-                self._reprompted = True
-                self._say(phrases.PAIN_REPROMPT)
-                self._deadline = self._talk_until + self.settings.pain_timeout
-            else:
-                self._pain_given(None)
+        elif answer is Answer.REPROMPT:
+            self._say(phrases.PAIN_REPROMPT)
+            self.pain.wait_from(self._talk_until)
+        elif answer is Answer.TIMED_OUT:
+            self._pain_given(None)
 
     # --- held after check-in, while the kiosk runs its safety steps ------------------------
     def _on_held(self, event: Event) -> None:
@@ -311,33 +343,32 @@ class Session:
     def end_before_exercise(self, *, save: bool) -> list[Effect]:
         """End a held session with no exercise offered; ``save`` keeps its check-in."""
         self.results = []
-        self.ended_by = "stop"
+        self.ended_by = EndedBy.STOP
         self._finish(save=save)
         return self._flush()
 
     def _red_in_pain_entry(self) -> None:
-        if self.phase == "checkin":
-            self.ended_by = "stop"
+        if self.phase is Phase.CHECKIN:
+            self.ended_by = EndedBy.STOP
             self._say(phrases.STOPPED_BEFORE_START, interrupt=True)
             self._finish(save=True)
-        elif self.phase == "checkout":
+        elif self.phase is Phase.CHECKOUT:
             self._summary()
         # during a pain rating RED has already done its job; holding it still ends the session
 
     def _pain_given(self, value: int | None) -> None:
-        purpose = self.phase
-        if purpose == "checkin":
+        if self.phase is Phase.CHECKIN:
             if value is None:
                 self._say(phrases.CHECKIN_ABANDONED)
                 self._finish(save=False)
                 return
             self.pain_before = value
             if self.on_checkin is not None and self.on_checkin(value):
-                self.phase = "held"
+                self.phase = Phase.HELD
                 return
             self._apply_replan(value)
             self._begin_primer()
-        elif purpose == "pain":
+        elif self.phase is Phase.PAIN:
             self._record_pain(value)
         else:
             self.pain_after = value
@@ -352,7 +383,7 @@ class Session:
             return
         self.plan = plan
         self.results = [ExerciseResult(p) for p in plan.exercises]
-        if any(p.change == "bad-day" for p in plan.exercises):
+        if any(p.change == Change.BAD_DAY for p in plan.exercises):
             self._say(phrases.BAD_DAY)
 
     def _record_pain(self, value: int | None) -> None:
@@ -362,7 +393,7 @@ class Session:
             self._say(phrases.PAIN_UNKNOWN)
             self._after_pain()
         elif self.pain_before is not None and value >= self.pain_before + rise:
-            self.ended_by = "pain"
+            self.ended_by = EndedBy.PAIN
             self.pain_after = value
             self._say(phrases.PAIN_STOP)
             self._finish(save=True)
@@ -370,7 +401,7 @@ class Session:
             self._after_pain()
 
     def _after_pain(self) -> None:
-        self.phase = "after_pain"
+        self.phase = Phase.AFTER_PAIN
         self._say(phrases.PAIN_CONTINUE)
         self._pause_since = self.now
 
@@ -378,12 +409,12 @@ class Session:
         if isinstance(event, Press) and event.button is Button.GREEN:
             self._begin_exercise(self._resume_at)
         elif isinstance(event, Tick) and self.now - self._pause_since > ABANDON_AFTER:
-            self.ended_by = "timeout"
+            self.ended_by = EndedBy.TIMEOUT
             self._finish(save=True)
 
     # --- breathing primer ---------------------------------------------------------------------
     def _begin_primer(self) -> None:
-        self.phase = "primer"
+        self.phase = Phase.PRIMER
         self._say(phrases.PRIMER_INTRO)
         s = self.settings
         self._breath_cycles = max(1, round(s.primer_seconds / (s.inhale + s.exhale)))
@@ -393,7 +424,7 @@ class Session:
     def _on_primer(self, event: Event) -> None:
         if isinstance(event, Press) and event.button is Button.AMBER:
             self._say(phrases.PRIMER_SKIPPED)
-            self._pacer = None
+            self.pacer = None
             self._begin_exercise(0)
         elif isinstance(event, Press) and event.button is Button.RED:
             self._red_stop()
@@ -411,7 +442,7 @@ class Session:
             return False
         cycle = int(elapsed // cycle_len)
         if cycle >= cycles:
-            self._pacer = None
+            self.pacer = None
             return True
         in_cycle = elapsed - cycle * cycle_len
         phase = "inhale" if in_cycle < s.inhale else "exhale"
@@ -419,30 +450,31 @@ class Session:
             self._breath_phase = (cycle, phase)
             began = start + cycle * cycle_len + (0 if phase == "inhale" else s.inhale)
             length = s.inhale if phase == "inhale" else s.exhale
-            self._pacer = Pacer(phase, began, length)
-            self._out.append(Tone(phase))
+            self.pacer = Pacer(phase, began, length)
+            said: tuple[str, ...] = ()
             if cues and phase == "exhale" and cycle % 2 == 0:
-                cue = phrases.PRIMER_CUES[(cycle // 2) % len(phrases.PRIMER_CUES)]
-                self._say(cue)
+                said = (phrases.PRIMER_CUES[(cycle // 2) % len(phrases.PRIMER_CUES)],)
+            self._out.append(Paced("in" if phase == "inhale" else "out", began, length,
+                                   say=said, tone=phase))
+            self._out.append(Tone(phase))
+            for line in said:
+                self._say(line)
         return False
 
     # --- exercises ------------------------------------------------------------------------------
-    @property
-    def _current(self) -> ExerciseResult:
-        return self.results[self._ex]
-
     def _begin_exercise(self, index: int) -> None:
         self._checkpoint()
-        self._ex = index
+        self.index = index
         if index >= len(self.results):
-            self._begin_pain("checkout")
+            self._begin_pain(Phase.CHECKOUT)
             return
-        self.phase = "intro"
-        p = self._current.planned
+        self.phase = Phase.INTRO
+        p = self.current.planned
         for line in phrases.intro(p, index + 1, len(self.results)):
             self._say(line)
         sides = ("left", "right") if p.variation.side == "each" else (None,)
-        self._slots = [(n, side) for n in range(1, self.settings.sets + 1) for side in sides]
+        sets = sets_of(p.variation, self.settings)
+        self._slots = [(n, side) for n in range(1, sets + 1) for side in sides]
         self._deadline = self._talk_until + self.settings.ready_timeout
         self._reprompted = False
 
@@ -456,13 +488,13 @@ class Session:
             self._out.append(Save(self.record()))
 
     def _next_exercise(self) -> None:
-        self._begin_exercise(self._ex + 1)
+        self._begin_exercise(self.index + 1)
 
     def _on_intro(self, event: Event) -> None:
         if isinstance(event, Press) and event.button is Button.GREEN:
             self._begin_set(at_once=True)
         elif isinstance(event, Press) and event.button is Button.AMBER:
-            self._current.skipped = True
+            self.current.skipped = True
             self._say(phrases.SKIPPED)
             self._next_exercise()
         elif isinstance(event, Press) and event.button is Button.RED:
@@ -470,52 +502,44 @@ class Session:
         elif isinstance(event, Tick) and self.now >= self._deadline:
             if not self._reprompted:
                 self._reprompted = True
-                self._say("Press GREEN when you are in position, AMBER to skip.")
+                self._say(phrases.READY_AGAIN)
                 self._deadline = self._talk_until + self.settings.ready_timeout
             else:
-                self._pause("intro")
+                self._pause(Phase.INTRO)
 
     def _begin_set(self, *, at_once: bool = False) -> None:
-        """Begin the next set. ``at_once`` is for a GREEN press (Ready, Next set, Go on): the
-        press cuts off what is being said and the first breath starts now, with one short
-        lead-in, instead of after the set is announced."""
+        """Begin the next set with its lead-in breath. ``at_once`` is for a GREEN press (Ready,
+        Next set, Go on): the first breath starts now, its words naming the side, instead of
+        after the set is announced."""
         set_no, side = self._slots.pop(0)
-        self.phase = "set"
-        self._set = SetResult(side=side)
-        self._current.sets.append(self._set)
+        self.phase = Phase.SET
+        self.set = SetResult(side=side, number=set_no)
+        self.current.sets.append(self.set)
+        v = self.current.planned.variation
+        if not at_once:
+            total_slots = sets_of(v, self.settings) * (2 if side else 1)
+            if total_slots > 1:
+                self._say(phrases.set_start(set_no, sets_of(v, self.settings), side))
+        lead = breath.lead_in(v, side, name_side=at_once)
+        self._begin_rep(1, self.now if at_once else self._talk_until, lead)
         if at_once:
-            self._begin_rep(1, self.now)
-            assert self._rep is not None
-            self._rep.lead_in = phrases.lead_in(self._current.planned.variation, side)
-            self._pace_rep(self._rep)
-            return
-        total_slots = self.settings.sets * (2 if side else 1)
-        if total_slots > 1:
-            self._say(phrases.set_start(set_no, self.settings.sets, side))
-        self._begin_rep(1, self._talk_until)
+            self._pace_rep(self.rep)
 
-    def _begin_rep(self, number: int, start: float) -> None:
-        """Lay out one rep on the breath: prepare, effort (the movement), hold, return."""
-        v = self._current.planned.variation
-        seconds = {"inhale": v.tempo[0], "exhale": v.tempo[1]}
-        effort = v.effort
-        other = "inhale" if effort == "exhale" else "exhale"
-        plan = [("prepare", other), ("effort", effort)]
-        plan += [("hold", "hold")] if v.hold > 0 else []
-        plan += [("back", other)]
+    def _begin_rep(self, number: int, start: float, lead: Beat | None = None) -> None:
+        """Place one rep's beats on the clock: the lead-in (rep 1), movement, hold, return."""
+        v = self.current.planned.variation
+        side = self.set.side if self.set else None
+        beats = ([lead] if lead else []) + list(breath.rep_beats(v, number, side))
         t = max(start, self.now)
-        phases = []
-        for role, breath in plan:
-            length = v.hold if breath == "hold" else seconds[breath]
-            phases.append(_Phase(role, breath, t, length))
-            t += length
-        self._rep = _Rep(number, phases)
-        self._deadline = self._rep.end + self.settings.rating_timeout
-        self._pacer = None
+        timed = []
+        for beat in beats:
+            timed.append(_Timed(beat, t))
+            t += beat.seconds
+        self.rep = _Rep(number, timed)
+        self._deadline = self.rep.end + self.settings.rating_timeout
+        self.pacer = None
 
     def _on_set(self, event: Event) -> None:
-        rep = self._rep
-        assert rep is not None and self._set is not None
         if isinstance(event, Press):
             if event.button is Button.RED:
                 self._red_stop()
@@ -524,75 +548,77 @@ class Session:
             else:
                 self._rated("slipped")
         elif isinstance(event, Tick):
-            self._pace_rep(rep)
+            self._pace_rep(self.rep)
 
-    def _pace_rep(self, rep: _Rep) -> None:
-        v = self._current.planned.variation
-        # Full words on the first rep and every third; tones and the count carry the rest.
-        guided = rep.number == 1 or rep.number % 3 == 0
-        for phase in rep.phases:
-            if self.now < phase.start or phase.started:
+    def _pace_rep(self, rep: _Rep | None) -> None:
+        """Start every beat that is due: its pacer, its tone, its words. Then the rating."""
+        if rep is None:
+            return
+        v = self.current.planned.variation
+        for timed in rep.beats:
+            if self.now < timed.start or timed.started:
                 continue
-            phase.started = True
-            self._pacer = Pacer(phase.breath, phase.start, phase.seconds)
-            if phase.breath != "hold":
-                self._out.append(Tone(phase.breath))
-            if phase.role == "prepare":
-                if v.side == "alternate":
-                    self._say(phrases.side_word("left" if rep.number % 2 else "right"))
-                elif rep.number > 1:
-                    self._say(phrases.rep_count(rep.number))
-            if phase.role == "prepare" and rep.lead_in:
-                self._say(rep.lead_in)
-            elif guided or phase.role == "hold":
-                line = phrases.rep_cue(v, phase.role)
-                if line:
-                    self._say(line)
+            timed.started = True
+            b = timed.beat
+            holding = b.role is Role.HOLD
+            self.pacer = Pacer(b.tone, timed.start, b.seconds,
+                               timed.start + b.hold_left if holding else None,
+                               v.hold if holding else 0.0)
+            count = breath.count(v, b.rep) if b.rep else None  # "Left, two": rep=2 side=left
+            self._out.append(Paced(b.breath.value, timed.start, b.seconds, count, b.side,
+                                   b.say, b.tone, b.hold_left))
+            self._out.append(Tone(b.tone))
+            for line in b.say:
+                self._say(line)
         if self.now >= rep.end and rep.prompted == 0:
             rep.prompted = 1
-            self._pacer = None
+            self.pacer = None
             self._out.append(Tone("tick"))
             if rep.number == 1:
-                self._say(phrases.RATE_PROMPT)
+                self._say(phrases.rate_prompt(v))
         elif rep.prompted and self.now >= self._deadline:
             if rep.prompted == 1:
                 rep.prompted = 2
                 self._say(phrases.RATE_AGAIN)
                 self._deadline = self._talk_until + self.settings.rating_timeout
             else:
-                self._end_set("timeout")
-                self._pause("set")
+                self._end_set(SetEnd.TIMEOUT)
+                self._pause(Phase.SET)
 
     def _rated(self, rating: str) -> None:
-        assert self._set is not None and self._rep is not None
-        self._set.reps.append(rating)
+        assert self.set is not None and self.rep is not None
+        self.set.reps.append(rating)
         self._out.append(Tone("tick"))  # heard at once: the press counted
-        target = self._current.planned.target
+        planned = self.current.planned
         if rating == "slipped":
             self._out.append(Tone("chime"))
-            self._say(phrases.set_fray(self._set.clean))
-            self._end_set("fray")
-            self._slots = []  # technique frayed: no more sets of this exercise today
+            self._say(phrases.fray_tip(planned.variation))
+            self._say(phrases.set_fray(self.set.clean))
+            side = self.set.side
+            self._end_set(SetEnd.FRAY)
+            # Technique frayed: no more sets of it today; on a one-sided exercise, of that side.
+            self._slots = [s for s in self._slots if side is not None and s[1] != side]
             self._after_set()
-        elif self._set.clean >= target:
+        elif self.set.clean >= planned.target:
             self._out.append(Tone("chime"))
-            self._say(phrases.set_target(self._set.clean))
-            self._end_set("target")
+            self._say(phrases.set_target(self.set.clean, planned.variation))
+            self._end_set(SetEnd.TARGET)
             self._after_set()
         else:
-            self._begin_rep(self._rep.number + 1, self.now + 0.5)
+            self._begin_rep(self.rep.number + 1, self.now + NEXT_REP_PAUSE)
 
-    def _end_set(self, reason: str) -> None:
-        if self._set is not None and not self._set.ended_by:
-            self._set.ended_by = reason
-        self._rep = None
-        self._pacer = None
+    def _end_set(self, reason: SetEnd) -> None:
+        if self.set is not None and not self.set.ended_by:
+            self.set.ended_by = reason
+        self.rep = None
+        self.pacer = None
 
     def _after_set(self) -> None:
-        if self._slots and self._slots[0][1] == "right":
+        done = self.set.number if self.set else 0
+        if self._slots and self._slots[0][0] == done:
             self._begin_set()  # the other side of the same set: switch sides, no rest between
         elif self._slots:
-            self.phase = "rest"
+            self.phase = Phase.REST
             secs = int(self.settings.rest_seconds)
             self._say(phrases.rest(secs))
             self._breath_start = self._talk_until
@@ -616,11 +642,11 @@ class Session:
             self._begin_set()
 
     # --- pause, RED and the end -------------------------------------------------------------
-    def _pause(self, where: str) -> None:
-        self.phase = "paused"
-        self._paused_from = where
+    def _pause(self, where: Phase) -> None:
+        self.phase = Phase.PAUSED
+        self.paused_from = where
         self._pause_since = self.now
-        self._pacer = None
+        self.pacer = None
         self._say(phrases.SET_PAUSED)
 
     def _on_paused(self, event: Event) -> None:
@@ -630,50 +656,53 @@ class Session:
             else:
                 self._next_exercise()
         elif isinstance(event, Press) and event.button is Button.AMBER:
-            if self._paused_from == "intro":
-                self._current.skipped = True
+            if self.paused_from is Phase.INTRO:
+                self.current.skipped = True
             self._next_exercise()
         elif isinstance(event, Tick) and self.now - self._pause_since > ABANDON_AFTER:
-            self.ended_by = "timeout"
+            self.ended_by = EndedBy.TIMEOUT
             self._finish(save=True)
 
     def _red_stop(self) -> None:
         """RED pressed during an exercise or the breathing: stop, then ask how much it hurts."""
         self._out.append(Hush())
-        if self.phase == "set":
-            self._end_set("pain")
+        in_set = self.phase is Phase.SET
+        if in_set:
+            self._end_set(SetEnd.PAIN)
         self._slots = []
-        during_exercise = self.phase in ("intro", "set", "rest") and self._ex < len(self.results)
-        p = self._current.planned if during_exercise else None
+        during_exercise = (self.phase in (Phase.INTRO, Phase.SET, Phase.REST)
+                           and self.index < len(self.results))
+        p = self.current.planned if during_exercise else None
         self._red_still_down = True  # a hold of this same press means "stop", not pain
-        self._stopped_set = self._set if self.phase == "set" else None
+        self._stopped_set = self.set if in_set else None
         # Pain in the breathing primer belongs to no exercise, and the first one is still ahead.
-        self._resume_at = self._ex + 1 if during_exercise else self._ex
+        self._resume_at = self.index + 1 if during_exercise else self.index
         self.pain_events.append(
             PainEvent(
                 at_s=round(self.now - self.t0, 1),
                 family=p.family.id if p else None,
                 variation=p.variation.id if p else None,
-                set=len(self._current.sets) if p else None,
-                rep=(len(self._set.reps) + 1) if (self._set and p) else None,
-                phase=self.phase,
+                set=len(self.current.sets) if p else None,
+                rep=(len(self.set.reps) + 1) if (self.set and p) else None,
+                phase=self.phase.value,
                 pain=None,
             )
         )
-        self._begin_pain("pain")
+        self._begin_pain(Phase.PAIN)
 
     def _end_now(self) -> None:
         """RED held: end the session at once, keeping everything done so far."""
         self._out.append(Hush())
-        if self.phase == "set":
-            self._end_set("stop")
-        elif self.phase == "pain" and self._red_still_down and self.pain_events[-1].pain is None:
+        if self.phase is Phase.SET:
+            self._end_set(SetEnd.STOP)
+        elif (self.phase is Phase.PAIN and self._red_still_down
+              and self.pain_events[-1].pain is None):
             # The press that began this hold stopped the set a moment ago: the person wanted to
             # stop, not to report pain, so it is not kept as a pain event.
             self.pain_events.pop()
             if self._stopped_set is not None:
-                self._stopped_set.ended_by = "stop"
-        self.ended_by = "stop"
+                self._stopped_set.ended_by = SetEnd.STOP
+        self.ended_by = EndedBy.STOP
         self._say(phrases.ENDED_BY_HOLD, interrupt=True)
         self._finish(save=True)
 
@@ -688,14 +717,14 @@ class Session:
         self._finish(save=True)
 
     def _finish(self, *, save: bool) -> None:
-        self.phase = "done"
+        self.phase = Phase.DONE
         self.done = True
-        self._pacer = None
+        self.pacer = None
         if save:
             self._out.append(Save(self.record()))
         self._out.append(Finished())
 
-    # --- the record and the view -------------------------------------------------------------
+    # --- the record ----------------------------------------------------------------------------
     def record(self) -> SessionRecord:
         """The session so far, as history keeps it. Times are to the second."""
         started = self.started_at.replace(microsecond=0)
@@ -708,99 +737,23 @@ class Session:
             duration_s=round(self.now - self.t0, 1),
             pain_before=self.pain_before,
             pain_after=self.pain_after,
-            ended_by=self.ended_by if self.done else "interrupted",
+            ended_by=str(self.ended_by if self.done else EndedBy.INTERRUPTED),
             exercises=tuple(r.as_record() for r in self.results),
             pain_events=tuple(self.pain_events),
         )
 
-    def _view(self) -> View:
-        base = View(screen=self.phase, title="", pacer=self._pacer)
-        return getattr(self, f"_view_{self._handler()}", self._view_done)(base)
 
-    def _view_pain_entry(self, v: View) -> View:
-        titles = {"checkin": "Pain check-in", "pain": "Pain now", "checkout": "Pain check-out"}
-        return replace(
-            v,
-            title=titles[self.phase],
-            lines=("0 = none, 10 = worst",),
-            pain=self._pain_value,
-            buttons=PAIN_BUTTONS,
-            awaiting="pain",
-        )
-
-    def _view_primer(self, v: View) -> View:
-        return replace(
-            v,
-            screen="breathing",
-            title="Breathing",
-            lines=("Lower ribs widen sideways", "Gentle low-belly tension out"),
-            buttons={Button.AMBER: "Skip", Button.RED: "Stop"},
-        )
-
-    def _exercise_fields(self, v: View) -> View:
-        p = self._current.planned
-        set_no = len(self._current.sets)
-        side = self._set.side if self._set else None
-        label = f"Set {set_no} of {self.settings.sets}" + (f", {side}" if side else "")
-        return replace(
-            v,
-            exercise=p.variation.name,
-            target=p.target,
-            set_label=label if set_no else None,
-            clean=self._set.clean if self._set else 0,
-        )
-
-    def _view_intro(self, v: View) -> View:
-        p = self._current.planned
-        return replace(
-            self._exercise_fields(v),
-            title=p.variation.name,
-            lines=(*p.variation.cues, f"Target {p.target} clean reps"),
-            buttons={Button.GREEN: "Ready", Button.AMBER: "Skip", Button.RED: "Pain / stop"},
-            awaiting="ready",
-        )
-
-    def _view_set(self, v: View) -> View:
-        p = self._current.planned
-        rep = self._rep
-        rating_open = rep is not None and self.now >= rep.start
-        return replace(
-            self._exercise_fields(v),
-            title=p.variation.name,
-            rep=rep.number if rep else None,
-            lines=(p.variation.cues[-1],),
-            buttons=RATE_BUTTONS,
-            awaiting="rating" if rep is not None and rep.prompted else None,
-            pacer=self._pacer if rating_open else None,
-        )
-
-    def _view_rest(self, v: View) -> View:
-        return replace(
-            self._exercise_fields(v),
-            title="Rest and breathe",
-            buttons={Button.GREEN: "Next set", Button.AMBER: "Next exercise", Button.RED: "Stop"},
-        )
-
-    def _view_paused(self, v: View) -> View:
-        return replace(
-            v,
-            title="Paused",
-            lines=("GREEN: go on", "AMBER: next exercise", "Hold RED: end"),
-            buttons={Button.GREEN: "Go on", Button.AMBER: "Next", Button.RED: "Hold: end"},
-            awaiting="continue",
-        )
-
-    def _view_after_pain(self, v: View) -> View:
-        return replace(
-            v,
-            title="Exercise stopped",
-            lines=("We leave this one for today",),
-            buttons={Button.GREEN: "Go on", Button.RED: "Hold: end"},
-            awaiting="continue",
-        )
-
-    def _view_held(self, v: View) -> View:
-        return replace(v, screen="checkin", title="Pain check-in", pain=self.pain_before)
-
-    def _view_done(self, v: View) -> View:
-        return replace(v, screen="summary", title="Session complete")
+# The state diagram as a table: one handler per phase (tests check none is missing).
+HANDLERS: dict[Phase, Callable[[Session, Event], None]] = {
+    Phase.CHECKIN: Session._on_pain_entry,
+    Phase.HELD: Session._on_held,
+    Phase.PRIMER: Session._on_primer,
+    Phase.INTRO: Session._on_intro,
+    Phase.SET: Session._on_set,
+    Phase.REST: Session._on_rest,
+    Phase.PAIN: Session._on_pain_entry,
+    Phase.AFTER_PAIN: Session._on_after_pain,
+    Phase.PAUSED: Session._on_paused,
+    Phase.CHECKOUT: Session._on_pain_entry,
+    Phase.DONE: Session._on_done,
+}

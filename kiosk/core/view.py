@@ -3,17 +3,49 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from kiosk.core.model import Button
 
 
+class Screen(StrEnum):
+    """Which screen a View is. A StrEnum, so "rest" == Screen.REST for the drawing code."""
+
+    HOME = "home"
+    CHECKIN = "checkin"
+    BREATHING = "breathing"
+    INTRO = "intro"
+    SET = "set"
+    REST = "rest"
+    PAUSED = "paused"
+    PAIN = "pain"
+    AFTER_PAIN = "after_pain"
+    CHECKOUT = "checkout"
+    SUMMARY = "summary"
+
+
+class Awaiting(StrEnum):
+    """What the kiosk waits for; a View awaits nothing while it talks or paces a breath."""
+
+    START = "start"
+    READY = "ready"
+    RATING = "rating"
+    PAIN = "pain"
+    CONTINUE = "continue"
+
+
 @dataclass(frozen=True)
 class Pacer:
-    """The breathing pacer: which phase, when it began (kiosk clock) and how long it lasts."""
+    """The breathing pacer: which phase, when it began (kiosk clock) and how long it lasts.
+
+    During a hold the pacer keeps breathing (inhale, exhale) and ``hold_until`` says when the
+    hold ends, so the screen can count it down; ``hold_seconds`` is the whole hold."""
 
     phase: str  # inhale | exhale | hold
     started: float
     seconds: float
+    hold_until: float | None = None
+    hold_seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -28,12 +60,12 @@ class HoldRing:
 
 @dataclass(frozen=True)
 class View:
-    screen: str  # home, checkin, breathing, intro, rep, rest, paused, pain, checkout, summary
+    screen: str  # a Screen: home, checkin, breathing, intro, set, rest, paused, pain, ...
     title: str
     lines: tuple[str, ...] = ()
     exercise: str | None = None
     set_label: str | None = None
-    rep: int | None = None
+    rep: int | None = None  # the count said for the rep: alternating reps count in pairs
     target: int | None = None
     clean: int | None = None
     pain: int | None = None  # the big number while pain is being entered
@@ -46,3 +78,8 @@ class View:
     # For a few seconds after a press with no role here: what the buttons do on this screen.
     hint: tuple[str, ...] = ()
     hold: HoldRing | None = None  # a hold in progress
+    side: str | None = None  # left | right: the side this rep works
+    unit: str = "reps"  # reps | minutes: what ``rep`` and ``target`` count
+    # This week, Monday to Sunday, on the home screen: (day letter, done|today|rest|ahead).
+    week: tuple[tuple[str, str], ...] = ()
+    week_label: str = ""  # e.g. "This week: 4 of 5"

@@ -28,7 +28,7 @@ IDLE_FRAME = 1.0  # longest useful sleep when nothing moves; a press wakes the l
 
 # Screens that keep a place for the breathing circle even when it is not breathing, so the
 # layout does not jump between breaths or while a rep waits for its rating.
-PACER_SCREENS = frozenset({"breathing", "set", "rep", "rest"})
+PACER_SCREENS = frozenset({"breathing", "set", "rep", "rest", "ritual"})
 
 
 @dataclass(frozen=True)
@@ -150,7 +150,9 @@ class Screen:
             return ("ask",) if view.awaiting == "rating" else ("rest",)
         fill = widgets.fullness(pacer, now, self._held)
         radius = widgets.pacer_radius(self._centre.slot, fill)
-        hold = round(widgets.progress(pacer, now) * 90) if pacer.phase == "hold" else None
+        hold: object = round(widgets.progress(pacer, now) * 90) if pacer.phase == "hold" else None
+        if pacer.hold_until is not None:  # a hold, breathing through it: the count and its arc
+            hold = (widgets.hold_count(pacer, now), round(widgets.hold_left(pacer, now) * 90))
         return ("pacer", pacer.phase, radius, hold)
 
     def _ring_state(self, view: View, now: float) -> tuple[Button, int] | None:
@@ -216,8 +218,16 @@ class Screen:
             return _draw_pain(self.surface, view, lay)
         if self._centre.slot is not None:
             return _draw_counters(self.surface, view, lay, self._centre.side)
+        centre, drawn = lay.centre, []
+        if view.week:  # the home screen: this week's strip along the bottom of the centre
+            strip_h = min(lay.px(0.15), centre.height // 3)
+            strip = pygame.Rect(centre.left, centre.bottom - strip_h, centre.width, strip_h)
+            drawn = widgets.draw_week(self.surface, strip, view.week, view.week_label,
+                                      lay.sizes.body)
+            centre = pygame.Rect(centre.left, centre.top, centre.width,
+                                 strip.top - lay.gap - centre.top)
         paragraphs = list(view.lines) or ([view.caption] if view.caption else [])
-        return _draw_lines(self.surface, paragraphs, lay.centre, lay, big=not view.lines)
+        return drawn + _draw_lines(self.surface, paragraphs, centre, lay, big=not view.lines)
 
     # --- the breathing circle's square ---------------------------------------------------------
     def _draw_slot(self, view: View, now: float) -> None:
@@ -241,11 +251,15 @@ class Screen:
     ) -> list[pygame.Rect]:
         fill = widgets.fullness(pacer, now, self._held)
         hold = widgets.progress(pacer, now) if pacer.phase == "hold" else None
+        sub = ""
+        if pacer.hold_until is not None:
+            hold = 1 - widgets.hold_left(pacer, now)
+            sub = f"HOLD {widgets.hold_count(pacer, now)}"
         if pacer.phase != "hold":
             self._held = fill
         word = widgets.PACER_WORDS.get(pacer.phase, pacer.phase.upper())
         return widgets.draw_pacer(self.surface, slot, fill=fill, word=word,
-                                  word_px=lay.sizes.pacer_word, hold=hold)
+                                  word_px=lay.sizes.pacer_word, hold=hold, sub=sub)
 
 
 # --- pure helpers ------------------------------------------------------------------------------
@@ -374,7 +388,10 @@ Row = tuple[Callable[[pygame.Surface, pygame.Rect], list[pygame.Rect]], int]
 def _counter_rows(view: View, lay: Layout) -> list[Row]:
     rows: list[Row] = []
     if view.rep is not None:
-        text = f"Rep {view.rep}"
+        # Alternating reps count in pairs, named by side ("Left 3", then "Right 3"), as said.
+        text = (f"Minute {view.rep}" if view.unit == "minutes"
+                else f"{view.side.capitalize()} {view.rep}" if view.side
+                else f"Rep {view.rep}")
         rows.append((lambda s, r: draw_line(s, text, r, lay.sizes.counter, palette.TEXT),
                      fonts.line_height(lay.sizes.counter[0])))
     if view.clean is not None and view.target:

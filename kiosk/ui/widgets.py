@@ -57,6 +57,20 @@ def fullness(pacer: Pacer, now: float, held: float = 1.0) -> float:
     return held
 
 
+def hold_left(pacer: Pacer, now: float) -> float:
+    """The share of a breathed-through hold still to go, from 1 down to 0."""
+    if pacer.hold_until is None or pacer.hold_seconds <= 0:
+        return 0.0
+    return min(1.0, max(0.0, (pacer.hold_until - now) / pacer.hold_seconds))
+
+
+def hold_count(pacer: Pacer, now: float) -> int:
+    """Whole seconds of the hold still to go, counting down to 1 (never 0 while holding)."""
+    if pacer.hold_until is None:
+        return 0
+    return max(1, math.ceil(pacer.hold_until - now - 1e-6))
+
+
 def pacer_radius(rect: pygame.Rect, fill: float) -> int:
     largest = min(rect.width, rect.height) // 2 - 2
     return round(largest * (SMALLEST + (1 - SMALLEST) * fill))
@@ -70,6 +84,7 @@ def draw_pacer(
     word: str,
     word_px: int,
     hold: float | None = None,
+    sub: str = "",
 ) -> list[pygame.Rect]:
     """The breathing circle: a guide ring at full size, the breath inside it, the word on top.
 
@@ -91,8 +106,16 @@ def draw_pacer(
     # same size for every phase at the same fullness, so nothing jumps at a turn.
     smallest = pacer_radius(rect, 0.0)
     px = round(_word_px(round(2 * smallest * 0.88), word_px) * radius / smallest)
-    return draw_line(surface, word, _word_rect(centre, radius, px), (px, px), palette.TEXT,
-                     align="center")
+    where = _word_rect(centre, radius, px)
+    if not sub:
+        return draw_line(surface, word, where, (px, px), palette.TEXT, align="center")
+    # A hold breathes on: the breath's word stays, and the hold counts down beneath it.
+    small = max(8, round(px * 0.85))
+    below = pygame.Rect(where.left, where.bottom, where.width, fonts.line_height(small))
+    where.move_ip(0, -below.height // 2)
+    below.move_ip(0, -below.height // 2)
+    return (draw_line(surface, word, where, (px, px), palette.TEXT, align="center")
+            + draw_line(surface, sub, below, (small, small), palette.TEXT, align="center"))
 
 
 @lru_cache(maxsize=16)
@@ -382,3 +405,45 @@ def _slot_words(
     drawn = draw_line(surface, name, name_rect, (name_px, name_px // 2), palette.TEXT_SOFT)
     below = pygame.Rect(rect.left, name_rect.bottom, rect.width, block.height)
     return drawn + draw_text(surface, block, below, palette.TEXT)
+
+
+# --- the week strip ---------------------------------------------------------------------------
+def draw_week(
+    surface: pygame.Surface, rect: pygame.Rect, marks: tuple[tuple[str, str], ...], label: str,
+    sizes: tuple[int, int],
+) -> list[pygame.Rect]:
+    """This week as seven circles, Monday first, then the count in words.
+
+    A day done is a lit disc with its letter in dark ink; today, not yet done, a bright ring;
+    a day gone by with nothing is a plain quiet ring, never a cross or a red mark; days ahead
+    are faint. Fill and ring carry the meaning, not hue, and the words say the count.
+    """
+    if not marks:
+        return []
+    label_w = rect.width * 2 // 5
+    cells = pygame.Rect(rect.left, rect.top, rect.width - label_w, rect.height)
+    step = min(cells.height, cells.width // len(marks))
+    radius = max(4, round(step * 0.42))
+    letter_px = max(8, round(radius * 0.95))
+    drawn: list[pygame.Rect] = []
+    for i, (letter, state) in enumerate(marks):
+        centre = (cells.left + i * step + step // 2, cells.centery)
+        ring = max(2, radius // 8)
+        if state == "done":
+            _circle(surface, palette.SCALE_LIT, centre, radius)
+            ink = palette.INK
+        elif state == "today":
+            _circle(surface, palette.TEXT, centre, radius, ring)
+            ink = palette.TEXT
+        elif state == "rest":
+            _circle(surface, palette.MUTED, centre, radius, max(1, ring // 2))
+            ink = palette.TEXT_SOFT
+        else:
+            _circle(surface, palette.FAINT, centre, radius, max(1, ring // 2))
+            ink = palette.TEXT_SOFT
+        box = pygame.Rect(0, 0, round(radius * 1.1), round(radius * 1.1))
+        box.center = centre
+        drawn += draw_line(surface, letter, box, (letter_px, 8), ink, align="center")
+    words = pygame.Rect(cells.right + step // 3, rect.top, 0, rect.height)
+    words.width = rect.right - words.left
+    return drawn + draw_line(surface, label, words, sizes, palette.TEXT)

@@ -24,7 +24,7 @@ def test_steady_session_is_spoken_paced_and_saved() -> None:
     said = " ".join(run.said)
     assert "how is your back" in said
     assert phrases.PRIMER_INTRO in run.said
-    assert "Exhale as you lift." in run.said
+    assert "Breathe out as you lift." in run.said
     assert "Four clean reps. Target met. Well done." in run.said
     assert "Pain two before, one after." in said
     # the breath paces everything: primer cycles and every rep have inhale and exhale tones

@@ -4,6 +4,7 @@ either strict (the store's check of a file) or lenient (keep what is whole, say 
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -16,19 +17,22 @@ from store_samples import real_json, real_record
 
 from kiosk.core.records import (
     RATINGS,
+    RITUAL_OUTCOMES,
+    RITUAL_RATINGS,
     SESSION_ENDS,
     SET_ENDS,
     ExerciseRecord,
     PainEntry,
     PainEvent,
     Record,
+    RitualRecord,
     SessionRecord,
     SetRecord,
     last_pain,
 )
 from kiosk.core.safety import Answer, Group, How, Outcome, Reason, SafetyCheck
 from kiosk.errors import RecordError
-from kiosk.store.records import KINDS, decode, decode_each, encode
+from kiosk.store.records import KINDS, decode, decode_each, encode, parse_history
 
 PROPS = settings(max_examples=150, deadline=None)
 
@@ -82,6 +86,11 @@ BROKEN = {
     "skipped as text": (_set("exercises.2.skipped", "yes"), "true or false"),
     "event not object": (_set("pain_events", [3]), "pain_events[0] must be an object"),
     "unknown kind": (_set("kind", "diary"), "of kind 'diary'"),
+    "clean reps above reps": (_set("exercises.0.sets.0.clean_reps", 10**9), "more than its 2 reps"),
+    "negative duration": (_set("duration_s", -1), "record.duration_s"),
+    "duration over a day": (_set("duration_s", 86401), "from 0 to 86400"),
+    "pain event after a day": (_set("pain_events.0.at_s", 1e308), "at_s"),
+    "target of a billion": (_set("exercises.0.target", 10**9), "exercises[0].target"),
 }
 
 
@@ -107,6 +116,9 @@ SPOILED = {
         r, exercises=(replace(r.exercises[0], sets=(SetRecord(None, ("maybe",), 0, "fray"),)),)
     ),
     "negative pain entry": lambda r: PainEntry("p", datetime(2026, 1, 1), -1),
+    "ritual of an unknown outcome": lambda r: RitualRecord(
+        "r", "wind-down", "Wind-down", "rib-breathing", "rib-breathing-side", None,
+        datetime(2026, 1, 1), "later", None, 0.0, 0),
 }
 
 
@@ -173,6 +185,13 @@ session_records = st.builds(
     st.lists(events, max_size=4),
 )
 pain_entries = st.builds(PainEntry, id=text, at=times, pain=pain, note=st.text(max_size=40))
+ritual_records = st.builds(
+    RitualRecord,
+    id=text, ritual=text, name=st.text(max_size=30), family=text, variation=text,
+    slot=st.none() | text, at=times.map(lambda t: t.replace(microsecond=0)),
+    outcome=st.sampled_from(RITUAL_OUTCOMES), rating=st.none() | st.sampled_from(RITUAL_RATINGS),
+    duration_s=seconds, steps_done=st.integers(0, 40),
+)
 safety_checks = st.builds(
     SafetyCheck,
     id=text, day=st.dates(min_value=date(2000, 1, 1)), at=times,
@@ -181,12 +200,15 @@ safety_checks = st.builds(
                      max_size=12).map(tuple),
     pain=st.none() | pain, outcome=st.sampled_from(Outcome),
 )
-any_record: st.SearchStrategy[Record] = st.one_of(session_records, pain_entries, safety_checks)
+any_record: st.SearchStrategy[Record] = st.one_of(
+    session_records, pain_entries, safety_checks, ritual_records
+)
 
 
 def test_every_kind_has_a_strategy_here() -> None:
     # A new kind of record joins the round trips below: add its strategy to any_record.
-    assert {k.type for k in KINDS.values()} == {SessionRecord, PainEntry, SafetyCheck}
+    assert {k.type for k in KINDS.values()} == {SessionRecord, PainEntry, SafetyCheck,
+                                                RitualRecord}
 
 
 @given(any_record)
@@ -212,3 +234,20 @@ def test_property_a_lenient_read_of_whole_records_skips_nothing(records: list[Re
     found = decode_each([encode(r) for r in records])
     assert found.skipped == ()
     assert list(found.records.values()) == records
+
+
+def test_a_key_written_twice_is_damage_not_a_silent_choice() -> None:
+    good = json.dumps({"sessions": {"1": real_json("a")}})
+    with pytest.raises(RecordError, match="the key 'sessions' twice"):
+        parse_history((good[:-1] + ', "sessions": {}}').encode())
+
+
+def test_a_number_too_long_to_convert_is_damage() -> None:
+    with pytest.raises(RecordError, match="a value no kiosk writes"):
+        parse_history(b'{"sessions": {"1": ' + b"9" * 5000 + b"}}")
+
+
+def test_future_dates_stay_allowed() -> None:
+    # docs/progression.md: a clock that jumps ahead must not make a session unreadable.
+    future = real_record("f", "2099-12-31T23:00:00")
+    assert decode(encode(future)) == future

@@ -18,6 +18,8 @@ from kiosk.core.view import HoldRing, Pacer, View
 T0 = 100.0  # the kiosk clock when each pacer phase in the gallery begins
 INHALE = Pacer("inhale", T0, 4.0)
 EXHALE = Pacer("exhale", T0, 6.0)
+# Side plank, a hold of two breaths (16 s): its second breath, an in-breath, 11 s still to go.
+HOLD_IN = Pacer("inhale", T0, 3.0, hold_until=T0 + 11.0, hold_seconds=16.0)
 ALL_BUTTONS = {Button.GREEN: "Go on", Button.AMBER: "Next", Button.RED: "Hold: end"}
 LONG_NAME = "Sit-to-stand from a high seat"
 LONG_CUE = "Hold the bridge; the pelvis stays level like a tray of water."
@@ -79,6 +81,47 @@ def views() -> dict[str, View]:
                 "Press GREEN to start, AMBER to hear the plan."
             ),
         ),
+        "home_week": View(
+            screen="home", title="Done today. Well done.",
+            lines=(
+                "Last session: 14 clean reps",
+                "Supported bridge: 7 clean reps (up a step)",
+                "Arm reach on all fours: 8 clean reps",
+                f"{LONG_NAME}: 5 clean reps",
+            ),
+            buttons={Button.GREEN: "Start", Button.AMBER: "Plan (hold: ritual)"}, awaiting="start",
+            caption="Four of five this week.",
+            week=(("M", "done"), ("T", "rest"), ("W", "done"), ("T", "done"), ("F", "done"),
+                  ("S", "ahead"), ("S", "ahead")),
+            week_label="This week: 4 of 5",
+        ),
+        "home_week_start": View(
+            screen="home", title="Today's plan",
+            lines=("Supported bridge: 6 clean reps (new)", "Open book: 3 clean reps (new)"),
+            buttons={Button.GREEN: "Start", Button.AMBER: "Plan (hold: ritual)"}, awaiting="start",
+            caption="Hold AMBER for a quick ritual.",
+            week=(("M", "today"),) + (("T", "ahead"), ("W", "ahead"), ("T", "ahead"),
+                                      ("F", "ahead"), ("S", "ahead"), ("S", "ahead")),
+            week_label="This week: 0 of 5",
+        ),
+        "ritual_offer": View(
+            screen="offer", title="Getting up from the floor",
+            lines=("A short ritual, when you get up from the floor.", "About 50 seconds."),
+            buttons={Button.GREEN: "Start", Button.AMBER: "Later", Button.RED: "Skip"},
+            awaiting="offer", caption=phrases.ritual_offer("Getting up from the floor"),
+        ),
+        "ritual_step": View(
+            screen="ritual", title="Grocery bag lift",
+            lines=("Push your hips back and grip the bag",), set_label="Step 3 of 8",
+            pacer=EXHALE, buttons={Button.AMBER: "Slipped: stop", Button.RED: "Pain / stop"},
+            caption="Exhale as you push your hips back and grip the bag.",
+        ),
+        "ritual_rating": View(
+            screen="ritual", title="Grocery bag lift", lines=("How was that?",),
+            set_label="Step 8 of 8",
+            buttons={Button.GREEN: "Clean", Button.AMBER: "Slipped", Button.RED: "Pain / stop"},
+            awaiting="rating", caption=phrases.RITUAL_RATE,
+        ),
         "checkin": _pain("checkin", "Pain check-in", 3),
         "breathing_inhale": _breathing(INHALE),
         "breathing_exhale": _breathing(EXHALE),
@@ -95,6 +138,20 @@ def views() -> dict[str, View]:
             caption="Get into position. Press GREEN when ready, AMBER to skip.",
         ),
         "rep": _rep(EXHALE),
+        "rep_hold": View(
+            screen="set", title="Knee side plank, longer hold",
+            lines=("Keep breathing into the lower ribs.",),
+            exercise="Knee side plank, longer hold", set_label="Set 1 of 2, left",
+            rep=2, target=5, clean=1, pacer=HOLD_IN, buttons=dict(RATE_BUTTONS),
+            caption="Keep holding. Breathe in.",
+        ),
+        "rep_alternating": View(
+            screen="set", title="Arm reach on all fours",
+            lines=("The back stays still, like a table.",),
+            exercise="Arm reach on all fours", set_label="Set 1 of 2", rep=3, side="right",
+            target=8, clean=5, pacer=EXHALE, buttons=dict(RATE_BUTTONS),
+            caption="Right, three. Breathe out as you reach one arm forward.",
+        ),
         "rep_rating": _rep(None, "rating", phrases.RATE_PROMPT),
         "rest": View(
             screen="rest", title="Rest and breathe", exercise="Supported bridge",

@@ -1,0 +1,94 @@
+"""docs/exercises.md, generated from the exercise library so that the two cannot disagree.
+
+    python -m kiosk.library_doc            # rewrite docs/exercises.md from config/exercises.toml
+    python -m kiosk.library_doc --check    # exit 1 if it is stale (tests/test_library_doc.py)
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from kiosk.config import DEFAULT_EXERCISES, PACKAGED, load_library
+from kiosk.core import breath
+from kiosk.core.model import Library, Variation
+from kiosk.errors import ConfigError
+
+DOC = PACKAGED.parent / "docs" / "exercises.md"
+
+HEADER = """\
+# The exercise library
+
+Generated from `config/exercises.toml` by `python -m kiosk.library_doc`; do not edit by hand
+(`tests/test_library_doc.py` fails when this file is stale).
+
+One row per rung, easiest first within each family. **Step** is what changed from the rung
+above it in the table, one thing at a time: reps, hold, tempo, range, load or movement.
+**Breath**: the movement is on the out-breath (*out*) or the in-breath (*in*), then
+inhale/exhale seconds; a hold is whole breaths held at the end of the movement, and the pacer
+keeps breathing through it. A rep of a walking rung is one minute. **If it slips** is the tip the
+kiosk says when a rep is rated AMBER, before the set ends. How a person climbs the ladders is in
+[progression.md](progression.md); the breath timeline is `kiosk/core/breath.py`.
+
+| Family | # | Variation | Step | Position | Sides | Reps | Breath | Rep | Cues | If it slips |
+|---|---|---|---|---|---|---|---|---|---|---|
+"""
+
+
+def _breath(v: Variation) -> str:
+    b = v.breath
+    move = "out" if b.effort.value == "out" else "in"
+    text = f"{move}, {b.inhale:g}/{b.exhale:g} s"
+    if b.hold_breaths:
+        text += f", hold {b.hold_breaths} breath" + ("s" if b.hold_breaths > 1 else "")
+    return text
+
+
+def _reps(v: Variation) -> str:
+    unit = " min" if v.unit == "minutes" else ""
+    return f"{v.start_reps}–{v.max_reps}{unit}"
+
+
+def _step(v: Variation) -> str:
+    if v.step == "start":
+        return "start"
+    return f"{v.step}: {v.step_note}" if v.step_note else v.step
+
+
+def _row(family: str, k: int, v: Variation) -> str:
+    sides = {"none": "", "alternate": "alternating", "each": "each side"}[v.side]
+    load = f" ({v.load})" if v.load else ""
+    cells = [
+        family if k == 1 else "", str(k), f"{v.name}{load} `{v.id}`", _step(v), v.position,
+        sides, _reps(v), _breath(v), f"{breath.rep_seconds(v):g} s", " ".join(v.cues),
+        v.fray_tip,
+    ]
+    return "| " + " | ".join(c.replace("|", "/") for c in cells) + " |"
+
+
+def render(library: Library) -> str:
+    rows = [_row(f.name, k, v) for f in library.families for k, v in enumerate(f.ladder, 1)]
+    return HEADER + "\n".join(rows) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    problems: list[ConfigError] = []
+    text = render(load_library(DEFAULT_EXERCISES, problems))
+    if problems:
+        for p in problems:
+            print(f"kiosk: config: {p}", file=sys.stderr)
+        return 1
+    if "--check" in args:
+        current = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
+        if current != text:
+            print(f"{DOC} is stale: run python -m kiosk.library_doc", file=sys.stderr)
+            return 1
+        return 0
+    Path(DOC).write_text(text, encoding="utf-8")
+    print(f"wrote {DOC}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""``kiosk demo --timeline`` end to end: one line per breath with its channels as fields, one
+line per press, so the rhythm can be checked without listening (issue 13)."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+from kiosk.cli import main  # noqa: E402
+from kiosk.config import DEFAULT_CONFIG  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+BEAT = re.compile(
+    r'^t=(?P<t>\d+\.\d\d) breath=(?P<breath>in|out)(?: rep=(?P<rep>\d+))?'
+    r'(?: side=(?P<side>left|right))?(?: hold=(?P<hold>[\d.]+))?(?: say="(?P<say>[^"]*)")?'
+    r' tone=(?P<tone>inhale|exhale)$'
+)
+PRESS = re.compile(r"^t=(?P<t>\d+\.\d\d) press=(?P<button>green|amber|red)(?: held=[\d.]+)?$")
+
+
+def timeline(tmp_path: Path, *args: str) -> list[str]:
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        rc = main(["--config", str(DEFAULT_CONFIG), "--data-dir", str(tmp_path), "demo",
+                   "--timeline", "--date", "2026-03-02", *args])
+    assert rc == 0, err.getvalue() + out.getvalue()
+    return out.getvalue().splitlines()
+
+
+def test_every_line_is_a_beat_or_a_press_and_the_breath_alternates(tmp_path: Path) -> None:
+    lines = timeline(tmp_path, "--user", "slipping")
+    saved = [line for line in lines if line.startswith("saved: ")]
+    assert saved and saved[-1].startswith("saved: session ")
+    beats, presses, times = [], [], []
+    for line in lines:
+        if line.startswith("saved: "):
+            continue
+        beat, press = BEAT.match(line), PRESS.match(line)
+        assert beat or press, f"not a timeline line: {line!r}"
+        m = beat or press
+        assert m is not None
+        times.append(float(m["t"]))
+        (beats if beat else presses).append(m)
+    assert times == sorted(times), "one clock, in order"
+    assert any(p["button"] == "amber" for p in presses), "the slipping user slips"
+    # within a set (from its lead-in, a beat with no rep, to the next), never two of one breath
+    reps = [b for b in beats if b["rep"]]
+    assert reps, "the sets were paced"
+    for a, b in zip(beats, beats[1:], strict=False):
+        if a["rep"] and b["rep"]:
+            assert a["breath"] != b["breath"], (a.string, b.string)
+        assert b["tone"] == ("inhale" if b["breath"] == "in" else "exhale")
+    for b in beats:
+        if b["say"] and b["rep"]:
+            assert "reathe in" in b["say"] or "reathe out" in b["say"], b.string
+    # the first rep of the first set has the full words, later ones a count and the breath
+    first = [b for b in reps if b["rep"] == "1"][0]
+    assert first["say"] and " as you " in first["say"]
+    assert any(b["say"] in ("Two. Breathe out.", "Two. Breathe in.") for b in reps)
+
+
+def test_alternating_reps_show_their_side_and_count(tmp_path: Path) -> None:
+    # Day one plans bridge, bird-dog and sit-to-stand; this walks the first two, each once.
+    lines = timeline(tmp_path, "--presses", "g G a g gggggg a g gggggg a a G")
+    beats = [m for line in lines if (m := BEAT.match(line))]
+    sides = [(b["side"], b["rep"]) for b in beats if b["side"] and b["say"]
+             and b["say"].startswith(("Left", "Right"))]
+    assert sides[:4] == [("left", "1"), ("right", "1"), ("left", "2"), ("right", "2")], sides
+    said = [b["say"] for b in beats if b["say"]]
+    assert "Left, two. Breathe out." in said and "Right, two. Breathe out." in said
