@@ -446,9 +446,9 @@ def test_headless_mock_kiosk_in_a_terminal_is_driven_by_keys_and_keeps_reps_on_s
         term.type("g")  # ready: the set starts now
         term.until("say: Breathe in to prepare.")
         term.type("g")  # a clean rep
-        term.until("say: two")
+        term.until("say: Two.")
         term.type("g")  # another
-        term.until("say: three")
+        term.until("say: Three.")
         term.proc.send_signal(signal.SIGTERM)  # systemctl stop, or a shutdown
         assert term.proc.wait(timeout=60) == 0
         term.until(f"say: {phrases.CLOSED_SAVED}")
