@@ -202,3 +202,43 @@ def test_the_check_in_is_not_held_when_nothing_is_due_and_pain_is_low() -> None:
     assert safety_saves(r) == [] and phrases.GENTLE_OFFER not in r.said
     assert not any(isinstance(e, Finished) for e in r.effects)
     assert not [e for e in r.effects if isinstance(e, Save)]
+
+
+def test_a_high_pain_log_rating_asks_the_emergency_and_urgent_questions_like_a_check_in() -> None:
+    from kiosk.core.events import Release
+    from kiosk.core.records import PainEntry
+
+    r = run(SimUser(presses=""), checks=[all_no(DAY - timedelta(days=3))], sessions=history())
+    t = r.t + 1.0
+    r.feed([Press(Button.RED, t), Release(Button.RED, t + 0.1)])  # RED at home: the pain log
+    assert r.kiosk.view.screen == "painlog"
+    start = r.kiosk.view.pain or 0  # it starts at the last rating
+    for _ in range(8 - start):
+        t += 1.0
+        r.feed([Press(Button.GREEN, t), Release(Button.GREEN, t + 0.1)])
+    r.feed([Press(Button.GREEN, t + 1.0), Hold(Button.GREEN, t + 2.5)])  # hold GREEN: saved
+    [entry] = [s for s in r.saved if isinstance(s, PainEntry)]
+    assert entry.pain == 8
+    # 8 is six above the usual 2: the emergency and urgent questions follow the save at once.
+    assert r.kiosk.view.screen == "question"
+    t += 3.0
+    while not safety_saves(r) and t < 600:  # AMBER: no, to every question asked
+        t += 5.0
+        r.feed([Press(Button.AMBER, t), Release(Button.AMBER, t + 0.1)])
+    [check] = safety_saves(r)
+    assert (check.reason, check.groups, check.pain) == (Reason.HIGH_PAIN, ACUTE, 8)
+    assert check.outcome.exercise and r.kiosk.view.screen == "home"  # all no: home again
+    assert all(s.plan_date != DAY for s in session_saves(r))  # and no session was started
+
+
+def test_a_usual_pain_log_rating_asks_nothing() -> None:
+    from kiosk.core.events import Release
+
+    r = run(SimUser(presses=""), checks=[all_no(DAY - timedelta(days=3))], sessions=history())
+    t = r.t + 1.0
+    r.feed([Press(Button.RED, t), Release(Button.RED, t + 0.1)])
+    for _ in range((r.kiosk.view.pain or 0) - 2):  # down to the usual 2
+        t += 1.0
+        r.feed([Press(Button.AMBER, t), Release(Button.AMBER, t + 0.1)])
+    r.feed([Press(Button.GREEN, t + 1.0), Hold(Button.GREEN, t + 2.5)])
+    assert r.kiosk.view.screen == "home" and not safety_saves(r)
