@@ -15,6 +15,9 @@ from kiosk.config import Config, load_config
 from kiosk.errors import ConfigError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from kiosk.core.records import SessionRecord
     from kiosk.store.history import History
 
 
@@ -134,6 +137,8 @@ def cmd_demo(args: argparse.Namespace, cfg: Config, problems: list[ConfigError])
 
 
 def _history(args: argparse.Namespace, cfg: Config) -> History:
+    """The history in the single-file layout, of a kiosk that has not started since the
+    history was split into months (it splits it when it next starts)."""
     from kiosk.store.history import History
 
     data_dir = _data_dir(args, cfg)
@@ -143,13 +148,43 @@ def _history(args: argparse.Namespace, cfg: Config) -> History:
     return history
 
 
-def cmd_plan(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
-    from kiosk.runtime import make_planner
+def _single_file(args: argparse.Namespace, cfg: Config) -> bool:
+    from kiosk.store.months import needs_migration
 
-    with _history(args, cfg) as history:
-        sessions = history.sessions()
+    return needs_migration(_data_dir(args, cfg))
+
+
+def _sessions(args: argparse.Namespace, cfg: Config, notes: list[str]) -> Iterator[SessionRecord]:
+    """Every session, oldest first, streamed month by month; ``notes`` gathers any problem."""
+    from kiosk.core.records import SessionRecord
+    from kiosk.store.months import stream
+
+    if _single_file(args, cfg):
+        with _history(args, cfg) as history:
+            yield from history.sessions()
+        return
+    for record in stream(_data_dir(args, cfg), notes):
+        if isinstance(record, SessionRecord):
+            yield record
+
+
+def cmd_plan(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
+    from kiosk.core.progression import Replays
+    from kiosk.core.records import sessions_of
+    from kiosk.runtime import make_planner
+    from kiosk.store.months import read_window
+
     day = args.date or date.today()
-    plan = make_planner(cfg)(sessions, day, None)
+    notes: list[str] = []
+    if _single_file(args, cfg):
+        base, sessions = None, list(_sessions(args, cfg, notes))
+    else:
+        base, window, _ = read_window(_data_dir(args, cfg), Replays(cfg.library, cfg.progression))
+        sessions = sessions_of(window)
+        if base is not None and base.latest is not None and day < base.latest:
+            # A day before the snapshot's: replay the whole history instead (docs/progression.md).
+            base, sessions = None, list(_sessions(args, cfg, notes))
+    plan = make_planner(cfg, base)(sessions, day, None)
     print(f"Plan for {plan.date}:")
     for i, p in enumerate(plan.exercises, start=1):
         side = {"alternate": ", alternating sides", "each": ", each side"}.get(p.variation.side, "")
@@ -159,16 +194,15 @@ def cmd_plan(args: argparse.Namespace, cfg: Config, problems: list[ConfigError])
             print(f"     {p.reason}")
     for note in plan.notes:
         print(f"  Note: {note}")
+    _tell(notes)
     return 0
 
 
 def cmd_history(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
-    with _history(args, cfg) as history:
-        sessions = history.sessions()
-    if not sessions:
-        print("No sessions saved yet.")
-        return 0
-    for s in sessions:
+    notes: list[str] = []
+    shown = 0
+    for s in _sessions(args, cfg, notes):
+        shown += 1
         pain = f"pain {_dash(s.pain_before)} -> {_dash(s.pain_after)}"
         print(f"{s.started_at:%Y-%m-%d %H:%M}  {pain:<14} "
               f"{s.clean_reps:>3} clean reps  ended: {s.ended_by}")
@@ -176,7 +210,15 @@ def cmd_history(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
             reps = " ".join("".join("C" if r == "clean" else "s" for r in st.reps)
                             for st in ex.sets) or ("skipped" if ex.skipped else "-")
             print(f"    {ex.name:<34} target {ex.target:>2}  {reps}")
+    if not shown:
+        print("No sessions saved yet.")
+    _tell(notes)
     return 0
+
+
+def _tell(notes: list[str]) -> None:
+    for note in notes:
+        print(f"kiosk: {note}", file=sys.stderr)
 
 
 def _dash(v: int | None) -> str:
@@ -184,18 +226,20 @@ def _dash(v: int | None) -> str:
 
 
 def cmd_export(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
+    from kiosk.store import export as exports
     from kiosk.store.atomic import replacing
 
-    with _history(args, cfg) as history:
-        export = history.export_csv if args.format == "csv" else history.export_json
-        if args.out:
-            # Whole or not at all: a clinician never opens half an export.
-            with replacing(Path(args.out), private=False) as tmp, open(
-                tmp, "w", newline="", encoding="utf-8"
-            ) as fp:
-                export(fp)
-        else:
-            export(sys.stdout)
+    notes: list[str] = []
+    export = exports.write_csv if args.format == "csv" else exports.write_json
+    if args.out:
+        # Whole or not at all: a clinician never opens half an export.
+        with replacing(Path(args.out), private=False) as tmp, open(
+            tmp, "w", newline="", encoding="utf-8"
+        ) as fp:
+            export(_sessions(args, cfg, notes), fp)
+    else:
+        export(_sessions(args, cfg, notes), sys.stdout)
+    _tell(notes)
     return 0
 
 

@@ -35,7 +35,6 @@ from kiosk.devices import (
     PrintVoice,
     Screen,
     Voice,
-    Writer,
 )
 from kiosk.errors import ConfigError, KioskWarning
 from kiosk.io.buttons import Buttons, make_factory
@@ -45,11 +44,14 @@ from kiosk.store.writer import HistoryWriter, SaveResult
 log = logging.getLogger(__name__)
 
 
-def make_planner(cfg: Config) -> Planner:
+def make_planner(cfg: Config, base: Any = None) -> Planner:
+    """The planner; with ``base`` (a snapshot of the older history, kiosk.core.progression's
+    Progress) the sessions it is given are only those after it."""
     from kiosk.core.progression import plan_for_day
 
     def plan(sessions: Sequence[SessionRecord], day: date, pain: int | None) -> Plan:
-        return plan_for_day(cfg.library, sessions, day, cfg.progression, cfg.session, pain)
+        return plan_for_day(cfg.library, sessions, day, cfg.progression, cfg.session, pain,
+                            base=base)
 
     return plan
 
@@ -122,9 +124,10 @@ def build(
     notifier = given.notifier or _open_notifier()
 
     shutdown = cfg.shutdown.enabled and not (opts.mock or opts.demo)
-    kiosk = Kiosk(make_planner(cfg), cfg.session, records=records, t0=clock.now(),
+    # Planning starts from the store's snapshot, so start-up, GREEN and RED never replay years.
+    kiosk = Kiosk(make_planner(cfg, writer.base), cfg.session, records=records, t0=clock.now(),
                   wall0=_wall0(clock, opts), shutdown_enabled=shutdown,
-                  nonce=secrets.token_hex(3))
+                  nonce=secrets.token_hex(3), earlier_pain=writer.earlier_pain)
     devices = Devices(buttons=buttons, voice=voice, writer=writer, screen=screen, leds=leds,
                       notifier=notifier, closers=closers)
     return App(kiosk, make_tracker(cfg, shutdown=shutdown), devices, clock, inbox,
@@ -140,7 +143,7 @@ def _wall0(clock: Clock, opts: Options) -> datetime:
 
 def _open_history(
     cfg: Config, data_dir: Path, inbox: Inbox, notices: Notices
-) -> tuple[Writer, list[Record]]:
+) -> tuple[HistoryWriter, list[Record]]:
     from kiosk.store import writer as w
 
     def on_result(result: SaveResult) -> None:
@@ -149,7 +152,10 @@ def _open_history(
         if result.message and (not result.ok or result.message != w.SAVED):
             inbox.put(result.message)
 
-    writer = HistoryWriter.open(data_dir, keep_backups=cfg.storage.backups, on_result=on_result)
+    from kiosk.core.progression import Replays
+
+    writer = HistoryWriter.open(data_dir, keep_backups=cfg.storage.backups, on_result=on_result,
+                                replays=Replays(cfg.library, cfg.progression))
     if writer.recovery is not None:
         notices.tell(writer.recovery.message)
     return writer, writer.records()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.store.history import History
+from kiosk.store.months import MonthlyHistory as History
 from kiosk.store.records import encode
 
 pytestmark = pytest.mark.slow

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
-from kiosk.store.history import History
+from kiosk.store.months import MonthlyHistory as History
 
 END = date(2026, 11, 20)
 

@@ -48,7 +48,11 @@ class Kiosk:
         wall0: datetime,
         shutdown_enabled: bool = False,
         nonce: str = "",
+        earlier_pain: int | None = None,
     ) -> None:
+        # ``records`` may be only the newest part of the history (the store's window; the
+        # planner holds a snapshot of the rest): ``earlier_pain`` is the last rating before it.
+        self.earlier_pain = earlier_pain
         self.nonce = nonce  # from the shell, so two kiosk runs never mint the same session id
         self.planner = planner
         self.settings = settings
@@ -120,7 +124,7 @@ class Kiosk:
             t0=self.now,
             started_at=started,
             session_id=sid,
-            last_pain=last_pain(self.records),
+            last_pain=self._last_pain(),
             replan=lambda pain: self.planner(self.sessions, day, pain),
         )
         self._out.append(Hush())
@@ -140,6 +144,10 @@ class Kiosk:
                 self.plan = self.planner(self.sessions, self.today, None)
             if not isinstance(eff, Show):  # the kiosk shows its own view once, in _flush
                 self._out.append(eff)
+
+    def _last_pain(self) -> int | None:
+        pain = last_pain(self.records)
+        return self.earlier_pain if pain is None else pain
 
     @property
     def sessions(self) -> list[SessionRecord]:

@@ -1,14 +1,16 @@
 """Exports for a clinician: the whole history as JSON, or one CSV row per set.
 
-Both take the sessions in save order (``History.sessions()``); docs/data.md describes the columns.
+Both take the sessions in save order, as an iterable (streamed month by month);
+docs/data.md describes the columns.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import textwrap
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
 from kiosk.core.records import SCHEMA_VERSION, SessionRecord
@@ -35,13 +37,19 @@ CSV_COLUMNS = (
 REP_LETTERS = {"clean": "C", "slipped": "S"}
 
 
-def write_json(sessions: Sequence[SessionRecord], fp: TextIO) -> None:
-    encoded = [encode(s) for s in sessions]
-    json.dump({"schema": SCHEMA_VERSION, "sessions": encoded}, fp, indent=2)
-    fp.write("\n")
+def write_json(sessions: Iterable[SessionRecord], fp: TextIO) -> None:
+    """One JSON document, written a session at a time (a history of years never sits in
+    memory whole), exactly as ``json.dump(..., indent=2)`` would lay it out."""
+    fp.write(f'{{\n  "schema": {SCHEMA_VERSION},\n  "sessions": [')
+    first = True
+    for session in sessions:
+        text = json.dumps(encode(session), indent=2)
+        fp.write(("\n" if first else ",\n") + textwrap.indent(text, "    "))
+        first = False
+    fp.write("]\n}\n" if first else "\n  ]\n}\n")
 
 
-def write_csv(sessions: Sequence[SessionRecord], fp: TextIO) -> None:
+def write_csv(sessions: Iterable[SessionRecord], fp: TextIO) -> None:
     """Open ``fp`` with ``newline=""``, as the csv module asks, so rows end in CRLF only."""
     writer = csv.writer(fp)
     writer.writerow(CSV_COLUMNS)

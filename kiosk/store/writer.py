@@ -24,7 +24,8 @@ from types import TracebackType
 
 from kiosk.core.records import Record
 from kiosk.errors import RecordError, StorageError
-from kiosk.store.history import History, Recovery
+from kiosk.store.history import Recovery
+from kiosk.store.months import MonthlyHistory, Replay, Replays
 from kiosk.store.records import encode
 
 log = logging.getLogger(__name__)
@@ -82,10 +83,13 @@ class HistoryWriter:
         retry_every: float = 30.0,
         keep_backups: int = 7,
         now: Callable[[], datetime] = datetime.now,
+        replays: Replays | None = None,
     ) -> None:
-        self._open_history: Callable[[], History] = lambda: History.open(
-            data_dir, keep_backups=keep_backups, now=now
+        self._open_history: Callable[[], MonthlyHistory] = lambda: MonthlyHistory.open(
+            data_dir, keep_backups=keep_backups, now=now, replays=replays
         )
+        self.base: Replay | None = None  # the replay of the history before records()
+        self.earlier_pain: int | None = None  # the last pain rating before records()
         self._on_result = on_result
         self._retry_every = retry_every
         self._lock = threading.Lock()  # guards _pending and _view, shared by both threads
@@ -94,7 +98,7 @@ class HistoryWriter:
         self._reported: set[str] = set()  # ids whose failure was reported (writer thread only)
         self._inbox: queue.Queue[object] = queue.Queue()
         self._closed = False
-        self._history: History | None = None
+        self._history: MonthlyHistory | None = None
         self.recovery: Recovery | None = None
         try:
             history = self._open_history()
@@ -105,6 +109,7 @@ class HistoryWriter:
         else:
             self._attach(history)
             self.recovery = history.recovery
+            self.base, self.earlier_pain = history.base, history.earlier_pain
         # A daemon, so a disk that hangs for ever cannot stop the kiosk from exiting; the
         # atomic writes mean a write cut short leaves the file as it was.
         self._thread = threading.Thread(target=self._run, name="history-writer", daemon=True)
@@ -119,14 +124,19 @@ class HistoryWriter:
         retry_every: float = 30.0,
         keep_backups: int = 7,
         now: Callable[[], datetime] = datetime.now,
+        replays: Replays | None = None,
     ) -> HistoryWriter:
-        """Open the history and start the writer; check ``.recovery`` afterwards."""
+        """Open the history and start the writer; check ``.recovery`` afterwards.
+
+        With ``replays`` the history is read as a snapshot (``base``, ``earlier_pain``) plus
+        the records after it (``records()``); without, ``records()`` is all of it."""
         return cls(
             data_dir,
             on_result=on_result,
             retry_every=retry_every,
             keep_backups=keep_backups,
             now=now,
+            replays=replays,
         )
 
     # --- main thread -----------------------------------------------------------------------------
@@ -145,7 +155,7 @@ class HistoryWriter:
         self._inbox.put(rid)
 
     def records(self) -> list[Record]:
-        """Every record, oldest first, including those not yet on disk."""
+        """Every record after ``base``, oldest first, including those not yet on disk."""
         with self._lock:
             return list(self._view.values())
 
@@ -212,7 +222,7 @@ class HistoryWriter:
             self._reported.discard(rid)
             self._report(SaveResult(rid, True, SAVED_LATE if late else SAVED))
 
-    def _ensure_history(self) -> History:
+    def _ensure_history(self) -> MonthlyHistory:
         if self._history is None:
             self._attach(self._open_history())
             assert self._history is not None
@@ -220,7 +230,7 @@ class HistoryWriter:
                 log.warning("history reopened: %s", self._history.recovery.problem)
         return self._history
 
-    def _attach(self, history: History) -> None:
+    def _attach(self, history: MonthlyHistory) -> None:
         """Use ``history``; the view becomes its sessions plus any still waiting in memory."""
         on_disk = {r.id: r for r in history.records()}
         with self._lock:
