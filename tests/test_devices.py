@@ -7,6 +7,8 @@ what it was given, the screen keeps what it drew and the notifier what systemd w
 from __future__ import annotations
 
 import queue
+import subprocess
+import sys
 from datetime import datetime
 
 from kiosk.app import App
@@ -111,3 +113,11 @@ def test_keys_in_the_window_move_the_buttons_and_escape_or_closing_stops() -> No
     app.step()
     assert app.stopping
     app.close()
+
+
+def test_the_loop_and_its_seams_import_no_device_library() -> None:
+    code = ("import sys, kiosk.app, kiosk.devices; "
+            "print(sorted(m for m in ('pygame', 'gpiozero', 'tinydb', 'pyttsx3') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
