@@ -38,7 +38,7 @@ from typing import Any, Protocol, TextIO
 from kiosk.core.records import PainEntry, Record, SessionRecord, last_pain, sessions_of
 from kiosk.errors import RecordError, StorageError
 from kiosk.store import export
-from kiosk.store.atomic import fsync_dir, write_atomically
+from kiosk.store.atomic import fsync_dir, remove_stale_temps, write_atomically
 from kiosk.store.backups import Backups
 from kiosk.store.history import FILENAME, History, Recovery
 from kiosk.store.records import TABLE, encode, parse_history
@@ -136,6 +136,8 @@ class MonthlyHistory:
         migrate(self.data_dir, keep_backups=keep_backups, now=now, on_step=on_step,
                 problems=self._problems)
         months = months_in(self.root)
+        for month in months[-2:]:  # a snapshot cut off by a crash is in one of these
+            remove_stale_temps(self.root / month, SNAPSHOT)
         self._open_month = months[-1] if months else None
         self._open: History | None = None
         if self._open_month is not None:
