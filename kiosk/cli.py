@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import io
 import logging
 import os
 import shutil
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from kiosk.config import Config, load_config
-from kiosk.errors import ConfigError
+from kiosk.core.records import SessionRecord
+from kiosk.errors import ConfigError, KioskError
+from kiosk.terminal import printable, say
 
-if TYPE_CHECKING:
-    from collections.abc import Iterator
-
-    from kiosk.core.records import SessionRecord
-    from kiosk.store.history import History
+log = logging.getLogger("kiosk")
 
 
 def _date(text: str) -> date:
@@ -68,7 +68,7 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("history", help="print the saved sessions")
     export = sub.add_parser("export", help="export the history")
     export.add_argument("--format", choices=("json", "csv"), default="json")
-    export.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    export.add_argument("--out", help="file to write (default: standard output)")
     sub.add_parser("check", help="validate config; report display, audio, TTS and GPIO")
     sim = sub.add_parser("simulate", help="write years of made-up history into a new data dir")
     sim.add_argument("--years", type=_years, required=True, help="how many years of use")
@@ -88,12 +88,12 @@ def main(argv: list[str] | None = None) -> int:
         format="kiosk: %(levelname)s: %(message)s",
         stream=sys.stderr,
     )
-    loaded = load_config(args.config)
-    if args.command not in ("check", "run", "demo"):
-        for problem in loaded.problems:  # the command still runs, on the defaults
-            print(f"kiosk: config: {problem}", file=sys.stderr)
     handler = globals()[f"cmd_{args.command}"]
     try:
+        loaded = load_config(args.config)
+        if args.command not in ("check", "run", "demo"):
+            for problem in loaded.problems:  # the command still runs, on the defaults
+                say(f"kiosk: config: {problem}", sys.stderr)
         return int(handler(args, loaded.config, list(loaded.problems)))
     except KeyboardInterrupt:
         return 130
@@ -101,6 +101,23 @@ def main(argv: list[str] | None = None) -> int:
         # `kiosk export | head`: the reader left. Quietly stop writing, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except (KioskError, OSError) as e:
+        # Every failure we can name is one line of words, naming the path and the fix.
+        log.info("details", exc_info=True)  # -v adds the traceback to the log
+        say(f"kiosk {args.command}: {_words(e)}", sys.stderr)
+        return 1
+    except Exception as e:  # a bug: still one line, and -v tells the whole story
+        log.info("details", exc_info=True)
+        say(f"kiosk {args.command}: unexpected error ({type(e).__name__}: {e}); run it again "
+            "with -v for the details, and report them", sys.stderr)
+        return 70
+
+
+def _words(error: BaseException) -> str:
+    if isinstance(error, KioskError) or not isinstance(error, OSError):
+        return str(error)
+    where = f"{error.filename}: " if error.filename else ""
+    return f"{where}{error.strerror or error}; check the path and its permissions"
 
 
 def _data_dir(args: argparse.Namespace, cfg: Config) -> Path:
@@ -123,77 +140,63 @@ def cmd_demo(args: argparse.Namespace, cfg: Config, problems: list[ConfigError])
     from kiosk.sim import SimUser
 
     for text in problems:
-        print(f"kiosk: config: {text}", file=sys.stderr)
+        say(f"kiosk: config: {text}", sys.stderr)
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     try:
         user = SimUser(args.user, presses=args.presses)
     except ValueError as exc:
-        print(f"kiosk demo: {exc}", file=sys.stderr)
+        say(f"kiosk demo: {exc}", sys.stderr)
         return 2
     opts = Options(mock=True, display="headless", data_dir=_data_dir(args, cfg), demo=True,
                    day=args.date)
     return run_demo(cfg, opts, user)
 
 
-def _history(args: argparse.Namespace, cfg: Config) -> History:
-    """The history in the single-file layout, of a kiosk that has not started since the
-    history was split into months (it splits it when it next starts)."""
-    from kiosk.store.history import History
+def _sessions(
+    args: argparse.Namespace, cfg: Config, notes: list[str]
+) -> Iterator[SessionRecord]:
+    """Every session, oldest first, read-only and as it is read (month by month): a reader
+    never writes, locks or repairs (readonly.py). ``notes`` gathers what to tell the user."""
+    from kiosk.store.readonly import stream_history
 
-    data_dir = _data_dir(args, cfg)
-    history = History.open(data_dir, keep_backups=cfg.storage.backups)
-    if history.recovery is not None:
-        print(f"kiosk: {history.recovery.message}", file=sys.stderr)
-    return history
-
-
-def _single_file(args: argparse.Namespace, cfg: Config) -> bool:
-    from kiosk.store.months import needs_migration
-
-    return needs_migration(_data_dir(args, cfg))
-
-
-def _sessions(args: argparse.Namespace, cfg: Config, notes: list[str]) -> Iterator[SessionRecord]:
-    """Every session, oldest first, streamed month by month; ``notes`` gathers any problem."""
-    from kiosk.core.records import SessionRecord
-    from kiosk.store.months import stream
-
-    if _single_file(args, cfg):
-        with _history(args, cfg) as history:
-            yield from history.sessions()
-        return
-    for record in stream(_data_dir(args, cfg), notes):
+    for record in stream_history(_data_dir(args, cfg), notes):
         if isinstance(record, SessionRecord):
             yield record
+
+
+def _tell(notes: list[str]) -> None:
+    for note in notes:
+        say(f"kiosk: {note}", sys.stderr)
 
 
 def cmd_plan(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     from kiosk.core.progression import Replays
     from kiosk.core.records import sessions_of
     from kiosk.runtime import make_planner
-    from kiosk.store.months import read_window
+    from kiosk.store.months import FOLDER, needs_migration, read_window
 
     day = args.date or date.today()
     notes: list[str] = []
-    if _single_file(args, cfg):
-        base, sessions = None, list(_sessions(args, cfg, notes))
+    data_dir = _data_dir(args, cfg)
+    if needs_migration(data_dir) or not (data_dir / FOLDER).is_dir():
+        base, sessions = None, list(_sessions(args, cfg, notes))  # one file, or none yet
     else:
-        base, window, _ = read_window(_data_dir(args, cfg), Replays(cfg.library, cfg.progression))
+        base, window, _ = read_window(data_dir, Replays(cfg.library, cfg.progression), notes)
         sessions = sessions_of(window)
         if base is not None and base.latest is not None and day < base.latest:
             # A day before the snapshot's: replay the whole history instead (docs/progression.md).
             base, sessions = None, list(_sessions(args, cfg, notes))
     plan = make_planner(cfg, base)(sessions, day, None)
-    print(f"Plan for {plan.date}:")
+    say(f"Plan for {plan.date}:")
     for i, p in enumerate(plan.exercises, start=1):
         side = {"alternate": ", alternating sides", "each": ", each side"}.get(p.variation.side, "")
-        print(f"  {i}. {p.family.name}: {p.variation.name}, {p.target} clean reps{side}"
-              f"  [{p.change}]")
+        say(f"  {i}. {p.family.name}: {p.variation.name}, {p.target} clean reps{side}"
+            f"  [{p.change}]")
         if p.reason:
-            print(f"     {p.reason}")
+            say(f"     {p.reason}")
     for note in plan.notes:
-        print(f"  Note: {note}")
+        say(f"  Note: {note}")
     _tell(notes)
     return 0
 
@@ -204,21 +207,16 @@ def cmd_history(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
     for s in _sessions(args, cfg, notes):
         shown += 1
         pain = f"pain {_dash(s.pain_before)} -> {_dash(s.pain_after)}"
-        print(f"{s.started_at:%Y-%m-%d %H:%M}  {pain:<14} "
-              f"{s.clean_reps:>3} clean reps  ended: {s.ended_by}")
+        say(f"{s.started_at:%Y-%m-%d %H:%M}  {pain:<14} "
+            f"{s.clean_reps:>3} clean reps  ended: {s.ended_by}")
         for ex in s.exercises:
             reps = " ".join("".join("C" if r == "clean" else "s" for r in st.reps)
                             for st in ex.sets) or ("skipped" if ex.skipped else "-")
-            print(f"    {ex.name:<34} target {ex.target:>2}  {reps}")
+            say(f"    {ex.name:<34} target {ex.target:>2}  {reps}")
     if not shown:
-        print("No sessions saved yet.")
+        say("No sessions saved yet.")
     _tell(notes)
     return 0
-
-
-def _tell(notes: list[str]) -> None:
-    for note in notes:
-        print(f"kiosk: {note}", file=sys.stderr)
 
 
 def _dash(v: int | None) -> str:
@@ -226,19 +224,24 @@ def _dash(v: int | None) -> str:
 
 
 def cmd_export(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
-    from kiosk.store import export as exports
-    from kiosk.store.atomic import replacing
+    from kiosk.store import export
 
+    if args.out is not None:
+        export.check_target(Path(args.out))  # before reading: the mistake is said alone
     notes: list[str] = []
-    export = exports.write_csv if args.format == "csv" else exports.write_json
-    if args.out:
-        # Whole or not at all: a clinician never opens half an export.
-        with replacing(Path(args.out), private=False) as tmp, open(
-            tmp, "w", newline="", encoding="utf-8"
-        ) as fp:
-            export(_sessions(args, cfg, notes), fp)
+    sessions = _sessions(args, cfg, notes)  # read as written: years never sit in memory whole
+
+    def write(fp: Any) -> None:
+        getattr(export, f"write_{args.format}")(sessions, fp)
+
+    if args.out is not None:
+        export.write_file(Path(args.out), write)
+    elif sys.stdout.isatty():
+        buffer = io.StringIO(newline="")
+        write(buffer)
+        sys.stdout.write(printable(buffer.getvalue()))  # on a screen, no escape sequences
     else:
-        export(_sessions(args, cfg, notes), sys.stdout)
+        write(sys.stdout)  # a pipe or a file gets the export exactly
     _tell(notes)
     return 0
 
@@ -249,17 +252,17 @@ def cmd_simulate(args: argparse.Namespace, cfg: Config, problems: list[ConfigErr
     from kiosk.simulate import HistoryExists, write_history
 
     if not args.data_dir:
-        print("kiosk simulate: give --data-dir: it never writes into the kiosk's own history",
-              file=sys.stderr)
+        say("kiosk simulate: give --data-dir: it never writes into the kiosk's own history",
+            sys.stderr)
         return 2
     end = args.end or date.today() - timedelta(days=1)
     try:
         count = write_history(cfg, Path(args.data_dir), years=args.years, per_day=args.per_day,
                               seed=args.seed, end=end)
     except HistoryExists as exc:
-        print(f"kiosk simulate: {exc}", file=sys.stderr)
+        say(f"kiosk simulate: {exc}", sys.stderr)
         return 1
-    print(f"simulated {count} sessions ending {end.isoformat()} in {args.data_dir}")
+    say(f"simulated {count} sessions ending {end.isoformat()} in {args.data_dir}")
     return 0
 
 
@@ -294,8 +297,108 @@ def cmd_check(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]
         ok = ok and note is None
     else:
         print("gpio: no Raspberry Pi GPIO (mock buttons will be used)")
-    print(f"data: {_data_dir(args, cfg)}")
-    return 0 if ok else 1
+    data_ok = _check_data_dir(_data_dir(args, cfg))
+    return 0 if ok and data_ok else 1
+
+
+FREE_SPACE_NEEDED = 20 * 1024 * 1024  # years of history and the voice cache, with room to spare
+
+
+def _check_data_dir(data_dir: Path) -> bool:
+    """Print whether the kiosk can keep its history in ``data_dir``; change nothing there."""
+    from kiosk.store.readonly import read_history
+
+    say(f"data: {data_dir}")
+    problems = _data_dir_problems(data_dir)
+    if not problems and data_dir.is_dir():
+        try:
+            snapshot = read_history(data_dir)
+        except KioskError as e:
+            problems.append(str(e))
+        else:
+            if snapshot.note:
+                problems.append(snapshot.note)
+            else:
+                say(f"  ok: the history reads ({len(snapshot.sessions)} sessions)")
+    for problem in problems:
+        say(f"  PROBLEM {problem}")
+    return not problems
+
+
+def _data_dir_problems(data_dir: Path) -> list[str]:
+    import stat
+
+    from kiosk.store.atomic import kind_of
+
+    try:
+        st = os.lstat(data_dir)
+    except FileNotFoundError:
+        parent = next(p for p in data_dir.parents if p.exists())
+        if parent.is_dir() and os.access(parent, os.W_OK | os.X_OK):
+            say("  not made yet: the kiosk makes it when it first starts")
+            return _space_problems(parent)
+        return [f"{data_dir} does not exist and cannot be made in {parent}; make it "
+                "(install -d -m 0700 -o kiosk -g kiosk ...) or give --data-dir a folder"]
+    except OSError as e:
+        return [f"{data_dir}: cannot look at it ({e.strerror}); check its permissions"]
+    if stat.S_ISLNK(st.st_mode):
+        st = os.stat(data_dir) if data_dir.exists() else st
+    if not stat.S_ISDIR(st.st_mode):
+        return [f"{data_dir} is {kind_of(st.st_mode)}, not a folder; remove it, or give "
+                "--data-dir (or [storage] data_dir) a folder"]
+    problems = _space_problems(data_dir)
+    if os.geteuid() == 0 and st.st_uid != 0:
+        # Checked by root for the kiosk's user: that user owns the folder, and everything in
+        # it must be theirs too, or the kiosk cannot replace it.
+        owner = _user_name(st.st_uid)
+        if st.st_mode & 0o300 != 0o300:
+            problems.append(f"{data_dir}: its owner {owner} cannot write it; chmod u+rwx it")
+        for path in _contents(data_dir):
+            if path.lstat().st_uid != st.st_uid:
+                problems.append(f"{path} belongs to {_user_name(path.lstat().st_uid)}, not "
+                                f"{owner}; the kiosk cannot replace it: "
+                                f"chown -R {owner}: {data_dir}")
+                break
+    elif not os.access(data_dir, os.W_OK | os.X_OK):
+        problems.append(f"{data_dir}: this user cannot write it; run check as the kiosk's "
+                        "user, or make the folder writable")
+    return problems
+
+
+def _space_problems(path: Path) -> list[str]:
+    try:
+        usage = os.statvfs(path)
+    except OSError as e:
+        return [f"{path}: cannot tell the free space ({e.strerror})"]
+    if usage.f_flag & os.ST_RDONLY:
+        return [f"{path} is on a read-only file system; no session could be saved: remount it "
+                "read-write, or give --data-dir a folder on a writable disk"]
+    free = usage.f_bavail * usage.f_frsize
+    if free < FREE_SPACE_NEEDED:
+        return [f"{path}: only {free // 1024} KiB free; the kiosk needs "
+                f"{FREE_SPACE_NEEDED // (1024 * 1024)} MiB: free some space"]
+    say(f"  ok: {free / 1024**3:.1f} GiB free")
+    return []
+
+
+def _contents(data_dir: Path) -> list[Path]:
+    """What the kiosk writes in ``data_dir``: its top level, backups/ and voice-cache/."""
+    found = []
+    for folder in (data_dir, data_dir / "backups", data_dir / "voice-cache"):
+        try:
+            found += list(folder.iterdir()) if folder.is_dir() and not folder.is_symlink() else []
+        except OSError:
+            continue
+    return found
+
+
+def _user_name(uid: int) -> str:
+    import pwd
+
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"user {uid}"
 
 
 def _audio_status() -> str:

@@ -36,12 +36,20 @@ from types import TracebackType
 from typing import Any, Protocol, TextIO
 
 from kiosk.core.records import PainEntry, Record, SessionRecord, last_pain, sessions_of
-from kiosk.errors import RecordError, StorageError
+from kiosk.errors import StorageError
 from kiosk.store import export
-from kiosk.store.atomic import fsync_dir, remove_stale_temps, write_atomically
+from kiosk.store.atomic import (
+    AtomicJSONStorage,
+    Fsync,
+    fsync_dir,
+    make_private_dir,
+    remove_stale_temps,
+    write_atomically,
+)
 from kiosk.store.backups import Backups
-from kiosk.store.history import FILENAME, History, Recovery
-from kiosk.store.records import TABLE, encode, parse_history
+from kiosk.store.history import FILENAME, History, Recovery, _lock, recovery_message
+from kiosk.store.load import load, reader_note
+from kiosk.store.records import TABLE, encode
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +133,8 @@ class MonthlyHistory:
         keep_backups: int = 7,
         now: Callable[[], datetime] = datetime.now,
         replays: Replays | None = None,
+        storage: type[AtomicJSONStorage] = AtomicJSONStorage,
+        wait_for_lock: float = 0.0,
         on_step: Callable[[str], None] | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
@@ -132,14 +142,23 @@ class MonthlyHistory:
         self._keep = keep_backups
         self._now = now
         self._replays = replays
+        self._storage = storage
         self._problems: list[Recovery] = []
-        migrate(self.data_dir, keep_backups=keep_backups, now=now, on_step=on_step,
-                problems=self._problems)
+        self._open: History | None = None
+        # The one writer of the whole data directory (each month's History locks its own too).
+        self._lock = _lock(self.data_dir, wait_for_lock)
+        try:
+            self._start(on_step)
+        except BaseException:
+            self.close()
+            raise
+
+    def _start(self, on_step: Callable[[str], None] | None) -> None:
+        migrate(self.data_dir, on_step=on_step, problems=self._problems, fsync=self._storage.fsync)
         months = months_in(self.root)
         for month in months[-2:]:  # a snapshot cut off by a crash is in one of these
             remove_stale_temps(self.root / month, SNAPSHOT)
         self._open_month = months[-1] if months else None
-        self._open: History | None = None
         if self._open_month is not None:
             self._open = self._history(self._open_month)
         snapshot, window = self._catch_up(months[:-1])
@@ -156,8 +175,11 @@ class MonthlyHistory:
         keep_backups: int = 7,
         now: Callable[[], datetime] = datetime.now,
         replays: Replays | None = None,
+        storage: type[AtomicJSONStorage] = AtomicJSONStorage,
+        wait_for_lock: float = 0.0,
     ) -> MonthlyHistory:
-        return cls(data_dir, keep_backups=keep_backups, now=now, replays=replays)
+        return cls(data_dir, keep_backups=keep_backups, now=now, replays=replays,
+                   storage=storage, wait_for_lock=wait_for_lock)
 
     # --- reading ----------------------------------------------------------------------------
     def records(self) -> list[Record]:
@@ -201,8 +223,10 @@ class MonthlyHistory:
         return count
 
     def close(self) -> None:
+        """Close the open month and let another writer in; safe to repeat."""
         if self._open is not None:
             self._open.close()
+        self._lock.release()
 
     def __enter__(self) -> MonthlyHistory:
         return self
@@ -239,14 +263,16 @@ class MonthlyHistory:
         pain = last_pain(records)
         snapshot = Snapshot(month, replay, pain if pain is not None else self.earlier_pain)
         try:
-            write_snapshot(self.root / month, snapshot)
+            write_snapshot(self.root / month, snapshot, self._storage.fsync)
         except OSError as e:  # the records are safe; the next start rebuilds the snapshot
             log.warning("%s: could not write the snapshot: %s", self.root / month, e)
         history.close()
         self.base, self.earlier_pain, self._window = replay, snapshot.last_pain, []
 
     def _history(self, month: str) -> History:
-        history = History.open(self.root / month, keep_backups=self._keep, now=self._now)
+        make_private_dir(self.root)
+        history = History.open(self.root / month, keep_backups=self._keep, now=self._now,
+                               storage=self._storage)
         if history.recovery is not None:
             self._problems.append(history.recovery)
         return history
@@ -266,7 +292,7 @@ class MonthlyHistory:
             before = snapshot.last_pain if snapshot else None
             snapshot = Snapshot(month, replay, pain if pain is not None else before)
             try:
-                write_snapshot(self.root / month, snapshot)
+                write_snapshot(self.root / month, snapshot, self._storage.fsync)
             except OSError as e:
                 log.warning("%s: could not write the snapshot: %s", self.root / month, e)
         return snapshot, []
@@ -287,7 +313,7 @@ class MonthlyHistory:
 
 
 # --- snapshots ---------------------------------------------------------------------------------
-def write_snapshot(month_dir: Path, snapshot: Snapshot) -> None:
+def write_snapshot(month_dir: Path, snapshot: Snapshot, fsync: Fsync | None = None) -> None:
     data = {
         "format": SNAPSHOT_FORMAT,
         "month": snapshot.month,
@@ -295,7 +321,7 @@ def write_snapshot(month_dir: Path, snapshot: Snapshot) -> None:
         "progress": snapshot.replay.to_json() if snapshot.replay is not None else None,
     }
     text = json.dumps(data, ensure_ascii=False, allow_nan=False)
-    write_atomically(month_dir / SNAPSHOT, text.encode("utf-8"))
+    write_atomically(month_dir / SNAPSHOT, text.encode("utf-8"), fsync=fsync)
 
 
 def read_snapshot(month_dir: Path, replays: Replays | None) -> Snapshot | None:
@@ -331,22 +357,13 @@ def newest_snapshot(
 
 # --- reading without writing: the command-line readers ---------------------------------------
 def read_month(month_dir: Path) -> tuple[list[Record], str | None]:
-    """A month's records without changing anything: the file, else its newest good backup.
-    Returns the records and a note when the file could not be used as it is."""
+    """A month's records without changing anything (what the kiosk would repair it to, if it is
+    damaged: load.py). Returns the records and a note when the file could not be used as is."""
     path = month_dir / FILENAME
-    try:
-        return list(parse_history(path.read_bytes()).values()), None
-    except FileNotFoundError:
-        problem = "the file is missing"
-    except (OSError, RecordError) as e:
-        problem = str(e)
-    for backup in Backups(month_dir / "backups").newest_first():
-        try:
-            records = list(parse_history(backup.read_bytes()).values())
-        except (OSError, RecordError):
-            continue
-        return records, f"{path}: {problem}; showing its backup {backup.name}"
-    return [], f"{path}: {problem}; no backup could be read, so this month is left out"
+    loaded = load(path, Backups(month_dir / "backups"))  # StorageError: the disk, not the data
+    if loaded.problem is None:
+        return list(loaded.records.values()), None
+    return list(loaded.records.values()), reader_note(path, loaded)
 
 
 def stream(data_dir: Path, notes: list[str] | None = None) -> Iterator[Record]:
@@ -359,14 +376,19 @@ def stream(data_dir: Path, notes: list[str] | None = None) -> Iterator[Record]:
 
 
 def read_window(
-    data_dir: Path, replays: Replays | None
+    data_dir: Path, replays: Replays | None, notes: list[str] | None = None
 ) -> tuple[Replay | None, list[Record], int | None]:
     """What a plan needs, changing nothing: the newest snapshot's replay, the records after it,
     and the last pain before them. Without a usable snapshot, the whole history is the window."""
     root = data_dir / FOLDER
     months = months_in(root)
     snapshot, start = newest_snapshot(root, months[:-1], replays)
-    window = [r for m in months[start:] for r in read_month(root / m)[0]]
+    window: list[Record] = []
+    for month in months[start:]:
+        records, note = read_month(root / month)
+        window += records
+        if note and notes is not None:
+            notes.append(note)
     if snapshot is None:
         return None, window, None
     return snapshot.replay, window, snapshot.last_pain
@@ -375,7 +397,7 @@ def read_window(
 # --- migration from the single-file layout -------------------------------------------------------
 def needs_migration(data_dir: Path) -> bool:
     """A single-file history is there: the file, or (the file lost) only its backups."""
-    if (data_dir / FILENAME).exists():
+    if os.path.lexists(data_dir / FILENAME):
         return True
     backups = Backups(data_dir / "backups")
     return not (data_dir / FOLDER).exists() and bool(backups.newest_first())
@@ -384,10 +406,9 @@ def needs_migration(data_dir: Path) -> bool:
 def migrate(
     data_dir: Path,
     *,
-    keep_backups: int = 7,
-    now: Callable[[], datetime] = datetime.now,
     on_step: Callable[[str], None] | None = None,
     problems: list[Recovery] | None = None,
+    fsync: Fsync | None = None,
 ) -> bool:
     """Split a single-file history into months; returns whether there was one to split.
 
@@ -397,31 +418,49 @@ def migrate(
     months are the truth. The old file and its backups are kept there, never deleted.
     """
     step = on_step or (lambda _: None)
-    root = data_dir / FOLDER
     if not needs_migration(data_dir):
         _tidy_old_backups(data_dir, step)
         return False
-    with History.open(data_dir, keep_backups=keep_backups, now=now) as old:
-        records = old.records()
-        if old.recovery is not None and problems is not None:
-            problems.append(old.recovery)
+    # We hold the lock: temp files still here were left by a crash, not by a live write.
+    remove_stale_temps(data_dir, FILENAME)
+    # Read as a reader would (load.py): a damaged file is salvaged and merged with its newest
+    # good backup in memory, and kept as it is, to be moved into history/ with the rest.
+    loaded = load(data_dir / FILENAME, Backups(data_dir / "backups"))
+    records = list(loaded.records.values())
+    if loaded.problem is not None and problems is not None:
+        problems.append(Recovery(loaded.problem, recovery_message(loaded), None,
+                                 loaded.restored_from, len(records), loaded.salvaged))
     step(f"read {len(records)} records")
-    for month, part in split(records):
-        month_dir = root / month
-        month_dir.mkdir(parents=True, exist_ok=True)
-        data = {TABLE: {str(i + 1): encode(r) for i, r in enumerate(part)}}
-        text = json.dumps(data, ensure_ascii=False, allow_nan=False)
-        write_atomically(month_dir / FILENAME, text.encode("utf-8"))
-        step(f"wrote {month}")
-    root.mkdir(parents=True, exist_ok=True)
-    fsync_dir(data_dir)
-    if (data_dir / FILENAME).exists():
-        os.replace(data_dir / FILENAME, root / MIGRATED)  # the commit
-        fsync_dir(root)
-        fsync_dir(data_dir)
+    try:
+        _split_into_months(data_dir, records, step, fsync)
+    except OSError as e:
+        raise StorageError(
+            f"{data_dir / FILENAME}: cannot split the history into monthly files "
+            f"({e.strerror}); make the storage card writable and restart"
+        ) from e
     step("committed")
     _tidy_old_backups(data_dir, step)
     return True
+
+
+def _split_into_months(
+    data_dir: Path, records: list[Record], step: Callable[[str], None], fsync: Fsync | None
+) -> None:
+    root = data_dir / FOLDER
+    for month, part in split(records):
+        month_dir = root / month
+        make_private_dir(root)
+        make_private_dir(month_dir)
+        data = {TABLE: {str(i + 1): encode(r) for i, r in enumerate(part)}}
+        text = json.dumps(data, ensure_ascii=False, allow_nan=False)
+        write_atomically(month_dir / FILENAME, text.encode("utf-8"), fsync=fsync)
+        step(f"wrote {month}")
+    make_private_dir(root)
+    fsync_dir(data_dir, fsync=fsync)
+    if os.path.lexists(data_dir / FILENAME):
+        os.replace(data_dir / FILENAME, root / MIGRATED)  # the commit
+        fsync_dir(root, fsync=fsync)
+        fsync_dir(data_dir, fsync=fsync)
 
 
 def _tidy_old_backups(data_dir: Path, step: Callable[[str], None]) -> None:

@@ -24,6 +24,7 @@ from types import TracebackType
 
 from kiosk.core.records import Record
 from kiosk.errors import RecordError, StorageError
+from kiosk.store.atomic import AtomicJSONStorage
 from kiosk.store.history import Recovery
 from kiosk.store.months import MonthlyHistory, Replay, Replays
 from kiosk.store.records import encode
@@ -84,9 +85,10 @@ class HistoryWriter:
         keep_backups: int = 7,
         now: Callable[[], datetime] = datetime.now,
         replays: Replays | None = None,
+        storage: type[AtomicJSONStorage] = AtomicJSONStorage,
     ) -> None:
         self._open_history: Callable[[], MonthlyHistory] = lambda: MonthlyHistory.open(
-            data_dir, keep_backups=keep_backups, now=now, replays=replays
+            data_dir, keep_backups=keep_backups, now=now, replays=replays, storage=storage
         )
         self.base: Replay | None = None  # the replay of the history before records()
         self.earlier_pain: int | None = None  # the last pain rating before records()
@@ -100,11 +102,14 @@ class HistoryWriter:
         self._closed = False
         self._history: MonthlyHistory | None = None
         self.recovery: Recovery | None = None
+        self.open_error: StorageError | None = None  # why the history could not be opened
         try:
             history = self._open_history()
         except StorageError as e:
-            # Keep going without a disk: sessions wait in memory until the history opens.
-            log.warning("history unavailable: %s", e)
+            # Keep going without a disk: sessions wait in memory until the history opens (for
+            # a busy data directory: until the other writer has closed it).
+            log.info("history unavailable: %s", e)  # the caller tells the user (open_error)
+            self.open_error = e
             self.recovery = Recovery(str(e), UNAVAILABLE, None, None, 0)
         else:
             self._attach(history)
@@ -125,6 +130,7 @@ class HistoryWriter:
         keep_backups: int = 7,
         now: Callable[[], datetime] = datetime.now,
         replays: Replays | None = None,
+        storage: type[AtomicJSONStorage] = AtomicJSONStorage,
     ) -> HistoryWriter:
         """Open the history and start the writer; check ``.recovery`` afterwards.
 
@@ -137,6 +143,7 @@ class HistoryWriter:
             keep_backups=keep_backups,
             now=now,
             replays=replays,
+            storage=storage,
         )
 
     # --- main thread -----------------------------------------------------------------------------

@@ -14,13 +14,15 @@ from store_samples import Results, real_record
 
 from kiosk.core.records import last_pain
 from kiosk.errors import StorageError
+from kiosk.store.atomic import read_regular
+from kiosk.store.lock import DataDirBusy, DataDirLock
 from kiosk.store.months import MonthlyHistory as History
-from kiosk.store.writer import HistoryWriter
+from kiosk.store.readonly import read_history
+from kiosk.store.writer import SAVED_LATE, HistoryWriter
 
 
 def _saved_ids(data_dir: Path) -> list[str]:
-    with History.open(data_dir) as history:
-        return [s.id for s in history.sessions()]
+    return [s.id for s in read_history(data_dir).sessions]
 
 
 class Disk:
@@ -186,14 +188,13 @@ def test_an_unreadable_history_degrades_to_memory_until_it_can_be_opened(
     with History.open(tmp_path) as history:
         history.add(real_record("old"))
     broken = {"yes": True}
-    real_read_bytes = Path.read_bytes
 
-    def flaky_read(self: Path) -> bytes:
-        if broken["yes"] and self.name == "history.json":
+    def flaky_read(path: Path) -> bytes:
+        if broken["yes"] and path.name == "history.json":
             raise OSError(errno.EIO, "Input/output error")
-        return real_read_bytes(self)
+        return read_regular(path)
 
-    monkeypatch.setattr(Path, "read_bytes", flaky_read)
+    monkeypatch.setattr("kiosk.store.load.read_regular", flaky_read)
     results = Results()
     writer = HistoryWriter.open(tmp_path, on_result=results, retry_every=0.01)
     assert writer.recovery is not None
@@ -209,6 +210,28 @@ def test_an_unreadable_history_degrades_to_memory_until_it_can_be_opened(
     saved = results.wait_for(4)[2:]
     assert all(r.ok for r in saved)
     assert [(s.id, s.pain_after) for s in writer.records()] == [("old", 0), ("new", 1)]
+    writer.close()
+    assert _saved_ids(tmp_path) == ["old", "new"]
+
+
+def test_a_busy_data_dir_keeps_sessions_in_memory_until_the_other_writer_leaves(
+    tmp_path: Path,
+) -> None:
+    """Two kiosks on one data directory (the service and a demo): one writes, one waits."""
+    with History.open(tmp_path) as history:
+        history.add(real_record("old"))
+    other = DataDirLock(tmp_path)
+    results = Results()
+    writer = HistoryWriter.open(tmp_path, on_result=results, retry_every=0.01)
+    assert isinstance(writer.open_error, DataDirBusy)
+    assert "another kiosk is saving sessions here" in str(writer.open_error)
+    writer.save(real_record("new"))
+    [failed] = results.wait_for(1)
+    assert (failed.id, failed.ok, failed.will_retry) == ("new", False, True)
+    assert _saved_ids(tmp_path) == ["old"]
+    other.release()
+    [_, saved] = results.wait_for(2)
+    assert saved.ok and saved.message == SAVED_LATE
     writer.close()
     assert _saved_ids(tmp_path) == ["old", "new"]
 

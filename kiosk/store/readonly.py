@@ -1,0 +1,75 @@
+"""The history as the command-line readers see it: read-only, and never in the kiosk's way.
+
+``kiosk history``, ``plan``, ``export`` and ``check`` run beside a kiosk that may be saving at
+that very moment, often as another user (root, by sudo). So they open nothing for writing, take
+no lock and make no file: no backup, no clean-up of temp files (they may be a save in progress),
+no repair. A damaged file is read the way the kiosk would repair it, in memory, and the reader
+says that the kiosk will repair it when it next starts.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.core.records import Record, SessionRecord, sessions_of
+from kiosk.errors import StorageError
+from kiosk.store import months
+from kiosk.store.atomic import kind_of
+from kiosk.store.backups import Backups
+from kiosk.store.history import FILENAME
+from kiosk.store.load import load, reader_note
+from kiosk.store.months import needs_migration
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Every session, oldest first, and what the reader should tell the user, if anything."""
+
+    sessions: list[SessionRecord]
+    note: str | None = None
+
+
+def read_history(data_dir: Path) -> Snapshot:
+    """Read the history in ``data_dir`` without changing anything there.
+
+    Raises ``StorageError``, with one line naming the path and the fix, when the data directory
+    or the history file cannot be read at all.
+    """
+    notes: list[str] = []
+    sessions = sessions_of(stream_history(data_dir, notes))
+    return Snapshot(sessions, "; ".join(notes) or None)
+
+
+def stream_history(data_dir: Path, notes: list[str]) -> Iterator[Record]:
+    """Every record in ``data_dir``, oldest first, read as it is yielded (month by month in the
+    monthly layout, months.py), changing nothing. What the reader should tell the user is
+    added to ``notes``; ``StorageError`` as for ``read_history``."""
+    try:
+        mode = os.stat(data_dir).st_mode
+    except FileNotFoundError:
+        notes.append(f"{data_dir}: no data folder yet, so no sessions (the kiosk makes it when "
+                     "it first starts)")
+        return
+    except OSError as e:
+        raise StorageError(f"{data_dir}: cannot open the data folder ({e.strerror}); "
+                           "run this as the kiosk's user, or give --data-dir") from e
+    if not stat.S_ISDIR(mode):
+        raise StorageError(f"{data_dir} is {kind_of(mode)}, not a folder; give --data-dir "
+                           "(or [storage] data_dir) the kiosk's data folder")
+    if not os.access(data_dir, os.R_OK | os.X_OK):
+        raise StorageError(f"{data_dir}: cannot read the data folder "
+                           f"({os.strerror(errno.EACCES)}); run this as the kiosk's user "
+                           "(sudo -u kiosk kiosk ...)")
+    if not needs_migration(data_dir):
+        yield from months.stream(data_dir, notes)
+        return
+    # The single-file layout: a kiosk that has not started since it was split into months.
+    loaded = load(data_dir / FILENAME, Backups(data_dir / "backups"))
+    if loaded.problem is not None:
+        notes.append(reader_note(data_dir / FILENAME, loaded))
+    yield from loaded.records.values()
