@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import Config, load_config
-from kiosk.core.records import SessionRecord
+from kiosk.core.records import Record, SessionRecord
+from kiosk.core.safety import SafetyCheck
 from kiosk.errors import ConfigError, KioskError
 from kiosk.terminal import printable, say
 
@@ -58,7 +59,8 @@ def parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="one whole simulated session, headless, in seconds")
     who = demo.add_mutually_exclusive_group()
-    who.add_argument("--user", choices=("steady", "slipping", "sore"), default="steady")
+    who.add_argument("--user", choices=("steady", "slipping", "sore", "red-flag"),
+                     default="steady")
     who.add_argument("--presses", help="exact presses: g a r press, G A R hold (e.g. 'gGg')")
     demo.add_argument("--date", type=_date, help="run as of this day (YYYY-MM-DD)")
 
@@ -153,14 +155,18 @@ def cmd_demo(args: argparse.Namespace, cfg: Config, problems: list[ConfigError])
     return run_demo(cfg, opts, user)
 
 
-def _sessions(
-    args: argparse.Namespace, cfg: Config, notes: list[str]
-) -> Iterator[SessionRecord]:
-    """Every session, oldest first, read-only and as it is read (month by month): a reader
+def _records(args: argparse.Namespace, cfg: Config, notes: list[str]) -> Iterator[Record]:
+    """Every record, oldest first, read-only and as it is read (month by month): a reader
     never writes, locks or repairs (readonly.py). ``notes`` gathers what to tell the user."""
     from kiosk.store.readonly import stream_history
 
-    for record in stream_history(_data_dir(args, cfg), notes):
+    yield from stream_history(_data_dir(args, cfg), notes)
+
+
+def _sessions(
+    args: argparse.Namespace, cfg: Config, notes: list[str]
+) -> Iterator[SessionRecord]:
+    for record in _records(args, cfg, notes):
         if isinstance(record, SessionRecord):
             yield record
 
@@ -204,8 +210,12 @@ def cmd_plan(args: argparse.Namespace, cfg: Config, problems: list[ConfigError])
 def cmd_history(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     notes: list[str] = []
     shown = 0
-    for s in _sessions(args, cfg, notes):
+    for s in _records(args, cfg, notes):
         shown += 1
+        if isinstance(s, SafetyCheck):
+            _print_safety(s)
+        if not isinstance(s, SessionRecord):
+            continue
         pain = f"pain {_dash(s.pain_before)} -> {_dash(s.pain_after)}"
         say(f"{s.started_at:%Y-%m-%d %H:%M}  {pain:<14} "
             f"{s.clean_reps:>3} clean reps  ended: {s.ended_by}")
@@ -217,6 +227,16 @@ def cmd_history(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
         say("No sessions saved yet.")
     _tell(notes)
     return 0
+
+
+def _print_safety(check: SafetyCheck) -> None:
+    """A round of safety answers: when, why, what it led to, then each question's answer."""
+    pain = f"pain {_dash(check.pain)}"
+    say(f"{check.at:%Y-%m-%d %H:%M}  {pain:<14} safety questions "
+          f"({check.reason}): {check.outcome}")
+    for a in check.answers:
+        how = "" if a.how in ("green", "amber") else f" ({a.how})"
+        say(f"    {a.group:<10} {a.question:<24} {'yes' if a.yes else 'no'}{how}")
 
 
 def _dash(v: int | None) -> str:
@@ -298,6 +318,7 @@ def cmd_check(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]
     else:
         print("gpio: no Raspberry Pi GPIO (mock buttons will be used)")
     data_ok = _check_data_dir(_data_dir(args, cfg))
+    say(f"safety: {_safety_status(args, cfg)}")
     return 0 if ok and data_ok else 1
 
 
@@ -399,6 +420,19 @@ def _user_name(uid: int) -> str:
         return pwd.getpwuid(uid).pw_name
     except KeyError:
         return f"user {uid}"
+
+
+def _safety_status(args: argparse.Namespace, cfg: Config) -> str:
+    """Whether exercise waits for a clinician's clearance (docs/safety.md)."""
+    from kiosk.core.safety import clearance_state
+    from kiosk.runtime import safety_checks
+
+    notes: list[str] = []  # the data line above has said what is wrong with the history
+    try:
+        checks = safety_checks(list(_records(args, cfg, notes)))
+    except KioskError:
+        checks = []
+    return clearance_state(checks, date.today(), cfg.safety.cleared_on)
 
 
 def _audio_status() -> str:

@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from kiosk.core.safety import SafetyCheck
+
 SCHEMA_VERSION = 1  # the one version of the saved records; docs/data.md describes it
 
 SESSION_ENDS = ("complete", "pain", "stop", "timeout", "interrupted")
@@ -92,8 +94,9 @@ class PainEntry:
 
 
 # Every kind of record the history holds. Safety answers, screening, rituals and questionnaires
-# join this union as they arrive.
-Record = SessionRecord | PainEntry
+# join this union as they arrive. A round of safety answers is ``kiosk.core.safety.SafetyCheck``,
+# defined beside the policy that reads it.
+Record = SessionRecord | PainEntry | SafetyCheck
 
 
 def sessions_of(records: Iterable[Record]) -> list[SessionRecord]:
@@ -107,6 +110,8 @@ def last_pain(records: Iterable[Record]) -> int | None:
     for record in reversed(list(records)):
         if isinstance(record, PainEntry):
             return record.pain
+        if not isinstance(record, SessionRecord):
+            continue  # safety answers: the rating that asked them is a session's or an entry's
         for value in (record.pain_after, record.pain_before):
             if value is not None:
                 return value

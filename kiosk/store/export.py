@@ -1,7 +1,7 @@
 """Exports for a clinician: the whole history as JSON, or one CSV row per set.
 
-Both take the sessions in save order, as an iterable (streamed month by month);
-docs/data.md describes the columns.
+Both take the records in save order, as an iterable (streamed month by month): the sessions,
+and the rounds of safety answers. docs/data.md describes the columns.
 A CSV is opened in a spreadsheet, so no cell may start a formula (``escape_cell``), and
 ``write_file`` makes sure an export goes where it was asked to go, readable by its owner only.
 """
@@ -19,7 +19,8 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any, TextIO
 
-from kiosk.core.records import SCHEMA_VERSION, SessionRecord
+from kiosk.core.records import SCHEMA_VERSION, Record, SessionRecord
+from kiosk.core.safety import SafetyCheck
 from kiosk.errors import StorageError
 from kiosk.store.atomic import kind_of
 from kiosk.store.records import encode
@@ -49,24 +50,51 @@ CSV_COLUMNS = (
 REP_LETTERS = {"clean": "C", "slipped": "S"}
 
 
-def write_json(sessions: Iterable[SessionRecord], fp: TextIO) -> None:
-    """One JSON document, written a session at a time (a history of years never sits in
-    memory whole), exactly as ``json.dump(..., indent=2)`` would lay it out."""
+def write_json(records: Iterable[Record], fp: TextIO) -> None:
+    """The sessions, and (when there are any) the rounds of safety answers, as saved: one JSON
+    document written a session at a time (a history of years never sits in memory whole),
+    exactly as ``json.dump(..., indent=2)`` would lay it out."""
     fp.write(f'{{\n  "schema": {SCHEMA_VERSION},\n  "sessions": [')
     first = True
-    for session in sessions:
-        text = json.dumps(encode(session), indent=2)
+    answers: list[dict[str, Any]] = []  # a few a month: kept to go after the sessions
+    for record in records:
+        if isinstance(record, SafetyCheck):
+            answers.append(encode(record))
+        if not isinstance(record, SessionRecord):
+            continue
+        text = json.dumps(encode(record), indent=2)
         fp.write(("\n" if first else ",\n") + textwrap.indent(text, "    "))
         first = False
-    fp.write("]\n}\n" if first else "\n  ]\n}\n")
+    fp.write("]" if first else "\n  ]")
+    if answers:  # a history from before the safety questions exports as it always did
+        text = json.dumps(answers, indent=2)
+        fp.write(',\n  "safety": ' + textwrap.indent(text, "  ")[2:])
+    fp.write("\n}\n")
 
 
-def write_csv(sessions: Iterable[SessionRecord], fp: TextIO) -> None:
-    """Open ``fp`` with ``newline=""``, as the csv module asks, so rows end in CRLF only."""
+def write_csv(records: Iterable[Record], fp: TextIO) -> None:
+    """Open ``fp`` with ``newline=""``, as the csv module asks, so rows end in CRLF only.
+
+    Sessions come one row per set; a round of safety answers one row per answer, with
+    ``family`` = ``safety``, ``variation`` = the question, ``reps`` = yes or no, and how it was
+    given (green, amber, red, timeout) in ``set_ended_by`` (docs/data.md)."""
     writer = csv.writer(fp)
     writer.writerow(CSV_COLUMNS)
-    for session in sessions:
-        writer.writerows([escape_cell(cell) for cell in row] for row in _rows(session))
+    for record in records:
+        if isinstance(record, SessionRecord):
+            rows = _rows(record)
+        elif isinstance(record, SafetyCheck):
+            rows = _safety_rows(record)
+        else:
+            continue
+        writer.writerows([escape_cell(cell) for cell in row] for row in rows)
+
+
+def _safety_rows(check: SafetyCheck) -> Iterator[list[Any]]:
+    head: list[Any] = [check.id, check.day.isoformat(), check.pain, "", f"safety: {check.outcome}"]
+    for a in check.answers:
+        what = ["safety", a.question, "", str(a.group), str(check.reason), "no"]
+        yield head + what + ["", "", "yes" if a.yes else "no", "", str(a.how)]
 
 
 def escape_cell(value: object) -> str:

@@ -36,7 +36,7 @@ from types import TracebackType
 from typing import Any, Protocol, TextIO
 
 from kiosk.core.records import PainEntry, Record, SessionRecord, last_pain, sessions_of
-from kiosk.errors import StorageError
+from kiosk.errors import RecordError, StorageError
 from kiosk.store import export
 from kiosk.store.atomic import (
     AtomicJSONStorage,
@@ -49,7 +49,7 @@ from kiosk.store.atomic import (
 from kiosk.store.backups import Backups
 from kiosk.store.history import FILENAME, History, Recovery, _lock, recovery_message
 from kiosk.store.load import load, reader_note
-from kiosk.store.records import TABLE, encode
+from kiosk.store.records import TABLE, decode, encode
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +86,9 @@ class Snapshot:
     month: str
     replay: Replay | None  # None when the store was opened without Replays
     last_pain: int | None
+    # Every record up to here that is not a session (safety answers, pain entries): few, and
+    # the kiosk must see them all (a "yes" years ago still waits for a clinician's clearance).
+    kept: tuple[Record, ...] = ()
 
 
 def month_of(record: Record, fallback: str) -> str:
@@ -94,7 +97,8 @@ def month_of(record: Record, fallback: str) -> str:
         return record.plan_date.isoformat()[:7]
     if isinstance(record, PainEntry):
         return record.at.date().isoformat()[:7]
-    return fallback
+    day = getattr(record, "day", None)  # safety answers: the kiosk's date when asked
+    return day.isoformat()[:7] if isinstance(day, date) else fallback
 
 
 def months_in(root: Path) -> list[str]:
@@ -164,6 +168,7 @@ class MonthlyHistory:
         snapshot, window = self._catch_up(months[:-1])
         self.base = snapshot.replay if snapshot else None
         self.earlier_pain = snapshot.last_pain if snapshot else None
+        self._kept = list(snapshot.kept) if snapshot else []  # not sessions: always shown
         self._window = window  # records of closed months no snapshot covers, oldest first
         self.recovery = _one(self._problems)
 
@@ -183,8 +188,9 @@ class MonthlyHistory:
 
     # --- reading ----------------------------------------------------------------------------
     def records(self) -> list[Record]:
-        """The window: every record after ``base``, oldest first."""
-        return self._window + (self._open.records() if self._open else [])
+        """Every record that is not a session, then every record after ``base``: oldest first.
+        The sessions before ``base`` are in it (the replay), and ``earlier_pain``."""
+        return self._kept + self._window + (self._open.records() if self._open else [])
 
     def sessions(self) -> list[SessionRecord]:
         """Every session, oldest first, read from every month: for readers, not the kiosk."""
@@ -261,13 +267,15 @@ class MonthlyHistory:
             replay = (self.base.copy() if self.base is not None else self._replays.start())
             replay.feed(sessions_of(records))
         pain = last_pain(records)
-        snapshot = Snapshot(month, replay, pain if pain is not None else self.earlier_pain)
+        kept = (*self._kept, *(r for r in records if not isinstance(r, SessionRecord)))
+        snapshot = Snapshot(month, replay, pain if pain is not None else self.earlier_pain, kept)
         try:
             write_snapshot(self.root / month, snapshot, self._storage.fsync)
         except OSError as e:  # the records are safe; the next start rebuilds the snapshot
             log.warning("%s: could not write the snapshot: %s", self.root / month, e)
         history.close()
         self.base, self.earlier_pain, self._window = replay, snapshot.last_pain, []
+        self._kept = list(kept)
 
     def _history(self, month: str) -> History:
         make_private_dir(self.root)
@@ -290,7 +298,9 @@ class MonthlyHistory:
             replay.feed(sessions_of(records))
             pain = last_pain(records)
             before = snapshot.last_pain if snapshot else None
-            snapshot = Snapshot(month, replay, pain if pain is not None else before)
+            kept = (*(snapshot.kept if snapshot else ()),
+                    *(r for r in records if not isinstance(r, SessionRecord)))
+            snapshot = Snapshot(month, replay, pain if pain is not None else before, kept)
             try:
                 write_snapshot(self.root / month, snapshot, self._storage.fsync)
             except OSError as e:
@@ -319,6 +329,7 @@ def write_snapshot(month_dir: Path, snapshot: Snapshot, fsync: Fsync | None = No
         "month": snapshot.month,
         "last_pain": snapshot.last_pain,
         "progress": snapshot.replay.to_json() if snapshot.replay is not None else None,
+        "kept": [encode(r) for r in snapshot.kept],
     }
     text = json.dumps(data, ensure_ascii=False, allow_nan=False)
     write_atomically(month_dir / SNAPSHOT, text.encode("utf-8"), fsync=fsync)
@@ -339,8 +350,9 @@ def read_snapshot(month_dir: Path, replays: Replays | None) -> Snapshot | None:
             replay = replays.load(data["progress"])
             if replay is None:
                 return None
-        return Snapshot(month_dir.name, replay, pain)
-    except (OSError, ValueError, KeyError, TypeError):
+        kept = tuple(decode(r) for r in data["kept"])
+        return Snapshot(month_dir.name, replay, pain, kept)
+    except (OSError, ValueError, KeyError, TypeError, RecordError):
         return None
 
 
@@ -391,7 +403,7 @@ def read_window(
             notes.append(note)
     if snapshot is None:
         return None, window, None
-    return snapshot.replay, window, snapshot.last_pain
+    return snapshot.replay, [*snapshot.kept, *window], snapshot.last_pain
 
 
 # --- migration from the single-file layout -------------------------------------------------------

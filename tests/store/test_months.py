@@ -200,3 +200,26 @@ def test_a_long_single_file_history_migrates_and_plans_the_same(tmp_path: Path) 
         assert [r.id for r in history.every_record()] == [r.id for r in LIVED]
     with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
         assert plan_from(history) == full_plan(LIVED)
+
+
+def test_safety_answers_from_any_month_are_always_seen(tmp_path: Path) -> None:
+    """A yes years ago still waits for a clinician: the kiosk must see every round of safety
+    answers (and every pain entry), not only the open month's."""
+    from datetime import datetime
+
+    from kiosk.core.safety import Answer, Group, How, Reason, SafetyCheck
+
+    first = LIVED[0].plan_date
+    check = SafetyCheck(
+        id="s-first", day=first, at=datetime.combine(first, datetime.min.time()),
+        reason=list(Reason)[0], groups=(list(Group)[0],),
+        answers=(Answer("q1", list(Group)[0], list(How)[0]),))
+    with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
+        history.add(check)
+    save_one_by_one(tmp_path, LIVED)
+    for _ in range(2):  # from the snapshots written at each close, then as rebuilt
+        with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
+            assert [r for r in history.records() if isinstance(r, SafetyCheck)] == [check]
+            assert plan_from(history) == full_plan(LIVED)
+        for snap in (tmp_path / FOLDER).glob(f"*/{SNAPSHOT}"):
+            snap.unlink()

@@ -27,6 +27,7 @@ from kiosk.core.records import (
     SetRecord,
     last_pain,
 )
+from kiosk.core.safety import Answer, Group, How, Outcome, Reason, SafetyCheck
 from kiosk.errors import RecordError
 from kiosk.store.records import KINDS, decode, decode_each, encode, parse_history
 
@@ -178,12 +179,20 @@ session_records = st.builds(
     st.lists(events, max_size=4),
 )
 pain_entries = st.builds(PainEntry, id=text, at=times, pain=pain, note=st.text(max_size=40))
-any_record: st.SearchStrategy[Record] = st.one_of(session_records, pain_entries)
+safety_checks = st.builds(
+    SafetyCheck,
+    id=text, day=st.dates(min_value=date(2000, 1, 1)), at=times,
+    reason=st.sampled_from(Reason), groups=st.lists(st.sampled_from(Group)).map(tuple),
+    answers=st.lists(st.builds(Answer, text, st.sampled_from(Group), st.sampled_from(How)),
+                     max_size=12).map(tuple),
+    pain=st.none() | pain, outcome=st.sampled_from(Outcome),
+)
+any_record: st.SearchStrategy[Record] = st.one_of(session_records, pain_entries, safety_checks)
 
 
 def test_every_kind_has_a_strategy_here() -> None:
     # A new kind of record joins the round trips below: add its strategy to any_record.
-    assert {k.type for k in KINDS.values()} == {SessionRecord, PainEntry}
+    assert {k.type for k in KINDS.values()} == {SessionRecord, PainEntry, SafetyCheck}
 
 
 @given(any_record)
