@@ -60,12 +60,13 @@ def make_planner(cfg: Config, base: Any = None) -> Planner:
     return plan
 
 
-def make_gentle(cfg: Config) -> GentlePlanner:
+def make_gentle(cfg: Config, base: Any = None) -> GentlePlanner:
+    """The gentle planner; ``base`` as for ``make_planner``."""
     from kiosk.core.gentle import gentle_plan
     from kiosk.core.progression import exercise_states
 
     def plan(sessions: Sequence[SessionRecord], day: date, today: Plan) -> Plan:
-        states = exercise_states(cfg.library, sessions, day, cfg.progression)
+        states = exercise_states(cfg.library, sessions, day, cfg.progression, base=base)
         return gentle_plan(cfg.library, states, today, most=cfg.progression.exercises_min)
 
     return plan
@@ -157,12 +158,20 @@ def build(
     kiosk = Kiosk(make_planner(cfg, writer.base), cfg.session, records=records, t0=clock.now(),
                   wall0=_wall0(clock, opts), shutdown_enabled=shutdown,
                   nonce=secrets.token_hex(3), earlier_pain=writer.earlier_pain,
-                  safety=safety_setup(cfg), gentle=make_gentle(cfg))
+                  earlier_checkins=_checkins(writer.base),
+                  safety=safety_setup(cfg), gentle=make_gentle(cfg, writer.base))
     devices = Devices(buttons=buttons, voice=voice, writer=writer, screen=screen, leds=leds,
                       notifier=notifier, closers=closers)
     return App(kiosk, make_tracker(cfg, shutdown=shutdown), devices, clock, inbox,
                keyboard=opts.mock or opts.demo, animate=not opts.demo,
                power_off=power_off if shutdown else None)
+
+
+def _checkins(base: Any) -> list[int]:
+    """The last check-ins the store's snapshot holds (as many as the bad-day rule reads)."""
+    from kiosk.core.progression import Progress
+
+    return list(base.checkins) if isinstance(base, Progress) else []
 
 
 def _wall0(clock: Clock, opts: Options) -> datetime:

@@ -75,12 +75,14 @@ class Kiosk:
         shutdown_enabled: bool = False,
         nonce: str = "",
         earlier_pain: int | None = None,
+        earlier_checkins: Sequence[int] = (),
         safety: Setup | None = None,
         gentle: GentlePlanner | None = None,
     ) -> None:
         # ``records`` may be only the newest part of the history (the store's window; the
         # planner holds a snapshot of the rest): ``earlier_pain`` is the last rating before it.
         self.earlier_pain = earlier_pain
+        self.earlier_checkins = list(earlier_checkins)  # the last check-ins before ``records``
         self.nonce = nonce  # from the shell, so two kiosk runs never mint the same session id
         self.planner = planner
         self.settings = settings
@@ -281,7 +283,8 @@ class Kiosk:
         """The session's check-in hook: True holds the session for the safety steps."""
         safety = self.safety
         assert safety is not None
-        earlier = [s.pain_before for s in self.sessions if s.pain_before is not None]
+        earlier = [*self.earlier_checkins,
+                   *(s.pain_before for s in self.sessions if s.pain_before is not None)]
         need = due(self.checks, self.today, safety.rules, pain=pain,
                    usual=usual_pain(earlier, safety.rules))
         if not need and pain < safety.gentle_from:
