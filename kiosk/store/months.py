@@ -28,6 +28,7 @@ import json
 import logging
 import os
 import re
+import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -59,6 +60,7 @@ SNAPSHOT_FORMAT = 1
 MONTH = re.compile(r"\d{4}-\d{2}")
 MIGRATED = "single-file-history.json"  # the old file, kept once split (inside FOLDER)
 MIGRATED_BACKUPS = "single-file-backups"
+STAGING = ".history-migrating"  # months being split from the single file, before the rename
 
 
 class Replay(Protocol):
@@ -435,6 +437,8 @@ def migrate(
         return False
     # We hold the lock: temp files still here were left by a crash, not by a live write.
     remove_stale_temps(data_dir, FILENAME)
+    if (data_dir / STAGING).exists():
+        shutil.rmtree(data_dir / STAGING)  # a split a crash cut short: done again from the start
     # Read as a reader would (load.py): a damaged file is salvaged and merged with its newest
     # good backup in memory, and kept as it is, to be moved into history/ with the rest.
     loaded = load(data_dir / FILENAME, Backups(data_dir / "backups"))
@@ -459,20 +463,62 @@ def _split_into_months(
     data_dir: Path, records: list[Record], step: Callable[[str], None], fsync: Fsync | None
 ) -> None:
     root = data_dir / FOLDER
-    for month, part in split(records):
-        month_dir = root / month
-        make_private_dir(root)
-        make_private_dir(month_dir)
-        data = {TABLE: {str(i + 1): encode(r) for i, r in enumerate(part)}}
-        text = json.dumps(data, ensure_ascii=False, allow_nan=False)
-        write_atomically(month_dir / FILENAME, text.encode("utf-8"), fsync=fsync)
-        step(f"wrote {month}")
-    make_private_dir(root)
-    fsync_dir(data_dir, fsync=fsync)
+    if not root.exists():
+        # Months are written into a staging folder, renamed to history/ in one step when all
+        # are whole: a killed run leaves only the staging folder, which the next run redoes.
+        staging = data_dir / STAGING
+        for month, part in split(records):
+            make_private_dir(staging / month)
+            data = {TABLE: {str(i + 1): encode(r) for i, r in enumerate(part)}}
+            text = json.dumps(data, ensure_ascii=False, allow_nan=False)
+            write_atomically(staging / month / FILENAME, text.encode("utf-8"), fsync=fsync)
+            step(f"wrote {month}")
+        make_private_dir(staging)
+        os.replace(staging, root)
+        fsync_dir(data_dir, fsync=fsync)
+        step("months in place")
+    else:
+        # Months are there already (a start killed after the rename above, or an older kiosk
+        # that wrote history.json again): add what they lack, by id, never twice.
+        _add_missing(data_dir, records, step, fsync)
     if os.path.lexists(data_dir / FILENAME):
-        os.replace(data_dir / FILENAME, root / MIGRATED)  # the commit
+        os.replace(data_dir / FILENAME, _free(root / MIGRATED))  # the commit
         fsync_dir(root, fsync=fsync)
         fsync_dir(data_dir, fsync=fsync)
+
+
+def _add_missing(
+    data_dir: Path, records: list[Record], step: Callable[[str], None], fsync: Fsync | None
+) -> None:
+    root = data_dir / FOLDER
+    present = {r.id for m in months_in(root) for r in read_month(root / m)[0]}
+    missing = [r for r in records if r.id not in present]
+    if not missing:
+        return
+    months = months_in(root)
+    history = History.open(root / months[-1]) if months else None
+    try:
+        for month, part in split(missing):
+            if history is None or (months and month > months[-1]):
+                if history is not None:
+                    history.close()
+                history = History.open(root / month)
+                months.append(month)
+            history.add_many(part)
+            step(f"added {len(part)} to {month}")
+    finally:
+        if history is not None:
+            history.close()
+
+
+def _free(path: Path) -> Path:
+    """``path``, or ``path-2``, ``path-3``...: whichever is not taken (nothing is overwritten)."""
+    n = 1
+    target = path
+    while os.path.lexists(target):
+        n += 1
+        target = path.with_name(f"{path.stem}-{n}{path.suffix}")
+    return target
 
 
 def _tidy_old_backups(data_dir: Path, step: Callable[[str], None]) -> None:

@@ -223,3 +223,17 @@ def test_safety_answers_from_any_month_are_always_seen(tmp_path: Path) -> None:
             assert plan_from(history) == full_plan(LIVED)
         for snap in (tmp_path / FOLDER).glob(f"*/{SNAPSHOT}"):
             snap.unlink()
+
+
+def test_a_single_file_beside_the_months_adds_only_what_they_lack(tmp_path: Path) -> None:
+    """An older kiosk that wrote history.json again, or a start killed between the two steps
+    that commit a split: the months are never overwritten, and nothing is doubled."""
+    save_one_by_one(tmp_path, LIVED[:-10])
+    with History.open(tmp_path / "old") as single:  # some already in the months, ten not
+        single.add_many(LIVED[-30:])
+    shutil.copy(tmp_path / "old" / "history.json", tmp_path / "history.json")
+    for _ in range(2):
+        with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
+            assert [r.id for r in history.every_record()] == [r.id for r in LIVED]
+    assert not (tmp_path / "history.json").exists()
+    assert (tmp_path / FOLDER / MIGRATED).exists()
