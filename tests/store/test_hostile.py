@@ -383,7 +383,7 @@ def test_the_kiosk_repairs_every_item_and_loses_nothing(
         assert str(data) in line
         return
     assert code == 0, err
-    [new] = [line.split()[2] for line in out.splitlines() if line.startswith("saved: ")]
+    [new] = [line.split()[2] for line in out.splitlines() if line.startswith("saved: session ")]
     assert [s.id for s in read_history(data).sessions] == [*_ids(entry), new]
     if entry.damaged:
         [kept] = _home(data).glob("history.json.corrupt-*")
