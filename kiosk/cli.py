@@ -25,6 +25,13 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-25") from None
 
 
+def _size(text: str) -> tuple[int, int]:
+    w, _, h = text.lower().partition("x")
+    if not (w.isdigit() and h.isdigit() and 160 <= int(w) <= 4000 and 120 <= int(h) <= 4000):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size like 800x480")
+    return int(w), int(h)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kiosk", description="Back-care exercise kiosk")
     p.add_argument("--config", help="kiosk.toml to use (default: packaged config/kiosk.toml)")
@@ -51,7 +58,14 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("json", "csv"), default="json")
     export.add_argument("--out", type=Path, help="file to write (default: standard output)")
     sub.add_parser("check", help="validate config; report display, audio, TTS and GPIO")
-    for sp in (run, demo, plan, export, sub.choices["history"], sub.choices["check"]):
+    summary = sub.add_parser("summary", help="print the weekly summary exactly as it is spoken")
+    summary.add_argument("--date", type=_date, help="the week that holds this day (YYYY-MM-DD)")
+    screens = sub.add_parser("screens", help="render each history screen to a PNG")
+    screens.add_argument("--out", type=Path, required=True, help="folder for the PNGs")
+    screens.add_argument("--size", type=_size, default=(800, 480), help="WxH, e.g. 480x320")
+    screens.add_argument("--date", type=_date, help="as of this day (YYYY-MM-DD)")
+    for sp in (run, demo, plan, export, summary, screens, sub.choices["history"],
+               sub.choices["check"]):
         sp.add_argument("--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         sp.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return p
@@ -155,6 +169,35 @@ def cmd_history(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
             reps = " ".join("".join("C" if r == "clean" else "s" for r in st.reps)
                             for st in ex.sets) or ("skipped" if ex.skipped else "-")
             print(f"    {ex.name:<34} target {ex.target:>2}  {reps}")
+    return 0
+
+
+def cmd_summary(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
+    from kiosk.core.history_screens import ladders_of
+    from kiosk.core.weekly import weekly_summary
+
+    with _history(args, cfg) as history:
+        records = history.records()
+    print(weekly_summary(records, args.date or date.today(), ladders_of(cfg.library)))
+    return 0
+
+
+def cmd_screens(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    from kiosk.core.history_screens import TARGET, ladders_of
+    from kiosk.ui.history import render_history
+
+    with _history(args, cfg) as history:
+        records = history.records()
+    day, ladders = args.date or date.today(), ladders_of(cfg.library)
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+        for path in render_history(records, day, ladders, TARGET, args.out,
+                                   args.size):
+            print(path)
+    except OSError as exc:
+        print(f"kiosk screens: cannot write to {args.out}: {exc.strerror}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -91,9 +91,29 @@ class PainEntry:
     note: str = ""  # what the person was doing, if they said
 
 
+@dataclass(frozen=True)
+class PsfsScore:
+    activity: str  # as the clinician wrote it in config, e.g. "carry the shopping"
+    score: int  # 0 (unable) to 10 (able as before the back problem)
+
+
+@dataclass(frozen=True)
+class PsfsRecord:
+    """One round of the Patient-Specific Functional Scale (kiosk/core/psfs.py), asked by voice.
+    An activity the person let pass (RED) is left out of ``scores``."""
+
+    id: str
+    at: datetime
+    scores: tuple[PsfsScore, ...]
+
+    @property
+    def mean(self) -> float | None:
+        return sum(s.score for s in self.scores) / len(self.scores) if self.scores else None
+
+
 # Every kind of record the history holds. Safety answers, screening, rituals and questionnaires
 # join this union as they arrive.
-Record = SessionRecord | PainEntry
+Record = SessionRecord | PainEntry | PsfsRecord
 
 
 def sessions_of(records: Iterable[Record]) -> list[SessionRecord]:
@@ -107,6 +127,8 @@ def last_pain(records: Iterable[Record]) -> int | None:
     for record in reversed(list(records)):
         if isinstance(record, PainEntry):
             return record.pain
+        if not isinstance(record, SessionRecord):
+            continue  # a questionnaire carries no pain number
         for value in (record.pain_after, record.pain_before):
             if value is not None:
                 return value

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kiosk.core.model import Button
+from kiosk.core.progress import Calendar, ExerciseChart, PainChart
 
 
 @dataclass(frozen=True)
@@ -33,3 +34,4 @@ class View:
     # What the kiosk waits for: start, ready, rating, pain, continue; None while it talks.
     awaiting: str | None = None
     caption: str = ""  # the last spoken line, so a kiosk with no speaker still tells everything
+    chart: ExerciseChart | PainChart | Calendar | None = None  # a history screen's chart

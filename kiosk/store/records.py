@@ -32,6 +32,8 @@ from kiosk.core.records import (
     ExerciseRecord,
     PainEntry,
     PainEvent,
+    PsfsRecord,
+    PsfsScore,
     Record,
     SessionRecord,
     SetRecord,
@@ -183,6 +185,22 @@ _pain_entry = _fields(
         "note": _str,
     }
 )
+_psfs = _fields(
+    {
+        "schema": _schema,
+        "kind": _one_of(("psfs",)),
+        "id": _text,
+        "at": _time,
+        "scores": _list_of(
+            _fields(
+                {
+                    "activity": _text,
+                    "score": _is(lambda v: _is_int(v) and 0 <= v <= 10, "a score 0-10"),
+                }
+            )
+        ),
+    }
+)
 
 
 def _plain_json(value: object, where: str) -> None:
@@ -303,6 +321,21 @@ def _decode_pain_entry(d: Mapping[str, Any]) -> PainEntry:
     return PainEntry(id=d["id"], at=datetime.fromisoformat(d["at"]), pain=d["pain"], note=d["note"])
 
 
+def _encode_psfs(r: PsfsRecord) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA_VERSION,
+        "kind": "psfs",
+        "id": r.id,
+        "at": _iso(r.at),
+        "scores": [{"activity": s.activity, "score": s.score} for s in r.scores],
+    }
+
+
+def _decode_psfs(d: Mapping[str, Any]) -> PsfsRecord:
+    scores = tuple(PsfsScore(s["activity"], s["score"]) for s in d["scores"])
+    return PsfsRecord(id=d["id"], at=datetime.fromisoformat(d["at"]), scores=scores)
+
+
 def _iso(value: date | datetime | object) -> object:
     # Anything else is left as it is, for the checks to name it: encoding must never crash.
     return value.isoformat() if isinstance(value, date) else value
@@ -325,6 +358,7 @@ KINDS = {
     for k in (
         Kind("session", "session", SessionRecord, _session, _encode_session, _decode_session),
         Kind("pain", "pain entry", PainEntry, _pain_entry, _encode_pain_entry, _decode_pain_entry),
+        Kind("psfs", "PSFS", PsfsRecord, _psfs, _encode_psfs, _decode_psfs),
     )
 }
 _BY_TYPE = {k.type: k for k in KINDS.values()}

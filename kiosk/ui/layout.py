@@ -74,17 +74,23 @@ def layout_for(
     return Layout(size, u, margin, gap, title, centre, caption_rect, legend_rect, _sizes(u))
 
 
+# The smallest text anywhere, as a share of the unit: 17 px at 480x320, 29 px at 800x480 (caps
+# about 12 and 21 px tall, 2.0 and 4.0 mm on the usual 3.5" and 7" panels). Below this, a caption
+# or a chart's label no longer reads at 2 m; a block that does not fit is cut short instead.
+READABLE = 0.06
+
+
 def _sizes(u: float) -> Sizes:
     def px(f: float) -> int:
         return max(8, round(u * f))
 
     return Sizes(
         title=(px(0.115), px(0.075)),
-        body=(px(0.078), px(0.05)),
-        statement=(px(0.09), px(0.05)),
-        caption=(px(0.062), px(0.043)),
-        legend_name=px(0.036),
-        legend_action=(px(0.056), px(0.042)),
+        body=(px(0.078), px(READABLE)),
+        statement=(px(0.09), px(READABLE)),
+        caption=(px(0.072), px(READABLE)),
+        legend_name=px(READABLE),
+        legend_action=(px(0.07), px(READABLE)),
         pacer_word=px(0.06),
         counter=(px(0.165), px(0.11)),
     )

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 import pygame
 
 from kiosk.core.view import Pacer, View
-from kiosk.ui import fonts, palette, widgets
+from kiosk.ui import charts, fonts, palette, widgets
 from kiosk.ui.layout import Layout, layout_for
 from kiosk.ui.text import draw_line, draw_text, fit_text
 
@@ -163,6 +163,8 @@ class Screen:
 
     def _draw_centre(self, view: View, lay: Layout) -> list[pygame.Rect]:
         assert self._centre is not None
+        if view.chart is not None:
+            return charts.draw_chart(self.surface, view.chart, lay.centre, lay)
         if view.pain is not None:
             return _draw_pain(self.surface, view, lay)
         if self._centre.slot is not None:
@@ -217,7 +219,8 @@ def _caption_in_centre(view: View) -> bool:
 
 
 def _caption_in_band(view: View) -> bool:
-    return bool(view.caption) and not _caption_in_centre(view)
+    # A chart needs the room; its caption says what the chart shows, which the chart shows.
+    return bool(view.caption) and not _caption_in_centre(view) and view.chart is None
 
 
 def _draw_title(surface: pygame.Surface, view: View, lay: Layout) -> list[pygame.Rect]:

@@ -21,6 +21,8 @@ from kiosk.core.records import (
     ExerciseRecord,
     PainEntry,
     PainEvent,
+    PsfsRecord,
+    PsfsScore,
     Record,
     SessionRecord,
     SetRecord,
@@ -172,12 +174,16 @@ session_records = st.builds(
     st.lists(events, max_size=4),
 )
 pain_entries = st.builds(PainEntry, id=text, at=times, pain=pain, note=st.text(max_size=40))
-any_record: st.SearchStrategy[Record] = st.one_of(session_records, pain_entries)
+psfs_records = st.builds(
+    PsfsRecord, id=text, at=times,
+    scores=st.lists(st.builds(PsfsScore, text, st.integers(0, 10)), max_size=5).map(tuple),
+)
+any_record: st.SearchStrategy[Record] = st.one_of(session_records, pain_entries, psfs_records)
 
 
 def test_every_kind_has_a_strategy_here() -> None:
     # A new kind of record joins the round trips below: add its strategy to any_record.
-    assert {k.type for k in KINDS.values()} == {SessionRecord, PainEntry}
+    assert {k.type for k in KINDS.values()} == {SessionRecord, PainEntry, PsfsRecord}
 
 
 @given(any_record)
