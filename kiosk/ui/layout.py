@@ -65,7 +65,7 @@ def layout_for(
     title = pygame.Rect(margin, margin, inner, round(u * 0.125))
     legend_h = round(u * 0.175) if legend else 0
     legend_rect = pygame.Rect(margin, height - margin - legend_h, inner, legend_h)
-    caption_h = round(u * 0.145) if caption else 0
+    caption_h = round(u * 0.165) if caption else 0  # two lines of caption at the readable size
     caption_bottom = legend_rect.top - (gap if legend else 0)
     caption_rect = pygame.Rect(margin, caption_bottom - caption_h, inner, caption_h)
     centre_top = title.bottom + round(gap * 1.5)
@@ -86,8 +86,8 @@ def _sizes(u: float) -> Sizes:
 
     return Sizes(
         title=(px(0.115), px(0.075)),
-        body=(px(0.078), px(READABLE)),
-        statement=(px(0.09), px(READABLE)),
+        body=(px(0.078), px(0.05)),
+        statement=(px(0.09), px(0.05)),
         caption=(px(0.072), px(READABLE)),
         legend_name=px(READABLE),
         legend_action=(px(0.07), px(READABLE)),
