@@ -23,6 +23,7 @@ from kiosk.app import App
 from kiosk.clock import Clock, FakeClock, RealClock
 from kiosk.config import Config
 from kiosk.core.buttons import ButtonTracker
+from kiosk.core.history_screens import ProgressSettings, ladders_of
 from kiosk.core.kiosk import Kiosk, Planner
 from kiosk.core.model import Button, Plan
 from kiosk.core.records import Record, SessionRecord
@@ -43,6 +44,15 @@ from kiosk.sim import Hands, SimUser
 from kiosk.store.writer import HistoryWriter, SaveResult
 
 log = logging.getLogger(__name__)
+
+
+def progress_settings(cfg: Config) -> ProgressSettings:
+    """What the history screens, the weekly summary and the PSFS need from config."""
+    return ProgressSettings(
+        ladders=ladders_of(cfg.library),
+        psfs_activities=cfg.psfs.activities,
+        psfs_every_weeks=cfg.psfs.every_weeks,
+    )
 
 
 def make_planner(cfg: Config) -> Planner:
@@ -124,7 +134,7 @@ def build(
     shutdown = cfg.shutdown.enabled and not (opts.mock or opts.demo)
     kiosk = Kiosk(make_planner(cfg), cfg.session, records=records, t0=clock.now(),
                   wall0=_wall0(clock, opts), shutdown_enabled=shutdown,
-                  nonce=secrets.token_hex(3))
+                  nonce=secrets.token_hex(3), progress=progress_settings(cfg))
     devices = Devices(buttons=buttons, voice=voice, writer=writer, screen=screen, leds=leds,
                       notifier=notifier, closers=closers)
     return App(kiosk, make_tracker(cfg, shutdown=shutdown), devices, clock, inbox,

@@ -9,8 +9,10 @@ own once the kiosk records one; it does not yet.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 
+from kiosk.core.events import Effect, Event, Hush, Press, Say
 from kiosk.core.model import Button, Library
 from kiosk.core.phrases import number, plural
 from kiosk.core.progress import (
@@ -27,7 +29,7 @@ from kiosk.core.progress import (
 )
 from kiosk.core.records import Record
 from kiosk.core.view import View
-from kiosk.core.weekly import Ladders, spoken_number
+from kiosk.core.weekly import Ladders, spoken_number, weekly_summary
 
 BUTTONS = {Button.GREEN: "Next", Button.AMBER: "Hear week", Button.RED: "Home"}
 TARGET = 5  # days a week aimed for, until the rituals' weekly aim (issue 15) is in config
@@ -90,3 +92,83 @@ def spoken(chart: ExerciseChart | PainChart | Calendar) -> str:
     done = chart.count(len(chart.days) - 1)
     return (f"Your weekly rhythm: {number(done)} of {number(chart.target)} days this week. "
             "Each filled mark is a day you practised.")
+
+
+# --- moving through the screens with the buttons ------------------------------------------------
+@dataclass(frozen=True)
+class ProgressSettings:
+    """What the progress features need from config, as plain data."""
+
+    ladders: Ladders = field(default_factory=dict)
+    target: int = TARGET
+    psfs_activities: tuple[str, ...] = ()
+    psfs_every_weeks: int = 4
+
+
+class Browser:
+    """The history screens, one at a time: GREEN next (round again after the last), AMBER the
+    weekly summary, RED home. Events in, effects out; ``done`` once RED was pressed."""
+
+    def __init__(self, records: Sequence[Record], day: date, settings: ProgressSettings) -> None:
+        self.records, self.day, self.settings = records, day, settings
+        self.views = history_views(records, day, settings.ladders, settings.target)
+        self.index = 0
+        self.done = False
+        self.caption = self.views[0].caption
+
+    def start(self) -> list[Effect]:
+        return [Hush(), Say(f"Your progress. {self.caption} GREEN: next. AMBER: this week. "
+                            "RED: home.")]
+
+    def handle(self, event: Event) -> list[Effect]:
+        if not isinstance(event, Press):
+            return []
+        if event.button is Button.GREEN:
+            self.index = (self.index + 1) % len(self.views)
+            self.caption = self.views[self.index].caption
+        elif event.button is Button.AMBER:
+            self.caption = weekly_summary(self.records, self.day, self.settings.ladders)
+        else:
+            self.done = True
+            return [Hush()]
+        return [Hush(), Say(self.caption)]
+
+    @property
+    def view(self) -> View:
+        return replace(self.views[self.index], caption=self.caption)
+
+
+MENU = ("Your progress", "This week")
+
+
+class Menu:
+    """Held AMBER on the home screen: a short list, each item said as it comes up. AMBER the
+    next item, GREEN choose it, RED back home. ``chosen`` is set once GREEN chose."""
+
+    def __init__(self, items: Sequence[str] = MENU) -> None:
+        self.items = tuple(items)
+        self.index = 0
+        self.chosen: str | None = None
+        self.done = False
+
+    def start(self) -> list[Effect]:
+        return [Hush(), Say(f"Menu. {self.items[0]}. GREEN chooses, AMBER: next, RED: back.")]
+
+    def handle(self, event: Event) -> list[Effect]:
+        if not isinstance(event, Press):
+            return []
+        if event.button is Button.AMBER:
+            self.index = (self.index + 1) % len(self.items)
+            return [Hush(), Say(f"{self.items[self.index]}.")]
+        self.done = True
+        if event.button is Button.GREEN:
+            self.chosen = self.items[self.index]
+        return [Hush()]
+
+    @property
+    def view(self) -> View:
+        lines = tuple(("> " if i == self.index else "  ") + item for i, item in
+                      enumerate(self.items))
+        return View(screen="menu", title="Menu", lines=lines,
+                    buttons={Button.GREEN: "Choose", Button.AMBER: "Next", Button.RED: "Back"},
+                    awaiting="continue", caption=f"{self.items[self.index]}.")

@@ -18,6 +18,7 @@ from kiosk.core.events import (
     Effect,
     Event,
     Finished,
+    Hold,
     Hush,
     Notice,
     PowerOff,
@@ -28,10 +29,14 @@ from kiosk.core.events import (
     Stuck,
     Tick,
 )
+from kiosk.core.history_screens import Browser, Menu, ProgressSettings
 from kiosk.core.model import Button, Plan, SessionSettings
+from kiosk.core.progress import something_done
+from kiosk.core.psfs import Questionnaire, due, new_round
 from kiosk.core.records import Record, SessionRecord, last_pain, sessions_of
 from kiosk.core.session import Session
 from kiosk.core.view import View
+from kiosk.core.weekly import first_session_of_week, summary_lines, week_facts, weekly_summary
 
 # (sessions so far, the day, check-in pain or None before check-in) -> the plan for that day
 Planner = Callable[[Sequence[SessionRecord], date, "int | None"], Plan]
@@ -48,6 +53,7 @@ class Kiosk:
         wall0: datetime,
         shutdown_enabled: bool = False,
         nonce: str = "",
+        progress: ProgressSettings | None = None,
     ) -> None:
         self.nonce = nonce  # from the shell, so two kiosk runs never mint the same session id
         self.planner = planner
@@ -65,6 +71,10 @@ class Kiosk:
         self._home_key: tuple[Any, ...] | None = None
         self._home_view: View | None = None
         self._summary_since = 0.0
+        self.progress = progress or ProgressSettings()
+        self._menu: Menu | None = None
+        self._browser: Browser | None = None
+        self._psfs: Questionnaire | None = None
         self.plan = self.planner(self.sessions, self.today, None)
 
     # --- time ---------------------------------------------------------------------------------
@@ -90,6 +100,13 @@ class Kiosk:
             self._caption = event.text
         elif self.session is not None:
             self._session_effects(self.session.handle(event))
+        elif self._psfs is not None:
+            self._on_psfs(event)
+        elif self._browser is not None:
+            self._out += self._browser.handle(event)
+            self._browser = None if self._browser.done else self._browser
+        elif self._menu is not None:
+            self._on_menu(event)
         elif self._summary is not None:
             self._on_summary(event)
         else:
@@ -98,7 +115,10 @@ class Kiosk:
 
     def _home(self, event: Event) -> None:
         if isinstance(event, Press) and event.button is Button.GREEN:
-            self._start_session()
+            self._psfs_or_session()
+        elif isinstance(event, Hold) and event.button is Button.AMBER:
+            self._menu = Menu()
+            self._out += self._menu.start()
         elif isinstance(event, Press) and event.button is Button.AMBER:
             self._out.append(Hush())
             for line in phrases.plan_details(self.plan):
@@ -108,7 +128,60 @@ class Kiosk:
         elif isinstance(event, Tick) and self.plan.date != self.today.isoformat():
             self.plan = self.planner(self.sessions, self.today, None)  # a new day
 
-    def _start_session(self) -> None:
+    # --- the menu, the history screens and the PSFS (docs/progress.md) --------------------------
+    def _on_menu(self, event: Event) -> None:
+        assert self._menu is not None
+        self._out += self._menu.handle(event)
+        if not self._menu.done:
+            return
+        chosen, self._menu = self._menu.chosen, None
+        if chosen == "Your progress":
+            self._browser = Browser(self.records, self.today, self.progress)
+            self._out += self._browser.start()
+        elif chosen == "This week":
+            self._say(weekly_summary(self.records, self.today, self.progress.ladders))
+
+    def _psfs_or_session(self) -> None:
+        p = self.progress
+        if not due(self.records, self.today, p.psfs_activities, p.psfs_every_weeks):
+            self._start_session()
+            return
+        at = self.wall().replace(microsecond=0)
+        self._count += 1
+        rid = f"psfs-{at:%Y%m%dT%H%M%S}-{self.nonce or 'k'}{self._count}"
+        self._psfs = new_round(self.records, p.psfs_activities, t0=self.now, at=at,
+                               record_id=rid)
+        self._out.append(Hush())
+        self._psfs_effects(self._psfs.start())
+
+    def _on_psfs(self, event: Event) -> None:
+        assert self._psfs is not None
+        self._psfs_effects(self._psfs.handle(event))
+
+    def _psfs_effects(self, effects: list[Effect]) -> None:
+        for eff in effects:
+            if isinstance(eff, Save):
+                self._remember(eff.record)
+            if isinstance(eff, Say):
+                self._caption = eff.text
+            if isinstance(eff, Finished):
+                self._psfs = None
+                self._start_session(hush=False)  # the thanks is said, then the check-in
+            elif not isinstance(eff, Show):
+                self._out.append(eff)
+
+    def _last_week(self, session: SessionRecord) -> None:
+        """At the end of the week's first session, how last week went: once, and only when
+        last week had a session (a quiet week needs no report)."""
+        saved = [r for r in self.records if r.id != session.id]
+        if not something_done(session) or not first_session_of_week(saved, self.today):
+            return
+        last_week = self.today - timedelta(weeks=1)
+        facts = week_facts(self.records, last_week, self.progress.ladders)
+        if facts.sessions:
+            self._say(" ".join(summary_lines(facts, lead="Last week")))
+
+    def _start_session(self, *, hush: bool = True) -> None:
         self._count += 1
         started = self.wall().replace(microsecond=0)
         day = self.today
@@ -123,7 +196,8 @@ class Kiosk:
             last_pain=last_pain(self.records),
             replan=lambda pain: self.planner(self.sessions, day, pain),
         )
-        self._out.append(Hush())
+        if hush:
+            self._out.append(Hush())
         self._session_effects(self.session.start())
 
     def _session_effects(self, effects: list[Effect]) -> None:
@@ -136,6 +210,7 @@ class Kiosk:
                 if self.session is not None and self.session.session_id in self._ids():
                     self._summary = summary_view(self.session.record())
                     self._summary_since = self.now
+                    self._last_week(self.session.record())
                 self.session = None
                 self.plan = self.planner(self.sessions, self.today, None)
             if not isinstance(eff, Show):  # the kiosk shows its own view once, in _flush
@@ -185,6 +260,12 @@ class Kiosk:
     def view(self) -> View:
         if self.session is not None:
             return self.session.view
+        if self._psfs is not None:
+            return self._psfs.view
+        if self._browser is not None:
+            return self._browser.view
+        if self._menu is not None:
+            return replace(self._menu.view, caption=self._caption or self._menu.view.caption)
         if self._summary is not None:
             return replace(self._summary, caption=self._caption)
         # The home view is asked for on every tick; build it only when something in it changed,

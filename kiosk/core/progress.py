@@ -48,6 +48,13 @@ def recent(records: Sequence[Record], since: date) -> list[Record]:
     return out
 
 
+def family_name(family: str, ladders: Mapping[str, tuple[str, Sequence[str]]]) -> str:
+    """The family's name from the library; for one no longer there, its id in words."""
+    if family in ladders:
+        return ladders[family][0]
+    return family.replace("-", " ").replace("_", " ").capitalize()
+
+
 def day_of(record: Record) -> date:
     if isinstance(record, SessionRecord):
         return record.plan_date
@@ -116,7 +123,6 @@ def exercise_charts(
     and its variation ids, easiest first."""
     first, last = window(day, weeks)
     points: dict[str, list[RepPoint]] = {}
-    names: dict[str, str] = {}
     for r in recent(records, first):
         if not isinstance(r, SessionRecord) or not first <= r.plan_date <= last:
             continue
@@ -124,12 +130,11 @@ def exercise_charts(
             ladder = ladders.get(family, (family, ()))[1]
             rung = ladder.index(variation) + 1 if variation in ladder else 1
             points.setdefault(family, []).append(RepPoint(r.plan_date, clean, rung, vname))
-            names.setdefault(family, vname)
     order = [f for f in ladders if f in points] + sorted(f for f in points if f not in ladders)
     return tuple(
         ExerciseChart(
             family=f,
-            name=ladders[f][0] if f in ladders else names[f],
+            name=family_name(f, ladders),
             first=first,
             last=last,
             points=tuple(points[f]),

@@ -20,6 +20,7 @@ from kiosk.core.change import pain_change
 from kiosk.core.phrases import number, plural
 from kiosk.core.progress import (
     clean_by_family,
+    family_name,
     mean,
     monday_of,
     pain_points,
@@ -101,7 +102,7 @@ def gains(
     for family in order:
         (c0, v0, _), (c1, v1, name1) = start[family], end[family]
         ladder = ladders.get(family, (family, ()))[1]
-        name = ladders.get(family, (name1, ()))[0]
+        name = family_name(family, ladders)
         r0 = ladder.index(v0) if v0 in ladder else -1
         r1 = ladder.index(v1) if v1 in ladder else -1
         if v1 != v0 and r1 > r0 >= 0:
@@ -132,18 +133,19 @@ def summary_lines(facts: WeekFacts, lead: str = "This week") -> tuple[str, ...]:
         more = len(facts.gains) - MOST_GAINS
         lines.append(f"And {plural(more, 'more exercise')} went up.")
     if facts.pain is not None:
-        lines.extend(pain_lines(facts.pain, facts.pain_last_week))
+        week_before = "last week" if lead == "This week" else "the week before"
+        lines.extend(pain_lines(facts.pain, facts.pain_last_week, week_before))
     return tuple(lines)
 
 
-def pain_lines(now: float, last: float | None) -> list[str]:
+def pain_lines(now: float, last: float | None, week_before: str = "last week") -> list[str]:
     said = spoken_number(now)
     if last is None:
         return [f"Pain averaged {said}."]
     before = spoken_number(last)
     change = pain_change(last, now)
     if said == before:
-        return [f"Pain averaged {said}, the same as last week."]
+        return [f"Pain averaged {said}, the same as {week_before}."]
     if now < last:
         line = f"Pain averaged {said}, down from {before}."
         return [line, "That is a change that matters."] if change.meaningful else [line]
