@@ -95,10 +95,11 @@ class PsfsConfig:
 
 def _activities() -> tuple[Check, str]:
     def ok(v: Any) -> bool:
-        return isinstance(v, list) and len(v) <= 5 and all(
-            isinstance(a, str) and 0 < len(a.strip()) <= 60 for a in v)
+        return isinstance(v, list | tuple) and len(v) <= 5 and all(
+            isinstance(a, str) and 0 < len(a) <= 60 and a == a.strip() for a in v)
 
-    return ok, 'a list of up to 5 activities, each 1-60 characters, e.g. ["carry the shopping"]'
+    return ok, ('a list of up to 5 activities, each 1-60 characters with no spaces around it, '
+                'e.g. ["carry the shopping"]')
 
 
 @dataclass(frozen=True)
@@ -273,7 +274,7 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Loaded:
     # The session estimates how long each line takes to say from the voice's own rate.
     sections["session"] = replace(sections["session"], speech_rate_wpm=sections["voice"].rate)
     activities = sections["psfs"].activities
-    sections["psfs"] = replace(sections["psfs"], activities=tuple(a.strip() for a in activities))
+    sections["psfs"] = replace(sections["psfs"], activities=tuple(activities))  # frozen
     for name in raw:
         if name not in SCHEMA and name != "exercises":
             problems.append(ConfigError(str(file), name, raw[name], f"one of {', '.join(SCHEMA)}"))

@@ -71,7 +71,7 @@ def test_a_bad_size_is_one_line_naming_the_fix(capsys: pytest.CaptureFixture[str
 
 def test_psfs_activities_come_from_config(tmp_path: Path) -> None:
     conf = tmp_path / "kiosk.toml"
-    conf.write_text('[psfs]\nactivities = [" carry the shopping ", "sit through a film"]\n'
+    conf.write_text('[psfs]\nactivities = ["carry the shopping", "sit through a film"]\n'
                     "every_weeks = 6\n")
     loaded = load_config(conf)
     assert loaded.ok
