@@ -32,6 +32,22 @@ def _size(text: str) -> tuple[int, int]:
     return int(w), int(h)
 
 
+def _years(text: str) -> float:
+    try:
+        years = float(text)
+    except ValueError:
+        years = -1.0
+    if not 0 < years <= 50:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number of years from 0.01 to 50")
+    return years
+
+
+def _per_day(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 5:
+        raise argparse.ArgumentTypeError(f"{text!r}: give 1 to 5 sessions a day")
+    return int(text)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kiosk", description="Back-care exercise kiosk")
     p.add_argument("--config", help="kiosk.toml to use (default: packaged config/kiosk.toml)")
@@ -64,7 +80,12 @@ def parser() -> argparse.ArgumentParser:
     screens.add_argument("--out", type=Path, required=True, help="folder for the PNGs")
     screens.add_argument("--size", type=_size, default=(800, 480), help="WxH, e.g. 480x320")
     screens.add_argument("--date", type=_date, help="as of this day (YYYY-MM-DD)")
-    for sp in (run, demo, plan, export, summary, screens, sub.choices["history"],
+    sim = sub.add_parser("simulate", help="write years of made-up history into a new data dir")
+    sim.add_argument("--years", type=_years, required=True, help="how many years of use")
+    sim.add_argument("--per-day", type=_per_day, default=2, help="sessions on a usual day")
+    sim.add_argument("--seed", type=int, default=1, help="the same seed gives the same history")
+    sim.add_argument("--end", type=_date, help="the last day (YYYY-MM-DD; default: yesterday)")
+    for sp in (run, demo, plan, export, sim, summary, screens, sub.choices["history"],
                sub.choices["check"]):
         sp.add_argument("--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         sp.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
@@ -218,6 +239,26 @@ def cmd_export(args: argparse.Namespace, cfg: Config, problems: list[ConfigError
                 export(fp)
         else:
             export(sys.stdout)
+    return 0
+
+
+def cmd_simulate(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
+    from datetime import timedelta
+
+    from kiosk.simulate import HistoryExists, write_history
+
+    if not args.data_dir:
+        print("kiosk simulate: give --data-dir: it never writes into the kiosk's own history",
+              file=sys.stderr)
+        return 2
+    end = args.end or date.today() - timedelta(days=1)
+    try:
+        count = write_history(cfg, Path(args.data_dir), years=args.years, per_day=args.per_day,
+                              seed=args.seed, end=end)
+    except HistoryExists as exc:
+        print(f"kiosk simulate: {exc}", file=sys.stderr)
+        return 1
+    print(f"simulated {count} sessions ending {end.isoformat()} in {args.data_dir}")
     return 0
 
 

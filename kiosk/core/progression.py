@@ -19,16 +19,18 @@ History arrives as typed records (``kiosk.core.records``), already checked by th
 
 from __future__ import annotations
 
+import hashlib
+import json
 import statistics
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 
 from kiosk.core import rotation
 from kiosk.core.model import Family, Library, Plan, PlannedExercise, SessionSettings, Variation
 from kiosk.core.phrases import number
-from kiosk.core.records import ExerciseRecord, PainEvent, SessionRecord
+from kiosk.core.records import SCHEMA_VERSION, ExerciseRecord, PainEvent, SessionRecord
 
 CHANGES = ("same", "advance", "back", "reenter", "bad-day", "new")
 BAD_DAY_NOTE = "Pain is higher than usual today: nothing steps up, each exercise is a step easier."
@@ -131,16 +133,6 @@ class _Record:
     entries: tuple[_Entry, ...]
 
 
-def _read(sessions: Iterable[SessionRecord], today: date, fray_fraction: float) -> list[_Record]:
-    """Each session reduced to what the rules look at, in history order, with its day."""
-    records: list[_Record] = []
-    last: date | None = None
-    for index, session in enumerate(sessions):
-        last = _effective_day(session.plan_date, last, today)
-        records.append(_Record(index, last, session.pain_before, _entries(session, fray_fraction)))
-    return records
-
-
 def _effective_day(plan_date: date, last: date | None, today: date) -> date:
     """The day a session counts for: its plan_date, unless the clock was wrong.
 
@@ -238,6 +230,47 @@ class _Track:
         if self.cause is None or _WEIGHT[cause.kind] >= _WEIGHT[self.cause.kind]:
             self.cause = cause
 
+    def copy(self, *, days: bool = True) -> _Track:
+        """A copy to change; ``days=False`` shares the _Day objects (for ``_start_day``, which
+        moves levels and drops evidence but never changes a day)."""
+        def copied(ds: list[_Day]) -> list[_Day]:
+            if not days:
+                return list(ds)
+            return [_Day(d.day, d.sessions, d.clean, d.early, d.pain) for d in ds]
+
+        return _Track(self.ladder, self.level, self.day, self.done_level, self.done_day,
+                      self.done, self.offered, self.cause, copied(self.since), copied(self.recent))
+
+    def to_json(self, keep: int) -> dict[str, Any]:
+        """``keep``: how many counted days back the rules ever look (see ``_kept``)."""
+        cause = None if self.cause is None else [self.cause.kind, self.cause.count, self.cause.of]
+        return {
+            "level": self.level,
+            "day": _iso(self.day),
+            "done_level": self.done_level,
+            "done_day": _iso(self.done_day),
+            "done": self.done,
+            "offered": self.offered,
+            "cause": cause,
+            "since": [_day_json(d) for d in _kept(self.since, keep)],
+            "recent": [_day_json(d) for d in _kept(self.recent, keep)],
+        }
+
+    def load_json(self, data: dict[str, Any]) -> None:
+        top = self.ladder.top
+        self.level = _level(data["level"], top)
+        self.day = _day_or_none(data["day"])
+        self.done_level = _level(data["done_level"], top)
+        self.done_day = _day_or_none(data["done_day"])
+        self.done = _whole(data["done"])
+        self.offered = _whole(data["offered"])
+        c = data["cause"]
+        if c is not None and c[0] not in _WEIGHT:
+            raise ValueError(f"unknown cause {c[0]!r}")
+        self.cause = None if c is None else _Cause(str(c[0]), _whole(c[1]), _whole(c[2]))
+        self.since = [_day_from(d) for d in data["since"]]
+        self.recent = [_day_from(d) for d in data["recent"]]
+
     def note(self, day: date, *, counted: bool, entry: _Entry) -> None:
         for days in (self.since, self.recent):
             if not days or days[-1].day != day:
@@ -248,6 +281,38 @@ class _Track:
                 d.sessions += 1
                 d.clean = d.clean and entry.clean
                 d.early = d.early or entry.early
+
+
+def _kept(days: list[_Day], keep: int) -> list[_Day]:
+    """The days from the ``keep``-th last counted one on. The rules walk back from the end and
+    stop after ``advance_window`` counted days (or ``fray_sessions``), so nothing before that
+    day is ever read again."""
+    counted = 0
+    for i in range(len(days) - 1, -1, -1):
+        if days[i].sessions:
+            counted += 1
+            if counted == keep:
+                return days[i:]
+    return days
+
+
+def _day_json(d: _Day) -> list[Any]:
+    return [d.day.isoformat(), d.sessions, d.clean, d.early, d.pain]
+
+
+def _day_from(data: list[Any]) -> _Day:
+    day, sessions, clean, early, pain = data
+    if not all(isinstance(b, bool) for b in (clean, early, pain)):
+        raise TypeError("a day's clean, early and pain must be true or false")
+    return _Day(date.fromisoformat(day), _whole(sessions), clean, early, pain)
+
+
+def _level(value: Any, top: int) -> int | None:
+    if value is None:
+        return None
+    if not 0 <= _whole(value) <= top:
+        raise ValueError(f"level {value} is off the ladder")
+    return int(value)
 
 
 def _start_day(t: _Track, day: date, bad: bool, rules: ProgressionRules) -> None:
@@ -331,29 +396,158 @@ class _Replay:
     bad_today: bool
 
 
-def _replay(
+@dataclass
+class Progress:
+    """A replay of the history so far, that more sessions can be fed into.
+
+    A full replay is ``Progress.start(library, rules)``, fed every session, then ``finish``.
+    A long history need not be replayed every time: ``to_json`` saves where a replay has got
+    to (the store keeps one such snapshot per closed month), ``from_json`` takes it back, and
+    feeding it the sessions saved since gives exactly the plan a full replay would give, as
+    long as ``today`` is not before ``latest`` (tests/core/test_progress.py shows this).
+
+    ``feed`` changes this object; ``finish`` and ``copy`` do not.
+    """
+
+    library: Library
+    rules: ProgressionRules
+    tracks: dict[str, _Track]
+    checkins: list[int] = field(default_factory=list)  # every check-in pain, in order
+    bad_days: set[date] = field(default_factory=set)
+    count: int = 0  # records fed so far, well-formed or not: the next one's history index
+    last: date | None = None  # the effective day of the last well-formed record
+    latest: date | None = None  # the latest plan_date fed, as saved
+
+    @classmethod
+    def start(cls, library: Library, rules: ProgressionRules) -> Progress:
+        """Before the first session: every exercise new."""
+        tracks = {f.id: _Track(Ladder.of(f)) for f in library.families if f.ladder}
+        return cls(library, rules, {fid: t for fid, t in tracks.items() if t.ladder.steps})
+
+    def feed(self, sessions: Iterable[SessionRecord], today: date | None = None) -> Progress:
+        """Replay ``sessions`` (history records, oldest first) on top of what was fed before.
+
+        ``today`` only matters for sessions dated after it (see ``_effective_day``); leave it
+        out when every session fed is in the past, as when a closed month is snapshotted.
+        """
+        rules = self.rules
+        for session in sessions:
+            index = self.count
+            self.count += 1
+            plan_date = session.plan_date
+            self.latest = plan_date if self.latest is None else max(self.latest, plan_date)
+            self.last = _effective_day(plan_date, self.last, today or date.max)
+            rec = _Record(index, self.last, session.pain_before,
+                          _entries(session, rules.fray_fraction))
+            if _bad_day(rec.checkin, self.checkins, rules):
+                self.bad_days.add(rec.day)
+            if rec.checkin is not None:
+                self.checkins.append(rec.checkin)
+            for e in rec.entries:
+                if e.family in self.tracks:
+                    _replay_entry(self.tracks[e.family], rec, e, rec.day in self.bad_days, rules)
+        return self
+
+    def finish(self, today: date, checkin_pain: int | None) -> _Replay:
+        """Each exercise's step for ``today``, on a copy: this replay can still be fed."""
+        bad_today = today in self.bad_days or _bad_day(checkin_pain, self.checkins, self.rules)
+        tracks = {fid: t.copy(days=False) for fid, t in self.tracks.items()}
+        for t in tracks.values():
+            _start_day(t, today, bad_today, self.rules)
+        return _Replay(tracks, bad_today)
+
+    def copy(self) -> Progress:
+        """An independent copy, to feed without changing this one."""
+        return replace(
+            self,
+            tracks={fid: t.copy() for fid, t in self.tracks.items()},
+            checkins=list(self.checkins),
+            bad_days=set(self.bad_days),
+        )
+
+    # --- snapshots ---------------------------------------------------------------------------
+    @staticmethod
+    def key(library: Library, rules: ProgressionRules) -> str:
+        """What a snapshot depends on besides the history: the ladders and the thresholds.
+
+        A snapshot made under another key is not used; the replay is rebuilt from the records.
+        """
+        ladders = [
+            (f.id, [(v.id, v.start_reps, v.max_reps) for v in f.ladder]) for f in library.families
+        ]
+        names = ("advance_window", "advance_needed", "fray_fraction", "fray_sessions",
+                 "reentry_days", "bad_day_rise", "bad_day_window")
+        thresholds = [getattr(rules, n) for n in names]
+        text = json.dumps([SNAPSHOT_FORMAT, SCHEMA_VERSION, ladders, thresholds])
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON for a snapshot: only as much of the past as the rules will still read."""
+        rules = self.rules
+        keep = max(1, rules.advance_window, rules.fray_sessions)
+        return {
+            "key": Progress.key(self.library, rules),
+            "count": self.count,
+            "last": _iso(self.last),
+            "latest": _iso(self.latest),
+            "checkins": self.checkins[-max(1, rules.bad_day_window):],
+            # Effective days never go back, so no later record or today looks before `last`.
+            "bad_days": sorted(d.isoformat() for d in self.bad_days
+                               if self.last is None or d >= self.last),
+            "tracks": {fid: t.to_json(keep) for fid, t in self.tracks.items()},
+        }
+
+    @classmethod
+    def from_json(
+        cls, data: Any, library: Library, rules: ProgressionRules
+    ) -> Progress | None:
+        """The replay a snapshot saved, or None when it was made under another key or is
+        malformed: then replay the records instead."""
+        try:
+            if data["key"] != Progress.key(library, rules):
+                return None
+            progress = cls.start(library, rules)
+            if set(data["tracks"]) != set(progress.tracks):
+                return None
+            for fid, t in progress.tracks.items():
+                t.load_json(data["tracks"][fid])
+            progress.count = _whole(data["count"])
+            progress.last = _day_or_none(data["last"])
+            progress.latest = _day_or_none(data["latest"])
+            progress.checkins = [_whole(c) for c in data["checkins"]]
+            progress.bad_days = {date.fromisoformat(d) for d in data["bad_days"]}
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+            return None
+        return progress
+
+
+SNAPSHOT_FORMAT = 1  # raise it whenever Progress.to_json changes shape or meaning
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _day_or_none(text: Any) -> date | None:
+    return None if text is None else date.fromisoformat(text)
+
+
+def _whole(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"{value!r} is not a whole number")
+    return int(value)
+
+
+def _replay_from(
+    base: Progress | None,
     library: Library,
     sessions: Iterable[SessionRecord],
     today: date,
     rules: ProgressionRules,
     checkin_pain: int | None,
 ) -> _Replay:
-    tracks = {f.id: _Track(Ladder.of(f)) for f in library.families if f.ladder}
-    tracks = {fid: t for fid, t in tracks.items() if t.ladder.steps}
-    checkins: list[int] = []
-    bad_days: set[date] = set()
-    for rec in _read(sessions or [], today, rules.fray_fraction):
-        if _bad_day(rec.checkin, checkins, rules):
-            bad_days.add(rec.day)
-        if rec.checkin is not None:
-            checkins.append(rec.checkin)
-        for e in rec.entries:
-            if e.family in tracks:
-                _replay_entry(tracks[e.family], rec, e, rec.day in bad_days, rules)
-    bad_today = today in bad_days or _bad_day(checkin_pain, checkins, rules)
-    for t in tracks.values():
-        _start_day(t, today, bad_today, rules)
-    return _Replay(tracks, bad_today)
+    progress = base.copy() if base is not None else Progress.start(library, rules)
+    return progress.feed(sessions or [], today).finish(today, checkin_pain)
 
 
 # --- the public result -------------------------------------------------------------------
@@ -434,12 +628,18 @@ def _lower(name: str) -> str:
 
 
 def exercise_states(
-    library: Library, sessions: Sequence[SessionRecord], today: date, cfg: ProgressionRules
+    library: Library,
+    sessions: Sequence[SessionRecord],
+    today: date,
+    cfg: ProgressionRules,
+    *,
+    base: Progress | None = None,
 ) -> dict[str, ExerciseState]:
     """Each family's variation and target for ``today``, in library order, derived from
-    ``sessions`` (history records, oldest first). Check-in pain is not known here, so the
-    bad-day rule only shows if an earlier session today already made it a bad day."""
-    replay = _replay(library, sessions, today, cfg, None)
+    ``sessions`` (history records, oldest first; with ``base``, those saved after it).
+    Check-in pain is not known here, so the bad-day rule only shows if an earlier session
+    today already made it a bad day."""
+    replay = _replay_from(base, library, sessions, today, cfg, None)
     return {fid: _state(t) for fid, t in replay.tracks.items()}
 
 
@@ -450,6 +650,8 @@ def plan_for_day(
     cfg: ProgressionRules,
     settings: SessionSettings,
     checkin_pain: int | None = None,
+    *,
+    base: Progress | None = None,
 ) -> Plan:
     """Today's plan: ``exercises_min`` to ``exercises_max`` families, least recently offered
     first, as many as fit ``session_minutes``, each at its derived level with its reason.
@@ -457,8 +659,11 @@ def plan_for_day(
     Call it with ``checkin_pain=None`` for the home screen, and again with the check-in pain
     once it is known. Check-in never changes which exercises are planned or their order, only
     how hard they are: on a bad day each takes the variation below.
+
+    ``base`` is a replay of the older history (a snapshot); ``sessions`` are then only the
+    sessions saved after it. ``base`` is not changed.
     """
-    replay = _replay(library, sessions, today, cfg, checkin_pain)
+    replay = _replay_from(base, library, sessions, today, cfg, checkin_pain)
     states = {fid: _state(t) for fid, t in replay.tracks.items()}
     order = rotation.rotation_order(list(states), {f: t.offered for f, t in replay.tracks.items()})
     least = min(cfg.exercises_min, len(order))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -44,6 +44,16 @@ class Recovery:
     moved_to: Path | None  # where the damaged file was set aside, if there was one
     restored_from: Path | None  # the backup now in use; None when history started empty
     sessions: int  # how many sessions the history holds now
+
+
+def holds_history(data_dir: str | os.PathLike[str]) -> bool:
+    """Whether ``data_dir`` has a history in it already, whole, damaged or only as backups."""
+    d = Path(data_dir)
+    backups = d / "backups"
+    return (
+        any(d.glob(f"{FILENAME}*"))
+        or (backups.is_dir() and any(PATTERN.fullmatch(p.name) for p in backups.iterdir()))
+    )
 
 
 class History:
@@ -104,6 +114,23 @@ class History:
         self._seqs[record.id] = seq
         self._records[seq] = record
         self._back_up_daily()
+
+    def add_many(self, records: Iterable[Record]) -> int:
+        """Save many new records at once, in order, with one write: for imports and
+        ``kiosk simulate``. Every record is encoded (and so checked) first, so a bad one saves
+        none of them. Returns how many were saved."""
+        batch = list(records)
+        docs = [encode(r) for r in batch]
+        ids = {r.id for r in batch}
+        if len(ids | set(self._seqs)) != len(batch) + len(self._seqs):
+            raise RecordError("add_many saves new records only: an id is already there")
+        first = max(self._seqs.values(), default=0) + 1
+        self._table.insert_multiple(Document(d, doc_id=first + i) for i, d in enumerate(docs))
+        for i, r in enumerate(batch):
+            self._seqs[r.id] = first + i
+            self._records[first + i] = r
+        self._back_up_daily()
+        return len(batch)
 
     def records(self) -> list[Record]:
         """Everything saved, of every kind, in the order it was saved (oldest first)."""

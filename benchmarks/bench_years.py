@@ -1,0 +1,336 @@
+"""What a kiosk costs in its first, fifth and tenth year: saves, frames, start-up, plan, memory.
+
+A plain script, not a test: ``python benchmarks/bench_years.py``. For 0, 1, 5 and 10 years of
+twice-daily history written by ``kiosk simulate``, it prints one row of figures, then the same
+again under ``/work/shared/tools/slow-cpu --share 0.2`` (about a Pi Zero 2 W) when that tool works
+here. Targets (issue #11), on the development machine with 10 years:
+
+  save      one session save (History.add_session, with fsync)          <= 20 ms
+  gap       longest frame gap while the writer thread saves             <= 50 ms
+  step      longest main-loop step through a whole session              <= 20 ms
+  red       the step that handles RED                                    within one frame
+  ready     process start to READY=1 (systemd's notify socket)          <= 0.4 s
+  plan      `kiosk plan` as a whole process                              <= 0.5 s
+  rss       peak memory of the running kiosk                             <= 80 MB
+
+Options: --years 0,1,5 picks the histories; --keep DIR keeps (and reuses) them there;
+--no-slow skips the slow-CPU table. Figures move with the machine's load: run it twice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+END = date(2026, 11, 28)  # the histories end here, so runs on different days compare
+TODAY = END + timedelta(days=1)
+SLOW_CPU = ROOT.parent.parent / "shared" / "tools" / "slow-cpu"
+if not SLOW_CPU.exists():
+    SLOW_CPU = Path("/work/shared/tools/slow-cpu")
+TARGETS = {"save": 20.0, "gap": 50.0, "step": 20.0, "red": 1000 / 30, "ready": 0.4, "plan": 0.5,
+           "rss": 80.0}
+COLUMNS = ("years", "sessions", "MB", "save", "gap", "step", "red", "ready", "plan", "rss")
+UNITS = {"save": "ms", "gap": "ms", "step": "ms", "red": "ms", "ready": "s", "plan": "s",
+         "rss": "MB"}
+
+
+def kiosk_cmd(*args: str) -> list[str]:
+    return [sys.executable, "-m", "kiosk.cli", *args]
+
+
+def make_history(years: int, where: Path) -> Path:
+    data = where / f"years-{years}"
+    if years and not data.exists():
+        tmp = where / f".years-{years}.tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        subprocess.run(kiosk_cmd("--data-dir", str(tmp), "simulate", "--years", str(years),
+                                 "--end", END.isoformat()), check=True, cwd=ROOT,
+                       stdout=subprocess.DEVNULL)
+        tmp.rename(data)
+    data.mkdir(parents=True, exist_ok=True)
+    return data
+
+
+def copy_of(data: Path, into: Path) -> Path:
+    """A fresh copy for one measurement: saves change it, and the next one wants it as it was."""
+    target = Path(tempfile.mkdtemp(dir=into)) / "data"
+    shutil.copytree(data, target)
+    return target
+
+
+def a_record(n: int, day: date) -> Any:
+    """A typical finished session of the packaged exercises, as the kiosk saves it."""
+    from kiosk.store.records import decode
+
+    started = datetime.combine(day, datetime.min.time()).replace(hour=20, minute=n % 60)
+    sets = [{"side": None, "reps": ["clean"] * 8, "clean_reps": 8, "ended_by": "target"}] * 2
+    exercises = [{"family": fam, "variation": f"{fam}-1", "name": fam.title(), "target": 8,
+                  "change": "same", "reason": "", "skipped": False, "sets": sets}
+                 for fam in ("bridge", "dead-bug", "bird-dog")]
+    return decode({
+        "schema": 1, "id": f"{started:%Y%m%dT%H%M%S}-bench{n}", "plan_date": day.isoformat(),
+        "started_at": started.isoformat(), "ended_at": started.isoformat(), "duration_s": 900.0,
+        "pain_before": 2, "pain_after": 1, "ended_by": "complete", "exercises": exercises,
+        "pain_events": []})
+
+
+# --- measured in this process -----------------------------------------------------------------
+def measure_save(data: Path) -> float:
+    """Median of five saves, each one atomic write with fsync, as the writer thread does them."""
+    from kiosk.store.history import History
+
+    times = []
+    with History.open(data) as history:
+        for n in range(5):
+            record = a_record(n, TODAY)
+            t = time.perf_counter()
+            history.add(record)
+            times.append(time.perf_counter() - t)
+    return statistics.median(times) * 1000
+
+
+def measure_gap(data: Path) -> float:
+    """The longest pause of a 5 ms frame loop on the main thread while the writer saves."""
+    from kiosk.store.writer import HistoryWriter
+
+    done = threading.Event()
+    writer = HistoryWriter.open(data, on_result=lambda r: done.set())
+    worst = 0.0
+    try:
+        for n in range(3):
+            done.clear()
+            last = time.perf_counter()
+            writer.save(a_record(100 + n, TODAY))
+            while not done.is_set():
+                time.sleep(0.005)
+                now = time.perf_counter()
+                worst = max(worst, now - last)
+                last = now
+    finally:
+        writer.close()
+    return worst * 1000
+
+
+def measure_steps(data: Path) -> tuple[float, float]:
+    """The longest main-loop step of the real shell through a session (start, check-in, a rep,
+    RED, a pain rating, hold RED to stop, the re-plan), and the step that handled RED."""
+    from kiosk import runtime
+    from kiosk.clock import FakeClock
+    from kiosk.config import load_config
+    from kiosk.core.model import Button
+    from kiosk.devices import RecordingVoice
+
+    loaded = load_config()
+    clock = FakeClock(datetime.combine(TODAY, datetime.min.time()).replace(hour=9))
+    opts = runtime.Options(mock=True, display="headless", data_dir=data)
+    app = runtime.start_kiosk(loaded.config, opts, loaded.problems, clock,
+                              runtime.Given(voice=RecordingVoice()))
+    app.keyboard = False
+    steps: list[float] = []
+
+    def run(seconds: float) -> None:
+        for _ in range(int(round(seconds / 0.05))):
+            clock.advance(0.05)
+            t = time.perf_counter()
+            app.step()
+            steps.append(time.perf_counter() - t)
+
+    def press(button: Any, hold: float = 0.15) -> float:
+        pin = app.dev.buttons.pin(button)
+        pin.drive_low()
+        first = len(steps)
+        run(hold)
+        pin.drive_high()
+        run(0.4)
+        return max(steps[first:first + 2])
+
+    try:
+        press(Button.GREEN)  # start: plans the day
+        press(Button.GREEN, hold=2.0)  # confirm check-in pain: re-plans with it
+        press(Button.AMBER)  # skip the breathing
+        run(30.0)
+        press(Button.GREEN)  # into the set
+        run(3.0)
+        press(Button.GREEN)  # one clean rep
+        red = press(Button.RED)  # pain: RED acts at once
+        run(1.0)
+        press(Button.GREEN, hold=2.0)  # confirm the pain rating
+        press(Button.RED, hold=2.5)  # stop: the session is saved, the home plan is made again
+        run(2.0)
+    finally:
+        app.close()
+    return max(steps) * 1000, red * 1000
+
+
+# --- measured as whole processes ----------------------------------------------------------------
+def measure_ready(data: Path, wrap: list[str]) -> tuple[float, float]:
+    """Seconds from starting `kiosk run` to its READY=1, and its peak RSS in MB."""
+    sock_dir = Path(tempfile.mkdtemp(prefix="kiosk-notify-"))
+    path = sock_dir / "notify"
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(str(path))
+    sock.settimeout(120)
+    env = dict(os.environ, NOTIFY_SOCKET=str(path), SDL_VIDEODRIVER="dummy",
+               SDL_AUDIODRIVER="dummy")
+    t = time.perf_counter()
+    proc = subprocess.Popen([*wrap, *kiosk_cmd("--data-dir", str(data), "run", "--mock",
+                                               "--headless")],
+                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    ready = float("nan")
+    rss = float("nan")
+    try:
+        while True:
+            message = sock.recv(4096).decode()
+            if "READY=1" in message:
+                ready = time.perf_counter() - t
+                break
+        time.sleep(1.0)  # let it settle: the voice renders lines ahead after READY
+        rss = peak_rss_mb(proc.pid)
+    except TimeoutError:
+        pass
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)  # the kiosk and, under slow-cpu, its wrapper
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        sock.close()
+        shutil.rmtree(sock_dir, ignore_errors=True)
+    return ready, rss
+
+
+def peak_rss_mb(pid: int) -> float:
+    """VmHWM of the kiosk's Python process (under slow-cpu, the child of the wrapper)."""
+    pids = [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        pids += [int(c) for c in children.read_text().split()]
+    worst = 0.0
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    worst = max(worst, int(line.split()[1]) / 1024)
+        except OSError:
+            continue
+    if worst and len(pids) > 1:
+        for c in pids[1:]:  # slow-cpu is bash running the kiosk; follow one more level
+            grand = Path(f"/proc/{c}/task/{c}/children")
+            if grand.exists():
+                for g in grand.read_text().split():
+                    worst = max(worst, peak_rss_mb(int(g)))
+    return worst
+
+
+def measure_plan(data: Path, wrap: list[str]) -> float:
+    t = time.perf_counter()
+    subprocess.run([*wrap, *kiosk_cmd("--data-dir", str(data), "plan", "--date",
+                                      TODAY.isoformat())],
+                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t
+
+
+def one_row(years: int, data: Path, scratch: Path, wrap: list[str]) -> dict[str, Any]:
+    from kiosk.store.history import History
+
+    with History.open(copy_of(data, scratch)) as history:
+        sessions = len(history.sessions())
+    size = sum(p.stat().st_size for p in data.rglob("*") if p.is_file()) / 1e6
+    row: dict[str, Any] = {"years": years, "sessions": sessions, "MB": size}
+    if wrap:  # only the whole processes run under slow-cpu; the rest below, in a child
+        out = subprocess.run([*wrap, sys.executable, __file__, "--inner", str(data),
+                              "--scratch", str(scratch)], check=True, capture_output=True,
+                             text=True, cwd=ROOT)
+        row.update(json.loads(out.stdout.strip().splitlines()[-1]))
+    else:
+        row.update(inner(data, scratch))
+    row["ready"], row["rss"] = measure_ready(copy_of(data, scratch), wrap)
+    row["plan"] = measure_plan(data, wrap)
+    return row
+
+
+def inner(data: Path, scratch: Path) -> dict[str, float]:
+    return {
+        "save": measure_save(copy_of(data, scratch)),
+        "gap": measure_gap(copy_of(data, scratch)),
+        **dict(zip(("step", "red"), measure_steps(copy_of(data, scratch)), strict=True)),
+    }
+
+
+def show(title: str, rows: list[dict[str, Any]]) -> None:
+    print(title)
+    print("  ".join(f"{c:>9}" for c in COLUMNS))
+    for row in rows:
+        cells = []
+        for c in COLUMNS:
+            v = row.get(c)
+            if c in ("years", "sessions"):
+                cells.append(f"{v:>9d}")
+            elif c == "MB":
+                cells.append(f"{v:>9.1f}")
+            else:
+                unit = UNITS[c]
+                text = f"{v:.2f}" if unit == "s" else f"{v:.0f}"
+                mark = "!" if c in TARGETS and v > TARGETS[c] else " "
+                cells.append(f"{text + ' ' + unit + mark:>9}")
+        print("  ".join(cells))
+    print("  targets with 10 years: " + ", ".join(
+        f"{c} <= {TARGETS[c]:g} {UNITS[c]}" for c in COLUMNS[3:]) + "  (! = over)")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--years", default="0,1,5,10")
+    ap.add_argument("--keep", type=Path, help="keep the simulated histories here, and reuse them")
+    ap.add_argument("--no-slow", action="store_true", help="skip the slow-CPU table")
+    ap.add_argument("--inner", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--scratch", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.inner:
+        print(json.dumps(inner(args.inner, args.scratch)))
+        return 0
+    where = args.keep or Path(tempfile.mkdtemp(prefix="kiosk-years-"))
+    where.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="kiosk-years-scratch-"))
+    try:
+        histories = {y: make_history(y, where) for y in map(int, args.years.split(","))}
+        rows = [one_row(y, d, scratch, []) for y, d in histories.items()]
+        show("This machine", rows)
+        if args.no_slow:
+            return 0
+        probe = subprocess.run([str(SLOW_CPU), "--share", "0.2", "--", "true"],
+                               capture_output=True, text=True)
+        if probe.returncode != 0:
+            print(f"Pi Zero 2 W estimate skipped: {probe.stderr.strip() or 'slow-cpu failed'}")
+            return 0
+        wrap = [str(SLOW_CPU), "--share", "0.2", "--"]
+        show("Pi Zero 2 W estimate (slow-cpu --share 0.2)",
+             [one_row(y, d, scratch, wrap) for y, d in histories.items()])
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(where, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

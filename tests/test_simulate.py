@@ -1,0 +1,65 @@
+"""`kiosk simulate`: a lived-in history through the real store, the way a person would look at it
+with `kiosk history` and `kiosk plan`."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from kiosk.cli import main
+from kiosk.store.history import History
+
+END = date(2026, 11, 20)
+
+
+def simulate(data: Path, *extra: str) -> int:
+    return main(["--data-dir", str(data), "simulate", "--years", "0.7", "--seed", "7",
+                 "--end", END.isoformat(), *extra])
+
+
+def test_a_simulated_history_looks_lived_in(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                            ) -> None:
+    assert simulate(tmp_path / "d") == 0
+    assert "simulated" in capsys.readouterr().out
+    with History.open(tmp_path / "d") as history:
+        assert history.recovery is None
+        sessions = history.sessions()
+    days = [s.plan_date for s in sessions]
+    assert days == sorted(days) and days[-1] == END
+    first = END - timedelta(days=round(0.7 * 365.25) - 1)
+    assert days[0] >= first
+    span = (END - first).days + 1
+    away = span - len(set(days))
+    assert 0 < away <= span // 4, (away, span)  # breaks, but never more than a quarter
+    per_day = Counter(days)
+    assert max(per_day.values()) == 2 and min(per_day.values()) >= 1
+    changes = Counter(e.change for s in sessions for e in s.exercises)
+    assert changes["advance"] and changes["new"] and changes["reenter"], changes
+    assert any(s.pain_events for s in sessions)
+    ends = Counter(s.ended_by for s in sessions)
+    assert ends["complete"] > len(sessions) // 2
+
+
+def test_the_same_seed_gives_the_same_history(tmp_path: Path) -> None:
+    assert simulate(tmp_path / "a") == 0 and simulate(tmp_path / "b") == 0
+    assert simulate(tmp_path / "c", "--per-day", "1") == 0
+    with History.open(tmp_path / "a") as a, History.open(tmp_path / "b") as b:
+        assert a.sessions() == b.sessions()
+    with History.open(tmp_path / "c") as c:
+        assert max(Counter(s.plan_date for s in c.sessions()).values()) == 1
+
+
+def test_it_refuses_a_data_dir_that_holds_a_history_and_leaves_it_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "d"
+    assert simulate(data) == 0
+    before = {p: p.read_bytes() for p in data.rglob("*") if p.is_file()}
+    capsys.readouterr()
+    assert simulate(data) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "already holds a history" in err and str(data) in err
+    assert {p: p.read_bytes() for p in data.rglob("*") if p.is_file()} == before
