@@ -104,17 +104,17 @@ def main() -> None:
     ladders = ladders_of(load_config().config.library)
     print(f"history: {len(records)} records, {source}")
     med, worst = timed(lambda: weekly_summary(records, END, ladders))
-    print(f"{'weekly summary':<34}median {med:6.1f} ms  worst {worst:6.1f} ms  (target 50)")
+    print(f"{'weekly summary':<36}median {med:6.1f} ms  worst {worst:6.1f} ms  (target 50)")
     print(f"  {weekly_summary(records, END, ladders)}")
     build_med, build_worst = timed(lambda: history_views(records, END, ladders, TARGET))
-    print(f"{'all screens data':<34}median {build_med:6.1f} ms  worst {build_worst:6.1f} ms")
+    print(f"{'all screens data':<36}median {build_med:6.1f} ms  worst {build_worst:6.1f} ms")
     views = history_views(records, END, ladders, TARGET)
     for size in PANELS:
         surface = pygame.Surface(size)
         for view in views:
             med, worst = timed(lambda v=view, s=surface: Screen(s).draw(v, 0.0))
             name = f"{view.title} {size[0]}x{size[1]}"
-            print(f"{name:<34}median {build_med + med:6.1f} ms  worst {build_worst + worst:6.1f}"
+            print(f"{name:<36}median {build_med + med:6.1f} ms  worst {build_worst + worst:6.1f}"
                   f" ms  (data + draw; target 100)")
 
 

@@ -124,8 +124,10 @@ def summary_lines(facts: WeekFacts, lead: str = "This week") -> tuple[str, ...]:
     else:
         lines = [f"{lead}: {plural(facts.sessions, 'session')}."]
     for g in facts.gains[:MOST_GAINS]:
-        if g.new_step:
+        if g.new_step and g.new_step.lower() != g.name.lower():
             lines.append(f"{g.name} moved up a step, to {g.new_step}.")
+        elif g.new_step:
+            lines.append(f"{g.name} moved up a step.")
         else:
             reps = plural(g.after, "clean rep")
             lines.append(f"{g.name} went from {number(g.before)} to {reps}.")

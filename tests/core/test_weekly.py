@@ -7,10 +7,16 @@ from datetime import date
 import pytest
 
 from kiosk.core.change import pain_change, psfs_change
+from kiosk.core.records import ExerciseRecord, SetRecord
 from kiosk.core.weekly import first_session_of_week, weekly_summary
 from tests.core.progress_samples import LADDERS, exercise, pain, session
 
 DAY = date(2026, 11, 26)  # Thursday; the week is Mon 23 - Sun 29 November
+
+
+def named_exercise(family: str, variation: str, name: str, clean: int) -> ExerciseRecord:
+    sets = (SetRecord(None, ("clean",) * clean, clean, "target"),)
+    return ExerciseRecord(family, variation, name, 8, "same", "", False, sets)
 
 
 @pytest.mark.parametrize(
@@ -34,6 +40,10 @@ DAY = date(2026, 11, 26)  # Thursday; the week is Mon 23 - Sun 29 November
         ([session("2026-11-20", exercise("bridge", 12)),
           session("2026-11-24", exercise("bridge", 6, rung=2))],
          "This week: one session. Bridge moved up a step, to Bridge 2."),
+        # A step whose name is the family's is not said twice
+        ([session("2026-11-20", exercise("bridge", 12)),
+          session("2026-11-24", named_exercise("bridge", "bridge-2", "Bridge", 5))],
+         "This week: one session. Bridge moved up a step."),
         # Fewer reps is not told at all; good news first, pain last
         ([session("2026-11-20", exercise("bridge", 9), before=2, after=2),
           session("2026-11-24", exercise("bridge", 7), exercise("bird-dog", 5), before=3,
