@@ -213,11 +213,12 @@ class Questionnaire:
             return View(screen="psfs", title="Activities", lines=("Saved",), caption=self._caption)
         return View(
             screen="psfs",
-            title="How well can you do this now?",
-            lines=(self.activity.capitalize(), "0 unable - 10 able as before",
-                   f"{self.index + 1} of {len(self.activities)}"),
+            title=self.activity.capitalize(),
+            set_label=f"{self.index + 1} of {len(self.activities)}",
+            lines=("0 = unable, 10 = as before",),
             pain=self.value,
-            buttons={Button.GREEN: "Up / hold: OK", Button.AMBER: "Down", Button.RED: "Pass"},
+            buttons={Button.GREEN: "Raise (hold: confirm)", Button.AMBER: "Lower",
+                     Button.RED: "Pass"},
             awaiting="rating",
             caption=self._caption,
         )

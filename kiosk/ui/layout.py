@@ -89,8 +89,10 @@ def _sizes(u: float) -> Sizes:
         body=(px(0.078), px(0.05)),
         statement=(px(0.09), px(0.05)),
         caption=(px(0.072), px(READABLE)),
-        legend_name=px(READABLE),
-        legend_action=(px(0.07), px(READABLE)),
+        # The legend keeps its smaller floor for now: "Raise (hold: confirm)" needs two lines in a
+        # third of a 480x320 panel, and at the readable size three lines do not fit its box.
+        legend_name=px(0.036),
+        legend_action=(px(0.056), px(0.042)),
         pacer_word=px(0.06),
         counter=(px(0.165), px(0.11)),
     )
