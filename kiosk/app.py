@@ -32,6 +32,7 @@ from kiosk.core.events import (
 )
 from kiosk.core.kiosk import Kiosk
 from kiosk.core.model import Button, Plan
+from kiosk.core.safety import SafetyCheck
 from kiosk.core.view import View
 from kiosk.devices import Devices, Edge, Inbox, Key, Quit
 
@@ -72,7 +73,8 @@ class App:
         self.view: View = kiosk.view
         self.stopping = False
         self.finished = 0
-        self.saved: list[str] = []  # ids of sessions handed to the writer, in order
+        self.saved: list[str] = []  # ids of records handed to the writer, in order
+        self.saved_answers: set[str] = set()  # those of them that are safety answers
         self._dirty = True
         self._closed = False
         self._next_ping = 0.0
@@ -240,6 +242,8 @@ class App:
                 self.dev.writer.save(eff.record)  # a checkpoint, then the final record
                 if eff.record.id not in self.saved:
                     self.saved.append(eff.record.id)
+                if isinstance(eff.record, SafetyCheck):
+                    self.saved_answers.add(eff.record.id)
             elif isinstance(eff, Finished):
                 self.finished += 1
             elif isinstance(eff, PowerOff):
@@ -259,7 +263,7 @@ class App:
         plan = session.plan if session is not None else self.kiosk.plan
         if plan is not self._prepared_plan:
             self._prepared_plan = plan
-            self.dev.voice.prepare(phrases.catalogue(plan))
+            self.dev.voice.prepare([*phrases.catalogue(plan), *self.kiosk.safety_lines()])
 
     def _notice_clock_jump(self, now: float) -> None:
         """Log, once, a wall clock that jumped while the kiosk ran (NTP, an RTC after boot).

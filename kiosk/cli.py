@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.config import Config, load_config
+from kiosk.core.safety import SafetyCheck
 from kiosk.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -62,7 +63,8 @@ def parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="one whole simulated session, headless, in seconds")
     who = demo.add_mutually_exclusive_group()
-    who.add_argument("--user", choices=("steady", "slipping", "sore"), default="steady")
+    who.add_argument("--user", choices=("steady", "slipping", "sore", "red-flag"),
+                     default="steady")
     who.add_argument("--presses", help="exact presses: g a r press, G A R hold (e.g. 'gGg')")
     demo.add_argument("--date", type=_date, help="run as of this day (YYYY-MM-DD)")
 
@@ -177,12 +179,18 @@ def cmd_plan(args: argparse.Namespace, cfg: Config, problems: list[ConfigError])
 
 
 def cmd_history(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
+    from kiosk.core.records import SessionRecord
+
     with _history(args, cfg) as history:
-        sessions = history.sessions()
-    if not sessions:
+        records = history.records()
+    if not records:
         print("No sessions saved yet.")
         return 0
-    for s in sessions:
+    for s in records:
+        if isinstance(s, SafetyCheck):
+            _print_safety(s)
+        if not isinstance(s, SessionRecord):
+            continue
         pain = f"pain {_dash(s.pain_before)} -> {_dash(s.pain_after)}"
         print(f"{s.started_at:%Y-%m-%d %H:%M}  {pain:<14} "
               f"{s.clean_reps:>3} clean reps  ended: {s.ended_by}")
@@ -220,6 +228,16 @@ def cmd_screens(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
         print(f"kiosk screens: cannot write to {args.out}: {exc.strerror}", file=sys.stderr)
         return 1
     return 0
+
+
+def _print_safety(check: SafetyCheck) -> None:
+    """A round of safety answers: when, why, what it led to, then each question's answer."""
+    pain = f"pain {_dash(check.pain)}"
+    print(f"{check.at:%Y-%m-%d %H:%M}  {pain:<14} safety questions "
+          f"({check.reason}): {check.outcome}")
+    for a in check.answers:
+        how = "" if a.how in ("green", "amber") else f" ({a.how})"
+        print(f"    {a.group:<10} {a.question:<24} {'yes' if a.yes else 'no'}{how}")
 
 
 def _dash(v: int | None) -> str:
@@ -294,7 +312,21 @@ def cmd_check(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]
     else:
         print("gpio: no Raspberry Pi GPIO (mock buttons will be used)")
     print(f"data: {_data_dir(args, cfg)}")
+    print(f"safety: {_safety_status(args, cfg)}")
     return 0 if ok else 1
+
+
+def _safety_status(args: argparse.Namespace, cfg: Config) -> str:
+    """Whether exercise waits for a clinician's clearance (docs/safety.md)."""
+    from kiosk.core.safety import clearance_state
+    from kiosk.runtime import safety_checks
+
+    data_dir = _data_dir(args, cfg)
+    if not (data_dir / "history.json").exists():
+        return clearance_state([], date.today(), cfg.safety.cleared_on)
+    with _history(args, cfg) as history:
+        checks = safety_checks(history.records())
+    return clearance_state(checks, date.today(), cfg.safety.cleared_on)
 
 
 def _audio_status() -> str:

@@ -8,20 +8,24 @@ check`` prints the problems and exits non-zero, so they are found before the kio
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from kiosk.core.model import Family, Library, SessionSettings, Variation
+from kiosk.core.safety import GROUPS, Group, Question, Wording
 from kiosk.errors import ConfigError
 
 PACKAGED = Path(__file__).resolve().parent.parent / "config"
 DEFAULT_CONFIG = PACKAGED / "kiosk.toml"
 DEFAULT_EXERCISES = PACKAGED / "exercises.toml"
+DEFAULT_SAFETY = PACKAGED / "safety.toml"
 SYSTEM_CONFIG = Path("/etc/backcare-kiosk/kiosk.toml")
 
 POSITIONS = ("lying", "side-lying", "all-fours", "kneeling", "seated", "standing", "loaded")
@@ -103,6 +107,25 @@ def _activities() -> tuple[Check, str]:
 
 
 @dataclass(frozen=True)
+class SafetyConfig:
+    """When the red-flag questions are asked and what they wait for (docs/safety.md)."""
+
+    cleared_on: date | None = None  # the day a clinician cleared the program; None: not yet
+    answer_seconds: float = 60.0  # no answer in this long counts as "yes"
+    repeat_days: int = 28  # every group is asked again after this many days
+    high_pain: int = 9  # a rating this high asks the emergency and urgent groups
+    gentle_from: int = 7  # a check-in this high offers only the gentle path
+
+
+@functools.cache
+def packaged_wording() -> Wording:
+    """The packaged config/safety.toml; what a missing or broken safety.toml falls back to."""
+    wording = _parse_wording(str(DEFAULT_SAFETY), _read_toml(DEFAULT_SAFETY, []) or {}, [])
+    assert wording is not None, f"the packaged {DEFAULT_SAFETY} must load"
+    return wording
+
+
+@dataclass(frozen=True)
 class Config:
     buttons: ButtonsConfig = field(default_factory=ButtonsConfig)
     leds: LedsConfig = field(default_factory=LedsConfig)
@@ -113,7 +136,9 @@ class Config:
     storage: StorageConfig = field(default_factory=StorageConfig)
     shutdown: ShutdownConfig = field(default_factory=ShutdownConfig)
     psfs: PsfsConfig = field(default_factory=PsfsConfig)
+    safety: SafetyConfig = field(default_factory=SafetyConfig)
     library: Library = field(default_factory=lambda: Library(()))
+    wording: Wording = field(default_factory=packaged_wording)
     source: str = str(DEFAULT_CONFIG)
 
     @property
@@ -169,6 +194,14 @@ def _path(max_len: int = 400) -> tuple[Check, str]:
     # A NUL passes as text, but no file call takes it: `kiosk run` would stop at mkdir.
     allowed = f"a folder path of up to {max_len} characters, without NUL characters"
     return (lambda v: isinstance(v, str) and len(v) <= max_len and "\0" not in v), allowed
+
+
+def _day() -> tuple[Check, str]:
+    # None is the default (no clearance yet); a TOML file can only write a date here.
+    def ok(v: Any) -> bool:
+        return v is None or (isinstance(v, date) and not isinstance(v, datetime))
+
+    return ok, "a date written as 2026-11-20 (no quotes): the day a clinician cleared the program"
 
 
 def _pin() -> tuple[Check, str]:
@@ -231,6 +264,13 @@ SCHEMA: dict[str, dict[str, tuple[str, tuple[Check, str]]]] = {
         "activities": ("activities", _activities()),
         "every_weeks": ("every_weeks", _int(1, 26)),
     },
+    "safety": {
+        "cleared_on": ("cleared_on", _day()),
+        "answer_seconds": ("answer_seconds", _num(20, 300)),
+        "repeat_days": ("repeat_days", _int(7, 90)),
+        "high_pain": ("high_pain", _int(5, 10)),
+        "gentle_from": ("gentle_from", _int(3, 10)),
+    },
 }
 
 SECTION_TYPES: dict[str, type] = {
@@ -243,6 +283,7 @@ SECTION_TYPES: dict[str, type] = {
     "storage": StorageConfig,
     "shutdown": ShutdownConfig,
     "psfs": PsfsConfig,
+    "safety": SafetyConfig,
 }
 
 
@@ -279,7 +320,8 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Loaded:
         if name not in SCHEMA and name != "exercises":
             problems.append(ConfigError(str(file), name, raw[name], f"one of {', '.join(SCHEMA)}"))
     library = load_library(_exercises_path(file, raw, problems), problems)
-    cfg = Config(library=library, source=str(file), **sections)
+    wording = load_wording(_safety_path(file), problems)
+    cfg = Config(library=library, wording=wording, source=str(file), **sections)
     return Loaded(cfg, tuple(problems))
 
 
@@ -365,6 +407,84 @@ def _exercises_path(file: Path, raw: dict[str, Any], problems: list[ConfigError]
         problems.append(ConfigError(str(file), "exercises", value, "a path to exercises.toml"))
         return DEFAULT_EXERCISES
     return (file.parent / os.path.expanduser(value)).resolve()
+
+
+def _safety_path(file: Path) -> Path:
+    sibling = file.parent / "safety.toml"
+    return sibling if sibling.is_file() else DEFAULT_SAFETY
+
+
+# --- what the kiosk says about itself, and its safety questions --------------------------------
+def load_wording(path: Path, problems: list[ConfigError] | None = None) -> Wording:
+    """Load config/safety.toml. A broken file falls back to the packaged wording, whole: a
+    question set half replaced by defaults would be one nobody has read."""
+    problems = problems if problems is not None else []
+    before = len(problems)
+    raw = _read_toml(path, problems)
+    wording = _parse_wording(str(path), raw, problems) if raw is not None else None
+    if wording is not None and len(problems) == before:
+        return wording
+    return packaged_wording()
+
+
+def _parse_wording(file: str, raw: dict[str, Any], problems: list[ConfigError]) -> Wording | None:
+    start = len(problems)
+    line_ok, line = (lambda v: isinstance(v, str) and 0 < len(v.strip()) <= 300), "non-empty text"
+
+    def need(table: dict[str, Any], key: str, where: str, check: Check, allowed: str) -> Any:
+        value = table.get(key)
+        if not check(value):
+            problems.append(ConfigError(file, where, value, allowed))
+        return value
+
+    def lines_ok(v: Any) -> bool:
+        return isinstance(v, list) and 1 <= len(v) <= 4 and all(map(line_ok, v))
+
+    welcome = need(raw, "welcome", "welcome", lines_ok, "a list of one to four lines of text")
+    buttons = need(raw, "buttons", "buttons", lines_ok, "a list of one to four lines of text")
+    intro = need(raw, "intro", "intro", line_ok, line)
+    all_clear = need(raw, "all_clear", "all_clear", line_ok, line)
+    advice_raw = raw.get("advice")
+    if not isinstance(advice_raw, dict):
+        problems.append(ConfigError(file, "[advice]", advice_raw, "a table of advice lines"))
+        advice_raw = {}
+    advice = {g: need(advice_raw, g.value, f"advice.{g.value}", line_ok, line) for g in GROUPS}
+    cleared = need(advice_raw, "cleared", "advice.cleared", line_ok, line)
+    questions = _questions(file, raw.get("question"), problems)
+    if len(problems) > start:
+        return None
+    return Wording(
+        welcome=tuple(welcome), buttons=tuple(buttons), intro=intro, all_clear=all_clear,
+        advice=advice, cleared=cleared, questions=questions,
+    )
+
+
+def _questions(file: str, raw: Any, problems: list[ConfigError]) -> tuple[Question, ...]:
+    if not isinstance(raw, list) or not raw:
+        problems.append(ConfigError(file, "question", raw, "one or more [[question]] tables"))
+        return ()
+    out: list[Question] = []
+    for i, q in enumerate(raw):
+        where = f"question[{i}]"
+        if not isinstance(q, dict):
+            problems.append(ConfigError(file, where, q, "a [[question]] table"))
+            continue
+        qid, group, text = q.get("id"), q.get("group"), q.get("text")
+        if not _is_id(qid) or qid in {x.id for x in out}:
+            problems.append(ConfigError(file, f"{where}.id", qid, "a unique lower-case id"))
+        elif group not in [g.value for g in GROUPS]:
+            problems.append(ConfigError(file, f"{where}.group", group,
+                                        "one of " + ", ".join(g.value for g in GROUPS)))
+        elif not (isinstance(text, str) and 0 < len(text.strip()) <= 200):
+            problems.append(ConfigError(file, f"{where}.text", text, "a question of up to 200 "
+                                        "characters"))
+        else:
+            out.append(Question(str(qid), Group(group), text.strip()))
+    for g in GROUPS:
+        if out and not any(q.group is g for q in out):
+            problems.append(ConfigError(file, "question", f"no {g.value} question",
+                                        "at least one question in each group"))
+    return tuple(out)
 
 
 # --- the exercise library ----------------------------------------------------------------------
@@ -465,6 +585,10 @@ def _variation(
     max_reps = need("max_reps", *_int(1, 30))
     side = need("side", lambda v: v in SIDES, f"one of {', '.join(SIDES)}", "none")
     hold = need("hold", *_num(0, 10), 0)
+    gentle = need("gentle", *_bool(), False)
+    if gentle is True and position == "loaded":
+        problems.append(ConfigError(file, f"{where}.gentle", gentle,
+                                    "false for a loaded variation: the gentle path adds no load"))
     if isinstance(start_reps, int) and isinstance(max_reps, int) and start_reps > max_reps:
         problems.append(
             ConfigError(file, f"{where}.start_reps", start_reps, f"at most max_reps ({max_reps})")
@@ -475,5 +599,5 @@ def _variation(
     return Variation(
         id=vid, name=name.strip(), position=position, effort=effort, move=move, back=back,
         tempo=(float(tempo[0]), float(tempo[1])), cues=tuple(cues), start_reps=start_reps,
-        max_reps=max_reps, side=side, hold=float(hold),
+        max_reps=max_reps, side=side, hold=float(hold), gentle=gentle,
     )

@@ -24,9 +24,10 @@ from kiosk.clock import Clock, FakeClock, RealClock
 from kiosk.config import Config
 from kiosk.core.buttons import ButtonTracker
 from kiosk.core.history_screens import ProgressSettings, ladders_of
-from kiosk.core.kiosk import Kiosk, Planner
+from kiosk.core.kiosk import GentlePlanner, Kiosk, Planner
 from kiosk.core.model import Button, Plan
 from kiosk.core.records import Record, SessionRecord
+from kiosk.core.safety import Rules, SafetyCheck, Setup
 from kiosk.devices import (
     Devices,
     Inbox,
@@ -62,6 +63,29 @@ def make_planner(cfg: Config) -> Planner:
         return plan_for_day(cfg.library, sessions, day, cfg.progression, cfg.session, pain)
 
     return plan
+
+
+def make_gentle(cfg: Config) -> GentlePlanner:
+    from kiosk.core.gentle import gentle_plan
+    from kiosk.core.progression import exercise_states
+
+    def plan(sessions: Sequence[SessionRecord], day: date, today: Plan) -> Plan:
+        states = exercise_states(cfg.library, sessions, day, cfg.progression)
+        return gentle_plan(cfg.library, states, today, most=cfg.progression.exercises_min)
+
+    return plan
+
+
+def safety_setup(cfg: Config) -> Setup:
+    s, p = cfg.safety, cfg.progression
+    rules = Rules(repeat_days=s.repeat_days, high_pain=s.high_pain, bad_day_rise=p.bad_day_rise,
+                  bad_day_window=p.bad_day_window)
+    return Setup(cfg.wording, rules, s.cleared_on, s.answer_seconds, s.gentle_from)
+
+
+def safety_checks(records: Sequence[Record]) -> list[SafetyCheck]:
+    """The safety answers among the saved records, oldest first."""
+    return [r for r in records if isinstance(r, SafetyCheck)]
 
 
 def make_tracker(cfg: Config, *, shutdown: bool) -> ButtonTracker:
@@ -134,7 +158,8 @@ def build(
     shutdown = cfg.shutdown.enabled and not (opts.mock or opts.demo)
     kiosk = Kiosk(make_planner(cfg), cfg.session, records=records, t0=clock.now(),
                   wall0=_wall0(clock, opts), shutdown_enabled=shutdown,
-                  nonce=secrets.token_hex(3), progress=progress_settings(cfg))
+                  nonce=secrets.token_hex(3), safety=safety_setup(cfg),
+                  gentle=make_gentle(cfg), progress=progress_settings(cfg))
     devices = Devices(buttons=buttons, voice=voice, writer=writer, screen=screen, leds=leds,
                       notifier=notifier, closers=closers)
     return App(kiosk, make_tracker(cfg, shutdown=shutdown), devices, clock, inbox,
@@ -285,8 +310,12 @@ def run_demo(cfg: Config, opts: Options, user: SimUser, *, max_seconds: float = 
         return 1
     pending = set(app.dev.writer.pending_ids)
     for sid in app.saved:
+        what = "safety-answers" if sid in app.saved_answers else "session"
         if sid in pending:
-            print(f"NOT saved: session {sid} (see the messages above)", file=opts.out)
+            print(f"NOT saved: {what} {sid} (see the messages above)", file=opts.out)
         else:
-            print(f"saved: session {sid} in {opts.data_dir or cfg.data_dir}", file=opts.out)
+            print(f"saved: {what} {sid} in {opts.data_dir or cfg.data_dir}", file=opts.out)
+    if app.kiosk.view.screen == "advice":  # the safety answers stopped exercise: say why
+        for line in app.kiosk.view.lines:
+            print(f"advice: {line}", file=opts.out)
     return 1 if pending else 0

@@ -13,7 +13,11 @@ from dataclasses import dataclass
 from kiosk.core.model import Button
 from kiosk.core.view import View
 
-PROFILES = ("steady", "slipping", "sore")
+PROFILES = ("steady", "slipping", "sore")  # how a person exercises; each answers "no" below
+RED_FLAG = "red-flag"  # answers yes to the saddle-numbness question, and never exercises
+# The safety screens (docs/safety.md). Every profile answers them itself, also under
+# ``presses``: a press script drives the session, as it did before the questions existed.
+SAFETY_SCREENS = ("welcome", "about", "question", "advice")
 TOKENS = {"g": Button.GREEN, "a": Button.AMBER, "r": Button.RED}
 
 
@@ -27,9 +31,11 @@ class SimUser:
     """Presses buttons whenever the kiosk waits for input, after a human-ish reaction time.
 
     Profiles: ``steady`` rates every rep clean; ``slipping`` reports technique slipping after a
-    few reps in each set; ``sore`` presses RED in the second exercise. ``presses`` replaces the
-    profile with an exact sequence of tokens (g a r press, G A R hold); when it runs out the
-    person holds RED, which ends the session.
+    few reps in each set; ``sore`` presses RED in the second exercise; ``red-flag`` answers yes
+    to the saddle-numbness safety question. The others answer no to every safety question.
+    ``presses`` replaces the profile with an exact sequence of tokens (g a r press, G A R hold)
+    for everything but the safety questions; when it runs out the person holds RED, which ends
+    the session.
     """
 
     def __init__(
@@ -41,8 +47,9 @@ class SimUser:
         checkout_pain: int = 1,
         reaction: float = 0.4,
     ) -> None:
-        if profile not in PROFILES:
-            raise ValueError(f"unknown user {profile!r}; choose one of {', '.join(PROFILES)}")
+        if profile not in (*PROFILES, RED_FLAG):
+            raise ValueError(f"unknown user {profile!r}; choose one of "
+                             f"{', '.join((*PROFILES, RED_FLAG))}")
         self.profile = profile
         self.tokens = list(presses.replace(",", " ").split()) if presses is not None else None
         if self.tokens is not None:
@@ -68,9 +75,17 @@ class SimUser:
         if t - self._seen_at < self.reaction:
             return None
         self._acted = view
+        if view.screen in SAFETY_SCREENS:
+            return self._safety(view)
         if self.tokens is not None:
             return self._next_token()
         return self._choose(view)
+
+    def _safety(self, view: View) -> Action:
+        if view.awaiting != "answer":
+            return Action(Button.GREEN)  # go on
+        saddle = any("saddle" in line for line in view.lines)
+        return Action(Button.GREEN if self.profile == RED_FLAG and saddle else Button.AMBER)
 
     def _next_token(self) -> Action:
         if not self.tokens:

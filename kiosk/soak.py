@@ -189,7 +189,7 @@ class Figures:
     days: int
     seed: int
     saved: list[str] = field(default_factory=list)  # app.saved of every app, in order
-    history: list[str] = field(default_factory=list)  # ids in History.sessions() at the end
+    history: list[str] = field(default_factory=list)  # ids in History.records() at the end
     unsaved: list[str] = field(default_factory=list)  # still pending when an app closed
     started: int = 0  # times the screen left home
     lost: int = 0  # sessions cut off by a restart
@@ -517,6 +517,7 @@ class Soak:
         fig.writers_left = sum(t.name == "history-writer" and t.is_alive()
                                for t in threading.enumerate())
         with History.open(self.data_dir) as h:
-            fig.history = [str(s.id) for s in h.sessions()]
+            # Every record the apps saved: sessions, and the first morning's safety answers.
+            fig.history = [str(r.id) for r in h.records()]
 
 

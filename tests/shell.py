@@ -22,7 +22,12 @@ class Shell:
     """The real shell on a fake clock with a recording voice; the test presses mock pins."""
 
     def __init__(self, data: Path, *, cfg_path: str | None = None, mock: bool = True,
-                 wall: datetime = datetime(2026, 11, 25, 9, 0)) -> None:
+                 wall: datetime = datetime(2026, 11, 25, 9, 0), answered: bool = True) -> None:
+        """``answered``: the safety questions were answered "no" that morning, so the kiosk
+        starts on its home screen as before they existed (docs/safety.md); False starts fresh,
+        with the welcome and the questions."""
+        if answered:
+            answered_today(data, wall)
         loaded = load_config(cfg_path)
         self.clock = FakeClock(wall)
         self.voice = RecordingVoice()
@@ -82,3 +87,23 @@ class Shell:
     @property
     def said(self) -> list[str]:
         return self.voice.said
+
+
+def answered_today(data: Path, wall: datetime) -> None:
+    """A new history holding one round of safety answers, all "no", on ``wall``'s day.
+
+    Written as a file, not through History, so that a history already there (or a broken one a
+    test is about to open) is left alone, and a test that breaks saving still starts."""
+    import json
+
+    from kiosk.config import packaged_wording
+    from kiosk.core.safety import GROUPS, Answer, How, Reason, SafetyCheck
+    from kiosk.store.records import encode
+
+    if (data / "history.json").exists():
+        return
+    data.mkdir(parents=True, exist_ok=True)
+    answers = tuple(Answer(q.id, q.group, How.AMBER) for q in packaged_wording().questions)
+    check = SafetyCheck(f"{wall:%Y%m%dT%H%M%S}-seed", wall.date(), wall, Reason.FIRST_RUN,
+                        GROUPS, answers)
+    (data / "history.json").write_text(json.dumps({"sessions": {"1": encode(check)}}))

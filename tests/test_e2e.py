@@ -33,7 +33,12 @@ def saved(tmp_path: Path) -> list[SessionRecord]:
 def test_demo_prints_a_whole_session_and_export_shows_it(tmp_path, capsys) -> None:
     out = demo(tmp_path, capsys)
     lines = out.splitlines()
-    assert lines[0].startswith("say: Good to see you.")
+    # A fresh kiosk: the welcome, the safety questions (the steady person answers no), then
+    # the home screen's greeting, and the session.
+    assert lines[0] == "say: This kiosk paces your back exercise program."
+    greeting = next(i for i, line in enumerate(lines) if line.startswith("say: Good to see you."))
+    assert "say: Thank you. Nothing there stops us today." in lines[:greeting]
+    assert lines[-2].startswith("saved: safety-answers ")
     assert any("Pain right now, from zero to ten" in line for line in lines)
     assert any(line.startswith("say: Let's breathe first.") for line in lines)
     assert sum("Target met" in line for line in lines) >= 3
@@ -42,7 +47,9 @@ def test_demo_prints_a_whole_session_and_export_shows_it(tmp_path, capsys) -> No
 
     assert main(["export", "--format", "json", "--data-dir", str(tmp_path)]) == 0
     exported = json.loads(capsys.readouterr().out)
-    assert list(exported) == ["schema", "sessions"] and exported["schema"] == 1
+    assert list(exported) == ["schema", "sessions", "safety"] and exported["schema"] == 1
+    [answers] = exported["safety"]
+    assert answers["kind"] == "safety" and answers["outcome"] == "clear"
     [session] = exported["sessions"]
     assert session["ended_by"] == "complete"
     assert session["pain_before"] == 2 and session["pain_after"] == 1
@@ -55,8 +62,10 @@ def test_demo_csv_export_has_one_row_per_set(tmp_path, capsys) -> None:
     assert main(["export", "--format", "csv", "--out", str(out_file),
                  "--data-dir", str(tmp_path)]) == 0
     rows = out_file.read_text().splitlines()
+    answers = [row for row in rows if ",safety," in row]
+    assert len(answers) == 12  # the first run's safety answers, one row each
     sets = [st for ex in saved(tmp_path)[0].exercises for st in ex.sets]
-    assert len(rows) == 1 + len(sets)
+    assert len(rows) == 1 + len(sets) + len(answers)
     assert any("fray" in row for row in rows[1:])
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import io
 import os
+import shutil
 import sys
 import time
 import types
@@ -28,7 +29,7 @@ from kiosk.core.model import Button  # noqa: E402
 from kiosk.devices import RecordingVoice  # noqa: E402
 from kiosk.io import buttons as io_buttons  # noqa: E402
 from kiosk.store.history import History  # noqa: E402
-from tests.shell import Shell  # noqa: E402
+from tests.shell import Shell, answered_today  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -37,6 +38,10 @@ def test_corrupt_history_is_set_aside_restored_from_backup_and_told(tmp_path: Pa
     first = Shell(tmp_path)
     first.short_session()
     first.app.close()
+    # The day's backup was taken at start-up, when the history held only the morning's safety
+    # answers; take it again so that it holds the session, as the next day's backup would.
+    shutil.rmtree(tmp_path / "backups")
+    History.open(tmp_path).close()
     good = History.open(tmp_path).sessions()
     assert len(good) == 1
     (tmp_path / "history.json").write_bytes(b'{"sessions": {"1": {"schema": 1, "id": "x\x00\x00')
@@ -136,6 +141,7 @@ def test_a_button_down_at_start_up_is_stuck_not_a_press(tmp_path: Path) -> None:
     clock = FakeClock(datetime(2026, 11, 25, 9, 0))
     opts = runtime.Options(mock=True, display="headless", data_dir=tmp_path, demo=True,
                            out=io.StringIO())
+    answered_today(tmp_path, clock.wall())
     voice = RecordingVoice()
     app = runtime.build(loaded.config, opts, runtime.Notices(), clock, runtime.Given(voice=voice))
     app.dev.buttons.press(Button.GREEN, True)

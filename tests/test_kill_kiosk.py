@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.core.records import SessionRecord
 from kiosk.store.history import History
 from kiosk.store.records import encode
 
@@ -44,12 +45,13 @@ def test_sigkill_of_the_kiosk_process_never_loses_an_announced_session(tmp_path:
         finished += proc.returncode == 0
         announced += [line.split()[2] for line in out.splitlines() if line.startswith("saved: ")]
         with History.open(tmp_path) as history:  # it always loads
-            sessions = {s.id: s for s in history.sessions()}
+            records = {r.id: r for r in history.records()}  # sessions and safety answers
         assert history.recovery is None, history.recovery
         for sid in announced:
-            assert sid in sessions, f"session {sid} was announced as saved but is gone"
-            encode(sessions[sid])  # and whole: it writes back out as it was read
-    partial = [s for s in sessions.values() if s.ended_by == "interrupted"]
+            assert sid in records, f"record {sid} was announced as saved but is gone"
+            encode(records[sid])  # and whole: it writes back out as it was read
+    partial = [s for s in records.values()
+               if isinstance(s, SessionRecord) and s.ended_by == "interrupted"]
     print(f"\n{killed} kills of the kiosk process, {finished} runs finished, "
           f"{len(announced)} announced sessions checked after every kill, "
           f"{len(partial)} cut-off sessions kept up to their last finished exercise")

@@ -139,6 +139,7 @@ class Browser:
 
 
 MENU = ("Your progress", "This week")
+ABOUT = "About"  # what the kiosk is (the safety welcome's pages), when the kiosk has them
 
 
 class Menu:

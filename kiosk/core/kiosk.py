@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from kiosk.core import phrases
 from kiosk.core.events import (
@@ -29,17 +29,43 @@ from kiosk.core.events import (
     Stuck,
     Tick,
 )
-from kiosk.core.history_screens import Browser, Menu, ProgressSettings
+from kiosk.core.history_screens import ABOUT, MENU, Browser, Menu, ProgressSettings
 from kiosk.core.model import Button, Plan, SessionSettings
 from kiosk.core.progress import something_done
-from kiosk.core.psfs import Questionnaire, due, new_round
+from kiosk.core.psfs import Questionnaire, new_round
+from kiosk.core.psfs import due as psfs_due
+from kiosk.core.questions import Choice, Pages, Questions, advice_lines
 from kiosk.core.records import Record, SessionRecord, last_pain, sessions_of
+from kiosk.core.safety import (
+    GROUPS,
+    Due,
+    Outcome,
+    Reason,
+    SafetyCheck,
+    Setup,
+    blocked,
+    due,
+    usual_pain,
+)
 from kiosk.core.session import Session
 from kiosk.core.view import View
 from kiosk.core.weekly import first_session_of_week, summary_lines, week_facts, weekly_summary
 
 # (sessions so far, the day, check-in pain or None before check-in) -> the plan for that day
 Planner = Callable[[Sequence[SessionRecord], date, "int | None"], Plan]
+# (sessions so far, the day, today's plan) -> the gentle plan for a high-pain day
+GentlePlanner = Callable[[Sequence[SessionRecord], date, Plan], Plan]
+
+
+class Step(Protocol):
+    """A short flow the kiosk runs between screens: the welcome, the questions, an advice."""
+
+    @property
+    def done(self) -> bool: ...
+    @property
+    def view(self) -> View: ...
+    def start(self) -> list[Effect]: ...
+    def handle(self, event: Event) -> list[Effect]: ...
 
 
 class Kiosk:
@@ -53,6 +79,8 @@ class Kiosk:
         wall0: datetime,
         shutdown_enabled: bool = False,
         nonce: str = "",
+        safety: Setup | None = None,
+        gentle: GentlePlanner | None = None,
         progress: ProgressSettings | None = None,
     ) -> None:
         self.nonce = nonce  # from the shell, so two kiosk runs never mint the same session id
@@ -76,6 +104,12 @@ class Kiosk:
         self._browser: Browser | None = None
         self._psfs: Questionnaire | None = None
         self.plan = self.planner(self.sessions, self.today, None)
+        # The safety steps (docs/safety.md). Without a Setup (unit tests of other parts) the
+        # kiosk has none; runtime.build always gives one.
+        self.safety = safety
+        self.gentle = gentle
+        self._step: Step | None = None
+        self._then: Callable[[Step], None] | None = None
 
     # --- time ---------------------------------------------------------------------------------
     def wall(self, t: float | None = None) -> datetime:
@@ -88,7 +122,10 @@ class Kiosk:
 
     # --- events -------------------------------------------------------------------------------
     def boot(self) -> list[Effect]:
-        self._say(phrases.welcome(self.plan))
+        if self.safety is not None and not self.checks:
+            self._first_run(self.safety)
+        else:
+            self._say(phrases.welcome(self.plan))
         return self._flush()
 
     def handle(self, event: Event) -> list[Effect]:
@@ -98,6 +135,8 @@ class Kiosk:
         elif isinstance(event, Notice):
             self._out.append(Say(event.text))
             self._caption = event.text
+        elif self._step is not None:
+            self._step_event(event)
         elif self.session is not None:
             self._session_effects(self.session.handle(event))
         elif self._psfs is not None:
@@ -115,9 +154,10 @@ class Kiosk:
 
     def _home(self, event: Event) -> None:
         if isinstance(event, Press) and event.button is Button.GREEN:
-            self._psfs_or_session()
+            self._before_session()
         elif isinstance(event, Hold) and event.button is Button.AMBER:
-            self._menu = Menu()
+            # One hold for every extra: the menu lists them (docs/controls.md).
+            self._menu = Menu([*MENU, ABOUT] if self.safety else MENU)
             self._out += self._menu.start()
         elif isinstance(event, Press) and event.button is Button.AMBER:
             self._out.append(Hush())
@@ -140,10 +180,12 @@ class Kiosk:
             self._out += self._browser.start()
         elif chosen == "This week":
             self._say(weekly_summary(self.records, self.today, self.progress.ladders))
+        elif chosen == ABOUT and self.safety is not None:
+            self._about(self.safety)
 
     def _psfs_or_session(self) -> None:
         p = self.progress
-        if not due(self.records, self.today, p.psfs_activities, p.psfs_every_weeks):
+        if not psfs_due(self.records, self.today, p.psfs_activities, p.psfs_every_weeks):
             self._start_session()
             return
         at = self.wall().replace(microsecond=0)
@@ -195,10 +237,152 @@ class Kiosk:
             session_id=sid,
             last_pain=last_pain(self.records),
             replan=lambda pain: self.planner(self.sessions, day, pain),
+            on_checkin=self._after_checkin if self.safety is not None else None,
         )
         if hush:
             self._out.append(Hush())
         self._session_effects(self.session.start())
+
+    # --- the safety steps (docs/safety.md) ------------------------------------------------------
+    def _run(self, step: Step, then: Callable[[Step], None]) -> None:
+        """Show ``step`` until it is done, then call ``then`` with it."""
+        self._step, self._then = step, then
+        self._out.append(Hush())
+        self._step_effects(step.start())
+
+    def _step_event(self, event: Event) -> None:
+        step, then = self._step, self._then
+        assert step is not None and then is not None
+        self._step_effects(step.handle(event))
+        if step.done and self._step is step:
+            self._step, self._then = None, None
+            then(step)
+
+    def _step_effects(self, effects: list[Effect]) -> None:
+        for eff in effects:
+            if isinstance(eff, Say):
+                self._caption = eff.text
+            self._out.append(eff)
+
+    def safety_lines(self) -> list[str]:
+        """Every line the safety steps may say, to render ahead like the session's."""
+        if self.safety is None:
+            return []
+        w = self.safety.wording
+        return [*w.welcome, *w.buttons, w.intro, *(q.text for q in w.questions), w.all_clear,
+                w.cleared, *w.advice.values(), phrases.GENTLE_OFFER, phrases.GENTLE_REST,
+                phrases.GENTLE_BREATHING_ONLY]
+
+    def _rate(self) -> int:
+        return self.settings.speech_rate_wpm
+
+    def _first_run(self, safety: Setup) -> None:
+        """The welcome, once, then every question; the home screen after an all-clear."""
+        welcome = Pages("welcome", safety.wording.about, t0=self.now, rate_wpm=self._rate())
+        first = Due(GROUPS, Reason.FIRST_RUN)
+        self._run(welcome, lambda _: self._ask(first, None, self._home_again))
+
+    def _about(self, safety: Setup) -> None:
+        about = Pages("about", safety.wording.about, t0=self.now, rate_wpm=self._rate(),
+                      go_on="Home")
+        self._run(about, lambda _: self._home_again())
+
+    def _home_again(self) -> None:
+        self._say(phrases.welcome(self.plan))
+
+    def _before_session(self) -> None:
+        """GREEN on the home screen: any questions due first, then the session."""
+        if self.safety is None:
+            self._psfs_or_session()
+            return
+        block = blocked(self.checks, self.today, self.safety.cleared_on)
+        if block is not None:
+            self._advise(block.outcome)
+            return
+        self._ask(due(self.checks, self.today, self.safety.rules), None, self._psfs_or_session)
+
+    def _ask(self, need: Due, pain: int | None, go_on: Callable[[], None]) -> None:
+        """Ask the groups in ``need`` (if any); on an all-clear, ``go_on``; else the advice."""
+        safety = self.safety
+        if not need or need.reason is None or safety is None:
+            go_on()
+            return
+        questions = Questions(safety.wording, need.groups, need.reason, t0=self.now,
+                              answer_seconds=safety.answer_seconds, rate_wpm=self._rate(),
+                              pain=pain)
+
+        def answered(_: Step) -> None:
+            check = self._save_check(questions)
+            if check.outcome.exercise:
+                for line in advice_lines(safety.wording, check.outcome):
+                    self._say(line)
+                go_on()
+            else:
+                self._advise(check.outcome)
+
+        self._run(questions, answered)
+
+    def _save_check(self, questions: Questions) -> SafetyCheck:
+        self._count += 1
+        at = self.wall().replace(microsecond=0)
+        cid = f"{at.strftime('%Y%m%dT%H%M%S')}-{self.nonce or 'k'}{self._count}s"
+        cleared_on = self.safety.cleared_on if self.safety else None
+        check = questions.check(cid, self.today, at, cleared_on)
+        self._remember(check)
+        self._out.append(Save(check))
+        return check
+
+    def _advise(self, outcome: Outcome) -> None:
+        """Say what the answers lead to; no exercise. Any press, or a while, goes home."""
+        assert self.safety is not None
+        if self.session is not None:  # held after its check-in: it ends, unsaved and finished
+            self._session_effects(self.session.end_before_exercise(save=False))
+            self._summary = None
+        else:
+            self._out.append(Finished())  # the sitting is over all the same: no exercise follows
+        lines = advice_lines(self.safety.wording, outcome)
+        title = "Emergency care now" if outcome is Outcome.EMERGENCY else "No exercise today"
+        if outcome is Outcome.BACKGROUND:
+            title = "Check with your clinician"
+        advice = Pages("advice", ((title, lines),), t0=self.now, rate_wpm=self._rate(),
+                       go_on="Home", finish_after=SUMMARY_SECONDS)
+        self._run(advice, lambda _: None)
+
+    def _after_checkin(self, pain: int) -> bool:
+        """The session's check-in hook: True holds the session for the safety steps."""
+        safety = self.safety
+        assert safety is not None
+        earlier = [s.pain_before for s in self.sessions if s.pain_before is not None]
+        need = due(self.checks, self.today, safety.rules, pain=pain,
+                   usual=usual_pain(earlier, safety.rules))
+        if not need and pain < safety.gentle_from:
+            return False
+        self._ask(need, pain, lambda: self._gentle_or_go_on(pain))
+        return True
+
+    def _gentle_or_go_on(self, pain: int) -> None:
+        session, safety = self.session, self.safety
+        assert session is not None and safety is not None
+        if pain < safety.gentle_from:
+            self._session_effects(session.resume())
+            return
+        offer = Choice("gentle", "A gentle day", GENTLE_LINES, (phrases.GENTLE_OFFER,),
+                       t0=self.now, rate_wpm=self._rate(), yes="Gentle", no="Rest today",
+                       timeout=safety.answer_seconds)
+
+        def chosen(_: Step) -> None:
+            if self.session is None:
+                return
+            if not offer.accepted:
+                self._say(phrases.GENTLE_REST)
+                self._session_effects(self.session.end_before_exercise(save=True))
+                return
+            plan = self.gentle(self.sessions, self.today, self.plan) if self.gentle else None
+            if plan is not None and not plan.exercises:
+                self._say(phrases.GENTLE_BREATHING_ONLY)
+            self._session_effects(self.session.resume(plan or Plan(self.plan.date, ())))
+
+        self._run(offer, chosen)
 
     def _session_effects(self, effects: list[Effect]) -> None:
         for eff in effects:
@@ -219,6 +403,11 @@ class Kiosk:
     @property
     def sessions(self) -> list[SessionRecord]:
         return sessions_of(self.records)
+
+    @property
+    def checks(self) -> list[SafetyCheck]:
+        """The rounds of safety answers so far, oldest first."""
+        return [r for r in self.records if isinstance(r, SafetyCheck)]
 
     def _ids(self) -> set[str]:
         return {r.id for r in self.records}
@@ -258,6 +447,8 @@ class Kiosk:
 
     @property
     def view(self) -> View:
+        if self._step is not None:
+            return replace(self._step.view, caption=self._caption)
         if self.session is not None:
             return self.session.view
         if self._psfs is not None:
@@ -273,8 +464,15 @@ class Kiosk:
         key = (self.plan, self._caption, len(self.records), self.today)
         if self._home_view is None or self._home_key != key:
             self._home_key = key
-            self._home_view = home_view(self.plan, self._caption, self.sessions, self.today)
+            self._home_view = home_view(self.plan, self._caption, self.sessions, self.today,
+                                        advice=self._blocked_advice())
         return self._home_view
+
+    def _blocked_advice(self) -> tuple[str, ...]:
+        if self.safety is None:
+            return ()
+        block = blocked(self.checks, self.today, self.safety.cleared_on)
+        return advice_lines(self.safety.wording, block.outcome) if block else ()
 
 
 # A few words on the home screen for what changed; the full reason is spoken (AMBER, and when
@@ -288,7 +486,20 @@ CHANGE_MARK = {
 }
 
 
-def home_view(plan: Plan, caption: str, sessions: Sequence[SessionRecord], today: date) -> View:
+def home_view(
+    plan: Plan,
+    caption: str,
+    sessions: Sequence[SessionRecord],
+    today: date,
+    *,
+    advice: tuple[str, ...] = (),
+) -> View:
+    """The home screen: today's plan, or, when a safety answer stops exercise, the advice."""
+    amber = "Plan (hold: menu)"  # the menu: progress, this week, about (docs/controls.md)
+    if advice:
+        return View(screen="home", title="No exercise now", lines=advice,
+                    buttons={Button.GREEN: "Hear advice", Button.AMBER: amber},
+                    awaiting="start", caption=caption)
     lines = [
         f"{p.variation.name}: {p.target} clean reps{CHANGE_MARK.get(p.change, '')}"
         for p in plan.exercises
@@ -303,13 +514,15 @@ def home_view(plan: Plan, caption: str, sessions: Sequence[SessionRecord], today
         screen="home",
         title=title,
         lines=tuple(lines),
-        buttons={Button.GREEN: "Start", Button.AMBER: "Hear plan"},
+        buttons={Button.GREEN: "Start", Button.AMBER: amber},
         awaiting="start",
         caption=caption,
     )
 
 
 SUMMARY_SECONDS = 120.0
+GENTLE_LINES = ("Pain is high today.", "GREEN: breathing and gentle movement",
+                "AMBER: rest today")
 
 
 def summary_view(record: SessionRecord) -> View:

@@ -34,6 +34,7 @@ class Variation:
     max_reps: int
     side: str = "none"  # none | alternate (reps alternate sides) | each (a set per side)
     hold: float = 0.0  # seconds held at the end of the effort phase
+    gentle: bool = False  # offered on a high-pain day (kiosk.core.gentle); never when loaded
 
 
 @dataclass(frozen=True)

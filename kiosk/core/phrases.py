@@ -153,6 +153,14 @@ ENDED_BY_HOLD = "Session ended. Everything so far is saved. Rest well."
 CLINICIAN = "Your pain is higher than when you started. If it persists, please contact a clinician."
 
 
+# --- the gentle path on a high-pain day (kiosk.core.gentle) ------------------------------------
+GENTLE_OFFER = (
+    "Your pain is high today. We can do breathing and gentle movement only, "
+    "nothing loaded and nothing new. Press GREEN for gentle movement, AMBER to rest today."
+)
+GENTLE_BREATHING_ONLY = "Today, breathing only. That is plenty on a day like this."
+GENTLE_REST = "Resting is a good choice today. Be kind to your back. See you tomorrow."
+
 # --- summary ----------------------------------------------------------------------------------
 def summary(clean_total: int, exercises_done: int, before: int | None, after: int | None) -> str:
     parts = [f"Today: {plural(exercises_done, 'exercise')}, {plural(clean_total, 'clean rep')}."]
@@ -168,6 +176,7 @@ def catalogue(plan: Plan, max_reps: int = 20) -> list[str]:
     lines: list[str] = [welcome(plan), *plan_details(plan), PRIMER_INTRO, *PRIMER_CUES]
     lines += [PRIMER_DONE, RATE_PROMPT, RATE_AGAIN, SET_PAUSED, PAIN_CONTINUE, PAIN_STOP]
     lines += [BAD_DAY, ENDED_BY_HOLD, SKIPPED, PAIN_REPROMPT, CLINICIAN, PRIMER_SKIPPED]
+    lines += [GENTLE_OFFER, GENTLE_BREATHING_ONLY, GENTLE_REST]
     lines += [number(n) for n in range(0, max(11, max_reps + 1))]
     for purpose in ("checkin", "checkout", "pain"):
         lines += [pain_prompt(purpose, v) for v in range(11)]

@@ -169,6 +169,11 @@ def _entry(ex: ExerciseRecord, hurt: set[str], fray_fraction: float) -> _Entry |
     # (clean reps, every rep clean, how it ended) of each set, counted from the ratings
     results = [(s.reps.count("clean"), all(r == "clean" for r in s.reps), s.ended_by)
                for s in ex.sets]
+    if ex.change == "gentle":
+        # Done at the gentle path's easiest rung on a high-pain day (kiosk.core.gentle): not
+        # evidence for a step and not the family's turn in the rotation; its pain still counts.
+        pain = ex.family in hurt or any(end == "pain" for _, _, end in results)
+        return _Entry(ex.family, False, False, False, False, pain)
     done = bool(results) and not ex.skipped
     target = ex.target
     clean = done and all(ok and n >= target and end != "pain" for n, ok, end in results)

@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from kiosk.core.safety import SafetyCheck
+
 SCHEMA_VERSION = 1  # the one version of the saved records; docs/data.md describes it
 
 SESSION_ENDS = ("complete", "pain", "stop", "timeout", "interrupted")
@@ -112,8 +114,9 @@ class PsfsRecord:
 
 
 # Every kind of record the history holds. Safety answers, screening, rituals and questionnaires
-# join this union as they arrive.
-Record = SessionRecord | PainEntry | PsfsRecord
+# join this union as they arrive. A round of safety answers is ``kiosk.core.safety.SafetyCheck``,
+# defined beside the policy that reads it.
+Record = SessionRecord | PainEntry | SafetyCheck | PsfsRecord
 
 
 def sessions_of(records: Iterable[Record]) -> list[SessionRecord]:
@@ -128,7 +131,9 @@ def last_pain(records: Iterable[Record]) -> int | None:
         if isinstance(record, PainEntry):
             return record.pain
         if not isinstance(record, SessionRecord):
-            continue  # a questionnaire carries no pain number
+            # safety answers: the rating that asked them is a session's or an entry's; a
+            # questionnaire carries no pain number
+            continue
         for value in (record.pain_after, record.pain_before):
             if value is not None:
                 return value

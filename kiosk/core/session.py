@@ -131,9 +131,13 @@ class Session:
         session_id: str,
         last_pain: int | None = None,
         replan: Callable[[int], Plan] | None = None,
+        on_checkin: Callable[[int], bool] | None = None,
     ) -> None:
         self.plan = plan
         self.replan = replan
+        # Asked with the check-in pain before anything else; True holds the session there until
+        # the kiosk calls ``resume`` or ``end_before_exercise`` (the safety steps, docs/safety.md).
+        self.on_checkin = on_checkin
         self.settings = settings
         self.t0 = t0
         self.now = t0
@@ -239,6 +243,7 @@ class Session:
             "rest": "rest",
             "paused": "paused",
             "after_pain": "after_pain",
+            "held": "held",
         }.get(self.phase, "done")
 
     # --- pain entry (check-in, after RED, check-out) ------------------------------------------
@@ -278,6 +283,27 @@ class Session:
             else:
                 self._pain_given(None)
 
+    # --- held after check-in, while the kiosk runs its safety steps ------------------------
+    def _on_held(self, event: Event) -> None:
+        """Nothing: the kiosk hands events to its safety steps while the session is held."""
+
+    def resume(self, plan: Plan | None = None) -> list[Effect]:
+        """Go on from a held check-in: with ``plan`` (the gentle path), else as usual."""
+        if plan is not None:
+            self.plan = plan
+            self.results = [ExerciseResult(p) for p in plan.exercises]
+        elif self.pain_before is not None:
+            self._apply_replan(self.pain_before)
+        self._begin_primer()
+        return self._flush()
+
+    def end_before_exercise(self, *, save: bool) -> list[Effect]:
+        """End a held session with no exercise offered; ``save`` keeps its check-in."""
+        self.results = []
+        self.ended_by = "stop"
+        self._finish(save=save)
+        return self._flush()
+
     def _red_in_pain_entry(self) -> None:
         if self.phase == "checkin":
             self.ended_by = "stop"
@@ -295,6 +321,9 @@ class Session:
                 self._finish(save=False)
                 return
             self.pain_before = value
+            if self.on_checkin is not None and self.on_checkin(value):
+                self.phase = "held"
+                return
             self._apply_replan(value)
             self._begin_primer()
         elif purpose == "pain":
@@ -747,6 +776,9 @@ class Session:
             buttons={Button.GREEN: "Go on", Button.RED: "Hold: end"},
             awaiting="continue",
         )
+
+    def _view_held(self, v: View) -> View:
+        return replace(v, screen="checkin", title="Pain check-in", pain=self.pain_before)
 
     def _view_done(self, v: View) -> View:
         return replace(v, screen="summary", title="Session complete")

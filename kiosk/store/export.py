@@ -1,6 +1,7 @@
 """Exports for a clinician: the whole history as JSON, or one CSV row per set.
 
-Both take the sessions in save order (``History.sessions()``); docs/data.md describes the columns.
+Both take the records in save order (``History.records()``): the sessions, and the rounds of
+safety answers. docs/data.md describes the columns.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
-from kiosk.core.records import SCHEMA_VERSION, SessionRecord
+from kiosk.core.records import SCHEMA_VERSION, Record, SessionRecord
+from kiosk.core.safety import SafetyCheck
 from kiosk.store.records import encode
 
 CSV_COLUMNS = (
@@ -35,18 +37,39 @@ CSV_COLUMNS = (
 REP_LETTERS = {"clean": "C", "slipped": "S"}
 
 
-def write_json(sessions: Sequence[SessionRecord], fp: TextIO) -> None:
-    encoded = [encode(s) for s in sessions]
-    json.dump({"schema": SCHEMA_VERSION, "sessions": encoded}, fp, indent=2)
+def write_json(records: Sequence[Record], fp: TextIO) -> None:
+    """The sessions, and (when there are any) the rounds of safety answers, as saved."""
+    doc: dict[str, Any] = {
+        "schema": SCHEMA_VERSION,
+        "sessions": [encode(r) for r in records if isinstance(r, SessionRecord)],
+    }
+    answers = [encode(r) for r in records if isinstance(r, SafetyCheck)]
+    if answers:  # a history from before the safety questions exports as it always did
+        doc["safety"] = answers
+    json.dump(doc, fp, indent=2)
     fp.write("\n")
 
 
-def write_csv(sessions: Sequence[SessionRecord], fp: TextIO) -> None:
-    """Open ``fp`` with ``newline=""``, as the csv module asks, so rows end in CRLF only."""
+def write_csv(records: Sequence[Record], fp: TextIO) -> None:
+    """Open ``fp`` with ``newline=""``, as the csv module asks, so rows end in CRLF only.
+
+    Sessions come one row per set; a round of safety answers one row per answer, with
+    ``family`` = ``safety``, ``variation`` = the question, ``reps`` = yes or no, and how it was
+    given (green, amber, red, timeout) in ``set_ended_by`` (docs/data.md)."""
     writer = csv.writer(fp)
     writer.writerow(CSV_COLUMNS)
-    for session in sessions:
-        writer.writerows(_rows(session))
+    for record in records:
+        if isinstance(record, SessionRecord):
+            writer.writerows(_rows(record))
+        elif isinstance(record, SafetyCheck):
+            writer.writerows(_safety_rows(record))
+
+
+def _safety_rows(check: SafetyCheck) -> Iterator[list[Any]]:
+    head: list[Any] = [check.id, check.day.isoformat(), check.pain, "", f"safety: {check.outcome}"]
+    for a in check.answers:
+        what = ["safety", a.question, "", str(a.group), str(check.reason), "no"]
+        yield head + what + ["", "", "yes" if a.yes else "no", "", str(a.how)]
 
 
 def _rows(session: SessionRecord) -> Iterator[list[Any]]:

@@ -141,12 +141,12 @@ class History:
         return sessions_of(self.records())
 
     def export_json(self, fp: TextIO) -> None:
-        """Write every session as one JSON document (see docs/data.md, "Exports")."""
-        export.write_json(self.sessions(), fp)
+        """Write every session and safety round as one JSON document (docs/data.md, "Exports")."""
+        export.write_json(self.records(), fp)
 
     def export_csv(self, fp: TextIO) -> None:
-        """Write one CSV row per set (see docs/data.md, "Exports")."""
-        export.write_csv(self.sessions(), fp)
+        """Write one CSV row per set, and per safety answer (see docs/data.md, "Exports")."""
+        export.write_csv(self.records(), fp)
 
     def close(self) -> None:
         """Close the history. Every save was already on disk when it returned; safe to repeat."""

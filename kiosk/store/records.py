@@ -38,6 +38,7 @@ from kiosk.core.records import (
     SessionRecord,
     SetRecord,
 )
+from kiosk.core.safety import Answer, Group, How, Outcome, Reason, SafetyCheck
 from kiosk.errors import RecordError
 
 TABLE = "sessions"  # the one TinyDB table in history.json, for every kind; its keys are `seq`
@@ -203,6 +204,28 @@ _psfs = _fields(
 )
 
 
+_GROUPS = tuple(g.value for g in Group)
+_safety = _fields(
+    {
+        "schema": _schema,
+        "kind": _one_of(("safety",)),
+        "id": _text,
+        "day": _day,
+        "at": _time,
+        "reason": _one_of(tuple(r.value for r in Reason)),
+        "groups": _list_of(_one_of(_GROUPS)),
+        "answers": _list_of(_fields({
+            "question": _text,
+            "group": _one_of(_GROUPS),
+            "how": _one_of(tuple(h.value for h in How)),
+            "answer": _one_of(("yes", "no")),
+        })),
+        "pain": _pain,
+        "outcome": _one_of(tuple(o.value for o in Outcome)),
+    }
+)
+
+
 def _plain_json(value: object, where: str) -> None:
     """Only what JSON holds, so that writing can never fail half-way on an odd value."""
     if isinstance(value, dict):
@@ -336,6 +359,41 @@ def _decode_psfs(d: Mapping[str, Any]) -> PsfsRecord:
     return PsfsRecord(id=d["id"], at=datetime.fromisoformat(d["at"]), scores=scores)
 
 
+def _encode_safety(r: SafetyCheck) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA_VERSION,
+        "kind": "safety",
+        "id": r.id,
+        "day": _iso(r.day),
+        "at": _iso(r.at),
+        "reason": str(r.reason),
+        "groups": [str(g) for g in r.groups],
+        "answers": [
+            # "answer" is for a person reading the file; "how" alone decides it (only amber
+            # is a no), and is what is read back.
+            {"question": a.question, "group": str(a.group), "how": str(a.how),
+             "answer": "yes" if a.yes else "no"}
+            for a in r.answers
+        ],
+        "pain": r.pain,
+        "outcome": str(r.outcome),
+    }
+
+
+def _decode_safety(d: Mapping[str, Any]) -> SafetyCheck:
+    return SafetyCheck(
+        id=d["id"],
+        day=date.fromisoformat(d["day"]),
+        at=datetime.fromisoformat(d["at"]),
+        reason=Reason(d["reason"]),
+        groups=tuple(Group(g) for g in d["groups"]),
+        answers=tuple(Answer(a["question"], Group(a["group"]), How(a["how"]))
+                      for a in d["answers"]),
+        pain=d["pain"],
+        outcome=Outcome(d["outcome"]),
+    )
+
+
 def _iso(value: date | datetime | object) -> object:
     # Anything else is left as it is, for the checks to name it: encoding must never crash.
     return value.isoformat() if isinstance(value, date) else value
@@ -359,6 +417,7 @@ KINDS = {
         Kind("session", "session", SessionRecord, _session, _encode_session, _decode_session),
         Kind("pain", "pain entry", PainEntry, _pain_entry, _encode_pain_entry, _decode_pain_entry),
         Kind("psfs", "PSFS", PsfsRecord, _psfs, _encode_psfs, _decode_psfs),
+        Kind("safety", "safety answers", SafetyCheck, _safety, _encode_safety, _decode_safety),
     )
 }
 _BY_TYPE = {k.type: k for k in KINDS.values()}

@@ -52,11 +52,12 @@ class Run:
     """A kiosk, a tracker and a simulated user on a shared fake clock."""
 
     def __init__(self, user: SimUser, *, settings: SessionSettings = FAST, planner: Any = None,
-                 records: Sequence[Record] = (), day: str = "2026-11-25") -> None:
+                 records: Sequence[Record] = (), day: str = "2026-11-25",
+                 **kiosk: Any) -> None:
         lib = library()
         self.kiosk = Kiosk(planner or fixed_planner(lib), settings, records=records,
                            t0=0.0, wall0=datetime.fromisoformat(f"{day}T09:00:00"),
-                           shutdown_enabled=True)
+                           shutdown_enabled=True, **kiosk)
         self.tracker = ButtonTracker()
         self.user = user
         self.t = 0.0

@@ -28,6 +28,7 @@ from kiosk.core.records import (
     SetRecord,
     last_pain,
 )
+from kiosk.core.safety import Answer, Group, How, Outcome, Reason, SafetyCheck
 from kiosk.errors import RecordError
 from kiosk.store.records import KINDS, decode, decode_each, encode
 
@@ -178,12 +179,22 @@ psfs_records = st.builds(
     PsfsRecord, id=text, at=times,
     scores=st.lists(st.builds(PsfsScore, text, st.integers(0, 10)), max_size=5).map(tuple),
 )
-any_record: st.SearchStrategy[Record] = st.one_of(session_records, pain_entries, psfs_records)
+safety_checks = st.builds(
+    SafetyCheck,
+    id=text, day=st.dates(min_value=date(2000, 1, 1)), at=times,
+    reason=st.sampled_from(Reason), groups=st.lists(st.sampled_from(Group)).map(tuple),
+    answers=st.lists(st.builds(Answer, text, st.sampled_from(Group), st.sampled_from(How)),
+                     max_size=12).map(tuple),
+    pain=st.none() | pain, outcome=st.sampled_from(Outcome),
+)
+any_record: st.SearchStrategy[Record] = st.one_of(session_records, pain_entries, safety_checks,
+                                                  psfs_records)
 
 
 def test_every_kind_has_a_strategy_here() -> None:
     # A new kind of record joins the round trips below: add its strategy to any_record.
-    assert {k.type for k in KINDS.values()} == {SessionRecord, PainEntry, PsfsRecord}
+    assert {k.type for k in KINDS.values()} == {SessionRecord, PainEntry, SafetyCheck,
+                                                PsfsRecord}
 
 
 @given(any_record)

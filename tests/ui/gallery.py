@@ -7,6 +7,7 @@ config/exercises.toml, so a wrapping test here is a test of what a person will a
 from __future__ import annotations
 
 from kiosk.core import phrases
+from kiosk.core.events import Press
 from kiosk.core.model import Button
 from kiosk.core.session import PAIN_BUTTONS, RATE_BUTTONS
 from kiosk.core.view import Pacer, View
@@ -106,6 +107,7 @@ def views() -> dict[str, View]:
         "summary_pain_stop": View(
             screen="summary", title="Session complete", caption=phrases.PAIN_STOP,
         ),
+        **safety_views(),
         "notice": View(
             screen="notice", title="History restored from backup",
             lines=(
@@ -119,3 +121,43 @@ def views() -> dict[str, View]:
 
 
 SIZES = ((800, 480), (480, 320), (1920, 1080))
+
+
+def safety_views() -> dict[str, View]:
+    """The safety screens as the kiosk's own flows build them, with the packaged wording
+    (docs/safety.md): the welcome, the longest question, the emergency advice, the gentle offer."""
+    from kiosk.config import packaged_wording
+    from kiosk.core.kiosk import GENTLE_LINES
+    from kiosk.core.questions import Choice, Pages, Questions
+    from kiosk.core.safety import GROUPS, Group, Reason
+
+    wording = packaged_wording()
+    welcome = Pages("welcome", wording.about, t0=0.0, rate_wpm=150)
+    welcome.start()
+    buttons = Pages("welcome", wording.about, t0=0.0, rate_wpm=150)
+    buttons.start()
+    buttons.handle(Press(Button.GREEN, 1.0))
+    question = Questions(wording, GROUPS, Reason.FIRST_RUN, t0=0.0, answer_seconds=60,
+                         rate_wpm=150)
+    question.start()
+    longest = max(wording.questions, key=lambda q: len(q.text))
+    while question.current != longest:
+        question.handle(Press(Button.AMBER, 1.0))
+    advice = Pages("advice", (("Emergency care now", (wording.advice[Group.EMERGENCY],)),),
+                   t0=0.0, rate_wpm=150, go_on="Home")
+    advice.start()
+    gentle = Choice("gentle", "A gentle day", GENTLE_LINES, (phrases.GENTLE_OFFER,), t0=0.0,
+                    rate_wpm=150, yes="Gentle", no="Rest today", timeout=60)
+    gentle.start()
+    background = Pages("advice", (("Check with your clinician",
+                                   (wording.advice[Group.BACKGROUND],)),),
+                       t0=0.0, rate_wpm=150, go_on="Home")
+    background.start()
+    return {
+        "welcome": welcome.view,
+        "welcome_buttons": buttons.view,
+        "question": question.view,
+        "advice_emergency": advice.view,
+        "advice_background": background.view,
+        "gentle_offer": gentle.view,
+    }

@@ -1,0 +1,208 @@
+"""The safety steps through the pure kiosk, driven by a simulated person pressing buttons:
+the first-run welcome, the questions before exercise, the advice after a "yes", and the gentle
+path on a high-pain day (docs/safety.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from kiosk.config import DEFAULT_CONFIG, load_config
+from kiosk.core import phrases
+from kiosk.core.events import Finished, Hold, Press, Save, Tick
+from kiosk.core.gentle import gentle_plan
+from kiosk.core.model import Button, Plan
+from kiosk.core.progression import exercise_states, plan_for_day
+from kiosk.core.records import SessionRecord
+from kiosk.core.safety import ACUTE, GROUPS, Group, How, Outcome, Reason, Rules, SafetyCheck, Setup
+from kiosk.sim import SimUser
+from tests.core.helpers import FAST, Run
+from tests.core.test_gentle import done
+
+CFG = load_config(DEFAULT_CONFIG).config
+WORDING = CFG.wording
+SETUP = Setup(WORDING, Rules(), None, 60.0, 7)
+DAY = date(2026, 11, 25)
+
+
+def planner(sessions: Sequence[SessionRecord], day: date, pain: int | None) -> Plan:
+    return plan_for_day(CFG.library, sessions, day, CFG.progression, CFG.session, pain)
+
+
+def gentle(sessions: Sequence[SessionRecord], day: date, plan: Plan) -> Plan:
+    states = exercise_states(CFG.library, sessions, day, CFG.progression)
+    return gentle_plan(CFG.library, states, plan, most=CFG.progression.exercises_min)
+
+
+def run(user: SimUser, *, checks: Sequence[SafetyCheck] = (),
+        sessions: Sequence[SessionRecord] = (), day: date = DAY, setup: Setup = SETUP) -> Run:
+    return Run(user, planner=planner, records=[*sessions, *checks], day=day.isoformat(),
+               settings=FAST, safety=setup, gentle=gentle)
+
+
+def all_no(day: date, groups: tuple[Group, ...] = GROUPS) -> SafetyCheck:
+    from tests.core.test_safety import check
+
+    return check(day, groups)
+
+
+def until(r: Run, test: Any, limit: float = 3600.0) -> Run:
+    while r.t < limit:
+        r.step()
+        if test(r):
+            return r
+    raise AssertionError(f"never happened; at {r.kiosk.view}")
+
+
+def session_saves(r: Run) -> list[SessionRecord]:
+    return [s for s in r.saved if isinstance(s, SessionRecord)]
+
+
+def safety_saves(r: Run) -> list[SafetyCheck]:
+    return [s for s in r.saved if isinstance(s, SafetyCheck)]
+
+
+def test_a_fresh_kiosk_welcomes_once_then_asks_every_question_before_any_exercise() -> None:
+    r = run(SimUser("steady"))
+    assert r.kiosk.view.screen == "welcome"
+    assert r.kiosk.view.lines == WORDING.welcome
+    assert r.said[: len(WORDING.welcome)] == list(WORDING.welcome)
+    screens: list[str] = []
+    until(r, lambda r: (screens.append(r.kiosk.view.screen) or
+                        r.kiosk.session is not None and r.kiosk.session.phase == "primer"))
+    # Welcome, then the questions, then home, then the check-in: no exercise before them.
+    order = list(dict.fromkeys(screens))
+    assert order.index("question") < order.index("home") < order.index("checkin")
+    assert [line for line in r.said if line in WORDING.buttons] == list(WORDING.buttons)
+    asked = [q.text for q in WORDING.questions]
+    assert [line for line in r.said if line in asked] == asked  # each once, in order
+    assert r.said.count(WORDING.welcome[0]) == 1
+    assert WORDING.all_clear in r.said
+    [c] = safety_saves(r)
+    assert (c.reason, c.groups, c.outcome) == (Reason.FIRST_RUN, GROUPS, Outcome.CLEAR)
+    assert len(c.answers) == 12 and not any(a.yes for a in c.answers)
+
+
+def test_red_flag_gets_the_emergency_advice_and_no_exercise() -> None:
+    r = run(SimUser("red-flag"))
+    until(r, lambda r: r.finished)
+    advice = WORDING.advice[Group.EMERGENCY]
+    assert advice in r.said and r.said[-1] == advice
+    assert r.kiosk.view.screen == "advice" and advice in r.kiosk.view.lines
+    assert r.kiosk.session is None and session_saves(r) == []
+    [record] = safety_saves(r)
+    assert record.outcome is Outcome.EMERGENCY
+    assert [(a.question, a.yes) for a in record.answers] == [("saddle-numbness", True)]
+    # Back home, and GREEN there gives the advice again: no exercise today.
+    r.feed([Press(Button.GREEN, r.t + 1)])
+    assert r.kiosk.view.screen == "home" and r.kiosk.view.lines == (advice,)
+    r.feed([Press(Button.GREEN, r.t + 2)])
+    assert r.kiosk.view.screen == "advice" and r.kiosk.session is None
+
+
+def test_no_answer_for_a_minute_counts_as_yes() -> None:
+    r = run(SimUser("steady"))
+    r.feed([Press(Button.GREEN, 1.0), Press(Button.GREEN, 1.5)])  # past the two welcome screens
+    assert r.kiosk.view.screen == "question"
+    t = 1.0
+    while r.kiosk.view.screen == "question" and t < 200:
+        t += 0.5
+        r.effects += r.kiosk.handle(Tick(t))
+    assert r.kiosk.view.screen == "advice"
+    assert safety_saves(r)[0].answers[0].how is How.TIMEOUT
+
+
+def test_the_about_item_says_the_welcome_again() -> None:
+    r = run(SimUser("steady"), checks=[all_no(DAY)])
+    assert r.kiosk.view.screen == "home"
+    assert r.kiosk.view.buttons[Button.AMBER] == "Plan (hold: menu)"
+    r.feed([Press(Button.AMBER, 1.0), Hold(Button.AMBER, 2.5)])  # the menu
+    assert r.kiosk.view.screen == "menu"
+    r.feed([Press(Button.AMBER, 3.0), Press(Button.AMBER, 4.0)])  # to "About"
+    assert r.said[-1] == "About."
+    r.feed([Press(Button.GREEN, 5.0)])
+    assert r.kiosk.view.screen == "about"
+    assert r.said[-len(WORDING.welcome):] == list(WORDING.welcome)
+    r.feed([Press(Button.GREEN, 20.0)])
+    assert r.kiosk.view.lines == WORDING.buttons
+    assert r.said[-len(WORDING.buttons):] == list(WORDING.buttons)
+    r.feed([Press(Button.GREEN, 40.0)])
+    assert r.kiosk.view.screen == "home"
+
+
+def history(days: int = 3) -> list[SessionRecord]:
+    """A few clean days of three known families, check-ins at 2."""
+    out = []
+    for d in range(days, 0, -1):
+        day = DAY - timedelta(days=d)
+        for fam, var, n in (("dead-bug", "dead-bug-full", 6),
+                            ("open-book", "open-book-kneeling", 3), ("bridge", "bridge-full", 8)):
+            out.append(done(day, fam, var, n))
+    return out
+
+
+def test_a_high_check_in_asks_the_emergency_and_urgent_groups_then_offers_the_gentle_path() -> None:
+    r = run(SimUser("steady", checkin_pain=9), checks=[all_no(DAY - timedelta(days=3))],
+            sessions=history())
+    until(r, lambda r: r.kiosk.view.screen == "gentle")
+    [record] = safety_saves(r)
+    assert (record.reason, record.groups, record.pain) == (Reason.HIGH_PAIN, ACUTE, 9)
+    assert phrases.GENTLE_OFFER in r.said
+    until(r, lambda r: r.kiosk.session is None)  # GREEN took the gentle path, done
+    [session] = [s for s in session_saves(r) if s.plan_date == DAY]
+    assert session.pain_before == 9
+    variations = [e.variation for e in session.exercises]
+    assert variations == ["dead-bug-heel-slide", "open-book-side-lying"]
+    assert all(e.change == "gentle" for e in session.exercises)
+    lib = {v.id: v for f in CFG.library.families for v in f.ladder}
+    assert all(lib[v].gentle and lib[v].position != "loaded" for v in variations)
+
+
+def test_ten_out_of_ten_with_no_history_is_breathing_only_never_a_loaded_session() -> None:
+    r = run(SimUser("steady", checkin_pain=10), checks=[all_no(DAY)])
+    until(r, lambda r: r.kiosk.view.screen == "gentle")
+    until(r, lambda r: r.kiosk.session is None)
+    assert phrases.GENTLE_BREATHING_ONLY in r.said
+    [session] = session_saves(r)
+    assert session.exercises == () and session.pain_before == 10
+
+
+def test_amber_at_the_gentle_offer_ends_for_today_with_a_kind_word() -> None:
+    r = run(SimUser("steady", checkin_pain=7), checks=[all_no(DAY)], sessions=history())
+    until(r, lambda r: r.kiosk.view.screen == "gentle")
+    r.feed([Press(Button.AMBER, r.t + 0.1)])
+    assert phrases.GENTLE_REST in r.said and r.kiosk.session is None
+    [session] = [s for s in session_saves(r) if s.plan_date == DAY]
+    assert session.exercises == () and session.ended_by == "stop"
+    # 7 is five above the usual 2: the emergency and urgent questions came first.
+    assert [c.reason for c in safety_saves(r)] == [Reason.HIGH_PAIN]
+
+
+def test_an_urgent_yes_after_check_in_stops_the_day_and_asks_again_the_next_day() -> None:
+    class Fever(SimUser):
+        def decide(self, view: Any, t: float) -> Any:
+            action = super().decide(view, t)
+            if action and view.screen == "question" and any("fever" in x for x in view.lines):
+                return type(action)(Button.GREEN)
+            return action
+
+    r = run(Fever("steady", checkin_pain=9), checks=[all_no(DAY - timedelta(days=1))],
+            sessions=history())
+    until(r, lambda r: r.finished)
+    assert WORDING.advice[Group.URGENT] in r.said
+    assert [s for s in session_saves(r) if s.plan_date == DAY] == []
+    checks = [all_no(DAY - timedelta(days=1)), *safety_saves(r)]
+    # The next day: the questions come before any exercise.
+    nxt = run(SimUser("steady"), checks=checks, sessions=history(), day=DAY + timedelta(days=1))
+    nxt.feed([Press(Button.GREEN, 1.0)])
+    assert nxt.kiosk.view.screen == "question"
+    assert nxt.kiosk.session is None
+
+
+def test_the_check_in_is_not_held_when_nothing_is_due_and_pain_is_low() -> None:
+    r = run(SimUser("steady", checkin_pain=3), checks=[all_no(DAY)], sessions=history())
+    until(r, lambda r: r.kiosk.session is not None and r.kiosk.session.phase == "intro")
+    assert safety_saves(r) == [] and phrases.GENTLE_OFFER not in r.said
+    assert not any(isinstance(e, Finished) for e in r.effects)
+    assert not [e for e in r.effects if isinstance(e, Save)]
