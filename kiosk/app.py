@@ -29,9 +29,11 @@ from kiosk.core.events import (
     Show,
     Tick,
     Tone,
+    WallClock,
 )
 from kiosk.core.kiosk import Kiosk
 from kiosk.core.model import Button, Plan
+from kiosk.core.records import PainEntry, Record, RitualRecord
 from kiosk.core.safety import SafetyCheck
 from kiosk.core.view import View
 from kiosk.devices import Devices, Edge, Inbox, Key, Quit
@@ -46,6 +48,7 @@ FAULT = (
 )
 MAX_FAULTS = 20  # in a row: a fault that repeats every pass is not passing
 BUSY_WAIT = 0.05  # longest sleep in a session, with a key or button down: paces reps and holds
+CLOCK_READING = 60.0  # seconds between readings of the wall clock
 IDLE_WAIT = 0.25  # longest sleep on an idle home screen: a press wakes the loop at once anyway
 
 
@@ -74,6 +77,7 @@ class App:
         self.stopping = False
         self.finished = 0
         self.saved: list[str] = []  # ids of records handed to the writer, in order
+        self.saved_kinds: dict[str, str] = {}  # id -> session | ritual
         self.saved_answers: set[str] = set()  # those of them that are safety answers
         self._dirty = True
         self._closed = False
@@ -82,7 +86,6 @@ class App:
         self._next_clock_check = 0.0
         self._faults = 0
         self._prepared_plan: Plan | None = None
-        self._jump_logged = False
         self._lock = threading.Lock()
 
     # --- life cycle ---------------------------------------------------------------------------
@@ -92,6 +95,7 @@ class App:
         for name in Button:
             self._feed(self.tracker.initial(name, self.dev.buttons.is_down(name), now))
         self._dispatch(self.kiosk.boot())
+        self._read_wall_clock(now)
         for text in notices:
             self._feed([Notice(text, now)])
         self.dev.notifier.ready()
@@ -140,7 +144,7 @@ class App:
         self.dev.leds.update(self.view, now)
         self._draw(now)
         self._watchdog(now)
-        self._notice_clock_jump(now)
+        self._read_wall_clock(now)
         if self._power_off_at is not None and now >= self._power_off_at:
             self._power_off_at = None
             self.stopping = True
@@ -242,6 +246,7 @@ class App:
                 self.dev.writer.save(eff.record)  # a checkpoint, then the final record
                 if eff.record.id not in self.saved:
                     self.saved.append(eff.record.id)
+                    self.saved_kinds[eff.record.id] = _kind(eff.record)
                 if isinstance(eff.record, SafetyCheck):
                     self.saved_answers.add(eff.record.id)
             elif isinstance(eff, Finished):
@@ -265,21 +270,20 @@ class App:
             self._prepared_plan = plan
             self.dev.voice.prepare([*phrases.catalogue(plan), *self.kiosk.safety_lines()])
 
-    def _notice_clock_jump(self, now: float) -> None:
-        """Log, once, a wall clock that jumped while the kiosk ran (NTP, an RTC after boot).
+    def _read_wall_clock(self, now: float) -> None:
+        """Read the wall clock once a minute, for the ritual schedule (kiosk.core.schedule).
 
-        The kiosk itself keeps the time it read at start-up, moved on by the monotonic clock,
-        so a jump never reorders sessions, splits a day or looks like days away. A restart
-        takes the new time.
+        The core tells a jump (NTP, an RTC after boot, daylight saving) from the passing of
+        time by the monotonic clock. Sessions keep the day read at start-up, so a jump never
+        reorders them, splits a day or looks like days away; a restart takes the new date.
         """
-        if self._jump_logged or now < self._next_clock_check:
+        if now < self._next_clock_check:
             return
-        self._next_clock_check = now + 60.0
-        drift = (self.clock.wall() - self.kiosk.wall(now)).total_seconds()
-        if abs(drift) > 120:
-            self._jump_logged = True
-            log.warning("the system clock jumped by %+.0f s; the kiosk keeps its own time "
-                        "until it restarts", drift)
+        self._next_clock_check = now + CLOCK_READING
+        self._feed([WallClock(self.clock.wall(), now)])
+        if self.kiosk.last_jump:
+            log.warning("the wall clock jumped by %+.0f s; the ritual schedule follows it, "
+                        "sessions keep the date read at start-up", self.kiosk.last_jump)
 
     def _watchdog(self, now: float) -> None:
         n = self.dev.notifier
@@ -292,3 +296,12 @@ class App:
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, self.stop)
             signal.signal(signal.SIGINT, self.stop)
+
+
+def _kind(record: Record) -> str:
+    """How the demo names a saved record: session, pain entry or ritual."""
+    if isinstance(record, RitualRecord):
+        return "ritual"
+    if isinstance(record, PainEntry):
+        return "pain entry"
+    return "session"

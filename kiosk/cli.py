@@ -7,7 +7,7 @@ import logging
 import os
 import shutil
 import sys
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +16,7 @@ from kiosk.core.safety import SafetyCheck
 from kiosk.errors import ConfigError
 
 if TYPE_CHECKING:
+    from kiosk.core.records import RitualRecord, SessionRecord
     from kiosk.store.history import History
 
 
@@ -31,6 +32,13 @@ def _size(text: str) -> tuple[int, int]:
     if not (w.isdigit() and h.isdigit() and 160 <= int(w) <= 4000 and 120 <= int(h) <= 4000):
         raise argparse.ArgumentTypeError(f"{text!r} is not a size like 800x480")
     return int(w), int(h)
+
+
+def _hhmm(text: str) -> time:
+    try:
+        return datetime.strptime(text, "%H:%M").time()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a time like 08:00") from None
 
 
 def _years(text: str) -> float:
@@ -67,9 +75,16 @@ def parser() -> argparse.ArgumentParser:
                      default="steady")
     who.add_argument("--presses", help="exact presses: g a r press, G A R hold (e.g. 'gGg')")
     demo.add_argument("--date", type=_date, help="run as of this day (YYYY-MM-DD)")
+    demo.add_argument("--at", type=_hhmm, help="start idle at this time of day (HH:MM); a ritual "
+                      "due then is offered, started with GREEN, rated and saved")
 
     plan = sub.add_parser("plan", help="print today's plan with the reason for each change")
     plan.add_argument("--date", type=_date, help="plan for this day (YYYY-MM-DD)")
+
+    rituals = sub.add_parser("rituals", help="list the daily rituals: times, open or not, and why")
+    rituals.add_argument("--date", type=_date, help="as of this day (YYYY-MM-DD)")
+    rhythm = sub.add_parser("rhythm", help="print this week's days and the count against the aim")
+    rhythm.add_argument("--date", type=_date, help="the week of this day (YYYY-MM-DD)")
 
     sub.add_parser("history", help="print the saved sessions")
     export = sub.add_parser("export", help="export the history")
@@ -87,8 +102,8 @@ def parser() -> argparse.ArgumentParser:
     sim.add_argument("--per-day", type=_per_day, default=2, help="sessions on a usual day")
     sim.add_argument("--seed", type=int, default=1, help="the same seed gives the same history")
     sim.add_argument("--end", type=_date, help="the last day (YYYY-MM-DD; default: yesterday)")
-    for sp in (run, demo, plan, export, sim, summary, screens, sub.choices["history"],
-               sub.choices["check"]):
+    for sp in (run, demo, plan, rituals, rhythm, export, sim, summary, screens,
+               sub.choices["history"], sub.choices["check"]):
         sp.add_argument("--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         sp.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return p
@@ -145,7 +160,7 @@ def cmd_demo(args: argparse.Namespace, cfg: Config, problems: list[ConfigError])
         print(f"kiosk demo: {exc}", file=sys.stderr)
         return 2
     opts = Options(mock=True, display="headless", data_dir=_data_dir(args, cfg), demo=True,
-                   day=args.date)
+                   day=args.date, at=args.at, schedule=args.at is not None)
     return run_demo(cfg, opts, user)
 
 
@@ -178,26 +193,61 @@ def cmd_plan(args: argparse.Namespace, cfg: Config, problems: list[ConfigError])
     return 0
 
 
+def cmd_rituals(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
+    from kiosk.core.rituals import hhmm, total_seconds, unlocks
+    from kiosk.runtime import make_levels
+
+    with _history(args, cfg) as history:
+        sessions = history.sessions()
+    day = args.date or date.today()
+    book = cfg.rituals
+    status = unlocks(book, cfg.library, make_levels(cfg)(sessions, day))
+    s = book.schedule
+    quiet = f"{hhmm(s.quiet[0])} to {hhmm(s.quiet[1])}" if s.quiet else "none"
+    print(f"Rituals on {day.isoformat()} (quiet hours {quiet}; AMBER snoozes "
+          f"{s.snooze_minutes} min; no answer in {s.answer_minutes} min skips):")
+    if not status:
+        print("  none (see kiosk check)")
+    order = sorted(status.values(), key=lambda u: (not u.ritual.at, u.ritual.at[:1]))
+    for u in order:
+        r = u.ritual
+        when = ", ".join(hhmm(m) for m in r.at) or "on request"
+        mark = "open  " if u.open else "closed"
+        print(f"  {when:<12} {mark} {r.name} ({r.moment}), "
+              f"{total_seconds(r, u.variation, cfg.voice.rate):.0f} s")
+        print(f"  {'':<12}        {u.why}")
+    print("Hold AMBER on the home screen for the ritual that fits the time of day.")
+    return 0
+
+
+def cmd_rhythm(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
+    from kiosk.core.rhythm import active_days, strip_text, week_of
+
+    with _history(args, cfg) as history:
+        records = history.sessions()
+    day = args.date or date.today()
+    week = week_of(day, active_days(records), cfg.rituals.weekly_target)
+    print(f"Week of {week.monday.isoformat()}:")
+    print(f"  {strip_text(week)}")
+    print(f"  {week.count} of {week.target} this week")
+    return 0
+
+
 def cmd_history(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
-    from kiosk.core.records import SessionRecord
+    from kiosk.core.records import RitualRecord, SessionRecord
 
     with _history(args, cfg) as history:
         records = history.records()
     if not records:
         print("No sessions saved yet.")
         return 0
-    for s in records:
-        if isinstance(s, SafetyCheck):
-            _print_safety(s)
-        if not isinstance(s, SessionRecord):
-            continue
-        pain = f"pain {_dash(s.pain_before)} -> {_dash(s.pain_after)}"
-        print(f"{s.started_at:%Y-%m-%d %H:%M}  {pain:<14} "
-              f"{s.clean_reps:>3} clean reps  ended: {s.ended_by}")
-        for ex in s.exercises:
-            reps = " ".join("".join("C" if r == "clean" else "s" for r in st.reps)
-                            for st in ex.sets) or ("skipped" if ex.skipped else "-")
-            print(f"    {ex.name:<34} target {ex.target:>2}  {reps}")
+    for r in records:  # in save order, every kind as it came
+        if isinstance(r, SafetyCheck):
+            _print_safety(r)
+        elif isinstance(r, RitualRecord):
+            _print_ritual(r)
+        elif isinstance(r, SessionRecord):
+            _print_session(r)
     return 0
 
 
@@ -228,6 +278,24 @@ def cmd_screens(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
         print(f"kiosk screens: cannot write to {args.out}: {exc.strerror}", file=sys.stderr)
         return 1
     return 0
+
+
+def _print_session(s: SessionRecord) -> None:
+    pain = f"pain {_dash(s.pain_before)} -> {_dash(s.pain_after)}"
+    print(f"{s.started_at:%Y-%m-%d %H:%M}  {pain:<14} "
+          f"{s.clean_reps:>3} clean reps  ended: {s.ended_by}")
+    for ex in s.exercises:
+        reps = " ".join("".join("C" if r == "clean" else "s" for r in st.reps)
+                        for st in ex.sets) or ("skipped" if ex.skipped else "-")
+        print(f"    {ex.name:<34} target {ex.target:>2}  {reps}")
+
+
+def _print_ritual(r: RitualRecord) -> None:
+    what = r.outcome + (f", {r.rating}" if r.rating else "")
+    if r.outcome in ("done", "stopped"):
+        what += f" ({r.steps_done} steps, {r.duration_s:.0f} s)"
+    asked = "" if r.slot else " (asked for)"
+    print(f"{r.at:%Y-%m-%d %H:%M}  ritual: {r.name}{asked}  {what}")
 
 
 def _print_safety(check: SafetyCheck) -> None:
@@ -294,7 +362,8 @@ def cmd_check(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]
         else:
             print("  the kiosk would use the default for each of these keys")
     else:
-        print(f"  ok ({len(cfg.library.families)} exercise families)")
+        print(f"  ok ({len(cfg.library.families)} exercise families, "
+              f"{len(cfg.rituals.rituals)} daily rituals)")
     display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
     dri = sorted(str(p) for p in Path("/dev/dri").glob("card*"))
     found = display or ", ".join(dri)

@@ -18,13 +18,23 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from kiosk.core import phrases
 from kiosk.core.model import Family, Library, SessionSettings, Variation
+from kiosk.core.rituals import (
+    Ritual,
+    RitualBook,
+    ScheduleSettings,
+    breath_seconds,
+    total_seconds,
+)
 from kiosk.core.safety import GROUPS, Group, Question, Wording
+from kiosk.core.session import speech_seconds
 from kiosk.errors import ConfigError
 
 PACKAGED = Path(__file__).resolve().parent.parent / "config"
 DEFAULT_CONFIG = PACKAGED / "kiosk.toml"
 DEFAULT_EXERCISES = PACKAGED / "exercises.toml"
+DEFAULT_RITUALS = PACKAGED / "rituals.toml"
 DEFAULT_SAFETY = PACKAGED / "safety.toml"
 SYSTEM_CONFIG = Path("/etc/backcare-kiosk/kiosk.toml")
 
@@ -138,6 +148,7 @@ class Config:
     psfs: PsfsConfig = field(default_factory=PsfsConfig)
     safety: SafetyConfig = field(default_factory=SafetyConfig)
     library: Library = field(default_factory=lambda: Library(()))
+    rituals: RitualBook = field(default_factory=RitualBook)
     wording: Wording = field(default_factory=packaged_wording)
     source: str = str(DEFAULT_CONFIG)
 
@@ -317,11 +328,17 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Loaded:
     activities = sections["psfs"].activities
     sections["psfs"] = replace(sections["psfs"], activities=tuple(activities))  # frozen
     for name in raw:
-        if name not in SCHEMA and name != "exercises":
+        if name not in SCHEMA and name not in ("exercises", "rituals"):
             problems.append(ConfigError(str(file), name, raw[name], f"one of {', '.join(SCHEMA)}"))
     library = load_library(_exercises_path(file, raw, problems), problems)
+    rituals_path = _sibling_path(file, raw, "rituals", DEFAULT_RITUALS, problems)
+    # The packaged rituals beside someone's own exercise list: a ritual on a rung that list
+    # does not have is left out quietly; nobody wrote it wrong.
+    rituals = load_rituals(rituals_path, library, problems,
+                           strict=rituals_path != DEFAULT_RITUALS)
     wording = load_wording(_safety_path(file), problems)
-    cfg = Config(library=library, wording=wording, source=str(file), **sections)
+    cfg = Config(library=library, rituals=rituals, wording=wording, source=str(file),
+                 **sections)
     return Loaded(cfg, tuple(problems))
 
 
@@ -399,13 +416,20 @@ def _cross_checks(file: Path, s: dict[str, Any], problems: list[ConfigError]) ->
 
 
 def _exercises_path(file: Path, raw: dict[str, Any], problems: list[ConfigError]) -> Path:
-    value = raw.get("exercises")
+    return _sibling_path(file, raw, "exercises", DEFAULT_EXERCISES, problems)
+
+
+def _sibling_path(
+    file: Path, raw: dict[str, Any], key: str, default: Path, problems: list[ConfigError]
+) -> Path:
+    """The file named by ``key`` (relative to the config), else ``<key>.toml`` beside it."""
+    value = raw.get(key)
     if value is None:
-        sibling = file.parent / "exercises.toml"
-        return sibling if sibling.exists() else DEFAULT_EXERCISES
+        sibling = file.parent / f"{key}.toml"
+        return sibling if sibling.exists() else default
     if not isinstance(value, str) or "\0" in value:
-        problems.append(ConfigError(str(file), "exercises", value, "a path to exercises.toml"))
-        return DEFAULT_EXERCISES
+        problems.append(ConfigError(str(file), key, value, f"a path to {key}.toml"))
+        return default
     return (file.parent / os.path.expanduser(value)).resolve()
 
 
@@ -601,3 +625,213 @@ def _variation(
         tempo=(float(tempo[0]), float(tempo[1])), cues=tuple(cues), start_reps=start_reps,
         max_reps=max_reps, side=side, hold=float(hold), gentle=gentle,
     )
+
+
+# --- the ritual library and its schedule ------------------------------------------------------
+RITUAL_SECONDS = (30.0, 90.0)  # a ritual is a short rehearsal, not a session
+BREATH_SLACK = 0.5  # a step's line may run this far past its breath (as in tests/core)
+REFERENCE_WPM = 150  # the packaged voice rate
+
+
+def _clock_time(v: Any) -> int | None:
+    """ "HH:MM" (24-hour) as minutes after midnight, or None."""
+    if not isinstance(v, str) or len(v) != 5 or v[2] != ":":
+        return None
+    hh, mm = v[:2], v[3:]
+    if not (hh.isdigit() and mm.isdigit()) or int(hh) > 23 or int(mm) > 59:
+        return None
+    return int(hh) * 60 + int(mm)
+
+
+def _times(v: Any, most: int) -> tuple[int, ...] | None:
+    if not isinstance(v, list) or len(v) > most:
+        return None
+    out = [_clock_time(x) for x in v]
+    return None if any(m is None for m in out) else tuple(m for m in out if m is not None)
+
+
+SCHEDULE_KEYS: dict[str, tuple[Check, str]] = {
+    "quiet_hours": (
+        lambda v: _times(v, 2) is not None and len(v) in (0, 2),
+        '["HH:MM", "HH:MM"] (from, until; 24-hour) or [] for none',
+    ),
+    "snooze_minutes": _int(1, 120),
+    "answer_minutes": _int(1, 30),
+    "window_minutes": _int(5, 240),
+}
+
+
+def load_rituals(
+    path: Path, library: Library, problems: list[ConfigError] | None = None,
+    *, strict: bool = True,
+) -> RitualBook:
+    """Load the ritual library and its schedule. A bad value takes its default and a bad
+    ritual is left out, each with one problem; an unreadable file falls back to the packaged
+    one. Never raises for bad content. Not ``strict``: a ritual on a rung the exercise library
+    does not have is left out without a problem.
+
+    Steps are checked against their breath at the reference voice rate (150 words a minute),
+    not the configured one: a slower voice is the listener's choice, not a fault in the file.
+    """
+    problems = problems if problems is not None else []
+    requested = str(path)  # named as the source even after a fallback: its problem names it
+    raw = _read_toml(path, problems)
+    if raw is None and path != DEFAULT_RITUALS:
+        bad = problems.pop()
+        problems.append(ConfigError(bad.file, bad.key, bad.value,
+                                    f"{bad.allowed}; until then the packaged rituals are used"))
+        path = DEFAULT_RITUALS
+        raw = _read_toml(path, problems)
+    if raw is None:
+        return RitualBook(source=requested)
+    file = str(path)
+    schedule = _schedule(file, raw.get("schedule", {}), problems)
+    target = _weekly_target(file, raw.get("rhythm", {}), problems)
+    rituals = _rituals(file, raw.get("ritual", []), library, schedule, strict, problems)
+    for name in raw:
+        if name not in ("schedule", "rhythm", "ritual"):
+            problems.append(ConfigError(file, name, raw[name], "one of schedule, rhythm, ritual"))
+    return RitualBook(rituals, schedule, target, source=requested)
+
+
+def _schedule(file: str, table: Any, problems: list[ConfigError]) -> ScheduleSettings:
+    if not isinstance(table, dict):
+        problems.append(ConfigError(file, "[schedule]", table, "a table of settings"))
+        return ScheduleSettings()
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        spec = SCHEDULE_KEYS.get(key)
+        if spec is None:
+            problems.append(ConfigError(file, f"schedule.{key}", value,
+                                        f"one of: {', '.join(SCHEDULE_KEYS)}"))
+        elif not spec[0](value):
+            problems.append(ConfigError(file, f"schedule.{key}", value, spec[1]))
+        elif key == "quiet_hours":
+            quiet = _times(value, 2)
+            values["quiet"] = (quiet[0], quiet[1]) if quiet else None
+        else:
+            values[key] = value
+    return ScheduleSettings(**values)
+
+
+def _weekly_target(file: str, table: Any, problems: list[ConfigError]) -> int:
+    default = RitualBook().weekly_target
+    if not isinstance(table, dict):
+        problems.append(ConfigError(file, "[rhythm]", table, "a table of settings"))
+        return default
+    for key in table:
+        if key != "weekly_target":
+            problems.append(ConfigError(file, f"rhythm.{key}", table[key], "weekly_target"))
+    value = table.get("weekly_target", default)
+    check, allowed = _int(1, 7)
+    if not check(value):
+        problems.append(ConfigError(file, "rhythm.weekly_target", value, allowed))
+        return default
+    return int(value)
+
+
+def _rituals(
+    file: str, raw: Any, library: Library, schedule: ScheduleSettings, strict: bool,
+    problems: list[ConfigError],
+) -> tuple[Ritual, ...]:
+    if not isinstance(raw, list):
+        problems.append(ConfigError(file, "ritual", raw, "[[ritual]] tables"))
+        return ()
+    ids: set[str] = set()
+    out = []
+    for i, entry in enumerate(raw):
+        missing = isinstance(entry, dict) and not _has_variation(library, entry.get("builds_on"))
+        if missing and not strict:
+            continue
+        ritual = _ritual(file, f"ritual[{i}]", entry, library, schedule, ids, problems)
+        if ritual is not None:
+            ids.add(ritual.id)
+            out.append(ritual)
+    return tuple(out)
+
+
+def _ritual(
+    file: str, where: str, raw: Any, library: Library, schedule: ScheduleSettings,
+    ids: set[str], problems: list[ConfigError],
+) -> Ritual | None:
+    if not isinstance(raw, dict):
+        problems.append(ConfigError(file, where, raw, "a [[ritual]] table"))
+        return None
+    start = len(problems)
+
+    def need(key: str, check: Check, allowed: str, default: Any = ...) -> Any:
+        if key not in raw and default is not ...:
+            return default
+        if key not in raw or not check(raw[key]):
+            problems.append(ConfigError(file, f"{where}.{key}", raw.get(key), allowed))
+            return None
+        return raw[key]
+
+    def text(most: int) -> tuple[Check, str]:
+        return (lambda v: isinstance(v, str) and 0 < len(v.strip()) <= most), (
+            f"non-empty text of up to {most} characters")
+
+    known = {"id", "name", "moment", "builds_on", "setup", "steps", "rounds", "cue", "at", "fits"}
+    for key in raw:
+        if key not in known:
+            problems.append(ConfigError(file, f"{where}.{key}", raw[key],
+                                        f"one of: {', '.join(sorted(known))}"))
+    rid = need("id", lambda v: _is_id(v) and v not in ids, "a unique lower-case id")
+    name = need("name", *text(60))
+    moment = need("moment", *text(80))
+    setup = need("setup", *text(120))
+    variation = None
+    vid = need("builds_on", lambda v: isinstance(v, str) and _has_variation(library, v),
+               "the id of a variation in the exercise library")
+    if vid is not None:
+        variation = library.variation(vid)[1]
+    steps = need("steps", lambda v: isinstance(v, list) and 1 <= len(v) <= 10
+                 and all(text(60)[0](x) for x in v), "a list of one to ten short steps")
+    rounds = need("rounds", *_int(1, 4), 1)
+    cue = need("cue", lambda v: _int(0, 2)[0](v) and (variation is None
+                                                      or v < len(variation.cues)),
+               "the number of one of its variation's cues (0 or 1)", None)
+    at = need("at", lambda v: _times(v, 6) is not None,
+              'a list of up to six times of day, like ["08:00"]', [])
+    fits = need("fits", lambda v: v is None or (_times(v, 2) is not None and len(v) == 2),
+                '["HH:MM", "HH:MM"]: the part of the day it suits', None)
+    times = _times(at, 6) if at is not None else ()
+    quiet = tuple(m for m in times or () if schedule.is_quiet(m))
+    for m in quiet:
+        problems.append(ConfigError(file, f"{where}.at", f"{m // 60:02d}:{m % 60:02d}",
+                                    "a time outside the quiet hours"))
+    if len(problems) > start:
+        return None
+    assert variation is not None and steps is not None
+    effort = breath_seconds(variation)[1]
+    for step in steps:
+        line = phrases.ritual_step(variation.effort, step.strip())
+        if speech_seconds(line, REFERENCE_WPM) > effort + BREATH_SLACK:
+            problems.append(ConfigError(
+                file, f"{where}.steps", step,
+                f"a step short enough to say in its {effort:g}-second breath"))
+            return None
+    fit = _times(fits, 2) if fits is not None else None
+    ritual = Ritual(
+        id=rid, name=name.strip(), moment=moment.strip(), builds_on=vid, setup=setup.strip(),
+        steps=tuple(s.strip() for s in steps), rounds=rounds, cue=cue,
+        at=tuple(sorted(set(times or ()))), fits=(fit[0], fit[1]) if fit else None,
+    )
+    seconds = total_seconds(ritual, variation, REFERENCE_WPM)
+    lo, hi = RITUAL_SECONDS
+    if not lo <= seconds <= hi:
+        problems.append(ConfigError(
+            file, f"{where}.steps", f"{len(steps)} steps x {rounds} rounds = {seconds:.0f} s",
+            f"steps and rounds that take {lo:.0f} to {hi:.0f} seconds"))
+        return None
+    return ritual
+
+
+def _has_variation(library: Library, vid: Any) -> bool:
+    if not isinstance(vid, str):
+        return False
+    try:
+        library.variation(vid)
+    except KeyError:
+        return False
+    return True

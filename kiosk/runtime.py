@@ -15,7 +15,7 @@ import sys
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -24,7 +24,7 @@ from kiosk.clock import Clock, FakeClock, RealClock
 from kiosk.config import Config
 from kiosk.core.buttons import ButtonTracker
 from kiosk.core.history_screens import ProgressSettings, ladders_of
-from kiosk.core.kiosk import GentlePlanner, Kiosk, Planner
+from kiosk.core.kiosk import GentlePlanner, Kiosk, Planner, RitualSetup
 from kiosk.core.model import Button, Plan
 from kiosk.core.records import Record, SessionRecord
 from kiosk.core.safety import Rules, SafetyCheck, Setup
@@ -63,6 +63,18 @@ def make_planner(cfg: Config) -> Planner:
         return plan_for_day(cfg.library, sessions, day, cfg.progression, cfg.session, pain)
 
     return plan
+
+
+def make_levels(cfg: Config) -> Callable[[Sequence[SessionRecord], date], dict[str, str]]:
+    """Each exercise family's current variation id on a day, from the history: what opens a
+    ritual (kiosk.core.rituals.unlocks)."""
+    from kiosk.core.progression import exercise_states
+
+    def levels(sessions: Sequence[SessionRecord], day: date) -> dict[str, str]:
+        states = exercise_states(cfg.library, sessions, day, cfg.progression)
+        return {fid: s.variation.id for fid, s in states.items()}
+
+    return levels
 
 
 def make_gentle(cfg: Config) -> GentlePlanner:
@@ -106,6 +118,10 @@ class Options:
     data_dir: Path | None = None
     demo: bool = False
     day: date | None = None
+    # The ritual schedule runs, except in the plain demo (one session, whatever the time):
+    # `kiosk demo --at HH:MM` turns it on to show a ritual falling due.
+    schedule: bool | None = None
+    at: time | None = None  # the demo's time of day (default: now)
     out: TextIO = field(default_factory=lambda: sys.stdout)
 
 
@@ -156,9 +172,11 @@ def build(
     notifier = given.notifier or _open_notifier()
 
     shutdown = cfg.shutdown.enabled and not (opts.mock or opts.demo)
+    scheduled = opts.schedule if opts.schedule is not None else not opts.demo
+    rituals = RitualSetup(cfg.rituals, cfg.library, make_levels(cfg), scheduled=scheduled)
     kiosk = Kiosk(make_planner(cfg), cfg.session, records=records, t0=clock.now(),
                   wall0=_wall0(clock, opts), shutdown_enabled=shutdown,
-                  nonce=secrets.token_hex(3), safety=safety_setup(cfg),
+                  nonce=secrets.token_hex(3), rituals=rituals, safety=safety_setup(cfg),
                   gentle=make_gentle(cfg), progress=progress_settings(cfg))
     devices = Devices(buttons=buttons, voice=voice, writer=writer, screen=screen, leds=leds,
                       notifier=notifier, closers=closers)
@@ -255,14 +273,22 @@ EXERCISES_UNREADABLE = (
     "The exercise list could not be read, so the standard exercises are used. "
     "Please ask whoever looks after the kiosk to run kiosk check."
 )
+RITUALS_INVALID = (
+    "Some daily rituals could not be read, so they are left out. "
+    "Please ask whoever looks after the kiosk to run kiosk check."
+)
 
 
-def config_notices(problems: Sequence[ConfigError], notices: Notices, source: str) -> None:
+def config_notices(
+    problems: Sequence[ConfigError], notices: Notices, source: str, rituals: str = ""
+) -> None:
     """Log every config problem; tell the user once, in plain words, what it means for them."""
     for problem in problems:
         notices.tell(str(problem), speak=False)
     settings = [p for p in problems if p.file == source]
-    others = [p for p in problems if p.file != source]
+    if any(p.file == rituals for p in problems):
+        notices.tell(RITUALS_INVALID)
+    others = [p for p in problems if p.file not in (source, rituals)]
     if any(p.key == "(file)" for p in settings):
         notices.tell(SETTINGS_UNREADABLE)
     elif settings:
@@ -276,7 +302,7 @@ def start_kiosk(
     given: Given = Given(),
 ) -> App:
     notices = Notices()
-    config_notices(problems, notices, cfg.source)
+    config_notices(problems, notices, cfg.source, cfg.rituals.source)
     app = build(cfg, opts, notices, clock, given)
     app.start(notices.spoken)
     return app
@@ -289,10 +315,11 @@ def run_kiosk(cfg: Config, opts: Options, problems: Sequence[ConfigError]) -> in
 
 
 def run_demo(cfg: Config, opts: Options, user: SimUser, *, max_seconds: float = 4 * 3600) -> int:
-    """One whole session, headless, mock pins, accelerated clock; finishes in seconds."""
+    """One whole session (or, with ``opts.at``, the ritual due then), headless, mock pins,
+    accelerated clock; finishes in seconds."""
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     now = datetime.now().replace(microsecond=0)
-    clock = FakeClock(datetime.combine(opts.day, now.time()) if opts.day else now)
+    clock = FakeClock(datetime.combine(opts.day or now.date(), opts.at or now.time()))
     notices = Notices()
     app = build(cfg, opts, notices, clock)
     hands = Hands(app.press_pin, app.tracker.hold)
@@ -310,7 +337,9 @@ def run_demo(cfg: Config, opts: Options, user: SimUser, *, max_seconds: float = 
         return 1
     pending = set(app.dev.writer.pending_ids)
     for sid in app.saved:
-        what = "safety-answers" if sid in app.saved_answers else "session"
+        what = app.saved_kinds.get(sid, "session")
+        if sid in app.saved_answers:
+            what = "safety-answers"
         if sid in pending:
             print(f"NOT saved: {what} {sid} (see the messages above)", file=opts.out)
         else:

@@ -144,3 +144,18 @@ def test_check_as_a_process_fails_with_a_message_and_no_traceback(tmp_path: Path
     volume, sets = problem_lines(run.stdout)  # in the order of config/kiosk.toml's sections
     assert f"{path}: session.sets = 2.5 is not allowed; expected a whole number" in sets
     assert f"{path}: voice.volume = 1000" in volume and "a number from 0 to 1" in volume
+
+
+def test_a_broken_ritual_is_named_by_file_and_key(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    cfg = tmp_path / "kiosk.toml"
+    cfg.write_text('rituals = "mine.toml"\n')
+    (tmp_path / "mine.toml").write_text(
+        '[[ritual]]\nid = "x"\nname = "X"\nmoment = "now"\nbuilds_on = "nope"\n'
+        'setup = "Stand."\nsteps = ["stand tall"]\n'
+    )
+    code, out = check(capsys, cfg, tmp_path)
+    assert code == 1
+    [line] = problem_lines(out)
+    assert "mine.toml: ritual[0].builds_on = 'nope'" in line

@@ -7,6 +7,7 @@ itself, so an accelerated clock in the demo and a fixed one in tests drive the s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from kiosk.core.model import Button
 from kiosk.core.records import Record
@@ -67,7 +68,15 @@ class Notice:
     t: float
 
 
-Event = Press | Release | Hold | Stuck | Chord | Tick | Notice
+@dataclass(frozen=True)
+class WallClock:
+    """A reading of the wall clock, taken at monotonic ``t`` (the shell reads it once a minute)."""
+
+    wall: datetime
+    t: float
+
+
+Event = Press | Release | Hold | Stuck | Chord | Tick | Notice | WallClock
 
 
 # --- effects ------------------------------------------------------------------------------

@@ -139,6 +139,7 @@ class Browser:
 
 
 MENU = ("Your progress", "This week")
+QUICK_RITUAL = "A quick ritual"  # first, when rituals are set up (docs/rituals.md)
 ABOUT = "About"  # what the kiosk is (the safety welcome's pages), when the kiosk has them
 
 

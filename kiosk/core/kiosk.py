@@ -7,12 +7,12 @@ feeds nothing back: the record the kiosk saved is already in its own list.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
-from kiosk.core import phrases
+from kiosk.core import phrases, rhythm
 from kiosk.core.events import (
     Chord,
     Effect,
@@ -28,14 +28,24 @@ from kiosk.core.events import (
     Show,
     Stuck,
     Tick,
+    Tone,
+    WallClock,
 )
-from kiosk.core.history_screens import ABOUT, MENU, Browser, Menu, ProgressSettings
-from kiosk.core.model import Button, Plan, SessionSettings
+from kiosk.core.history_screens import ABOUT, MENU, QUICK_RITUAL, Browser, Menu, ProgressSettings
+from kiosk.core.model import Button, Library, Plan, SessionSettings
 from kiosk.core.progress import something_done
 from kiosk.core.psfs import Questionnaire, new_round
 from kiosk.core.psfs import due as psfs_due
 from kiosk.core.questions import Choice, Pages, Questions, advice_lines
-from kiosk.core.records import Record, SessionRecord, last_pain, sessions_of
+from kiosk.core.records import (
+    Record,
+    SessionRecord,
+    last_pain,
+    rituals_of,
+    sessions_of,
+)
+from kiosk.core.ritual_run import RitualRun, ritual_record
+from kiosk.core.rituals import Ritual, RitualBook, fitting, open_ids, total_seconds, unlocks
 from kiosk.core.safety import (
     GROUPS,
     Due,
@@ -47,12 +57,33 @@ from kiosk.core.safety import (
     due,
     usual_pain,
 )
+from kiosk.core.schedule import Scheduler, Slot
 from kiosk.core.session import Session
 from kiosk.core.view import View
 from kiosk.core.weekly import first_session_of_week, summary_lines, week_facts, weekly_summary
 
 # (sessions so far, the day, check-in pain or None before check-in) -> the plan for that day
 Planner = Callable[[Sequence[SessionRecord], date, "int | None"], Plan]
+# (sessions so far, the day) -> each exercise family's current variation id
+Levels = Callable[[Sequence[SessionRecord], date], Mapping[str, str]]
+
+
+@dataclass(frozen=True)
+class RitualSetup:
+    """What the kiosk needs to offer rituals: the book, the exercise library their rungs are
+    in, and each family's current rung from the history (``kiosk.runtime.make_levels``)."""
+
+    book: RitualBook
+    library: Library
+    levels: Levels
+    scheduled: bool = True  # False: offered only when asked for (the plain demo)
+
+
+@dataclass(frozen=True)
+class _Offer:
+    ritual: Ritual
+    slot: Slot | None  # None: asked for, by holding AMBER on the home screen
+    until: float  # no answer by then (kiosk time) lets it go
 # (sessions so far, the day, today's plan) -> the gentle plan for a high-pain day
 GentlePlanner = Callable[[Sequence[SessionRecord], date, Plan], Plan]
 
@@ -79,6 +110,7 @@ class Kiosk:
         wall0: datetime,
         shutdown_enabled: bool = False,
         nonce: str = "",
+        rituals: RitualSetup | None = None,
         safety: Setup | None = None,
         gentle: GentlePlanner | None = None,
         progress: ProgressSettings | None = None,
@@ -88,6 +120,17 @@ class Kiosk:
         self.settings = settings
         self.records = list(records)  # everything saved, in save order, sessions and others
         self.session: Session | None = None
+        self.ritual: RitualRun | None = None
+        self.rituals = rituals
+        book = rituals.book if rituals is not None else RitualBook()
+        self.scheduler = Scheduler(
+            book.times() if rituals is not None and rituals.scheduled else (), book.schedule,
+            handled=(r.slot for r in rituals_of(self.records) if r.slot),
+        )
+        self.last_jump = 0.0  # seconds the wall clock last jumped by (for the shell's log)
+        self._offer: _Offer | None = None
+        self._open_key: tuple[Any, ...] | None = None
+        self._open: frozenset[str] = frozenset()
         self.shutdown_enabled = shutdown_enabled
         self.now = t0
         self._t0, self._wall0 = t0, wall0
@@ -120,6 +163,14 @@ class Kiosk:
     def today(self) -> date:
         return self.wall().date()
 
+    def clock_wall(self) -> datetime:
+        """The time of day by the latest wall-clock reading: what the ritual schedule follows.
+
+        Sessions keep the day read at start-up (``wall``), so a jump never re-dates them; the
+        schedule follows the clock as it is now, so a Pi that set its clock after boot still
+        offers the morning ritual in the morning."""
+        return self.scheduler.wall(self.now) or self.wall()
+
     # --- events -------------------------------------------------------------------------------
     def boot(self) -> list[Effect]:
         if self.safety is not None and not self.checks:
@@ -130,8 +181,12 @@ class Kiosk:
 
     def handle(self, event: Event) -> list[Effect]:
         self.now = max(self.now, event.t)
+        if isinstance(event, Tick):
+            self.scheduler.advance(event.t)
         if isinstance(event, Chord):
             self._shutdown(event)
+        elif isinstance(event, WallClock):
+            self.last_jump = self.scheduler.observe(event.wall, event.t).jump
         elif isinstance(event, Notice):
             self._out.append(Say(event.text))
             self._caption = event.text
@@ -139,6 +194,10 @@ class Kiosk:
             self._step_event(event)
         elif self.session is not None:
             self._session_effects(self.session.handle(event))
+        elif self.ritual is not None:
+            self._ritual_effects(self.ritual.handle(event))
+        elif self._offer is not None:
+            self._on_offer(event, self._offer)
         elif self._psfs is not None:
             self._on_psfs(event)
         elif self._browser is not None:
@@ -157,7 +216,7 @@ class Kiosk:
             self._before_session()
         elif isinstance(event, Hold) and event.button is Button.AMBER:
             # One hold for every extra: the menu lists them (docs/controls.md).
-            self._menu = Menu([*MENU, ABOUT] if self.safety else MENU)
+            self._menu = Menu(self._menu_items())
             self._out += self._menu.start()
         elif isinstance(event, Press) and event.button is Button.AMBER:
             self._out.append(Hush())
@@ -167,8 +226,131 @@ class Kiosk:
             self._say(f"The {event.button.word} button seems stuck. Please check it.")
         elif isinstance(event, Tick) and self.plan.date != self.today.isoformat():
             self.plan = self.planner(self.sessions, self.today, None)  # a new day
+        elif isinstance(event, Tick) and self.scheduler.pending:
+            self._scheduled_ritual()
+
+    # --- rituals ------------------------------------------------------------------------------
+    def _open_rituals(self) -> frozenset[str]:
+        """The rituals open today; worked out again only when the history or the day changed.
+        None while a safety answer stops exercise: a ritual is exercise too."""
+        if self.rituals is None or self._blocked_advice():
+            return frozenset()
+        key = (len(self.sessions), self.today)
+        if key != self._open_key:
+            self._open_key = key
+            r = self.rituals
+            self._open = open_ids(unlocks(r.book, r.library, r.levels(self.sessions, self.today)))
+        return self._open
+
+    def _scheduled_ritual(self) -> None:
+        """Idle on the home screen: offer the ritual that fell due, if one did."""
+        slot = self.scheduler.due(self.clock_wall(), self._open_rituals())
+        if slot is not None and self.rituals is not None:
+            self._make_offer(self.rituals.book.get(slot.ritual), slot)
+
+    def _quick_ritual(self) -> None:
+        """"A quick ritual" from the menu: the open ritual that fits the time of day."""
+        self._out.append(Hush())  # the press already began the plan; the hold asks for more
+        wall = self.clock_wall()
+        book = self.rituals.book if self.rituals is not None else RitualBook()
+        ritual = fitting(book, wall.hour * 60 + wall.minute, self._open_rituals())
+        if ritual is not None:
+            self._make_offer(ritual, None)
+        elif self.safety is not None:
+            self._about(self.safety)  # no ritual now (or no exercise today): what the kiosk is
+        else:
+            self._say(phrases.NO_RITUAL)
+
+    def _make_offer(self, ritual: Ritual, slot: Slot | None) -> None:
+        minutes = self.scheduler.settings.answer_minutes
+        self._offer = _Offer(ritual, slot, self.now + minutes * 60.0)
+        self._out.append(Tone("chime"))
+        self._say(phrases.ritual_offer(ritual.name) if slot else phrases.ritual_quick(ritual.name))
+
+    def _on_offer(self, event: Event, offer: _Offer) -> None:
+        slot = offer.slot
+        if isinstance(event, Press) and event.button is Button.GREEN:
+            self._offer = None
+            if slot is not None:
+                self.scheduler.answered(slot)
+            self._start_ritual(offer.ritual, slot)
+        elif isinstance(event, Press) and event.button is Button.AMBER:
+            self._offer = None
+            self._out.append(Hush())
+            if slot is None and self.safety is not None:
+                self._about(self.safety)
+                return
+            if slot is None:
+                self._say(phrases.RITUAL_NOT_NOW)
+                return
+            later = self.scheduler.snooze(slot, self.clock_wall())
+            self._save_answer(offer.ritual, slot, "snoozed")
+            minutes = self.scheduler.settings.snooze_minutes
+            self._say(phrases.ritual_snoozed(minutes) if later else phrases.RITUAL_SNOOZED_QUIET)
+        elif isinstance(event, Press) and event.button is Button.RED:
+            self._offer = None
+            self._out.append(Hush())
+            if slot is None:
+                self._say(phrases.RITUAL_NOT_NOW)
+                return
+            self.scheduler.answered(slot)
+            self._save_answer(offer.ritual, slot, "skipped")
+            self._say(phrases.RITUAL_DECLINED)
+        elif isinstance(event, Tick) and self.now >= offer.until:
+            self._offer = None
+            if slot is not None:
+                self.scheduler.answered(slot)
+                self._save_answer(offer.ritual, slot, "skipped")
+                self._say(phrases.RITUAL_SKIPPED)
+
+    def _save_answer(self, ritual: Ritual, slot: Slot, outcome: str) -> None:
+        if self.rituals is None:
+            return
+        family, v = self.rituals.library.variation(ritual.builds_on)
+        record = ritual_record(ritual, family, v, run_id=self._run_id(), at=self.clock_wall(),
+                               outcome=outcome, slot=slot.key)
+        self._remember(record)
+        self._out.append(Save(record))
+
+    def _run_id(self) -> str:
+        self._count += 1
+        return f"{self.clock_wall().strftime('%Y%m%dT%H%M%S')}-{self.nonce or 'k'}r{self._count}"
+
+    def _start_ritual(self, ritual: Ritual, slot: Slot | None) -> None:
+        assert self.rituals is not None
+        family, v = self.rituals.library.variation(ritual.builds_on)
+        self.ritual = RitualRun(
+            ritual, family, v, self.settings, t0=self.now,
+            started_at=self.clock_wall().replace(microsecond=0), run_id=self._run_id(),
+            slot=slot.key if slot is not None else None,
+        )
+        self._out.append(Hush())
+        self._ritual_effects(self.ritual.start())
+
+    def _ritual_effects(self, effects: list[Effect]) -> None:
+        for eff in effects:
+            if isinstance(eff, Save):
+                self._remember(eff.record)
+            if isinstance(eff, Say):
+                self._caption = eff.text
+            if isinstance(eff, Finished):
+                run, self.ritual = self.ritual, None
+                if run is not None and run.outcome == "done":
+                    self._say(rhythm.spoken(self.week()))
+            if not isinstance(eff, Show):
+                self._out.append(eff)
+
+    def week(self) -> rhythm.Week:
+        """This week's rhythm: days with a session or a completed ritual, against the aim."""
+        target = self.rituals.book.weekly_target if self.rituals is not None else 5
+        days = rhythm.active_days(self.records)
+        return rhythm.week_of(self.today, days, target)
 
     # --- the menu, the history screens and the PSFS (docs/progress.md) --------------------------
+    def _menu_items(self) -> list[str]:
+        ritual = [QUICK_RITUAL] if self.rituals and self.rituals.book.rituals else []
+        return [*ritual, *MENU, *([ABOUT] if self.safety else [])]
+
     def _on_menu(self, event: Event) -> None:
         assert self._menu is not None
         self._out += self._menu.handle(event)
@@ -182,6 +364,8 @@ class Kiosk:
             self._say(weekly_summary(self.records, self.today, self.progress.ladders))
         elif chosen == ABOUT and self.safety is not None:
             self._about(self.safety)
+        elif chosen == QUICK_RITUAL:
+            self._quick_ritual()
 
     def _psfs_or_session(self) -> None:
         p = self.progress
@@ -392,8 +576,11 @@ class Kiosk:
                 self._caption = eff.text
             if isinstance(eff, Finished):
                 if self.session is not None and self.session.session_id in self._ids():
-                    self._summary = summary_view(self.session.record())
+                    record = self.session.record()
+                    self._summary = summary_view(record)
                     self._summary_since = self.now
+                    if rhythm.counts(record) and record.ended_by != "pain":
+                        self._say(rhythm.spoken(self.week()))
                     self._last_week(self.session.record())
                 self.session = None
                 self.plan = self.planner(self.sessions, self.today, None)
@@ -451,6 +638,10 @@ class Kiosk:
             return replace(self._step.view, caption=self._caption)
         if self.session is not None:
             return self.session.view
+        if self.ritual is not None:
+            return self.ritual.view
+        if self._offer is not None:
+            return self._offer_view(self._offer)
         if self._psfs is not None:
             return self._psfs.view
         if self._browser is not None:
@@ -464,8 +655,12 @@ class Kiosk:
         key = (self.plan, self._caption, len(self.records), self.today)
         if self._home_view is None or self._home_key != key:
             self._home_key = key
-            self._home_view = home_view(self.plan, self._caption, self.sessions, self.today,
-                                        advice=self._blocked_advice())
+            self._home_view = replace(
+                home_view(self.plan, self._caption, self.sessions, self.today,
+                          advice=self._blocked_advice()),
+                week=self.week().marks(),
+                week_label=week_label(self.week()),
+            )
         return self._home_view
 
     def _blocked_advice(self) -> tuple[str, ...]:
@@ -473,6 +668,28 @@ class Kiosk:
             return ()
         block = blocked(self.checks, self.today, self.safety.cleared_on)
         return advice_lines(self.safety.wording, block.outcome) if block else ()
+
+    def _offer_view(self, offer: _Offer) -> View:
+        r = offer.ritual
+        seconds = 0.0
+        if self.rituals is not None:
+            seconds = total_seconds(r, self.rituals.library.variation(r.builds_on)[1],
+                                    self.settings.speech_rate_wpm)
+        if offer.slot is not None:
+            buttons = {Button.GREEN: "Start", Button.AMBER: "Later", Button.RED: "Skip"}
+        else:  # asked for: the about pages are one press away, as holding AMBER was before
+            buttons = {Button.GREEN: "Start", Button.AMBER: "About the kiosk",
+                       Button.RED: "Not now"}
+            if self.safety is None:
+                buttons = {Button.GREEN: "Start", Button.AMBER: "Not now"}
+        return View(
+            screen="offer",
+            title=r.name,
+            lines=(f"A short ritual, {r.moment}.", f"About {round(seconds / 10) * 10} seconds."),
+            buttons=buttons,
+            awaiting="offer",
+            caption=self._caption,
+        )
 
 
 # A few words on the home screen for what changed; the full reason is spoken (AMBER, and when
@@ -495,7 +712,7 @@ def home_view(
     advice: tuple[str, ...] = (),
 ) -> View:
     """The home screen: today's plan, or, when a safety answer stops exercise, the advice."""
-    amber = "Plan (hold: menu)"  # the menu: progress, this week, about (docs/controls.md)
+    amber = "Plan (hold: menu)"  # a ritual, progress, this week, about (docs/controls.md)
     if advice:
         return View(screen="home", title="No exercise now", lines=advice,
                     buttons={Button.GREEN: "Hear advice", Button.AMBER: amber},
@@ -518,6 +735,10 @@ def home_view(
         awaiting="start",
         caption=caption,
     )
+
+
+def week_label(week: rhythm.Week) -> str:
+    return f"This week: {week.count} of {week.target}"
 
 
 SUMMARY_SECONDS = 120.0

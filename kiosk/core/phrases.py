@@ -193,3 +193,48 @@ def catalogue(plan: Plan, max_reps: int = 20) -> list[str]:
 
 def _nonempty(lines: Iterable[str]) -> Iterable[str]:
     return (line for line in lines if line)
+
+
+# --- rituals (kiosk/core/rituals.py) ------------------------------------------------------------
+def ritual_offer(name: str) -> str:
+    return f"Time for a short ritual: {name}. Press GREEN to start, AMBER for later."
+
+
+def ritual_quick(name: str) -> str:
+    return f"A quick ritual for now: {name}. Press GREEN to start, AMBER for not now."
+
+
+def ritual_opening(name: str, setup: str, cue: str | None) -> list[str]:
+    """What is said before the first breath of a ritual."""
+    return [f"{name}.", setup, *([cue] if cue else [])]
+
+
+def ritual_step(effort: str, step: str) -> str:
+    """A ritual's step, on the breath that carries it (the rung's effort phase)."""
+    return f"Exhale as you {step}." if effort == "exhale" else f"Breathe in as you {step}."
+
+
+def ritual_prepare(effort: str) -> str:
+    return "Breathe in to prepare." if effort == "exhale" else "Breathe out to prepare."
+
+
+def ritual_snoozed(minutes: int) -> str:
+    return f"Later, then. I will ask again in {plural(minutes, 'minute')}."
+
+
+RITUAL_RATE = "How was that? GREEN clean, AMBER slipped."
+RITUAL_RATE_AGAIN = "Press GREEN if it was clean, AMBER if it slipped."
+RITUAL_CLEAN = "Clean. Take that into your day."
+RITUAL_SLIPPED = "Thank you. Noticing is the skill; it will come."
+RITUAL_UNRATED = "No rating, and that is fine. Saved."
+RITUAL_STOPPED = (
+    "Stopped. Rest in a comfortable position. If the pain stays or keeps rising, "
+    "please contact your clinician."
+)
+RITUAL_SNOOZED_QUIET = (
+    "Later, then. Quiet hours begin before then, so this one rests until tomorrow."
+)
+RITUAL_SKIPPED = "No answer, so we let this one go for now."
+RITUAL_DECLINED = "All right, not this time."
+RITUAL_NOT_NOW = "Not now. Press GREEN to start the session."
+NO_RITUAL = "No ritual is open yet. They open as the exercises progress."

@@ -113,15 +113,42 @@ class PsfsRecord:
         return sum(s.score for s in self.scores) / len(self.scores) if self.scores else None
 
 
-# Every kind of record the history holds. Safety answers, screening, rituals and questionnaires
-# join this union as they arrive. A round of safety answers is ``kiosk.core.safety.SafetyCheck``,
-# defined beside the policy that reads it.
-Record = SessionRecord | PainEntry | SafetyCheck | PsfsRecord
+RITUAL_OUTCOMES = ("done", "stopped", "snoozed", "skipped")
+RITUAL_RATINGS = ("clean", "slipped", "pain")
+
+
+@dataclass(frozen=True)
+class RitualRecord:
+    """A ritual offered or run (kiosk/core/ritual_run.py): done and rated, stopped by RED,
+    snoozed or skipped. Only ``done`` counts towards the weekly rhythm."""
+
+    id: str
+    ritual: str  # the ritual's id in config/rituals.toml
+    name: str
+    family: str  # the exercise family and rung it builds on
+    variation: str
+    slot: str | None  # the scheduled time it answers, "<ritual>@YYYY-MM-DDTHH:MM"; None if asked
+    at: datetime  # when it was offered or started, by the wall clock as read
+    outcome: str  # one of RITUAL_OUTCOMES
+    rating: str | None  # one of RITUAL_RATINGS, for done and stopped; None otherwise
+    duration_s: float
+    steps_done: int
+
+
+# Every kind of record the history holds. Screening and questionnaires join this union as they
+# arrive. A round of safety answers is ``kiosk.core.safety.SafetyCheck``, defined beside the
+# policy that reads it.
+Record = SessionRecord | PainEntry | SafetyCheck | RitualRecord | PsfsRecord
 
 
 def sessions_of(records: Iterable[Record]) -> list[SessionRecord]:
     """The sessions among ``records``, in their order."""
     return [r for r in records if isinstance(r, SessionRecord)]
+
+
+def rituals_of(records: Iterable[Record]) -> list[RitualRecord]:
+    """The rituals among ``records``, in their order."""
+    return [r for r in records if isinstance(r, RitualRecord)]
 
 
 def last_pain(records: Iterable[Record]) -> int | None:
@@ -131,9 +158,7 @@ def last_pain(records: Iterable[Record]) -> int | None:
         if isinstance(record, PainEntry):
             return record.pain
         if not isinstance(record, SessionRecord):
-            # safety answers: the rating that asked them is a session's or an entry's; a
-            # questionnaire carries no pain number
-            continue
+            continue  # safety answers, rituals and questionnaires carry no rating here
         for value in (record.pain_after, record.pain_before):
             if value is not None:
                 return value

@@ -35,3 +35,6 @@ class View:
     awaiting: str | None = None
     caption: str = ""  # the last spoken line, so a kiosk with no speaker still tells everything
     chart: ExerciseChart | PainChart | Calendar | None = None  # a history screen's chart
+    # This week, Monday to Sunday, on the home screen: (day letter, done|today|rest|ahead).
+    week: tuple[tuple[str, str], ...] = ()
+    week_label: str = ""  # e.g. "This week: 4 of 5"

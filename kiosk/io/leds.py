@@ -14,12 +14,14 @@ from kiosk.core.view import View
 
 log = logging.getLogger(__name__)
 BLINK = 0.5  # seconds on, then off, while waiting for a press
+OFFER_BLINK = 0.2  # quicker while a ritual is offered: something new asks for an answer
 
 
 def status_on(view: View, now: float) -> bool:
     if view.awaiting is None:
         return True
-    return int(now / BLINK) % 2 == 0
+    period = OFFER_BLINK if view.awaiting == "offer" else BLINK
+    return int(now / period) % 2 == 0
 
 
 def breath_level(view: View, now: float) -> float:

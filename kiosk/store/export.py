@@ -1,7 +1,7 @@
 """Exports for a clinician: the whole history as JSON, or one CSV row per set.
 
-Both take the records in save order (``History.records()``): the sessions, and the rounds of
-safety answers. docs/data.md describes the columns.
+Both take the records in save order (``History.records()``): the sessions, the rounds of safety
+answers and the rituals. docs/data.md describes the columns.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
-from kiosk.core.records import SCHEMA_VERSION, Record, SessionRecord
+from kiosk.core.records import SCHEMA_VERSION, Record, RitualRecord, SessionRecord
 from kiosk.core.safety import SafetyCheck
 from kiosk.store.records import encode
 
@@ -38,7 +38,8 @@ REP_LETTERS = {"clean": "C", "slipped": "S"}
 
 
 def write_json(records: Sequence[Record], fp: TextIO) -> None:
-    """The sessions, and (when there are any) the rounds of safety answers, as saved."""
+    """The sessions, and (when there are any) the rounds of safety answers and the rituals
+    (offered, run, snoozed, skipped), as saved."""
     doc: dict[str, Any] = {
         "schema": SCHEMA_VERSION,
         "sessions": [encode(r) for r in records if isinstance(r, SessionRecord)],
@@ -46,6 +47,9 @@ def write_json(records: Sequence[Record], fp: TextIO) -> None:
     answers = [encode(r) for r in records if isinstance(r, SafetyCheck)]
     if answers:  # a history from before the safety questions exports as it always did
         doc["safety"] = answers
+    rituals = [encode(r) for r in records if isinstance(r, RitualRecord)]
+    if rituals:  # and one from before the rituals too
+        doc["rituals"] = rituals
     json.dump(doc, fp, indent=2)
     fp.write("\n")
 

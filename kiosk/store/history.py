@@ -141,7 +141,8 @@ class History:
         return sessions_of(self.records())
 
     def export_json(self, fp: TextIO) -> None:
-        """Write every session and safety round as one JSON document (docs/data.md, "Exports")."""
+        """Write every session, safety round and ritual as one JSON document (docs/data.md,
+        "Exports")."""
         export.write_json(self.records(), fp)
 
     def export_csv(self, fp: TextIO) -> None:

@@ -26,6 +26,8 @@ from typing import Any
 
 from kiosk.core.records import (
     RATINGS,
+    RITUAL_OUTCOMES,
+    RITUAL_RATINGS,
     SCHEMA_VERSION,
     SESSION_ENDS,
     SET_ENDS,
@@ -35,6 +37,7 @@ from kiosk.core.records import (
     PsfsRecord,
     PsfsScore,
     Record,
+    RitualRecord,
     SessionRecord,
     SetRecord,
 )
@@ -202,6 +205,23 @@ _psfs = _fields(
         ),
     }
 )
+_ritual = _fields(
+    {
+        "schema": _schema,
+        "kind": _one_of(("ritual",)),
+        "id": _text,
+        "ritual": _text,
+        "name": _str,
+        "family": _text,
+        "variation": _text,
+        "slot": _optional(_text),
+        "at": _time,
+        "outcome": _one_of(RITUAL_OUTCOMES),
+        "rating": _optional(_one_of(RITUAL_RATINGS)),
+        "duration_s": _seconds,
+        "steps_done": _count,
+    }
+)
 
 
 _GROUPS = tuple(g.value for g in Group)
@@ -359,6 +379,33 @@ def _decode_psfs(d: Mapping[str, Any]) -> PsfsRecord:
     return PsfsRecord(id=d["id"], at=datetime.fromisoformat(d["at"]), scores=scores)
 
 
+def _encode_ritual(r: RitualRecord) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA_VERSION,
+        "kind": "ritual",
+        "id": r.id,
+        "ritual": r.ritual,
+        "name": r.name,
+        "family": r.family,
+        "variation": r.variation,
+        "slot": r.slot,
+        "at": _iso(r.at),
+        "outcome": r.outcome,
+        "rating": r.rating,
+        "duration_s": r.duration_s,
+        "steps_done": r.steps_done,
+    }
+
+
+def _decode_ritual(d: Mapping[str, Any]) -> RitualRecord:
+    return RitualRecord(
+        id=d["id"], ritual=d["ritual"], name=d["name"], family=d["family"],
+        variation=d["variation"], slot=d["slot"], at=datetime.fromisoformat(d["at"]),
+        outcome=d["outcome"], rating=d["rating"], duration_s=float(d["duration_s"]),
+        steps_done=d["steps_done"],
+    )
+
+
 def _encode_safety(r: SafetyCheck) -> dict[str, Any]:
     return {
         "schema": SCHEMA_VERSION,
@@ -417,6 +464,7 @@ KINDS = {
         Kind("session", "session", SessionRecord, _session, _encode_session, _decode_session),
         Kind("pain", "pain entry", PainEntry, _pain_entry, _encode_pain_entry, _decode_pain_entry),
         Kind("psfs", "PSFS", PsfsRecord, _psfs, _encode_psfs, _decode_psfs),
+        Kind("ritual", "ritual", RitualRecord, _ritual, _encode_ritual, _decode_ritual),
         Kind("safety", "safety answers", SafetyCheck, _safety, _encode_safety, _decode_safety),
     )
 }

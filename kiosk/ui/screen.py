@@ -27,7 +27,7 @@ IDLE_FRAME = 1.0  # longest useful sleep when nothing moves; a press wakes the l
 
 # Screens that keep a place for the breathing circle even when it is not breathing, so the
 # layout does not jump between breaths or while a rep waits for its rating.
-PACER_SCREENS = frozenset({"breathing", "set", "rep", "rest"})
+PACER_SCREENS = frozenset({"breathing", "set", "rep", "rest", "ritual"})
 
 
 @dataclass(frozen=True)
@@ -169,8 +169,16 @@ class Screen:
             return _draw_pain(self.surface, view, lay)
         if self._centre.slot is not None:
             return _draw_counters(self.surface, view, lay, self._centre.side)
+        centre, drawn = lay.centre, []
+        if view.week:  # the home screen: this week's strip along the bottom of the centre
+            strip_h = min(lay.px(0.15), centre.height // 3)
+            strip = pygame.Rect(centre.left, centre.bottom - strip_h, centre.width, strip_h)
+            drawn = widgets.draw_week(self.surface, strip, view.week, view.week_label,
+                                      lay.sizes.body)
+            centre = pygame.Rect(centre.left, centre.top, centre.width,
+                                 strip.top - lay.gap - centre.top)
         paragraphs = list(view.lines) or ([view.caption] if view.caption else [])
-        return _draw_lines(self.surface, paragraphs, lay.centre, lay, big=not view.lines)
+        return drawn + _draw_lines(self.surface, paragraphs, centre, lay, big=not view.lines)
 
     # --- the breathing circle's square ---------------------------------------------------------
     def _draw_slot(self, view: View, now: float) -> None:

@@ -318,3 +318,45 @@ def _slot_words(
     drawn = draw_line(surface, name, name_rect, (name_px, name_px // 2), palette.TEXT_SOFT)
     below = pygame.Rect(rect.left, name_rect.bottom, rect.width, block.height)
     return drawn + draw_text(surface, block, below, palette.TEXT)
+
+
+# --- the week strip ---------------------------------------------------------------------------
+def draw_week(
+    surface: pygame.Surface, rect: pygame.Rect, marks: tuple[tuple[str, str], ...], label: str,
+    sizes: tuple[int, int],
+) -> list[pygame.Rect]:
+    """This week as seven circles, Monday first, then the count in words.
+
+    A day done is a lit disc with its letter in dark ink; today, not yet done, a bright ring;
+    a day gone by with nothing is a plain quiet ring, never a cross or a red mark; days ahead
+    are faint. Fill and ring carry the meaning, not hue, and the words say the count.
+    """
+    if not marks:
+        return []
+    label_w = rect.width * 2 // 5
+    cells = pygame.Rect(rect.left, rect.top, rect.width - label_w, rect.height)
+    step = min(cells.height, cells.width // len(marks))
+    radius = max(4, round(step * 0.42))
+    letter_px = max(8, round(radius * 0.95))
+    drawn: list[pygame.Rect] = []
+    for i, (letter, state) in enumerate(marks):
+        centre = (cells.left + i * step + step // 2, cells.centery)
+        ring = max(2, radius // 8)
+        if state == "done":
+            _circle(surface, palette.SCALE_LIT, centre, radius)
+            ink = palette.INK
+        elif state == "today":
+            _circle(surface, palette.TEXT, centre, radius, ring)
+            ink = palette.TEXT
+        elif state == "rest":
+            _circle(surface, palette.MUTED, centre, radius, max(1, ring // 2))
+            ink = palette.TEXT_SOFT
+        else:
+            _circle(surface, palette.FAINT, centre, radius, max(1, ring // 2))
+            ink = palette.TEXT_SOFT
+        box = pygame.Rect(0, 0, round(radius * 1.1), round(radius * 1.1))
+        box.center = centre
+        drawn += draw_line(surface, letter, box, (letter_px, 8), ink, align="center")
+    words = pygame.Rect(cells.right + step // 3, rect.top, 0, rect.height)
+    words.width = rect.right - words.left
+    return drawn + draw_line(surface, label, words, sizes, palette.TEXT)

@@ -52,3 +52,23 @@ def test_status_led_is_steady_when_ready_and_blinks_while_waiting(factory) -> No
     assert True in states_seq and False in states_seq
     leds.close()
     assert pin.state in (False, 0)
+
+
+def _changes(states: list[object]) -> int:
+    return sum(1 for a, b in zip(states, states[1:], strict=False) if a != b)
+
+
+def test_status_led_blinks_faster_while_a_ritual_is_offered(factory) -> None:
+    """An offer is something new asking for an answer: with no screen, the quicker blink tells
+    it apart from the home screen's steady wait."""
+    leds = Leds(status=5, breath=None, factory=factory)
+    pin = factory.pin(5)
+    home = View(screen="home", title="Today's plan", awaiting="start")
+    offer = View(screen="offer", title="Morning coffee mobility", awaiting="offer")
+    seen: dict[str, list[object]] = {"home": [], "offer": []}
+    for name, view in (("home", home), ("offer", offer)):
+        for i in range(40):  # two seconds, sampled every 50 ms
+            leds.update(view, 100.0 + i * 0.05)
+            seen[name].append(pin.state)
+    assert _changes(seen["offer"]) > 2 * _changes(seen["home"]) > 0
+    leds.close()

@@ -16,6 +16,8 @@ from store_samples import real_json, real_record
 
 from kiosk.core.records import (
     RATINGS,
+    RITUAL_OUTCOMES,
+    RITUAL_RATINGS,
     SESSION_ENDS,
     SET_ENDS,
     ExerciseRecord,
@@ -24,6 +26,7 @@ from kiosk.core.records import (
     PsfsRecord,
     PsfsScore,
     Record,
+    RitualRecord,
     SessionRecord,
     SetRecord,
     last_pain,
@@ -109,6 +112,9 @@ SPOILED = {
         r, exercises=(replace(r.exercises[0], sets=(SetRecord(None, ("maybe",), 0, "fray"),)),)
     ),
     "negative pain entry": lambda r: PainEntry("p", datetime(2026, 1, 1), -1),
+    "ritual of an unknown outcome": lambda r: RitualRecord(
+        "r", "wind-down", "Wind-down", "rib-breathing", "rib-breathing-side", None,
+        datetime(2026, 1, 1), "later", None, 0.0, 0),
 }
 
 
@@ -179,6 +185,13 @@ psfs_records = st.builds(
     PsfsRecord, id=text, at=times,
     scores=st.lists(st.builds(PsfsScore, text, st.integers(0, 10)), max_size=5).map(tuple),
 )
+ritual_records = st.builds(
+    RitualRecord,
+    id=text, ritual=text, name=st.text(max_size=30), family=text, variation=text,
+    slot=st.none() | text, at=times.map(lambda t: t.replace(microsecond=0)),
+    outcome=st.sampled_from(RITUAL_OUTCOMES), rating=st.none() | st.sampled_from(RITUAL_RATINGS),
+    duration_s=seconds, steps_done=st.integers(0, 40),
+)
 safety_checks = st.builds(
     SafetyCheck,
     id=text, day=st.dates(min_value=date(2000, 1, 1)), at=times,
@@ -187,14 +200,15 @@ safety_checks = st.builds(
                      max_size=12).map(tuple),
     pain=st.none() | pain, outcome=st.sampled_from(Outcome),
 )
-any_record: st.SearchStrategy[Record] = st.one_of(session_records, pain_entries, safety_checks,
-                                                  psfs_records)
+any_record: st.SearchStrategy[Record] = st.one_of(
+    session_records, pain_entries, safety_checks, ritual_records, psfs_records
+)
 
 
 def test_every_kind_has_a_strategy_here() -> None:
     # A new kind of record joins the round trips below: add its strategy to any_record.
     assert {k.type for k in KINDS.values()} == {SessionRecord, PainEntry, SafetyCheck,
-                                                PsfsRecord}
+                                                RitualRecord, PsfsRecord}
 
 
 @given(any_record)

@@ -1,0 +1,72 @@
+"""A ritual end to end through the real shell: gpiozero mock pins for the buttons and the status
+LED, a fake clock set to the ritual's time, the real history writer on disk."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from kiosk.core.events import Tone
+from kiosk.core.model import Button
+from kiosk.core.records import RitualRecord
+from kiosk.store.history import History
+from tests.shell import Shell
+
+LED = 5  # BCM pin of the status LED in this test's config
+
+
+def shell_at(tmp_path: Path, wall: datetime) -> Shell:
+    cfg = tmp_path / "kiosk.toml"
+    cfg.write_text(f"[leds]\nstatus = {LED}\n")
+    return Shell(tmp_path / "data", cfg_path=str(cfg), wall=wall)
+
+
+def led_changes(shell: Shell, seconds: float) -> int:
+    pin = shell.app.dev.buttons.factory.pin(LED)
+    states = []
+    for _ in range(int(seconds / 0.05)):
+        shell.run(0.05)
+        states.append(pin.state)
+    return sum(1 for a, b in zip(states, states[1:], strict=False) if a != b)
+
+
+def rituals(data: Path) -> list[RitualRecord]:
+    return [r for r in History.open(data).records() if isinstance(r, RitualRecord)]
+
+
+def test_at_its_time_the_idle_kiosk_announces_the_ritual_and_green_runs_and_saves_it(
+    tmp_path: Path,
+) -> None:
+    shell = shell_at(tmp_path, datetime(2026, 11, 25, 7, 59, 50))
+    calm = led_changes(shell, 2.0)  # home: the usual slow blink
+    shell.until("offer", limit=30)
+    assert "Time for a short ritual: Morning coffee mobility. Press GREEN to start, AMBER for " \
+           "later." in shell.said
+    assert Tone("chime") in shell.voice.calls
+    assert led_changes(shell, 2.0) > 2 * calm, "the status LED blinks faster for an offer"
+    shell.press(Button.GREEN)
+    assert shell.app.view.screen == "ritual"
+    waited = 0.0
+    while shell.app.view.awaiting != "rating":
+        shell.run(0.5)
+        waited += 0.5
+        assert waited < 300, shell.app.view
+    shell.press(Button.GREEN)
+    shell.wait_for_line("this week")
+    assert shell.said[-1] == "One of five this week."
+    shell.app.close()
+    [record] = rituals(tmp_path / "data")
+    assert (record.ritual, record.outcome, record.rating) == ("coffee-mobility", "done", "clean")
+    assert record.slot == "coffee-mobility@2026-11-25T08:00" and record.steps_done == 5
+
+
+def test_a_snooze_and_a_skip_are_saved(tmp_path: Path) -> None:
+    shell = shell_at(tmp_path, datetime(2026, 11, 25, 7, 59, 50))
+    shell.until("offer", limit=30)
+    shell.press(Button.AMBER)
+    assert "Later, then. I will ask again in ten minutes." in shell.said
+    shell.until("offer", limit=11 * 60)  # ten minutes on, asked again
+    shell.run(2 * 60 + 1)  # and left unanswered
+    assert shell.app.view.screen == "home"
+    shell.app.close()
+    assert [r.outcome for r in rituals(tmp_path / "data")] == ["snoozed", "skipped"]
