@@ -263,7 +263,7 @@ def cmd_summary(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
 
 def cmd_screens(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-    from kiosk.core.history_screens import TARGET, ladders_of
+    from kiosk.core.history_screens import ladders_of
     from kiosk.ui.history import render_history
 
     with _history(args, cfg) as history:
@@ -271,7 +271,7 @@ def cmd_screens(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
     day, ladders = args.date or date.today(), ladders_of(cfg.library)
     try:
         args.out.mkdir(parents=True, exist_ok=True)
-        for path in render_history(records, day, ladders, TARGET, args.out,
+        for path in render_history(records, day, ladders, cfg.rituals.weekly_target, args.out,
                                    args.size):
             print(path)
     except OSError as exc:

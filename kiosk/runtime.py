@@ -51,6 +51,7 @@ def progress_settings(cfg: Config) -> ProgressSettings:
     """What the history screens, the weekly summary and the PSFS need from config."""
     return ProgressSettings(
         ladders=ladders_of(cfg.library),
+        target=cfg.rituals.weekly_target,
         psfs_activities=cfg.psfs.activities,
         psfs_every_weeks=cfg.psfs.every_weeks,
     )

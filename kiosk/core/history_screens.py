@@ -23,11 +23,11 @@ from kiosk.core.progress import (
     calendar,
     exercise_charts,
     pain_chart,
-    practice_days,
     recent,
     window,
 )
 from kiosk.core.records import Record
+from kiosk.core.rhythm import active_days
 from kiosk.core.view import View
 from kiosk.core.weekly import Ladders, spoken_number, weekly_summary
 
@@ -50,7 +50,8 @@ def history_views(
         pain_chart(records, day),
     ]
     first, _ = window(day, CALENDAR_WEEKS)
-    charts.append(calendar(practice_days(recent(records, first)), day, target, CALENDAR_WEEKS))
+    # A day counts as the weekly rhythm counts it (kiosk/core/rhythm.py): rituals done count too.
+    charts.append(calendar(active_days(recent(records, first)), day, target, CALENDAR_WEEKS))
     return tuple(view_of(c) for c in charts)
 
 
