@@ -532,13 +532,27 @@ class Kiosk:
                        go_on="Home", finish_after=SUMMARY_SECONDS)
         self._run(advice, lambda _: None)
 
+    def _usual_pain(self) -> float | None:
+        """The usual level before a new rating: the bad-day baseline (docs/progression.md)."""
+        assert self.safety is not None
+        earlier = [s.pain_before for s in self.sessions if s.pain_before is not None]
+        return usual_pain(earlier, self.safety.rules)
+
+    def _after_pain_entry(self, pain: int) -> None:
+        """A pain-log rating asks the emergency and urgent questions as a check-in does: when
+        it is very high, or well above the usual level (docs/safety.md)."""
+        if self.safety is None:
+            return
+        need = due(self.checks, self.today, self.safety.rules, pain=pain,
+                   usual=self._usual_pain())
+        if need:
+            self._ask(need, pain, self._home_again)
+
     def _after_checkin(self, pain: int) -> bool:
         """The session's check-in hook: True holds the session for the safety steps."""
         safety = self.safety
         assert safety is not None
-        earlier = [s.pain_before for s in self.sessions if s.pain_before is not None]
-        need = due(self.checks, self.today, safety.rules, pain=pain,
-                   usual=usual_pain(earlier, safety.rules))
+        need = due(self.checks, self.today, safety.rules, pain=pain, usual=self._usual_pain())
         if not need and pain < safety.gentle_from:
             return False
         self._ask(need, pain, lambda: self._gentle_or_go_on(pain))
