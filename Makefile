@@ -1,7 +1,8 @@
 # Back-care kiosk: set up, run and test on Debian 12 / Raspberry Pi OS bookworm.
 #
 #   make run     set up, then the kiosk in a window with mock buttons (or the headless demo)
-#   make test    set up, then ruff, mypy and every test, slow ones included
+#   make test    set up, then ruff, mypy and every test, slow ones included (short versions of the long runs)
+#   make soak    set up, then the long runs in full: a simulated week, hundreds of kills (before a release)
 #   make bench   set up, then every script in benchmarks/
 #   make setup   system packages (apt) and the project's own .venv; fast when already done
 #   make clean   remove .venv and the tool caches
@@ -33,7 +34,7 @@ STAMP := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 # apt needs root: use sudo only when we are not root and sudo is there to use.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: help setup system-packages run test bench clean
+.PHONY: help setup system-packages run test soak bench clean
 
 help:
 	@sed -n 's/^#   make /make /p' $(firstword $(MAKEFILE_LIST))
@@ -94,6 +95,15 @@ test: setup
 	if [ $$code -eq 5 ]; then echo "make test: pytest collected no tests - failing" >&2; fi; \
 	[ $$code -eq 0 ] || status=1; \
 	exit $$status
+
+# The tests marked `soak` with their full counts (tests/lengths.py): the week-long soak, 300 runs
+# of the kiosk process (3 in 4 killed), 300 kills of a saver. -s shows the counts they print. About a
+# quarter of an hour on a development machine; run it before a release.
+soak: setup
+	@echo "== pytest -m soak, full length (KIOSK_SOAK=1)"; \
+	KIOSK_SOAK=1 $(BIN)/python -m pytest -m soak -s $(PYTEST_ARGS); code=$$?; \
+	if [ $$code -eq 5 ]; then echo "make soak: pytest collected no tests - failing" >&2; fi; \
+	exit $$code
 
 bench: setup
 	@found=0; status=0; \

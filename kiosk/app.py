@@ -2,7 +2,9 @@
 
 Only this module's main loop draws, speaks and saves. Other threads (gpiozero callbacks, the
 TTS renderer, the history writer) only put items on ``inbox``. The loop sleeps on that queue, so
-a press wakes it at once (low button-to-cue latency) while an idle kiosk barely uses the CPU.
+a press wakes it at once (low button-to-cue latency). Unasked, it wakes only when something is
+due: a frame the screen needs, a blink, a held button's hold time, a queued line, a watchdog ping.
+An idle home screen wakes it once a second (``benchmarks/bench_idle.py`` measures it).
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ FAULT = (
 MAX_FAULTS = 20  # in a row: a fault that repeats every pass is not passing
 BUSY_WAIT = 0.05  # longest sleep in a session, with a key or button down: paces reps and holds
 CLOCK_READING = 60.0  # seconds between readings of the wall clock
-IDLE_WAIT = 0.25  # longest sleep on an idle home screen: a press wakes the loop at once anyway
+IDLE_WAIT = 1.0  # longest sleep with nothing due: the home screen changes at midnight at most
 
 
 class App:
@@ -194,22 +196,31 @@ class App:
                 self._feed([Notice(item, now)])
 
     def _wait(self) -> None:
-        """Sleep until an input arrives or the next frame is due."""
-        busy = (
-            self.keyboard
-            or self.kiosk.session is not None
-            or any(self.tracker.is_down(b) for b in Button)
-            or self._power_off_at is not None
-        )
-        timeout = BUSY_WAIT if busy else IDLE_WAIT
-        if self.animate:
-            timeout = min(timeout, self.dev.screen.next_frame_in(self.view, self.clock.now()))
+        """Sleep until an input arrives or something is due."""
         try:
-            item = self.inbox.get(timeout=max(0.001, timeout))
+            item = self.inbox.get(timeout=max(0.001, self.due_in(self.clock.now())))
         except queue.Empty:
             return
         if item is not None:
             self.inbox.put(item)  # handled in order by the next step's drain
+
+    def due_in(self, now: float) -> float:
+        """Seconds until the loop has something to do that no input will wake it for."""
+        busy = (
+            self.keyboard  # key presses come through pygame's queue, which only polling reads
+            or self.kiosk.session is not None
+            or self.kiosk.ritual is not None  # a ritual paces its moves like a session
+            or any(self.tracker.is_down(b) for b in Button)
+            or self._power_off_at is not None
+            or self.dev.voice.speaking  # the next queued line starts when this one ends
+        )
+        if busy:
+            return BUSY_WAIT
+        due = [IDLE_WAIT, self._next_ping - now, self._next_clock_check - now]
+        if self.animate:
+            due.append(self.dev.screen.next_frame_in(self.view, now))
+        due.append(self.dev.leds.next_change_in(self.view, now))
+        return min(due)
 
     def _read_keyboard(self) -> None:
         for item in self.dev.screen.inputs():

@@ -44,7 +44,10 @@ class FakeClock:
         return self.t
 
     def wall(self) -> datetime:
-        return self._wall0 + timedelta(seconds=self.t - self._t0)
+        try:
+            return self._wall0 + timedelta(seconds=self.t - self._t0)
+        except OverflowError:  # simulated past 9999-12-31: the calendar stops there
+            return datetime.max
 
     def sleep(self, seconds: float) -> None:
         self.advance(seconds)

@@ -202,9 +202,13 @@ def _str(max_len: int = 200) -> tuple[Check, str]:
 
 
 def _path(max_len: int = 400) -> tuple[Check, str]:
-    # A NUL passes as text, but no file call takes it: `kiosk run` would stop at mkdir.
-    allowed = f"a folder path of up to {max_len} characters, without NUL characters"
-    return (lambda v: isinstance(v, str) and len(v) <= max_len and "\0" not in v), allowed
+    # A NUL passes as text, but no file call takes it: `kiosk run` would stop at mkdir. An
+    # empty path is the current folder, wherever the kiosk happened to be started.
+    allowed = f"a folder path of 1 to {max_len} characters, without NUL characters"
+    return (
+        lambda v: isinstance(v, str) and 0 < len(v.strip()) and len(v) <= max_len
+        and "\0" not in v
+    ), allowed
 
 
 def _day() -> tuple[Check, str]:

@@ -109,6 +109,11 @@ class Screen(Protocol):
         """Keys and window events since the last call (the screen repaints itself when
         uncovered)."""
 
+    @property
+    def takes_keys(self) -> bool:
+        """Whether keys can come from here: then the loop polls ``inputs()`` for them, as
+        nothing wakes it when a key is pressed."""
+
     def close(self) -> None: ...
 
 
@@ -130,6 +135,9 @@ class Leds(Protocol):
     """Status and breathing LEDs, for a kiosk with no screen."""
 
     def update(self, view: View, now: float) -> None: ...
+
+    def next_change_in(self, view: View, now: float) -> float:
+        """Seconds until the LEDs would show something else (a blink), for the loop's sleep."""
 
     def close(self) -> None: ...
 
@@ -190,6 +198,8 @@ class NullButtons:
 class NullScreen:
     """No screen: nothing to draw, no frames to wait for, no keys."""
 
+    takes_keys = False
+
     def needs_frame(self, view: View, now: float) -> bool:
         return False
 
@@ -225,6 +235,9 @@ class NullLeds:
 
     def update(self, view: View, now: float) -> None:
         pass
+
+    def next_change_in(self, view: View, now: float) -> float:
+        return float("inf")
 
     def close(self) -> None:
         pass
@@ -361,6 +374,8 @@ class QueueButtons(NullButtons):
 
 class RecordingScreen(NullScreen):
     """Keeps every view drawn, and hands the loop the keys a test queues in ``keys``."""
+
+    takes_keys = True
 
     def __init__(self) -> None:
         self.drawn: list[View] = []

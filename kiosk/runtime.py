@@ -10,12 +10,14 @@ import logging
 import os
 import queue
 import secrets
+import signal
 import subprocess
 import sys
+import threading
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -42,6 +44,7 @@ from kiosk.devices import (
 from kiosk.errors import ConfigError, KioskWarning
 from kiosk.io.buttons import Buttons, make_factory
 from kiosk.sim import Hands, SimUser
+from kiosk.store.lock import ForeignDataDir
 from kiosk.store.writer import HistoryWriter, SaveResult
 
 log = logging.getLogger(__name__)
@@ -154,12 +157,14 @@ class Given:
 def build(
     cfg: Config, opts: Options, notices: Notices, clock: Clock, given: Given = Given()
 ) -> App:
+    """Raises ``StorageError`` when the history cannot be written by this process at all: for
+    the demo whenever it cannot be opened, for the kiosk when root would write in another
+    user's data directory. A kiosk that merely cannot save just now runs on (writer.py)."""
     data_dir = opts.data_dir or cfg.data_dir
-    data_dir.mkdir(parents=True, exist_ok=True)
     inbox: Inbox = queue.SimpleQueue()
     closers: list[Callable[[], None]] = []
 
-    writer, records = _open_history(cfg, data_dir, inbox, notices)
+    writer, records = _open_history(cfg, data_dir, inbox, notices, demo=opts.demo)
     factory, gpio_note = make_factory(opts.mock or opts.demo)
     if gpio_note:
         notices.tell(gpio_note, speak="GPIO is not available" in gpio_note)
@@ -182,7 +187,7 @@ def build(
     devices = Devices(buttons=buttons, voice=voice, writer=writer, screen=screen, leds=leds,
                       notifier=notifier, closers=closers)
     return App(kiosk, make_tracker(cfg, shutdown=shutdown), devices, clock, inbox,
-               keyboard=opts.mock or opts.demo, animate=not opts.demo,
+               keyboard=(opts.mock or opts.demo) and screen.takes_keys, animate=not opts.demo,
                power_off=power_off if shutdown else None)
 
 
@@ -193,7 +198,7 @@ def _wall0(clock: Clock, opts: Options) -> datetime:
 
 
 def _open_history(
-    cfg: Config, data_dir: Path, inbox: Inbox, notices: Notices
+    cfg: Config, data_dir: Path, inbox: Inbox, notices: Notices, *, demo: bool = False
 ) -> tuple[Writer, list[Record]]:
     from kiosk.store import writer as w
 
@@ -204,6 +209,11 @@ def _open_history(
             inbox.put(result.message)
 
     writer = HistoryWriter.open(data_dir, keep_backups=cfg.storage.backups, on_result=on_result)
+    if writer.open_error is not None and (demo or isinstance(writer.open_error, ForeignDataDir)):
+        writer.close()
+        raise writer.open_error
+    if writer.open_error is not None:
+        notices.tell(str(writer.open_error), speak=False)  # for the log: the cause, in full
     if writer.recovery is not None:
         notices.tell(writer.recovery.message)
     return writer, writer.records()
@@ -320,22 +330,26 @@ def run_demo(cfg: Config, opts: Options, user: SimUser, *, max_seconds: float = 
     accelerated clock; finishes in seconds."""
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     now = datetime.now().replace(microsecond=0)
-    clock = FakeClock(datetime.combine(opts.day or now.date(), opts.at or now.time()))
+    start = datetime.combine(opts.day or now.date(), opts.at or now.time())
+    # The calendar ends at 9999-12-31: a demo of that day starts early enough to end on it.
+    clock = FakeClock(min(start, datetime.max.replace(microsecond=0)
+                          - timedelta(seconds=max_seconds + 3600)))
     notices = Notices()
     app = build(cfg, opts, notices, clock)
     hands = Hands(app.press_pin, app.tracker.hold)
     with app:
+        if threading.current_thread() is threading.main_thread():
+            # SIGTERM ends the demo as it ends the kiosk: through the one close path, so what
+            # was saved is on disk. Simulated time never waits for a signal, so check for it.
+            signal.signal(signal.SIGTERM, app.stop)
         app.start(notices.spoken)
         t_end = clock.now() + max_seconds
-        while app.finished == 0 and clock.now() < t_end:
+        while app.finished == 0 and clock.now() < t_end and not app.stopping:
             clock.advance(0.05)
             hands.move_due(clock.now())
             app.step()
             hands.follow(user, app.view, clock.now())
         hands.let_go()
-    if app.finished == 0:
-        print("kiosk demo: the session did not finish", file=sys.stderr)
-        return 1
     pending = set(app.dev.writer.pending_ids)
     for sid in app.saved:
         what = app.saved_kinds.get(sid, "session")
@@ -348,4 +362,8 @@ def run_demo(cfg: Config, opts: Options, user: SimUser, *, max_seconds: float = 
     if app.kiosk.view.screen == "advice":  # the safety answers stopped exercise: say why
         for line in app.kiosk.view.lines:
             print(f"advice: {line}", file=opts.out)
+    if app.finished == 0:
+        why = "was stopped (SIGTERM)" if app.stopping else "did not finish"
+        print(f"kiosk demo: the session {why}", file=sys.stderr)
+        return 143 if app.stopping else 1
     return 1 if pending else 0

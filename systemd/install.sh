@@ -93,8 +93,11 @@ install_code() {
             "$SRC/" "$DEST/"
     fi
     [[ -x "$DEST/.venv/bin/python" ]] || run python3 -m venv "$DEST/.venv"
-    # Editable, so the kiosk finds its packaged config/ beside the code it runs.
-    run "$DEST/.venv/bin/pip" install -q --disable-pip-version-check -e "$DEST[pi]"
+    # Editable, so the kiosk finds its packaged config/ beside the code it runs. This runs as
+    # root, so every version is pinned (systemd/constraints.txt), the build's own too: the
+    # variable, unlike --constraint, reaches pip's isolated build environment.
+    run env PIP_CONSTRAINT="$DEST/systemd/constraints.txt" \
+        "$DEST/.venv/bin/pip" install -q --disable-pip-version-check -e "$DEST[pi]"
     # The service cannot write to /opt (ProtectSystem=strict), so compile the bytecode now.
     run "$DEST/.venv/bin/python" -m compileall -q "$DEST/kiosk"
     if [[ ! -e "$CONFIG" ]]; then

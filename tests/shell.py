@@ -73,15 +73,17 @@ class Shell:
         self.press(Button.RED, hold=2.5)
         assert self.app.kiosk.session is None
 
-    def wait_for_line(self, part: str, seconds: float = 5.0) -> list[str]:
-        """Step the loop (in real time too: the writer is a real thread) until a line is said."""
+    def wait_for_line(self, part: str, seconds: float = 120.0) -> list[str]:
+        """Step the loop until a line is said, in real time: it comes from a real thread (the
+        writer). The kiosk's own clock stands still meanwhile, so a slow machine sees the same
+        screens as a fast one. ``seconds`` only ends a hung run."""
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
+            self.app.step()
             found = [s for s in self.said if part in s]
             if found:
                 return found
             time.sleep(0.01)
-            self.run(0.05)
         return []
 
     @property

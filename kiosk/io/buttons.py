@@ -1,10 +1,14 @@
 """The three buttons, through gpiozero only. Callbacks hand raw edges over; nothing else.
 
-gpiozero calls ``when_pressed`` / ``when_released`` on its own threads (and a MockPin's
+gpiozero calls ``when_activated`` / ``when_deactivated`` on its own threads (and a MockPin's
 ``drive_low()`` calls them synchronously on the caller's thread). So a callback only stamps the
 edge with the kiosk clock and puts it on a queue; the main loop turns edges into presses with
 the pure ``ButtonTracker``. Hold detection is done there too, on the kiosk clock, rather than with
 gpiozero's ``when_held`` thread, so the accelerated demo clock and tests drive it the same way.
+
+Each button is a gpiozero ``DigitalInputDevice``, not a ``Button``: a ``Button`` starts a hold
+thread that wakes ten times a second for ever, even with ``when_held`` unused. Three of them made
+an idle kiosk wake 30 times a second for nothing.
 """
 
 from __future__ import annotations
@@ -56,8 +60,8 @@ def make_factory(mock: bool) -> tuple[Any, str | None]:
 
 
 class Buttons:
-    """Three gpiozero Buttons whose edges land on ``edges``, stamped by ``now``.
-    A ``kiosk.devices.Buttons``."""
+    """Three push buttons (pulled up, pressed = low) whose edges land on ``edges``, stamped by
+    ``now``. A ``kiosk.devices.Buttons``."""
 
     def __init__(
         self,
@@ -66,7 +70,7 @@ class Buttons:
         now: Callable[[], float],
         edges: Inbox,
     ) -> None:
-        from gpiozero import Button as GpioButton
+        from gpiozero import DigitalInputDevice
 
         self.factory = factory
         self._now = now
@@ -74,9 +78,10 @@ class Buttons:
         self.devices: dict[Button, Any] = {}
         try:
             for name, pin in pins.items():
-                dev = GpioButton(pin, pull_up=True, bounce_time=None, pin_factory=factory)
-                dev.when_pressed = self._handler(name, True)
-                dev.when_released = self._handler(name, False)
+                dev = DigitalInputDevice(pin, pull_up=True, bounce_time=None,
+                                         pin_factory=factory)
+                dev.when_activated = self._handler(name, True)
+                dev.when_deactivated = self._handler(name, False)
                 self.devices[name] = dev
         except Exception:
             self.close()
@@ -89,7 +94,7 @@ class Buttons:
         return put
 
     def is_down(self, name: Button) -> bool:
-        return bool(self.devices[name].is_pressed)
+        return bool(self.devices[name].is_active)
 
     def pin(self, name: Button) -> Any:
         """The underlying pin (a MockPin in mock mode, for drive_low / drive_high)."""

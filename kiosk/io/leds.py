@@ -14,6 +14,7 @@ from kiosk.core.view import View
 
 log = logging.getLogger(__name__)
 BLINK = 0.5  # seconds on, then off, while waiting for a press
+BREATH_STEP = 1 / 30  # seconds between updates of the breathing LED while it follows a breath
 OFFER_BLINK = 0.2  # quicker while a ritual is offered: something new asks for an answer
 
 
@@ -59,6 +60,15 @@ class Leds:
             self.status.value = state[0]
         if self.breath is not None:
             self.breath.value = state[1]
+
+    def next_change_in(self, view: View, now: float) -> float:
+        """Seconds until the LEDs would show something else, so the loop can sleep till then."""
+        if self.breath is not None and view.pacer is not None:
+            return BREATH_STEP
+        if self.status is not None and view.awaiting is not None:
+            period = OFFER_BLINK if view.awaiting == "offer" else BLINK
+            return period - now % period
+        return float("inf")
 
     def close(self) -> None:
         for dev in (self.status, self.breath):

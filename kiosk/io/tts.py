@@ -204,7 +204,7 @@ class Renderer:
     def _scan(self) -> set[str]:
         """The keys of the files already in the cache; makes the cache directory if need be."""
         try:
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            self.cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # private, as history
             names = os.listdir(self.cache_dir)
         except OSError as e:
             self._available = False
@@ -245,6 +245,7 @@ class Renderer:
             with replacing(final, suffix=".tmp.wav") as tmp:
                 self._synth(text, voice, rate, tmp)
                 check_wav(tmp)
+                os.chmod(tmp, 0o600)  # espeak-ng may make it anew, as the umask allows
         except UnknownVoice:
             return self._fall_back_to_default_voice(text)
         except HardwareError as e:

@@ -13,7 +13,13 @@ import re
 from datetime import date
 from pathlib import Path
 
-from kiosk.store.atomic import remove_stale_temps, write_atomically
+from kiosk.store.atomic import (
+    Fsync,
+    make_private_dir,
+    read_regular,
+    remove_stale_temps,
+    write_atomically,
+)
 
 PATTERN = re.compile(r"history-(\d{4}-\d{2}-\d{2})\.json")
 
@@ -21,11 +27,12 @@ PATTERN = re.compile(r"history-(\d{4}-\d{2}-\d{2})\.json")
 class Backups:
     """The ``backups/`` folder next to a history file."""
 
-    def __init__(self, directory: Path, *, keep: int = 7) -> None:
+    def __init__(self, directory: Path, *, keep: int = 7, fsync: Fsync | None = None) -> None:
         if keep < 1:
             raise ValueError(f"keep_backups = {keep}: keep at least 1 daily backup")
         self.directory = directory
         self.keep = keep
+        self._fsync = fsync
 
     def path_for(self, day: date) -> Path:
         return self.directory / f"history-{day.isoformat()}.json"
@@ -48,8 +55,8 @@ class Backups:
             return True
         if not source.exists():
             return False
-        self.directory.mkdir(parents=True, exist_ok=True)
-        write_atomically(target, source.read_bytes())
+        make_private_dir(self.directory)
+        write_atomically(target, read_regular(source), fsync=self._fsync)
         self._prune()
         return True
 

@@ -2,19 +2,31 @@
 
 Both take the records in save order (``History.records()``): the sessions, the rounds of safety
 answers and the rituals. docs/data.md describes the columns.
+A CSV is opened in a spreadsheet, so no cell may start a formula (``escape_cell``), and
+``write_file`` makes sure an export goes where it was asked to go, readable by its owner only.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import os
+import stat
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import suppress
+from pathlib import Path
 from typing import Any, TextIO
 
 from kiosk.core.records import SCHEMA_VERSION, Record, RitualRecord, SessionRecord
 from kiosk.core.safety import SafetyCheck
+from kiosk.errors import StorageError
+from kiosk.store.atomic import kind_of
 from kiosk.store.records import encode
+
+# A cell starting with one of these is a formula to a spreadsheet (the OWASP list): an exercise
+# named =HYPERLINK(...) would become a live link in the clinician's copy.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 CSV_COLUMNS = (
     "session_id",
@@ -64,9 +76,12 @@ def write_csv(records: Sequence[Record], fp: TextIO) -> None:
     writer.writerow(CSV_COLUMNS)
     for record in records:
         if isinstance(record, SessionRecord):
-            writer.writerows(_rows(record))
+            rows = _rows(record)
         elif isinstance(record, SafetyCheck):
-            writer.writerows(_safety_rows(record))
+            rows = _safety_rows(record)
+        else:
+            continue
+        writer.writerows([escape_cell(cell) for cell in row] for row in rows)
 
 
 def _safety_rows(check: SafetyCheck) -> Iterator[list[Any]]:
@@ -74,6 +89,56 @@ def _safety_rows(check: SafetyCheck) -> Iterator[list[Any]]:
     for a in check.answers:
         what = ["safety", a.question, "", str(a.group), str(check.reason), "no"]
         yield head + what + ["", "", "yes" if a.yes else "no", "", str(a.how)]
+
+
+def escape_cell(value: object) -> str:
+    """The cell as text, with a leading ``'`` if it would otherwise start a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def write_file(out: Path, write: Callable[[TextIO], None]) -> None:
+    """Write an export to ``out`` atomically, mode 0600, or raise ``StorageError`` in words.
+
+    The temporary file beside ``out`` is created with O_EXCL|O_NOFOLLOW, so a link planted at
+    its name cannot redirect the export into another file; it is removed on any failure.
+    ``out`` itself may be a link: the rename replaces the link, not what it points to.
+    """
+    check_target(out)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                     0o600)
+    except OSError as e:
+        raise StorageError(f"{out}: cannot write the export ({e.strerror}); choose a file in a "
+                           "folder you can write to") from e
+    try:
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as fp:
+            write(fp)
+        os.replace(tmp, out)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def check_target(out: Path) -> None:
+    """Raise ``StorageError`` unless an export can be written to ``out``."""
+    if not out.name or out.name in (".", ".."):
+        raise StorageError(f"--out {str(out)!r} is not a file name; give a file such as "
+                           "history.csv")
+    try:
+        mode = os.lstat(out).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as e:
+        raise StorageError(f"{out}: cannot write the export ({e.strerror})") from e
+    if mode is not None and not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+        raise StorageError(f"{out} is {kind_of(mode)}; give --out a file name, or leave it out "
+                           "to write to standard output")
+    if not out.parent.is_dir():
+        raise StorageError(f"{out}: the folder {out.parent} does not exist; make it first, or "
+                           "choose a file in another folder")
 
 
 def _rows(session: SessionRecord) -> Iterator[list[Any]]:

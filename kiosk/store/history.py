@@ -11,8 +11,10 @@ clock until the network time arrives (and this kiosk is offline).
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import pwd
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -26,9 +28,17 @@ from tinydb.table import Document
 from kiosk.core.records import Record, SessionRecord, sessions_of
 from kiosk.errors import RecordError, StorageError
 from kiosk.store import export
-from kiosk.store.atomic import AtomicJSONStorage, fsync_dir, remove_stale_temps, write_atomically
+from kiosk.store.atomic import (
+    AtomicJSONStorage,
+    fsync_dir,
+    make_private_dir,
+    remove_stale_temps,
+    write_atomically,
+)
 from kiosk.store.backups import PATTERN, Backups
-from kiosk.store.records import TABLE, encode, parse_history
+from kiosk.store.load import Loaded, load
+from kiosk.store.lock import DataDirBusy, DataDirLock, ForeignDataDir
+from kiosk.store.records import TABLE, encode
 
 FILENAME = "history.json"
 
@@ -44,6 +54,7 @@ class Recovery:
     moved_to: Path | None  # where the damaged file was set aside, if there was one
     restored_from: Path | None  # the backup now in use; None when history started empty
     sessions: int  # how many sessions the history holds now
+    salvaged: int = 0  # of those, how many were read from the damaged file itself
 
 
 def holds_history(data_dir: str | os.PathLike[str]) -> bool:
@@ -59,10 +70,13 @@ def holds_history(data_dir: str | os.PathLike[str]) -> bool:
 class History:
     """The history in ``data_dir/history.json``, with daily backups in ``data_dir/backups``.
 
-    Opening never fails because of what is in the file: a damaged file is set aside, the newest
-    readable backup takes its place (or the history starts empty), and ``recovery`` says so.
-    Opening raises ``StorageError`` only when the disk itself lets us down: the file cannot be
-    read, or a damaged file cannot be set aside.
+    An open History is the one writer of its data directory: it holds the directory's lock
+    (lock.py) until ``close()``. Opening never fails because of what is in the file: a damaged
+    file is set aside, what can still be read from it is merged with the newest readable backup
+    (see salvage.py), and ``recovery`` says so. Opening raises ``StorageError`` only when the
+    disk lets us down (the file cannot be read, or a damaged file cannot be set aside), when
+    another process holds the lock (``DataDirBusy``), or when root would leave files in another
+    user's data directory that that user could not write.
     """
 
     def __init__(
@@ -71,15 +85,23 @@ class History:
         *,
         keep_backups: int = 7,
         now: Callable[[], datetime] = datetime.now,
+        storage: type[AtomicJSONStorage] = AtomicJSONStorage,
+        wait_for_lock: float = 0.0,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.path = self.data_dir / FILENAME
         self._now = now
-        self._backups = Backups(self.data_dir / "backups", keep=keep_backups)
+        self._fsync = storage.fsync
+        self._backups = Backups(self.data_dir / "backups", keep=keep_backups, fsync=storage.fsync)
         self._records: dict[int, Record] = {}  # by seq: what the file holds, decoded once
         self._seqs: dict[str, int] = {}  # record id -> seq, so a save needs no extra read
-        self.recovery = self._load()
-        self._db = TinyDB(self.path, storage=AtomicJSONStorage)
+        self._lock = _lock(self.data_dir, wait_for_lock)
+        try:
+            self.recovery = self._load()
+            self._db = TinyDB(self.path, storage=storage)
+        except BaseException:
+            self._lock.release()
+            raise
         self._table = self._db.table(TABLE)
         self._backed_up: date | None = None
         self._back_up_daily()
@@ -91,9 +113,12 @@ class History:
         *,
         keep_backups: int = 7,
         now: Callable[[], datetime] = datetime.now,
+        storage: type[AtomicJSONStorage] = AtomicJSONStorage,
+        wait_for_lock: float = 0.0,
     ) -> History:
         """Open (and if need be repair) the history; check ``.recovery`` afterwards."""
-        return cls(data_dir, keep_backups=keep_backups, now=now)
+        return cls(data_dir, keep_backups=keep_backups, now=now, storage=storage,
+                   wait_for_lock=wait_for_lock)
 
     # --- reading and writing -------------------------------------------------------------------
     def add(self, record: Record) -> None:
@@ -150,8 +175,10 @@ class History:
         export.write_csv(self.records(), fp)
 
     def close(self) -> None:
-        """Close the history. Every save was already on disk when it returned; safe to repeat."""
+        """Close the history and let another writer in. Every save was already on disk when it
+        returned; safe to repeat."""
         self._db.close()
+        self._lock.release()
 
     def __enter__(self) -> History:
         return self
@@ -166,69 +193,48 @@ class History:
 
     # --- start-up: load, or repair ---------------------------------------------------------------
     def _load(self) -> Recovery | None:
-        # One writer at a time: temp files still here were left by a crash, not by a live write.
+        # We hold the lock: temp files still here were left by a crash, not by a live write.
         remove_stale_temps(self.data_dir, FILENAME)
         self._backups.remove_stale_temps()
+        loaded = load(self.path, self._backups)
+        self._records = loaded.records
+        self._seqs = {r.id: seq for seq, r in loaded.records.items()}
+        if loaded.problem is None:
+            return None
+        log.warning("%s: %s (salvaged %d records, %d of them repaired; %d unreadable, kept in "
+                    "the damaged file)", self.path, loaded.problem, loaded.salvaged,
+                    loaded.found.repaired, loaded.found.skipped)
+        moved = self._set_aside() if loaded.damaged else None
+        if loaded.records:
+            self._write_whole(loaded)
+        return Recovery(
+            loaded.problem, recovery_message(loaded), moved, loaded.restored_from,
+            len(loaded.sessions), loaded.salvaged,
+        )
+
+    def _write_whole(self, loaded: Loaded) -> None:
+        data = {TABLE: {str(seq): encode(r) for seq, r in loaded.records.items()}}
+        text = json.dumps(data, ensure_ascii=False, allow_nan=False)
         try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
-            if not self._backups.newest_first():
-                return None  # the first start: nothing to load
-            return self._recover("the history file is missing", damaged=False)
+            write_atomically(self.path, text.encode("utf-8"), fsync=self._fsync)
         except OSError as e:
             raise StorageError(
-                f"{self.path}: cannot read the exercise history ({e.strerror}); "
-                "check the storage card and the file's permissions"
+                f"{self.path}: cannot write the repaired history ({e.strerror}); "
+                "make the storage card writable and restart"
             ) from e
-        try:
-            records = parse_history(raw)
-        except RecordError as e:
-            return self._recover(str(e), damaged=True)
-        self._keep(records)
-        return None
-
-    def _keep(self, records: dict[int, Record]) -> None:
-        self._records = records
-        self._seqs = {r.id: seq for seq, r in records.items()}
-
-    def _recover(self, problem: str, *, damaged: bool) -> Recovery:
-        log.warning("%s: %s", self.path, problem)
-        moved = self._set_aside() if damaged else None
-        for backup in self._backups.newest_first():
-            try:
-                raw = backup.read_bytes()
-                records = parse_history(raw)
-            except (OSError, RecordError) as e:
-                log.warning("%s: not usable: %s", backup, e)
-                continue
-            try:
-                write_atomically(self.path, raw)
-            except OSError as e:
-                raise StorageError(
-                    f"{self.path}: cannot restore the backup {backup.name} ({e.strerror}); "
-                    "make the storage card writable and restart"
-                ) from e
-            self._keep(records)
-            return Recovery(
-                problem,
-                _restored_message(backup, damaged),
-                moved,
-                backup,
-                len(sessions_of(records.values())),
-            )
-        return Recovery(problem, _empty_message(damaged), moved, None, 0)
 
     def _set_aside(self) -> Path:
         """Move the damaged file out of the way, keeping it for whoever looks after the kiosk."""
         stamp = self._now().strftime("%Y%m%dT%H%M%S")
         target = self.path.with_name(f"{FILENAME}.corrupt-{stamp}")
         n = 1
-        while target.exists():
+        while os.path.lexists(target):
             n += 1
             target = self.path.with_name(f"{FILENAME}.corrupt-{stamp}-{n}")
         try:
+            # rename moves a folder, FIFO or link itself, never what a link points to.
             os.replace(self.path, target)
-            fsync_dir(self.data_dir)
+            fsync_dir(self.data_dir, fsync=self._fsync)
         except OSError as e:
             raise StorageError(
                 f"{self.path} is damaged and cannot be moved aside ({e.strerror}); "
@@ -260,21 +266,75 @@ def _replace_with(record: Mapping[str, Any]) -> Callable[[MutableMapping[str, An
     return replace
 
 
-def _restored_message(backup: Path, damaged: bool) -> str:
-    match = PATTERN.fullmatch(backup.name)
-    day = date.fromisoformat(match.group(1)) if match else None
-    when = f"the backup of {day.day} {day:%B}" if day else "a backup"
-    return (
-        f"The exercise history {_what(damaged)}, so it has been restored from {when}. "
-        f"Sessions saved after that backup may be missing.{_kept(damaged)}"
-    )
+def _lock(data_dir: Path, wait: float) -> DataDirLock:
+    """Make the data directory if need be, check whose it is, and take its writer's lock."""
+    try:
+        make_private_dir(data_dir)
+        owner = data_dir.stat().st_uid
+        lock = DataDirLock(data_dir, wait=wait)
+    except DataDirBusy:
+        raise
+    except OSError as e:
+        raise StorageError(data_dir_problem(data_dir, e)) from e
+    if os.geteuid() == 0 and owner != 0:
+        lock.release()
+        raise ForeignDataDir(
+            f"{data_dir} belongs to {_user(owner)}; files root made there could not be changed "
+            f"by that user, so run this as that user (sudo -u {_user(owner)} kiosk ...)"
+        )
+    return lock
 
 
-def _empty_message(damaged: bool) -> str:
+def data_dir_problem(data_dir: Path, error: OSError) -> str:
+    """One line for a data directory that cannot be made, opened or written."""
+    if isinstance(error, FileExistsError | NotADirectoryError):
+        what = f"{data_dir} is not a folder"
+        fix = "remove what is there, or give --data-dir (or [storage] data_dir) a folder"
+    else:
+        what = f"{data_dir}: cannot use it as the data folder ({error.strerror})"
+        fix = "make it writable by the kiosk's user, or give --data-dir another folder"
+    return f"{what}; {fix}"
+
+
+def _user(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"user {uid}"
+
+
+def recovery_message(loaded: Loaded) -> str:
+    """What the user is told about a damaged or missing history, once it has been rebuilt."""
+    damaged = loaded.damaged
+    if loaded.restored_from is not None:
+        rescued = (
+            f" and the {_sessions(loaded.salvaged)} that could still be read from it"
+            if loaded.salvaged else ""
+        )
+        return (
+            f"The exercise history {_what(damaged)}, so it has been restored from "
+            f"{_when(loaded.restored_from)}{rescued}. Sessions saved after that backup may be "
+            f"missing.{_kept(damaged)}"
+        )
+    if loaded.salvaged:
+        return (
+            f"The exercise history was damaged; the {_sessions(loaded.salvaged)} that could "
+            f"still be read from it have been kept.{_kept(damaged)}"
+        )
     return (
         f"The exercise history {_what(damaged)} and no backup could be read, "
         f"so a new history has been started.{_kept(damaged)}"
     )
+
+
+def _sessions(n: int) -> str:
+    return "one session" if n == 1 else f"{n} sessions"
+
+
+def _when(backup: Path) -> str:
+    match = PATTERN.fullmatch(backup.name)
+    day = date.fromisoformat(match.group(1)) if match else None
+    return f"the backup of {day.day} {day:%B}" if day else "a backup"
 
 
 def _what(damaged: bool) -> str:

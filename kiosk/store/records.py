@@ -45,6 +45,8 @@ from kiosk.core.safety import Answer, Group, How, Outcome, Reason, SafetyCheck
 from kiosk.errors import RecordError
 
 TABLE = "sessions"  # the one TinyDB table in history.json, for every kind; its keys are `seq`
+DAY_S = 24 * 3600  # no session, and nothing in one, lasts a day: a longer time is damage
+MAX_TARGET = 1000  # far above any ladder's max_reps; a bigger target is damage, not a plan
 
 Check = Callable[[object, str], None]
 
@@ -122,7 +124,10 @@ def _schema(value: object, where: str) -> None:
 _text = _is(lambda v: isinstance(v, str) and v != "", "non-empty text")
 _str = _is(lambda v: isinstance(v, str), "text")
 _count = _is(lambda v: _is_int(v) and v >= 0, "a whole number >= 0")
-_seconds = _is(lambda v: _is_number(v) and v >= 0, "a number of seconds >= 0")
+_seconds = _is(
+    lambda v: _is_number(v) and 0 <= v <= DAY_S, f"a number of seconds from 0 to {DAY_S}"
+)
+_target = _is(lambda v: _is_int(v) and 0 <= v <= MAX_TARGET, f"a whole number 0-{MAX_TARGET}")
 _pain = _optional(_is(lambda v: _is_int(v) and 0 <= v <= 10, "a pain rating 0-10 or null"))
 _day = _is(_parses(date.fromisoformat), "a date YYYY-MM-DD")
 _time = _is(_parses(datetime.fromisoformat), "an ISO 8601 timestamp")
@@ -132,20 +137,39 @@ def _one_of(values: tuple[str, ...]) -> Check:
     return _is(lambda v: v in values, "one of " + "|".join(values))
 
 
-_set = _fields(
-    {
-        "side": _optional(_text),
-        "reps": _list_of(_one_of(RATINGS)),
-        "clean_reps": _count,
-        "ended_by": _one_of(SET_ENDS),
-    }
+def _all(*checks: Check) -> Check:
+    def check(value: object, where: str) -> None:
+        for each in checks:
+            each(value, where)
+
+    return check
+
+
+def _clean_within_reps(value: Any, where: str) -> None:
+    if value["clean_reps"] > len(value["reps"]):
+        raise _Bad(
+            f"{where}.clean_reps is {value['clean_reps']!r:.40}, more than its "
+            f"{len(value['reps'])} reps"
+        )
+
+
+_set = _all(
+    _fields(
+        {
+            "side": _optional(_text),
+            "reps": _list_of(_one_of(RATINGS)),
+            "clean_reps": _count,
+            "ended_by": _one_of(SET_ENDS),
+        }
+    ),
+    _clean_within_reps,
 )
 _exercise = _fields(
     {
         "family": _text,
         "variation": _text,
         "name": _str,
-        "target": _count,
+        "target": _target,
         "change": _str,
         "reason": _str,
         "skipped": _is(lambda v: isinstance(v, bool), "true or false"),
@@ -562,17 +586,37 @@ def _load_json(raw: bytes) -> object:
     if not raw.strip():
         raise RecordError("the file is empty")
     try:
-        return json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
+        return json.loads(
+            raw.decode("utf-8"), parse_constant=_no_constant, object_pairs_hook=_no_duplicates
+        )
     except UnicodeDecodeError as e:
         raise RecordError(f"the file is not UTF-8 text ({e.reason} at byte {e.start})") from None
     except json.JSONDecodeError as e:
         raise RecordError(f"the file is not valid JSON ({e})") from None
     except RecursionError:
         raise RecordError("the file nests too deeply to be a history") from None
+    except ValueError as e:  # a number too long for Python to convert, for one
+        raise RecordError(f"the file holds a value no kiosk writes ({e})") from None
 
 
 def _no_constant(name: str) -> None:
     raise RecordError(f"the file holds {name}, which is not JSON and which we never write")
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """JSON allows a key twice and keeps the last; we never write that, so it is damage.
+
+    Keeping the last copy silently would lose whatever the other copies hold: a second
+    ``"sessions"`` would hide every session in the first. salvage.py reads every copy.
+    """
+    data = dict(pairs)
+    if len(data) != len(pairs):  # rare: only then look for which key it was
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise RecordError(f"the file has the key {key!r:.40} twice in one object")
+            seen.add(key)
+    return data
 
 
 def _read_database(data: object) -> Decoded:

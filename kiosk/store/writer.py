@@ -24,6 +24,7 @@ from types import TracebackType
 
 from kiosk.core.records import Record
 from kiosk.errors import RecordError, StorageError
+from kiosk.store.atomic import AtomicJSONStorage
 from kiosk.store.history import History, Recovery
 from kiosk.store.records import encode
 
@@ -82,9 +83,10 @@ class HistoryWriter:
         retry_every: float = 30.0,
         keep_backups: int = 7,
         now: Callable[[], datetime] = datetime.now,
+        storage: type[AtomicJSONStorage] = AtomicJSONStorage,
     ) -> None:
         self._open_history: Callable[[], History] = lambda: History.open(
-            data_dir, keep_backups=keep_backups, now=now
+            data_dir, keep_backups=keep_backups, now=now, storage=storage
         )
         self._on_result = on_result
         self._retry_every = retry_every
@@ -96,11 +98,14 @@ class HistoryWriter:
         self._closed = False
         self._history: History | None = None
         self.recovery: Recovery | None = None
+        self.open_error: StorageError | None = None  # why the history could not be opened
         try:
             history = self._open_history()
         except StorageError as e:
-            # Keep going without a disk: sessions wait in memory until the history opens.
-            log.warning("history unavailable: %s", e)
+            # Keep going without a disk: sessions wait in memory until the history opens (for
+            # a busy data directory: until the other writer has closed it).
+            log.info("history unavailable: %s", e)  # the caller tells the user (open_error)
+            self.open_error = e
             self.recovery = Recovery(str(e), UNAVAILABLE, None, None, 0)
         else:
             self._attach(history)
@@ -119,6 +124,7 @@ class HistoryWriter:
         retry_every: float = 30.0,
         keep_backups: int = 7,
         now: Callable[[], datetime] = datetime.now,
+        storage: type[AtomicJSONStorage] = AtomicJSONStorage,
     ) -> HistoryWriter:
         """Open the history and start the writer; check ``.recovery`` afterwards."""
         return cls(
@@ -127,6 +133,7 @@ class HistoryWriter:
             retry_every=retry_every,
             keep_backups=keep_backups,
             now=now,
+            storage=storage,
         )
 
     # --- main thread -----------------------------------------------------------------------------

@@ -23,6 +23,12 @@ class Window:
     def on(cls, display: Display, *, fps: int) -> Window:
         return cls(display, Screen(display.surface, present=display.update, fps=fps))
 
+    @property
+    def takes_keys(self) -> bool:
+        """No keyboard reaches SDL's dummy driver (headless, tests, benchmarks), so the loop
+        need not poll for keys there."""
+        return self.display.driver.lower() not in ("dummy", "offscreen")
+
     def needs_frame(self, view: View, now: float) -> bool:
         return self.screen.needs_frame(view, now)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import shlex
 import subprocess
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,7 +25,7 @@ def dry_run(*args: str) -> subprocess.CompletedProcess[str]:
         ["bash", str(SCRIPT), *args],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=600,
         stdin=subprocess.DEVNULL,
     )
 
@@ -68,6 +70,25 @@ def test_it_installs_the_pi_extras_into_a_venv_in_opt() -> None:
     pip = commands[position(commands, "/opt/backcare-kiosk/.venv/bin/pip", "install")]
     assert pip[-1] == "/opt/backcare-kiosk[pi]"
     assert "-e" in pip  # editable: the kiosk reads its packaged config/ beside the code
+    # It runs as root: every version it may download is pinned, the build's own included.
+    assert "PIP_CONSTRAINT=/opt/backcare-kiosk/systemd/constraints.txt" in pip
+
+
+def _requirement_names(lines: list[str]) -> set[str]:
+    return {re.split(r"[<>=!~;\[ ]", line, maxsplit=1)[0].strip().lower()
+            for line in lines if line.strip()}
+
+
+def test_the_constraints_pin_every_package_the_pi_install_needs() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    wanted = _requirement_names(
+        pyproject["project"]["dependencies"] + pyproject["project"]["optional-dependencies"]["pi"]
+        + pyproject["build-system"]["requires"] + ["colorzero"]  # gpiozero's one dependency
+    )
+    pins = [line for line in (ROOT / "systemd" / "constraints.txt").read_text().splitlines()
+            if line.strip() and not line.startswith("#")]
+    assert all(re.fullmatch(r"[A-Za-z0-9_.-]+==[A-Za-z0-9_.+-]+", line) for line in pins), pins
+    assert wanted <= _requirement_names(pins)
 
 
 def test_it_installs_enables_and_starts_the_unit_after_the_code() -> None:

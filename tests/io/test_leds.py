@@ -54,6 +54,24 @@ def test_status_led_is_steady_when_ready_and_blinks_while_waiting(factory) -> No
     assert pin.state in (False, 0)
 
 
+def test_the_loop_is_woken_in_time_for_each_blink_and_not_otherwise(factory) -> None:
+    leds = Leds(status=5, breath=None, factory=factory)
+    pin = factory.pin(5)
+    waiting = View(screen="home", title="", awaiting="start")
+    leds.update(waiting, 10.1)
+    before = pin.state
+    due = leds.next_change_in(waiting, 10.1)
+    leds.update(waiting, 10.1 + due + 1e-6)  # the loop wakes when told to: the LED has changed
+    assert pin.state != before
+    assert leds.next_change_in(View(screen="intro", title="Bridge"), 10.1) == float("inf")
+    offer = View(screen="offer", title="", awaiting="offer")
+    leds.update(offer, 10.1)
+    before = pin.state
+    leds.update(offer, 10.1 + leds.next_change_in(offer, 10.1) + 1e-6)  # the quicker blink too
+    assert pin.state != before
+    leds.close()
+
+
 def _changes(states: list[object]) -> int:
     return sum(1 for a, b in zip(states, states[1:], strict=False) if a != b)
 

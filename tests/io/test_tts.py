@@ -23,6 +23,7 @@ from kiosk.io import tts
 from kiosk.io.tts import Renderer, UnknownVoice, check_wav, espeak_synth
 
 LINE = "Exhale as you lift your hips."
+HUNG = 300.0  # seconds: only a hung renderer takes this long, even on a Pi Zero
 
 needs_sox = pytest.mark.skipif(shutil.which("sox") is None, reason="sox is not installed")
 
@@ -82,7 +83,7 @@ def renderer(tmp_path: Path, synth: Counting) -> Iterator[Renderer]:
 
 def render(r: Renderer, *lines: str) -> list[Path]:
     r.prepare(lines)
-    assert r.wait(timeout=30), "rendering did not finish"
+    assert r.wait(timeout=HUNG), "rendering did not finish"
     paths = [r.path_for(line) for line in lines]
     missing = [line for line in lines if r.path_for(line) is None]
     assert not missing, f"not rendered: {missing}"
@@ -187,7 +188,7 @@ def test_no_temporary_files_are_left_behind(renderer: Renderer) -> None:
 def test_an_urgent_line_jumps_the_queue(renderer: Renderer, synth: Counting) -> None:
     renderer.prepare([f"Line number {n}." for n in range(20)])
     renderer.prepare(["Stopped."], urgent=True)
-    assert renderer.wait(timeout=30)
+    assert renderer.wait(timeout=HUNG)
     assert synth.texts.index("Stopped.") < 3  # the worker may have started one or two already
 
 
@@ -196,7 +197,7 @@ def test_an_unknown_voice_warns_once_and_speaks_with_the_default(tmp_path: Path)
     with pytest.warns(KioskWarning, match="no voice 'no-such-voice'") as caught:
         with Renderer(tmp_path, voice="no-such-voice", synth=tone_synth) as r:
             r.prepare([LINE, "Two."])
-            assert r.wait(timeout=30)
+            assert r.wait(timeout=HUNG)
             assert r.path_for(LINE) and r.path_for("Two.")
     assert len([w for w in caught if issubclass(w.category, KioskWarning)]) == 1
 
@@ -210,7 +211,7 @@ def test_no_tts_engine_warns_once_and_serves_cached_lines_only(toned: Renderer) 
     with pytest.warns(KioskWarning, match="no TTS engine") as caught:
         with Renderer(toned.cache_dir, voice="en-us", rate=150, synth=no_engine) as r:
             r.prepare(["Two.", "Three.", "Four."])
-            assert r.wait(timeout=5)
+            assert r.wait(timeout=HUNG)
             r.prepare(["Five."])
             assert r.path_for(LINE) == cached
             assert all(r.failed(t) for t in ("Two.", "Three.", "Four.", "Five."))
@@ -242,7 +243,7 @@ def test_a_broken_file_is_never_cached(tmp_path: Path, caplog: pytest.LogCapture
 
     with Renderer(tmp_path, synth=truncated) as r:
         r.prepare([LINE])
-        assert r.wait(timeout=30)
+        assert r.wait(timeout=HUNG)
         assert r.path_for(LINE) is None and r.failed(LINE)
     assert list(tmp_path.iterdir()) == []
     assert "truncated" in caplog.text
@@ -262,7 +263,7 @@ def test_a_line_that_fails_is_reported_once_and_not_retried(
     with Renderer(tmp_path, synth=flaky) as r:
         for _ in range(3):
             r.prepare(["bad", "good"])
-            assert r.wait(timeout=30)
+            assert r.wait(timeout=HUNG)
         assert r.failed("bad") and r.path_for("good") and r.available
     assert calls == ["bad", "good"]
     assert caplog.text.count("could not render 'bad'") == 1

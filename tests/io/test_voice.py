@@ -24,9 +24,12 @@ from kiosk.errors import KioskWarning
 from kiosk.io import voice as v
 from kiosk.io.tts import Renderer, cache_dir_for
 from kiosk.io.voice import MixerVoice, open_voice
+from kiosk.ui import fonts
 
 RATE = 22050
 LOUD = 0.02  # anything above this (of full scale) is sound, not silence
+HUNG = 120.0  # seconds: only a hung mixer or renderer takes this long
+BUFFER = 256 / RATE  # the speaker's buffer, in seconds (Speaker.open)
 
 
 # --- the speaker: SDL's disk driver ---------------------------------------------------------
@@ -36,6 +39,22 @@ class Speaker:
 
     def open(self) -> None:
         pygame.mixer.init(frequency=RATE, size=-16, channels=1, buffer=256)
+
+    def played(self) -> float:
+        """Seconds of sound played so far: what the disk driver has written."""
+        try:
+            return self.path.stat().st_size / 2 / RATE
+        except FileNotFoundError:
+            return 0.0
+
+    def play(self, seconds: float) -> None:
+        """Wait until the speaker has played ``seconds`` more. The disk driver writes at the
+        speaker's own pace, so this waits on the sound itself, not on a guessed time."""
+        want = self.played() + seconds
+        end = time.monotonic() + HUNG
+        while self.played() < want:
+            assert time.monotonic() < end, "the speaker stopped playing"
+            time.sleep(0.002)
 
     def recording(self) -> array[int]:
         """Everything played so far; closes the mixer (if still open) so the file is complete."""
@@ -54,6 +73,7 @@ def speaker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Speaker
     yield Speaker(out)
     pygame.mixer.quit()
     pygame.quit()
+    fonts.forget()  # pygame.quit() killed every cached font; a later screen would draw with them
 
 
 def segments(samples: array[int], window: int = RATE // 100) -> list[tuple[float, float]]:
@@ -140,14 +160,14 @@ def mixer_voice(speaker: Speaker, lines: FakeLines) -> Iterator[MixerVoice]:
         yield voice
 
 
-def play_out(voice: Voice, timeout: float = 5.0) -> None:
-    """Run the frame loop until the voice is quiet, then let the last buffer reach the file."""
-    end = time.monotonic() + timeout
+def play_out(voice: Voice, speaker: Speaker) -> None:
+    """Run the frame loop until the voice is quiet, then let the last buffers reach the file."""
+    end = time.monotonic() + HUNG
     while voice.speaking:
         assert time.monotonic() < end, "the voice never finished"
         voice.update()
         time.sleep(1 / 100)
-    time.sleep(0.1)
+    speaker.play(4 * BUFFER)
 
 
 def peaks(samples: array[int]) -> list[float]:
@@ -174,7 +194,7 @@ def test_lines_play_one_after_another_in_order(
 ) -> None:
     for text in ("medium", "quiet", "loud", "quiet"):
         mixer_voice.say(text)
-    play_out(mixer_voice)
+    play_out(mixer_voice, speaker)
     assert peaks(speaker.recording()) == [0.4, 0.2, 0.6, 0.2]
 
 
@@ -182,37 +202,39 @@ def test_a_cached_line_starts_inside_say_without_waiting_for_a_frame(
     mixer_voice: MixerVoice, speaker: Speaker
 ) -> None:
     mixer_voice.say("loud")
-    time.sleep(0.3)  # no update() at all
+    speaker.play(0.3)  # no update() at all
     assert peaks(speaker.recording()) == [0.6]
 
 
 def test_interrupt_cuts_off_the_line_and_drops_the_queue(
     mixer_voice: MixerVoice, lines: FakeLines, speaker: Speaker
 ) -> None:
-    lines.add("long", 0.4, seconds=2.0)
+    lines.add("long", 0.4, seconds=20.0)
     mixer_voice.say("long")
     mixer_voice.say("quiet")
-    time.sleep(0.2)
+    speaker.play(0.2)
     mixer_voice.say("loud", interrupt=True)
-    play_out(mixer_voice)
+    play_out(mixer_voice, speaker)
     heard = speaker.recording()
     assert peaks(heard) == [0.4, 0.6]  # "quiet" was dropped
-    assert sounding(heard) < 0.8  # "long" was cut well short of its 2 s
+    assert sounding(heard) < 10  # "long" was cut far short of its 20 s
 
 
 def test_hush_stops_speech_and_tones_and_drops_the_queue(
     mixer_voice: MixerVoice, lines: FakeLines, speaker: Speaker
 ) -> None:
-    lines.add("long", 0.4, seconds=2.0)
+    lines.add("long", 0.4, seconds=20.0)
     mixer_voice.say("long")
     mixer_voice.say("loud")
     mixer_voice.tone("exhale")
-    time.sleep(0.2)
+    speaker.play(0.2)
     mixer_voice.hush()
     assert not mixer_voice.speaking
-    play_out(mixer_voice)
-    time.sleep(0.3)  # the rest of "long" and the tone would be here
-    assert sounding(speaker.recording()) < 0.5
+    heard_at_hush = speaker.played()
+    play_out(mixer_voice, speaker)
+    speaker.play(0.5)  # the rest of "long", "loud" and the tone would be here
+    heard = speaker.recording()
+    assert sounding(heard) < heard_at_hush + 0.1  # nothing after the hush but a buffer
 
 
 def test_a_line_not_yet_rendered_plays_once_it_is(
@@ -227,7 +249,7 @@ def test_a_line_not_yet_rendered_plays_once_it_is(
         time.sleep(0.01)
     assert mixer_voice.speaking  # waiting, and "loud" waits behind it
     lines.held.clear()
-    play_out(mixer_voice)
+    play_out(mixer_voice, speaker)
     assert peaks(speaker.recording()) == [0.4, 0.6]
 
 
@@ -238,7 +260,7 @@ def test_a_line_hushed_while_rendering_is_never_heard(
     mixer_voice.say("loud")
     mixer_voice.hush()
     lines.held.clear()
-    play_out(mixer_voice)
+    play_out(mixer_voice, speaker)
     assert peaks(speaker.recording()) == []
 
 
@@ -249,7 +271,7 @@ def test_a_line_that_cannot_be_rendered_is_dropped(
     lines.broken.add("medium")
     mixer_voice.say("medium")
     mixer_voice.say("loud")
-    play_out(mixer_voice)
+    play_out(mixer_voice, speaker)
     assert peaks(speaker.recording()) == [0.6]
 
 
@@ -264,7 +286,7 @@ def test_a_line_still_not_rendered_after_a_while_is_dropped(
         voice.say("medium")
         voice.say("loud")
         now[0] = 6.0
-        play_out(voice)
+        play_out(voice, speaker)
     assert peaks(speaker.recording()) == [0.6]
     assert caplog.text.count("not rendered within") == 1  # once, not once per line
 
@@ -277,7 +299,7 @@ def test_a_tone_plays_alongside_speech(
     mixer_voice.tone("tick")
     mixer_voice.tone("tick")
     assert mixer_voice.speaking
-    play_out(mixer_voice)
+    play_out(mixer_voice, speaker)
     ((peak, seconds),) = segments(speaker.recording())
     assert seconds >= 0.4  # the ticks did not cut the line short
     assert peak > 0.4  # they were mixed in on top of it
@@ -288,9 +310,9 @@ def test_every_tone_is_heard(speaker: Speaker) -> None:
     with MixerVoice(FakeLines(speaker.path.parent), volume=1.0) as voice:
         for name in v.TONE_NAMES:
             voice.tone(name)
-            time.sleep(0.12)
+            speaker.play(0.12)
             voice.hush()
-            time.sleep(0.05)  # a gap, so each tone is its own stretch of sound
+            speaker.play(0.05)  # a gap, so each tone is its own stretch of sound
     assert len(segments(speaker.recording())) == len(v.TONE_NAMES)
 
 
@@ -298,7 +320,7 @@ def test_tones_play_under_the_voice_level(speaker: Speaker) -> None:
     speaker.open()
     with MixerVoice(FakeLines(speaker.path.parent), volume=0.8) as voice:
         voice.tone("tick")
-        time.sleep(0.15)
+        speaker.play(0.15)
     # The file peaks at 0.5 (-6 dBFS); the tone channel plays it TONE_GAIN under the voice.
     ((peak, _),) = segments(speaker.recording())
     assert peak == pytest.approx(0.5 * 0.8 * v.TONE_GAIN, abs=0.02)
@@ -308,7 +330,7 @@ def test_volume_scales_speech(speaker: Speaker, lines: FakeLines) -> None:
     speaker.open()
     with MixerVoice(lines, volume=0.5) as voice:
         voice.say("loud")
-        play_out(voice)
+        play_out(voice, speaker)
     assert peaks(speaker.recording()) == [0.3]
 
 
@@ -329,7 +351,7 @@ def test_missing_tones_warn_once_and_speech_still_works(
     with voice:
         voice.tone("chime")
         voice.say("loud")
-        play_out(voice)
+        play_out(voice, speaker)
     assert len(caught) == 1
     assert peaks(speaker.recording()) == [0.6]
 
@@ -340,7 +362,7 @@ def test_a_cached_file_that_will_not_load_is_dropped_and_discarded(
     lines.files["medium"].write_bytes(b"not a wav")
     mixer_voice.say("medium")
     mixer_voice.say("loud")
-    play_out(mixer_voice)
+    play_out(mixer_voice, speaker)
     assert peaks(speaker.recording()) == [0.6]
     assert "medium" not in lines.files  # so the next prepare renders it again
 
@@ -360,6 +382,7 @@ def test_close_is_safe_twice_and_silences_everything(
 def test_close_after_pygame_quit_is_harmless(mixer_voice: MixerVoice) -> None:
     mixer_voice.say("loud")
     pygame.quit()
+    fonts.forget()
     mixer_voice.close()
 
 
@@ -370,12 +393,12 @@ LINE = "Breathe in."
 def test_a_rendered_line_is_heard_through_open_voice(speaker: Speaker, tmp_path: Path) -> None:
     with Renderer(cache_dir_for(tmp_path), voice="en-us", rate=150) as renderer:
         renderer.prepare([LINE])
-        assert renderer.wait(timeout=30)
+        assert renderer.wait(timeout=HUNG)
     voice = open_voice(data_dir=tmp_path, voice="en-us", rate=150, volume=1.0)
     assert isinstance(voice, MixerVoice)
     with voice:  # open_voice opened the mixer, so closing the voice closes it and the file
         voice.say(LINE)
-        play_out(voice)
+        play_out(voice, speaker)
     heard = speaker.recording()
     rms = math.sqrt(sum(s * s for s in heard) / len(heard)) / 32768
     assert 0.5 < sounding(heard) < 1.5  # the whole line, about 0.8 s at 150 wpm
@@ -387,7 +410,7 @@ def test_an_unrendered_line_is_rendered_and_then_heard(speaker: Speaker, tmp_pat
     assert isinstance(voice, MixerVoice)
     with voice:
         voice.say("Two.")  # not in the cache: rendered first, then played
-        play_out(voice)
+        play_out(voice, speaker)
     assert 0.2 < sounding(speaker.recording()) < 1.0
 
 
@@ -400,6 +423,7 @@ def test_no_audio_device_means_a_null_voice_and_one_warning(
             voice = open_voice(data_dir=tmp_path)
     finally:
         pygame.quit()
+        fonts.forget()
     assert isinstance(voice, NullVoice)
     assert len(caught) == 1
     assert str(caught[0].message).startswith(v.NO_AUDIO)

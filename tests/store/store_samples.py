@@ -136,8 +136,9 @@ class Results:
             self.items.append(result)
             self._cond.notify_all()
 
-    def wait_for(self, count: int, timeout: float = 2.0) -> list[SaveResult]:
-        """Wait until ``count`` results have arrived, and return them all."""
+    def wait_for(self, count: int, timeout: float = 120.0) -> list[SaveResult]:
+        """Wait until ``count`` results have arrived, and return them all. ``timeout`` only
+        ends a hung run."""
         with self._cond:
             if not self._cond.wait_for(lambda: len(self.items) >= count, timeout):
                 raise AssertionError(f"expected {count} save results, got {self.items}")

@@ -4,6 +4,7 @@ either strict (the store's check of a file) or lenient (keep what is whole, say 
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -33,7 +34,7 @@ from kiosk.core.records import (
 )
 from kiosk.core.safety import Answer, Group, How, Outcome, Reason, SafetyCheck
 from kiosk.errors import RecordError
-from kiosk.store.records import KINDS, decode, decode_each, encode
+from kiosk.store.records import KINDS, decode, decode_each, encode, parse_history
 
 PROPS = settings(max_examples=150, deadline=None)
 
@@ -87,6 +88,11 @@ BROKEN = {
     "skipped as text": (_set("exercises.2.skipped", "yes"), "true or false"),
     "event not object": (_set("pain_events", [3]), "pain_events[0] must be an object"),
     "unknown kind": (_set("kind", "diary"), "of kind 'diary'"),
+    "clean reps above reps": (_set("exercises.0.sets.0.clean_reps", 10**9), "more than its 2 reps"),
+    "negative duration": (_set("duration_s", -1), "record.duration_s"),
+    "duration over a day": (_set("duration_s", 86401), "from 0 to 86400"),
+    "pain event after a day": (_set("pain_events.0.at_s", 1e308), "at_s"),
+    "target of a billion": (_set("exercises.0.target", 10**9), "exercises[0].target"),
 }
 
 
@@ -234,3 +240,20 @@ def test_property_a_lenient_read_of_whole_records_skips_nothing(records: list[Re
     found = decode_each([encode(r) for r in records])
     assert found.skipped == ()
     assert list(found.records.values()) == records
+
+
+def test_a_key_written_twice_is_damage_not_a_silent_choice() -> None:
+    good = json.dumps({"sessions": {"1": real_json("a")}})
+    with pytest.raises(RecordError, match="the key 'sessions' twice"):
+        parse_history((good[:-1] + ', "sessions": {}}').encode())
+
+
+def test_a_number_too_long_to_convert_is_damage() -> None:
+    with pytest.raises(RecordError, match="a value no kiosk writes"):
+        parse_history(b'{"sessions": {"1": ' + b"9" * 5000 + b"}}")
+
+
+def test_future_dates_stay_allowed() -> None:
+    # docs/progression.md: a clock that jumps ahead must not make a session unreadable.
+    future = real_record("f", "2099-12-31T23:00:00")
+    assert decode(encode(future)) == future

@@ -5,7 +5,6 @@ from __future__ import annotations
 import errno
 import os
 import threading
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,13 +13,17 @@ from store_samples import Results, real_record
 
 from kiosk.core.records import last_pain
 from kiosk.errors import StorageError
+from kiosk.store.atomic import read_regular
 from kiosk.store.history import History
-from kiosk.store.writer import HistoryWriter
+from kiosk.store.lock import DataDirBusy, DataDirLock
+from kiosk.store.readonly import read_history
+from kiosk.store.writer import SAVED_LATE, HistoryWriter
+
+HUNG = 120.0  # seconds: only a hung writer or test takes this long
 
 
 def _saved_ids(data_dir: Path) -> list[str]:
-    with History.open(data_dir) as history:
-        return [s.id for s in history.sessions()]
+    return [s.id for s in read_history(data_dir).sessions]
 
 
 class Disk:
@@ -29,13 +32,24 @@ class Disk:
     def __init__(self, monkeypatch: pytest.MonkeyPatch, code: int) -> None:
         self.code = code
         self.broken = True
+        self.failures = 0
+        self._failed = threading.Condition()
         self._fsync = os.fsync
         monkeypatch.setattr(os, "fsync", self._maybe_fail)
 
     def _maybe_fail(self, fd: int) -> None:
         if self.broken:
+            with self._failed:
+                self.failures += 1
+                self._failed.notify_all()
             raise OSError(self.code, os.strerror(self.code))
         self._fsync(fd)
+
+    def wait_for_failures(self, more: int) -> None:
+        """Wait until ``more`` further writes have failed (the writer's retries)."""
+        with self._failed:
+            want = self.failures + more
+            assert self._failed.wait_for(lambda: self.failures >= want, HUNG), "no retries"
 
     def fix(self) -> None:
         self.broken = False
@@ -54,19 +68,24 @@ def test_a_saved_session_is_on_disk_and_reported(tmp_path: Path) -> None:
 def test_save_returns_at_once_even_while_the_disk_is_slow(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    gate = threading.Event()
+    # The disk is as slow as a test likes: every fsync waits until the gate opens.
+    gate, stuck = threading.Event(), threading.Event()
+    synced: list[int] = []
     real_fsync = os.fsync
 
     def slow_fsync(fd: int) -> None:
-        gate.wait(2.0)
+        stuck.set()
+        gate.wait(HUNG)
         real_fsync(fd)
+        synced.append(fd)
 
     monkeypatch.setattr(os, "fsync", slow_fsync)
     writer = HistoryWriter.open(tmp_path)
-    started = time.perf_counter()
     for i in range(5):
         writer.save(real_record(f"s{i}"))
-    assert time.perf_counter() - started < 0.1
+        assert stuck.wait(HUNG), "the writer never reached the disk"
+    # Every save returned while the writer was still stuck on the disk.
+    assert synced == []
     assert [s.id for s in writer.records()] == [f"s{i}" for i in range(5)]  # planning sees them
     gate.set()
     writer.close()
@@ -116,7 +135,7 @@ def test_a_refusing_disk_is_reported_once_and_the_session_saved_later(
     [failed] = results.wait_for(1)
     assert (failed.id, failed.ok, failed.will_retry) == ("a", False, True)
     assert words in failed.message and "saving will be tried again" in failed.message
-    time.sleep(0.1)  # several retries fail meanwhile
+    disk.wait_for_failures(3)  # several retries fail meanwhile
     assert len(results.items) == 1, "a failure is reported once, not at every retry"
     assert writer.pending_ids == ("a",)
     assert [s.id for s in writer.records()] == ["a"]  # still there for planning
@@ -186,14 +205,13 @@ def test_an_unreadable_history_degrades_to_memory_until_it_can_be_opened(
     with History.open(tmp_path) as history:
         history.add(real_record("old"))
     broken = {"yes": True}
-    real_read_bytes = Path.read_bytes
 
-    def flaky_read(self: Path) -> bytes:
-        if broken["yes"] and self.name == "history.json":
+    def flaky_read(path: Path) -> bytes:
+        if broken["yes"] and path.name == "history.json":
             raise OSError(errno.EIO, "Input/output error")
-        return real_read_bytes(self)
+        return read_regular(path)
 
-    monkeypatch.setattr(Path, "read_bytes", flaky_read)
+    monkeypatch.setattr("kiosk.store.load.read_regular", flaky_read)
     results = Results()
     writer = HistoryWriter.open(tmp_path, on_result=results, retry_every=0.01)
     assert writer.recovery is not None
@@ -209,6 +227,28 @@ def test_an_unreadable_history_degrades_to_memory_until_it_can_be_opened(
     saved = results.wait_for(4)[2:]
     assert all(r.ok for r in saved)
     assert [(s.id, s.pain_after) for s in writer.records()] == [("old", 0), ("new", 1)]
+    writer.close()
+    assert _saved_ids(tmp_path) == ["old", "new"]
+
+
+def test_a_busy_data_dir_keeps_sessions_in_memory_until_the_other_writer_leaves(
+    tmp_path: Path,
+) -> None:
+    """Two kiosks on one data directory (the service and a demo): one writes, one waits."""
+    with History.open(tmp_path) as history:
+        history.add(real_record("old"))
+    other = DataDirLock(tmp_path)
+    results = Results()
+    writer = HistoryWriter.open(tmp_path, on_result=results, retry_every=0.01)
+    assert isinstance(writer.open_error, DataDirBusy)
+    assert "another kiosk is saving sessions here" in str(writer.open_error)
+    writer.save(real_record("new"))
+    [failed] = results.wait_for(1)
+    assert (failed.id, failed.ok, failed.will_retry) == ("new", False, True)
+    assert _saved_ids(tmp_path) == ["old"]
+    other.release()
+    [_, saved] = results.wait_for(2)
+    assert saved.ok and saved.message == SAVED_LATE
     writer.close()
     assert _saved_ids(tmp_path) == ["old", "new"]
 

@@ -1,0 +1,155 @@
+"""The command line never crashes (issue #9): one line of words and an exit code, whatever the
+disk, the files or the signals do."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from kiosk import cli
+from kiosk.clock import FakeClock
+from kiosk.config import load_config
+from kiosk.store.history import History
+from kiosk.terminal import printable
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _no_pi(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KIOSK_CONFIG", raising=False)
+    monkeypatch.setattr("kiosk.io.buttons.is_raspberry_pi", lambda: False)
+
+
+def test_printable_drops_what_drives_a_terminal_and_keeps_the_words() -> None:
+    assert printable("Bridge\x1b]0;title\x07\x1b[2J \u202eevil\x9b tab\tok") == (
+        "Bridge]0;title[2J evil tab\tok")
+
+
+def test_an_export_to_a_terminal_carries_no_escape_sequences(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert cli.main(["--data-dir", str(tmp_path), "demo"]) == 0
+    history = tmp_path / "history.json"
+    data = json.loads(history.read_text())
+    for record in data["sessions"].values():
+        for ex in record.get("exercises", []):
+            ex["reason"] = "\x1b[2J" + ex["reason"]  # free text, saved as it was given
+    history.write_text(json.dumps(data))
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stdout", screen)
+    assert cli.main(["--data-dir", str(tmp_path), "export", "--format", "csv"]) == 0
+    assert "\x1b" not in screen.getvalue() and "[2J" in screen.getvalue()
+
+
+def test_a_bug_is_one_line_and_v_logs_the_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def broken(*_: object) -> int:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(cli, "cmd_history", broken)
+    assert cli.main(["--data-dir", str(tmp_path), "history"]) == 70
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith("kiosk history: unexpected error (ZeroDivisionError") and "-v" in line
+    with caplog.at_level("INFO"):  # what -v sets; the log, not the screen, gets the traceback
+        assert cli.main(["-v", "--data-dir", str(tmp_path), "history"]) == 70
+    assert any(r.exc_info and r.exc_info[0] is ZeroDivisionError for r in caplog.records)
+
+
+def test_an_empty_data_dir_in_the_config_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "kiosk.toml"
+    path.write_text('[storage]\ndata_dir = ""\n')
+    [problem] = load_config(path).problems
+    assert problem.key == "storage.data_dir"
+    assert load_config(path).config.data_dir != Path("")  # the default stands in
+
+
+def test_the_fake_clock_stops_at_the_end_of_the_calendar() -> None:
+    clock = FakeClock(datetime(9999, 12, 31, 23, 50))
+    clock.advance(3600)
+    assert clock.wall() == datetime.max
+
+
+def test_a_demo_at_the_end_of_the_calendar_is_refused_in_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as done:
+        cli.main(["--data-dir", str(tmp_path), "demo", "--date", str(date.max)])
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert "too close to the end of the calendar" in err and "Traceback" not in err
+
+
+def test_a_writer_on_a_busy_data_dir_refuses_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with History.open(tmp_path):  # the kiosk service, say
+        assert cli.main(["--data-dir", str(tmp_path), "demo"]) == 1
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"kiosk demo: {tmp_path}: another kiosk is saving sessions here")
+
+
+@pytest.mark.slow
+def test_kiosk_demo_stops_on_sigterm_and_keeps_what_it_saved(tmp_path: Path) -> None:
+    env = dict(os.environ, SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
+    env.pop("KIOSK_CONFIG", None)
+    # One press and no more: the simulated session would wait hours for the next one.
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kiosk.cli", "--data-dir", str(tmp_path), "demo",
+         "--presses", "g"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
+    )
+    assert proc.stdout is not None
+    first = proc.stdout.readline()  # it is running: it has spoken
+    assert first.startswith("say:")
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 143
+    assert "Traceback" not in err and "the session was stopped (SIGTERM)" in err
+
+
+@pytest.mark.parametrize("command", [["history"], ["plan"], ["export"]])
+def test_an_unreadable_history_is_one_line_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    command: list[str],
+) -> None:
+    (tmp_path / "history.json").write_text('{"sessions": {}}')
+
+    def denied(path: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr("kiosk.store.load.read_regular", denied)  # root reads anything
+    assert cli.main(["--data-dir", str(tmp_path), *command]) == 1
+    [line] = capsys.readouterr().err.splitlines()
+    assert f"{tmp_path / 'history.json'}: cannot read the exercise history" in line
+    assert "Permission denied" in line and "permissions" in line
+
+
+def test_a_demo_on_a_read_only_disk_with_a_damaged_history_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "history.json").write_text("{not json")
+
+    def read_only(*_: object) -> None:
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(os, "replace", read_only)
+    assert cli.main(["--data-dir", str(tmp_path), "demo"]) == 1
+    [line] = capsys.readouterr().err.splitlines()
+    assert "history.json is damaged and cannot be moved aside (Read-only file system)" in line
+    assert (tmp_path / "history.json").read_text() == "{not json"
