@@ -66,6 +66,8 @@ def test_screens_summary_and_history_agree(month: Path, tmp_path: Path,
     shell = Shell(month, wall=MORNING)
     shell.press(Button.AMBER, hold=2.0)
     assert shell.app.view.screen == "menu"
+    shell.press(Button.AMBER)  # past "A quick ritual", the first item, to "Your progress"
+    assert shell.said[-1] == "Your progress."
     shell.press(Button.GREEN)
     charts = []
     for _ in range(20):  # round the screens once: one per exercise done, pain, the rhythm
