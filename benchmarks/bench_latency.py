@@ -71,8 +71,8 @@ def main() -> int:
     # A set that never ends, so every GREEN press in it is one more rating.
     base_planner = runtime.make_planner
 
-    def endless(c):  # type: ignore[no-untyped-def]
-        plan = base_planner(c)
+    def endless(c, base=None):  # type: ignore[no-untyped-def]
+        plan = base_planner(c, base)
 
         def p(sessions, day, pain):  # type: ignore[no-untyped-def]
             out = plan(sessions, day, pain)

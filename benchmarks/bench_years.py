@@ -95,10 +95,13 @@ def a_record(n: int, day: date) -> Any:
 # --- measured in this process -----------------------------------------------------------------
 def measure_save(data: Path) -> float:
     """Median of five saves, each one atomic write with fsync, as the writer thread does them."""
-    from kiosk.store.history import History
+    from kiosk.config import load_config
+    from kiosk.core.progression import Replays
+    from kiosk.store.months import MonthlyHistory
 
+    cfg = load_config().config
     times = []
-    with History.open(data) as history:
+    with MonthlyHistory.open(data, replays=Replays(cfg.library, cfg.progression)) as history:
         for n in range(5):
             record = a_record(n, TODAY)
             t = time.perf_counter()
@@ -250,9 +253,9 @@ def measure_plan(data: Path, wrap: list[str]) -> float:
 
 
 def one_row(years: int, data: Path, scratch: Path, wrap: list[str]) -> dict[str, Any]:
-    from kiosk.store.history import History
+    from kiosk.store.months import MonthlyHistory
 
-    with History.open(copy_of(data, scratch)) as history:
+    with MonthlyHistory.open(copy_of(data, scratch)) as history:
         sessions = len(history.sessions())
     size = sum(p.stat().st_size for p in data.rglob("*") if p.is_file()) / 1e6
     row: dict[str, Any] = {"years": years, "sessions": sessions, "MB": size}

@@ -8,6 +8,7 @@ import logging
 import os
 import shutil
 import sys
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -217,22 +218,55 @@ def cmd_demo(args: argparse.Namespace, cfg: Config, problems: list[ConfigError])
     return run_demo(cfg, opts, user)
 
 
-def _records(args: argparse.Namespace, cfg: Config) -> list[Record]:
-    """The saved records, read-only: a reader never writes, locks or repairs (readonly.py)."""
-    from kiosk.store.readonly import read_history
+def _records(
+    args: argparse.Namespace, cfg: Config, notes: list[str], *, since: str | None = None
+) -> Iterator[Record]:
+    """Every record, oldest first, read-only and as it is read (month by month): a reader
+    never writes, locks or repairs (readonly.py). ``notes`` gathers what to tell the user;
+    ``since`` (YYYY-MM) leaves out the months before it."""
+    from kiosk.store.readonly import stream_history
 
-    snapshot = read_history(_data_dir(args, cfg))
-    if snapshot.note:
-        say(f"kiosk: {snapshot.note}", sys.stderr)
-    return snapshot.records
+    yield from stream_history(_data_dir(args, cfg), notes, since=since)
+
+
+def _sessions(
+    args: argparse.Namespace, cfg: Config, notes: list[str]
+) -> Iterator[SessionRecord]:
+    for record in _records(args, cfg, notes):
+        if isinstance(record, SessionRecord):
+            yield record
+
+
+def _tell(notes: list[str]) -> None:
+    for note in notes:
+        say(f"kiosk: {note}", sys.stderr)
+
+
+def _window(
+    args: argparse.Namespace, cfg: Config, day: date, notes: list[str]
+) -> tuple[Any, list[SessionRecord]]:
+    """What a plan for ``day`` needs, read-only: the newest month's snapshot (a replay of the
+    older history, or None) and the sessions after it. Year ten costs what year one does."""
+    from kiosk.core.progression import Replays
+    from kiosk.store.months import FOLDER, needs_migration, read_window
+
+    data_dir = _data_dir(args, cfg)
+    if needs_migration(data_dir) or not (data_dir / FOLDER).is_dir():
+        return None, list(_sessions(args, cfg, notes))  # one file, or none yet
+    base, window, _ = read_window(data_dir, Replays(cfg.library, cfg.progression), notes)
+    if base is not None and base.latest is not None and day < base.latest:
+        # A day before the snapshot's: replay the whole history instead (docs/progression.md).
+        return None, list(_sessions(args, cfg, notes))
+    return base, sessions_of(window)
 
 
 def cmd_plan(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     from kiosk.runtime import make_planner
 
-    sessions = sessions_of(_records(args, cfg))
     day = args.date or date.today()
-    plan = make_planner(cfg)(sessions, day, None)
+    notes: list[str] = []
+    base, sessions = _window(args, cfg, day, notes)
+    plan = make_planner(cfg, base)(sessions, day, None)
     say(f"Plan for {plan.date}:")
     from kiosk.core.phrases import dose
 
@@ -244,6 +278,7 @@ def cmd_plan(args: argparse.Namespace, cfg: Config, problems: list[ConfigError])
             say(f"     {p.reason}")
     for note in plan.notes:
         say(f"  Note: {note}")
+    _tell(notes)
     return 0
 
 
@@ -251,10 +286,11 @@ def cmd_rituals(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
     from kiosk.core.rituals import hhmm, total_seconds, unlocks
     from kiosk.runtime import make_levels
 
-    sessions = sessions_of(_records(args, cfg))
     day = args.date or date.today()
+    notes: list[str] = []
+    base, sessions = _window(args, cfg, day, notes)
     book = cfg.rituals
-    status = unlocks(book, cfg.library, make_levels(cfg)(sessions, day))
+    status = unlocks(book, cfg.library, make_levels(cfg, base)(sessions, day))
     s = book.schedule
     quiet = f"{hhmm(s.quiet[0])} to {hhmm(s.quiet[1])}" if s.quiet else "none"
     say(f"Rituals on {day.isoformat()} (quiet hours {quiet}; AMBER snoozes "
@@ -270,27 +306,31 @@ def cmd_rituals(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
               f"{total_seconds(r, u.variation, cfg.voice.rate):.0f} s")
         say(f"  {'':<12}        {u.why}")
     say("Hold AMBER on the home screen for the ritual that fits the time of day.")
+    _tell(notes)
     return 0
 
 
 def cmd_rhythm(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     from kiosk.core.rhythm import active_days, strip_text, week_of
 
-    records = sessions_of(_records(args, cfg))
     day = args.date or date.today()
+    notes: list[str] = []
+    # Only the months the week can be in: a history of years is not read for one week.
+    since = (day - timedelta(days=day.weekday())).isoformat()[:7]
+    records = sessions_of(_records(args, cfg, notes, since=since))
     week = week_of(day, active_days(records), cfg.rituals.weekly_target)
     say(f"Week of {week.monday.isoformat()}:")
     say(f"  {strip_text(week)}")
     say(f"  {week.count} of {week.target} this week")
+    _tell(notes)
     return 0
 
 
 def cmd_history(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
-    records = _records(args, cfg)
-    if not records:
-        say("No sessions saved yet.")
-        return 0
-    for r in records:  # in save order, every kind as it came
+    notes: list[str] = []
+    shown = 0
+    for r in _records(args, cfg, notes):  # in save order, every kind as it came, month by month
+        shown += 1
         if isinstance(r, SafetyCheck):
             _print_safety(r)
         elif isinstance(r, RitualRecord):
@@ -299,6 +339,9 @@ def cmd_history(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
             say(f"{r.at:%Y-%m-%d %H:%M}  {f'pain {r.pain}':<14} pain log")
         elif isinstance(r, SessionRecord):
             _print_session(r)
+    if not shown:
+        say("No sessions saved yet.")
+    _tell(notes)
     return 0
 
 
@@ -339,7 +382,8 @@ def cmd_export(args: argparse.Namespace, cfg: Config, problems: list[ConfigError
 
     if args.out is not None:
         export.check_target(Path(args.out))  # before reading: the mistake is said alone
-    records = _records(args, cfg)
+    notes: list[str] = []
+    records = _records(args, cfg, notes)  # read as written: years never sit in memory whole
 
     def write(fp: Any) -> None:
         getattr(export, f"write_{args.format}")(records, fp)
@@ -352,6 +396,7 @@ def cmd_export(args: argparse.Namespace, cfg: Config, problems: list[ConfigError
         sys.stdout.write(printable(buffer.getvalue()))  # on a screen, no escape sequences
     else:
         write(sys.stdout)  # a pipe or a file gets the export exactly
+    _tell(notes)
     return 0
 
 
@@ -360,17 +405,17 @@ def cmd_simulate(args: argparse.Namespace, cfg: Config, problems: list[ConfigErr
     from kiosk.simulate import HistoryExists, write_history
 
     if not args.data_dir:
-        print("kiosk simulate: give --data-dir: it never writes into the kiosk's own history",
-              file=sys.stderr)
+        say("kiosk simulate: give --data-dir: it never writes into the kiosk's own history",
+            sys.stderr)
         return 2
     end = args.end or date.today() - timedelta(days=1)
     try:
         count = write_history(cfg, Path(args.data_dir), years=args.years, per_day=args.per_day,
                               seed=args.seed, end=end)
     except HistoryExists as exc:
-        print(f"kiosk simulate: {exc}", file=sys.stderr)
+        say(f"kiosk simulate: {exc}", sys.stderr)
         return 1
-    print(f"simulated {count} sessions ending {end.isoformat()} in {args.data_dir}")
+    say(f"simulated {count} sessions ending {end.isoformat()} in {args.data_dir}")
     return 0
 
 
@@ -515,13 +560,13 @@ def _safety_status(args: argparse.Namespace, cfg: Config) -> str:
     """Whether exercise waits for a clinician's clearance (docs/safety.md)."""
     from kiosk.core.safety import clearance_state
     from kiosk.runtime import safety_checks
-    from kiosk.store.readonly import read_history
 
-    try:  # read-only, like every check; the data section has said what is wrong, if anything
-        records = read_history(_data_dir(args, cfg)).records
+    notes: list[str] = []  # the data line above has said what is wrong with the history
+    try:
+        checks = safety_checks(list(_records(args, cfg, notes)))
     except KioskError:
-        records = []
-    return clearance_state(safety_checks(records), date.today(), cfg.safety.cleared_on)
+        checks = []
+    return clearance_state(checks, date.today(), cfg.safety.cleared_on)
 
 
 def _audio_status() -> str:

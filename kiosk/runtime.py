@@ -39,7 +39,6 @@ from kiosk.devices import (
     PrintVoice,
     Screen,
     Voice,
-    Writer,
 )
 from kiosk.errors import ConfigError, KioskWarning
 from kiosk.io.buttons import Buttons, make_factory
@@ -50,33 +49,39 @@ from kiosk.store.writer import HistoryWriter, SaveResult
 log = logging.getLogger(__name__)
 
 
-def make_planner(cfg: Config) -> Planner:
+def make_planner(cfg: Config, base: Any = None) -> Planner:
+    """The planner; with ``base`` (a snapshot of the older history, kiosk.core.progression's
+    Progress) the sessions it is given are only those after it."""
     from kiosk.core.progression import plan_for_day
 
     def plan(sessions: Sequence[SessionRecord], day: date, pain: int | None) -> Plan:
-        return plan_for_day(cfg.library, sessions, day, cfg.progression, cfg.session, pain)
+        return plan_for_day(cfg.library, sessions, day, cfg.progression, cfg.session, pain,
+                            base=base)
 
     return plan
 
 
-def make_levels(cfg: Config) -> Callable[[Sequence[SessionRecord], date], dict[str, str]]:
+def make_levels(
+    cfg: Config, base: Any = None
+) -> Callable[[Sequence[SessionRecord], date], dict[str, str]]:
     """Each exercise family's current variation id on a day, from the history: what opens a
-    ritual (kiosk.core.rituals.unlocks)."""
+    ritual (kiosk.core.rituals.unlocks); ``base`` as for ``make_planner``."""
     from kiosk.core.progression import exercise_states
 
     def levels(sessions: Sequence[SessionRecord], day: date) -> dict[str, str]:
-        states = exercise_states(cfg.library, sessions, day, cfg.progression)
+        states = exercise_states(cfg.library, sessions, day, cfg.progression, base=base)
         return {fid: s.variation.id for fid, s in states.items()}
 
     return levels
 
 
-def make_gentle(cfg: Config) -> GentlePlanner:
+def make_gentle(cfg: Config, base: Any = None) -> GentlePlanner:
+    """The gentle planner; ``base`` as for ``make_planner``."""
     from kiosk.core.gentle import gentle_plan
     from kiosk.core.progression import exercise_states
 
     def plan(sessions: Sequence[SessionRecord], day: date, today: Plan) -> Plan:
-        states = exercise_states(cfg.library, sessions, day, cfg.progression)
+        states = exercise_states(cfg.library, sessions, day, cfg.progression, base=base)
         return gentle_plan(cfg.library, states, today, most=cfg.progression.exercises_min)
 
     return plan
@@ -178,12 +183,16 @@ def build(
 
     shutdown = cfg.shutdown.enabled and not (opts.mock or opts.demo)
     scheduled = opts.schedule if opts.schedule is not None else not opts.demo
-    rituals = RitualSetup(cfg.rituals, cfg.library, make_levels(cfg), scheduled=scheduled)
+    # Planning starts from the store's snapshot, so start-up, GREEN and RED never replay years.
+    base = writer.base
+    rituals = RitualSetup(cfg.rituals, cfg.library, make_levels(cfg, base), scheduled=scheduled)
     tracker = make_tracker(cfg, shutdown=shutdown)
-    kiosk = Kiosk(make_planner(cfg), cfg.session, records=records, t0=clock.now(),
+    kiosk = Kiosk(make_planner(cfg, base), cfg.session, records=records, t0=clock.now(),
                   wall0=_wall0(clock, opts), shutdown_enabled=shutdown,
-                  nonce=secrets.token_hex(3), rituals=rituals, safety=safety_setup(cfg),
-                  gentle=make_gentle(cfg), holds=tracker.hold)
+                  nonce=secrets.token_hex(3), rituals=rituals,
+                  earlier_pain=writer.earlier_pain, earlier_checkins=_checkins(base),
+                  earlier_days=writer.earlier_days,
+                  safety=safety_setup(cfg), gentle=make_gentle(cfg, base), holds=tracker.hold)
     if opts.terminal:
         from kiosk.io.terminal import TerminalKeys
 
@@ -197,6 +206,13 @@ def build(
                power_off=power_off if shutdown else None)
 
 
+def _checkins(base: Any) -> list[int]:
+    """The last check-ins the store's snapshot holds (as many as the bad-day rule reads)."""
+    from kiosk.core.progression import Progress
+
+    return list(base.checkins) if isinstance(base, Progress) else []
+
+
 def _wall0(clock: Clock, opts: Options) -> datetime:
     if opts.day is not None:
         return datetime.combine(opts.day, clock.wall().time())
@@ -205,7 +221,7 @@ def _wall0(clock: Clock, opts: Options) -> datetime:
 
 def _open_history(
     cfg: Config, data_dir: Path, inbox: Inbox, notices: Notices, *, demo: bool = False
-) -> tuple[Writer, list[Record]]:
+) -> tuple[HistoryWriter, list[Record]]:
     from kiosk.store import writer as w
 
     def on_result(result: SaveResult) -> None:
@@ -214,7 +230,10 @@ def _open_history(
         if result.message and (not result.ok or result.message != w.SAVED):
             inbox.put(result.message)
 
-    writer = HistoryWriter.open(data_dir, keep_backups=cfg.storage.backups, on_result=on_result)
+    from kiosk.core.progression import Replays
+
+    writer = HistoryWriter.open(data_dir, keep_backups=cfg.storage.backups, on_result=on_result,
+                                replays=Replays(cfg.library, cfg.progression))
     if writer.open_error is not None and (demo or isinstance(writer.open_error, ForeignDataDir)):
         writer.close()
         raise writer.open_error

@@ -203,12 +203,16 @@ def write_history(
     cfg: Config, data_dir: Path, *, years: float, per_day: int, seed: int, end: date
 ) -> int:
     """Save the simulated history through the real store; returns how many sessions."""
-    from kiosk.store.history import History, holds_history
+    from kiosk.core.progression import Replays
+    from kiosk.store.history import holds_history
+    from kiosk.store.months import MonthlyHistory
 
     if holds_history(data_dir):  # checked before opening: opening may repair, and so change
         raise HistoryExists(
             f"{data_dir} already holds a history; give kiosk simulate an empty or new --data-dir"
         )
-    with History.open(data_dir, keep_backups=cfg.storage.backups) as history:
+    replays = Replays(cfg.library, cfg.progression)
+    with MonthlyHistory.open(data_dir, keep_backups=cfg.storage.backups,
+                             replays=replays) as history:
         return history.add_many(
             lived_days(cfg, years=years, per_day=per_day, seed=seed, end=end))

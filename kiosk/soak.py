@@ -41,7 +41,7 @@ from kiosk.config import Config, load_config
 from kiosk.core.model import Button
 from kiosk.runtime import Notices, Options, build
 from kiosk.sim import PROFILES, Hands, SimUser
-from kiosk.store.history import History
+from kiosk.store.months import MonthlyHistory as History
 
 SEED = 20261125
 START = datetime(2026, 11, 23, 6, 0)  # a Monday morning

@@ -28,7 +28,7 @@ from kiosk.config import load_config  # noqa: E402
 from kiosk.core.model import Button  # noqa: E402
 from kiosk.devices import RecordingVoice  # noqa: E402
 from kiosk.io import buttons as io_buttons  # noqa: E402
-from kiosk.store.history import History  # noqa: E402
+from kiosk.store.months import MonthlyHistory as History  # noqa: E402
 from kiosk.store.readonly import read_history  # noqa: E402
 from tests.shell import Shell, answered_today  # noqa: E402
 
@@ -41,18 +41,20 @@ def test_corrupt_history_is_set_aside_restored_from_backup_and_told(tmp_path: Pa
     first.app.close()
     # The day's backup was taken at start-up, when the history held only the morning's safety
     # answers; take it again so that it holds the session, as the next day's backup would.
-    shutil.rmtree(tmp_path / "backups")
+    for backups in (tmp_path / "history").glob("????-??/backups"):
+        shutil.rmtree(backups)
     History.open(tmp_path).close()
-    good = History.open(tmp_path).sessions()
+    good = read_history(tmp_path).sessions
     assert len(good) == 1
-    (tmp_path / "history.json").write_bytes(b'{"sessions": {"1": {"schema": 1, "id": "x\x00\x00')
+    [month] = (tmp_path / "history").glob("????-??")  # the open month: the file saves rewrite
+    (month / "history.json").write_bytes(b'{"sessions": {"1": {"schema": 1, "id": "x\x00\x00')
 
     shell = Shell(tmp_path)
     [notice] = [s for s in shell.said if "backup" in s.lower()]
     assert notice.startswith("The exercise history was damaged, so it has been restored from "
                              "the backup of ")
     assert shell.app.view.caption == notice  # shown as well as said, until the first press
-    assert list(tmp_path.glob("history.json.corrupt-*")), "the damaged file is kept aside"
+    assert list(month.glob("history.json.corrupt-*")), "the damaged file is kept aside"
     shell.short_session()  # it keeps running
     shell.app.close()
     ids = [s.id for s in read_history(tmp_path).sessions]

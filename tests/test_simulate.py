@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
-from kiosk.store.history import History
+from kiosk.store.months import MonthlyHistory as History
 
 END = date(2026, 11, 20)
 
@@ -63,3 +63,31 @@ def test_it_refuses_a_data_dir_that_holds_a_history_and_leaves_it_alone(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "already holds a history" in err and str(data) in err
     assert {p: p.read_bytes() for p in data.rglob("*") if p.is_file()} == before
+
+
+def test_a_kiosk_started_on_a_lived_in_device_plans_as_a_full_replay(tmp_path: Path) -> None:
+    """Start-up reads the newest month and a snapshot; what the person gets is what a replay
+    of every session would give: the plan, the last pain, the usual pain the safety steps use."""
+    from datetime import datetime
+
+    from kiosk.config import load_config
+    from kiosk.core.progression import plan_for_day
+    from kiosk.core.records import last_pain
+    from tests.shell import Shell
+
+    data = tmp_path / "d"
+    assert main(["--data-dir", str(data), "simulate", "--years", "0.4", "--seed", "4",
+                 "--end", "2026-11-24"]) == 0
+    with History.open(data) as history:
+        every = history.sessions()
+    shell = Shell(data, wall=datetime(2026, 11, 25, 9, 0))
+    kiosk = shell.app.kiosk
+    cfg = load_config().config
+    assert len(kiosk.sessions) < len(every) // 2  # only the open month was read
+    assert kiosk.plan == plan_for_day(cfg.library, every, date(2026, 11, 25), cfg.progression,
+                                      cfg.session)
+    assert kiosk._last_pain() == last_pain(every)
+    window = [s.pain_before for s in kiosk.sessions if s.pain_before is not None]
+    full = [s.pain_before for s in every if s.pain_before is not None]
+    assert [*kiosk.earlier_checkins, *window][-7:] == full[-7:]
+    shell.app.close()

@@ -7,7 +7,7 @@ feeds nothing back: the record the kiosk saved is already in its own list.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
@@ -114,10 +114,18 @@ class Kiosk:
         shutdown_enabled: bool = False,
         nonce: str = "",
         rituals: RitualSetup | None = None,
+        earlier_pain: int | None = None,
+        earlier_checkins: Sequence[int] = (),
+        earlier_days: Iterable[date] = (),
         safety: Setup | None = None,
         gentle: GentlePlanner | None = None,
         holds: dict[Button, float] | None = None,
     ) -> None:
+        # ``records`` may be only the newest part of the history (the store's window; the
+        # planner holds a snapshot of the rest): ``earlier_pain`` is the last rating before it.
+        self.earlier_pain = earlier_pain
+        self.earlier_checkins = list(earlier_checkins)  # the last check-ins before ``records``
+        self.earlier_days = set(earlier_days)  # days of practice this week before ``records``
         self.nonce = nonce  # from the shell, so two kiosk runs never mint the same session id
         self.planner = planner
         self.settings = settings
@@ -388,7 +396,7 @@ class Kiosk:
     def week(self) -> rhythm.Week:
         """This week's rhythm: days with a session or a completed ritual, against the aim."""
         target = self.rituals.book.weekly_target if self.rituals is not None else 5
-        days = rhythm.active_days(self.records)
+        days = rhythm.active_days(self.records) | self.earlier_days
         return rhythm.week_of(self.today, days, target)
 
     def _start_session(self) -> None:
@@ -403,7 +411,7 @@ class Kiosk:
             t0=self.now,
             started_at=started,
             session_id=sid,
-            last_pain=last_pain(self.records),
+            last_pain=self._last_pain(),
             replan=lambda pain: self.planner(self.sessions, day, pain),
             on_checkin=self._after_checkin if self.safety is not None else None,
         )
@@ -417,7 +425,7 @@ class Kiosk:
         log = PainLog(
             self.settings, t0=self.now, at=at,
             entry_id=f"pain-{at.strftime('%Y%m%dT%H%M%S')}-{self.nonce or 'k'}{self._count}",
-            last_pain=last_pain(self.records),
+            last_pain=self._last_pain(),
         )
         self._run(log, self._pain_logged)
 
@@ -543,7 +551,8 @@ class Kiosk:
     def _usual_pain(self) -> float | None:
         """The usual level before a new rating: the bad-day baseline (docs/progression.md)."""
         assert self.safety is not None
-        earlier = [s.pain_before for s in self.sessions if s.pain_before is not None]
+        earlier = [*self.earlier_checkins,
+                   *(s.pain_before for s in self.sessions if s.pain_before is not None)]
         return usual_pain(earlier, self.safety.rules)
 
     def _after_pain_entry(self, pain: int) -> None:
@@ -609,6 +618,10 @@ class Kiosk:
                 self.plan = self.planner(self.sessions, self.today, None)
             if not isinstance(eff, Show):  # the kiosk shows its own view once, in _flush
                 self._out.append(eff)
+
+    def _last_pain(self) -> int | None:
+        pain = last_pain(self.records)
+        return self.earlier_pain if pain is None else pain
 
     @property
     def sessions(self) -> list[SessionRecord]:

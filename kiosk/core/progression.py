@@ -798,3 +798,17 @@ def _planned(s: ExerciseState, ladder: Ladder, bad_today: bool) -> PlannedExerci
     reason = f"{s.family.name}: {what} today, because your pain is higher than usual."
     return PlannedExercise(s.family, v, reps, reason, Change.BAD_DAY)
 
+
+
+@dataclass(frozen=True)
+class Replays:
+    """How the store starts a replay, and takes one back from a snapshot, for one config."""
+
+    library: Library
+    rules: ProgressionRules
+
+    def start(self) -> Progress:
+        return Progress.start(self.library, self.rules)
+
+    def load(self, data: Any) -> Progress | None:
+        return Progress.from_json(data, self.library, self.rules)

@@ -1,8 +1,8 @@
 """Exports for a clinician: the whole history as JSON, or one CSV row per set.
 
-Both take the records in save order (``History.records()``): the sessions, the rounds of safety
-answers, the rituals and the pain entries logged from the home screen. docs/data.md describes
-the columns.
+Both take the records in save order, as an iterable (streamed month by month): the sessions,
+the rounds of safety answers, the rituals and the pain entries logged from the home screen.
+docs/data.md describes the columns.
 A CSV is opened in a spreadsheet, so no cell may start a formula (``escape_cell``), and
 ``write_file`` makes sure an export goes where it was asked to go, readable by its owner only.
 """
@@ -13,8 +13,9 @@ import csv
 import json
 import os
 import stat
+import textwrap
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from pathlib import Path
 from typing import Any, TextIO
@@ -50,27 +51,38 @@ CSV_COLUMNS = (
 REP_LETTERS = {"clean": "C", "slipped": "S"}
 
 
-def write_json(records: Sequence[Record], fp: TextIO) -> None:
+def write_json(records: Iterable[Record], fp: TextIO) -> None:
     """The sessions, and (when there are any) the rounds of safety answers, the rituals
-    (offered, run, snoozed, skipped) and the pain log entries, as saved."""
-    doc: dict[str, Any] = {
-        "schema": SCHEMA_VERSION,
-        "sessions": [encode(r) for r in records if isinstance(r, SessionRecord)],
-    }
-    answers = [encode(r) for r in records if isinstance(r, SafetyCheck)]
-    if answers:  # a history from before the safety questions exports as it always did
-        doc["safety"] = answers
-    rituals = [encode(r) for r in records if isinstance(r, RitualRecord)]
-    if rituals:  # and one from before the rituals too
-        doc["rituals"] = rituals
-    entries = [encode(r) for r in records if isinstance(r, PainEntry)]
-    if entries:  # and one from before the pain log
-        doc["pain_entries"] = entries
-    json.dump(doc, fp, indent=2)
-    fp.write("\n")
+    (offered, run, snoozed, skipped) and the pain log entries, as saved: one JSON document
+    written a session at a time (a history of years never sits in memory whole), exactly as
+    ``json.dump(..., indent=2)`` would lay it out."""
+    fp.write(f'{{\n  "schema": {SCHEMA_VERSION},\n  "sessions": [')
+    first = True
+    # The other kinds are far fewer than sessions: kept to go after them, each under its key.
+    others: dict[str, list[dict[str, Any]]] = {"safety": [], "rituals": [], "pain_entries": []}
+    for record in records:
+        if not isinstance(record, SessionRecord):
+            key = _OTHER_KEYS.get(type(record))
+            if key is not None:
+                others[key].append(encode(record))
+            continue
+        text = json.dumps(encode(record), indent=2)
+        fp.write(("\n" if first else ",\n") + textwrap.indent(text, "    "))
+        first = False
+    fp.write("]" if first else "\n  ]")
+    for key, found in others.items():
+        if found:  # a history from before safety answers, rituals or the pain log exports as
+            # it always did
+            text = json.dumps(found, indent=2)
+            fp.write(f',\n  "{key}": ' + textwrap.indent(text, "  ")[2:])
+    fp.write("\n}\n")
 
 
-def write_csv(records: Sequence[Record], fp: TextIO) -> None:
+_OTHER_KEYS: dict[type, str] = {SafetyCheck: "safety", RitualRecord: "rituals",
+                                PainEntry: "pain_entries"}
+
+
+def write_csv(records: Iterable[Record], fp: TextIO) -> None:
     """Open ``fp`` with ``newline=""``, as the csv module asks, so rows end in CRLF only.
 
     Sessions come one row per set; a round of safety answers one row per answer, with

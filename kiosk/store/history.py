@@ -64,6 +64,7 @@ def holds_history(data_dir: str | os.PathLike[str]) -> bool:
     return (
         any(d.glob(f"{FILENAME}*"))
         or (backups.is_dir() and any(PATTERN.fullmatch(p.name) for p in backups.iterdir()))
+        or ((d / "history").is_dir() and any((d / "history").iterdir()))  # months (months.py)
     )
 
 

@@ -78,3 +78,22 @@ def _newest_good(backups: Backups) -> tuple[Path | None, dict[int, Record]]:
         except (OSError, RecordError) as e:
             log.warning("%s: not usable: %s", backup, e)
     return None, {}
+
+
+def reader_note(path: Path, loaded: Loaded) -> str:
+    """What a reader tells the user about a history file it could not use as it is."""
+    sessions = loaded.sessions
+    shown = f"showing {len(sessions)} session{'' if len(sessions) == 1 else 's'}"
+    if loaded.restored_from is not None:
+        shown += f" from {loaded.restored_from.name}"
+        if loaded.salvaged:
+            shown += f" and {loaded.salvaged} read from the damaged file"
+    elif loaded.salvaged:
+        shown += " read from the damaged file"
+    if loaded.found.repaired:
+        shown += f" ({loaded.found.repaired} repaired: impossible values)"
+    if loaded.found.skipped:
+        shown += f"; {loaded.found.skipped} unreadable record(s) stay in the damaged file only"
+    repair = "restore" if not loaded.damaged else "set it aside and repair the history"
+    return (f"{path}: {loaded.problem}; {shown}; the kiosk will {repair} when it next starts, "
+            "and nothing has been changed now")

@@ -12,15 +12,18 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.core.records import Record, SessionRecord, sessions_of
 from kiosk.errors import StorageError
+from kiosk.store import months
 from kiosk.store.atomic import kind_of
 from kiosk.store.backups import Backups
 from kiosk.store.history import FILENAME
-from kiosk.store.load import load
+from kiosk.store.load import load, reader_note
+from kiosk.store.months import needs_migration
 
 
 @dataclass(frozen=True)
@@ -41,11 +44,24 @@ def read_history(data_dir: Path) -> Snapshot:
     Raises ``StorageError``, with one line naming the path and the fix, when the data directory
     or the history file cannot be read at all.
     """
+    notes: list[str] = []
+    records = list(stream_history(data_dir, notes))
+    return Snapshot(records, "; ".join(notes) or None)
+
+
+def stream_history(
+    data_dir: Path, notes: list[str], *, since: str | None = None
+) -> Iterator[Record]:
+    """Every record in ``data_dir``, oldest first, read as it is yielded (month by month in the
+    monthly layout, months.py), changing nothing. What the reader should tell the user is
+    added to ``notes``; ``StorageError`` as for ``read_history``. ``since`` (YYYY-MM) leaves
+    out the months before it (the single-file layout has no months: all of it is read)."""
     try:
         mode = os.stat(data_dir).st_mode
     except FileNotFoundError:
-        return Snapshot([], f"{data_dir}: no data folder yet, so no sessions (the kiosk makes "
-                            "it when it first starts)")
+        notes.append(f"{data_dir}: no data folder yet, so no sessions (the kiosk makes it when "
+                     "it first starts)")
+        return
     except OSError as e:
         raise StorageError(f"{data_dir}: cannot open the data folder ({e.strerror}); "
                            "run this as the kiosk's user, or give --data-dir") from e
@@ -56,23 +72,11 @@ def read_history(data_dir: Path) -> Snapshot:
         raise StorageError(f"{data_dir}: cannot read the data folder "
                            f"({os.strerror(errno.EACCES)}); run this as the kiosk's user "
                            "(sudo -u kiosk kiosk ...)")
+    if not needs_migration(data_dir):
+        yield from months.stream(data_dir, notes, since=since)
+        return
+    # The single-file layout: a kiosk that has not started since it was split into months.
     loaded = load(data_dir / FILENAME, Backups(data_dir / "backups"))
-    records = list(loaded.records.values())
-    sessions = loaded.sessions
-    if loaded.problem is None:
-        return Snapshot(records)
-    shown = f"showing {len(sessions)} session{'' if len(sessions) == 1 else 's'}"
-    if loaded.restored_from is not None:
-        shown += f" from {loaded.restored_from.name}"
-        if loaded.salvaged:
-            shown += f" and {loaded.salvaged} read from the damaged file"
-    elif loaded.salvaged:
-        shown += " read from the damaged file"
-    if loaded.found.repaired:
-        shown += f" ({loaded.found.repaired} repaired: impossible values)"
-    if loaded.found.skipped:
-        shown += f"; {loaded.found.skipped} unreadable record(s) stay in the damaged file only"
-    repair = "restore" if not loaded.damaged else "set it aside and repair the history"
-    note = (f"{data_dir / FILENAME}: {loaded.problem}; {shown}; the kiosk will {repair} when it "
-            "next starts, and nothing has been changed now")
-    return Snapshot(records, note)
+    if loaded.problem is not None:
+        notes.append(reader_note(data_dir / FILENAME, loaded))
+    yield from loaded.records.values()

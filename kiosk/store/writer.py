@@ -19,13 +19,14 @@ import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from types import TracebackType
 
 from kiosk.core.records import Record
 from kiosk.errors import RecordError, StorageError
 from kiosk.store.atomic import AtomicJSONStorage
-from kiosk.store.history import History, Recovery
+from kiosk.store.history import Recovery
+from kiosk.store.months import MonthlyHistory, Replay, Replays
 from kiosk.store.records import encode
 
 log = logging.getLogger(__name__)
@@ -83,11 +84,15 @@ class HistoryWriter:
         retry_every: float = 30.0,
         keep_backups: int = 7,
         now: Callable[[], datetime] = datetime.now,
+        replays: Replays | None = None,
         storage: type[AtomicJSONStorage] = AtomicJSONStorage,
     ) -> None:
-        self._open_history: Callable[[], History] = lambda: History.open(
-            data_dir, keep_backups=keep_backups, now=now, storage=storage
+        self._open_history: Callable[[], MonthlyHistory] = lambda: MonthlyHistory.open(
+            data_dir, keep_backups=keep_backups, now=now, replays=replays, storage=storage
         )
+        self.base: Replay | None = None  # the replay of the history before records()
+        self.earlier_pain: int | None = None  # the last pain rating before records()
+        self.earlier_days: tuple[date, ...] = ()  # days of practice just before records()
         self._on_result = on_result
         self._retry_every = retry_every
         self._lock = threading.Lock()  # guards _pending and _view, shared by both threads
@@ -96,7 +101,7 @@ class HistoryWriter:
         self._reported: set[str] = set()  # ids whose failure was reported (writer thread only)
         self._inbox: queue.Queue[object] = queue.Queue()
         self._closed = False
-        self._history: History | None = None
+        self._history: MonthlyHistory | None = None
         self.recovery: Recovery | None = None
         self.open_error: StorageError | None = None  # why the history could not be opened
         try:
@@ -110,6 +115,8 @@ class HistoryWriter:
         else:
             self._attach(history)
             self.recovery = history.recovery
+            self.base, self.earlier_pain = history.base, history.earlier_pain
+            self.earlier_days = history.earlier_days
         # A daemon, so a disk that hangs for ever cannot stop the kiosk from exiting; the
         # atomic writes mean a write cut short leaves the file as it was.
         self._thread = threading.Thread(target=self._run, name="history-writer", daemon=True)
@@ -124,15 +131,20 @@ class HistoryWriter:
         retry_every: float = 30.0,
         keep_backups: int = 7,
         now: Callable[[], datetime] = datetime.now,
+        replays: Replays | None = None,
         storage: type[AtomicJSONStorage] = AtomicJSONStorage,
     ) -> HistoryWriter:
-        """Open the history and start the writer; check ``.recovery`` afterwards."""
+        """Open the history and start the writer; check ``.recovery`` afterwards.
+
+        With ``replays`` the history is read as a snapshot (``base``, ``earlier_pain``) plus
+        the records after it (``records()``); without, ``records()`` is all of it."""
         return cls(
             data_dir,
             on_result=on_result,
             retry_every=retry_every,
             keep_backups=keep_backups,
             now=now,
+            replays=replays,
             storage=storage,
         )
 
@@ -152,7 +164,7 @@ class HistoryWriter:
         self._inbox.put(rid)
 
     def records(self) -> list[Record]:
-        """Every record, oldest first, including those not yet on disk."""
+        """Every record after ``base``, oldest first, including those not yet on disk."""
         with self._lock:
             return list(self._view.values())
 
@@ -219,7 +231,7 @@ class HistoryWriter:
             self._reported.discard(rid)
             self._report(SaveResult(rid, True, SAVED_LATE if late else SAVED))
 
-    def _ensure_history(self) -> History:
+    def _ensure_history(self) -> MonthlyHistory:
         if self._history is None:
             self._attach(self._open_history())
             assert self._history is not None
@@ -227,7 +239,7 @@ class HistoryWriter:
                 log.warning("history reopened: %s", self._history.recovery.problem)
         return self._history
 
-    def _attach(self, history: History) -> None:
+    def _attach(self, history: MonthlyHistory) -> None:
         """Use ``history``; the view becomes its sessions plus any still waiting in memory."""
         on_disk = {r.id: r for r in history.records()}
         with self._lock:

@@ -19,7 +19,7 @@ from typing import Any
 
 from store_samples import real_record
 
-from kiosk.store.history import History
+from kiosk.store.months import MonthlyHistory as History
 from kiosk.store.writer import HistoryWriter, SaveResult
 
 KEEP_BACKUPS = 3

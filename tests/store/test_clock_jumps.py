@@ -7,7 +7,7 @@ from pathlib import Path
 from store_samples import WallClock, real_record
 
 from kiosk.core.records import last_pain
-from kiosk.store.history import History
+from kiosk.store.months import MonthlyHistory as History
 from kiosk.store.records import parse_history
 from kiosk.store.writer import HistoryWriter
 
@@ -51,7 +51,8 @@ def test_backups_made_on_a_wrong_date_are_good_copies(tmp_path: Path) -> None:
     clock = WallClock()
     with History.open(tmp_path, now=clock) as history:
         _save_all(history, clock)
-    backups = {p.name: p for p in (tmp_path / "backups").iterdir()}
+    # A clock gone back never reopens an old month: all four are in the open one.
+    backups = {p.name: p for p in (tmp_path / "history" / "2026-11" / "backups").iterdir()}
     assert sorted(backups) == [
         "history-2026-01-01.json",
         "history-2026-11-25.json",

@@ -1,4 +1,5 @@
-"""Hostile files in the data directory, through every `kiosk` command (issue #9).
+"""Hostile files in the data directory, through every `kiosk` command (issue #9), in the open
+month of the monthly store (issue #11): the file every save rewrites.
 
 test_recovery.py has the corpus of histories that went bad by accident. This one has what an
 attacker, a careless admin or a strange disk leaves: folders, FIFOs, devices and links where
@@ -48,13 +49,24 @@ GOOD = _file(_abc())
 BACKUP = _file({k: v for k, v in _abc().items() if k != "3"})  # a and b, from the day before
 
 
+MONTH = "history/2026-11"  # the open month of the monthly store (months.py): saves go there
+
+
+def _home(data: Path) -> Path:
+    """The open month's folder, which the items below make hostile."""
+    home = data / MONTH
+    if data.is_dir() and not data.is_symlink():
+        home.mkdir(parents=True, exist_ok=True)
+    return home
+
+
 def _history(data: Path) -> Path:
-    return data / "history.json"
+    return _home(data) / "history.json"
 
 
 def _backup(data: Path, content: bytes = BACKUP, day: str = "2026-11-24") -> Path:
-    (data / "backups").mkdir(exist_ok=True)
-    path = data / "backups" / f"history-{day}.json"
+    (_home(data) / "backups").mkdir(exist_ok=True)
+    path = _home(data) / "backups" / f"history-{day}.json"
     path.write_bytes(content)
     return path
 
@@ -135,13 +147,13 @@ def _duplicated_field(data: Path) -> None:
 
 def _stale_temp(data: Path) -> None:
     _history(data).write_bytes(GOOD)
-    (data / ".history.json.k2v8x.tmp").write_bytes(GOOD[:100])  # a save in progress, maybe
+    (_home(data) / ".history.json.k2v8x.tmp").write_bytes(GOOD[:100])  # a save in progress?
 
 
 def _backup_is_a_fifo(data: Path) -> None:
     _history(data).write_bytes(GOOD[: len(GOOD) // 2])
     _backup(data, _file({"1": real_json("a", "2026-11-21T09:00:00")}), "2026-11-20")
-    os.mkfifo(data / "backups" / "history-2026-11-24.json")
+    os.mkfifo(_home(data) / "backups" / "history-2026-11-24.json")
 
 
 def _link_to_good_file(path: Path) -> None:
@@ -371,10 +383,9 @@ def test_the_kiosk_repairs_every_item_and_loses_nothing(
         assert str(data) in line
         return
     assert code == 0, err
-    new = [line.split()[2] for line in out.splitlines() if line.startswith("saved: session ")]
-    assert len(new) == 1
-    assert [s.id for s in read_history(data).sessions] == [*_ids(entry), *new]
+    [new] = [line.split()[2] for line in out.splitlines() if line.startswith("saved: session ")]
+    assert [s.id for s in read_history(data).sessions] == [*_ids(entry), new]
     if entry.damaged:
-        [kept] = data.glob("history.json.corrupt-*")
+        [kept] = _home(data).glob("history.json.corrupt-*")
         if original is not None:
             assert kept.read_bytes() == original  # the damaged file itself, byte for byte

@@ -26,7 +26,8 @@ from typing import Any
 import pytest
 from power_cut_child import KEEP_BACKUPS, day_of, expected
 
-from kiosk.store.history import History
+from kiosk.store.months import FOLDER, months_in
+from kiosk.store.months import MonthlyHistory as History
 from kiosk.store.records import parse_history
 from tests.lengths import count
 
@@ -100,15 +101,23 @@ class Ledger:
                 self.records[rest] = expected(rest)
 
     def verify(self, batch: int) -> None:
-        path = self.data_dir / "history.json"
-        on_disk = parse_history(path.read_bytes()) if path.exists() else {}  # loads, or raises
-        saved = {r.id: r for r in on_disk.values()}
+        """Every month on disk reads whole (and each of its backups); together they hold every
+        announced session once, in save order. Batches move on a day each, so months close
+        under the kills too."""
+        root = self.data_dir / FOLDER
+        on_disk: list[Any] = []
+        for month in months_in(root):
+            path = root / month / "history.json"
+            if path.exists():
+                on_disk += parse_history(path.read_bytes()).values()  # loads, or raises
+            for backup in (root / month / "backups").glob("*.json"):
+                parse_history(backup.read_bytes())
+        saved = {r.id: r for r in on_disk}
+        assert len(saved) == len(on_disk), "a session is stored twice"
         for sid in self.order:
             assert saved.get(sid) == self.records[sid], f"session {sid} lost or torn"
-        in_order = [r.id for r in on_disk.values() if r.id in self.records]
+        in_order = [r.id for r in on_disk if r.id in self.records]
         assert in_order == self.order
-        for backup in (self.data_dir / "backups").glob("*.json"):
-            parse_history(backup.read_bytes())
         with History.open(self.data_dir, keep_backups=KEEP_BACKUPS, now=day_of(batch)) as h:
             assert h.recovery is None
             assert len(h.sessions()) == len(on_disk)

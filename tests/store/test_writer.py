@@ -14,8 +14,8 @@ from store_samples import Results, real_record
 from kiosk.core.records import last_pain
 from kiosk.errors import StorageError
 from kiosk.store.atomic import read_regular
-from kiosk.store.history import History
 from kiosk.store.lock import DataDirBusy, DataDirLock
+from kiosk.store.months import MonthlyHistory as History
 from kiosk.store.readonly import read_history
 from kiosk.store.writer import SAVED_LATE, HistoryWriter
 
@@ -183,7 +183,7 @@ def test_still_unwritable_at_close_leaves_the_sessions_listed(
     writer.save(real_record("a"))
     writer.close()
     assert writer.pending_ids == ("a",)
-    assert not list(tmp_path.glob(".history.json.*"))  # no half-written temp files fill the card
+    assert not list(tmp_path.rglob(".history.json.*"))  # no half-written temp files fill the card
 
 
 def test_a_broken_record_is_reported_and_kept_out_of_the_plan(tmp_path: Path) -> None:

@@ -1,0 +1,599 @@
+"""The history in monthly parts, so that a save, a start and a plan cost the same in year ten.
+
+Layout, in the data directory::
+
+    history/2026-10/history.json       one month of records: a History of its own (history.py),
+    history/2026-10/backups/...        with its own atomic writes, daily backups and recovery
+    history/2026-10/progress.json      the snapshot after this month, once the month is closed
+    history/2026-11/history.json       the open month: the only file a save rewrites
+
+A month is a run of records in save order. A record goes into the open month unless its own
+month (a session's ``plan_date``) is later; then the open month is closed (its snapshot is
+written) and a new month opened. A clock that goes back therefore never reopens an old month:
+order is save order, and months sorted by name are in save order too.
+
+Start-up reads only the newest closed month's snapshot and the open month: the snapshot holds
+where the progression replay had got to (``Replay``, kiosk.core.progression.Progress) and the
+last pain rating. A snapshot that is missing, damaged or made under other ladders is rebuilt
+from the records, from the newest good snapshot before it. Old months are read only then, and
+by ``kiosk history`` and ``export``, which stream them in order.
+
+A history in the single-file layout (``history.json``, as every kiosk before this wrote it) is
+split into months on the first start (``migrate``), crash-safely: see docs/data.md.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import shutil
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Protocol, TextIO
+
+from kiosk.core.records import Record, RitualRecord, SessionRecord, last_pain, sessions_of
+from kiosk.core.rhythm import active_days
+from kiosk.errors import RecordError, StorageError
+from kiosk.store import export
+from kiosk.store.atomic import (
+    AtomicJSONStorage,
+    Fsync,
+    fsync_dir,
+    make_private_dir,
+    remove_stale_temps,
+    write_atomically,
+)
+from kiosk.store.backups import Backups
+from kiosk.store.history import FILENAME, History, Recovery, _lock, recovery_message
+from kiosk.store.load import load, reader_note
+from kiosk.store.records import TABLE, decode, encode
+
+log = logging.getLogger(__name__)
+
+FOLDER = "history"  # beside the old single file, so the two layouts never share a name
+SNAPSHOT = "progress.json"
+SNAPSHOT_FORMAT = 2  # 2: the last week's days of practice, and only its rituals
+MONTH = re.compile(r"\d{4}-\d{2}")
+MIGRATED = "single-file-history.json"  # the old file, kept once split (inside FOLDER)
+MIGRATED_BACKUPS = "single-file-backups"
+STAGING = ".history-migrating"  # months being split from the single file, before the rename
+WEEK = 7  # days of a closed month's end a snapshot remembers for this week's rhythm
+
+
+class Replay(Protocol):
+    """Where a replay of the history has got to (kiosk.core.progression.Progress)."""
+
+    @property
+    def latest(self) -> date | None: ...  # the latest day replayed: plans before it need all
+
+    def feed(self, sessions: Iterable[SessionRecord]) -> Any: ...
+    def copy(self) -> Any: ...
+    def to_json(self) -> dict[str, Any]: ...
+
+
+class Replays(Protocol):
+    """How to start a replay, and to take one back from a snapshot (None: not usable)."""
+
+    def start(self) -> Replay: ...
+    def load(self, data: Any) -> Replay | None: ...
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the history held up to the end of a closed month."""
+
+    month: str
+    replay: Replay | None  # None when the store was opened without Replays
+    last_pain: int | None
+    # Every record up to here that is not a session (safety answers, pain entries): few, and
+    # the kiosk must see them all (a "yes" years ago still waits for a clinician's clearance).
+    # Rituals, the one kind that comes every day, only from the month's last week (``WEEK``):
+    # the kiosk reads them for this week's rhythm and today's slots, nothing older.
+    kept: tuple[Record, ...] = ()
+    # The days of practice (a session or a ritual done) in the month's last week: a week that
+    # runs over a month's turn counts them, though the sessions are in the replay.
+    days: tuple[date, ...] = ()
+
+
+def next_snapshot(
+    month: str, before: Snapshot | None, records: Sequence[Record], replay: Replay | None
+) -> Snapshot:
+    """The snapshot at the end of ``month``: ``before`` (None at the history's start) plus the
+    month's ``records``, whose sessions ``replay`` has been fed."""
+    pain = last_pain(records)
+    if pain is None and before is not None:
+        pain = before.last_pain
+    since = _month_end(month) - timedelta(days=WEEK - 1)
+    earlier = before.kept if before is not None else ()
+    kept = tuple(r for r in (*earlier, *records) if _keeps(r, since))
+    days = {*(before.days if before is not None else ()), *active_days(records)}
+    return Snapshot(month, replay, pain, kept, tuple(sorted(d for d in days if d >= since)))
+
+
+def _keeps(record: Record, since: date) -> bool:
+    if isinstance(record, SessionRecord):
+        return False  # in the replay, and in last_pain
+    if isinstance(record, RitualRecord):
+        return record.at.date() >= since
+    return True
+
+
+def _month_end(month: str) -> date:
+    first = date.fromisoformat(f"{month}-01")
+    return (first + timedelta(days=31)).replace(day=1) - timedelta(days=1)
+
+
+def month_of(record: Record, fallback: str) -> str:
+    """The month a record belongs to by its own date; ``fallback`` for one without a date.
+
+    A session by its plan's day, safety answers by the kiosk's day when asked, and the other
+    kinds (pain entries, rituals) by when they happened."""
+    if isinstance(record, SessionRecord):
+        return record.plan_date.isoformat()[:7]
+    day = getattr(record, "day", None)  # safety answers: the kiosk's date when asked
+    if isinstance(day, date):
+        return day.isoformat()[:7]
+    at = getattr(record, "at", None)
+    return at.date().isoformat()[:7] if isinstance(at, datetime) else fallback
+
+
+def months_in(root: Path) -> list[str]:
+    """The months on disk, oldest first (save order)."""
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if MONTH.fullmatch(p.name) and p.is_dir())
+
+
+def split(records: Sequence[Record]) -> list[tuple[str, list[Record]]]:
+    """Records in save order, cut into months the way saving them one by one would."""
+    parts: list[tuple[str, list[Record]]] = []
+    for r in records:
+        here = parts[-1][0] if parts else None
+        month = month_of(r, here or date.today().isoformat()[:7])
+        if here is None or month > here:
+            parts.append((month, [r]))
+        else:
+            parts[-1][1].append(r)
+    return parts
+
+
+class MonthlyHistory:
+    """The history in ``data_dir``, in monthly parts; the one writer of it while open.
+
+    ``records()`` is the open window: the records a snapshot does not cover (normally the open
+    month). ``base`` is the replay up to the window and ``earlier_pain`` the last pain rating
+    before it. Without ``replays`` there is no base, and ``records()`` is everything.
+    ``every_record()`` streams the whole history, oldest first.
+    """
+
+    def __init__(
+        self,
+        data_dir: str | os.PathLike[str],
+        *,
+        keep_backups: int = 7,
+        now: Callable[[], datetime] = datetime.now,
+        replays: Replays | None = None,
+        storage: type[AtomicJSONStorage] = AtomicJSONStorage,
+        wait_for_lock: float = 0.0,
+        on_step: Callable[[str], None] | None = None,
+    ) -> None:
+        self.data_dir = Path(data_dir)
+        self.root = self.data_dir / FOLDER
+        self._keep = keep_backups
+        self._now = now
+        self._replays = replays
+        self._storage = storage
+        self._problems: list[Recovery] = []
+        self._open: History | None = None
+        # The one writer of the whole data directory (each month's History locks its own too).
+        self._lock = _lock(self.data_dir, wait_for_lock)
+        try:
+            self._start(on_step)
+        except BaseException:
+            self.close()
+            raise
+
+    def _start(self, on_step: Callable[[str], None] | None) -> None:
+        migrate(self.data_dir, on_step=on_step, problems=self._problems, fsync=self._storage.fsync)
+        months = months_in(self.root)
+        for month in months[-2:]:  # a snapshot cut off by a crash is in one of these
+            remove_stale_temps(self.root / month, SNAPSHOT)
+        self._open_month = months[-1] if months else None
+        if self._open_month is not None:
+            self._open = self._history(self._open_month)
+        snapshot, window = self._catch_up(months[:-1])
+        self._snapshot = snapshot
+        self.base = snapshot.replay if snapshot else None
+        self.earlier_pain = snapshot.last_pain if snapshot else None
+        # The days of practice just before the window, for this week's rhythm.
+        self.earlier_days: tuple[date, ...] = snapshot.days if snapshot else ()
+        self._kept = list(snapshot.kept) if snapshot else []  # not sessions: always shown
+        self._window = window  # records of closed months no snapshot covers, oldest first
+        self.recovery = _one(self._problems)
+
+    @classmethod
+    def open(
+        cls,
+        data_dir: str | os.PathLike[str],
+        *,
+        keep_backups: int = 7,
+        now: Callable[[], datetime] = datetime.now,
+        replays: Replays | None = None,
+        storage: type[AtomicJSONStorage] = AtomicJSONStorage,
+        wait_for_lock: float = 0.0,
+    ) -> MonthlyHistory:
+        return cls(data_dir, keep_backups=keep_backups, now=now, replays=replays,
+                   storage=storage, wait_for_lock=wait_for_lock)
+
+    # --- reading ----------------------------------------------------------------------------
+    def records(self) -> list[Record]:
+        """Every record that is not a session, then every record after ``base``: oldest first.
+        The sessions before ``base`` are in it (the replay), and ``earlier_pain``."""
+        return self._kept + self._window + (self._open.records() if self._open else [])
+
+    def sessions(self) -> list[SessionRecord]:
+        """Every session, oldest first, read from every month: for readers, not the kiosk."""
+        return sessions_of(self.every_record())
+
+    def every_record(self) -> Iterator[Record]:
+        for month in months_in(self.root):
+            if month == self._open_month and self._open is not None:
+                yield from self._open.records()
+            else:
+                yield from read_month(self.root / month)[0]
+
+    def last_pain(self) -> int | None:
+        window = last_pain(self.records())
+        return window if window is not None else self.earlier_pain
+
+    def export_json(self, fp: TextIO) -> None:
+        export.write_json(self.sessions(), fp)
+
+    def export_csv(self, fp: TextIO) -> None:
+        export.write_csv(self.sessions(), fp)
+
+    # --- writing ----------------------------------------------------------------------------
+    def add(self, record: Record) -> None:
+        """Save one record: one atomic write of the open month. The same id again replaces it
+        (in the open month: a session's checkpoints and its final save share a month)."""
+        encode(record)  # a record the schema refuses is refused before a month is closed
+        self._month_for(record).add(record)
+
+    def add_many(self, records: Iterable[Record]) -> int:
+        """Save many new records, one write per month: for imports and ``kiosk simulate``."""
+        count = 0
+        for month, part in split(list(records)):
+            history = self._month_for_month(month)
+            count += history.add_many(part)
+        return count
+
+    def close(self) -> None:
+        """Close the open month and let another writer in; safe to repeat."""
+        if self._open is not None:
+            self._open.close()
+        self._lock.release()
+
+    def __enter__(self) -> MonthlyHistory:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # --- months -------------------------------------------------------------------------------
+    def _month_for(self, record: Record) -> History:
+        here = self._open_month
+        return self._month_for_month(month_of(record, here or self._now().strftime("%Y-%m")))
+
+    def _month_for_month(self, month: str) -> History:
+        if self._open is not None and self._open_month is not None and month <= self._open_month:
+            return self._open  # a clock gone back never reopens an old month
+        if self._open is not None and self._open_month is not None:
+            self._close_month(self._open_month, self._open)
+        self._open_month = month
+        self._open = self._history(month)
+        return self._open
+
+    def _close_month(self, month: str, history: History) -> None:
+        """Write the closed month's snapshot: the replay so far plus this month's sessions."""
+        records = self._window + history.records()
+        replay = None
+        if self._replays is not None:
+            replay = (self.base.copy() if self.base is not None else self._replays.start())
+            replay.feed(sessions_of(records))
+        snapshot = next_snapshot(month, self._snapshot, records, replay)
+        try:
+            write_snapshot(self.root / month, snapshot, self._storage.fsync)
+        except OSError as e:  # the records are safe; the next start rebuilds the snapshot
+            log.warning("%s: could not write the snapshot: %s", self.root / month, e)
+        history.close()
+        self._snapshot, self.base, self.earlier_pain, self._window = (
+            snapshot, replay, snapshot.last_pain, [])
+        self.earlier_days, self._kept = snapshot.days, list(snapshot.kept)
+
+    def _history(self, month: str) -> History:
+        make_private_dir(self.root)
+        history = History.open(self.root / month, keep_backups=self._keep, now=self._now,
+                               storage=self._storage)
+        if history.recovery is not None:
+            self._problems.append(history.recovery)
+        return history
+
+    def _catch_up(self, closed: list[str]) -> tuple[Snapshot | None, list[Record]]:
+        """The newest snapshot of the closed months, made from older ones where missing."""
+        snapshot, start = newest_snapshot(self.root, closed, self._replays)
+        if self._replays is None:
+            # No replay to keep: the window is the whole history.
+            return None, [r for m in closed for r in self._read_closed(m)]
+        for month in closed[start:]:
+            records = self._read_closed(month)
+            replay = snapshot.replay.copy() if snapshot and snapshot.replay else (
+                self._replays.start())
+            replay.feed(sessions_of(records))
+            snapshot = next_snapshot(month, snapshot, records, replay)
+            try:
+                write_snapshot(self.root / month, snapshot, self._storage.fsync)
+            except OSError as e:
+                log.warning("%s: could not write the snapshot: %s", self.root / month, e)
+        return snapshot, []
+
+    def _read_closed(self, month: str) -> list[Record]:
+        """A closed month's records; a damaged one is repaired from its own backups, or read as
+        far as it can be, and reported; it never stops today's session."""
+        try:
+            history = self._history(month)
+        except StorageError as e:
+            log.warning("%s: %s", month, e)
+            self._problems.append(Recovery(str(e), _skipped(month), None, None, 0))
+            return []
+        try:
+            return history.records()
+        finally:
+            history.close()
+
+
+# --- snapshots ---------------------------------------------------------------------------------
+def write_snapshot(month_dir: Path, snapshot: Snapshot, fsync: Fsync | None = None) -> None:
+    data = {
+        "format": SNAPSHOT_FORMAT,
+        "month": snapshot.month,
+        "last_pain": snapshot.last_pain,
+        "progress": snapshot.replay.to_json() if snapshot.replay is not None else None,
+        "kept": [encode(r) for r in snapshot.kept],
+        "days": [d.isoformat() for d in snapshot.days],
+    }
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False)
+    write_atomically(month_dir / SNAPSHOT, text.encode("utf-8"), fsync=fsync)
+
+
+def read_snapshot(month_dir: Path, replays: Replays | None) -> Snapshot | None:
+    """The snapshot of a closed month, or None when it is missing, damaged or not for these
+    ladders and thresholds (then it is rebuilt from the records)."""
+    try:
+        data = json.loads((month_dir / SNAPSHOT).read_bytes())
+        if data["format"] != SNAPSHOT_FORMAT or data["month"] != month_dir.name:
+            return None
+        pain = data["last_pain"]
+        if pain is not None and (type(pain) is not int or not 0 <= pain <= 10):
+            return None
+        replay = None
+        if replays is not None:
+            replay = replays.load(data["progress"])
+            if replay is None:
+                return None
+        kept = tuple(decode(r) for r in data["kept"])
+        days = tuple(date.fromisoformat(d) for d in data["days"])
+        return Snapshot(month_dir.name, replay, pain, kept, days)
+    except (OSError, ValueError, KeyError, TypeError, RecordError):
+        return None
+
+
+def newest_snapshot(
+    root: Path, closed: list[str], replays: Replays | None
+) -> tuple[Snapshot | None, int]:
+    """The newest usable snapshot among ``closed`` and the index of the month after it."""
+    for i in range(len(closed) - 1, -1, -1):
+        snapshot = read_snapshot(root / closed[i], replays)
+        if snapshot is not None:
+            return snapshot, i + 1
+    return None, 0
+
+
+# --- reading without writing: the command-line readers ---------------------------------------
+def read_month(month_dir: Path) -> tuple[list[Record], str | None]:
+    """A month's records without changing anything (what the kiosk would repair it to, if it is
+    damaged: load.py). Returns the records and a note when the file could not be used as is."""
+    path = month_dir / FILENAME
+    loaded = load(path, Backups(month_dir / "backups"))  # StorageError: the disk, not the data
+    if loaded.problem is None:
+        return list(loaded.records.values()), None
+    return list(loaded.records.values()), reader_note(path, loaded)
+
+
+def stream(
+    data_dir: Path, notes: list[str] | None = None, *, since: str | None = None
+) -> Iterator[Record]:
+    """Every record in ``data_dir``, oldest first, month by month, changing nothing; with
+    ``since`` (YYYY-MM), only the months from that one on."""
+    for month in months_in(data_dir / FOLDER):
+        if since is not None and month < since:
+            continue
+        records, note = read_month(data_dir / FOLDER / month)
+        if note and notes is not None:
+            notes.append(note)
+        yield from records
+
+
+def read_window(
+    data_dir: Path, replays: Replays | None, notes: list[str] | None = None
+) -> tuple[Replay | None, list[Record], int | None]:
+    """What a plan needs, changing nothing: the newest snapshot's replay, the records after it,
+    and the last pain before them. Without a usable snapshot, the whole history is the window."""
+    root = data_dir / FOLDER
+    months = months_in(root)
+    snapshot, start = newest_snapshot(root, months[:-1], replays)
+    window: list[Record] = []
+    for month in months[start:]:
+        records, note = read_month(root / month)
+        window += records
+        if note and notes is not None:
+            notes.append(note)
+    if snapshot is None:
+        return None, window, None
+    return snapshot.replay, [*snapshot.kept, *window], snapshot.last_pain
+
+
+# --- migration from the single-file layout -------------------------------------------------------
+def needs_migration(data_dir: Path) -> bool:
+    """A single-file history is there: the file, or (the file lost) only its backups."""
+    if os.path.lexists(data_dir / FILENAME):
+        return True
+    backups = Backups(data_dir / "backups")
+    return not (data_dir / FOLDER).exists() and bool(backups.newest_first())
+
+
+def migrate(
+    data_dir: Path,
+    *,
+    on_step: Callable[[str], None] | None = None,
+    problems: list[Recovery] | None = None,
+    fsync: Fsync | None = None,
+) -> bool:
+    """Split a single-file history into months; returns whether there was one to split.
+
+    Crash-safe by order: the old file stays the truth until every month is written whole, and
+    each start that still finds it splits it again, writing the same months over any a killed
+    run left. Moving the old file into ``history/`` is the one step that commits; after it, the
+    months are the truth. The old file and its backups are kept there, never deleted.
+    """
+    step = on_step or (lambda _: None)
+    if not needs_migration(data_dir):
+        _tidy_old_backups(data_dir, step)
+        return False
+    # We hold the lock: temp files still here were left by a crash, not by a live write.
+    remove_stale_temps(data_dir, FILENAME)
+    if (data_dir / STAGING).exists():
+        shutil.rmtree(data_dir / STAGING)  # a split a crash cut short: done again from the start
+    # Read as a reader would (load.py): a damaged file is salvaged and merged with its newest
+    # good backup in memory, and kept as it is, to be moved into history/ with the rest.
+    loaded = load(data_dir / FILENAME, Backups(data_dir / "backups"))
+    records = list(loaded.records.values())
+    if loaded.problem is not None and problems is not None:
+        problems.append(Recovery(loaded.problem, recovery_message(loaded), None,
+                                 loaded.restored_from, len(records), loaded.salvaged))
+    step(f"read {len(records)} records")
+    try:
+        _split_into_months(data_dir, records, step, fsync)
+    except OSError as e:
+        raise StorageError(
+            f"{data_dir / FILENAME}: cannot split the history into monthly files "
+            f"({e.strerror}); make the storage card writable and restart"
+        ) from e
+    step("committed")
+    _tidy_old_backups(data_dir, step)
+    return True
+
+
+def _split_into_months(
+    data_dir: Path, records: list[Record], step: Callable[[str], None], fsync: Fsync | None
+) -> None:
+    root = data_dir / FOLDER
+    if not root.exists():
+        # Months are written into a staging folder, renamed to history/ in one step when all
+        # are whole: a killed run leaves only the staging folder, which the next run redoes.
+        staging = data_dir / STAGING
+        for month, part in split(records):
+            make_private_dir(staging / month)
+            data = {TABLE: {str(i + 1): encode(r) for i, r in enumerate(part)}}
+            text = json.dumps(data, ensure_ascii=False, allow_nan=False)
+            write_atomically(staging / month / FILENAME, text.encode("utf-8"), fsync=fsync)
+            step(f"wrote {month}")
+        make_private_dir(staging)
+        os.replace(staging, root)
+        fsync_dir(data_dir, fsync=fsync)
+        step("months in place")
+    else:
+        # Months are there already (a start killed after the rename above, or an older kiosk
+        # that wrote history.json again): add what they lack, by id, never twice.
+        _add_missing(data_dir, records, step, fsync)
+    if os.path.lexists(data_dir / FILENAME):
+        os.replace(data_dir / FILENAME, _free(root / MIGRATED))  # the commit
+        fsync_dir(root, fsync=fsync)
+        fsync_dir(data_dir, fsync=fsync)
+
+
+def _add_missing(
+    data_dir: Path, records: list[Record], step: Callable[[str], None], fsync: Fsync | None
+) -> None:
+    root = data_dir / FOLDER
+    present = {r.id for m in months_in(root) for r in read_month(root / m)[0]}
+    missing = [r for r in records if r.id not in present]
+    if not missing:
+        return
+    months = months_in(root)
+    history = History.open(root / months[-1]) if months else None
+    try:
+        for month, part in split(missing):
+            if history is None or (months and month > months[-1]):
+                if history is not None:
+                    history.close()
+                history = History.open(root / month)
+                months.append(month)
+            history.add_many(part)
+            step(f"added {len(part)} to {month}")
+    finally:
+        if history is not None:
+            history.close()
+
+
+def _free(path: Path) -> Path:
+    """``path``, or ``path-2``, ``path-3``...: whichever is not taken (nothing is overwritten)."""
+    n = 1
+    target = path
+    while os.path.lexists(target):
+        n += 1
+        target = path.with_name(f"{path.stem}-{n}{path.suffix}")
+    return target
+
+
+def _tidy_old_backups(data_dir: Path, step: Callable[[str], None]) -> None:
+    """The single file's backups go with it into ``history/``: never restored again."""
+    old = data_dir / "backups"
+    if (data_dir / FOLDER).is_dir() and old.is_dir():
+        target = data_dir / FOLDER / MIGRATED_BACKUPS
+        n = 1
+        while target.exists():
+            n += 1
+            target = data_dir / FOLDER / f"{MIGRATED_BACKUPS}-{n}"
+        os.replace(old, target)
+        fsync_dir(data_dir)
+        step("moved the old backups")
+
+
+def _skipped(month: str) -> str:
+    return (f"The exercise history for {month} could not be read. Today's sessions are not "
+            "affected. Please tell whoever looks after the kiosk.")
+
+
+def _one(problems: list[Recovery]) -> Recovery | None:
+    """The recoveries of start-up as one, to be told once."""
+    if not problems:
+        return None
+    if len(problems) == 1:
+        return problems[0]
+    return Recovery(
+        "; ".join(p.problem for p in problems),
+        " ".join(dict.fromkeys(p.message for p in problems)),
+        problems[0].moved_to,
+        problems[0].restored_from,
+        sum(p.sessions for p in problems),
+    )

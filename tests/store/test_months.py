@@ -1,0 +1,239 @@
+"""The history in monthly parts, as a kiosk owner would notice it: every session there, once, in
+order; start-up reads only the newest month; a damaged old month never blocks today; an old
+single-file history is split by itself on the first start."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from test_recovery import CORPUS
+
+from kiosk.cli import main
+from kiosk.config import load_config
+from kiosk.core.progression import Replays, plan_for_day
+from kiosk.core.records import Record, SessionRecord, sessions_of
+from kiosk.simulate import lived_days
+from kiosk.store.history import History
+from kiosk.store.months import (
+    FOLDER,
+    MIGRATED,
+    SNAPSHOT,
+    MonthlyHistory,
+    months_in,
+    stream,
+)
+
+CFG = load_config().config
+REPLAYS = Replays(CFG.library, CFG.progression)
+END = date(2026, 10, 20)
+TODAY = date(2026, 10, 21)
+HISTORIES = Path(__file__).with_name("histories")  # written by the single-file kiosk
+
+
+def lived(months: float, seed: int = 3) -> list[SessionRecord]:
+    return list(lived_days(CFG, years=months / 12, per_day=2, seed=seed, end=END))
+
+
+LIVED = lived(4.5)
+
+
+def save_one_by_one(data: Path, records: list[SessionRecord]) -> None:
+    """As the kiosk saves them: one at a time, the store opened again now and then."""
+    for start in range(0, len(records), 40):
+        with MonthlyHistory.open(data, replays=REPLAYS) as history:
+            for r in records[start:start + 40]:
+                history.add(r)
+
+
+def full_plan(records: list[SessionRecord], pain: int | None = None) -> object:
+    return plan_for_day(CFG.library, records, TODAY, CFG.progression, CFG.session, pain)
+
+
+def plan_from(history: MonthlyHistory, pain: int | None = None) -> object:
+    return plan_for_day(CFG.library, sessions_of(history.records()), TODAY, CFG.progression,
+                        CFG.session, pain, base=history.base)
+
+
+def on_disk(data: Path) -> list[Record]:
+    return list(stream(data))
+
+
+def test_a_save_rewrites_only_the_open_month_and_closed_months_get_a_snapshot(
+    tmp_path: Path,
+) -> None:
+    save_one_by_one(tmp_path, LIVED)
+    months = months_in(tmp_path / FOLDER)
+    assert months == sorted({r.plan_date.isoformat()[:7] for r in LIVED})
+    for month in months[:-1]:
+        assert (tmp_path / FOLDER / month / SNAPSHOT).exists(), month
+    assert not (tmp_path / FOLDER / months[-1] / SNAPSHOT).exists()  # still open
+    before = {m: (tmp_path / FOLDER / m / "history.json").read_bytes() for m in months}
+    extra = lived(0.2, seed=9)[-1]
+    with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
+        history.add(extra)
+    changed = [m for m in months if (tmp_path / FOLDER / m / "history.json").read_bytes()
+               != before[m]]
+    assert changed == [months[-1]]
+    assert [r.id for r in on_disk(tmp_path)] == [r.id for r in LIVED] + [extra.id]
+
+
+def test_start_up_reads_the_open_month_and_plans_as_a_full_replay(tmp_path: Path) -> None:
+    save_one_by_one(tmp_path, LIVED)
+    months = months_in(tmp_path / FOLDER)
+    with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
+        assert {r.plan_date.isoformat()[:7] for r in history.records()} == {months[-1]}
+        assert history.base is not None
+        for pain in (None, 2, 9):
+            assert plan_from(history, pain) == full_plan(LIVED, pain)
+        assert history.last_pain() == next(
+            p for r in reversed(LIVED) for p in (r.pain_after, r.pain_before) if p is not None)
+
+
+def test_old_months_are_not_even_read_at_start_up(tmp_path: Path) -> None:
+    save_one_by_one(tmp_path, LIVED)
+    oldest = tmp_path / FOLDER / months_in(tmp_path / FOLDER)[0] / "history.json"
+    oldest.write_bytes(b"\0" * 100)  # damaged, but a snapshot covers it
+    with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
+        assert history.recovery is None
+        assert plan_from(history) == full_plan(LIVED)
+    assert oldest.read_bytes() == b"\0" * 100  # untouched: nobody looked
+
+
+@pytest.mark.parametrize("damage", ["missing", "garbage", "other thresholds"])
+def test_a_lost_or_stale_snapshot_is_rebuilt_from_the_records(tmp_path: Path, damage: str
+                                                               ) -> None:
+    save_one_by_one(tmp_path, LIVED)
+    months = months_in(tmp_path / FOLDER)
+    for month in months[1:-1]:
+        snap = tmp_path / FOLDER / month / SNAPSHOT
+        if damage == "missing":
+            snap.unlink()
+        elif damage == "garbage":
+            snap.write_bytes(b'{"format": 1, "month": "x"')
+        else:
+            data = json.loads(snap.read_bytes())
+            data["progress"]["key"] = "made-with-other-thresholds"
+            snap.write_text(json.dumps(data))
+    with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
+        assert plan_from(history) == full_plan(LIVED)
+    for month in months[:-1]:  # and written again, for the next start
+        assert json.loads((tmp_path / FOLDER / month / SNAPSHOT).read_bytes())["month"] == month
+
+
+def test_a_damaged_old_month_is_set_aside_and_told_and_today_goes_on(tmp_path: Path) -> None:
+    save_one_by_one(tmp_path, LIVED)
+    months = months_in(tmp_path / FOLDER)
+    old = tmp_path / FOLDER / months[1]
+    (old / "history.json").write_bytes(b'{"sessions": {"1": ')
+    for month in months[1:-1]:
+        (tmp_path / FOLDER / month / SNAPSHOT).unlink()  # so start-up must read it
+    with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
+        assert history.recovery is not None and "damaged" in history.recovery.message
+        history.add(lived(0.2, seed=9)[-1])  # today's session is saved as ever
+    assert list(old.glob("history.json.corrupt-*")), "the damaged month is kept aside"
+    assert (old / "history.json").exists()  # restored from that month's own backup
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS))
+def test_the_corrupt_file_corpus_in_the_open_month(tmp_path: Path, name: str) -> None:
+    save_one_by_one(tmp_path, LIVED[-30:])
+    month = tmp_path / FOLDER / months_in(tmp_path / FOLDER)[-1]
+    shutil.rmtree(month / "backups")
+    (month / "history.json").write_bytes(CORPUS[name])
+    with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
+        assert history.recovery is not None
+        closed = [r.id for r in on_disk(tmp_path) if r.plan_date.isoformat()[:7] < month.name]
+        assert [r.id for r in history.every_record()][:len(closed)] == closed
+        history.add(LIVED[-1])
+    assert list(month.glob("history.json.corrupt-*"))
+    assert LIVED[-1].id in [r.id for r in on_disk(tmp_path)]
+
+
+def test_history_and_export_stream_every_month_in_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    save_one_by_one(tmp_path / "months", LIVED)
+    with History.open(tmp_path / "single") as single:
+        single.add_many(LIVED)
+    outputs = {}
+    for layout in ("months", "single"):
+        for command in (["history"], ["export", "--format", "csv"], ["export"]):
+            assert main(["--data-dir", str(tmp_path / layout), *command]) == 0
+            outputs[layout, command[-1]] = capsys.readouterr().out
+        assert main(["--data-dir", str(tmp_path / layout), "plan", "--date",
+                     TODAY.isoformat()]) == 0
+        outputs[layout, "plan"] = capsys.readouterr().out
+    for what in ("history", "csv", "export", "plan"):
+        assert outputs["months", what] == outputs["single", what], what
+    assert outputs["months", "history"].count("clean reps") == len(LIVED)
+
+
+# --- migration from the single-file layout -----------------------------------------------------
+def single_file_histories() -> list[Path]:
+    return sorted(p.parent for p in HISTORIES.glob("*/history.json"))
+
+
+@pytest.mark.parametrize("kept", single_file_histories(), ids=lambda p: p.name)
+def test_a_kept_single_file_history_is_split_by_itself_with_nothing_lost(
+    tmp_path: Path, kept: Path
+) -> None:
+    shutil.copy(kept / "history.json", tmp_path / "history.json")
+    original = History.open(tmp_path).records()
+    with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
+        assert history.recovery is None
+        assert list(history.every_record()) == original
+    assert not (tmp_path / "history.json").exists()
+    assert (tmp_path / FOLDER / MIGRATED).read_bytes() == (kept / "history.json").read_bytes()
+    assert not (tmp_path / "backups").exists()  # kept in history/, never restored again
+    with MonthlyHistory.open(tmp_path, replays=REPLAYS) as again:
+        assert list(again.every_record()) == original
+
+
+def test_a_long_single_file_history_migrates_and_plans_the_same(tmp_path: Path) -> None:
+    with History.open(tmp_path) as single:
+        single.add_many(LIVED)
+    with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
+        assert [r.id for r in history.every_record()] == [r.id for r in LIVED]
+    with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
+        assert plan_from(history) == full_plan(LIVED)
+
+
+def test_safety_answers_from_any_month_are_always_seen(tmp_path: Path) -> None:
+    """A yes years ago still waits for a clinician: the kiosk must see every round of safety
+    answers (and every pain entry), not only the open month's."""
+    from datetime import datetime
+
+    from kiosk.core.safety import Answer, Group, How, Reason, SafetyCheck
+
+    first = LIVED[0].plan_date
+    check = SafetyCheck(
+        id="s-first", day=first, at=datetime.combine(first, datetime.min.time()),
+        reason=list(Reason)[0], groups=(list(Group)[0],),
+        answers=(Answer("q1", list(Group)[0], list(How)[0]),))
+    with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
+        history.add(check)
+    save_one_by_one(tmp_path, LIVED)
+    for _ in range(2):  # from the snapshots written at each close, then as rebuilt
+        with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
+            assert [r for r in history.records() if isinstance(r, SafetyCheck)] == [check]
+            assert plan_from(history) == full_plan(LIVED)
+        for snap in (tmp_path / FOLDER).glob(f"*/{SNAPSHOT}"):
+            snap.unlink()
+
+
+def test_a_single_file_beside_the_months_adds_only_what_they_lack(tmp_path: Path) -> None:
+    """An older kiosk that wrote history.json again, or a start killed between the two steps
+    that commit a split: the months are never overwritten, and nothing is doubled."""
+    save_one_by_one(tmp_path, LIVED[:-10])
+    with History.open(tmp_path / "old") as single:  # some already in the months, ten not
+        single.add_many(LIVED[-30:])
+    shutil.copy(tmp_path / "old" / "history.json", tmp_path / "history.json")
+    for _ in range(2):
+        with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
+            assert [r.id for r in history.every_record()] == [r.id for r in LIVED]
+    assert not (tmp_path / "history.json").exists()
+    assert (tmp_path / FOLDER / MIGRATED).exists()
