@@ -410,12 +410,13 @@ def cmd_simulate(args: argparse.Namespace, cfg: Config, problems: list[ConfigErr
         return 2
     end = args.end or date.today() - timedelta(days=1)
     try:
-        count = write_history(cfg, Path(args.data_dir), years=args.years, per_day=args.per_day,
-                              seed=args.seed, end=end)
+        written = write_history(cfg, Path(args.data_dir), years=args.years,
+                                per_day=args.per_day, seed=args.seed, end=end)
     except HistoryExists as exc:
         say(f"kiosk simulate: {exc}", sys.stderr)
         return 1
-    say(f"simulated {count} sessions ending {end.isoformat()} in {args.data_dir}")
+    say(f"simulated {written.sessions} sessions and {written.pain_entries} pain-log entries "
+        f"ending {end.isoformat()} in {args.data_dir}")
     return 0
 
 

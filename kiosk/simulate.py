@@ -2,8 +2,9 @@
 
 ``kiosk simulate --years N`` invents a person and lives their days: most days one or more
 sessions, planned by the real planner, with the reps, slips, pain and check-in ratings such a
-person would give; now and then a flare-up (bad days) or a RED press; and breaks of a few days
-to a few weeks (holidays, illness), never more than a quarter of the days. The records have the
+person would give; now and then a flare-up (bad days) or a RED press; on some days a rating in
+the pain log (RED on the home screen), more often in a flare-up; and breaks of a few days to a
+few weeks (holidays, illness), never more than a quarter of the days. The records have the
 exact shape the kiosk saves and are saved through the real store.
 
 The same seed always gives the same history. Pure apart from ``write_history``: no clock.
@@ -21,12 +22,14 @@ from typing import Any
 from kiosk.config import Config
 from kiosk.core.model import Plan, PlannedExercise
 from kiosk.core.progression import Progress, plan_for_day
-from kiosk.core.records import SessionRecord
+from kiosk.core.records import PainEntry, Record, SessionRecord
 from kiosk.core.rotation import exercise_seconds
 from kiosk.store.records import decode
 
 MAX_GAP_SHARE = 0.25  # at most this share of the days are spent away
 SESSION_HOURS = (8, 18, 12, 21, 15)  # when the first, second, ... session of a day starts
+PAIN_LOG_HOURS = (10, 13, 16, 20)  # when a pain-log rating is given, between sessions
+PAIN_LOG_CHANCE = (0.04, 0.35)  # of a pain-log rating on a day: usually, and in a flare-up
 
 
 @dataclass
@@ -81,9 +84,12 @@ def days_away(rng: random.Random, first: date, last: date) -> set[date]:
 
 def lived_days(
     cfg: Config, *, years: float, per_day: int, seed: int, end: date
-) -> Iterator[SessionRecord]:
-    """Session records, oldest first, for ``years`` of use ending on ``end``."""
+) -> Iterator[Record]:
+    """Records in save order, for ``years`` of use ending on ``end``: sessions, and now and
+    then a pain-log entry between them."""
     rng = random.Random(seed)
+    # The pain log draws from its own stream, so a seed's sessions stay what they always were.
+    log_rng = random.Random(f"pain-log-{seed}")
     first = end - timedelta(days=max(1, round(years * 365.25)) - 1)
     away = days_away(rng, first, end)
     person = Person(rng, usual_pain=rng.randint(1, 4))
@@ -93,6 +99,7 @@ def lived_days(
     while day <= end:
         person.new_day()
         sessions = 0 if day in away else max(0, per_day - (rng.random() < 0.12))
+        entry = None if day in away else _pain_entry(log_rng, person, day, seed)
         for n in range(sessions):
             checkin = person.checkin()
             plan = plan_for_day(cfg.library, [], day, cfg.progression, cfg.session, checkin,
@@ -105,13 +112,33 @@ def lived_days(
             record = decode(_session(cfg, person, plan, checkin, started, f"sim{seed}-{count}"))
             assert isinstance(record, SessionRecord)
             progress.feed([record])
+            if entry is not None and entry.at < record.started_at:
+                yield entry
+                entry = None
             yield record
+        if entry is not None:
+            yield entry
         if day.day == 1:
             # What the store does at the end of each month: keep only what the rules still read.
             compact = Progress.from_json(progress.to_json(), cfg.library, cfg.progression)
             assert compact is not None
             progress = compact
         day += timedelta(days=1)
+
+
+def _pain_entry(rng: random.Random, person: Person, day: date, seed: int) -> PainEntry | None:
+    """A rating in the pain log on ``day``, or None: higher, and likelier, in a flare-up."""
+    if rng.random() >= PAIN_LOG_CHANCE[bool(person.flare_days)]:
+        return None
+    at = datetime.combine(day, datetime.min.time()).replace(
+        hour=rng.choice(PAIN_LOG_HOURS), minute=rng.randrange(60), second=rng.randrange(60))
+    rise = rng.randint(2, 5) if person.flare_days else rng.randint(0, 2)
+    raw = {"schema": 1, "kind": "pain", "id": f"pain-{at:%Y%m%dT%H%M%S}-sim{seed}",
+           "at": at.isoformat(timespec="seconds"), "pain": min(10, person.usual_pain + rise),
+           "note": ""}
+    entry = decode(raw)  # through the codec, as a saved entry is read back
+    assert isinstance(entry, PainEntry)
+    return entry
 
 
 def _session(
@@ -199,10 +226,18 @@ class HistoryExists(Exception):
     """The data directory already holds a history: simulating would mix two people."""
 
 
+@dataclass(frozen=True)
+class Written:
+    """How many records of each kind ``write_history`` saved."""
+
+    sessions: int
+    pain_entries: int
+
+
 def write_history(
     cfg: Config, data_dir: Path, *, years: float, per_day: int, seed: int, end: date
-) -> int:
-    """Save the simulated history through the real store; returns how many sessions."""
+) -> Written:
+    """Save the simulated history through the real store; says how many of each kind."""
     from kiosk.core.progression import Replays
     from kiosk.store.history import holds_history
     from kiosk.store.months import MonthlyHistory
@@ -214,5 +249,7 @@ def write_history(
     replays = Replays(cfg.library, cfg.progression)
     with MonthlyHistory.open(data_dir, keep_backups=cfg.storage.backups,
                              replays=replays) as history:
-        return history.add_many(
-            lived_days(cfg, years=years, per_day=per_day, seed=seed, end=end))
+        records = list(lived_days(cfg, years=years, per_day=per_day, seed=seed, end=end))
+        history.add_many(records)
+    entries = sum(isinstance(r, PainEntry) for r in records)
+    return Written(len(records) - entries, entries)

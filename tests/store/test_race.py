@@ -73,14 +73,15 @@ def test_readers_mid_save_lose_nothing_and_change_nothing(tmp_path: Path) -> Non
         for n in range(SAVES):
             writer.save(real_record(f"s{n}", f"2026-11-2{n}T09:00:00"))
             assert disk.in_fsync.acquire(timeout=60), "the save never reached its fsync"
-            temps = sorted(tmp_path.glob(".history.json.*.tmp"))
+            # In the open month's folder (store/months.py).
+            temps = sorted(tmp_path.glob("history/*/.history.json.*.tmp"))
             assert temps, "the save's temp file should be there while it is fsync'd"
             for args in READERS:
                 done = run_reader(tmp_path, args)
                 assert "Traceback" not in done.stderr + done.stdout, done.stderr
                 if args[0] != "check":  # check also judges the audio and GPIO of this machine
                     assert done.returncode == 0, (args, done.stderr)
-                assert sorted(tmp_path.glob(".history.json.*.tmp")) == temps, (
+                assert sorted(tmp_path.glob("history/*/.history.json.*.tmp")) == temps, (
                     f"kiosk {args[0]} touched the save in progress"
                 )
             disk.go_on.release()
