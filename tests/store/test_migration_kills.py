@@ -8,19 +8,23 @@ import random
 import signal
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from test_months_kinds import SAMPLES
 
 from kiosk.config import load_config
+from kiosk.core.records import Record, SessionRecord
 from kiosk.simulate import lived_days
 from kiosk.store.history import History
 from kiosk.store.months import FOLDER, MIGRATED, MonthlyHistory, months_in
+from kiosk.store.records import KINDS
+from tests.lengths import count
 
 CHILD = Path(__file__).with_name("migrate_child.py")
 ROOT = Path(__file__).resolve().parents[2]
-TRIALS = 24
+TRIALS = count(short=10, full=40)  # first starts, each killed once or twice
 
 
 def start(data: Path) -> subprocess.Popen[bytes]:
@@ -42,9 +46,11 @@ def steps_until(proc: subprocess.Popen[bytes], k: int) -> list[str]:
 
 
 @pytest.mark.slow
+@pytest.mark.soak
 def test_a_migration_killed_at_any_step_is_finished_by_the_next_start(tmp_path: Path) -> None:
     cfg = load_config().config
-    records = list(lived_days(cfg, years=1.5, per_day=2, seed=5, end=date(2026, 9, 30)))
+    records = with_every_kind(
+        list(lived_days(cfg, years=1.5, per_day=2, seed=5, end=date(2026, 9, 30))))
     source = tmp_path / "source"
     with History.open(source) as single:  # the single-file layout, as kiosks wrote it so far
         single.add_many(records)
@@ -78,6 +84,20 @@ def test_a_migration_killed_at_any_step_is_finished_by_the_next_start(tmp_path: 
         assert len(months_in(data / FOLDER)) >= 18
     print(f"\nmigration: {steps} steps, {TRIALS} first starts, {killed} killed before the end")
     assert killed >= TRIALS // 2
+
+
+def with_every_kind(records: list[Record]) -> list[Record]:
+    """The simulated sessions and pain entries, with a record of every other kind the codec
+    knows slipped in after every 50th, at its time: the split must carry them all."""
+    out: list[Record] = []
+    for n, record in enumerate(records):
+        out.append(record)
+        if n % 50 == 49 and isinstance(record, SessionRecord):
+            at = record.ended_at + timedelta(minutes=5)
+            out += [make(f"{tag}-{n}", at) for tag, make in SAMPLES.items()
+                    if tag not in ("session", "pain")]
+    assert {type(r) for r in out} == {k.type for k in KINDS.values()}
+    return out
 
 
 def shutil_copy(source: Path, target: Path) -> None:

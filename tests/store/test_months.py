@@ -15,7 +15,7 @@ from test_recovery import CORPUS
 from kiosk.cli import main
 from kiosk.config import load_config
 from kiosk.core.progression import Replays, plan_for_day
-from kiosk.core.records import Record, SessionRecord, sessions_of
+from kiosk.core.records import Record, SessionRecord, last_pain, sessions_of
 from kiosk.simulate import lived_days
 from kiosk.store.history import History
 from kiosk.store.months import (
@@ -23,6 +23,7 @@ from kiosk.store.months import (
     MIGRATED,
     SNAPSHOT,
     MonthlyHistory,
+    month_of,
     months_in,
     stream,
 )
@@ -34,14 +35,16 @@ TODAY = date(2026, 10, 21)
 HISTORIES = Path(__file__).with_name("histories")  # written by the single-file kiosk
 
 
-def lived(months: float, seed: int = 3) -> list[SessionRecord]:
+def lived(months: float, seed: int = 3) -> list[Record]:
+    """Sessions, and pain-log entries between them, as ``kiosk simulate`` writes them."""
     return list(lived_days(CFG, years=months / 12, per_day=2, seed=seed, end=END))
 
 
 LIVED = lived(4.5)
+SESSIONS = sessions_of(LIVED)
 
 
-def save_one_by_one(data: Path, records: list[SessionRecord]) -> None:
+def save_one_by_one(data: Path, records: list[Record]) -> None:
     """As the kiosk saves them: one at a time, the store opened again now and then."""
     for start in range(0, len(records), 40):
         with MonthlyHistory.open(data, replays=REPLAYS) as history:
@@ -49,8 +52,9 @@ def save_one_by_one(data: Path, records: list[SessionRecord]) -> None:
                 history.add(r)
 
 
-def full_plan(records: list[SessionRecord], pain: int | None = None) -> object:
-    return plan_for_day(CFG.library, records, TODAY, CFG.progression, CFG.session, pain)
+def full_plan(records: list[Record], pain: int | None = None) -> object:
+    return plan_for_day(CFG.library, sessions_of(records), TODAY, CFG.progression, CFG.session,
+                        pain)
 
 
 def plan_from(history: MonthlyHistory, pain: int | None = None) -> object:
@@ -67,12 +71,12 @@ def test_a_save_rewrites_only_the_open_month_and_closed_months_get_a_snapshot(
 ) -> None:
     save_one_by_one(tmp_path, LIVED)
     months = months_in(tmp_path / FOLDER)
-    assert months == sorted({r.plan_date.isoformat()[:7] for r in LIVED})
+    assert months == sorted({month_of(r, "") for r in LIVED})
     for month in months[:-1]:
         assert (tmp_path / FOLDER / month / SNAPSHOT).exists(), month
     assert not (tmp_path / FOLDER / months[-1] / SNAPSHOT).exists()  # still open
     before = {m: (tmp_path / FOLDER / m / "history.json").read_bytes() for m in months}
-    extra = lived(0.2, seed=9)[-1]
+    extra = sessions_of(lived(0.2, seed=9))[-1]
     with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
         history.add(extra)
     changed = [m for m in months if (tmp_path / FOLDER / m / "history.json").read_bytes()
@@ -85,12 +89,12 @@ def test_start_up_reads_the_open_month_and_plans_as_a_full_replay(tmp_path: Path
     save_one_by_one(tmp_path, LIVED)
     months = months_in(tmp_path / FOLDER)
     with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
-        assert {r.plan_date.isoformat()[:7] for r in history.records()} == {months[-1]}
+        assert {month_of(r, "") for r in history.records()
+                if isinstance(r, SessionRecord)} == {months[-1]}
         assert history.base is not None
         for pain in (None, 2, 9):
             assert plan_from(history, pain) == full_plan(LIVED, pain)
-        assert history.last_pain() == next(
-            p for r in reversed(LIVED) for p in (r.pain_after, r.pain_before) if p is not None)
+        assert history.last_pain() == last_pain(LIVED)
 
 
 def test_old_months_are_not_even_read_at_start_up(tmp_path: Path) -> None:
@@ -133,7 +137,7 @@ def test_a_damaged_old_month_is_set_aside_and_told_and_today_goes_on(tmp_path: P
         (tmp_path / FOLDER / month / SNAPSHOT).unlink()  # so start-up must read it
     with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
         assert history.recovery is not None and "damaged" in history.recovery.message
-        history.add(lived(0.2, seed=9)[-1])  # today's session is saved as ever
+        history.add(sessions_of(lived(0.2, seed=9))[-1])  # today's session is saved as ever
     assert list(old.glob("history.json.corrupt-*")), "the damaged month is kept aside"
     assert (old / "history.json").exists()  # restored from that month's own backup
 
@@ -146,7 +150,7 @@ def test_the_corrupt_file_corpus_in_the_open_month(tmp_path: Path, name: str) ->
     (month / "history.json").write_bytes(CORPUS[name])
     with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
         assert history.recovery is not None
-        closed = [r.id for r in on_disk(tmp_path) if r.plan_date.isoformat()[:7] < month.name]
+        closed = [r.id for r in on_disk(tmp_path) if month_of(r, "") < month.name]
         assert [r.id for r in history.every_record()][:len(closed)] == closed
         history.add(LIVED[-1])
     assert list(month.glob("history.json.corrupt-*"))
@@ -169,7 +173,8 @@ def test_history_and_export_stream_every_month_in_order(
         outputs[layout, "plan"] = capsys.readouterr().out
     for what in ("history", "csv", "export", "plan"):
         assert outputs["months", what] == outputs["single", what], what
-    assert outputs["months", "history"].count("clean reps") == len(LIVED)
+    assert outputs["months", "history"].count("clean reps") == len(SESSIONS)
+    assert outputs["months", "history"].count("pain log") == len(LIVED) - len(SESSIONS) > 0
 
 
 # --- migration from the single-file layout -----------------------------------------------------
@@ -209,7 +214,7 @@ def test_safety_answers_from_any_month_are_always_seen(tmp_path: Path) -> None:
 
     from kiosk.core.safety import Answer, Group, How, Reason, SafetyCheck
 
-    first = LIVED[0].plan_date
+    first = SESSIONS[0].plan_date
     check = SafetyCheck(
         id="s-first", day=first, at=datetime.combine(first, datetime.min.time()),
         reason=list(Reason)[0], groups=(list(Group)[0],),
