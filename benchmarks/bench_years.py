@@ -3,15 +3,20 @@
 A plain script, not a test: ``python benchmarks/bench_years.py``. For 0, 1, 5 and 10 years of
 twice-daily history written by ``kiosk simulate``, it prints one row of figures, then the same
 again under ``/work/shared/tools/slow-cpu --share 0.2`` (about a Pi Zero 2 W) when that tool works
-here. Targets (issue #11), on the development machine with 10 years:
+here. The histories are in the monthly store (kiosk/store/months.py): ``months`` and
+``open KB`` say how many monthly files there are and how big the one a save rewrites is.
+Targets (issue #11), on the development machine with 10 years:
 
-  save      one session save (History.add_session, with fsync)          <= 20 ms
+  save      one session save (one atomic write of the open month, fsync) <= 20 ms
   gap       longest frame gap while the writer thread saves             <= 50 ms
   step      longest main-loop step through a whole session              <= 20 ms
   red       the step that handles RED                                    within one frame
   ready     process start to READY=1 (systemd's notify socket)          <= 0.4 s
   plan      `kiosk plan` as a whole process                              <= 0.5 s
   rss       peak memory of the running kiosk                             <= 80 MB
+
+Under each table a line compares year one with the last year asked for (save, start-up,
+RED, the longest step, plan): with months these should not grow with the years.
 
 Options: --years 0,1,5 picks the histories; --keep DIR keeps (and reuses) them there;
 --no-slow skips the slow-CPU table. Figures move with the machine's load: run it twice.
@@ -47,7 +52,9 @@ if not SLOW_CPU.exists():
     SLOW_CPU = Path("/work/shared/tools/slow-cpu")
 TARGETS = {"save": 20.0, "gap": 50.0, "step": 20.0, "red": 1000 / 30, "ready": 0.4, "plan": 0.5,
            "rss": 80.0}
-COLUMNS = ("years", "sessions", "MB", "save", "gap", "step", "red", "ready", "plan", "rss")
+COLUMNS = ("years", "sessions", "months", "MB", "open KB", "save", "gap", "step", "red", "ready",
+           "plan", "rss")
+MEASURED = COLUMNS[5:]
 UNITS = {"save": "ms", "gap": "ms", "step": "ms", "red": "ms", "ready": "s", "plan": "s",
          "rss": "MB"}
 
@@ -112,10 +119,15 @@ def measure_save(data: Path) -> float:
 
 def measure_gap(data: Path) -> float:
     """The longest pause of a 5 ms frame loop on the main thread while the writer saves."""
+    from kiosk.config import load_config
+    from kiosk.core.progression import Replays
     from kiosk.store.writer import HistoryWriter
 
+    cfg = load_config().config
     done = threading.Event()
-    writer = HistoryWriter.open(data, on_result=lambda r: done.set())
+    # Opened as the kiosk opens it: the newest snapshot and the open month, not the years.
+    writer = HistoryWriter.open(data, on_result=lambda r: done.set(),
+                                replays=Replays(cfg.library, cfg.progression))
     worst = 0.0
     try:
         for n in range(3):
@@ -253,12 +265,15 @@ def measure_plan(data: Path, wrap: list[str]) -> float:
 
 
 def one_row(years: int, data: Path, scratch: Path, wrap: list[str]) -> dict[str, Any]:
-    from kiosk.store.months import MonthlyHistory
+    from kiosk.store.months import FOLDER, months_in, stream
 
-    with MonthlyHistory.open(copy_of(data, scratch)) as history:
-        sessions = len(history.sessions())
+    sessions = sum(1 for r in stream(data) if type(r).__name__ == "SessionRecord")
+    months = months_in(data / FOLDER)
     size = sum(p.stat().st_size for p in data.rglob("*") if p.is_file()) / 1e6
-    row: dict[str, Any] = {"years": years, "sessions": sessions, "MB": size}
+    open_month = (data / FOLDER / months[-1] / "history.json") if months else None
+    row: dict[str, Any] = {"years": years, "sessions": sessions, "MB": size,
+                           "months": len(months),
+                           "open KB": open_month.stat().st_size / 1e3 if open_month else 0.0}
     if wrap:  # only the whole processes run under slow-cpu; the rest below, in a child
         out = subprocess.run([*wrap, sys.executable, __file__, "--inner", str(data),
                               "--scratch", str(scratch)], check=True, capture_output=True,
@@ -286,9 +301,9 @@ def show(title: str, rows: list[dict[str, Any]]) -> None:
         cells = []
         for c in COLUMNS:
             v = row.get(c)
-            if c in ("years", "sessions"):
+            if c in ("years", "sessions", "months"):
                 cells.append(f"{v:>9d}")
-            elif c == "MB":
+            elif c in ("MB", "open KB"):
                 cells.append(f"{v:>9.1f}")
             else:
                 unit = UNITS[c]
@@ -297,7 +312,21 @@ def show(title: str, rows: list[dict[str, Any]]) -> None:
                 cells.append(f"{text + ' ' + unit + mark:>9}")
         print("  ".join(cells))
     print("  targets with 10 years: " + ", ".join(
-        f"{c} <= {TARGETS[c]:g} {UNITS[c]}" for c in COLUMNS[3:]) + "  (! = over)")
+        f"{c} <= {TARGETS[c]:g} {UNITS[c]}" for c in MEASURED) + "  (! = over)")
+    growth(rows)
+
+
+def growth(rows: list[dict[str, Any]]) -> None:
+    """What issue #11 asks of the partitioned store: year ten costs what year one does."""
+    by_years = {row["years"]: row for row in rows}
+    first, last = by_years.get(1), by_years.get(max(by_years))
+    if first is None or last is None or last is first:
+        return
+    parts = []
+    for c in ("save", "ready", "red", "step", "plan"):
+        a, b = first[c], last[c]
+        parts.append(f"{c} {a:.3g} -> {b:.3g} {UNITS[c]} (x{b / a:.2f})" if a else f"{c} -")
+    print(f"  year 1 -> year {last['years']}: " + ", ".join(parts))
 
 
 def main() -> int:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
+from kiosk.core.records import PainEntry, SessionRecord
 from kiosk.store.months import MonthlyHistory as History
 
 END = date(2026, 11, 20)
@@ -23,10 +24,19 @@ def simulate(data: Path, *extra: str) -> int:
 def test_a_simulated_history_looks_lived_in(tmp_path: Path, capsys: pytest.CaptureFixture[str]
                                             ) -> None:
     assert simulate(tmp_path / "d") == 0
-    assert "simulated" in capsys.readouterr().out
+    said = capsys.readouterr().out
     with History.open(tmp_path / "d") as history:
         assert history.recovery is None
         sessions = history.sessions()
+        records = list(history.every_record())
+    entries = [r for r in records if isinstance(r, PainEntry)]
+    assert f"simulated {len(sessions)} sessions and {len(entries)} pain-log entries" in said
+    # Pain-log ratings now and then, on days the person was there, in save order by time.
+    assert 0 < len(entries) < len(sessions) // 4
+    assert {e.at.date() for e in entries} <= {s.plan_date for s in sessions}
+    times = [r.at if isinstance(r, PainEntry) else r.started_at for r in records
+             if isinstance(r, PainEntry | SessionRecord)]
+    assert times == sorted(times)
     days = [s.plan_date for s in sessions]
     assert days == sorted(days) and days[-1] == END
     first = END - timedelta(days=round(0.7 * 365.25) - 1)
