@@ -101,3 +101,27 @@ def test_a_kiosk_started_on_a_lived_in_device_plans_as_a_full_replay(tmp_path: P
     full = [s.pain_before for s in every if s.pain_before is not None]
     assert [*kiosk.earlier_checkins, *window][-7:] == full[-7:]
     shell.app.close()
+
+
+def test_a_week_over_a_month_turn_counts_the_closed_months_days(tmp_path: Path) -> None:
+    """Wednesday 2 December: the kiosk reads December and November's snapshot, and its week
+    (Monday 30 November on) still counts the days of practice in November, as the whole
+    history would."""
+    from datetime import datetime
+
+    from kiosk.core.rhythm import active_days, week_of
+    from tests.shell import Shell
+
+    data = tmp_path / "d"
+    assert main(["--data-dir", str(data), "simulate", "--years", "0.2", "--seed", "11",
+                 "--end", "2026-12-01"]) == 0
+    with History.open(data) as history:
+        every = list(history.every_record())
+    assert date(2026, 11, 30) in active_days(every)
+    shell = Shell(data, wall=datetime(2026, 12, 2, 9, 0))
+    kiosk = shell.app.kiosk
+    assert all(s.plan_date.month == 12 for s in kiosk.sessions)  # only December was read
+    week = kiosk.week()
+    assert week == week_of(date(2026, 12, 2), active_days(every), week.target)
+    assert week.count >= 2
+    shell.app.close()
