@@ -113,7 +113,7 @@ def test_a_week_over_a_month_turn_counts_the_closed_months_days(tmp_path: Path) 
     from tests.shell import Shell
 
     data = tmp_path / "d"
-    assert main(["--data-dir", str(data), "simulate", "--years", "0.2", "--seed", "11",
+    assert main(["--data-dir", str(data), "simulate", "--years", "0.6", "--seed", "11",
                  "--end", "2026-12-01"]) == 0
     with History.open(data) as history:
         every = list(history.every_record())
@@ -124,4 +124,17 @@ def test_a_week_over_a_month_turn_counts_the_closed_months_days(tmp_path: Path) 
     week = kiosk.week()
     assert week == week_of(date(2026, 12, 2), active_days(every), week.target)
     assert week.count >= 2
+    # The history screens and the summaries read the last weeks, over the month's turn too,
+    # as they would from the whole history (docs/progress.md).
+    from kiosk.core.history_screens import history_views
+    from kiosk.core.weekly import weekly_summary
+
+    p, today = kiosk.progress, date(2026, 12, 2)
+    recent = kiosk._recent()
+    assert len(recent) < len(every) * 2 // 3  # the last months only, not the whole history
+    assert history_views(recent, today, p.ladders, p.target) == history_views(
+        every, today, p.ladders, p.target)
+    for day in (today, today - timedelta(weeks=1)):
+        assert weekly_summary(recent, day, p.ladders) == weekly_summary(every, day, p.ladders)
+    assert "session" in weekly_summary(recent, today - timedelta(weeks=1), p.ladders)
     shell.app.close()

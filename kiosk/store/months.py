@@ -38,6 +38,7 @@ from typing import Any, Protocol, TextIO
 
 from kiosk.core.records import Record, RitualRecord, SessionRecord, last_pain, sessions_of
 from kiosk.core.rhythm import active_days
+from kiosk.core.weekly import READ_BACK_DAYS
 from kiosk.errors import RecordError, StorageError
 from kiosk.store import export
 from kiosk.store.atomic import (
@@ -214,6 +215,9 @@ class MonthlyHistory:
         self.earlier_days: tuple[date, ...] = snapshot.days if snapshot else ()
         self._kept = list(snapshot.kept) if snapshot else []  # not sessions: always shown
         self._window = window  # records of closed months no snapshot covers, oldest first
+        # The last weeks of records, for the history screens and summaries (docs/progress.md):
+        # the few closed months they reach into, read once here, however long the history is.
+        self.recent, self.recent_since = self._recent(months[:-1])
         self.recovery = _one(self._problems)
 
     @classmethod
@@ -345,6 +349,28 @@ class MonthlyHistory:
             except OSError as e:
                 log.warning("%s: could not write the snapshot: %s", self.root / month, e)
         return snapshot, []
+
+    def _recent(self, closed: list[str]) -> tuple[list[Record], date | None]:
+        """The records of the closed months that the last ``READ_BACK_DAYS`` before the open
+        month reach into, oldest first, and the first day of the first of them. Read only:
+        a damaged month is repaired when a snapshot needs it, not for a chart."""
+        if self._replays is None or self._open_month is None:
+            return [], None  # records() is the whole history already
+        since = date.fromisoformat(f"{self._open_month}-01") - timedelta(days=READ_BACK_DAYS)
+        first = since.isoformat()[:7]
+        out: list[Record] = []
+        for month in closed:
+            if month < first:
+                continue
+            try:
+                records, note = read_month(self.root / month)
+            except StorageError as e:
+                log.warning("%s: %s", month, e)
+                continue
+            if note:
+                log.warning("%s", note)
+            out += records
+        return out, date.fromisoformat(f"{first}-01")
 
     def _read_closed(self, month: str) -> list[Record]:
         """A closed month's records; a damaged one is repaired from its own backups, or read as

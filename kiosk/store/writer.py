@@ -93,6 +93,9 @@ class HistoryWriter:
         self.base: Replay | None = None  # the replay of the history before records()
         self.earlier_pain: int | None = None  # the last pain rating before records()
         self.earlier_days: tuple[date, ...] = ()  # days of practice just before records()
+        # The closed months the history screens reach into (months.py), and their first day.
+        self.recent: list[Record] = []
+        self.recent_since: date | None = None
         self._on_result = on_result
         self._retry_every = retry_every
         self._lock = threading.Lock()  # guards _pending and _view, shared by both threads
@@ -117,6 +120,7 @@ class HistoryWriter:
             self.recovery = history.recovery
             self.base, self.earlier_pain = history.base, history.earlier_pain
             self.earlier_days = history.earlier_days
+            self.recent, self.recent_since = history.recent, history.recent_since
         # A daemon, so a disk that hangs for ever cannot stop the kiosk from exiting; the
         # atomic writes mean a write cut short leaves the file as it was.
         self._thread = threading.Thread(target=self._run, name="history-writer", daemon=True)

@@ -14,7 +14,7 @@ from store_samples import real_record
 from kiosk.cli import main
 from kiosk.config import load_config
 from kiosk.core.progression import Replays
-from kiosk.core.records import PainEntry, Record, RitualRecord, SessionRecord
+from kiosk.core.records import PainEntry, PsfsRecord, PsfsScore, Record, RitualRecord, SessionRecord
 from kiosk.core.rhythm import active_days, week_of
 from kiosk.core.safety import Answer, Group, How, Outcome, Reason, SafetyCheck
 from kiosk.store.history import History
@@ -46,8 +46,12 @@ def _safety(rid: str, at: datetime) -> Record:
                        Outcome.BACKGROUND)
 
 
+def _psfs(rid: str, at: datetime) -> Record:
+    return PsfsRecord(rid, at, (PsfsScore("carry the shopping", 6), PsfsScore("garden", 4)))
+
+
 SAMPLES: dict[str, Callable[[str, datetime], Record]] = {
-    "session": _session, "pain": _pain, "ritual": _ritual, "safety": _safety,
+    "session": _session, "pain": _pain, "ritual": _ritual, "safety": _safety, "psfs": _psfs,
 }
 
 
@@ -102,8 +106,8 @@ def test_a_kiosk_reading_only_the_newest_month_still_sees_every_kind_it_needs(
         assert history.recovery is None
         seen = history.records()
         ids = {r.id for r in seen}
-        for r in OLD:  # January's: safety answers and pain entries are kept for good
-            assert (r.id in ids) == isinstance(r, SafetyCheck | PainEntry), r.id
+        for r in OLD:  # January's: safety answers, pain entries and PSFS rounds are kept for good
+            assert (r.id in ids) == isinstance(r, SafetyCheck | PainEntry | PsfsRecord), r.id
         assert all(not isinstance(r, SessionRecord) or r.plan_date.month == 5 for r in seen)
         # The week of Friday 1 May runs over the month's turn: it counts Thursday 30 April's
         # session and ritual as a full reading of the history would.
