@@ -123,6 +123,7 @@ class ExerciseResult:
     planned: PlannedExercise
     sets: list[SetResult] = field(default_factory=list)
     skipped: bool = False
+    load: str | None = None  # confirmed by GREEN at Ready on a loaded rung
 
     def as_record(self) -> ExerciseRecord:
         p = self.planned
@@ -135,6 +136,7 @@ class ExerciseResult:
             reason=p.reason,
             skipped=self.skipped,
             sets=tuple(s.as_record() for s in self.sets),
+            load=self.load,
         )
 
 
@@ -516,6 +518,8 @@ class Session:
         self.set = SetResult(side=side, number=set_no)
         self.current.sets.append(self.set)
         v = self.current.planned.variation
+        if v.load:  # a set only begins on GREEN, after "You need a light weight": confirmed
+            self.current.load = v.load
         if not at_once:
             total_slots = sets_of(v, self.settings) * (2 if side else 1)
             if total_slots > 1:
