@@ -315,3 +315,4 @@ def test_a_load_skipped_at_ready_is_not_recorded() -> None:
     loaded, plain = session.exercises
     assert (loaded.skipped, loaded.load, loaded.sets) == (True, None, ())
     assert plain.sets and plain.load is None
+
