@@ -203,6 +203,10 @@ class Session:
         self._out: list[Effect] = []
         self._talk_until = t0
         self._last_view: View | None = None
+        # The view as of the last change: every public method that changes the session clears
+        # it, and _flush builds it once. A tick asks for it three times (the session, the kiosk,
+        # the screen); building it once per event keeps a slow board's frame cheap.
+        self._view: View | None = None
         self.pain = PainInput(last_pain if last_pain is not None else 0, settings.pain_timeout)
         self._deadline = 0.0
         self._reprompted = False
@@ -231,6 +235,7 @@ class Session:
     def handle(self, event: Event) -> list[Effect]:
         if self.done:
             return []
+        self._view = None
         self.now = max(self.now, event.t)
         if isinstance(event, Release) and event.button is Button.RED:
             self._red_still_down = False
@@ -249,6 +254,7 @@ class Session:
         checkpoint that says ``interrupted``. Returns no Save when nothing was rated yet."""
         if self.done:
             return []
+        self._view = None
         if self.phase is Phase.SET and self.set is not None:
             self._end_set(SetEnd.STOP)
             if not self.set.reps:  # the set had only begun: there is nothing in it to keep
@@ -262,9 +268,11 @@ class Session:
 
     @property
     def view(self) -> View:
-        from kiosk.core.session_view import view_of
+        if self._view is None:
+            from kiosk.core.session_view import view_of
 
-        return view_of(self)
+            self._view = view_of(self)
+        return self._view
 
     @property
     def current(self) -> ExerciseResult:
@@ -294,8 +302,9 @@ class Session:
         self._talk_until = start
 
     def _flush(self) -> list[Effect]:
+        self._view = None  # whatever changed since, the view is built afresh here
         view = self.view
-        if view != self._last_view:
+        if view is not self._last_view and view != self._last_view:
             self._out.append(Show(view))
             self._last_view = view
         out, self._out = self._out, []
