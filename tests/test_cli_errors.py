@@ -17,7 +17,7 @@ import pytest
 from kiosk import cli
 from kiosk.clock import FakeClock
 from kiosk.config import load_config
-from kiosk.store.history import History
+from kiosk.store.months import MonthlyHistory as History  # the kiosk keeps months
 from kiosk.terminal import printable
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,7 +9,7 @@ import pytest
 
 from kiosk import cli
 from kiosk.config import load_config
-from kiosk.store.history import History
+from kiosk.store.months import MonthlyHistory as History  # the kiosk keeps months
 from tests.core.progress_samples import exercise, pain, session
 
 MONTH = [

@@ -12,7 +12,7 @@ from kiosk import cli
 from kiosk.config import load_config
 from kiosk.core.progression import plan_for_day
 from kiosk.core.records import SessionRecord
-from kiosk.store.history import History
+from kiosk.store.months import MonthlyHistory as History  # the kiosk keeps months
 from kiosk.store.records import decode
 
 CFG = load_config().config

@@ -35,7 +35,7 @@ from kiosk.devices import RecordingVoice  # noqa: E402
 from kiosk.errors import KioskWarning  # noqa: E402
 from kiosk.io import voice as io_voice  # noqa: E402
 from kiosk.sim import SimUser  # noqa: E402
-from kiosk.store.history import History  # noqa: E402
+from kiosk.store.months import MonthlyHistory as History  # noqa: E402  # the kiosk keeps months
 from tests.shell import Shell, answered_today  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -289,7 +289,7 @@ def test_a_demo_without_data_dir_keeps_its_history_apart_and_says_where(
     out = capsys.readouterr().out
     demo_dir = tmp_path / "xdg" / "backcare-kiosk-demo"
     assert out.splitlines()[0].startswith(f"demo: history in {demo_dir}")
-    assert (demo_dir / "history.json").exists()
+    assert (demo_dir / "history").is_dir()  # the history in months (store/months.py)
     assert not (tmp_path / ".local" / "share" / "backcare-kiosk").exists()
     makefile = (Path(__file__).resolve().parents[1] / "Makefile").read_text()
     assert "kiosk run --mock --windowed --demo-data" in makefile

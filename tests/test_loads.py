@@ -8,7 +8,7 @@ import pytest
 
 from kiosk.cli import main
 from kiosk.sim import SimUser
-from kiosk.store.history import History
+from kiosk.store.months import MonthlyHistory as History  # the kiosk keeps months
 from tests.core.helpers import Run
 from tests.core.test_session import _loaded_planner
 

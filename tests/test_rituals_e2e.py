@@ -9,7 +9,7 @@ from pathlib import Path
 from kiosk.core.events import Tone
 from kiosk.core.model import Button
 from kiosk.core.records import RitualRecord
-from kiosk.store.history import History
+from kiosk.store.months import MonthlyHistory as History  # the kiosk keeps months
 from tests.shell import Shell
 
 LED = 5  # BCM pin of the status LED in this test's config

@@ -20,7 +20,7 @@ from kiosk.core import phrases  # noqa: E402
 from kiosk.core.model import Button  # noqa: E402
 from kiosk.core.records import Record, SessionRecord  # noqa: E402
 from kiosk.core.safety import Group, How, Outcome, Reason, SafetyCheck  # noqa: E402
-from kiosk.store.history import History  # noqa: E402
+from kiosk.store.months import MonthlyHistory as History  # noqa: E402  # the kiosk keeps months
 from tests.shell import Shell  # noqa: E402
 
 pytestmark = pytest.mark.slow
