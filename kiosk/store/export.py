@@ -1,4 +1,4 @@
-"""Exports for a clinician: the whole history as JSON, or one CSV row per set.
+"""Exports for a clinician: the whole history as JSON, one CSV row per set, or a FHIR R4 Bundle.
 
 Both take the records in save order, as an iterable (streamed month by month): the sessions,
 the rounds of safety answers, the rituals and the pain entries logged from the home screen.
@@ -15,16 +15,28 @@ import os
 import stat
 import textwrap
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from kiosk.core.records import SCHEMA_VERSION, PainEntry, Record, RitualRecord, SessionRecord
+from kiosk.core import fhir
+from kiosk.core.records import (
+    SCHEMA_VERSION,
+    PainEntry,
+    PsfsRecord,
+    Record,
+    RitualRecord,
+    SessionRecord,
+)
 from kiosk.core.safety import SafetyCheck
 from kiosk.errors import StorageError
 from kiosk.store.atomic import kind_of
-from kiosk.store.records import encode
+from kiosk.store.records import decode, encode
+
+FORMATS = ("json", "csv", "fhir")
+SUFFIX = {"json": "history.json", "csv": "history.csv", "fhir": "history.fhir.json"}
 
 # A cell starting with one of these is a formula to a spreadsheet (the OWASP list): an exercise
 # named =HYPERLINK(...) would become a live link in the clinician's copy.
@@ -53,13 +65,14 @@ REP_LETTERS = {"clean": "C", "slipped": "S"}
 
 def write_json(records: Iterable[Record], fp: TextIO) -> None:
     """The sessions, and (when there are any) the rounds of safety answers, the rituals
-    (offered, run, snoozed, skipped) and the pain log entries, as saved: one JSON document
+    (offered, run, snoozed, skipped), the pain log entries and the PSFS rounds, as saved: one
+    JSON document
     written a session at a time (a history of years never sits in memory whole), exactly as
     ``json.dump(..., indent=2)`` would lay it out."""
     fp.write(f'{{\n  "schema": {SCHEMA_VERSION},\n  "sessions": [')
     first = True
     # The other kinds are far fewer than sessions: kept to go after them, each under its key.
-    others: dict[str, list[dict[str, Any]]] = {"safety": [], "rituals": [], "pain_entries": []}
+    others: dict[str, list[dict[str, Any]]] = {key: [] for key in _OTHER_KEYS.values()}
     for record in records:
         if not isinstance(record, SessionRecord):
             key = _OTHER_KEYS.get(type(record))
@@ -71,15 +84,56 @@ def write_json(records: Iterable[Record], fp: TextIO) -> None:
         first = False
     fp.write("]" if first else "\n  ]")
     for key, found in others.items():
-        if found:  # a history from before safety answers, rituals or the pain log exports as
-            # it always did
+        if found:  # a history from before safety answers, rituals, the pain log or the PSFS
+            # exports as it always did
             text = json.dumps(found, indent=2)
             fp.write(f',\n  "{key}": ' + textwrap.indent(text, "  ")[2:])
     fp.write("\n}\n")
 
 
 _OTHER_KEYS: dict[type, str] = {SafetyCheck: "safety", RitualRecord: "rituals",
-                                PainEntry: "pain_entries"}
+                                PainEntry: "pain_entries", PsfsRecord: "psfs"}
+
+JSON_LISTS = ("sessions", "safety", "rituals", "pain_entries", "psfs")
+
+
+def read_json(fp: TextIO) -> list[Record]:
+    """A JSON export read back into records, each checked as the store checks it: what a
+    clinic's import, or a move to a new kiosk, would do. Raises ``StorageError`` in words."""
+    try:
+        doc = json.load(fp)
+        if doc.get("schema") != SCHEMA_VERSION:
+            raise StorageError(f"this export has schema {doc.get('schema')!r}; this kiosk "
+                               f"reads schema {SCHEMA_VERSION}")
+        return [decode(raw) for key in JSON_LISTS for raw in doc.get(key, [])]
+    except (ValueError, AttributeError, TypeError) as e:
+        raise StorageError(f"not a kiosk JSON export ({e})") from e
+
+
+def write_fhir(records: Sequence[Record], fp: TextIO, units: Mapping[str, str] | None = None,
+               now: datetime | None = None) -> None:
+    """The FHIR R4 Bundle (kiosk/core/fhir.py), with each local time given its offset."""
+    doc = fhir.bundle(records, generated=now or datetime.now(), localize=local_time,
+                      units=units)
+    json.dump(doc, fp, indent=2, ensure_ascii=False)
+    fp.write("\n")
+
+
+def local_time(at: datetime) -> datetime:
+    """A naive local time with this machine's offset at that moment (summer time included)."""
+    return at.astimezone() if at.tzinfo is None else at
+
+
+def write(fmt: str, records: Iterable[Record], fp: TextIO,
+          units: Mapping[str, str] | None = None) -> None:
+    """One export in format ``fmt`` (one of FORMATS). JSON and CSV are written as the records
+    come (streamed month by month); a FHIR Bundle is made whole first."""
+    if fmt == "fhir":
+        write_fhir(list(records), fp, units)
+    elif fmt == "csv":
+        write_csv(records, fp)
+    else:
+        write_json(records, fp)
 
 
 def write_csv(records: Iterable[Record], fp: TextIO) -> None:
