@@ -52,9 +52,14 @@ log = logging.getLogger(__name__)
 
 def make_planner(cfg: Config) -> Planner:
     from kiosk.core.progression import plan_for_day
+    from kiosk.core.records import sessions_of
+    from kiosk.core.signature import latest, tuning
 
-    def plan(sessions: Sequence[SessionRecord], day: date, pain: int | None) -> Plan:
-        return plan_for_day(cfg.library, sessions, day, cfg.progression, cfg.session, pain)
+    def plan(records: Sequence[Record], day: date, pain: int | None) -> Plan:
+        """The day's plan from the sessions, tuned by the latest movement signature."""
+        tune = tuning(latest(records), cfg.signature)
+        return plan_for_day(cfg.library, sessions_of(records), day, cfg.progression,
+                            cfg.session, pain, tuning=tune)
 
     return plan
 
@@ -119,6 +124,7 @@ class Options:
     out: TextIO = field(default_factory=lambda: sys.stdout)
     terminal: bool = False  # keys from stdin, each spoken line printed (headless mock mode)
     timeline: bool = False  # demo: print the breath timeline and the presses, not each line
+    screening: bool = False  # demo: a screening on demand at start, then the demo ends
 
 
 class Notices:
@@ -183,7 +189,8 @@ def build(
     kiosk = Kiosk(make_planner(cfg), cfg.session, records=records, t0=clock.now(),
                   wall0=_wall0(clock, opts), shutdown_enabled=shutdown,
                   nonce=secrets.token_hex(3), rituals=rituals, safety=safety_setup(cfg),
-                  gentle=make_gentle(cfg), holds=tracker.hold)
+                  gentle=make_gentle(cfg), holds=tracker.hold, signature=cfg.signature,
+                  screen_at_boot=opts.screening)
     if opts.terminal:
         from kiosk.io.terminal import TerminalKeys
 

@@ -39,6 +39,7 @@ from kiosk.core.model import (
 )
 from kiosk.core.phrases import number
 from kiosk.core.records import SCHEMA_VERSION, ExerciseRecord, PainEvent, SessionRecord
+from kiosk.core.signature import Tuning
 
 CHANGES = tuple(Change)
 BAD_DAY_NOTE = "Pain is higher than usual today: nothing steps up, each exercise is a step easier."
@@ -150,6 +151,7 @@ class _Entry:
     early: bool  # a set frayed before fray_fraction of the target
     pain: bool  # a pain event on this exercise
     reached: int | None = None  # clean reps of the shortest set that frayed early
+    at: tuple[str, int] | None = None  # (variation id, target) it was done at
 
 
 @dataclass(frozen=True)
@@ -208,7 +210,7 @@ def _entry(ex: ExerciseRecord, hurt: set[str], fray_fraction: float) -> _Entry |
     early = done and bool(frays)
     pain = ex.family in hurt or any(end == "pain" for _, _, end in results)
     return _Entry(ex.family, done, done or ex.skipped, clean, early, pain,
-                  min(frays) if early else None)
+                  min(frays) if early else None, (ex.variation, ex.target))
 
 
 def _bad_day(checkin: int | None, earlier: Sequence[int], rules: ProgressionRules) -> bool:
@@ -373,13 +375,17 @@ def _level(value: Any, top: int) -> int | None:
     return int(value)
 
 
-def _start_day(t: _Track, day: date, bad: bool, rules: ProgressionRules) -> None:
-    """Take the day's one step, the first time the exercise is planned on ``day``."""
+def _start_day(
+    t: _Track, day: date, bad: bool, rules: ProgressionRules, first: int | None = None
+) -> None:
+    """Take the day's one step, the first time the exercise is planned on ``day``. A family
+    done for the first time starts where it was done (``first``): the first rung, unless the
+    movement signature started it higher (kiosk.core.signature)."""
     if t.day == day:
         return
     t.day = day
     if t.level is None:
-        t.level = 0
+        t.level = first or 0
         return
     level = t.level
     gap = (day - t.done_day).days if t.done_day is not None else 0
@@ -470,7 +476,8 @@ def _replay_entry(t: _Track, rec: _Record, e: _Entry, bad: bool, rules: Progress
         t.offered = rec.index
     if not (e.done or e.pain):
         return  # skipped, or never reached: not a session of this exercise
-    _start_day(t, rec.day, bad, rules)
+    first = _level_of(t.ladder, e.at) if t.level is None and e.done else None
+    _start_day(t, rec.day, bad, rules, first)
     if e.done:
         t.done_at, t.done_day, t.cause = (t.level or 0, t.target), rec.day, None
         t.done += 1
@@ -482,6 +489,17 @@ def _replay_entry(t: _Track, rec: _Record, e: _Entry, bad: bool, rules: Progress
         below = t.ladder.variation_below(t.level)
         t.move(below, _Cause("pain"), min(t.target, t.ladder.reps(below)))
         t.since.clear()  # answered once, even on the first rung where it cannot go lower
+
+
+def _level_of(ladder: Ladder, at: tuple[str, int] | None) -> int | None:
+    """The level of a variation at a target, as a session saved it; None if not on the ladder."""
+    if at is None:
+        return None
+    rung = next((k for k, v in enumerate(ladder.family.ladder) if v.id == at[0]), None)
+    if rung is None:
+        return None
+    entry = next(i for i, (k, _) in enumerate(ladder.steps) if k == rung)
+    return ladder.at(entry, at[1])
 
 
 @dataclass(frozen=True)
@@ -616,8 +634,9 @@ class Progress:
 
 
 # Raise it whenever Progress.to_json changes shape or meaning. 2: personal floors, the
-# (level, target) last done, and each day's fewest clean reps in an early fray.
-SNAPSHOT_FORMAT = 2
+# (level, target) last done, and each day's fewest clean reps in an early fray. 3: a family
+# starts where its first session did it (a signature may start it above the first rung).
+SNAPSHOT_FORMAT = 3
 
 
 def _iso(day: date | None) -> str | None:
@@ -756,6 +775,7 @@ def plan_for_day(
     checkin_pain: int | None = None,
     *,
     base: Progress | None = None,
+    tuning: Tuning | None = None,
 ) -> Plan:
     """Today's plan: ``exercises_min`` to ``exercises_max`` families, least recently offered
     first, as many as fit ``session_minutes``, each at its derived level with its reason.
@@ -766,10 +786,19 @@ def plan_for_day(
 
     ``base`` is a replay of the older history (a snapshot); ``sessions`` are then only the
     sessions saved after it. ``base`` is not changed.
+
+    ``tuning`` is what the latest movement signature changes (kiosk.core.signature): families
+    held back, the ones put first, the rung a new family starts on, the side done first and
+    its extra reps. It never adds a family, and a family already done keeps its level.
     """
+    tune = tuning or Tuning()
     replay = _replay_from(base, library, sessions, today, cfg, checkin_pain)
-    states = {fid: _state(t) for fid, t in replay.tracks.items()}
-    order = rotation.rotation_order(list(states), {f: t.offered for f, t in replay.tracks.items()})
+    states = {fid: _started(_state(t), t.ladder, tune) for fid, t in replay.tracks.items()}
+    held = _held(states, tune)
+    early = {f: i for i, f in enumerate(tune.early)}
+    order = rotation.rotation_order([f for f in states if f not in held],
+                                    {f: t.offered for f, t in replay.tracks.items()},
+                                    first=tune.early)
     least = min(cfg.exercises_min, len(order))
     chosen = rotation.fit(
         order,
@@ -779,14 +808,62 @@ def plan_for_day(
         budget=rotation.session_budget(cfg.session_minutes, settings),
     )
     library_index = {fid: i for i, fid in enumerate(states)}
-    chosen.sort(
-        key=lambda f: (rotation.position_rank(states[f].variation.position), library_index[f])
-    )
+    # Up from the floor, never back down; within a position the signature's families first.
+    chosen.sort(key=lambda f: (rotation.position_rank(states[f].variation.position),
+                               early.get(f, len(early)), library_index[f]))
     items = tuple(
-        _planned(states[f], replay.tracks[f].ladder, replay.bad_today) for f in chosen
+        _tuned(_planned(states[f], replay.tracks[f].ladder, replay.bad_today), tune)
+        for f in chosen
     )
-    notes = (BAD_DAY_NOTE,) if replay.bad_today else ()
+    notes: tuple[str, ...] = (BAD_DAY_NOTE,) if replay.bad_today else ()
+    notes += tuple(_held_notes(held, states))
     return Plan(today.isoformat(), items, notes)
+
+
+def _started(s: ExerciseState, ladder: Ladder, tune: Tuning) -> ExerciseState:
+    """A new family the signature starts on another rung: that rung, at its start reps."""
+    vid = tune.start.get(s.family.id)
+    if s.change is not Change.NEW or vid is None or vid == s.variation.id:
+        return s
+    level = _level_of(ladder, (vid, 0))
+    if level is None:
+        return s
+    return replace(s, variation=ladder.variation(level), target=ladder.reps(level), level=level)
+
+
+def _held(states: dict[str, ExerciseState], tune: Tuning) -> dict[str, str]:
+    """Families the signature holds back today, each with why: its probe hurt, or (with a
+    ``max_position``) its rung today is past the position that is comfortable for now."""
+    held = {f: r for f, r in tune.held.items() if f in states}
+    if tune.max_position is not None:
+        cap = rotation.position_rank(tune.max_position)
+        for f, s in states.items():
+            if f not in held and rotation.position_rank(s.variation.position) > cap:
+                held[f] = tune.position_reason
+    return held
+
+
+def _held_notes(held: dict[str, str], states: dict[str, ExerciseState]) -> list[str]:
+    """One note per reason: the families it holds back, then why."""
+    by_reason: dict[str, list[str]] = {}
+    for f, reason in held.items():
+        by_reason.setdefault(reason, []).append(states[f].family.name)
+    return [f"Waiting for now: {', '.join(names)}. {reason}" for reason, names in
+            by_reason.items()]
+
+
+def _tuned(p: PlannedExercise, tune: Tuning) -> PlannedExercise:
+    """The side done first, its extra reps, and the signature's reason after the plan's."""
+    fid = p.family.id
+    why = tune.reasons.get(fid, "")
+    if not why:
+        return p
+    side = tune.sides.get(fid)
+    sided = p.variation.side in ("each", "alternate")
+    reason = f"{p.reason} {why}" if p.reason else why
+    if side is None or not sided:
+        return replace(p, reason=reason)
+    return replace(p, reason=reason, first_side=side.first, extra_reps=side.extra)
 
 
 def _planned(s: ExerciseState, ladder: Ladder, bad_today: bool) -> PlannedExercise:
