@@ -277,8 +277,8 @@ def cmd_signature(args: argparse.Namespace, cfg: Config, problems: list[ConfigEr
         p = setup.probe(probe_id)
         label = p.name(None) if p is not None else probe_id
         if None in sides:
-            r = sides[None]
-            say(f"  {label:<20} {WORDS[r.rating]}" + (f" (pain {r.pain})" if r.pain else ""))
+            one = sides[None]
+            say(f"  {label:<20} {WORDS[one.rating]}" + (f" (pain {one.pain})" if one.pain else ""))
         else:
             cells = []
             for side in ("left", "right"):

@@ -896,7 +896,10 @@ def load_signature(
             problems.append(ConfigError(file, name, raw[name], "one of screening, probe, rule"))
     every, first = _screening(file, raw.get("screening", {}), problems)
     probes = _probes(file, raw.get("probe", []), problems)
-    rules = _rules(file, raw.get("rule", []), probes, library, problems)
+    # The packaged rules beside someone's own exercise list: a rule on a family (or rung) that
+    # list does not have is left out quietly, as a packaged ritual is; nobody wrote it wrong.
+    strict = path != DEFAULT_SIGNATURE
+    rules = _rules(file, raw.get("rule", []), probes, library, problems if strict else [])
     return SignatureSetup(probes, rules, every, first)
 
 

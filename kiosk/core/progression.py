@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Protocol
@@ -471,12 +471,20 @@ def _earned(t: _Track, rules: ProgressionRules) -> _Cause | None:
     return None
 
 
-def _replay_entry(t: _Track, rec: _Record, e: _Entry, bad: bool, rules: ProgressionRules) -> None:
+def _replay_entry(
+    t: _Track, rec: _Record, e: _Entry, bad: bool, rules: ProgressionRules,
+    starts: frozenset[str] = frozenset(),
+) -> None:
     if e.offered:
         t.offered = rec.index
     if not (e.done or e.pain):
         return  # skipped, or never reached: not a session of this exercise
-    first = _level_of(t.ladder, e.at) if t.level is None and e.done else None
+    # A family starts where its first session did it, when that is a rung the signature's
+    # rules may start it on (``starts``); anything else starts on the first rung, so a session
+    # saved while the clock was wrong (or an odd record) can never start a ladder higher.
+    first = None
+    if t.level is None and e.done and e.at is not None and e.at[0] in starts:
+        first = _level_of(t.ladder, e.at)
     _start_day(t, rec.day, bad, rules, first)
     if e.done:
         t.done_at, t.done_day, t.cause = (t.level or 0, t.target), rec.day, None
@@ -529,6 +537,8 @@ class Progress:
     count: int = 0  # records fed so far, well-formed or not: the next one's history index
     last: date | None = None  # the effective day of the last well-formed record
     latest: date | None = None  # the latest plan_date fed, as saved
+    # family -> the rungs the movement signature's rules may start it on (kiosk.core.signature)
+    starts: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
     def start(cls, library: Library, rules: ProgressionRules) -> Progress:
@@ -557,7 +567,8 @@ class Progress:
                 self.checkins.append(rec.checkin)
             for e in rec.entries:
                 if e.family in self.tracks:
-                    _replay_entry(self.tracks[e.family], rec, e, rec.day in self.bad_days, rules)
+                    _replay_entry(self.tracks[e.family], rec, e, rec.day in self.bad_days, rules,
+                                  self.starts.get(e.family, frozenset()))
         return self
 
     def finish(self, today: date, checkin_pain: int | None) -> _Replay:
@@ -660,8 +671,11 @@ def _replay_from(
     today: date,
     rules: ProgressionRules,
     checkin_pain: int | None,
+    starts: Mapping[str, frozenset[str]] | None = None,
 ) -> _Replay:
     progress = base.copy() if base is not None else Progress.start(library, rules)
+    if starts:
+        progress.starts = starts
     return progress.feed(sessions or [], today).finish(today, checkin_pain)
 
 
@@ -792,7 +806,7 @@ def plan_for_day(
     its extra reps. It never adds a family, and a family already done keeps its level.
     """
     tune = tuning or Tuning()
-    replay = _replay_from(base, library, sessions, today, cfg, checkin_pain)
+    replay = _replay_from(base, library, sessions, today, cfg, checkin_pain, tune.allowed)
     states = {fid: _started(_state(t), t.ladder, tune) for fid, t in replay.tracks.items()}
     held = _held(states, tune)
     early = {f: i for i, f in enumerate(tune.early)}

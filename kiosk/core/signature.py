@@ -181,6 +181,8 @@ class Tuning:
     position_reason: str = ""
     reasons: Mapping[str, str] = field(default_factory=dict)  # family -> why it is tuned
     day: date | None = None  # the signature's date
+    # family -> every rung a rule may start it on: how the replay reads a first session there
+    allowed: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.early or self.start or self.sides or self.held or self.max_position)
@@ -198,8 +200,12 @@ def tuning(record: ScreeningRecord | None, setup: SignatureSetup) -> Tuning:
 
     Rules are read in order; for one family the first rule that sets a thing wins, and a
     family held back is only held back (nothing else of it matters today)."""
+    allowed: dict[str, frozenset[str]] = {}
+    for rule in setup.rules:
+        if rule.start:
+            allowed[rule.family] = allowed.get(rule.family, frozenset()) | {rule.start}
     if record is None:
-        return Tuning()
+        return Tuning(allowed=allowed)
     early: list[str] = []
     start: dict[str, str] = {}
     sides: dict[str, SideTuning] = {}
@@ -228,7 +234,7 @@ def tuning(record: ScreeningRecord | None, setup: SignatureSetup) -> Tuning:
             sides.setdefault(rule.family, SideTuning(stiffer.stiffer, rule.extra_reps))
     early = [f for f in early if f not in held]
     return Tuning(tuple(early), start, sides, held, max_position, position_reason,
-                  {f: r for f, r in reasons.items() if f not in held}, record.day)
+                  {f: r for f, r in reasons.items() if f not in held}, record.day, allowed)
 
 
 def latest(records: Iterable[object]) -> ScreeningRecord | None:
