@@ -64,13 +64,23 @@ def make_planner(cfg: Config) -> Planner:
     return plan
 
 
+def _starts(cfg: Config) -> dict[str, frozenset[str]]:
+    """The rungs the signature's rules may start a family on: where a first session there is
+    read as started (kiosk.core.progression)."""
+    from kiosk.core.signature import tuning
+
+    return dict(tuning(None, cfg.signature).allowed)
+
+
 def make_levels(cfg: Config) -> Callable[[Sequence[SessionRecord], date], dict[str, str]]:
     """Each exercise family's current variation id on a day, from the history: what opens a
     ritual (kiosk.core.rituals.unlocks)."""
     from kiosk.core.progression import exercise_states
 
+    starts = _starts(cfg)
+
     def levels(sessions: Sequence[SessionRecord], day: date) -> dict[str, str]:
-        states = exercise_states(cfg.library, sessions, day, cfg.progression)
+        states = exercise_states(cfg.library, sessions, day, cfg.progression, starts=starts)
         return {fid: s.variation.id for fid, s in states.items()}
 
     return levels
@@ -80,8 +90,10 @@ def make_gentle(cfg: Config) -> GentlePlanner:
     from kiosk.core.gentle import gentle_plan
     from kiosk.core.progression import exercise_states
 
+    starts = _starts(cfg)
+
     def plan(sessions: Sequence[SessionRecord], day: date, today: Plan) -> Plan:
-        states = exercise_states(cfg.library, sessions, day, cfg.progression)
+        states = exercise_states(cfg.library, sessions, day, cfg.progression, starts=starts)
         return gentle_plan(cfg.library, states, today, most=cfg.progression.exercises_min)
 
     return plan

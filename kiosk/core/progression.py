@@ -771,12 +771,14 @@ def exercise_states(
     cfg: ProgressionRules,
     *,
     base: Progress | None = None,
+    starts: Mapping[str, frozenset[str]] | None = None,
 ) -> dict[str, ExerciseState]:
     """Each family's variation and target for ``today``, in library order, derived from
     ``sessions`` (history records, oldest first; with ``base``, those saved after it).
     Check-in pain is not known here, so the bad-day rule only shows if an earlier session
-    today already made it a bad day."""
-    replay = _replay_from(base, library, sessions, today, cfg, None)
+    today already made it a bad day. ``starts``: the rungs the signature's rules may start a
+    family on (``Tuning.allowed``), so a first session there is read where it was done."""
+    replay = _replay_from(base, library, sessions, today, cfg, None, starts)
     return {fid: _state(t) for fid, t in replay.tracks.items()}
 
 
