@@ -111,6 +111,7 @@ class Screening:
         self.declined = False
         self.ended_early = False
         self.change_lines: list[str] = []
+        self.page = 0  # on the result: 0 the grid, 1 what changed
         self.pain = PainInput(last_pain if last_pain is not None else 0, pain_timeout)
         self._talk = _Talk(rate_wpm, t0, t0)
         self._deadline = t0
@@ -329,8 +330,13 @@ class Screening:
         self._talk.out.append(Save(self.saved))
 
     def _on_result(self, event: Event) -> None:
-        if isinstance(event, Press) or (isinstance(event, Tick)
-                                        and self._talk.now >= self._deadline):
+        """The grid, then (after a re-check that found changes) what changed; GREEN, or a
+        while, goes on."""
+        if isinstance(event, Press) and self.change_lines and self.page == 0:
+            self.page = 1
+            self._deadline = self._talk.now + 120.0
+        elif isinstance(event, Press) or (isinstance(event, Tick)
+                                          and self._talk.now >= self._deadline):
             self._finish(save=False)
 
     def _finish(self, *, save: bool) -> None:

@@ -72,7 +72,8 @@ def _move(s: Screening) -> View:
 def _rate(s: Screening) -> View:
     from kiosk.core.screening import RATE_BUTTONS
 
-    return _turn(s, "probe", dict(RATE_BUTTONS), ("How was that?",))
+    return _turn(s, "probe", dict(RATE_BUTTONS),
+                 ("How was that?", "Easy and smooth, stiff or limited, or painful?"))
 
 
 def _pain(s: Screening) -> View:
@@ -85,15 +86,18 @@ def _pain(s: Screening) -> View:
 
 
 def _result(s: Screening) -> View:
-    return signature_view(s.record(), s.setup, s.change_lines,
-                          buttons={Button.GREEN: "Go on"})
+    if s.page == 1:
+        return View(screen="signature", title="What changed", lines=tuple(s.change_lines),
+                    buttons={Button.GREEN: "Go on"}, awaiting="continue", caption=s.caption)
+    go_on = "Next" if s.change_lines else "Go on"
+    return signature_view(s.record(), s.setup, buttons={Button.GREEN: go_on})
 
 
-def signature_view(record: ScreeningRecord, setup: SignatureSetup, changes: list[str],
+def signature_view(record: ScreeningRecord, setup: SignatureSetup,
                    *, buttons: dict[Button, str] | None = None) -> View:
-    """The signature screen: the left/right grid, and under it what changed, if anything."""
-    return View(screen="signature", title="How you move", lines=tuple(changes),
-                buttons=dict(buttons or {}), awaiting="continue", grid=grid_of(record, setup))
+    """The signature screen: the left/right grid, a row per probe."""
+    return View(screen="signature", title="How you move", buttons=dict(buttons or {}),
+                awaiting="continue", grid=grid_of(record, setup))
 
 
 def _done(s: Screening) -> View:
