@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from kiosk.core.model import Button
+from kiosk.core.progress import Calendar, ExerciseChart, PainChart
 
 
 class Screen(StrEnum):
@@ -93,6 +94,7 @@ class View:
     hold: HoldRing | None = None  # a hold in progress
     side: str | None = None  # left | right: the side this rep works
     unit: str = "reps"  # reps | minutes: what ``rep`` and ``target`` count
+    chart: ExerciseChart | PainChart | Calendar | None = None  # a history screen's chart
     # This week, Monday to Sunday, on the home screen: (day letter, done|today|rest|ahead).
     week: tuple[tuple[str, str], ...] = ()
     week_label: str = ""  # e.g. "This week: 4 of 5"

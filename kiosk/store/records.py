@@ -38,6 +38,8 @@ from kiosk.core.records import (
     PainEntry,
     PainEvent,
     ProbeResult,
+    PsfsRecord,
+    PsfsScore,
     Record,
     RitualRecord,
     ScreeningRecord,
@@ -216,6 +218,22 @@ _pain_entry = _fields(
         "note": _str,
     }
 )
+_psfs = _fields(
+    {
+        "schema": _schema,
+        "kind": _one_of(("psfs",)),
+        "id": _text,
+        "at": _time,
+        "scores": _list_of(
+            _fields(
+                {
+                    "activity": _text,
+                    "score": _is(lambda v: _is_int(v) and 0 <= v <= 10, "a score 0-10"),
+                }
+            )
+        ),
+    }
+)
 _ritual = _fields(
     {
         "schema": _schema,
@@ -392,6 +410,21 @@ def _decode_pain_entry(d: Mapping[str, Any]) -> PainEntry:
     return PainEntry(id=d["id"], at=datetime.fromisoformat(d["at"]), pain=d["pain"], note=d["note"])
 
 
+def _encode_psfs(r: PsfsRecord) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA_VERSION,
+        "kind": "psfs",
+        "id": r.id,
+        "at": _iso(r.at),
+        "scores": [{"activity": s.activity, "score": s.score} for s in r.scores],
+    }
+
+
+def _decode_psfs(d: Mapping[str, Any]) -> PsfsRecord:
+    scores = tuple(PsfsScore(s["activity"], s["score"]) for s in d["scores"])
+    return PsfsRecord(id=d["id"], at=datetime.fromisoformat(d["at"]), scores=scores)
+
+
 def _encode_ritual(r: RitualRecord) -> dict[str, Any]:
     return {
         "schema": SCHEMA_VERSION,
@@ -499,6 +532,7 @@ KINDS = {
     for k in (
         Kind("session", "session", SessionRecord, _session, _encode_session, _decode_session),
         Kind("pain", "pain entry", PainEntry, _pain_entry, _encode_pain_entry, _decode_pain_entry),
+        Kind("psfs", "PSFS", PsfsRecord, _psfs, _encode_psfs, _decode_psfs),
         Kind("ritual", "ritual", RitualRecord, _ritual, _encode_ritual, _decode_ritual),
         Kind("safety", "safety answers", SafetyCheck, _safety, _encode_safety, _decode_safety),
         Kind("screening", "screening", ScreeningRecord, _screening, _encode_screening,

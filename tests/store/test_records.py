@@ -28,6 +28,8 @@ from kiosk.core.records import (
     PainEntry,
     PainEvent,
     ProbeResult,
+    PsfsRecord,
+    PsfsScore,
     Record,
     RitualRecord,
     ScreeningRecord,
@@ -190,6 +192,10 @@ session_records = st.builds(
     st.lists(events, max_size=4),
 )
 pain_entries = st.builds(PainEntry, id=text, at=times, pain=pain, note=st.text(max_size=40))
+psfs_records = st.builds(
+    PsfsRecord, id=text, at=times,
+    scores=st.lists(st.builds(PsfsScore, text, st.integers(0, 10)), max_size=5).map(tuple),
+)
 ritual_records = st.builds(
     RitualRecord,
     id=text, ritual=text, name=st.text(max_size=30), family=text, variation=text,
@@ -215,14 +221,15 @@ screening_records = st.builds(
     complete=st.booleans(),
 )
 any_record: st.SearchStrategy[Record] = st.one_of(
-    session_records, pain_entries, safety_checks, ritual_records, screening_records
+    session_records, pain_entries, safety_checks, ritual_records, psfs_records,
+    screening_records
 )
 
 
 def test_every_kind_has_a_strategy_here() -> None:
     # A new kind of record joins the round trips below: add its strategy to any_record.
     assert {k.type for k in KINDS.values()} == {SessionRecord, PainEntry, SafetyCheck,
-                                                RitualRecord, ScreeningRecord}
+                                                RitualRecord, PsfsRecord, ScreeningRecord}
 
 
 @given(any_record)

@@ -290,7 +290,8 @@ def test_every_exercise_in_the_library_fits_without_being_cut(
                           caption=f"Exhale as you {v.move}.")
             screen.draw(intro, T0)
             screen.draw(rep, T0)
-    assert cut == []
+    assert cut == [], cut
+
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
