@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import Config, load_config
-from kiosk.core.records import PainEntry, Record, RitualRecord, SessionRecord, sessions_of
+from kiosk.core.records import (
+    PainEntry,
+    Record,
+    RitualRecord,
+    ScreeningRecord,
+    SessionRecord,
+    sessions_of,
+)
 from kiosk.core.safety import SafetyCheck
 from kiosk.errors import ConfigError, KioskError
 from kiosk.terminal import printable, say
@@ -365,7 +372,21 @@ def cmd_history(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
             say(f"{r.at:%Y-%m-%d %H:%M}  {f'pain {r.pain}':<14} pain log")
         elif isinstance(r, SessionRecord):
             _print_session(r)
+        elif isinstance(r, ScreeningRecord):
+            _print_screening(r)
     return 0
+
+
+def _print_screening(r: ScreeningRecord) -> None:
+    """A movement signature: when, why, then what was not easy (all easy: said so)."""
+    how = "" if r.complete else ", ended early"
+    say(f"{r.at:%Y-%m-%d %H:%M}  {'':<14} movement check ({r.reason}{how})")
+    odd = [p for p in r.results if p.rating != "easy"]
+    for p in odd:
+        pain = f" (pain {p.pain})" if p.pain is not None else ""
+        say(f"    {p.probe:<20} {p.side or '':<6} {p.rating}{pain}")
+    if not odd:
+        say("    every movement easy")
 
 
 def cmd_summary(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:

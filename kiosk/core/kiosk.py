@@ -948,8 +948,11 @@ def home_view(
     lines = [
         f"{p.variation.name}: {phrases.dose(p.variation, p.target, spoken=False)}"
         f"{CHANGE_MARK.get(p.change, '')}"
+        + (f" ({p.first_side} first)" if p.first_side else "")
         for p in plan.exercises
     ]
+    # A side that stayed behind is shown as well as said (docs/signature.md).
+    lines += [f"{name}: {side} side behind" for name, side in plan.behind]
     done_today = [s for s in sessions if s.plan_date == today]
     title = "Today's plan"
     if done_today:

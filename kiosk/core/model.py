@@ -183,3 +183,6 @@ class Plan:
     date: str  # YYYY-MM-DD
     exercises: tuple[PlannedExercise, ...]
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # One-sided exercises where a side stayed behind, session after session: (family name,
+    # side), said with the plan and shown on the home screen (kiosk.core.signature).
+    behind: tuple[tuple[str, str], ...] = field(default_factory=tuple)

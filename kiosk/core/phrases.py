@@ -69,6 +69,7 @@ def plan_details(plan: Plan) -> list[str]:
         lines.append(f"{p.variation.name}, {dose(p.variation, p.target)}.")
         if p.reason:
             lines.append(p.reason)
+    lines += list(plan.notes)
     lines.append("Press GREEN to start.")
     return lines
 

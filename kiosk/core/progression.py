@@ -39,7 +39,7 @@ from kiosk.core.model import (
 )
 from kiosk.core.phrases import number
 from kiosk.core.records import SCHEMA_VERSION, ExerciseRecord, PainEvent, SessionRecord
-from kiosk.core.signature import Tuning
+from kiosk.core.signature import Tuning, sides_behind
 
 CHANGES = tuple(Change)
 BAD_DAY_NOTE = "Pain is higher than usual today: nothing steps up, each exercise is a step easier."
@@ -833,7 +833,13 @@ def plan_for_day(
     )
     notes: tuple[str, ...] = (BAD_DAY_NOTE,) if replay.bad_today else ()
     notes += tuple(_held_notes(held, states))
-    return Plan(today.isoformat(), items, notes)
+    names = {f.id: f.name for f in library.families}
+    behind = tuple((b.name, b.side) for b in sides_behind(sessions, names, BEHIND_SESSIONS))
+    notes += tuple(b.line for b in sides_behind(sessions, names, BEHIND_SESSIONS))
+    return Plan(today.isoformat(), items, notes, behind)
+
+
+BEHIND_SESSIONS = 3  # a side behind in this many sessions in a row is said and shown
 
 
 def _started(s: ExerciseState, ladder: Ladder, tune: Tuning) -> ExerciseState:

@@ -219,3 +219,18 @@ def test_progression_follows_the_weaker_side() -> None:
 
     assert level(strong) == "advance"
     assert level(weak) != "advance"
+
+
+def test_a_side_behind_is_said_with_the_plan_and_shown_on_the_home_screen() -> None:
+    from kiosk.core.kiosk import home_view
+    from kiosk.core.phrases import plan_details
+
+    history = [session(DAY + timedelta(days=i), "side-plank", 1, 3) for i in range(3)]
+    day = DAY + timedelta(days=4)
+    p = plan_for_day(CFG.library, history, day, CFG.progression, CFG.session)
+    line = ("Side plank: your left side has been behind for three sessions. Take it gently, "
+            "and give it time.")
+    assert line in plan_details(p)
+    assert "Side plank: left side behind" in home_view(p, history, day).lines
+    even = [session(DAY + timedelta(days=i), "side-plank", 3, 3) for i in range(3)]
+    assert plan_for_day(CFG.library, even, day, CFG.progression, CFG.session).behind == ()
