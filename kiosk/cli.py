@@ -423,7 +423,8 @@ def _print_session(s: SessionRecord) -> None:
     for ex in s.exercises:
         reps = " ".join("".join("C" if r == "clean" else "s" for r in st.reps)
                         for st in ex.sets) or ("skipped" if ex.skipped else "-")
-        say(f"    {ex.name:<34} target {ex.target:>2}  {reps}")
+        load = f"  with {ex.load}" if ex.load else ""
+        say(f"    {ex.name:<34} target {ex.target:>2}  {reps}{load}")
 
 
 def _print_ritual(r: RitualRecord) -> None:

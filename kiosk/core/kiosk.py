@@ -66,7 +66,7 @@ from kiosk.core.screening import Screening
 from kiosk.core.session import Session
 from kiosk.core.signature import SignatureSetup, changes, latest
 from kiosk.core.signature import due as screening_due
-from kiosk.core.view import HoldRing, View
+from kiosk.core.view import HoldRing, View, evolve
 from kiosk.core.weekly import first_session_of_week, summary_lines, week_facts, weekly_summary
 
 CHECK_MOVEMENT = "Check how you move"  # the menu's screening on demand (docs/signature.md)
@@ -158,6 +158,7 @@ class Kiosk:
         self._hint_for: dict[Button, str] = {}  # the buttons the hint describes
         self._hint_until = 0.0
         self._last_view: View | None = None
+        self._view: View | None = None  # as of the last event; see Session._view
         self._out: list[Effect] = []
         self._count = 0
         self._summary: View | None = None
@@ -840,8 +841,9 @@ class Kiosk:
             self._out.append(eff)
 
     def _flush(self) -> list[Effect]:
+        self._view = None  # whatever changed since, the view is built afresh here
         view = self.view
-        if view != self._last_view:
+        if view is not self._last_view and view != self._last_view:
             self._out.append(Show(view))
             self._last_view = view
         out, self._out = self._out, []
@@ -850,11 +852,14 @@ class Kiosk:
     @property
     def view(self) -> View:
         """What the screen shows now: the screen's own view, the line being said, a hint after
-        a press with no role, and the ring of a hold in progress."""
-        base = self._screen_view()
-        shown = self.now < self._hint_until and self._hint_for == base.buttons
-        hint = self._hint if shown else ()
-        return replace(base, caption=self.captions.at(self.now), hint=hint, hold=self._ring())
+        a press with no role, and the ring of a hold in progress. Built once per event."""
+        if self._view is None:
+            base = self._screen_view()
+            shown = self.now < self._hint_until and self._hint_for == base.buttons
+            hint = self._hint if shown else ()
+            self._view = evolve(base, caption=self.captions.at(self.now), hint=hint,
+                                hold=self._ring())
+        return self._view
 
     def _ring(self) -> HoldRing | None:
         for button, since in self._held.items():

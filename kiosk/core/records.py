@@ -48,6 +48,9 @@ class ExerciseRecord:
     reason: str
     skipped: bool
     sets: tuple[SetRecord, ...]
+    # What the person confirmed holding on a loaded rung ("a light weight"), in their own
+    # GREEN at Ready; None for a rung with no load, or one skipped before it began.
+    load: str | None = None
 
 
 @dataclass(frozen=True)

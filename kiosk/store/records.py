@@ -98,7 +98,9 @@ def _fields(spec: Mapping[str, Check]) -> Check:
     return check
 
 
-_MAY_BE_ABSENT = ("kind",)  # a record with no kind tag is a session (schema 1 as first written)
+# A record with no kind tag is a session (schema 1 as first written); an exercise with no load
+# had none (the key is written only when the person confirmed one).
+_MAY_BE_ABSENT = ("kind", "load")
 
 
 def _is_int(v: object) -> bool:
@@ -179,6 +181,7 @@ _exercise = _fields(
         "reason": _str,
         "skipped": _is(lambda v: isinstance(v, bool), "true or false"),
         "sets": _list_of(_set),
+        "load": _optional(_text),
     }
 )
 _pain_event = _fields(
@@ -336,6 +339,7 @@ def _encode_session(r: SessionRecord) -> dict[str, Any]:
                     }
                     for s in ex.sets
                 ],
+                **({"load": ex.load} if ex.load is not None else {}),
             }
             for ex in r.exercises
         ],
@@ -377,6 +381,7 @@ def _decode_session(d: Mapping[str, Any]) -> SessionRecord:
                     SetRecord(s["side"], tuple(s["reps"]), s["clean_reps"], s["ended_by"])
                     for s in ex["sets"]
                 ),
+                load=ex.get("load"),
             )
             for ex in d["exercises"]
         ),

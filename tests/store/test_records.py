@@ -174,7 +174,7 @@ exercises = st.builds(
     family=text, variation=text, name=st.text(max_size=20), target=st.integers(0, 30),
     change=st.sampled_from(["same", "advance", "back", "reenter", "bad-day", "new"]),
     reason=st.text(max_size=40), skipped=st.booleans(),
-    sets=st.lists(sets, max_size=4).map(tuple),
+    sets=st.lists(sets, max_size=4).map(tuple), load=st.none() | text,
 )
 events = st.builds(
     PainEvent,
