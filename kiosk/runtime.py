@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from kiosk.app import App
 from kiosk.clock import Clock, FakeClock, RealClock
@@ -47,6 +47,9 @@ from kiosk.sim import Hands, SimUser
 from kiosk.store.lock import ForeignDataDir
 from kiosk.store.writer import HistoryWriter, SaveResult
 
+if TYPE_CHECKING:
+    from kiosk.core.progression import Replays
+
 log = logging.getLogger(__name__)
 
 
@@ -64,12 +67,32 @@ def make_planner(cfg: Config, base: Any = None) -> Planner:
     """The planner; with ``base`` (a snapshot of the older history, kiosk.core.progression's
     Progress) the sessions it is given are only those after it."""
     from kiosk.core.progression import plan_for_day
+    from kiosk.core.records import sessions_of
+    from kiosk.core.signature import latest, tuning
 
-    def plan(sessions: Sequence[SessionRecord], day: date, pain: int | None) -> Plan:
-        return plan_for_day(cfg.library, sessions, day, cfg.progression, cfg.session, pain,
-                            base=base)
+    def plan(records: Sequence[Record], day: date, pain: int | None) -> Plan:
+        """The day's plan from the sessions, tuned by the latest movement signature."""
+        tune = tuning(latest(records), cfg.signature)
+        return plan_for_day(cfg.library, sessions_of(records), day, cfg.progression,
+                            cfg.session, pain, base=base, tuning=tune)
 
     return plan
+
+
+def _starts(cfg: Config) -> dict[str, frozenset[str]]:
+    """The rungs the signature's rules may start a family on: where a first session there is
+    read as started (kiosk.core.progression)."""
+    from kiosk.core.signature import tuning
+
+    return dict(tuning(None, cfg.signature).allowed)
+
+
+def replays(cfg: Config) -> Replays:
+    """How the store replays this config's history into snapshots (kiosk/store/months.py):
+    as the planner would, signature starts included."""
+    from kiosk.core.progression import Replays
+
+    return Replays(cfg.library, cfg.progression, _starts(cfg))
 
 
 def make_levels(
@@ -79,8 +102,11 @@ def make_levels(
     ritual (kiosk.core.rituals.unlocks); ``base`` as for ``make_planner``."""
     from kiosk.core.progression import exercise_states
 
+    starts = _starts(cfg)
+
     def levels(sessions: Sequence[SessionRecord], day: date) -> dict[str, str]:
-        states = exercise_states(cfg.library, sessions, day, cfg.progression, base=base)
+        states = exercise_states(cfg.library, sessions, day, cfg.progression, base=base,
+                                starts=starts)
         return {fid: s.variation.id for fid, s in states.items()}
 
     return levels
@@ -91,8 +117,11 @@ def make_gentle(cfg: Config, base: Any = None) -> GentlePlanner:
     from kiosk.core.gentle import gentle_plan
     from kiosk.core.progression import exercise_states
 
+    starts = _starts(cfg)
+
     def plan(sessions: Sequence[SessionRecord], day: date, today: Plan) -> Plan:
-        states = exercise_states(cfg.library, sessions, day, cfg.progression, base=base)
+        states = exercise_states(cfg.library, sessions, day, cfg.progression, base=base,
+                                starts=starts)
         return gentle_plan(cfg.library, states, today, most=cfg.progression.exercises_min)
 
     return plan
@@ -135,6 +164,7 @@ class Options:
     out: TextIO = field(default_factory=lambda: sys.stdout)
     terminal: bool = False  # keys from stdin, each spoken line printed (headless mock mode)
     timeline: bool = False  # demo: print the breath timeline and the presses, not each line
+    screening: bool = False  # demo: a screening on demand at start, then the demo ends
 
 
 class Notices:
@@ -205,7 +235,8 @@ def build(
                   earlier_days=writer.earlier_days, earlier_records=writer.recent,
                   earlier_since=writer.recent_since,
                   safety=safety_setup(cfg), gentle=make_gentle(cfg, base), holds=tracker.hold,
-                  progress=progress_settings(cfg))
+                  progress=progress_settings(cfg), signature=cfg.signature,
+                  screen_at_boot=opts.screening)
     if opts.terminal:
         from kiosk.io.terminal import TerminalKeys
 
@@ -243,10 +274,8 @@ def _open_history(
         if result.message and (not result.ok or result.message != w.SAVED):
             inbox.put(result.message)
 
-    from kiosk.core.progression import Replays
-
     writer = HistoryWriter.open(data_dir, keep_backups=cfg.storage.backups, on_result=on_result,
-                                replays=Replays(cfg.library, cfg.progression))
+                                replays=replays(cfg))
     if writer.open_error is not None and (demo or isinstance(writer.open_error, ForeignDataDir)):
         writer.close()
         raise writer.open_error

@@ -246,7 +246,10 @@ def write_history(
         raise HistoryExists(
             f"{data_dir} already holds a history; give kiosk simulate an empty or new --data-dir"
         )
-    replays = Replays(cfg.library, cfg.progression)
+    from kiosk.core.signature import tuning
+
+    # As the kiosk replays it (kiosk.runtime.replays): the signature's starts included.
+    replays = Replays(cfg.library, cfg.progression, dict(tuning(None, cfg.signature).allowed))
     with MonthlyHistory.open(data_dir, keep_backups=cfg.storage.backups,
                              replays=replays) as history:
         records = list(lived_days(cfg, years=years, per_day=per_day, seed=seed, end=end))

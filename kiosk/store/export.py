@@ -28,6 +28,7 @@ from kiosk.core.records import (
     PsfsRecord,
     Record,
     RitualRecord,
+    ScreeningRecord,
     SessionRecord,
 )
 from kiosk.core.safety import SafetyCheck
@@ -65,10 +66,9 @@ REP_LETTERS = {"clean": "C", "slipped": "S"}
 
 def write_json(records: Iterable[Record], fp: TextIO) -> None:
     """The sessions, and (when there are any) the rounds of safety answers, the rituals
-    (offered, run, snoozed, skipped), the pain log entries and the PSFS rounds, as saved: one
-    JSON document
-    written a session at a time (a history of years never sits in memory whole), exactly as
-    ``json.dump(..., indent=2)`` would lay it out."""
+    (offered, run, snoozed, skipped), the pain log entries, the PSFS rounds and the movement
+    signatures, as saved: one JSON document written a session at a time (a history of years
+    never sits in memory whole), exactly as ``json.dump(..., indent=2)`` would lay it out."""
     fp.write(f'{{\n  "schema": {SCHEMA_VERSION},\n  "sessions": [')
     first = True
     # The other kinds are far fewer than sessions: kept to go after them, each under its key.
@@ -84,17 +84,18 @@ def write_json(records: Iterable[Record], fp: TextIO) -> None:
         first = False
     fp.write("]" if first else "\n  ]")
     for key, found in others.items():
-        if found:  # a history from before safety answers, rituals, the pain log or the PSFS
-            # exports as it always did
+        if found:  # a history from before safety answers, rituals, the pain log, the PSFS
+            # or the movement signature exports as it always did
             text = json.dumps(found, indent=2)
             fp.write(f',\n  "{key}": ' + textwrap.indent(text, "  ")[2:])
     fp.write("\n}\n")
 
 
 _OTHER_KEYS: dict[type, str] = {SafetyCheck: "safety", RitualRecord: "rituals",
-                                PainEntry: "pain_entries", PsfsRecord: "psfs"}
+                                PainEntry: "pain_entries", PsfsRecord: "psfs",
+                                ScreeningRecord: "screenings"}
 
-JSON_LISTS = ("sessions", "safety", "rituals", "pain_entries", "psfs")
+JSON_LISTS = ("sessions", "safety", "rituals", "pain_entries", "psfs", "screenings")
 
 
 def read_json(fp: TextIO) -> list[Record]:
@@ -152,6 +153,8 @@ def write_csv(records: Iterable[Record], fp: TextIO) -> None:
             rows = _safety_rows(record)
         elif isinstance(record, PainEntry):
             rows = iter([_pain_row(record)])
+        elif isinstance(record, ScreeningRecord):
+            rows = _screening_rows(record)
         else:
             continue
         writer.writerows([escape_cell(cell) for cell in row] for row in rows)
@@ -162,6 +165,15 @@ def _safety_rows(check: SafetyCheck) -> Iterator[list[Any]]:
     for a in check.answers:
         what = ["safety", a.question, "", str(a.group), str(check.reason), "no"]
         yield head + what + ["", "", "yes" if a.yes else "no", "", str(a.how)]
+
+
+def _screening_rows(r: ScreeningRecord) -> Iterator[list[Any]]:
+    """A movement signature: one row per probe and side, the side in ``side``, the rating
+    (easy, stiff, painful, skipped) in ``reps``, a pain rating after RED in ``pain_before``."""
+    ended = "screening: " + ("complete" if r.complete else "ended early")
+    for p in r.results:
+        yield [r.id, r.day.isoformat(), p.pain, "", ended, "screening", p.probe, "", "",
+               r.reason, "no", "", p.side or "", p.rating, "", ""]
 
 
 def _pain_row(entry: PainEntry) -> list[Any]:

@@ -14,7 +14,16 @@ from store_samples import real_record
 from kiosk.cli import main
 from kiosk.config import load_config
 from kiosk.core.progression import Replays
-from kiosk.core.records import PainEntry, PsfsRecord, PsfsScore, Record, RitualRecord, SessionRecord
+from kiosk.core.records import (
+    PainEntry,
+    ProbeResult,
+    PsfsRecord,
+    PsfsScore,
+    Record,
+    RitualRecord,
+    ScreeningRecord,
+    SessionRecord,
+)
 from kiosk.core.rhythm import active_days, week_of
 from kiosk.core.safety import Answer, Group, How, Outcome, Reason, SafetyCheck
 from kiosk.store.history import History
@@ -50,8 +59,14 @@ def _psfs(rid: str, at: datetime) -> Record:
     return PsfsRecord(rid, at, (PsfsScore("carry the shopping", 6), PsfsScore("garden", 4)))
 
 
+def _screening(rid: str, at: datetime) -> Record:
+    results = (ProbeResult("toe-touch", None, "stiff"), ProbeResult("hip-hinge", "left", "easy"))
+    return ScreeningRecord(rid, at.date(), at, "due", results)
+
+
 SAMPLES: dict[str, Callable[[str, datetime], Record]] = {
     "session": _session, "pain": _pain, "ritual": _ritual, "safety": _safety, "psfs": _psfs,
+    "screening": _screening,
 }
 
 
@@ -106,8 +121,9 @@ def test_a_kiosk_reading_only_the_newest_month_still_sees_every_kind_it_needs(
         assert history.recovery is None
         seen = history.records()
         ids = {r.id for r in seen}
-        for r in OLD:  # January's: safety answers, pain entries and PSFS rounds are kept for good
-            assert (r.id in ids) == isinstance(r, SafetyCheck | PainEntry | PsfsRecord), r.id
+        for r in OLD:  # January's: all but sessions (replayed) and rituals are kept for good
+            kept = isinstance(r, SafetyCheck | PainEntry | PsfsRecord | ScreeningRecord)
+            assert (r.id in ids) == kept, r.id
         assert all(not isinstance(r, SessionRecord) or r.plan_date.month == 5 for r in seen)
         # The week of Friday 1 May runs over the month's turn: it counts Thursday 30 April's
         # session and ritual as a full reading of the history would.
@@ -128,7 +144,7 @@ def test_exports_and_history_carry_every_kind(tmp_path: Path,
     assert main(["--data-dir", str(tmp_path), "export", "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     counts = {key: len(doc.get(key, [])) for key in ("sessions", "pain_entries", "rituals",
-                                                    "safety")}
+                                                    "safety", "psfs", "screenings")}
     assert counts == {key: 15 for key in counts}
     assert main(["--data-dir", str(tmp_path), "history"]) == 0
     out = capsys.readouterr().out
