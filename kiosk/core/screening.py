@@ -351,6 +351,19 @@ class Screening:
         return None
 
 
+def lines(setup: SignatureSetup) -> list[str]:
+    """Every line a screening may say, to render ahead like the session's: none waits on the
+    speech engine (the changes and pain numbers aside, which depend on the day)."""
+    out = [*INTRO_LINES, RATE_PROMPT, RATE_AGAIN, READY_AGAIN, PAIN_PROMPT, PAIN_LEFT, SKIPPED,
+           ENDED, DECLINED, DONE, ALL_EVEN, "Press GREEN when you are ready.",
+           "Press GREEN to go on."]
+    for p in setup.probes:
+        for side in (("left", "right") if p.sides else (None,)):
+            setup_lines, steps = p.lines(side)
+            out += [f"{p.name(side)}.", *setup_lines, *(s.say for s in steps)]
+    return out
+
+
 HANDLERS: dict[Phase, Callable[[Screening, Event], None]] = {
     Phase.INTRO: Screening._on_intro,
     Phase.SETUP: Screening._on_setup,
