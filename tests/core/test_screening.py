@@ -235,3 +235,12 @@ def test_check_how_you_move_from_the_menu_runs_a_check_on_demand_then_home() -> 
     assert "Left hip rotation: easy on 12 October, stiff today." in r.said
     # The plan on the home screen is tuned by it at once: the hip switch, left first.
     assert any("(left first)" in line for line in r.kiosk.view.lines)
+
+
+def test_a_step_on_a_breath_is_paced_by_the_circle_and_its_tone() -> None:
+    r = kiosk(SimUser("steady"))
+    until(r, lambda r: r.kiosk.view.screen == "probe-move" and r.kiosk.view.pacer is not None
+          and r.kiosk.view.pacer.phase == "exhale")
+    assert r.kiosk.view.title == "Sit to stand"
+    assert r.said[-1] == "Breathe out as you lean forward and stand up."
+    assert r.tones[-2:] == ["inhale", "exhale"]  # "Breathe in to prepare." came first
