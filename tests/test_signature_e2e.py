@@ -25,7 +25,7 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 from kiosk.cli import main  # noqa: E402
 from kiosk.config import DEFAULT_CONFIG  # noqa: E402
 from kiosk.core.records import ScreeningRecord, SessionRecord  # noqa: E402
-from kiosk.store.history import History  # noqa: E402
+from kiosk.store.months import MonthlyHistory as History  # noqa: E402  # the kiosk keeps months
 from tests.lengths import count  # noqa: E402
 
 pytestmark = pytest.mark.slow
