@@ -16,7 +16,7 @@ import sys
 import threading
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TextIO
@@ -180,7 +180,9 @@ def build(
     scheduled = opts.schedule if opts.schedule is not None else not opts.demo
     rituals = RitualSetup(cfg.rituals, cfg.library, make_levels(cfg), scheduled=scheduled)
     tracker = make_tracker(cfg, shutdown=shutdown)
-    kiosk = Kiosk(make_planner(cfg), cfg.session, records=records, t0=clock.now(),
+    # The session paces by the real length of each rendered line (kiosk/core/speech.py).
+    settings = replace(cfg.session, spoken=SpokenLengths(voice))
+    kiosk = Kiosk(make_planner(cfg), settings, records=records, t0=clock.now(),
                   wall0=_wall0(clock, opts), shutdown_enabled=shutdown,
                   nonce=secrets.token_hex(3), rituals=rituals, safety=safety_setup(cfg),
                   gentle=make_gentle(cfg), holds=tracker.hold)
@@ -195,6 +197,16 @@ def build(
     return App(kiosk, tracker, devices, clock, inbox,
                keyboard=(opts.mock or opts.demo) and screen.takes_keys, animate=not opts.demo,
                power_off=power_off if shutdown else None)
+
+
+class SpokenLengths:
+    """The voice's measured line lengths, as the core reads them (``SessionSettings.spoken``)."""
+
+    def __init__(self, voice: Voice) -> None:
+        self._voice = voice
+
+    def get(self, text: str, /) -> float | None:
+        return self._voice.seconds(text)
 
 
 def _wall0(clock: Clock, opts: Options) -> datetime:

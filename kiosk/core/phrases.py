@@ -157,6 +157,11 @@ def breathe(breath: Breath) -> str:
     return "Breathe in" if breath is Breath.IN else "Breathe out"
 
 
+def breath_only(breath: Breath) -> str:
+    """The shortest cue that still names the breath: a long cue's short form."""
+    return f"{breathe(breath)}."
+
+
 def lead_in(v: Variation, side: str | None = None) -> str:
     """The one breath before a set's first movement (the other breath than the effort), with
     the side first when the set begins at a press and no announcement named it."""
@@ -319,10 +324,11 @@ def catalogue(plan: Plan, max_reps: int = 20, settings: SessionSettings | None =
         sides: tuple[str | None, ...] = ("left", "right") if v.side == "each" else (None,)
         for side in sides:
             lines += [set_start(n, sets, side) for n in range(1, sets + 1)]
-            lines += [line for named in (False, True)
-                      for line in breath.lead_in(v, side, name_side=named).say]
+            lead_ins = [breath.lead_in(v, side, name_side=named) for named in (False, True)]
+            lines += [line for beat in lead_ins for line in (*beat.say, *beat.short)]
             for rep in range(1, p.target + 1):
-                lines += [line for beat in breath.rep_beats(v, rep, side) for line in beat.say]
+                lines += [line for beat in breath.rep_beats(v, rep, side)
+                          for line in (*beat.say, *beat.short)]
     return list(dict.fromkeys(_nonempty(lines)))
 
 

@@ -33,7 +33,7 @@ from kiosk.core.events import (
 from kiosk.core.model import Button, Family, SessionSettings, Variation
 from kiosk.core.records import RitualRecord
 from kiosk.core.rituals import Ritual, breath_seconds, opening
-from kiosk.core.session import speech_seconds
+from kiosk.core.speech import seconds_to_say
 from kiosk.core.view import Pacer, View
 
 RATE_BUTTONS = {Button.GREEN: "Clean", Button.AMBER: "Slipped", Button.RED: "Pain / stop"}
@@ -201,7 +201,7 @@ class RitualRun:
     # --- output ------------------------------------------------------------------------------
     def _say(self, text: str, *, interrupt: bool = False) -> None:
         start = self.now if interrupt else max(self.now, self._talk_until)
-        self._talk_until = start + speech_seconds(text, self.settings.speech_rate_wpm)
+        self._talk_until = start + seconds_to_say(self.settings, text)
         self._caption = text
         self._out.append(Say(text, interrupt=interrupt))
 

@@ -25,7 +25,7 @@ from kiosk.devices import NullVoice, PrintVoice, TeeVoice, Voice
 from kiosk.errors import HardwareError, KioskWarning
 from kiosk.io.tones import NAMES as TONE_NAMES
 from kiosk.io.tones import SAMPLE_RATE
-from kiosk.io.tts import Renderer, cache_dir_for
+from kiosk.io.tts import Renderer, cache_dir_for, prune, voice_dir
 
 # pygame prints a banner on first import; the demo's stdout carries only `say:` lines.
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
@@ -35,11 +35,10 @@ log = logging.getLogger(__name__)
 
 AUDIO_DIR = Path(__file__).resolve().parent.parent.parent / "audio"
 NO_AUDIO = "no audio device: running silently, the screen shows every spoken line"
-# Tones play 6 dB under the voice. A steady tone sounds much louder than speech at the same peak
-# (measured: tone RMS -12 dBFS, speech -21), and it leaves room for both at once. Rendered lines
-# peak at -2 dBFS (0.8) at most, tones at -6 dBFS (0.5): at the default volume 0.9 a line and a
-# tone together reach 0.9 * (0.8 + 0.5 * 0.5) = 0.95, below full scale, so SDL never clips.
-TONE_GAIN = 0.5
+# Every line and every tone is at the same RMS level in its file (kiosk/io/loudness.py): they play
+# at the same volume. Lines peak below 0.65 and tones below 0.36, so at the default volume 0.9 a
+# line and a tone together reach 0.9 * (0.65 + 0.36) = 0.91, below full scale: SDL never clips.
+TONE_GAIN = 1.0
 ANSWER_TONES = frozenset({"nope", "held"})  # answers to a press, on a channel of their own
 
 
@@ -53,6 +52,8 @@ class Lines(Protocol):
     def prepare(self, lines: Iterable[str], *, urgent: bool = False) -> None: ...
 
     def discard(self, text: str) -> None: ...
+
+    def seconds_for(self, text: str) -> float | None: ...
 
     def close(self) -> None: ...
 
@@ -151,6 +152,9 @@ class MixerVoice:
     @property
     def speaking(self) -> bool:
         return not self._closed and (bool(self._queue) or self._voice_channel.get_busy())
+
+    def seconds(self, text: str) -> float | None:
+        return self._renderer.seconds_for(text)
 
     def close(self) -> None:
         if self._closed:
@@ -284,5 +288,8 @@ def _open_mixer(
             stacklevel=3,
         )
         return NullVoice()
-    renderer = Renderer(cache_dir_for(data_dir), voice=voice, rate=rate)
+    cache = cache_dir_for(data_dir)
+    folder = voice_dir(cache, "espeak", voice, rate)
+    prune(cache, keep=[folder])  # the kiosk owns its data directory: no other voice is in use
+    renderer = Renderer(folder, voice=voice, rate=rate)
     return MixerVoice(renderer, tones_dir, volume, owns_mixer=owns_mixer)
