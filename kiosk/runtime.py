@@ -258,10 +258,14 @@ def _open_voice(cfg: Config, opts: Options, data_dir: Path, notices: Notices) ->
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", KioskWarning)
         out = v.open_voice(voice=cfg.voice.voice, rate=cfg.voice.rate, volume=cfg.voice.volume,
-                           data_dir=data_dir, echo=opts.out if opts.terminal else None)
+                           data_dir=data_dir, echo=opts.out if opts.terminal else None,
+                           engine=cfg.voice.engine, model=cfg.voice.model,
+                           length_scale=cfg.voice.length_scale)
     for w in caught:
         text = str(w.message)
         notices.tell(text, speak=False)  # the technical reason, for the log
+        if text.startswith(v.NEURAL_UNAVAILABLE):
+            continue  # espeak-ng speaks every line: nothing the person needs to hear
         notices.tell(NO_SOUND if text.startswith(v.NO_AUDIO) else NO_TTS, logged=True)
     return out
 

@@ -115,4 +115,8 @@ def write_pcm(path: Path, samples: array[int], rate: int) -> None:
 def normalise_file(path: Path) -> None:
     """Trim the silence at both ends of a WAV file and bring it to the kiosk's level, in place."""
     samples, rate = read_pcm(path)
-    write_pcm(path, normalise(trim(samples, rate)), rate)
+    out = normalise(trim(samples, rate))
+    # The gain may have lifted a quiet fade above the silence floor, or lowered one under it:
+    # trim once more at the final level, as sox will measure it.
+    again = trim(out, rate)
+    write_pcm(path, normalise(again) if len(again) < len(out) else out, rate)

@@ -124,6 +124,7 @@ class Renderer:
         synth: Synth | None = None,
         normalised: bool = False,
         fallback_note: str = "",
+        on_close: Callable[[], None] | None = None,
     ) -> None:
         """``normalised``: the synth already writes trimmed, normalised files (the neural
         voice's worker does, in its own process). ``fallback_note`` ends the one warning given
@@ -135,6 +136,7 @@ class Renderer:
         self._normalised = normalised
         self._fallback_note = fallback_note or f"speaking only lines already in {cache_dir}"
         self._seconds: dict[str, float] = {}  # key -> real length of its file
+        self._on_close = on_close  # e.g. stop the neural voice's worker process
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)  # the queue or a result changed
         self._todo: deque[str] = deque()
@@ -236,6 +238,9 @@ class Renderer:
             self._queued.clear()
             self._changed.notify_all()
             thread, self._thread = self._thread, None
+        if self._on_close is not None:
+            self._on_close()  # first: a render waiting on a worker process ends at once
+            self._on_close = None
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout=5.0)
 
