@@ -355,6 +355,11 @@ def ritual_step(effort: str, step: str) -> str:
     return f"Exhale as you {step}." if effort == "exhale" else f"Breathe in as you {step}."
 
 
+def ritual_short(breath: str) -> str:
+    """A ritual line's short form, said when the full line would outrun its breath."""
+    return "Breathe out." if breath == "exhale" else "Breathe in."
+
+
 def ritual_prepare(effort: str) -> str:
     return "Breathe in to prepare." if effort == "exhale" else "Breathe out to prepare."
 
