@@ -17,6 +17,9 @@ SHELL := /bin/sh
 PYTHON ?= python3
 # Empty runs every test; e.g. make test PYTEST_ARGS=tests/deploy for one folder.
 PYTEST_ARGS ?=
+# make test spreads the tests over one pytest worker per core (pytest-xdist); 1 runs them in one
+# process, in order, e.g. to read a failing test's output as it happens.
+WORKERS ?= auto
 VENV := .venv
 BIN := $(VENV)/bin
 
@@ -99,7 +102,7 @@ test: setup
 	@status=0; \
 	echo "== ruff"; $(BIN)/ruff check kiosk tests || status=1; \
 	echo "== mypy"; $(BIN)/mypy kiosk || status=1; \
-	echo "== pytest"; $(BIN)/python -m pytest $(PYTEST_ARGS); code=$$?; \
+	echo "== pytest"; $(BIN)/python -m pytest $(if $(filter 1,$(WORKERS)),,-n $(WORKERS)) $(PYTEST_ARGS); code=$$?; \
 	if [ $$code -eq 5 ]; then echo "make test: pytest collected no tests - failing" >&2; fi; \
 	[ $$code -eq 0 ] || status=1; \
 	exit $$status

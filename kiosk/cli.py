@@ -32,6 +32,13 @@ def _date(text: str) -> date:
     return day
 
 
+def _size(text: str) -> tuple[int, int]:
+    w, _, h = text.lower().partition("x")
+    if not (w.isdigit() and h.isdigit() and 160 <= int(w) <= 4000 and 120 <= int(h) <= 4000):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size like 800x480")
+    return int(w), int(h)
+
+
 def _hhmm(text: str) -> time:
     try:
         return datetime.strptime(text, "%H:%M").time()
@@ -103,13 +110,19 @@ def parser() -> argparse.ArgumentParser:
                              "(default: json)")
     export.add_argument("--out", help="file to write (default: standard output)")
     sub.add_parser("check", help="validate config; report display, audio, TTS and GPIO")
+    summary = sub.add_parser("summary", help="print the weekly summary exactly as it is spoken")
+    summary.add_argument("--date", type=_date, help="the week that holds this day (YYYY-MM-DD)")
+    screens = sub.add_parser("screens", help="render each history screen to a PNG")
+    screens.add_argument("--out", type=Path, required=True, help="folder for the PNGs")
+    screens.add_argument("--size", type=_size, default=(800, 480), help="WxH, e.g. 480x320")
+    screens.add_argument("--date", type=_date, help="as of this day (YYYY-MM-DD)")
     sim = sub.add_parser("simulate", help="write years of made-up history into a new data dir")
     sim.add_argument("--years", type=_years, required=True, help="how many years of use")
     sim.add_argument("--per-day", type=_per_day, default=2, help="sessions on a usual day")
     sim.add_argument("--seed", type=int, default=1, help="the same seed gives the same history")
     sim.add_argument("--end", type=_date, help="the last day (YYYY-MM-DD; default: yesterday)")
-    for sp in (run, demo, plan, rituals, rhythm, export, sim, sub.choices["history"],
-               sub.choices["check"]):
+    for sp in (run, demo, plan, rituals, rhythm, export, sim, summary, screens,
+               sub.choices["history"], sub.choices["check"]):
         sp.add_argument("--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         sp.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return p
@@ -302,6 +315,33 @@ def cmd_history(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
     return 0
 
 
+def cmd_summary(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
+    from kiosk.core.history_screens import ladders_of
+    from kiosk.core.weekly import weekly_summary
+
+    records = _records(args, cfg)
+    print(weekly_summary(records, args.date or date.today(), ladders_of(cfg.library)))
+    return 0
+
+
+def cmd_screens(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    from kiosk.core.history_screens import ladders_of
+    from kiosk.ui.history import render_history
+
+    records = _records(args, cfg)
+    day, ladders = args.date or date.today(), ladders_of(cfg.library)
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+        for path in render_history(records, day, ladders, cfg.rituals.weekly_target, args.out,
+                                   args.size):
+            print(path)
+    except OSError as exc:
+        print(f"kiosk screens: cannot write to {args.out}: {exc.strerror}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _print_session(s: SessionRecord) -> None:
     pain = f"pain {_dash(s.pain_before)} -> {_dash(s.pain_after)}"
     say(f"{s.started_at:%Y-%m-%d %H:%M}  {pain:<14} "
@@ -309,7 +349,8 @@ def _print_session(s: SessionRecord) -> None:
     for ex in s.exercises:
         reps = " ".join("".join("C" if r == "clean" else "s" for r in st.reps)
                         for st in ex.sets) or ("skipped" if ex.skipped else "-")
-        say(f"    {ex.name:<34} target {ex.target:>2}  {reps}")
+        load = f"  with {ex.load}" if ex.load else ""
+        say(f"    {ex.name:<34} target {ex.target:>2}  {reps}{load}")
 
 
 def _print_ritual(r: RitualRecord) -> None:

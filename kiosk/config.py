@@ -109,6 +109,24 @@ class ShutdownConfig:
 
 
 @dataclass(frozen=True)
+class PsfsConfig:
+    """The Patient-Specific Functional Scale (docs/progress.md): the clinician's activities, in
+    the person's words, and how often they are asked. No activities: never asked."""
+
+    activities: tuple[str, ...] = ()
+    every_weeks: int = 4
+
+
+def _activities() -> tuple[Check, str]:
+    def ok(v: Any) -> bool:
+        return isinstance(v, list | tuple) and len(v) <= 5 and all(
+            isinstance(a, str) and 0 < len(a) <= 60 and a == a.strip() for a in v)
+
+    return ok, ('a list of up to 5 activities, each 1-60 characters with no spaces around it, '
+                'e.g. ["carry the shopping"]')
+
+
+@dataclass(frozen=True)
 class SafetyConfig:
     """When the red-flag questions are asked and what they wait for (docs/safety.md)."""
 
@@ -137,6 +155,7 @@ class Config:
     display: DisplayConfig = field(default_factory=DisplayConfig)
     storage: StorageConfig = field(default_factory=StorageConfig)
     shutdown: ShutdownConfig = field(default_factory=ShutdownConfig)
+    psfs: PsfsConfig = field(default_factory=PsfsConfig)
     safety: SafetyConfig = field(default_factory=SafetyConfig)
     library: Library = field(default_factory=lambda: Library(()))
     rituals: RitualBook = field(default_factory=RitualBook)
@@ -275,6 +294,10 @@ SCHEMA: dict[str, dict[str, tuple[str, tuple[Check, str]]]] = {
     "display": {"fps": ("fps", _int(5, 60))},
     "storage": {"data_dir": ("data_dir", _path(400)), "backups": ("backups", _int(1, 60))},
     "shutdown": {"enabled": ("enabled", _bool()), "hold_seconds": ("hold_seconds", _num(3, 30))},
+    "psfs": {
+        "activities": ("activities", _activities()),
+        "every_weeks": ("every_weeks", _int(1, 26)),
+    },
     "safety": {
         "cleared_on": ("cleared_on", _day()),
         "answer_seconds": ("answer_seconds", _num(20, 300)),
@@ -293,6 +316,7 @@ SECTION_TYPES: dict[str, type] = {
     "display": DisplayConfig,
     "storage": StorageConfig,
     "shutdown": ShutdownConfig,
+    "psfs": PsfsConfig,
     "safety": SafetyConfig,
 }
 
@@ -330,6 +354,8 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Loaded:
     _cross_checks(file, sections, problems)
     # The session estimates how long each line takes to say from the voice's own rate.
     sections["session"] = replace(sections["session"], speech_rate_wpm=sections["voice"].rate)
+    activities = sections["psfs"].activities
+    sections["psfs"] = replace(sections["psfs"], activities=tuple(activities))  # frozen
     for name in raw:
         if name not in SCHEMA and name not in ("exercises", "rituals"):
             problems.append(ConfigError(str(file), name, raw[name], f"one of {', '.join(SCHEMA)}"))

@@ -25,6 +25,7 @@ from kiosk.app import App
 from kiosk.clock import Clock, FakeClock, RealClock
 from kiosk.config import Config
 from kiosk.core.buttons import ButtonTracker
+from kiosk.core.history_screens import ProgressSettings, ladders_of
 from kiosk.core.kiosk import GentlePlanner, Kiosk, Planner, RitualSetup
 from kiosk.core.model import Button, Plan
 from kiosk.core.records import Record, SessionRecord
@@ -48,6 +49,16 @@ from kiosk.store.lock import ForeignDataDir
 from kiosk.store.writer import HistoryWriter, SaveResult
 
 log = logging.getLogger(__name__)
+
+
+def progress_settings(cfg: Config) -> ProgressSettings:
+    """What the history screens, the weekly summary and the PSFS need from config."""
+    return ProgressSettings(
+        ladders=ladders_of(cfg.library),
+        target=cfg.rituals.weekly_target,
+        psfs_activities=cfg.psfs.activities,
+        psfs_every_weeks=cfg.psfs.every_weeks,
+    )
 
 
 def make_planner(cfg: Config) -> Planner:
@@ -185,7 +196,7 @@ def build(
     kiosk = Kiosk(make_planner(cfg), settings, records=records, t0=clock.now(),
                   wall0=_wall0(clock, opts), shutdown_enabled=shutdown,
                   nonce=secrets.token_hex(3), rituals=rituals, safety=safety_setup(cfg),
-                  gentle=make_gentle(cfg), holds=tracker.hold)
+                  gentle=make_gentle(cfg), holds=tracker.hold, progress=progress_settings(cfg))
     if opts.terminal:
         from kiosk.io.terminal import TerminalKeys
 

@@ -659,6 +659,8 @@ def assert_valid_keys_kept(raw: dict[str, Any], loaded: Loaded) -> None:
             if spec is None or not spec[1][0](value) or f"{name}.{key}" in reset:
                 continue
             got = getattr(getattr(loaded.config, name), spec[0])
+            if isinstance(value, list):  # a list is kept as a tuple: the config is frozen
+                value = tuple(value)
             assert got == value, f"{name}.{key} = {value!r} was not kept"
 
 

@@ -172,7 +172,7 @@ def test_clean_days_advance_one_step_with_a_reason(week: Path) -> None:
         before = done(week, p.family)[-1][1]["target"]
         assert p.target == before + 1
         # the quicker start: on a ladder's first rungs one clean day is enough
-        assert p.reason == (f"{p.family}: {before} to {p.target} reps, "
+        assert p.reason == (f"Up from {number(before)} to {number(p.target)} reps, "
                             "because your last session was clean."), p
 
     # The export shows it too: targets only ever rise, one rep at a time, and some did.
@@ -202,8 +202,8 @@ def test_extra_sessions_on_a_day_never_speed_anything_up(tmp_path: Path) -> None
     items = plan(tmp_path, day2)
     for p in items:  # one clean day: exactly one step, however many sessions it held
         assert p.change == "advance", items
-        assert p.reason.endswith(f"{p.target - 1} to {p.target} reps, "
-                                 "because your last session was clean."), p
+        assert p.reason == (f"Up from {number(p.target - 1)} to {number(p.target)} reps, "
+                            "because your last session was clean."), p
     demo(tmp_path, day2)
     demo(tmp_path, day2)
     after = saved(tmp_path)[len(first):]
@@ -241,7 +241,7 @@ def test_frayed_early_two_days_in_a_row_steps_back(week: Path) -> None:
     _, back = until(week, day + timedelta(days=1), named(frayer.family), "--user", "slipping")
     reached = min(only["clean_reps"] for _, ex in frays for only in ex["sets"])
     assert back.change == "back" and back.target == max(2, reached), (back, reached)
-    assert back.reason == (f"{frayer.family}: back to {back.target} reps, because your "
+    assert back.reason == (f"Back to {number(back.target)} reps, because your "
                            "technique slipped early two times in a row."), back
 
 
@@ -267,7 +267,7 @@ def test_a_slipping_users_target_comes_down_to_what_they_do_cleanly_then_climbs(
     # Down to the lower of the two days' clean reps: two.
     day, low = until(week, day + timedelta(days=1), named(frayer.family), "--user", "steady")
     assert (low.variation, low.target, low.change) == (frayer.variation, 2, "back"), low
-    assert low.reason == (f"{frayer.family}: back to 2 reps, because your technique slipped "
+    assert low.reason == ("Back to two reps, because your technique slipped "
                           "early two times in a row."), low
 
     # Then it climbs: clean days at the floor step it up again, one rep at a time.
@@ -277,7 +277,7 @@ def test_a_slipping_users_target_comes_down_to_what_they_do_cleanly_then_climbs(
         day, p = until(week, day + timedelta(days=1), named(frayer.family), "--user", "steady")
         targets.append(p.target)
     assert targets == [2, 3, 4], targets
-    assert p.change == "advance" and p.reason.startswith(f"{frayer.family}: 3 to 4 reps"), p
+    assert p.change == "advance" and p.reason.startswith("Up from three to four reps"), p
 
 
 def test_pain_steps_back_a_variation_with_its_reason(week: Path) -> None:
@@ -298,7 +298,7 @@ def test_pain_steps_back_a_variation_with_its_reason(week: Path) -> None:
     start = done(week, hurt.family)[0][1]
     assert (back.variation, back.target, back.change) == (start["name"], start["target"],
                                                           "back"), back
-    assert back.reason == f"{hurt.family}: back to {back.target} reps, because it hurt last time."
+    assert back.reason == f"Back to {number(back.target)} reps, because it hurt last time."
 
 
 def test_reentry_after_a_week_away_steps_down_with_its_reason(week: Path) -> None:
@@ -313,7 +313,7 @@ def test_reentry_after_a_week_away_steps_down_with_its_reason(week: Path) -> Non
     away = (day - date.fromisoformat(before_day)).days
     assert away >= 7
     assert p.target == before["target"] - 1, (p, before)
-    assert p.reason == (f"{p.family}: back to {p.target} reps, "
+    assert p.reason == (f"Back to {number(p.target)} reps, "
                         f"because it has been {number(away)} days."), p.reason
 
 

@@ -12,10 +12,9 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
+from kiosk.core.phrases import speech_seconds
 
-def speech_seconds(text: str, rate_wpm: int) -> float:
-    """How long a line takes to say, estimated from its words (espeak keeps close to its rate)."""
-    return 0.4 + len(text.split()) * 60.0 / max(rate_wpm, 60)
+__all__ = ["Captions", "speech_seconds"]
 
 
 @dataclass

@@ -33,8 +33,12 @@ from kiosk.core.events import (
     Tone,
     WallClock,
 )
+from kiosk.core.history_screens import ABOUT, MENU, QUICK_RITUAL, Browser, Menu, ProgressSettings
 from kiosk.core.model import Button, Library, Plan, SessionSettings
 from kiosk.core.painlog import PainLog
+from kiosk.core.progress import something_done
+from kiosk.core.psfs import Questionnaire, new_round
+from kiosk.core.psfs import due as psfs_due
 from kiosk.core.questions import Choice, Pages, Questions, advice_lines
 from kiosk.core.records import (
     PainEntry,
@@ -59,7 +63,8 @@ from kiosk.core.safety import (
 )
 from kiosk.core.schedule import Scheduler, Slot
 from kiosk.core.session import Session
-from kiosk.core.view import HoldRing, View
+from kiosk.core.view import HoldRing, View, evolve
+from kiosk.core.weekly import first_session_of_week, summary_lines, week_facts, weekly_summary
 
 # (sessions so far, the day, check-in pain or None before check-in) -> the plan for that day
 Planner = Callable[[Sequence[SessionRecord], date, "int | None"], Plan]
@@ -117,6 +122,7 @@ class Kiosk:
         safety: Setup | None = None,
         gentle: GentlePlanner | None = None,
         holds: dict[Button, float] | None = None,
+        progress: ProgressSettings | None = None,
     ) -> None:
         self.nonce = nonce  # from the shell, so two kiosk runs never mint the same session id
         self.planner = planner
@@ -144,12 +150,17 @@ class Kiosk:
         self._hint_for: dict[Button, str] = {}  # the buttons the hint describes
         self._hint_until = 0.0
         self._last_view: View | None = None
+        self._view: View | None = None  # as of the last event; see Session._view
         self._out: list[Effect] = []
         self._count = 0
         self._summary: View | None = None
         self._home_key: tuple[Any, ...] | None = None
         self._home_view: View | None = None
         self._summary_since = 0.0
+        self.progress = progress or ProgressSettings()
+        self._menu: Menu | None = None
+        self._browser: Browser | None = None
+        self._psfs: Questionnaire | None = None
         self.plan = self.planner(self.sessions, self.today, None)
         # The safety steps (docs/safety.md). Without a Setup (unit tests of other parts) the
         # kiosk has none; runtime.build always gives one.
@@ -205,6 +216,13 @@ class Kiosk:
             self._ritual_effects(self.ritual.handle(event))
         elif self._offer is not None:
             self._on_offer(event, self._offer)
+        elif self._psfs is not None:
+            self._on_psfs(event)
+        elif self._browser is not None:
+            self._relay(self._browser.handle(event))
+            self._browser = None if self._browser.done else self._browser
+        elif self._menu is not None:
+            self._on_menu(event)
         elif self._summary is not None:
             self._on_summary(event)
         else:
@@ -248,9 +266,11 @@ class Kiosk:
 
     def _hold_means(self, button: Button) -> bool:
         """Whether holding ``button`` does something on the screen shown now."""
+        if self._psfs is not None and self._screen_view().screen == "psfs":
+            return button is not Button.AMBER  # GREEN held confirms, RED held ends the round
         if button is Button.RED:
             return self.session is not None or isinstance(self._step, PainLog)
-        if button is Button.AMBER:  # held on the home screen: the quick ritual (or about)
+        if button is Button.AMBER:  # held on the home screen: the menu
             return self._screen_view().screen == "home"
         return button is Button.GREEN and self._screen_view().awaiting == "pain"
 
@@ -258,7 +278,9 @@ class Kiosk:
         if isinstance(event, Press) and event.button is Button.GREEN:
             self._before_session()
         elif isinstance(event, Hold) and event.button is Button.AMBER:
-            self._quick_ritual()
+            # One hold for every extra: the menu lists them (docs/controls.md).
+            self._menu = Menu(self._menu_items())
+            self._relay(self._menu.start())
         elif isinstance(event, Press) and event.button is Button.AMBER:
             self._hush()
             for line in phrases.plan_details(self.plan):
@@ -292,8 +314,8 @@ class Kiosk:
             self._make_offer(self.rituals.book.get(slot.ritual), slot)
 
     def _quick_ritual(self) -> None:
-        """AMBER held on the home screen: the open ritual that fits the time of day."""
-        self._hush()  # the press already began the plan; the hold asks for more
+        """"A quick ritual" from the menu: the open ritual that fits the time of day."""
+        self._hush()
         wall = self.clock_wall()
         book = self.rituals.book if self.rituals is not None else RitualBook()
         ritual = fitting(book, wall.hour * 60 + wall.minute, self._open_rituals())
@@ -391,7 +413,72 @@ class Kiosk:
         days = rhythm.active_days(self.records)
         return rhythm.week_of(self.today, days, target)
 
-    def _start_session(self) -> None:
+    # --- the menu, the history screens and the PSFS (docs/progress.md) --------------------------
+    def _menu_items(self) -> list[str]:
+        # A ritual is exercise too: none while a safety answer stops exercise (About stays).
+        open_ = self.rituals and self.rituals.book.rituals and not self._blocked_advice()
+        ritual = [QUICK_RITUAL] if open_ else []
+        return [*ritual, *MENU, *([ABOUT] if self.safety else [])]
+
+    def _on_menu(self, event: Event) -> None:
+        assert self._menu is not None
+        self._relay(self._menu.handle(event))
+        if not self._menu.done:
+            return
+        chosen, self._menu = self._menu.chosen, None
+        if chosen == "Your progress":
+            self._browser = Browser(self.records, self.today, self.progress)
+            self._relay(self._browser.start())
+        elif chosen == "This week":
+            self._say(weekly_summary(self.records, self.today, self.progress.ladders))
+        elif chosen == ABOUT and self.safety is not None:
+            self._about(self.safety)
+        elif chosen == QUICK_RITUAL:
+            self._quick_ritual()
+
+    def _psfs_or_session(self) -> None:
+        p = self.progress
+        if not psfs_due(self.records, self.today, p.psfs_activities, p.psfs_every_weeks):
+            self._start_session()
+            return
+        at = self.wall().replace(microsecond=0)
+        self._count += 1
+        rid = f"psfs-{at:%Y%m%dT%H%M%S}-{self.nonce or 'k'}{self._count}"
+        self._psfs = new_round(self.records, p.psfs_activities, t0=self.now, at=at,
+                               record_id=rid)
+        self._hush()
+        self._psfs_effects(self._psfs.start())
+
+    def _on_psfs(self, event: Event) -> None:
+        assert self._psfs is not None
+        self._psfs_effects(self._psfs.handle(event))
+
+    def _psfs_effects(self, effects: list[Effect]) -> None:
+        for eff in effects:
+            if isinstance(eff, Save):
+                self._remember(eff.record)
+            if isinstance(eff, Say):
+                self.captions.say(eff.text, self.now, interrupt=eff.interrupt)
+            if isinstance(eff, Hush):
+                self.captions.hush(self.now)
+            if isinstance(eff, Finished):
+                self._psfs = None
+                self._start_session(hush=False)  # the thanks is said, then the check-in
+            elif not isinstance(eff, Show):
+                self._out.append(eff)
+
+    def _last_week(self, session: SessionRecord) -> None:
+        """At the end of the week's first session, how last week went: once, and only when
+        last week had a session (a quiet week needs no report)."""
+        saved = [r for r in self.records if r.id != session.id]
+        if not something_done(session) or not first_session_of_week(saved, self.today):
+            return
+        last_week = self.today - timedelta(weeks=1)
+        facts = week_facts(self.records, last_week, self.progress.ladders)
+        if facts.sessions:
+            self._say(" ".join(summary_lines(facts, lead="Last week")))
+
+    def _start_session(self, *, hush: bool = True) -> None:
         self._count += 1
         started = self.wall().replace(microsecond=0)
         day = self.today
@@ -407,7 +494,8 @@ class Kiosk:
             replan=lambda pain: self.planner(self.sessions, day, pain),
             on_checkin=self._after_checkin if self.safety is not None else None,
         )
-        self._hush()
+        if hush:
+            self._hush()
         self._session_effects(self.session.start())
 
     def _pain_log(self) -> None:
@@ -485,13 +573,13 @@ class Kiosk:
     def _before_session(self) -> None:
         """GREEN on the home screen: any questions due first, then the session."""
         if self.safety is None:
-            self._start_session()
+            self._psfs_or_session()
             return
         block = blocked(self.checks, self.today, self.safety.cleared_on)
         if block is not None:
             self._advise(block.outcome)
             return
-        self._ask(due(self.checks, self.today, self.safety.rules), None, self._start_session)
+        self._ask(due(self.checks, self.today, self.safety.rules), None, self._psfs_or_session)
 
     def _ask(self, need: Due, pain: int | None, go_on: Callable[[], None]) -> None:
         """Ask the groups in ``need`` (if any); on an all-clear, ``go_on``; else the advice."""
@@ -605,6 +693,7 @@ class Kiosk:
                     self._summary_since = self.now
                     if rhythm.counts(record) and record.ended_by != "pain":
                         self._say(rhythm.spoken(self.week()))
+                    self._last_week(self.session.record())
                 self.session = None
                 self.plan = self.planner(self.sessions, self.today, None)
             if not isinstance(eff, Show):  # the kiosk shows its own view once, in _flush
@@ -651,9 +740,19 @@ class Kiosk:
         self.captions.hush(self.now)
         self._out.append(Hush())
 
+    def _relay(self, effects: list[Effect]) -> None:
+        """A sub-step's effects, out as they are; what it says is captioned too."""
+        for eff in effects:
+            if isinstance(eff, Say):
+                self.captions.say(eff.text, self.now)
+            elif isinstance(eff, Hush):
+                self.captions.hush(self.now)
+            self._out.append(eff)
+
     def _flush(self) -> list[Effect]:
+        self._view = None  # whatever changed since, the view is built afresh here
         view = self.view
-        if view != self._last_view:
+        if view is not self._last_view and view != self._last_view:
             self._out.append(Show(view))
             self._last_view = view
         out, self._out = self._out, []
@@ -662,11 +761,14 @@ class Kiosk:
     @property
     def view(self) -> View:
         """What the screen shows now: the screen's own view, the line being said, a hint after
-        a press with no role, and the ring of a hold in progress."""
-        base = self._screen_view()
-        shown = self.now < self._hint_until and self._hint_for == base.buttons
-        hint = self._hint if shown else ()
-        return replace(base, caption=self.captions.at(self.now), hint=hint, hold=self._ring())
+        a press with no role, and the ring of a hold in progress. Built once per event."""
+        if self._view is None:
+            base = self._screen_view()
+            shown = self.now < self._hint_until and self._hint_for == base.buttons
+            hint = self._hint if shown else ()
+            self._view = evolve(base, caption=self.captions.at(self.now), hint=hint,
+                                hold=self._ring())
+        return self._view
 
     def _ring(self) -> HoldRing | None:
         for button, since in self._held.items():
@@ -683,6 +785,12 @@ class Kiosk:
             return self.ritual.view
         if self._offer is not None:
             return self._offer_view(self._offer)
+        if self._psfs is not None:
+            return self._psfs.view
+        if self._browser is not None:
+            return self._browser.view
+        if self._menu is not None:
+            return self._menu.view
         if self._summary is not None:
             return self._summary
         # The home view is asked for on every tick; build it only when something in it changed,
@@ -692,8 +800,7 @@ class Kiosk:
             self._home_key = key
             self._home_view = replace(
                 home_view(self.plan, self.sessions, self.today,
-                          about=self.safety is not None, advice=self._blocked_advice(),
-                          ritual=bool(self.rituals and self.rituals.book.rituals)),
+                          advice=self._blocked_advice()),
                 week=self.week().marks(),
                 week_label=week_label(self.week()),
             )
@@ -743,16 +850,10 @@ def home_view(
     sessions: Sequence[SessionRecord],
     today: date,
     *,
-    about: bool = False,
     advice: tuple[str, ...] = (),
-    ritual: bool = False,
 ) -> View:
     """The home screen: today's plan, or, when a safety answer stops exercise, the advice."""
-    # Holding AMBER offers a quick ritual, whose offer leads on to the about pages; with no
-    # ritual to offer (none set up, or a safety answer stops exercise) it opens them directly.
-    amber = "Plan (hold: about)" if about else "Hear plan"
-    if ritual and not advice:
-        amber = "Plan (hold: ritual)"
+    amber = "Plan (hold: menu)"  # a ritual, progress, this week, about (docs/controls.md)
     if advice:
         return View(screen="home", title="No exercise now", lines=advice,
                     buttons={Button.GREEN: "Hear advice", Button.AMBER: amber,

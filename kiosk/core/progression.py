@@ -679,26 +679,27 @@ def _state(t: _Track) -> ExerciseState:
 
 
 def _explain(t: _Track, now: tuple[int, int]) -> tuple[Change, str]:
-    name = t.ladder.family.name
+    """The change and its spoken reason. The reason never names the exercise: it is said right
+    after the exercise's own name (the variation, as on the screen), and numbers are words."""
     if t.done_at is None:
-        return Change.NEW, f"{name}: new for you, so we start gently."
+        return Change.NEW, "New for you, so we start gently."
     if now == t.done_at or t.cause is None:
         return Change.SAME, ""
     up = now > t.done_at  # (level, target): a floor sits below its level's start reps
     change = Change.ADVANCE if up else (
         Change.REENTER if t.cause.kind == "reenter" else Change.BACK)
-    return change, f"{name}: {_what(t.ladder, t.done_at, now)}, because {_why(t.cause)}."
+    return change, _sentence(f"{_what(t.ladder, t.done_at, now)}, because {_why(t.cause)}.")
 
 
 def _what(ladder: Ladder, before: tuple[int, int], after: tuple[int, int]) -> str:
-    reps = _reps(after[1])
     v = ladder.variation(after[0])
+    reps = _reps(after[1], v)
     if ladder.rung(before[0]) != ladder.rung(after[0]):
         if after > before:
             return f"on to {_lower(v.name)}, {_step_words(v)}{reps}"
         return f"back to {_lower(v.name)}, {reps}"
     if after > before:
-        return f"{before[1]} to {reps}"
+        return f"up from {number(before[1])} to {reps}"
     return f"back to {reps}"
 
 
@@ -723,8 +724,14 @@ def _why(c: _Cause) -> str:
     return f"{number(c.count)} of your last {number(c.of)} sessions were clean"
 
 
-def _reps(n: int) -> str:
-    return f"{n} rep" if n == 1 else f"{n} reps"
+def _reps(n: int, v: Variation) -> str:
+    """A dose in words, in the variation's unit: "nine reps", "three minutes"."""
+    unit = "minute" if v.unit == "minutes" else "rep"
+    return f"{number(n)} {unit}" + ("" if n == 1 else "s")
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _lower(name: str) -> str:
@@ -794,7 +801,7 @@ def _planned(s: ExerciseState, ladder: Ladder, bad_today: bool) -> PlannedExerci
         return PlannedExercise(s.family, s.variation, s.target, s.reason, s.change)
     level = ladder.variation_below(s.level)
     v, reps = ladder.variation(level), min(ladder.reps(level), s.target)  # never more load
-    what = _reps(reps) if v == s.variation else f"{_lower(v.name)}, {_reps(reps)}"
-    reason = f"{s.family.name}: {what} today, because your pain is higher than usual."
+    what = _reps(reps, v) if v == s.variation else f"{v.name}, {_reps(reps, v)}"
+    reason = _sentence(f"{what} today, because your pain is higher than usual.")
     return PlannedExercise(s.family, v, reps, reason, Change.BAD_DAY)
 

@@ -48,6 +48,9 @@ class ExerciseRecord:
     reason: str
     skipped: bool
     sets: tuple[SetRecord, ...]
+    # What the person confirmed holding on a loaded rung ("a light weight"), in their own
+    # GREEN at Ready; None for a rung with no load, or one skipped before it began.
+    load: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,26 @@ class PainEntry:
     note: str = ""  # what the person was doing, if they said
 
 
+@dataclass(frozen=True)
+class PsfsScore:
+    activity: str  # as the clinician wrote it in config, e.g. "carry the shopping"
+    score: int  # 0 (unable) to 10 (able as before the back problem)
+
+
+@dataclass(frozen=True)
+class PsfsRecord:
+    """One round of the Patient-Specific Functional Scale (kiosk/core/psfs.py), asked by voice.
+    An activity the person let pass (RED) is left out of ``scores``."""
+
+    id: str
+    at: datetime
+    scores: tuple[PsfsScore, ...]
+
+    @property
+    def mean(self) -> float | None:
+        return sum(s.score for s in self.scores) / len(self.scores) if self.scores else None
+
+
 RITUAL_OUTCOMES = ("done", "stopped", "snoozed", "skipped")
 RITUAL_RATINGS = ("clean", "slipped", "pain")
 
@@ -118,7 +141,7 @@ class RitualRecord:
 # Every kind of record the history holds. Screening and questionnaires join this union as they
 # arrive. A round of safety answers is ``kiosk.core.safety.SafetyCheck``, defined beside the
 # policy that reads it.
-Record = SessionRecord | PainEntry | SafetyCheck | RitualRecord
+Record = SessionRecord | PainEntry | SafetyCheck | RitualRecord | PsfsRecord
 
 
 def sessions_of(records: Iterable[Record]) -> list[SessionRecord]:
@@ -138,7 +161,7 @@ def last_pain(records: Iterable[Record]) -> int | None:
         if isinstance(record, PainEntry):
             return record.pain
         if not isinstance(record, SessionRecord):
-            continue  # safety answers and rituals carry no rating of their own here
+            continue  # safety answers, rituals and questionnaires carry no rating here
         for value in (record.pain_after, record.pain_before):
             if value is not None:
                 return value

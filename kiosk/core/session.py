@@ -124,6 +124,7 @@ class ExerciseResult:
     planned: PlannedExercise
     sets: list[SetResult] = field(default_factory=list)
     skipped: bool = False
+    load: str | None = None  # confirmed by GREEN at Ready on a loaded rung
 
     def as_record(self) -> ExerciseRecord:
         p = self.planned
@@ -136,6 +137,7 @@ class ExerciseResult:
             reason=p.reason,
             skipped=self.skipped,
             sets=tuple(s.as_record() for s in self.sets),
+            load=self.load,
         )
 
 
@@ -203,6 +205,10 @@ class Session:
         self._talk_until = t0
         self._pressed = False  # handling a press or hold, which cuts off the line being said
         self._last_view: View | None = None
+        # The view as of the last change: every public method that changes the session clears
+        # it, and _flush builds it once. A tick asks for it three times (the session, the kiosk,
+        # the screen); building it once per event keeps a slow board's frame cheap.
+        self._view: View | None = None
         self.pain = PainInput(last_pain if last_pain is not None else 0, settings.pain_timeout)
         self._deadline = 0.0
         self._reprompted = False
@@ -231,6 +237,7 @@ class Session:
     def handle(self, event: Event) -> list[Effect]:
         if self.done:
             return []
+        self._view = None
         self.now = max(self.now, event.t)
         if isinstance(event, Release) and event.button is Button.RED:
             self._red_still_down = False
@@ -251,6 +258,7 @@ class Session:
         checkpoint that says ``interrupted``. Returns no Save when nothing was rated yet."""
         if self.done:
             return []
+        self._view = None
         if self.phase is Phase.SET and self.set is not None:
             self._end_set(SetEnd.STOP)
             if not self.set.reps:  # the set had only begun: there is nothing in it to keep
@@ -264,9 +272,11 @@ class Session:
 
     @property
     def view(self) -> View:
-        from kiosk.core.session_view import view_of
+        if self._view is None:
+            from kiosk.core.session_view import view_of
 
-        return view_of(self)
+            self._view = view_of(self)
+        return self._view
 
     @property
     def current(self) -> ExerciseResult:
@@ -296,8 +306,9 @@ class Session:
         self._talk_until = start
 
     def _flush(self) -> list[Effect]:
+        self._view = None  # whatever changed since, the view is built afresh here
         view = self.view
-        if view != self._last_view:
+        if view is not self._last_view and view != self._last_view:
             self._out.append(Show(view))
             self._last_view = view
         out, self._out = self._out, []
@@ -524,6 +535,8 @@ class Session:
         self.set = SetResult(side=side, number=set_no)
         self.current.sets.append(self.set)
         v = self.current.planned.variation
+        if v.load:  # a set only begins on GREEN, after "You need a light weight": confirmed
+            self.current.load = v.load
         if not at_once:
             total_slots = sets_of(v, self.settings) * (2 if side else 1)
             if total_slots > 1:

@@ -7,12 +7,11 @@ words sit together. Pure, like the session.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 
 from kiosk.core import breath
 from kiosk.core.model import Button
 from kiosk.core.session import PAIN_BUTTONS, RATE_BUTTONS, Phase, Session
-from kiosk.core.view import Awaiting, Screen, View
+from kiosk.core.view import Awaiting, Screen, View, evolve
 
 PAIN_TITLES = {"checkin": "Pain check-in", "pain": "Pain now", "checkout": "Pain check-out"}
 
@@ -23,7 +22,7 @@ def view_of(s: Session) -> View:
 
 
 def _pain_entry(s: Session, v: View) -> View:
-    return replace(
+    return evolve(
         v,
         title=PAIN_TITLES[s.phase.value],
         lines=("0 = none, 10 = worst",),
@@ -34,7 +33,7 @@ def _pain_entry(s: Session, v: View) -> View:
 
 
 def _primer(s: Session, v: View) -> View:
-    return replace(
+    return evolve(
         v,
         screen=Screen.BREATHING,
         title="Breathing",
@@ -49,7 +48,7 @@ def _exercise_fields(s: Session, v: View) -> View:
     side = s.set.side if s.set else None
     sets = 1 if p.variation.unit == "minutes" else s.settings.sets
     label = f"Set {set_no} of {sets}" + (f", {side}" if side else "")
-    return replace(
+    return evolve(
         v,
         exercise=p.variation.name,
         target=p.target,
@@ -64,7 +63,7 @@ def _intro(s: Session, v: View) -> View:
     target = (f"Target {p.target} easy minutes" if p.variation.unit == "minutes"
               else f"Target {p.target} clean reps")
     load = (f"With {p.variation.load}",) if p.variation.load else ()
-    return replace(
+    return evolve(
         _exercise_fields(s, v),
         title=p.variation.name,
         lines=(*p.variation.cues, *load, target),
@@ -78,7 +77,7 @@ def _set(s: Session, v: View) -> View:
     rep = s.rep
     rating_open = rep is not None and s.now >= rep.start
     side = breath.rep_side(p.variation, rep.number, s.set.side if s.set else None) if rep else None
-    return replace(
+    return evolve(
         _exercise_fields(s, v),
         title=p.variation.name,
         rep=breath.count(p.variation, rep.number) if rep else None,
@@ -91,7 +90,7 @@ def _set(s: Session, v: View) -> View:
 
 
 def _rest(s: Session, v: View) -> View:
-    return replace(
+    return evolve(
         _exercise_fields(s, v),
         title="Rest and breathe",
         buttons={Button.GREEN: "Next set", Button.AMBER: "Next exercise", Button.RED: "Stop"},
@@ -99,7 +98,7 @@ def _rest(s: Session, v: View) -> View:
 
 
 def _paused(s: Session, v: View) -> View:
-    return replace(
+    return evolve(
         v,
         title="Paused",
         lines=("GREEN: go on", "AMBER: next exercise", "Hold RED: end"),
@@ -109,7 +108,7 @@ def _paused(s: Session, v: View) -> View:
 
 
 def _after_pain(s: Session, v: View) -> View:
-    return replace(
+    return evolve(
         v,
         title="Exercise stopped",
         lines=("We leave this one for today",),
@@ -119,11 +118,11 @@ def _after_pain(s: Session, v: View) -> View:
 
 
 def _held(s: Session, v: View) -> View:
-    return replace(v, screen=Screen.CHECKIN, title="Pain check-in", pain=s.pain_before)
+    return evolve(v, screen=Screen.CHECKIN, title="Pain check-in", pain=s.pain_before)
 
 
 def _done(s: Session, v: View) -> View:
-    return replace(v, screen=Screen.SUMMARY, title="Session complete")
+    return evolve(v, screen=Screen.SUMMARY, title="Session complete")
 
 
 # One builder per phase (tests check none is missing).

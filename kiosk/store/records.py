@@ -34,6 +34,8 @@ from kiosk.core.records import (
     ExerciseRecord,
     PainEntry,
     PainEvent,
+    PsfsRecord,
+    PsfsScore,
     Record,
     RitualRecord,
     SessionRecord,
@@ -91,7 +93,9 @@ def _fields(spec: Mapping[str, Check]) -> Check:
     return check
 
 
-_MAY_BE_ABSENT = ("kind",)  # a record with no kind tag is a session (schema 1 as first written)
+# A record with no kind tag is a session (schema 1 as first written); an exercise with no load
+# had none (the key is written only when the person confirmed one).
+_MAY_BE_ABSENT = ("kind", "load")
 
 
 def _is_int(v: object) -> bool:
@@ -172,6 +176,7 @@ _exercise = _fields(
         "reason": _str,
         "skipped": _is(lambda v: isinstance(v, bool), "true or false"),
         "sets": _list_of(_set),
+        "load": _optional(_text),
     }
 )
 _pain_event = _fields(
@@ -209,6 +214,22 @@ _pain_entry = _fields(
         "at": _time,
         "pain": _is(lambda v: _is_int(v) and 0 <= v <= 10, "a pain rating 0-10"),
         "note": _str,
+    }
+)
+_psfs = _fields(
+    {
+        "schema": _schema,
+        "kind": _one_of(("psfs",)),
+        "id": _text,
+        "at": _time,
+        "scores": _list_of(
+            _fields(
+                {
+                    "activity": _text,
+                    "score": _is(lambda v: _is_int(v) and 0 <= v <= 10, "a score 0-10"),
+                }
+            )
+        ),
     }
 )
 _ritual = _fields(
@@ -296,6 +317,7 @@ def _encode_session(r: SessionRecord) -> dict[str, Any]:
                     }
                     for s in ex.sets
                 ],
+                **({"load": ex.load} if ex.load is not None else {}),
             }
             for ex in r.exercises
         ],
@@ -337,6 +359,7 @@ def _decode_session(d: Mapping[str, Any]) -> SessionRecord:
                     SetRecord(s["side"], tuple(s["reps"]), s["clean_reps"], s["ended_by"])
                     for s in ex["sets"]
                 ),
+                load=ex.get("load"),
             )
             for ex in d["exercises"]
         ),
@@ -368,6 +391,21 @@ def _encode_pain_entry(r: PainEntry) -> dict[str, Any]:
 
 def _decode_pain_entry(d: Mapping[str, Any]) -> PainEntry:
     return PainEntry(id=d["id"], at=datetime.fromisoformat(d["at"]), pain=d["pain"], note=d["note"])
+
+
+def _encode_psfs(r: PsfsRecord) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA_VERSION,
+        "kind": "psfs",
+        "id": r.id,
+        "at": _iso(r.at),
+        "scores": [{"activity": s.activity, "score": s.score} for s in r.scores],
+    }
+
+
+def _decode_psfs(d: Mapping[str, Any]) -> PsfsRecord:
+    scores = tuple(PsfsScore(s["activity"], s["score"]) for s in d["scores"])
+    return PsfsRecord(id=d["id"], at=datetime.fromisoformat(d["at"]), scores=scores)
 
 
 def _encode_ritual(r: RitualRecord) -> dict[str, Any]:
@@ -454,6 +492,7 @@ KINDS = {
     for k in (
         Kind("session", "session", SessionRecord, _session, _encode_session, _decode_session),
         Kind("pain", "pain entry", PainEntry, _pain_entry, _encode_pain_entry, _decode_pain_entry),
+        Kind("psfs", "PSFS", PsfsRecord, _psfs, _encode_psfs, _decode_psfs),
         Kind("ritual", "ritual", RitualRecord, _ritual, _encode_ritual, _decode_ritual),
         Kind("safety", "safety answers", SafetyCheck, _safety, _encode_safety, _decode_safety),
     )

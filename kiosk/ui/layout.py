@@ -21,6 +21,7 @@ class Sizes:
     body: tuple[int, int]
     statement: tuple[int, int]  # a spoken line shown as the whole content (summary)
     caption: tuple[int, int]
+    chart: int  # every word on a history chart: axes, key, step names, counts
     legend_name: int
     legend_action: tuple[int, int]
     pacer_word: int
@@ -65,13 +66,24 @@ def layout_for(
     title = pygame.Rect(margin, margin, inner, round(u * 0.125))
     legend_h = round(u * 0.175) if legend else 0
     legend_rect = pygame.Rect(margin, height - margin - legend_h, inner, legend_h)
-    caption_h = round(u * 0.145) if caption else 0
+    caption_h = round(u * 0.155) if caption else 0  # two lines of caption at the readable size
     caption_bottom = legend_rect.top - (gap if legend else 0)
     caption_rect = pygame.Rect(margin, caption_bottom - caption_h, inner, caption_h)
     centre_top = title.bottom + round(gap * 1.5)
     centre_bottom = caption_rect.top - (gap if caption or legend else 0)
     centre = pygame.Rect(margin, centre_top, inner, max(0, centre_bottom - centre_top))
     return Layout(size, u, margin, gap, title, centre, caption_rect, legend_rect, _sizes(u))
+
+
+# The smallest text anywhere, as a share of the unit: 17 px at 480x320, 29 px at 800x480 (caps
+# about 12 and 21 px tall, 2.0 and 4.0 mm on the usual 3.5" and 7" panels). Below this, a caption
+# or a chart's label no longer reads at 2 m; a block that does not fit is cut short instead.
+READABLE = 0.06
+
+# A chart's words are few and must read at 2 m on the densest panel too: 26 px draws capitals
+# 19 px tall, 2.9 mm on a 3.5" 480x320 panel (6.5 px/mm), about 5 arcminutes at 2 m, the size
+# of a letter on the 6/6 line of an eye chart. On a 7" 800x480 panel READABLE is already more.
+CHART_PX = 26
 
 
 def _sizes(u: float) -> Sizes:
@@ -82,7 +94,10 @@ def _sizes(u: float) -> Sizes:
         title=(px(0.115), px(0.075)),
         body=(px(0.078), px(0.05)),
         statement=(px(0.09), px(0.05)),
-        caption=(px(0.062), px(0.043)),
+        caption=(px(0.072), px(READABLE)),
+        chart=max(px(READABLE), CHART_PX),
+        # The legend keeps its smaller floor for now: "Raise (hold: confirm)" needs two lines in a
+        # third of a 480x320 panel, and at the readable size three lines do not fit its box.
         legend_name=px(0.036),
         legend_action=(px(0.056), px(0.042)),
         pacer_word=px(0.06),

@@ -19,7 +19,7 @@ import pygame
 
 from kiosk.core.model import Button
 from kiosk.core.view import Pacer, View
-from kiosk.ui import fonts, palette, widgets
+from kiosk.ui import charts, fonts, palette, widgets
 from kiosk.ui.layout import Layout, layout_for
 from kiosk.ui.text import draw_line, draw_text, fit_text
 
@@ -214,6 +214,8 @@ class Screen:
 
     def _draw_centre(self, view: View, lay: Layout) -> list[pygame.Rect]:
         assert self._centre is not None
+        if view.chart is not None:
+            return charts.draw_chart(self.surface, view.chart, lay.centre, lay)
         if view.pain is not None:
             return _draw_pain(self.surface, view, lay)
         if self._centre.slot is not None:
@@ -282,7 +284,8 @@ def _caption_in_centre(view: View) -> bool:
 
 
 def _caption_in_band(view: View) -> bool:
-    return bool(view.caption) and not _caption_in_centre(view)
+    # A chart needs the room; its caption says what the chart shows, which the chart shows.
+    return bool(view.caption) and not _caption_in_centre(view) and view.chart is None
 
 
 def _draw_title(surface: pygame.Surface, view: View, lay: Layout) -> list[pygame.Rect]:
@@ -292,8 +295,9 @@ def _draw_title(surface: pygame.Surface, view: View, lay: Layout) -> list[pygame
     if view.set_label:
         label = pygame.Rect(rect.left, rect.top, rect.width // 3, rect.height)
         label.right = rect.right
-        drawn = draw_line(surface, view.set_label, label, lay.sizes.caption,
-                                  palette.TEXT_SOFT, align="right")
+        # The title's companion, not a caption: no bigger than it was, so long titles keep room.
+        size = (min(lay.px(0.062), lay.sizes.caption[0]), lay.sizes.caption[1])
+        drawn = draw_line(surface, view.set_label, label, size, palette.TEXT_SOFT, align="right")
         rect = pygame.Rect(rect.left, rect.top, drawn[0].left - lay.gap * 2 - rect.left,
                            rect.height)
     return drawn + draw_line(surface, view.title, rect, lay.sizes.title, palette.TEXT)

@@ -159,7 +159,8 @@ def test_holding_amber_offers_the_ritual_for_the_time_of_day_and_amber_declines(
     h = Home("2026-11-25T15:00:00")
     h.press(Button.AMBER)
     assert any(s.startswith("Today,") for s in h.said), "a press still tells the plan"
-    h.hold(Button.AMBER)
+    h.hold(Button.AMBER)  # the menu; its first item is a quick ritual
+    h.press(Button.GREEN)
     assert h.kiosk.view.screen == "offer"
     assert "A quick ritual for now: Getting up from a chair." in h.said[-1]
     assert h.kiosk.view.buttons[Button.AMBER] == "Not now"
@@ -169,7 +170,8 @@ def test_holding_amber_offers_the_ritual_for_the_time_of_day_and_amber_declines(
 
 def test_red_stops_a_ritual_at_once_and_it_is_saved_as_pain() -> None:
     h = Home("2026-11-25T15:00:00")
-    h.hold(Button.AMBER)
+    h.hold(Button.AMBER)  # the menu; its first item is a quick ritual
+    h.press(Button.GREEN)
     h.press(Button.GREEN)
     h.run(15)
     h.feed(Press(Button.RED, h.t))
@@ -183,7 +185,8 @@ def test_red_stops_a_ritual_at_once_and_it_is_saved_as_pain() -> None:
 
 def test_amber_during_the_steps_ends_it_as_slipped() -> None:
     h = Home("2026-11-25T15:00:00")
-    h.hold(Button.AMBER)
+    h.hold(Button.AMBER)  # the menu; its first item is a quick ritual
+    h.press(Button.GREEN)
     h.press(Button.GREEN)
     h.run(20)
     h.press(Button.AMBER)
@@ -225,16 +228,19 @@ def _safe_kiosk(outcome: str, start: datetime) -> Kiosk:
 
 
 def test_with_the_safety_steps_the_quick_offer_leads_on_to_the_about_pages() -> None:
-    """Holding AMBER on home is the quick ritual (issue 15); the about pages it used to open
-    (issue 12) are one AMBER press further, named on the offer's legend."""
+    """Holding AMBER on home opens the menu (issue 16), whose first item is the quick ritual
+    (issue 15); the about pages (issue 12) are one AMBER press further, named on the offer's
+    legend (and an item of the menu too)."""
     kiosk = _safe_kiosk("clear", datetime(2026, 11, 25, 15, 0))
     assert kiosk.view.screen == "home"
-    assert kiosk.view.buttons[Button.AMBER] == "Plan (hold: ritual)"
+    assert kiosk.view.buttons[Button.AMBER] == "Plan (hold: menu)"
     kiosk.handle(Press(Button.AMBER, 1.0))
     kiosk.handle(Hold(Button.AMBER, 2.5))
+    kiosk.handle(Release(Button.AMBER, 2.7, held=True))
+    assert kiosk.view.screen == "menu"
+    kiosk.handle(Press(Button.GREEN, 3.0))
     assert kiosk.view.screen == "offer" and kiosk.view.title == "Getting up from a chair"
     assert kiosk.view.buttons[Button.AMBER] == "About the kiosk"
-    kiosk.handle(Release(Button.AMBER, 2.7, held=True))
     kiosk.handle(Press(Button.AMBER, 4.0))
     assert kiosk.view.screen == "about"
 
@@ -250,4 +256,9 @@ def test_no_ritual_is_offered_while_a_safety_answer_stops_exercise() -> None:
     assert kiosk.view.screen == "home" and kiosk.view.title == "No exercise now"
     kiosk.handle(Press(Button.AMBER, t + 1))
     kiosk.handle(Hold(Button.AMBER, t + 2.5))
-    assert kiosk.view.screen == "about", "no quick ritual either: the about pages instead"
+    assert kiosk.view.screen == "menu"
+    assert not any("ritual" in line for line in kiosk.view.lines), "no quick ritual either"
+    for _ in kiosk.view.lines[1:]:
+        kiosk.handle(Press(Button.AMBER, t + 3))  # on to the last item: About
+    kiosk.handle(Press(Button.GREEN, t + 4))
+    assert kiosk.view.screen == "about", "the about pages stay within reach"

@@ -116,8 +116,12 @@ def test_no_answer_for_a_minute_counts_as_yes() -> None:
 def test_the_about_item_says_the_welcome_again() -> None:
     r = run(SimUser("steady"), checks=[all_no(DAY)])
     assert r.kiosk.view.screen == "home"
-    assert r.kiosk.view.buttons[Button.AMBER] == "Plan (hold: about)"
-    r.feed([Press(Button.AMBER, 1.0), Hold(Button.AMBER, 2.5)])
+    assert r.kiosk.view.buttons[Button.AMBER] == "Plan (hold: menu)"
+    r.feed([Press(Button.AMBER, 1.0), Hold(Button.AMBER, 2.5)])  # the menu
+    assert r.kiosk.view.screen == "menu"
+    r.feed([Press(Button.AMBER, 3.0), Press(Button.AMBER, 4.0)])  # to "About"
+    assert r.said[-1] == "About."
+    r.feed([Press(Button.GREEN, 5.0)])
     assert r.kiosk.view.screen == "about"
     assert r.said[-len(WORDING.welcome):] == list(WORDING.welcome)
     r.feed([Press(Button.GREEN, 20.0)])

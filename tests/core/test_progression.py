@@ -251,7 +251,7 @@ def test_a_rise_of_two_over_the_median_is_a_bad_day() -> None:
     assert [(p.variation.id, p.target, p.change) for p in bad.exercises] == [
         ("bridge-easy", 4, "bad-day"), ("dog-arm", 4, "bad-day")]
     assert bad.exercises[0].reason == (
-        "Bridge: 4 reps today, because your pain is higher than usual.")
+        "Four reps today, because your pain is higher than usual.")
     assert bad.notes and not normal.notes
 
 
@@ -270,7 +270,7 @@ def test_a_bad_day_uses_the_previous_variation() -> None:
     bad = plan_for_day(LIB, history, DAY0 + timedelta(8), CFG, SETTINGS, 4)
     assert (bad.exercises[0].variation.id, bad.exercises[0].target) == ("bridge-easy", 4)
     assert bad.exercises[0].reason == (
-        "Bridge: easy bridge, 4 reps today, because your pain is higher than usual.")
+        "Easy bridge, four reps today, because your pain is higher than usual.")
 
 
 def test_check_in_never_changes_which_exercises_or_their_order() -> None:
@@ -381,17 +381,17 @@ def test_pain_in_the_breathing_primer_is_not_put_on_the_first_exercise() -> None
 
 # --- reasons ------------------------------------------------------------------------------
 REASONS = [
-    (climb(1), 2, "Bridge: 4 to 5 reps, because your last two sessions were clean."),
+    (climb(1), 2, "Up from four to five reps, because your last two sessions were clean."),
     ([S(0, bridge="clean"), S(1, bridge="slip"), S(2, bridge="clean")], 3,
-     "Bridge: 4 to 5 reps, because two of your last three sessions were clean."),
-    (climb(3), 6, "Bridge: on to bridge, 4 reps, because your last two sessions were clean."),
+     "Up from four to five reps, because two of your last three sessions were clean."),
+    (climb(3), 6, "On to bridge, four reps, because your last two sessions were clean."),
     ([*climb(1), S(2, bridge="early"), S(3, bridge="early")], 4,
-     "Bridge: back to 2 reps, because your technique slipped early two times in a row."),
+     "Back to two reps, because your technique slipped early two times in a row."),
     ([*climb(4), S(8, bridge="pain")], 9,
-     "Bridge: back to easy bridge, 4 reps, because it hurt last time."),
+     "Back to easy bridge, four reps, because it hurt last time."),
     ([*climb(1), S(2, bridge="clean")], 12,
-     "Bridge: back to 4 reps, because it has been ten days."),
-    ([], 0, "Bridge: new for you, so we start gently."),
+     "Back to four reps, because it has been ten days."),
+    ([], 0, "New for you, so we start gently."),
     ([S(0, bridge="clean")], 1, ""),
 ]
 

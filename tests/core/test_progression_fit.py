@@ -85,7 +85,7 @@ def climb_to(target: int) -> list[str]:
 FLOOR = [
     ("two early frays: the lower of the two days' clean reps",
      [*climb_to(10), "slip5", "slip3"], ("easy", 3, "back",
-      "Bridge: back to 3 reps, because your technique slipped early two times in a row.")),
+      "Back to three reps, because your technique slipped early two times in a row.")),
     ("never below two", [*climb_to(10), "slip1", "slip0"], ("easy", 2, "back", None)),
     ("one early fray is not enough", [*climb_to(10), "slip3"], ("easy", 10, "same", "")),
     ("a late slip breaks the run", [*climb_to(10), "slip3", "slip7", "slip3"],
@@ -96,7 +96,7 @@ FLOOR = [
     ("even two reps fray twice: back a variation, at its start reps",
      [*climb_to(10), "clean", "clean", "slip0", "slip0", "slip0", "slip0"],
      ("easy", 6, "back",
-      "Bridge: back to easy, 6 reps, because your technique slipped early two times in a row.")),
+      "Back to easy, six reps, because your technique slipped early two times in a row.")),
     ("on the first rung, two reps fraying twice stays at two",
      ["slip0", "slip0", "slip0", "slip0"], ("easy", 2, "same", "")),
 ]
@@ -118,7 +118,8 @@ def test_from_the_floor_the_target_climbs_back_by_the_advance_rule() -> None:
     # floor 3, then one rep every two clean days, back onto the ladder at its start reps
     assert targets == [("easy", 3), ("easy", 3), ("easy", 4), ("easy", 4), ("easy", 5),
                        ("easy", 5), ("easy", 6), ("easy", 6), ("easy", 7)]
-    assert live(days)[-1][3] == "Bridge: 6 to 7 reps, because your last two sessions were clean."
+    assert live(days)[-1][3] == (
+        "Up from six to seven reps, because your last two sessions were clean.")
 
 
 def test_pain_at_a_floor_never_means_more_reps_even_on_the_easier_variation() -> None:

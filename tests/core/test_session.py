@@ -274,3 +274,45 @@ def test_closing_before_anything_was_rated_saves_nothing() -> None:
     run.feed([Press(Button.GREEN, 1.0), Release(Button.GREEN, 1.1)])  # start; no rating
     session = run.kiosk.session
     assert session is not None and session.interrupt() == []
+
+
+def _loaded_planner():  # type: ignore[no-untyped-def]
+    """A plan of two: a loaded rung ("a light weight"), then one with nothing to hold."""
+    from dataclasses import replace
+
+    from kiosk.core.model import Plan, PlannedExercise
+    from tests.core.helpers import library, variation
+
+    lib = library()
+    loaded = replace(variation("carry-1"), load="a light weight")
+    plain = lib.families[1].ladder[0]
+    fam = replace(lib.families[0], ladder=(loaded,))
+
+    def planner(sessions, day, pain):  # type: ignore[no-untyped-def]
+        return Plan(day.isoformat(), (PlannedExercise(fam, loaded, 2, ""),
+                                      PlannedExercise(lib.families[1], plain, 2, "")))
+
+    return planner
+
+
+def test_a_load_is_recorded_as_the_person_confirms_it() -> None:
+    """Issue 13, point 6: a loaded rung asks for its load, and GREEN at Ready records it."""
+    run = Run(SimUser("steady"), planner=_loaded_planner()).until_finished()
+    assert "You need a light weight. Press GREEN when you have it, AMBER to skip." in run.said
+    [session] = run.saved
+    loaded, plain = session.exercises
+    assert (loaded.load, loaded.skipped, len(loaded.sets)) == ("a light weight", False, 2)
+    assert plain.load is None and plain.sets
+
+
+def test_a_load_skipped_at_ready_is_not_recorded() -> None:
+    run = Run(SimUser("steady"), planner=_loaded_planner())
+    while run.kiosk.view.screen != "intro":
+        run.step()
+    run.feed([Press(Button.AMBER, run.t + 0.1)])  # "AMBER to skip": no weight to hand
+    run.until_finished()
+    [session] = run.saved
+    loaded, plain = session.exercises
+    assert (loaded.skipped, loaded.load, loaded.sets) == (True, None, ())
+    assert plain.sets and plain.load is None
+

@@ -24,6 +24,8 @@ from kiosk.core.records import (
     ExerciseRecord,
     PainEntry,
     PainEvent,
+    PsfsRecord,
+    PsfsScore,
     Record,
     RitualRecord,
     SessionRecord,
@@ -167,7 +169,7 @@ exercises = st.builds(
     family=text, variation=text, name=st.text(max_size=20), target=st.integers(0, 30),
     change=st.sampled_from(["same", "advance", "back", "reenter", "bad-day", "new"]),
     reason=st.text(max_size=40), skipped=st.booleans(),
-    sets=st.lists(sets, max_size=4).map(tuple),
+    sets=st.lists(sets, max_size=4).map(tuple), load=st.none() | text,
 )
 events = st.builds(
     PainEvent,
@@ -185,6 +187,10 @@ session_records = st.builds(
     st.lists(events, max_size=4),
 )
 pain_entries = st.builds(PainEntry, id=text, at=times, pain=pain, note=st.text(max_size=40))
+psfs_records = st.builds(
+    PsfsRecord, id=text, at=times,
+    scores=st.lists(st.builds(PsfsScore, text, st.integers(0, 10)), max_size=5).map(tuple),
+)
 ritual_records = st.builds(
     RitualRecord,
     id=text, ritual=text, name=st.text(max_size=30), family=text, variation=text,
@@ -201,14 +207,14 @@ safety_checks = st.builds(
     pain=st.none() | pain, outcome=st.sampled_from(Outcome),
 )
 any_record: st.SearchStrategy[Record] = st.one_of(
-    session_records, pain_entries, safety_checks, ritual_records
+    session_records, pain_entries, safety_checks, ritual_records, psfs_records
 )
 
 
 def test_every_kind_has_a_strategy_here() -> None:
     # A new kind of record joins the round trips below: add its strategy to any_record.
     assert {k.type for k in KINDS.values()} == {SessionRecord, PainEntry, SafetyCheck,
-                                                RitualRecord}
+                                                RitualRecord, PsfsRecord}
 
 
 @given(any_record)

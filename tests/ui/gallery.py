@@ -89,7 +89,7 @@ def views() -> dict[str, View]:
                 "Arm reach on all fours: 8 clean reps",
                 f"{LONG_NAME}: 5 clean reps",
             ),
-            buttons={Button.GREEN: "Start", Button.AMBER: "Plan (hold: ritual)"}, awaiting="start",
+            buttons={Button.GREEN: "Start", Button.AMBER: "Plan (hold: menu)"}, awaiting="start",
             caption="Four of five this week.",
             week=(("M", "done"), ("T", "rest"), ("W", "done"), ("T", "done"), ("F", "done"),
                   ("S", "ahead"), ("S", "ahead")),
@@ -98,7 +98,7 @@ def views() -> dict[str, View]:
         "home_week_start": View(
             screen="home", title="Today's plan",
             lines=("Supported bridge: 6 clean reps (new)", "Open book: 3 clean reps (new)"),
-            buttons={Button.GREEN: "Start", Button.AMBER: "Plan (hold: ritual)"}, awaiting="start",
+            buttons={Button.GREEN: "Start", Button.AMBER: "Plan (hold: menu)"}, awaiting="start",
             caption="Hold AMBER for a quick ritual.",
             week=(("M", "today"),) + (("T", "ahead"), ("W", "ahead"), ("T", "ahead"),
                                       ("F", "ahead"), ("S", "ahead"), ("S", "ahead")),

@@ -290,4 +290,4 @@ def test_every_exercise_in_the_library_fits_without_being_cut(
                           caption=f"Exhale as you {v.move}.")
             screen.draw(intro, T0)
             screen.draw(rep, T0)
-    assert cut == []
+    assert cut == [], cut

@@ -1,0 +1,276 @@
+"""The history screens' charts: clean reps per exercise, pain, and the weekly rhythm. Drawing only.
+
+The data comes ready from kiosk/core/progress.py; these functions only place it. Each chart keeps
+to a few lines, labels its axes in words, and tells its marks apart by shape and a word in a key
+as well as by colour: a session's check-in is a hollow circle, its check-out a filled one, a
+logged rating a square; a day done is a filled disc, today a ring, a rest day a small dash. No
+text is drawn smaller than the layout's chart size (kiosk/ui/layout.py: CHART_PX, READABLE).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import pygame
+
+from kiosk.core.progress import Calendar, ExerciseChart, PainChart, PainPoint
+from kiosk.ui import fonts, palette
+from kiosk.ui.layout import Layout
+from kiosk.ui.palette import Colour
+
+Chart = ExerciseChart | PainChart | Calendar
+
+LINE: Colour = palette.PACER_RING  # the one data line of a chart
+MARK: Colour = palette.TEXT
+DONE: Colour = palette.GREEN
+STEP_A: Colour = palette.PANEL
+STEP_B: Colour = palette.FAINT
+
+
+def draw_chart(surface: pygame.Surface, chart: Chart, rect: pygame.Rect, lay: Layout) -> list[
+        pygame.Rect]:
+    """Draw ``chart`` inside ``rect``; returns the rectangle of every text drawn."""
+    if isinstance(chart, ExerciseChart):
+        return _exercise(surface, chart, rect, lay)
+    if isinstance(chart, PainChart):
+        return _pain(surface, chart, rect, lay)
+    return _calendar(surface, chart, rect, lay)
+
+
+# --- text --------------------------------------------------------------------------------------
+def _px(lay: Layout) -> int:
+    return lay.sizes.chart
+
+
+def _text(
+    surface: pygame.Surface, text: str, lay: Layout, colour: Colour = palette.TEXT_SOFT, *,
+    px: int | None = None, **where: int | tuple[int, int],
+) -> pygame.Rect:
+    image = fonts.font(px or _px(lay)).render(text, True, colour)
+    return surface.blit(image, image.get_rect(**where))
+
+
+def _row_h(lay: Layout) -> int:
+    return fonts.line_height(_px(lay))
+
+
+# --- axes --------------------------------------------------------------------------------------
+def _plot_area(
+    rect: pygame.Rect, lay: Layout, y_labels: Sequence[str], rows_below: int
+) -> pygame.Rect:
+    font = fonts.font(_px(lay))
+    left = max(font.size(t)[0] for t in y_labels) + lay.gap
+    top = rect.top + _row_h(lay) + lay.gap  # the key or headline row
+    bottom = rect.bottom - rows_below * _row_h(lay) - lay.gap // 2
+    return pygame.Rect(rect.left + left, top, rect.width - left - lay.gap, bottom - top)
+
+
+def _x(plot: pygame.Rect, first: date, last: date, day: date) -> int:
+    span = max(1, (last - first).days + 1)
+    return plot.left + round(((day - first).days + 0.5) * plot.width / span)
+
+
+def _y(plot: pygame.Rect, value: float, top: float) -> int:
+    return plot.bottom - round(value / max(1e-9, top) * plot.height)
+
+
+def _axes(
+    surface: pygame.Surface, plot: pygame.Rect, lay: Layout, top_label: str, first: date,
+    last: date,
+) -> list[pygame.Rect]:
+    """The y axis labelled 0 and its top, the x axis by week: '8 weeks ago' ... 'this week'."""
+    width = max(1, lay.px(0.006))
+    pygame.draw.line(surface, palette.MUTED, plot.bottomleft, plot.bottomright, width)
+    pygame.draw.line(surface, palette.MUTED, plot.bottomleft, plot.topleft, width)
+    pygame.draw.line(surface, palette.FAINT, plot.topleft, plot.topright, width)
+    weeks = ((last - first).days + 1) // 7
+    for w in range(1, weeks):
+        x = plot.left + round(w * 7 * plot.width / ((last - first).days + 1))
+        pygame.draw.line(surface, palette.FAINT, (x, plot.top), (x, plot.bottom), 1)
+    drawn = [
+        _text(surface, "0", lay, right=plot.left - lay.gap // 2, centery=plot.bottom),
+        _text(surface, top_label, lay, right=plot.left - lay.gap // 2, centery=plot.top),
+        _text(surface, f"{weeks} weeks ago", lay, left=plot.left, top=plot.bottom + lay.gap // 2),
+        _text(surface, "this week", lay, right=plot.right, top=plot.bottom + lay.gap // 2),
+    ]
+    return drawn
+
+
+# --- clean reps of one exercise ------------------------------------------------------------------
+def _exercise(
+    surface: pygame.Surface, chart: ExerciseChart, rect: pygame.Rect, lay: Layout
+) -> list[pygame.Rect]:
+    top = max(5, chart.best + (5 - chart.best % 5) % 5)  # a round number just above the best
+    plot = _plot_area(rect, lay, [str(top), "reps"], rows_below=2)
+    drawn = _axes(surface, plot, lay, str(top), chart.first, chart.last)
+    drawn += _steps(surface, chart, plot, lay)
+    pts = [(_x(plot, chart.first, chart.last, p.day), _y(plot, p.clean, top))
+           for p in chart.points]
+    if len(pts) > 1:
+        pygame.draw.lines(surface, LINE, False, pts, max(2, lay.px(0.01)))
+    r = max(4, lay.px(0.02))
+    for x, y in pts:
+        pygame.draw.circle(surface, MARK, (x, y), r)
+    drawn.append(_text(surface, _headline(chart, rect.width, lay), lay, palette.TEXT,
+                       left=rect.left, top=rect.top))
+    drawn.append(_text(surface, "reps", lay, right=plot.left - lay.gap // 2,
+                       centery=plot.centery))
+    return drawn
+
+
+def _headline(chart: ExerciseChart, width: int, lay: Layout) -> str:
+    """The longest wording of the latest numbers that fits on one line at the chart's size."""
+    if not chart.points:
+        wordings = ["No sessions of this exercise in these weeks", "No sessions in these weeks"]
+    else:
+        c, b, r, n = chart.points[-1].clean, chart.best, chart.points[-1].rung, chart.rungs
+        wordings = [f"Last {c} clean reps, best {b}, step {r} of {n}",
+                    f"Last {c}, best {b}, step {r} of {n}", f"Last {c}, best {b}"]
+    font = fonts.font(_px(lay))
+    return next((w for w in wordings if font.size(w)[0] <= width), wordings[-1])
+
+
+def _steps(
+    surface: pygame.Surface, chart: ExerciseChart, plot: pygame.Rect, lay: Layout
+) -> list[pygame.Rect]:
+    """A band under the x labels: one segment per rung of the ladder, named "step N", so a
+    move up reads as a new segment and a word, not a colour."""
+    band = pygame.Rect(plot.left, plot.bottom + _row_h(lay) + lay.gap // 2, plot.width,
+                       _row_h(lay))
+    runs: list[tuple[int, int, int]] = []  # (rung, x from, x to)
+    for p in chart.points:
+        x = _x(plot, chart.first, chart.last, p.day)
+        if runs and runs[-1][0] == p.rung:
+            runs[-1] = (p.rung, runs[-1][1], x)
+        else:
+            runs.append((p.rung, x, x))
+    drawn = []
+    for i, (rung, x0, _) in enumerate(runs):
+        x1 = runs[i + 1][1] if i + 1 < len(runs) else band.right
+        seg = pygame.Rect(x0, band.top, max(2, x1 - x0), band.height)
+        pygame.draw.rect(surface, STEP_A if i % 2 == 0 else STEP_B, seg)
+        pygame.draw.line(surface, palette.TEXT_SOFT, seg.topleft, seg.bottomleft, 2)
+        label = f"step {rung}"
+        if fonts.font(_px(lay)).size(label)[0] + lay.gap <= seg.width:
+            drawn.append(_text(surface, label, lay, palette.TEXT, left=seg.left + lay.gap // 2,
+                               centery=seg.centery))
+    return drawn
+
+
+# --- pain ------------------------------------------------------------------------------------
+def _pain(
+    surface: pygame.Surface, chart: PainChart, rect: pygame.Rect, lay: Layout
+) -> list[pygame.Rect]:
+    plot = _plot_area(rect, lay, ["pain"], rows_below=1)
+    drawn = _axes(surface, plot, lay, "10", chart.first, chart.last)
+    drawn.append(_text(surface, "pain", lay, right=plot.left - lay.gap // 2,
+                       centery=plot.centery))
+    week_w = plot.width / len(chart.weekly)
+    trend = [
+        (plot.left + round((i + 0.5) * week_w), _y(plot, m, 10))
+        for i, m in enumerate(chart.weekly) if m is not None
+    ]
+    if len(trend) > 1:
+        pygame.draw.lines(surface, LINE, False, trend, max(3, lay.px(0.014)))
+    r = max(4, lay.px(0.02))
+    for p in chart.points:
+        _pain_marks(surface, p, plot, chart, r)
+    drawn += _pain_key(surface, rect, lay, max(r, _px(lay) // 3))  # marks as big as the words
+    return drawn
+
+
+def _pain_marks(
+    surface: pygame.Surface, p: PainPoint, plot: pygame.Rect, chart: PainChart, r: int
+) -> None:
+    x = _x(plot, chart.first, chart.last, p.day)
+    if p.logged and p.after is not None:
+        box = pygame.Rect(0, 0, 2 * r, 2 * r)
+        box.center = (x, _y(plot, p.after, 10))
+        pygame.draw.rect(surface, palette.AMBER, box)
+        return
+    if p.before is not None:
+        pygame.draw.circle(surface, MARK, (x, _y(plot, p.before, 10)), r, max(1, r // 2))
+    if p.after is not None:
+        pygame.draw.circle(surface, MARK, (x, _y(plot, p.after, 10)), r)
+
+
+def _pain_key(surface: pygame.Surface, rect: pygame.Rect, lay: Layout, r: int) -> list[
+        pygame.Rect]:
+    """The key, in one row above the plot: each mark's shape, then its word."""
+    y = rect.top + _row_h(lay) // 2
+    x = rect.left
+    drawn = []
+    for shape, word in (("ring", "before"), ("disc", "after"), ("square", "logged"),
+                        ("line", "week")):
+        if shape == "ring":
+            pygame.draw.circle(surface, MARK, (x + r, y), r, max(1, r // 2))
+        elif shape == "disc":
+            pygame.draw.circle(surface, MARK, (x + r, y), r)
+        elif shape == "square":
+            pygame.draw.rect(surface, palette.AMBER, pygame.Rect(x, y - r, 2 * r, 2 * r))
+        else:
+            pygame.draw.line(surface, LINE, (x, y), (x + 3 * r, y), max(3, lay.px(0.014)))
+        x += (3 * r if shape == "line" else 2 * r) + lay.gap // 2
+        drawn.append(_text(surface, word, lay, palette.TEXT, left=x, centery=y))
+        x = drawn[-1].right + lay.gap * 2
+    return drawn
+
+
+# --- the weekly rhythm -------------------------------------------------------------------------
+DAY_LETTERS = ("M", "T", "W", "T", "F", "S", "S")
+
+
+def _calendar(
+    surface: pygame.Surface, cal: Calendar, rect: pygame.Rect, lay: Layout
+) -> list[pygame.Rect]:
+    """Weeks as rows, newest at the bottom; each day a mark; each week's count in words."""
+    row_h = _row_h(lay)
+    font = fonts.font(_px(lay))
+    count_w = font.size(f"{7} of {cal.target}")[0] + lay.gap
+    grid = pygame.Rect(rect.left, rect.top + row_h, rect.width - count_w, 0)
+    grid.height = rect.bottom - row_h - lay.gap - grid.top  # room for the key below
+    weeks = len(cal.days)
+    cell_w, cell_h = grid.width / 7, grid.height / weeks
+    r = max(3, min(round(cell_w * 0.3), round(cell_h * 0.38)))
+    drawn = [
+        _text(surface, letter, lay, palette.TEXT, centerx=grid.left + round((i + 0.5) * cell_w),
+              top=rect.top)
+        for i, letter in enumerate(DAY_LETTERS)
+    ]
+    for w, row in enumerate(cal.days):
+        cy = grid.top + round((w + 0.5) * cell_h)
+        for d, state in enumerate(row):
+            _day_mark(surface, state, (grid.left + round((d + 0.5) * cell_w), cy), r)
+        count = f"{cal.count(w)} of {cal.target}"
+        drawn.append(_text(surface, count, lay, palette.TEXT, right=rect.right, centery=cy))
+    drawn += _calendar_key(surface, rect, lay, r)
+    return drawn
+
+
+def _day_mark(surface: pygame.Surface, state: str, centre: tuple[int, int], r: int) -> None:
+    if state == "done":
+        pygame.draw.circle(surface, DONE, centre, r)
+        # a tick on the disc: done reads by shape too
+        x, y = centre
+        pts = [(x - r // 2, y), (x - r // 8, y + r // 3), (x + r // 2, y - r // 3)]
+        pygame.draw.lines(surface, palette.INK, False, pts, max(2, r // 4))
+    elif state == "today":
+        pygame.draw.circle(surface, palette.TEXT, centre, r, max(2, r // 4))
+    elif state == "rest":
+        x, y = centre
+        pygame.draw.line(surface, palette.MUTED, (x - r // 2, y), (x + r // 2, y), max(2, r // 4))
+
+
+def _calendar_key(surface: pygame.Surface, rect: pygame.Rect, lay: Layout, r: int) -> list[
+        pygame.Rect]:
+    y = rect.bottom - _row_h(lay) // 2
+    x = rect.left
+    drawn = []
+    for state, word in (("done", "done"), ("today", "today"), ("rest", "rest day")):
+        small = min(r, _row_h(lay) // 2 - 1)
+        _day_mark(surface, state, (x + small, y), small)
+        x += 2 * small + lay.gap // 2
+        drawn.append(_text(surface, word, lay, palette.TEXT, left=x, centery=y))
+        x = drawn[-1].right + lay.gap * 2
+    return drawn

@@ -1,0 +1,43 @@
+"""The history screens rendered to PNG files, for reviewers, the docs and ``kiosk screens``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+import pygame
+
+from kiosk.core.history_screens import history_views
+from kiosk.core.records import Record
+from kiosk.core.view import View
+from kiosk.core.weekly import Ladders
+from kiosk.ui.screen import Screen
+
+
+def render(view: View, size: tuple[int, int]) -> pygame.Surface:
+    """One View drawn on a fresh surface of ``size``."""
+    if not pygame.font.get_init():
+        pygame.font.init()
+    surface = pygame.Surface(size)
+    Screen(surface).draw(view, 0.0)
+    return surface
+
+
+def file_name(index: int, view: View) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", view.title.lower()).strip("-")
+    return f"{index:02d}-{slug}.png"
+
+
+def render_history(
+    records: Sequence[Record], day: date, ladders: Ladders, target: int, out: Path,
+    size: tuple[int, int],
+) -> list[Path]:
+    """Each history screen as ``out/NN-title.png``; returns the paths written, in order."""
+    paths = []
+    for i, view in enumerate(history_views(records, day, ladders, target), start=1):
+        path = out / file_name(i, view)
+        pygame.image.save(render(view, size), str(path))
+        paths.append(path)
+    return paths
