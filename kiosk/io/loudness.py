@@ -15,13 +15,15 @@ volume 0.9 stays under full scale, so SDL never clips the mix.
 
 Standard library only (``array``): the espeak-ng renderer runs this in the kiosk's own process,
 where numpy is not a dependency. A four-second line takes a few tens of milliseconds, on the
-render thread.
+render thread, which lets go of the interpreter lock after every ``BLOCK`` samples so that the
+frame loop never waits on it for long.
 """
 
 from __future__ import annotations
 
 import math
 import sys
+import time
 import wave
 from array import array
 from pathlib import Path
@@ -33,13 +35,18 @@ CEILING = 0.65  # ...towards this, which they never reach (-3.7 dBFS)
 SILENCE = 0.01  # -40 dBFS: quieter than this at either end is silence
 PAD_SECONDS = 0.02  # kept before and after the sound, so a soft onset is not cut
 FULL = 32767
+BLOCK = 4096  # samples between two chances for the frame loop to take the interpreter lock
 
 
 def rms(samples: array[int] | list[float]) -> float:
     """Root mean square as a fraction of full scale (0 for no samples)."""
     if not samples:
         return 0.0
-    return math.sqrt(math.fsum(s * s for s in samples) / len(samples)) / FULL
+    total = 0.0
+    for start in range(0, len(samples), BLOCK):
+        total += math.fsum(s * s for s in samples[start:start + BLOCK])
+        time.sleep(0)  # let the frame loop in
+    return math.sqrt(total / len(samples)) / FULL
 
 
 def dbfs(level: float) -> float:
@@ -71,6 +78,8 @@ def _scaled(samples: array[int], gain: float) -> array[int]:
     out = array("h", bytes(2 * len(samples)))
     for i, s in enumerate(samples):
         out[i] = round(_limit(s * gain / FULL) * FULL)
+        if i % BLOCK == 0:
+            time.sleep(0)  # let the frame loop in
     return out
 
 
