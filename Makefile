@@ -23,11 +23,15 @@ WORKERS ?= auto
 VENV := .venv
 BIN := $(VENV)/bin
 
+# For the tests only: the clinician's report is looked at in a real browser, headless Chromium,
+# and its PDF read back with pdftotext (tests/browser.py). The kiosk itself never runs them.
+TEST_APT_PACKAGES := chromium poppler-utils
+
 # What the kiosk needs at run time: espeak-ng (pyttsx3 loads libespeak-ng.so.1), sox (voice checks),
 # and the SDL 2 libraries that pygame-ce links against where it is built from source (piwheels on
 # 32-bit Pi OS; the PyPI wheels bundle their own), ALSA's tools to find and test the speaker.
 APT_PACKAGES := espeak-ng libespeak-ng1 sox alsa-utils libfreetype6 libportmidi0 \
-	libsdl2-2.0-0 libsdl2-mixer-2.0-0 libsdl2-image-2.0-0 libsdl2-ttf-2.0-0
+	libsdl2-2.0-0 libsdl2-mixer-2.0-0 libsdl2-image-2.0-0 libsdl2-ttf-2.0-0 $(TEST_APT_PACKAGES)
 
 # On a Raspberry Pi the buttons go through lgpio too. VOICE=1 adds the optional neural voice
 # (the `voice` extra, about 150 MB); `make test` always has it, so its tests run in CI too.

@@ -105,11 +105,15 @@ def parser() -> argparse.ArgumentParser:
 
     sub.add_parser("history", help="print the saved sessions")
     export = sub.add_parser("export", help="export the history")
-    export.add_argument("--format", choices=("json", "csv"), default="json",
-                        help="json: every record as one document; csv: one row per set "
-                             "(default: json)")
+    export.add_argument("--format", choices=("json", "csv", "fhir"), default="json",
+                        help="json: every record as one document; csv: one row per set; "
+                             "fhir: a FHIR R4 Bundle (default: json)")
     export.add_argument("--out", help="file to write (default: standard output)")
     sub.add_parser("check", help="validate config; report display, audio, TTS and GPIO")
+    report = sub.add_parser("report", help="write the clinician's report: report.html and charts")
+    report.add_argument("--out", type=Path, required=True, help="folder for report.html and PNGs")
+    report.add_argument("--since", type=_date, help="first day (default: 12 weeks back)")
+    report.add_argument("--until", type=_date, help="last day (default: today)")
     summary = sub.add_parser("summary", help="print the weekly summary exactly as it is spoken")
     summary.add_argument("--date", type=_date, help="the week that holds this day (YYYY-MM-DD)")
     screens = sub.add_parser("screens", help="render each history screen to a PNG")
@@ -121,7 +125,7 @@ def parser() -> argparse.ArgumentParser:
     sim.add_argument("--per-day", type=_per_day, default=2, help="sessions on a usual day")
     sim.add_argument("--seed", type=int, default=1, help="the same seed gives the same history")
     sim.add_argument("--end", type=_date, help="the last day (YYYY-MM-DD; default: yesterday)")
-    for sp in (run, demo, plan, rituals, rhythm, export, sim, summary, screens,
+    for sp in (run, demo, plan, rituals, rhythm, export, sim, summary, screens, report,
                sub.choices["history"], sub.choices["check"]):
         sp.add_argument("--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         sp.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
@@ -383,7 +387,7 @@ def cmd_export(args: argparse.Namespace, cfg: Config, problems: list[ConfigError
     records = _records(args, cfg)
 
     def write(fp: Any) -> None:
-        getattr(export, f"write_{args.format}")(records, fp)
+        export.write(args.format, records, fp, units=_units(cfg))
 
     if args.out is not None:
         export.write_file(Path(args.out), write)
@@ -394,6 +398,27 @@ def cmd_export(args: argparse.Namespace, cfg: Config, problems: list[ConfigError
     else:
         write(sys.stdout)  # a pipe or a file gets the export exactly
     return 0
+
+
+def cmd_report(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
+    from kiosk.core.report import default_period
+    from kiosk.report import write_report
+
+    until = args.until or date.today()
+    since = args.since or default_period(until)[0]
+    if since > until:
+        say(f"kiosk report: --since {since} is after --until {until}; give an earlier --since",
+            sys.stderr)
+        return 2
+    page = write_report(_records(args, cfg), cfg, args.out, since=since, until=until,
+                        now=datetime.now())
+    print(page)
+    return 0
+
+
+def _units(cfg: Config) -> dict[str, str]:
+    """variation id -> reps | minutes, from the library."""
+    return {v.id: v.unit for f in cfg.library.families for v in f.ladder}
 
 
 def cmd_simulate(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:

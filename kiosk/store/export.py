@@ -1,4 +1,4 @@
-"""Exports for a clinician: the whole history as JSON, or one CSV row per set.
+"""Exports for a clinician: the whole history as JSON, one CSV row per set, or a FHIR R4 Bundle.
 
 Both take the records in save order (``History.records()``): the sessions, the rounds of safety
 answers, the rituals and the pain entries logged from the home screen. docs/data.md describes
@@ -14,16 +14,28 @@ import json
 import os
 import stat
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import suppress
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from kiosk.core.records import SCHEMA_VERSION, PainEntry, Record, RitualRecord, SessionRecord
+from kiosk.core import fhir
+from kiosk.core.records import (
+    SCHEMA_VERSION,
+    PainEntry,
+    PsfsRecord,
+    Record,
+    RitualRecord,
+    SessionRecord,
+)
 from kiosk.core.safety import SafetyCheck
 from kiosk.errors import StorageError
 from kiosk.store.atomic import kind_of
-from kiosk.store.records import encode
+from kiosk.store.records import decode, encode
+
+FORMATS = ("json", "csv", "fhir")
+SUFFIX = {"json": "history.json", "csv": "history.csv", "fhir": "history.fhir.json"}
 
 # A cell starting with one of these is a formula to a spreadsheet (the OWASP list): an exercise
 # named =HYPERLINK(...) would become a live link in the clinician's copy.
@@ -66,8 +78,52 @@ def write_json(records: Sequence[Record], fp: TextIO) -> None:
     entries = [encode(r) for r in records if isinstance(r, PainEntry)]
     if entries:  # and one from before the pain log
         doc["pain_entries"] = entries
+    psfs = [encode(r) for r in records if isinstance(r, PsfsRecord)]
+    if psfs:  # and one from before the PSFS
+        doc["psfs"] = psfs
     json.dump(doc, fp, indent=2)
     fp.write("\n")
+
+
+JSON_LISTS = ("sessions", "safety", "rituals", "pain_entries", "psfs")
+
+
+def read_json(fp: TextIO) -> list[Record]:
+    """A JSON export read back into records, each checked as the store checks it: what a
+    clinic's import, or a move to a new kiosk, would do. Raises ``StorageError`` in words."""
+    try:
+        doc = json.load(fp)
+        if doc.get("schema") != SCHEMA_VERSION:
+            raise StorageError(f"this export has schema {doc.get('schema')!r}; this kiosk "
+                               f"reads schema {SCHEMA_VERSION}")
+        return [decode(raw) for key in JSON_LISTS for raw in doc.get(key, [])]
+    except (ValueError, AttributeError, TypeError) as e:
+        raise StorageError(f"not a kiosk JSON export ({e})") from e
+
+
+def write_fhir(records: Sequence[Record], fp: TextIO, units: Mapping[str, str] | None = None,
+               now: datetime | None = None) -> None:
+    """The FHIR R4 Bundle (kiosk/core/fhir.py), with each local time given its offset."""
+    doc = fhir.bundle(records, generated=now or datetime.now(), localize=local_time,
+                      units=units)
+    json.dump(doc, fp, indent=2, ensure_ascii=False)
+    fp.write("\n")
+
+
+def local_time(at: datetime) -> datetime:
+    """A naive local time with this machine's offset at that moment (summer time included)."""
+    return at.astimezone() if at.tzinfo is None else at
+
+
+def write(fmt: str, records: Sequence[Record], fp: TextIO,
+          units: Mapping[str, str] | None = None) -> None:
+    """One export in format ``fmt`` (one of FORMATS)."""
+    if fmt == "fhir":
+        write_fhir(records, fp, units)
+    elif fmt == "csv":
+        write_csv(records, fp)
+    else:
+        write_json(records, fp)
 
 
 def write_csv(records: Sequence[Record], fp: TextIO) -> None:

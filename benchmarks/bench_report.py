@@ -1,0 +1,79 @@
+"""How long ``kiosk report`` takes with ten years of history from ``kiosk simulate``.
+
+A plain script, not a test: ``python benchmarks/bench_report.py [--years 10] [--data-dir D]``.
+It simulates the history into a temporary folder (or uses ``--data-dir``), then times the real
+command, ``kiosk report --out DIR``, as a clinician would run it: reading the history, building
+the page, drawing the charts. Target: within 3 s on the development machine. For a Pi Zero 2 W
+run it under ``/work/shared/tools/slow-cpu --share 0.2 --``. It prints; it never asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+KIOSK = Path(sys.executable).with_name("kiosk")
+TARGET_S = 3.0
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--years", type=float, default=10.0)
+    p.add_argument("--data-dir", type=Path, help="an existing history (default: simulate one)")
+    p.add_argument("--runs", type=int, default=3)
+    args = p.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        data = args.data_dir or Path(tmp) / "data"
+        if args.data_dir is None:
+            t = time.perf_counter()
+            subprocess.run([str(KIOSK), "--data-dir", str(data), "simulate", "--years",
+                            str(args.years)], check=True, capture_output=True)
+            print(f"simulated {args.years:g} years in {time.perf_counter() - t:.1f} s")
+        env = dict(os.environ, SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
+        times = []
+        for i in range(args.runs):
+            out = Path(tmp) / f"report-{i}"
+            t = time.perf_counter()
+            subprocess.run([str(KIOSK), "--data-dir", str(data), "report", "--out", str(out)],
+                           check=True, capture_output=True, env=env)
+            times.append(time.perf_counter() - t)
+            size = (out / "report.html").stat().st_size
+        print(f"kiosk report, whole command, {args.runs} runs: median "
+              f"{statistics.median(times):.2f} s, worst {max(times):.2f} s "
+              f"(target {TARGET_S:.0f} s); report.html {size / 1e6:.1f} MB")
+        _parts(data, Path(tmp) / "parts")
+    return 0
+
+
+def _parts(data: Path, out: Path) -> None:
+    """Where the time goes: reading the history (the store's checked read) and the report."""
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    sys.path.insert(0, str(ROOT))
+    from datetime import date, datetime
+
+    from kiosk.config import load_config
+    from kiosk.core.report import default_period
+    from kiosk.report import write_report
+    from kiosk.store.readonly import read_history
+
+    cfg = load_config(None).config
+    t = time.perf_counter()
+    records = read_history(data).records
+    read = time.perf_counter() - t
+    t = time.perf_counter()
+    since, until = default_period(date.today())
+    write_report(records, cfg, out, since=since, until=until, now=datetime.now())
+    built = time.perf_counter() - t
+    print(f"  of which: reading {len(records)} records {read:.2f} s, building the page and "
+          f"drawing the charts {built:.2f} s")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

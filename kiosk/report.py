@@ -1,0 +1,116 @@
+"""``kiosk report``: the clinician's page and its charts, written to a folder. The shell.
+
+The facts and the page come from ``kiosk/core/report.py`` (pure); here the charts are drawn with
+pygame to PNG files beside ``report.html``, and every file is written atomically, so a report
+cut short by a pulled drive never leaves a half page under the final name.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+
+from kiosk.config import Config
+from kiosk.core import report as core
+from kiosk.core.history_screens import ladders_of
+from kiosk.core.progress import Calendar, ExerciseChart, PainChart, calendar, exercise_charts
+from kiosk.core.progress import pain_chart as make_pain_chart
+from kiosk.core.records import Record, SessionRecord
+from kiosk.core.rhythm import active_days
+
+CHART_SIZE = (1000, 340)
+MAX_EXERCISE_CHARTS = 6  # the program's exercises; the appendix keeps the rest
+
+
+def write_report(
+    records: Sequence[Record], cfg: Config, out: Path, *, since: date, until: date,
+    now: datetime,
+) -> Path:
+    """Write ``out/report.html`` and its chart PNGs; returns the page's path."""
+    names = {f.id: f.name for f in cfg.library.families}
+    target = cfg.rituals.weekly_target
+    report = core.build(records, since=since, until=until, generated=now, target=target,
+                        names=names)
+    out.mkdir(parents=True, exist_ok=True)
+    charts = _draw_charts(records, report, cfg, out)
+    page = out / "report.html"
+    write_atomic(page, core.to_html(replace(report, charts=tuple(charts))).encode())
+    return page
+
+
+def _draw_charts(records: Sequence[Record], report: core.Report, cfg: Config, out: Path
+                 ) -> list[core.Chart]:
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    weeks = len(report.weeks)
+    until = report.until
+    in_program = {ex.family for s in _last_sessions(records, until) for ex in s.exercises}
+    found: list[tuple[str, ExerciseChart | PainChart | Calendar, str]] = [
+        ("pain.png", make_pain_chart(records, until, weeks), "Pain, each rating and the weekly "
+         "mean: hollow ring check-in, filled disc check-out, square pain log"),
+        ("rhythm.png", calendar(active_days(records), until, report.target, weeks),
+         "Weekly rhythm: a ticked disc is a day practised"),
+    ]
+    for ex in exercise_charts(records, until, ladders_of(cfg.library), weeks):
+        if ex.family in in_program and len(found) < 2 + MAX_EXERCISE_CHARTS:
+            found.append((f"reps-{ex.family}.png", ex,
+                          f"{ex.name}: clean reps per session, and the step of its ladder"))
+    drawn = []
+    for name, chart, title in found:
+        write_atomic(out / name, _png(chart))
+        drawn.append(core.Chart(name, title, title))
+    return drawn
+
+
+def _last_sessions(records: Sequence[Record], until: date) -> list[SessionRecord]:
+    for r in reversed(records):
+        if isinstance(r, SessionRecord) and r.plan_date <= until and r.exercises:
+            return [r]
+    return []
+
+
+def _png(chart: ExerciseChart | PainChart | Calendar) -> bytes:
+    import io
+
+    import pygame
+
+    from kiosk.ui import charts, palette
+    from kiosk.ui.layout import layout_for
+
+    if not pygame.font.get_init():
+        pygame.font.init()
+    size = CHART_SIZE if not isinstance(chart, Calendar) else (
+        CHART_SIZE[0], max(CHART_SIZE[1], 60 + 34 * len(chart.days)))
+    surface = pygame.Surface(size)
+    surface.fill(palette.BACKGROUND)
+    lay = layout_for(size, caption=False, legend=False)
+    inner = surface.get_rect().inflate(-2 * lay.margin, -2 * lay.margin)
+    charts.draw_chart(surface, chart, inner, lay)
+    buffer = io.BytesIO()
+    pygame.image.save(surface, buffer, "report.png")
+    return buffer.getvalue()
+
+
+def write_atomic(path: Path, data: bytes, *, sync: Callable[[int], None] = os.fsync) -> None:
+    """``data`` to ``path`` through a temporary file and a rename: whole or not at all. The
+    data is synced before the rename, since a stick may be pulled right after."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC,
+                     0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            sync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

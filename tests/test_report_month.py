@@ -1,0 +1,120 @@
+"""After a simulated month, the report (in a real browser) and every export show the same
+numbers as the history; each export reads back with every session still there."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from datetime import date, datetime
+from pathlib import Path
+
+import pygame
+import pytest
+
+from kiosk import cli
+from kiosk.config import load_config
+from kiosk.core.records import PainEntry, PsfsRecord, PsfsScore, Record, SessionRecord
+from kiosk.simulate import write_history
+from kiosk.store import export
+from kiosk.store.history import History
+from tests.browser import pdf_text, render
+
+pytestmark = pytest.mark.slow
+
+FIRST, LAST = date(2026, 10, 27), date(2026, 11, 26)
+
+
+@pytest.fixture(scope="module")
+def month(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Record]]:
+    data = tmp_path_factory.mktemp("month") / "data"
+    cfg = load_config(None).config
+    write_history(cfg, data, years=31 / 365.25, per_day=2, seed=7, end=LAST)
+    with History.open(data) as history:
+        history.add(PainEntry("pain-1", datetime(2026, 11, 3, 18, 30), 6, "gardening"))
+        history.add(PsfsRecord("psfs-1", datetime(2026, 11, 10, 9), (
+            PsfsScore("carry the shopping", 4), PsfsScore("sit through a film", 6))))
+        records = list(history.records())
+    return data, records
+
+
+def _cli(data: Path, *argv: str) -> None:
+    assert cli.main(["--data-dir", str(data), *argv]) == 0
+
+
+def _sessions(records: list[Record]) -> list[SessionRecord]:
+    return [r for r in records if isinstance(r, SessionRecord)]
+
+
+def test_json_reads_back_with_every_record(month: tuple[Path, list[Record]],
+                                           tmp_path: Path) -> None:
+    data, records = month
+    _cli(data, "export", "--format", "json", "--out", str(tmp_path / "h.json"))
+    with open(tmp_path / "h.json", encoding="utf-8") as fp:
+        back = export.read_json(fp)
+    assert len(_sessions(records)) > 30
+    assert sorted(back, key=lambda r: r.id) == sorted(records, key=lambda r: r.id)
+
+
+def test_csv_has_every_session_and_every_clean_rep(month: tuple[Path, list[Record]],
+                                                   tmp_path: Path) -> None:
+    data, records = month
+    _cli(data, "export", "--format", "csv", "--out", str(tmp_path / "h.csv"))
+    with open(tmp_path / "h.csv", newline="", encoding="utf-8") as fp:
+        rows = list(csv.DictReader(fp))
+    sessions = _sessions(records)
+    assert {r["session_id"] for r in rows} >= {s.id for s in sessions}
+    assert sum(int(r["clean_reps"] or 0) for r in rows) == sum(s.clean_reps for s in sessions)
+    sets = sum(len(ex.sets) for s in sessions for ex in s.exercises)
+    assert sum(1 for r in rows if r["set"]) == sets
+
+
+def test_fhir_validates_and_holds_every_session(month: tuple[Path, list[Record]],
+                                                tmp_path: Path) -> None:
+    pytest.importorskip("fhir.resources")
+    from fhir.resources.bundle import Bundle
+
+    data, records = month
+    _cli(data, "export", "--format", "fhir", "--out", str(tmp_path / "h.fhir.json"))
+    doc = json.loads((tmp_path / "h.fhir.json").read_text(encoding="utf-8"))
+    Bundle.parse_obj(doc)
+    res = [e["resource"] for e in doc["entry"]]
+    sessions = _sessions(records)
+    assert sorted(r["identifier"][0]["value"] for r in res if r["resourceType"] == "Procedure") \
+        == sorted(s.id for s in sessions)
+    reps = sum(r.get("valueQuantity", {}).get("value", 0) for r in res
+               if r["resourceType"] == "Observation" and r["category"][0]["coding"][0]["code"]
+               == "activity")
+    assert reps == sum(s.clean_reps for s in sessions)
+    pains = [r["valueInteger"] for r in res if r["resourceType"] == "Observation"
+             and r["code"]["coding"][0]["code"] == "72514-3"]
+    expected = [p for s in sessions for p in (s.pain_before, s.pain_after) if p is not None]
+    expected += [e.pain for s in sessions for e in s.pain_events if e.pain is not None] + [6]
+    assert sorted(pains) == sorted(expected)
+    (psfs,) = [r for r in res if r["resourceType"] == "QuestionnaireResponse"]
+    assert [i["answer"][0]["valueInteger"] for i in psfs["item"]] == [4, 6]
+
+
+def test_the_report_in_chromium_shows_the_months_numbers(
+        month: tuple[Path, list[Record]], tmp_path: Path) -> None:
+    data, records = month
+    out = tmp_path / "report"
+    _cli(data, "report", "--out", str(out), "--since", FIRST.isoformat(),
+         "--until", LAST.isoformat())
+    page = out / "report.html"
+    for chart in re.findall(r'<img src="([^"]+)"', page.read_text(encoding="utf-8")):
+        assert (out / chart).is_file(), f"{chart}: the page shows a chart that is not there"
+    render(page, tmp_path / "report.pdf", tmp_path / "profile")
+    render(page, tmp_path / "report.png", tmp_path / "profile")
+    shot = pygame.image.load(str(tmp_path / "report.png"))
+    assert len({shot.get_at((x, y))[:3] for x in range(0, shot.get_width(), 37)
+                for y in range(0, 600, 23)}) > 3, "the screenshot shows a page, not a blank"
+
+    text = re.sub(r"\s+", " ", pdf_text(tmp_path / "report.pdf"))
+    sessions = [s for s in _sessions(records) if FIRST <= s.plan_date <= LAST]
+    clean = sum(s.clean_reps for s in sessions)
+    days = len({s.plan_date for s in sessions if s.clean_reps or s.ended_by == "complete"})
+    assert f"{len(sessions)} sessions on {days} days, {clean} clean reps" in text
+    for s in _sessions(records):  # the appendix: every session, its time and its clean reps
+        assert f"{s.started_at:%Y-%m-%d %H:%M} session" in text, s.id
+    assert "gardening" in text and "carry the shopping: 4" in text
