@@ -89,7 +89,9 @@ def test_fhir_validates_and_holds_every_session(month: tuple[Path, list[Record]]
     pains = [r["valueInteger"] for r in res if r["resourceType"] == "Observation"
              and r["code"]["coding"][0]["code"] == "72514-3"]
     expected = [p for s in sessions for p in (s.pain_before, s.pain_after) if p is not None]
-    expected += [e.pain for s in sessions for e in s.pain_events if e.pain is not None] + [6]
+    expected += [e.pain for s in sessions for e in s.pain_events if e.pain is not None]
+    expected += [r.pain for r in records if isinstance(r, PainEntry)]  # simulated ones, and 6
+    assert 6 in expected
     assert sorted(pains) == sorted(expected)
     (psfs,) = [r for r in res if r["resourceType"] == "QuestionnaireResponse"]
     assert [i["answer"][0]["valueInteger"] for i in psfs["item"]] == [4, 6]
