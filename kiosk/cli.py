@@ -270,7 +270,9 @@ def cmd_plan(args: argparse.Namespace, cfg: Config, problems: list[ConfigError])
         side = {"alternate": ", alternating sides", "each": ", each side"}.get(p.variation.side, "")
         if p.first_side is not None and p.variation.side in ("each", "alternate"):
             side += f", {p.first_side} first"
-            if p.extra_reps:
+            if p.extra_reps and p.variation.side == "alternate":
+                side += f" ({p.side_target(p.first_side)} in all: one more on the {p.first_side})"
+            elif p.extra_reps:
                 side += f" ({p.side_target(p.first_side)} on the {p.first_side})"
         say(f"  {i}. {p.family.name}: {p.variation.name}, "
             f"{dose(p.variation, p.target, spoken=False)}{side}  [{p.change}]")

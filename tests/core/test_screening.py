@@ -92,6 +92,8 @@ def test_the_stiffer_side_goes_first_with_its_extra_reps_in_the_session() -> Non
     assert "Right, one. Breathe out as you " + hip.ladder[0].move + "." in said
     assert any(line.startswith("Target: three clean reps, and four on your right side.")
                for line in said)
+    assert any(line.startswith("Target: three clean reps, right first, so your right side "
+                               "does one more.") for line in said)
 
 
 def test_every_probe_is_spoken_with_its_side_and_its_breath() -> None:
