@@ -688,7 +688,7 @@ class Kiosk:
             rate_wpm=self._rate(), last_pain=last_pain(self.records),
             pain_timeout=self.settings.pain_timeout, before=before,
             changes=(lambda now: changes(before, now, setup)) if before is not None else None,
-            finish=reason == "asked",
+            finish=reason == "asked", pain_rise_stop=self.settings.pain_rise_stop,
         )
 
         def screened(_: Step) -> None:
