@@ -37,7 +37,7 @@ from kiosk.core.events import (
 )
 from kiosk.core.kiosk import Kiosk
 from kiosk.core.model import Button, Plan
-from kiosk.core.records import PainEntry, Record, RitualRecord
+from kiosk.core.records import PainEntry, Record, RitualRecord, ScreeningRecord
 from kiosk.core.safety import SafetyCheck
 from kiosk.core.view import View
 from kiosk.devices import Devices, Edge, EndOfInput, Inbox, InboxItem, Key, Quit, Typed
@@ -398,4 +398,6 @@ def _kind(record: Record) -> str:
         return "ritual"
     if isinstance(record, PainEntry):
         return "pain entry"
+    if isinstance(record, ScreeningRecord):
+        return "signature"
     return "session"

@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import Config, load_config
-from kiosk.core.records import PainEntry, Record, RitualRecord, SessionRecord, sessions_of
+from kiosk.core.records import (
+    PainEntry,
+    Record,
+    RitualRecord,
+    ScreeningRecord,
+    SessionRecord,
+    sessions_of,
+)
 from kiosk.core.safety import SafetyCheck
 from kiosk.errors import ConfigError, KioskError
 from kiosk.terminal import printable, say
@@ -81,23 +88,29 @@ def parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="one whole simulated session, headless, in seconds")
     who = demo.add_mutually_exclusive_group()
-    who.add_argument("--user", choices=("steady", "slipping", "sore", "red-flag"),
+    who.add_argument("--user", choices=("steady", "slipping", "sore", "stiff-left", "red-flag"),
                      default="steady",
                      help="the simulated person: steady rates every rep clean, slipping lets "
                           "the technique slip after a few reps, sore presses RED for pain, "
-                          "red-flag answers yes to a safety question (default: steady)")
+                          "stiff-left rates the left hip rotation and left rib expansion "
+                          "stiff in a screening, red-flag answers yes to a safety question "
+                          "(default: steady)")
     who.add_argument("--presses", help="exact presses: g a r press, G A R hold (e.g. 'gGg'); "
                                        "when they run out the demo closes, keeping what was "
                                        "rated")
     demo.add_argument("--date", type=_date, help="run as of this day (YYYY-MM-DD)")
     demo.add_argument("--timeline", action="store_true",
                       help="print each breath (voice, tone, rep, side) and each press, timed")
+    demo.add_argument("--screening", action="store_true",
+                      help="check how the person moves (a screening on demand), then stop")
     demo.add_argument("--at", type=_hhmm, help="start idle at this time of day (HH:MM); a ritual "
                       "due then is offered, started with GREEN, rated and saved")
 
     plan = sub.add_parser("plan", help="print today's plan with the reason for each change")
     plan.add_argument("--date", type=_date, help="plan for this day (YYYY-MM-DD)")
 
+    sub.add_parser("signature", help="print the latest movement signature, its asymmetries, "
+                                     "and the changes since the one before")
     rituals = sub.add_parser("rituals", help="list the daily rituals: times, open or not, and why")
     rituals.add_argument("--date", type=_date, help="as of this day (YYYY-MM-DD)")
     rhythm = sub.add_parser("rhythm", help="print this week's days and the count against the aim")
@@ -233,7 +246,7 @@ def cmd_demo(args: argparse.Namespace, cfg: Config, problems: list[ConfigError])
         return 2
     opts = Options(mock=True, display="headless", data_dir=_demo_dir(args), demo=True,
                    day=args.date, at=args.at, schedule=args.at is not None,
-                   timeline=args.timeline)
+                   timeline=args.timeline, screening=args.screening)
     return run_demo(cfg, opts, user)
 
 
@@ -250,20 +263,67 @@ def _records(args: argparse.Namespace, cfg: Config) -> list[Record]:
 def cmd_plan(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     from kiosk.runtime import make_planner
 
-    sessions = sessions_of(_records(args, cfg))
+    records = _records(args, cfg)
     day = args.date or date.today()
-    plan = make_planner(cfg)(sessions, day, None)
+    plan = make_planner(cfg)(records, day, None)
     say(f"Plan for {plan.date}:")
     from kiosk.core.phrases import dose
 
     for i, p in enumerate(plan.exercises, start=1):
         side = {"alternate": ", alternating sides", "each": ", each side"}.get(p.variation.side, "")
+        if p.first_side is not None and p.variation.side in ("each", "alternate"):
+            side += f", {p.first_side} first"
+            if p.extra_reps:
+                side += f" ({p.side_target(p.first_side)} on the {p.first_side})"
         say(f"  {i}. {p.family.name}: {p.variation.name}, "
             f"{dose(p.variation, p.target, spoken=False)}{side}  [{p.change}]")
         if p.reason:
             say(f"     {p.reason}")
     for note in plan.notes:
         say(f"  Note: {note}")
+    return 0
+
+
+def cmd_signature(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
+    """The latest signature, probe by probe and side by side, its asymmetries, and what
+    changed since the screening before it."""
+    from kiosk.core.records import screenings_of
+    from kiosk.core.signature import WORDS, asymmetries, asymmetry_line, changes, results_by_probe
+
+    done = [r for r in screenings_of(_records(args, cfg))
+            if any(p.rating != "skipped" for p in r.results)]
+    if not done:
+        say("No movement signature yet: the kiosk checks how you move before the first session.")
+        return 0
+    now = done[-1]
+    setup = cfg.signature
+    how = "" if now.complete else " (ended early)"
+    say(f"Movement signature of {now.day.isoformat()}{how}:")
+    found = results_by_probe(now)
+    for probe_id, sides in found.items():
+        p = setup.probe(probe_id)
+        label = p.name(None) if p is not None else probe_id
+        if None in sides:
+            one = sides[None]
+            say(f"  {label:<20} {WORDS[one.rating]}" + (f" (pain {one.pain})" if one.pain else ""))
+        else:
+            cells = []
+            for side in ("left", "right"):
+                r = sides.get(side)
+                word = WORDS[r.rating] if r else "-"
+                pain = f" (pain {r.pain})" if r is not None and r.pain else ""
+                cells.append(f"{side} {word}{pain}")
+            say(f"  {label:<20} {cells[0]:<22} {cells[1]}")
+    found_asym = asymmetries(now)
+    say("Asymmetries:" if found_asym else "Asymmetries: none, both sides moved alike.")
+    for a in found_asym:
+        say(f"  {asymmetry_line(a, setup)} Stiffer: {a.stiffer}.")
+    if len(done) > 1:
+        lines = changes(done[-2], now, setup)
+        say(f"Changes since {done[-2].day.isoformat()}:" if lines
+            else f"Changes since {done[-2].day.isoformat()}: none.")
+        for line in lines:
+            say(f"  {line}")
     return 0
 
 
@@ -319,7 +379,21 @@ def cmd_history(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
             say(f"{r.at:%Y-%m-%d %H:%M}  {f'pain {r.pain}':<14} pain log")
         elif isinstance(r, SessionRecord):
             _print_session(r)
+        elif isinstance(r, ScreeningRecord):
+            _print_screening(r)
     return 0
+
+
+def _print_screening(r: ScreeningRecord) -> None:
+    """A movement signature: when, why, then what was not easy (all easy: said so)."""
+    how = "" if r.complete else ", ended early"
+    say(f"{r.at:%Y-%m-%d %H:%M}  {'':<14} movement check ({r.reason}{how})")
+    odd = [p for p in r.results if p.rating != "easy"]
+    for p in odd:
+        pain = f" (pain {p.pain})" if p.pain is not None else ""
+        say(f"    {p.probe:<20} {p.side or '':<6} {p.rating}{pain}")
+    if not odd:
+        say("    every movement easy")
 
 
 def cmd_summary(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:

@@ -29,6 +29,7 @@ from kiosk.core.rituals import (
 )
 from kiosk.core.safety import GROUPS, Group, Question, Wording
 from kiosk.core.session import speech_seconds
+from kiosk.core.signature import WHEN, Probe, ProbeStep, Rule, SignatureSetup
 from kiosk.errors import ConfigError
 
 PACKAGED = Path(__file__).resolve().parent.parent / "config"
@@ -168,6 +169,7 @@ class Config:
     library: Library = field(default_factory=lambda: Library(()))
     rituals: RitualBook = field(default_factory=RitualBook)
     wording: Wording = field(default_factory=packaged_wording)
+    signature: SignatureSetup = field(default_factory=SignatureSetup)
     source: str = str(DEFAULT_CONFIG)
 
     @property
@@ -360,7 +362,7 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Loaded:
     activities = sections["psfs"].activities
     sections["psfs"] = replace(sections["psfs"], activities=tuple(activities))  # frozen
     for name in raw:
-        if name not in SCHEMA and name not in ("exercises", "rituals"):
+        if name not in SCHEMA and name not in ("exercises", "rituals", "signature"):
             problems.append(ConfigError(str(file), name, raw[name], f"one of {', '.join(SCHEMA)}"))
     library = load_library(_exercises_path(file, raw, problems), problems)
     rituals_path = _sibling_path(file, raw, "rituals", DEFAULT_RITUALS, problems)
@@ -369,8 +371,10 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Loaded:
     rituals = load_rituals(rituals_path, library, problems,
                            strict=rituals_path != DEFAULT_RITUALS)
     wording = load_wording(_safety_path(file), problems)
-    cfg = Config(library=library, rituals=rituals, wording=wording, source=str(file),
-                 **sections)
+    signature = load_signature(
+        _sibling_path(file, raw, "signature", DEFAULT_SIGNATURE, problems), library, problems)
+    cfg = Config(library=library, rituals=rituals, wording=wording, signature=signature,
+                 source=str(file), **sections)
     return Loaded(cfg, tuple(problems))
 
 
@@ -904,3 +908,172 @@ def _has_variation(library: Library, vid: Any) -> bool:
     except KeyError:
         return False
     return True
+
+
+# --- the movement signature: probes and tuning rules (docs/signature.md) ------------------------
+DEFAULT_SIGNATURE = PACKAGED / "signature.toml"
+RULE_KEYS = ("probe", "when", "family", "reason", "early", "start", "first_side", "extra_reps",
+             "hold", "max_position")
+
+
+def load_signature(
+    path: Path, library: Library, problems: list[ConfigError] | None = None
+) -> SignatureSetup:
+    """Load config/signature.toml. A bad value takes its default and a bad probe or rule is
+    left out, each with one problem; an unreadable file falls back to the packaged one (and
+    that one failing means no screening at all, never a crash)."""
+    problems = problems if problems is not None else []
+    raw = _read_toml(path, problems)
+    if raw is None and path != DEFAULT_SIGNATURE:
+        bad = problems.pop()
+        problems.append(ConfigError(bad.file, bad.key, bad.value,
+                                    f"{bad.allowed}; until then the packaged signature is used"))
+        path = DEFAULT_SIGNATURE
+        raw = _read_toml(path, problems)
+    if raw is None:
+        return SignatureSetup(first_run=False)
+    file = str(path)
+    for name in raw:
+        if name not in ("screening", "probe", "rule"):
+            problems.append(ConfigError(file, name, raw[name], "one of screening, probe, rule"))
+    every, first = _screening(file, raw.get("screening", {}), problems)
+    probes = _probes(file, raw.get("probe", []), problems)
+    # The packaged rules beside someone's own exercise list: a rule on a family (or rung) that
+    # list does not have is left out quietly, as a packaged ritual is; nobody wrote it wrong.
+    strict = path != DEFAULT_SIGNATURE
+    rules = _rules(file, raw.get("rule", []), probes, library, problems if strict else [])
+    return SignatureSetup(probes, rules, every, first)
+
+
+def _screening(file: str, table: Any, problems: list[ConfigError]) -> tuple[int, bool]:
+    d = SignatureSetup()
+    if not isinstance(table, dict):
+        problems.append(ConfigError(file, "[screening]", table, "a table of settings"))
+        return d.every_days, d.first_run
+    every, first = d.every_days, d.first_run
+    for key, value in table.items():
+        if key == "every_days":
+            if _int(0, 365)[0](value):
+                every = value
+            else:
+                problems.append(ConfigError(file, "screening.every_days", value,
+                                            "a whole number of days, 0 to 365 (0: only asked)"))
+        elif key == "first_run":
+            if isinstance(value, bool):
+                first = value
+            else:
+                problems.append(ConfigError(file, "screening.first_run", value, "true or false"))
+        else:
+            problems.append(ConfigError(file, f"screening.{key}", value,
+                                        "one of: every_days, first_run"))
+    return every, first
+
+
+def _line(most: int) -> Check:
+    return lambda v: isinstance(v, str) and 0 < len(v.strip()) <= most
+
+
+def _probes(file: str, raw: Any, problems: list[ConfigError]) -> tuple[Probe, ...]:
+    if not isinstance(raw, list):
+        problems.append(ConfigError(file, "probe", raw, "[[probe]] tables"))
+        return ()
+    out: list[Probe] = []
+    for i, entry in enumerate(raw):
+        where = f"probe[{i}]"
+        if not isinstance(entry, dict):
+            problems.append(ConfigError(file, where, entry, "a [[probe]] table"))
+            continue
+        start = len(problems)
+        known = ("id", "label", "sides", "setup", "steps")
+        for key in entry:
+            if key not in known:
+                problems.append(ConfigError(file, f"{where}.{key}", entry[key],
+                                            f"one of: {', '.join(known)}"))
+        pid = entry.get("id")
+        if not _is_id(pid) or any(p.id == pid for p in out):
+            problems.append(ConfigError(file, f"{where}.id", pid, "a unique lower-case id"))
+        label = entry.get("label")
+        if not _line(40)(label):
+            problems.append(ConfigError(file, f"{where}.label", label,
+                                        "non-empty text of up to 40 characters"))
+        sides = entry.get("sides", False)
+        if not isinstance(sides, bool):
+            problems.append(ConfigError(file, f"{where}.sides", sides, "true or false"))
+        setup = entry.get("setup")
+        if not (isinstance(setup, list) and 1 <= len(setup) <= 4 and all(map(_line(120), setup))):
+            problems.append(ConfigError(file, f"{where}.setup", setup,
+                                        "a list of one to four short lines"))
+        steps = entry.get("steps")
+        if not (isinstance(steps, list) and 1 <= len(steps) <= 8 and all(map(_step_ok, steps))):
+            problems.append(ConfigError(file, f"{where}.steps", steps,
+                                        "a list of one to eight {say = \"...\", seconds = 1-30}"))
+        if len(problems) > start:
+            continue
+        assert isinstance(pid, str) and isinstance(label, str)
+        assert isinstance(setup, list) and isinstance(steps, list)
+        out.append(Probe(pid, label.strip(), sides, tuple(s.strip() for s in setup),
+                         tuple(ProbeStep(s["say"].strip(), float(s["seconds"])) for s in steps)))
+    return tuple(out)
+
+
+def _step_ok(s: Any) -> bool:
+    return (isinstance(s, dict) and set(s) == {"say", "seconds"} and _line(120)(s["say"])
+            and _num(1, 30)[0](s["seconds"]))
+
+
+def _rules(
+    file: str, raw: Any, probes: tuple[Probe, ...], library: Library,
+    problems: list[ConfigError],
+) -> tuple[Rule, ...]:
+    if not isinstance(raw, list):
+        problems.append(ConfigError(file, "rule", raw, "[[rule]] tables"))
+        return ()
+    out: list[Rule] = []
+    families = {f.id: f for f in library.families}
+    for i, entry in enumerate(raw):
+        where = f"rule[{i}]"
+        if not isinstance(entry, dict):
+            problems.append(ConfigError(file, where, entry, "a [[rule]] table"))
+            continue
+        start = len(problems)
+
+        def need(key: str, check: Check, allowed: str, default: Any = ...,
+                 entry: dict[str, Any] = entry, where: str = where) -> Any:
+            if key not in entry and default is not ...:
+                return default
+            if key not in entry or not check(entry[key]):
+                problems.append(ConfigError(file, f"{where}.{key}", entry.get(key), allowed))
+                return None
+            return entry[key]
+
+        for key in entry:
+            if key not in RULE_KEYS:
+                problems.append(ConfigError(file, f"{where}.{key}", entry[key],
+                                            f"one of: {', '.join(RULE_KEYS)}"))
+        probe = need("probe", lambda v: any(p.id == v for p in probes),
+                     "the id of a [[probe]] in this file")
+        when = need("when", lambda v: v in WHEN, f"one of: {', '.join(WHEN)}")
+        family = need("family", lambda v: v in families,
+                      "the id of a family in the exercise library")
+        reason = need("reason", _line(200), "non-empty text of up to 200 characters")
+        early = need("early", lambda v: isinstance(v, bool), "true or false", False)
+        fam = families.get(family) if isinstance(family, str) else None
+        rungs = {x.id for x in fam.ladder} if fam is not None else set()
+        start_v = need("start", lambda v: v in rungs,  # noqa: B023 (called at once)
+                       "the id of a variation of the rule's family", None)
+        first_side = need("first_side", lambda v: v == "stiffer", '"stiffer"', None)
+        extra = need("extra_reps", _int(0, 3)[0], "a whole number, 0 to 3", 0)
+        hold = need("hold", lambda v: isinstance(v, bool), "true or false", False)
+        max_pos = need("max_position", lambda v: v in POSITIONS,
+                       f"one of: {', '.join(POSITIONS)}", None)
+        if hold and when != "painful":
+            problems.append(ConfigError(file, f"{where}.hold", hold,
+                                        'hold only with when = "painful": only pain holds back'))
+        if first_side and when != "uneven":
+            problems.append(ConfigError(file, f"{where}.first_side", first_side,
+                                        'first_side only with when = "uneven"'))
+        if len(problems) > start:
+            continue
+        out.append(Rule(probe, when, family, reason.strip(), early, start_v, first_side, extra,
+                        hold, max_pos))
+    return tuple(out)

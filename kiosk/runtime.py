@@ -64,11 +64,24 @@ def progress_settings(cfg: Config) -> ProgressSettings:
 
 def make_planner(cfg: Config) -> Planner:
     from kiosk.core.progression import plan_for_day
+    from kiosk.core.records import sessions_of
+    from kiosk.core.signature import latest, tuning
 
-    def plan(sessions: Sequence[SessionRecord], day: date, pain: int | None) -> Plan:
-        return plan_for_day(cfg.library, sessions, day, cfg.progression, cfg.session, pain)
+    def plan(records: Sequence[Record], day: date, pain: int | None) -> Plan:
+        """The day's plan from the sessions, tuned by the latest movement signature."""
+        tune = tuning(latest(records), cfg.signature)
+        return plan_for_day(cfg.library, sessions_of(records), day, cfg.progression,
+                            cfg.session, pain, tuning=tune)
 
     return plan
+
+
+def _starts(cfg: Config) -> dict[str, frozenset[str]]:
+    """The rungs the signature's rules may start a family on: where a first session there is
+    read as started (kiosk.core.progression)."""
+    from kiosk.core.signature import tuning
+
+    return dict(tuning(None, cfg.signature).allowed)
 
 
 def make_levels(cfg: Config) -> Callable[[Sequence[SessionRecord], date], dict[str, str]]:
@@ -76,8 +89,10 @@ def make_levels(cfg: Config) -> Callable[[Sequence[SessionRecord], date], dict[s
     ritual (kiosk.core.rituals.unlocks)."""
     from kiosk.core.progression import exercise_states
 
+    starts = _starts(cfg)
+
     def levels(sessions: Sequence[SessionRecord], day: date) -> dict[str, str]:
-        states = exercise_states(cfg.library, sessions, day, cfg.progression)
+        states = exercise_states(cfg.library, sessions, day, cfg.progression, starts=starts)
         return {fid: s.variation.id for fid, s in states.items()}
 
     return levels
@@ -87,8 +102,10 @@ def make_gentle(cfg: Config) -> GentlePlanner:
     from kiosk.core.gentle import gentle_plan
     from kiosk.core.progression import exercise_states
 
+    starts = _starts(cfg)
+
     def plan(sessions: Sequence[SessionRecord], day: date, today: Plan) -> Plan:
-        states = exercise_states(cfg.library, sessions, day, cfg.progression)
+        states = exercise_states(cfg.library, sessions, day, cfg.progression, starts=starts)
         return gentle_plan(cfg.library, states, today, most=cfg.progression.exercises_min)
 
     return plan
@@ -131,6 +148,7 @@ class Options:
     out: TextIO = field(default_factory=lambda: sys.stdout)
     terminal: bool = False  # keys from stdin, each spoken line printed (headless mock mode)
     timeline: bool = False  # demo: print the breath timeline and the presses, not each line
+    screening: bool = False  # demo: a screening on demand at start, then the demo ends
 
 
 class Notices:
@@ -195,7 +213,8 @@ def build(
     kiosk = Kiosk(make_planner(cfg), cfg.session, records=records, t0=clock.now(),
                   wall0=_wall0(clock, opts), shutdown_enabled=shutdown,
                   nonce=secrets.token_hex(3), rituals=rituals, safety=safety_setup(cfg),
-                  gentle=make_gentle(cfg), holds=tracker.hold, progress=progress_settings(cfg))
+                  gentle=make_gentle(cfg), holds=tracker.hold, progress=progress_settings(cfg),
+                  signature=cfg.signature, screen_at_boot=opts.screening)
     if opts.terminal:
         from kiosk.io.terminal import TerminalKeys
 

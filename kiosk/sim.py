@@ -13,11 +13,18 @@ from dataclasses import dataclass, replace
 from kiosk.core.model import Button
 from kiosk.core.view import View
 
-PROFILES = ("steady", "slipping", "sore")  # how a person exercises; each answers "no" below
+PROFILES = ("steady", "slipping", "sore", "stiff-left")  # how a person exercises; each
+# answers "no" below. stiff-left exercises as steady does; in a screening it rates the left hip
+# rotation and the left rib expansion AMBER (stiff), and every other probe GREEN, as the
+# others do (docs/signature.md).
+STIFF_LEFT = {("hip-rotation", "left"), ("rib-expansion", "left")}
 RED_FLAG = "red-flag"  # answers yes to the saddle-numbness question, and never exercises
 # The safety screens (docs/safety.md). Every profile answers them itself, also under
 # ``presses``: a press script drives the session, as it did before the questions existed.
 SAFETY_SCREENS = ("welcome", "about", "question", "advice")
+# The screening's screens (kiosk/core/screening.py); answered by the profile, as the safety
+# questions are, also under ``presses``.
+SCREENING_SCREENS = ("screening", "probe", "probe-pain", "signature", "screen-offer")
 TOKENS = {"g": Button.GREEN, "a": Button.AMBER, "r": Button.RED}
 
 
@@ -50,6 +57,8 @@ class SimUser:
         checkin_pain: int = 2,
         checkout_pain: int = 1,
         reaction: float = 0.4,
+        stiff: Iterable[tuple[str, str | None]] = (),
+        painful: Iterable[str] = (),
     ) -> None:
         if profile not in (*PROFILES, RED_FLAG):
             raise ValueError(f"unknown user {profile!r}; choose one of "
@@ -61,8 +70,12 @@ class SimUser:
             bad = [c for c in self.tokens if c.lower() not in TOKENS]
             if bad:
                 raise ValueError(f"unknown press {bad[0]!r}; use g a r to press, G A R to hold")
-        self.pain = {"checkin": checkin_pain, "checkout": checkout_pain, "pain": checkin_pain + 1}
+        self.pain = {"checkin": checkin_pain, "checkout": checkout_pain, "pain": checkin_pain + 1,
+                     "probe-pain": checkin_pain + 1}
         self.reaction = reaction
+        # Screening: the (probe, side) pairs rated stiff, and the probes rated painful.
+        self.stiff = set(stiff) | (STIFF_LEFT if profile == "stiff-left" else set())
+        self.painful = set(painful)
         self.out_of_presses = self.tokens == []
         self._seen: View | None = None
         self._seen_at = 0.0
@@ -83,6 +96,8 @@ class SimUser:
         self._seen_at = t  # a press that changes nothing is followed by another, in time
         if view.screen in SAFETY_SCREENS:
             return self._safety(view)
+        if view.screen in SCREENING_SCREENS:
+            return self._screening(view)
         if self.tokens is not None:
             return self._next_token()
         return self._choose(view)
@@ -92,6 +107,16 @@ class SimUser:
             return Action(Button.GREEN)  # go on
         saddle = any("saddle" in line for line in view.lines)
         return Action(Button.GREEN if self.profile == RED_FLAG and saddle else Button.AMBER)
+
+    def _screening(self, view: View) -> Action:
+        """GREEN to begin, when ready and to go on; a probe rated by the profile."""
+        if view.awaiting == "pain" and view.pain is not None:
+            return self._choose(view)
+        if view.awaiting == "probe" and (view.probe, view.side) in self.stiff:
+            return Action(Button.AMBER)
+        if view.awaiting == "probe" and view.probe in self.painful:
+            return Action(Button.RED)
+        return Action(Button.GREEN)
 
     def _next_token(self) -> Action | None:
         if not self.tokens:

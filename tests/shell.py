@@ -7,13 +7,14 @@ import os
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 from kiosk import runtime  # noqa: E402
 from kiosk.clock import FakeClock  # noqa: E402
-from kiosk.config import load_config  # noqa: E402
+from kiosk.config import DEFAULT_CONFIG, load_config  # noqa: E402
 from kiosk.core.model import Button  # noqa: E402
 from kiosk.devices import RecordingVoice  # noqa: E402
 
@@ -108,4 +109,18 @@ def answered_today(data: Path, wall: datetime) -> None:
     answers = tuple(Answer(q.id, q.group, How.AMBER) for q in packaged_wording().questions)
     check = SafetyCheck(f"{wall:%Y%m%dT%H%M%S}-seed", wall.date(), wall, Reason.FIRST_RUN,
                         GROUPS, answers)
-    (data / "history.json").write_text(json.dumps({"sessions": {"1": encode(check)}}))
+    seeded = {"1": encode(check), "2": encode(screened(wall))}
+    (data / "history.json").write_text(json.dumps({"sessions": seeded}))
+
+
+def screened(wall: datetime) -> Any:
+    """A movement signature, every probe easy, on ``wall``'s day: the first-run screening is
+    done, and (all easy) it changes nothing in the plan (docs/signature.md)."""
+    from kiosk.config import load_config
+    from kiosk.core.records import ProbeResult, ScreeningRecord
+
+    setup = load_config(DEFAULT_CONFIG).config.signature
+    results = tuple(ProbeResult(p.id, side, "easy") for p in setup.probes
+                    for side in (("left", "right") if p.sides else (None,)))
+    return ScreeningRecord(f"{wall:%Y%m%dT%H%M%S}-seedm", wall.date(), wall, "first-run",
+                           results)

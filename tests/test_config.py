@@ -27,6 +27,7 @@ from kiosk.config import (
     DEFAULT_CONFIG,
     DEFAULT_EXERCISES,
     DEFAULT_RITUALS,
+    DEFAULT_SIGNATURE,
     POSITIONS,
     SCHEMA,
     SECTION_TYPES,
@@ -36,6 +37,7 @@ from kiosk.config import (
     load_config,
     load_library,
     load_rituals,
+    load_signature,
 )
 from kiosk.core.model import Library
 from kiosk.errors import ConfigError
@@ -133,7 +135,9 @@ def expected(path: Path, keeps: dict[str, Any], library: Library = PACKAGED_LIBR
     sections["session"] = replace(sections["session"], speech_rate_wpm=sections["voice"].rate)
     rituals = PACKAGED_RITUALS if library == PACKAGED_LIBRARY else load_rituals(
         DEFAULT_RITUALS, library, [], strict=False)
-    return Config(library=library, rituals=rituals, source=str(path), **sections)
+    signature = load_signature(DEFAULT_SIGNATURE, library, [])
+    return Config(library=library, rituals=rituals, signature=signature, source=str(path),
+                  **sections)
 
 
 def default_loaded() -> Loaded:

@@ -325,8 +325,10 @@ def test_demo_date_replays_days(clean_week: Path) -> None:
     history = kiosk(clean_week, "history").splitlines()
     rounds = [line for line in history if "safety questions" in line]
     assert [line[:10] for line in rounds] == days[:1]  # asked at the first run only
+    checks = [line for line in history if "movement check" in line]
+    assert [line[:10] for line in checks] == days[:1]  # and how they move, then only
     assert [line[:10] for line in history if not line.startswith(" ")
-            and line not in rounds] == days
+            and line not in rounds and line not in checks] == days
 
 
 def _console_script() -> list[str]:

@@ -38,7 +38,12 @@ def test_demo_prints_a_whole_session_and_export_shows_it(tmp_path, capsys) -> No
     assert lines[0] == "say: This kiosk paces your back exercise program."
     greeting = next(i for i, line in enumerate(lines) if line.startswith("say: Good to see you."))
     assert "say: Thank you. Nothing there stops us today." in lines[:greeting]
-    assert lines[-2].startswith("saved: safety-answers ")
+    assert lines[-3].startswith("saved: safety-answers ")
+    # Then, before the first session, how the person moves: the movement signature.
+    check = lines.index("say: Let's check how you move today, one movement at a time.")
+    checkin = next(i for i, line in enumerate(lines) if "Pain right now, from zero" in line)
+    assert greeting < check < checkin
+    assert lines[-2].startswith("saved: signature ")
     assert any("Pain right now, from zero to ten" in line for line in lines)
     assert any(line.startswith("say: Let's breathe first.") for line in lines)
     assert sum("Target met" in line for line in lines) >= 3
@@ -47,7 +52,10 @@ def test_demo_prints_a_whole_session_and_export_shows_it(tmp_path, capsys) -> No
 
     assert main(["export", "--format", "json", "--data-dir", str(tmp_path)]) == 0
     exported = json.loads(capsys.readouterr().out)
-    assert list(exported) == ["schema", "sessions", "safety"] and exported["schema"] == 1
+    assert list(exported) == ["schema", "sessions", "safety", "screenings"]
+    assert exported["schema"] == 1
+    [sig] = exported["screenings"]
+    assert sig["kind"] == "screening" and {p["rating"] for p in sig["results"]} == {"easy"}
     [answers] = exported["safety"]
     assert answers["kind"] == "safety" and answers["outcome"] == "clear"
     [session] = exported["sessions"]
@@ -65,7 +73,10 @@ def test_demo_csv_export_has_one_row_per_set(tmp_path, capsys) -> None:
     answers = [row for row in rows if ",safety," in row]
     assert len(answers) == 12  # the first run's safety answers, one row each
     sets = [st for ex in saved(tmp_path)[0].exercises for st in ex.sets]
-    assert len(rows) == 1 + len(sets) + len(answers)
+    # The movement signature: a row per probe and side, the side in its column.
+    probes = [row.split(",") for row in rows if ",screening," in row]
+    assert len(probes) == 11 and {p[12] for p in probes} == {"", "left", "right"}
+    assert len(rows) == 1 + len(sets) + len(answers) + len(probes)
     assert any("fray" in row for row in rows[1:])
 
 

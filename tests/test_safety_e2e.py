@@ -49,7 +49,10 @@ def test_a_fresh_kiosk_welcomes_and_asks_before_any_exercise(tmp_path: Path) -> 
     assert shell.app.view.screen == "home"
     assert WORDING.all_clear in shell.said
     shell.press(Button.GREEN)
-    assert shell.app.view.screen == "checkin"  # no second round: answered a minute ago
+    # No second round (answered a minute ago); first, how the person moves (signature.md).
+    assert shell.app.view.screen == "screening"
+    shell.press(Button.AMBER)  # not now: straight on to the session
+    assert shell.app.view.screen == "checkin"
     shell.press(Button.RED)
     shell.app.close()
     [answers] = [r for r in records(tmp_path) if isinstance(r, SafetyCheck)]

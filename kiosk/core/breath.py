@@ -62,10 +62,14 @@ def count(v: Variation, rep: int) -> int:
     return (rep + 1) // 2 if v.side == "alternate" else rep
 
 
-def rep_side(v: Variation, rep: int, set_side: str | None = None) -> str | None:
-    """The side a rep works: alternating reps go left, right, left...; "each" uses the set's."""
+def rep_side(
+    v: Variation, rep: int, set_side: str | None = None, *, first: str | None = None
+) -> str | None:
+    """The side a rep works: alternating reps go left, right, left... (or from ``first``, the
+    side the movement signature puts first); "each" uses the set's."""
     if v.side == "alternate":
-        return "left" if rep % 2 else "right"
+        start, other = ("right", "left") if first == "right" else ("left", "right")
+        return start if rep % 2 else other
     return set_side
 
 
@@ -92,13 +96,15 @@ def walk_breaths(v: Variation) -> int:
     return max(1, round(WALK_SECONDS / (b.inhale + b.exhale)))
 
 
-def rep_beats(v: Variation, rep: int, set_side: str | None = None) -> tuple[Beat, ...]:
+def rep_beats(
+    v: Variation, rep: int, set_side: str | None = None, *, first: str | None = None
+) -> tuple[Beat, ...]:
     """The beats of one rep, in order. It starts on the effort breath and ends on the other,
     so a rep can follow the lead-in or another rep without two breaths of a kind in a row."""
     if v.unit == "minutes":
         return _walk(v, rep, set_side)
     b = v.breath
-    side = rep_side(v, rep, set_side)
+    side = rep_side(v, rep, set_side, first=first)
     words = guided(v, rep)
     opener = phrases.rep_opener(v, rep, count(v, rep), side, b.effort, words=words)
     beats = [Beat(Role.MOVE, b.effort, b.seconds(b.effort), rep, side, (opener,))]

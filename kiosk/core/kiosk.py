@@ -71,12 +71,18 @@ from kiosk.core.safety import (
     usual_pain,
 )
 from kiosk.core.schedule import Scheduler, Slot
+from kiosk.core.screening import Screening
 from kiosk.core.session import Session
+from kiosk.core.signature import SignatureSetup, changes, latest
+from kiosk.core.signature import due as screening_due
 from kiosk.core.view import HoldRing, View, evolve
 from kiosk.core.weekly import first_session_of_week, summary_lines, week_facts, weekly_summary
 
-# (sessions so far, the day, check-in pain or None before check-in) -> the plan for that day
-Planner = Callable[[Sequence[SessionRecord], date, "int | None"], Plan]
+CHECK_MOVEMENT = "Check how you move"  # the menu's screening on demand (docs/signature.md)
+# (everything saved so far, the day, check-in pain or None before check-in) -> the day's plan.
+# The records hold the sessions the plan progresses from, and the latest movement signature
+# that tunes it (kiosk.core.signature).
+Planner = Callable[[Sequence[Record], date, "int | None"], Plan]
 # (sessions so far, the day) -> each exercise family's current variation id
 Levels = Callable[[Sequence[SessionRecord], date], Mapping[str, str]]
 
@@ -131,6 +137,8 @@ class Kiosk:
         safety: Setup | None = None,
         gentle: GentlePlanner | None = None,
         holds: dict[Button, float] | None = None,
+        signature: SignatureSetup | None = None,
+        screen_at_boot: bool = False,
         progress: ProgressSettings | None = None,
     ) -> None:
         self.nonce = nonce  # from the shell, so two kiosk runs never mint the same session id
@@ -170,13 +178,17 @@ class Kiosk:
         self._menu: Menu | None = None
         self._browser: Browser | None = None
         self._psfs: Questionnaire | None = None
-        self.plan = self.planner(self.sessions, self.today, None)
+        self.plan = self.planner(self.records, self.today, None)
         # The safety steps (docs/safety.md). Without a Setup (unit tests of other parts) the
         # kiosk has none; runtime.build always gives one.
         self.safety = safety
         self.gentle = gentle
         self._step: Step | None = None
         self._then: Callable[[Step], None] | None = None
+        # The movement signature (docs/signature.md): its probes and rules; None: no screening.
+        self.signature = signature if signature is not None and signature.probes else None
+        self.screen_at_boot = screen_at_boot  # `kiosk demo --screening`: a check on demand
+        self._not_today: date | None = None  # a due screening declined: not offered again today
 
     # --- time ---------------------------------------------------------------------------------
     def wall(self, t: float | None = None) -> datetime:
@@ -199,6 +211,8 @@ class Kiosk:
     def boot(self) -> list[Effect]:
         if self.safety is not None and not self.checks:
             self._first_run(self.safety)
+        elif self.screen_at_boot and self.signature is not None:
+            self.check_movement()
         else:
             self._say(phrases.welcome(self.plan))
             self._say(phrases.WELCOME_KEYS)
@@ -278,7 +292,7 @@ class Kiosk:
         if self._psfs is not None and self._screen_view().screen == "psfs":
             return button is not Button.AMBER  # GREEN held confirms, RED held ends the round
         if button is Button.RED:
-            return self.session is not None or isinstance(self._step, PainLog)
+            return self.session is not None or isinstance(self._step, (PainLog, Screening))
         if button is Button.AMBER:  # held on the home screen: the menu
             return self._screen_view().screen == "home"
         return button is Button.GREEN and self._screen_view().awaiting == "pain"
@@ -299,7 +313,7 @@ class Kiosk:
         elif isinstance(event, Stuck):
             self._say(phrases.stuck(event.button))
         elif isinstance(event, Tick) and self.plan.date != self.today.isoformat():
-            self.plan = self.planner(self.sessions, self.today, None)  # a new day
+            self.plan = self.planner(self.records, self.today, None)  # a new day
         elif isinstance(event, Tick) and self.scheduler.pending:
             self._scheduled_ritual()
 
@@ -427,7 +441,9 @@ class Kiosk:
         # A ritual is exercise too: none while a safety answer stops exercise (About stays).
         open_ = self.rituals and self.rituals.book.rituals and not self._blocked_advice()
         ritual = [QUICK_RITUAL] if open_ else []
-        return [*ritual, *MENU, *([ABOUT] if self.safety else [])]
+        # Checking how you move is movement too: not offered while exercise waits.
+        check = [CHECK_MOVEMENT] if self.signature and not self._blocked_advice() else []
+        return [*ritual, *MENU, *check, USB, *([ABOUT] if self.safety else [])]
 
     def _on_menu(self, event: Event) -> None:
         assert self._menu is not None
@@ -447,6 +463,8 @@ class Kiosk:
         elif chosen == USB:
             self._say(usb.STARTING)  # the outcome comes back as a Notice when the copy ends
             self._out.append(CopyToUsb())
+        elif chosen == CHECK_MOVEMENT:
+            self.check_movement()
 
     def _psfs_or_session(self) -> None:
         p = self.progress
@@ -495,7 +513,7 @@ class Kiosk:
         started = self.wall().replace(microsecond=0)
         day = self.today
         sid = f"{started.strftime('%Y%m%dT%H%M%S')}-{self.nonce or 'k'}{self._count}"
-        self.plan = self.planner(self.sessions, day, None)
+        self.plan = self.planner(self.records, day, None)
         self.session = Session(
             self.plan,
             self.settings,
@@ -503,7 +521,7 @@ class Kiosk:
             started_at=started,
             session_id=sid,
             last_pain=last_pain(self.records),
-            replan=lambda pain: self.planner(self.sessions, day, pain),
+            replan=lambda pain: self.planner(self.records, day, pain),
             on_checkin=self._after_checkin if self.safety is not None else None,
         )
         if hush:
@@ -572,7 +590,8 @@ class Kiosk:
         """The welcome, once, then every question; the home screen after an all-clear."""
         welcome = Pages("welcome", safety.wording.about, t0=self.now, rate_wpm=self._rate())
         first = Due(GROUPS, Reason.FIRST_RUN)
-        self._run(welcome, lambda _: self._ask(first, None, self._home_again))
+        after = self.check_movement if self.screen_at_boot else self._home_again
+        self._run(welcome, lambda _: self._ask(first, None, after))
 
     def _about(self, safety: Setup) -> None:
         about = Pages("about", safety.wording.about, t0=self.now, rate_wpm=self._rate(),
@@ -591,7 +610,7 @@ class Kiosk:
         if block is not None:
             self._advise(block.outcome)
             return
-        self._ask(due(self.checks, self.today, self.safety.rules), None, self._psfs_or_session)
+        self._ask(due(self.checks, self.today, self.safety.rules), None, self._screen_first)
 
     def _ask(self, need: Due, pain: int | None, go_on: Callable[[], None]) -> None:
         """Ask the groups in ``need`` (if any); on an all-clear, ``go_on``; else the advice."""
@@ -623,6 +642,78 @@ class Kiosk:
         self._remember(check)
         self._out.append(Save(check))
         return check
+
+    # --- the movement signature (docs/signature.md) -----------------------------------------
+    def _screen_first(self) -> None:
+        """Before a session: the screening at the first run, an offer when one is due (every
+        few weeks), else the session at once."""
+        setup = self.signature
+        why = screening_due(self.records, self.today, setup) if setup is not None else None
+        if setup is None or why is None or self._not_today == self.today:
+            self._psfs_or_session()
+        elif why == "first-run":
+            self._screen(setup, why, self._psfs_or_session)
+        else:
+            offer = Choice("screen-offer", "Check how you move?",
+                           (f"About {setup.minutes(self._rate())} minutes, before today's "
+                            "session.", "GREEN: check now", "AMBER: not today"),
+                           (phrases.SCREEN_DUE,), t0=self.now, rate_wpm=self._rate(),
+                           yes="Check now", no="Not today",
+                           timeout=self.safety.answer_seconds if self.safety else 60.0)
+
+            def chosen(_: Step) -> None:
+                if offer.accepted:
+                    self._screen(setup, why, self._psfs_or_session)
+                else:
+                    self._not_today = self.today
+                    self._psfs_or_session()
+
+            self._run(offer, chosen)
+
+    def check_movement(self) -> None:
+        """A screening asked for ("Check how you move" in the menu, `kiosk demo --screening`):
+        any safety questions due first, as before a session; home afterwards."""
+        setup = self.signature
+        if setup is None:
+            return
+        if self.safety is None:
+            self._screen(setup, "asked", self._home_again)
+            return
+        block = blocked(self.checks, self.today, self.safety.cleared_on)
+        if block is not None:
+            self._advise(block.outcome)
+            return
+        self._ask(due(self.checks, self.today, self.safety.rules), None,
+                  lambda: self._screen(setup, "asked", self._home_again))
+
+    def _screen(self, setup: SignatureSetup, reason: str, go_on: Callable[[], None]) -> None:
+        self._count += 1
+        at = self.wall().replace(microsecond=0)
+        before = latest(self.records)
+        screening = Screening(
+            setup, t0=self.now, at=at, day=self.today, reason=reason,
+            screening_id=f"{at.strftime('%Y%m%dT%H%M%S')}-{self.nonce or 'k'}{self._count}m",
+            rate_wpm=self._rate(), last_pain=last_pain(self.records),
+            pain_timeout=self.settings.pain_timeout, before=before,
+            changes=(lambda now: changes(before, now, setup)) if before is not None else None,
+            finish=reason == "asked",
+        )
+
+        def screened(_: Step) -> None:
+            self.plan = self.planner(self.records, self.today, None)  # tuned by what it found
+            then = self._home_again if screening.ended_early else go_on  # RED held: home
+            pain = screening.max_pain
+            if pain is not None and self.safety is not None:
+                # Pain in a probe asks the emergency and urgent questions as a pain-log rating
+                # does (docs/safety.md); their advice, not exercise, follows a "yes".
+                need = due(self.checks, self.today, self.safety.rules, pain=pain,
+                           usual=self._usual_pain())
+                if need:
+                    self._ask(need, pain, then)
+                    return
+            then()
+
+        self._run(screening, screened)
 
     def _advise(self, outcome: Outcome) -> None:
         """Say what the answers lead to; no exercise. Any press, or a while, goes home."""
@@ -707,7 +798,7 @@ class Kiosk:
                         self._say(rhythm.spoken(self.week()))
                     self._last_week(self.session.record())
                 self.session = None
-                self.plan = self.planner(self.sessions, self.today, None)
+                self.plan = self.planner(self.records, self.today, None)
             if not isinstance(eff, Show):  # the kiosk shows its own view once, in _flush
                 self._out.append(eff)
 
@@ -874,8 +965,11 @@ def home_view(
     lines = [
         f"{p.variation.name}: {phrases.dose(p.variation, p.target, spoken=False)}"
         f"{CHANGE_MARK.get(p.change, '')}"
+        + (f" ({p.first_side} first)" if p.first_side else "")
         for p in plan.exercises
     ]
+    # A side that stayed behind is shown as well as said (docs/signature.md).
+    lines += [f"{name}: {side} side behind" for name, side in plan.behind]
     done_today = [s for s in sessions if s.plan_date == today]
     title = "Today's plan"
     if done_today:

@@ -161,6 +161,21 @@ class PlannedExercise:
     target: int
     reason: str = ""
     change: str = Change.SAME  # a Change (a StrEnum, so records keep plain text)
+    # From the movement signature (kiosk.core.signature): the side done first, and the reps
+    # added on it (the stiffer side); None: left first, as ever.
+    first_side: str | None = None
+    extra_reps: int = 0
+
+    def side_target(self, side: str | None) -> int:
+        """Clean reps aimed for in a set: the target, plus the extra reps on the stiffer side
+        (a set on each side), or one more for an alternating set that starts on it."""
+        if not self.extra_reps or self.first_side is None:
+            return self.target
+        if self.variation.side == "each":
+            return self.target + (self.extra_reps if side == self.first_side else 0)
+        if self.variation.side == "alternate":
+            return self.target + (1 if self.target % 2 == 0 else 0)
+        return self.target
 
 
 @dataclass(frozen=True)
@@ -168,3 +183,6 @@ class Plan:
     date: str  # YYYY-MM-DD
     exercises: tuple[PlannedExercise, ...]
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # One-sided exercises where a side stayed behind, session after session: (family name,
+    # side), said with the plan and shown on the home screen (kiosk.core.signature).
+    behind: tuple[tuple[str, str], ...] = field(default_factory=tuple)

@@ -50,6 +50,8 @@ def welcome(plan: Plan) -> str:
     return f"Good to see you. Today's plan: {names}."
 
 
+SCREEN_DUE = ("It has been a few weeks since we checked how you move. Check again before "
+              "today's session? GREEN yes, AMBER not today.")
 WELCOME_KEYS = "Press GREEN to start, AMBER to hear the plan, RED to log your pain."
 
 
@@ -67,6 +69,7 @@ def plan_details(plan: Plan) -> list[str]:
         lines.append(f"{p.variation.name}, {dose(p.variation, p.target)}.")
         if p.reason:
             lines.append(p.reason)
+    lines += list(plan.notes)
     lines.append("Press GREEN to start.")
     return lines
 
@@ -138,6 +141,11 @@ def intro(p: PlannedExercise, index: int, count: int) -> list[str]:
     lines.append(v.cues[0])
     if v.unit == "minutes":
         lines.append(f"Target: {plural(p.target, 'easy minute')}. The breath sets the pace.")
+    elif p.extra_reps and p.first_side:
+        more = p.side_target(p.first_side)
+        lines.append(f"Target: {plural(p.target, 'clean rep')}, and {number(more)} on your "
+                     f"{p.first_side} side. {p.first_side.capitalize()} side first. "
+                     "Stop at the first rep that slips.")
     else:
         lines.append(f"Target: {plural(p.target, 'clean rep')}. Stop at the first rep that slips.")
     if v.load:
@@ -315,14 +323,15 @@ def catalogue(plan: Plan, max_reps: int = 20, settings: SessionSettings | None =
         v = p.variation
         lines += intro(p, i, count)
         lines += [fray_tip(v), rate_prompt(v), *v.cues]
-        lines += [set_target(n, v) for n in range(1, p.target + 1)]
+        lines += [set_target(n, v) for n in range(1, p.side_target(p.first_side) + 1)]
         sides: tuple[str | None, ...] = ("left", "right") if v.side == "each" else (None,)
         for side in sides:
             lines += [set_start(n, sets, side) for n in range(1, sets + 1)]
             lines += [line for named in (False, True)
                       for line in breath.lead_in(v, side, name_side=named).say]
-            for rep in range(1, p.target + 1):
-                lines += [line for beat in breath.rep_beats(v, rep, side) for line in beat.say]
+            for rep in range(1, p.side_target(side) + 1):
+                lines += [line for beat in breath.rep_beats(v, rep, side, first=p.first_side)
+                          for line in beat.say]
     return list(dict.fromkeys(_nonempty(lines)))
 
 

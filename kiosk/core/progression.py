@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Protocol
@@ -39,6 +39,7 @@ from kiosk.core.model import (
 )
 from kiosk.core.phrases import number
 from kiosk.core.records import SCHEMA_VERSION, ExerciseRecord, PainEvent, SessionRecord
+from kiosk.core.signature import Tuning, sides_behind
 
 CHANGES = tuple(Change)
 BAD_DAY_NOTE = "Pain is higher than usual today: nothing steps up, each exercise is a step easier."
@@ -150,6 +151,7 @@ class _Entry:
     early: bool  # a set frayed before fray_fraction of the target
     pain: bool  # a pain event on this exercise
     reached: int | None = None  # clean reps of the shortest set that frayed early
+    at: tuple[str, int] | None = None  # (variation id, target) it was done at
 
 
 @dataclass(frozen=True)
@@ -208,7 +210,7 @@ def _entry(ex: ExerciseRecord, hurt: set[str], fray_fraction: float) -> _Entry |
     early = done and bool(frays)
     pain = ex.family in hurt or any(end == "pain" for _, _, end in results)
     return _Entry(ex.family, done, done or ex.skipped, clean, early, pain,
-                  min(frays) if early else None)
+                  min(frays) if early else None, (ex.variation, ex.target))
 
 
 def _bad_day(checkin: int | None, earlier: Sequence[int], rules: ProgressionRules) -> bool:
@@ -373,13 +375,17 @@ def _level(value: Any, top: int) -> int | None:
     return int(value)
 
 
-def _start_day(t: _Track, day: date, bad: bool, rules: ProgressionRules) -> None:
-    """Take the day's one step, the first time the exercise is planned on ``day``."""
+def _start_day(
+    t: _Track, day: date, bad: bool, rules: ProgressionRules, first: int | None = None
+) -> None:
+    """Take the day's one step, the first time the exercise is planned on ``day``. A family
+    done for the first time starts where it was done (``first``): the first rung, unless the
+    movement signature started it higher (kiosk.core.signature)."""
     if t.day == day:
         return
     t.day = day
     if t.level is None:
-        t.level = 0
+        t.level = first or 0
         return
     level = t.level
     gap = (day - t.done_day).days if t.done_day is not None else 0
@@ -465,12 +471,21 @@ def _earned(t: _Track, rules: ProgressionRules) -> _Cause | None:
     return None
 
 
-def _replay_entry(t: _Track, rec: _Record, e: _Entry, bad: bool, rules: ProgressionRules) -> None:
+def _replay_entry(
+    t: _Track, rec: _Record, e: _Entry, bad: bool, rules: ProgressionRules,
+    starts: frozenset[str] = frozenset(),
+) -> None:
     if e.offered:
         t.offered = rec.index
     if not (e.done or e.pain):
         return  # skipped, or never reached: not a session of this exercise
-    _start_day(t, rec.day, bad, rules)
+    # A family starts where its first session did it, when that is a rung the signature's
+    # rules may start it on (``starts``); anything else starts on the first rung, so a session
+    # saved while the clock was wrong (or an odd record) can never start a ladder higher.
+    first = None
+    if t.level is None and e.done and e.at is not None and e.at[0] in starts:
+        first = _level_of(t.ladder, e.at)
+    _start_day(t, rec.day, bad, rules, first)
     if e.done:
         t.done_at, t.done_day, t.cause = (t.level or 0, t.target), rec.day, None
         t.done += 1
@@ -482,6 +497,17 @@ def _replay_entry(t: _Track, rec: _Record, e: _Entry, bad: bool, rules: Progress
         below = t.ladder.variation_below(t.level)
         t.move(below, _Cause("pain"), min(t.target, t.ladder.reps(below)))
         t.since.clear()  # answered once, even on the first rung where it cannot go lower
+
+
+def _level_of(ladder: Ladder, at: tuple[str, int] | None) -> int | None:
+    """The level of a variation at a target, as a session saved it; None if not on the ladder."""
+    if at is None:
+        return None
+    rung = next((k for k, v in enumerate(ladder.family.ladder) if v.id == at[0]), None)
+    if rung is None:
+        return None
+    entry = next(i for i, (k, _) in enumerate(ladder.steps) if k == rung)
+    return ladder.at(entry, at[1])
 
 
 @dataclass(frozen=True)
@@ -511,6 +537,8 @@ class Progress:
     count: int = 0  # records fed so far, well-formed or not: the next one's history index
     last: date | None = None  # the effective day of the last well-formed record
     latest: date | None = None  # the latest plan_date fed, as saved
+    # family -> the rungs the movement signature's rules may start it on (kiosk.core.signature)
+    starts: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
     def start(cls, library: Library, rules: ProgressionRules) -> Progress:
@@ -539,7 +567,8 @@ class Progress:
                 self.checkins.append(rec.checkin)
             for e in rec.entries:
                 if e.family in self.tracks:
-                    _replay_entry(self.tracks[e.family], rec, e, rec.day in self.bad_days, rules)
+                    _replay_entry(self.tracks[e.family], rec, e, rec.day in self.bad_days, rules,
+                                  self.starts.get(e.family, frozenset()))
         return self
 
     def finish(self, today: date, checkin_pain: int | None) -> _Replay:
@@ -616,8 +645,9 @@ class Progress:
 
 
 # Raise it whenever Progress.to_json changes shape or meaning. 2: personal floors, the
-# (level, target) last done, and each day's fewest clean reps in an early fray.
-SNAPSHOT_FORMAT = 2
+# (level, target) last done, and each day's fewest clean reps in an early fray. 3: a family
+# starts where its first session did it (a signature may start it above the first rung).
+SNAPSHOT_FORMAT = 3
 
 
 def _iso(day: date | None) -> str | None:
@@ -641,8 +671,11 @@ def _replay_from(
     today: date,
     rules: ProgressionRules,
     checkin_pain: int | None,
+    starts: Mapping[str, frozenset[str]] | None = None,
 ) -> _Replay:
     progress = base.copy() if base is not None else Progress.start(library, rules)
+    if starts:
+        progress.starts = starts
     return progress.feed(sessions or [], today).finish(today, checkin_pain)
 
 
@@ -745,12 +778,14 @@ def exercise_states(
     cfg: ProgressionRules,
     *,
     base: Progress | None = None,
+    starts: Mapping[str, frozenset[str]] | None = None,
 ) -> dict[str, ExerciseState]:
     """Each family's variation and target for ``today``, in library order, derived from
     ``sessions`` (history records, oldest first; with ``base``, those saved after it).
     Check-in pain is not known here, so the bad-day rule only shows if an earlier session
-    today already made it a bad day."""
-    replay = _replay_from(base, library, sessions, today, cfg, None)
+    today already made it a bad day. ``starts``: the rungs the signature's rules may start a
+    family on (``Tuning.allowed``), so a first session there is read where it was done."""
+    replay = _replay_from(base, library, sessions, today, cfg, None, starts)
     return {fid: _state(t) for fid, t in replay.tracks.items()}
 
 
@@ -763,6 +798,7 @@ def plan_for_day(
     checkin_pain: int | None = None,
     *,
     base: Progress | None = None,
+    tuning: Tuning | None = None,
 ) -> Plan:
     """Today's plan: ``exercises_min`` to ``exercises_max`` families, least recently offered
     first, as many as fit ``session_minutes``, each at its derived level with its reason.
@@ -773,10 +809,19 @@ def plan_for_day(
 
     ``base`` is a replay of the older history (a snapshot); ``sessions`` are then only the
     sessions saved after it. ``base`` is not changed.
+
+    ``tuning`` is what the latest movement signature changes (kiosk.core.signature): families
+    held back, the ones put first, the rung a new family starts on, the side done first and
+    its extra reps. It never adds a family, and a family already done keeps its level.
     """
-    replay = _replay_from(base, library, sessions, today, cfg, checkin_pain)
-    states = {fid: _state(t) for fid, t in replay.tracks.items()}
-    order = rotation.rotation_order(list(states), {f: t.offered for f, t in replay.tracks.items()})
+    tune = tuning or Tuning()
+    replay = _replay_from(base, library, sessions, today, cfg, checkin_pain, tune.allowed)
+    states = {fid: _started(_state(t), t.ladder, tune) for fid, t in replay.tracks.items()}
+    held = _held(states, tune)
+    early = {f: i for i, f in enumerate(tune.early)}
+    order = rotation.rotation_order([f for f in states if f not in held],
+                                    {f: t.offered for f, t in replay.tracks.items()},
+                                    first=tune.early)
     least = min(cfg.exercises_min, len(order))
     chosen = rotation.fit(
         order,
@@ -786,14 +831,68 @@ def plan_for_day(
         budget=rotation.session_budget(cfg.session_minutes, settings),
     )
     library_index = {fid: i for i, fid in enumerate(states)}
-    chosen.sort(
-        key=lambda f: (rotation.position_rank(states[f].variation.position), library_index[f])
-    )
+    # Up from the floor, never back down; within a position the signature's families first.
+    chosen.sort(key=lambda f: (rotation.position_rank(states[f].variation.position),
+                               early.get(f, len(early)), library_index[f]))
     items = tuple(
-        _planned(states[f], replay.tracks[f].ladder, replay.bad_today) for f in chosen
+        _tuned(_planned(states[f], replay.tracks[f].ladder, replay.bad_today), tune)
+        for f in chosen
     )
-    notes = (BAD_DAY_NOTE,) if replay.bad_today else ()
-    return Plan(today.isoformat(), items, notes)
+    notes: tuple[str, ...] = (BAD_DAY_NOTE,) if replay.bad_today else ()
+    notes += tuple(_held_notes(held, states))
+    names = {f.id: f.name for f in library.families}
+    behind = tuple((b.name, b.side) for b in sides_behind(sessions, names, BEHIND_SESSIONS))
+    notes += tuple(b.line for b in sides_behind(sessions, names, BEHIND_SESSIONS))
+    return Plan(today.isoformat(), items, notes, behind)
+
+
+BEHIND_SESSIONS = 3  # a side behind in this many sessions in a row is said and shown
+
+
+def _started(s: ExerciseState, ladder: Ladder, tune: Tuning) -> ExerciseState:
+    """A new family the signature starts on another rung: that rung, at its start reps."""
+    vid = tune.start.get(s.family.id)
+    if s.change is not Change.NEW or vid is None or vid == s.variation.id:
+        return s
+    level = _level_of(ladder, (vid, 0))
+    if level is None:
+        return s
+    return replace(s, variation=ladder.variation(level), target=ladder.reps(level), level=level)
+
+
+def _held(states: dict[str, ExerciseState], tune: Tuning) -> dict[str, str]:
+    """Families the signature holds back today, each with why: its probe hurt, or (with a
+    ``max_position``) its rung today is past the position that is comfortable for now."""
+    held = {f: r for f, r in tune.held.items() if f in states}
+    if tune.max_position is not None:
+        cap = rotation.position_rank(tune.max_position)
+        for f, s in states.items():
+            if f not in held and rotation.position_rank(s.variation.position) > cap:
+                held[f] = tune.position_reason
+    return held
+
+
+def _held_notes(held: dict[str, str], states: dict[str, ExerciseState]) -> list[str]:
+    """One note per reason: the families it holds back, then why."""
+    by_reason: dict[str, list[str]] = {}
+    for f, reason in held.items():
+        by_reason.setdefault(reason, []).append(states[f].family.name)
+    return [f"Waiting for now: {', '.join(names)}. {reason}" for reason, names in
+            by_reason.items()]
+
+
+def _tuned(p: PlannedExercise, tune: Tuning) -> PlannedExercise:
+    """The side done first, its extra reps, and the signature's reason after the plan's."""
+    fid = p.family.id
+    why = tune.reasons.get(fid, "")
+    if not why:
+        return p
+    side = tune.sides.get(fid)
+    sided = p.variation.side in ("each", "alternate")
+    reason = f"{p.reason} {why}" if p.reason else why
+    if side is None or not sided:
+        return replace(p, reason=reason)
+    return replace(p, reason=reason, first_side=side.first, extra_reps=side.extra)
 
 
 def _planned(s: ExerciseState, ladder: Ladder, bad_today: bool) -> PlannedExercise:

@@ -138,10 +138,39 @@ class RitualRecord:
     steps_done: int
 
 
-# Every kind of record the history holds. Screening and questionnaires join this union as they
-# arrive. A round of safety answers is ``kiosk.core.safety.SafetyCheck``, defined beside the
-# policy that reads it.
-Record = SessionRecord | PainEntry | SafetyCheck | RitualRecord | PsfsRecord
+PROBE_RATINGS = ("easy", "stiff", "painful", "skipped")  # GREEN, AMBER, RED, not rated
+SCREENING_REASONS = ("first-run", "due", "asked")
+
+
+@dataclass(frozen=True)
+class ProbeResult:
+    """One probe of a screening, on one side (``side`` None: a probe with no sides)."""
+
+    probe: str  # the probe's id in config/signature.toml
+    side: str | None  # left | right | None
+    rating: str  # one of PROBE_RATINGS
+    pain: int | None = None  # the rating given after RED (painful); None otherwise
+
+
+@dataclass(frozen=True)
+class ScreeningRecord:
+    """A movement signature: every probe of one screening, side by side, with its date.
+
+    ``complete`` is False when the screening was ended early (RED held, or left unanswered);
+    the probes not reached are then missing, never invented."""
+
+    id: str
+    day: date
+    at: datetime
+    reason: str  # one of SCREENING_REASONS
+    results: tuple[ProbeResult, ...]
+    complete: bool = True
+
+
+# Every kind of record the history holds. Questionnaires join this union as they arrive. A
+# round of safety answers is ``kiosk.core.safety.SafetyCheck``, defined beside the policy that
+# reads it.
+Record = SessionRecord | PainEntry | SafetyCheck | RitualRecord | PsfsRecord | ScreeningRecord
 
 
 def sessions_of(records: Iterable[Record]) -> list[SessionRecord]:
@@ -152,6 +181,11 @@ def sessions_of(records: Iterable[Record]) -> list[SessionRecord]:
 def rituals_of(records: Iterable[Record]) -> list[RitualRecord]:
     """The rituals among ``records``, in their order."""
     return [r for r in records if isinstance(r, RitualRecord)]
+
+
+def screenings_of(records: Iterable[Record]) -> list[ScreeningRecord]:
+    """The screenings among ``records``, in their order (the last is the latest signature)."""
+    return [r for r in records if isinstance(r, ScreeningRecord)]
 
 
 def last_pain(records: Iterable[Record]) -> int | None:

@@ -55,14 +55,18 @@ def session_budget(minutes: int, settings: SessionSettings) -> float:
     return minutes * 60.0 - settings.primer_seconds - CHECK_SECONDS
 
 
-def rotation_order(ids: Sequence[str], last_offered: Mapping[str, int]) -> list[str]:
-    """Least recently offered first; never offered before all others; ties keep ``ids`` order.
+def rotation_order(
+    ids: Sequence[str], last_offered: Mapping[str, int], *, first: Sequence[str] = ()
+) -> list[str]:
+    """Least recently offered first; never offered before all others; ties keep ``ids`` order,
+    except that ids in ``first`` (the movement signature's, in its order) lead a tie.
 
     ``last_offered`` maps an id to the position in history of the last session that offered
     it. ``sorted`` is stable, so equal keys keep the library's order: the same history always
     gives the same rotation.
     """
-    return sorted(ids, key=lambda i: last_offered.get(i, -1))
+    rank = {f: i for i, f in enumerate(first)}
+    return sorted(ids, key=lambda i: (last_offered.get(i, -1), rank.get(i, len(rank))))
 
 
 def fit(

@@ -483,7 +483,9 @@ class Session:
         p = self.current.planned
         for line in phrases.intro(p, index + 1, len(self.results)):
             self._say(line)
-        sides = ("left", "right") if p.variation.side == "each" else (None,)
+        # Left first, unless the movement signature puts the stiffer side first.
+        pair = ("right", "left") if p.first_side == "right" else ("left", "right")
+        sides = pair if p.variation.side == "each" else (None,)
         sets = sets_of(p.variation, self.settings)
         self._slots = [(n, side) for n in range(1, sets + 1) for side in sides]
         self._deadline = self._talk_until + self.settings.ready_timeout
@@ -542,7 +544,8 @@ class Session:
         """Place one rep's beats on the clock: the lead-in (rep 1), movement, hold, return."""
         v = self.current.planned.variation
         side = self.set.side if self.set else None
-        beats = ([lead] if lead else []) + list(breath.rep_beats(v, number, side))
+        first = self.current.planned.first_side
+        beats = ([lead] if lead else []) + list(breath.rep_beats(v, number, side, first=first))
         t = max(start, self.now)
         timed = []
         for beat in beats:
@@ -612,7 +615,7 @@ class Session:
             # Technique frayed: no more sets of it today; on a one-sided exercise, of that side.
             self._slots = [s for s in self._slots if side is not None and s[1] != side]
             self._after_set()
-        elif self.set.clean >= planned.target:
+        elif self.set.clean >= planned.side_target(self.set.side):
             self._out.append(Tone("chime"))
             self._say(phrases.set_target(self.set.clean, planned.variation))
             self._end_set(SetEnd.TARGET)

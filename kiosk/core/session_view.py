@@ -51,7 +51,7 @@ def _exercise_fields(s: Session, v: View) -> View:
     return evolve(
         v,
         exercise=p.variation.name,
-        target=p.target,
+        target=p.side_target(side),
         set_label=label if set_no else None,
         clean=s.set.clean if s.set else 0,
         unit=p.variation.unit,
@@ -62,6 +62,8 @@ def _intro(s: Session, v: View) -> View:
     p = s.current.planned
     target = (f"Target {p.target} easy minutes" if p.variation.unit == "minutes"
               else f"Target {p.target} clean reps")
+    if p.extra_reps and p.first_side:
+        target += f", {p.side_target(p.first_side)} on the {p.first_side}"
     load = (f"With {p.variation.load}",) if p.variation.load else ()
     return evolve(
         _exercise_fields(s, v),
@@ -76,7 +78,8 @@ def _set(s: Session, v: View) -> View:
     p = s.current.planned
     rep = s.rep
     rating_open = rep is not None and s.now >= rep.start
-    side = breath.rep_side(p.variation, rep.number, s.set.side if s.set else None) if rep else None
+    side = (breath.rep_side(p.variation, rep.number, s.set.side if s.set else None,
+                            first=p.first_side) if rep else None)
     return evolve(
         _exercise_fields(s, v),
         title=p.variation.name,

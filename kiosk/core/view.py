@@ -60,6 +60,19 @@ class HoldRing:
 
 
 @dataclass(frozen=True)
+class GridRow:
+    """One probe of the movement signature on screen: ``left`` and ``right`` for a probe with
+    sides, ``both`` for one without. Each is easy, stiff, painful, skipped, or None (not
+    reached)."""
+
+    label: str
+    left: str | None = None
+    right: str | None = None
+    both: str | None = None
+    sided: bool = True
+
+
+@dataclass(frozen=True)
 class View:
     screen: str  # a Screen: home, checkin, breathing, intro, set, rest, paused, pain, ...
     title: str
@@ -85,6 +98,8 @@ class View:
     # This week, Monday to Sunday, on the home screen: (day letter, done|today|rest|ahead).
     week: tuple[tuple[str, str], ...] = ()
     week_label: str = ""  # e.g. "This week: 4 of 5"
+    probe: str | None = None  # the screening's probe being done (its id)
+    grid: tuple[GridRow, ...] = ()  # the movement signature, a row per probe
 
 
 _VIEW_FIELDS = frozenset(View.__dataclass_fields__)

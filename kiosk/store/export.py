@@ -27,6 +27,7 @@ from kiosk.core.records import (
     PsfsRecord,
     Record,
     RitualRecord,
+    ScreeningRecord,
     SessionRecord,
 )
 from kiosk.core.safety import SafetyCheck
@@ -81,11 +82,14 @@ def write_json(records: Sequence[Record], fp: TextIO) -> None:
     psfs = [encode(r) for r in records if isinstance(r, PsfsRecord)]
     if psfs:  # and one from before the PSFS
         doc["psfs"] = psfs
+    screenings = [encode(r) for r in records if isinstance(r, ScreeningRecord)]
+    if screenings:  # and one from before the movement signature
+        doc["screenings"] = screenings
     json.dump(doc, fp, indent=2)
     fp.write("\n")
 
 
-JSON_LISTS = ("sessions", "safety", "rituals", "pain_entries", "psfs")
+JSON_LISTS = ("sessions", "safety", "rituals", "pain_entries", "psfs", "screenings")
 
 
 def read_json(fp: TextIO) -> list[Record]:
@@ -142,6 +146,8 @@ def write_csv(records: Sequence[Record], fp: TextIO) -> None:
             rows = _safety_rows(record)
         elif isinstance(record, PainEntry):
             rows = iter([_pain_row(record)])
+        elif isinstance(record, ScreeningRecord):
+            rows = _screening_rows(record)
         else:
             continue
         writer.writerows([escape_cell(cell) for cell in row] for row in rows)
@@ -152,6 +158,15 @@ def _safety_rows(check: SafetyCheck) -> Iterator[list[Any]]:
     for a in check.answers:
         what = ["safety", a.question, "", str(a.group), str(check.reason), "no"]
         yield head + what + ["", "", "yes" if a.yes else "no", "", str(a.how)]
+
+
+def _screening_rows(r: ScreeningRecord) -> Iterator[list[Any]]:
+    """A movement signature: one row per probe and side, the side in ``side``, the rating
+    (easy, stiff, painful, skipped) in ``reps``, a pain rating after RED in ``pain_before``."""
+    ended = "screening: " + ("complete" if r.complete else "ended early")
+    for p in r.results:
+        yield [r.id, r.day.isoformat(), p.pain, "", ended, "screening", p.probe, "", "",
+               r.reason, "no", "", p.side or "", p.rating, "", ""]
 
 
 def _pain_row(entry: PainEntry) -> list[Any]:

@@ -25,19 +25,24 @@ from datetime import date, datetime
 from typing import Any
 
 from kiosk.core.records import (
+    PROBE_RATINGS,
     RATINGS,
     RITUAL_OUTCOMES,
     RITUAL_RATINGS,
     SCHEMA_VERSION,
+    SCREENING_REASONS,
     SESSION_ENDS,
     SET_ENDS,
+    SIDES,
     ExerciseRecord,
     PainEntry,
     PainEvent,
+    ProbeResult,
     PsfsRecord,
     PsfsScore,
     Record,
     RitualRecord,
+    ScreeningRecord,
     SessionRecord,
     SetRecord,
 )
@@ -250,6 +255,23 @@ _ritual = _fields(
     }
 )
 
+_screening = _fields(
+    {
+        "schema": _schema,
+        "kind": _one_of(("screening",)),
+        "id": _text,
+        "day": _day,
+        "at": _time,
+        "reason": _one_of(SCREENING_REASONS),
+        "complete": _is(lambda v: isinstance(v, bool), "true or false"),
+        "results": _list_of(_fields({
+            "probe": _text,
+            "side": _optional(_one_of(SIDES)),
+            "rating": _one_of(PROBE_RATINGS),
+            "pain": _pain,
+        })),
+    }
+)
 
 _GROUPS = tuple(g.value for g in Group)
 _safety = _fields(
@@ -435,6 +457,29 @@ def _decode_ritual(d: Mapping[str, Any]) -> RitualRecord:
     )
 
 
+def _encode_screening(r: ScreeningRecord) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA_VERSION,
+        "kind": "screening",
+        "id": r.id,
+        "day": _iso(r.day),
+        "at": _iso(r.at),
+        "reason": r.reason,
+        "complete": r.complete,
+        "results": [{"probe": p.probe, "side": p.side, "rating": p.rating, "pain": p.pain}
+                    for p in r.results],
+    }
+
+
+def _decode_screening(d: Mapping[str, Any]) -> ScreeningRecord:
+    return ScreeningRecord(
+        id=d["id"], day=date.fromisoformat(d["day"]), at=datetime.fromisoformat(d["at"]),
+        reason=d["reason"], complete=d["complete"],
+        results=tuple(ProbeResult(p["probe"], p["side"], p["rating"], p["pain"])
+                      for p in d["results"]),
+    )
+
+
 def _encode_safety(r: SafetyCheck) -> dict[str, Any]:
     return {
         "schema": SCHEMA_VERSION,
@@ -495,6 +540,8 @@ KINDS = {
         Kind("psfs", "PSFS", PsfsRecord, _psfs, _encode_psfs, _decode_psfs),
         Kind("ritual", "ritual", RitualRecord, _ritual, _encode_ritual, _decode_ritual),
         Kind("safety", "safety answers", SafetyCheck, _safety, _encode_safety, _decode_safety),
+        Kind("screening", "screening", ScreeningRecord, _screening, _encode_screening,
+             _decode_screening),
     )
 }
 _BY_TYPE = {k.type: k for k in KINDS.values()}

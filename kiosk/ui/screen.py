@@ -220,6 +220,8 @@ class Screen:
             return _draw_pain(self.surface, view, lay)
         if self._centre.slot is not None:
             return _draw_counters(self.surface, view, lay, self._centre.side)
+        if view.grid:
+            return _draw_signature(self.surface, view, lay)
         centre, drawn = lay.centre, []
         if view.week:  # the home screen: this week's strip along the bottom of the centre
             strip_h = min(lay.px(0.15), centre.height // 3)
@@ -280,12 +282,14 @@ def _static(view: View) -> View:
 
 def _caption_in_centre(view: View) -> bool:
     """With nothing else to show (a summary, a notice), the spoken line is the content."""
-    return not view.lines and view.pain is None and not _has_slot(view)
+    return not view.lines and view.pain is None and not _has_slot(view) and not view.grid
 
 
 def _caption_in_band(view: View) -> bool:
-    # A chart needs the room; its caption says what the chart shows, which the chart shows.
-    return bool(view.caption) and not _caption_in_centre(view) and view.chart is None
+    # A chart or the signature grid needs the room; the caption says what it shows, and every
+    # line the grid stands for is spoken.
+    return (bool(view.caption) and not _caption_in_centre(view) and view.chart is None
+            and not view.grid)
 
 
 def _draw_title(surface: pygame.Surface, view: View, lay: Layout) -> list[pygame.Rect]:
@@ -335,6 +339,20 @@ def _draw_caption(surface: pygame.Surface, caption: str, lay: Layout) -> list[py
     text.width = band.right - pad - text.left
     block = fit_text([caption], text.width, text.height, lay.sizes.caption)
     return draw_text(surface, block, text, palette.TEXT_SOFT, valign="middle")
+
+
+def _draw_signature(surface: pygame.Surface, view: View, lay: Layout) -> list[pygame.Rect]:
+    """The grid, and under it what changed since the last check (as many lines as fit)."""
+    c = lay.centre
+    grid = c
+    drawn: list[pygame.Rect] = []
+    if view.lines:
+        below_h = min(c.height * 2 // 5, fonts.line_height(lay.sizes.body[1]) * 2 + lay.gap)
+        grid = pygame.Rect(c.left, c.top, c.width, c.height - below_h - lay.gap)
+        below = pygame.Rect(c.left, grid.bottom + lay.gap, c.width, below_h)
+        block = fit_text(list(view.lines), below.width, below.height, lay.sizes.caption)
+        drawn += draw_text(surface, block, below, palette.TEXT_SOFT)
+    return drawn + widgets.draw_grid(surface, grid, view.grid, lay.sizes.body, lay.gap)
 
 
 def _draw_pain(surface: pygame.Surface, view: View, lay: Layout) -> list[pygame.Rect]:

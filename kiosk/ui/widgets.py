@@ -15,7 +15,7 @@ from functools import lru_cache
 import pygame
 
 from kiosk.core.model import Button
-from kiosk.core.view import Pacer
+from kiosk.core.view import GridRow, Pacer
 from kiosk.ui import fonts, palette
 from kiosk.ui.palette import Colour
 from kiosk.ui.text import draw_line, draw_text, fit_text
@@ -447,3 +447,69 @@ def draw_week(
     words = pygame.Rect(cells.right + step // 3, rect.top, 0, rect.height)
     words.width = rect.right - words.left
     return drawn + draw_line(surface, label, words, sizes, palette.TEXT)
+
+
+# --- the movement signature grid ------------------------------------------------------------
+# Each state by shape and word as well as colour: the buttons' own shapes, as rated.
+GRID_STATES: dict[str, tuple[Button | None, str]] = {
+    "easy": (Button.GREEN, "easy"),
+    "stiff": (Button.AMBER, "stiff"),
+    "painful": (Button.RED, "painful"),
+    "skipped": (None, "not done"),
+}
+
+
+def draw_grid(
+    surface: pygame.Surface, rect: pygame.Rect, rows: tuple[GridRow, ...], sizes: tuple[int, int],
+    gap: int,
+) -> list[pygame.Rect]:
+    """The signature: a row per probe, its name, then left and right (or one cell across both
+    for a probe with no sides). A state is its button's shape, in its colour, and its word in
+    plain text; a probe not reached is a dash and "not done". Rows alternate a quiet panel."""
+    if not rows:
+        return []
+    row_h = rect.height // (len(rows) + 1)
+    label_w = rect.width * 2 // 5
+    col_w = (rect.width - label_w) // 2
+    px = min(sizes[0], max(sizes[1] // 2, round(row_h * 0.78)))
+    text_sizes = (px, max(8, px * 2 // 3))
+    drawn: list[pygame.Rect] = []
+    head = pygame.Rect(rect.left, rect.top, rect.width, row_h)
+    for i, word in enumerate(("Left", "Right")):
+        cell = pygame.Rect(head.left + label_w + i * col_w, head.top, col_w, row_h)
+        drawn += draw_line(surface, word, cell, text_sizes, palette.TEXT_SOFT, align="center")
+    for n, row in enumerate(rows):
+        line = pygame.Rect(rect.left, rect.top + (n + 1) * row_h, rect.width, row_h)
+        if n % 2 == 0:
+            pygame.draw.rect(surface, palette.PANEL, line, border_radius=max(2, row_h // 6))
+        label = pygame.Rect(line.left + gap, line.top, label_w - 2 * gap, row_h)
+        drawn += draw_line(surface, row.label, label, text_sizes, palette.TEXT)
+        if row.sided:
+            for i, state in enumerate((row.left, row.right)):
+                cell = pygame.Rect(line.left + label_w + i * col_w, line.top, col_w, row_h)
+                drawn += _grid_cell(surface, cell, state, text_sizes, gap)
+        else:
+            cell = pygame.Rect(line.left + label_w, line.top, 2 * col_w, row_h)
+            drawn += _grid_cell(surface, cell, row.both, text_sizes, gap)
+    return drawn
+
+
+def _grid_cell(
+    surface: pygame.Surface, cell: pygame.Rect, state: str | None, sizes: tuple[int, int],
+    gap: int,
+) -> list[pygame.Rect]:
+    button, word = GRID_STATES.get(state or "skipped", (None, "not done"))
+    font = fonts.font(sizes[0])
+    icon = max(8, round(cell.height * 0.8))
+    width = icon + gap + font.size(word)[0]
+    left = cell.left + max(0, (cell.width - width) // 2)
+    shape = pygame.Rect(left, cell.centery - icon // 2, icon, icon)
+    if button is None:  # not reached: a short dash, quiet, never a colour
+        bar = pygame.Rect(0, 0, icon, max(2, icon // 6))
+        bar.center = shape.center
+        pygame.draw.rect(surface, palette.MUTED, bar)
+    else:
+        draw_shape(surface, button, shape, BUTTON_COLOURS[button])
+    words = pygame.Rect(shape.right + gap, cell.top, cell.right - shape.right - gap, cell.height)
+    colour = palette.TEXT if button is not None else palette.TEXT_SOFT
+    return draw_line(surface, word, words, sizes, colour)

@@ -14,7 +14,7 @@ from kiosk.core.events import Finished, Hold, Press, Save, Tick
 from kiosk.core.gentle import gentle_plan
 from kiosk.core.model import Button, Plan
 from kiosk.core.progression import exercise_states, plan_for_day
-from kiosk.core.records import SessionRecord
+from kiosk.core.records import Record, SessionRecord, sessions_of
 from kiosk.core.safety import ACUTE, GROUPS, Group, How, Outcome, Reason, Rules, SafetyCheck, Setup
 from kiosk.sim import SimUser
 from tests.core.helpers import FAST, Run
@@ -26,8 +26,10 @@ SETUP = Setup(WORDING, Rules(), None, 60.0, 7)
 DAY = date(2026, 11, 25)
 
 
-def planner(sessions: Sequence[SessionRecord], day: date, pain: int | None) -> Plan:
-    return plan_for_day(CFG.library, sessions, day, CFG.progression, CFG.session, pain)
+def planner(records: Sequence[Record], day: date, pain: int | None) -> Plan:
+    # The kiosk hands its planner every record; the sessions are what the plan progresses from.
+    return plan_for_day(CFG.library, sessions_of(records), day, CFG.progression, CFG.session,
+                        pain)
 
 
 def gentle(sessions: Sequence[SessionRecord], day: date, plan: Plan) -> Plan:

@@ -16,18 +16,23 @@ from hypothesis import strategies as st
 from store_samples import real_json, real_record
 
 from kiosk.core.records import (
+    PROBE_RATINGS,
     RATINGS,
     RITUAL_OUTCOMES,
     RITUAL_RATINGS,
+    SCREENING_REASONS,
     SESSION_ENDS,
     SET_ENDS,
+    SIDES,
     ExerciseRecord,
     PainEntry,
     PainEvent,
+    ProbeResult,
     PsfsRecord,
     PsfsScore,
     Record,
     RitualRecord,
+    ScreeningRecord,
     SessionRecord,
     SetRecord,
     last_pain,
@@ -206,15 +211,25 @@ safety_checks = st.builds(
                      max_size=12).map(tuple),
     pain=st.none() | pain, outcome=st.sampled_from(Outcome),
 )
+screening_records = st.builds(
+    ScreeningRecord,
+    id=text, day=st.dates(min_value=date(2000, 1, 1)), at=times,
+    reason=st.sampled_from(SCREENING_REASONS),
+    results=st.lists(st.builds(ProbeResult, text, st.none() | st.sampled_from(SIDES),
+                               st.sampled_from(PROBE_RATINGS), st.none() | pain),
+                     max_size=12).map(tuple),
+    complete=st.booleans(),
+)
 any_record: st.SearchStrategy[Record] = st.one_of(
-    session_records, pain_entries, safety_checks, ritual_records, psfs_records
+    session_records, pain_entries, safety_checks, ritual_records, psfs_records,
+    screening_records
 )
 
 
 def test_every_kind_has_a_strategy_here() -> None:
     # A new kind of record joins the round trips below: add its strategy to any_record.
     assert {k.type for k in KINDS.values()} == {SessionRecord, PainEntry, SafetyCheck,
-                                                RitualRecord, PsfsRecord}
+                                                RitualRecord, PsfsRecord, ScreeningRecord}
 
 
 @given(any_record)

@@ -64,6 +64,47 @@ HOME = View(
 )
 
 
+def signature_views() -> dict[str, View]:
+    """The screening: a probe (getting ready, rating it), and the signature grid with every
+    state in it, the longest probe names from config/signature.toml, and what changed."""
+    from datetime import date, datetime
+
+    from kiosk.config import DEFAULT_CONFIG, load_config
+    from kiosk.core.records import ProbeResult, ScreeningRecord
+    from kiosk.core.screening import RATE_BUTTONS, READY_BUTTONS
+    from kiosk.core.screening_view import signature_view
+
+    setup = load_config(DEFAULT_CONFIG).config.signature
+    odd = {("hip-rotation", "left"): "stiff", ("rib-expansion", "left"): "stiff",
+           ("standing-rotation", "right"): "painful", ("standing-rotation", "left"): "skipped"}
+    results = tuple(ProbeResult(p.id, side, odd.get((p.id, side), "easy"))
+                    for p in setup.probes for side in (("left", "right") if p.sides else (None,)))
+    record = ScreeningRecord("g", date(2026, 11, 9), datetime(2026, 11, 9, 9), "due", results)
+    hip = setup.probe("hip-rotation")
+    assert hip is not None
+    return {
+        "probe_ready": View(
+            screen="probe", title=hip.name("left"), lines=hip.lines("left")[0],
+            set_label="5 of 11", buttons=dict(READY_BUTTONS), awaiting="ready",
+            probe="hip-rotation", side="left", caption="Press GREEN when you are ready.",
+        ),
+        "probe_rate": View(
+            screen="probe", title="Left single-leg stance",
+            lines=("How was that?", "Easy and smooth, stiff or limited, or painful?"),
+            set_label="10 of 11", buttons=dict(RATE_BUTTONS), awaiting="probe",
+            probe="single-leg-stance", side="left",
+            caption="How was that? GREEN easy, AMBER stiff, RED painful.",
+        ),
+        "signature": signature_view(record, setup, buttons={Button.GREEN: "Next"}),
+        "signature_changes": View(
+            screen="signature", title="What changed",
+            lines=("Left hip rotation: stiff on 12 October, easy today.",
+                   "Right single-leg stance: easy on 12 October, stiff today."),
+            buttons={Button.GREEN: "Go on"}, awaiting="continue",
+        ),
+    }
+
+
 def views() -> dict[str, View]:
     """Every screen, by a short name used for its screenshot."""
     return {
@@ -180,6 +221,7 @@ def views() -> dict[str, View]:
             screen="summary", title="Session complete", caption=phrases.PAIN_STOP,
         ),
         **safety_views(),
+        **signature_views(),
         "painlog": replace(
             PAIN_LOG, caption=phrases.pain_log_prompt(7),
             hold=HoldRing(Button.RED, T0 - 1.0, 2.0),

@@ -291,3 +291,34 @@ def test_every_exercise_in_the_library_fits_without_being_cut(
             screen.draw(intro, T0)
             screen.draw(rep, T0)
     assert cut == [], cut
+
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_signature_grid_tells_its_states_apart_by_shape_and_word(
+    size: tuple[int, int], shots: Path
+) -> None:
+    """Three states, each with its button's shape in its colour AND its word in plain text, so
+    that a colour-blind reader (or a grey screen) still reads them; a probe not done has no
+    colour at all. Each row's name is drawn, and the grid fits the panel."""
+    from kiosk.ui import palette
+
+    view = GALLERY["signature"]
+    screen = _draw(view, size)
+    pygame.image.save(screen.surface, shots / f"signature_grid_{size[0]}x{size[1]}.png")
+    surface = screen.surface
+    colours = {palette.GREEN: 0, palette.AMBER: 0, palette.RED: 0}
+    for x in range(surface.get_width()):
+        for y in range(0, surface.get_height() - layout_for(size).legend.height - 20):
+            c = tuple(surface.get_at((x, y)))[:3]
+            if c in colours:
+                colours[c] += 1
+    assert all(n > 20 for n in colours.values()), colours  # a shape of each state is drawn
+    # Words as well as shapes: the text drawn includes a word per state, and every probe.
+    rows = view.grid
+    assert {r.left for r in rows} | {r.right for r in rows} | {r.both for r in rows} >= {
+        "easy", "stiff", "painful", "skipped"}
+    assert len(screen.text_rects) >= 2 + len(rows) * 2  # header, names, and the words
+    legend_top = layout_for(size).legend.top
+    line_h = min(r.height for r in screen.text_rects if r.bottom < legend_top)
+    assert line_h >= (14 if size[0] < 600 else 20)  # readable from across the room
