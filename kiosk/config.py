@@ -1007,6 +1007,13 @@ def _probes(file: str, raw: Any, problems: list[ConfigError]) -> tuple[Probe, ..
         if not (isinstance(steps, list) and 1 <= len(steps) <= 8 and all(map(_step_ok, steps))):
             problems.append(ConfigError(file, f"{where}.steps", steps,
                                         "a list of one to eight {say = \"...\", seconds = 1-30}"))
+        for step in steps if isinstance(steps, list) and len(problems) == start else ():
+            # A line must be said within its breath, or the voice runs behind the movement.
+            if speech_seconds(step["say"], REFERENCE_WPM) > step["seconds"] + BREATH_SLACK:
+                problems.append(ConfigError(
+                    file, f"{where}.steps", step["say"],
+                    f"a line short enough to say in its {step['seconds']:g} seconds"))
+                break
         if len(problems) > start:
             continue
         assert isinstance(pid, str) and isinstance(label, str)

@@ -24,7 +24,8 @@ RED_FLAG = "red-flag"  # answers yes to the saddle-numbness question, and never 
 SAFETY_SCREENS = ("welcome", "about", "question", "advice")
 # The screening's screens (kiosk/core/screening.py); answered by the profile, as the safety
 # questions are, also under ``presses``.
-SCREENING_SCREENS = ("screening", "probe", "probe-pain", "signature", "screen-offer")
+SCREENING_SCREENS = ("screening", "probe", "probe-move", "probe-pain", "signature",
+                     "screen-offer")
 TOKENS = {"g": Button.GREEN, "a": Button.AMBER, "r": Button.RED}
 
 

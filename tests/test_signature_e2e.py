@@ -108,3 +108,14 @@ def test_a_rescreening_four_weeks_later_reports_changes_and_keeps_progress(
     with History.open(tmp_path) as h:
         screenings = [r for r in h.records() if isinstance(r, ScreeningRecord)]
     assert [s.reason for s in screenings] == ["first-run", "asked"]
+
+
+def test_every_line_of_the_check_is_rendered_ahead(tmp_path: Path) -> None:
+    """As the session's and the safety questions' lines are: none waits on the speech engine."""
+    from kiosk.core.screening import lines
+    from tests.shell import Shell
+
+    shell = Shell(tmp_path, answered=False)
+    assert set(lines(shell.app.kiosk.signature)) <= set(shell.voice.prepared)  # type: ignore[arg-type]
+    assert "Breathe out as you turn your chest to the left." in shell.voice.prepared
+    shell.app.close()

@@ -575,13 +575,17 @@ class Kiosk:
             self._out.append(eff)
 
     def safety_lines(self) -> list[str]:
-        """Every line the safety steps may say, to render ahead like the session's."""
+        """Every line the safety steps (and the movement check) may say, to render ahead like
+        the session's."""
+        from kiosk.core.screening import lines as screening_lines
+
+        check = screening_lines(self.signature) if self.signature is not None else []
         if self.safety is None:
-            return []
+            return check
         w = self.safety.wording
-        return [*w.welcome, *w.buttons, w.intro, *(q.text for q in w.questions), w.all_clear,
-                w.cleared, *w.advice.values(), phrases.GENTLE_OFFER, phrases.GENTLE_REST,
-                phrases.GENTLE_BREATHING_ONLY]
+        return [*check, *w.welcome, *w.buttons, w.intro, *(q.text for q in w.questions),
+                w.all_clear, w.cleared, *w.advice.values(), phrases.GENTLE_OFFER,
+                phrases.GENTLE_REST, phrases.GENTLE_BREATHING_ONLY]
 
     def _rate(self) -> int:
         return self.settings.speech_rate_wpm

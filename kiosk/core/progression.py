@@ -841,8 +841,9 @@ def plan_for_day(
     notes: tuple[str, ...] = (BAD_DAY_NOTE,) if replay.bad_today else ()
     notes += tuple(_held_notes(held, states))
     names = {f.id: f.name for f in library.families}
-    behind = tuple((b.name, b.side) for b in sides_behind(sessions, names, BEHIND_SESSIONS))
-    notes += tuple(b.line for b in sides_behind(sessions, names, BEHIND_SESSIONS))
+    found = sides_behind(sessions, names, BEHIND_SESSIONS)
+    behind = tuple((b.name, b.side) for b in found)
+    notes += tuple(b.line for b in found)
     return Plan(today.isoformat(), items, notes, behind)
 
 

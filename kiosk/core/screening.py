@@ -23,13 +23,24 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from kiosk.core.events import Effect, Event, Finished, Hold, Hush, Press, Save, Stuck, Tick
+from kiosk.core.events import (
+    Effect,
+    Event,
+    Finished,
+    Hold,
+    Hush,
+    Press,
+    Save,
+    Stuck,
+    Tick,
+    Tone,
+)
 from kiosk.core.model import Button
 from kiosk.core.pain_input import Answer, PainInput
 from kiosk.core.questions import _Talk
 from kiosk.core.records import ProbeResult, ScreeningRecord
 from kiosk.core.signature import Probe, ProbeStep, SignatureSetup, asymmetries, asymmetry_line
-from kiosk.core.view import View
+from kiosk.core.view import Pacer, View
 
 READY_SECONDS = 45.0  # waiting for GREEN in position, before asking once more
 RATE_SECONDS = 20.0  # waiting for a rating, before asking once more
@@ -111,6 +122,7 @@ class Screening:
         self.declined = False
         self.ended_early = False
         self.change_lines: list[str] = []
+        self.pacer: Pacer | None = None  # the breath of the step being done, if it has one
         self.page = 0  # on the result: 0 the grid, 1 what changed
         self.pain = PainInput(last_pain if last_pain is not None else 0, pain_timeout)
         self._talk = _Talk(rate_wpm, t0, t0)
@@ -232,11 +244,17 @@ class Screening:
         self._say_due()
 
     def _say_due(self) -> None:
+        """Say each step as its time comes; a step on a breath ("Breathe out as you ...")
+        also sounds that breath's tone and fills or empties the breathing circle with it."""
         first = True
         while self._steps and self._steps[0][0] <= self._talk.now:
-            _, step = self._steps.pop(0)
+            at, step = self._steps.pop(0)
             self._say(step.say, interrupt=first)
             first = False
+            breath = breath_of(step.say)
+            if breath is not None:
+                self.pacer = Pacer(breath, at, step.seconds)
+                self._talk.out.append(Tone(breath))
 
     def _on_move(self, event: Event) -> None:
         if self._pressed(event, Button.RED):
@@ -244,6 +262,7 @@ class Screening:
         elif isinstance(event, Tick):
             self._say_due()
             if not self._steps and self._talk.now >= self._move_end:
+                self.pacer = None
                 self.phase = Phase.RATE
                 self._say(RATE_PROMPT)
                 self._wait(RATE_SECONDS)
@@ -272,6 +291,7 @@ class Screening:
     def _red(self) -> None:
         """RED during a probe: it ends, and the pain is asked for as in a session."""
         self._talk.out.append(Hush())
+        self.pacer = None
         self.phase = Phase.PAIN
         self._say(PAIN_PROMPT, interrupt=True)
         self.pain.begin(self._talk.until)
@@ -349,6 +369,28 @@ class Screening:
 
     def _on_done(self, event: Event) -> None:
         return None
+
+
+def breath_of(line: str) -> str | None:
+    """"inhale" or "exhale" for a step said on a breath, by its words; None for the others."""
+    words = line.lower()
+    for said, breath in (("breathe in", "inhale"), ("breathe out", "exhale")):
+        if words.startswith(said) or f". {said}" in words:
+            return breath
+    return None
+
+
+def lines(setup: SignatureSetup) -> list[str]:
+    """Every line a screening may say, to render ahead like the session's: none waits on the
+    speech engine (the changes and pain numbers aside, which depend on the day)."""
+    out = [*INTRO_LINES, RATE_PROMPT, RATE_AGAIN, READY_AGAIN, PAIN_PROMPT, PAIN_LEFT, SKIPPED,
+           ENDED, DECLINED, DONE, ALL_EVEN, "Press GREEN when you are ready.",
+           "Press GREEN to go on."]
+    for p in setup.probes:
+        for side in (("left", "right") if p.sides else (None,)):
+            setup_lines, steps = p.lines(side)
+            out += [f"{p.name(side)}.", *setup_lines, *(s.say for s in steps)]
+    return out
 
 
 HANDLERS: dict[Phase, Callable[[Screening, Event], None]] = {

@@ -64,9 +64,14 @@ def _setup(s: Screening) -> View:
 
 
 def _move(s: Screening) -> View:
+    from dataclasses import replace
+
     turn = s.current
     assert turn is not None
-    return _turn(s, None, {Button.RED: "Pain"}, (s.caption,) if s.caption else ())
+    _, steps = turn.probe.lines(turn.side)
+    view = _turn(s, None, {Button.RED: "Pain"}, tuple(step.say for step in steps))
+    # Its own screen name keeps the breathing circle's place for the whole movement.
+    return replace(view, screen="probe-move", pacer=s.pacer)
 
 
 def _rate(s: Screening) -> View:

@@ -286,24 +286,27 @@ class Behind:
                 f"{number(self.sessions)} sessions. Take it gently, and give it time.")
 
 
+LOOK_BACK = 60  # sessions: a family not done on both sides since then has nothing to say now
+
+
 def sides_behind(sessions: Sequence[SessionRecord], names: Mapping[str, str],
                  runs: int = 3) -> list[Behind]:
     """Families where one side had fewer clean reps than the other in each of the last
-    ``runs`` sessions that did it on both sides."""
+    ``runs`` sessions that did it on both sides. One pass back over the last ``LOOK_BACK``
+    sessions, so a plan over years of history stays as quick as over a week's."""
+    last: dict[str, list[dict[str, int]]] = {f: [] for f in names}
+    for s in list(sessions[-LOOK_BACK:])[::-1]:
+        for family in {ex.family for ex in s.exercises} & last.keys():
+            if len(last[family]) < runs and (counts := side_clean(s, family)) is not None:
+                last[family].append(counts)
     out: list[Behind] = []
     for family, name in names.items():
-        last: list[dict[str, int]] = []
-        for s in reversed(sessions):
-            counts = side_clean(s, family)
-            if counts is not None:
-                last.append(counts)
-                if len(last) == runs:
-                    break
-        if len(last) < runs:
+        seen = last[family]
+        if len(seen) < runs:
             continue
         for side in SIDES:
             other = "right" if side == "left" else "left"
-            if all(c[side] < c[other] for c in last):
+            if all(c[side] < c[other] for c in seen):
                 out.append(Behind(family, name, side, runs))
     return out
 

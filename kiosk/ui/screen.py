@@ -28,7 +28,7 @@ IDLE_FRAME = 1.0  # longest useful sleep when nothing moves; a press wakes the l
 
 # Screens that keep a place for the breathing circle even when it is not breathing, so the
 # layout does not jump between breaths or while a rep waits for its rating.
-PACER_SCREENS = frozenset({"breathing", "set", "rep", "rest", "ritual"})
+PACER_SCREENS = frozenset({"breathing", "set", "rep", "rest", "ritual", "probe-move"})
 
 
 @dataclass(frozen=True)

@@ -219,3 +219,28 @@ def test_an_all_green_person_gets_the_plan_as_ever() -> None:
     r = until_checkin(kiosk(SimUser("steady")))
     assert r.kiosk.session is not None
     assert r.kiosk.session.plan == planner([], DAY, None)  # no signature: the plan as ever
+
+
+def test_check_how_you_move_from_the_menu_runs_a_check_on_demand_then_home() -> None:
+    sig = screenings(until_checkin(kiosk(SimUser("steady"))))
+    day = DAY + timedelta(days=3)
+    # Hold AMBER at home: the menu; AMBER on to "Check how you move"; GREEN chooses it. (The
+    # person answers the check itself; the last press is kept for the home screen after it.)
+    r = kiosk(SimUser("stiff-left", presses="Aaagg"), records=[*sig, all_no(day)], day=day)
+    until(r, lambda r: r.kiosk.view.screen == "menu")
+    assert "Check how you move" in " ".join(r.kiosk.view.lines)
+    until(r, lambda r: bool(screenings(r)) and r.kiosk.view.screen == "home")
+    [asked] = screenings(r)
+    assert asked.reason == "asked" and r.kiosk.session is None
+    assert "Left hip rotation: easy on 12 October, stiff today." in r.said
+    # The plan on the home screen is tuned by it at once: the hip switch, left first.
+    assert any("(left first)" in line for line in r.kiosk.view.lines)
+
+
+def test_a_step_on_a_breath_is_paced_by_the_circle_and_its_tone() -> None:
+    r = kiosk(SimUser("steady"))
+    until(r, lambda r: r.kiosk.view.screen == "probe-move" and r.kiosk.view.pacer is not None
+          and r.kiosk.view.pacer.phase == "exhale")
+    assert r.kiosk.view.title == "Sit to stand"
+    assert r.said[-1] == "Breathe out as you lean forward and stand up."
+    assert r.tones[-2:] == ["inhale", "exhale"]  # "Breathe in to prepare." came first

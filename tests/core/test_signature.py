@@ -234,3 +234,14 @@ def test_a_side_behind_is_said_with_the_plan_and_shown_on_the_home_screen() -> N
     assert "Side plank: left side behind" in home_view(p, history, day).lines
     even = [session(DAY + timedelta(days=i), "side-plank", 3, 3) for i in range(3)]
     assert plan_for_day(CFG.library, even, day, CFG.progression, CFG.session).behind == ()
+
+
+def test_a_probe_line_too_long_for_its_breath_is_refused(tmp_path: Path) -> None:
+    mine = tmp_path / "signature.toml"
+    mine.write_text('[[probe]]\nid = "bend"\nlabel = "Bend"\nsides = false\n'
+                    'setup = ["Stand."]\nsteps = [{ say = "Breathe out as you bend forward '
+                    'slowly from the hips, as far as is comfortable today.", seconds = 3 }]\n')
+    problems: list = []
+    setup = load_signature(mine, CFG.library, problems)
+    assert [p.key for p in problems] == ["probe[0].steps"] and setup.probes == ()
+    assert "short enough to say in its 3 seconds" in str(problems[0])

@@ -88,6 +88,12 @@ def signature_views() -> dict[str, View]:
             set_label="5 of 11", buttons=dict(READY_BUTTONS), awaiting="ready",
             probe="hip-rotation", side="left", caption="Press GREEN when you are ready.",
         ),
+        "probe_move": View(
+            screen="probe-move", title="Left standing rotation",
+            lines=tuple(step.say for step in setup.probes[2].lines("left")[1]),
+            set_label="3 of 11", buttons={Button.RED: "Pain"}, probe="standing-rotation",
+            side="left", pacer=EXHALE, caption="Breathe out as you turn your chest to the left.",
+        ),
         "probe_rate": View(
             screen="probe", title="Left single-leg stance",
             lines=("How was that?", "Easy and smooth, stiff or limited, or painful?"),
