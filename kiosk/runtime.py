@@ -16,7 +16,7 @@ import sys
 import threading
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TextIO
@@ -210,7 +210,9 @@ def build(
     scheduled = opts.schedule if opts.schedule is not None else not opts.demo
     rituals = RitualSetup(cfg.rituals, cfg.library, make_levels(cfg), scheduled=scheduled)
     tracker = make_tracker(cfg, shutdown=shutdown)
-    kiosk = Kiosk(make_planner(cfg), cfg.session, records=records, t0=clock.now(),
+    # The session paces by the real length of each rendered line (kiosk/core/speech.py).
+    settings = replace(cfg.session, spoken=SpokenLengths(voice))
+    kiosk = Kiosk(make_planner(cfg), settings, records=records, t0=clock.now(),
                   wall0=_wall0(clock, opts), shutdown_enabled=shutdown,
                   nonce=secrets.token_hex(3), rituals=rituals, safety=safety_setup(cfg),
                   gentle=make_gentle(cfg), holds=tracker.hold, progress=progress_settings(cfg),
@@ -258,6 +260,16 @@ def usb_runner(cfg: Config, data_dir: Path) -> Callable[[], usb.Outcome]:
         return usb.from_exit_code(child.returncode)
 
     return run
+
+
+class SpokenLengths:
+    """The voice's measured line lengths, as the core reads them (``SessionSettings.spoken``)."""
+
+    def __init__(self, voice: Voice) -> None:
+        self._voice = voice
+
+    def get(self, text: str, /) -> float | None:
+        return self._voice.seconds(text)
 
 
 def _wall0(clock: Clock, opts: Options) -> datetime:
@@ -309,10 +321,14 @@ def _open_voice(cfg: Config, opts: Options, data_dir: Path, notices: Notices) ->
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", KioskWarning)
         out = v.open_voice(voice=cfg.voice.voice, rate=cfg.voice.rate, volume=cfg.voice.volume,
-                           data_dir=data_dir, echo=opts.out if opts.terminal else None)
+                           data_dir=data_dir, echo=opts.out if opts.terminal else None,
+                           engine=cfg.voice.engine, model=cfg.voice.model,
+                           length_scale=cfg.voice.length_scale)
     for w in caught:
         text = str(w.message)
         notices.tell(text, speak=False)  # the technical reason, for the log
+        if text.startswith(v.NEURAL_UNAVAILABLE):
+            continue  # espeak-ng speaks every line: nothing the person needs to hear
         notices.tell(NO_SOUND if text.startswith(v.NO_AUDIO) else NO_TTS, logged=True)
     return out
 

@@ -2,6 +2,7 @@
 # Install the back-care kiosk as a service on Raspberry Pi OS (bookworm), from this checkout.
 #
 #   sudo systemd/install.sh            install or update, then (re)start the kiosk
+#   sudo systemd/install.sh --voice    the same, with the optional neural voice (docs/voice.md)
 #   systemd/install.sh --dry-run       print what it would do and change nothing (no root needed)
 #
 # Safe to run again: each step checks first, so a second run only copies the new code, refreshes
@@ -28,12 +29,15 @@ APT_BOOTSTRAP=(make rsync polkitd python3-venv)
 
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DRY_RUN=0
+EXTRAS=pi
 
-usage() { sed -n '2,9s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
+usage() { sed -n '2,10s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
 
 for arg in "$@"; do
     case "$arg" in
         --dry-run | -n) DRY_RUN=1 ;;
+        # Installs it; the config still decides ([voice] engine = "piper"): off by default.
+        --voice) EXTRAS=pi,voice ;;
         --help | -h) usage; exit 0 ;;
         *) echo "install.sh: unknown option '$arg'; try --help" >&2; exit 2 ;;
     esac
@@ -101,7 +105,7 @@ install_code() {
     # root, so every version is pinned (systemd/constraints.txt), the build's own too: the
     # variable, unlike --constraint, reaches pip's isolated build environment.
     run env PIP_CONSTRAINT="$DEST/systemd/constraints.txt" \
-        "$DEST/.venv/bin/pip" install -q --disable-pip-version-check -e "$DEST[pi]"
+        "$DEST/.venv/bin/pip" install -q --disable-pip-version-check -e "$DEST[$EXTRAS]"
     # The service cannot write to /opt (ProtectSystem=strict), so compile the bytecode now.
     run "$DEST/.venv/bin/python" -m compileall -q "$DEST/kiosk"
     if [[ ! -e "$CONFIG" ]]; then

@@ -197,3 +197,35 @@ def test_root_finds_a_file_the_kiosk_user_could_not_replace(
     [problem] = [line for line in lines if "PROBLEM" in line]
     assert "history-2026-11-24.json belongs to root, not user 4242" in problem
     assert f"chown -R user 4242: {data}" in problem
+
+
+def test_check_names_the_voice_espeak_by_default(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out = check(capsys, DEFAULT_CONFIG, tmp_path)
+    assert "voice: espeak-ng" in out.splitlines()
+
+
+def test_check_says_why_a_configured_neural_voice_cannot_load(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'[voice]\nengine = "piper"\nmodel = "{tmp_path / "gone.onnx"}"\n')
+    code, out = check(capsys, config, tmp_path)
+    [line] = [x for x in out.splitlines() if x.startswith("voice:")]
+    assert line.startswith("voice: espeak-ng (piper is configured but cannot load:")
+    assert "gone.onnx does not exist" in line
+    assert code == 1
+
+
+def test_check_loads_the_packaged_neural_voice(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from kiosk.io import piper
+
+    if piper.why_not("") is not None:
+        pytest.skip(f"the neural voice is not installed here ({piper.why_not('')})")
+    config = tmp_path / "kiosk.toml"
+    config.write_text('[voice]\nengine = "piper"\n')
+    code, out = check(capsys, config, tmp_path)
+    assert "voice: piper (en_US-joe-medium)" in out.splitlines()

@@ -14,6 +14,9 @@ The rules the timeline keeps (tests/core/test_breath.py checks them for every va
 * Rep 1, and every ``GUIDE_EVERY``-th count after it, gets the full words; between them a count
   and the breath's name start the rep, and the tones carry the rest.
 * Alternating reps are counted in pairs: "Left, three." then "Right, three.".
+* Every cue has a short form (``Beat.short``) that still names the breath. The session says it
+  when the full cue would run past its breath (kiosk/core/speech.py): the breath never waits for
+  the voice.
 
 Pure: a function of the variation, the rep number and the side. No clock: a beat has seconds,
 and the session places the beats on its own clock.
@@ -51,6 +54,12 @@ class Beat:
     side: str | None = None
     say: tuple[str, ...] = ()
     hold_left: float = 0.0
+    short: tuple[str, ...] = ()  # the short form of each line of ``say``, in order
+
+    def cues(self) -> tuple[tuple[str, str], ...]:
+        """Each line with its short form ("" where there is none)."""
+        shorts = self.short + ("",) * (len(self.say) - len(self.short))
+        return tuple(zip(self.say, shorts, strict=True))
 
     @property
     def tone(self) -> str:
@@ -87,7 +96,8 @@ def lead_in(v: Variation, side: str | None = None, *, name_side: bool = False) -
     b = v.breath
     breath = b.effort.other
     say = phrases.lead_in(v, side if name_side else None)
-    return Beat(Role.LEAD_IN, breath, b.seconds(breath), 0, side, (say,))
+    return Beat(Role.LEAD_IN, breath, b.seconds(breath), 0, side, (say,),
+                short=(phrases.breath_only(breath),))
 
 
 def walk_breaths(v: Variation) -> int:
@@ -107,16 +117,21 @@ def rep_beats(
     side = rep_side(v, rep, set_side, first=first)
     words = guided(v, rep)
     opener = phrases.rep_opener(v, rep, count(v, rep), side, b.effort, words=words)
-    beats = [Beat(Role.MOVE, b.effort, b.seconds(b.effort), rep, side, (opener,))]
+    short = (phrases.rep_opener(v, rep, count(v, rep), side, b.effort, words=False)
+             if words else phrases.breath_only(b.effort))
+    beats = [Beat(Role.MOVE, b.effort, b.seconds(b.effort), rep, side, (opener,),
+                  short=(short,))]
     left = b.hold_seconds
     for i in range(2 * b.hold_breaths):
         breath = b.effort.other if i % 2 == 0 else b.effort
         say = (phrases.hold_cue(breath, first=i == 0),) if i == 0 or words else ()
-        beats.append(Beat(Role.HOLD, breath, b.seconds(breath), rep, side, say, left))
+        beats.append(Beat(Role.HOLD, breath, b.seconds(breath), rep, side, say, left,
+                          short=(phrases.breath_only(breath),) if say else ()))
         left -= b.seconds(breath)
     back = b.effort.other
     say = (phrases.return_cue(v, back),) if words else ()
-    beats.append(Beat(Role.RETURN, back, b.seconds(back), rep, side, say))
+    beats.append(Beat(Role.RETURN, back, b.seconds(back), rep, side, say,
+                      short=(phrases.breath_only(back),) if say else ()))
     return tuple(beats)
 
 
@@ -130,11 +145,16 @@ def _walk(v: Variation, rep: int, set_side: str | None) -> tuple[Beat, ...]:
         move, back = b.effort, b.effort.other
         if i == 0:
             say_move: tuple[str, ...] = (phrases.rep_opener(v, rep, rep, None, move, words=words),)
+            short_move: tuple[str, ...] = (phrases.rep_opener(v, rep, rep, None, move,
+                                                              words=False),)
         else:
-            say_move = ()
+            say_move = short_move = ()
         say_back = (phrases.return_cue(v, back),) if i == 0 and words else ()
-        beats.append(Beat(Role.MOVE, move, b.seconds(move), rep, set_side, say_move))
-        beats.append(Beat(Role.RETURN, back, b.seconds(back), rep, set_side, say_back))
+        short_back = (phrases.breath_only(back),) if say_back else ()
+        beats.append(Beat(Role.MOVE, move, b.seconds(move), rep, set_side, say_move,
+                          short=short_move))
+        beats.append(Beat(Role.RETURN, back, b.seconds(back), rep, set_side, say_back,
+                          short=short_back))
     return tuple(beats)
 
 

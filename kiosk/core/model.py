@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Protocol
 
 
 class Button(StrEnum):
@@ -125,6 +126,16 @@ class Library:
         raise KeyError(f"no exercise variation {variation_id!r}")
 
 
+class Lengths(Protocol):
+    """How long each rendered line plays, in seconds, measured from its file: a ``dict`` in
+    tests, the voice's live cache in the kiosk. ``get`` gives None for a line not rendered yet."""
+
+    def get(self, text: str, /) -> float | None: ...
+
+
+_NO_LENGTHS: dict[str, float] = {}  # never written to: nothing measured, every line estimated
+
+
 @dataclass(frozen=True)
 class SessionSettings:
     """Timing of a guided session. All durations are seconds."""
@@ -139,6 +150,8 @@ class SessionSettings:
     rest_seconds: float = 30.0
     speech_rate_wpm: int = 150
     pain_rise_stop: int = 2  # a pain rating this many points above check-in ends the session
+    # The real lengths of the rendered lines (kiosk.core.speech); none known: all estimated.
+    spoken: Lengths = field(default_factory=lambda: _NO_LENGTHS, compare=False, repr=False)
 
 
 class Change(StrEnum):

@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from kiosk.core import phrases
-from kiosk.core.captions import speech_seconds
 from kiosk.core.events import (
     Effect,
     Event,
@@ -27,6 +26,7 @@ from kiosk.core.events import (
 )
 from kiosk.core.model import Button, SessionSettings
 from kiosk.core.records import PainEntry
+from kiosk.core.speech import seconds_to_say
 from kiosk.core.view import View
 
 BUTTONS = {
@@ -105,7 +105,7 @@ class PainLog:
     # --- inside ---------------------------------------------------------------------------------
     def _ask(self, text: str, *, interrupt: bool = False) -> list[Effect]:
         self._deadline = (
-            self._now + speech_seconds(text, self.settings.speech_rate_wpm)
+            self._now + seconds_to_say(self.settings, text)
             + self.settings.pain_timeout
         )
         return [Say(text, interrupt=interrupt)]

@@ -165,6 +165,11 @@ def breathe(breath: Breath) -> str:
     return "Breathe in" if breath is Breath.IN else "Breathe out"
 
 
+def breath_only(breath: Breath) -> str:
+    """The shortest cue that still names the breath: a long cue's short form."""
+    return f"{breathe(breath)}."
+
+
 def lead_in(v: Variation, side: str | None = None) -> str:
     """The one breath before a set's first movement (the other breath than the effort), with
     the side first when the set begins at a press and no announcement named it."""
@@ -327,11 +332,11 @@ def catalogue(plan: Plan, max_reps: int = 20, settings: SessionSettings | None =
         sides: tuple[str | None, ...] = ("left", "right") if v.side == "each" else (None,)
         for side in sides:
             lines += [set_start(n, sets, side) for n in range(1, sets + 1)]
-            lines += [line for named in (False, True)
-                      for line in breath.lead_in(v, side, name_side=named).say]
+            lead_ins = [breath.lead_in(v, side, name_side=named) for named in (False, True)]
+            lines += [line for beat in lead_ins for line in (*beat.say, *beat.short)]
             for rep in range(1, p.side_target(side) + 1):
                 lines += [line for beat in breath.rep_beats(v, rep, side, first=p.first_side)
-                          for line in beat.say]
+                          for line in (*beat.say, *beat.short)]
     return list(dict.fromkeys(_nonempty(lines)))
 
 
@@ -356,6 +361,11 @@ def ritual_opening(name: str, setup: str, cue: str | None) -> list[str]:
 def ritual_step(effort: str, step: str) -> str:
     """A ritual's step, on the breath that carries it (the rung's effort phase)."""
     return f"Exhale as you {step}." if effort == "exhale" else f"Breathe in as you {step}."
+
+
+def ritual_short(breath: str) -> str:
+    """A ritual line's short form, said when the full line would outrun its breath."""
+    return "Breathe out." if breath == "exhale" else "Breathe in."
 
 
 def ritual_prepare(effort: str) -> str:

@@ -33,7 +33,7 @@ from kiosk.core.events import (
 from kiosk.core.model import Button, Family, SessionSettings, Variation
 from kiosk.core.records import RitualRecord
 from kiosk.core.rituals import Ritual, breath_seconds, opening
-from kiosk.core.session import speech_seconds
+from kiosk.core.speech import fitting, seconds_to_say
 from kiosk.core.view import Pacer, View
 
 RATE_BUTTONS = {Button.GREEN: "Clean", Button.AMBER: "Slipped", Button.RED: "Pain / stop"}
@@ -165,7 +165,11 @@ class RitualRun:
             self._pacer = Pacer(beat.breath, beat.start, beat.seconds)
             self._out.append(Tone(beat.breath))
             if beat.line:
-                self._say(beat.line)
+                # As in a set: the breath keeps its time, a line too long for it is said short.
+                line = fitting(self.settings, beat.line, phrases.ritual_short(beat.breath),
+                               beat.start + beat.seconds - max(self.now, self._talk_until))
+                if line:
+                    self._say(line)
             if beat.role == "effort":
                 self.steps_done = beat.step + 1
         last = self._beats[-1] if self._beats else None
@@ -201,7 +205,7 @@ class RitualRun:
     # --- output ------------------------------------------------------------------------------
     def _say(self, text: str, *, interrupt: bool = False) -> None:
         start = self.now if interrupt else max(self.now, self._talk_until)
-        self._talk_until = start + speech_seconds(text, self.settings.speech_rate_wpm)
+        self._talk_until = start + seconds_to_say(self.settings, text)
         self._caption = text
         self._out.append(Say(text, interrupt=interrupt))
 

@@ -45,11 +45,12 @@ from kiosk.core.events import (
     Tick,
     Tone,
 )
-from kiosk.core.model import Button, Change, Plan, PlannedExercise, SessionSettings
+from kiosk.core.model import Breath, Button, Change, Plan, PlannedExercise, SessionSettings
 from kiosk.core.pain_input import Answer, PainInput
 from kiosk.core.phrases import speech_seconds
 from kiosk.core.records import ExerciseRecord, PainEvent, SessionRecord, SetRecord
 from kiosk.core.rotation import sets_of
+from kiosk.core.speech import fitting, seconds_to_say
 from kiosk.core.view import Pacer, View
 
 __all__ = ["HANDLERS", "PAIN_BUTTONS", "RATE_BUTTONS", "EndedBy", "ExerciseResult", "Phase",
@@ -202,6 +203,7 @@ class Session:
         self.caption = ""
         self._out: list[Effect] = []
         self._talk_until = t0
+        self._pressed = False  # handling a press or hold, which cuts off the line being said
         self._last_view: View | None = None
         # The view as of the last change: every public method that changes the session clears
         # it, and _flush builds it once. A tick asks for it three times (the session, the kiosk,
@@ -244,7 +246,9 @@ class Session:
         elif isinstance(event, Stuck):
             self._say(phrases.stuck(event.button))
         else:
+            self._pressed = isinstance(event, (Press, Hold))
             HANDLERS[self.phase](self, event)
+            self._pressed = False
         if isinstance(event, (Press, Hold)):
             self._interrupt_first_line()
         return self._flush()
@@ -281,7 +285,7 @@ class Session:
     # --- effects plumbing ----------------------------------------------------------------------
     def _say(self, text: str, *, interrupt: bool = False) -> None:
         start = self.now if interrupt else max(self.now, self._talk_until)
-        self._talk_until = start + speech_seconds(text, self.settings.speech_rate_wpm)
+        self._talk_until = start + seconds_to_say(self.settings, text)
         self.caption = text
         self._out.append(Say(text, interrupt=interrupt))
 
@@ -298,7 +302,7 @@ class Session:
         start = self.now
         for eff in self._out[first:]:
             if isinstance(eff, Say):
-                start += speech_seconds(eff.text, self.settings.speech_rate_wpm)
+                start += seconds_to_say(self.settings, eff.text)
         self._talk_until = start
 
     def _flush(self) -> list[Effect]:
@@ -464,7 +468,11 @@ class Session:
             self.pacer = Pacer(phase, began, length)
             said: tuple[str, ...] = ()
             if cues and phase == "exhale" and cycle % 2 == 0:
-                said = (phrases.PRIMER_CUES[(cycle // 2) % len(phrases.PRIMER_CUES)],)
+                cue = phrases.PRIMER_CUES[(cycle // 2) % len(phrases.PRIMER_CUES)]
+                # As in a set: the breath keeps its time, a cue too long for it is said short.
+                line = fitting(self.settings, cue, phrases.breath_only(Breath.OUT),
+                               began + length - max(self.now, self._talk_until))
+                said = (line,) if line else ()
             self._out.append(Paced("in" if phase == "inhale" else "out", began, length,
                                    say=said, tone=phase))
             self._out.append(Tone(phase))
@@ -581,10 +589,11 @@ class Session:
                                timed.start + b.hold_left if holding else None,
                                v.hold if holding else 0.0)
             count = breath.count(v, b.rep) if b.rep else None  # "Left, two": rep=2 side=left
+            said = self._fitting_cues(b, timed.start + b.seconds)
             self._out.append(Paced(b.breath.value, timed.start, b.seconds, count, b.side,
-                                   b.say, b.tone, b.hold_left))
+                                   said, b.tone, b.hold_left))
             self._out.append(Tone(b.tone))
-            for line in b.say:
+            for line in said:
                 self._say(line)
         if self.now >= rep.end and rep.prompted == 0:
             rep.prompted = 1
@@ -601,9 +610,31 @@ class Session:
                 self._end_set(SetEnd.TIMEOUT)
                 self._pause(Phase.SET)
 
+    def _fitting_cues(self, beat: Beat, ends: float) -> tuple[str, ...]:
+        """The beat's cues in the form that fits before its breath ends: full, short or none.
+        The breath keeps its time whatever the voice does (kiosk/core/speech.py)."""
+        said: list[str] = []
+        talk_until = self._talk_until
+        if self._pressed:
+            # This press will cut off what was being said (_interrupt_first_line): the voice is
+            # busy only with the lines this event has queued so far.
+            talk_until = self.now + sum(seconds_to_say(self.settings, e.text)
+                                        for e in self._out if isinstance(e, Say))
+        for full, short in beat.cues():
+            start = max(self.now, talk_until)
+            line = fitting(self.settings, full, short, ends - start)
+            if line:
+                said.append(line)
+                talk_until = start + seconds_to_say(self.settings, line)
+        return tuple(said)
+
     def _rated(self, rating: str) -> None:
         assert self.set is not None and self.rep is not None
         self.set.reps.append(rating)
+        if self._talk_until > self.now:
+            # The rating answers the prompt: the rest of it would hold up the next rep's cue.
+            self._out.append(Hush())
+            self._talk_until = self.now
         self._out.append(Tone("tick"))  # heard at once: the press counted
         planned = self.current.planned
         if rating == "slipped":

@@ -5,9 +5,10 @@ kiosk never needs to run this. Generation is pure arithmetic (no randomness, no 
 it again gives the same bytes; a test holds us to that.
 
 Every tone is 22050 Hz mono 16-bit, the same format as the rendered voice lines and the mixer,
-so nothing is resampled at play time. Each is normalised to a peak of -6 dBFS and shaped by a
-smooth envelope: a hard edge on a sine wave is heard as a click, and these play to someone lying
-on the floor concentrating on their breath.
+so nothing is resampled at play time. Each is brought to the same RMS level as every spoken line
+(``kiosk.io.loudness.TARGET_DBFS``, -20 dBFS), so a tone is never louder or softer than the voice
+around it, and shaped by a smooth envelope: a hard edge on a sine wave is heard as a click, and
+these play to someone lying on the floor concentrating on their breath.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from array import array
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from kiosk.io.loudness import TARGET_DBFS
+
 SAMPLE_RATE = 22050
-PEAK = 0.5  # -6 dBFS: loud enough over a small speaker, with room left for the voice
+LEVEL = 10 ** (TARGET_DBFS / 20)  # RMS, of full scale: the level of every line and tone
 NAMES = ("inhale", "exhale", "tick", "chime", "alert", "nope", "held")
 
 Samples = list[float]
@@ -148,10 +151,13 @@ TONES: dict[str, Callable[[], Samples]] = {
 
 
 # --- output ------------------------------------------------------------------------------------
-def to_pcm(samples: Sequence[float], peak: float = PEAK) -> bytes:
-    """Scale to ``peak`` of full scale and quantise to little-endian 16-bit PCM."""
-    top = max((abs(s) for s in samples), default=0.0) or 1.0
-    scale = peak * 32767 / top
+def to_pcm(samples: Sequence[float], level: float = LEVEL) -> bytes:
+    """Scale to an RMS of ``level`` (of full scale) and quantise to little-endian 16-bit PCM.
+
+    A tone's peak stays far below full scale: none has a crest factor above 12 dB.
+    """
+    power = math.fsum(s * s for s in samples) / max(1, len(samples))
+    scale = level * 32767 / (math.sqrt(power) or 1.0)
     pcm = array("h", (round(s * scale) for s in samples))
     if sys.byteorder == "big":  # WAV is little-endian whatever the machine
         pcm.byteswap()

@@ -1,10 +1,17 @@
 """Render each spoken line once, to a WAV in a cache, on one background thread.
 
 Speech synthesis is too slow and too unpredictable for the frame loop, and the same few hundred
-lines come back every session, so every line is rendered once with pyttsx3 (espeak-ng) into
-``<data_dir>/voice-cache/`` and played from there. A file is named by a hash of the text, the
-voice and the rate, so changing the voice or the rate in the config renders anew instead of
-playing stale audio.
+lines come back every session, so every line is rendered once into a folder of
+``<data_dir>/voice-cache/`` named after the voice (``voice_dir``), and played from there. A file
+is named by a hash of the text, the voice and the rate, so changing the voice or the rate in the
+config renders anew instead of playing stale audio, and ``prune`` removes the folders of voices
+no longer in use. Every file is trimmed of silence and brought to the kiosk's one loudness
+(``kiosk.io.loudness``) before it is cached, and its real length is what the session paces by
+(``seconds_for``).
+
+The engine is pluggable (``Synth``): pyttsx3 with espeak-ng by default, or the optional neural
+voice (``kiosk.io.piper``), which ``kiosk.io.voice.Voices`` pairs with espeak-ng so that a line
+not yet rendered in the neural voice is spoken by espeak-ng at once.
 
 Only the ``Renderer``'s worker thread ever calls pyttsx3. The frame loop asks ``path_for(text)``,
 which is a set lookup under an uncontended lock: it never waits for a render.
@@ -21,6 +28,7 @@ import functools
 import hashlib
 import logging
 import os
+import shutil
 import sys
 import threading
 import time
@@ -32,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.errors import HardwareError, KioskWarning
+from kiosk.io.loudness import normalise_file
 from kiosk.store.atomic import replacing
 
 log = logging.getLogger(__name__)
@@ -39,7 +48,7 @@ log = logging.getLogger(__name__)
 CACHE_DIR_NAME = "voice-cache"
 # Part of every cache key: bump it when rendering changes (engine options, checks, format) so
 # files made the old way are not reused.
-FORMAT = 1
+FORMAT = 2  # 2: trimmed and normalised (kiosk.io.loudness)
 _KEY_CHARS = 32
 # Several failures in a row mean the engine itself is broken, not one awkward line.
 _GIVE_UP_AFTER = 3
@@ -62,6 +71,35 @@ def cache_dir_for(data_dir: Path) -> Path:
     return data_dir / CACHE_DIR_NAME
 
 
+def voice_dir(cache_dir: Path, engine: str, voice: str, rate: float) -> Path:
+    """The folder of one voice's files: ``espeak-en-us-150``, ``piper-en_US-joe-medium-1.15``."""
+    name = f"{engine}-{voice or 'default'}-{rate:g}"
+    return cache_dir / "".join(c if c.isalnum() or c in "._-" else "_" for c in name)
+
+
+def prune(cache_dir: Path, keep: Iterable[Path]) -> int:
+    """Remove every file and folder in ``cache_dir`` but ``keep``: the voices no longer in use,
+    and the flat files of the first cache format. Returns how many entries went."""
+    kept = {p.name for p in keep}
+    removed = 0
+    try:
+        entries = list(os.scandir(cache_dir))
+    except OSError:
+        return 0  # no cache yet, or not readable: the renderer reports that itself
+    for entry in entries:
+        if entry.name in kept:
+            continue
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)
+            removed += 1
+        except OSError as e:
+            log.warning("could not prune %s from the voice cache: %s", entry.path, e)
+    return removed
+
+
 def cache_key(text: str, voice: str, rate: int) -> str:
     """The file name (without ``.wav``) of ``text`` rendered with this voice and rate."""
     data = f"{FORMAT}\n{voice}\n{rate}\n{text}".encode()
@@ -78,12 +116,27 @@ class Renderer:
     """
 
     def __init__(
-        self, cache_dir: Path, *, voice: str = "", rate: int = 150, synth: Synth | None = None
+        self,
+        cache_dir: Path,
+        *,
+        voice: str = "",
+        rate: int = 150,
+        synth: Synth | None = None,
+        normalised: bool = False,
+        fallback_note: str = "",
+        on_close: Callable[[], None] | None = None,
     ) -> None:
+        """``normalised``: the synth already writes trimmed, normalised files (the neural
+        voice's worker does, in its own process). ``fallback_note`` ends the one warning given
+        when the engine gives up, saying what speaks instead."""
         self.cache_dir = cache_dir
         self._voice = voice
         self._rate = rate
         self._synth = synth or espeak_synth
+        self._normalised = normalised
+        self._fallback_note = fallback_note or f"speaking only lines already in {cache_dir}"
+        self._seconds: dict[str, float] = {}  # key -> real length of its file
+        self._on_close = on_close  # e.g. stop the neural voice's worker process
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)  # the queue or a result changed
         self._todo: deque[str] = deque()
@@ -118,6 +171,27 @@ class Renderer:
         with self._lock:
             return self.cache_dir / f"{key}.wav" if key in self._ready else None
 
+    def seconds_for(self, text: str) -> float | None:
+        """How long the cached file of ``text`` plays, in seconds; None while it is not cached.
+
+        Measured from the file (its header, read once), not estimated from the words: this is
+        what the session paces by.
+        """
+        key = cache_key(text, self._voice, self._rate)
+        seconds = self._seconds.get(key)
+        if seconds is not None:
+            return seconds
+        with self._lock:
+            if key not in self._ready:
+                return None
+        try:
+            with wave.open(str(self.cache_dir / f"{key}.wav"), "rb") as w:
+                seconds = w.getnframes() / w.getframerate()
+        except (OSError, EOFError, wave.Error):
+            return None  # being replaced or broken: the mixer will find out and re-render
+        self._seconds[key] = seconds
+        return seconds
+
     def failed(self, text: str) -> bool:
         """True if ``text`` could not be rendered; it will not be tried again in this run."""
         with self._lock:
@@ -145,6 +219,7 @@ class Renderer:
         key = cache_key(text, self._voice, self._rate)
         with self._lock:
             self._ready.discard(key)
+        self._seconds.pop(key, None)
         (self.cache_dir / f"{key}.wav").unlink(missing_ok=True)
 
     def wait(self, timeout: float | None = None) -> bool:
@@ -163,6 +238,9 @@ class Renderer:
             self._queued.clear()
             self._changed.notify_all()
             thread, self._thread = self._thread, None
+        if self._on_close is not None:
+            self._on_close()  # first: a render waiting on a worker process ends at once
+            self._on_close = None
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout=5.0)
 
@@ -244,7 +322,10 @@ class Renderer:
             # The temp file is hidden, so a half-written one is never mistaken for a cached line.
             with replacing(final, suffix=".tmp.wav") as tmp:
                 self._synth(text, voice, rate, tmp)
-                check_wav(tmp)
+                seconds = check_wav(tmp)  # what the engine wrote, before it is rewritten
+                if not self._normalised:
+                    normalise_file(tmp)
+                    seconds = check_wav(tmp)
                 os.chmod(tmp, 0o600)  # espeak-ng may make it anew, as the umask allows
         except UnknownVoice:
             return self._fall_back_to_default_voice(text)
@@ -253,6 +334,7 @@ class Renderer:
             return False
         except Exception as e:  # one bad line must not stop the worker
             return self._line_failed(text, e)
+        self._seconds[key] = seconds
         return self._done(key)
 
     def _done(self, key: str) -> bool:
@@ -281,9 +363,7 @@ class Renderer:
 
     def _give_up(self, why: str) -> None:
         """No more rendering this run: fail what is queued, speak only cached lines."""
-        warnings.warn(
-            f"{why}; speaking only lines already in {self.cache_dir}", KioskWarning, stacklevel=2
-        )
+        warnings.warn(f"{why}; {self._fallback_note}", KioskWarning, stacklevel=2)
         with self._lock:
             self._available = False
             self._failed.update(self._todo)
@@ -427,7 +507,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rate", type=int, default=150)
     parser.add_argument("lines", nargs="+")
     args = parser.parse_args(argv)
-    with Renderer(cache_dir_for(args.data_dir), voice=args.voice, rate=args.rate) as renderer:
+    folder = voice_dir(cache_dir_for(args.data_dir), "espeak", args.voice, args.rate)
+    with Renderer(folder, voice=args.voice, rate=args.rate) as renderer:
         renderer.prepare(args.lines)
         renderer.wait()
         for line in args.lines:

@@ -12,6 +12,7 @@ decides it (unset on the kiosk; ``disk`` or ``dummy`` in tests) and must set it 
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import time
@@ -25,7 +26,7 @@ from kiosk.devices import NullVoice, PrintVoice, TeeVoice, Voice
 from kiosk.errors import HardwareError, KioskWarning
 from kiosk.io.tones import NAMES as TONE_NAMES
 from kiosk.io.tones import SAMPLE_RATE
-from kiosk.io.tts import Renderer, cache_dir_for
+from kiosk.io.tts import Renderer, cache_dir_for, prune, voice_dir
 
 # pygame prints a banner on first import; the demo's stdout carries only `say:` lines.
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
@@ -35,11 +36,10 @@ log = logging.getLogger(__name__)
 
 AUDIO_DIR = Path(__file__).resolve().parent.parent.parent / "audio"
 NO_AUDIO = "no audio device: running silently, the screen shows every spoken line"
-# Tones play 6 dB under the voice. A steady tone sounds much louder than speech at the same peak
-# (measured: tone RMS -12 dBFS, speech -21), and it leaves room for both at once. Rendered lines
-# peak at -2 dBFS (0.8) at most, tones at -6 dBFS (0.5): at the default volume 0.9 a line and a
-# tone together reach 0.9 * (0.8 + 0.5 * 0.5) = 0.95, below full scale, so SDL never clips.
-TONE_GAIN = 0.5
+# Every line and every tone is at the same RMS level in its file (kiosk/io/loudness.py): they play
+# at the same volume. Lines peak below 0.65 and tones below 0.36, so at the default volume 0.9 a
+# line and a tone together reach 0.9 * (0.65 + 0.36) = 0.91, below full scale: SDL never clips.
+TONE_GAIN = 1.0
 ANSWER_TONES = frozenset({"nope", "held"})  # answers to a press, on a channel of their own
 
 
@@ -53,6 +53,8 @@ class Lines(Protocol):
     def prepare(self, lines: Iterable[str], *, urgent: bool = False) -> None: ...
 
     def discard(self, text: str) -> None: ...
+
+    def seconds_for(self, text: str) -> float | None: ...
 
     def close(self) -> None: ...
 
@@ -152,6 +154,9 @@ class MixerVoice:
     def speaking(self) -> bool:
         return not self._closed and (bool(self._queue) or self._voice_channel.get_busy())
 
+    def seconds(self, text: str) -> float | None:
+        return self._renderer.seconds_for(text)
+
     def close(self) -> None:
         if self._closed:
             return
@@ -250,11 +255,15 @@ def open_voice(
     echo: TextIO | None = None,
     tones_dir: Path = AUDIO_DIR,
     buffer: int = 512,
+    engine: str = "espeak",
+    model: str = "",
+    length_scale: float = 1.15,
 ) -> Voice:
     """The kiosk's voice: mixer playback of lines rendered into ``<data_dir>/voice-cache/``.
 
     ``voice`` is an espeak-ng voice name ("" for its default), ``rate`` words per minute,
-    ``volume`` 0..1. ``headless`` means no sound at all. With ``echo``, every line is also
+    ``volume`` 0..1. ``engine`` "piper" speaks in the neural voice at ``model`` (see
+    ``open_lines``). ``headless`` means no sound at all. With ``echo``, every line is also
     printed there as ``say: <text>``. With no audio device, one ``KioskWarning`` says so and
     the voice is silent: the kiosk carries on, the screen shows every line.
 
@@ -263,12 +272,14 @@ def open_voice(
     """
     sound: Voice = NullVoice()
     if not headless:
-        sound = _open_mixer(data_dir, voice, rate, volume, tones_dir, buffer)
+        lines = functools.partial(open_lines, data_dir, voice=voice, rate=rate, engine=engine,
+                                  model=model, length_scale=length_scale)
+        sound = _open_mixer(lines, volume, tones_dir, buffer)
     return TeeVoice(PrintVoice(echo), sound) if echo is not None else sound
 
 
 def _open_mixer(
-    data_dir: Path, voice: str, rate: int, volume: float, tones_dir: Path, buffer: int
+    lines: Callable[[], Lines], volume: float, tones_dir: Path, buffer: int
 ) -> Voice:
     owns_mixer = not pygame.mixer.get_init()
     try:
@@ -284,5 +295,93 @@ def _open_mixer(
             stacklevel=3,
         )
         return NullVoice()
-    renderer = Renderer(cache_dir_for(data_dir), voice=voice, rate=rate)
-    return MixerVoice(renderer, tones_dir, volume, owns_mixer=owns_mixer)
+    return MixerVoice(lines(), tones_dir, volume, owns_mixer=owns_mixer)
+
+
+NEURAL_UNAVAILABLE = "the neural voice cannot be used"
+
+
+def open_lines(
+    data_dir: Path,
+    *,
+    voice: str = "",
+    rate: int = 150,
+    engine: str = "espeak",
+    model: str = "",
+    length_scale: float = 1.15,
+) -> Lines:
+    """The rendered lines the mixer plays: espeak-ng's, or the neural voice's backed by them.
+
+    With ``engine`` "piper", a ``Voices`` pair. When the neural voice cannot be used at all
+    (the extra or the model file missing), one ``KioskWarning`` says why and espeak-ng speaks.
+    The cache keeps a folder for each voice in use and prunes the rest.
+    """
+    cache = cache_dir_for(data_dir)
+    espeak_dir = voice_dir(cache, "espeak", voice, rate)
+    neural: Renderer | None = None
+    if engine == "piper":
+        neural = _open_neural(cache, model, length_scale)
+    keep = [espeak_dir] if neural is None else [espeak_dir, neural.cache_dir]
+    prune(cache, keep=keep)  # the kiosk owns its data directory: no other voice is in use
+    espeak = Renderer(espeak_dir, voice=voice, rate=rate)
+    return espeak if neural is None else Voices(neural, espeak)
+
+
+def _open_neural(cache: Path, model: str, length_scale: float) -> Renderer | None:
+    from kiosk.io import piper
+
+    why = piper.why_not(model)
+    path = piper.model_path(model)
+    if why is not None or path is None:
+        warnings.warn(f"{NEURAL_UNAVAILABLE} ({why}); speaking with espeak-ng", KioskWarning,
+                      stacklevel=4)
+        return None
+    synth = piper.PiperSynth(path, length_scale)
+    rate = round(length_scale * 100)  # part of every file's key, as espeak-ng's rate is
+    return Renderer(voice_dir(cache, "piper", synth.name, length_scale), voice=synth.name,
+                    rate=rate, synth=synth, normalised=True, on_close=synth.close,
+                    fallback_note="speaking every line with espeak-ng instead")
+
+
+class Voices:
+    """Lines in the chosen voice once rendered, in espeak-ng until then: never silent, never late.
+
+    Both render every line they are asked for, each on its own thread: espeak-ng in
+    milliseconds, the neural voice in the background for next time. ``path_for`` gives the
+    neural voice's file when it is there, else espeak-ng's. When the neural voice gives up (it
+    will not load, or ran out of memory), its renderer warns once and espeak-ng speaks on.
+    """
+
+    def __init__(self, chosen: Renderer, fallback: Renderer) -> None:
+        self.chosen = chosen
+        self.fallback = fallback
+
+    def path_for(self, text: str) -> Path | None:
+        return self.chosen.path_for(text) or self.fallback.path_for(text)
+
+    def failed(self, text: str) -> bool:
+        # Hopeless only when espeak-ng failed and the neural voice cannot bring it either.
+        return self.fallback.failed(text) and (
+            self.chosen.failed(text) or not self.chosen.available)
+
+    def prepare(self, lines: Iterable[str], *, urgent: bool = False) -> None:
+        lines = list(lines)
+        self.fallback.prepare(lines, urgent=urgent)
+        self.chosen.prepare(lines, urgent=urgent)
+
+    def discard(self, text: str) -> None:
+        self.chosen.discard(text)
+        self.fallback.discard(text)
+
+    def seconds_for(self, text: str) -> float | None:
+        if self.chosen.path_for(text) is not None:
+            return self.chosen.seconds_for(text)
+        return self.fallback.seconds_for(text)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Both done with what they were given (for tests and tools, never the frame loop)."""
+        return self.fallback.wait(timeout) and self.chosen.wait(timeout)
+
+    def close(self) -> None:
+        self.chosen.close()
+        self.fallback.close()

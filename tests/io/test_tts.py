@@ -18,9 +18,11 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.core.phrases import speech_seconds
 from kiosk.errors import HardwareError, KioskWarning
-from kiosk.io import tts
+from kiosk.io import loudness, tts
 from kiosk.io.tts import Renderer, UnknownVoice, check_wav, espeak_synth
+from tests.io import soxcheck
 
 LINE = "Exhale as you lift your hips."
 HUNG = 300.0  # seconds: only a hung renderer takes this long, even on a Pi Zero
@@ -107,6 +109,43 @@ def test_a_rendered_line_is_real_speech_of_the_expected_length(renderer: Rendere
     assert 0.6 * words_seconds < stat["Length (seconds)"] < 1.6 * words_seconds
     assert stat["RMS     amplitude"] > 0.03  # speech, not hiss or silence
     assert 0.2 < stat["Maximum amplitude"] < 0.99  # loud enough, not clipped
+
+
+LINES = ("Breathe out as you lift your hips.", "Two. Breathe in.",
+         "Your pain has gone up. Let's stop here for today.")
+
+
+@needs_sox
+@needs_espeak
+def test_every_line_is_trimmed_and_at_the_one_level_and_its_length_is_measured(
+    renderer: Renderer, tmp_path: Path
+) -> None:
+    """The level the tones have too (tests/io/test_tones.py); the length the session paces by."""
+    for line, path in zip(LINES, render(renderer, *LINES), strict=True):
+        figures = soxcheck.stats(path)
+        assert abs(figures["RMS lev dB"] - loudness.TARGET_DBFS) <= loudness.TOLERANCE_DB, line
+        assert figures["Pk lev dB"] < -3.0, line  # limited, with room for a tone on top
+        assert soxcheck.silence_at_ends(path, tmp_path) < 0.1, line  # the 20 ms pads, no more
+        assert renderer.seconds_for(line) == pytest.approx(soxcheck.seconds(path), abs=0.001)
+    # Measured, so far shorter than the 150-words-a-minute estimate the session used to take.
+    assert renderer.seconds_for(LINES[0]) < speech_seconds(LINES[0], 150) - 0.5
+    assert renderer.seconds_for("never rendered") is None
+
+
+@needs_espeak
+def test_the_cache_keeps_one_folder_per_voice_and_prunes_the_others(tmp_path: Path) -> None:
+    cache = tmp_path / "voice-cache"
+    old = tts.voice_dir(cache, "espeak", "", 150)
+    with Renderer(old, voice="") as r:
+        render(r, LINE)
+    (cache / "0123456789abcdef0123456789abcdef.wav").write_bytes(b"first cache format")
+    new = tts.voice_dir(cache, "espeak", "en-us", 150)
+    assert new != old and new.parent == old.parent == cache
+    assert tts.prune(cache, keep=[new]) == 2
+    assert list(cache.iterdir()) == []
+    with Renderer(new, voice="en-us") as r:
+        (path,) = render(r, LINE)
+    assert path.parent == new
 
 
 @needs_espeak

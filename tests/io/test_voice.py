@@ -139,6 +139,13 @@ class FakeLines:
     def discard(self, text: str) -> None:
         self.files.pop(text, None)
 
+    def seconds_for(self, text: str) -> float | None:
+        path = self.path_for(text)
+        if path is None:
+            return None
+        with wave.open(str(path), "rb") as w:
+            return w.getnframes() / w.getframerate()
+
     def close(self) -> None:
         self.closed = True
 
@@ -316,14 +323,19 @@ def test_every_tone_is_heard(speaker: Speaker) -> None:
     assert len(segments(speaker.recording())) == len(v.TONE_NAMES)
 
 
-def test_tones_play_under_the_voice_level(speaker: Speaker) -> None:
+def test_tones_play_at_the_voice_level(speaker: Speaker) -> None:
     speaker.open()
     with MixerVoice(FakeLines(speaker.path.parent), volume=0.8) as voice:
         voice.tone("tick")
         speaker.play(0.15)
-    # The file peaks at 0.5 (-6 dBFS); the tone channel plays it TONE_GAIN under the voice.
+    # Tones and lines have the same RMS in their files (kiosk/io/loudness.py), so the tone
+    # channel plays at the voice's own volume: the file's peak, scaled by the volume alone.
+    with wave.open(str(v.AUDIO_DIR / "tick.wav"), "rb") as w:
+        samples = array("h", w.readframes(w.getnframes()))
+    file_peak = max(abs(s) for s in samples) / 32768
     ((peak, _),) = segments(speaker.recording())
-    assert peak == pytest.approx(0.5 * 0.8 * v.TONE_GAIN, abs=0.02)
+    assert v.TONE_GAIN == 1.0
+    assert peak == pytest.approx(file_peak * 0.8, abs=0.02)
 
 
 def test_volume_scales_speech(speaker: Speaker, lines: FakeLines) -> None:
