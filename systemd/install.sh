@@ -17,6 +17,10 @@ CONFIG=/etc/backcare-kiosk/kiosk.toml
 UNIT=/etc/systemd/system/kiosk.service
 FAILED_UNIT=/etc/systemd/system/kiosk-failed.service
 POLKIT_RULE=/etc/polkit-1/rules.d/50-backcare-kiosk-poweroff.rules
+# The USB stick for the clinician's report: udev names it, systemd mounts it (docs/deploy.md).
+USB_RULE=/etc/udev/rules.d/60-backcare-usb.rules
+USB_MOUNT_UNIT=/etc/systemd/system/media-backcare-usb.mount
+USB_PARENT=/media/backcare
 # Groups the unit names in SupplementaryGroups=; a group that does not exist stops the unit.
 UNIT_GROUPS=(gpio audio video render input)
 # Only what the service needs beyond the project's own list (make system-packages): make runs
@@ -114,6 +118,11 @@ install_unit() {
     run install -D -m 0644 "$SRC/systemd/kiosk.service" "$UNIT"
     run install -D -m 0644 "$SRC/systemd/kiosk-failed.service" "$FAILED_UNIT"
     run install -D -m 0644 "$SRC/systemd/50-backcare-kiosk-poweroff.rules" "$POLKIT_RULE"
+    run install -D -m 0644 "$SRC/systemd/60-backcare-usb.rules" "$USB_RULE"
+    run install -D -m 0644 "$SRC/systemd/media-backcare-usb.mount" "$USB_MOUNT_UNIT"
+    # Root's, 0755: the kiosk may write only on the stick mounted inside it (ReadWritePaths=).
+    run install -d -m 0755 -o root -g root "$USB_PARENT"
+    run udevadm control --reload
     run systemctl daemon-reload
     run systemctl enable kiosk.service
     # A unit that gave up after a crash loop stays failed until told otherwise: an update is

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import re
 import string
 import warnings
 from datetime import date, datetime
@@ -400,11 +401,19 @@ class Terminal:
         import subprocess
         import sys
 
+        # The kiosk runs on the real clock: with the packaged schedule a ritual falls due at
+        # 08:00, 11:00, 14:00... and is offered for half an hour, taking the first key. Here no
+        # ritual is scheduled (every `at` emptied), so the run is the same at any time of day.
+        cfg = data.parent / f"{data.name}-config"
+        cfg.mkdir(exist_ok=True)
+        (cfg / "kiosk.toml").write_text("")
+        rituals = (Path(__file__).resolve().parents[1] / "config" / "rituals.toml").read_text()
+        (cfg / "rituals.toml").write_text(re.sub(r"(?m)^at = \[.*\]$", "at = []", rituals))
         self.master, slave = pty.openpty()
         env = dict(os.environ, SDL_AUDIODRIVER="no-such-sound-card", SDL_VIDEODRIVER="dummy")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "kiosk.cli", "--data-dir", str(data), "run", "--headless",
-             "--mock"],
+            [sys.executable, "-m", "kiosk.cli", "--config", str(cfg / "kiosk.toml"),
+             "--data-dir", str(data), "run", "--headless", "--mock"],
             stdin=slave, stdout=slave, stderr=subprocess.PIPE, env=env, close_fds=True,
         )
         os.close(slave)

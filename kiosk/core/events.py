@@ -140,4 +140,10 @@ class PowerOff:
     """Shut the machine down cleanly (only ever after the user asked for it)."""
 
 
-Effect = Say | Tone | Show | Save | Hush | Finished | PowerOff | Paced
+@dataclass(frozen=True)
+class CopyToUsb:
+    """Copy the report and every export to the USB stick, off the frame loop; the shell
+    tells the outcome back as a line to say (kiosk/core/usb.py)."""
+
+
+Effect = Say | Tone | Show | Save | Hush | Finished | PowerOff | Paced | CopyToUsb

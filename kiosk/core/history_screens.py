@@ -140,6 +140,7 @@ class Browser:
 
 
 MENU = ("Your progress", "This week")
+USB = "Copy to USB"  # the report and every export onto a USB stick (docs/report.md)
 QUICK_RITUAL = "A quick ritual"  # first, when rituals are set up (docs/rituals.md)
 ABOUT = "About"  # what the kiosk is (the safety welcome's pages), when the kiosk has them
 

@@ -12,10 +12,11 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
-from kiosk.core import phrases, rhythm
+from kiosk.core import phrases, rhythm, usb
 from kiosk.core.captions import Captions
 from kiosk.core.events import (
     Chord,
+    CopyToUsb,
     Effect,
     Event,
     Finished,
@@ -33,7 +34,15 @@ from kiosk.core.events import (
     Tone,
     WallClock,
 )
-from kiosk.core.history_screens import ABOUT, MENU, QUICK_RITUAL, Browser, Menu, ProgressSettings
+from kiosk.core.history_screens import (
+    ABOUT,
+    MENU,
+    QUICK_RITUAL,
+    USB,
+    Browser,
+    Menu,
+    ProgressSettings,
+)
 from kiosk.core.model import Button, Library, Plan, SessionSettings
 from kiosk.core.painlog import PainLog
 from kiosk.core.progress import day_of as progress_day
@@ -449,7 +458,7 @@ class Kiosk:
         ritual = [QUICK_RITUAL] if open_ else []
         # Checking how you move is movement too: not offered while exercise waits.
         check = [CHECK_MOVEMENT] if self.signature and not self._blocked_advice() else []
-        return [*ritual, *MENU, *check, *([ABOUT] if self.safety else [])]
+        return [*ritual, *MENU, *check, USB, *([ABOUT] if self.safety else [])]
 
     def _on_menu(self, event: Event) -> None:
         assert self._menu is not None
@@ -466,6 +475,9 @@ class Kiosk:
             self._about(self.safety)
         elif chosen == QUICK_RITUAL:
             self._quick_ritual()
+        elif chosen == USB:
+            self._say(usb.STARTING)  # the outcome comes back as a Notice when the copy ends
+            self._out.append(CopyToUsb())
         elif chosen == CHECK_MOVEMENT:
             self.check_movement()
 
@@ -704,7 +716,7 @@ class Kiosk:
             rate_wpm=self._rate(), last_pain=last_pain(self.records),
             pain_timeout=self.settings.pain_timeout, before=before,
             changes=(lambda now: changes(before, now, setup)) if before is not None else None,
-            finish=reason == "asked",
+            finish=reason == "asked", pain_rise_stop=self.settings.pain_rise_stop,
         )
 
         def screened(_: Step) -> None:

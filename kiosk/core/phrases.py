@@ -141,6 +141,10 @@ def intro(p: PlannedExercise, index: int, count: int) -> list[str]:
     lines.append(v.cues[0])
     if v.unit == "minutes":
         lines.append(f"Target: {plural(p.target, 'easy minute')}. The breath sets the pace.")
+    elif p.extra_reps and p.first_side and v.side == "alternate":
+        side = p.first_side
+        lines.append(f"Target: {plural(p.side_target(side), 'clean rep')}, {side} first, so "
+                     f"your {side} side does one more. Stop at the first rep that slips.")
     elif p.extra_reps and p.first_side:
         more = p.side_target(p.first_side)
         lines.append(f"Target: {plural(p.target, 'clean rep')}, and {number(more)} on your "

@@ -23,6 +23,7 @@ from kiosk.core.records import (
     PsfsRecord,
     Record,
     RitualRecord,
+    ScreeningRecord,
     SessionRecord,
 )
 from kiosk.core.rhythm import active_days
@@ -158,10 +159,20 @@ def build(
 
 
 def signature_rows(records: Sequence[Record]) -> tuple[tuple[str, str], ...]:
-    """The movement signature's rows for the report. The hook for issue 14: once the history
-    holds signature records, return (label, value) rows here (e.g. ("Left/right balance",
-    "0.92, was 0.85")) and the page shows them under "Per side and signature"."""
-    return ()
+    """The movement signature (issue 14, docs/signature.md): each screening of the period, one
+    row per probe with each side's rating side by side, so a clinician sees which side lags."""
+    rows: list[tuple[str, str]] = []
+    for r in records:
+        if not isinstance(r, ScreeningRecord):
+            continue
+        by_probe: dict[str, list[str]] = {}
+        for p in r.results:
+            said = p.rating + (f" (pain {p.pain})" if p.pain is not None else "")
+            by_probe.setdefault(p.probe, []).append(f"{p.side}: {said}" if p.side else said)
+        ended = "" if r.complete else ", ended early"
+        for probe, sides in by_probe.items():
+            rows.append((f"{r.at:%Y-%m-%d} ({r.reason}{ended}): {probe}", "; ".join(sides)))
+    return tuple(rows)
 
 
 # --- the parts ----------------------------------------------------------------------------------
@@ -464,7 +475,7 @@ def _safety_html(r: Report) -> str:
 def _sides_html(r: Report) -> str:
     sides = _table(["Exercise", "Sessions", "Left clean reps", "Right clean reps"],
                    [(s.name, s.sessions, s.left, s.right) for s in r.sides], numeric=[1, 2, 3])
-    signature = (_table(["Signature", "Value"], r.signature) if r.signature else
+    signature = (_table(["Screening and probe", "Each side"], r.signature) if r.signature else
                  '<p class="note">No movement signature recorded yet.</p>')
     return sides + signature
 

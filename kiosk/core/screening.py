@@ -58,6 +58,8 @@ PAIN_PROMPT = "Stopped. How much does it hurt right now, from zero to ten?"
 PAIN_LEFT = "Thank you. We leave that movement for today."
 SKIPPED = "We leave that one out."
 ENDED = "The check is ended. What you rated is kept."
+PAIN_RISE = ("That is well above your last rating, so we stop the check here. If the pain "
+             "stays high or keeps rising, please contact your clinician.")
 DECLINED = "No check today. That is fine."
 DONE = "That is the whole check. Thank you."
 ALL_EVEN = "Both sides moved alike."
@@ -106,12 +108,15 @@ class Screening:
         before: ScreeningRecord | None = None,
         changes: Callable[[ScreeningRecord], list[str]] | None = None,
         finish: bool = True,
+        pain_rise_stop: int = 2,
     ) -> None:
         self.setup = setup
         self.at, self.day, self.id, self.reason = at, day, screening_id, reason
         self.before = before
         self._changes = changes
         self._finish_effect = finish  # False: a session follows, so the sitting goes on
+        self.last_pain = last_pain
+        self.pain_rise_stop = pain_rise_stop
         self.turns = [_Turn(p, side) for p in setup.probes
                       for side in (("left", "right") if p.sides else (None,))]
         self.index = 0
@@ -320,12 +325,20 @@ class Screening:
         if nxt is not None and nxt.probe.id == turn.probe.id:
             self.results.append(ProbeResult(nxt.probe.id, nxt.side, "skipped"))
             self.index += 1
+        before = self.last_pain
+        if pain is not None and before is not None and pain >= before + self.pain_rise_stop:
+            # Pain well above the last rating: no more movements today, and the clinician, as
+            # a pain rating that rises in a session ends it (docs/safety.md).
+            self._say(PAIN_RISE)
+            self._end_early(interrupt=False)
+            return
         self._begin_turn()
 
-    def _end_early(self) -> None:
-        self._talk.out.append(Hush())
+    def _end_early(self, *, interrupt: bool = True) -> None:
+        if interrupt:
+            self._talk.out.append(Hush())
         self.ended_early = True
-        self._say(ENDED, interrupt=True)
+        self._say(ENDED, interrupt=interrupt)
         self._finish(save=bool(self.results))
 
     def _show_result(self) -> None:
@@ -384,7 +397,7 @@ def lines(setup: SignatureSetup) -> list[str]:
     """Every line a screening may say, to render ahead like the session's: none waits on the
     speech engine (the changes and pain numbers aside, which depend on the day)."""
     out = [*INTRO_LINES, RATE_PROMPT, RATE_AGAIN, READY_AGAIN, PAIN_PROMPT, PAIN_LEFT, SKIPPED,
-           ENDED, DECLINED, DONE, ALL_EVEN, "Press GREEN when you are ready.",
+           ENDED, PAIN_RISE, DECLINED, DONE, ALL_EVEN, "Press GREEN when you are ready.",
            "Press GREEN to go on."]
     for p in setup.probes:
         for side in (("left", "right") if p.sides else (None,)):

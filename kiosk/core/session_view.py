@@ -62,7 +62,9 @@ def _intro(s: Session, v: View) -> View:
     p = s.current.planned
     target = (f"Target {p.target} easy minutes" if p.variation.unit == "minutes"
               else f"Target {p.target} clean reps")
-    if p.extra_reps and p.first_side:
+    if p.extra_reps and p.first_side and p.variation.side == "alternate":
+        target = f"Target {p.side_target(p.first_side)} clean reps, {p.first_side} first"
+    elif p.extra_reps and p.first_side:
         target += f", {p.side_target(p.first_side)} on the {p.first_side}"
     load = (f"With {p.variation.load}",) if p.variation.load else ()
     return evolve(

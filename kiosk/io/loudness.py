@@ -27,6 +27,15 @@ import time
 import wave
 from array import array
 from pathlib import Path
+from typing import Any as _Any
+
+_np: _Any
+try:  # optional: with the voice extra installed, normalising runs in C
+    import numpy as _numpy
+
+    _np = _numpy
+except ImportError:  # the kiosk's own dependencies do not include numpy
+    _np = None
 
 TARGET_DBFS = -20.0
 TOLERANCE_DB = 1.0  # what the tests hold every line and tone to (the issue's "within 1 dB")
@@ -84,7 +93,13 @@ def _scaled(samples: array[int], gain: float) -> array[int]:
 
 
 def normalise(samples: array[int], target_dbfs: float = TARGET_DBFS) -> array[int]:
-    """``samples`` brought to ``target_dbfs`` RMS, peaks softly limited below full scale."""
+    """``samples`` brought to ``target_dbfs`` RMS, peaks softly limited below full scale.
+
+    With numpy there (the neural voice's extra brings it), the same arithmetic runs in C: a
+    hundred times faster, and the frame loop's interpreter lock is free meanwhile.
+    """
+    if _np is not None:
+        return _normalise_np(samples, target_dbfs)
     level = rms(samples)
     if level == 0:
         return samples
@@ -94,6 +109,30 @@ def normalise(samples: array[int], target_dbfs: float = TARGET_DBFS) -> array[in
     after = rms(out)
     if after > 0 and abs(dbfs(after) - target_dbfs) > 0.1:
         out = _scaled(samples, want / level * want / after)
+    return out
+
+
+def _normalise_np(samples: array[int], target_dbfs: float) -> array[int]:
+    assert _np is not None
+    x = _np.frombuffer(samples, dtype=_np.int16).astype(_np.float64) / FULL
+    level = float(_np.sqrt(_np.mean(x * x))) if len(x) else 0.0
+    if level == 0:
+        return samples
+    want = 10 ** (target_dbfs / 20)
+
+    def scaled(gain: float) -> _Any:
+        y = x * gain
+        a = _np.abs(y)
+        room = CEILING - KNEE
+        bent = KNEE + room * _np.tanh((a - KNEE) / room)
+        return _np.where(a > KNEE, _np.copysign(bent, y), y)
+
+    y = scaled(want / level)
+    after = float(_np.sqrt(_np.mean(y * y)))
+    if after > 0 and abs(dbfs(after) - target_dbfs) > 0.1:
+        y = scaled(want / level * want / after)
+    out = array("h")
+    out.frombytes(_np.round(y * FULL).astype(_np.int16).tobytes())
     return out
 
 

@@ -121,7 +121,8 @@ def test_the_about_item_says_the_welcome_again() -> None:
     assert r.kiosk.view.buttons[Button.AMBER] == "Plan (hold: menu)"
     r.feed([Press(Button.AMBER, 1.0), Hold(Button.AMBER, 2.5)])  # the menu
     assert r.kiosk.view.screen == "menu"
-    r.feed([Press(Button.AMBER, 3.0), Press(Button.AMBER, 4.0)])  # to "About"
+    # Past "Your progress", "This week" and "Copy to USB", to "About", the last item
+    r.feed([Press(Button.AMBER, 3.0), Press(Button.AMBER, 4.0), Press(Button.AMBER, 4.5)])
     assert r.said[-1] == "About."
     r.feed([Press(Button.GREEN, 5.0)])
     assert r.kiosk.view.screen == "about"

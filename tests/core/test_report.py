@@ -12,9 +12,11 @@ from kiosk.core import report
 from kiosk.core.records import (
     ExerciseRecord,
     PainEvent,
+    ProbeResult,
     PsfsRecord,
     PsfsScore,
     Record,
+    ScreeningRecord,
     SessionRecord,
     SetRecord,
 )
@@ -101,12 +103,27 @@ def test_psfs_rounds_carry_their_meaningful_changes() -> None:
                      "carry the shopping: 3.0 to 6.0, better by a meaningful change")
 
 
-def test_per_side_results_and_an_empty_signature_hook() -> None:
+def test_per_side_results_and_no_signature_without_a_screening() -> None:
     r = _build([_sided("2026-11-04", 6, 4), _sided("2026-11-11", 6, 5)],
                names={"side-plank": "Side plank"})
     assert r.sides == (report.Sides("Side plank", 2, 12, 9),)
     assert r.signature == ()
     assert "No movement signature recorded yet" in report.to_html(r)
+
+
+def test_each_screening_shows_its_probes_side_by_side() -> None:
+    screening = ScreeningRecord("scr-1", date(2026, 11, 9), datetime(2026, 11, 9, 8, 30), "due", (
+        ProbeResult("hip-hinge", None, "easy"),
+        ProbeResult("side-bend", "left", "stiff"), ProbeResult("side-bend", "right", "easy"),
+        ProbeResult("twist", "left", "painful", 4)), complete=False)
+    r = _build([screening, ScreeningRecord("old", date(2026, 9, 1), datetime(2026, 9, 1), "due",
+                                           ())])
+    assert r.signature == (
+        ("2026-11-09 (due, ended early): hip-hinge", "easy"),
+        ("2026-11-09 (due, ended early): side-bend", "left: stiff; right: easy"),
+        ("2026-11-09 (due, ended early): twist", "left: painful (pain 4)"),
+    )
+    assert "left: stiff; right: easy" in report.to_html(r)
 
 
 def test_the_page_loads_nothing_and_shows_the_numbers() -> None:

@@ -92,6 +92,8 @@ def test_the_stiffer_side_goes_first_with_its_extra_reps_in_the_session() -> Non
     assert "Right, one. Breathe out as you " + hip.ladder[0].move + "." in said
     assert any(line.startswith("Target: three clean reps, and four on your right side.")
                for line in said)
+    assert any(line.startswith("Target: three clean reps, right first, so your right side "
+                               "does one more.") for line in said)
 
 
 def test_every_probe_is_spoken_with_its_side_and_its_breath() -> None:
@@ -244,3 +246,20 @@ def test_a_step_on_a_breath_is_paced_by_the_circle_and_its_tone() -> None:
     assert r.kiosk.view.title == "Sit to stand"
     assert r.said[-1] == "Breathe out as you lean forward and stand up."
     assert r.tones[-2:] == ["inhale", "exhale"]  # "Breathe in to prepare." came first
+
+
+def test_pain_well_above_the_last_rating_stops_the_check_and_names_the_clinician() -> None:
+    from datetime import datetime
+
+    from kiosk.core.records import PainEntry
+    from kiosk.core.screening import PAIN_RISE
+
+    logged = PainEntry("p1", datetime(2026, 10, 11, 18, 0), 1)  # the last rating: one
+    user = SimUser("steady", painful={"forward-bend"})  # rates the bend's pain three
+    r = kiosk(user, records=[logged, all_no(DAY)])
+    until(r, lambda r: bool(screenings(r)) and r.kiosk.view.screen == "home")
+    [sig] = screenings(r)
+    assert [(p.probe, p.rating, p.pain) for p in sig.results] == [
+        ("sit-to-stand", "easy", None), ("forward-bend", "painful", 3)]
+    assert not sig.complete and PAIN_RISE in r.said
+    assert r.kiosk.session is None  # pain never leads on to more: no session follows

@@ -17,6 +17,9 @@ TARGETS = [
     Path("/etc/systemd/system/kiosk.service"),
     Path("/etc/polkit-1/rules.d/50-backcare-kiosk-poweroff.rules"),
     Path("/etc/backcare-kiosk"),
+    Path("/etc/udev/rules.d/60-backcare-usb.rules"),
+    Path("/etc/systemd/system/media-backcare-usb.mount"),
+    Path("/media/backcare"),
 ]
 
 
@@ -128,6 +131,16 @@ def test_it_installs_espeak_and_friends_from_the_one_package_list() -> None:
     position(commands, "make", "system-packages")
     makefile = (ROOT / "Makefile").read_text()
     assert "system-packages:" in makefile and "espeak-ng" in makefile
+
+
+def test_it_sets_up_the_usb_stick_before_reloading_systemd() -> None:
+    commands = planned()
+    rule = position(commands, "/etc/udev/rules.d/60-backcare-usb.rules")
+    mount = position(commands, "/etc/systemd/system/media-backcare-usb.mount")
+    parent = commands[position(commands, "/media/backcare", "-d")]
+    assert parent[:4] == ["install", "-d", "-m", "0755"] and "root" in parent
+    assert max(rule, mount) < position(commands, "systemctl", "daemon-reload")
+    position(commands, "udevadm", "control", "--reload")
 
 
 def test_an_unknown_option_is_refused() -> None:

@@ -17,6 +17,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 UNIT = ROOT / "systemd" / "kiosk.service"
 POLKIT_RULE = ROOT / "systemd" / "50-backcare-kiosk-poweroff.rules"
+USB_RULE = ROOT / "systemd" / "60-backcare-usb.rules"
+USB_MOUNT = ROOT / "systemd" / "media-backcare-usb.mount"
 
 # Measured with systemd 252 (Debian 12 / Pi OS bookworm): 0.6 SAFE. The bound leaves room for
 # another systemd's weights, but not for losing a sandboxing directive or two.
@@ -109,9 +111,10 @@ def test_it_runs_as_its_own_unprivileged_user_with_device_groups() -> None:
     assert one("Service", "NoNewPrivileges") == "yes"
 
 
-def test_the_data_directory_is_the_only_writable_place() -> None:
+def test_the_data_directory_and_the_usb_stick_are_the_only_writable_places() -> None:
     assert one("Service", "ProtectSystem") == "strict"
-    assert one("Service", "ReadWritePaths") == "/var/lib/backcare-kiosk"
+    assert UNIT_DIRECTIVES[("Service", "ReadWritePaths")] == [
+        "/var/lib/backcare-kiosk", "-/media/backcare"]
     assert one("Service", "StateDirectory") == "backcare-kiosk"
     assert one("Service", "StateDirectoryMode") == "0700"
     assert one("Service", "ProtectHome") == "yes"
@@ -203,6 +206,37 @@ def test_the_exposure_check_notices_a_weakened_unit(analyze: str, testable_unit:
     )
     testable_unit.write_text(weak)
     assert exposure(analyze, testable_unit) > MAX_EXPOSURE
+
+
+def test_the_usb_mount_unit_passes_verify_and_mounts_nothing_runnable(
+        analyze: str, tmp_path: Path) -> None:
+    shutil.copy(USB_MOUNT, tmp_path)
+    assert verify(analyze, tmp_path / USB_MOUNT.name) == []
+    mount = directives(USB_MOUNT.read_text())
+    assert mount[("Mount", "Where")] == ["/media/backcare/usb"]
+    assert mount[("Mount", "What")] == ["/dev/backcare_usb"]
+    options = mount[("Mount", "Options")][0].split(",")
+    assert {"noexec", "nosuid", "nodev", "uid=kiosk", "gid=kiosk"} <= set(options)
+    # The mount point sits inside the one USB path the kiosk may write to.
+    assert "/media/backcare/usb".startswith(
+        UNIT_DIRECTIVES[("Service", "ReadWritePaths")][-1].lstrip("-") + "/")
+
+
+def test_verify_would_catch_a_mount_unit_named_for_another_path(analyze: str,
+                                                                tmp_path: Path) -> None:
+    (tmp_path / "media-elsewhere.mount").write_text(USB_MOUNT.read_text())
+    assert verify(analyze, tmp_path / "media-elsewhere.mount")
+
+
+def test_udev_names_only_fat_or_exfat_on_usb_and_pulls_in_that_mount() -> None:
+    rules = [line for line in USB_RULE.read_text().splitlines()
+             if line.strip() and not line.startswith("#")]
+    text = "\n".join(rules)
+    assert 'ENV{ID_BUS}!="usb", GOTO="backcare_usb_end"' in text
+    assert 'ENV{ID_FS_TYPE}!="vfat|exfat", GOTO="backcare_usb_end"' in text
+    assert f'ENV{{SYSTEMD_WANTS}}+="{USB_MOUNT.name}"' in text
+    assert 'SYMLINK+="backcare_usb"' in text  # /dev/backcare_usb, the mount's What=
+    assert rules[-1] == 'LABEL="backcare_usb_end"'
 
 
 def test_polkit_lets_only_the_kiosk_user_power_off() -> None:

@@ -337,3 +337,17 @@ def test_check_wav_refuses_what_pygame_could_not_play(tmp_path: Path) -> None:
         with pytest.raises(ValueError):
             check_wav(tmp_path / name)
 
+
+
+def test_the_fast_and_the_plain_normaliser_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    """numpy (there with the voice extra) and the standard library give the same level."""
+    np = pytest.importorskip("numpy", reason="numpy comes with the voice extra: make test has it")
+    speech = array("h", (round(9000 * math.sin(i / 7) * math.sin(i / 900) ** 3)
+                         for i in range(22050)))
+    fast = loudness.normalise(speech)
+    monkeypatch.setattr(loudness, "_np", None)
+    plain = loudness.normalise(speech)
+    assert len(fast) == len(plain)
+    assert abs(loudness.dbfs(loudness.rms(fast)) - loudness.dbfs(loudness.rms(plain))) < 0.05
+    assert max(abs(a - b) for a, b in zip(fast, plain, strict=True)) <= 2
+    assert np is not None

@@ -1,0 +1,7 @@
+"""``python -m kiosk``: the kiosk command, as the kiosk runs its own helpers (kiosk/usb.py)."""
+
+import sys
+
+from kiosk.cli import main
+
+sys.exit(main())
