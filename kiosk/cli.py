@@ -552,8 +552,11 @@ def _export_usb(args: argparse.Namespace, cfg: Config) -> int:
     from kiosk.core.usb import EXIT_CODES, words
     from kiosk.usb import copy_all
 
-    outcome = copy_all(_records(args, cfg), cfg, cfg.usb.mount, now=datetime.now(),
+    notes: list[str] = []
+    records = list(_records(args, cfg, notes))  # the report's appendix is the whole history
+    outcome = copy_all(records, cfg, cfg.usb.mount, now=datetime.now(),
                        require_mount=cfg.usb.require_mount, units=_units(cfg))
+    _tell(notes)
     say(words(outcome))
     return EXIT_CODES[outcome]
 
