@@ -44,12 +44,12 @@ from kiosk.devices import (
 )
 from kiosk.errors import ConfigError, KioskWarning
 from kiosk.io.buttons import Buttons, make_factory
-from kiosk.sim import Hands, SimUser
 from kiosk.store.lock import ForeignDataDir
 from kiosk.store.writer import HistoryWriter, SaveResult
 
 if TYPE_CHECKING:
     from kiosk.core.progression import Replays
+    from kiosk.sim import SimUser
 
 log = logging.getLogger(__name__)
 
@@ -499,6 +499,8 @@ def run_demo(
         app.press_pin(button, down)
         if timeline is not None and down:
             timeline.press(button, clock.now())
+
+    from kiosk.sim import Hands
 
     hands = Hands(move, app.tracker.hold)
     ran_out = False

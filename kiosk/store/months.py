@@ -40,7 +40,6 @@ from kiosk.core.records import Record, RitualRecord, SessionRecord, last_pain, s
 from kiosk.core.rhythm import active_days
 from kiosk.core.weekly import READ_BACK_DAYS
 from kiosk.errors import RecordError, StorageError
-from kiosk.store import export
 from kiosk.store.atomic import (
     AtomicJSONStorage,
     Fsync,
@@ -256,9 +255,13 @@ class MonthlyHistory:
         return window if window is not None else self.earlier_pain
 
     def export_json(self, fp: TextIO) -> None:
+        from kiosk.store import export  # only the export commands need it
+
         export.write_json(self.sessions(), fp)
 
     def export_csv(self, fp: TextIO) -> None:
+        from kiosk.store import export  # only the export commands need it
+
         export.write_csv(self.sessions(), fp)
 
     # --- writing ----------------------------------------------------------------------------
