@@ -36,7 +36,14 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, TextIO
 
-from kiosk.core.records import Record, RitualRecord, SessionRecord, last_pain, sessions_of
+from kiosk.core.records import (
+    PainEntry,
+    Record,
+    RitualRecord,
+    SessionRecord,
+    last_pain,
+    sessions_of,
+)
 from kiosk.core.rhythm import active_days
 from kiosk.core.weekly import READ_BACK_DAYS
 from kiosk.errors import RecordError, StorageError
@@ -90,10 +97,12 @@ class Snapshot:
     month: str
     replay: Replay | None  # None when the store was opened without Replays
     last_pain: int | None
-    # Every record up to here that is not a session (safety answers, pain entries): few, and
-    # the kiosk must see them all (a "yes" years ago still waits for a clinician's clearance).
-    # Rituals, the one kind that comes every day, only from the month's last week (``WEEK``):
-    # the kiosk reads them for this week's rhythm and today's slots, nothing older.
+    # Every record up to here that is not a session (safety answers, questionnaires, movement
+    # checks): few, and the kiosk must see them all (a "yes" years ago still waits for a
+    # clinician's clearance). Rituals, the one kind that comes every day, only from the month's
+    # last week (``WEEK``): the kiosk reads them for this week's rhythm and today's slots.
+    # Pain entries only from the last ``READ_BACK_DAYS``, as far as any screen looks back: the
+    # latest rating is ``last_pain``, so a snapshot stays the same size in year ten as in one.
     kept: tuple[Record, ...] = ()
     # The days of practice (a session or a ritual done) in the month's last week: a week that
     # runs over a month's turn counts them, though the sessions are in the replay.
@@ -110,16 +119,19 @@ def next_snapshot(
         pain = before.last_pain
     since = _month_end(month) - timedelta(days=WEEK - 1)
     earlier = before.kept if before is not None else ()
-    kept = tuple(r for r in (*earlier, *records) if _keeps(r, since))
+    kept = tuple(r for r in (*earlier, *records) if _keeps(r, month))
     days = {*(before.days if before is not None else ()), *active_days(records)}
     return Snapshot(month, replay, pain, kept, tuple(sorted(d for d in days if d >= since)))
 
 
-def _keeps(record: Record, since: date) -> bool:
+def _keeps(record: Record, month: str) -> bool:
     if isinstance(record, SessionRecord):
         return False  # in the replay, and in last_pain
+    end = _month_end(month)
     if isinstance(record, RitualRecord):
-        return record.at.date() >= since
+        return record.at.date() > end - timedelta(days=WEEK)
+    if isinstance(record, PainEntry):
+        return record.at.date() > end - timedelta(days=READ_BACK_DAYS)
     return True
 
 
