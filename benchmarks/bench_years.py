@@ -75,7 +75,21 @@ def make_history(years: int, where: Path) -> Path:
                        stdout=subprocess.DEVNULL)
         tmp.rename(data)
     data.mkdir(parents=True, exist_ok=True)
+    if years:
+        up_to_date(data)
     return data
+
+
+def up_to_date(data: Path) -> None:
+    """Open a kept history once as the kiosk does, so the figures are those of a kiosk that has
+    started since its last update: snapshots an older version made are made again here (a
+    one-time cost, told to systemd as it goes; tests/test_long_start.py), not in the figures."""
+    from kiosk import runtime
+    from kiosk.config import load_config
+    from kiosk.store.months import MonthlyHistory
+
+    with MonthlyHistory.open(data, replays=runtime.replays(load_config().config)):
+        pass
 
 
 def copy_of(data: Path, into: Path) -> Path:

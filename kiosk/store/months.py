@@ -211,6 +211,7 @@ class MonthlyHistory:
             raise
 
     def _start(self, on_step: Callable[[str], None] | None) -> None:
+        self._on_step = on_step or (lambda _: None)
         migrate(self.data_dir, on_step=on_step, problems=self._problems, fsync=self._storage.fsync)
         months = months_in(self.root)
         for month in months[-2:]:  # a snapshot cut off by a crash is in one of these
@@ -241,9 +242,10 @@ class MonthlyHistory:
         replays: Replays | None = None,
         storage: type[AtomicJSONStorage] = AtomicJSONStorage,
         wait_for_lock: float = 0.0,
+        on_step: Callable[[str], None] | None = None,
     ) -> MonthlyHistory:
         return cls(data_dir, keep_backups=keep_backups, now=now, replays=replays,
-                   storage=storage, wait_for_lock=wait_for_lock)
+                   storage=storage, wait_for_lock=wait_for_lock, on_step=on_step)
 
     # --- reading ----------------------------------------------------------------------------
     def records(self) -> list[Record]:
@@ -353,7 +355,11 @@ class MonthlyHistory:
         if self._replays is None:
             # No replay to keep: the window is the whole history.
             return None, [r for m in closed for r in self._read_closed(m)]
-        for month in closed[start:]:
+        todo = closed[start:]
+        for n, month in enumerate(todo, 1):
+            # Only after an update or a lost snapshot is there more than a month or two to do;
+            # at ten years on a Pi Zero that is a minute, and systemd hears how it goes.
+            self._on_step(f"progress made again from the records: {month}, {n} of {len(todo)}")
             records = self._read_closed(month)
             replay = snapshot.replay.copy() if snapshot and snapshot.replay else (
                 self._replays.start())
