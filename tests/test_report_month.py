@@ -111,6 +111,11 @@ def test_the_report_in_chromium_shows_the_months_numbers(
     shot = pygame.image.load(str(tmp_path / "report.png"))
     assert len({shot.get_at((x, y))[:3] for x in range(0, shot.get_width(), 37)
                 for y in range(0, 600, 23)}) > 3, "the screenshot shows a page, not a blank"
+    # Printed, the page is dark ink on white: no chart prints as a slab of toner (the kiosk's
+    # screens are light on dark; the report's charts are drawn for paper).
+    spots = [(x, y) for x in range(0, shot.get_width(), 7) for y in range(0, shot.get_height(), 7)]
+    dark = sum(1 for p in spots if sum(shot.get_at(p)[:3]) < 150)
+    assert dark < 0.08 * len(spots), f"{dark / len(spots):.0%} of the page is dark"
 
     text = re.sub(r"\s+", " ", pdf_text(tmp_path / "report.pdf"))
     sessions = [s for s in _sessions(records) if FIRST <= s.plan_date <= LAST]
