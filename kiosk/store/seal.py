@@ -53,7 +53,7 @@ def fingerprint() -> str:
 def trusted(month_dir: Path, raw: bytes) -> dict[int, Record] | None:
     """The records of ``raw`` (``month_dir``'s file) if its seal vouches for them, else None."""
     try:
-        seal = json.loads((month_dir / SEAL).read_bytes())
+        seal = json.loads(read_regular(month_dir / SEAL))  # a FIFO or link there is no seal
         if not (isinstance(seal, dict) and seal.get("format") == FORMAT
                 and seal.get("size") == len(raw) and seal.get("codec") == fingerprint()
                 and seal.get("sha256") == hashlib.sha256(raw).hexdigest()):
@@ -66,7 +66,7 @@ def trusted(month_dir: Path, raw: bytes) -> dict[int, Record] | None:
 def is_sealed(month_dir: Path) -> bool:
     """Whether ``month_dir`` has a seal made by this codec (its hash is checked on reading)."""
     try:
-        seal = json.loads((month_dir / SEAL).read_bytes())
+        seal = json.loads(read_regular(month_dir / SEAL))
         return isinstance(seal, dict) and (seal.get("format"), seal.get("codec")) == (
             FORMAT, fingerprint())
     except (OSError, ValueError):

@@ -6,6 +6,7 @@ finds and reports damage exactly as before."""
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -70,7 +71,8 @@ def test_a_month_changed_by_hand_shows_its_new_numbers(tmp_path: Path) -> None:
     assert shown[0].pain_before == 9
 
 
-@pytest.mark.parametrize("spoil", ["other codec", "garbage", "wrong size", "not an object"])
+@pytest.mark.parametrize("spoil", ["other codec", "garbage", "wrong size", "not an object",
+                                   "a FIFO", "a link"])
 def test_a_seal_that_does_not_fit_is_not_trusted(tmp_path: Path, spoil: str) -> None:
     months = saved(tmp_path)
     month = tmp_path / FOLDER / months[0]
@@ -80,8 +82,15 @@ def test_a_seal_that_does_not_fit_is_not_trusted(tmp_path: Path, spoil: str) -> 
         "garbage": '{"format": 1, "codec',
         "wrong size": json.dumps({**stamp, "size": stamp["size"] + 1}),
         "not an object": "[1, 2]",
-    }[spoil]
-    (month / seal.SEAL).write_text(spoilt)
+    }.get(spoil)
+    if spoilt is not None:
+        (month / seal.SEAL).write_text(spoilt)
+    elif spoil == "a FIFO":  # a reader, perhaps root, must not hang on it
+        (month / seal.SEAL).unlink()
+        os.mkfifo(month / seal.SEAL)
+    else:  # a good seal, but behind a link: not trusted
+        (month / seal.SEAL).rename(tmp_path / "elsewhere.json")
+        (month / seal.SEAL).symlink_to(tmp_path / "elsewhere.json")
     raw = (month / "history.json").read_bytes()
     assert seal.trusted(month, raw) is None
     assert read_history(tmp_path).records == RECORDS  # read the checked way, all there
