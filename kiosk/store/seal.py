@@ -79,14 +79,14 @@ def seal(month_dir: Path, fsync: Fsync | None = None) -> bool:
     try:
         raw = read_regular(month_dir / MONTH_FILE)
         codec.parse_history(raw)  # every check a reader makes, or RecordError
-    except (OSError, RecordError) as e:
+        text = json.dumps({"format": FORMAT, "codec": fingerprint(), "size": len(raw),
+                           "sha256": hashlib.sha256(raw).hexdigest()})
+    except (OSError, RecordError) as e:  # damaged (the kiosk repairs it when it reads it)
         log.info("%s: not sealed: %s", month_dir, e)
         return False
-    text = json.dumps({"format": FORMAT, "codec": fingerprint(), "size": len(raw),
-                       "sha256": hashlib.sha256(raw).hexdigest()})
     try:
         write_atomically(month_dir / SEAL, text.encode(), fsync=fsync)
-    except OSError as e:  # only slower reading: the records are safe
+    except OSError as e:  # only slower reading: the records are safe, and the save goes on
         log.warning("%s: could not write the seal: %s", month_dir, e)
         return False
     return True
