@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from datetime import datetime
 from pathlib import Path
 
@@ -22,11 +23,25 @@ from kiosk.store.readonly import read_history
 from kiosk.store.records import parse_history
 
 
-def saved(data: Path) -> list[str]:
-    """Every kind of record over five months, saved by the kiosk; the months, oldest first."""
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every kind of record over five months, saved by the kiosk, which closes each month (and
+    seals it) as the next one begins; once, then copied for each test."""
+    data = tmp_path_factory.mktemp("seal") / "data"
     with MonthlyHistory.open(data) as history:
         for r in RECORDS:
             history.add(r)
+    return data
+
+
+@pytest.fixture
+def data(template: Path, tmp_path: Path) -> Path:
+    shutil.copytree(template, tmp_path / "data", symlinks=True)
+    return tmp_path / "data"
+
+
+def saved(data: Path) -> list[str]:
+    """The months, oldest first."""
     return months_in(data / FOLDER)
 
 
@@ -35,47 +50,47 @@ def _unseal(data: Path) -> None:
         s.unlink()
 
 
-def test_closed_months_are_sealed_and_read_back_the_same(tmp_path: Path) -> None:
-    months = saved(tmp_path)
-    root = tmp_path / FOLDER
+def test_closed_months_are_sealed_and_read_back_the_same(data: Path) -> None:
+    months = saved(data)
+    root = data / FOLDER
     assert [m for m in months if (root / m / seal.SEAL).exists()] == months[:-1]  # not the open
     for m in months[:-1]:  # each seal vouches for its month, and it decodes the same
         raw = (root / m / "history.json").read_bytes()
         assert seal.trusted(root / m, raw) == parse_history(raw)
-    sealed = read_history(tmp_path)
-    _unseal(tmp_path)
-    checked = read_history(tmp_path)
+    sealed = read_history(data)
+    _unseal(data)
+    checked = read_history(data)
     assert sealed.records == checked.records == RECORDS
     assert sealed.note is None
 
 
 @pytest.mark.parametrize("name", sorted(CORPUS))
-def test_damage_in_a_sealed_month_is_found_and_told(tmp_path: Path, name: str) -> None:
-    months = saved(tmp_path)
-    month = tmp_path / FOLDER / months[1]
+def test_damage_in_a_sealed_month_is_found_and_told(data: Path, name: str) -> None:
+    months = saved(data)
+    month = data / FOLDER / months[1]
     (month / "history.json").write_bytes(CORPUS[name])  # the seal no longer matches the bytes
-    found = read_history(tmp_path)
+    found = read_history(data)
     assert found.note is not None and str(month / "history.json") in found.note
-    _unseal(tmp_path)
-    assert read_history(tmp_path) == found  # exactly what the checked read shows and says
+    _unseal(data)
+    assert read_history(data) == found  # exactly what the checked read shows and says
 
 
-def test_a_month_changed_by_hand_shows_its_new_numbers(tmp_path: Path) -> None:
-    months = saved(tmp_path)
-    path = tmp_path / FOLDER / months[0] / "history.json"
-    data = json.loads(path.read_bytes())
-    first = next(k for k, v in data["sessions"].items() if "kind" not in v)
-    data["sessions"][first]["pain_before"] = 9  # valid, and different from what was sealed
-    path.write_text(json.dumps(data))
-    shown = [r for r in read_history(tmp_path).records if isinstance(r, SessionRecord)]
+def test_a_month_changed_by_hand_shows_its_new_numbers(data: Path) -> None:
+    months = saved(data)
+    path = data / FOLDER / months[0] / "history.json"
+    doc = json.loads(path.read_bytes())
+    first = next(k for k, v in doc["sessions"].items() if "kind" not in v)
+    doc["sessions"][first]["pain_before"] = 9  # valid, and different from what was sealed
+    path.write_text(json.dumps(doc))
+    shown = [r for r in read_history(data).records if isinstance(r, SessionRecord)]
     assert shown[0].pain_before == 9
 
 
 @pytest.mark.parametrize("spoil", ["other codec", "garbage", "wrong size", "not an object",
                                    "a FIFO", "a link"])
-def test_a_seal_that_does_not_fit_is_not_trusted(tmp_path: Path, spoil: str) -> None:
-    months = saved(tmp_path)
-    month = tmp_path / FOLDER / months[0]
+def test_a_seal_that_does_not_fit_is_not_trusted(data: Path, spoil: str, tmp_path: Path) -> None:
+    months = saved(data)
+    month = data / FOLDER / months[0]
     stamp = json.loads((month / seal.SEAL).read_bytes())
     spoilt = {
         "other codec": json.dumps({**stamp, "codec": "0" * 64}),
@@ -93,12 +108,12 @@ def test_a_seal_that_does_not_fit_is_not_trusted(tmp_path: Path, spoil: str) -> 
         (month / seal.SEAL).symlink_to(tmp_path / "elsewhere.json")
     raw = (month / "history.json").read_bytes()
     assert seal.trusted(month, raw) is None
-    assert read_history(tmp_path).records == RECORDS  # read the checked way, all there
+    assert read_history(data).records == RECORDS  # read the checked way, all there
 
 
-def test_a_damaged_month_is_never_sealed(tmp_path: Path) -> None:
-    months = saved(tmp_path)
-    month = tmp_path / FOLDER / months[0]
+def test_a_damaged_month_is_never_sealed(data: Path) -> None:
+    months = saved(data)
+    month = data / FOLDER / months[0]
     (month / seal.SEAL).unlink()
     (month / "history.json").write_bytes(CORPUS["pain out of range"])
     assert not seal.seal(month)
@@ -106,22 +121,24 @@ def test_a_damaged_month_is_never_sealed(tmp_path: Path) -> None:
 
 
 def test_a_history_from_before_seals_is_sealed_when_the_next_month_closes(
-    tmp_path: Path,
+    data: Path,
 ) -> None:
-    months = saved(tmp_path)
-    _unseal(tmp_path)
-    with MonthlyHistory.open(tmp_path) as history:
+    months = saved(data)
+    _unseal(data)
+    with MonthlyHistory.open(data) as history:
         history.add(PainEntry("june", datetime(2026, 6, 2, 9), 3))  # June: May closes
-    root = tmp_path / FOLDER
+    root = data / FOLDER
     assert all((root / m / seal.SEAL).exists() for m in months)  # May closed, and the others
     assert not (root / "2026-06" / seal.SEAL).exists()
 
 
-def test_readers_never_write_a_seal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    saved(tmp_path)
-    _unseal(tmp_path)
-    read_history(tmp_path)
-    assert main(["--data-dir", str(tmp_path), "report", "--out", str(tmp_path / "out")]) == 0
-    assert main(["--data-dir", str(tmp_path), "export"]) == 0
+def test_readers_never_write_a_seal(
+    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    saved(data)
+    _unseal(data)
+    read_history(data)
+    assert main(["--data-dir", str(data), "report", "--out", str(tmp_path / "out")]) == 0
+    assert main(["--data-dir", str(data), "export"]) == 0
     capsys.readouterr()
-    assert not list((tmp_path / FOLDER).glob(f"*/{seal.SEAL}"))
+    assert not list((data / FOLDER).glob(f"*/{seal.SEAL}"))
