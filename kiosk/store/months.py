@@ -36,11 +36,17 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, TextIO
 
-from kiosk.core.records import Record, RitualRecord, SessionRecord, last_pain, sessions_of
+from kiosk.core.records import (
+    PainEntry,
+    Record,
+    RitualRecord,
+    SessionRecord,
+    last_pain,
+    sessions_of,
+)
 from kiosk.core.rhythm import active_days
 from kiosk.core.weekly import READ_BACK_DAYS
 from kiosk.errors import RecordError, StorageError
-from kiosk.store import export
 from kiosk.store.atomic import (
     AtomicJSONStorage,
     Fsync,
@@ -92,10 +98,12 @@ class Snapshot:
     month: str
     replay: Replay | None  # None when the store was opened without Replays
     last_pain: int | None
-    # Every record up to here that is not a session (safety answers, pain entries): few, and
-    # the kiosk must see them all (a "yes" years ago still waits for a clinician's clearance).
-    # Rituals, the one kind that comes every day, only from the month's last week (``WEEK``):
-    # the kiosk reads them for this week's rhythm and today's slots, nothing older.
+    # Every record up to here that is not a session (safety answers, questionnaires, movement
+    # checks): few, and the kiosk must see them all (a "yes" years ago still waits for a
+    # clinician's clearance). Rituals, the one kind that comes every day, only from the month's
+    # last week (``WEEK``): the kiosk reads them for this week's rhythm and today's slots.
+    # Pain entries only from the last ``READ_BACK_DAYS``, as far as any screen looks back: the
+    # latest rating is ``last_pain``, so a snapshot stays the same size in year ten as in one.
     kept: tuple[Record, ...] = ()
     # The days of practice (a session or a ritual done) in the month's last week: a week that
     # runs over a month's turn counts them, though the sessions are in the replay.
@@ -112,16 +120,19 @@ def next_snapshot(
         pain = before.last_pain
     since = _month_end(month) - timedelta(days=WEEK - 1)
     earlier = before.kept if before is not None else ()
-    kept = tuple(r for r in (*earlier, *records) if _keeps(r, since))
+    kept = tuple(r for r in (*earlier, *records) if _keeps(r, month))
     days = {*(before.days if before is not None else ()), *active_days(records)}
     return Snapshot(month, replay, pain, kept, tuple(sorted(d for d in days if d >= since)))
 
 
-def _keeps(record: Record, since: date) -> bool:
+def _keeps(record: Record, month: str) -> bool:
     if isinstance(record, SessionRecord):
         return False  # in the replay, and in last_pain
+    end = _month_end(month)
     if isinstance(record, RitualRecord):
-        return record.at.date() >= since
+        return record.at.date() > end - timedelta(days=WEEK)
+    if isinstance(record, PainEntry):
+        return record.at.date() > end - timedelta(days=READ_BACK_DAYS)
     return True
 
 
@@ -202,6 +213,7 @@ class MonthlyHistory:
             raise
 
     def _start(self, on_step: Callable[[str], None] | None) -> None:
+        self._on_step = on_step or (lambda _: None)
         migrate(self.data_dir, on_step=on_step, problems=self._problems, fsync=self._storage.fsync)
         months = months_in(self.root)
         for month in months[-2:]:  # a snapshot cut off by a crash is in one of these
@@ -233,9 +245,10 @@ class MonthlyHistory:
         replays: Replays | None = None,
         storage: type[AtomicJSONStorage] = AtomicJSONStorage,
         wait_for_lock: float = 0.0,
+        on_step: Callable[[str], None] | None = None,
     ) -> MonthlyHistory:
         return cls(data_dir, keep_backups=keep_backups, now=now, replays=replays,
-                   storage=storage, wait_for_lock=wait_for_lock)
+                   storage=storage, wait_for_lock=wait_for_lock, on_step=on_step)
 
     # --- reading ----------------------------------------------------------------------------
     def records(self) -> list[Record]:
@@ -259,9 +272,13 @@ class MonthlyHistory:
         return window if window is not None else self.earlier_pain
 
     def export_json(self, fp: TextIO) -> None:
+        from kiosk.store import export  # only the export commands need it
+
         export.write_json(self.sessions(), fp)
 
     def export_csv(self, fp: TextIO) -> None:
+        from kiosk.store import export  # only the export commands need it
+
         export.write_csv(self.sessions(), fp)
 
     # --- writing ----------------------------------------------------------------------------
@@ -350,7 +367,11 @@ class MonthlyHistory:
         if self._replays is None:
             # No replay to keep: the window is the whole history.
             return None, [r for m in closed for r in self._read_closed(m)]
-        for month in closed[start:]:
+        todo = closed[start:]
+        for n, month in enumerate(todo, 1):
+            # Only after an update or a lost snapshot is there more than a month or two to do;
+            # at ten years on a Pi Zero that is a minute, and systemd hears how it goes.
+            self._on_step(f"progress made again from the records: {month}, {n} of {len(todo)}")
             records = self._read_closed(month)
             replay = snapshot.replay.copy() if snapshot and snapshot.replay else (
                 self._replays.start())

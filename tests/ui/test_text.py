@@ -85,3 +85,18 @@ def test_every_gallery_caption_fits_the_narrowest_screen_without_cutting() -> No
     for view in views().values():
         block = fit_text([view.caption], 420, 42, (18, 12))
         assert not any(ELLIPSIS in line for line in block.lines), view.caption
+
+
+@settings(max_examples=150, deadline=None)
+@given(words=st.lists(st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJ',.?-", min_size=1,
+                              max_size=12), min_size=1, max_size=40),
+       width=st.integers(min_value=60, max_value=900), px=st.sampled_from([18, 30, 64]))
+def test_lines_are_filled_as_full_as_measuring_every_candidate_would(
+        words: list[str], width: int, px: int) -> None:
+    """The fast wrap (each word measured once) breaks exactly where measuring each candidate
+    line would: no line is left short, and none is longer."""
+    from kiosk.ui.text import _wrap_measured
+
+    font = fonts.font(px)
+    text = " ".join(words)
+    assert wrap(text, font, width) == _wrap_measured(text, font, width)
