@@ -59,6 +59,7 @@ from kiosk.store.backups import Backups
 from kiosk.store.history import FILENAME, History, Recovery, _lock, recovery_message
 from kiosk.store.load import load, reader_note
 from kiosk.store.records import TABLE, decode, encode
+from kiosk.store.seal import SEAL, seal_unsealed
 
 log = logging.getLogger(__name__)
 
@@ -202,6 +203,7 @@ class MonthlyHistory:
         self._storage = storage
         self._problems: list[Recovery] = []
         self._open: History | None = None
+        self._swept = False  # whether this run has sealed the closed months (_seal)
         # The one writer of the whole data directory (each month's History locks its own too).
         self._lock = _lock(self.data_dir, wait_for_lock)
         try:
@@ -216,6 +218,7 @@ class MonthlyHistory:
         months = months_in(self.root)
         for month in months[-2:]:  # a snapshot cut off by a crash is in one of these
             remove_stale_temps(self.root / month, SNAPSHOT)
+            remove_stale_temps(self.root / month, SEAL)
         self._open_month = months[-1] if months else None
         if self._open_month is not None:
             self._open = self._history(self._open_month)
@@ -337,9 +340,18 @@ class MonthlyHistory:
         except OSError as e:  # the records are safe; the next start rebuilds the snapshot
             log.warning("%s: could not write the snapshot: %s", self.root / month, e)
         history.close()
+        self._seal(month)
         self._snapshot, self.base, self.earlier_pain, self._window = (
             snapshot, replay, snapshot.last_pain, [])
         self.earlier_days, self._kept = snapshot.days, list(snapshot.kept)
+
+    def _seal(self, month: str) -> None:
+        """Seal the month just closed, so that readers of the whole history need not check it
+        again (seal.py); the first time in a run, also every closed month without a seal by
+        this codec (a history from before seals, or a kiosk updated since)."""
+        months = [month] if self._swept else [m for m in months_in(self.root) if m <= month]
+        seal_unsealed(self.root, months, self._storage.fsync)
+        self._swept = True
 
     def _history(self, month: str) -> History:
         make_private_dir(self.root)
