@@ -279,7 +279,7 @@ def _screening(r: ScreeningRecord, patient: str, when: Callable[[datetime], str]
     """A movement screening is an examination: one Observation, a component per probe and
     side (so a clinician sees which side lags), and each pain rating a pain Observation."""
     key = f"screening-{r.id}"
-    pains = [_pain(f"{r.id}-{i}", p.pain, when(r.at), patient,
+    pains = [_pain(f"{r.id}-probe-{i}", p.pain, when(r.at), patient,
                    note=f"pain after the {_probe_text(p.probe, p.side)} probe of a screening")
              for i, p in enumerate(r.results) if p.pain is not None]
     obs: dict[str, Any] = {
