@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import os
 import queue
-import secrets
 import signal
 import subprocess
 import sys
@@ -232,9 +231,10 @@ def build(
     tracker = make_tracker(cfg, shutdown=shutdown)
     # The session paces by the real length of each rendered line (kiosk/core/speech.py).
     settings = replace(cfg.session, spoken=SpokenLengths(voice))
+    # The nonce keeps ids apart between runs; os.urandom, as `secrets` costs start-up 5 ms.
     kiosk = Kiosk(make_planner(cfg, base), settings, records=records, t0=clock.now(),
                   wall0=_wall0(clock, opts), shutdown_enabled=shutdown,
-                  nonce=secrets.token_hex(3), rituals=rituals,
+                  nonce=os.urandom(3).hex(), rituals=rituals,
                   earlier_pain=writer.earlier_pain, earlier_checkins=_checkins(base),
                   earlier_days=writer.earlier_days, earlier_records=writer.recent,
                   earlier_since=writer.recent_since,
