@@ -106,7 +106,6 @@ class App:
     # --- life cycle ---------------------------------------------------------------------------
     def start(self, notices: Sequence[str] = ()) -> None:
         now = self.clock.now()
-        self._prepare_voice()
         for name in Button:
             self._feed(self.tracker.initial(name, self.dev.buttons.is_down(name), now))
         # What went wrong at start-up comes first, before the welcome: the caption shows the
@@ -116,6 +115,9 @@ class App:
         self._dispatch(self.kiosk.boot())
         self._read_wall_clock(now)
         self.dev.notifier.ready()
+        # Rendering the day's lines ahead is background work: it starts once systemd knows the
+        # kiosk is up. A line said before it is rendered jumps the queue (kiosk/io/voice.py).
+        self._prepare_voice()
 
     def run(self) -> None:
         """Loop until asked to stop (SIGTERM, window closed, Escape in mock mode)."""
