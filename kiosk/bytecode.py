@@ -34,11 +34,13 @@ PACKAGE = Path(__file__).resolve().parent
 CACHE = PACKAGE / "__pycache__" / f"dataclasses.{sys.implementation.cache_tag}.marshal"
 
 _codes: dict[str, CodeType] = {}
+_used: set[str] = set()  # the sources this process compiled or found: what write() keeps
 
 
 def _exec(source: Any, globals: Any = None, locals: Any = None) -> None:
     """``exec`` as ``dataclasses`` calls it, with the compile step looked up first."""
     if isinstance(source, str):
+        _used.add(source)
         code = _codes.get(source)
         if code is None:
             code = _codes[source] = compile(source, "<string>", "exec")
@@ -93,9 +95,10 @@ def write(cache: Path = CACHE) -> int:
         os.chmod(fd, 0o644)  # like the .pyc files beside it: the service's user reads it
         with os.fdopen(fd, "wb") as f:
             f.write(importlib.util.MAGIC_NUMBER)
-            marshal.dump(dict(sorted(_codes.items())), f)
+            # Only what this kiosk made: an update's old methods do not pile up in the file.
+            marshal.dump({k: _codes[k] for k in sorted(_used)}, f)
         os.replace(tmp, cache)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return len(_codes)
+    return len(_used)

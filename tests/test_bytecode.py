@@ -24,6 +24,15 @@ def test_the_install_step_caches_the_methods_of_the_kiosks_records(tmp_path: Pat
     assert oct(cache.stat().st_mode & 0o777) == "0o644"  # the service's user must read it
 
 
+def test_methods_no_kiosk_makes_any_more_are_dropped_from_the_cache(tmp_path: Path) -> None:
+    cache = tmp_path / "dc.marshal"
+    old = "def __create_fn__():\n def __init__(self, gone): pass\n return __init__"
+    cache.write_bytes(importlib.util.MAGIC_NUMBER
+                      + marshal.dumps({old: compile(old, "<string>", "exec")}))
+    bytecode.write(cache)
+    assert old not in bytecode.read(cache)
+
+
 @pytest.mark.parametrize("damage", [
     b"",                                            # an empty file
     b"not marshal at all",                          # no magic number
