@@ -191,8 +191,9 @@ def kiosk_rss(seconds: float) -> dict[str, float]:
         try:
             time.sleep(seconds)
             kiosk = hwm_mb(proc.pid)
-            children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
-            workers = [int(c) for c in children.read_text().split()] if children.exists() else []
+            # The worker is the child of the kiosk's render thread, not of its main thread.
+            workers = [int(c) for task in Path(f"/proc/{proc.pid}/task").iterdir()
+                       for c in (task / "children").read_text().split()]
             worker = max((hwm_mb(c) for c in workers), default=0.0)
         finally:
             proc.terminate()

@@ -16,9 +16,11 @@ volume 0.9 stays under full scale, so SDL never clips the mix.
 Standard library only, and no numpy in the kiosk's process: numpy alone would add about 25 MB
 to it (the kiosk's RSS budget with the neural voice is 250 MB, worker included). The work runs
 at the speed of C all the same: ``sum``, ``map``, ``max`` and ``min`` over blocks of ``BLOCK``
-samples, the per-sample Python only for the few blocks whose peaks reach the limiter's knee. A
-four-second line takes about 10 ms here. Between two blocks the render thread lets go of the
-interpreter lock (``time.sleep(0)``), so the frame loop never waits on it for more than a block.
+samples, the per-sample Python only for the peaks beyond the limiter's knee. A four-second line
+takes 50-100 ms here (numpy took 15-30), several times that on a Pi Zero 2 W: the lines are
+rendered ahead, so this only delays the first day's pre-rendering a little. After every block the
+render thread lets go of the interpreter lock (``time.sleep(0)``), so the frame loop never waits
+on it for more than a block.
 """
 
 from __future__ import annotations
@@ -41,9 +43,12 @@ CEILING = 0.65  # ...towards this, which they never reach (-3.7 dBFS)
 SILENCE = 0.01  # -40 dBFS: quieter than this at either end is silence
 PAD_SECONDS = 0.02  # kept before and after the sound, so a soft onset is not cut
 FULL = 32767
-BLOCK = 1024  # samples handled at once by C code, holding the interpreter lock
-YIELD_EVERY = 8  # blocks between two explicit hand-overs of the lock (each costs a system call)
-SHIFT, HALF = 16, 1 << 15  # fixed-point gain: (sample * round(gain * 2**16) + HALF) >> SHIFT
+# Samples handled at once by C code, holding the interpreter lock (about 0.1 ms here), after
+# which the lock is handed over: with espeak-ng rendering a day's lines, bench_voice.py measured
+# the frame loop's longest gap at 60-70 ms when the lock was handed over every 8 blocks, and no
+# longer than with nothing rendering (36 ms) when it is handed over after every block.
+BLOCK = 1024
+YIELD_EVERY = 1  # blocks between two explicit hand-overs of the lock
 _S = TypeVar("_S", int, float)
 
 
@@ -122,12 +127,15 @@ def _energy(gain: float, total: float, loud: list[int]) -> float:
 
 def _scaled(samples: array[int], gain: float) -> array[int]:
     """``samples`` times ``gain``, peaks through the limiter. ``map`` scales each block at the
-    speed of C, in fixed point; Python touches only the peaks beyond the knee."""
+    speed of C (``int`` rounds towards zero: under one step of 16 bits); Python touches only
+    the peaks beyond the knee."""
     out = array("h")
-    fixed = round(gain * 65536)
     knee = KNEE * FULL / gain  # the input level that reaches the knee
     for block in _blocks(samples):
-        scaled = list(map(SHIFT.__rrshift__, map(HALF.__add__, map(fixed.__mul__, block))))
+        if max(block) <= knee and min(block) >= -knee:
+            out.extend(map(int, map(gain.__mul__, block)))
+            continue
+        scaled = list(map(int, map(gain.__mul__, block)))
         for i in compress(range(len(block)), map(knee.__lt__, map(abs, block))):
             scaled[i] = round(_limit(block[i] * gain / FULL) * FULL)
         out.extend(scaled)
