@@ -356,3 +356,15 @@ def test_the_normaliser_does_what_its_arithmetic_says() -> None:
     assert max(abs(a - b) for a, b in zip(out, by_hand, strict=True)) <= 2
     assert max(map(abs, out)) < loudness.CEILING * loudness.FULL  # bent, never clipped
     assert max(map(abs, out)) > loudness.KNEE * loudness.FULL  # this one did reach the knee
+
+
+@needs_espeak
+def test_the_button_names_are_said_as_words_not_spelled(tmp_path: Path) -> None:
+    """espeak-ng reads a short word in capitals letter by letter ("R, E, D"): the line written
+    with the button's name in capitals sounds exactly like the one written in lower case."""
+    with Renderer(tmp_path / "cache", voice="en-us") as r:
+        caps, lower = render(r, "Hold RED to end, GREEN to go on.",
+                             "Hold red to end, green to go on.")
+        # Spelled, "R, E, D" took 0.2-0.4 s longer than "red".
+        assert check_wav(caps) == pytest.approx(check_wav(lower), abs=0.05)
+    assert tts.speakable("Press GREEN, AMBER or RED. REDO") == "Press green, amber or red. REDO"
