@@ -92,6 +92,7 @@ $(BIN)/python:
 $(STAMP): pyproject.toml | $(BIN)/python
 	@echo "Installing the kiosk into $(VENV) with extras [$(EXTRAS)]"
 	@$(BIN)/pip install -q --disable-pip-version-check -e '.[$(EXTRAS)]'
+	@$(BIN)/python -m kiosk.precompile -q  # as install.sh does: bytecode, so the kiosk starts fast
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 

@@ -6,3 +6,9 @@ import os as _os
 
 # pygame prints a greeting on import; the demo's stdout carries only what the kiosk says.
 _os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+# Before any kiosk module makes its dataclasses: their generated methods compile from a cache
+# written at install time, which halves start-up (kiosk/bytecode.py).
+from kiosk import bytecode as _bytecode  # noqa: E402
+
+_bytecode.install()

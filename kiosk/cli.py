@@ -550,12 +550,14 @@ def _export_usb(args: argparse.Namespace, cfg: Config) -> int:
     """Everything onto the stick; prints what the kiosk would say, exits with the outcome's
     code (kiosk/core/usb.py: EXIT_CODES), so the kiosk can run this as its child."""
     from kiosk.core.usb import EXIT_CODES, words
+    from kiosk.store.readonly import collector_paused
     from kiosk.usb import copy_all
 
     notes: list[str] = []
-    records = list(_records(args, cfg, notes))  # the report's appendix is the whole history
-    outcome = copy_all(records, cfg, cfg.usb.mount, now=datetime.now(),
-                       require_mount=cfg.usb.require_mount, units=_units(cfg))
+    with collector_paused():  # a child process of its own, never the kiosk's
+        records = list(_records(args, cfg, notes))  # the report's appendix is the whole history
+        outcome = copy_all(records, cfg, cfg.usb.mount, now=datetime.now(),
+                           require_mount=cfg.usb.require_mount, units=_units(cfg))
     _tell(notes)
     say(words(outcome))
     return EXIT_CODES[outcome]
@@ -564,6 +566,7 @@ def _export_usb(args: argparse.Namespace, cfg: Config) -> int:
 def cmd_report(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     from kiosk.core.report import default_period
     from kiosk.report import write_report
+    from kiosk.store.readonly import collector_paused
 
     until = args.until or date.today()
     since = args.since or default_period(until)[0]
@@ -572,8 +575,10 @@ def cmd_report(args: argparse.Namespace, cfg: Config, problems: list[ConfigError
             sys.stderr)
         return 2
     notes: list[str] = []
-    records = list(_records(args, cfg, notes))  # its appendix is the whole history: every month
-    page = write_report(records, cfg, args.out, since=since, until=until, now=datetime.now())
+    with collector_paused():
+        records = list(_records(args, cfg, notes))  # its appendix is the whole history
+        page = write_report(records, cfg, args.out, since=since, until=until,
+                            now=datetime.now())
     print(page)
     _tell(notes)
     return 0

@@ -172,6 +172,10 @@ class Notifier(Protocol):
 
     def stopping(self) -> None: ...
 
+    def starting(self, status: str) -> None:
+        """Still starting, and why: a long first start (a migration, snapshots made again after
+        an update) must not be taken for a hung one."""
+
 
 # --- the twins that do nothing -------------------------------------------------------------------
 class NullVoice:
@@ -277,6 +281,9 @@ class NullNotifier:
         return None
 
     def stopping(self) -> None:
+        pass
+
+    def starting(self, status: str) -> None:
         pass
 
 
@@ -454,7 +461,8 @@ class RecordingLeds(NullLeds):
 
 
 class RecordingNotifier(NullNotifier):
-    """Keeps what systemd would have been told, in order: READY=1, WATCHDOG=1, STOPPING=1."""
+    """Keeps what systemd would have been told, in order: READY=1, WATCHDOG=1, STOPPING=1, and
+    STATUS= while a long start goes on."""
 
     def __init__(self, interval: float | None = None) -> None:
         self.sent: list[str] = []
@@ -471,6 +479,9 @@ class RecordingNotifier(NullNotifier):
 
     def stopping(self) -> None:
         self.sent.append("STOPPING=1")
+
+    def starting(self, status: str) -> None:
+        self.sent.append(f"STATUS={status}")
 
 
 # --- all of them, as the loop holds them ---------------------------------------------------------

@@ -76,7 +76,7 @@ def _png(chart: ExerciseChart | PainChart | Calendar) -> bytes:
 
     import pygame
 
-    from kiosk.ui import charts, palette
+    from kiosk.ui import charts
     from kiosk.ui.layout import layout_for
 
     if not pygame.font.get_init():
@@ -84,10 +84,10 @@ def _png(chart: ExerciseChart | PainChart | Calendar) -> bytes:
     size = CHART_SIZE if not isinstance(chart, Calendar) else (
         CHART_SIZE[0], max(CHART_SIZE[1], 60 + 34 * len(chart.days)))
     surface = pygame.Surface(size)
-    surface.fill(palette.BACKGROUND)
+    surface.fill(charts.PRINT.background)  # made for paper: dark ink on white
     lay = layout_for(size, caption=False, legend=False)
     inner = surface.get_rect().inflate(-2 * lay.margin, -2 * lay.margin)
-    charts.draw_chart(surface, chart, inner, lay)
+    charts.draw_chart(surface, chart, inner, lay, ink=charts.PRINT)
     buffer = io.BytesIO()
     pygame.image.save(surface, buffer, "report.png")
     return buffer.getvalue()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import os
 import queue
-import secrets
 import signal
 import subprocess
 import sys
@@ -44,12 +43,12 @@ from kiosk.devices import (
 )
 from kiosk.errors import ConfigError, KioskWarning
 from kiosk.io.buttons import Buttons, make_factory
-from kiosk.sim import Hands, SimUser
 from kiosk.store.lock import ForeignDataDir
 from kiosk.store.writer import HistoryWriter, SaveResult
 
 if TYPE_CHECKING:
     from kiosk.core.progression import Replays
+    from kiosk.sim import SimUser
 
 log = logging.getLogger(__name__)
 
@@ -210,7 +209,9 @@ def build(
     inbox: Inbox = queue.SimpleQueue()
     closers: list[Callable[[], None]] = []
 
-    writer, records = _open_history(cfg, data_dir, inbox, notices, demo=opts.demo)
+    notifier = given.notifier or _open_notifier()
+    writer, records = _open_history(cfg, data_dir, inbox, notices, demo=opts.demo,
+                                    starting=notifier.starting)
     factory, gpio_note = make_factory(opts.mock or opts.demo)
     if gpio_note:
         notices.tell(gpio_note, speak="GPIO is not available" in gpio_note)
@@ -221,7 +222,6 @@ def build(
     screen = given.screen or _open_screen(opts, notices, cfg.display.fps)
     voice = given.voice or _open_voice(cfg, opts, data_dir, notices)
     leds = given.leds or _open_leds(cfg, factory)
-    notifier = given.notifier or _open_notifier()
 
     shutdown = cfg.shutdown.enabled and not (opts.mock or opts.demo)
     scheduled = opts.schedule if opts.schedule is not None else not opts.demo
@@ -231,9 +231,10 @@ def build(
     tracker = make_tracker(cfg, shutdown=shutdown)
     # The session paces by the real length of each rendered line (kiosk/core/speech.py).
     settings = replace(cfg.session, spoken=SpokenLengths(voice))
+    # The nonce keeps ids apart between runs; os.urandom, as `secrets` costs start-up 5 ms.
     kiosk = Kiosk(make_planner(cfg, base), settings, records=records, t0=clock.now(),
                   wall0=_wall0(clock, opts), shutdown_enabled=shutdown,
-                  nonce=secrets.token_hex(3), rituals=rituals,
+                  nonce=os.urandom(3).hex(), rituals=rituals,
                   earlier_pain=writer.earlier_pain, earlier_checkins=_checkins(base),
                   earlier_days=writer.earlier_days, earlier_records=writer.recent,
                   earlier_since=writer.recent_since,
@@ -309,7 +310,8 @@ def _wall0(clock: Clock, opts: Options) -> datetime:
 
 
 def _open_history(
-    cfg: Config, data_dir: Path, inbox: Inbox, notices: Notices, *, demo: bool = False
+    cfg: Config, data_dir: Path, inbox: Inbox, notices: Notices, *, demo: bool = False,
+    starting: Callable[[str], None] | None = None,
 ) -> tuple[HistoryWriter, list[Record]]:
     from kiosk.store import writer as w
 
@@ -319,8 +321,13 @@ def _open_history(
         if result.message and (not result.ok or result.message != w.SAVED):
             inbox.put(result.message)
 
+    def on_step(step: str) -> None:
+        log.info("history: %s", step)
+        if starting is not None:
+            starting(f"Bringing the history up to date ({step})")
+
     writer = HistoryWriter.open(data_dir, keep_backups=cfg.storage.backups, on_result=on_result,
-                                replays=replays(cfg))
+                                replays=replays(cfg), on_step=on_step)
     if writer.open_error is not None and (demo or isinstance(writer.open_error, ForeignDataDir)):
         writer.close()
         raise writer.open_error
@@ -499,6 +506,8 @@ def run_demo(
         app.press_pin(button, down)
         if timeline is not None and down:
             timeline.press(button, clock.now())
+
+    from kiosk.sim import Hands
 
     hands = Hands(move, app.tracker.hold)
     ran_out = False

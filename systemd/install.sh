@@ -106,8 +106,9 @@ install_code() {
     # variable, unlike --constraint, reaches pip's isolated build environment.
     run env PIP_CONSTRAINT="$DEST/systemd/constraints.txt" \
         "$DEST/.venv/bin/pip" install -q --disable-pip-version-check -e "$DEST[$EXTRAS]"
-    # The service cannot write to /opt (ProtectSystem=strict), so compile the bytecode now.
-    run "$DEST/.venv/bin/python" -m compileall -q "$DEST/kiosk"
+    # The service cannot write to /opt (ProtectSystem=strict), so compile the bytecode now, and
+    # cache the dataclass methods that would otherwise compile at every start (kiosk/bytecode.py).
+    run "$DEST/.venv/bin/python" -m kiosk.precompile -q
     if [[ ! -e "$CONFIG" ]]; then
         run install -D -m 0644 "$SRC/config/kiosk.toml" "$CONFIG"
     fi

@@ -14,7 +14,17 @@ import pytest
 
 from kiosk import cli
 from kiosk.config import load_config
-from kiosk.core.records import PainEntry, PsfsRecord, PsfsScore, Record, SessionRecord
+from kiosk.core.records import (
+    PainEntry,
+    ProbeResult,
+    PsfsRecord,
+    PsfsScore,
+    Record,
+    RitualRecord,
+    ScreeningRecord,
+    SessionRecord,
+)
+from kiosk.core.safety import Answer, Group, How, Outcome, Reason, SafetyCheck
 from kiosk.simulate import write_history
 from kiosk.store import export
 from kiosk.store.months import MonthlyHistory as History  # the kiosk keeps months
@@ -23,6 +33,20 @@ from tests.browser import pdf_text, render
 pytestmark = pytest.mark.slow
 
 FIRST, LAST = date(2026, 10, 27), date(2026, 11, 26)
+# What the simulation does not make, saved as the kiosk would: rituals done and stopped, a
+# movement screening with a painful probe, and a round of safety answers.
+RITUALS = (
+    RitualRecord("rit-done", "kettle", "Kettle hinge", "hip-hinge", "hip-hinge-1",
+                 "kettle@2026-11-05T07:30", datetime(2026, 11, 5, 7, 31), "done", "clean",
+                 95.0, 4),
+    RitualRecord("rit-stop", "kettle", "Kettle hinge", "hip-hinge", "hip-hinge-1", None,
+                 datetime(2026, 11, 6, 7, 40), "stopped", "pain", 30.0, 2),
+)
+SCREENING = ScreeningRecord("scr-1", date(2026, 11, 12), datetime(2026, 11, 12, 10), "due", (
+    ProbeResult("hip-hinge", "left", "easy"), ProbeResult("hip-hinge", "right", "painful", 5)))
+SAFETY = SafetyCheck("safe-1", date(2026, 11, 2), datetime(2026, 11, 2, 8), Reason.REPEAT,
+                     (Group.URGENT,), (Answer("numbness", Group.URGENT, How.AMBER),), None,
+                     Outcome.CLEAR)
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +58,8 @@ def month(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Record]]
         history.add(PainEntry("pain-1", datetime(2026, 11, 3, 18, 30), 6, "gardening"))
         history.add(PsfsRecord("psfs-1", datetime(2026, 11, 10, 9), (
             PsfsScore("carry the shopping", 4), PsfsScore("sit through a film", 6))))
+        for record in (*RITUALS, SCREENING, SAFETY):
+            history.add(record)
         records = list(history.records())
     return data, records
 
@@ -67,6 +93,14 @@ def test_csv_has_every_session_and_every_clean_rep(month: tuple[Path, list[Recor
     assert sum(int(r["clean_reps"] or 0) for r in rows) == sum(s.clean_reps for s in sessions)
     sets = sum(len(ex.sets) for s in sessions for ex in s.exercises)
     assert sum(1 for r in rows if r["set"]) == sets
+    by_id = {r["session_id"]: r for r in rows}
+    assert [by_id[r.id]["set_ended_by"] for r in RITUALS] == ["done", "stopped"]
+    assert by_id["rit-stop"]["reps"] == "pain"
+    assert [(r["variation"], r["reps"]) for r in rows if r["session_id"] == "psfs-1"] == [
+        ("carry the shopping", "4"), ("sit through a film", "6")]
+    assert [(r["side"], r["reps"], r["pain_before"]) for r in rows
+            if r["session_id"] == SCREENING.id] == [("left", "easy", ""), ("right", "painful", "5")]
+    assert [r["reps"] for r in rows if r["session_id"] == SAFETY.id] == ["no"]
 
 
 def test_fhir_validates_and_holds_every_session(month: tuple[Path, list[Record]],
@@ -80,8 +114,12 @@ def test_fhir_validates_and_holds_every_session(month: tuple[Path, list[Record]]
     Bundle.parse_obj(doc)
     res = [e["resource"] for e in doc["entry"]]
     sessions = _sessions(records)
-    assert sorted(r["identifier"][0]["value"] for r in res if r["resourceType"] == "Procedure") \
-        == sorted(s.id for s in sessions)
+    procedures = {r["identifier"][0]["value"]: r for r in res if r["resourceType"] == "Procedure"}
+    assert sorted(procedures) == sorted([s.id for s in sessions] + [r.id for r in RITUALS])
+    assert [procedures[r.id]["status"] for r in RITUALS] == ["completed", "stopped"]
+    (exam,) = [r for r in res if r["resourceType"] == "Observation"
+               and r["category"][0]["coding"][0]["code"] == "exam"]
+    assert [c["valueCodeableConcept"]["text"] for c in exam["component"]] == ["easy", "painful"]
     reps = sum(r.get("valueQuantity", {}).get("value", 0) for r in res
                if r["resourceType"] == "Observation" and r["category"][0]["coding"][0]["code"]
                == "activity")
@@ -91,10 +129,15 @@ def test_fhir_validates_and_holds_every_session(month: tuple[Path, list[Record]]
     expected = [p for s in sessions for p in (s.pain_before, s.pain_after) if p is not None]
     expected += [e.pain for s in sessions for e in s.pain_events if e.pain is not None]
     expected += [r.pain for r in records if isinstance(r, PainEntry)]  # simulated ones, and 6
+    expected += [5]  # after the screening's painful probe
     assert 6 in expected
     assert sorted(pains) == sorted(expected)
-    (psfs,) = [r for r in res if r["resourceType"] == "QuestionnaireResponse"]
+    (psfs,) = [r for r in res if r["resourceType"] == "QuestionnaireResponse"
+               and r["questionnaire"].endswith("/psfs")]
     assert [i["answer"][0]["valueInteger"] for i in psfs["item"]] == [4, 6]
+    (safety,) = [r for r in res if r["resourceType"] == "QuestionnaireResponse"
+                 and r["questionnaire"].endswith("/safety")]
+    assert [i["answer"][0]["valueBoolean"] for i in safety["item"]] == [False]
 
 
 def test_the_report_in_chromium_shows_the_months_numbers(
@@ -111,12 +154,21 @@ def test_the_report_in_chromium_shows_the_months_numbers(
     shot = pygame.image.load(str(tmp_path / "report.png"))
     assert len({shot.get_at((x, y))[:3] for x in range(0, shot.get_width(), 37)
                 for y in range(0, 600, 23)}) > 3, "the screenshot shows a page, not a blank"
+    # Printed, the page is dark ink on white: no chart prints as a slab of toner (the kiosk's
+    # screens are light on dark; the report's charts are drawn for paper).
+    spots = [(x, y) for x in range(0, shot.get_width(), 7) for y in range(0, shot.get_height(), 7)]
+    dark = sum(1 for p in spots if sum(shot.get_at(p)[:3]) < 150)
+    assert dark < 0.08 * len(spots), f"{dark / len(spots):.0%} of the page is dark"
 
     text = re.sub(r"\s+", " ", pdf_text(tmp_path / "report.pdf"))
     sessions = [s for s in _sessions(records) if FIRST <= s.plan_date <= LAST]
     clean = sum(s.clean_reps for s in sessions)
-    days = len({s.plan_date for s in sessions if s.clean_reps or s.ended_by == "complete"})
+    days = len({s.plan_date for s in sessions if s.clean_reps or s.ended_by == "complete"}
+               | {r.at.date() for r in RITUALS if r.outcome == "done"})
     assert f"{len(sessions)} sessions on {days} days, {clean} clean reps" in text
     for s in _sessions(records):  # the appendix: every session, its time and its clean reps
         assert f"{s.started_at:%Y-%m-%d %H:%M} session" in text, s.id
     assert "gardening" in text and "carry the shopping: 4" in text
+    assert "ritual stopped" in text and "Kettle hinge" in text
+    assert "2026-11-12 (due): hip-hinge" in text and "right: painful (pain 5)" in text
+    assert "repeat clear 1 none" in text  # the safety round: why, outcome, 1 question, no yes

@@ -9,7 +9,13 @@ What maps to what (docs/data.md has the table):
 - every pain rating (check-in, check-out, a rating given after RED, the pain log) an
   ``Observation`` coded LOINC 72514-3, the 0-10 numeric pain score;
 - a PSFS round a ``QuestionnaireResponse``, one item per activity, and a round of safety answers
-  another, one yes/no item per question.
+  another, one yes/no item per question;
+- a ritual (a daily-moment rehearsal) a ``Procedure`` like a session: ``completed`` when done,
+  ``stopped`` when RED stopped it, ``not-done`` when snoozed or skipped (the reason said), its
+  rating in a note and, rated "pain", a complication;
+- a movement screening (the signature) an ``Observation`` of category ``exam``: one component
+  per probe and side with its rating, and each pain rating given after a painful probe a pain
+  ``Observation`` of its own, a member of it.
 
 Ids are UUIDs made from the record ids (uuid5), so exporting the same history twice gives the
 same Bundle, and a server that already holds a resource sees the same one again. The kiosk keeps
@@ -28,6 +34,8 @@ from kiosk.core.records import (
     PainEntry,
     PsfsRecord,
     Record,
+    RitualRecord,
+    ScreeningRecord,
     SessionRecord,
 )
 from kiosk.core.safety import SafetyCheck
@@ -39,6 +47,9 @@ PAIN_CODE = "72514-3"
 PAIN_DISPLAY = "Pain severity - 0-10 verbal numeric rating [Score] - Reported"
 # SNOMED CT 229065009 |Exercise therapy (regime/therapy)|: what a guided session is.
 THERAPY_CODE, THERAPY_DISPLAY = "229065009", "Exercise therapy"
+# SNOMED CT 22253000 |Pain (finding)|: a ritual the person rated "pain" (RED in it).
+PAIN_FINDING_CODE, PAIN_FINDING_DISPLAY = "22253000", "Pain"
+DATA_ABSENT = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 # The kiosk's own code systems, for what no standard code names: its exercises and questions.
 KIOSK = "http://backcare-kiosk.invalid/fhir"  # .invalid: a host name reserved never to exist
 NAMESPACE = uuid.UUID("6f1c2a52-93d4-4a51-9f7e-0b7b5d1c9e21")  # fixed: stable ids across exports
@@ -50,7 +61,8 @@ def bundle(
     records: Sequence[Record], *, generated: datetime, localize: Localize,
     units: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """A ``collection`` Bundle of every session, pain rating, PSFS round and safety round.
+    """A ``collection`` Bundle of every session, pain rating, PSFS round, safety round, ritual
+    and movement screening.
     ``units``: variation id -> reps | minutes, from the library (a walk counts minutes)."""
     when = _when(localize)
     units = units or {}
@@ -83,6 +95,10 @@ def _resources(record: Record, patient: str, when: Callable[[datetime], str],
         yield _psfs(record, patient, when)
     elif isinstance(record, SafetyCheck):
         yield _safety(record, patient, when)
+    elif isinstance(record, RitualRecord):
+        yield _ritual(record, patient, when)
+    elif isinstance(record, ScreeningRecord):
+        yield from _screening(record, patient, when)
 
 
 # --- a session ----------------------------------------------------------------------------------
@@ -137,9 +153,7 @@ def _exercise(key: str, ex: ExerciseRecord, at: str, patient: str,
         "component": [_component("target", ex.target, unit)],
     }
     if ex.skipped or not ex.sets:
-        obs["dataAbsentReason"] = {"coding": [{
-            "system": "http://terminology.hl7.org/CodeSystem/data-absent-reason",
-            "code": "not-performed", "display": "Not Performed"}]}
+        obs["dataAbsentReason"] = _not_performed()
     else:
         obs["valueQuantity"] = _quantity(sum(st.clean_reps for st in ex.sets), unit)
         for side in ("left", "right"):
@@ -148,6 +162,11 @@ def _exercise(key: str, ex: ExerciseRecord, at: str, patient: str,
                 obs["component"].append(_component(side, sum(st.clean_reps for st in sets), unit))
     obs["note"] = [{"text": f"Change: {ex.change}. {ex.reason}".strip()}]
     return _full_url(key), obs
+
+
+def _not_performed() -> dict[str, Any]:
+    return {"coding": [{"system": DATA_ABSENT, "code": "not-performed",
+                        "display": "Not Performed"}]}
 
 
 def _component(code: str, value: int, unit: str) -> dict[str, Any]:
@@ -216,6 +235,90 @@ def _safety(c: SafetyCheck, patient: str, when: Callable[[datetime], str]
         "authored": when(c.at),
         "item": items or [{"linkId": "none", "text": "No question was answered"}],
     }
+
+
+# --- rituals and screenings --------------------------------------------------------------------
+RITUAL_STATUS = {"done": "completed", "stopped": "stopped", "snoozed": "not-done",
+                 "skipped": "not-done"}
+
+
+def _ritual(r: RitualRecord, patient: str, when: Callable[[datetime], str]
+            ) -> tuple[str, dict[str, Any]]:
+    """A daily-moment rehearsal is exercise therapy too: a Procedure, as a session is."""
+    key = f"ritual-{r.id}"
+    rated = f", rated {r.rating}" if r.rating is not None else ""
+    proc: dict[str, Any] = {
+        "resourceType": "Procedure",
+        "id": _id(key),
+        "identifier": [{"system": f"{KIOSK}/ritual", "value": r.id}],
+        "status": RITUAL_STATUS[r.outcome],
+        "code": {"coding": [{"system": SNOMED, "code": THERAPY_CODE, "display": THERAPY_DISPLAY},
+                            {"system": f"{KIOSK}/ritual", "code": r.ritual, "display": r.name}],
+                 "text": f"Daily-moment ritual: {r.name}"},
+        "subject": {"reference": patient},
+        "note": [{"text": f"Outcome: {r.outcome}{rated}. Steps done: {r.steps_done}. Builds on "
+                          f"{r.family} ({r.variation})."
+                          + (f" Scheduled slot: {r.slot}." if r.slot else " Asked for.")}],
+    }
+    if proc["status"] == "not-done":
+        proc["statusReason"] = {"coding": [{"system": f"{KIOSK}/ritual-outcome",
+                                            "code": r.outcome}], "text": r.outcome}
+        proc["performedDateTime"] = when(r.at)  # when it was offered
+    else:
+        proc["performedPeriod"] = {"start": when(r.at),
+                                   "end": when(r.at + timedelta(seconds=r.duration_s))}
+    if r.rating == "pain":
+        proc["complication"] = [{"coding": [{"system": SNOMED, "code": PAIN_FINDING_CODE,
+                                             "display": PAIN_FINDING_DISPLAY}],
+                                 "text": "pain: RED pressed during the ritual"}]
+    return _full_url(key), proc
+
+
+def _screening(r: ScreeningRecord, patient: str, when: Callable[[datetime], str]
+               ) -> Iterator[tuple[str, dict[str, Any]]]:
+    """A movement screening is an examination: one Observation, a component per probe and
+    side (so a clinician sees which side lags), and each pain rating a pain Observation."""
+    key = f"screening-{r.id}"
+    pains = [_pain(f"{r.id}-probe-{i}", p.pain, when(r.at), patient,
+                   note=f"pain after the {_probe_text(p.probe, p.side)} probe of a screening")
+             for i, p in enumerate(r.results) if p.pain is not None]
+    obs: dict[str, Any] = {
+        "resourceType": "Observation",
+        "id": _id(key),
+        "identifier": [{"system": f"{KIOSK}/screening", "value": r.id}],
+        "status": "final",
+        "category": [_category("exam", "Exam")],
+        "code": {"coding": [{"system": f"{KIOSK}/screening", "code": "movement-signature",
+                             "display": "Movement screening"}],
+                 "text": "Movement screening: how each probe felt, side by side"},
+        "subject": {"reference": patient},
+        "effectiveDateTime": when(r.at),
+        "component": [_probe(p.probe, p.side, p.rating) for p in r.results],
+        "note": [{"text": f"Asked: {r.reason}. " + ("Complete." if r.complete else
+                 "Ended early: the probes not reached are missing, not rated.")}],
+    }
+    if pains:
+        obs["hasMember"] = [{"reference": url} for url, _ in pains]
+    if not r.results:
+        obs["dataAbsentReason"] = _not_performed()
+    yield _full_url(key), obs
+    yield from pains
+
+
+def _probe(probe: str, side: str | None, rating: str) -> dict[str, Any]:
+    code = f"{probe}-{side}" if side else probe
+    part: dict[str, Any] = {"code": {"coding": [{"system": f"{KIOSK}/probe", "code": code}],
+                                     "text": _probe_text(probe, side)}}
+    if rating == "skipped":
+        part["dataAbsentReason"] = _not_performed()
+    else:
+        part["valueCodeableConcept"] = {"coding": [{"system": f"{KIOSK}/probe-rating",
+                                                    "code": rating}], "text": rating}
+    return part
+
+
+def _probe_text(probe: str, side: str | None) -> str:
+    return f"{probe}, {side} side" if side else probe
 
 
 # --- ids and times ------------------------------------------------------------------------------

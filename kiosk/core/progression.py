@@ -590,8 +590,13 @@ class Progress:
 
     # --- snapshots ---------------------------------------------------------------------------
     @staticmethod
-    def key(library: Library, rules: ProgressionRules) -> str:
-        """What a snapshot depends on besides the history: the ladders and the thresholds.
+    def key(
+        library: Library, rules: ProgressionRules,
+        starts: Mapping[str, frozenset[str]] | None = None,
+    ) -> str:
+        """What a snapshot depends on besides the history: the ladders, the thresholds, and the
+        rungs the signature's rules may start a family on (a first session there counts as
+        started there, so a change of those rules changes the replay).
 
         A snapshot made under another key is not used; the replay is rebuilt from the records.
         """
@@ -601,7 +606,8 @@ class Progress:
         names = ("advance_window", "advance_needed", "fray_fraction", "fray_sessions",
                  "reentry_days", "bad_day_rise", "bad_day_window", "floor_reps", "quick_rungs")
         thresholds = [getattr(rules, n) for n in names]
-        text = json.dumps([SNAPSHOT_FORMAT, SCHEMA_VERSION, ladders, thresholds])
+        begun = sorted([fid, sorted(rungs)] for fid, rungs in (starts or {}).items() if rungs)
+        text = json.dumps([SNAPSHOT_FORMAT, SCHEMA_VERSION, ladders, thresholds, begun])
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
     def to_json(self) -> dict[str, Any]:
@@ -609,7 +615,7 @@ class Progress:
         rules = self.rules
         keep = max(1, rules.advance_window, rules.fray_sessions)
         return {
-            "key": Progress.key(self.library, rules),
+            "key": Progress.key(self.library, rules, self.starts),
             "count": self.count,
             "last": _iso(self.last),
             "latest": _iso(self.latest),
@@ -622,14 +628,16 @@ class Progress:
 
     @classmethod
     def from_json(
-        cls, data: Any, library: Library, rules: ProgressionRules
+        cls, data: Any, library: Library, rules: ProgressionRules,
+        starts: Mapping[str, frozenset[str]] | None = None,
     ) -> Progress | None:
         """The replay a snapshot saved, or None when it was made under another key or is
         malformed: then replay the records instead."""
         try:
-            if data["key"] != Progress.key(library, rules):
+            if data["key"] != Progress.key(library, rules, starts):
                 return None
             progress = cls.start(library, rules)
+            progress.starts = starts or {}
             if set(data["tracks"]) != set(progress.tracks):
                 return None
             for fid, t in progress.tracks.items():
@@ -923,7 +931,4 @@ class Replays:
         return progress
 
     def load(self, data: Any) -> Progress | None:
-        progress = Progress.from_json(data, self.library, self.rules)
-        if progress is not None:
-            progress.starts = self.starts
-        return progress
+        return Progress.from_json(data, self.library, self.rules, self.starts)

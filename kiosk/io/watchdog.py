@@ -20,6 +20,9 @@ from collections.abc import Mapping
 log = logging.getLogger(__name__)
 
 
+# Seconds systemd waits for the next sign of life during a long start (``starting``).
+STARTING_GRACE = 60.0
+
 class Notifier:
     """Sends state changes to systemd's notification socket, or nothing when there is none.
 
@@ -63,6 +66,15 @@ class Notifier:
 
     def stopping(self) -> None:
         self._send("STOPPING=1")
+
+    def starting(self, status: str) -> None:
+        """Before READY=1: still busy, and why. Each call gives systemd ``STARTING_GRACE`` more
+        seconds past TimeoutStartSec, so a first start that brings years of history up to date
+        on a slow board is not killed and restarted in a loop, while a start that truly hangs
+        (no call for that long) still is."""
+        usec = int(STARTING_GRACE * 1_000_000)
+        self._send(f"EXTEND_TIMEOUT_USEC={usec}")
+        self.status(status)
 
     def close(self) -> None:
         """Release the socket; safe to call twice, and the notifier reopens it if used again."""

@@ -142,8 +142,9 @@ def write_csv(records: Iterable[Record], fp: TextIO) -> None:
 
     Sessions come one row per set; a round of safety answers one row per answer, with
     ``family`` = ``safety``, ``variation`` = the question, ``reps`` = yes or no, and how it was
-    given (green, amber, red, timeout) in ``set_ended_by``; a pain log entry one row
-    (docs/data.md)."""
+    given (green, amber, red, timeout) in ``set_ended_by``; a pain log entry one row; a ritual
+    one row; a PSFS round one row per activity; a movement signature one row per probe and
+    side (docs/data.md)."""
     writer = csv.writer(fp)
     writer.writerow(CSV_COLUMNS)
     for record in records:
@@ -155,6 +156,10 @@ def write_csv(records: Iterable[Record], fp: TextIO) -> None:
             rows = iter([_pain_row(record)])
         elif isinstance(record, ScreeningRecord):
             rows = _screening_rows(record)
+        elif isinstance(record, RitualRecord):
+            rows = iter([_ritual_row(record)])
+        elif isinstance(record, PsfsRecord):
+            rows = _psfs_rows(record)
         else:
             continue
         writer.writerows([escape_cell(cell) for cell in row] for row in rows)
@@ -174,6 +179,22 @@ def _screening_rows(r: ScreeningRecord) -> Iterator[list[Any]]:
     for p in r.results:
         yield [r.id, r.day.isoformat(), p.pain, "", ended, "screening", p.probe, "", "",
                r.reason, "no", "", p.side or "", p.rating, "", ""]
+
+
+def _ritual_row(r: RitualRecord) -> list[Any]:
+    """A ritual: one row, as a set of one: its rung in ``family`` and ``variation``, its name
+    in ``reason``, the rating in ``reps`` and the outcome in ``set_ended_by``."""
+    not_done = "yes" if r.outcome in ("snoozed", "skipped") else "no"
+    return [r.id, r.at.isoformat(timespec="minutes"), "", "", f"ritual: {r.outcome}", r.family,
+            r.variation, "", "", r.name, not_done, "", "", r.rating or "", "", r.outcome]
+
+
+def _psfs_rows(r: PsfsRecord) -> Iterator[list[Any]]:
+    """A PSFS round: one row per activity, the activity in ``variation``, its score in
+    ``reps``."""
+    for s in r.scores:
+        yield [r.id, r.at.isoformat(timespec="minutes"), "", "", "psfs", "psfs", s.activity,
+               "", "", "", "no", "", "", s.score, "", ""]
 
 
 def _pain_row(entry: PainEntry) -> list[Any]:

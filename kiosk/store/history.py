@@ -27,7 +27,6 @@ from tinydb.table import Document
 
 from kiosk.core.records import Record, SessionRecord, sessions_of
 from kiosk.errors import RecordError, StorageError
-from kiosk.store import export
 from kiosk.store.atomic import (
     AtomicJSONStorage,
     fsync_dir,
@@ -169,10 +168,14 @@ class History:
     def export_json(self, fp: TextIO) -> None:
         """Write every session, safety round and ritual as one JSON document (docs/data.md,
         "Exports")."""
+        from kiosk.store import export  # only the export commands need it
+
         export.write_json(self.records(), fp)
 
     def export_csv(self, fp: TextIO) -> None:
         """Write one CSV row per set, per safety answer and per pain entry (docs/data.md)."""
+        from kiosk.store import export  # only the export commands need it
+
         export.write_csv(self.records(), fp)
 
     def close(self) -> None:

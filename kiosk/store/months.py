@@ -36,11 +36,17 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, TextIO
 
-from kiosk.core.records import Record, RitualRecord, SessionRecord, last_pain, sessions_of
+from kiosk.core.records import (
+    PainEntry,
+    Record,
+    RitualRecord,
+    SessionRecord,
+    last_pain,
+    sessions_of,
+)
 from kiosk.core.rhythm import active_days
 from kiosk.core.weekly import READ_BACK_DAYS
 from kiosk.errors import RecordError, StorageError
-from kiosk.store import export
 from kiosk.store.atomic import (
     AtomicJSONStorage,
     Fsync,
@@ -53,6 +59,7 @@ from kiosk.store.backups import Backups
 from kiosk.store.history import FILENAME, History, Recovery, _lock, recovery_message
 from kiosk.store.load import load, reader_note
 from kiosk.store.records import TABLE, decode, encode
+from kiosk.store.seal import SEAL, seal_unsealed
 
 log = logging.getLogger(__name__)
 
@@ -91,10 +98,12 @@ class Snapshot:
     month: str
     replay: Replay | None  # None when the store was opened without Replays
     last_pain: int | None
-    # Every record up to here that is not a session (safety answers, pain entries): few, and
-    # the kiosk must see them all (a "yes" years ago still waits for a clinician's clearance).
-    # Rituals, the one kind that comes every day, only from the month's last week (``WEEK``):
-    # the kiosk reads them for this week's rhythm and today's slots, nothing older.
+    # Every record up to here that is not a session (safety answers, questionnaires, movement
+    # checks): few, and the kiosk must see them all (a "yes" years ago still waits for a
+    # clinician's clearance). Rituals, the one kind that comes every day, only from the month's
+    # last week (``WEEK``): the kiosk reads them for this week's rhythm and today's slots.
+    # Pain entries only from the last ``READ_BACK_DAYS``, as far as any screen looks back: the
+    # latest rating is ``last_pain``, so a snapshot stays the same size in year ten as in one.
     kept: tuple[Record, ...] = ()
     # The days of practice (a session or a ritual done) in the month's last week: a week that
     # runs over a month's turn counts them, though the sessions are in the replay.
@@ -111,16 +120,19 @@ def next_snapshot(
         pain = before.last_pain
     since = _month_end(month) - timedelta(days=WEEK - 1)
     earlier = before.kept if before is not None else ()
-    kept = tuple(r for r in (*earlier, *records) if _keeps(r, since))
+    kept = tuple(r for r in (*earlier, *records) if _keeps(r, month))
     days = {*(before.days if before is not None else ()), *active_days(records)}
     return Snapshot(month, replay, pain, kept, tuple(sorted(d for d in days if d >= since)))
 
 
-def _keeps(record: Record, since: date) -> bool:
+def _keeps(record: Record, month: str) -> bool:
     if isinstance(record, SessionRecord):
         return False  # in the replay, and in last_pain
+    end = _month_end(month)
     if isinstance(record, RitualRecord):
-        return record.at.date() >= since
+        return record.at.date() > end - timedelta(days=WEEK)
+    if isinstance(record, PainEntry):
+        return record.at.date() > end - timedelta(days=READ_BACK_DAYS)
     return True
 
 
@@ -191,6 +203,7 @@ class MonthlyHistory:
         self._storage = storage
         self._problems: list[Recovery] = []
         self._open: History | None = None
+        self._swept = False  # whether this run has sealed the closed months (_seal)
         # The one writer of the whole data directory (each month's History locks its own too).
         self._lock = _lock(self.data_dir, wait_for_lock)
         try:
@@ -200,10 +213,12 @@ class MonthlyHistory:
             raise
 
     def _start(self, on_step: Callable[[str], None] | None) -> None:
+        self._on_step = on_step or (lambda _: None)
         migrate(self.data_dir, on_step=on_step, problems=self._problems, fsync=self._storage.fsync)
         months = months_in(self.root)
         for month in months[-2:]:  # a snapshot cut off by a crash is in one of these
             remove_stale_temps(self.root / month, SNAPSHOT)
+            remove_stale_temps(self.root / month, SEAL)
         self._open_month = months[-1] if months else None
         if self._open_month is not None:
             self._open = self._history(self._open_month)
@@ -230,9 +245,10 @@ class MonthlyHistory:
         replays: Replays | None = None,
         storage: type[AtomicJSONStorage] = AtomicJSONStorage,
         wait_for_lock: float = 0.0,
+        on_step: Callable[[str], None] | None = None,
     ) -> MonthlyHistory:
         return cls(data_dir, keep_backups=keep_backups, now=now, replays=replays,
-                   storage=storage, wait_for_lock=wait_for_lock)
+                   storage=storage, wait_for_lock=wait_for_lock, on_step=on_step)
 
     # --- reading ----------------------------------------------------------------------------
     def records(self) -> list[Record]:
@@ -256,9 +272,13 @@ class MonthlyHistory:
         return window if window is not None else self.earlier_pain
 
     def export_json(self, fp: TextIO) -> None:
+        from kiosk.store import export  # only the export commands need it
+
         export.write_json(self.sessions(), fp)
 
     def export_csv(self, fp: TextIO) -> None:
+        from kiosk.store import export  # only the export commands need it
+
         export.write_csv(self.sessions(), fp)
 
     # --- writing ----------------------------------------------------------------------------
@@ -320,9 +340,18 @@ class MonthlyHistory:
         except OSError as e:  # the records are safe; the next start rebuilds the snapshot
             log.warning("%s: could not write the snapshot: %s", self.root / month, e)
         history.close()
+        self._seal(month)
         self._snapshot, self.base, self.earlier_pain, self._window = (
             snapshot, replay, snapshot.last_pain, [])
         self.earlier_days, self._kept = snapshot.days, list(snapshot.kept)
+
+    def _seal(self, month: str) -> None:
+        """Seal the month just closed, so that readers of the whole history need not check it
+        again (seal.py); the first time in a run, also every closed month without a seal by
+        this codec (a history from before seals, or a kiosk updated since)."""
+        months = [month] if self._swept else [m for m in months_in(self.root) if m <= month]
+        seal_unsealed(self.root, months, self._storage.fsync)
+        self._swept = True
 
     def _history(self, month: str) -> History:
         make_private_dir(self.root)
@@ -338,7 +367,11 @@ class MonthlyHistory:
         if self._replays is None:
             # No replay to keep: the window is the whole history.
             return None, [r for m in closed for r in self._read_closed(m)]
-        for month in closed[start:]:
+        todo = closed[start:]
+        for n, month in enumerate(todo, 1):
+            # Only after an update or a lost snapshot is there more than a month or two to do;
+            # at ten years on a Pi Zero that is a minute, and systemd hears how it goes.
+            self._on_step(f"progress made again from the records: {month}, {n} of {len(todo)}")
             records = self._read_closed(month)
             replay = snapshot.replay.copy() if snapshot and snapshot.replay else (
                 self._replays.start())

@@ -10,9 +10,11 @@ says that the kiosk will repair it when it next starts.
 from __future__ import annotations
 
 import errno
+import gc
 import os
 import stat
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,8 +47,26 @@ def read_history(data_dir: Path) -> Snapshot:
     or the history file cannot be read at all.
     """
     notes: list[str] = []
-    records = list(stream_history(data_dir, notes))
+    with collector_paused():
+        records = list(stream_history(data_dir, notes))
     return Snapshot(records, "; ".join(notes) or None)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """For a command that reads the whole history into memory: no cycle collection meanwhile.
+
+    Ten years are hundreds of thousands of small objects, none of them in a cycle, and the
+    cycle collector walks them again and again as they pile up: a fifth of ``kiosk report``'s
+    time in year ten. Reference counting still frees everything as usual. Not for the kiosk's
+    own process: the switch is global, and it runs for years."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def stream_history(

@@ -86,7 +86,10 @@ class HistoryWriter:
         now: Callable[[], datetime] = datetime.now,
         replays: Replays | None = None,
         storage: type[AtomicJSONStorage] = AtomicJSONStorage,
+        on_step: Callable[[str], None] | None = None,
     ) -> None:
+        # ``on_step`` hears each step of a long first open (a migration, snapshots made again);
+        # only that first open, on the caller's thread: a reopen after a failure is quiet.
         self._open_history: Callable[[], MonthlyHistory] = lambda: MonthlyHistory.open(
             data_dir, keep_backups=keep_backups, now=now, replays=replays, storage=storage
         )
@@ -108,7 +111,8 @@ class HistoryWriter:
         self.recovery: Recovery | None = None
         self.open_error: StorageError | None = None  # why the history could not be opened
         try:
-            history = self._open_history()
+            history = MonthlyHistory.open(data_dir, keep_backups=keep_backups, now=now,
+                                          replays=replays, storage=storage, on_step=on_step)
         except StorageError as e:
             # Keep going without a disk: sessions wait in memory until the history opens (for
             # a busy data directory: until the other writer has closed it).
@@ -137,6 +141,7 @@ class HistoryWriter:
         now: Callable[[], datetime] = datetime.now,
         replays: Replays | None = None,
         storage: type[AtomicJSONStorage] = AtomicJSONStorage,
+        on_step: Callable[[str], None] | None = None,
     ) -> HistoryWriter:
         """Open the history and start the writer; check ``.recovery`` afterwards.
 
@@ -150,6 +155,7 @@ class HistoryWriter:
             now=now,
             replays=replays,
             storage=storage,
+            on_step=on_step,
         )
 
     # --- main thread -----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ text is drawn smaller than the layout's chart size (kiosk/ui/layout.py: CHART_PX
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 import pygame
@@ -21,21 +22,53 @@ from kiosk.ui.palette import Colour
 
 Chart = ExerciseChart | PainChart | Calendar
 
-LINE: Colour = palette.PACER_RING  # the one data line of a chart
-MARK: Colour = palette.TEXT
-DONE: Colour = palette.GREEN
-STEP_A: Colour = palette.PANEL
-STEP_B: Colour = palette.FAINT
+
+@dataclass(frozen=True)
+class Inks:
+    """The colours a chart is drawn in: light on dark for the kiosk's screen (``SCREEN``), dark
+    on white for paper (``PRINT``, the clinician's report). Shapes and words carry the meaning
+    in both; on paper the weekly line is also dashed, so it survives a grey photocopy."""
+
+    background: Colour
+    text: Colour  # titles, numbers, the key's words
+    text_soft: Colour  # axis labels
+    axis: Colour  # the axes
+    guide: Colour  # week lines and the top guide
+    line: Colour  # the one data line of a chart
+    mark: Colour  # rings and discs
+    logged: Colour  # a pain-log square
+    done: Colour  # a day done: a disc with a tick
+    tick: Colour  # the tick on it
+    rest: Colour  # a rest day's dash
+    step_a: Colour  # the ladder band's segments, alternating
+    step_b: Colour
+    dashed: bool = False  # the weekly pain line
 
 
-def draw_chart(surface: pygame.Surface, chart: Chart, rect: pygame.Rect, lay: Layout) -> list[
-        pygame.Rect]:
-    """Draw ``chart`` inside ``rect``; returns the rectangle of every text drawn."""
+SCREEN = Inks(
+    background=palette.BACKGROUND, text=palette.TEXT, text_soft=palette.TEXT_SOFT,
+    axis=palette.MUTED, guide=palette.FAINT, line=palette.PACER_RING, mark=palette.TEXT,
+    logged=palette.AMBER, done=palette.GREEN, tick=palette.INK, rest=palette.MUTED,
+    step_a=palette.PANEL, step_b=palette.FAINT,
+)
+PRINT = Inks(
+    background=palette.PAPER, text=palette.PRINT_TEXT, text_soft=palette.PRINT_SOFT,
+    axis=palette.PRINT_AXIS, guide=palette.PRINT_GUIDE, line=palette.PRINT_LINE,
+    mark=palette.PRINT_TEXT, logged=palette.PRINT_LOGGED, done=palette.PRINT_DONE,
+    tick=palette.PAPER, rest=palette.PRINT_AXIS, step_a=palette.PRINT_STEP_A,
+    step_b=palette.PRINT_STEP_B, dashed=True,
+)
+
+
+def draw_chart(surface: pygame.Surface, chart: Chart, rect: pygame.Rect, lay: Layout, *,
+               ink: Inks = SCREEN) -> list[pygame.Rect]:
+    """Draw ``chart`` inside ``rect`` (on a surface filled with ``ink.background``); returns
+    the rectangle of every text drawn."""
     if isinstance(chart, ExerciseChart):
-        return _exercise(surface, chart, rect, lay)
+        return _exercise(surface, chart, rect, lay, ink)
     if isinstance(chart, PainChart):
-        return _pain(surface, chart, rect, lay)
-    return _calendar(surface, chart, rect, lay)
+        return _pain(surface, chart, rect, lay, ink)
+    return _calendar(surface, chart, rect, lay, ink)
 
 
 # --- text --------------------------------------------------------------------------------------
@@ -44,7 +77,7 @@ def _px(lay: Layout) -> int:
 
 
 def _text(
-    surface: pygame.Surface, text: str, lay: Layout, colour: Colour = palette.TEXT_SOFT, *,
+    surface: pygame.Surface, text: str, lay: Layout, colour: Colour, *,
     px: int | None = None, **where: int | tuple[int, int],
 ) -> pygame.Rect:
     image = fonts.font(px or _px(lay)).render(text, True, colour)
@@ -77,44 +110,45 @@ def _y(plot: pygame.Rect, value: float, top: float) -> int:
 
 def _axes(
     surface: pygame.Surface, plot: pygame.Rect, lay: Layout, top_label: str, first: date,
-    last: date,
+    last: date, ink: Inks,
 ) -> list[pygame.Rect]:
     """The y axis labelled 0 and its top, the x axis by week: '8 weeks ago' ... 'this week'."""
     width = max(1, lay.px(0.006))
-    pygame.draw.line(surface, palette.MUTED, plot.bottomleft, plot.bottomright, width)
-    pygame.draw.line(surface, palette.MUTED, plot.bottomleft, plot.topleft, width)
-    pygame.draw.line(surface, palette.FAINT, plot.topleft, plot.topright, width)
+    pygame.draw.line(surface, ink.axis, plot.bottomleft, plot.bottomright, width)
+    pygame.draw.line(surface, ink.axis, plot.bottomleft, plot.topleft, width)
+    pygame.draw.line(surface, ink.guide, plot.topleft, plot.topright, width)
     weeks = ((last - first).days + 1) // 7
     for w in range(1, weeks):
         x = plot.left + round(w * 7 * plot.width / ((last - first).days + 1))
-        pygame.draw.line(surface, palette.FAINT, (x, plot.top), (x, plot.bottom), 1)
+        pygame.draw.line(surface, ink.guide, (x, plot.top), (x, plot.bottom), 1)
+    soft, label_x, below = ink.text_soft, plot.left - lay.gap // 2, plot.bottom + lay.gap // 2
     drawn = [
-        _text(surface, "0", lay, right=plot.left - lay.gap // 2, centery=plot.bottom),
-        _text(surface, top_label, lay, right=plot.left - lay.gap // 2, centery=plot.top),
-        _text(surface, f"{weeks} weeks ago", lay, left=plot.left, top=plot.bottom + lay.gap // 2),
-        _text(surface, "this week", lay, right=plot.right, top=plot.bottom + lay.gap // 2),
+        _text(surface, "0", lay, soft, right=label_x, centery=plot.bottom),
+        _text(surface, top_label, lay, soft, right=label_x, centery=plot.top),
+        _text(surface, f"{weeks} weeks ago", lay, soft, left=plot.left, top=below),
+        _text(surface, "this week", lay, soft, right=plot.right, top=below),
     ]
     return drawn
 
 
 # --- clean reps of one exercise ------------------------------------------------------------------
 def _exercise(
-    surface: pygame.Surface, chart: ExerciseChart, rect: pygame.Rect, lay: Layout
+    surface: pygame.Surface, chart: ExerciseChart, rect: pygame.Rect, lay: Layout, ink: Inks
 ) -> list[pygame.Rect]:
     top = max(5, chart.best + (5 - chart.best % 5) % 5)  # a round number just above the best
     plot = _plot_area(rect, lay, [str(top), "reps"], rows_below=2)
-    drawn = _axes(surface, plot, lay, str(top), chart.first, chart.last)
-    drawn += _steps(surface, chart, plot, lay)
+    drawn = _axes(surface, plot, lay, str(top), chart.first, chart.last, ink)
+    drawn += _steps(surface, chart, plot, lay, ink)
     pts = [(_x(plot, chart.first, chart.last, p.day), _y(plot, p.clean, top))
            for p in chart.points]
     if len(pts) > 1:
-        pygame.draw.lines(surface, LINE, False, pts, max(2, lay.px(0.01)))
+        pygame.draw.lines(surface, ink.line, False, pts, max(2, lay.px(0.01)))
     r = max(4, lay.px(0.02))
     for x, y in pts:
-        pygame.draw.circle(surface, MARK, (x, y), r)
-    drawn.append(_text(surface, _headline(chart, rect.width, lay), lay, palette.TEXT,
+        pygame.draw.circle(surface, ink.mark, (x, y), r)
+    drawn.append(_text(surface, _headline(chart, rect.width, lay), lay, ink.text,
                        left=rect.left, top=rect.top))
-    drawn.append(_text(surface, "reps", lay, right=plot.left - lay.gap // 2,
+    drawn.append(_text(surface, "reps", lay, ink.text_soft, right=plot.left - lay.gap // 2,
                        centery=plot.centery))
     return drawn
 
@@ -132,7 +166,7 @@ def _headline(chart: ExerciseChart, width: int, lay: Layout) -> str:
 
 
 def _steps(
-    surface: pygame.Surface, chart: ExerciseChart, plot: pygame.Rect, lay: Layout
+    surface: pygame.Surface, chart: ExerciseChart, plot: pygame.Rect, lay: Layout, ink: Inks
 ) -> list[pygame.Rect]:
     """A band under the x labels: one segment per rung of the ladder, named "step N", so a
     move up reads as a new segment and a word, not a colour."""
@@ -149,22 +183,22 @@ def _steps(
     for i, (rung, x0, _) in enumerate(runs):
         x1 = runs[i + 1][1] if i + 1 < len(runs) else band.right
         seg = pygame.Rect(x0, band.top, max(2, x1 - x0), band.height)
-        pygame.draw.rect(surface, STEP_A if i % 2 == 0 else STEP_B, seg)
-        pygame.draw.line(surface, palette.TEXT_SOFT, seg.topleft, seg.bottomleft, 2)
+        pygame.draw.rect(surface, ink.step_a if i % 2 == 0 else ink.step_b, seg)
+        pygame.draw.line(surface, ink.text_soft, seg.topleft, seg.bottomleft, 2)
         label = f"step {rung}"
         if fonts.font(_px(lay)).size(label)[0] + lay.gap <= seg.width:
-            drawn.append(_text(surface, label, lay, palette.TEXT, left=seg.left + lay.gap // 2,
+            drawn.append(_text(surface, label, lay, ink.text, left=seg.left + lay.gap // 2,
                                centery=seg.centery))
     return drawn
 
 
 # --- pain ------------------------------------------------------------------------------------
 def _pain(
-    surface: pygame.Surface, chart: PainChart, rect: pygame.Rect, lay: Layout
+    surface: pygame.Surface, chart: PainChart, rect: pygame.Rect, lay: Layout, ink: Inks
 ) -> list[pygame.Rect]:
     plot = _plot_area(rect, lay, ["pain"], rows_below=1)
-    drawn = _axes(surface, plot, lay, "10", chart.first, chart.last)
-    drawn.append(_text(surface, "pain", lay, right=plot.left - lay.gap // 2,
+    drawn = _axes(surface, plot, lay, "10", chart.first, chart.last, ink)
+    drawn.append(_text(surface, "pain", lay, ink.text_soft, right=plot.left - lay.gap // 2,
                        centery=plot.centery))
     week_w = plot.width / len(chart.weekly)
     trend = [
@@ -172,31 +206,52 @@ def _pain(
         for i, m in enumerate(chart.weekly) if m is not None
     ]
     if len(trend) > 1:
-        pygame.draw.lines(surface, LINE, False, trend, max(3, lay.px(0.014)))
+        _trend(surface, ink, trend, max(3, lay.px(0.014)))
     r = max(4, lay.px(0.02))
     for p in chart.points:
-        _pain_marks(surface, p, plot, chart, r)
-    drawn += _pain_key(surface, rect, lay, max(r, _px(lay) // 3))  # marks as big as the words
+        _pain_marks(surface, p, plot, chart, r, ink)
+    drawn += _pain_key(surface, rect, lay, max(r, _px(lay) // 3), ink)  # as big as the words
     return drawn
 
 
+def _trend(surface: pygame.Surface, ink: Inks, pts: Sequence[tuple[int, int]], width: int
+           ) -> None:
+    """The weekly line: solid on the screen; dashed on paper, where it must not be told from
+    the marks by its colour alone."""
+    if not ink.dashed:
+        pygame.draw.lines(surface, ink.line, False, pts, width)
+        return
+    dash, gap = 4 * width, 2 * width
+    for (x0, y0), (x1, y1) in zip(pts, pts[1:], strict=False):
+        length = max(1.0, ((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5)
+        at = 0.0
+        while at < length:
+            end = min(length, at + dash)
+            pygame.draw.line(surface, ink.line, (x0 + (x1 - x0) * at / length,
+                                                 y0 + (y1 - y0) * at / length),
+                             (x0 + (x1 - x0) * end / length, y0 + (y1 - y0) * end / length),
+                             width)
+            at += dash + gap
+
+
 def _pain_marks(
-    surface: pygame.Surface, p: PainPoint, plot: pygame.Rect, chart: PainChart, r: int
+    surface: pygame.Surface, p: PainPoint, plot: pygame.Rect, chart: PainChart, r: int,
+    ink: Inks,
 ) -> None:
     x = _x(plot, chart.first, chart.last, p.day)
     if p.logged and p.after is not None:
         box = pygame.Rect(0, 0, 2 * r, 2 * r)
         box.center = (x, _y(plot, p.after, 10))
-        pygame.draw.rect(surface, palette.AMBER, box)
+        pygame.draw.rect(surface, ink.logged, box)
         return
     if p.before is not None:
-        pygame.draw.circle(surface, MARK, (x, _y(plot, p.before, 10)), r, max(1, r // 2))
+        pygame.draw.circle(surface, ink.mark, (x, _y(plot, p.before, 10)), r, max(1, r // 2))
     if p.after is not None:
-        pygame.draw.circle(surface, MARK, (x, _y(plot, p.after, 10)), r)
+        pygame.draw.circle(surface, ink.mark, (x, _y(plot, p.after, 10)), r)
 
 
-def _pain_key(surface: pygame.Surface, rect: pygame.Rect, lay: Layout, r: int) -> list[
-        pygame.Rect]:
+def _pain_key(surface: pygame.Surface, rect: pygame.Rect, lay: Layout, r: int, ink: Inks
+              ) -> list[pygame.Rect]:
     """The key, in one row above the plot: each mark's shape, then its word."""
     y = rect.top + _row_h(lay) // 2
     x = rect.left
@@ -204,15 +259,16 @@ def _pain_key(surface: pygame.Surface, rect: pygame.Rect, lay: Layout, r: int) -
     for shape, word in (("ring", "before"), ("disc", "after"), ("square", "logged"),
                         ("line", "week")):
         if shape == "ring":
-            pygame.draw.circle(surface, MARK, (x + r, y), r, max(1, r // 2))
+            pygame.draw.circle(surface, ink.mark, (x + r, y), r, max(1, r // 2))
         elif shape == "disc":
-            pygame.draw.circle(surface, MARK, (x + r, y), r)
+            pygame.draw.circle(surface, ink.mark, (x + r, y), r)
         elif shape == "square":
-            pygame.draw.rect(surface, palette.AMBER, pygame.Rect(x, y - r, 2 * r, 2 * r))
+            pygame.draw.rect(surface, ink.logged, pygame.Rect(x, y - r, 2 * r, 2 * r))
         else:
-            pygame.draw.line(surface, LINE, (x, y), (x + 3 * r, y), max(3, lay.px(0.014)))
-        x += (3 * r if shape == "line" else 2 * r) + lay.gap // 2
-        drawn.append(_text(surface, word, lay, palette.TEXT, left=x, centery=y))
+            line = 5 * r if ink.dashed else 3 * r  # room for a dash and a gap and a dash
+            _trend(surface, ink, [(x, y), (x + line, y)], max(3, lay.px(0.014)))
+        x += ((5 if ink.dashed else 3) * r if shape == "line" else 2 * r) + lay.gap // 2
+        drawn.append(_text(surface, word, lay, ink.text, left=x, centery=y))
         x = drawn[-1].right + lay.gap * 2
     return drawn
 
@@ -222,7 +278,7 @@ DAY_LETTERS = ("M", "T", "W", "T", "F", "S", "S")
 
 
 def _calendar(
-    surface: pygame.Surface, cal: Calendar, rect: pygame.Rect, lay: Layout
+    surface: pygame.Surface, cal: Calendar, rect: pygame.Rect, lay: Layout, ink: Inks
 ) -> list[pygame.Rect]:
     """Weeks as rows, newest at the bottom; each day a mark; each week's count in words."""
     row_h = _row_h(lay)
@@ -234,43 +290,44 @@ def _calendar(
     cell_w, cell_h = grid.width / 7, grid.height / weeks
     r = max(3, min(round(cell_w * 0.3), round(cell_h * 0.38)))
     drawn = [
-        _text(surface, letter, lay, palette.TEXT, centerx=grid.left + round((i + 0.5) * cell_w),
+        _text(surface, letter, lay, ink.text, centerx=grid.left + round((i + 0.5) * cell_w),
               top=rect.top)
         for i, letter in enumerate(DAY_LETTERS)
     ]
     for w, row in enumerate(cal.days):
         cy = grid.top + round((w + 0.5) * cell_h)
         for d, state in enumerate(row):
-            _day_mark(surface, state, (grid.left + round((d + 0.5) * cell_w), cy), r)
+            _day_mark(surface, state, (grid.left + round((d + 0.5) * cell_w), cy), r, ink)
         count = f"{cal.count(w)} of {cal.target}"
-        drawn.append(_text(surface, count, lay, palette.TEXT, right=rect.right, centery=cy))
-    drawn += _calendar_key(surface, rect, lay, r)
+        drawn.append(_text(surface, count, lay, ink.text, right=rect.right, centery=cy))
+    drawn += _calendar_key(surface, rect, lay, r, ink)
     return drawn
 
 
-def _day_mark(surface: pygame.Surface, state: str, centre: tuple[int, int], r: int) -> None:
+def _day_mark(surface: pygame.Surface, state: str, centre: tuple[int, int], r: int, ink: Inks
+              ) -> None:
     if state == "done":
-        pygame.draw.circle(surface, DONE, centre, r)
+        pygame.draw.circle(surface, ink.done, centre, r)
         # a tick on the disc: done reads by shape too
         x, y = centre
         pts = [(x - r // 2, y), (x - r // 8, y + r // 3), (x + r // 2, y - r // 3)]
-        pygame.draw.lines(surface, palette.INK, False, pts, max(2, r // 4))
+        pygame.draw.lines(surface, ink.tick, False, pts, max(2, r // 4))
     elif state == "today":
-        pygame.draw.circle(surface, palette.TEXT, centre, r, max(2, r // 4))
+        pygame.draw.circle(surface, ink.text, centre, r, max(2, r // 4))
     elif state == "rest":
         x, y = centre
-        pygame.draw.line(surface, palette.MUTED, (x - r // 2, y), (x + r // 2, y), max(2, r // 4))
+        pygame.draw.line(surface, ink.rest, (x - r // 2, y), (x + r // 2, y), max(2, r // 4))
 
 
-def _calendar_key(surface: pygame.Surface, rect: pygame.Rect, lay: Layout, r: int) -> list[
-        pygame.Rect]:
+def _calendar_key(surface: pygame.Surface, rect: pygame.Rect, lay: Layout, r: int, ink: Inks
+                  ) -> list[pygame.Rect]:
     y = rect.bottom - _row_h(lay) // 2
     x = rect.left
     drawn = []
     for state, word in (("done", "done"), ("today", "today"), ("rest", "rest day")):
         small = min(r, _row_h(lay) // 2 - 1)
-        _day_mark(surface, state, (x + small, y), small)
+        _day_mark(surface, state, (x + small, y), small, ink)
         x += 2 * small + lay.gap // 2
-        drawn.append(_text(surface, word, lay, palette.TEXT, left=x, centery=y))
+        drawn.append(_text(surface, word, lay, ink.text, left=x, centery=y))
         x = drawn[-1].right + lay.gap * 2
     return drawn

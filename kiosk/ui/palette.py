@@ -28,6 +28,19 @@ GREEN: Colour = (52, 190, 112)
 AMBER: Colour = (246, 178, 40)
 RED: Colour = (236, 76, 76)
 
+# Paper, for the clinician's report (kiosk/report.py, charts.PRINT): dark ink on white, as a
+# printer and a photocopier keep it; the dark screen palette prints as a slab of toner.
+PAPER: Colour = (255, 255, 255)
+PRINT_TEXT: Colour = (17, 17, 17)
+PRINT_SOFT: Colour = (51, 51, 51)  # axis labels
+PRINT_AXIS: Colour = (85, 85, 85)  # axes and a rest day's dash: graphics only
+PRINT_GUIDE: Colour = (200, 200, 200)  # week lines: faint on purpose, never text
+PRINT_LINE: Colour = (0, 72, 150)  # the data line: dark blue, dashed for the weekly pain
+PRINT_LOGGED: Colour = (166, 68, 0)  # a pain-log square: a dark amber that still prints
+PRINT_DONE: Colour = (0, 110, 55)  # a day done: dark green, with a white tick
+PRINT_STEP_A: Colour = (238, 238, 238)  # the ladder band, alternating greys under black words
+PRINT_STEP_B: Colour = (212, 212, 212)
+
 # (text colour, surface) pairs the screen actually draws; each must reach AAA.
 TEXT_PAIRS: tuple[tuple[Colour, Colour], ...] = (
     (TEXT, BACKGROUND),
@@ -39,3 +52,12 @@ TEXT_PAIRS: tuple[tuple[Colour, Colour], ...] = (
     (INK, TEXT),
     (TEXT_SOFT, FAINT),
 )
+
+# The same for paper: text pairs reach AAA; the data's marks and lines at least 3:1 (graphics).
+PRINT_TEXT_PAIRS: tuple[tuple[Colour, Colour], ...] = (
+    (PRINT_TEXT, PAPER),
+    (PRINT_SOFT, PAPER),
+    (PRINT_TEXT, PRINT_STEP_A),
+    (PRINT_TEXT, PRINT_STEP_B),
+)
+PRINT_MARKS: tuple[Colour, ...] = (PRINT_TEXT, PRINT_AXIS, PRINT_LINE, PRINT_LOGGED, PRINT_DONE)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pygame
 
@@ -31,6 +32,39 @@ def wrap(text: str, font: pygame.font.Font, width: int) -> list[str]:
 
 
 def _wrap_paragraph(text: str, font: pygame.font.Font, width: int) -> list[str]:
+    """Measures each word once and adds up the widths, then checks each line it made as a
+    whole: kerning across a space could make a line a pixel wider than its parts. Only when
+    a line does not fit, or a word is wider than a line, it measures word by word."""
+    words = text.split()
+    space = _width(font, " ")
+    lines: list[str] = []
+    current: list[str] = []
+    used = 0
+    for word in words:
+        w = _width(font, word)
+        if w > width:
+            return _wrap_measured(text, font, width)  # a word to split: the careful way
+        if current and used + space + w > width:
+            lines.append(" ".join(current))
+            current, used = [], 0
+        used = used + space + w if current else w
+        current.append(word)
+    if current or not lines:
+        lines.append(" ".join(current))
+    if len(lines) > 1 and any(line.rfind(" (") > 0 for line in lines):
+        return _wrap_measured(text, font, width)  # brackets to keep together (_keep_brackets)
+    if any(font.size(line)[0] > width for line in lines):
+        return _wrap_measured(text, font, width)
+    return lines
+
+
+@lru_cache(maxsize=4096)
+def _width(font: pygame.font.Font, text: str) -> int:
+    return int(font.size(text)[0])
+
+
+def _wrap_measured(text: str, font: pygame.font.Font, width: int) -> list[str]:
+    """Wrapping that measures every candidate line: exact, and slow on long sentences."""
     lines: list[str] = []
     current = ""
     for word in text.split():
@@ -133,15 +167,48 @@ def fit_text(
 
     If even the smallest size is too tall, the block keeps the lines that fit and ends the last
     one with an ellipsis: cut short, but never drawn outside the box.
+
+    Remembered: a screen draws the same sentences frame after frame, and measuring their words
+    was most of a frame's work. The font is in the key, so fonts made again after
+    ``fonts.forget()`` are never mixed with the old ones.
     """
-    largest, smallest = sizes
-    px = largest
-    while True:
-        block = layout_text(paragraphs, fonts.font(px), width)
-        if block.height <= height or px <= smallest:
-            break
-        px = max(smallest, px - max(1, px // 24))
-    return block if block.height <= height else _truncate(block, width, height)
+    return _fit_text(tuple(paragraphs), width, height, sizes, fonts.font(sizes[0]))
+
+
+@lru_cache(maxsize=512)
+def _fit_text(paragraphs: tuple[str, ...], width: int, height: int, sizes: tuple[int, int],
+              _largest: pygame.font.Font) -> TextBlock:
+    # The sizes tried, largest first, each about 4 % below the last. The largest that fits is
+    # found by halving the list rather than walking down it: each size tried is a font made
+    # (a few ms the first time), and a long question walked through eight of them in a frame.
+    candidates = _candidates(*sizes)
+    blocks: dict[int, TextBlock] = {}
+
+    def fits(i: int) -> bool:
+        blocks[i] = layout_text(paragraphs, fonts.font(candidates[i]), width)
+        return blocks[i].height <= height
+
+    if fits(0):
+        return blocks[0]
+    lo, hi = 0, len(candidates) - 1  # candidates[lo] does not fit; is there one that does?
+    if not fits(hi):
+        return _truncate(blocks[hi], width, height)
+    while hi - lo > 1:  # candidates[hi] fits: the largest that fits is in (lo, hi]
+        mid = (lo + hi) // 2
+        if fits(mid):
+            hi = mid
+        else:
+            lo = mid
+    return blocks[hi]
+
+
+@lru_cache(maxsize=64)
+def _candidates(largest: int, smallest: int) -> tuple[int, ...]:
+    out = [largest]
+    while out[-1] > smallest:
+        px = out[-1]
+        out.append(max(smallest, px - max(1, px // 24)))
+    return tuple(out)
 
 
 def _truncate(block: TextBlock, width: int, height: int) -> TextBlock:
@@ -204,11 +271,18 @@ def draw_line(
     align: str = "left",
 ) -> list[pygame.Rect]:
     """One line of text, shrunk (then shortened) to fit ``rect``, centred vertically."""
+    block = _fit_line(text, rect.width, rect.height, sizes, fonts.font(sizes[0]))
+    return draw_text(surface, block, rect, colour, align=align, valign="middle")
+
+
+@lru_cache(maxsize=512)
+def _fit_line(text: str, width: int, height: int, sizes: tuple[int, int],
+              _largest: pygame.font.Font) -> TextBlock:
+    """The font and the (perhaps shortened) text of ``draw_line``; remembered as ``fit_text``."""
     px = sizes[0]
-    while px > 6 and (fonts.line_height(px) > rect.height or (
-            px > sizes[1] and fonts.font(px).size(text)[0] > rect.width)):
+    while px > 6 and (fonts.line_height(px) > height or (
+            px > sizes[1] and fonts.font(px).size(text)[0] > width)):
         px -= max(1, px // 24)
     font = fonts.font(px)
-    line = ellipsize(text, font, rect.width)
-    block = TextBlock(font, (line,), frozenset({0}), font.get_linesize(), 0)
-    return draw_text(surface, block, rect, colour, align=align, valign="middle")
+    line = ellipsize(text, font, width)
+    return TextBlock(font, (line,), frozenset({0}), font.get_linesize(), 0)

@@ -98,6 +98,22 @@ def test_a_snapshot_made_under_other_ladders_or_thresholds_is_not_used() -> None
     assert Progress.from_json(data, LIB, RULES) is None
 
 
+def test_a_snapshot_made_under_other_signature_starts_is_not_used() -> None:
+    """A first session on a rung the signature's rules allow counts as started there, so a
+    change of those rules must rebuild the replay, not reuse it."""
+    family = SIX.families[0]
+    starts = {family.id: frozenset({family.ladder[1].id})}
+    saved = Progress.start(SIX, RULES)
+    saved.starts = starts
+    saved.feed(simulate(SIX, RULES, [(1, 2, ("clean",) * 5)] * 6))
+    data = json.loads(json.dumps(saved.to_json()))
+    loaded = Progress.from_json(data, SIX, RULES, starts)
+    assert loaded is not None and loaded.starts == starts
+    assert Progress.from_json(data, SIX, RULES) is None
+    assert Progress.from_json(data, SIX, RULES, {family.id: frozenset({family.ladder[-1].id})}) \
+        is None
+
+
 GOOD = Progress.start(SIX, RULES).feed(simulate(SIX, RULES, [(1, 2, ("clean",) * 5)] * 6))
 
 

@@ -48,6 +48,14 @@ def test_each_state_reaches_systemd_in_its_own_datagram(systemd: tuple[str, sock
     notifier.close()  # closing twice is harmless
 
 
+def test_a_long_start_asks_systemd_for_more_time_and_says_why(
+        systemd: tuple[str, socket.socket]) -> None:
+    path, sock = systemd
+    Notifier(path).starting("Bringing the history up to date (2016-04, 3 of 121)")
+    assert received(sock) == "EXTEND_TIMEOUT_USEC=60000000"
+    assert received(sock) == "STATUS=Bringing the history up to date (2016-04, 3 of 121)"
+
+
 def test_a_status_with_newlines_stays_one_assignment(systemd: tuple[str, socket.socket]) -> None:
     path, sock = systemd
     Notifier(path).status("resting\nREADY=1")

@@ -1,5 +1,6 @@
 """The FHIR R4 export: it validates with fhir.resources (a test-only dependency, R4 4.0.1), and
-it carries every session, pain rating and PSFS answer of the history, as a clinic would read it."""
+it carries every session, pain rating, PSFS answer, ritual and movement screening of the
+history, as a clinic would read it."""
 
 from __future__ import annotations
 
@@ -13,10 +14,14 @@ import pytest
 from kiosk.core import fhir
 from kiosk.core.records import (
     ExerciseRecord,
+    PainEntry,
     PainEvent,
+    ProbeResult,
     PsfsRecord,
     PsfsScore,
     Record,
+    RitualRecord,
+    ScreeningRecord,
     SessionRecord,
     SetRecord,
 )
@@ -37,6 +42,20 @@ def _sided() -> SessionRecord:
                          (PainEvent(300.0, "side-plank", "side-plank-1", 2, 5, "set", 5),))
 
 
+def _ritual(rid: str, outcome: str, rating: str | None, day: int) -> RitualRecord:
+    return RitualRecord(rid, "kettle", "Kettle hinge", "hip-hinge", "hip-hinge-1",
+                        f"kettle@2026-11-{day}T07:30", datetime(2026, 11, day, 7, 31), outcome,
+                        rating, 95.0 if outcome == "done" else 0.0, 4 if rating else 0)
+
+
+RITUALS = [_ritual("r-done", "done", "clean", 15), _ritual("r-pain", "stopped", "pain", 16),
+           _ritual("r-snooze", "snoozed", None, 17), _ritual("r-skip", "skipped", None, 18)]
+SCREENING = ScreeningRecord(
+    "scr-1", date(2026, 11, 19), datetime(2026, 11, 19, 10), "due",
+    (ProbeResult("hip-hinge", "left", "easy"), ProbeResult("hip-hinge", "right", "stiff"),
+     ProbeResult("toe-touch", None, "painful", 4), ProbeResult("side-bend", "left", "skipped")),
+    complete=False)
+
 HISTORY: list[Record] = [
     session("2026-11-10", exercise("bridge", (9, 8)), before=4, after=3),
     session("2026-11-12", exercise("bridge", 10), exercise("bird-dog", 0, skipped=True),
@@ -45,6 +64,8 @@ HISTORY: list[Record] = [
     PsfsRecord("psfs-1", datetime(2026, 11, 14, 10), (PsfsScore("carry the shopping", 4),
                                                       PsfsScore("sit through a film", 7))),
     _sided(),
+    *RITUALS,
+    SCREENING,
 ]
 
 
@@ -70,15 +91,16 @@ def test_the_bundle_validates_as_fhir_r4() -> None:
 
 def test_every_session_is_a_procedure_and_every_pain_rating_a_loinc_observation() -> None:
     doc = _bundle(HISTORY)
-    procs = _of(doc, "Procedure")
+    procs = [p for p in _of(doc, "Procedure") if p["identifier"][0]["system"].endswith(
+        "/session")]
     assert sorted(p["identifier"][0]["value"] for p in procs) == sorted(
         r.id for r in HISTORY if isinstance(r, SessionRecord))
     assert [p["status"] for p in procs] == ["completed", "stopped", "stopped"]
     pains = [o for o in _of(doc, "Observation")
              if o["code"]["coding"][0] == {"system": "http://loinc.org", "code": "72514-3",
                                            "display": fhir.PAIN_DISPLAY}]
-    # 4,3 | 5 | the pain log's 6 | 3,5 and the 5 given after RED
-    assert sorted(o["valueInteger"] for o in pains) == sorted([4, 3, 5, 6, 3, 5, 5])
+    # 4,3 | 5 | the pain log's 6 | 3,5 and the 5 given after RED | 4 after a painful probe
+    assert sorted(o["valueInteger"] for o in pains) == sorted([4, 3, 5, 6, 3, 5, 5, 4])
     assert all(o["effectiveDateTime"][19:] for o in pains), "every time carries its offset"
 
 
@@ -105,3 +127,50 @@ def test_the_same_history_exports_to_the_same_ids() -> None:
     ids = [e["fullUrl"] for e in _bundle(HISTORY)["entry"]]
     assert ids == [e["fullUrl"] for e in _bundle(HISTORY)["entry"]]
     assert len(set(ids)) == len(ids)
+
+
+def test_every_ritual_is_a_procedure_with_its_outcome() -> None:
+    procs = {p["identifier"][0]["value"]: p for p in _of(_bundle(HISTORY), "Procedure")
+             if p["identifier"][0]["system"].endswith("/ritual")}
+    assert sorted(procs) == sorted(r.id for r in RITUALS)  # snoozed and skipped too
+    assert {k: p["status"] for k, p in procs.items()} == {
+        "r-done": "completed", "r-pain": "stopped", "r-snooze": "not-done", "r-skip": "not-done"}
+    assert procs["r-snooze"]["statusReason"]["text"] == "snoozed"
+    assert procs["r-done"]["code"]["text"] == "Daily-moment ritual: Kettle hinge"
+    assert procs["r-done"]["performedPeriod"]["end"][:19] == "2026-11-15T07:32:35"
+    assert "rated clean" in procs["r-done"]["note"][0]["text"]
+    assert procs["r-pain"]["complication"][0]["coding"][0]["code"] == fhir.PAIN_FINDING_CODE
+    assert "complication" not in procs["r-done"]
+
+
+def test_a_screening_is_an_exam_with_each_probe_side_by_side() -> None:
+    doc = _bundle(HISTORY)
+    (obs,) = [o for o in _of(doc, "Observation")
+              if o["category"][0]["coding"][0]["code"] == "exam"]
+    assert obs["identifier"][0]["value"] == SCREENING.id
+    parts = {c["code"]["text"]: c.get("valueCodeableConcept", {}).get("text")
+             for c in obs["component"]}
+    assert parts == {"hip-hinge, left side": "easy", "hip-hinge, right side": "stiff",
+                     "toe-touch": "painful", "side-bend, left side": None}  # skipped: absent
+    assert "Ended early" in obs["note"][0]["text"]
+    (member,) = obs["hasMember"]
+    pain = next(e["resource"] for e in doc["entry"] if e["fullUrl"] == member["reference"])
+    assert pain["code"]["coding"][0]["code"] == fhir.PAIN_CODE and pain["valueInteger"] == 4
+
+
+def test_every_kind_of_record_round_trips_through_a_valid_bundle() -> None:
+    from fhir.resources.bundle import Bundle
+    from test_months_kinds import RECORDS  # five months, every kind the codec knows
+
+    doc = _bundle(RECORDS)
+    Bundle.parse_obj(doc)
+
+    def ident(res: dict[str, Any]) -> str | None:
+        found = res.get("identifier")  # a list, but a single one on a QuestionnaireResponse
+        return (found[0] if isinstance(found, list) else found or {}).get("value")
+
+    carried = {ident(e["resource"]) for e in doc["entry"]}
+    logged = [o for o in _of(doc, "Observation") if o.get("note") == [{"text": "pain log"}]]
+    pains = [r for r in RECORDS if isinstance(r, PainEntry)]
+    assert {r.id for r in RECORDS if not isinstance(r, PainEntry)} <= carried
+    assert sorted(o["valueInteger"] for o in logged) == sorted(r.pain for r in pains)

@@ -128,6 +128,29 @@ def test_a_lost_or_stale_snapshot_is_rebuilt_from_the_records(tmp_path: Path, da
         assert json.loads((tmp_path / FOLDER / month / SNAPSHOT).read_bytes())["month"] == month
 
 
+def test_new_signature_rules_rebuild_the_snapshots_they_would_change(tmp_path: Path) -> None:
+    """The rungs the signature may start a family on are part of the replay: after a change of
+    config/signature.toml no snapshot made under the old rules is used, and each is rebuilt."""
+    save_one_by_one(tmp_path, LIVED)
+    family = CFG.library.families[0]
+    starts = {family.id: frozenset({family.ladder[1].id})}
+    tuned = Replays(CFG.library, CFG.progression, starts)
+    months = months_in(tmp_path / FOLDER)
+
+    def keys() -> set[str]:
+        return {json.loads((tmp_path / FOLDER / m / SNAPSHOT).read_bytes())["progress"]["key"]
+                for m in months[:-1]}
+
+    before = keys()
+    with MonthlyHistory.open(tmp_path, replays=tuned) as history:
+        assert history.base is not None and history.base.starts == starts
+        assert json.dumps(history.base.to_json()) == json.dumps(
+            tuned.start().feed(sessions_of(r for r in LIVED if month_of(r, "") < months[-1]))
+            .to_json())
+    after = keys()
+    assert len(before) == len(after) == 1 and before != after
+
+
 def test_a_damaged_old_month_is_set_aside_and_told_and_today_goes_on(tmp_path: Path) -> None:
     save_one_by_one(tmp_path, LIVED)
     months = months_in(tmp_path / FOLDER)

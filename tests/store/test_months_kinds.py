@@ -121,9 +121,14 @@ def test_a_kiosk_reading_only_the_newest_month_still_sees_every_kind_it_needs(
         assert history.recovery is None
         seen = history.records()
         ids = {r.id for r in seen}
-        for r in OLD:  # January's: all but sessions (replayed) and rituals are kept for good
-            kept = isinstance(r, SafetyCheck | PainEntry | PsfsRecord | ScreeningRecord)
+        for r in OLD:  # January's: all but sessions (replayed), rituals and pain entries are
+            kept = isinstance(r, SafetyCheck | PsfsRecord | ScreeningRecord)  # kept for good
             assert (r.id in ids) == kept, r.id
+        # Pain entries as far back as a screen looks (READ_BACK_DAYS), and the latest rating.
+        pains = {r.id for r in seen if isinstance(r, PainEntry)}
+        assert {"pain-2-20", "pain-3-3", "pain-4-30", "pain-5-3"} <= pains  # after 19 February
+        assert "pain-2-12" not in pains and "pain-1-20" not in pains
+        assert history.last_pain() == 6
         assert all(not isinstance(r, SessionRecord) or r.plan_date.month == 5 for r in seen)
         # The week of Friday 1 May runs over the month's turn: it counts Thursday 30 April's
         # session and ritual as a full reading of the history would.

@@ -121,3 +121,22 @@ def test_no_caption_is_below_the_readable_size(size: tuple[int, int]) -> None:
     assert sizes.chart >= _readable_px(size) >= 26
 
 
+
+
+def test_the_reports_charts_are_dark_ink_on_white_paper(tmp_path: Path) -> None:
+    """The clinician's report is printed: its charts are not the kiosk's dark screens."""
+    from datetime import datetime
+
+    from kiosk.config import load_config
+    from kiosk.report import write_report
+
+    write_report(month(), load_config().config, tmp_path, since=DAY - timedelta(weeks=4),
+                 until=DAY, now=datetime(2026, 11, 26, 12))
+    pngs = {p.name: pygame.image.load(str(p)) for p in tmp_path.glob("*.png")}
+    assert {"pain.png", "rhythm.png"} <= set(pngs)
+    for name, shot in pngs.items():
+        w, h = shot.get_size()
+        assert count_near(shot, palette.PAPER, tol=6) > 0.6 * w * h, f"{name}: not on paper"
+        assert count_near(shot, palette.PRINT_TEXT, tol=40) > 300, f"{name}: no dark ink"
+    pain = pngs["pain.png"]
+    assert count_near(pain, palette.PRINT_LOGGED, tol=20) > 0  # the pain log's square

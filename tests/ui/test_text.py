@@ -85,3 +85,43 @@ def test_every_gallery_caption_fits_the_narrowest_screen_without_cutting() -> No
     for view in views().values():
         block = fit_text([view.caption], 420, 42, (18, 12))
         assert not any(ELLIPSIS in line for line in block.lines), view.caption
+
+
+@settings(max_examples=150, deadline=None)
+@given(words=st.lists(st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJ',.?-", min_size=1,
+                              max_size=12), min_size=1, max_size=40),
+       width=st.integers(min_value=60, max_value=900), px=st.sampled_from([18, 30, 64]))
+def test_lines_are_filled_as_full_as_measuring_every_candidate_would(
+        words: list[str], width: int, px: int) -> None:
+    """The fast wrap (each word measured once) breaks exactly where measuring each candidate
+    line would: no line is left short, and none is longer."""
+    from kiosk.ui.text import _wrap_measured
+
+    font = fonts.font(px)
+    text = " ".join(words)
+    assert wrap(text, font, width) == _wrap_measured(text, font, width)
+
+
+def _walked_down(paragraphs: list[str], width: int, height: int, sizes: tuple[int, int]) -> int:
+    """The size the kiosk used to choose by trying every size from the largest down."""
+    px = sizes[0]
+    while True:
+        from kiosk.ui.text import layout_text
+
+        if layout_text(paragraphs, fonts.font(px), width).height <= height or px <= sizes[1]:
+            return px
+        px = max(sizes[1], px - max(1, px // 24))
+
+
+@settings(max_examples=60, deadline=None)
+@given(words=st.lists(st.sampled_from(["Breathe", "in", "as", "you", "lift", "your", "hips.",
+                                       "GREEN", "raises", "(hold:", "confirm)", "Sit-to-stand",
+                                       "slowly,", "and", "the", "ribs", "widen", "sideways."]),
+                      min_size=1, max_size=40),
+       width=st.integers(min_value=80, max_value=760), height=st.integers(min_value=30,
+                                                                          max_value=400))
+def test_the_largest_text_that_fits_is_found_without_trying_every_size(
+        words: list[str], width: int, height: int) -> None:
+    paragraphs = [" ".join(words)]
+    block = fit_text(paragraphs, width, height, (64, 20))
+    assert block.font is fonts.font(_walked_down(paragraphs, width, height, (64, 20)))
