@@ -2,7 +2,8 @@
 
 The voice speaks lines one after another; the caption follows the same queue on the kiosk's
 own clock, so a kiosk with no sound card shows exactly what a speaker would have said, each line
-for at least as long as it takes to say (``speech_seconds``). A line cut off by a press, or
+for as long as it takes to say: its rendered file's measured length where there is one, else
+the words-per-minute estimate (``kiosk.core.speech.line_seconds``). A line cut off by a press, or
 dropped by a hush, is dropped here too: the caption never shows a line the voice skipped.
 Pure: time arrives as ``now``.
 """
@@ -12,7 +13,9 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
+from kiosk.core.model import Lengths
 from kiosk.core.phrases import speech_seconds
+from kiosk.core.speech import line_seconds
 
 __all__ = ["Captions", "speech_seconds"]
 
@@ -27,15 +30,17 @@ class _Line:
 class Captions:
     """The queue of lines as the voice will speak them. ``at(now)`` is the caption."""
 
-    def __init__(self, rate_wpm: int) -> None:
+    def __init__(self, rate_wpm: int, lengths: Lengths | None = None) -> None:
         self.rate_wpm = rate_wpm
+        self.lengths = lengths  # the measured lengths of rendered lines (SessionSettings.spoken)
         self._lines: deque[_Line] = deque()  # the head is the line on screen now
 
     def say(self, text: str, now: float, *, interrupt: bool = False) -> None:
         if interrupt:
             self.hush(now)
         start = max(now, self._lines[-1].end) if self._lines else now
-        self._lines.append(_Line(text, start, start + speech_seconds(text, self.rate_wpm)))
+        self._lines.append(_Line(text, start, start + line_seconds(text, self.rate_wpm,
+                                                                      self.lengths)))
 
     def hush(self, now: float) -> None:
         """The voice stopped: the line being said ends now, and queued lines are dropped."""

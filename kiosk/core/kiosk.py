@@ -175,7 +175,7 @@ class Kiosk:
         self.shutdown_enabled = shutdown_enabled
         self.now = t0
         self._t0, self._wall0 = t0, wall0
-        self.captions = Captions(settings.speech_rate_wpm)
+        self.captions = Captions(settings.speech_rate_wpm, settings.spoken)
         self.holds = dict(holds or DEFAULT_HOLDS)  # the tracker's hold times, for the ring
         self._held: dict[Button, float] = {}  # buttons down where holding them does something
         self._hint: tuple[str, ...] = ()
@@ -608,14 +608,15 @@ class Kiosk:
 
     def _first_run(self, safety: Setup) -> None:
         """The welcome, once, then every question; the home screen after an all-clear."""
-        welcome = Pages("welcome", safety.wording.about, t0=self.now, rate_wpm=self._rate())
+        welcome = Pages("welcome", safety.wording.about, t0=self.now, rate_wpm=self._rate(),
+                        lengths=self.settings.spoken)
         first = Due(GROUPS, Reason.FIRST_RUN)
         after = self.check_movement if self.screen_at_boot else self._home_again
         self._run(welcome, lambda _: self._ask(first, None, after))
 
     def _about(self, safety: Setup) -> None:
         about = Pages("about", safety.wording.about, t0=self.now, rate_wpm=self._rate(),
-                      go_on="Home")
+                      lengths=self.settings.spoken, go_on="Home")
         self._run(about, lambda _: self._home_again())
 
     def _home_again(self) -> None:
@@ -640,7 +641,7 @@ class Kiosk:
             return
         questions = Questions(safety.wording, need.groups, need.reason, t0=self.now,
                               answer_seconds=safety.answer_seconds, rate_wpm=self._rate(),
-                              pain=pain)
+                              lengths=self.settings.spoken, pain=pain)
 
         def answered(_: Step) -> None:
             check = self._save_check(questions)
@@ -678,7 +679,7 @@ class Kiosk:
                            (f"About {setup.minutes(self._rate())} minutes, before today's "
                             "session.", "GREEN: check now", "AMBER: not today"),
                            (phrases.SCREEN_DUE,), t0=self.now, rate_wpm=self._rate(),
-                           yes="Check now", no="Not today",
+                           lengths=self.settings.spoken, yes="Check now", no="Not today",
                            timeout=self.safety.answer_seconds if self.safety else 60.0)
 
             def chosen(_: Step) -> None:
@@ -713,7 +714,7 @@ class Kiosk:
         screening = Screening(
             setup, t0=self.now, at=at, day=self.today, reason=reason,
             screening_id=f"{at.strftime('%Y%m%dT%H%M%S')}-{self.nonce or 'k'}{self._count}m",
-            rate_wpm=self._rate(), last_pain=last_pain(self.records),
+            rate_wpm=self._rate(), lengths=self.settings.spoken, last_pain=last_pain(self.records),
             pain_timeout=self.settings.pain_timeout, before=before,
             changes=(lambda now: changes(before, now, setup)) if before is not None else None,
             finish=reason == "asked", pain_rise_stop=self.settings.pain_rise_stop,
@@ -748,7 +749,7 @@ class Kiosk:
         if outcome is Outcome.BACKGROUND:
             title = "Check with your clinician"
         advice = Pages("advice", ((title, lines),), t0=self.now, rate_wpm=self._rate(),
-                       go_on="Home", finish_after=SUMMARY_SECONDS)
+                       lengths=self.settings.spoken, go_on="Home", finish_after=SUMMARY_SECONDS)
         self._run(advice, lambda _: None)
 
     def _usual_pain(self) -> float | None:
@@ -785,8 +786,8 @@ class Kiosk:
             self._session_effects(session.resume())
             return
         offer = Choice("gentle", "A gentle day", GENTLE_LINES, (phrases.GENTLE_OFFER,),
-                       t0=self.now, rate_wpm=self._rate(), yes="Gentle", no="Rest today",
-                       timeout=safety.answer_seconds)
+                       t0=self.now, rate_wpm=self._rate(), lengths=self.settings.spoken,
+                       yes="Gentle", no="Rest today", timeout=safety.answer_seconds)
 
         def chosen(_: Step) -> None:
             if self.session is None:

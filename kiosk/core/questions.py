@@ -16,9 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from kiosk.core.captions import speech_seconds
 from kiosk.core.events import Effect, Event, Hush, Press, Say, Tick
-from kiosk.core.model import Button
+from kiosk.core.model import Button, Lengths
 from kiosk.core.safety import (
     ACUTE,
     Answer,
@@ -32,6 +31,7 @@ from kiosk.core.safety import (
     answer_of,
     outcome,
 )
+from kiosk.core.speech import line_seconds
 from kiosk.core.view import View
 
 ANSWER_BUTTONS = {Button.GREEN: "Yes", Button.AMBER: "No", Button.RED: "Not sure (yes)"}
@@ -44,12 +44,13 @@ class _Talk:
     rate_wpm: int
     now: float
     until: float = 0.0
+    lengths: Lengths | None = None  # measured lengths of rendered lines; else the estimate
     caption: str = ""
     out: list[Effect] = field(default_factory=list)
 
     def say(self, text: str, *, interrupt: bool = False) -> None:
         start = self.now if interrupt else max(self.now, self.until)
-        self.until = start + speech_seconds(text, self.rate_wpm)
+        self.until = start + line_seconds(text, self.rate_wpm, self.lengths)
         self.caption = text
         self.out.append(Say(text, interrupt=interrupt))
 
@@ -74,6 +75,7 @@ class Questions:
         t0: float,
         answer_seconds: float,
         rate_wpm: int,
+        lengths: Lengths | None = None,
         pain: int | None = None,
     ) -> None:
         self.wording = wording
@@ -84,7 +86,7 @@ class Questions:
         self.answer_seconds = answer_seconds
         self.answers: list[Answer] = []
         self.done = not self.questions
-        self._talk = _Talk(rate_wpm, t0, t0)
+        self._talk = _Talk(rate_wpm, t0, t0, lengths=lengths)
         self._asked_at = t0  # when the current question finished being said
         self._repeated = False
 
@@ -186,6 +188,7 @@ class Pages:
         *,
         t0: float,
         rate_wpm: int,
+        lengths: Lengths | None = None,
         go_on: str = "Go on",
         finish_after: float | None = None,
     ) -> None:
@@ -194,7 +197,7 @@ class Pages:
         self.finish_after = finish_after
         self.page = 0
         self.done = False
-        self._talk = _Talk(rate_wpm, t0, t0)
+        self._talk = _Talk(rate_wpm, t0, t0, lengths=lengths)
 
     def start(self) -> list[Effect]:
         self._talk.out.append(Hush())
@@ -248,6 +251,7 @@ class Choice:
         *,
         t0: float,
         rate_wpm: int,
+        lengths: Lengths | None = None,
         yes: str,
         no: str,
         timeout: float,
@@ -256,7 +260,7 @@ class Choice:
         self.labels = {Button.GREEN: yes, Button.AMBER: no, Button.RED: no}
         self.timeout = timeout
         self.accepted: bool | None = None
-        self._talk = _Talk(rate_wpm, t0, t0)
+        self._talk = _Talk(rate_wpm, t0, t0, lengths=lengths)
 
     @property
     def done(self) -> bool:

@@ -35,7 +35,7 @@ from kiosk.core.events import (
     Tick,
     Tone,
 )
-from kiosk.core.model import Button
+from kiosk.core.model import Button, Lengths
 from kiosk.core.pain_input import Answer, PainInput
 from kiosk.core.questions import _Talk
 from kiosk.core.records import ProbeResult, ScreeningRecord
@@ -103,6 +103,7 @@ class Screening:
         screening_id: str,
         reason: str,
         rate_wpm: int,
+        lengths: Lengths | None = None,
         last_pain: int | None = None,
         pain_timeout: float = 30.0,
         before: ScreeningRecord | None = None,
@@ -130,7 +131,7 @@ class Screening:
         self.pacer: Pacer | None = None  # the breath of the step being done, if it has one
         self.page = 0  # on the result: 0 the grid, 1 what changed
         self.pain = PainInput(last_pain if last_pain is not None else 0, pain_timeout)
-        self._talk = _Talk(rate_wpm, t0, t0)
+        self._talk = _Talk(rate_wpm, t0, t0, lengths=lengths)
         self._deadline = t0
         self._asked_again = False
         self._steps: list[tuple[float, ProbeStep]] = []

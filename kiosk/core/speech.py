@@ -11,7 +11,7 @@ its short form, and one whose short form would too is left out: the breath's ton
 
 from __future__ import annotations
 
-from kiosk.core.model import SessionSettings
+from kiosk.core.model import Lengths, SessionSettings
 from kiosk.core.phrases import speech_seconds
 
 # After a rendered line, before the next can start: the mixer's buffer and a natural pause.
@@ -23,9 +23,15 @@ CUE_SLACK = 0.5
 
 def seconds_to_say(settings: SessionSettings, text: str) -> float:
     """How long ``text`` keeps the voice busy: its measured length, else the estimate."""
-    measured = settings.spoken.get(text)
+    return line_seconds(text, settings.speech_rate_wpm, settings.spoken)
+
+
+def line_seconds(text: str, rate_wpm: int, spoken: Lengths | None = None) -> float:
+    """``seconds_to_say`` for the flows that carry a rate and the lengths rather than the
+    session's settings: captions, question pages, the screening."""
+    measured = spoken.get(text) if spoken is not None else None
     if measured is None:
-        return speech_seconds(text, settings.speech_rate_wpm)
+        return speech_seconds(text, rate_wpm)
     return measured + LINE_GAP
 
 

@@ -28,6 +28,7 @@ import functools
 import hashlib
 import logging
 import os
+import re
 import shutil
 import sys
 import threading
@@ -48,12 +49,23 @@ log = logging.getLogger(__name__)
 CACHE_DIR_NAME = "voice-cache"
 # Part of every cache key: bump it when rendering changes (engine options, checks, format) so
 # files made the old way are not reused.
-FORMAT = 2  # 2: trimmed and normalised (kiosk.io.loudness)
+FORMAT = 3  # 2: trimmed and normalised (kiosk.io.loudness); 3: button names said as words
 _KEY_CHARS = 32
 # Several failures in a row mean the engine itself is broken, not one awkward line.
 _GIVE_UP_AFTER = 3
 # Temporary files older than this are leftovers of a crash or power cut, not a render in flight.
 _STALE_TMP_SECONDS = 60.0
+
+# espeak-ng, and Piper, which finds its phonemes with espeak-ng, take a short word in capitals for
+# an abbreviation: "Hold RED to end" was said "Hold R, E, D to end" in both voices. The screen
+# writes the button names in capitals; the voice says them as words.
+_BUTTON_NAMES = re.compile(r"\b(GREEN|AMBER|RED)\b")
+
+
+def speakable(text: str) -> str:
+    """``text`` as the engines should read it: the button names as words, not letters."""
+    return _BUTTON_NAMES.sub(lambda m: m.group(0).lower(), text)
+
 
 Synth = Callable[[str, str, int, Path], None]
 """``synth(text, voice, rate, out)`` writes one line as a WAV file at ``out``.
@@ -321,7 +333,7 @@ class Renderer:
         try:
             # The temp file is hidden, so a half-written one is never mistaken for a cached line.
             with replacing(final, suffix=".tmp.wav") as tmp:
-                self._synth(text, voice, rate, tmp)
+                self._synth(speakable(text), voice, rate, tmp)
                 seconds = check_wav(tmp)  # what the engine wrote, before it is rewritten
                 if not self._normalised:
                     normalise_file(tmp)

@@ -70,3 +70,90 @@ def test_long_lines_shorten_the_cues_and_never_move_the_breath() -> None:
     spoken = [line for say in slow_cues for line in say]
     assert spoken and set(spoken) <= {phrases.breath_only(b) for b in Breath}
     assert any(len(line) > len(SHORT) for say in cues for line in say)  # normally: full words
+
+
+# --- everything else the kiosk says is timed the same way: captions, question pages, pain log --
+LONG = "Breathe out slowly."  # about 1.6 s by its words at 150 a minute
+
+
+def test_a_caption_stays_up_as_long_as_its_file_plays() -> None:
+    from kiosk.core.captions import Captions
+
+    for lengths, shown_at_4 in (({LONG: 5.0}, LONG), (None, "Next.")):
+        captions = Captions(150, lengths)
+        captions.say(LONG, 0.0)
+        captions.say("Next.", 0.0)
+        assert captions.at(4.0) == shown_at_4  # measured 5 s: still the first line
+    measured = Captions(150, {LONG: 5.0})
+    measured.say(LONG, 0.0)
+    assert measured.quiet_at() == pytest.approx(5.0 + speech.LINE_GAP)
+
+
+def test_a_question_is_asked_again_half_the_answer_time_after_its_file_ends() -> None:
+    from kiosk.config import packaged_wording
+    from kiosk.core.events import Say, Tick
+    from kiosk.core.questions import Questions
+    from kiosk.core.safety import GROUPS, Reason
+
+    wording = packaged_wording()
+    first = wording.questions[0].text
+
+    def repeated_at(lengths: dict[str, float] | None) -> float:
+        q = Questions(wording, GROUPS, Reason.FIRST_RUN, t0=0.0, answer_seconds=60.0,
+                      rate_wpm=150, lengths=lengths)
+        q.start()
+        t = 0.0
+        while t < 500:
+            t += 0.5
+            if any(isinstance(e, Say) and e.text == first for e in q.handle(Tick(t))):
+                return t
+        raise AssertionError("never asked again")
+
+    estimated = repeated_at(None)
+    measured = repeated_at({wording.intro: 20.0, first: 20.0})
+    assert measured == pytest.approx(40.0 + 2 * speech.LINE_GAP + 30.0, abs=0.5)
+    assert estimated < measured - 20  # the words-per-minute guess would have asked far sooner
+
+
+def test_a_choice_waits_its_timeout_from_the_end_of_the_offer_as_rendered() -> None:
+    from kiosk.core.events import Tick
+    from kiosk.core.questions import Choice
+
+    c = Choice("gentle", "Gentle", ("x",), (LONG,), t0=0.0, rate_wpm=150, yes="Gentle",
+               no="Rest", timeout=10.0, lengths={LONG: 30.0})
+    c.start()
+    c.handle(Tick(35.0))  # 10 s after the estimate, but the offer is still being said
+    assert not c.done
+    c.handle(Tick(41.0))
+    assert c.accepted is False
+
+
+def test_the_pain_log_asks_again_only_after_its_prompt_has_been_said() -> None:
+    from datetime import datetime
+
+    from kiosk.core.events import Say, Tick
+    from kiosk.core.painlog import PainLog
+
+    prompt = phrases.pain_log_prompt(0)  # about 12 s by its words
+    at = FAST.pain_timeout + 15.0  # past the estimate's deadline, not past a 40 s prompt's
+    for lengths, asked_again in (({prompt: 40.0}, False), ({}, True)):
+        log = PainLog(replace(FAST, spoken=lengths), t0=0.0, at=datetime(2026, 11, 25, 9),
+                      entry_id="p1", last_pain=None)
+        log.start()
+        said = [e.text for e in log.handle(Tick(at)) if isinstance(e, Say)]
+        assert (said == [phrases.PAIN_LOG_REPROMPT]) is asked_again, lengths
+
+
+def test_the_kiosk_hands_the_measured_lengths_to_its_captions() -> None:
+    from kiosk.sim import SimUser
+    from tests.core.helpers import Run
+
+    class Long(dict[str, float]):
+        def get(self, text: str, default: float | None = None) -> float | None:  # type: ignore[override]
+            return 20.0
+
+    plain = Run(SimUser(presses=""))
+    measured = Run(SimUser(presses=""), settings=replace(FAST, spoken=Long()))
+    assert plain.said and plain.said == measured.said  # the same greeting...
+    assert plain.kiosk.captions.quiet_at() < 20.0  # ...estimated from its words
+    assert measured.kiosk.captions.quiet_at() >= 20.0 * len(measured.said)  # ...or its file

@@ -222,3 +222,17 @@ def test_why_not_names_the_fix_when_piper_is_missing(monkeypatch: pytest.MonkeyP
                         lambda name, *a: None if name == "piper" else real(name, *a))
     why = piper.why_not("")
     assert why is not None and "make setup VOICE=1" in why
+
+
+def test_the_kiosk_process_stays_free_of_numpy_and_onnxruntime() -> None:
+    """numpy alone adds about 25 MB, onnxruntime far more: they belong in the worker only, or
+    the kiosk and its worker together outgrow the 250 MB a small board can give them."""
+    import subprocess
+    import sys
+
+    probe = ("import sys, kiosk.cli, kiosk.runtime, kiosk.app, kiosk.io.voice, kiosk.io.piper; "
+             "print(sorted({m.split('.')[0] for m in sys.modules} & "
+             "{'numpy', 'onnxruntime', 'piper'}))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=120, check=True)
+    assert done.stdout.strip() == "[]"
