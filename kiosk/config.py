@@ -73,7 +73,7 @@ class VoiceConfig:
     volume: float = 0.9
     engine: str = "espeak"  # or "piper": the optional neural voice (docs/voice.md)
     model: str = ""  # a Piper .onnx voice; "" is the packaged one
-    length_scale: float = 1.15  # Piper's pace: above 1 is slower, calmer
+    length_scale: float = 1.3  # Piper's pace: above 1 is slower, calmer
 
 
 @dataclass(frozen=True)

@@ -84,7 +84,7 @@ def cache_dir_for(data_dir: Path) -> Path:
 
 
 def voice_dir(cache_dir: Path, engine: str, voice: str, rate: float) -> Path:
-    """The folder of one voice's files: ``espeak-en-us-150``, ``piper-en_US-joe-medium-1.15``."""
+    """The folder of one voice's files: ``espeak-en-us-150``, ``piper-en_US-joe-medium-1.3``."""
     name = f"{engine}-{voice or 'default'}-{rate:g}"
     return cache_dir / "".join(c if c.isalnum() or c in "._-" else "_" for c in name)
 

@@ -257,7 +257,7 @@ def open_voice(
     buffer: int = 512,
     engine: str = "espeak",
     model: str = "",
-    length_scale: float = 1.15,
+    length_scale: float = 1.3,
 ) -> Voice:
     """The kiosk's voice: mixer playback of lines rendered into ``<data_dir>/voice-cache/``.
 
@@ -308,7 +308,7 @@ def open_lines(
     rate: int = 150,
     engine: str = "espeak",
     model: str = "",
-    length_scale: float = 1.15,
+    length_scale: float = 1.3,
 ) -> Lines:
     """The rendered lines the mixer plays: espeak-ng's, or the neural voice's backed by them.
 
