@@ -63,7 +63,10 @@ def test_piper_lines_are_trimmed_at_the_one_level_and_measured(
             figures = soxcheck.stats(path)
             assert abs(figures["RMS lev dB"] - loudness.TARGET_DBFS) <= loudness.TOLERANCE_DB
             assert figures["Pk lev dB"] < -3.0
-            assert soxcheck.silence_at_ends(path, tmp_path) < 0.1, line  # untrimmed: 0.3 s or more
+            # Trimmed: 0.06-0.11 s, as sox counts Piper's faint end-of-line breath (under -40
+            # dBFS) as silence, and Piper's sampling varies it from run to run; untrimmed: 0.3 s
+            # or more. 0.1 s failed now and then on that variation alone.
+            assert soxcheck.silence_at_ends(path, tmp_path) < 0.2, line
             assert r.seconds_for(line) == pytest.approx(soxcheck.seconds(path), abs=0.001)
         # Real speech of a plausible length: about 2 s for seven words at a calm pace.
         assert 1.0 < soxcheck.seconds(paths[0]) < 4.0
