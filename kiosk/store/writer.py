@@ -90,9 +90,11 @@ class HistoryWriter:
     ) -> None:
         # ``on_step`` hears each step of a long first open (a migration, snapshots made again);
         # only that first open, on the caller's thread: a reopen after a failure is quiet.
-        self._open_history: Callable[[], MonthlyHistory] = lambda: MonthlyHistory.open(
-            data_dir, keep_backups=keep_backups, now=now, replays=replays, storage=storage
-        )
+        def open_history(step: Callable[[str], None] | None = None) -> MonthlyHistory:
+            return MonthlyHistory.open(data_dir, keep_backups=keep_backups, now=now,
+                                       replays=replays, storage=storage, on_step=step)
+
+        self._open_history = open_history
         self.base: Replay | None = None  # the replay of the history before records()
         self.earlier_pain: int | None = None  # the last pain rating before records()
         self.earlier_days: tuple[date, ...] = ()  # days of practice just before records()
@@ -111,8 +113,7 @@ class HistoryWriter:
         self.recovery: Recovery | None = None
         self.open_error: StorageError | None = None  # why the history could not be opened
         try:
-            history = MonthlyHistory.open(data_dir, keep_backups=keep_backups, now=now,
-                                          replays=replays, storage=storage, on_step=on_step)
+            history = self._open_history(on_step)
         except StorageError as e:
             # Keep going without a disk: sessions wait in memory until the history opens (for
             # a busy data directory: until the other writer has closed it).
