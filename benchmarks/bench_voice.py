@@ -51,6 +51,13 @@ TARGET_RSS_MB = 250.0
 BASELINE_SECONDS = float(os.environ.get("BENCH_VOICE_BASELINE", "10"))
 
 
+def length_scale() -> float:
+    """The pace the kiosk speaks at: the audio, and so the worker's memory, grow with it."""
+    from kiosk.config import load_config
+
+    return load_config(None).config.voice.length_scale
+
+
 def catalogue() -> list[str]:
     from kiosk.config import load_config
     from kiosk.core import phrases
@@ -138,7 +145,7 @@ def measure(lines: list[str], sample: int | None, worker_python: str = sys.execu
         loop, out["espeak"] = loop_while(espeak)
         out["gaps_espeak"] = loop.summary()
         fallback.close()
-        synth = piper.PiperSynth(model, 1.15, python=worker_python)
+        synth = piper.PiperSynth(model, length_scale(), python=worker_python)
         t = time.perf_counter()
         synth.load()
         out["load"] = time.perf_counter() - t
@@ -175,9 +182,16 @@ def python_pid(pid: int) -> int:
     return pid
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def kiosk_rss(seconds: float) -> dict[str, float]:
     """Peak RSS of a real ``kiosk run`` with the neural voice configured, and of its worker,
-    after ``seconds`` of rendering the day's lines (on a fresh data directory)."""
+    once the worker has rendered the day's lines (on a fresh data directory): it is done when
+    its CPU time stops growing for 15 s. ``seconds`` is the most it waits."""
     with tempfile.TemporaryDirectory() as tmp:
         config = Path(tmp, "config")
         shutil.copytree(ROOT / "config", config)
@@ -188,13 +202,25 @@ def kiosk_rss(seconds: float) -> dict[str, float]:
             [sys.executable, "-m", "kiosk", "--config", str(toml), "--data-dir",
              str(Path(tmp, "data")), "run", "--mock", "--windowed"],
             env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        started = time.monotonic()
+        worker, busy, idle_since = None, -1.0, time.monotonic()
         try:
-            time.sleep(seconds)
-            kiosk = hwm_mb(proc.pid)
-            # The worker is the child of the kiosk's render thread, not of its main thread.
-            workers = [int(c) for task in Path(f"/proc/{proc.pid}/task").iterdir()
-                       for c in (task / "children").read_text().split()]
-            worker = max((hwm_mb(c) for c in workers), default=0.0)
+            while time.monotonic() - started < seconds:
+                time.sleep(1.0)
+                # The worker is the child of the kiosk's render thread, not of its main thread.
+                workers = [int(c) for task in Path(f"/proc/{proc.pid}/task").iterdir()
+                           for c in (task / "children").read_text().split()]
+                if not workers:
+                    continue
+                worker = workers[0]
+                used = cpu_seconds(worker)
+                if used > busy + 0.05:
+                    busy, idle_since = used, time.monotonic()
+                elif time.monotonic() - idle_since > 15.0:
+                    break
+            kiosk_mb = hwm_mb(proc.pid)
+            worker_mb = hwm_mb(worker) if worker else 0.0
+            done = worker is not None and time.monotonic() - idle_since > 15.0
         finally:
             proc.terminate()
             try:
@@ -202,7 +228,25 @@ def kiosk_rss(seconds: float) -> dict[str, float]:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
-    return {"kiosk": kiosk, "worker": worker}
+    return {"kiosk": kiosk_mb, "worker": worker_mb, "seconds": time.monotonic() - started,
+            "done": float(done)}
+
+
+def longest_rss(lines: list[str], count: int = 6) -> float:
+    """Peak RSS of a fresh worker that renders only the ``count`` longest lines."""
+    from kiosk.io import piper
+
+    model = piper.packaged_model()
+    assert model is not None
+    synth = piper.PiperSynth(model, length_scale())
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            for i, text in enumerate(sorted(lines, key=len)[-count:]):
+                synth(text, "", 0, Path(tmp, f"{i}.wav"))
+            assert synth.pid is not None
+            return hwm_mb(synth.pid)
+    finally:
+        synth.close()
 
 
 def report(title: str, r: dict[str, Any]) -> None:
@@ -225,12 +269,15 @@ def report(title: str, r: dict[str, Any]) -> None:
         print(f"    {what:20s}  {longest:5.1f} / {p99:5.1f}  {flag}")
 
 
-def report_kiosk(seconds: float, r: dict[str, float]) -> None:
+def report_kiosk(seconds: float, r: dict[str, float], longest: float) -> None:
     total = r["kiosk"] + r["worker"]
     flag = "ok" if total <= TARGET_RSS_MB else "OVER"
-    print(f"\nthe real kiosk (`kiosk run`, neural voice on, {seconds:.0f} s of rendering)")
+    state = "every line rendered" if r["done"] else f"still rendering after {seconds:.0f} s"
+    print(f"\nthe real kiosk (`kiosk run`, neural voice on, {r['seconds']:.0f} s: {state}; "
+          f"load average {load_average()})")
     print(f"  rss (peak)      kiosk {r['kiosk']:.0f} MB + worker {r['worker']:.0f} MB = "
           f"{total:.0f} MB ({flag}, target {TARGET_RSS_MB:.0f})")
+    print(f"  worker alone    {longest:.0f} MB rendering only the six longest lines")
 
 
 def slow(args: argparse.Namespace, title: str, split: bool) -> None:
@@ -250,16 +297,152 @@ def slow(args: argparse.Namespace, title: str, split: bool) -> None:
     report(title, json.loads(done.stdout.splitlines()[-1]))
 
 
+# --- what the worker's memory options are worth (--variants) ------------------------------------
+# Each variant is an environment for the worker's process and the onnxruntime options it loads
+# the voice with. "shipped" is what kiosk.io.piper_worker.load() and PiperSynth do today.
+VARIANTS: list[tuple[str, dict[str, str], dict[str, Any]]] = [
+    ("before (onnxruntime's defaults)", {}, {"pattern": True}),
+    ("no pre-packing", {}, {"pattern": True, "entries": {"session.disable_prepacking": "1"}}),
+    ("basic graph optimisation", {}, {"pattern": True, "level": "ORT_ENABLE_BASIC"}),
+    ("no graph optimisation", {}, {"pattern": True, "level": "ORT_DISABLE_ALL"}),
+    ("arena grows only as asked", {}, {"pattern": True, "same_as_requested": True}),
+    ("no memory arena", {}, {"pattern": True, "arena": False}),
+    ("malloc_trim after each line", {}, {"pattern": True, "trim": True}),
+    ("MALLOC_ARENA_MAX=1", {"MALLOC_ARENA_MAX": "1"}, {"pattern": True}),
+    ("MALLOC_MMAP_THRESHOLD_=128k", {"MALLOC_MMAP_THRESHOLD_": "131072"}, {"pattern": True}),
+    ("no memory pattern", {}, {}),
+    ("no memory pattern, MMAP_THRESHOLD", {"MALLOC_MMAP_THRESHOLD_": "131072"}, {}),
+    ("... and the arena shrunk after each run", {"MALLOC_MMAP_THRESHOLD_": "131072"},
+     {"shrink": True}),
+    ("no arena, MMAP_THRESHOLD", {"MALLOC_MMAP_THRESHOLD_": "131072"}, {"arena": False}),
+    ("shipped: load() (no arena, mallopt 128k)", {}, {"shipped": True}),
+]
+
+
+def variant(spec: dict[str, Any], lines: list[str]) -> dict[str, float]:
+    """In this (fresh) process: load the voice as ``spec`` says, render ``lines`` as the worker
+    does, and say the peak RSS after the imports, after loading and at the end, and the CPU
+    seconds. Seeded, so every variant renders the very same audio lengths."""
+    import ctypes
+    import resource
+
+    import onnxruntime
+    from piper import PiperVoice
+    from piper.config import PiperConfig
+
+    from kiosk.io import piper, piper_worker
+
+    onnxruntime.set_seed(1)
+    out = {"imports": hwm_mb()}
+    model = piper.packaged_model()
+    assert model is not None
+    if spec.get("shipped"):
+        voice = piper_worker.load(model)
+    else:
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        options.enable_mem_pattern = bool(spec.get("pattern"))
+        options.enable_cpu_mem_arena = spec.get("arena", True)
+        if "level" in spec:
+            options.graph_optimization_level = getattr(onnxruntime.GraphOptimizationLevel,
+                                                       spec["level"])
+        for key, value in spec.get("entries", {}).items():
+            options.add_session_config_entry(key, value)
+        if spec.get("same_as_requested"):  # kSameAsRequested, in an allocator the session shares
+            cpu = onnxruntime.OrtMemoryInfo("Cpu", onnxruntime.OrtAllocatorType.ORT_ARENA_ALLOCATOR,
+                                            0, onnxruntime.OrtMemType.DEFAULT)
+            onnxruntime.create_and_register_allocator(
+                cpu, onnxruntime.OrtArenaCfg({"arena_extend_strategy": 1}))
+            options.add_session_config_entry("session.use_env_allocators", "1")
+        session = onnxruntime.InferenceSession(str(model), sess_options=options,
+                                               providers=["CPUExecutionProvider"])
+        if spec.get("shrink"):  # every run gives back the arena's unused regions as it ends
+            session = _Shrinking(session)
+        with open(f"{model}.json", encoding="utf-8") as fh:
+            voice = PiperVoice(session=session, config=PiperConfig.from_dict(json.load(fh)))
+    out["loaded"] = hwm_mb()
+    libc = ctypes.CDLL(None)
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, text in enumerate(lines):
+            piper_worker.render(voice, text, Path(tmp, f"{i}.wav"), spec["length_scale"])
+            if spec.get("trim"):
+                libc.malloc_trim(0)
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    out["peak"] = hwm_mb()
+    out["cpu"] = used.ru_utime + used.ru_stime
+    return out
+
+
+class _Shrinking:
+    """An onnxruntime session whose every run ends by shrinking its memory arena."""
+
+    def __init__(self, session: Any) -> None:
+        import onnxruntime
+
+        self._session = session
+        self._options = onnxruntime.RunOptions()
+        self._options.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
+
+    def run(self, names: Any, feed: Any, run_options: Any = None) -> Any:
+        return self._session.run(names, feed, self._options)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._session, name)
+
+
+def variants(lines: list[str], longest_only: bool) -> None:
+    """Each variant in a fresh process: the six longest lines, then the whole catalogue."""
+    sets = [("six longest", sorted(lines, key=len)[-6:])]
+    if not longest_only:
+        sets.append(("catalogue", lines))
+    print(f"\nthe worker's peak RSS (VmHWM, MB) by memory option, at length_scale "
+          f"{length_scale():g}, seeded (load average {load_average()} before)")
+    print(f"  {'variant':42s} {'imports':>7s} {'loaded':>7s}" +
+          "".join(f" {name:>12s} {'cpu s':>6s}" for name, _ in sets))
+    for name, env, spec in VARIANTS:
+        row = f"  {name:42s}"
+        for i, (_, chosen) in enumerate(sets):
+            with tempfile.NamedTemporaryFile("w", suffix=".json") as fh:
+                json.dump(chosen, fh)
+                fh.flush()
+                done = subprocess.run(
+                    [sys.executable, __file__, "--variant",
+                     json.dumps({**spec, "length_scale": length_scale()}), "--lines-file",
+                     fh.name], capture_output=True, text=True,
+                    env={**os.environ, **env, "PYTHONPATH": str(ROOT)})
+            if done.returncode != 0:
+                row += f"  failed: {done.stderr.strip().splitlines()[-1][:60]}"
+                break
+            r = json.loads(done.stdout.splitlines()[-1])
+            if i == 0:
+                row += f" {r['imports']:7.0f} {r['loaded']:7.0f}"
+            row += f" {r['peak']:12.0f} {r['cpu']:6.0f}"
+        print(row, flush=True)
+    print(f"  (load average {load_average()} after)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=0)
     parser.add_argument("--slow-lines", type=int, default=12)
-    parser.add_argument("--kiosk-seconds", type=float, default=60.0)
+    parser.add_argument("--kiosk-seconds", type=float, default=600.0)
     parser.add_argument("--no-slow", action="store_true")
+    parser.add_argument("--variants", action="store_true")
+    parser.add_argument("--variants-longest-only", action="store_true")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--variant", help=argparse.SUPPRESS)
+    parser.add_argument("--lines-file", help=argparse.SUPPRESS)
     parser.add_argument("--worker-python", default=sys.executable, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.variant:  # one variant, in a process of its own: one JSON line back
+        chosen = json.loads(Path(args.lines_file).read_text())
+        print(json.dumps(variant(json.loads(args.variant), chosen)))
+        return 0
     lines = catalogue()
+    if args.variants or args.variants_longest_only:
+        variants(lines, args.variants_longest_only)
+        return 0
     if args.child:  # under slow-cpu: one JSON line back to the parent
         print(json.dumps(measure(lines, args.lines or None, args.worker_python)))
         return 0
@@ -267,7 +450,7 @@ def main(argv: list[str] | None = None) -> int:
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "kiosk")], check=False)
     report("development machine", measure(lines, args.lines or None))
     if args.kiosk_seconds > 0:
-        report_kiosk(args.kiosk_seconds, kiosk_rss(args.kiosk_seconds))
+        report_kiosk(args.kiosk_seconds, kiosk_rss(args.kiosk_seconds), longest_rss(lines))
     if args.no_slow:
         return 0
     if not SLOW_CPU.exists():

@@ -8,6 +8,7 @@ load is exactly the case they are for.
 
 from __future__ import annotations
 
+import ctypes
 import importlib.util
 import os
 import signal
@@ -122,6 +123,87 @@ def test_a_worker_that_dies_falls_back_to_espeak_with_one_notice(tmp_path: Path)
         assert "espeak-ng instead" in str(caught[0].message)
         assert all(voices.path_for(x) == fallback.path_for(x) for x in ("One.", "Two."))
         assert not chosen.available and not voices.failed("One.")
+
+
+# --- memory: how the worker loads the voice (docs/voice.md, "Memory") ----------------------------
+def _default_voice(model: Path) -> object:
+    """The voice as onnxruntime's defaults load it, on the worker's one thread: the baseline."""
+    import json
+
+    import onnxruntime
+    from piper import PiperVoice
+    from piper.config import PiperConfig
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = options.inter_op_num_threads = 1
+    session = onnxruntime.InferenceSession(str(model), sess_options=options,
+                                           providers=["CPUExecutionProvider"])
+    with open(f"{model}.json", encoding="utf-8") as fh:
+        return PiperVoice(session=session, config=PiperConfig.from_dict(json.load(fh)))
+
+
+@soxcheck.needs_sox
+@needs_piper
+def test_the_workers_memory_settings_leave_the_speech_sample_for_sample_the_same(
+    tmp_path: Path,
+) -> None:
+    """No arena and glibc's own mappings change only where the tensors live. With onnxruntime's
+    random seed fixed (Piper's voice draws noise), a line rendered as the worker loads the voice
+    is the very file the defaults give."""
+    import onnxruntime
+
+    from kiosk.io import piper_worker
+
+    assert PACKAGED is not None
+    line = "and let the lower ribs widen sideways into your hands."  # the longest clause
+    onnxruntime.set_seed(18)
+    lean = piper_worker.load(PACKAGED)
+    assert lean.session.get_session_options().enable_cpu_mem_arena is False
+    piper_worker.render(lean, line, tmp_path / "lean.wav", 1.3)
+    onnxruntime.set_seed(18)
+    piper_worker.render(_default_voice(PACKAGED), line, tmp_path / "default.wav", 1.3)
+    assert (tmp_path / "lean.wav").read_bytes() == (tmp_path / "default.wav").read_bytes()
+    # ...and it is speech: about 3-4 s at this pace, at the kiosk's one level.
+    assert 2.0 < soxcheck.seconds(tmp_path / "lean.wav") < 6.0
+    level = soxcheck.stats(tmp_path / "lean.wav")["RMS lev dB"]
+    assert abs(level - loudness.TARGET_DBFS) <= loudness.TOLERANCE_DB
+
+
+# glibc's count of blocks with a mapping of their own, around freeing a mapped 24 MB block and
+# then asking for 16 MB: by default the free raises glibc's threshold to 24 MB, and the 16 MB
+# come from the heap, where freeing them need not give the memory back.
+MAPPED_BLOCKS = """
+import ctypes, sys
+class MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in ("arena", "ordblks", "smblks", "hblks",
+                "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")]
+libc = ctypes.CDLL(None)
+libc.malloc.restype, libc.malloc.argtypes = ctypes.c_void_p, [ctypes.c_size_t]
+libc.free.argtypes, libc.mallinfo2.restype = [ctypes.c_void_p], MallInfo2
+if sys.argv[1:]:
+    from pathlib import Path
+    from kiosk.io import piper_worker
+    piper_worker.load(Path(sys.argv[1]))
+libc.free(libc.malloc(24 << 20))
+before = libc.mallinfo2().hblks
+block = libc.malloc(16 << 20)
+print(libc.mallinfo2().hblks - before)
+"""
+
+
+@needs_piper
+@pytest.mark.skipif(not hasattr(ctypes.CDLL(None), "mallinfo2"), reason="needs glibc 2.33+")
+def test_after_load_big_blocks_keep_mappings_of_their_own() -> None:
+    """What load() sets in glibc is in force in the process it loads in, as in the worker."""
+    import subprocess
+    import sys
+
+    def mapped(*argv: str) -> str:
+        return subprocess.run([sys.executable, "-c", MAPPED_BLOCKS, *argv], capture_output=True,
+                              text=True, timeout=HUNG, check=True).stdout.strip()
+
+    assert mapped() == "0"  # glibc's default: the probe can tell the difference
+    assert mapped(str(PACKAGED)) == "1"
 
 
 # --- never silent: the fallback, with or without Piper installed --------------------------------
