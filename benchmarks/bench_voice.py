@@ -1,7 +1,8 @@
 """The neural voice on a small board: render time, memory and the frame loop while it renders.
 
 A plain script, not a test: ``python benchmarks/bench_voice.py``. For a first day's full line
-catalogue (every line a session of today's plan can say, as the kiosk pre-renders it), it prints:
+catalogue (every line a session of today's plan can say, as the kiosk pre-renders it), at the
+config's pace (``[voice] length_scale``: the longer the audio, the more memory), it prints:
 
   load avg  the machine's load (``uptime``) before and after: every figure moves with it
   espeak    time to render the catalogue with espeak-ng (the fallback, in the kiosk's process)
@@ -9,7 +10,9 @@ catalogue (every line a session of today's plan can say, as the kiosk pre-render
   piper     time to render the catalogue in the neural voice (lines measured, whole catalogue)
   rss       peak RSS (VmHWM) of the Piper worker and of the bench's kiosk-side process
   kiosk     peak RSS of the real ``kiosk run`` with the neural voice configured, and of its
-            worker, once it has rendered for ``--kiosk-seconds``: the figure the target is for
+            worker, once the worker has rendered every line (at most ``--kiosk-seconds``): the
+            figure the target is for; and the peak of a fresh worker given only the six
+            longest lines
   gaps      longest and 99th-percentile gap of a 30 fps loop (33.3 ms is a gap of none): with
             nothing rendering (the baseline), while espeak-ng renders, while Piper renders
 
@@ -23,6 +26,12 @@ with Piper loaded at most 250 MB, worker included. Run it twice, on a quiet mach
 
 Options: --lines N renders only the first N lines at full speed; --no-slow skips the slow
 tables; --kiosk-seconds 0 skips the real kiosk. Needs the voice extra (``make setup VOICE=1``).
+
+``--variants`` prints instead what each memory option tried for the worker is worth: the
+worker's peak RSS after its imports, after loading the voice, over the six longest lines and
+over the catalogue, and its CPU seconds, each variant in a fresh process with onnxruntime's
+random seed fixed, so that every variant renders the same audio (``--variants-longest-only``:
+the six longest lines alone; ``--only WORD``: the variants whose names contain WORD).
 """
 
 from __future__ import annotations
@@ -391,8 +400,9 @@ class _Shrinking:
         return getattr(self._session, name)
 
 
-def variants(lines: list[str], longest_only: bool) -> None:
-    """Each variant in a fresh process: the six longest lines, then the whole catalogue."""
+def variants(lines: list[str], longest_only: bool, only: list[str]) -> None:
+    """Each variant in a fresh process: the six longest lines, then the whole catalogue. With
+    ``only``, just the variants whose names contain one of those words."""
     sets = [("six longest", sorted(lines, key=len)[-6:])]
     if not longest_only:
         sets.append(("catalogue", lines))
@@ -401,6 +411,8 @@ def variants(lines: list[str], longest_only: bool) -> None:
     print(f"  {'variant':42s} {'imports':>7s} {'loaded':>7s}" +
           "".join(f" {name:>12s} {'cpu s':>6s}" for name, _ in sets))
     for name, env, spec in VARIANTS:
+        if only and not any(word in name for word in only):
+            continue
         row = f"  {name:42s}"
         for i, (_, chosen) in enumerate(sets):
             with tempfile.NamedTemporaryFile("w", suffix=".json") as fh:
@@ -430,6 +442,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-slow", action="store_true")
     parser.add_argument("--variants", action="store_true")
     parser.add_argument("--variants-longest-only", action="store_true")
+    parser.add_argument("--only", action="append", default=[],
+                        help="with --variants: only the variants whose names contain this")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--variant", help=argparse.SUPPRESS)
     parser.add_argument("--lines-file", help=argparse.SUPPRESS)
@@ -441,7 +455,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     lines = catalogue()
     if args.variants or args.variants_longest_only:
-        variants(lines, args.variants_longest_only)
+        variants(lines, args.variants_longest_only, args.only)
         return 0
     if args.child:  # under slow-cpu: one JSON line back to the parent
         print(json.dumps(measure(lines, args.lines or None, args.worker_python)))
