@@ -134,32 +134,45 @@ class Renderer:
         voice: str = "",
         rate: int = 150,
         synth: Synth | None = None,
+        urgent_synth: Synth | None = None,
         normalised: bool = False,
         fallback_note: str = "",
         on_close: Callable[[], None] | None = None,
+        on_idle: Callable[[], None] | None = None,
+        idle_after: float = 5.0,
+        check_engine: bool | None = None,
     ) -> None:
-        """``normalised``: the synth already writes trimmed, normalised files (the neural
-        voice's worker does, in its own process). ``fallback_note`` ends the one warning given
-        when the engine gives up, saying what speaks instead."""
+        """``normalised``: the synth already writes trimmed, normalised files (the workers do,
+        in their own processes). ``urgent_synth`` renders the lines someone is waiting for
+        (``prepare(..., urgent=True)``); ``synth`` the rest. ``on_idle`` is called once the
+        queue has been empty for ``idle_after`` seconds (e.g. let a worker process go), and
+        again after each later burst of work. ``fallback_note`` ends the one warning given when
+        the engine gives up, saying what speaks instead. ``check_engine`` (the default when
+        there is no ``synth``) loads espeak-ng now, so a missing engine is told at start-up."""
         self.cache_dir = cache_dir
         self._voice = voice
         self._rate = rate
         self._synth = synth or espeak_synth
+        self._urgent_synth = urgent_synth or self._synth
         self._normalised = normalised
         self._fallback_note = fallback_note or f"speaking only lines already in {cache_dir}"
         self._seconds: dict[str, float] = {}  # key -> real length of its file
         self._on_close = on_close  # e.g. stop the neural voice's worker process
+        self._on_idle = on_idle
+        self._idle_after = idle_after
+        self._resting = True  # on_idle has been called since the last render (or none yet)
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)  # the queue or a result changed
         self._todo: deque[str] = deque()
         self._queued: set[str] = set()  # in _todo or being rendered right now
+        self._urgent: set[str] = set()  # queued by someone waiting for them
         self._failed: set[str] = set()
         self._available = True
         self._closed = False
         self._failures_in_a_row = 0
         self._thread: threading.Thread | None = None
         self._ready = self._scan()
-        if synth is None and self._available:
+        if (synth is None if check_engine is None else check_engine) and self._available:
             self._find_engine()
 
     # --- the frame loop's side: all quick, none waits for a render ------------------------
@@ -220,9 +233,11 @@ class Renderer:
                 return
             if urgent:
                 self._todo.extendleft(reversed(new))
+                self._urgent.update(new)
             else:
                 self._todo.extend(new)
             self._queued.update(new)
+            self._resting = False
             self._start_worker()
             self._changed.notify_all()
 
@@ -242,12 +257,21 @@ class Renderer:
         with self._changed:
             return self._changed.wait_for(lambda: not self._queued, timeout)
 
+    def wait_resting(self, timeout: float | None = None) -> bool:
+        """Block until everything queued is done and ``on_idle`` has let the engine go (at
+        once when there is no ``on_idle``); False on timeout. Never for the frame loop."""
+        with self._changed:
+            return self._changed.wait_for(
+                lambda: self._closed or (not self._queued and
+                                         (self._resting or self._on_idle is None)), timeout)
+
     def close(self) -> None:
         """Stop the worker after the line it is rendering; safe to call twice."""
         with self._lock:
             self._closed = True
             self._todo.clear()
             self._queued.clear()
+            self._urgent.clear()
             self._changed.notify_all()
             thread, self._thread = self._thread, None
         if self._on_close is not None:
@@ -312,18 +336,35 @@ class Renderer:
         self._sweep_leftovers()
         while True:
             with self._changed:
-                self._changed.wait_for(lambda: self._todo or self._closed)
-                if self._closed:
+                if not self._idle():
                     return
                 text = self._todo.popleft()
-            ok = self._render(text)
+                urgent = text in self._urgent
+                self._urgent.discard(text)
+            ok = self._render(text, urgent)
             with self._changed:
                 self._queued.discard(text)
                 if not ok:
                     self._failed.add(text)
                 self._changed.notify_all()
 
-    def _render(self, text: str) -> bool:
+    def _idle(self) -> bool:
+        """Wait (lock held) for a line to render; False once closed. When the queue has been
+        empty for ``idle_after`` seconds, ``on_idle`` lets the engine go until the next line."""
+        waiting = lambda: self._todo or self._closed  # noqa: E731
+        if not self._resting and self._on_idle is not None:
+            if not self._changed.wait_for(waiting, self._idle_after):
+                self._changed.release()  # letting a worker process go may take a moment
+                try:
+                    self._on_idle()
+                finally:
+                    self._changed.acquire()
+                self._resting = not self._todo
+                self._changed.notify_all()
+        self._changed.wait_for(waiting)
+        return not self._closed
+
+    def _render(self, text: str, urgent: bool = False) -> bool:
         """Render one line into the cache; True if its file is there afterwards."""
         voice, rate = self._voice, self._rate
         key = cache_key(text, voice, rate)
@@ -333,19 +374,22 @@ class Renderer:
         try:
             # The temp file is hidden, so a half-written one is never mistaken for a cached line.
             with replacing(final, suffix=".tmp.wav") as tmp:
-                self._synth(speakable(text), voice, rate, tmp)
+                synth = self._urgent_synth if urgent else self._synth
+                synth(speakable(text), voice, rate, tmp)
                 seconds = check_wav(tmp)  # what the engine wrote, before it is rewritten
                 if not self._normalised:
                     normalise_file(tmp)
                     seconds = check_wav(tmp)
                 os.chmod(tmp, 0o600)  # espeak-ng may make it anew, as the umask allows
         except UnknownVoice:
-            return self._fall_back_to_default_voice(text)
-        except HardwareError as e:
-            self._give_up(str(e))
-            return False
-        except Exception as e:  # one bad line must not stop the worker
-            return self._line_failed(text, e)
+            return self._fall_back_to_default_voice(text, urgent)
+        except Exception as e:
+            if self._closed:
+                return False  # closing: the line is not wanted any more
+            if isinstance(e, HardwareError):
+                self._give_up(str(e))
+                return False
+            return self._line_failed(text, e)  # one bad line must not stop the worker
         self._seconds[key] = seconds
         return self._done(key)
 
@@ -355,7 +399,7 @@ class Renderer:
             self._ready.add(key)
         return True
 
-    def _fall_back_to_default_voice(self, text: str) -> bool:
+    def _fall_back_to_default_voice(self, text: str, urgent: bool) -> bool:
         warnings.warn(
             f"espeak-ng has no voice {self._voice!r} ([voice] voice in the config): speaking "
             "with the default voice; `espeak-ng --voices` lists the installed ones",
@@ -364,7 +408,7 @@ class Renderer:
         )
         # Keys follow the voice, so from now on path_for looks for default-voice files.
         self._voice = ""
-        return self._render(text)
+        return self._render(text, urgent)
 
     def _line_failed(self, text: str, error: Exception) -> bool:
         log.warning("could not render %r: %s; the screen still shows it", text, error)
@@ -381,6 +425,7 @@ class Renderer:
             self._failed.update(self._todo)
             self._queued.difference_update(self._todo)
             self._todo.clear()
+            self._urgent.clear()
 
     def _sweep_leftovers(self) -> None:
         cutoff = time.time() - _STALE_TMP_SECONDS
