@@ -12,3 +12,8 @@ _os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 from kiosk import bytecode as _bytecode  # noqa: E402
 
 _bytecode.install()
+
+# gpiozero imports importlib.metadata, which the kiosk never uses, for 30 ms of every start.
+from kiosk import lazy_metadata as _lazy_metadata  # noqa: E402
+
+_lazy_metadata.install()

@@ -117,7 +117,9 @@ class App:
         self.dev.notifier.ready()
         # Rendering the day's lines ahead is background work: it starts once systemd knows the
         # kiosk is up. A line said before it is rendered jumps the queue (kiosk/io/voice.py).
+        # So is reading the last months for the history screens, on the writer's thread.
         self._prepare_voice()
+        self.dev.writer.warm()
 
     def run(self) -> None:
         """Loop until asked to stop (SIGTERM, window closed, Escape in mock mode)."""

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from kiosk import tomlcache
 from kiosk.core import phrases
 from kiosk.core.model import Family, Library, SessionSettings, Step, Variation
 from kiosk.core.rituals import (
@@ -393,8 +394,7 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Loaded:
 
 def _read_toml(file: Path, problems: list[ConfigError]) -> dict[str, Any] | None:
     try:
-        with open(file, "rb") as fh:
-            return tomllib.load(fh)
+        return tomlcache.loads(file, file.read_bytes())  # parsed at install time if packaged
     except FileNotFoundError:
         problems.append(ConfigError(str(file), "(file)", "missing", "an existing TOML file"))
     except OSError as exc:

@@ -145,6 +145,9 @@ class Writer(Protocol):
     def pending_ids(self) -> tuple[str, ...]:
         """Records not on disk yet."""
 
+    def warm(self) -> None:
+        """Read ahead, off the loop, what the kiosk reads later (``HistoryWriter.warm``)."""
+
     def close(self) -> None:
         """Write what is pending, then stop; safe to call twice."""
 
@@ -250,6 +253,9 @@ class NullWriter:
     @property
     def pending_ids(self) -> tuple[str, ...]:
         return ()
+
+    def warm(self) -> None:
+        pass
 
     def close(self) -> None:
         pass

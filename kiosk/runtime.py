@@ -236,8 +236,7 @@ def build(
                   wall0=_wall0(clock, opts), shutdown_enabled=shutdown,
                   nonce=os.urandom(3).hex(), rituals=rituals,
                   earlier_pain=writer.earlier_pain, earlier_checkins=_checkins(base),
-                  earlier_days=writer.earlier_days, earlier_records=writer.recent,
-                  earlier_since=writer.recent_since,
+                  earlier_days=writer.earlier_days, earlier=writer.recent,
                   safety=safety_setup(cfg), gentle=make_gentle(cfg, base), holds=tracker.hold,
                   progress=progress_settings(cfg), signature=cfg.signature,
                   screen_at_boot=opts.screening)

@@ -3,6 +3,7 @@ with `kiosk history` and `kiosk plan`."""
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
@@ -103,13 +104,16 @@ def test_a_kiosk_started_on_a_lived_in_device_plans_as_a_full_replay(tmp_path: P
     shell.app.close()
 
 
-def test_a_week_over_a_month_turn_counts_the_closed_months_days(tmp_path: Path) -> None:
+def test_a_week_over_a_month_turn_counts_the_closed_months_days(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Wednesday 2 December: the kiosk reads December and November's snapshot, and its week
     (Monday 30 November on) still counts the days of practice in November, as the whole
     history would."""
     from datetime import datetime
 
     from kiosk.core.rhythm import active_days, week_of
+    from kiosk.store import months
     from tests.shell import Shell
 
     data = tmp_path / "d"
@@ -118,6 +122,10 @@ def test_a_week_over_a_month_turn_counts_the_closed_months_days(tmp_path: Path) 
     with History.open(data) as history:
         every = list(history.every_record())
     assert date(2026, 11, 30) in active_days(every)
+    reads: list[str] = []  # which thread reads the closed months for the history screens
+    real = months.MonthlyHistory._recent
+    monkeypatch.setattr(months.MonthlyHistory, "_recent", lambda self, closed: (
+        reads.append(threading.current_thread().name), real(self, closed))[1])
     shell = Shell(data, wall=datetime(2026, 12, 2, 9, 0))
     kiosk = shell.app.kiosk
     assert all(s.plan_date.month == 12 for s in kiosk.sessions)  # only December was read
@@ -130,7 +138,11 @@ def test_a_week_over_a_month_turn_counts_the_closed_months_days(tmp_path: Path) 
     from kiosk.core.weekly import weekly_summary
 
     p, today = kiosk.progress, date(2026, 12, 2)
+    # Read by the writer's thread once the kiosk was up (App.start), not at start-up.
+    shell.app.dev.writer.close()  # it does what it was asked first
+    assert reads == ["history-writer"]
     recent = kiosk._recent()
+    assert kiosk._recent() == recent and reads == ["history-writer"]  # kept, not read again
     assert len(recent) < len(every) * 2 // 3  # the last months only, not the whole history
     assert history_views(recent, today, p.ladders, p.target) == history_views(
         every, today, p.ladders, p.target)

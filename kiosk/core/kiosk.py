@@ -104,8 +104,16 @@ class _Offer:
     ritual: Ritual
     slot: Slot | None  # None: asked for, by holding AMBER on the home screen
     until: float  # no answer by then (kiosk time) lets it go
+
+
 # (sessions so far, the day, today's plan) -> the gentle plan for a high-pain day
 GentlePlanner = Callable[[Sequence[SessionRecord], date, Plan], Plan]
+# The last closed months' records (for the history screens), and the day they start on.
+Earlier = tuple[Sequence[Record], date | None]
+
+
+def _no_earlier() -> Earlier:
+    return (), None
 
 
 class Step(Protocol):
@@ -138,8 +146,7 @@ class Kiosk:
         earlier_pain: int | None = None,
         earlier_checkins: Sequence[int] = (),
         earlier_days: Iterable[date] = (),
-        earlier_records: Sequence[Record] = (),
-        earlier_since: date | None = None,
+        earlier: Callable[[], Earlier] | None = None,
         safety: Setup | None = None,
         gentle: GentlePlanner | None = None,
         holds: dict[Button, float] | None = None,
@@ -152,10 +159,10 @@ class Kiosk:
         self.earlier_pain = earlier_pain
         self.earlier_checkins = list(earlier_checkins)  # the last check-ins before ``records``
         self.earlier_days = set(earlier_days)  # days of practice this week before ``records``
-        # For the history screens and summaries: the last closed months' records, from
-        # ``earlier_since`` on (the store's; None when ``records`` is the whole history).
-        self.earlier_records = list(earlier_records)
-        self.earlier_since = earlier_since
+        # For the history screens and summaries: the last closed months' records and the day
+        # they start on (None when ``records`` is the whole history). The store reads them
+        # after start-up, off the loop, and keeps them: only a menu or a week's end asks.
+        self._earlier = earlier or _no_earlier
         self.nonce = nonce  # from the shell, so two kiosk runs never mint the same session id
         self.planner = planner
         self.settings = settings
@@ -837,11 +844,11 @@ class Kiosk:
         the store read for them, then every record since. The older records ``records`` keeps
         (safety answers, pain entries) are left out: no screen looks back that far, and in
         save order they come before those months."""
-        since = self.earlier_since
+        earlier, since = self._earlier()
         if since is None:
             return self.records
-        ids = {r.id for r in self.earlier_records}
-        return [*self.earlier_records,
+        ids = {r.id for r in earlier}
+        return [*earlier,
                 *(r for r in self.records if r.id not in ids and progress_day(r) >= since)]
 
     @property
@@ -1051,4 +1058,3 @@ def summary_view(record: SessionRecord) -> View:
         buttons={Button.GREEN: "Home"},
         awaiting="continue",
     )
-

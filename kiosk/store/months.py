@@ -29,6 +29,7 @@ import logging
 import os
 import re
 import shutil
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -231,8 +232,11 @@ class MonthlyHistory:
         self._kept = list(snapshot.kept) if snapshot else []  # not sessions: always shown
         self._window = window  # records of closed months no snapshot covers, oldest first
         # The last weeks of records, for the history screens and summaries (docs/progress.md):
-        # the few closed months they reach into, read once here, however long the history is.
-        self.recent, self.recent_since = self._recent(months[:-1])
+        # the few closed months they reach into, read once, however long the history is, and
+        # not here: start-up does not need them (recent()).
+        self._closed = months[:-1]
+        self._recent_read: tuple[list[Record], date | None] | None = None
+        self._recent_lock = threading.Lock()
         self.recovery = _one(self._problems)
 
     @classmethod
@@ -383,10 +387,18 @@ class MonthlyHistory:
                 log.warning("%s: could not write the snapshot: %s", self.root / month, e)
         return snapshot, []
 
-    def _recent(self, closed: list[str]) -> tuple[list[Record], date | None]:
+    def recent(self) -> tuple[list[Record], date | None]:
         """The records of the closed months that the last ``READ_BACK_DAYS`` before the open
-        month reach into, oldest first, and the first day of the first of them. Read only:
-        a damaged month is repaired when a snapshot needs it, not for a chart."""
+        month reach into, oldest first, and the first day of the first of them; ``[], None``
+        when ``records()`` is the whole history. Read on the first call, from any thread (the
+        writer reads them just after start-up, ``HistoryWriter.warm``), then kept."""
+        with self._recent_lock:
+            if self._recent_read is None:
+                self._recent_read = self._recent(self._closed)
+            return self._recent_read
+
+    def _recent(self, closed: list[str]) -> tuple[list[Record], date | None]:
+        """Read only: a damaged month is repaired when a snapshot needs it, not for a chart."""
         if self._replays is None or self._open_month is None:
             return [], None  # records() is the whole history already
         since = date.fromisoformat(f"{self._open_month}-01") - timedelta(days=READ_BACK_DAYS)

@@ -51,6 +51,7 @@ UNAVAILABLE = (
 )
 
 _CLOSE = object()
+_WARM = object()  # read the recent months ahead (warm)
 
 
 @dataclass(frozen=True)
@@ -98,9 +99,6 @@ class HistoryWriter:
         self.base: Replay | None = None  # the replay of the history before records()
         self.earlier_pain: int | None = None  # the last pain rating before records()
         self.earlier_days: tuple[date, ...] = ()  # days of practice just before records()
-        # The closed months the history screens reach into (months.py), and their first day.
-        self.recent: list[Record] = []
-        self.recent_since: date | None = None
         self._on_result = on_result
         self._retry_every = retry_every
         self._lock = threading.Lock()  # guards _pending and _view, shared by both threads
@@ -112,6 +110,7 @@ class HistoryWriter:
         self._history: MonthlyHistory | None = None
         self.recovery: Recovery | None = None
         self.open_error: StorageError | None = None  # why the history could not be opened
+        self._first: MonthlyHistory | None = None  # the history opened here: recent() reads it
         try:
             history = self._open_history(on_step)
         except StorageError as e:
@@ -125,7 +124,7 @@ class HistoryWriter:
             self.recovery = history.recovery
             self.base, self.earlier_pain = history.base, history.earlier_pain
             self.earlier_days = history.earlier_days
-            self.recent, self.recent_since = history.recent, history.recent_since
+            self._first = history
         # A daemon, so a disk that hangs for ever cannot stop the kiosk from exiting; the
         # atomic writes mean a write cut short leaves the file as it was.
         self._thread = threading.Thread(target=self._run, name="history-writer", daemon=True)
@@ -174,6 +173,20 @@ class HistoryWriter:
                 pass  # the writer thread reports it; it must not reach the planner either
         self._inbox.put(rid)
 
+    def warm(self) -> None:
+        """Read ``recent()`` on the writer thread now, so that no press waits for it. The kiosk
+        calls this once it is up: before, it would only slow the start down."""
+        if not self._closed:
+            self._inbox.put(_WARM)
+
+    def recent(self) -> tuple[list[Record], date | None]:
+        """The last closed months' records, for the history screens, and the day they start
+        on (``MonthlyHistory.recent``); ``[], None`` when the history did not open at start.
+        Read once, by whichever thread asks first."""
+        if self._first is None:
+            return [], None
+        return self._first.recent()
+
     def records(self) -> list[Record]:
         """Every record after ``base``, oldest first, including those not yet on disk."""
         with self._lock:
@@ -218,10 +231,19 @@ class HistoryWriter:
                 item = None  # time for a retry
             if item is _CLOSE:
                 break
+            if item is _WARM:
+                self._warm()
+                continue
             self._write_pending()
         self._write_pending()
         if self._history is not None:
             self._history.close()
+
+    def _warm(self) -> None:
+        try:
+            self.recent()
+        except Exception:  # a month that cannot be read is left out when it is read; not here
+            log.exception("reading the recent months ahead failed")
 
     def _write_pending(self) -> None:
         with self._lock:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -105,6 +105,31 @@ def test_old_months_are_not_even_read_at_start_up(tmp_path: Path) -> None:
         assert history.recovery is None
         assert plan_from(history) == full_plan(LIVED)
     assert oldest.read_bytes() == b"\0" * 100  # untouched: nobody looked
+
+
+def test_the_history_screens_months_are_read_when_first_asked_for_then_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kiosk.core.weekly import READ_BACK_DAYS
+    from kiosk.store import months as m
+
+    save_one_by_one(tmp_path, LIVED)
+    read: list[str] = []
+    real = m.read_month
+    monkeypatch.setattr(m, "read_month", lambda folder: (read.append(folder.name),
+                                                         real(folder))[1])
+    with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
+        assert read == []  # start-up does not need them
+        records, since = history.recent()
+        assert history.recent() == (records, since)
+    names = months_in(tmp_path / FOLDER)
+    assert since is not None and since.day == 1
+    assert read == [n for n in names[:-1] if n >= since.isoformat()[:7]]  # each once
+    assert len(read) < len(names) - 1  # not the whole history
+    open_from = date.fromisoformat(f"{names[-1]}-01")
+    assert since <= open_from - timedelta(days=READ_BACK_DAYS)
+    assert [r.id for r in records] == [r.id for r in LIVED
+                                       if since.isoformat()[:7] <= month_of(r, "") < names[-1]]
 
 
 @pytest.mark.parametrize("damage", ["missing", "garbage", "other thresholds"])
