@@ -10,8 +10,9 @@ someone is waiting for still goes first.
 Never silent, never late:
 
 * A line someone is waiting for (``now``) goes to the worker only when it is up and ready; while
-  the worker is starting, or after it has gone, it renders here at once, as before (about
-  10 ms of espeak-ng and 50-100 ms of normalising here).
+  the worker is starting, or when none is up (a line alone does not start one), it renders here
+  at once, as before (about 10 ms of espeak-ng and 50-100 ms of normalising here). Either way
+  it waits for at most the one line being rendered, as it did on the kiosk's own thread.
 * When the worker cannot start, dies (the kernel's OOM killer) or hangs, one ``KioskWarning``
   says so and every later line renders here. It is never started again in that run: no
   restart loop.
@@ -69,35 +70,43 @@ class EspeakWorker:
         self._start_timeout = start_timeout
         self._proc: subprocess.Popen[bytes] | None = None
         self._ready = False
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards _proc
+        self._busy = threading.Lock()  # one request at a time on the pipe
         self._closed = False
         self._dead: str | None = None  # why the worker is not used any more
 
     # --- the renderer's side ----------------------------------------------------------------
     def __call__(self, text: str, voice: str, rate: int, out: Path) -> None:
         """A line in the background: waits for the worker to start if need be."""
-        proc = self._worker(wait=True)
-        if proc is None or not self._ask(proc, text, voice, rate, out):
-            self._in_process(text, voice, rate, out)
+        with self._busy:
+            proc = self._worker(wait=True, start=True)
+            if proc is not None and self._ask(proc, text, voice, rate, out):
+                return
+        self._in_process(text, voice, rate, out)
 
     def now(self, text: str, voice: str, rate: int, out: Path) -> None:
-        """A line someone is waiting for: in the worker if it is ready, else here at once. It
-        does not start the worker: a line alone renders here as quickly as a worker starts."""
-        proc = self._worker(wait=False) if self._proc is not None else None
-        if proc is None or not self._ask(proc, text, voice, rate, out):
-            self._in_process(text, voice, rate, out)
+        """A line someone is waiting for, from a thread of its own: in the worker if it is up,
+        ready and free, else here at once. It never waits for the worker to start or to finish
+        a background line, and never starts it: a line alone renders here about as quickly."""
+        if self._busy.acquire(blocking=False):
+            try:
+                proc = self._worker(wait=False, start=False)
+                if proc is not None and self._ask(proc, text, voice, rate, out):
+                    return
+            finally:
+                self._busy.release()
+        self._in_process(text, voice, rate, out)
 
     def rest(self) -> None:
         """Let the worker go (nothing to render for a while); the next line starts it again."""
-        with self._lock:
-            proc, self._proc, self._ready = self._proc, None, False
-        if proc is not None:
-            _stop(proc)
+        with self._busy:
+            self._let_go()
 
     def close(self) -> None:
-        """Stop the worker for good; safe to call twice, from any thread."""
+        """Stop the worker for good; safe to call twice, from any thread. It does not wait for
+        the line in flight: that one ends with the worker, quietly."""
         self._closed = True
-        self.rest()
+        self._let_go()
 
     @property
     def pid(self) -> int | None:
@@ -115,12 +124,20 @@ class EspeakWorker:
             raise RuntimeError("the voice is closed")
         in_process(text, voice, rate, out)
 
-    def _worker(self, *, wait: bool) -> subprocess.Popen[bytes] | None:
-        """The ready worker, started if need be; None while it is starting (unless ``wait``),
-        and for good once it has failed."""
+    def _let_go(self) -> None:
+        with self._lock:
+            proc, self._proc, self._ready = self._proc, None, False
+        if proc is not None:
+            _stop(proc)
+
+    def _worker(self, *, wait: bool, start: bool) -> subprocess.Popen[bytes] | None:
+        """The ready worker, started if need be (and ``start``); None while it is starting
+        (unless ``wait``), and for good once it has failed. Call with ``_busy`` held."""
         if self._dead is not None or self._closed:
             return None
         with self._lock:
+            if self._proc is None and not start:
+                return None
             if self._proc is None:
                 try:
                     self._proc = subprocess.Popen(

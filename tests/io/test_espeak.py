@@ -9,8 +9,9 @@ import os
 import signal
 import sys
 import threading
+import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,24 @@ def worker() -> Iterator[Recording]:
     w.close()
 
 
+def until(done: Callable[[], bool]) -> bool:
+    """Wait for ``done``, looking every few milliseconds; False only for a hung run."""
+    end = time.monotonic() + HUNG
+    while not done():
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.005)
+    return True
+
+
+def mute_python(tmp_path: Path) -> Path:
+    """A "python" whose worker starts and never says a word."""
+    mute = tmp_path / "mute-python"
+    mute.write_text("#!/bin/sh\nexec sleep 3600\n")
+    mute.chmod(0o755)
+    return mute
+
+
 def in_worker(tmp_path: Path, worker: EspeakWorker, voice: str = "en-us") -> Renderer:
     # Never idle for long enough to let the worker go, unless a test says so.
     return espeak_renderer(tmp_path / "cache", voice=voice, worker=worker, idle_after=HUNG)
@@ -127,7 +146,8 @@ def test_a_line_someone_waits_for_goes_ahead_of_a_long_backlog(
         assert r.wait(HUNG)
         assert all(r.path_for(line) for line in [*backlog, "Stopped. Your pain has gone up."])
     order = [text for text, _ in worker.asked]
-    # The worker may have taken a line or two of the backlog before the urgent one came.
+    # On a thread of its own, it waits for no line of the backlog: at most the one or two the
+    # background had started before it came.
     assert order.index("Stopped. Your pain has gone up.") < 3
     assert ("Stopped. Your pain has gone up.", True) in worker.asked
 
@@ -141,6 +161,23 @@ def test_a_line_needed_while_the_worker_starts_is_made_at_once_in_the_kiosk(
         assert r.wait(HUNG)
         assert r.path_for("Hold red to end.") is not None
     assert no_in_process == ["Hold red to end."]
+
+
+def test_a_line_needed_while_the_worker_is_still_starting_does_not_wait_for_it(
+    tmp_path: Path, no_in_process: list[str]
+) -> None:
+    """A Pi Zero 2 W takes seconds to start a worker; here it never gets there at all."""
+    slow = Recording(python=str(mute_python(tmp_path)), start_timeout=HUNG)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with espeak_renderer(tmp_path / "cache", worker=slow, idle_after=HUNG) as r:
+            r.prepare(list(LINES))  # the background waits for the worker to start...
+            r.prepare(["Stopped."], urgent=True)  # ...this one does not
+            assert until(lambda: r.path_for("Stopped.") is not None or r.failed("Stopped."))
+            assert r.path_for("Stopped.") is not None
+            assert not any(r.path_for(line) for line in LINES)  # the worker is still "starting"
+    assert no_in_process == ["Stopped."]
+    assert [str(w.message) for w in caught] == []  # closing a starting worker is no failure
 
 
 # --- a worker that fails: one warning, and the kiosk speaks on -------------------------------
@@ -177,11 +214,8 @@ def test_a_worker_that_cannot_start_warns_once_and_the_kiosk_speaks(
 def test_a_worker_that_hangs_is_given_up_with_one_warning(
     tmp_path: Path, no_in_process: list[str]
 ) -> None:
-    mute = tmp_path / "mute-python"
-    mute.write_text("#!/bin/sh\nexec sleep 3600\n")  # starts, and never says a word
-    mute.chmod(0o755)
     # A hung worker is known only by a timeout; this one never answers, however long it is.
-    hung = EspeakWorker(python=str(mute), start_timeout=0.2)
+    hung = EspeakWorker(python=str(mute_python(tmp_path)), start_timeout=0.2)
     with pytest.warns(KioskWarning, match="did not answer") as warned:
         with espeak_renderer(tmp_path / "cache", worker=hung) as r:
             render(r, *LINES)
