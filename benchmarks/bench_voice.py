@@ -5,16 +5,23 @@ catalogue (every line a session of today's plan can say, as the kiosk pre-render
 config's pace (``[voice] length_scale``: the longer the audio, the more memory), it prints:
 
   load avg  the machine's load (``uptime``) before and after: every figure moves with it
-  espeak    time to render the catalogue with espeak-ng (the fallback, in the kiosk's process)
+  espeak    time to render the catalogue with espeak-ng (the fallback): in its worker process,
+            as the kiosk does, and in the kiosk's own process, as it did before
+  urgent    how long a line someone waits for takes to render while espeak-ng is busy with the
+            catalogue, in each way, and in the kiosk's process while no worker is up
   load      time to start the Piper worker and load its voice
   piper     time to render the catalogue in the neural voice (lines measured, whole catalogue)
-  rss       peak RSS (VmHWM) of the Piper worker and of the bench's kiosk-side process
+  rss       peak RSS (VmHWM) of the Piper worker, of espeak-ng's worker and of the bench's
+            kiosk-side process
   kiosk     peak RSS of the real ``kiosk run`` with the neural voice configured, and of its
-            worker, once the worker has rendered every line (at most ``--kiosk-seconds``): the
-            figure the target is for; and the peak of a fresh worker given only the six
-            longest lines
+            workers, sampled every 0.2 s until the Piper worker has rendered every line (at
+            most ``--kiosk-seconds``): the figure the target is for. The workers come and go
+            (espeak-ng's leaves once idle, then Piper's starts), so the sum of the RSS of the
+            kiosk and all its children is given too; and the peak of a fresh Piper worker given
+            only the six longest lines
   gaps      longest and 99th-percentile gap of a 30 fps loop (33.3 ms is a gap of none): with
-            nothing rendering (the baseline), while espeak-ng renders, while Piper renders
+            nothing rendering (the baseline), while espeak-ng renders (in its worker, and in
+            the kiosk's process), while Piper renders
 
 then the same under ``/work/shared/tools/slow-cpu --share 0.2`` (about a Pi Zero 2 W) twice:
 with the kiosk and the worker sharing one budget of 0.2 of a core (a single-core board: the
@@ -131,9 +138,27 @@ def loop_while(work: Any) -> tuple[FrameLoop, float]:
     return loop, time.perf_counter() - started
 
 
+URGENT = [f"Stop here, and rest, number {n}." for n in range(8)]
+
+
+def urgent_latency(renderer: Any, backlog: list[str]) -> list[float]:
+    """Seconds from asking for each of ``URGENT`` (one at a time, as a press would) until its
+    file is there, while ``renderer`` works through ``backlog``. Polled every millisecond."""
+    renderer.prepare(backlog)
+    out = []
+    for line in URGENT:
+        t = time.perf_counter()
+        renderer.prepare([line], urgent=True)
+        while renderer.path_for(line) is None and not renderer.failed(line):
+            time.sleep(0.001)
+        out.append(time.perf_counter() - t)
+    return out  # the caller closes the renderer, which drops the rest of the backlog
+
+
 def measure(lines: list[str], sample: int | None, worker_python: str = sys.executable
             ) -> dict[str, Any]:
     from kiosk.io import piper
+    from kiosk.io.espeak import EspeakWorker, espeak_renderer
     from kiosk.io.tts import Renderer
 
     model = piper.packaged_model()
@@ -145,15 +170,39 @@ def measure(lines: list[str], sample: int | None, worker_python: str = sys.execu
     baseline, _ = loop_while(lambda: time.sleep(BASELINE_SECONDS))
     out["gaps_none"] = baseline.summary()
     with tempfile.TemporaryDirectory() as tmp:
-        fallback = Renderer(Path(tmp, "espeak"), voice="en-us")
+        worker = EspeakWorker(python=worker_python)
+        # Not let go while idle here: its peak RSS is read once the catalogue is done.
+        fallback = espeak_renderer(Path(tmp, "worker"), voice="en-us", worker=worker,
+                                   idle_after=3600)
 
         def espeak() -> None:
             fallback.prepare(lines)
             fallback.wait()
 
-        loop, out["espeak"] = loop_while(espeak)
-        out["gaps_espeak"] = loop.summary()
+        loop, out["espeak_worker"] = loop_while(espeak)
+        out["gaps_espeak_worker"] = loop.summary()
+        out["espeak_worker_rss"] = hwm_mb(python_pid(worker.pid)) if worker.pid else 0.0
         fallback.close()
+        # Before: the same lines rendered on a thread of this process, as the kiosk did.
+        here = Renderer(Path(tmp, "espeak"), voice="en-us")
+
+        def espeak_here() -> None:
+            here.prepare(lines)
+            here.wait()
+
+        loop, out["espeak"] = loop_while(espeak_here)
+        out["gaps_espeak"] = loop.summary()
+        here.close()
+        # A line someone waits for, while each is busy with the catalogue (all new files).
+        backlog = [f"{line} (again)" for line in lines[:60]]
+        with Renderer(Path(tmp, "urgent-here"), voice="en-us") as r:
+            out["urgent_here"] = urgent_latency(r, backlog)
+        with espeak_renderer(Path(tmp, "urgent-worker"), voice="en-us", idle_after=3600,
+                             worker=EspeakWorker(python=worker_python)) as r:
+            out["urgent_worker"] = urgent_latency(r, backlog)
+        with espeak_renderer(Path(tmp, "urgent-alone"), voice="en-us",
+                             worker=EspeakWorker(python=worker_python)) as r:
+            out["urgent_alone"] = urgent_latency(r, [])  # no worker up: made here at once
         synth = piper.PiperSynth(model, length_scale(), python=worker_python)
         t = time.perf_counter()
         synth.load()
@@ -198,9 +247,9 @@ def cpu_seconds(pid: int) -> float:
 
 
 def kiosk_rss(seconds: float) -> dict[str, float]:
-    """Peak RSS of a real ``kiosk run`` with the neural voice configured, and of its worker,
-    once the worker has rendered the day's lines (on a fresh data directory): it is done when
-    its CPU time stops growing for 15 s. ``seconds`` is the most it waits."""
+    """Peak RSS of a real ``kiosk run`` with the neural voice configured, and of its workers,
+    until the Piper worker has rendered the day's lines (on a fresh data directory): it is done
+    when its CPU time stops growing for 15 s. ``seconds`` is the most it waits."""
     with tempfile.TemporaryDirectory() as tmp:
         config = Path(tmp, "config")
         shutil.copytree(ROOT / "config", config)
@@ -211,25 +260,28 @@ def kiosk_rss(seconds: float) -> dict[str, float]:
             [sys.executable, "-m", "kiosk", "--config", str(toml), "--data-dir",
              str(Path(tmp, "data")), "run", "--mock", "--windowed"],
             env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        peaks: dict[int, tuple[str, float]] = {}  # child -> (which worker, its VmHWM)
+        peak_sum, kiosk = 0.0, 0.0
         started = time.monotonic()
-        worker, busy, idle_since = None, -1.0, time.monotonic()
+        busy, idle_since = -1.0, started  # the Piper worker's CPU seconds, and since when
         try:
             while time.monotonic() - started < seconds:
-                time.sleep(1.0)
-                # The worker is the child of the kiosk's render thread, not of its main thread.
-                workers = [int(c) for task in Path(f"/proc/{proc.pid}/task").iterdir()
-                           for c in (task / "children").read_text().split()]
-                if not workers:
-                    continue
-                worker = workers[0]
-                used = cpu_seconds(worker)
-                if used > busy + 0.05:
-                    busy, idle_since = used, time.monotonic()
-                elif time.monotonic() - idle_since > 15.0:
-                    break
-            kiosk_mb = hwm_mb(proc.pid)
-            worker_mb = hwm_mb(worker) if worker else 0.0
-            done = worker is not None and time.monotonic() - idle_since > 15.0
+                time.sleep(0.2)
+                kiosk = hwm_mb(proc.pid)
+                total = rss_mb(proc.pid)
+                for child in children(proc.pid):
+                    try:
+                        which = "espeak" if b"espeak_worker" in Path(
+                            f"/proc/{child}/cmdline").read_bytes() else "piper"
+                        peaks[child] = (which, hwm_mb(child))
+                        total += rss_mb(child)
+                        if which == "piper" and cpu_seconds(child) > busy + 0.05:
+                            busy, idle_since = cpu_seconds(child), time.monotonic()
+                    except OSError:
+                        continue  # gone between the listing and the reading
+                peak_sum = max(peak_sum, total)
+                if busy >= 0 and time.monotonic() - idle_since > 15.0:
+                    break  # the Piper worker has had nothing to do for 15 s: every line is in
         finally:
             proc.terminate()
             try:
@@ -237,8 +289,30 @@ def kiosk_rss(seconds: float) -> dict[str, float]:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
-    return {"kiosk": kiosk_mb, "worker": worker_mb, "seconds": time.monotonic() - started,
-            "done": float(done)}
+    worker = max((mb for which, mb in peaks.values() if which == "piper"), default=0.0)
+    espeak = max((mb for which, mb in peaks.values() if which == "espeak"), default=0.0)
+    done = busy >= 0 and time.monotonic() - idle_since > 15.0
+    return {"kiosk": kiosk, "worker": worker, "espeak_worker": espeak, "peak_sum": peak_sum,
+            "seconds": time.monotonic() - started, "done": float(done)}
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory (VmRSS) of a process now, in MB."""
+    for row in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if row.startswith("VmRSS:"):
+            return int(row.split()[1]) / 1024
+    return 0.0
+
+
+def children(pid: int) -> list[int]:
+    """The children of every thread of ``pid``: the workers are started by render threads."""
+    out = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            out += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue  # the thread ended meanwhile
+    return out
 
 
 def longest_rss(lines: list[str], count: int = 6) -> float:
@@ -261,7 +335,14 @@ def longest_rss(lines: list[str], count: int = 6) -> float:
 def report(title: str, r: dict[str, Any]) -> None:
     print(f"\n{title}  (load average {r['load_before']} before, {r['load_after']} after)")
     print(f"  catalogue       {r['lines']} lines")
-    print(f"  espeak          {r['espeak']:.1f} s for the catalogue")
+    print(f"  espeak          {r['espeak_worker']:.1f} s for the catalogue in its worker "
+          f"(peak RSS {r['espeak_worker_rss']:.0f} MB), {r['espeak']:.1f} s in this process "
+          "(before)")
+    for key, what in (("urgent_worker", "worker busy"), ("urgent_here", "here, busy (before)"),
+                      ("urgent_alone", "no worker up")):
+        ms = sorted(x * 1000 for x in r[key])
+        print(f"  urgent line     {what:20s} median {ms[len(ms) // 2]:6.1f} ms, "
+              f"longest {ms[-1]:6.1f} ms ({len(ms)} lines)")
     print(f"  load            {r['load']:.2f} s to load the neural voice")
     sampled = "" if r["sampled"] == r["lines"] else f" (measured on {r['sampled']} lines, " \
         "extrapolated)"
@@ -271,11 +352,13 @@ def report(title: str, r: dict[str, Any]) -> None:
           f"{r['kiosk_rss']:.0f} MB")
     print(f"  frame gaps      longest / p99 in ms, target {TARGET_GAP_MS:.0f} (a 30 fps frame is "
           f"{FRAME * 1000:.1f}):")
-    for key, what in (("gaps_none", "nothing rendering"), ("gaps_espeak", "espeak-ng rendering"),
+    for key, what in (("gaps_none", "nothing rendering"),
+                      ("gaps_espeak_worker", "espeak-ng in its worker"),
+                      ("gaps_espeak", "espeak-ng here (before)"),
                       ("gaps_piper", "Piper rendering")):
         longest, p99 = r[key]
         flag = "ok" if longest <= TARGET_GAP_MS else "OVER"
-        print(f"    {what:20s}  {longest:5.1f} / {p99:5.1f}  {flag}")
+        print(f"    {what:24s}  {longest:5.1f} / {p99:5.1f}  {flag}")
 
 
 def report_kiosk(seconds: float, r: dict[str, float], longest: float) -> None:
@@ -287,6 +370,11 @@ def report_kiosk(seconds: float, r: dict[str, float], longest: float) -> None:
     print(f"  rss (peak)      kiosk {r['kiosk']:.0f} MB + worker {r['worker']:.0f} MB = "
           f"{total:.0f} MB ({flag}, target {TARGET_RSS_MB:.0f})")
     print(f"  worker alone    {longest:.0f} MB rendering only the six longest lines")
+    print(f"  espeak-ng       its worker's peak {r['espeak_worker']:.0f} MB (gone once idle, "
+          "before Piper's starts)")
+    flag = "ok" if r["peak_sum"] <= TARGET_RSS_MB else "OVER"
+    print(f"  rss sum (peak)  kiosk + all its workers at once, sampled every 0.2 s: "
+          f"{r['peak_sum']:.0f} MB ({flag})")
 
 
 def slow(args: argparse.Namespace, title: str, split: bool) -> None:

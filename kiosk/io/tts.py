@@ -13,13 +13,17 @@ The engine is pluggable (``Synth``): pyttsx3 with espeak-ng by default, or the o
 voice (``kiosk.io.piper``), which ``kiosk.io.voice.Voices`` pairs with espeak-ng so that a line
 not yet rendered in the neural voice is spoken by espeak-ng at once.
 
-Only the ``Renderer``'s worker thread ever calls pyttsx3. The frame loop asks ``path_for(text)``,
-which is a set lookup under an uncontended lock: it never waits for a render.
+Only the ``Renderer``'s worker thread ever calls the synth. The frame loop asks
+``path_for(text)``, which is a set lookup under an uncontended lock: it never waits for a render.
 
-pyttsx3's espeak driver works from a non-main thread: nothing in it is tied to the thread that
-made it, and espeak-ng delivers the audio on a thread of its own anyway (see ``_Espeak`` for
-what that means for pyttsx3). So a thread is enough; a worker process would cost a second
-interpreter on the Pi for no gain.
+The kiosk renders espeak-ng's lines in a worker process (``kiosk.io.espeak``), not on this
+thread: pyttsx3's callbacks and the pure-Python normaliser hold the interpreter lock, which
+stretched the frame loop's gaps past 50 ms at a Pi Zero 2 W's speed. ``espeak_synth`` below is
+what that worker runs, and what the kiosk falls back to in its own process (a line someone is
+waiting for while the worker starts, or every line once the worker has failed). pyttsx3's espeak
+driver works from a non-main thread: nothing in it is tied to the thread that made it, and
+espeak-ng delivers the audio on a thread of its own anyway (see ``_Espeak`` for what that means
+for pyttsx3).
 """
 
 from __future__ import annotations
@@ -134,32 +138,47 @@ class Renderer:
         voice: str = "",
         rate: int = 150,
         synth: Synth | None = None,
+        urgent_synth: Synth | None = None,
         normalised: bool = False,
         fallback_note: str = "",
         on_close: Callable[[], None] | None = None,
+        on_idle: Callable[[], None] | None = None,
+        idle_after: float = 5.0,
+        check_engine: bool | None = None,
     ) -> None:
-        """``normalised``: the synth already writes trimmed, normalised files (the neural
-        voice's worker does, in its own process). ``fallback_note`` ends the one warning given
-        when the engine gives up, saying what speaks instead."""
+        """``normalised``: the synth already writes trimmed, normalised files (the workers do,
+        in their own processes). ``urgent_synth`` renders the lines someone is waiting for
+        (``prepare(..., urgent=True)``) on a thread of their own, so they never wait behind
+        a background line; without it they go to the front of the one queue. ``synth``
+        renders the rest. ``on_idle`` is called once the
+        queue has been empty for ``idle_after`` seconds (e.g. let a worker process go), and
+        again after each later burst of work. ``fallback_note`` ends the one warning given when
+        the engine gives up, saying what speaks instead. ``check_engine`` (the default when
+        there is no ``synth``) loads espeak-ng now, so a missing engine is told at start-up."""
         self.cache_dir = cache_dir
         self._voice = voice
         self._rate = rate
         self._synth = synth or espeak_synth
+        self._urgent_synth = urgent_synth
         self._normalised = normalised
         self._fallback_note = fallback_note or f"speaking only lines already in {cache_dir}"
         self._seconds: dict[str, float] = {}  # key -> real length of its file
         self._on_close = on_close  # e.g. stop the neural voice's worker process
+        self._on_idle = on_idle
+        self._idle_after = idle_after
+        self._resting = True  # on_idle has been called since the last render (or none yet)
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)  # the queue or a result changed
-        self._todo: deque[str] = deque()
-        self._queued: set[str] = set()  # in _todo or being rendered right now
+        self._todo: deque[str] = deque()  # the background's lines
+        self._rush: deque[str] = deque()  # lines someone waits for, when urgent_synth is given
+        self._queued: set[str] = set()  # in a queue or being rendered right now
         self._failed: set[str] = set()
         self._available = True
         self._closed = False
         self._failures_in_a_row = 0
-        self._thread: threading.Thread | None = None
+        self._threads: dict[str, threading.Thread] = {}
         self._ready = self._scan()
-        if synth is None and self._available:
+        if (synth is None if check_engine is None else check_engine) and self._available:
             self._find_engine()
 
     # --- the frame loop's side: all quick, none waits for a render ------------------------
@@ -218,12 +237,17 @@ class Renderer:
             new = [line for line in dict.fromkeys(lines) if self._wanted(line, urgent)]
             if not new:
                 return
-            if urgent:
-                self._todo.extendleft(reversed(new))
-            else:
-                self._todo.extend(new)
             self._queued.update(new)
-            self._start_worker()
+            if urgent and self._urgent_synth is not None:
+                self._rush.extend(new)
+                self._start_thread("tts-urgent", self._rush, self._urgent_synth)
+            else:
+                if urgent:
+                    self._todo.extendleft(reversed(new))
+                else:
+                    self._todo.extend(new)
+                self._resting = False
+                self._start_thread("tts-render", self._todo, self._synth)
             self._changed.notify_all()
 
     def discard(self, text: str) -> None:
@@ -242,19 +266,30 @@ class Renderer:
         with self._changed:
             return self._changed.wait_for(lambda: not self._queued, timeout)
 
+    def wait_resting(self, timeout: float | None = None) -> bool:
+        """Block until everything queued is done and ``on_idle`` has let the engine go (at
+        once when there is no ``on_idle``); False on timeout. Never for the frame loop."""
+        with self._changed:
+            return self._changed.wait_for(
+                lambda: self._closed or (not self._queued and
+                                         (self._resting or self._on_idle is None)), timeout)
+
     def close(self) -> None:
         """Stop the worker after the line it is rendering; safe to call twice."""
         with self._lock:
             self._closed = True
             self._todo.clear()
+            self._rush.clear()
             self._queued.clear()
             self._changed.notify_all()
-            thread, self._thread = self._thread, None
+            threads = list(self._threads.values())
+            self._threads.clear()
         if self._on_close is not None:
             self._on_close()  # first: a render waiting on a worker process ends at once
             self._on_close = None
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout=5.0)
+        for thread in threads:
+            if thread is not threading.current_thread():
+                thread.join(timeout=5.0)
 
     def __enter__(self) -> Renderer:
         return self
@@ -274,7 +309,7 @@ class Renderer:
             return False
         if line in self._queued:
             if urgent and line in self._todo:
-                self._todo.remove(line)  # re-added at the front by the caller
+                self._todo.remove(line)  # re-added in front, or to the rush, by the caller
                 return True
             return False
         return True
@@ -286,10 +321,12 @@ class Renderer:
         except HardwareError as e:
             self._give_up(str(e))
 
-    def _start_worker(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._work, name="tts-render", daemon=True)
-            self._thread.start()
+    def _start_thread(self, name: str, lane: deque[str], synth: Synth) -> None:
+        if name not in self._threads:
+            thread = threading.Thread(target=self._work, args=(lane, synth), name=name,
+                                      daemon=True)
+            self._threads[name] = thread
+            thread.start()
 
     def _scan(self) -> set[str]:
         """The keys of the files already in the cache; makes the cache directory if need be."""
@@ -308,22 +345,38 @@ class Renderer:
         return {n[:-4] for n in names if n.endswith(".wav") and len(n) == _KEY_CHARS + 4}
 
     # --- the worker thread -----------------------------------------------------------------
-    def _work(self) -> None:
+    def _work(self, lane: deque[str], synth: Synth) -> None:
         self._sweep_leftovers()
         while True:
             with self._changed:
-                self._changed.wait_for(lambda: self._todo or self._closed)
-                if self._closed:
+                if not self._next(lane):
                     return
-                text = self._todo.popleft()
-            ok = self._render(text)
+                text = lane.popleft()
+            ok = self._render(text, synth)
             with self._changed:
                 self._queued.discard(text)
                 if not ok:
                     self._failed.add(text)
                 self._changed.notify_all()
 
-    def _render(self, text: str) -> bool:
+    def _next(self, lane: deque[str]) -> bool:
+        """Wait (lock held) for a line in ``lane``; False once closed. When the background's
+        queue has been empty for ``idle_after`` seconds, ``on_idle`` lets the engine go until
+        the next line."""
+        waiting = lambda: lane or self._closed  # noqa: E731
+        if lane is self._todo and not self._resting and self._on_idle is not None:
+            if not self._changed.wait_for(waiting, self._idle_after):
+                self._changed.release()  # letting a worker process go may take a moment
+                try:
+                    self._on_idle()
+                finally:
+                    self._changed.acquire()
+                self._resting = not self._todo
+                self._changed.notify_all()
+        self._changed.wait_for(waiting)
+        return not self._closed
+
+    def _render(self, text: str, synth: Synth) -> bool:
         """Render one line into the cache; True if its file is there afterwards."""
         voice, rate = self._voice, self._rate
         key = cache_key(text, voice, rate)
@@ -333,19 +386,21 @@ class Renderer:
         try:
             # The temp file is hidden, so a half-written one is never mistaken for a cached line.
             with replacing(final, suffix=".tmp.wav") as tmp:
-                self._synth(speakable(text), voice, rate, tmp)
+                synth(speakable(text), voice, rate, tmp)
                 seconds = check_wav(tmp)  # what the engine wrote, before it is rewritten
                 if not self._normalised:
                     normalise_file(tmp)
                     seconds = check_wav(tmp)
                 os.chmod(tmp, 0o600)  # espeak-ng may make it anew, as the umask allows
         except UnknownVoice:
-            return self._fall_back_to_default_voice(text)
-        except HardwareError as e:
-            self._give_up(str(e))
-            return False
-        except Exception as e:  # one bad line must not stop the worker
-            return self._line_failed(text, e)
+            return self._fall_back_to_default_voice(text, synth)
+        except Exception as e:
+            if self._closed:
+                return False  # closing: the line is not wanted any more
+            if isinstance(e, HardwareError):
+                self._give_up(str(e))
+                return False
+            return self._line_failed(text, e)  # one bad line must not stop the worker
         self._seconds[key] = seconds
         return self._done(key)
 
@@ -355,16 +410,18 @@ class Renderer:
             self._ready.add(key)
         return True
 
-    def _fall_back_to_default_voice(self, text: str) -> bool:
-        warnings.warn(
-            f"espeak-ng has no voice {self._voice!r} ([voice] voice in the config): speaking "
-            "with the default voice; `espeak-ng --voices` lists the installed ones",
-            KioskWarning,
-            stacklevel=2,
-        )
+    def _fall_back_to_default_voice(self, text: str, synth: Synth) -> bool:
+        with self._lock:  # the other thread may have found out first: one warning
+            unknown, self._voice = self._voice, ""
+        if unknown:
+            warnings.warn(
+                f"espeak-ng has no voice {unknown!r} ([voice] voice in the config): speaking "
+                "with the default voice; `espeak-ng --voices` lists the installed ones",
+                KioskWarning,
+                stacklevel=2,
+            )
         # Keys follow the voice, so from now on path_for looks for default-voice files.
-        self._voice = ""
-        return self._render(text)
+        return self._render(text, synth)
 
     def _line_failed(self, text: str, error: Exception) -> bool:
         log.warning("could not render %r: %s; the screen still shows it", text, error)
@@ -378,9 +435,10 @@ class Renderer:
         warnings.warn(f"{why}; {self._fallback_note}", KioskWarning, stacklevel=2)
         with self._lock:
             self._available = False
-            self._failed.update(self._todo)
-            self._queued.difference_update(self._todo)
-            self._todo.clear()
+            for lane in (self._todo, self._rush):
+                self._failed.update(lane)
+                self._queued.difference_update(lane)
+                lane.clear()
 
     def _sweep_leftovers(self) -> None:
         cutoff = time.time() - _STALE_TMP_SECONDS

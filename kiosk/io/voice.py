@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import threading
 import time
 import warnings
 from collections import OrderedDict, deque
@@ -24,6 +25,7 @@ from typing import Protocol, TextIO
 
 from kiosk.devices import NullVoice, PrintVoice, TeeVoice, Voice
 from kiosk.errors import HardwareError, KioskWarning
+from kiosk.io.espeak import espeak_renderer
 from kiosk.io.tones import NAMES as TONE_NAMES
 from kiosk.io.tones import SAMPLE_RATE
 from kiosk.io.tts import Renderer, cache_dir_for, prune, voice_dir
@@ -323,7 +325,7 @@ def open_lines(
         neural = _open_neural(cache, model, length_scale)
     keep = [espeak_dir] if neural is None else [espeak_dir, neural.cache_dir]
     prune(cache, keep=keep)  # the kiosk owns its data directory: no other voice is in use
-    espeak = Renderer(espeak_dir, voice=voice, rate=rate)
+    espeak = espeak_renderer(espeak_dir, voice=voice, rate=rate)
     return espeak if neural is None else Voices(neural, espeak)
 
 
@@ -350,11 +352,22 @@ class Voices:
     milliseconds, the neural voice in the background for next time. ``path_for`` gives the
     neural voice's file when it is there, else espeak-ng's. When the neural voice gives up (it
     will not load, or ran out of memory), its renderer warns once and espeak-ng speaks on.
+
+    The neural voice is handed its lines only once espeak-ng has rendered what it was given and
+    let its worker process go (``Renderer.wait_resting``): the two workers are never both
+    rendering a new day's lines, so their memory never peaks together. That delays the neural
+    voice by espeak-ng's part (half a minute here, two at a Pi Zero 2 W's speed), a small part
+    of its own.
     """
 
     def __init__(self, chosen: Renderer, fallback: Renderer) -> None:
         self.chosen = chosen
         self.fallback = fallback
+        self._held: list[tuple[list[str], bool]] = []  # for the chosen voice, once espeak rests
+        self._handing = False  # a batch taken from _held, not yet with the chosen voice
+        self._closed = False
+        self._changed = threading.Condition()
+        self._thread: threading.Thread | None = None
 
     def path_for(self, text: str) -> Path | None:
         return self.chosen.path_for(text) or self.fallback.path_for(text)
@@ -367,7 +380,15 @@ class Voices:
     def prepare(self, lines: Iterable[str], *, urgent: bool = False) -> None:
         lines = list(lines)
         self.fallback.prepare(lines, urgent=urgent)
-        self.chosen.prepare(lines, urgent=urgent)
+        with self._changed:
+            if self._closed:
+                return
+            self._held.append((lines, urgent))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._hand_over, name="voices-hand-over",
+                                                daemon=True)
+                self._thread.start()
+            self._changed.notify_all()
 
     def discard(self, text: str) -> None:
         self.chosen.discard(text)
@@ -380,8 +401,35 @@ class Voices:
 
     def wait(self, timeout: float | None = None) -> bool:
         """Both done with what they were given (for tests and tools, never the frame loop)."""
-        return self.fallback.wait(timeout) and self.chosen.wait(timeout)
+        if not self.fallback.wait(timeout):
+            return False
+        with self._changed:
+            if not self._changed.wait_for(
+                    lambda: self._closed or not (self._held or self._handing), timeout):
+                return False
+        return self.chosen.wait(timeout)
 
     def close(self) -> None:
+        with self._changed:
+            self._closed = True
+            self._held.clear()
+            self._changed.notify_all()
         self.chosen.close()
         self.fallback.close()
+
+    def _hand_over(self) -> None:
+        """The chosen voice's thread of lines: each batch once espeak-ng rests."""
+        while True:
+            with self._changed:
+                self._changed.wait_for(lambda: self._held or self._closed)
+                if self._closed:
+                    return
+                self._handing = True
+            self.fallback.wait_resting()
+            with self._changed:
+                batches, self._held = self._held, []
+            for lines, urgent in batches:
+                self.chosen.prepare(lines, urgent=urgent)
+            with self._changed:
+                self._handing = False
+                self._changed.notify_all()

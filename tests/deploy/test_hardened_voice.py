@@ -67,3 +67,22 @@ def test_onnxruntime_renders_under_the_units_filter_and_memory_deny_write_execut
     assert replies[0] == {"ready": "en_US-joe-medium"}, done.stderr[-2000:]
     assert "ok" in replies[1], replies
     assert tts.check_wav(out) > 1.0
+
+
+@needs_seccomp
+def test_espeak_renders_in_its_worker_under_the_units_filter_and_memory_deny_write_execute(
+    tmp_path: Path,
+) -> None:
+    """espeak-ng's worker (kiosk/io/espeak_worker.py) is the kiosk's child too: pyttsx3's ctypes
+    callbacks, espeak-ng and the normaliser all run under the unit's sandbox."""
+    out = tmp_path / "line.wav"
+    request = json.dumps({"text": "Breathe out as you lift your hips.", "voice": "en-us",
+                          "rate": 150, "out": str(out)})
+    done = subprocess.run(
+        [sys.executable, str(SANDBOX), sys.executable, "-m", "kiosk.io.espeak_worker"],
+        input=request + "\n", capture_output=True, text=True, timeout=HUNG,
+    )
+    replies = [json.loads(line) for line in done.stdout.splitlines()]
+    assert replies[0] == {"ready": True}, done.stderr[-2000:]
+    assert "ok" in replies[1], replies
+    assert tts.check_wav(out) > 1.0
