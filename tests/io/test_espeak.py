@@ -286,3 +286,38 @@ def test_no_warning_when_the_kiosk_closes_the_worker_mid_line(
         r.close()  # joins the render thread: a warning from it would be caught by now
     assert worker.asked and worker.pid is None
     assert [str(w.message) for w in caught] == []
+
+
+def test_a_killed_kiosk_leaves_no_worker_behind(tmp_path: Path) -> None:
+    """systemd kills the whole unit, but a kiosk killed alone (by hand, or the OOM killer) must
+    not leave its worker running: the worker ends when its pipe from the kiosk closes."""
+    import subprocess
+
+    kiosk = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time\n"
+         "from pathlib import Path\n"
+         "from kiosk.io.espeak import EspeakWorker, espeak_renderer\n"
+         "w = EspeakWorker()\n"
+         f"r = espeak_renderer(Path({str(tmp_path)!r}), voice='en-us', worker=w, "
+         "idle_after=3600)\n"
+         "r.prepare([f'Line number {n}, said slowly.' for n in range(200)])\n"
+         "while w.pid is None or not any(Path(sys.argv[1]).glob('*.wav')):\n"
+         "    time.sleep(0.01)\n"
+         "print(w.pid, flush=True)\n"
+         "time.sleep(3600)\n", str(tmp_path)],
+        stdout=subprocess.PIPE, text=True)
+    assert kiosk.stdout is not None
+    worker = int(kiosk.stdout.readline())
+    kiosk.kill()
+    kiosk.wait()
+    assert until(lambda: not alive(worker))
+
+
+def alive(pid: int) -> bool:
+    """Running, not a zombie waiting to be reaped (a zombie has stopped for good)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status
