@@ -315,11 +315,14 @@ class Renderer:
         return True
 
     def _find_engine(self) -> None:
-        """Load espeak-ng now (about 20 ms), so a missing engine is reported at start-up."""
-        try:
-            _espeak()
-        except HardwareError as e:
-            self._give_up(str(e))
+        """Report a missing engine now, at start-up, so the shell can tell the person. Only
+        looked for here (about 1 ms): loading it (pyttsx3 and espeak-ng's voice data, 20 ms
+        here and 0.1-0.2 s on a Pi Zero 2 W) waits for the first line rendered in this
+        process, after the kiosk is up; should it fail then, the renderer gives up as it does
+        for any engine failure, with one warning."""
+        why = engine_missing()
+        if why is not None:
+            self._give_up(why)
 
     def _start_thread(self, name: str, lane: deque[str], synth: Synth) -> None:
         if name not in self._threads:
@@ -468,6 +471,38 @@ def check_wav(path: Path) -> float:
 
 
 # --- pyttsx3 / espeak-ng ----------------------------------------------------------------------
+# Where pyttsx3 2.99's espeak driver looks for the library on Linux (drivers/_espeak.py).
+ESPEAK_LIBRARIES = ("libespeak-ng.so.1", "libespeak.so.1")
+INSTALL_TTS = "install it with `sudo apt install espeak-ng` and `pip install pyttsx3`"
+
+
+def engine_missing() -> str | None:
+    """Why pyttsx3's espeak-ng engine cannot load, found without loading it, or None.
+
+    Loading it costs 20 ms here and 0.1-0.2 s on a Pi Zero 2 W, most of it the dynamic
+    loader opening libespeak-ng and the 30-odd libraries it needs. So this finds pyttsx3, and
+    the library's file where Debian and Raspberry Pi OS put it; only a library found nowhere
+    there is opened, as pyttsx3 would open it, to be sure before calling it missing."""
+    import importlib.util
+    import sysconfig
+
+    if importlib.util.find_spec("pyttsx3") is None:
+        return f"no TTS engine (pyttsx3 is not installed): {INSTALL_TTS}"
+    arch = sysconfig.get_config_var("MULTIARCH") or ""
+    folders = [f"/usr/lib/{arch}", f"/lib/{arch}", "/usr/lib", "/usr/local/lib"]
+    if any(os.path.exists(os.path.join(f, n)) for f in folders for n in ESPEAK_LIBRARIES):
+        return None
+    import ctypes
+
+    for name in ESPEAK_LIBRARIES:
+        try:
+            ctypes.CDLL(name)
+        except OSError:
+            continue
+        return None
+    return f"no TTS engine (libespeak-ng.so.1 not found): {INSTALL_TTS}"
+
+
 # espeak-ng can be initialised only once per process, and pyttsx3's espeak driver registers one
 # process-wide synthesis callback: a second engine would steal the first one's audio, and a
 # garbage-collected engine unregisters the callback for everyone. So there is exactly one engine,
@@ -494,10 +529,7 @@ class _Espeak:
             import pyttsx3
             import pyttsx3.drivers.espeak as driver
         except Exception as e:  # ImportError, or RuntimeError when libespeak-ng is missing
-            raise HardwareError(
-                f"no TTS engine ({e}): install it with `sudo apt install espeak-ng` and "
-                "`pip install pyttsx3`"
-            ) from e
+            raise HardwareError(f"no TTS engine ({e}): {INSTALL_TTS}") from e
         # pyttsx3 2.99 prints "Audio saved to ..." after every file. contextlib.redirect_stdout
         # would swap sys.stdout for the whole process, hiding the main thread's output while a
         # line renders here, so the driver module alone gets a quiet print.
