@@ -35,11 +35,19 @@ CACHE = PACKAGE / "__pycache__" / f"dataclasses.{sys.implementation.cache_tag}.m
 
 _codes: dict[str, CodeType] = {}
 _used: set[str] = set()  # the sources this process compiled or found: what write() keeps
+_unread: Path | None = None  # the cache, until the first kiosk dataclass reads it
 
 
 def _exec(source: Any, globals: Any = None, locals: Any = None) -> None:
     """``exec`` as ``dataclasses`` calls it, with the compile step looked up first."""
+    global _unread
     if isinstance(source, str):
+        if _unread is not None and str((globals or {}).get("__name__", "")).startswith("kiosk"):
+            # Read when the kiosk makes its first dataclass, not when the package is imported:
+            # the voices' worker processes import a few kiosk modules and make none, and
+            # the cache's 1.5-2 MB would only sit in their memory.
+            cache, _unread = _unread, None
+            _codes.update(read(cache))
         _used.add(source)
         code = _codes.get(source)
         if code is None:
@@ -48,12 +56,13 @@ def _exec(source: Any, globals: Any = None, locals: Any = None) -> None:
     builtins.exec(source, globals, locals)
 
 
-def install(cache: Path = CACHE) -> int:
-    """Compile dataclass methods through the cache from now on; returns how many entries it read.
-    Safe to call twice. Whatever is wrong with the file, the kiosk imports as it would without."""
-    _codes.update(read(cache))
+def install(cache: Path = CACHE) -> None:
+    """Compile dataclass methods through the cache from now on; the cache is read when the
+    first dataclass of a kiosk module is made. Safe to call twice. Whatever is wrong with the
+    file, the kiosk imports as it would without."""
+    global _unread
+    _unread = cache
     dataclasses.exec = _exec  # type: ignore[attr-defined]  # dataclasses finds exec as a global
-    return len(_codes)
 
 
 def read(cache: Path) -> dict[str, CodeType]:

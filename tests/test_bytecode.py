@@ -75,3 +75,25 @@ def test_records_made_with_cached_methods_compare_and_copy_as_before() -> None:
     assert dataclasses.replace(rec) == rec
     assert rec != dataclasses.replace(rec, pain_after=3)
     assert "pain_after=2" in repr(rec)
+
+
+def test_the_cache_is_read_with_the_first_kiosk_dataclass_not_before() -> None:
+    """The voices' workers import kiosk modules that make no dataclass: the cache stays on
+    disk for them (1.5-2 MB). The kiosk's first record type reads it."""
+    import subprocess
+    import sys
+
+    script = (
+        "import kiosk.io.loudness, kiosk.errors\n"
+        "from kiosk import bytecode\n"
+        "print(bytecode._unread is not None, len(bytecode._codes))\n"
+        "import kiosk.core.records\n"
+        "print(bytecode._unread is None, len(bytecode._codes) > 100)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    first, then = done.stdout.splitlines()
+    assert first == "True 0"
+    # read, when a cache was written for this checkout (make setup does; CI runs it)
+    assert then == ("True True" if bytecode.CACHE.exists() else "True False")
