@@ -67,6 +67,13 @@ def install(cache: Path = CACHE) -> None:
 
 def read(cache: Path) -> dict[str, CodeType]:
     """The cached code, or nothing when the file is missing, damaged or from another Python."""
+    return {k: v for k, v in read_dict(cache).items() if isinstance(v, CodeType)}
+
+
+def read_dict(cache: Path) -> dict[str, Any]:
+    """The string-keyed dict an install-time cache holds (this one, kiosk/tomlcache.py), or
+    nothing when the file is missing, damaged or from another Python: as a stale .pyc, the
+    whole file is ignored."""
     try:
         data = cache.read_bytes()
     except OSError:
@@ -80,15 +87,31 @@ def read(cache: Path) -> dict[str, CodeType]:
         return {}
     if not isinstance(loaded, dict):
         return {}
-    return {k: v for k, v in loaded.items() if isinstance(k, str) and isinstance(v, CodeType)}
+    return {k: v for k, v in loaded.items() if isinstance(k, str)}
+
+
+def write_dict(cache: Path, entries: dict[str, Any]) -> None:
+    """Write an install-time cache atomically: a reader sees the old file or the new one, never
+    half of one. Readable by all, like the .pyc files beside it: the service's user reads it."""
+    import tempfile
+
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=cache.name, suffix=".tmp")
+    try:
+        os.chmod(fd, 0o644)
+        with os.fdopen(fd, "wb") as f:
+            f.write(importlib.util.MAGIC_NUMBER)
+            marshal.dump(entries, f)
+        os.replace(tmp, cache)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def write(cache: Path = CACHE) -> int:
-    """Import every kiosk module (so every dataclass is made once), then write the cache
-    atomically: a reader sees the old file or the new one, never half of one."""
+    """Import every kiosk module (so every dataclass is made once), then write the cache."""
     import importlib
     import pkgutil
-    import tempfile
 
     install(cache)
     for module in pkgutil.walk_packages([str(PACKAGE)], "kiosk."):
@@ -98,16 +121,6 @@ def write(cache: Path = CACHE) -> int:
             importlib.import_module(module.name)
         except ImportError:
             continue  # an optional extra that is not installed (the neural voice)
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=cache.name, suffix=".tmp")
-    try:
-        os.chmod(fd, 0o644)  # like the .pyc files beside it: the service's user reads it
-        with os.fdopen(fd, "wb") as f:
-            f.write(importlib.util.MAGIC_NUMBER)
-            # Only what this kiosk made: an update's old methods do not pile up in the file.
-            marshal.dump({k: _codes[k] for k in sorted(_used)}, f)
-        os.replace(tmp, cache)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # Only what this kiosk made: an update's old methods do not pile up in the file.
+    write_dict(cache, {k: _codes[k] for k in sorted(_used)})
     return len(_used)

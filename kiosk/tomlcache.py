@@ -12,7 +12,6 @@ directory). A file the person edits, such as /etc/backcare-kiosk/kiosk.toml, is 
 
 from __future__ import annotations
 
-import importlib.util
 import marshal
 import os
 import sys
@@ -21,7 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from kiosk.bytecode import PACKAGE
+from kiosk.bytecode import PACKAGE, read_dict, write_dict
 
 CACHE = PACKAGE / "__pycache__" / f"config.{sys.implementation.cache_tag}.marshal"
 
@@ -50,29 +49,14 @@ def _read(cache: Path | None) -> dict[str, tuple[bytes, bytes]]:
 
 def read(cache: Path) -> dict[str, tuple[bytes, bytes]]:
     """The cached entries, or none when the file is missing, damaged or from another Python."""
-    try:
-        data = cache.read_bytes()
-    except OSError:
-        return {}
-    magic = importlib.util.MAGIC_NUMBER
-    if not data.startswith(magic):
-        return {}
-    try:
-        loaded = marshal.loads(data[len(magic):])
-    except (EOFError, ValueError, TypeError):
-        return {}
-    if not isinstance(loaded, dict):
-        return {}
-    return {k: v for k, v in loaded.items() if isinstance(k, str) and isinstance(v, tuple)
-            and len(v) == 2 and all(isinstance(b, bytes) for b in v)}
+    return {k: v for k, v in read_dict(cache).items() if isinstance(v, tuple) and len(v) == 2
+            and all(isinstance(b, bytes) for b in v)}
 
 
 def write(files: Iterable[Path], cache: Path | None = None) -> int:
     """Parse ``files`` and store them, atomically; returns how many were stored. A file that
     does not parse, or parses to something ``marshal`` cannot hold, is left out: it is parsed
     at each start, as without a cache."""
-    import tempfile
-
     global _entries
     if cache is None:
         cache, _entries = CACHE, None  # this process reads it again on next use
@@ -84,15 +68,5 @@ def write(files: Iterable[Path], cache: Path | None = None) -> int:
             entries[os.path.abspath(file)] = (data, marshal.dumps(parsed))
         except (OSError, ValueError, UnicodeDecodeError):  # TOMLDecodeError is a ValueError
             continue
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=cache.name, suffix=".tmp")
-    try:
-        os.chmod(fd, 0o644)  # like the .pyc files beside it: the service's user reads it
-        with os.fdopen(fd, "wb") as f:
-            f.write(importlib.util.MAGIC_NUMBER)
-            marshal.dump(entries, f)
-        os.replace(tmp, cache)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_dict(cache, entries)
     return len(entries)
