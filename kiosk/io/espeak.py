@@ -29,7 +29,6 @@ from __future__ import annotations
 import json
 import logging
 import select
-import signal
 import subprocess
 import sys
 import threading
@@ -40,6 +39,7 @@ from typing import Any
 from kiosk.errors import KioskWarning
 from kiosk.io.loudness import normalise_file
 from kiosk.io.tts import Renderer, UnknownVoice, check_wav, espeak_synth
+from kiosk.io.worker import death
 
 log = logging.getLogger(__name__)
 
@@ -170,7 +170,7 @@ class EspeakWorker:
             proc.stdin.write(json.dumps(request).encode() + b"\n")
             proc.stdin.flush()
         except (OSError, ValueError):  # a broken pipe: the worker is gone
-            self._fail(proc, _death(proc))
+            self._fail(proc, death(proc))
             return False
         reply = self._receive(proc, LINE_TIMEOUT + len(text) / 10)
         if reply is None:
@@ -198,7 +198,7 @@ class EspeakWorker:
             return None
         line = proc.stdout.readline()
         if not line:
-            self._fail(proc, _death(proc))
+            self._fail(proc, death(proc))
             return None
         try:
             reply: dict[str, Any] = json.loads(line)
@@ -237,18 +237,6 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
         proc.wait()
     if proc.stdout is not None:
         proc.stdout.close()
-
-
-def _death(proc: subprocess.Popen[bytes]) -> str:
-    try:
-        code = proc.wait(timeout=5.0)
-    except subprocess.TimeoutExpired:
-        return "stopped answering"
-    if code == -signal.SIGKILL:
-        return "was killed (out of memory?)"
-    if code < 0:
-        return f"died of signal {-code}"
-    return f"exited with code {code}"
 
 
 def espeak_renderer(cache_dir: Path, *, voice: str = "", rate: int = 150,

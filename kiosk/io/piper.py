@@ -20,7 +20,6 @@ import json
 import logging
 import os
 import select
-import signal
 import subprocess
 import sys
 import threading
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from kiosk.errors import HardwareError
+from kiosk.io.worker import death
 
 log = logging.getLogger(__name__)
 
@@ -165,7 +165,7 @@ class PiperSynth:
             proc.stdin.write(json.dumps(request).encode() + b"\n")
             proc.stdin.flush()
         except (BrokenPipeError, ValueError, OSError):
-            self._fail(self._death(proc))
+            self._fail(f"the neural voice's process {death(proc)}")
 
     def _receive(self, proc: subprocess.Popen[bytes], timeout: float) -> dict[str, Any]:
         assert proc.stdout is not None
@@ -175,23 +175,12 @@ class PiperSynth:
             self._fail(f"the neural voice did not answer within {timeout:.0f} s")
         line = proc.stdout.readline()
         if not line:
-            self._fail(self._death(proc))
+            self._fail(f"the neural voice's process {death(proc)}")
         try:
             reply: dict[str, Any] = json.loads(line)
         except ValueError:
             self._fail(f"the neural voice answered nonsense: {line[:80]!r}")
         return reply
-
-    def _death(self, proc: subprocess.Popen[bytes]) -> str:
-        try:
-            code = proc.wait(timeout=5.0)
-        except subprocess.TimeoutExpired:
-            return "the neural voice stopped answering"
-        if code == -signal.SIGKILL:
-            return "the neural voice's process was killed (out of memory?)"
-        if code < 0:
-            return f"the neural voice's process died of signal {-code}"
-        return f"the neural voice's process exited with code {code}"
 
     def _fail(self, why: str) -> NoReturn:
         """Never returns: the worker is gone for good, every later line fails at once."""
