@@ -203,7 +203,10 @@ def measure(lines: list[str], sample: int | None, worker_python: str = sys.execu
         with espeak_renderer(Path(tmp, "urgent-alone"), voice="en-us",
                              worker=EspeakWorker(python=worker_python)) as r:
             out["urgent_alone"] = urgent_latency(r, [])  # no worker up: made here at once
-        synth = piper.PiperSynth(model, length_scale(), python=worker_python)
+        # As the kiosk does: the voice cut in two in the voice's folder (kiosk.io.piper_parts);
+        # a fresh folder, so the load's time includes making the parts, as on a first day.
+        synth = piper.PiperSynth(model, length_scale(), python=worker_python,
+                                 parts_dir=Path(tmp, "piper", "model"))
         t = time.perf_counter()
         synth.load()
         out["load"] = time.perf_counter() - t
@@ -321,15 +324,15 @@ def longest_rss(lines: list[str], count: int = 6) -> float:
 
     model = piper.packaged_model()
     assert model is not None
-    synth = piper.PiperSynth(model, length_scale())
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp:
+        synth = piper.PiperSynth(model, length_scale(), parts_dir=Path(tmp, "model"))
+        try:
             for i, text in enumerate(sorted(lines, key=len)[-count:]):
                 synth(text, "", 0, Path(tmp, f"{i}.wav"))
             assert synth.pid is not None
             return hwm_mb(synth.pid)
-    finally:
-        synth.close()
+        finally:
+            synth.close()
 
 
 def report(title: str, r: dict[str, Any]) -> None:
@@ -412,7 +415,13 @@ VARIANTS: list[tuple[str, dict[str, str], dict[str, Any]]] = [
     ("... and the arena shrunk after each run", {"MALLOC_MMAP_THRESHOLD_": "131072"},
      {"shrink": True}),
     ("no arena, MMAP_THRESHOLD", {"MALLOC_MMAP_THRESHOLD_": "131072"}, {"arena": False}),
-    ("shipped: load() (no arena, mallopt 128k)", {}, {"shipped": True}),
+    ("whole: load() (no arena, mallopt 128k)", {}, {"shipped": True, "whole": True}),
+    ("windows of 48 frames", {}, {"shipped": True, "window": 48}),
+    ("windows of 64 frames", {}, {"shipped": True, "window": 64}),
+    ("windows of 96 frames", {}, {"shipped": True, "window": 96}),
+    ("windows of 144 frames", {}, {"shipped": True, "window": 144}),
+    ("windows of 96, malloc_trim after each line", {}, {"shipped": True, "trim": True}),
+    ("shipped: load() (windows of 96 frames)", {}, {"shipped": True}),
 ]
 
 
@@ -427,14 +436,20 @@ def variant(spec: dict[str, Any], lines: list[str]) -> dict[str, float]:
     from piper import PiperVoice
     from piper.config import PiperConfig
 
-    from kiosk.io import piper, piper_worker
+    from kiosk.io import piper, piper_parts, piper_worker
 
     onnxruntime.set_seed(1)
     out = {"imports": hwm_mb()}
     model = piper.packaged_model()
     assert model is not None
+    parts = tempfile.TemporaryDirectory()
     if spec.get("shipped"):
-        voice = piper_worker.load(model)
+        if not spec.get("whole"):  # cut before this process's peak is read: as in the kiosk,
+            piper_parts.split(model, Path(parts.name))  # where the parts are on disk
+            out["imports"] = hwm_mb()
+        voice = piper_worker.load(model, None if spec.get("whole") else Path(parts.name))
+        if "window" in spec:
+            voice.session.window = spec["window"]
     else:
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = options.inter_op_num_threads = 1
@@ -468,6 +483,7 @@ def variant(spec: dict[str, Any], lines: list[str]) -> dict[str, float]:
     used = resource.getrusage(resource.RUSAGE_SELF)
     out["peak"] = hwm_mb()
     out["cpu"] = used.ru_utime + used.ru_stime
+    parts.cleanup()
     return out
 
 

@@ -82,8 +82,9 @@ class PiperSynth:
     """
 
     def __init__(self, model: Path, length_scale: float = 1.0, *,
-                 python: str = sys.executable) -> None:
+                 parts_dir: Path | None = None, python: str = sys.executable) -> None:
         self.model = model
+        self.parts_dir = parts_dir  # where the worker keeps the voice cut in two, if anywhere
         self.name = voice_name(model)
         self.length_scale = length_scale
         self._python = python
@@ -145,7 +146,8 @@ class PiperSynth:
             try:
                 self._proc = subprocess.Popen(
                     [self._python, "-m", "kiosk.io.piper_worker", "--model", str(self.model),
-                     "--length-scale", f"{self.length_scale:g}"],
+                     "--length-scale", f"{self.length_scale:g}",
+                     *(["--parts", str(self.parts_dir)] if self.parts_dir is not None else [])],
                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                 )
             except OSError as e:

@@ -29,15 +29,22 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from kiosk.io.loudness import normalise_file, trim, write_pcm
+from kiosk.io.piper_parts import DECODER_FIRST_WEIGHT, WindowedSession, forget, split
 
 NICENESS = 10  # below the frame loop: a render may wait, a frame may not
 CLAUSE = re.compile(r"(?<=[.,;:?!])\s+")
 PAUSES = {",": 0.15, ";": 0.25, ":": 0.25, ".": 0.35, "?": 0.35, "!": 0.35}  # seconds
 
 
-def load(model: Path) -> Any:
+def load(model: Path, parts_dir: Path | None = None) -> Any:
     """The Piper voice at ``model`` (with ``model.json`` beside it), on one CPU thread, set to
-    keep this process's peak memory low (docs/voice.md, "Memory")."""
+    keep this process's peak memory low (docs/voice.md, "Memory").
+
+    With ``parts_dir``, the voice is cut in two there (``kiosk.io.piper_parts``, once for each
+    model file) and its decoder renders a clause in windows: the worker's memory no longer grows
+    with the clause. Where the voice cannot be cut, or the parts cannot be written, it renders
+    whole, as it does without ``parts_dir``.
+    """
     import ctypes
 
     import onnxruntime
@@ -64,10 +71,35 @@ def load(model: Path) -> Any:
         ctypes.CDLL(None).mallopt(-3, 128 * 1024)  # -3 is M_MMAP_THRESHOLD (malloc.h)
     except (AttributeError, OSError):
         pass  # not glibc: its own allocator decides
-    session = onnxruntime.InferenceSession(
-        str(model), sess_options=options, providers=["CPUExecutionProvider"]
-    )
-    return PiperVoice(session=session, config=config)
+
+    def session(path: Path) -> Any:
+        return onnxruntime.InferenceSession(
+            str(path), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+
+    parts = None
+    if parts_dir is not None:
+        try:
+            parts = split(model, parts_dir)
+        except (OSError, ValueError) as e:
+            print(f"piper worker: {model.name} renders whole, in more memory: its parts could "
+                  f"not be made in {parts_dir} ({e})", file=sys.stderr, flush=True)
+        else:
+            if parts is None:
+                print(f"piper worker: {model.name} renders whole, in more memory: it has no "
+                      f"decoder to cut off ({DECODER_FIRST_WEIGHT})", file=sys.stderr, flush=True)
+    if parts is not None:
+        try:
+            windowed = WindowedSession(session(parts.encoder), session(parts.decoder),
+                                       parts.latent)
+        except Exception as e:  # damaged on disk: made again at the next start
+            forget(parts)
+            print(f"piper worker: {model.name} renders whole, in more memory, until the next "
+                  f"start: its parts in {parts_dir} did not load ({e})", file=sys.stderr,
+                  flush=True)
+        else:
+            return PiperVoice(session=windowed, config=config)
+    return PiperVoice(session=session(model), config=config)
 
 
 def clauses(text: str) -> list[str]:
@@ -110,9 +142,10 @@ def _out_of_memory(e: BaseException) -> bool:
     return isinstance(e, MemoryError) or "bad_alloc" in text or "failed to allocate" in text
 
 
-def serve(model: Path, length_scale: float, requests: TextIO, replies: TextIO) -> int:
+def serve(model: Path, length_scale: float, requests: TextIO, replies: TextIO,
+          parts_dir: Path | None = None) -> int:
     try:
-        voice = load(model)
+        voice = load(model, parts_dir)
     except BaseException as e:  # whatever stops the load is reported, then exit
         _answer(replies, fatal=f"{type(e).__name__}: {e}")
         return 1
@@ -135,6 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kiosk.io.piper_worker")
     parser.add_argument("--model", type=Path, required=True)
     parser.add_argument("--length-scale", type=float, default=1.0)
+    parser.add_argument("--parts", type=Path, help="where the voice's two parts are kept")
     args = parser.parse_args(argv)
     try:
         os.nice(NICENESS)
@@ -143,7 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The answers get stdout to themselves: anything a library prints goes to stderr (the log).
     replies = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    return serve(args.model, args.length_scale, sys.stdin, replies)
+    return serve(args.model, args.length_scale, sys.stdin, replies, args.parts)
 
 
 if __name__ == "__main__":

@@ -301,6 +301,7 @@ def _open_mixer(
 
 
 NEURAL_UNAVAILABLE = "the neural voice cannot be used"
+PARTS_DIR_NAME = "model"  # in the neural voice's folder of the cache
 
 
 def open_lines(
@@ -338,9 +339,12 @@ def _open_neural(cache: Path, model: str, length_scale: float) -> Renderer | Non
         warnings.warn(f"{NEURAL_UNAVAILABLE} ({why}); speaking with espeak-ng", KioskWarning,
                       stacklevel=4)
         return None
-    synth = piper.PiperSynth(path, length_scale)
+    folder = voice_dir(cache, "piper", piper.voice_name(path), length_scale)
+    # The worker keeps the voice cut in two beside its lines (kiosk.io.piper_parts): the same
+    # weights as the model file, 63 MB for the packaged voice, pruned with the voice's lines.
+    synth = piper.PiperSynth(path, length_scale, parts_dir=folder / PARTS_DIR_NAME)
     rate = round(length_scale * 100)  # part of every file's key, as espeak-ng's rate is
-    return Renderer(voice_dir(cache, "piper", synth.name, length_scale), voice=synth.name,
+    return Renderer(folder, voice=synth.name,
                     rate=rate, synth=synth, normalised=True, on_close=synth.close,
                     fallback_note="speaking every line with espeak-ng instead")
 

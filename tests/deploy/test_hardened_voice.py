@@ -55,18 +55,22 @@ def test_the_sandbox_refuses_what_the_unit_refuses() -> None:
 def test_onnxruntime_renders_under_the_units_filter_and_memory_deny_write_execute(
     tmp_path: Path,
 ) -> None:
+    """As the kiosk runs it: the worker cuts the voice in two first (copy_file_range, fsync,
+    rename: kiosk.io.piper_parts), then renders in windows, all inside the sandbox."""
     model = piper.packaged_model()
     out = tmp_path / "line.wav"
     request = json.dumps({"text": "Breathe out as you lift your hips.", "out": str(out)})
     done = subprocess.run(
         [sys.executable, str(SANDBOX), sys.executable, "-m", "kiosk.io.piper_worker",
-         "--model", str(model), "--length-scale", "1.15"],
+         "--model", str(model), "--length-scale", "1.15", "--parts", str(tmp_path / "parts")],
         input=request + "\n", capture_output=True, text=True, timeout=HUNG,
     )
     replies = [json.loads(line) for line in done.stdout.splitlines()]
     assert replies[0] == {"ready": "en_US-joe-medium"}, done.stderr[-2000:]
     assert "ok" in replies[1], replies
     assert tts.check_wav(out) > 1.0
+    assert "renders whole" not in done.stderr  # the cut was made and used, not fallen back from
+    assert (tmp_path / "parts" / "decoder.onnx").is_file()
 
 
 @needs_seccomp

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import importlib.util
+import json
 import os
 import signal
 import threading
@@ -167,6 +168,86 @@ def test_the_workers_memory_settings_leave_the_speech_sample_for_sample_the_same
     assert 2.0 < soxcheck.seconds(tmp_path / "lean.wav") < 6.0
     level = soxcheck.stats(tmp_path / "lean.wav")["RMS lev dB"]
     assert abs(level - loudness.TARGET_DBFS) <= loudness.TOLERANCE_DB
+
+
+def _samples(path: Path) -> list[int]:
+    import array
+    import wave
+
+    with wave.open(str(path), "rb") as w:
+        return list(array.array("h", w.readframes(w.getnframes())))
+
+
+@soxcheck.needs_sox
+@needs_piper
+def test_the_voice_cut_in_two_says_a_line_as_the_whole_voice_does(tmp_path: Path) -> None:
+    """The worker cuts the voice and renders the decoder in windows (kiosk.io.piper_parts), so
+    a long clause takes the memory of a short one. The speech is the same: with onnxruntime's
+    seed fixed, the same number of samples, each within the rounding of the windows' float
+    sums (two steps of 32 767 here; -84 dB)."""
+    import onnxruntime
+
+    from kiosk.io import piper_parts, piper_worker
+
+    assert PACKAGED is not None
+    line = "and let the lower ribs widen sideways into your hands."  # the longest clause
+    onnxruntime.set_seed(18)
+    cut = piper_worker.load(PACKAGED, tmp_path / "parts")
+    assert isinstance(cut.session, piper_parts.WindowedSession)
+    assert cut.session.decoder.get_session_options().enable_cpu_mem_arena is False
+    piper_worker.render(cut, line, tmp_path / "cut.wav", 1.3)
+    onnxruntime.set_seed(18)
+    piper_worker.render(_default_voice(PACKAGED), line, tmp_path / "whole.wav", 1.3)
+    windowed, whole = _samples(tmp_path / "cut.wav"), _samples(tmp_path / "whole.wav")
+    # more than one window's worth: the joins are in this line
+    assert len(windowed) == len(whole) > 2 * piper_parts.WINDOW * 256
+    assert max(abs(a - b) for a, b in zip(windowed, whole, strict=True)) <= 3
+    assert abs(soxcheck.stats(tmp_path / "cut.wav")["RMS lev dB"] - loudness.TARGET_DBFS) \
+        <= loudness.TOLERANCE_DB
+    # The parts hold the model's weights once between them.
+    sizes = [(tmp_path / "parts" / name).stat().st_size for name in ("encoder.onnx",
+                                                                      "decoder.onnx")]
+    assert abs(sum(sizes) - PACKAGED.stat().st_size) < PACKAGED.stat().st_size // 100
+
+
+@needs_piper
+def test_damaged_parts_render_whole_this_time_and_are_made_again_next_time(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    from kiosk.io import piper_parts, piper_worker
+
+    assert PACKAGED is not None
+    parts = piper_parts.split(PACKAGED, tmp_path / "parts")
+    assert parts is not None
+    parts.decoder.write_bytes(parts.decoder.read_bytes()[:1000])  # a disk error, say
+    voice = piper_worker.load(PACKAGED, tmp_path / "parts")
+    assert not isinstance(voice.session, piper_parts.WindowedSession)
+    assert "renders whole" in capfd.readouterr().err
+    piper_worker.render(voice, "One.", tmp_path / "one.wav", 1.3)  # it still speaks
+    assert tts.check_wav(tmp_path / "one.wav") > 0.2
+    again = piper_worker.load(PACKAGED, tmp_path / "parts")
+    assert isinstance(again.session, piper_parts.WindowedSession)
+
+
+@needs_piper
+def test_the_kiosk_keeps_the_cut_voice_in_its_voice_folder(tmp_path: Path) -> None:
+    """open_lines gives the worker a folder beside the voice's lines: pruned with them when the
+    voice changes, kept while it is in use."""
+    lines = open_lines(tmp_path, voice="en-us", rate=150, engine="piper", length_scale=1.3)
+    try:
+        assert isinstance(lines, Voices)
+        lines.prepare(["One."])
+        assert lines.wait(HUNG)
+        assert lines.chosen.path_for("One.") is not None  # said in the neural voice
+    finally:
+        lines.close()
+    folder = lines.chosen.cache_dir
+    manifest = json.loads((folder / "model" / "parts.json").read_text())
+    assert manifest["latent"] and (folder / "model" / "encoder.onnx").is_file()
+    open_lines(tmp_path, voice="en-us", rate=150, engine="piper", length_scale=1.3).close()
+    assert (folder / "model" / "encoder.onnx").is_file()  # the voice in use: kept
+    open_lines(tmp_path, voice="en-us", rate=150).close()
+    assert not folder.exists()  # espeak-ng chosen again: pruned, parts and all
 
 
 # glibc's count of blocks with a mapping of their own, around freeing a mapped 24 MB block and
