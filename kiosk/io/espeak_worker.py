@@ -28,6 +28,7 @@ from typing import TextIO
 from kiosk.errors import HardwareError
 from kiosk.io.loudness import normalise_file
 from kiosk.io.tts import UnknownVoice, check_wav, espeak_synth
+from kiosk.io.worker import until_the_kiosk_goes
 
 NICENESS = 10  # below the frame loop: a render may wait, a frame may not
 
@@ -78,7 +79,7 @@ def main() -> int:
     # The answers get stdout to themselves: anything a library prints goes to stderr (the log).
     replies = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    return serve(sys.stdin, replies)
+    return until_the_kiosk_goes(lambda: serve(sys.stdin, replies), replies)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ from typing import Any, TextIO
 
 from kiosk.io.loudness import normalise_file, trim, write_pcm
 from kiosk.io.piper_parts import DECODER_FIRST_WEIGHT, WindowedSession, forget, split
+from kiosk.io.worker import until_the_kiosk_goes
 
 NICENESS = 10  # below the frame loop: a render may wait, a frame may not
 CLAUSE = re.compile(r"(?<=[.,;:?!])\s+")
@@ -177,7 +178,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The answers get stdout to themselves: anything a library prints goes to stderr (the log).
     replies = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    return serve(args.model, args.length_scale, sys.stdin, replies, args.parts)
+    return until_the_kiosk_goes(
+        lambda: serve(args.model, args.length_scale, sys.stdin, replies, args.parts), replies)
 
 
 if __name__ == "__main__":

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
+from collections.abc import Callable
+from typing import TextIO
 
 
 def death(proc: subprocess.Popen[bytes]) -> str:
@@ -18,3 +21,15 @@ def death(proc: subprocess.Popen[bytes]) -> str:
     if code < 0:
         return f"died of signal {-code}"
     return f"exited with code {code}"
+
+
+def until_the_kiosk_goes(serve: Callable[[], int], replies: TextIO) -> int:
+    """In a worker: ``serve()``'s exit code, or 0 when the kiosk went away mid-line (its end of
+    the pipe closed: it was stopped, or killed). Without this, every kiosk stopped while its
+    worker rendered left a BrokenPipeError traceback in the journal, for nothing amiss."""
+    try:
+        return serve()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, replies.fileno())  # the interpreter's last flush goes nowhere, quietly
+        return 0

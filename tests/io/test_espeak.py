@@ -275,6 +275,31 @@ def test_the_worker_answers_only_on_its_pipe(tmp_path: Path) -> None:
     assert done.returncode == 0
 
 
+def gone_mid_line(argv: list[str], request: dict[str, object]) -> tuple[int, str]:
+    """Start a worker, read that it is ready, then close the kiosk's end of its answers and ask
+    for a line, as a kiosk stopped mid-line leaves it: its exit code and what it logged."""
+    import json
+    import subprocess
+
+    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    assert "ready" in json.loads(proc.stdout.readline())
+    proc.stdout.close()
+    proc.stdin.write(json.dumps(request) + "\n")
+    proc.stdin.close()
+    log = proc.stderr.read()
+    return proc.wait(HUNG), log
+
+
+def test_a_worker_whose_kiosk_went_mid_line_ends_quietly(tmp_path: Path) -> None:
+    """No BrokenPipeError traceback in the journal each time the kiosk stops mid-line."""
+    code, log = gone_mid_line(
+        [sys.executable, "-m", "kiosk.io.espeak_worker"],
+        {"text": LINES[0], "voice": "en-us", "rate": 150, "out": str(tmp_path / "a.wav")})
+    assert (code, log) == (0, "")
+
+
 def test_no_warning_when_the_kiosk_closes_the_worker_mid_line(
     tmp_path: Path, worker: Recording
 ) -> None:

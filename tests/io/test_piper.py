@@ -13,6 +13,7 @@ import importlib.util
 import json
 import os
 import signal
+import sys
 import threading
 import warnings
 from collections.abc import Iterator
@@ -285,6 +286,17 @@ def test_after_load_big_blocks_keep_mappings_of_their_own() -> None:
 
     assert mapped() == "0"  # glibc's default: the probe can tell the difference
     assert mapped(str(PACKAGED)) == "1"
+
+
+@needs_piper
+def test_the_neural_voices_worker_whose_kiosk_went_mid_line_ends_quietly(tmp_path: Path) -> None:
+    from tests.io.test_espeak import gone_mid_line
+
+    assert PACKAGED is not None
+    code, log = gone_mid_line(
+        [sys.executable, "-m", "kiosk.io.piper_worker", "--model", str(PACKAGED)],
+        {"text": LINES[0], "out": str(tmp_path / "a.wav")})
+    assert code == 0 and "Traceback" not in log and "BrokenPipe" not in log, log
 
 
 # --- never silent: the fallback, with or without Piper installed --------------------------------
