@@ -39,9 +39,12 @@ ENCODER, DECODER, MANIFEST = "encoder.onnx", "decoder.onnx", "parts.json"
 
 # How many latent frames the decoder renders at once, and how many more on each side for
 # context. Each output sample of the decoder depends on the latent within about 12 frames of
-# it (measured: the windowed samples match the whole graph's to float rounding from there on);
-# 24 leaves twice that. 96 + 2 x 24 frames is 1.7 s of audio at most in the decoder at once.
-WINDOW = 96
+# it (measured: the windowed samples match the whole graph's to float rounding from 12 frames
+# on, and differ by 1e-3 at 8); 24 leaves twice that. 64 + 2 x 24 frames is 1.3 s of audio at
+# most in the decoder at once. Over a day's lines (benchmarks/bench_voice.py --variants) the
+# worker peaked at 172 / 175 / 181 MB with windows of 48 / 64 / 96 frames, using 261 / 239 /
+# 216 s of CPU: 64 is the middle way, as a Pi Zero 2 W is short of both.
+WINDOW = 64
 OVERLAP = 24
 
 # ModelProto, GraphProto, NodeProto, AttributeProto, TensorProto and ValueInfoProto field
@@ -323,18 +326,22 @@ def _cut(src: _File, out_dir: Path) -> str | None:
         size = sum(len(p) if isinstance(p, bytes) else p[1] - p[0] for p in pieces)
         path = out_dir / part
         tmp = path.with_name(f".{part}.tmp")
-        with open(tmp, "wb") as out:
-            fd = out.fileno()
-            for a, b in head:
-                src.copy(fd, a, b)
-            os.write(fd, _encode_varint(_MODEL_GRAPH << 3 | 2) + _encode_varint(size))
-            for piece in pieces:
-                if isinstance(piece, bytes):
-                    os.write(fd, piece)
-                else:
-                    src.copy(fd, *piece)
-            os.fsync(fd)
-        os.replace(tmp, path)
+        try:
+            with open(tmp, "wb") as out:
+                fd = out.fileno()
+                for a, b in head:
+                    src.copy(fd, a, b)
+                os.write(fd, _encode_varint(_MODEL_GRAPH << 3 | 2) + _encode_varint(size))
+                for piece in pieces:
+                    if isinstance(piece, bytes):
+                        os.write(fd, piece)
+                    else:
+                        src.copy(fd, *piece)
+                os.fsync(fd)
+            os.replace(tmp, path)
+        except BaseException:  # a full disk, say: leave no 50 MB half-file behind
+            tmp.unlink(missing_ok=True)
+            raise
     return latent
 
 

@@ -1,18 +1,19 @@
 """The neural voice's worker process: loads one Piper voice, renders lines on request.
 
-Run by ``kiosk.io.piper.PiperSynth`` as ``python -m kiosk.io.piper_worker --model M``, never by
-hand. One JSON object a line on stdin asks for a line (``{"text": ..., "out": PATH}``); one on
-stdout answers it:
+Run by ``kiosk.io.piper.PiperSynth`` as ``python -m kiosk.io.piper_worker --model M --parts
+DIR``, never by hand. One JSON object a line on stdin asks for a line (``{"text": ...,
+"out": PATH}``); one on stdout answers it:
 
 * ``{"ready": NAME}`` once the voice is loaded, before the first request;
 * ``{"ok": SECONDS}`` when ``out`` holds the line, trimmed and normalised (kiosk.io.loudness);
 * ``{"error": WHY}`` when that one line failed;
 * ``{"fatal": WHY}`` just before it exits: the voice did not load, or memory ran out.
 
-Why a process and not a thread: onnxruntime takes about 200 MB and a long line's inference
-several seconds on a Pi Zero 2 W. In a process of its own, at a lower priority and on one
-thread, it never holds the frame loop's interpreter lock, and when it runs out of memory the
-kernel kills the worker, not the kiosk: the kiosk then speaks with espeak-ng.
+Why a process and not a thread: onnxruntime takes about 175 MB (with the voice cut in two,
+``kiosk.io.piper_parts``) and a long line's inference several seconds on a Pi Zero 2 W. In a
+process of its own, at a lower priority and on one thread, it never holds the frame loop's
+interpreter lock, and when it runs out of memory the kernel kills the worker, not the kiosk:
+the kiosk then speaks with espeak-ng.
 """
 
 from __future__ import annotations

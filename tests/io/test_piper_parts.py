@@ -170,6 +170,28 @@ def test_the_parts_are_made_once_and_again_when_the_model_changes(tmp_path: Path
     assert list((tmp_path / "parts").iterdir()) == []
 
 
+def test_a_full_disk_leaves_no_half_written_part(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    voice = write(tmp_path / "voice.onnx", voice_like())
+    real_copy = piper_parts._File.copy
+    copied: list[int] = []
+
+    def fill_up(self: piper_parts._File, out: int, start: int, end: int) -> None:
+        real_copy(self, out, start, end)
+        copied.append(end - start)
+        if len(copied) == 5:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(piper_parts._File, "copy", fill_up)
+    with pytest.raises(OSError, match="No space"):
+        split(voice, tmp_path / "parts")
+    assert list((tmp_path / "parts").iterdir()) == []  # no part, no manifest, no leftovers
+    monkeypatch.undo()
+    assert split(voice, tmp_path / "parts") is not None  # room again: it is made
+
+
 # --- the parts run as the whole ------------------------------------------------------------------
 @needs_onnxruntime
 def test_the_two_parts_in_windows_give_the_whole_graphs_output(tmp_path: Path) -> None:
