@@ -29,7 +29,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 log = logging.getLogger(__name__)
 
@@ -158,11 +158,12 @@ def split(model: Path, out_dir: Path) -> Parts | None:
             return None  # cut before, and found not cuttable
         if parts.encoder.is_file() and parts.decoder.is_file():
             return parts
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # private, as the whole cache
     with open(model, "rb") as fh:
         latent = _cut(_File(fh.fileno()), out_dir)
     tmp = manifest.with_name(f".{MANIFEST}.tmp")
-    tmp.write_text(json.dumps({**source, "latent": latent}), encoding="utf-8")
+    with _private(tmp) as out:
+        out.write(json.dumps({**source, "latent": latent}).encode())
     os.replace(tmp, manifest)
     if latent is None:
         for name in (ENCODER, DECODER):
@@ -327,7 +328,7 @@ def _cut(src: _File, out_dir: Path) -> str | None:
         path = out_dir / part
         tmp = path.with_name(f".{part}.tmp")
         try:
-            with open(tmp, "wb") as out:
+            with _private(tmp) as out:
                 fd = out.fileno()
                 for a, b in head:
                     src.copy(fd, a, b)
@@ -343,6 +344,12 @@ def _cut(src: _File, out_dir: Path) -> str | None:
             tmp.unlink(missing_ok=True)
             raise
     return latent
+
+
+def _private(path: Path) -> BinaryIO:
+    """``path`` opened to be written anew, readable by the kiosk's user alone (0600), as every
+    file in the data directory is."""
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb")
 
 
 def _read_by(name: str, nodes: list[_Node]) -> bool:

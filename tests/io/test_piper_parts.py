@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import stat
 import struct
 from pathlib import Path
 
@@ -122,6 +123,10 @@ def test_the_decoder_is_all_that_depends_on_the_latent_with_its_constants_copied
     assert b"Constant" in decoder and b"Constant" in encoder  # copied: the Unsqueeze needs it
     assert b"scale" in encoder and b"scale" not in decoder
     assert json.loads((tmp_path / "parts" / MANIFEST).read_text())["latent"] == "latent"
+    # private, as every file in the data directory
+    assert stat.S_IMODE((tmp_path / "parts").stat().st_mode) == 0o700
+    for path in (tmp_path / "parts").iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
 
 
 @pytest.mark.parametrize("model_bytes, why", [
