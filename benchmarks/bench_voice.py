@@ -267,7 +267,8 @@ def kiosk_rss(seconds: float) -> dict[str, float]:
         peaks: dict[int, tuple[str, float]] = {}  # child -> (which worker, its VmHWM)
         peak_sum, peak_pss, kiosk = 0.0, 0.0, 0.0
         started = time.monotonic()
-        busy, idle_since = -1.0, started  # the Piper worker's CPU seconds, and since when
+        busy: dict[int, float] = {}  # each Piper worker's CPU seconds when last seen growing
+        idle_since = started
         try:
             while time.monotonic() - started < seconds:
                 time.sleep(0.2)
@@ -276,18 +277,24 @@ def kiosk_rss(seconds: float) -> dict[str, float]:
                 shared = pss_mb(proc.pid)
                 for child in children(proc.pid):
                     try:
-                        which = "espeak" if b"espeak_worker" in Path(
-                            f"/proc/{child}/cmdline").read_bytes() else "piper"
+                        command = Path(f"/proc/{child}/cmdline").read_bytes()
+                        if b"espeak_worker" in command:
+                            which = "espeak"
+                        elif b"piper_worker" in command:
+                            which = "piper"
+                        else:  # forked, not yet the worker it will be: still the kiosk's pages
+                            continue
                         peaks[child] = (which, hwm_mb(child))
                         total += rss_mb(child)
                         shared += pss_mb(child)
-                        if which == "piper" and cpu_seconds(child) > busy + 0.05:
-                            busy, idle_since = cpu_seconds(child), time.monotonic()
+                        used = cpu_seconds(child)
+                        if which == "piper" and used > busy.get(child, -1.0) + 0.05:
+                            busy[child], idle_since = used, time.monotonic()
                     except OSError:
                         continue  # gone between the listing and the reading
                 peak_sum = max(peak_sum, total)
                 peak_pss = max(peak_pss, shared)
-                if busy >= 0 and time.monotonic() - idle_since > 15.0:
+                if busy and time.monotonic() - idle_since > 15.0:
                     break  # the Piper worker has had nothing to do for 15 s: every line is in
         finally:
             proc.terminate()
@@ -298,7 +305,7 @@ def kiosk_rss(seconds: float) -> dict[str, float]:
                 proc.wait()
     worker = max((mb for which, mb in peaks.values() if which == "piper"), default=0.0)
     espeak = max((mb for which, mb in peaks.values() if which == "espeak"), default=0.0)
-    done = busy >= 0 and time.monotonic() - idle_since > 15.0
+    done = bool(busy) and time.monotonic() - idle_since > 15.0
     return {"kiosk": kiosk, "worker": worker, "espeak_worker": espeak, "peak_sum": peak_sum,
             "peak_pss": peak_pss,
             "seconds": time.monotonic() - started, "done": float(done)}
