@@ -634,6 +634,10 @@ def cmd_check(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]
     print(f"tts: {'espeak-ng at ' + espeak if espeak else 'NOT FOUND (install espeak-ng)'}")
     voice, voice_ok = _voice_status(cfg)
     print(f"voice: {voice}")
+    if voice_ok and cfg.voice.engine == "piper":
+        room = _room_for_the_cut_voice(cfg, _data_dir(args, cfg))
+        if room:
+            print(f"  note: {room}")
     ok = ok and voice_ok
     if is_raspberry_pi():
         from kiosk.io.buttons import make_factory
@@ -668,6 +672,44 @@ def _voice_status(cfg: Config) -> tuple[str, bool]:
         finally:
             synth.close()
     return f"espeak-ng (piper is configured but cannot load: {why})", False
+
+
+def _room_for_the_cut_voice(cfg: Config, data_dir: Path) -> str | None:
+    """Why the neural voice will render whole (in about 30 MB more memory) when the kiosk
+    starts: no room in the data directory to cut it in two (kiosk.io.piper_parts); None when
+    it is cut already, or there is room. Not a problem: the kiosk speaks all the same."""
+    from kiosk.io import piper, piper_parts
+    from kiosk.io.tts import cache_dir_for, voice_dir
+    from kiosk.io.voice import PARTS_DIR_NAME
+
+    model = piper.model_path(cfg.voice.model)
+    if model is None:
+        return None
+    parts = voice_dir(cache_dir_for(data_dir), "piper", piper.voice_name(model),
+                      cfg.voice.length_scale) / PARTS_DIR_NAME
+    try:
+        if piper_parts.made(model, parts):
+            return None
+        need = model.stat().st_size + FREE_SPACE_NEEDED
+        free = _free_bytes(_nearest_existing(data_dir))
+    except OSError:
+        return None  # the data directory's own check says what is wrong with it
+    if free >= need:
+        return None
+    return (f"the neural voice is cut in two in {parts} ({model.stat().st_size // 2**20} MiB) to "
+            f"render in less memory, and {free // 2**20} MiB is free there: it will render "
+            "whole, in about 30 MB more, until there is room")
+
+
+def _free_bytes(path: Path) -> int:
+    usage = os.statvfs(path)
+    return usage.f_bavail * usage.f_frsize
+
+
+def _nearest_existing(path: Path) -> Path:
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
 
 
 FREE_SPACE_NEEDED = 20 * 1024 * 1024  # years of history and the voice cache, with room to spare

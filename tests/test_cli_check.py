@@ -233,3 +233,23 @@ def test_check_loads_the_packaged_neural_voice(
     config.write_text('[voice]\nengine = "piper"\n')
     code, out = check(capsys, config, tmp_path)
     assert "voice: piper (en_US-joe-medium)" in out.splitlines()
+    assert not any("note:" in line for line in out.splitlines())  # room to cut it
+
+
+def test_check_notes_when_there_is_no_room_to_cut_the_neural_voice(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A disk too full to cut the voice in two is no failure (it renders whole), but the
+    person looking after the kiosk should know: it costs about 30 MB more memory."""
+    from kiosk.io import piper
+
+    if piper.why_not("") is not None:
+        pytest.skip(f"the neural voice is not installed here ({piper.why_not('')})")
+    config = tmp_path / "kiosk.toml"
+    config.write_text('[voice]\nengine = "piper"\n')
+    monkeypatch.setattr(cli, "_free_bytes", lambda path: 40 * 2**20)
+    code, out = check(capsys, config, tmp_path)
+    assert "voice: piper (en_US-joe-medium)" in out.splitlines()
+    [note] = [line for line in out.splitlines() if "note:" in line]
+    assert "40 MiB is free" in note and "render whole" in note
+

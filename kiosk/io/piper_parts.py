@@ -144,20 +144,16 @@ def split(model: Path, out_dir: Path) -> Parts | None:
     """The parts of ``model`` in ``out_dir``, cut now unless they are there from this very
     file; None when the voice cannot be cut (then it renders whole). Raises OSError when the
     files cannot be read or written, ValueError when ``model`` is not an ONNX file."""
-    stat = model.stat()
-    source = {"format": FORMAT, "model": str(model.resolve()), "size": stat.st_size,
-              "mtime_ns": stat.st_mtime_ns}
-    manifest = out_dir / MANIFEST
-    try:
-        known = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        known = None
-    if isinstance(known, dict) and {k: known.get(k) for k in source} == source:
-        parts = Parts(out_dir / ENCODER, out_dir / DECODER, str(known.get("latent")))
-        if known.get("latent") is None:
+    source = _source(model)
+    known = _known(model, out_dir)
+    if known is not None:
+        latent = known.get("latent")
+        if latent is None:
             return None  # cut before, and found not cuttable
+        parts = Parts(out_dir / ENCODER, out_dir / DECODER, str(latent))
         if parts.encoder.is_file() and parts.decoder.is_file():
             return parts
+    manifest = out_dir / MANIFEST
     out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # private, as the whole cache
     with open(model, "rb") as fh:
         latent = _cut(_File(fh.fileno()), out_dir)
@@ -232,6 +228,34 @@ def _tensor_name(src: _File, start: int, end: int) -> str:
         if number == _TENSOR_NAME:
             return src.read(value_at, after).decode()
     return ""
+
+
+def made(model: Path, out_dir: Path) -> bool:
+    """Whether ``split(model, out_dir)`` would find its work done: the parts of this very model
+    file are there, or it is known not to be cuttable. Reads, never writes."""
+    known = _known(model, out_dir)
+    if known is None:
+        return False
+    return known.get("latent") is None or all(
+        (out_dir / name).is_file() for name in (ENCODER, DECODER))
+
+
+def _source(model: Path) -> dict[str, object]:
+    stat = model.stat()
+    return {"format": FORMAT, "model": str(model.resolve()), "size": stat.st_size,
+            "mtime_ns": stat.st_mtime_ns}
+
+
+def _known(model: Path, out_dir: Path) -> dict[str, Any] | None:
+    """The manifest in ``out_dir`` if it was made from this very model file, else None."""
+    source = _source(model)
+    try:
+        known = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if isinstance(known, dict) and {k: known.get(k) for k in source} == source:
+        return known
+    return None
 
 
 def forget(parts: Parts) -> None:

@@ -154,8 +154,9 @@ def test_a_file_that_is_not_onnx_is_refused_with_a_reason(tmp_path: Path, junk: 
 
 def test_the_parts_are_made_once_and_again_when_the_model_changes(tmp_path: Path) -> None:
     voice = write(tmp_path / "voice.onnx", voice_like())
+    assert not piper_parts.made(voice, tmp_path / "parts")
     parts = split(voice, tmp_path / "parts")
-    assert parts is not None
+    assert parts is not None and piper_parts.made(voice, tmp_path / "parts")
     made = parts.encoder.stat().st_mtime_ns, parts.decoder.stat().st_mtime_ns
     os.utime(parts.encoder, ns=(1, 1))  # so that any rewrite would show
     again = split(voice, tmp_path / "parts")
@@ -163,13 +164,16 @@ def test_the_parts_are_made_once_and_again_when_the_model_changes(tmp_path: Path
     # Another voice in the same file: cut again.
     write(voice, voice_like(weight="decoder.first"))
     os.utime(voice, ns=(made[0] + 10**9, made[0] + 10**9))
+    assert not piper_parts.made(voice, tmp_path / "parts")
     assert split(voice, tmp_path / "parts") is None
+    assert piper_parts.made(voice, tmp_path / "parts")  # known not to be cuttable
     assert not parts.encoder.exists() and not parts.decoder.exists()
     # A part gone (removed by hand, a disk error): cut again.
     write(voice, voice_like())
     parts = split(voice, tmp_path / "parts")
     assert parts is not None
     parts.decoder.unlink()
+    assert not piper_parts.made(voice, tmp_path / "parts")
     assert split(voice, tmp_path / "parts") == parts and parts.decoder.is_file()
     piper_parts.forget(parts)
     assert list((tmp_path / "parts").iterdir()) == []
