@@ -84,7 +84,7 @@ def test_the_cache_is_read_with_the_first_kiosk_dataclass_not_before() -> None:
     import sys
 
     script = (
-        "import kiosk.io.loudness, kiosk.errors\n"
+        "import kiosk.io.loudness, kiosk.errors, kiosk.io.piper_worker\n"
         "from kiosk import bytecode\n"
         "print(bytecode._unread is not None, len(bytecode._codes))\n"
         "import kiosk.core.records\n"

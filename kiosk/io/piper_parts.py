@@ -8,30 +8,30 @@ worker over its memory target on a long clause (docs/voice.md, "Memory").
 
 The decoder is a stack of convolutions and nothing else: each sample depends only on the
 latent frames within a fixed distance of it. So ``split`` cuts the graph where the decoder
-begins, into two ONNX files, and ``WindowedVoice`` runs the decoder over the latent in windows
-that overlap by more than that distance, keeping only each window's middle. The samples are the
-ones the whole graph gives, to within float rounding (``tests/io/test_piper.py``), and the
-decoder's memory is that of one window, whatever the clause's length.
+begins, into two ONNX files, and ``WindowedSession`` runs the decoder over the latent in
+windows that overlap by more than that distance, keeping only each window's middle. The
+samples are the ones the whole graph gives, to within float rounding (``tests/io/test_piper.py``),
+and the decoder's memory is that of one window, whatever the clause's length.
 
 The cut is found by the decoder's first weight, ``dec.conv_pre.weight``, which every Piper
 voice trained with Piper's own code has. The ONNX files are read and written here at the
-protobuf wire level, a hundred lines, rather than with the ``onnx`` package: that would be a
-new dependency of 20 MB, and it holds the whole model as Python objects, while this copies
-slices of the memory-mapped file. When a voice has no such cut (another kind of model, a graph
-with subgraphs), ``split`` returns None and the worker renders with the whole graph, as before.
+protobuf wire level rather than with the ``onnx`` package: that would be a new dependency of
+20 MB, and it holds the whole model as Python objects, while here the weights go from file to
+file in the kernel (``copy_file_range``) and never into the worker's memory. When a voice has
+no such cut (another kind of model, a graph with subgraphs), ``split`` returns None and the
+worker renders with the whole graph, as before.
+
+No dataclasses here: the first kiosk dataclass reads the kiosk's dataclass cache
+(kiosk/bytecode.py), 1.8 MB the worker has no use for.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
-
-log = logging.getLogger(__name__)
+from typing import Any, BinaryIO, NamedTuple
 
 FORMAT = 1  # of the parts and their manifest; a change makes every voice cut again
 DECODER_FIRST_WEIGHT = "dec.conv_pre.weight"
@@ -58,8 +58,7 @@ _VALUE_INFO_NAME = 1
 _FLOAT = 1  # TensorProto.DataType
 
 
-@dataclass(frozen=True)
-class Parts:
+class Parts(NamedTuple):
     """The two files of a cut voice, and the tensor that goes from one to the other."""
 
     encoder: Path
@@ -130,8 +129,7 @@ def _float_tensor(name: str) -> bytes:
     return _field(_VALUE_INFO_NAME, name.encode()) + _field(2, type_proto)  # ValueInfoProto.type
 
 
-@dataclass
-class _Node:
+class _Node(NamedTuple):
     span: tuple[int, int]
     inputs: list[str]
     outputs: list[str]
