@@ -679,26 +679,25 @@ def _room_for_the_cut_voice(cfg: Config, data_dir: Path) -> str | None:
     starts: no room in the data directory to cut it in two (kiosk.io.piper_parts); None when
     it is cut already, or there is room. Not a problem: the kiosk speaks all the same."""
     from kiosk.io import piper, piper_parts
-    from kiosk.io.tts import cache_dir_for, voice_dir
-    from kiosk.io.voice import PARTS_DIR_NAME
+    from kiosk.io.tts import cache_dir_for
+    from kiosk.io.voice import neural_folders
 
     model = piper.model_path(cfg.voice.model)
     if model is None:
         return None
-    parts = voice_dir(cache_dir_for(data_dir), "piper", piper.voice_name(model),
-                      cfg.voice.length_scale) / PARTS_DIR_NAME
+    _, parts = neural_folders(cache_dir_for(data_dir), model, cfg.voice.length_scale)
     try:
         if piper_parts.made(model, parts):
             return None
-        need = model.stat().st_size + FREE_SPACE_NEEDED
+        size = model.stat().st_size
         free = _free_bytes(_nearest_existing(data_dir))
     except OSError:
         return None  # the data directory's own check says what is wrong with it
-    if free >= need:
+    if free >= size + FREE_SPACE_NEEDED:
         return None
-    return (f"the neural voice is cut in two in {parts} ({model.stat().st_size // 2**20} MiB) to "
-            f"render in less memory, and {free // 2**20} MiB is free there: it will render "
-            "whole, in about 30 MB more, until there is room")
+    return (f"the neural voice is cut in two in {parts} ({size // 2**20} MiB) to render in "
+            f"less memory, and {free // 2**20} MiB is free there: it will render whole, in "
+            "about 30 MB more, until there is room")
 
 
 def _free_bytes(path: Path) -> int:

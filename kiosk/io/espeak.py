@@ -39,7 +39,7 @@ from typing import Any
 from kiosk.errors import KioskWarning
 from kiosk.io.loudness import normalise_file
 from kiosk.io.tts import Renderer, UnknownVoice, check_wav, espeak_synth
-from kiosk.io.worker import death
+from kiosk.io.worker import death, stop
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +128,7 @@ class EspeakWorker:
         with self._lock:
             proc, self._proc, self._ready = self._proc, None, False
         if proc is not None:
-            _stop(proc)
+            stop(proc)
 
     def _worker(self, *, wait: bool, start: bool) -> subprocess.Popen[bytes] | None:
         """The ready worker, started if need be (and ``start``); None while it is starting
@@ -215,28 +215,12 @@ class EspeakWorker:
         if proc is not None:
             if proc.poll() is None:
                 proc.kill()
-            _stop(proc)
+            stop(proc)
         if self._closed or self._dead is not None:
             return
         self._dead = why
         warnings.warn(f"espeak-ng's worker process {why}: {IN_PROCESS}", KioskWarning,
                       stacklevel=2)
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    """End of requests: the worker exits by itself; killed if it will not."""
-    if proc.stdin is not None:
-        try:
-            proc.stdin.close()
-        except OSError:
-            pass  # a dead worker's pipe: nothing left to flush
-    try:
-        proc.wait(timeout=5.0)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-    if proc.stdout is not None:
-        proc.stdout.close()
 
 
 def espeak_renderer(cache_dir: Path, *, voice: str = "", rate: int = 150,

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from kiosk.errors import HardwareError
-from kiosk.io.worker import death
+from kiosk.io.worker import death, stop
 
 log = logging.getLogger(__name__)
 
@@ -118,20 +118,8 @@ class PiperSynth:
         with self._lock:
             self._closed = True
             proc, self._proc = self._proc, None
-        if proc is None:
-            return
-        if proc.stdin is not None:
-            try:
-                proc.stdin.close()  # end of requests: the worker exits by itself
-            except OSError:
-                pass
-        try:
-            proc.wait(timeout=5.0)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if proc.stdout is not None:
-            proc.stdout.close()
+        if proc is not None:
+            stop(proc)
 
     # --- inside --------------------------------------------------------------------------------
     def _worker(self, timeout: float = LOAD_TIMEOUT) -> subprocess.Popen[bytes]:

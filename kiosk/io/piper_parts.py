@@ -80,27 +80,33 @@ def _varint(buf: Any, i: int) -> tuple[int, int]:
         shift += 7
 
 
+def _field_at(buf: Any, at: int) -> tuple[int, int, int]:
+    """The field whose key starts at ``buf[at]``: (its number, where its value starts, where
+    it ends). ``buf`` needs to hold only the key and the length, however long the value."""
+    key, i = _varint(buf, at)
+    number, wire = key >> 3, key & 7
+    if wire == 0:
+        _, after = _varint(buf, i)
+    elif wire == 1:
+        after = i + 8
+    elif wire == 2:
+        length, i = _varint(buf, i)
+        after = i + length
+    elif wire == 5:
+        after = i + 4
+    else:
+        raise ValueError(f"not an ONNX file: protobuf wire type {wire}")
+    return number, i, after
+
+
 def _fields(buf: Any, start: int, end: int) -> Iterator[tuple[int, int, int, int]]:
     """(field number, start of the field's key, start of its value, end of the field)."""
     i = start
     while i < end:
-        key_at = i
-        key, i = _varint(buf, i)
-        number, wire = key >> 3, key & 7
-        if wire == 0:
-            _, after = _varint(buf, i)
-        elif wire == 1:
-            after = i + 8
-        elif wire == 2:
-            length, i = _varint(buf, i)
-            after = i + length
-        elif wire == 5:
-            after = i + 4
-        else:
-            raise ValueError(f"not an ONNX file: protobuf wire type {wire} at byte {key_at}")
+        number, value_at, after = _field_at(buf, i)
         if after > end:
-            raise ValueError(f"not an ONNX file: a field runs past its end at byte {key_at}")
-        yield number, key_at, i, after
+            raise ValueError(f"not an ONNX file: a field runs past its end at byte {i}")
+        yield number, i, value_at, after
         i = after
 
 
@@ -184,8 +190,8 @@ class _File:
         """As ``_fields``, reading only each field's key and length."""
         i = start
         while i < end:
-            head = self.read(i, min(i + 20, end))
-            number, value_at, after = _field_head(head)
+            head = self.read(i, min(i + 20, end))  # a key and a length fit in 20 bytes
+            number, value_at, after = _field_at(head, 0)
             yield number, i, i + value_at, i + after
             i += after
 
@@ -198,25 +204,6 @@ class _File:
             if done <= 0:
                 raise ValueError("not an ONNX file: it ends inside a field")
             start += done
-
-
-def _field_head(head: bytes) -> tuple[int, int, int]:
-    """The first field in ``head``, which holds at least its key and length, however long
-    its value: (its number, where its value starts, where it ends)."""
-    key, i = _varint(head, 0)
-    number, wire = key >> 3, key & 7
-    if wire == 0:
-        _, after = _varint(head, i)
-    elif wire == 1:
-        after = i + 8
-    elif wire == 2:
-        length, i = _varint(head, i)
-        after = i + length
-    elif wire == 5:
-        after = i + 4
-    else:
-        raise ValueError(f"not an ONNX file: protobuf wire type {wire}")
-    return number, i, after
 
 
 def _tensor_name(src: _File, start: int, end: int) -> str:

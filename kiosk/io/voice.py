@@ -339,14 +339,22 @@ def _open_neural(cache: Path, model: str, length_scale: float) -> Renderer | Non
         warnings.warn(f"{NEURAL_UNAVAILABLE} ({why}); speaking with espeak-ng", KioskWarning,
                       stacklevel=4)
         return None
-    folder = voice_dir(cache, "piper", piper.voice_name(path), length_scale)
-    # The worker keeps the voice cut in two beside its lines (kiosk.io.piper_parts): the same
-    # weights as the model file, 63 MB for the packaged voice, pruned with the voice's lines.
-    synth = piper.PiperSynth(path, length_scale, parts_dir=folder / PARTS_DIR_NAME)
+    folder, parts = neural_folders(cache, path, length_scale)
+    synth = piper.PiperSynth(path, length_scale, parts_dir=parts)
     rate = round(length_scale * 100)  # part of every file's key, as espeak-ng's rate is
     return Renderer(folder, voice=synth.name,
                     rate=rate, synth=synth, normalised=True, on_close=synth.close,
                     fallback_note="speaking every line with espeak-ng instead")
+
+
+def neural_folders(cache: Path, model: Path, length_scale: float) -> tuple[Path, Path]:
+    """The neural voice's folder in the cache, and the folder in it where its worker keeps the
+    voice cut in two (kiosk.io.piper_parts): the same weights as the model file, 63 MB for
+    the packaged voice, pruned with the voice's lines."""
+    from kiosk.io import piper
+
+    folder = voice_dir(cache, "piper", piper.voice_name(model), length_scale)
+    return folder, folder / PARTS_DIR_NAME
 
 
 class Voices:

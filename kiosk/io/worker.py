@@ -23,6 +23,22 @@ def death(proc: subprocess.Popen[bytes]) -> str:
     return f"exited with code {code}"
 
 
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    """End of requests: the worker exits by itself; killed if it will not within 5 s."""
+    if proc.stdin is not None:
+        try:
+            proc.stdin.close()
+        except OSError:
+            pass  # a dead worker's pipe: nothing left to flush
+    try:
+        proc.wait(timeout=5.0)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    if proc.stdout is not None:
+        proc.stdout.close()
+
+
 def until_the_kiosk_goes(serve: Callable[[], int], replies: TextIO) -> int:
     """In a worker: ``serve()``'s exit code, or 0 when the kiosk went away mid-line (its end of
     the pipe closed: it was stopped, or killed). Without this, every kiosk stopped while its
