@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from kiosk import runtime  # noqa: E402
 from kiosk.clock import RealClock  # noqa: E402
 from kiosk.config import load_config  # noqa: E402
-from kiosk.core.model import Button  # noqa: E402
+from kiosk.core.data.model import Button  # noqa: E402
 
 
 class Stamped:

@@ -23,7 +23,7 @@ from pathlib import Path
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kiosk.core import phrases  # noqa: E402
+from kiosk.core.words import phrases  # noqa: E402
 from kiosk.io.tts import Renderer, cache_dir_for  # noqa: E402
 from kiosk.io.voice import MixerVoice, open_voice  # noqa: E402
 

@@ -30,15 +30,15 @@ sys.path.insert(0, str(ROOT))
 import pygame  # noqa: E402
 
 from kiosk.config import load_config  # noqa: E402
-from kiosk.core.history_screens import TARGET, history_views, ladders_of  # noqa: E402
-from kiosk.core.records import (  # noqa: E402
+from kiosk.core.data.records import (  # noqa: E402
     ExerciseRecord,
     PainEntry,
     Record,
     SessionRecord,
     SetRecord,
 )
-from kiosk.core.weekly import weekly_summary  # noqa: E402
+from kiosk.core.flows.history_screens import TARGET, history_views, ladders_of  # noqa: E402
+from kiosk.core.reports.weekly import weekly_summary  # noqa: E402
 from kiosk.ui.screen import Screen  # noqa: E402
 
 END = date(2026, 11, 26)

@@ -78,7 +78,7 @@ def _parts(data: Path, out: Path) -> None:
     from datetime import date, datetime
 
     from kiosk.config import load_config
-    from kiosk.core.report import default_period
+    from kiosk.core.reports.report import default_period
     from kiosk.report import write_report
     from kiosk.store.readonly import collector_paused, read_history
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kiosk.core.records import (  # noqa: E402
+from kiosk.core.data.records import (  # noqa: E402
     ExerciseRecord,
     PainEvent,
     SessionRecord,

@@ -77,7 +77,7 @@ def length_scale() -> float:
 
 def catalogue() -> list[str]:
     from kiosk.config import load_config
-    from kiosk.core import phrases
+    from kiosk.core.words import phrases
     from kiosk.runtime import make_planner
 
     cfg = load_config(None).config

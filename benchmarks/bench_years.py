@@ -120,7 +120,7 @@ def a_record(n: int, day: date) -> Any:
 def measure_save(data: Path) -> float:
     """Median of five saves, each one atomic write with fsync, as the writer thread does them."""
     from kiosk.config import load_config
-    from kiosk.core.progression import Replays
+    from kiosk.core.coach.progression import Replays
     from kiosk.store.months import MonthlyHistory
 
     cfg = load_config().config
@@ -137,7 +137,7 @@ def measure_save(data: Path) -> float:
 def measure_gap(data: Path) -> float:
     """The longest pause of a 5 ms frame loop on the main thread while the writer saves."""
     from kiosk.config import load_config
-    from kiosk.core.progression import Replays
+    from kiosk.core.coach.progression import Replays
     from kiosk.store.writer import HistoryWriter
 
     cfg = load_config().config
@@ -167,7 +167,7 @@ def measure_steps(data: Path) -> tuple[float, float]:
     from kiosk import runtime
     from kiosk.clock import FakeClock
     from kiosk.config import load_config
-    from kiosk.core.model import Button
+    from kiosk.core.data.model import Button
     from kiosk.devices import RecordingVoice
 
     loaded = load_config()

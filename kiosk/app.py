@@ -17,10 +17,8 @@ from collections.abc import Callable, Sequence
 from types import FrameType
 
 from kiosk.clock import Clock
-from kiosk.core import phrases
-from kiosk.core import usb as usb_words
-from kiosk.core.buttons import ButtonTracker
-from kiosk.core.events import (
+from kiosk.core.coach.safety import SafetyCheck
+from kiosk.core.data.events import (
     CopyToUsb,
     Effect,
     Event,
@@ -35,11 +33,13 @@ from kiosk.core.events import (
     Tone,
     WallClock,
 )
-from kiosk.core.kiosk import Kiosk
-from kiosk.core.model import Button, Plan
-from kiosk.core.records import PainEntry, Record, RitualRecord, ScreeningRecord
-from kiosk.core.safety import SafetyCheck
-from kiosk.core.view import View
+from kiosk.core.data.model import Button, Plan
+from kiosk.core.data.records import PainEntry, Record, RitualRecord, ScreeningRecord
+from kiosk.core.data.view import View
+from kiosk.core.flows.kiosk import Kiosk
+from kiosk.core.presses.buttons import ButtonTracker
+from kiosk.core.reports import usb as usb_words
+from kiosk.core.words import phrases
 from kiosk.devices import Devices, Edge, EndOfInput, Inbox, InboxItem, Key, Quit, Typed
 
 log = logging.getLogger(__name__)
@@ -369,7 +369,7 @@ class App:
                                     *self.kiosk.safety_lines()])
 
     def _read_wall_clock(self, now: float) -> None:
-        """Read the wall clock once a minute, for the ritual schedule (kiosk.core.schedule).
+        """Read the wall clock once a minute, for the ritual schedule (kiosk.core.coach.schedule).
 
         The core tells a jump (NTP, an RTC after boot, daylight saving) from the passing of
         time by the monotonic clock. Sessions keep the day read at start-up, so a jump never

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import Config, load_config
-from kiosk.core.records import (
+from kiosk.core.coach.safety import SafetyCheck
+from kiosk.core.data.records import (
     PainEntry,
     Record,
     RitualRecord,
@@ -22,7 +23,6 @@ from kiosk.core.records import (
     SessionRecord,
     sessions_of,
 )
-from kiosk.core.safety import SafetyCheck
 from kiosk.errors import ConfigError, KioskError
 from kiosk.terminal import printable, say
 
@@ -302,7 +302,7 @@ def cmd_plan(args: argparse.Namespace, cfg: Config, problems: list[ConfigError])
     base, records = _window(args, cfg, day, notes)
     plan = make_planner(cfg, base)(records, day, None)
     say(f"Plan for {plan.date}:")
-    from kiosk.core.phrases import dose
+    from kiosk.core.words.phrases import dose
 
     for i, p in enumerate(plan.exercises, start=1):
         side = {"alternate": ", alternating sides", "each": ", each side"}.get(p.variation.side, "")
@@ -325,8 +325,14 @@ def cmd_plan(args: argparse.Namespace, cfg: Config, problems: list[ConfigError])
 def cmd_signature(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     """The latest signature, probe by probe and side by side, its asymmetries, and what
     changed since the screening before it."""
-    from kiosk.core.records import screenings_of
-    from kiosk.core.signature import WORDS, asymmetries, asymmetry_line, changes, results_by_probe
+    from kiosk.core.coach.signature import (
+        WORDS,
+        asymmetries,
+        asymmetry_line,
+        changes,
+        results_by_probe,
+    )
+    from kiosk.core.data.records import screenings_of
 
     notes: list[str] = []
     done = [r for r in screenings_of(list(_records(args, cfg, notes)))
@@ -368,7 +374,7 @@ def cmd_signature(args: argparse.Namespace, cfg: Config, problems: list[ConfigEr
 
 
 def cmd_rituals(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
-    from kiosk.core.rituals import hhmm, total_seconds, unlocks
+    from kiosk.core.coach.rituals import hhmm, total_seconds, unlocks
     from kiosk.runtime import make_levels
 
     day = args.date or date.today()
@@ -396,7 +402,7 @@ def cmd_rituals(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
 
 
 def cmd_rhythm(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
-    from kiosk.core.rhythm import active_days, strip_text, week_of
+    from kiosk.core.coach.rhythm import active_days, strip_text, week_of
 
     day = args.date or date.today()
     notes: list[str] = []
@@ -445,8 +451,8 @@ def _print_screening(r: ScreeningRecord) -> None:
 
 
 def cmd_summary(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
-    from kiosk.core.history_screens import ladders_of
-    from kiosk.core.weekly import weekly_summary
+    from kiosk.core.flows.history_screens import ladders_of
+    from kiosk.core.reports.weekly import weekly_summary
 
     day = args.date or date.today()
     notes: list[str] = []
@@ -457,16 +463,17 @@ def cmd_summary(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
 
 
 def _read_back(day: date) -> str:
-    """The first month any history screen or summary for ``day`` reads (kiosk/core/weekly.py):
+    """The first month any history screen or summary for ``day`` reads
+    (kiosk/core/reports/weekly.py):
     a history of years is not read for a few weeks of charts."""
-    from kiosk.core.weekly import READ_BACK_DAYS
+    from kiosk.core.reports.weekly import READ_BACK_DAYS
 
     return (day - timedelta(days=READ_BACK_DAYS)).isoformat()[:7]
 
 
 def cmd_screens(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-    from kiosk.core.history_screens import ladders_of
+    from kiosk.core.flows.history_screens import ladders_of
     from kiosk.ui.history import render_history
 
     day, ladders = args.date or date.today(), ladders_of(cfg.library)
@@ -548,8 +555,8 @@ def cmd_export(args: argparse.Namespace, cfg: Config, problems: list[ConfigError
 
 def _export_usb(args: argparse.Namespace, cfg: Config) -> int:
     """Everything onto the stick; prints what the kiosk would say, exits with the outcome's
-    code (kiosk/core/usb.py: EXIT_CODES), so the kiosk can run this as its child."""
-    from kiosk.core.usb import EXIT_CODES, words
+    code (kiosk/core/reports/usb.py: EXIT_CODES), so the kiosk can run this as its child."""
+    from kiosk.core.reports.usb import EXIT_CODES, words
     from kiosk.store.readonly import collector_paused
     from kiosk.usb import copy_all
 
@@ -564,7 +571,7 @@ def _export_usb(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def cmd_report(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
-    from kiosk.core.report import default_period
+    from kiosk.core.reports.report import default_period
     from kiosk.report import write_report
     from kiosk.store.readonly import collector_paused
 
@@ -813,7 +820,7 @@ def _user_name(uid: int) -> str:
 
 def _safety_status(args: argparse.Namespace, cfg: Config) -> str:
     """Whether exercise waits for a clinician's clearance (docs/safety.md)."""
-    from kiosk.core.safety import clearance_state
+    from kiosk.core.coach.safety import clearance_state
     from kiosk.runtime import safety_checks
 
     notes: list[str] = []  # the data line above has said what is wrong with the history

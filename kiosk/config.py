@@ -19,18 +19,18 @@ from pathlib import Path
 from typing import Any
 
 from kiosk import tomlcache
-from kiosk.core import phrases
-from kiosk.core.model import Family, Library, SessionSettings, Step, Variation
-from kiosk.core.rituals import (
+from kiosk.core.coach.rituals import (
     Ritual,
     RitualBook,
     ScheduleSettings,
     breath_seconds,
     total_seconds,
 )
-from kiosk.core.safety import GROUPS, Group, Question, Wording
-from kiosk.core.session import speech_seconds
-from kiosk.core.signature import WHEN, Probe, ProbeStep, Rule, SignatureSetup
+from kiosk.core.coach.safety import GROUPS, Group, Question, Wording
+from kiosk.core.coach.signature import WHEN, Probe, ProbeStep, Rule, SignatureSetup
+from kiosk.core.data.model import Family, Library, SessionSettings, Step, Variation
+from kiosk.core.flows.session import speech_seconds
+from kiosk.core.words import phrases
 from kiosk.errors import ConfigError
 
 PACKAGED = Path(__file__).resolve().parent.parent / "config"

@@ -17,10 +17,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol, TextIO, runtime_checkable
 
-from kiosk.core.events import Hush, Say, Tone
-from kiosk.core.model import Button
-from kiosk.core.records import Record
-from kiosk.core.view import View
+from kiosk.core.data.events import Hush, Say, Tone
+from kiosk.core.data.model import Button
+from kiosk.core.data.records import Record
+from kiosk.core.data.view import View
 
 
 # --- what other threads hand the loop ------------------------------------------------------------

@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 from kiosk.config import DEFAULT_EXERCISES, PACKAGED, load_library
-from kiosk.core import breath
-from kiosk.core.model import Library, Variation
+from kiosk.core.coach import breath
+from kiosk.core.data.model import Library, Variation
 from kiosk.errors import ConfigError
 
 DOC = PACKAGED.parent / "docs" / "exercises.md"
@@ -28,7 +28,7 @@ above it in the table, one thing at a time: reps, hold, tempo, range, load or mo
 inhale/exhale seconds; a hold is whole breaths held at the end of the movement, and the pacer
 keeps breathing through it. A rep of a walking rung is one minute. **If it slips** is the tip the
 kiosk says when a rep is rated AMBER, before the set ends. How a person climbs the ladders is in
-[progression.md](progression.md); the breath timeline is `kiosk/core/breath.py`.
+[progression.md](progression.md); the breath timeline is `kiosk/core/coach/breath.py`.
 
 | Family | # | Variation | Step | Position | Sides | Reps | Breath | Rep | Cues | If it slips |
 |---|---|---|---|---|---|---|---|---|---|---|

@@ -1,6 +1,7 @@
 """``kiosk report``: the clinician's page and its charts, written to a folder. The shell.
 
-The facts and the page come from ``kiosk/core/report.py`` (pure); here the charts are drawn with
+The facts and the page come from ``kiosk/core/reports/report.py`` (pure); here the charts are drawn
+with
 pygame to PNG files beside ``report.html``, and every file is written atomically, so a report
 cut short by a pulled drive never leaves a half page under the final name.
 """
@@ -14,12 +15,18 @@ from datetime import date, datetime
 from pathlib import Path
 
 from kiosk.config import Config
-from kiosk.core import report as core
-from kiosk.core.history_screens import ladders_of
-from kiosk.core.progress import Calendar, ExerciseChart, PainChart, calendar, exercise_charts
-from kiosk.core.progress import pain_chart as make_pain_chart
-from kiosk.core.records import Record, SessionRecord
-from kiosk.core.rhythm import active_days
+from kiosk.core.coach.rhythm import active_days
+from kiosk.core.data.records import Record, SessionRecord
+from kiosk.core.flows.history_screens import ladders_of
+from kiosk.core.reports import report as core
+from kiosk.core.reports.progress import (
+    Calendar,
+    ExerciseChart,
+    PainChart,
+    calendar,
+    exercise_charts,
+)
+from kiosk.core.reports.progress import pain_chart as make_pain_chart
 
 CHART_SIZE = (1000, 340)
 MAX_EXERCISE_CHARTS = 6  # the program's exercises; the appendix keeps the rest

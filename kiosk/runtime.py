@@ -23,13 +23,13 @@ from typing import TYPE_CHECKING, Any, TextIO
 from kiosk.app import App
 from kiosk.clock import Clock, FakeClock, RealClock
 from kiosk.config import Config
-from kiosk.core import usb
-from kiosk.core.buttons import ButtonTracker
-from kiosk.core.history_screens import ProgressSettings, ladders_of
-from kiosk.core.kiosk import GentlePlanner, Kiosk, Planner, RitualSetup
-from kiosk.core.model import Button, Plan
-from kiosk.core.records import Record, SessionRecord
-from kiosk.core.safety import Rules, SafetyCheck, Setup
+from kiosk.core.coach.safety import Rules, SafetyCheck, Setup
+from kiosk.core.data.model import Button, Plan
+from kiosk.core.data.records import Record, SessionRecord
+from kiosk.core.flows.history_screens import ProgressSettings, ladders_of
+from kiosk.core.flows.kiosk import GentlePlanner, Kiosk, Planner, RitualSetup
+from kiosk.core.presses.buttons import ButtonTracker
+from kiosk.core.reports import usb
 from kiosk.devices import (
     Devices,
     Inbox,
@@ -47,7 +47,7 @@ from kiosk.store.lock import ForeignDataDir
 from kiosk.store.writer import HistoryWriter, SaveResult
 
 if TYPE_CHECKING:
-    from kiosk.core.progression import Replays
+    from kiosk.core.coach.progression import Replays
     from kiosk.sim import SimUser
 
 log = logging.getLogger(__name__)
@@ -64,11 +64,11 @@ def progress_settings(cfg: Config) -> ProgressSettings:
 
 
 def make_planner(cfg: Config, base: Any = None) -> Planner:
-    """The planner; with ``base`` (a snapshot of the older history, kiosk.core.progression's
+    """The planner; with ``base`` (a snapshot of the older history, kiosk.core.coach.progression's
     Progress) the sessions it is given are only those after it."""
-    from kiosk.core.progression import plan_for_day
-    from kiosk.core.records import sessions_of
-    from kiosk.core.signature import latest, tuning
+    from kiosk.core.coach.progression import plan_for_day
+    from kiosk.core.coach.signature import latest, tuning
+    from kiosk.core.data.records import sessions_of
 
     def plan(records: Sequence[Record], day: date, pain: int | None) -> Plan:
         """The day's plan from the sessions, tuned by the latest movement signature."""
@@ -81,8 +81,8 @@ def make_planner(cfg: Config, base: Any = None) -> Planner:
 
 def _starts(cfg: Config) -> dict[str, frozenset[str]]:
     """The rungs the signature's rules may start a family on: where a first session there is
-    read as started (kiosk.core.progression)."""
-    from kiosk.core.signature import tuning
+    read as started (kiosk.core.coach.progression)."""
+    from kiosk.core.coach.signature import tuning
 
     return dict(tuning(None, cfg.signature).allowed)
 
@@ -90,7 +90,7 @@ def _starts(cfg: Config) -> dict[str, frozenset[str]]:
 def replays(cfg: Config) -> Replays:
     """How the store replays this config's history into snapshots (kiosk/store/months.py):
     as the planner would, signature starts included."""
-    from kiosk.core.progression import Replays
+    from kiosk.core.coach.progression import Replays
 
     return Replays(cfg.library, cfg.progression, _starts(cfg))
 
@@ -99,8 +99,8 @@ def make_levels(
     cfg: Config, base: Any = None
 ) -> Callable[[Sequence[SessionRecord], date], dict[str, str]]:
     """Each exercise family's current variation id on a day, from the history: what opens a
-    ritual (kiosk.core.rituals.unlocks); ``base`` as for ``make_planner``."""
-    from kiosk.core.progression import exercise_states
+    ritual (kiosk.core.coach.rituals.unlocks); ``base`` as for ``make_planner``."""
+    from kiosk.core.coach.progression import exercise_states
 
     starts = _starts(cfg)
 
@@ -114,8 +114,8 @@ def make_levels(
 
 def make_gentle(cfg: Config, base: Any = None) -> GentlePlanner:
     """The gentle planner; ``base`` as for ``make_planner``."""
-    from kiosk.core.gentle import gentle_plan
-    from kiosk.core.progression import exercise_states
+    from kiosk.core.coach.gentle import gentle_plan
+    from kiosk.core.coach.progression import exercise_states
 
     starts = _starts(cfg)
 
@@ -229,7 +229,7 @@ def build(
     base = writer.base
     rituals = RitualSetup(cfg.rituals, cfg.library, make_levels(cfg, base), scheduled=scheduled)
     tracker = make_tracker(cfg, shutdown=shutdown)
-    # The session paces by the real length of each rendered line (kiosk/core/speech.py).
+    # The session paces by the real length of each rendered line (kiosk/core/words/speech.py).
     settings = replace(cfg.session, spoken=SpokenLengths(voice))
     # The nonce keeps ids apart between runs; os.urandom, as `secrets` costs start-up 5 ms.
     kiosk = Kiosk(make_planner(cfg, base), settings, records=records, t0=clock.now(),
@@ -287,7 +287,7 @@ def usb_runner(cfg: Config, data_dir: Path) -> Callable[[], usb.Outcome]:
 
 def _checkins(base: Any) -> list[int]:
     """The last check-ins the store's snapshot holds (as many as the bad-day rule reads)."""
-    from kiosk.core.progression import Progress
+    from kiosk.core.coach.progression import Progress
 
     return list(base.checkins) if isinstance(base, Progress) else []
 
@@ -461,7 +461,7 @@ class Timeline:
         self.out, self.t0 = out, t0
 
     def effect(self, eff: Any) -> None:
-        from kiosk.core.events import Paced
+        from kiosk.core.data.events import Paced
 
         if not isinstance(eff, Paced):
             return

@@ -10,8 +10,8 @@ import bisect
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from kiosk.core.model import Button
-from kiosk.core.view import View
+from kiosk.core.data.model import Button
+from kiosk.core.data.view import View
 
 PROFILES = ("steady", "slipping", "sore", "stiff-left")  # how a person exercises; each
 # answers "no" below. stiff-left exercises as steady does; in a screening it rates the left hip
@@ -22,7 +22,7 @@ RED_FLAG = "red-flag"  # answers yes to the saddle-numbness question, and never 
 # The safety screens (docs/safety.md). Every profile answers them itself, also under
 # ``presses``: a press script drives the session, as it did before the questions existed.
 SAFETY_SCREENS = ("welcome", "about", "question", "advice")
-# The screening's screens (kiosk/core/screening.py); answered by the profile, as the safety
+# The screening's screens (kiosk/core/flows/screening.py); answered by the profile, as the safety
 # questions are, also under ``presses``.
 SCREENING_SCREENS = ("screening", "probe", "probe-move", "probe-pain", "signature",
                      "screen-offer")

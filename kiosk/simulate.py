@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import Config
-from kiosk.core.model import Plan, PlannedExercise
-from kiosk.core.progression import Progress, plan_for_day
-from kiosk.core.records import PainEntry, Record, SessionRecord
-from kiosk.core.rotation import exercise_seconds
+from kiosk.core.coach.progression import Progress, plan_for_day
+from kiosk.core.coach.rotation import exercise_seconds
+from kiosk.core.data.model import Plan, PlannedExercise
+from kiosk.core.data.records import PainEntry, Record, SessionRecord
 from kiosk.store.records import decode
 
 MAX_GAP_SHARE = 0.25  # at most this share of the days are spent away
@@ -238,7 +238,7 @@ def write_history(
     cfg: Config, data_dir: Path, *, years: float, per_day: int, seed: int, end: date
 ) -> Written:
     """Save the simulated history through the real store; says how many of each kind."""
-    from kiosk.core.progression import Replays
+    from kiosk.core.coach.progression import Replays
     from kiosk.store.history import holds_history
     from kiosk.store.months import MonthlyHistory
 
@@ -246,7 +246,7 @@ def write_history(
         raise HistoryExists(
             f"{data_dir} already holds a history; give kiosk simulate an empty or new --data-dir"
         )
-    from kiosk.core.signature import tuning
+    from kiosk.core.coach.signature import tuning
 
     # As the kiosk replays it (kiosk.runtime.replays): the signature's starts included.
     replays = Replays(cfg.library, cfg.progression, dict(tuning(None, cfg.signature).allowed))

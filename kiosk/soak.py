@@ -38,7 +38,7 @@ from typing import TextIO, cast
 from kiosk.app import App
 from kiosk.clock import FakeClock
 from kiosk.config import Config, load_config
-from kiosk.core.model import Button
+from kiosk.core.data.model import Button
 from kiosk.runtime import Notices, Options, build
 from kiosk.sim import PROFILES, Hands, SimUser
 from kiosk.store.months import MonthlyHistory as History

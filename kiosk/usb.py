@@ -21,9 +21,9 @@ from datetime import datetime
 from pathlib import Path
 
 from kiosk.config import Config
-from kiosk.core.records import Record
-from kiosk.core.report import default_period
-from kiosk.core.usb import FOLDER, Outcome
+from kiosk.core.data.records import Record
+from kiosk.core.reports.report import default_period
+from kiosk.core.reports.usb import FOLDER, Outcome
 from kiosk.report import write_atomic, write_report
 from kiosk.store import export
 

@@ -1,6 +1,6 @@
 """Headless Chromium (Debian's ``chromium`` package) for tests that look at a page as a person
 would: render it to PNG and to PDF. It never touches the network: every background service is
-off, and the page itself forbids loading anything (kiosk/core/report.py)."""
+off, and the page itself forbids loading anything (kiosk/core/reports/report.py)."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 from kiosk import runtime  # noqa: E402
 from kiosk.clock import FakeClock  # noqa: E402
 from kiosk.config import DEFAULT_CONFIG, load_config  # noqa: E402
-from kiosk.core.model import Button  # noqa: E402
+from kiosk.core.data.model import Button  # noqa: E402
 from kiosk.devices import RecordingVoice  # noqa: E402
 
 
@@ -100,7 +100,7 @@ def answered_today(data: Path, wall: datetime) -> None:
     import json
 
     from kiosk.config import packaged_wording
-    from kiosk.core.safety import GROUPS, Answer, How, Reason, SafetyCheck
+    from kiosk.core.coach.safety import GROUPS, Answer, How, Reason, SafetyCheck
     from kiosk.store.records import encode
 
     if (data / "history.json").exists():
@@ -117,7 +117,7 @@ def screened(wall: datetime) -> Any:
     """A movement signature, every probe easy, on ``wall``'s day: the first-run screening is
     done, and (all easy) it changes nothing in the plan (docs/signature.md)."""
     from kiosk.config import load_config
-    from kiosk.core.records import ProbeResult, ScreeningRecord
+    from kiosk.core.data.records import ProbeResult, ScreeningRecord
 
     setup = load_config(DEFAULT_CONFIG).config.signature
     results = tuple(ProbeResult(p.id, side, "easy") for p in setup.probes

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core import phrases
-from kiosk.core.model import Button
+from kiosk.core.data.model import Button
+from kiosk.core.words import phrases
 from tests.shell import Shell
 
 pytestmark = pytest.mark.slow

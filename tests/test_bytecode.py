@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kiosk import bytecode
-from kiosk.core.records import SessionRecord
+from kiosk.core.data.records import SessionRecord
 
 
 def test_the_install_step_caches_the_methods_of_the_kiosks_records(tmp_path: Path) -> None:
@@ -87,7 +87,7 @@ def test_the_cache_is_read_with_the_first_kiosk_dataclass_not_before() -> None:
         "import kiosk.io.loudness, kiosk.errors, kiosk.io.piper_worker\n"
         "from kiosk import bytecode\n"
         "print(bytecode._unread is not None, len(bytecode._codes))\n"
-        "import kiosk.core.records\n"
+        "import kiosk.core.data.records\n"
         "print(bytecode._unread is None, len(bytecode._codes) > 100)\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,

@@ -10,8 +10,8 @@ import pytest
 
 from kiosk import cli
 from kiosk.config import load_config
-from kiosk.core.progression import plan_for_day
-from kiosk.core.records import SessionRecord
+from kiosk.core.coach.progression import plan_for_day
+from kiosk.core.data.records import SessionRecord
 from kiosk.store.months import MonthlyHistory as History  # the kiosk keeps months
 from kiosk.store.records import decode
 

@@ -39,7 +39,7 @@ from kiosk.config import (
     load_rituals,
     load_signature,
 )
-from kiosk.core.model import Library
+from kiosk.core.data.model import Library
 from kiosk.errors import ConfigError
 
 PACKAGED_LIBRARY = load_library(DEFAULT_EXERCISES)

@@ -37,7 +37,7 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 from kiosk.cli import main  # noqa: E402
 from kiosk.config import DEFAULT_CONFIG, load_config  # noqa: E402
-from kiosk.core.phrases import number  # noqa: E402
+from kiosk.core.words.phrases import number  # noqa: E402
 
 pytestmark = pytest.mark.slow
 

@@ -14,9 +14,9 @@ from datetime import datetime
 from kiosk.app import App
 from kiosk.clock import FakeClock
 from kiosk.config import load_config
-from kiosk.core.kiosk import Kiosk
-from kiosk.core.model import Button
-from kiosk.core.records import SessionRecord
+from kiosk.core.data.model import Button
+from kiosk.core.data.records import SessionRecord
+from kiosk.core.flows.kiosk import Kiosk
 from kiosk.devices import (
     Devices,
     Inbox,

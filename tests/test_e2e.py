@@ -12,8 +12,8 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 from kiosk.cli import main  # noqa: E402
-from kiosk.core.model import Button  # noqa: E402
-from kiosk.core.records import SessionRecord, SetRecord  # noqa: E402
+from kiosk.core.data.model import Button  # noqa: E402
+from kiosk.core.data.records import SessionRecord, SetRecord  # noqa: E402
 from kiosk.store.months import MonthlyHistory as History  # noqa: E402
 from tests.shell import Shell  # noqa: E402
 

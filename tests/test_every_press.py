@@ -26,12 +26,12 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 from kiosk import cli, runtime  # noqa: E402
 from kiosk.clock import FakeClock  # noqa: E402
 from kiosk.config import load_config  # noqa: E402
-from kiosk.core import phrases  # noqa: E402
-from kiosk.core.captions import speech_seconds  # noqa: E402
-from kiosk.core.events import Hush, Say  # noqa: E402
-from kiosk.core.kiosk import HINT_SECONDS  # noqa: E402
-from kiosk.core.model import Button  # noqa: E402
-from kiosk.core.records import SESSION_ENDS, PainEntry, SessionRecord  # noqa: E402
+from kiosk.core.data.events import Hush, Say  # noqa: E402
+from kiosk.core.data.model import Button  # noqa: E402
+from kiosk.core.data.records import SESSION_ENDS, PainEntry, SessionRecord  # noqa: E402
+from kiosk.core.flows.kiosk import HINT_SECONDS  # noqa: E402
+from kiosk.core.words import phrases  # noqa: E402
+from kiosk.core.words.captions import speech_seconds  # noqa: E402
 from kiosk.devices import RecordingVoice  # noqa: E402
 from kiosk.errors import KioskWarning  # noqa: E402
 from kiosk.io import voice as io_voice  # noqa: E402

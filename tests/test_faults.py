@@ -25,7 +25,7 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 from kiosk import runtime  # noqa: E402
 from kiosk.clock import FakeClock  # noqa: E402
 from kiosk.config import load_config  # noqa: E402
-from kiosk.core.model import Button  # noqa: E402
+from kiosk.core.data.model import Button  # noqa: E402
 from kiosk.devices import RecordingVoice  # noqa: E402
 from kiosk.io import buttons as io_buttons  # noqa: E402
 from kiosk.store.months import MonthlyHistory as History  # noqa: E402

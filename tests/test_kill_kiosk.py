@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.records import SessionRecord
+from kiosk.core.data.records import SessionRecord
 from kiosk.store.months import MonthlyHistory as History
 from kiosk.store.records import encode
 from tests.lengths import count

@@ -16,8 +16,8 @@ import pytest
 
 from kiosk import cli
 from kiosk.config import load_config
-from kiosk.core.model import Button
-from kiosk.core.progress import Calendar, ExerciseChart, PainChart
+from kiosk.core.data.model import Button
+from kiosk.core.reports.progress import Calendar, ExerciseChart, PainChart
 from tests.shell import Shell
 
 DAYS = [("2026-11-03", "steady"), ("2026-11-05", "slipping"), ("2026-11-10", "steady"),

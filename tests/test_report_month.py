@@ -14,7 +14,8 @@ import pytest
 
 from kiosk import cli
 from kiosk.config import load_config
-from kiosk.core.records import (
+from kiosk.core.coach.safety import Answer, Group, How, Outcome, Reason, SafetyCheck
+from kiosk.core.data.records import (
     PainEntry,
     ProbeResult,
     PsfsRecord,
@@ -24,7 +25,6 @@ from kiosk.core.records import (
     ScreeningRecord,
     SessionRecord,
 )
-from kiosk.core.safety import Answer, Group, How, Outcome, Reason, SafetyCheck
 from kiosk.simulate import write_history
 from kiosk.store import export
 from kiosk.store.months import MonthlyHistory as History  # the kiosk keeps months

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from kiosk.core.events import Tone
-from kiosk.core.model import Button
-from kiosk.core.records import RitualRecord
+from kiosk.core.data.events import Tone
+from kiosk.core.data.model import Button
+from kiosk.core.data.records import RitualRecord
 from kiosk.store.months import MonthlyHistory as History  # the kiosk keeps months
 from tests.shell import Shell
 

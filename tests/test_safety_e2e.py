@@ -16,10 +16,10 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 from kiosk.cli import main  # noqa: E402
 from kiosk.config import packaged_wording  # noqa: E402
-from kiosk.core import phrases  # noqa: E402
-from kiosk.core.model import Button  # noqa: E402
-from kiosk.core.records import Record, SessionRecord  # noqa: E402
-from kiosk.core.safety import Group, How, Outcome, Reason, SafetyCheck  # noqa: E402
+from kiosk.core.coach.safety import Group, How, Outcome, Reason, SafetyCheck  # noqa: E402
+from kiosk.core.data.model import Button  # noqa: E402
+from kiosk.core.data.records import Record, SessionRecord  # noqa: E402
+from kiosk.core.words import phrases  # noqa: E402
 from kiosk.store.months import MonthlyHistory as History  # noqa: E402  # the kiosk keeps months
 from tests.shell import Shell  # noqa: E402
 

@@ -24,7 +24,7 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 from kiosk.cli import main  # noqa: E402
 from kiosk.config import DEFAULT_CONFIG  # noqa: E402
-from kiosk.core.records import ScreeningRecord, SessionRecord  # noqa: E402
+from kiosk.core.data.records import ScreeningRecord, SessionRecord  # noqa: E402
 from kiosk.store.months import MonthlyHistory as History  # noqa: E402  # the kiosk keeps months
 from tests.lengths import count  # noqa: E402
 
@@ -112,7 +112,7 @@ def test_a_rescreening_four_weeks_later_reports_changes_and_keeps_progress(
 
 def test_every_line_of_the_check_is_rendered_ahead(tmp_path: Path) -> None:
     """As the session's and the safety questions' lines are: none waits on the speech engine."""
-    from kiosk.core.screening import lines
+    from kiosk.core.flows.screening import lines
     from tests.shell import Shell
 
     shell = Shell(tmp_path, answered=False)

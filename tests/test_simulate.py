@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
-from kiosk.core.records import PainEntry, SessionRecord
+from kiosk.core.data.records import PainEntry, SessionRecord
 from kiosk.store.months import MonthlyHistory as History
 
 END = date(2026, 11, 20)
@@ -82,8 +82,8 @@ def test_a_kiosk_started_on_a_lived_in_device_plans_as_a_full_replay(tmp_path: P
     from datetime import datetime
 
     from kiosk.config import load_config
-    from kiosk.core.progression import plan_for_day
-    from kiosk.core.records import last_pain
+    from kiosk.core.coach.progression import plan_for_day
+    from kiosk.core.data.records import last_pain
     from tests.shell import Shell
 
     data = tmp_path / "d"
@@ -112,7 +112,7 @@ def test_a_week_over_a_month_turn_counts_the_closed_months_days(
     history would."""
     from datetime import datetime
 
-    from kiosk.core.rhythm import active_days, week_of
+    from kiosk.core.coach.rhythm import active_days, week_of
     from kiosk.store import months
     from tests.shell import Shell
 
@@ -134,8 +134,8 @@ def test_a_week_over_a_month_turn_counts_the_closed_months_days(
     assert week.count >= 2
     # The history screens and the summaries read the last weeks, over the month's turn too,
     # as they would from the whole history (docs/progress.md).
-    from kiosk.core.history_screens import history_views
-    from kiosk.core.weekly import weekly_summary
+    from kiosk.core.flows.history_screens import history_views
+    from kiosk.core.reports.weekly import weekly_summary
 
     p, today = kiosk.progress, date(2026, 12, 2)
     # Read by the writer's thread once the kiosk was up (App.start), not at start-up.

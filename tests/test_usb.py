@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from kiosk.config import load_config
-from kiosk.core import usb as core_usb
-from kiosk.core.model import Button
-from kiosk.core.records import Record, SessionRecord
+from kiosk.core.data.model import Button
+from kiosk.core.data.records import Record, SessionRecord
+from kiosk.core.reports import usb as core_usb
 from kiosk.store import export
 from kiosk.store.history import History
 from kiosk.usb import copy_all

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kiosk.core.model import Button
+from kiosk.core.data.model import Button
 from kiosk.devices import Edge, Inbox
 from kiosk.errors import HardwareError
 

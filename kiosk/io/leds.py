@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from kiosk.core.view import View
+from kiosk.core.data.view import View
 
 log = logging.getLogger(__name__)
 BLINK = 0.5  # seconds on, then off, while waiting for a press

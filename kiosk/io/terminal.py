@@ -16,7 +16,7 @@ import threading
 import tty
 from typing import Any, TextIO
 
-from kiosk.core.model import Button
+from kiosk.core.data.model import Button
 from kiosk.devices import EndOfInput, Inbox, Typed
 
 KEYS = {"g": Button.GREEN, "a": Button.AMBER, "r": Button.RED}

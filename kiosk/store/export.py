@@ -21,8 +21,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from kiosk.core import fhir
-from kiosk.core.records import (
+from kiosk.core.coach.safety import SafetyCheck
+from kiosk.core.data.records import (
     SCHEMA_VERSION,
     PainEntry,
     PsfsRecord,
@@ -31,7 +31,7 @@ from kiosk.core.records import (
     ScreeningRecord,
     SessionRecord,
 )
-from kiosk.core.safety import SafetyCheck
+from kiosk.core.reports import fhir
 from kiosk.errors import StorageError
 from kiosk.store.atomic import kind_of
 from kiosk.store.records import decode, encode
@@ -113,7 +113,7 @@ def read_json(fp: TextIO) -> list[Record]:
 
 def write_fhir(records: Sequence[Record], fp: TextIO, units: Mapping[str, str] | None = None,
                now: datetime | None = None) -> None:
-    """The FHIR R4 Bundle (kiosk/core/fhir.py), with each local time given its offset."""
+    """The FHIR R4 Bundle (kiosk/core/reports/fhir.py), with each local time given its offset."""
     doc = fhir.bundle(records, generated=now or datetime.now(), localize=local_time,
                       units=units)
     json.dump(doc, fp, indent=2, ensure_ascii=False)

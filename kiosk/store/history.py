@@ -25,7 +25,7 @@ from typing import Any, TextIO
 from tinydb import TinyDB
 from tinydb.table import Document
 
-from kiosk.core.records import Record, SessionRecord, sessions_of
+from kiosk.core.data.records import Record, SessionRecord, sessions_of
 from kiosk.errors import RecordError, StorageError
 from kiosk.store.atomic import (
     AtomicJSONStorage,

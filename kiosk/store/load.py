@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kiosk.core.records import Record, SessionRecord, sessions_of
+from kiosk.core.data.records import Record, SessionRecord, sessions_of
 from kiosk.errors import RecordError, StorageError
 from kiosk.store.atomic import NotAFile, read_regular
 from kiosk.store.backups import Backups

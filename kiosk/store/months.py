@@ -13,7 +13,7 @@ written) and a new month opened. A clock that goes back therefore never reopens 
 order is save order, and months sorted by name are in save order too.
 
 Start-up reads only the newest closed month's snapshot and the open month: the snapshot holds
-where the progression replay had got to (``Replay``, kiosk.core.progression.Progress) and the
+where the progression replay had got to (``Replay``, kiosk.core.coach.progression.Progress) and the
 last pain rating. A snapshot that is missing, damaged or made under other ladders is rebuilt
 from the records, from the newest good snapshot before it. Old months are read only then, and
 by ``kiosk history`` and ``export``, which stream them in order.
@@ -37,7 +37,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, TextIO
 
-from kiosk.core.records import (
+from kiosk.core.coach.rhythm import active_days
+from kiosk.core.data.records import (
     PainEntry,
     Record,
     RitualRecord,
@@ -45,8 +46,7 @@ from kiosk.core.records import (
     last_pain,
     sessions_of,
 )
-from kiosk.core.rhythm import active_days
-from kiosk.core.weekly import READ_BACK_DAYS
+from kiosk.core.reports.weekly import READ_BACK_DAYS
 from kiosk.errors import RecordError, StorageError
 from kiosk.store.atomic import (
     AtomicJSONStorage,
@@ -75,7 +75,7 @@ WEEK = 7  # days of a closed month's end a snapshot remembers for this week's rh
 
 
 class Replay(Protocol):
-    """Where a replay of the history has got to (kiosk.core.progression.Progress)."""
+    """Where a replay of the history has got to (kiosk.core.coach.progression.Progress)."""
 
     @property
     def latest(self) -> date | None: ...  # the latest day replayed: plans before it need all

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.core.records import Record, SessionRecord, sessions_of
+from kiosk.core.data.records import Record, SessionRecord, sessions_of
 from kiosk.errors import StorageError
 from kiosk.store import months
 from kiosk.store.atomic import kind_of

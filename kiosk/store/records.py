@@ -1,4 +1,4 @@
-"""The codec: the typed records of ``kiosk.core.records`` as JSON (schema 1, docs/data.md).
+"""The codec: the typed records of ``kiosk.core.data.records`` as JSON (schema 1, docs/data.md).
 
 This is the one place that knows what a record looks like as a dict. The same checks guard
 both doors. Writing is strict: ``encode`` refuses a record that holds anything the schema does
@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from kiosk.core.records import (
+from kiosk.core.coach.safety import Answer, Group, How, Outcome, Reason, SafetyCheck
+from kiosk.core.data.records import (
     PROBE_RATINGS,
     RATINGS,
     RITUAL_OUTCOMES,
@@ -46,7 +47,6 @@ from kiosk.core.records import (
     SessionRecord,
     SetRecord,
 )
-from kiosk.core.safety import Answer, Group, How, Outcome, Reason, SafetyCheck
 from kiosk.errors import RecordError
 
 TABLE = "sessions"  # the one TinyDB table in history.json, for every kind; its keys are `seq`

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from kiosk.core.records import Record
+from kiosk.core.data.records import Record
 from kiosk.errors import RecordError
 from kiosk.store.records import DAY_S, decode
 

@@ -24,9 +24,9 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
-from kiosk.core import records as core_records
-from kiosk.core import safety
-from kiosk.core.records import Record
+from kiosk.core.coach import safety
+from kiosk.core.data import records as core_records
+from kiosk.core.data.records import Record
 from kiosk.errors import RecordError
 from kiosk.store import records as codec
 from kiosk.store.atomic import Fsync, read_regular, write_atomically

@@ -1,6 +1,7 @@
 """Saving sessions off the frame loop: a background thread that owns the History.
 
-The main loop calls ``save(record)`` with a typed record (``kiosk.core.records``) and carries on
+The main loop calls ``save(record)`` with a typed record (``kiosk.core.data.records``) and carries
+on
 at once; a writer thread does the disk work
 and reports each outcome through ``on_result``. When the disk refuses (full, read-only, gone)
 the record stays in memory and is tried again every ``retry_every`` seconds, on the next save
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
 
-from kiosk.core.records import Record
+from kiosk.core.data.records import Record
 from kiosk.errors import RecordError, StorageError
 from kiosk.store.atomic import AtomicJSONStorage
 from kiosk.store.history import Recovery

@@ -1,6 +1,7 @@
 """The history screens' charts: clean reps per exercise, pain, and the weekly rhythm. Drawing only.
 
-The data comes ready from kiosk/core/progress.py; these functions only place it. Each chart keeps
+The data comes ready from kiosk/core/reports/progress.py; these functions only place it. Each chart
+keeps
 to a few lines, labels its axes in words, and tells its marks apart by shape and a word in a key
 as well as by colour: a session's check-in is a hollow circle, its check-out a filled one, a
 logged rating a square; a day done is a filled disc, today a ring, a rest day a small dash. No
@@ -15,7 +16,7 @@ from datetime import date
 
 import pygame
 
-from kiosk.core.progress import Calendar, ExerciseChart, PainChart, PainPoint
+from kiosk.core.reports.progress import Calendar, ExerciseChart, PainChart, PainPoint
 from kiosk.ui import fonts, palette
 from kiosk.ui.layout import Layout
 from kiosk.ui.palette import Colour

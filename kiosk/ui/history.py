@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pygame
 
-from kiosk.core.history_screens import history_views
-from kiosk.core.records import Record
-from kiosk.core.view import View
-from kiosk.core.weekly import Ladders
+from kiosk.core.data.records import Record
+from kiosk.core.data.view import View
+from kiosk.core.flows.history_screens import history_views
+from kiosk.core.reports.weekly import Ladders
 from kiosk.ui.screen import Screen
 
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass, replace
 
 import pygame
 
-from kiosk.core.model import Button
-from kiosk.core.view import Pacer, View
+from kiosk.core.data.model import Button
+from kiosk.core.data.view import Pacer, View
 from kiosk.ui import charts, fonts, palette, widgets
 from kiosk.ui.layout import Layout, layout_for
 from kiosk.ui.text import draw_line, draw_text, fit_text

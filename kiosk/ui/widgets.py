@@ -14,8 +14,8 @@ from functools import lru_cache
 
 import pygame
 
-from kiosk.core.model import Button
-from kiosk.core.view import GridRow, Pacer
+from kiosk.core.data.model import Button
+from kiosk.core.data.view import GridRow, Pacer
 from kiosk.ui import fonts, palette
 from kiosk.ui.palette import Colour
 from kiosk.ui.text import draw_line, draw_text, fit_text

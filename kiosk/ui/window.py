@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pygame
 
-from kiosk.core.view import View
+from kiosk.core.data.view import View
 from kiosk.devices import Key, Quit, ScreenInput
 from kiosk.ui.display import Display
 from kiosk.ui.screen import Screen

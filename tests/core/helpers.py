@@ -6,10 +6,8 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from kiosk.core.buttons import ButtonTracker
-from kiosk.core.events import Effect, Finished, PowerOff, Save, Say, Tick, Tone
-from kiosk.core.kiosk import Kiosk
-from kiosk.core.model import (
+from kiosk.core.data.events import Effect, Finished, PowerOff, Save, Say, Tick, Tone
+from kiosk.core.data.model import (
     Button,
     Family,
     Library,
@@ -18,7 +16,9 @@ from kiosk.core.model import (
     SessionSettings,
     Variation,
 )
-from kiosk.core.records import Record, SessionRecord
+from kiosk.core.data.records import Record, SessionRecord
+from kiosk.core.flows.kiosk import Kiosk
+from kiosk.core.presses.buttons import ButtonTracker
 from kiosk.sim import Hands, SimUser
 
 FAST = SessionSettings(primer_seconds=20, rest_seconds=10, sets=2)

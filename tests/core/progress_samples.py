@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from kiosk.core.records import ExerciseRecord, PainEntry, SessionRecord, SetRecord
+from kiosk.core.data.records import ExerciseRecord, PainEntry, SessionRecord, SetRecord
 
 LADDERS = {
     "bridge": ("Bridge", ("bridge-1", "bridge-2", "bridge-3")),

@@ -8,10 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.config import DEFAULT_EXERCISES, load_library
-from kiosk.core import breath
-from kiosk.core.breath import Beat, Role
-from kiosk.core.model import Breath, Variation
-from kiosk.core.phrases import speech_seconds
+from kiosk.core.coach import breath
+from kiosk.core.coach.breath import Beat, Role
+from kiosk.core.data.model import Breath, Variation
+from kiosk.core.words.phrases import speech_seconds
 
 LIBRARY = load_library(DEFAULT_EXERCISES)
 VARIATIONS = [v for f in LIBRARY.families for v in f.ladder]

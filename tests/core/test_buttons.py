@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.core.buttons import ButtonTracker
-from kiosk.core.events import Chord, Hold, Press, Release, Stuck
-from kiosk.core.model import Button
+from kiosk.core.data.events import Chord, Hold, Press, Release, Stuck
+from kiosk.core.data.model import Button
+from kiosk.core.presses.buttons import ButtonTracker
 
 G, A, R = Button.GREEN, Button.AMBER, Button.RED
 

@@ -1,4 +1,4 @@
-"""kiosk/core/gentle.py: a high-pain day offers breathing and gentle mobility, nothing loaded
+"""kiosk/core/coach/gentle.py: a high-pain day offers breathing and gentle mobility, nothing loaded
 and nothing new; and a gentle session never counts towards a step up."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from kiosk.config import DEFAULT_CONFIG, load_config
-from kiosk.core.gentle import gentle_plan
-from kiosk.core.progression import exercise_states, plan_for_day
-from kiosk.core.records import SessionRecord
+from kiosk.core.coach.gentle import gentle_plan
+from kiosk.core.coach.progression import exercise_states, plan_for_day
+from kiosk.core.data.records import SessionRecord
 from kiosk.store.records import decode
 
 CFG = load_config(DEFAULT_CONFIG).config

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from kiosk.core.events import Effect, Event, Hold, Press, Release, Save, Say, Tick
-from kiosk.core.history_screens import ProgressSettings
-from kiosk.core.kiosk import Kiosk
-from kiosk.core.model import Button
-from kiosk.core.records import PsfsRecord, Record, SessionRecord
+from kiosk.core.data.events import Effect, Event, Hold, Press, Release, Save, Say, Tick
+from kiosk.core.data.model import Button
+from kiosk.core.data.records import PsfsRecord, Record, SessionRecord
+from kiosk.core.flows.history_screens import ProgressSettings
+from kiosk.core.flows.kiosk import Kiosk
 from kiosk.sim import SimUser
 from tests.core.helpers import FAST, Run, fixed_planner, library
 from tests.core.progress_samples import LADDERS, exercise, session

@@ -8,10 +8,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from kiosk.config import DEFAULT_EXERCISES, DEFAULT_RITUALS, load_library, load_rituals
-from kiosk.core.events import Effect, Hold, Press, Release, Save, Say, Tick, Tone, WallClock
-from kiosk.core.kiosk import Kiosk, RitualSetup
-from kiosk.core.model import Button, SessionSettings
-from kiosk.core.records import Record, RitualRecord, SessionRecord
+from kiosk.core.data.events import Effect, Hold, Press, Release, Save, Say, Tick, Tone, WallClock
+from kiosk.core.data.model import Button, SessionSettings
+from kiosk.core.data.records import Record, RitualRecord, SessionRecord
+from kiosk.core.flows.kiosk import Kiosk, RitualSetup
 from tests.core.helpers import fixed_planner
 
 LIBRARY = load_library(DEFAULT_EXERCISES)
@@ -212,7 +212,7 @@ def test_a_ritual_answered_before_a_restart_is_not_offered_again() -> None:
 
 def _safe_kiosk(outcome: str, start: datetime) -> Kiosk:
     from kiosk.config import load_config
-    from kiosk.core.safety import Answer, How, Outcome, Reason, SafetyCheck
+    from kiosk.core.coach.safety import Answer, How, Outcome, Reason, SafetyCheck
     from kiosk.runtime import safety_setup
 
     cfg = load_config().config

@@ -9,13 +9,23 @@ from datetime import date, timedelta
 from typing import Any
 
 from kiosk.config import DEFAULT_CONFIG, load_config
-from kiosk.core import phrases
-from kiosk.core.events import Finished, Hold, Press, Save, Tick
-from kiosk.core.gentle import gentle_plan
-from kiosk.core.model import Button, Plan
-from kiosk.core.progression import exercise_states, plan_for_day
-from kiosk.core.records import Record, SessionRecord, sessions_of
-from kiosk.core.safety import ACUTE, GROUPS, Group, How, Outcome, Reason, Rules, SafetyCheck, Setup
+from kiosk.core.coach.gentle import gentle_plan
+from kiosk.core.coach.progression import exercise_states, plan_for_day
+from kiosk.core.coach.safety import (
+    ACUTE,
+    GROUPS,
+    Group,
+    How,
+    Outcome,
+    Reason,
+    Rules,
+    SafetyCheck,
+    Setup,
+)
+from kiosk.core.data.events import Finished, Hold, Press, Save, Tick
+from kiosk.core.data.model import Button, Plan
+from kiosk.core.data.records import Record, SessionRecord, sessions_of
+from kiosk.core.words import phrases
 from kiosk.sim import SimUser
 from tests.core.helpers import FAST, Run
 from tests.core.test_gentle import done
@@ -212,8 +222,8 @@ def test_the_check_in_is_not_held_when_nothing_is_due_and_pain_is_low() -> None:
 
 
 def test_a_high_pain_log_rating_asks_the_emergency_and_urgent_questions_like_a_check_in() -> None:
-    from kiosk.core.events import Release
-    from kiosk.core.records import PainEntry
+    from kiosk.core.data.events import Release
+    from kiosk.core.data.records import PainEntry
 
     r = run(SimUser(presses=""), checks=[all_no(DAY - timedelta(days=3))], sessions=history())
     t = r.t + 1.0
@@ -239,7 +249,7 @@ def test_a_high_pain_log_rating_asks_the_emergency_and_urgent_questions_like_a_c
 
 
 def test_a_usual_pain_log_rating_asks_nothing() -> None:
-    from kiosk.core.events import Release
+    from kiosk.core.data.events import Release
 
     r = run(SimUser(presses=""), checks=[all_no(DAY - timedelta(days=3))], sessions=history())
     t = r.t + 1.0

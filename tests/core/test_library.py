@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from kiosk.config import DEFAULT_EXERCISES, POSITIONS, load_library
-from kiosk.core import breath
-from kiosk.core.model import Family, Library, Variation
-from kiosk.core.rotation import POSITION_ORDER, position_rank
+from kiosk.core.coach import breath
+from kiosk.core.coach.rotation import POSITION_ORDER, position_rank
+from kiosk.core.data.model import Family, Library, Variation
 from kiosk.errors import ConfigError
 
 MAX_WORDS = 25

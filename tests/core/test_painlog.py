@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from kiosk.core import phrases
-from kiosk.core.events import Finished, Hold, Press, Release, Save, Tone
-from kiosk.core.model import Button
-from kiosk.core.records import PainEntry
+from kiosk.core.data.events import Finished, Hold, Press, Release, Save, Tone
+from kiosk.core.data.model import Button
+from kiosk.core.data.records import PainEntry
+from kiosk.core.words import phrases
 from kiosk.sim import SimUser
 from tests.core.helpers import FAST, Run
 
@@ -66,7 +66,7 @@ def test_a_rise_since_the_last_rating_brings_the_clinician_advice_and_no_answer_
     run.feed([Press(Button.GREEN, 4.0), Hold(Button.GREEN, 5.5)])
     assert phrases.PAIN_LOG_CLINICIAN in run.said
     tap(run, Button.RED, 10.0)  # again; this time nobody answers
-    from kiosk.core.events import Tick
+    from kiosk.core.data.events import Tick
 
     for i in range(1, 3 * int(FAST.pain_timeout) + 60):
         run.feed([Tick(10.0 + i)])

@@ -12,8 +12,8 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.core.progression import Progress, exercise_states, plan_for_day
-from kiosk.core.records import SessionRecord
+from kiosk.core.coach.progression import Progress, exercise_states, plan_for_day
+from kiosk.core.data.records import SessionRecord
 from tests.core.test_progression import (
     DAY0,
     LIB,

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from kiosk.core.progress import calendar, exercise_charts, pain_chart, practice_days, window
+from kiosk.core.reports.progress import calendar, exercise_charts, pain_chart, practice_days, window
 from tests.core.progress_samples import LADDERS, exercise, pain, session
 
 DAY = date(2026, 11, 26)  # a Thursday

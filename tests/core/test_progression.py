@@ -15,16 +15,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kiosk.config import ProgressionConfig
-from kiosk.core.model import Family, Library, Plan, SessionSettings, Variation
-from kiosk.core.progression import (
+from kiosk.core.coach.progression import (
     CHANGES,
     ExerciseState,
     Ladder,
     exercise_states,
     plan_for_day,
 )
-from kiosk.core.records import ExerciseRecord, PainEvent, SessionRecord, SetRecord
-from kiosk.core.rotation import exercise_seconds, position_rank, session_budget
+from kiosk.core.coach.rotation import exercise_seconds, position_rank, session_budget
+from kiosk.core.data.model import Family, Library, Plan, SessionSettings, Variation
+from kiosk.core.data.records import ExerciseRecord, PainEvent, SessionRecord, SetRecord
 from kiosk.store.records import decode_each, encode
 
 DAY0 = date(2025, 3, 3)

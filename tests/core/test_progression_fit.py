@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from kiosk.config import DEFAULT_CONFIG, ProgressionConfig, load_config
-from kiosk.core.model import Family, Library, SessionSettings, Variation
-from kiosk.core.progression import exercise_states, plan_for_day
-from kiosk.core.records import ExerciseRecord, PainEvent, SessionRecord, SetRecord
+from kiosk.core.coach.progression import exercise_states, plan_for_day
+from kiosk.core.data.model import Family, Library, SessionSettings, Variation
+from kiosk.core.data.records import ExerciseRecord, PainEvent, SessionRecord, SetRecord
 
 DAY0 = date(2026, 1, 5)
 SETTINGS = SessionSettings()

@@ -6,10 +6,10 @@ from datetime import date, datetime
 
 import pytest
 
-from kiosk.core.events import Finished, Hold, Press, Release, Save, Say, Tick
-from kiosk.core.model import Button
-from kiosk.core.psfs import Flag, due, flags, new_round
-from kiosk.core.records import PsfsRecord, PsfsScore
+from kiosk.core.data.events import Finished, Hold, Press, Release, Save, Say, Tick
+from kiosk.core.data.model import Button
+from kiosk.core.data.records import PsfsRecord, PsfsScore
+from kiosk.core.flows.psfs import Flag, due, flags, new_round
 from tests.core.progress_samples import session
 
 ACTS = ("carry the shopping", "sit through a film")

@@ -1,14 +1,15 @@
-"""kiosk/core/questions.py: the questions one at a time, and what the person hears and sees."""
+"""kiosk/core/flows/questions.py: the questions one at a time, and what the person hears and
+sees."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
 from kiosk.config import packaged_wording
-from kiosk.core.events import Effect, Hush, Press, Say, Tick
-from kiosk.core.model import Button
-from kiosk.core.questions import Choice, Pages, Questions
-from kiosk.core.safety import ACUTE, GROUPS, How, Outcome, Reason
+from kiosk.core.coach.safety import ACUTE, GROUPS, How, Outcome, Reason
+from kiosk.core.data.events import Effect, Hush, Press, Say, Tick
+from kiosk.core.data.model import Button
+from kiosk.core.flows.questions import Choice, Pages, Questions
 
 WORDING = packaged_wording()
 DAY = date(2026, 11, 25)

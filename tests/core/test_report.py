@@ -8,8 +8,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from kiosk.core import report
-from kiosk.core.records import (
+from kiosk.core.data.records import (
     ExerciseRecord,
     PainEvent,
     ProbeResult,
@@ -20,6 +19,7 @@ from kiosk.core.records import (
     SessionRecord,
     SetRecord,
 )
+from kiosk.core.reports import report
 from tests.core.progress_samples import exercise, pain, session
 
 SINCE, UNTIL = date(2026, 11, 2), date(2026, 11, 29)  # four whole weeks, Monday to Sunday

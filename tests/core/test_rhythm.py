@@ -1,4 +1,5 @@
-"""The weekly rhythm (kiosk/core/rhythm.py): days Monday to Sunday with a session or a completed
+"""The weekly rhythm (kiosk/core/coach/rhythm.py): days Monday to Sunday with a session or a
+completed
 ritual, counted against the target, shown as a strip and said without blame."""
 
 from __future__ import annotations
@@ -7,8 +8,8 @@ from datetime import date, datetime
 
 import pytest
 
-from kiosk.core.records import ExerciseRecord, RitualRecord, SessionRecord, SetRecord
-from kiosk.core.rhythm import active_days, spoken, strip_text, week_of
+from kiosk.core.coach.rhythm import active_days, spoken, strip_text, week_of
+from kiosk.core.data.records import ExerciseRecord, RitualRecord, SessionRecord, SetRecord
 
 WED = date(2026, 11, 25)  # a Wednesday
 

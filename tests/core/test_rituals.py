@@ -1,5 +1,5 @@
 """The packaged ritual library (config/rituals.toml), what opens each ritual, and the quick ritual
-that fits the time of day (kiosk/core/rituals.py, kiosk.config.load_rituals)."""
+that fits the time of day (kiosk/core/coach/rituals.py, kiosk.config.load_rituals)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.config import DEFAULT_EXERCISES, DEFAULT_RITUALS, load_library, load_rituals
-from kiosk.core import phrases
-from kiosk.core.rituals import (
+from kiosk.core.coach.rituals import (
     RitualBook,
     breath_seconds,
     duration,
@@ -19,7 +18,8 @@ from kiosk.core.rituals import (
     ritual_cue,
     unlocks,
 )
-from kiosk.core.session import speech_seconds
+from kiosk.core.flows.session import speech_seconds
+from kiosk.core.words import phrases
 from kiosk.errors import ConfigError
 
 LIBRARY = load_library(DEFAULT_EXERCISES)

@@ -1,4 +1,4 @@
-"""kiosk/core/safety.py: when each group of red-flag questions is asked, and what answers do.
+"""kiosk/core/coach/safety.py: when each group of red-flag questions is asked, and what answers do.
 
 Table tests over plain data: a history of answered rounds, the day, and a pain rating in; the
 groups due, the outcome and whether exercise is off out. docs/safety.md states the same rules.
@@ -12,8 +12,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 
 from kiosk.config import packaged_wording
-from kiosk.core.model import Button
-from kiosk.core.safety import (
+from kiosk.core.coach.safety import (
     ACUTE,
     GROUPS,
     Answer,
@@ -30,6 +29,7 @@ from kiosk.core.safety import (
     outcome,
     usual_pain,
 )
+from kiosk.core.data.model import Button
 
 E, U, B = Group.EMERGENCY, Group.URGENT, Group.BACKGROUND
 DAY = date(2026, 11, 25)

@@ -1,4 +1,4 @@
-"""The ritual schedule on a fake clock (kiosk/core/schedule.py).
+"""The ritual schedule on a fake clock (kiosk/core/coach/schedule.py).
 
 A test walks the FakeClock forward as the kiosk would live through the day: a wall-clock reading
 once a minute, and on every reading the idle kiosk asks what is due and answers it at once. What
@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from kiosk.clock import FakeClock
-from kiosk.core.rituals import ScheduleSettings
-from kiosk.core.schedule import Reading, Scheduler, Slot, slot_key
+from kiosk.core.coach.rituals import ScheduleSettings
+from kiosk.core.coach.schedule import Reading, Scheduler, Slot, slot_key
 
 NO_QUIET = ScheduleSettings(quiet=None)
 QUIET = ScheduleSettings(quiet=(22 * 60, 7 * 60 + 30))  # 22:00 to 07:30

@@ -1,4 +1,4 @@
-"""The screening as a person meets it, through the pure kiosk (kiosk/core/screening.py).
+"""The screening as a person meets it, through the pure kiosk (kiosk/core/flows/screening.py).
 
 A fresh kiosk welcomes, asks the safety questions, checks how the person moves, then runs the
 first session; what is said, shown and saved is what is checked. Milliseconds per test.
@@ -11,11 +11,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from kiosk.config import DEFAULT_CONFIG, load_config
-from kiosk.core import phrases
-from kiosk.core.model import Button, Plan
-from kiosk.core.records import Record, ScreeningRecord, SessionRecord, sessions_of
-from kiosk.core.screening import PAIN_PROMPT, Phase
-from kiosk.core.signature import latest, tuning
+from kiosk.core.coach.signature import latest, tuning
+from kiosk.core.data.model import Button, Plan
+from kiosk.core.data.records import Record, ScreeningRecord, SessionRecord, sessions_of
+from kiosk.core.flows.screening import PAIN_PROMPT, Phase
+from kiosk.core.words import phrases
 from kiosk.sim import SimUser
 from tests.core.helpers import FAST, Run
 from tests.core.test_kiosk_safety import SETUP as SAFETY
@@ -26,7 +26,7 @@ DAY = date(2026, 10, 12)
 
 
 def planner(records: Sequence[Record], day: date, pain: int | None) -> Plan:
-    from kiosk.core.progression import plan_for_day
+    from kiosk.core.coach.progression import plan_for_day
 
     return plan_for_day(CFG.library, sessions_of(records), day, CFG.progression, FAST, pain,
                         tuning=tuning(latest(records), CFG.signature))
@@ -74,7 +74,7 @@ def test_the_stiffer_side_goes_first_with_its_extra_reps_in_the_session() -> Non
     hip = CFG.library.family("hip-90-90")
 
     def tuned(records: Sequence[Record], day: date, pain: int | None) -> Plan:
-        from kiosk.core.model import PlannedExercise
+        from kiosk.core.data.model import PlannedExercise
 
         return Plan(day.isoformat(), (
             PlannedExercise(ribs, ribs.ladder[0], 3, "We start on your right side.",
@@ -146,7 +146,7 @@ def clean_day(plan: Plan, n: int) -> SessionRecord:
     """A session that did today's plan cleanly, every set at its target, as saved."""
     from datetime import datetime
 
-    from kiosk.core.records import ExerciseRecord, SetRecord
+    from kiosk.core.data.records import ExerciseRecord, SetRecord
 
     exercises = []
     for p in plan.exercises:
@@ -185,7 +185,7 @@ def test_a_rescreening_four_weeks_later_reports_changes_and_keeps_progress() -> 
 
 
 def states(records: Sequence[Record], day: date) -> dict[str, Any]:
-    from kiosk.core.progression import exercise_states
+    from kiosk.core.coach.progression import exercise_states
 
     allowed = tuning(latest(records), CFG.signature).allowed
     return exercise_states(CFG.library, sessions_of(records), day, CFG.progression,
@@ -212,7 +212,7 @@ def test_a_due_screening_can_wait_and_is_not_offered_again_that_day() -> None:
 
 
 def test_the_screening_phases_each_have_a_handler() -> None:
-    from kiosk.core.screening import HANDLERS
+    from kiosk.core.flows.screening import HANDLERS
 
     assert set(HANDLERS) == set(Phase)
 
@@ -251,8 +251,8 @@ def test_a_step_on_a_breath_is_paced_by_the_circle_and_its_tone() -> None:
 def test_pain_well_above_the_last_rating_stops_the_check_and_names_the_clinician() -> None:
     from datetime import datetime
 
-    from kiosk.core.records import PainEntry
-    from kiosk.core.screening import PAIN_RISE
+    from kiosk.core.data.records import PainEntry
+    from kiosk.core.flows.screening import PAIN_RISE
 
     logged = PainEntry("p1", datetime(2026, 10, 11, 18, 0), 1)  # the last rating: one
     user = SimUser("steady", painful={"forward-bend"})  # rates the bend's pain three

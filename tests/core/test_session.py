@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from kiosk.core import phrases
-from kiosk.core.events import Hold, Press, Release, Save, Tick
-from kiosk.core.model import Button
-from kiosk.core.records import SetRecord
+from kiosk.core.data.events import Hold, Press, Release, Save, Tick
+from kiosk.core.data.model import Button
+from kiosk.core.data.records import SetRecord
+from kiosk.core.words import phrases
 from kiosk.sim import SimUser
 from tests.core.helpers import Run
 
@@ -224,7 +224,7 @@ def test_one_sided_sets_switch_sides_without_a_rest_between() -> None:
     each = variation("side-plank-1", side="each")
 
     def planner(sessions, day, pain):  # type: ignore[no-untyped-def]
-        from kiosk.core.model import Plan, PlannedExercise
+        from kiosk.core.data.model import Plan, PlannedExercise
 
         fam = replace(lib.families[0], ladder=(each,))
         return Plan(day.isoformat(), (PlannedExercise(fam, each, 2, ""),))
@@ -280,7 +280,7 @@ def _loaded_planner():  # type: ignore[no-untyped-def]
     """A plan of two: a loaded rung ("a light weight"), then one with nothing to hold."""
     from dataclasses import replace
 
-    from kiosk.core.model import Plan, PlannedExercise
+    from kiosk.core.data.model import Plan, PlannedExercise
     from tests.core.helpers import library, variation
 
     lib = library()

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 
 from kiosk.config import DEFAULT_EXERCISES, load_library
-from kiosk.core import phrases
-from kiosk.core.events import Paced, Press, Say
-from kiosk.core.model import Button, Plan, PlannedExercise
-from kiosk.core.session import HANDLERS, Phase
-from kiosk.core.session_view import BUILDERS
+from kiosk.core.data.events import Paced, Press, Say
+from kiosk.core.data.model import Button, Plan, PlannedExercise
+from kiosk.core.flows.session import HANDLERS, Phase
+from kiosk.core.flows.session_view import BUILDERS
+from kiosk.core.words import phrases
 from kiosk.sim import SimUser
 from tests.core.helpers import FAST, Run
 
@@ -160,7 +160,7 @@ def test_every_line_said_in_a_session_was_in_the_catalogue(profile: str) -> None
     run = Run(SimUser(profile), settings=FAST, planner=MIXED).until_finished()
     assert run.saved
     lines = set(phrases.catalogue(MIXED([], date(2026, 11, 25), None), settings=FAST))
-    # the summary and the week's rhythm (kiosk/core/rhythm.py) are made of the day's numbers
+    # the summary and the week's rhythm (kiosk/core/coach/rhythm.py) are made of the day's numbers
     missing = [line for line in run.said if line not in lines
                and not line.startswith("Today:") and "this week" not in line]
     assert missing == []

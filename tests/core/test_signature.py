@@ -1,4 +1,4 @@
-"""The movement signature's rules as tables (kiosk/core/signature.py, config/signature.toml).
+"""The movement signature's rules as tables (kiosk/core/coach/signature.py, config/signature.toml).
 
 Each row is a signature a person could give, and what a user would notice in the plan: which
 families, in what order, which side first, the target on each side, what waits, and the
@@ -15,21 +15,21 @@ from pathlib import Path
 import pytest
 
 from kiosk.config import DEFAULT_CONFIG, DEFAULT_SIGNATURE, load_config, load_signature
-from kiosk.core.progression import plan_for_day
-from kiosk.core.records import (
-    ExerciseRecord,
-    ProbeResult,
-    ScreeningRecord,
-    SessionRecord,
-    SetRecord,
-)
-from kiosk.core.signature import (
+from kiosk.core.coach.progression import plan_for_day
+from kiosk.core.coach.signature import (
     asymmetries,
     changes,
     due,
     latest,
     sides_behind,
     tuning,
+)
+from kiosk.core.data.records import (
+    ExerciseRecord,
+    ProbeResult,
+    ScreeningRecord,
+    SessionRecord,
+    SetRecord,
 )
 
 CFG = load_config(DEFAULT_CONFIG).config
@@ -212,7 +212,7 @@ def test_progression_follows_the_weaker_side() -> None:
     strong = [session(DAY + timedelta(days=i), "side-plank", 4, 4, target=4) for i in range(4)]
 
     def level(history: list[SessionRecord]) -> str:
-        from kiosk.core.progression import exercise_states
+        from kiosk.core.coach.progression import exercise_states
 
         states = exercise_states(CFG.library, history, DAY + timedelta(days=5), CFG.progression)
         return states["side-plank"].change
@@ -222,8 +222,8 @@ def test_progression_follows_the_weaker_side() -> None:
 
 
 def test_a_side_behind_is_said_with_the_plan_and_shown_on_the_home_screen() -> None:
-    from kiosk.core.kiosk import home_view
-    from kiosk.core.phrases import plan_details
+    from kiosk.core.flows.kiosk import home_view
+    from kiosk.core.words.phrases import plan_details
 
     history = [session(DAY + timedelta(days=i), "side-plank", 1, 3) for i in range(3)]
     day = DAY + timedelta(days=4)

@@ -1,4 +1,5 @@
-"""Pacing by the real length of each rendered line (kiosk/core/speech.py): the breath keeps its
+"""Pacing by the real length of each rendered line (kiosk/core/words/speech.py): the breath keeps
+its
 time whatever the voice does; a cue too long for its breath is said short, or not at all."""
 
 from __future__ import annotations
@@ -7,9 +8,9 @@ from dataclasses import replace
 
 import pytest
 
-from kiosk.core import phrases, speech
-from kiosk.core.events import Paced
-from kiosk.core.model import Breath
+from kiosk.core.data.events import Paced
+from kiosk.core.data.model import Breath
+from kiosk.core.words import phrases, speech
 from kiosk.sim import SimUser
 from tests.core.helpers import FAST, Run
 from tests.core.test_session_breath import planner_of
@@ -77,7 +78,7 @@ LONG = "Breathe out slowly."  # about 1.6 s by its words at 150 a minute
 
 
 def test_a_caption_stays_up_as_long_as_its_file_plays() -> None:
-    from kiosk.core.captions import Captions
+    from kiosk.core.words.captions import Captions
 
     for lengths, shown_at_4 in (({LONG: 5.0}, LONG), (None, "Next.")):
         captions = Captions(150, lengths)
@@ -91,9 +92,9 @@ def test_a_caption_stays_up_as_long_as_its_file_plays() -> None:
 
 def test_a_question_is_asked_again_half_the_answer_time_after_its_file_ends() -> None:
     from kiosk.config import packaged_wording
-    from kiosk.core.events import Say, Tick
-    from kiosk.core.questions import Questions
-    from kiosk.core.safety import GROUPS, Reason
+    from kiosk.core.coach.safety import GROUPS, Reason
+    from kiosk.core.data.events import Say, Tick
+    from kiosk.core.flows.questions import Questions
 
     wording = packaged_wording()
     first = wording.questions[0].text
@@ -116,8 +117,8 @@ def test_a_question_is_asked_again_half_the_answer_time_after_its_file_ends() ->
 
 
 def test_a_choice_waits_its_timeout_from_the_end_of_the_offer_as_rendered() -> None:
-    from kiosk.core.events import Tick
-    from kiosk.core.questions import Choice
+    from kiosk.core.data.events import Tick
+    from kiosk.core.flows.questions import Choice
 
     c = Choice("gentle", "Gentle", ("x",), (LONG,), t0=0.0, rate_wpm=150, yes="Gentle",
                no="Rest", timeout=10.0, lengths={LONG: 30.0})
@@ -131,8 +132,8 @@ def test_a_choice_waits_its_timeout_from_the_end_of_the_offer_as_rendered() -> N
 def test_the_pain_log_asks_again_only_after_its_prompt_has_been_said() -> None:
     from datetime import datetime
 
-    from kiosk.core.events import Say, Tick
-    from kiosk.core.painlog import PainLog
+    from kiosk.core.data.events import Say, Tick
+    from kiosk.core.flows.painlog import PainLog
 
     prompt = phrases.pain_log_prompt(0)  # about 12 s by its words
     at = FAST.pain_timeout + 15.0  # past the estimate's deadline, not past a 40 s prompt's

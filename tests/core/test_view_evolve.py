@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.core.model import Button
-from kiosk.core.view import View, evolve
+from kiosk.core.data.model import Button
+from kiosk.core.data.view import View, evolve
 
 BASE = View(screen="set", title="Bridge", lines=("one",), rep=3, target=6,
             buttons={Button.GREEN: "Clean rep"}, caption="Breathe in")

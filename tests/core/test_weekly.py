@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from kiosk.core.change import pain_change, psfs_change
-from kiosk.core.records import ExerciseRecord, SetRecord
-from kiosk.core.weekly import first_session_of_week, weekly_summary
+from kiosk.core.coach.change import pain_change, psfs_change
+from kiosk.core.data.records import ExerciseRecord, SetRecord
+from kiosk.core.reports.weekly import first_session_of_week, weekly_summary
 from tests.core.progress_samples import LADDERS, exercise, pain, session
 
 DAY = date(2026, 11, 26)  # Thursday; the week is Mon 23 - Sun 29 November

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from gpiozero.pins.mock import MockFactory
 
-from kiosk.core.model import Button
+from kiosk.core.data.model import Button
 from kiosk.io.buttons import Buttons, Edge
 
 PINS = {Button.GREEN: 17, Button.AMBER: 27, Button.RED: 22}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from gpiozero.pins.mock import MockFactory, MockPWMPin
 
-from kiosk.core.view import Pacer, View
+from kiosk.core.data.view import Pacer, View
 from kiosk.io.leds import Leds
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.phrases import speech_seconds
+from kiosk.core.words.phrases import speech_seconds
 from kiosk.errors import HardwareError, KioskWarning
 from kiosk.io import loudness, tts
 from kiosk.io.tts import Renderer, UnknownVoice, check_wav, espeak_synth

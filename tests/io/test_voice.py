@@ -18,7 +18,7 @@ from pathlib import Path
 import pygame
 import pytest
 
-from kiosk.core.events import Hush, Say, Tone
+from kiosk.core.data.events import Hush, Say, Tone
 from kiosk.devices import NullVoice, PrintVoice, RecordingVoice, TeeVoice, Voice
 from kiosk.errors import KioskWarning
 from kiosk.io import voice as v

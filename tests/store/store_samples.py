@@ -11,8 +11,8 @@ import threading
 from datetime import datetime
 from typing import Any
 
-from kiosk.core.events import Hold, Press, Release, Save
-from kiosk.core.model import (
+from kiosk.core.data.events import Hold, Press, Release, Save
+from kiosk.core.data.model import (
     Button,
     Family,
     Plan,
@@ -20,8 +20,8 @@ from kiosk.core.model import (
     SessionSettings,
     Variation,
 )
-from kiosk.core.records import SessionRecord
-from kiosk.core.session import Session
+from kiosk.core.data.records import SessionRecord
+from kiosk.core.flows.session import Session
 from kiosk.store.records import encode
 from kiosk.store.writer import SaveResult
 

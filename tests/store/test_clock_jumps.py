@@ -6,7 +6,7 @@ from pathlib import Path
 
 from store_samples import WallClock, real_record
 
-from kiosk.core.records import last_pain
+from kiosk.core.data.records import last_pain
 from kiosk.store.months import MonthlyHistory as History
 from kiosk.store.records import parse_history
 from kiosk.store.writer import HistoryWriter

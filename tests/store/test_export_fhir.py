@@ -11,8 +11,7 @@ from typing import Any
 
 import pytest
 
-from kiosk.core import fhir
-from kiosk.core.records import (
+from kiosk.core.data.records import (
     ExerciseRecord,
     PainEntry,
     PainEvent,
@@ -25,6 +24,7 @@ from kiosk.core.records import (
     SessionRecord,
     SetRecord,
 )
+from kiosk.core.reports import fhir
 from kiosk.store import export
 from tests.core.progress_samples import exercise, pain, session
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from store_samples import real_record
 
-from kiosk.core.records import PainEntry, last_pain
+from kiosk.core.data.records import PainEntry, last_pain
 from kiosk.errors import RecordError
 from kiosk.store.history import History
 

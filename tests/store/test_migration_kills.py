@@ -15,7 +15,7 @@ import pytest
 from test_months_kinds import SAMPLES
 
 from kiosk.config import load_config
-from kiosk.core.records import Record, SessionRecord
+from kiosk.core.data.records import Record, SessionRecord
 from kiosk.simulate import lived_days
 from kiosk.store.history import History
 from kiosk.store.months import FOLDER, MIGRATED, MonthlyHistory, months_in

@@ -14,8 +14,8 @@ from test_recovery import CORPUS
 
 from kiosk.cli import main
 from kiosk.config import load_config
-from kiosk.core.progression import Replays, plan_for_day
-from kiosk.core.records import Record, SessionRecord, last_pain, sessions_of
+from kiosk.core.coach.progression import Replays, plan_for_day
+from kiosk.core.data.records import Record, SessionRecord, last_pain, sessions_of
 from kiosk.simulate import lived_days
 from kiosk.store.history import History
 from kiosk.store.months import (
@@ -110,7 +110,7 @@ def test_old_months_are_not_even_read_at_start_up(tmp_path: Path) -> None:
 def test_the_history_screens_months_are_read_when_first_asked_for_then_kept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kiosk.core.weekly import READ_BACK_DAYS
+    from kiosk.core.reports.weekly import READ_BACK_DAYS
     from kiosk.store import months as m
 
     save_one_by_one(tmp_path, LIVED)
@@ -260,7 +260,7 @@ def test_safety_answers_from_any_month_are_always_seen(tmp_path: Path) -> None:
     answers (and every pain entry), not only the open month's."""
     from datetime import datetime
 
-    from kiosk.core.safety import Answer, Group, How, Reason, SafetyCheck
+    from kiosk.core.coach.safety import Answer, Group, How, Reason, SafetyCheck
 
     first = SESSIONS[0].plan_date
     check = SafetyCheck(

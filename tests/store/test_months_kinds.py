@@ -13,8 +13,10 @@ from store_samples import real_record
 
 from kiosk.cli import main
 from kiosk.config import load_config
-from kiosk.core.progression import Replays
-from kiosk.core.records import (
+from kiosk.core.coach.progression import Replays
+from kiosk.core.coach.rhythm import active_days, week_of
+from kiosk.core.coach.safety import Answer, Group, How, Outcome, Reason, SafetyCheck
+from kiosk.core.data.records import (
     PainEntry,
     ProbeResult,
     PsfsRecord,
@@ -24,8 +26,6 @@ from kiosk.core.records import (
     ScreeningRecord,
     SessionRecord,
 )
-from kiosk.core.rhythm import active_days, week_of
-from kiosk.core.safety import Answer, Group, How, Outcome, Reason, SafetyCheck
 from kiosk.store.history import History
 from kiosk.store.months import FOLDER, MonthlyHistory, months_in, stream
 from kiosk.store.readonly import read_history

@@ -15,7 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from store_samples import real_json, real_record
 
-from kiosk.core.records import (
+from kiosk.core.coach.safety import Answer, Group, How, Outcome, Reason, SafetyCheck
+from kiosk.core.data.records import (
     PROBE_RATINGS,
     RATINGS,
     RITUAL_OUTCOMES,
@@ -37,7 +38,6 @@ from kiosk.core.records import (
     SetRecord,
     last_pain,
 )
-from kiosk.core.safety import Answer, Group, How, Outcome, Reason, SafetyCheck
 from kiosk.errors import RecordError
 from kiosk.store.records import KINDS, decode, decode_each, encode, parse_history
 

@@ -16,7 +16,7 @@ from test_months_kinds import RECORDS
 from test_recovery import CORPUS
 
 from kiosk.cli import main
-from kiosk.core.records import PainEntry, SessionRecord
+from kiosk.core.data.records import PainEntry, SessionRecord
 from kiosk.store import seal
 from kiosk.store.months import FOLDER, MonthlyHistory, months_in
 from kiosk.store.readonly import read_history

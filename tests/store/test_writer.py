@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from store_samples import Results, real_record
 
-from kiosk.core.records import last_pain
+from kiosk.core.data.records import last_pain
 from kiosk.errors import StorageError
 from kiosk.store.atomic import read_regular
 from kiosk.store.lock import DataDirBusy, DataDirLock

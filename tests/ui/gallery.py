@@ -1,6 +1,6 @@
 """One View of every screen the kiosk shows, filled with the longest words it really says.
 
-The captions and lines come from kiosk.core.phrases and the longest names and cues in
+The captions and lines come from kiosk.core.words.phrases and the longest names and cues in
 config/exercises.toml, so a wrapping test here is a test of what a person will actually read.
 """
 
@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from kiosk.core import phrases
-from kiosk.core.events import Press
-from kiosk.core.model import Button
-from kiosk.core.painlog import BUTTONS as PAIN_LOG_BUTTONS
-from kiosk.core.session import PAIN_BUTTONS, RATE_BUTTONS
-from kiosk.core.view import HoldRing, Pacer, View
+from kiosk.core.data.events import Press
+from kiosk.core.data.model import Button
+from kiosk.core.data.view import HoldRing, Pacer, View
+from kiosk.core.flows.painlog import BUTTONS as PAIN_LOG_BUTTONS
+from kiosk.core.flows.session import PAIN_BUTTONS, RATE_BUTTONS
+from kiosk.core.words import phrases
 
 T0 = 100.0  # the kiosk clock when each pacer phase in the gallery begins
 INHALE = Pacer("inhale", T0, 4.0)
@@ -70,9 +70,9 @@ def signature_views() -> dict[str, View]:
     from datetime import date, datetime
 
     from kiosk.config import DEFAULT_CONFIG, load_config
-    from kiosk.core.records import ProbeResult, ScreeningRecord
-    from kiosk.core.screening import RATE_BUTTONS, READY_BUTTONS
-    from kiosk.core.screening_view import signature_view
+    from kiosk.core.data.records import ProbeResult, ScreeningRecord
+    from kiosk.core.flows.screening import RATE_BUTTONS, READY_BUTTONS
+    from kiosk.core.flows.screening_view import signature_view
 
     setup = load_config(DEFAULT_CONFIG).config.signature
     odd = {("hip-rotation", "left"): "stiff", ("rib-expansion", "left"): "stiff",
@@ -262,9 +262,9 @@ def safety_views() -> dict[str, View]:
     """The safety screens as the kiosk's own flows build them, with the packaged wording
     (docs/safety.md): the welcome, the longest question, the emergency advice, the gentle offer."""
     from kiosk.config import packaged_wording
-    from kiosk.core.kiosk import GENTLE_LINES
-    from kiosk.core.questions import Choice, Pages, Questions
-    from kiosk.core.safety import GROUPS, Group, Reason
+    from kiosk.core.coach.safety import GROUPS, Group, Reason
+    from kiosk.core.flows.kiosk import GENTLE_LINES
+    from kiosk.core.flows.questions import Choice, Pages, Questions
 
     wording = packaged_wording()
     welcome = Pages("welcome", wording.about, t0=0.0, rate_wpm=150)

@@ -11,8 +11,8 @@ from pathlib import Path
 import pygame
 import pytest
 
-from kiosk.core.history_screens import history_views
-from kiosk.core.records import Record
+from kiosk.core.data.records import Record
+from kiosk.core.flows.history_screens import history_views
 from kiosk.ui import fonts, palette
 from kiosk.ui.history import render
 from kiosk.ui.layout import CHART_PX, READABLE, layout_for, unit_for

@@ -11,8 +11,8 @@ from pathlib import Path
 import pygame
 import pytest
 
-from kiosk.core.model import Button
-from kiosk.core.view import Pacer, View
+from kiosk.core.data.model import Button
+from kiosk.core.data.view import Pacer, View
 from kiosk.ui import palette, widgets
 from kiosk.ui.layout import layout_for
 from kiosk.ui.screen import ANIMATION_FRAME, IDLE_FRAME, Screen
@@ -222,7 +222,7 @@ def test_invalidate_forces_a_full_repaint() -> None:
 @pytest.mark.parametrize("profile", ["steady", "slipping", "sore"])
 def test_every_view_of_a_real_session_draws_inside_the_screen(profile: str) -> None:
     """Drive the real core with a simulated person and draw every View it shows."""
-    from kiosk.core.events import Show
+    from kiosk.core.data.events import Show
     from kiosk.sim import SimUser
     from tests.core.helpers import Run
 

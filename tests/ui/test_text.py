@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.core import phrases
+from kiosk.core.words import phrases
 from kiosk.ui import fonts
 from kiosk.ui.text import ELLIPSIS, fit_text, wrap
 from tests.ui.gallery import views

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pygame
 import pytest
 
-from kiosk.core.view import Pacer
+from kiosk.core.data.view import Pacer
 from kiosk.ui import widgets
 
 

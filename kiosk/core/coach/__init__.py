@@ -1,0 +1,2 @@
+"""The coaching rules: breath, progression, rotation, the movement signature, rhythm, the
+ritual schedule, safety and the gentle path."""

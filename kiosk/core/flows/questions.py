@@ -1,0 +1,303 @@
+"""Red-flag questions asked one at a time, and the short screens around them. Pure.
+
+Each flow here is a small state machine with the session's shape: ``start()`` and
+``handle(event)`` return effects, ``view`` is what the screen shows, and ``done`` says when the
+kiosk should move on. The kiosk (``kiosk.core.flows.kiosk``) decides which flow runs when; the
+policy
+(which questions, what an answer leads to) is ``kiosk.core.coach.safety``.
+
+Answers use the usual mapping: GREEN yes, AMBER no. RED, or no answer within
+``answer_seconds``, counts as yes, so that a habit or a hesitation never leads into exercise.
+Each question is spoken on its own, after the one before has been answered, and once more if
+no answer comes within half the time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from kiosk.core.coach.safety import (
+    ACUTE,
+    Answer,
+    Group,
+    How,
+    Outcome,
+    Question,
+    Reason,
+    SafetyCheck,
+    Wording,
+    answer_of,
+    outcome,
+)
+from kiosk.core.data.events import Effect, Event, Hush, Press, Say, Tick
+from kiosk.core.data.model import Button, Lengths
+from kiosk.core.data.view import View
+from kiosk.core.words.speech import line_seconds
+
+ANSWER_BUTTONS = {Button.GREEN: "Yes", Button.AMBER: "No", Button.RED: "Not sure (yes)"}
+
+
+@dataclass
+class _Talk:
+    """Speech bookkeeping shared by the flows: when the voice will be done talking."""
+
+    rate_wpm: int
+    now: float
+    until: float = 0.0
+    lengths: Lengths | None = None  # measured lengths of rendered lines; else the estimate
+    caption: str = ""
+    out: list[Effect] = field(default_factory=list)
+
+    def say(self, text: str, *, interrupt: bool = False) -> None:
+        start = self.now if interrupt else max(self.now, self.until)
+        self.until = start + line_seconds(text, self.rate_wpm, self.lengths)
+        self.caption = text
+        self.out.append(Say(text, interrupt=interrupt))
+
+    def flush(self) -> list[Effect]:
+        out, self.out = self.out, []
+        return out
+
+
+class Questions:
+    """Ask the questions of ``groups`` one at a time; stop at the first emergency or urgent yes.
+
+    A background "yes" does not stop the round: the other background questions are still
+    asked, so a clinician sees every answer. ``check()`` gives the saved record once ``done``.
+    """
+
+    def __init__(
+        self,
+        wording: Wording,
+        groups: tuple[Group, ...],
+        reason: Reason,
+        *,
+        t0: float,
+        answer_seconds: float,
+        rate_wpm: int,
+        lengths: Lengths | None = None,
+        pain: int | None = None,
+    ) -> None:
+        self.wording = wording
+        self.questions = wording.asking(groups)
+        self.groups = groups
+        self.reason = reason
+        self.pain = pain
+        self.answer_seconds = answer_seconds
+        self.answers: list[Answer] = []
+        self.done = not self.questions
+        self._talk = _Talk(rate_wpm, t0, t0, lengths=lengths)
+        self._asked_at = t0  # when the current question finished being said
+        self._repeated = False
+
+    @property
+    def current(self) -> Question | None:
+        i = len(self.answers)
+        return None if self.done or i >= len(self.questions) else self.questions[i]
+
+    def start(self) -> list[Effect]:
+        self._talk.out.append(Hush())
+        self._talk.say(self.wording.intro, interrupt=True)
+        self._ask()
+        return self._talk.flush()
+
+    def handle(self, event: Event) -> list[Effect]:
+        if self.done:
+            return []
+        self._talk.now = max(self._talk.now, event.t)
+        if isinstance(event, Press):
+            self._answer(answer_of(event.button), interrupt=True)
+        elif isinstance(event, Tick):
+            waited = self._talk.now - self._asked_at
+            if waited >= self.answer_seconds:
+                self._answer(answer_of(None), interrupt=False)
+            elif waited >= self.answer_seconds / 2 and not self._repeated:
+                self._repeated = True
+                q = self.current
+                assert q is not None
+                self._talk.say(q.text)
+        return self._talk.flush()
+
+    def _ask(self, *, interrupt: bool = False) -> None:
+        q = self.current
+        assert q is not None
+        self._talk.say(q.text, interrupt=interrupt)
+        self._asked_at = self._talk.until
+        self._repeated = False
+
+    def _answer(self, how: How, *, interrupt: bool) -> None:
+        q = self.current
+        assert q is not None
+        self.answers.append(Answer(q.id, q.group, how))
+        if (how.yes and q.group in ACUTE) or len(self.answers) == len(self.questions):
+            self.done = True  # the kiosk says what the answers lead to
+            return
+        self._ask(interrupt=interrupt)  # a press cuts off the repeat of the last question
+
+    def asked_groups(self) -> tuple[Group, ...]:
+        """The groups reached: those with an answer. A round cut short by a "yes" has not
+        asked the groups after it, so they stay due (``safety.due``)."""
+        reached = {a.group for a in self.answers}
+        return tuple(g for g in self.groups if g in reached)
+
+    def check(
+        self, check_id: str, day: date, at: datetime, cleared_on: date | None
+    ) -> SafetyCheck:
+        return SafetyCheck(
+            id=check_id,
+            day=day,
+            at=at,
+            reason=self.reason,
+            groups=self.asked_groups(),
+            answers=tuple(self.answers),
+            pain=self.pain,
+            outcome=outcome(self.answers, cleared_on, day),
+        )
+
+    @property
+    def caption(self) -> str:
+        return self._talk.caption
+
+    @property
+    def view(self) -> View:
+        q = self.current
+        n = len(self.answers) + 1
+        return View(
+            screen="question",
+            title=f"Safety question {n} of {len(self.questions)}",
+            lines=(q.text,) if q else (),
+            buttons=dict(ANSWER_BUTTONS) if q else {},
+            awaiting="answer" if q else None,
+            caption=self._talk.caption,
+        )
+
+
+class Pages:
+    """Screens of lines, each said and shown in turn; any button goes to the next, and past the
+    last one the flow is done.
+
+    Used for the first-run welcome and "About" (two screens), and for the advice after a
+    "yes" (one). ``finish_after`` ends the last screen on its own once everything is said plus
+    that long (None: wait for a press).
+    """
+
+    def __init__(
+        self,
+        screen: str,
+        pages: tuple[tuple[str, tuple[str, ...]], ...],
+        *,
+        t0: float,
+        rate_wpm: int,
+        lengths: Lengths | None = None,
+        go_on: str = "Go on",
+        finish_after: float | None = None,
+    ) -> None:
+        self.screen, self.pages = screen, pages
+        self.go_on = go_on
+        self.finish_after = finish_after
+        self.page = 0
+        self.done = False
+        self._talk = _Talk(rate_wpm, t0, t0, lengths=lengths)
+
+    def start(self) -> list[Effect]:
+        self._talk.out.append(Hush())
+        self._say_page()
+        return self._talk.flush()
+
+    def _say_page(self) -> None:
+        for i, line in enumerate(self.pages[self.page][1]):
+            self._talk.say(line, interrupt=i == 0)
+
+    def handle(self, event: Event) -> list[Effect]:
+        if self.done:
+            return []
+        self._talk.now = max(self._talk.now, event.t)
+        if isinstance(event, Press):
+            self.page += 1
+            self.done = self.page >= len(self.pages)
+            if not self.done:
+                self._say_page()
+        elif isinstance(event, Tick) and self.finish_after is not None:
+            last = self.page == len(self.pages) - 1
+            self.done = last and self._talk.now >= self._talk.until + self.finish_after
+        return self._talk.flush()
+
+    @property
+    def view(self) -> View:
+        title, lines = self.pages[min(self.page, len(self.pages) - 1)]
+        more = self.page < len(self.pages) - 1
+        return View(
+            screen=self.screen,
+            title=title,
+            lines=lines,
+            buttons={b: "Next" if more else self.go_on for b in Button},
+            awaiting="continue",
+            caption=self._talk.caption,
+        )
+
+
+class Choice:
+    """A yes/no offer: GREEN accepts, AMBER declines. RED declines too: it never adds load.
+
+    No answer for ``timeout`` seconds declines, so an offer left alone ends quietly for today.
+    """
+
+    def __init__(
+        self,
+        screen: str,
+        title: str,
+        lines: tuple[str, ...],
+        spoken: tuple[str, ...],
+        *,
+        t0: float,
+        rate_wpm: int,
+        lengths: Lengths | None = None,
+        yes: str,
+        no: str,
+        timeout: float,
+    ) -> None:
+        self.screen, self.title, self.lines, self.spoken = screen, title, lines, spoken
+        self.labels = {Button.GREEN: yes, Button.AMBER: no, Button.RED: no}
+        self.timeout = timeout
+        self.accepted: bool | None = None
+        self._talk = _Talk(rate_wpm, t0, t0, lengths=lengths)
+
+    @property
+    def done(self) -> bool:
+        return self.accepted is not None
+
+    def start(self) -> list[Effect]:
+        for line in self.spoken:
+            self._talk.say(line)
+        return self._talk.flush()
+
+    def handle(self, event: Event) -> list[Effect]:
+        if self.done:
+            return []
+        self._talk.now = max(self._talk.now, event.t)
+        if isinstance(event, Press):
+            self.accepted = event.button is Button.GREEN
+        elif isinstance(event, Tick) and self._talk.now >= self._talk.until + self.timeout:
+            self.accepted = False
+        return self._talk.flush()
+
+    @property
+    def view(self) -> View:
+        return View(
+            screen=self.screen,
+            title=self.title,
+            lines=self.lines,
+            buttons=dict(self.labels),
+            awaiting="choice",
+            caption=self._talk.caption,
+        )
+
+
+def advice_lines(wording: Wording, result: Outcome) -> tuple[str, ...]:
+    """What to say after a round: the advice of the weightiest "yes", or the all-clear."""
+    if result is Outcome.CLEAR:
+        return (wording.all_clear,)
+    if result is Outcome.CLEARED:
+        return (wording.cleared,)
+    return (wording.advice[Group(result.value)],)

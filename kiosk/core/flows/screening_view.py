@@ -1,0 +1,124 @@
+"""What each phase of the screening shows (one builder per phase), and the signature grid."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from kiosk.core.coach.signature import SignatureSetup, results_by_probe
+from kiosk.core.data.model import Button
+from kiosk.core.data.records import ScreeningRecord
+from kiosk.core.data.view import GridRow, View
+
+if TYPE_CHECKING:
+    from kiosk.core.flows.screening import Screening
+
+
+def grid_of(record: ScreeningRecord, setup: SignatureSetup) -> tuple[GridRow, ...]:
+    """A row per probe of ``setup``, in its order; probes the record does not have are left
+    out (a probe added to the config after this screening)."""
+    found = results_by_probe(record)
+    rows = []
+    for p in setup.probes:
+        got = found.get(p.id)
+        if got is None:
+            continue
+        label = p.label[:1].upper() + p.label[1:]
+        if p.sides:
+            left, right = got.get("left"), got.get("right")
+            rows.append(GridRow(label, left.rating if left else None,
+                                right.rating if right else None))
+        else:
+            both = got.get(None)
+            rows.append(GridRow(label, both=both.rating if both else None, sided=False))
+    return tuple(rows)
+
+
+def _intro(s: Screening) -> View:
+    from kiosk.core.flows.screening import INTRO_BUTTONS
+
+    minutes = s.setup.minutes()
+    return View(screen="screening", title="Check how you move",
+                lines=(f"{len(s.setup.probes)} movements, about {minutes} minutes.",
+                       "GREEN: easy   AMBER: stiff   RED: painful"),
+                buttons=dict(INTRO_BUTTONS), awaiting="start")
+
+
+def _turn(
+    s: Screening, awaiting: str | None, buttons: dict[Button, str], lines: tuple[str, ...]
+) -> View:
+    turn = s.current
+    assert turn is not None
+    return View(screen="probe", title=turn.probe.name(turn.side), lines=lines,
+                set_label=f"{s.index + 1} of {len(s.turns)}", buttons=buttons,
+                awaiting=awaiting, probe=turn.probe.id, side=turn.side)
+
+
+def _setup(s: Screening) -> View:
+    from kiosk.core.flows.screening import READY_BUTTONS
+
+    turn = s.current
+    assert turn is not None
+    setup, _ = turn.probe.lines(turn.side)
+    return _turn(s, "ready", dict(READY_BUTTONS), setup)
+
+
+def _move(s: Screening) -> View:
+    from dataclasses import replace
+
+    turn = s.current
+    assert turn is not None
+    _, steps = turn.probe.lines(turn.side)
+    view = _turn(s, None, {Button.RED: "Pain"}, tuple(step.say for step in steps))
+    # Its own screen name keeps the breathing circle's place for the whole movement.
+    return replace(view, screen="probe-move", pacer=s.pacer)
+
+
+def _rate(s: Screening) -> View:
+    from kiosk.core.flows.screening import RATE_BUTTONS
+
+    return _turn(s, "probe", dict(RATE_BUTTONS),
+                 ("How was that?", "Easy and smooth, stiff or limited, or painful?"))
+
+
+def _pain(s: Screening) -> View:
+    from kiosk.core.flows.screening import PAIN_BUTTONS
+
+    turn = s.current
+    title = turn.probe.name(turn.side) if turn else "Pain"
+    return View(screen="probe-pain", title=title, lines=("0 = none, 10 = worst",),
+                pain=s.pain.value, buttons=dict(PAIN_BUTTONS), awaiting="pain")
+
+
+def _result(s: Screening) -> View:
+    if s.page == 1:
+        return View(screen="signature", title="What changed", lines=tuple(s.change_lines),
+                    buttons={Button.GREEN: "Go on"}, awaiting="continue", caption=s.caption)
+    go_on = "Next" if s.change_lines else "Go on"
+    return signature_view(s.record(), s.setup, buttons={Button.GREEN: go_on})
+
+
+def signature_view(record: ScreeningRecord, setup: SignatureSetup,
+                   *, buttons: dict[Button, str] | None = None) -> View:
+    """The signature screen: the left/right grid, a row per probe."""
+    return View(screen="signature", title="How you move", buttons=dict(buttons or {}),
+                awaiting="continue", grid=grid_of(record, setup))
+
+
+def _done(s: Screening) -> View:
+    return View(screen="screening", title="Check how you move", lines=())
+
+
+BUILDERS: dict[str, Callable[[Screening], View]] = {
+    "intro": _intro,
+    "setup": _setup,
+    "move": _move,
+    "rate": _rate,
+    "pain": _pain,
+    "result": _result,
+    "done": _done,
+}
+
+
+def view_of(s: Screening) -> View:
+    return BUILDERS[s.phase.value](s)

@@ -1,0 +1,1 @@
+"""What the kiosk says: every spoken line, the speech pacing, and the caption queue."""

@@ -1,0 +1,398 @@
+"""Every line the kiosk speaks, in one place.
+
+Keeping the words here lets the shell pre-render the likely lines before a session starts
+(see ``catalogue``) and keeps the tone of voice consistent: calm, short, no diagnosis.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from kiosk.core.data.model import Breath, Button, Plan, PlannedExercise, SessionSettings, Variation
+
+NUMBERS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen"
+).split()
+TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def speech_seconds(text: str, rate_wpm: int) -> float:
+    """How long a line takes to say, estimated from its words (espeak keeps close to its rate)."""
+    return 0.4 + len(text.split()) * 60.0 / max(rate_wpm, 60)
+
+
+def number(n: int) -> str:
+    """A whole number in words, as the kiosk says every number: "thirty-six", never "36"."""
+    if n < 0:
+        return f"minus {number(-n)}"
+    if n < 20:
+        return NUMBERS[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return TENS[tens] + (f"-{NUMBERS[ones]}" if ones else "")
+    if n < 1000:
+        hundreds, rest = divmod(n, 100)
+        return f"{NUMBERS[hundreds]} hundred" + (f" and {number(rest)}" if rest else "")
+    thousands, rest = divmod(n, 1000)
+    tail = "" if not rest else (f" and {number(rest)}" if rest < 100 else f" {number(rest)}")
+    return f"{number(thousands)} thousand{tail}"
+
+
+def plural(n: int, word: str) -> str:
+    return f"{number(n)} {word}" + ("" if n == 1 else "s")
+
+
+# --- home --------------------------------------------------------------------------------
+def welcome(plan: Plan) -> str:
+    # The same names as on the screen: each exercise is called by its variation everywhere.
+    names = ", ".join(p.variation.name for p in plan.exercises)
+    return f"Good to see you. Today's plan: {names}."
+
+
+SCREEN_DUE = ("It has been a few weeks since we checked how you move. Check again before "
+              "today's session? GREEN yes, AMBER not today.")
+WELCOME_KEYS = "Press GREEN to start, AMBER to hear the plan, RED to log your pain."
+
+
+def dose(v: Variation, target: int, *, spoken: bool = True) -> str:
+    """A target in its unit: "six clean reps", "three easy minutes" ("6 clean reps" on screen)."""
+    unit = "easy minute" if v.unit == "minutes" else "clean rep"
+    if spoken:
+        return plural(target, unit)
+    return f"{target} {unit}" + ("" if target == 1 else "s")
+
+
+def plan_details(plan: Plan) -> list[str]:
+    lines = [f"Today, {plural(len(plan.exercises), 'exercise')}."]
+    for p in plan.exercises:
+        lines.append(f"{p.variation.name}, {dose(p.variation, p.target)}.")
+        if p.reason:
+            lines.append(p.reason)
+    lines += list(plan.notes)
+    lines.append("Press GREEN to start.")
+    return lines
+
+
+# --- pain check-in and check-out -----------------------------------------------------------
+def pain_prompt(purpose: str, value: int) -> str:
+    asks = {
+        "checkin": "First, how is your back? Pain right now, from zero to ten.",
+        "checkout": "Well done. How is your back now? Pain from zero to ten.",
+        "pain": "Stopped. How much does it hurt right now, from zero to ten?",
+    }[purpose]
+    return (
+        f"{asks} It is set to {number(value)}. GREEN raises it, AMBER lowers it, "
+        "hold GREEN to confirm."
+    )
+
+
+def pain_value(value: int) -> str:
+    return number(value)
+
+
+def pain_confirmed(value: int) -> str:
+    return f"Pain {number(value)}. Thank you."
+
+
+# --- the pain log, from the home screen ------------------------------------------------------
+def pain_log_prompt(value: int) -> str:
+    return (
+        f"Pain log. Pain right now, from zero to ten? It is set to {number(value)}. "
+        "GREEN raises it, AMBER lowers it, hold GREEN to save, hold RED to cancel."
+    )
+
+
+def pain_logged(value: int) -> str:
+    return f"Pain {number(value)}. Saved in your pain log."
+
+
+PAIN_LOG_REPROMPT = "Press GREEN or AMBER to set your pain, then hold GREEN to save it."
+PAIN_LOG_CANCELLED = "Pain log cancelled. Nothing was saved."
+PAIN_LOG_NO_ANSWER = "No answer, so nothing was saved in the pain log."
+PAIN_LOG_CLINICIAN = (
+    "That is higher than last time. If the pain stays high or keeps rising, "
+    "please contact your clinician."
+)
+
+PAIN_REPROMPT = "Press GREEN or AMBER to set your pain, then hold GREEN to confirm."
+CHECKIN_ABANDONED = "No answer, so we will not start now. Press GREEN when you are ready."
+STOPPED_BEFORE_START = "Stopped. Nothing else today. Rest well."
+
+# --- breathing primer -----------------------------------------------------------------------
+PRIMER_INTRO = (
+    "Let's breathe first. Hands on your lower ribs. Breathe in through your nose, "
+    "and let the lower ribs widen sideways into your hands."
+)
+PRIMER_CUES = (
+    "Breathe out slowly, and feel a gentle tension low in your belly.",
+    "Breathe out, shoulders soft. The ribs move sideways, not up.",
+    "Exhale long and smooth. Gentle, not rigid.",
+)
+PRIMER_DONE = "Good. Keep this breathing with every rep."
+PRIMER_SKIPPED = "Skipping the breathing. Keep the rib breathing with every rep."
+
+# --- exercises -------------------------------------------------------------------------------
+def intro(p: PlannedExercise, index: int, count: int) -> list[str]:
+    v = p.variation
+    lines = [f"Exercise {number(index)} of {number(count)}: {v.name}."]
+    if p.reason:
+        lines.append(p.reason)
+    lines.append(v.cues[0])
+    if v.unit == "minutes":
+        lines.append(f"Target: {plural(p.target, 'easy minute')}. The breath sets the pace.")
+    elif p.extra_reps and p.first_side and v.side == "alternate":
+        side = p.first_side
+        lines.append(f"Target: {plural(p.side_target(side), 'clean rep')}, {side} first, so "
+                     f"your {side} side does one more. Stop at the first rep that slips.")
+    elif p.extra_reps and p.first_side:
+        more = p.side_target(p.first_side)
+        lines.append(f"Target: {plural(p.target, 'clean rep')}, and {number(more)} on your "
+                     f"{p.first_side} side. {p.first_side.capitalize()} side first. "
+                     "Stop at the first rep that slips.")
+    else:
+        lines.append(f"Target: {plural(p.target, 'clean rep')}. Stop at the first rep that slips.")
+    if v.load:
+        lines.append(f"You need {v.load}. Press GREEN when you have it, AMBER to skip.")
+    else:
+        lines.append("Get into position. Press GREEN when ready, AMBER to skip.")
+    return lines
+
+
+def set_start(set_no: int, sets: int, side: str | None) -> str:
+    where = f" on the {side} side" if side else ""
+    return f"Set {number(set_no)} of {number(sets)}{where}."
+
+
+# --- the breath of a rep (kiosk/core/coach/breath.py lays these on the timeline) ------------------
+def breathe(breath: Breath) -> str:
+    return "Breathe in" if breath is Breath.IN else "Breathe out"
+
+
+def breath_only(breath: Breath) -> str:
+    """The shortest cue that still names the breath: a long cue's short form."""
+    return f"{breathe(breath)}."
+
+
+def lead_in(v: Variation, side: str | None = None) -> str:
+    """The one breath before a set's first movement (the other breath than the effort), with
+    the side first when the set begins at a press and no announcement named it."""
+    cue = f"{breathe(v.breath.effort.other)} to prepare."
+    return f"{side_word(side)} {cue}" if side else cue
+
+
+def rep_opener(
+    v: Variation, rep: int, n: int, side: str | None, breath: Breath, *, words: bool
+) -> str:
+    """What starts a rep: its count (and side), then its breath, with the movement when the
+    rep is guided. Every opener names the breath, because it starts one."""
+    if v.unit == "minutes":
+        prefix = f"Minute {number(n)}. " if rep > 1 else ""
+    elif v.side == "alternate" and side:
+        prefix = f"{side.capitalize()}, {number(n)}. "
+    else:
+        prefix = f"{number(n).capitalize()}. " if rep > 1 else ""
+    if words:
+        return f"{prefix}{breathe(breath)} as you {v.move}."
+    return f"{prefix}{breathe(breath)}."
+
+
+def hold_cue(breath: Breath, *, first: bool) -> str:
+    if first:
+        return f"Hold, and {breathe(breath).lower()}."
+    return f"Keep holding. {breathe(breath)}."
+
+
+def return_cue(v: Variation, breath: Breath) -> str:
+    return f"{breathe(breath)} as you {v.back}."
+
+
+def side_word(side: str) -> str:
+    return f"{side.capitalize()} side."
+
+
+RATE_PROMPT = "Was that rep clean? GREEN clean, AMBER slipped."
+RATE_MINUTE = "Was that minute easy, the breath in its count? GREEN yes, AMBER no."
+
+
+def rate_prompt(v: Variation) -> str:
+    return RATE_MINUTE if v.unit == "minutes" else RATE_PROMPT
+
+
+READY_AGAIN = "Press GREEN when you are in position, AMBER to skip."
+
+
+def stuck(button: Button) -> str:
+    return f"The {button.word} button seems stuck. Please check it."
+
+RATE_AGAIN = "Press GREEN if the rep was clean, AMBER if it slipped."
+SET_PAUSED = "Set paused. Press GREEN to go on, AMBER for the next exercise, hold RED to end."
+
+
+def set_fray(clean: int) -> str:
+    if clean == 0:
+        return "Technique slipped on the first rep. We stop here; that is today's signal."
+    return f"{plural(clean, 'clean rep').capitalize()}. That is your perfect capacity today."
+
+
+def fray_tip(v: Variation) -> str:
+    """The one thing to fix, said when a rep slips; the set then ends."""
+    return v.fray_tip or "Next time, slow down and keep the breath going."
+
+
+def side_done(side: str) -> str:
+    return f"That side is done. Now the {side} side."
+
+
+def set_target(clean: int, v: Variation | None = None) -> str:
+    done = dose(v, clean) if v is not None else plural(clean, "clean rep")
+    return f"{done.capitalize()}. Target met. Well done."
+
+
+def rest(seconds: int) -> str:
+    return f"Rest and breathe for {number(seconds)} seconds. Press GREEN when ready for more."
+
+
+SKIPPED = "Skipping this one."
+NEXT_SOON = "Next exercise."
+
+# --- pain and stop ---------------------------------------------------------------------------
+PAIN_CONTINUE = "We leave this exercise for today. Press GREEN to go on, hold RED to end."
+PAIN_STOP = (
+    "Your pain has gone up. Let's stop here for today. Rest in a comfortable position. "
+    "If the pain stays high or keeps rising, please contact your clinician."
+)
+PAIN_UNKNOWN = "No rating given. We leave this exercise for today."
+BAD_DAY = (
+    "Your pain is higher than usual today, so nothing steps up, "
+    "and each exercise is one step easier."
+)
+ENDED_BY_HOLD = "Session ended. Everything so far is saved. Rest well."
+CLOSED_SAVED = "The kiosk is closing. The session so far is saved."
+CLOSED_NOTHING_SAVED = "The kiosk is closing. Nothing was rated yet, so nothing was saved."
+SHUTTING_DOWN = "Shutting down. Everything is saved. Goodbye."
+
+
+# --- a press with no role -----------------------------------------------------------------
+def no_role(button: Button, buttons: dict[Button, str]) -> tuple[str, ...]:
+    """Shown (not spoken) after a press that does nothing here: what each button does."""
+    roles = tuple(f"{b.word}: {buttons[b]}" for b in Button if b in buttons)
+    return (f"{button.word} does nothing here.", *(roles or ("No button does anything now.",)))
+
+
+CLINICIAN = "Your pain is higher than when you started. If it persists, please contact a clinician."
+
+
+# --- the gentle path on a high-pain day (kiosk.core.coach.gentle) ---------------------------------
+GENTLE_OFFER = (
+    "Your pain is high today. We can do breathing and gentle movement only, "
+    "nothing loaded and nothing new. Press GREEN for gentle movement, AMBER to rest today."
+)
+GENTLE_BREATHING_ONLY = "Today, breathing only. That is plenty on a day like this."
+GENTLE_REST = "Resting is a good choice today. Be kind to your back. See you tomorrow."
+
+# --- summary ---------------------------------------------------------------------------------
+def summary(clean_total: int, exercises_done: int, before: int | None, after: int | None) -> str:
+    parts = [f"Today: {plural(exercises_done, 'exercise')}, {plural(clean_total, 'clean rep')}."]
+    if before is not None and after is not None:
+        parts.append(f"Pain {number(before)} before, {number(after)} after.")
+    parts.append("Thank you. See you tomorrow.")
+    return " ".join(parts)
+
+
+# --- catalogue for pre-rendering -------------------------------------------------------------
+def catalogue(plan: Plan, max_reps: int = 20, settings: SessionSettings | None = None
+              ) -> list[str]:
+    """Every line a session of this plan can speak, to render before it starts. It is made
+    from the same functions the session speaks through, the rep timeline included, so no line
+    is missing from the cache (tests/core/test_catalogue.py runs sessions to check). Only the
+    closing summary, made of the day's own numbers, is rendered when it is due."""
+    from kiosk.core.coach import breath  # the timeline lays out these lines; it imports this module
+
+    settings = settings or SessionSettings()
+    sets = settings.sets
+
+    lines: list[str] = [welcome(plan), *plan_details(plan), PRIMER_INTRO, *PRIMER_CUES]
+    lines += [PRIMER_DONE, RATE_PROMPT, RATE_MINUTE, RATE_AGAIN, SET_PAUSED, PAIN_CONTINUE]
+    lines += [PAIN_STOP, BAD_DAY, ENDED_BY_HOLD, SKIPPED, PAIN_REPROMPT, CLINICIAN]
+    lines += [PRIMER_SKIPPED, READY_AGAIN, NEXT_SOON, PAIN_UNKNOWN, CHECKIN_ABANDONED]
+    lines += [STOPPED_BEFORE_START, SHUTTING_DOWN, *(stuck(b) for b in Button)]
+    lines += [rest(int(settings.rest_seconds)), WELCOME_KEYS, CLOSED_SAVED, CLOSED_NOTHING_SAVED]
+    lines += [GENTLE_OFFER, GENTLE_BREATHING_ONLY, GENTLE_REST]
+    lines += [number(n) for n in range(0, max(11, max_reps + 1))]
+    for purpose in ("checkin", "checkout", "pain"):
+        lines += [pain_prompt(purpose, v) for v in range(11)]
+    lines += [pain_confirmed(v) for v in range(11)]
+    lines += [pain_log_prompt(v) for v in range(11)] + [pain_logged(v) for v in range(11)]
+    lines += [PAIN_LOG_REPROMPT, PAIN_LOG_CANCELLED, PAIN_LOG_NO_ANSWER, PAIN_LOG_CLINICIAN]
+    lines += [set_fray(n) for n in range(max_reps + 1)]
+    lines += [set_target(n) for n in range(1, max_reps + 1)]
+    count = len(plan.exercises)
+    for i, p in enumerate(plan.exercises, start=1):
+        v = p.variation
+        lines += intro(p, i, count)
+        lines += [fray_tip(v), rate_prompt(v), *v.cues]
+        lines += [set_target(n, v) for n in range(1, p.side_target(p.first_side) + 1)]
+        sides: tuple[str | None, ...] = ("left", "right") if v.side == "each" else (None,)
+        for side in sides:
+            lines += [set_start(n, sets, side) for n in range(1, sets + 1)]
+            lead_ins = [breath.lead_in(v, side, name_side=named) for named in (False, True)]
+            lines += [line for beat in lead_ins for line in (*beat.say, *beat.short)]
+            for rep in range(1, p.side_target(side) + 1):
+                lines += [line for beat in breath.rep_beats(v, rep, side, first=p.first_side)
+                          for line in (*beat.say, *beat.short)]
+    return list(dict.fromkeys(_nonempty(lines)))
+
+
+def _nonempty(lines: Iterable[str]) -> Iterable[str]:
+    return (line for line in lines if line)
+
+
+# --- rituals (kiosk/core/coach/rituals.py) --------------------------------------------------------
+def ritual_offer(name: str) -> str:
+    return f"Time for a short ritual: {name}. Press GREEN to start, AMBER for later."
+
+
+def ritual_quick(name: str) -> str:
+    return f"A quick ritual for now: {name}. Press GREEN to start, AMBER for not now."
+
+
+def ritual_opening(name: str, setup: str, cue: str | None) -> list[str]:
+    """What is said before the first breath of a ritual."""
+    return [f"{name}.", setup, *([cue] if cue else [])]
+
+
+def ritual_step(effort: str, step: str) -> str:
+    """A ritual's step, on the breath that carries it (the rung's effort phase)."""
+    return f"Exhale as you {step}." if effort == "exhale" else f"Breathe in as you {step}."
+
+
+def ritual_short(breath: str) -> str:
+    """A ritual line's short form, said when the full line would outrun its breath."""
+    return "Breathe out." if breath == "exhale" else "Breathe in."
+
+
+def ritual_prepare(effort: str) -> str:
+    return "Breathe in to prepare." if effort == "exhale" else "Breathe out to prepare."
+
+
+def ritual_snoozed(minutes: int) -> str:
+    return f"Later, then. I will ask again in {plural(minutes, 'minute')}."
+
+
+RITUAL_RATE = "How was that? GREEN clean, AMBER slipped."
+RITUAL_RATE_AGAIN = "Press GREEN if it was clean, AMBER if it slipped."
+RITUAL_CLEAN = "Clean. Take that into your day."
+RITUAL_SLIPPED = "Thank you. Noticing is the skill; it will come."
+RITUAL_UNRATED = "No rating, and that is fine. Saved."
+RITUAL_STOPPED = (
+    "Stopped. Rest in a comfortable position. If the pain stays or keeps rising, "
+    "please contact your clinician."
+)
+RITUAL_SNOOZED_QUIET = (
+    "Later, then. Quiet hours begin before then, so this one rests until tomorrow."
+)
+RITUAL_SKIPPED = "No answer, so we let this one go for now."
+RITUAL_DECLINED = "All right, not this time."
+RITUAL_NOT_NOW = "Not now. Press GREEN to start the session."
+NO_RITUAL = "No ritual is open yet. They open as the exercises progress."
