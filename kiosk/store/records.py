@@ -100,7 +100,7 @@ def _fields(spec: Mapping[str, Check]) -> Check:
 
 # A record with no kind tag is a session (schema 1 as first written); an exercise with no load
 # had none (the key is written only when the person confirmed one).
-_MAY_BE_ABSENT = ("kind", "load")
+_MAY_BE_ABSENT = ("kind", "load", "rules")
 
 
 def _is_int(v: object) -> bool:
@@ -209,6 +209,7 @@ _session = _fields(
         "ended_by": _one_of(SESSION_ENDS),
         "exercises": _list_of(_exercise),
         "pain_events": _list_of(_pain_event),
+        "rules": _optional(_count),
     }
 )
 _pain_entry = _fields(
@@ -355,6 +356,8 @@ def _encode_session(r: SessionRecord) -> dict[str, Any]:
             }
             for e in r.pain_events
         ],
+        # Written from the rhythm rules on; a session without it was planned before them.
+        **({"rules": r.rules} if r.rules != 1 else {}),
     }
 
 
@@ -397,6 +400,7 @@ def _decode_session(d: Mapping[str, Any]) -> SessionRecord:
             )
             for e in d["pain_events"]
         ),
+        rules=d.get("rules") or 1,  # saved before the key: under the rules before the rhythm
     )
 
 

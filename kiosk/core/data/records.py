@@ -19,6 +19,10 @@ from datetime import date, datetime
 from kiosk.core.coach.safety import SafetyCheck
 
 SCHEMA_VERSION = 1  # the one version of the saved records; docs/data.md describes it
+# The coaching rules a session was planned under: 1 before the rhythm rules (issue 26), which a
+# session saved without the key was; 2 since. A replay goes on from where an older session was
+# done (kiosk.core.coach.steps), so new rules never make a family jump.
+RULES = 2
 
 SESSION_ENDS = ("complete", "pain", "stop", "timeout", "interrupted")
 SET_ENDS = ("target", "fray", "pain", "stop", "timeout")
@@ -80,6 +84,7 @@ class SessionRecord:
     ended_by: str  # one of SESSION_ENDS
     exercises: tuple[ExerciseRecord, ...]
     pain_events: tuple[PainEvent, ...]
+    rules: int = RULES  # the coaching rules it was planned under (RULES)
 
     @property
     def clean_reps(self) -> int:
