@@ -75,14 +75,19 @@ def staying(t: _Track, rules: ProgressionRules) -> str:
     if t.flare:
         return (f"Staying at {at}: your pain rose after your last session, so nothing steps "
                 "up this time.")
-    last = _last_counted_day(t.since)
+    # Evidence at this level, else (when the bottom of the ladder swallowed it) the last day.
+    last = _last_counted_day(t.since) or _last_counted_day(t.recent[-1:])
     if last is None:
+        if t.recent and t.recent[-1].pain:
+            return f"Staying at {at}: it hurt last time, and this is its easiest step."
         return f"Staying at {at}."
     if last.middle is not None and not last.clean:
         were = "was" if last.middle == 1 else "were"
         return f"Staying at {at}: {number(last.middle)} {were} clean last time."
     if last.early:
         return f"Staying at {at}: your technique slipped early last time."
+    if last.pain:
+        return f"Staying at {at}: it hurt last time, and this is its easiest step."
     if last.clean:
         if level >= t.ladder.top:
             return f"Staying at {at}, the top of this exercise. Well done."
