@@ -23,12 +23,16 @@ import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from kiosk.core.coach.evidence import ProgressionRules
 from kiosk.core.coach.program import Rhythm
 from kiosk.core.coach.progression import Progress, exercise_states, plan_for_day
 from kiosk.core.data.model import Change, Library, Plan, PlannedExercise, SessionSettings
 from kiosk.core.data.records import ExerciseRecord, PainEvent, SessionRecord, SetRecord
+
+if TYPE_CHECKING:
+    from kiosk.config import Config
 
 USERS = ("steady", "slipping", "sore", "stuck", "flare")
 SORE_FAMILY = "bird-dog"  # the family the sore person feels, as in the issue's account
@@ -247,3 +251,12 @@ def as_text(rows: Sequence[Row], names: Callable[[str], str] = str) -> str:
         lines.append(f"  {names(r.family):<16} rung {r.rung}/{r.rungs}  "
                      f"{r.variation:<26} {r.target:>2} {unit:<4}  {r.change:<5}  {r.reason}")
     return "\n".join(lines) + "\n"
+
+
+def from_config(cfg: Config, *, weeks: int, days: str, user: str) -> Rehearsal:
+    """A rehearsal under the kiosk's own config: its library, rules, session and program."""
+    from kiosk.program_file import rhythm_of
+
+    library, rhythm = rhythm_of(cfg.library, cfg.session.pain_rise_stop)
+    return rehearse(library, cfg.progression, cfg.session, rhythm, weeks=weeks, days=days,
+                    user=user)

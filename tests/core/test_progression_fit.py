@@ -99,7 +99,8 @@ FLOOR = [
      ("easy", 6, "back",
       "Back to easy, six reps, because your technique slipped early two times in a row.")),
     ("on the first rung, two reps fraying twice stays at two",
-     ["slip0", "slip0", "slip0", "slip0"], ("easy", 2, "same", "Staying at two: your technique slipped early last time.")),
+     ["slip0", "slip0", "slip0", "slip0"],
+     ("easy", 2, "same", "Staying at two: your technique slipped early last time.")),
 ]
 
 

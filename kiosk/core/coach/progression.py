@@ -39,7 +39,7 @@ from kiosk.core.coach.plan import BAD_DAY_NOTE, BEHIND_SESSIONS, ExerciseState
 from kiosk.core.coach.program import Rhythm
 from kiosk.core.coach.reasons import WEIGHT, Cause
 from kiosk.core.coach.signature import Tuning
-from kiosk.core.coach.steps import anchor, replay_entry, start_day
+from kiosk.core.coach.steps import replay_entry, start_day
 from kiosk.core.data.model import Change, Library, Plan, SessionSettings
 from kiosk.core.data.records import RULES, SCHEMA_VERSION, SessionRecord
 
@@ -284,8 +284,6 @@ class Progress:
                     self.tracks[fid].flare = True
             if rec.checkin is not None:
                 self.checkins.append(rec.checkin)
-            if rec.active and self.old_last and not rec.old_rules:
-                self._anchor(self.tracks)
             if rec.active and self.active is not None:
                 gap = (rec.day - self.active).days
                 for t in self.tracks.values():  # a break of the person's, for every family
@@ -308,20 +306,10 @@ class Progress:
         """Each exercise's step for ``today``, on a copy: this replay can still be fed."""
         bad_today = today in self.bad_days or bad_day(checkin_pain, self.checkins, self.rules)
         tracks = {fid: t.copy(days=False) for fid, t in self.tracks.items()}
-        if self.old_last:
-            self._anchor(tracks)
         away = (today - self.active).days if self.active is not None else 0
         for t in tracks.values():
             start_day(t, today, bad_today, self.rules, self.rhythm, away=away)
         return _Replay(tracks, bad_today, self.active, self.old_last)
-
-    @staticmethod
-    def _anchor(tracks: Mapping[str, _Track]) -> None:
-        """The first plan under these rules after sessions saved under older ones: every
-        family goes on from where it was last done (no jump on upgrade)."""
-        for t in tracks.values():
-            if t.saved_at is not None:
-                anchor(t)
 
     def copy(self) -> Progress:
         """An independent copy, to feed without changing this one."""

@@ -48,6 +48,10 @@ def explain(t: _Track, now: tuple[int, int], rules: ProgressionRules) -> tuple[C
     (level, target)."""
     if t.done_at is None:
         return Change.NEW, "New for you, so we start gently."
+    if t.cause is not None and t.cause.kind == "cleared" and now == t.done_at:
+        v = t.ladder.variation(now[0])
+        return Change.SAME, (f"Back now that your clinician has cleared it, at {reps(now[1], v)}"
+                             ", its easiest step.")
     if now == t.done_at or t.cause is None:
         return Change.SAME, staying(t, rules)
     up = now > t.done_at  # (level, target): a floor sits below its level's start reps

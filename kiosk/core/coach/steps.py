@@ -25,6 +25,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from kiosk.core.coach.evidence import DayRecord, Entry, ProgressionRules
+from kiosk.core.coach.ladder import Ladder
 from kiosk.core.coach.program import Rhythm
 from kiosk.core.coach.reasons import Cause
 
@@ -75,6 +76,8 @@ def start_day(
             t.move(level, earned, t.floor + 1)  # climbs back one rep at a time
         else:
             t.move(t.ladder.up(level), earned)
+    if t.saved_at is not None:
+        anchor(t)
 
 
 def _reenter(t: _Track, gap: int, steps: int, rules: ProgressionRules) -> None:
@@ -226,17 +229,31 @@ def replay_entry(
 
 
 def anchor(t: _Track) -> None:
-    """The rules have changed since it was last done: it goes on from where it was done, as
-    saved, at most one step up from there (no jump on upgrade); the new rules may keep it
-    lower. What it showed there still counts towards its next step."""
+    """It was last done under the rules before these (no jump on upgrade): the day's step is
+    taken from where it was done, as saved, and goes at most one step either way from there;
+    only a pain event on that day may have taken it further back, as it did before."""
     saved = t.ladder.level_of(t.saved_at)
-    if saved is None or t.saved_at is None or t.level is None:
-        return
-    target = t.saved_at[1]
-    was = (saved, target)
+    at = t.saved_at
     t.saved_at = None
-    if t.level > saved + 1:
-        t.level, t.floor = saved + 1, None
-    if (t.level, t.target) != was:
-        t.cause = Cause("rules")
-    t.done_at = was
+    if saved is None or at is None or t.level is None:
+        return
+    was = _steps_of(t.ladder, saved, at[1])
+    now = _steps_of(t.ladder, t.level, t.target)
+    hurt = bool(t.recent) and t.recent[-1].pain
+    if now > was + 1 or (now < was - 1 and not hurt):
+        t.level, t.floor = _from_steps(t.ladder, was + (1 if now > was else -1))
+    if (t.level, t.target) != (saved, at[1]) or t.cause is not None:
+        t.cause = Cause("rules") if t.cause is None or now != _steps_of(
+            t.ladder, t.level, t.target) else t.cause
+    t.done_at = (saved, at[1])
+
+
+def _steps_of(ladder: Ladder, level: int, target: int) -> int:
+    """A (level, target) as micro-steps from the bottom; a floor is that many steps lower."""
+    return level - max(0, ladder.reps(level) - target)
+
+
+def _from_steps(ladder: Ladder, steps: int) -> tuple[int, int | None]:
+    if steps >= 0:
+        return min(steps, ladder.top), None
+    return 0, max(1, ladder.reps(0) + steps)
