@@ -129,7 +129,8 @@ def make_gentle(cfg: Config, base: Any = None) -> GentlePlanner:
 
 def safety_setup(cfg: Config) -> Setup:
     s, p = cfg.safety, cfg.progression
-    rules = Rules(repeat_days=s.repeat_days, high_pain=s.high_pain, bad_day_rise=p.bad_day_rise,
+    rules = Rules(repeat_days=s.repeat_days, emergency_days=s.emergency_days,
+                  high_pain=s.high_pain, bad_day_rise=p.bad_day_rise,
                   bad_day_window=p.bad_day_window)
     return Setup(cfg.wording, rules, s.cleared_on, s.answer_seconds, s.gentle_from)
 

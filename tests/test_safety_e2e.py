@@ -56,7 +56,7 @@ def test_a_fresh_kiosk_welcomes_and_asks_before_any_exercise(tmp_path: Path) -> 
     shell.press(Button.RED)
     shell.app.close()
     [answers] = [r for r in records(tmp_path) if isinstance(r, SafetyCheck)]
-    assert answers.outcome is Outcome.CLEAR and len(answers.answers) == 12
+    assert answers.outcome is Outcome.CLEAR and len(answers.answers) == 20
     # A restart on the same day: no welcome, no questions.
     again = Shell(tmp_path, answered=False)
     assert again.app.view.screen == "home"
@@ -131,7 +131,7 @@ def test_a_high_check_in_asks_then_offers_only_gentle_movement(tmp_path: Path) -
     while shell.app.view.screen == "question":
         shell.press(Button.AMBER)
         asked += 1
-    assert asked == 9  # the emergency and urgent groups, not the background one
+    assert asked == 11  # the emergency and urgent groups, not the background one
     assert shell.app.view.screen == "gentle" and phrases.GENTLE_OFFER in shell.said
     shell.press(Button.GREEN)
     shell.until("intro")
