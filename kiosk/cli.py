@@ -515,6 +515,10 @@ def _print_safety(check: SafetyCheck) -> None:
     pain = f"pain {_dash(check.pain)}"
     say(f"{check.at:%Y-%m-%d %H:%M}  {pain:<14} safety questions "
         f"({check.reason}): {check.outcome}")
+    if check.seen is not None:
+        seen = "yes" if check.seen == "green" else "no"
+        how = "" if check.seen in ("green", "amber") else f" ({check.seen})"
+        say(f"    {'follow-up':<10} {'seen by a clinician':<24} {seen}{how}")
     for a in check.answers:
         how = "" if a.how in ("green", "amber") else f" ({a.how})"
         say(f"    {a.group:<10} {a.question:<24} {'yes' if a.yes else 'no'}{how}")
