@@ -374,7 +374,7 @@ def cmd_signature(args: argparse.Namespace, cfg: Config, problems: list[ConfigEr
 
 
 def cmd_rituals(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
-    from kiosk.core.coach.rituals import hhmm, total_seconds, unlocks
+    from kiosk.core.coach.rituals import hhmm, how_reached, total_seconds, unlocks
     from kiosk.runtime import make_levels
 
     day = args.date or date.today()
@@ -396,7 +396,9 @@ def cmd_rituals(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
         say(f"  {when:<12} {mark} {r.name} ({r.moment}), "
               f"{total_seconds(r, u.variation, cfg.voice.rate):.0f} s")
         say(f"  {'':<12}        {u.why}")
-    say("Hold AMBER on the home screen for the ritual that fits the time of day.")
+        say(f"  {'':<12}        how: {how_reached(r)}")
+    say("Hold AMBER on the home screen for the menu; its first item, A quick ritual, offers the "
+        "ritual that fits the time of day, and the unscheduled ones in turn.")
     _tell(notes)
     return 0
 

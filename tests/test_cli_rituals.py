@@ -73,6 +73,14 @@ def test_on_the_first_day_three_rituals_are_open_and_the_rest_say_what_opens_the
     assert why == "opens when Hip hinge reaches standing hip hinge (now: rock back on all fours)"
     assert "quiet hours 22:00 to 07:30" in out
     assert ritual_line(out, "Stairs")[0].split()[:3] == ["on", "request", "closed"]
+    # How each one is reached, every ritual named.
+    lines = out.splitlines()
+    for i, line in enumerate(lines):
+        if " open " in line or " closed " in line:
+            assert lines[i + 2].strip().startswith("how: "), line
+    assert ("how: the quick ritual (menu: A quick ritual), in turn with the one that fits "
+            "the hour") in out  # Stairs: no slot, no part of the day
+    assert "how: offered at 17:30" in out  # the grocery lift
 
 
 def test_clean_days_open_the_grocery_lift_once_the_hinge_stands(

@@ -187,6 +187,8 @@ class Kiosk:
         )
         self.last_jump = 0.0  # seconds the wall clock last jumped by (for the shell's log)
         self._offer: _Offer | None = None
+        # Quick rituals offered: the quick ones run so far, then one more per offer.
+        self._quick_turn = sum(1 for r in rituals_of(self.records) if not r.slot)
         self._open_key: tuple[Any, ...] | None = None
         self._open: frozenset[str] = frozenset()
         self.shutdown_enabled = shutdown_enabled
@@ -373,7 +375,9 @@ class Kiosk:
         self._hush()
         wall = self.clock_wall()
         book = self.rituals.book if self.rituals is not None else RitualBook()
-        ritual = fitting(book, wall.hour * 60 + wall.minute, self._open_rituals())
+        ritual = fitting(book, wall.hour * 60 + wall.minute, self._open_rituals(),
+                         self._quick_turn)
+        self._quick_turn += 1  # the next quick ritual offers the next one in turn
         if ritual is not None:
             self._make_offer(ritual, None)
         elif self.safety is not None:
