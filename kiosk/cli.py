@@ -86,6 +86,9 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--demo-data", action="store_true",
                      help="keep this run's history in the demo directory, apart from the real "
                           "one (make run does this)")
+    run.add_argument("--size", type=_size, default=(800, 480),
+                     help="the window's size, WxH (default 800x480; 480x320 previews a 3.5\" "
+                          "panel); fullscreen uses the panel's own")
 
     demo = sub.add_parser("demo", help="one whole simulated session, headless, in seconds")
     who = demo.add_mutually_exclusive_group()
@@ -143,9 +146,15 @@ def parser() -> argparse.ArgumentParser:
     sim.add_argument("--seed", type=int, default=1, help="the same seed gives the same history")
     sim.add_argument("--end", type=_date, help="the last day (YYYY-MM-DD; default: yesterday)")
     for sp in (run, demo, plan, rituals, rhythm, export, sim, summary, screens, report,
-               sub.choices["history"], sub.choices["check"]):
+               sub.choices["history"], sub.choices["check"], sub.choices["signature"]):
         sp.add_argument("--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         sp.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    # Every command that reads the history can read the demo's, as `kiosk run --demo-data`
+    # and `make run` write it: after a try-out, `kiosk history --demo-data` shows it.
+    for sp in (plan, rituals, rhythm, export, summary, screens, report, sub.choices["history"],
+               sub.choices["check"], sub.choices["signature"]):
+        sp.add_argument("--demo-data", action="store_true",
+                        help="read the demo's history (kiosk demo, make run), not the real one")
     return p
 
 
@@ -160,6 +169,14 @@ def main(argv: list[str] | None = None) -> int:
         say(f"kiosk: {unreadable}", sys.stderr)
         return 2
     handler = globals()[f"cmd_{args.command}"]
+    if getattr(args, "demo_data", False) and args.command != "run":
+        if args.data_dir:
+            say(f"kiosk {args.command}: give --demo-data or --data-dir, not both", sys.stderr)
+            return 2
+        from kiosk.config import demo_data_dir
+
+        args.data_dir = demo_data_dir()
+        say(f"kiosk {args.command}: reading the demo's history in {args.data_dir}", sys.stderr)
     try:
         loaded = load_config(args.config)
         if args.command not in ("check", "run", "demo"):
@@ -228,7 +245,8 @@ def cmd_run(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) 
     data_dir = _demo_dir(args) if args.demo_data else _data_dir(args, cfg)
     # A person trying the screenless kiosk from a terminal: keys in, spoken lines out.
     terminal = display == "headless" and mock and sys.stdin.isatty()
-    opts = Options(mock=mock, display=display, data_dir=data_dir, terminal=terminal)
+    opts = Options(mock=mock, display=display, data_dir=data_dir, terminal=terminal,
+                   size=args.size)
     return run_kiosk(cfg, opts, problems)
 
 

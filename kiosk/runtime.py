@@ -166,6 +166,7 @@ class Options:
     terminal: bool = False  # keys from stdin, each spoken line printed (headless mock mode)
     timeline: bool = False  # demo: print the breath timeline and the presses, not each line
     screening: bool = False  # demo: a screening on demand at start, then the demo ends
+    size: tuple[int, int] = (800, 480)  # the window (and headless surface), e.g. 480x320
 
 
 class Notices:
@@ -345,7 +346,7 @@ def _open_screen(opts: Options, notices: Notices, fps: int) -> Screen:
     mode = "headless" if opts.demo else opts.display
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", KioskWarning)
-        display = open_display(mode)
+        display = open_display(mode, size=opts.size)
     if caught:  # open_display has logged why; the person is told what it means
         notices.tell(NO_DISPLAY, logged=True)
     return Window.on(display, fps=fps)
