@@ -199,6 +199,11 @@ NO_SOUND = "There is no sound card, so the kiosk is silent. Every line is shown 
 NO_TTS = ("The speech engine is not working, so new lines are not spoken. "
           "Every line is shown on the screen.")
 NO_DISPLAY = "No screen was found, so the kiosk runs by voice and buttons only."
+# ...and with no screen either, nothing is shown: the person must hear that the kiosk is mute.
+NO_SOUND_NO_SCREEN = ("There is no sound card and no screen, so the kiosk cannot tell you "
+                      "anything. Please fit a speaker.")
+NO_TTS_NO_SCREEN = ("The speech engine is not working and there is no screen, so new lines "
+                    "are neither spoken nor shown. Please ask for help.")
 
 
 def build(
@@ -222,7 +227,9 @@ def build(
             Button.RED: cfg.buttons.red}
     buttons = Buttons(pins, factory, clock.now, inbox)
     screen = given.screen or _open_screen(opts, notices, cfg.display.fps)
-    voice = given.voice or _open_voice(cfg, opts, data_dir, notices)
+    # Lines are shown on a screen, or printed in the terminal of `kiosk run --headless --mock`.
+    shown = (opts.display != "headless" and NO_DISPLAY not in notices.spoken) or opts.terminal
+    voice = given.voice or _open_voice(cfg, opts, data_dir, notices, shown=shown)
     leds = given.leds or _open_leds(cfg, factory)
 
     shutdown = cfg.shutdown.enabled and not (opts.mock or opts.demo)
@@ -352,7 +359,11 @@ def _open_screen(opts: Options, notices: Notices, fps: int) -> Screen:
     return Window.on(display, fps=fps)
 
 
-def _open_voice(cfg: Config, opts: Options, data_dir: Path, notices: Notices) -> Voice:
+def _open_voice(
+    cfg: Config, opts: Options, data_dir: Path, notices: Notices, *, shown: bool = True
+) -> Voice:
+    """The voice; when it cannot speak, the person is told what that means, which depends on
+    whether lines are ``shown`` on a screen."""
     from kiosk.io import voice as v
 
     if opts.demo:
@@ -368,7 +379,11 @@ def _open_voice(cfg: Config, opts: Options, data_dir: Path, notices: Notices) ->
         notices.tell(text, speak=False)  # the technical reason, for the log
         if text.startswith(v.NEURAL_UNAVAILABLE):
             continue  # espeak-ng speaks every line: nothing the person needs to hear
-        notices.tell(NO_SOUND if text.startswith(v.NO_AUDIO) else NO_TTS, logged=True)
+        no_sound = text.startswith(v.NO_AUDIO)
+        if shown:
+            notices.tell(NO_SOUND if no_sound else NO_TTS, logged=True)
+        else:
+            notices.tell(NO_SOUND_NO_SCREEN if no_sound else NO_TTS_NO_SCREEN, logged=True)
     return out
 
 
