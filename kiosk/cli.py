@@ -433,15 +433,18 @@ def cmd_rhythm(args: argparse.Namespace, cfg: Config, problems: list[ConfigError
     say(f"Week of {week.monday.isoformat()}:")
     say(f"  {strip_text(week)}")
     say(f"  {week.count} of {week.target} this week")
+    say("  Key: [x] a day with practice, [ ] a day without (so far), . a day ahead, "
+        "* today")
     _tell(notes)
     return 0
 
 
 def cmd_history(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     notes: list[str] = []
-    shown = 0
+    shown = sessions = 0
     for r in _records(args, cfg, notes):  # in save order, every kind as it came, month by month
         shown += 1
+        sessions += isinstance(r, SessionRecord)
         if isinstance(r, SafetyCheck):
             _print_safety(r)
         elif isinstance(r, RitualRecord):
@@ -454,6 +457,9 @@ def cmd_history(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
             _print_screening(r)
     if not shown:
         say("No sessions saved yet.")
+    elif sessions:
+        say("Key: each set's reps in order: C clean (GREEN), s technique slipped (AMBER); a set "
+            "stopped by RED ends at the pain.")
     _tell(notes)
     return 0
 

@@ -169,6 +169,7 @@ def test_every_read_command_reads_the_demo_history_with_demo_data(
     out, err = capsys.readouterr()
     assert "reading the demo's history in" in err and str(tmp_path) in err
     assert "2026-03-02" in out and "Sit-to-stand from a high seat" in out
+    assert "Key: each set's reps in order: C clean (GREEN), s technique slipped (AMBER)" in out
     for command in (["plan"], ["rituals"], ["rhythm"], ["summary"], ["signature"],
                     ["export", "--format", "csv"], ["check"]):
         assert cli.main([*command, "--demo-data"]) in (0, 1), command  # check may find no speaker

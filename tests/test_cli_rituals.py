@@ -105,4 +105,8 @@ def test_rhythm_counts_days_not_sessions(
     out = run(capsys, tmp_path, "rhythm", "--date", (mon + timedelta(days=4)).isoformat())
     assert "Week of 2026-11-23:" in out
     assert "Mon [x]  Tue [ ]  Wed [x]  Thu [x]  Fri*[ ]  Sat  .   Sun  . " in out
-    assert out.rstrip().endswith("3 of 5 this week")
+    assert out.splitlines()[2].strip() == "3 of 5 this week"
+    # Every symbol printed is in the key.
+    assert out.rstrip().splitlines()[-1].strip().startswith("Key: [x] a day with practice")
+    for symbol in ("[x]", "[ ]", ".", "*"):
+        assert symbol in out.splitlines()[-1]
