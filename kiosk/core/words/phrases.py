@@ -280,6 +280,13 @@ def no_role(button: Button, buttons: dict[Button, str]) -> tuple[str, ...]:
     return (f"{button.word} does nothing here.", *(roles or ("No button does anything now.",)))
 
 
+# --- the red-flag follow-up and silent answers (kiosk.core.flows.questions, docs/safety.md)
+SEEN_INTRO = "Last time, one of your answers meant getting care before any exercise."
+SEEN_QUESTION = (
+    "Has a clinician seen you about it since? GREEN for yes, AMBER for no."
+)
+SILENCE_WARNING = "If I hear no answer, I will count it as yes, to be safe."
+SILENCE_YES = "No answer, so I count that as yes, to be safe."
 CLINICIAN = "Your pain is higher than when you started. If it persists, please contact a clinician."
 
 
