@@ -126,7 +126,7 @@ PRIMER_INTRO = (
 )
 PRIMER_CUES = (
     "Breathe out slowly, and feel a gentle tension low in your belly.",
-    "Breathe out, shoulders soft. The ribs move sideways, not up.",
+    "Breathe out, shoulders soft. Let the ribs settle gently back in.",
     "Exhale long and smooth. Gentle, not rigid.",
 )
 PRIMER_DONE = "Good. Keep this breathing with every rep."
