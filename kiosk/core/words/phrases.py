@@ -153,7 +153,7 @@ PRIMER_INTRO = (
 )
 PRIMER_CUES = (
     "Breathe out slowly, and feel a gentle tension low in your belly.",
-    "Breathe out, shoulders soft. The ribs move sideways, not up.",
+    "Breathe out, shoulders soft. Let the ribs settle gently back in.",
     "Exhale long and smooth. Gentle, not rigid.",
 )
 PRIMER_DONE = "Good. Keep this breathing with every rep."
@@ -313,6 +313,13 @@ def no_role(button: Button, buttons: dict[Button, str]) -> tuple[str, ...]:
     return (f"{button.word} does nothing here.", *(roles or ("No button does anything now.",)))
 
 
+# --- the red-flag follow-up and silent answers (kiosk.core.flows.questions, docs/safety.md)
+SEEN_INTRO = "Last time, one of your answers meant getting care before any exercise."
+SEEN_QUESTION = (
+    "Has a clinician seen you about it since? GREEN for yes, AMBER for no."
+)
+SILENCE_WARNING = "If I hear no answer, I will count it as yes, to be safe."
+SILENCE_YES = "No answer, so I count that as yes, to be safe."
 CLINICIAN = "Your pain is higher than when you started. If it persists, please contact a clinician."
 
 
