@@ -119,7 +119,8 @@ def rehearse(
     end = start
     for week in range(1, weeks + 1):
         end = start + timedelta(days=7 * week)
-        states = exercise_states(library, out.sessions, end, rules, rhythm=rhythm)
+        lived = [s for s in out.sessions if s.plan_date < end]
+        states = exercise_states(library, lived, end, rules, rhythm=rhythm)
         planned = [p for plan in per_week.get(week, []) for p in plan.exercises]
         families = [f.id for f in library.families
                     if f.id in last_row or any(p.family.id == f.id for p in planned)
@@ -153,7 +154,6 @@ def _row(week: int, fid: str, done: Sequence[PlannedExercise], before: Row | Non
         change, said = "waits", last
     elif before is None:
         change, said = "new", done[0]
-        change, said = "waits", last
     else:
         was = (before.rung, before.target)
         now = (rung, last.target)
