@@ -37,7 +37,7 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 from kiosk.cli import main  # noqa: E402
 from kiosk.config import DEFAULT_CONFIG, load_config  # noqa: E402
-from kiosk.core.words.phrases import number  # noqa: E402
+from kiosk.core.words.phrases import duration, number  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -313,8 +313,9 @@ def test_reentry_after_a_week_away_steps_down_with_its_reason(week: Path) -> Non
     away = (day - date.fromisoformat(before_day)).days
     assert away >= 7
     assert p.target == before["target"] - 1, (p, before)
-    assert p.reason == (f"Back to {number(p.target)} reps, "
-                        f"because it has been {number(away)} days."), p.reason
+    # Issue 26: a break is said with how far back it starts.
+    assert p.reason == (f"It has been {duration(away)}, so we start one step lower: "
+                        f"{number(p.target)} reps."), p.reason
 
 
 def test_demo_date_replays_days(clean_week: Path) -> None:

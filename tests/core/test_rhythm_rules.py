@@ -226,9 +226,9 @@ def test_breaks_step_back_further_as_the_gap_grows() -> None:
         assert levels == sorted(levels, reverse=True) and len(set(levels)) == 5, (fid, levels)
     reasons = {g: got[g]["bridge"][1] for g in (10, 20, 40, 200)}
     assert reasons[10].startswith("It has been ten days, so we start one step lower")
-    assert reasons[20].startswith("It has been three weeks, so we start two steps lower")
-    assert reasons[40].startswith("It has been six weeks, so we start this step again")
-    assert reasons[200].startswith("It has been seven months, so we restart gently")
+    assert reasons[20].startswith("It has been more than two weeks, so we start two steps lower")
+    assert reasons[40].startswith("It has been more than five weeks, so we start this step again")
+    assert reasons[200].startswith("It has been more than six months, so we restart gently")
 
 
 def test_absence_is_the_persons_not_the_familys() -> None:

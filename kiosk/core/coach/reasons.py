@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from kiosk.core.coach.evidence import ProgressionRules
 from kiosk.core.coach.ladder import Ladder
 from kiosk.core.data.model import Change, Variation
-from kiosk.core.words.phrases import number
+from kiosk.core.words.phrases import duration, number
 
 if TYPE_CHECKING:
     from kiosk.core.coach.progression import _Day, _Track
@@ -151,12 +151,8 @@ def why(c: Cause) -> str:
 
 
 def span(days: int) -> str:
-    """A break in plain words: "ten days", "three weeks", "seven months"."""
-    if days < 14:
-        return plural_of(days, "day", spoken=True)
-    if days < 60:
-        return plural_of(round(days / 7), "week", spoken=True)
-    return plural_of(round(days / 30.44), "month", spoken=True)
+    """A break in plain words, as every span is said (``phrases.duration``)."""
+    return duration(days)
 
 
 def times(n: int) -> str:

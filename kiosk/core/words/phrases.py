@@ -70,6 +70,21 @@ def walked(minutes: int) -> str:
     return f"{plural(minutes, 'minute').capitalize()} walked. Well done."
 
 
+def duration(days: int) -> str:
+    """A span of days as a person says it: exact up to two weeks, then rounded down to weeks,
+    months or years and said as "more than" when it is not exact ("three weeks", "more than
+    two months", "more than four years"), never "one thousand four hundred and eighty-nine
+    days"."""
+    if days < 14:
+        return plural(days, "day")
+    for size, unit, up_to in ((7, "week", 60), (30, "month", 365), (365, "year", None)):
+        if up_to is None or days < up_to:
+            whole = days // size
+            said = plural(whole, unit)
+            return said if days % size == 0 else f"more than {said}"
+    raise AssertionError("unreachable")  # the year branch has no bound
+
+
 # --- home --------------------------------------------------------------------------------
 def welcome(plan: Plan) -> str:
     # The same names as on the screen: each exercise is called by its variation everywhere.
