@@ -396,7 +396,7 @@ REASONS = [
     ([*climb(1), S(2, bridge="clean")], 12,
      "It has been ten days, so we start one step lower: four reps."),
     ([*climb(1), S(2, bridge="clean")], 23,
-     "It has been more than three weeks, so we start two steps lower: four reps."),
+     "It has been three weeks, so we start two steps lower: four reps."),
     ([], 0, "New for you, so we start gently."),
     # Issue 26: "same" is said with its reason too.
     ([S(0, bridge="clean")], 1, "Staying at four: one more clean session and it steps up."),
