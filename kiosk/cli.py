@@ -358,6 +358,8 @@ def cmd_plan(args: argparse.Namespace, cfg: Config, problems: list[ConfigError])
             say(f"     {p.reason}")
     for note in plan.notes:
         say(f"  Note: {note}")
+    for name, why in plan.waiting:
+        say(f"  Waits: {name}: {why}")
     _tell(notes)
     return 0
 

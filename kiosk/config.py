@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk import tomlcache
+from kiosk.core.coach.program import Rhythm, walk_capped, with_loads
 from kiosk.core.coach.rituals import (
     Ritual,
     RitualBook,
@@ -32,6 +33,7 @@ from kiosk.core.data.model import Family, Library, SessionSettings, Step, Variat
 from kiosk.core.flows.session import speech_seconds
 from kiosk.core.words import phrases
 from kiosk.errors import ConfigError
+from kiosk.program_file import DEFAULT_PROGRAM, load_program
 
 PACKAGED = Path(__file__).resolve().parent.parent / "config"
 DEFAULT_CONFIG = PACKAGED / "kiosk.toml"
@@ -91,6 +93,15 @@ class ProgressionConfig:
     exercises_min: int = 3
     exercises_max: int = 5
     session_minutes: int = 12
+    # The rhythm rules (issue 26, docs/progression.md): a break's step back grows with it.
+    away_two_steps_days: int = 14
+    away_rung_start_days: int = 28
+    away_restart_days: int = 60
+    wait_hurts: int = 3  # RED for pain in this many of a family's last wait_of sessions: waits
+    wait_of: int = 5
+    meet_after: int = 3  # middle-band sessions in a row before the target meets the clean count
+    walk_cap_minutes: int = 30  # walking climbs to this
+    walk_away_minutes: int = 7  # a walk this long happens away from the kiosk, then confirmed
 
 
 @dataclass(frozen=True)
@@ -179,6 +190,8 @@ class Config:
     wording: Wording = field(default_factory=packaged_wording)
     signature: SignatureSetup = field(default_factory=SignatureSetup)
     source: str = str(DEFAULT_CONFIG)
+    # The program and the rhythm rules' settings (config/program.toml, [progression]).
+    rhythm: Rhythm = field(default_factory=Rhythm)
 
     @property
     def data_dir(self) -> Path:
@@ -308,6 +321,14 @@ SCHEMA: dict[str, dict[str, tuple[str, tuple[Check, str]]]] = {
         "exercises_min": ("exercises_min", _int(1, 8)),
         "exercises_max": ("exercises_max", _int(1, 8)),
         "session_minutes": ("session_minutes", _int(3, 60)),
+        "away_two_steps_days": ("away_two_steps_days", _int(3, 365)),
+        "away_rung_start_days": ("away_rung_start_days", _int(3, 365)),
+        "away_restart_days": ("away_restart_days", _int(3, 3650)),
+        "wait_hurts": ("wait_hurts", _int(1, 10)),
+        "wait_of": ("wait_of", _int(1, 20)),
+        "meet_after": ("meet_after", _int(1, 10)),
+        "walk_cap_minutes": ("walk_cap_minutes", _int(1, 120)),
+        "walk_away_minutes": ("walk_away_minutes", _int(1, 120)),
     },
     "display": {"fps": ("fps", _int(5, 60))},
     "storage": {"data_dir": ("data_dir", _path(400)), "backups": ("backups", _int(1, 60))},
@@ -378,9 +399,12 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Loaded:
     activities = sections["psfs"].activities
     sections["psfs"] = replace(sections["psfs"], activities=tuple(activities))  # frozen
     for name in raw:
-        if name not in SCHEMA and name not in ("exercises", "rituals", "signature"):
+        if name not in SCHEMA and name not in ("exercises", "rituals", "signature", "program"):
             problems.append(ConfigError(str(file), name, raw[name], f"one of {', '.join(SCHEMA)}"))
     library = load_library(_exercises_path(file, raw, problems), problems)
+    library, rhythm = _rhythm(
+        _sibling_path(file, raw, "program", DEFAULT_PROGRAM, problems), library,
+        sections["progression"], sections["session"], problems)
     rituals_path = _sibling_path(file, raw, "rituals", DEFAULT_RITUALS, problems)
     # The packaged rituals beside someone's own exercise list: a ritual on a rung that list
     # does not have is left out quietly; nobody wrote it wrong.
@@ -390,8 +414,30 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Loaded:
     signature = load_signature(
         _sibling_path(file, raw, "signature", DEFAULT_SIGNATURE, problems), library, problems)
     cfg = Config(library=library, rituals=rituals, wording=wording, signature=signature,
-                 source=str(file), **sections)
+                 source=str(file), rhythm=rhythm, **sections)
     return Loaded(cfg, tuple(problems))
+
+
+def _rhythm(
+    path: Path, library: Library, p: ProgressionConfig, session: SessionSettings,
+    problems: list[ConfigError],
+) -> tuple[Library, Rhythm]:
+    """The program (config/program.toml) and the rhythm rules' settings; the library as the
+    program shapes it: walking up to ``walk_cap_minutes``, loads named in kg."""
+    found = load_program(path, library, problems)
+    shaped = with_loads(walk_capped(library, p.walk_cap_minutes), found.loads_kg)
+    days = (p.reentry_days, p.away_two_steps_days, p.away_rung_start_days, p.away_restart_days)
+    away = days[1:]
+    if list(days) != sorted(set(days)):
+        problems.append(ConfigError(
+            "[progression]", "reentry_days < away_two_steps_days < away_rung_start_days < "
+            "away_restart_days", list(days), "days that grow; until then the defaults"))
+        away = Rhythm().away_days
+    rhythm = Rhythm(program=found.program, away_days=away, wait_hurts=p.wait_hurts,
+                    wait_of=max(p.wait_of, p.wait_hurts), cleared=found.cleared,
+                    meet_after=p.meet_after, flare_rise=session.pain_rise_stop,
+                    walk_away_minutes=p.walk_away_minutes)
+    return shaped, rhythm
 
 
 def _read_toml(file: Path, problems: list[ConfigError]) -> dict[str, Any] | None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk import tomlcache
-from kiosk.core.coach.program import Program, Rhythm, walk_capped, with_loads
+from kiosk.core.coach.program import Program
 from kiosk.core.data.model import Library
 from kiosk.errors import ConfigError
 
@@ -117,12 +117,3 @@ def _read(path: Path, problems: list[ConfigError]) -> dict[str, Any] | None:
         problems.append(ConfigError(str(path), "(file)", str(exc), "valid TOML"))
     return None
 
-
-def rhythm_of(library: Library, flare_rise: int, walk_cap: int = 30,
-              path: Path = DEFAULT_PROGRAM,
-              problems: list[ConfigError] | None = None) -> tuple[Library, Rhythm]:
-    """The library as the program shapes it (walks up to ``walk_cap`` minutes, loads in kg)
-    and the rhythm rules' settings."""
-    found = load_program(path, library, problems)
-    shaped = with_loads(walk_capped(library, walk_cap), found.loads_kg)
-    return shaped, Rhythm(program=found.program, cleared=found.cleared, flare_rise=flare_rise)

@@ -255,8 +255,5 @@ def as_text(rows: Sequence[Row], names: Callable[[str], str] = str) -> str:
 
 def from_config(cfg: Config, *, weeks: int, days: str, user: str) -> Rehearsal:
     """A rehearsal under the kiosk's own config: its library, rules, session and program."""
-    from kiosk.program_file import rhythm_of
-
-    library, rhythm = rhythm_of(cfg.library, cfg.session.pain_rise_stop)
-    return rehearse(library, cfg.progression, cfg.session, rhythm, weeks=weeks, days=days,
-                    user=user)
+    return rehearse(cfg.library, cfg.progression, cfg.session, cfg.rhythm, weeks=weeks,
+                    days=days, user=user)

@@ -93,7 +93,7 @@ def lived_days(
     first = end - timedelta(days=max(1, round(years * 365.25)) - 1)
     away = days_away(rng, first, end)
     person = Person(rng, usual_pain=rng.randint(1, 4))
-    progress = Progress.start(cfg.library, cfg.progression)
+    progress = Progress.start(cfg.library, cfg.progression, cfg.rhythm)
     count = 0
     day = first
     while day <= end:
@@ -103,7 +103,7 @@ def lived_days(
         for n in range(sessions):
             checkin = person.checkin()
             plan = plan_for_day(cfg.library, [], day, cfg.progression, cfg.session, checkin,
-                                base=progress)
+                                base=progress, rhythm=cfg.rhythm)
             count += 1
             started = datetime.combine(day, datetime.min.time()).replace(
                 hour=SESSION_HOURS[n % len(SESSION_HOURS)], minute=rng.randrange(60),
@@ -120,7 +120,8 @@ def lived_days(
             yield entry
         if day.day == 1:
             # What the store does at the end of each month: keep only what the rules still read.
-            compact = Progress.from_json(progress.to_json(), cfg.library, cfg.progression)
+            compact = Progress.from_json(progress.to_json(), cfg.library, cfg.progression,
+                                         rhythm=cfg.rhythm)
             assert compact is not None
             progress = compact
         day += timedelta(days=1)
@@ -249,7 +250,8 @@ def write_history(
     from kiosk.core.coach.signature import tuning
 
     # As the kiosk replays it (kiosk.runtime.replays): the signature's starts included.
-    replays = Replays(cfg.library, cfg.progression, dict(tuning(None, cfg.signature).allowed))
+    replays = Replays(cfg.library, cfg.progression, dict(tuning(None, cfg.signature).allowed),
+                      cfg.rhythm)
     with MonthlyHistory.open(data_dir, keep_backups=cfg.storage.backups,
                              replays=replays) as history:
         records = list(lived_days(cfg, years=years, per_day=per_day, seed=seed, end=end))

@@ -20,7 +20,6 @@ from kiosk.core.coach.ladder import Ladder
 from kiosk.core.coach.progression import Progress, exercise_states, plan_for_day
 from kiosk.core.data.model import Change, Plan
 from kiosk.core.data.records import SessionRecord, sessions_of
-from kiosk.program_file import rhythm_of
 from kiosk.rehearse import USERS, Rehearsal, from_config
 from kiosk.store.records import decode
 
@@ -47,7 +46,7 @@ def rows_at(r: Rehearsal, week: int) -> dict[str, tuple[int, int, int]]:
 
 
 def level(item_family: str, vid: str, target: int) -> int:
-    library, _ = rhythm_of(cfg().library, 2)
+    library = cfg().library
     ladder = Ladder.of(library.family(item_family))
     found = ladder.level_of((vid, target))
     assert found is not None
@@ -165,7 +164,7 @@ def test_a_session_ended_by_pain_is_never_clean() -> None:
 
     history[-1] = replace(last, ended_by="pain", pain_after=(last.pain_before or 0) + 3)
     day = last.plan_date + timedelta(days=2)
-    library, rhythm = rhythm_of(cfg().library, 2)
+    library, rhythm = cfg().library, cfg().rhythm
     plan = plan_for_day(library, history, day, cfg().progression, cfg().session, 2,
                         rhythm=rhythm)
     done = {ex.family for ex in last.exercises}
@@ -191,7 +190,7 @@ def test_sore_the_family_that_hurts_waits_within_five_of_its_sessions_and_is_nam
 
 def test_a_waiting_family_comes_back_a_rung_lower_once_a_clinician_clears_it() -> None:
     r = played("sore", "mon,wed,fri", 4)
-    library, rhythm = rhythm_of(cfg().library, 2)
+    library, rhythm = cfg().library, cfg().rhythm
     from dataclasses import replace
 
     day = r.sessions[-1].plan_date + timedelta(days=3)
@@ -213,7 +212,7 @@ def test_a_waiting_family_comes_back_a_rung_lower_once_a_clinician_clears_it() -
 # --- breaks -------------------------------------------------------------------------------------
 def test_breaks_step_back_further_as_the_gap_grows() -> None:
     r = played("steady", "mon,wed,fri", 8)
-    library, rhythm = rhythm_of(cfg().library, 2)
+    library, rhythm = cfg().library, cfg().rhythm
     last = r.sessions[-1].plan_date
     got = {}
     for gap in (3, 10, 20, 40, 200):
@@ -256,7 +255,7 @@ def test_an_existing_history_moves_no_family_more_than_one_step_on_upgrade() -> 
     raw = json.loads((Path(__file__).parent / "data" / "old_rules_12_weeks.json").read_text())
     history: list[SessionRecord] = sessions_of([decode(x) for x in raw])
     assert all(s.rules == 1 for s in history)
-    library, rhythm = rhythm_of(cfg().library, 2)
+    library, rhythm = cfg().library, cfg().rhythm
     last: dict[str, tuple[str, int]] = {}
     for s in history:
         for ex in s.exercises:

@@ -491,7 +491,8 @@ class Kiosk:
             self._browser = Browser(self._recent(), self.today, self.progress)
             self._relay(self._browser.start())
         elif chosen == "This week":
-            self._say(weekly_summary(self._recent(), self.today, self.progress.ladders))
+            self._say(weekly_summary(self._recent(), self.today, self.progress.ladders,
+                                     waiting=[name for name, _ in self.plan.waiting]))
         elif chosen == ABOUT and self.safety is not None:
             self._about(self.safety)
         elif chosen == QUICK_RITUAL:
@@ -541,7 +542,8 @@ class Kiosk:
         if not something_done(session) or not first_session_of_week(saved, self.today):
             return
         last_week = self.today - timedelta(weeks=1)
-        facts = week_facts(recent, last_week, self.progress.ladders)
+        facts = week_facts(recent, last_week, self.progress.ladders,
+                           [name for name, _ in self.plan.waiting])
         if facts.sessions:
             self._say(" ".join(summary_lines(facts, lead="Last week")))
 
