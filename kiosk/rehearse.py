@@ -257,3 +257,25 @@ def from_config(cfg: Config, *, weeks: int, days: str, user: str) -> Rehearsal:
     """A rehearsal under the kiosk's own config: its library, rules, session and program."""
     return rehearse(cfg.library, cfg.progression, cfg.session, cfg.rhythm, weeks=weeks,
                     days=days, user=user)
+
+
+def as_grid(rows: Sequence[Row], names: Callable[[str], str] = str) -> str:
+    """A Markdown table, a line per family and a column per week: "rung/target" at the end of
+    the week, "+" after it when it stepped up that week, "-" when it stepped back, "new" the
+    week it started and "waits" while it waits (docs/progression.md)."""
+    weeks = max((r.week for r in rows), default=0)
+    order: list[str] = []
+    cells: dict[str, dict[int, str]] = {}
+    for r in rows:
+        if r.family not in cells:
+            order.append(r.family)
+            cells[r.family] = {}
+        mark = {"up": "+", "down": "-", "new": " new", "waits": " waits"}.get(r.change, "")
+        cells[r.family][r.week] = f"{r.rung}/{r.target}{mark}"
+    head = "| exercise | " + " | ".join(f"w{w}" for w in range(1, weeks + 1)) + " |"
+    rule = "|---|" + "---|" * weeks
+    lines = [head, rule]
+    for fid in order:
+        row = [cells[fid].get(w, "") for w in range(1, weeks + 1)]
+        lines.append(f"| {names(fid)} | " + " | ".join(row) + " |")
+    return "\n".join(lines) + "\n"
