@@ -1,4 +1,4 @@
-"""kiosk/config.py: bad configuration never stops the kiosk (issue #4, point 4).
+"""kiosk/config/: bad configuration never stops the kiosk (issue #4, point 4).
 
 Every invalid value gives exactly one ConfigError that names the file, the key, the value and
 what is allowed; that key takes its default and the valid keys around it are kept. A file that
