@@ -16,6 +16,10 @@ way (only the dict ``tomllib`` returns, in ``files.read_toml``):
 - ``signature``  config/signature.toml, the screening's probes and the tuning rules
 - ``files``      where the files are; reading one; the packaged file read in its place
 - ``values``     how one value is read into its type (``Spec``), and a table key by key
+
+A new kiosk.toml key is a field on its section's dataclass and one ``take`` line in the
+section's builder (settings.py); a new section is a dataclass, a builder and one line in
+``read_settings``. ``SCHEMA`` follows from the builders.
 """
 
 from kiosk.config.exercises import POSITIONS, SIDES, STEPS, UNITS, load_library
