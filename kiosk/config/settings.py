@@ -131,6 +131,7 @@ class SafetyConfig:
     cleared_on: date | None = None  # the day a clinician cleared the program; None: not yet
     answer_seconds: float = 60.0  # no answer in this long counts as "yes"
     repeat_days: int = 28  # every group is asked again after this many days
+    emergency_days: int = 7  # the emergency group is asked at least this often
     high_pain: int = 9  # a rating this high asks the emergency and urgent groups
     gentle_from: int = 7  # a check-in this high offers only the gentle path
 
@@ -250,6 +251,7 @@ def _safety(s: Section) -> SafetyConfig:
         cleared_on=s.take("cleared_on", day(), d.cleared_on),
         answer_seconds=s.take("answer_seconds", number(20, 300), d.answer_seconds),
         repeat_days=s.take("repeat_days", whole(7, 90), d.repeat_days),
+        emergency_days=s.take("emergency_days", whole(1, 28), d.emergency_days),
         high_pain=s.take("high_pain", whole(5, 10), d.high_pain),
         gentle_from=s.take("gentle_from", whole(3, 10), d.gentle_from),
     )
