@@ -79,6 +79,11 @@ def test_the_packaged_signature_file_loads_strictly_with_no_problems(tmp_path: P
     ('[[rule]]\nprobe = "hip-rotation"\nwhen = "uneven"\nfamily = "bridge"\nreason = "x"\n'
      'start = "bird-dog-arm"', "rule[0].start"),
     ('[screening]\nevery_days = -3', "screening.every_days"),
+    # A list where an id belongs once stopped the loader with a TypeError (unhashable list).
+    ('[[rule]]\nprobe = "hip-rotation"\nwhen = "stiff"\nfamily = ["bridge"]\nreason = "x"',
+     "rule[0].family"),
+    ('[[rule]]\nprobe = "hip-rotation"\nwhen = "stiff"\nfamily = "bridge"\nreason = "x"\n'
+     'start = ["bridge-full"]', "rule[0].start"),
 ])
 def test_a_bad_rule_is_one_line_naming_its_key_and_is_left_out(
     tmp_path: Path, text: str, key: str
