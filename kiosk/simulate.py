@@ -23,7 +23,7 @@ from kiosk.config import Config
 from kiosk.core.coach.progression import Progress, plan_for_day
 from kiosk.core.coach.rotation import exercise_seconds
 from kiosk.core.data.model import Plan, PlannedExercise
-from kiosk.core.data.records import PainEntry, Record, SessionRecord
+from kiosk.core.data.records import RULES, PainEntry, Record, SessionRecord
 from kiosk.store.records import decode
 
 MAX_GAP_SHARE = 0.25  # at most this share of the days are spent away
@@ -186,6 +186,7 @@ def _session(
         "ended_by": ended_by,
         "exercises": exercises,
         "pain_events": pain_events,
+        "rules": RULES,  # planned under today's rules, as the kiosk saves it
     }
 
 

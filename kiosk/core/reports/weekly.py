@@ -106,13 +106,15 @@ def week_facts(
                  and not (now < then and pain_change(then, now).meaningful))
     flares = sum(1 for s in this_week if s.pain_before is not None and s.pain_after is not None
                  and s.pain_after - s.pain_before >= flare_rise)
+    gained = gains(earlier, this_week, ladders)
+    went_up = {g.name for g in gained}  # more clean reps at one target is still progress
     return WeekFacts(
         monday=monday,
         sessions=len(this_week),
-        gains=gains(earlier, this_week, ladders),
+        gains=gained,
         pain=now,
         pain_last_week=before,
-        flat=flat(sessions, sunday, ladders),
+        flat=tuple(n for n in flat(sessions, sunday, ladders) if n not in went_up),
         flares=flares,
         pain_rising=rising,
         no_better=no_better,
