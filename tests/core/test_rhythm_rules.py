@@ -283,3 +283,31 @@ def test_an_existing_history_moves_no_family_more_than_one_step_on_upgrade() -> 
 
 def plan_words(plan: Plan) -> list[tuple[str, str, int, str]]:
     return [(p.family.id, p.variation.id, p.target, str(p.change)) for p in plan.exercises]
+
+
+@pytest.mark.slow
+def test_the_real_kiosk_agrees_with_rehearse(tmp_path: Path) -> None:
+    """Four weeks of `kiosk demo --user steady` on Mon/Wed/Fri give the plan rehearse gives
+    for the Monday after its week four: the same exercises, rungs, targets and reasons."""
+    from contextlib import redirect_stdout
+    from io import StringIO
+
+    from kiosk.cli import main
+    from kiosk.runtime import make_planner
+    from kiosk.store.readonly import stream_history
+
+    r = played("steady", "mon,wed,fri", 4)
+    for s in r.sessions:
+        with redirect_stdout(StringIO()):
+            assert main(["--data-dir", str(tmp_path), "demo", "--user", "steady", "--date",
+                         s.plan_date.isoformat()]) == 0
+    monday = r.sessions[-1].plan_date + timedelta(days=3)
+    records = list(stream_history(tmp_path, []))
+    kiosk = make_planner(cfg())(records, monday, None)
+    rehearsed = plan_for_day(cfg().library, r.sessions, monday, cfg().progression,
+                             cfg().session, None, rhythm=cfg().rhythm)
+    assert [(p.family.id, p.variation.id, p.target, str(p.change), p.reason)
+            for p in kiosk.exercises] == [
+        (p.family.id, p.variation.id, p.target, str(p.change), p.reason)
+        for p in rehearsed.exercises]
+    assert kiosk.exercises[0].variation.id == "dead-bug-full"  # rung three, in four weeks
