@@ -52,6 +52,9 @@ def explain(t: _Track, now: tuple[int, int], rules: ProgressionRules) -> tuple[C
         v = t.ladder.variation(now[0])
         return Change.SAME, (f"Back now that your clinician has cleared it, at {reps(now[1], v)}"
                              ", its easiest step.")
+    if now == t.done_at and t.cause is not None and t.cause.kind == "reenter":
+        v = t.ladder.variation(now[0])  # a break, but it was already a step lower than shown
+        return Change.SAME, f"It has been {span(t.cause.count)}, so we stay at {reps(now[1], v)}."
     if now == t.done_at or t.cause is None:
         return Change.SAME, staying(t, rules)
     up = now > t.done_at  # (level, target): a floor sits below its level's start reps
@@ -79,8 +82,11 @@ def staying(t: _Track, rules: ProgressionRules) -> str:
     if t.flare:
         return (f"Staying at {at}: your pain rose after your last session, so nothing steps "
                 "up this time.")
-    # Evidence at this level, else (when the bottom of the ladder swallowed it) the last day.
-    last = _last_counted_day(t.since) or _last_counted_day(t.recent[-1:])
+    # Evidence at this level, else (when the bottom of the ladder swallowed it) the last day,
+    # when it slipped or hurt.
+    last = _last_counted_day(t.since)
+    if last is None and t.recent and (t.recent[-1].early or t.recent[-1].pain):
+        last = t.recent[-1] if t.recent[-1].sessions else None
     if last is None:
         if t.recent and t.recent[-1].pain:
             return f"Staying at {at}: it hurt last time, and this is its easiest step."
@@ -98,7 +104,8 @@ def staying(t: _Track, rules: ProgressionRules) -> str:
         if any(d.pain for d in t.recent[-max(1, rules.advance_window):]):
             return f"Staying at {at}: it hurt not long ago, so we wait for more clean sessions."
         clean = sum(1 for d in t.since if d.sessions and d.clean)
-        more = max(1, rules.advance_needed - clean)
+        quick = t.ladder.rung(level) < rules.quick_rungs  # one clean day steps up there
+        more = 1 if quick else max(1, rules.advance_needed - clean)
         return f"Staying at {at}: {number(more)} more clean {plural_of(more, 'session')} " \
                "and it steps up."
     return f"Staying at {at}."
