@@ -507,7 +507,11 @@ def cmd_summary(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
     day = args.date or date.today()
     notes: list[str] = []
     records = list(_records(args, cfg, notes, since=_read_back(day)))
-    print(weekly_summary(records, day, ladders_of(cfg.library)))
+    from kiosk.runtime import make_planner
+
+    base, window = _window(args, cfg, day, [])
+    waiting = [name for name, _ in make_planner(cfg, base)(window, day, None).waiting]
+    print(weekly_summary(records, day, ladders_of(cfg.library), waiting=waiting))
     _tell(notes)
     return 0
 
