@@ -120,8 +120,8 @@ def build(
     notes: tuple[str, ...] = (BAD_DAY_NOTE,) if replay.bad_today else ()
     if replay.rules_changed:
         notes += (RULES_CHANGED,)
-    if any(replay.tracks[f].cause is not None and replay.tracks[f].cause.kind == "reenter"  # type: ignore[union-attr]
-           and replay.tracks[f].cause.of >= 4 for f in chosen):  # type: ignore[union-attr]
+    causes = [replay.tracks[f].cause for f in chosen]
+    if any(c is not None and c.kind == "reenter" and c.of >= 4 for c in causes):
         notes += (RESTART_NOTE,)
     notes += tuple(_held_notes(held, states))
     # Said once: in the plans after the session in which it began to wait.
