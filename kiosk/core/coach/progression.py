@@ -79,7 +79,9 @@ class _Track:
     since: list[_Day] = field(default_factory=list)  # evidence since the level last moved
     recent: list[_Day] = field(default_factory=list)  # every day done or hurt, for the window
     away: int = 0  # the longest break of the person's since it was last done, in days
-    met: bool = False  # the target has met the clean count at this level (the middle band)
+    # The middle band met the person at this target (as micro-steps from the bottom): it never
+    # meets them at it, or below it, again; so a target never loops between two counts.
+    met: int | None = None
     flare: bool = False  # its last session was a flare: no step up next time
     hurts: list[bool] = field(default_factory=list)  # pain in each of its last sessions
     waits: date | None = None  # set aside since this day: it kept hurting
@@ -100,8 +102,8 @@ class _Track:
         self.since.clear()  # evidence earned at the old level has been used
         if self.cause is None or WEIGHT[cause.kind] >= WEIGHT[self.cause.kind]:
             self.cause = cause
-        if cause.kind == "advance":
-            self.met = False  # a new level: the middle band may meet the person there again
+        if cause.kind in ("reenter", "pain", "fray", "cleared"):
+            self.met = None  # a new start: the middle band may meet the person anywhere
 
     def copy(self, *, days: bool = True) -> _Track:
         """A copy to change; ``days=False`` shares the _Day objects (for ``start_day``, which
@@ -157,9 +159,9 @@ class _Track:
         self.since = [_day_from(d) for d in data["since"]]
         self.recent = [_day_from(d) for d in data["recent"]]
         away, met, flare, hurts, waits, saved_at = data["rhythm"]
-        if not all(isinstance(b, bool) for b in (met, flare, *hurts)):
-            raise TypeError("met, flare and hurts must be true or false")
-        self.away, self.met, self.flare = _whole(away), met, flare
+        if not all(isinstance(b, bool) for b in (flare, *hurts)):
+            raise TypeError("flare and hurts must be true or false")
+        self.away, self.met, self.flare = _whole(away), None if met is None else _whole(met), flare
         self.hurts, self.waits = list(hurts), _day_or_none(waits)
         self.saved_at = None if saved_at is None else (str(saved_at[0]), _whole(saved_at[1]))
 

@@ -84,7 +84,6 @@ def _reenter(t: _Track, gap: int, steps: int, rules: ProgressionRules) -> None:
     """Back after a break, further the longer it was: one micro-step, two, the rung's start
     reps (at least three), or a rung lower at its start reps. Never more reps than before."""
     t.since.clear()  # what was shown before a break says little about today
-    t.met = False
     level, ladder = t.level or 0, t.ladder
     cause = Cause("reenter", gap, steps)
     if t.floor is not None:
@@ -131,9 +130,13 @@ def _middle(t: _Track, rhythm: Rhythm) -> int | None:
     middle band, and the target not met there already; else None."""
     n = max(1, rhythm.meet_after)
     last = last_counted(t.since, n)
-    if t.met or len(last) < n or not all(d.middle is not None and not d.clean for d in last):
+    if len(last) < n or not all(d.middle is not None and not d.clean for d in last):
         return None
-    return min(d.middle for d in last if d.middle is not None)
+    clean = min(d.middle for d in last if d.middle is not None)
+    level = t.level or 0
+    if t.met is not None and level - max(0, t.ladder.reps(level) - clean) <= t.met:
+        return None  # met there before: it holds now, and never loops between two targets
+    return clean
 
 
 def _meet(t: _Track, clean: int, rules: ProgressionRules, rhythm: Rhythm) -> None:
@@ -142,7 +145,7 @@ def _meet(t: _Track, clean: int, rules: ProgressionRules, rhythm: Rhythm) -> Non
     new = max(rules.floor_reps, clean)
     if new < t.target:
         _lower_target(t, new, Cause("meet", clean, max(1, rhythm.meet_after)))
-    t.met = True
+    t.met = _steps_of(t.ladder, t.level or 0, t.target)
     t.since.clear()
 
 
