@@ -99,8 +99,14 @@ def build(
     if rhythm.program is not None:
         members = program_families(rhythm.program, replay.tracks, library)
         members = [f for f in members if f not in waiting]
-        chosen = [f for f in todays_half(members, replay.tracks, seconds, budget)
-                  if f not in held]
+        # The movement signature's families come every session, first: the default program
+        # takes them in; a clinician's program only those it lists.
+        first = [f for f in tune.early if f in replay.tracks and f not in waiting
+                 and f not in held and (f in members or not rhythm.program.clinician)]
+        rest = [f for f in members if f not in first]
+        left = budget - sum(seconds(f) for f in first)
+        chosen = first + [f for f in todays_half(rest, replay.tracks, seconds, left)
+                          if f not in held]
     else:
         order = rotation.rotation_order(
             [f for f in states if f not in held and f not in waiting],
