@@ -616,7 +616,7 @@ def read_history(raw: bytes) -> Decoded:
     The file is TinyDB's layout with one table: ``{"sessions": {"<seq>": record, ...}}``.
     """
     try:
-        data = _load_json(raw)
+        data = load_json(raw)
     except RecordError as e:
         return Decoded({}, (str(e),))
     return _read_database(data)
@@ -647,21 +647,57 @@ def _strict(found: Decoded) -> dict[int, Record]:
     return found.records
 
 
-def _load_json(raw: bytes) -> object:
+# The bounds of what is read. A month's file is tens of KB, and the single-file history of
+# before the months (read once, to split it) a few MB in year ten; a bigger file is damage, and
+# is refused before it is parsed, so that it can never take the kiosk's memory. Nothing the
+# kiosk writes nests deeper than a few levels (a snapshot's track, a session's set): a deeper
+# document is damage too, refused as it is parsed, never a RecursionError.
+MAX_BYTES = 64 * 1024 * 1024
+MAX_DEPTH = 32
+
+
+def load_json(raw: bytes, what: str = "the file") -> object:
+    """``raw`` parsed as the JSON the kiosk writes, or ``RecordError`` saying why it is not:
+    empty, not UTF-8, not JSON, a key twice in one object, NaN or Infinity, more than
+    ``MAX_BYTES``, or nested deeper than ``MAX_DEPTH``. Never RecursionError or MemoryError."""
+    if len(raw) > MAX_BYTES:
+        raise RecordError(f"{what} is {len(raw)} bytes, more than the {MAX_BYTES} a kiosk "
+                          "ever writes")
     if not raw.strip():
-        raise RecordError("the file is empty")
+        raise RecordError(f"{what} is empty")
     try:
-        return json.loads(
+        data = json.loads(
             raw.decode("utf-8"), parse_constant=_no_constant, object_pairs_hook=_no_duplicates
         )
     except UnicodeDecodeError as e:
-        raise RecordError(f"the file is not UTF-8 text ({e.reason} at byte {e.start})") from None
+        raise RecordError(f"{what} is not UTF-8 text ({e.reason} at byte {e.start})") from None
     except json.JSONDecodeError as e:
-        raise RecordError(f"the file is not valid JSON ({e})") from None
+        raise RecordError(f"{what} is not valid JSON ({e})") from None
     except RecursionError:
-        raise RecordError("the file nests too deeply to be a history") from None
+        raise RecordError(f"{what} nests deeper than {MAX_DEPTH} levels") from None
+    except MemoryError:
+        raise RecordError(f"{what} is too big to read") from None
     except ValueError as e:  # a number too long for Python to convert, for one
-        raise RecordError(f"the file holds a value no kiosk writes ({e})") from None
+        raise RecordError(f"{what} holds a value no kiosk writes ({e})") from None
+    if _depth(data) > MAX_DEPTH:
+        raise RecordError(f"{what} nests deeper than {MAX_DEPTH} levels")
+    return data
+
+
+def _depth(value: object, limit: int = MAX_DEPTH) -> int:
+    """How deep ``value`` nests, counted only as far as one past ``limit``: a history of ten
+    years is walked in a few milliseconds, and no walk recurses further than that."""
+    if isinstance(value, dict):
+        children: Iterable[object] = value.values()
+    elif isinstance(value, list):
+        children = value
+    else:
+        return 0
+    if limit <= 0:
+        return 1
+    return 1 + max((_depth(v, limit - 1) for v in children
+                    if isinstance(v, dict | list)), default=0)
+
 
 
 def _no_constant(name: str) -> None:

@@ -39,7 +39,16 @@ from kiosk.core.data.records import (
     last_pain,
 )
 from kiosk.errors import RecordError
-from kiosk.store.records import KINDS, decode, decode_each, encode, parse_history
+from kiosk.store.records import (
+    KINDS,
+    MAX_BYTES,
+    MAX_DEPTH,
+    decode,
+    decode_each,
+    encode,
+    load_json,
+    parse_history,
+)
 
 PROPS = settings(max_examples=150, deadline=None)
 
@@ -272,3 +281,25 @@ def test_future_dates_stay_allowed() -> None:
     # docs/progression.md: a clock that jumps ahead must not make a session unreadable.
     future = real_record("f", "2099-12-31T23:00:00")
     assert decode(encode(future)) == future
+
+
+@pytest.mark.parametrize("raw", [
+    b"[" * 100_000 + b"]" * 100_000,  # past Python's own recursion limit
+    b'{"sessions": {"1": ' + b'{"a": ' * 40 + b"1" + b"}" * 40 + b"}}",  # past MAX_DEPTH only
+])
+def test_a_document_nested_too_deep_is_damage_not_a_crash(raw: bytes) -> None:
+    with pytest.raises(RecordError, match=f"nests deeper than {MAX_DEPTH} levels"):
+        parse_history(raw)
+    with pytest.raises(RecordError, match="nests deeper"):
+        load_json(raw)
+
+
+def test_a_document_too_big_is_damage_refused_before_it_is_parsed() -> None:
+    raw = b" " * (MAX_BYTES + 1)  # would be "empty" if it were parsed
+    with pytest.raises(RecordError, match=f"more than the {MAX_BYTES}"):
+        parse_history(raw)
+
+
+def test_what_the_kiosk_writes_nests_within_the_bound() -> None:
+    deepest = {"sessions": {"1": real_json("a")}}
+    assert load_json(json.dumps(deepest).encode()) == deepest
