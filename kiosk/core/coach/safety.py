@@ -24,7 +24,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import ClassVar
 
+from kiosk.core.data.fields import Pain, Text
 from kiosk.core.data.model import Button
 
 
@@ -138,26 +140,37 @@ def is_cleared(cleared_on: date | None, today: date) -> bool:
 # --- the record of one round of answers ----------------------------------------------------------
 @dataclass(frozen=True)
 class Answer:
-    question: str  # Question.id
+    question: Text  # Question.id
     group: Group
     how: How
+
+    # Written after the fields, for a person reading the file; "how" alone decides, and is what
+    # is read back (only amber is a no).
+    ALSO_WRITTEN: ClassVar[tuple[str, ...]] = ("answer",)
 
     @property
     def yes(self) -> bool:
         return self.how.yes
+
+    @property
+    def answer(self) -> str:
+        return "yes" if self.yes else "no"
 
 
 @dataclass(frozen=True)
 class SafetyCheck:
     """One round of questions and its answers, as saved in the history (docs/data.md)."""
 
-    id: str
+    TAG: ClassVar[str] = "safety"  # its "kind" in JSON
+    LABEL: ClassVar[str] = "safety answers"
+
+    id: Text
     day: date  # the kiosk's date when asked
     at: datetime  # when the round ended
     reason: Reason
     groups: tuple[Group, ...]  # the groups asked, in order
     answers: tuple[Answer, ...]
-    pain: int | None = None  # the rating that asked it (HIGH_PAIN), else None
+    pain: Pain | None = None  # the rating that asked it (HIGH_PAIN), else None
     outcome: Outcome = Outcome.CLEAR
 
     def yes_in(self, group: Group) -> bool:
