@@ -49,11 +49,21 @@ __all__ = ["DAY_S", "MAX_TARGET", "TABLE", "decode", "encode", "from_json", "to_
 TABLE = "sessions"  # the one TinyDB table in history.json, for every kind; its keys are `seq`
 
 T = TypeVar("T")
-Read = Callable[[object, str], object]  # a JSON value and where it is -> its typed value
+Read = Callable[[object], object]  # a JSON value -> its typed value; _Bad when it is not one
 
 
 class _Bad(Exception):
-    """One problem found in a record; turned into a RecordError that names the session."""
+    """One problem found in a record; turned into a RecordError that names the record and the
+    field. The path to the field is put together only on the way out, so that reading a good
+    record builds no strings."""
+
+    def __init__(self, rest: str) -> None:
+        super().__init__(rest)
+        self.rest = rest  # " must be text, not 3", " has no 'id'"
+        self.path: list[str] = []  # innermost first: ".reps", "[0]", ".sets", "[2]"
+
+    def at(self, root: str) -> str:
+        return root + "".join(reversed(self.path)) + self.rest
 
 
 def _is_int(v: object) -> bool:
@@ -65,22 +75,25 @@ def _is_number(v: object) -> bool:
     return (_is_int(v) or isinstance(v, float)) and math.isfinite(v)  # type: ignore[arg-type]
 
 
+def _where(e: _Bad, step: str) -> _Bad:
+    e.path.append(step)
+    return e
+
+
 # --- reading: a reader for each type, made once from its hints -----------------------------------
 def _leaf(test: Callable[[Any], bool], what: str, make: Callable[[Any], object] | None,
           checked: bool) -> Read:
     """A reader of one JSON value: ``test`` it (if ``checked``), then ``make`` the typed value."""
     if not checked:
-        if make is None:
-            return lambda v, where: v
-        return lambda v, where: make(v)
+        return (lambda v: v) if make is None else make
 
-    def read(v: object, where: str) -> object:
+    def read(v: object) -> object:
         try:
             ok = test(v)
         except (TypeError, ValueError):
             ok = False
         if not ok:
-            raise _Bad(f"{where} must be {what}, not {v!r:.40}")
+            raise _Bad(f" must be {what}, not {v!r:.40}")
         return v if make is None else make(v)
 
     return read
@@ -122,32 +135,18 @@ def _reader(tp: Any, checked: bool, nullable: bool = False) -> Read:
         if len(inner) != 1 or len(args) != 2:
             raise TypeError(f"the codec reads X | None, not {tp}")
         read = _reader(inner[0], checked, nullable=True)
-        return lambda v, where: None if v is None else read(v, where)
+        return lambda v: None if v is None else read(v)
     if origin in (tuple, list):
         args = get_args(tp)
         if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
             return _fixed(tuple(_reader(a, checked) for a in args), checked, null)
-        item = _reader(args[0], checked)
-        make = tuple if origin is tuple else list
-
-        def sequence(v: Any, where: str) -> object:
-            if checked and not isinstance(v, list):
-                raise _Bad(f"{where} must be a list{null}, not {v!r:.40}")
-            return make(item(x, f"{where}[{i}]") for i, x in enumerate(v))
-
-        return sequence
+        return _sequence(_reader(args[0], checked), tuple if origin is tuple else list,
+                         checked, null)
     if origin is dict:
         key, value = get_args(tp)
         if key is not str:
             raise TypeError(f"the codec reads objects keyed by text, not {tp}")
-        item = _reader(value, checked)
-
-        def mapping(v: Any, where: str) -> object:
-            if checked and not isinstance(v, dict):
-                raise _Bad(f"{where} must be an object{null}, not {v!r:.40}")
-            return {k: item(x, f"{where}.{k}") for k, x in v.items()}
-
-        return mapping
+        return _mapping(_reader(value, checked), checked, null)
     if dataclasses.is_dataclass(tp):
         return _object_reader(tp, checked, null)  # type: ignore[arg-type]
     if isinstance(tp, type) and issubclass(tp, Enum):
@@ -176,24 +175,67 @@ _WHAT: dict[object, str] = {
 }
 
 
+def _sequence(item: Read, make: Callable[[Iterable[object]], object], checked: bool,
+              null: str) -> Read:
+    def read(v: Any) -> object:
+        if checked and not isinstance(v, list):
+            raise _Bad(f" must be a list{null}, not {v!r:.40}")
+        try:
+            return make([item(x) for x in v])
+        except _Bad as e:  # which one: only now, and only for the message
+            raise _where(e, f"[{_first_bad(item, v)}]") from None
+
+    return read
+
+
+def _first_bad(item: Read, values: list[object]) -> int:
+    for i, x in enumerate(values):
+        try:
+            item(x)
+        except _Bad:
+            return i
+    return -1
+
+
+def _mapping(item: Read, checked: bool, null: str) -> Read:
+    def read(v: Any) -> object:
+        if checked and not isinstance(v, dict):
+            raise _Bad(f" must be an object{null}, not {v!r:.40}")
+        out = {}
+        for k, x in v.items():
+            try:
+                out[k] = item(x)
+            except _Bad as e:
+                raise _where(e, f".{k}") from None
+        return out
+
+    return read
+
+
 def _fixed(items: tuple[Read, ...], checked: bool, null: str) -> Read:
-    def read(v: Any, where: str) -> object:
+    def read(v: Any) -> object:
         if checked and not (isinstance(v, list) and len(v) == len(items)):
-            raise _Bad(f"{where} must be a list of {len(items)}{null}, not {v!r:.40}")
-        return tuple(r(x, f"{where}[{i}]") for i, (r, x) in enumerate(zip(items, v, strict=False)))
+            raise _Bad(f" must be a list of {len(items)}{null}, not {v!r:.40}")
+        out = []
+        for i, (r, x) in enumerate(zip(items, v, strict=True)):
+            try:
+                out.append(r(x))
+            except _Bad as e:
+                raise _where(e, f"[{i}]") from None
+        return tuple(out)
 
     return read
 
 
 _MISSING = object()
-_readers: dict[tuple[type, bool], Read] = {}
+_readers: dict[tuple[type, bool, str], Read] = {}
 
 
 def _object_reader(cls: type, checked: bool, null: str = "") -> Read:
     """A dataclass from a JSON object: its fields by name, each read by its type; a field with a
     default may be missing (older files), and keys it does not declare are ignored."""
-    cached = _readers.get((cls, checked))
-    if cached is not None and not null:
+    cached = _readers.get((cls, checked, null))
+    if cached is not None:
         return cached
     hints = get_type_hints(cls, include_extras=True)
     plan = [
@@ -203,26 +245,28 @@ def _object_reader(cls: type, checked: bool, null: str = "") -> Read:
     ]
     problem = getattr(cls, "problem", None) if checked else None
 
-    def read(v: object, where: str) -> object:
+    def read(v: Any) -> object:
         if not isinstance(v, dict):
-            raise _Bad(f"{where} must be an object{null}, not {v!r:.40}")
+            raise _Bad(f" must be an object{null}, not {v!r:.40}")
         given: dict[str, object] = {}
         for name, field_reader, optional in plan:
             x = v.get(name, _MISSING)
             if x is _MISSING:
                 if optional:
                     continue
-                raise _Bad(f"{where} has no {name!r}")
-            given[name] = field_reader(x, f"{where}.{name}")
+                raise _Bad(f" has no {name!r}")
+            try:
+                given[name] = field_reader(x)
+            except _Bad as e:
+                raise _where(e, f".{name}") from None
         made = cls(**given)
         if problem is not None:
             wrong = made.problem()
             if wrong is not None:
-                raise _Bad(f"{where}.{wrong}")
+                raise _Bad(f".{wrong}")
         return made
 
-    if not null:
-        _readers[(cls, checked)] = read
+    _readers[(cls, checked, null)] = read
     return read
 
 
@@ -258,18 +302,24 @@ def _dump(value: object) -> object:
     return value
 
 
-def _plain_json(value: object, where: str) -> None:
+def _plain_json(value: object) -> None:
     """Only what JSON holds, so that writing can never fail half-way on an odd value."""
     if isinstance(value, dict):
         for k, v in value.items():
             if not isinstance(k, str):
-                raise _Bad(f"{where} has a key {k!r:.40} that is not text")
-            _plain_json(v, f"{where}.{k}")
+                raise _Bad(f" has a key {k!r:.40} that is not text")
+            try:
+                _plain_json(v)
+            except _Bad as e:
+                raise _where(e, f".{k}") from None
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            _plain_json(v, f"{where}[{i}]")
+            try:
+                _plain_json(v)
+            except _Bad as e:
+                raise _where(e, f"[{i}]") from None
     elif not (value is None or isinstance(value, str | bool | int) or _is_number(value)):
-        raise _Bad(f"{where} must be JSON (text, number, true/false, null, list, object)")
+        raise _Bad(" must be JSON (text, number, true/false, null, list, object)")
 
 
 # --- the kinds of record -------------------------------------------------------------------------
@@ -288,11 +338,11 @@ _BY_TYPE = {k.type: k for k in KINDS.values()}
 
 def _schema(raw: dict[str, object]) -> None:
     if "schema" not in raw:
-        raise _Bad("record has no 'schema'")
+        raise _Bad(" has no 'schema'")
     value = raw["schema"]
     if not _is_int(value) or value != SCHEMA_VERSION:
-        raise _Bad(f"record.schema is {value!r:.40}; this kiosk reads schema {SCHEMA_VERSION} "
-                   "only")
+        raise _where(_Bad(f" is {value!r:.40}; this kiosk reads schema {SCHEMA_VERSION} only"),
+                     ".schema")
 
 
 def encode(record: Record) -> dict[str, Any]:
@@ -304,7 +354,9 @@ def encode(record: Record) -> dict[str, Any]:
     if kind.type is not SessionRecord:
         raw["kind"] = kind.tag
     raw.update(_dump(record))  # type: ignore[call-overload]
-    _check(raw, kind, lambda: _plain_json(raw, "record"))
+    # Read back by the same checks as a file is: every declared field is then plain JSON (what
+    # the types declare is all JSON holds), so nothing odd can reach the disk.
+    _check(raw, kind)
     return raw
 
 
@@ -325,18 +377,16 @@ def _kind_of(raw: object) -> Kind:
     return kind
 
 
-def _check(raw: object, kind: Kind, *more: Callable[[], None]) -> Record:
+def _check(raw: object, kind: Kind) -> Record:
     """The record ``raw`` holds, checked; or ``RecordError`` naming the record and the field."""
     rid = raw.get("id") if isinstance(raw, dict) else None
     try:
         if isinstance(raw, dict):
             _schema(raw)
-        record: Record = _object_reader(kind.type, True)(raw, "record")  # type: ignore[assignment]
-        for check in more:
-            check()
+        record: Record = _object_reader(kind.type, True)(raw)  # type: ignore[assignment]
     except _Bad as e:
         name = f"{kind.label} {rid!r}" if isinstance(rid, str) else f"{kind.label} record"
-        raise RecordError(f"{name}: {e} (see docs/data.md)") from None
+        raise RecordError(f"{name}: {e.at('record')} (see docs/data.md)") from None
     return record
 
 
@@ -346,9 +396,9 @@ def to_json(value: object) -> Any:
     ``RecordError`` if anything in it is not JSON."""
     raw = _dump(value)
     try:
-        _plain_json(raw, type(value).__name__)
+        _plain_json(raw)
     except _Bad as e:
-        raise RecordError(str(e)) from None
+        raise RecordError(e.at(type(value).__name__)) from None
     return raw
 
 
@@ -356,9 +406,9 @@ def from_json(cls: type[T], raw: object, what: str = "the snapshot") -> T:
     """A ``cls`` from what ``to_json`` wrote (or an older version of it, which lacks fields
     added since with a default), checked by its type hints; or ``RecordError`` saying why not."""
     try:
-        return _object_reader(cls, True)(raw, what)  # type: ignore[return-value]
+        return _object_reader(cls, True)(raw)  # type: ignore[return-value]
     except _Bad as e:
-        raise RecordError(str(e)) from None
+        raise RecordError(e.at(what)) from None
 
 
 @dataclass(frozen=True)
@@ -411,7 +461,7 @@ def parse_trusted(raw: bytes) -> dict[int, Record]:
         table = json.loads(raw)[TABLE]
         records: dict[int, Record] = {
             int(key): _object_reader(KINDS[doc.get("kind", "session")].type, False)(  # type: ignore[misc]
-                doc, "record") for key, doc in table.items()}
+                doc) for key, doc in table.items()}
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError, _Bad) as e:
         raise RecordError(f"not as it was when checked ({e!r:.60})") from None
     return dict(sorted(records.items()))
@@ -425,17 +475,17 @@ def _strict(found: Decoded) -> dict[int, Record]:
 
 # The bounds of what is read. A month's file is tens of KB, and the single-file history of
 # before the months (read once, to split it) a few MB in year ten; a bigger file is damage, and
-# is refused before it is parsed, so that it can never take the kiosk's memory. Nothing the
-# kiosk writes nests deeper than a few levels (a snapshot's track, a session's set): a deeper
-# document is damage too, refused as it is parsed, never a RecursionError.
+# is refused before it is parsed, so that it can never take the kiosk's memory. Nesting is
+# bounded twice: the parser refuses a document deeper than Python's recursion limit (damage,
+# never a RecursionError), and the readers above walk only as deep as the records' declared
+# types (a few levels), never into keys they do not declare.
 MAX_BYTES = 64 * 1024 * 1024
-MAX_DEPTH = 32
 
 
 def load_json(raw: bytes, what: str = "the file") -> object:
     """``raw`` parsed as the JSON the kiosk writes, or ``RecordError`` saying why it is not:
     empty, not UTF-8, not JSON, a key twice in one object, NaN or Infinity, more than
-    ``MAX_BYTES``, or nested deeper than ``MAX_DEPTH``. Never RecursionError or MemoryError."""
+    ``MAX_BYTES``, or nested too deeply to parse. Never RecursionError or MemoryError."""
     if len(raw) > MAX_BYTES:
         raise RecordError(f"{what} is {len(raw)} bytes, more than the {MAX_BYTES} a kiosk "
                           "ever writes")
@@ -450,30 +500,12 @@ def load_json(raw: bytes, what: str = "the file") -> object:
     except json.JSONDecodeError as e:
         raise RecordError(f"{what} is not valid JSON ({e})") from None
     except RecursionError:
-        raise RecordError(f"{what} nests deeper than {MAX_DEPTH} levels") from None
+        raise RecordError(f"{what} nests too deeply to be a history") from None
     except MemoryError:
         raise RecordError(f"{what} is too big to read") from None
     except ValueError as e:  # a number too long for Python to convert, for one
         raise RecordError(f"{what} holds a value no kiosk writes ({e})") from None
-    if _depth(data) > MAX_DEPTH:
-        raise RecordError(f"{what} nests deeper than {MAX_DEPTH} levels")
     return data
-
-
-def _depth(value: object, limit: int = MAX_DEPTH) -> int:
-    """How deep ``value`` nests, counted only as far as one past ``limit``: a history of ten
-    years is walked in a few milliseconds, and no walk recurses further than that."""
-    if isinstance(value, dict):
-        children: Iterable[object] = value.values()
-    elif isinstance(value, list):
-        children = value
-    else:
-        return 0
-    if limit <= 0:
-        return 1
-    return 1 + max((_depth(v, limit - 1) for v in children
-                    if isinstance(v, dict | list)), default=0)
-
 
 
 def _no_constant(name: str) -> None:
