@@ -51,7 +51,7 @@ def simulated(years: int, data_dir: Path | None) -> tuple[list[Record], str]:
 
     if data_dir is None or not data_dir.exists():
         data_dir = data_dir or Path(tempfile.mkdtemp(prefix="bench-progress-")) / "data"
-        cmd = [sys.executable, "-m", "kiosk.cli", "simulate", "--years", str(years),
+        cmd = [sys.executable, "-m", "kiosk", "simulate", "--years", str(years),
                "--end", END.isoformat(), "--data-dir", str(data_dir)]
         run = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
         if run.returncode != 0:

@@ -63,7 +63,7 @@ UNITS = {"save": "ms", "gap": "ms", "step": "ms", "red": "ms", "ready": "s", "cp
 
 
 def kiosk_cmd(*args: str) -> list[str]:
-    return [sys.executable, "-m", "kiosk.cli", *args]
+    return [sys.executable, "-m", "kiosk", *args]
 
 
 def make_history(years: int, where: Path) -> Path:

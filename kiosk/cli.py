@@ -842,5 +842,5 @@ def _audio_status() -> str:
     return "found: " + text.splitlines()[0].strip()
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # `python -m kiosk` (kiosk/entry.py) also starts from the cache
     sys.exit(main())

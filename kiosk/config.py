@@ -18,7 +18,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from kiosk import tomlcache
 from kiosk.core.coach.rituals import (
     Ritual,
     RitualBook,
@@ -394,7 +393,7 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Loaded:
 
 def _read_toml(file: Path, problems: list[ConfigError]) -> dict[str, Any] | None:
     try:
-        return tomlcache.loads(file, file.read_bytes())  # parsed at install time if packaged
+        return tomllib.loads(file.read_bytes().decode("utf-8"))
     except FileNotFoundError:
         problems.append(ConfigError(str(file), "(file)", "missing", "an existing TOML file"))
     except OSError as exc:
