@@ -22,7 +22,8 @@ def _fresh(script: str) -> list[str]:
     return done.stdout.splitlines()
 
 
-_WRITE = "from pathlib import Path\nfrom kiosk import bytecode\ncount = bytecode.write(Path({cache!r}))\n"
+_WRITE = ("from pathlib import Path\nfrom kiosk import bytecode\n"
+          "count = bytecode.write(Path({cache!r}))\n")
 
 
 def test_the_install_step_caches_the_methods_of_the_kiosks_records(tmp_path: Path) -> None:
