@@ -17,8 +17,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+
 from kiosk.config import Config
-from kiosk.core.coach.progression import Progress, plan_for_day
+from kiosk.core.coach.progression import Progress, ProgressSnapshot, plan_for_day
 from kiosk.core.coach.rotation import exercise_seconds
 from kiosk.core.data.model import Plan, PlannedExercise
 from kiosk.core.data.records import (
@@ -29,7 +30,7 @@ from kiosk.core.data.records import (
     SessionRecord,
     SetRecord,
 )
-from kiosk.store.records import encode
+from kiosk.store.records import encode, from_json, to_json
 
 MAX_GAP_SHARE = 0.25  # at most this share of the days are spent away
 SESSION_HOURS = (8, 18, 12, 21, 15)  # when the first, second, ... session of a day starts
@@ -124,7 +125,8 @@ def lived_days(
             yield entry
         if day.day == 1:
             # What the store does at the end of each month: keep only what the rules still read.
-            compact = Progress.from_json(progress.to_json(), cfg.library, cfg.progression)
+            saved = from_json(ProgressSnapshot, to_json(progress.snapshot()))
+            compact = Progress.from_snapshot(saved, cfg.library, cfg.progression)
             assert compact is not None
             progress = compact
         day += timedelta(days=1)

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Protocol, TextIO
+from typing import Any, ClassVar, Protocol, TextIO
 
 from kiosk.core.coach.rhythm import active_days
 from kiosk.core.data.records import (
@@ -59,14 +59,16 @@ from kiosk.store.atomic import (
 from kiosk.store.backups import Backups
 from kiosk.store.history import FILENAME, History, Recovery, _lock, recovery_message
 from kiosk.store.load import load, reader_note
-from kiosk.store.records import TABLE, decode, encode
+from kiosk.store.records import TABLE, decode, encode, from_json, load_json, to_json
 from kiosk.store.seal import SEAL, seal_unsealed
 
 log = logging.getLogger(__name__)
 
 FOLDER = "history"  # beside the old single file, so the two layouts never share a name
 SNAPSHOT = "progress.json"
-SNAPSHOT_FORMAT = 2  # 2: the last week's days of practice, and only its rituals
+# The layout of progress.json around the replay (whose own shape is in its key). 2: the last
+# week's days of practice, and only its rituals.
+SNAPSHOT_FILE_FORMAT = 2
 MONTH = re.compile(r"\d{4}-\d{2}")
 MIGRATED = "single-file-history.json"  # the old file, kept once split (inside FOLDER)
 MIGRATED_BACKUPS = "single-file-backups"
@@ -82,14 +84,16 @@ class Replay(Protocol):
 
     def feed(self, sessions: Iterable[SessionRecord]) -> Any: ...
     def copy(self) -> Any: ...
-    def to_json(self) -> dict[str, Any]: ...
+    def snapshot(self) -> object: ...  # a dataclass the store's codec writes
 
 
 class Replays(Protocol):
     """How to start a replay, and to take one back from a snapshot (None: not usable)."""
 
+    snapshot_type: ClassVar[type[Any]]  # what Replay.snapshot() makes, and load() takes
+
     def start(self) -> Replay: ...
-    def load(self, data: Any) -> Replay | None: ...
+    def load(self, saved: Any) -> Replay | None: ...
 
 
 @dataclass(frozen=True)
@@ -435,10 +439,10 @@ class MonthlyHistory:
 # --- snapshots ---------------------------------------------------------------------------------
 def write_snapshot(month_dir: Path, snapshot: Snapshot, fsync: Fsync | None = None) -> None:
     data = {
-        "format": SNAPSHOT_FORMAT,
+        "format": SNAPSHOT_FILE_FORMAT,
         "month": snapshot.month,
         "last_pain": snapshot.last_pain,
-        "progress": snapshot.replay.to_json() if snapshot.replay is not None else None,
+        "progress": to_json(snapshot.replay.snapshot()) if snapshot.replay is not None else None,
         "kept": [encode(r) for r in snapshot.kept],
         "days": [d.isoformat() for d in snapshot.days],
     }
@@ -450,15 +454,15 @@ def read_snapshot(month_dir: Path, replays: Replays | None) -> Snapshot | None:
     """The snapshot of a closed month, or None when it is missing, damaged or not for these
     ladders and thresholds (then it is rebuilt from the records)."""
     try:
-        data = json.loads((month_dir / SNAPSHOT).read_bytes())
-        if data["format"] != SNAPSHOT_FORMAT or data["month"] != month_dir.name:
+        data: Any = load_json((month_dir / SNAPSHOT).read_bytes(), "the snapshot")
+        if data["format"] != SNAPSHOT_FILE_FORMAT or data["month"] != month_dir.name:
             return None
         pain = data["last_pain"]
         if pain is not None and (type(pain) is not int or not 0 <= pain <= 10):
             return None
         replay = None
         if replays is not None:
-            replay = replays.load(data["progress"])
+            replay = replays.load(from_json(replays.snapshot_type, data["progress"]))
             if replay is None:
                 return None
         kept = tuple(decode(r) for r in data["kept"])

@@ -42,7 +42,8 @@ MONTH_FILE = "history.json"  # history.FILENAME; not imported, as history.py imp
 @cache
 def fingerprint() -> str:
     """The codec as it checks today: its source, the records' definitions and the rules of their
-    fields, and the safety answers' values. Any change to them, however small, unseals every month."""
+    fields, and the safety answers' values. Any change to them, however small, unseals every
+    month."""
     h = hashlib.sha256()
     for module in (codec, core_records, core_fields):
         h.update(Path(module.__file__ or "").read_bytes())

@@ -169,9 +169,8 @@ def test_new_signature_rules_rebuild_the_snapshots_they_would_change(tmp_path: P
     before = keys()
     with MonthlyHistory.open(tmp_path, replays=tuned) as history:
         assert history.base is not None and history.base.starts == starts
-        assert json.dumps(history.base.to_json()) == json.dumps(
-            tuned.start().feed(sessions_of(r for r in LIVED if month_of(r, "") < months[-1]))
-            .to_json())
+        assert history.base.snapshot() == tuned.start().feed(
+            sessions_of(r for r in LIVED if month_of(r, "") < months[-1])).snapshot()
     after = keys()
     assert len(before) == len(after) == 1 and before != after
 
