@@ -47,7 +47,7 @@ PANELS = ((800, 480), (480, 320))
 
 
 def simulated(years: int, data_dir: Path | None) -> tuple[list[Record], str]:
-    from kiosk.store.history import History
+    from kiosk.store.history import MonthFile
 
     if data_dir is None or not data_dir.exists():
         data_dir = data_dir or Path(tempfile.mkdtemp(prefix="bench-progress-")) / "data"
@@ -56,7 +56,7 @@ def simulated(years: int, data_dir: Path | None) -> tuple[list[Record], str]:
         run = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
         if run.returncode != 0:
             return made_up(years), "made up in memory (this kiosk has no `kiosk simulate`)"
-    with History.open(data_dir) as history:
+    with MonthFile.open(data_dir) as history:
         return history.records(), f"kiosk simulate --years {years} ({data_dir})"
 
 

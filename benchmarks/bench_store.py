@@ -23,7 +23,7 @@ from kiosk.core.data.records import (  # noqa: E402
     SessionRecord,
     SetRecord,
 )
-from kiosk.store.history import History  # noqa: E402
+from kiosk.store.history import MonthFile  # noqa: E402
 from kiosk.store.records import encode  # noqa: E402
 from kiosk.store.writer import HistoryWriter  # noqa: E402
 
@@ -81,7 +81,7 @@ def bench(count: int) -> None:
         seed(data_dir, count)
         size = (data_dir / "history.json").stat().st_size
         t = time.perf_counter()
-        history = History.open(data_dir)
+        history = MonthFile.open(data_dir)
         opened = time.perf_counter() - t
         saves = []
         for n in range(SAVES):
@@ -108,7 +108,7 @@ def bench(count: int) -> None:
 
 
 def main() -> None:
-    print(f"median of {SAVES} saves (History.add: one atomic write with fsync)")
+    print(f"median of {SAVES} saves (MonthFile.add: one atomic write with fsync)")
     for count in SIZES:
         bench(count)
 

@@ -244,7 +244,7 @@ def write_history(
     """Save the simulated history through the real store; says how many of each kind."""
     from kiosk.core.coach.progression import Replays
     from kiosk.store.history import holds_history
-    from kiosk.store.months import MonthlyHistory
+    from kiosk.store.months import WholeHistory
 
     if holds_history(data_dir):  # checked before opening: opening may repair, and so change
         raise HistoryExists(
@@ -254,7 +254,7 @@ def write_history(
 
     # As the kiosk replays it (kiosk.runtime.replays): the signature's starts included.
     replays = Replays(cfg.library, cfg.progression, dict(tuning(None, cfg.signature).allowed))
-    with MonthlyHistory.open(data_dir, keep_backups=cfg.storage.backups,
+    with WholeHistory.open(data_dir, keep_backups=cfg.storage.backups,
                              replays=replays) as history:
         records = list(lived_days(cfg, years=years, per_day=per_day, seed=seed, end=end))
         history.add_many(records)

@@ -2,7 +2,7 @@
 
 Layout, in the data directory::
 
-    history/2026-10/history.json       one month of records: a History of its own (history.py),
+    history/2026-10/history.json       one month of records: a MonthFile of its own (history.py),
     history/2026-10/backups/...        with its own atomic writes, daily backups and recovery
     history/2026-10/progress.json      the snapshot after this month, once the month is closed
     history/2026-11/history.json       the open month: the only file a save rewrites
@@ -57,7 +57,7 @@ from kiosk.store.atomic import (
     write_atomically,
 )
 from kiosk.store.backups import Backups
-from kiosk.store.history import FILENAME, History, Recovery, _lock, recovery_message
+from kiosk.store.history import FILENAME, MonthFile, Recovery, _lock, recovery_message
 from kiosk.store.load import load, reader_note
 from kiosk.store.records import TABLE, decode, encode, from_json, load_json, to_json
 from kiosk.store.seal import SEAL, seal_unsealed
@@ -180,7 +180,7 @@ def split(records: Sequence[Record]) -> list[tuple[str, list[Record]]]:
     return parts
 
 
-class MonthlyHistory:
+class WholeHistory:
     """The history in ``data_dir``, in monthly parts; the one writer of it while open.
 
     ``records()`` is the open window: the records a snapshot does not cover (normally the open
@@ -207,9 +207,9 @@ class MonthlyHistory:
         self._replays = replays
         self._storage = storage
         self._problems: list[Recovery] = []
-        self._open: History | None = None
+        self._open: MonthFile | None = None
         self._swept = False  # whether this run has sealed the closed months (_seal)
-        # The one writer of the whole data directory (each month's History locks its own too).
+        # The one writer of the whole data directory (each month's MonthFile locks its own too).
         self._lock = _lock(self.data_dir, wait_for_lock)
         try:
             self._start(on_step)
@@ -254,7 +254,7 @@ class MonthlyHistory:
         storage: type[AtomicJSONStorage] = AtomicJSONStorage,
         wait_for_lock: float = 0.0,
         on_step: Callable[[str], None] | None = None,
-    ) -> MonthlyHistory:
+    ) -> WholeHistory:
         return cls(data_dir, keep_backups=keep_backups, now=now, replays=replays,
                    storage=storage, wait_for_lock=wait_for_lock, on_step=on_step)
 
@@ -310,7 +310,7 @@ class MonthlyHistory:
             self._open.close()
         self._lock.release()
 
-    def __enter__(self) -> MonthlyHistory:
+    def __enter__(self) -> WholeHistory:
         return self
 
     def __exit__(
@@ -322,11 +322,11 @@ class MonthlyHistory:
         self.close()
 
     # --- months -------------------------------------------------------------------------------
-    def _month_for(self, record: Record) -> History:
+    def _month_for(self, record: Record) -> MonthFile:
         here = self._open_month
         return self._month_for_month(month_of(record, here or self._now().strftime("%Y-%m")))
 
-    def _month_for_month(self, month: str) -> History:
+    def _month_for_month(self, month: str) -> MonthFile:
         if self._open is not None and self._open_month is not None and month <= self._open_month:
             return self._open  # a clock gone back never reopens an old month
         if self._open is not None and self._open_month is not None:
@@ -335,7 +335,7 @@ class MonthlyHistory:
         self._open = self._history(month)
         return self._open
 
-    def _close_month(self, month: str, history: History) -> None:
+    def _close_month(self, month: str, history: MonthFile) -> None:
         """Write the closed month's snapshot: the replay so far plus this month's sessions."""
         records = self._window + history.records()
         replay = None
@@ -361,9 +361,9 @@ class MonthlyHistory:
         seal_unsealed(self.root, months, self._storage.fsync)
         self._swept = True
 
-    def _history(self, month: str) -> History:
+    def _history(self, month: str) -> MonthFile:
         make_private_dir(self.root)
-        history = History.open(self.root / month, keep_backups=self._keep, now=self._now,
+        history = MonthFile.open(self.root / month, keep_backups=self._keep, now=self._now,
                                storage=self._storage)
         if history.recovery is not None:
             self._problems.append(history.recovery)
@@ -615,13 +615,13 @@ def _add_missing(
     if not missing:
         return
     months = months_in(root)
-    history = History.open(root / months[-1]) if months else None
+    history = MonthFile.open(root / months[-1]) if months else None
     try:
         for month, part in split(missing):
             if history is None or (months and month > months[-1]):
                 if history is not None:
                     history.close()
-                history = History.open(root / month)
+                history = MonthFile.open(root / month)
                 months.append(month)
             history.add_many(part)
             step(f"added {len(part)} to {month}")
