@@ -77,7 +77,7 @@ def read(cache: Path) -> dict[str, CodeType]:
     return {k: v for k, v in read_dict(cache).items() if isinstance(v, CodeType)}
 
 
-def read_dict(cache: Path) -> dict[str, Any]:
+def read_dict(cache: Path) -> dict[str, object]:
     """The string-keyed dict an install-time cache holds, or
     nothing when the file is missing, damaged or from another Python: as a stale .pyc, the
     whole file is ignored."""
@@ -97,7 +97,7 @@ def read_dict(cache: Path) -> dict[str, Any]:
     return {k: v for k, v in loaded.items() if isinstance(k, str)}
 
 
-def write_dict(cache: Path, entries: dict[str, Any]) -> None:
+def write_dict(cache: Path, entries: dict[str, CodeType]) -> None:
     """Write an install-time cache atomically: a reader sees the old file or the new one, never
     half of one. Readable by all, like the .pyc files beside it: the service's user reads it."""
     import tempfile
