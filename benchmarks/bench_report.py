@@ -61,7 +61,8 @@ def main() -> int:
         for stamp in unsealed.glob(f"history/*/{SEAL}"):
             stamp.unlink()
         figures["unsealed s"], _ = _time_report(
-            unsealed, Path(tmp), args.runs, "no seals (a history before seals: every record checked)")
+            unsealed, Path(tmp), args.runs,
+            "no seals (a history before seals: every record checked)")
         figures.update(_parts(data, Path(tmp) / "parts"))
     return smoke.check("bench_report", figures) if args.smoke else 0
 

@@ -21,7 +21,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import smoke  # noqa: E402
-
 from kiosk.core.data.records import (  # noqa: E402
     ExerciseRecord,
     PainEvent,
