@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -211,6 +212,7 @@ def main() -> int:
 
     threading.Thread(target=presser, daemon=True).start()
     app.run()
+    shutil.rmtree(data, ignore_errors=True)
     for text in failed:
         print(f"bench_latency: {text}", file=sys.stderr)
     figures: dict[str, object] = {}
