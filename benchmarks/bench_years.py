@@ -21,6 +21,8 @@ RED, the longest step, plan): with months these should not grow with the years.
 
 Options: --years 0,1,5 picks the histories; --keep DIR keeps (and reuses) them there;
 --no-slow skips the slow-CPU table. Figures move with the machine's load: run it twice.
+--smoke: the row of a fresh kiosk (0 years) on this machine only; exits 1 when a figure of it
+was not measured (benchmarks/smoke.py), never because of a target.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from benchmarks import smoke  # noqa: E402
 from benchmarks.bytecode import compile_kiosk  # noqa: E402
 
 END = date(2026, 11, 28)  # the histories end here, so runs on different days compare
@@ -386,7 +389,10 @@ def main() -> int:
     ap.add_argument("--no-slow", action="store_true", help="skip the slow-CPU table")
     ap.add_argument("--inner", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--scratch", type=Path, help=argparse.SUPPRESS)
+    smoke.add_flag(ap)
     args = ap.parse_args()
+    if args.smoke:
+        args.years, args.no_slow = "0", True
     compile_kiosk()  # as install.sh does: start-up is timed from bytecode, as on a Pi
     if args.inner:
         print(json.dumps(inner(args.inner, args.scratch)))
@@ -398,6 +404,8 @@ def main() -> int:
         histories = {y: make_history(y, where) for y in map(int, args.years.split(","))}
         rows = [one_row(y, d, scratch, []) for y, d in histories.items()]
         show("This machine", rows)
+        if args.smoke:
+            return smoke.check("bench_years", {f"{c} {UNITS[c]}": rows[0][c] for c in MEASURED})
         if args.no_slow:
             return 0
         probe = subprocess.run([str(SLOW_CPU), "--share", "0.2", "--", "true"],
