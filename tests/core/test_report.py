@@ -87,7 +87,8 @@ def test_events_list_red_presses_the_pain_log_and_stops() -> None:
     assert [(e.kind, e.pain) for e in events] == [
         ("RED: pain", 6), ("pain log", 5), ("session ended: stop", 3)]
     assert events[0].at == datetime(2026, 11, 5, 9, 3, 20)
-    assert "set 1, rep 5" in events[0].where
+    # The exercise as the voice named it, the set and rep in words: never an id.
+    assert events[0].where == f"{exercise('bridge', 4).name}, set one, rep five"
 
 
 def test_psfs_rounds_carry_their_meaningful_changes() -> None:

@@ -20,6 +20,7 @@ from kiosk.core.coach.rhythm import active_days
 from kiosk.core.coach.safety import SafetyCheck
 from kiosk.core.data.records import (
     PainEntry,
+    PainEvent,
     PsfsRecord,
     Record,
     RitualRecord,
@@ -28,6 +29,7 @@ from kiosk.core.data.records import (
 )
 from kiosk.core.flows.psfs import flags
 from kiosk.core.reports.progress import day_of, mean, monday_of
+from kiosk.core.words.phrases import number
 
 DEFAULT_WEEKS = 12
 STOPS = ("pain", "stop", "timeout", "interrupted")  # a session that did not end complete
@@ -282,6 +284,26 @@ def _flag_text(what: str, before: float, after: float) -> str:
     return f"{name}: {before:.1f} to {after:.1f}, {word} by a meaningful change"
 
 
+def _pain_where(session: SessionRecord, e: PainEvent) -> str:
+    """Where a RED press came, in the words the voice used: the exercise as it was named
+    ("Arm reach on all fours"), then the set and rep ("set one, rep three"); never an id."""
+    names = {ex.variation: ex.name for ex in session.exercises}
+    if e.variation is None:
+        return PHASE_WORDS.get(e.phase, e.phase)
+    where = names.get(e.variation) or e.variation.replace("-", " ").capitalize()
+    if e.set is not None and e.rep is not None:
+        where += f", set {number(e.set)}, rep {number(e.rep)}"
+    elif e.set is not None:
+        where += f", set {number(e.set)}"
+    return where
+
+
+# What a session was doing outside an exercise, for the events table.
+PHASE_WORDS = {"primer": "the breathing", "checkin": "the check-in", "held": "the safety steps",
+               "checkout": "the check-out", "intro": "getting ready", "rest": "a rest",
+               "paused": "a pause", "after_pain": "after a pain stop", "set": "a set"}
+
+
 def _events(records: Sequence[Record]) -> tuple[Event, ...]:
     out: list[Event] = []
     for r in records:
@@ -289,9 +311,7 @@ def _events(records: Sequence[Record]) -> tuple[Event, ...]:
             out.append(Event(r.at, "pain log", r.pain, r.note))
         elif isinstance(r, SessionRecord):
             for e in r.pain_events:
-                where = e.variation or e.phase
-                if e.rep is not None:
-                    where += f", set {e.set}, rep {e.rep}"
+                where = _pain_where(r, e)
                 out.append(Event(r.started_at + timedelta(seconds=e.at_s), "RED: pain", e.pain,
                                  where))
             if r.ended_by in STOPS and not (r.ended_by == "pain" and r.pain_events):
