@@ -57,7 +57,7 @@ def test_screens_writes_every_screen_as_a_png(
                          "--size", size, "--date", "2026-11-26")
     assert code == 0, err
     paths = [Path(line) for line in out.splitlines()]
-    assert [p.name for p in paths[:3]] == ["01-bridge-clean-reps.png", "02-pain-last-8-weeks.png",
+    assert [p.name for p in paths[:3]] == ["01-bridge-1-clean-reps.png", "02-pain-last-8-weeks.png",
                                            "03-your-weekly-rhythm.png"]
     # ...then every other screen the kiosk shows (kiosk/ui/gallery.py), each once.
     from kiosk.ui.gallery import views
