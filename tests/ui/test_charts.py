@@ -69,7 +69,8 @@ def test_each_history_screen_fits_and_reads_at_two_metres(index: int, size: tupl
 
 def test_the_screens_come_in_order_exercises_then_pain_then_rhythm() -> None:
     assert [v.title for v in VIEWS] == [
-        "Bridge 2: clean reps", "Bird-Dog 1: clean reps", "Pain, last 8 weeks", "Your weekly rhythm"]
+        "Bridge 2: clean reps", "Bird-Dog 1: clean reps", "Pain, last 8 weeks",
+        "Your weekly rhythm"]
     assert all(v.buttons and v.caption for v in VIEWS)
 
 
