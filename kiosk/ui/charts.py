@@ -11,8 +11,10 @@ text is drawn smaller than the layout's chart size (kiosk/ui/layout.py: CHART_PX
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import Path
 
 import pygame
 
@@ -44,6 +46,7 @@ class Inks:
     step_a: Colour  # the ladder band's segments, alternating
     step_b: Colour
     dashed: bool = False  # the weekly pain line
+    face: Path | None = None  # the font file: the kiosk's own unless given (the report's page)
 
 
 SCREEN = Inks(
@@ -58,18 +61,30 @@ PRINT = Inks(
     mark=palette.PRINT_TEXT, logged=palette.PRINT_LOGGED, done=palette.PRINT_DONE,
     tick=palette.PAPER, rest=palette.PRINT_AXIS, step_a=palette.PRINT_STEP_A,
     step_b=palette.PRINT_STEP_B, dashed=True,
+    face=(fonts.page_faces() or (None, None))[1],  # bold, in the report page's own face
 )
+
+# The font file of the chart being drawn (draw_chart sets it from its Inks).
+_face: ContextVar[Path | None] = ContextVar("chart_face", default=None)
+
+
+def _font(px: int) -> pygame.font.Font:
+    return fonts.font(px, _face.get())
 
 
 def draw_chart(surface: pygame.Surface, chart: Chart, rect: pygame.Rect, lay: Layout, *,
                ink: Inks = SCREEN) -> list[pygame.Rect]:
     """Draw ``chart`` inside ``rect`` (on a surface filled with ``ink.background``); returns
     the rectangle of every text drawn."""
-    if isinstance(chart, ExerciseChart):
-        return _exercise(surface, chart, rect, lay, ink)
-    if isinstance(chart, PainChart):
-        return _pain(surface, chart, rect, lay, ink)
-    return _calendar(surface, chart, rect, lay, ink)
+    token = _face.set(ink.face)
+    try:
+        if isinstance(chart, ExerciseChart):
+            return _exercise(surface, chart, rect, lay, ink)
+        if isinstance(chart, PainChart):
+            return _pain(surface, chart, rect, lay, ink)
+        return _calendar(surface, chart, rect, lay, ink)
+    finally:
+        _face.reset(token)
 
 
 # --- text --------------------------------------------------------------------------------------
@@ -81,19 +96,19 @@ def _text(
     surface: pygame.Surface, text: str, lay: Layout, colour: Colour, *,
     px: int | None = None, **where: int | tuple[int, int],
 ) -> pygame.Rect:
-    image = fonts.font(px or _px(lay)).render(text, True, colour)
+    image = _font(px or _px(lay)).render(text, True, colour)
     return surface.blit(image, image.get_rect(**where))
 
 
 def _row_h(lay: Layout) -> int:
-    return fonts.line_height(_px(lay))
+    return _font(_px(lay)).get_linesize()
 
 
 # --- axes --------------------------------------------------------------------------------------
 def _plot_area(
     rect: pygame.Rect, lay: Layout, y_labels: Sequence[str], rows_below: int
 ) -> pygame.Rect:
-    font = fonts.font(_px(lay))
+    font = _font(_px(lay))
     left = max(font.size(t)[0] for t in y_labels) + lay.gap
     top = rect.top + _row_h(lay) + lay.gap  # the key or headline row
     bottom = rect.bottom - rows_below * _row_h(lay) - lay.gap // 2
@@ -187,7 +202,7 @@ def _headline(chart: ExerciseChart, width: int, lay: Layout) -> str:
         c, b, r, n = chart.points[-1].clean, chart.best, chart.points[-1].rung, chart.rungs
         wordings = [f"Last {c} clean reps, best {b}, step {r} of {n}",
                     f"Last {c}, best {b}, step {r} of {n}", f"Last {c}, best {b}"]
-    font = fonts.font(_px(lay))
+    font = _font(_px(lay))
     return next((w for w in wordings if font.size(w)[0] <= width), wordings[-1])
 
 
@@ -206,7 +221,7 @@ def _steps(
         else:
             runs.append((p.rung, x, x))
     drawn = []
-    font = fonts.font(_px(lay))
+    font = _font(_px(lay))
     for i, (rung, x0, _) in enumerate(runs):
         x1 = runs[i + 1][1] if i + 1 < len(runs) else band.right
         seg = pygame.Rect(x0, band.top, max(2, x1 - x0), band.height)
@@ -328,7 +343,7 @@ def _calendar(
 ) -> list[pygame.Rect]:
     """Weeks as rows, newest at the bottom; each day a mark; each week's count in words."""
     row_h = _row_h(lay)
-    font = fonts.font(_px(lay))
+    font = _font(_px(lay))
     count_w = font.size(f"{7} of {cal.target}")[0] + lay.gap
     grid = pygame.Rect(rect.left, rect.top + row_h, rect.width - count_w, 0)
     grid.height = rect.bottom - row_h - lay.gap - grid.top  # room for the key below

@@ -67,12 +67,30 @@ def _render(big: pygame.font.Font, text: str, colour: tuple[int, ...],
     return small
 
 
+# The clinician's report is read in a browser, whose page font is DejaVu Sans wherever it is
+# installed (Raspberry Pi OS and Debian have it). Its charts are drawn in the same face, and
+# the page carries a copy of it (kiosk/report.py), so page and charts are one font everywhere.
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
+PAGE_REGULAR = DEJAVU / "DejaVuSans.ttf"
+PAGE_BOLD = DEJAVU / "DejaVuSans-Bold.ttf"
+
+
+def page_faces() -> tuple[Path, Path] | None:
+    """The report page's regular and bold font files, if this system has them."""
+    if PAGE_REGULAR.is_file() and PAGE_BOLD.is_file():
+        return PAGE_REGULAR, PAGE_BOLD
+    return None
+
+
 @lru_cache(maxsize=128)
-def font(px: int) -> pygame.font.Font:
-    """The kiosk font at size ``px``: its capitals are about 0.73 ``px`` tall."""
+def font(px: int, face: Path | None = None) -> pygame.font.Font:
+    """The kiosk font at size ``px``: its capitals are about 0.73 ``px`` tall. ``face``: another
+    font file (the report's charts, in the page's font)."""
     if not pygame.font.get_init():
         pygame.font.init()
     px = max(6, int(px))
+    if face is not None and face.is_file():
+        return Font(face, px)
     if FONT_FILE.exists():
         return Font(FONT_FILE, px)
     # Some distribution packages strip the .ttf; pygame's built-in default is the same face.

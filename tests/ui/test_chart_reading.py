@@ -125,3 +125,38 @@ def test_the_charts_look_as_they_were_approved(size: tuple[int, int], index: int
                  if max(abs(a - b) for a, b in zip(kept.get_at((x, y))[:3],
                                                    surface.get_at((x, y))[:3], strict=True)) > 40)
     assert differ <= w * h / 4 / 100, f"{path.name}: {differ} pixels differ"
+
+
+def test_the_reports_charts_and_page_are_one_font(tmp_path: Path) -> None:
+    """The page's words and its charts' words in one face: the page carries its font files,
+    asks for them first, and the charts' labels are as wide as that face draws them."""
+    import re
+    from datetime import datetime
+
+    from kiosk.config import load_config
+    from kiosk.core.reports.report import PAGE_FONTS
+    from kiosk.report import write_report
+    from kiosk.ui import fonts
+
+    faces = fonts.page_faces()
+    if faces is None:
+        pytest.skip("this system has no DejaVu Sans: charts and page fall back separately")
+    write_report(gappy(), load_config().config, tmp_path, since=DAY - timedelta(weeks=4),
+                 until=DAY, now=datetime(2026, 11, 26, 12))
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert re.search(r'font: [^;]*"Report Sans"', page)
+    for file, face in zip(PAGE_FONTS, faces, strict=True):
+        assert f'url("{file}")' in page
+        assert (tmp_path / file).read_bytes() == face.read_bytes()
+    # A print chart's key, drawn: each word exactly as wide as the page's bold face makes it.
+    chart = next(v.chart for v in _views(gappy()) if isinstance(v.chart, PainChart))
+    assert isinstance(chart, PainChart)
+    lay = layout_for((1000, 340), caption=False, legend=False)
+    surface = pygame.Surface((1000, 340))
+    rects = charts.draw_chart(surface, chart, surface.get_rect().inflate(-20, -20), lay,
+                              ink=charts.PRINT)
+    page_bold = fonts.font(lay.sizes.chart, faces[1])
+    kiosk_font = fonts.font(lay.sizes.chart)
+    widths = sorted(r.width for r in rects)
+    assert page_bold.size("logged")[0] in widths
+    assert kiosk_font.size("logged")[0] not in widths

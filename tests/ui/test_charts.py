@@ -102,7 +102,7 @@ def test_each_day_done_is_a_filled_mark() -> None:
 
 def test_a_higher_best_draws_the_line_higher() -> None:
     def top_of_line(clean: int) -> int:
-        view = history_views([session("2026-11-10", exercise("bridge", clean)),
+        view = history_views([session("2026-11-18", exercise("bridge", clean)),
                               session("2026-11-25", exercise("bridge", clean))], DAY, LADDERS,
                              5)[0]
         surface = render(view, (800, 480))

@@ -337,8 +337,15 @@ def _sides(sessions: Sequence[SessionRecord], names: Mapping[str, str]) -> tuple
 
 
 # --- the page -----------------------------------------------------------------------------------
+# One font with the charts: the page's face, DejaVu Sans, from copies beside the page
+# (PAGE_FONTS, written by kiosk/report.py when the kiosk has them), the charts drawn in its bold
+# (kiosk/ui/charts.py: PRINT). So a clinician's browser without DejaVu shows the same face.
+PAGE_FONTS = ("report-sans.ttf", "report-sans-bold.ttf")
 STYLE = """
-body { font: 11pt/1.4 "DejaVu Sans", Arial, sans-serif; color: #111; margin: 1.5em auto;
+@font-face { font-family: "Report Sans"; src: url("report-sans.ttf"); font-weight: normal; }
+@font-face { font-family: "Report Sans"; src: url("report-sans-bold.ttf"); font-weight: bold; }
+body { font: 11pt/1.4 "Report Sans", "DejaVu Sans", Arial, sans-serif; color: #111;
+       margin: 1.5em auto;
        max-width: 60em; padding: 0 1em; }
 h1 { font-size: 1.5em; margin: 0 0 .2em; } h2 { font-size: 1.15em; margin: 1.2em 0 .3em;
      border-bottom: 1px solid #999; }
@@ -368,7 +375,7 @@ def to_html(report: Report) -> str:
         '<html lang="en"><head><meta charset="utf-8">',
         # Nothing may load from anywhere but this folder: a policy the browser enforces.
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-        'img-src \'self\'; style-src \'unsafe-inline\'">',
+        'img-src \'self\'; font-src \'self\'; style-src \'unsafe-inline\'">',
         f"<title>Back-care kiosk report, {r.since} to {r.until}</title>",
         f"<style>{STYLE}</style></head><body>",
         "<h1>Back-care kiosk: report for the clinician</h1>",
