@@ -319,7 +319,9 @@ def _events(records: Sequence[Record]) -> tuple[Event, ...]:
                                  f"{r.clean_reps} clean reps done"))
         elif isinstance(r, RitualRecord) and r.outcome == "stopped":
             out.append(Event(r.at, "ritual stopped", None, r.name))
-    return tuple(out)
+    # In time order: the records come kind by kind from their month files, and a pain log
+    # of the 3rd listed after a stop of the 12th read as if it came later.
+    return tuple(sorted(out, key=lambda e: e.at))
 
 
 def _sides(sessions: Sequence[SessionRecord], names: Mapping[str, str]) -> tuple[Sides, ...]:
