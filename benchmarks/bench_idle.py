@@ -89,7 +89,7 @@ def read(pid: int) -> Sample:
 
 def kiosk_command() -> list[str]:
     script = Path(sys.executable).with_name("kiosk")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "kiosk.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "kiosk"]
 
 
 def settle(proc: subprocess.Popen[bytes], most: float) -> float:

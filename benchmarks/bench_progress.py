@@ -53,12 +53,12 @@ def simulated(years: float, data_dir: Path | None) -> tuple[list[Record], str]:
 
     if data_dir is None or not data_dir.exists():
         data_dir = data_dir or Path(tempfile.mkdtemp(prefix="bench-progress-")) / "data"
-        cmd = [sys.executable, "-m", "kiosk.cli", "simulate", "--years", str(years),
+        cmd = [sys.executable, "-m", "kiosk", "simulate", "--years", str(years),
                "--end", END.isoformat(), "--data-dir", str(data_dir)]
         run = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
         if run.returncode != 0:
             return made_up(years), "made up in memory (this kiosk has no `kiosk simulate`)"
-    # As the kiosk's readers read it: the monthly store (History read only the old single file,
+    # As the kiosk's readers read it: the monthly store (MonthFile read only the old single file,
     # so this benchmark timed an empty history after the move to months).
     return read_history(data_dir).records, f"kiosk simulate --years {years:g} ({data_dir})"
 

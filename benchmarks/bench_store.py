@@ -27,7 +27,7 @@ from kiosk.core.data.records import (  # noqa: E402
     SessionRecord,
     SetRecord,
 )
-from kiosk.store.history import History  # noqa: E402
+from kiosk.store.history import MonthFile  # noqa: E402
 from kiosk.store.records import encode  # noqa: E402
 from kiosk.store.writer import HistoryWriter  # noqa: E402
 
@@ -87,7 +87,7 @@ def bench(count: int, saves_wanted: int = SAVES) -> dict[str, float]:
         seed(data_dir, count)
         size = (data_dir / "history.json").stat().st_size
         t = time.perf_counter()
-        history = History.open(data_dir)
+        history = MonthFile.open(data_dir)
         opened = time.perf_counter() - t
         saves = []
         for n in range(saves_wanted):
@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     smoke.add_flag(ap)
     args = ap.parse_args(argv)
     sizes, saves = (SMOKE_SIZES, SMOKE_SAVES) if args.smoke else (SIZES, SAVES)
-    print(f"median of {saves} saves (History.add: one atomic write with fsync)")
+    print(f"median of {saves} saves (MonthFile.add: one atomic write with fsync)")
     figures = {f"{count} sessions, {k}": v for count in sizes
                for k, v in bench(count, saves).items()}
     return smoke.check("bench_store", figures) if args.smoke else 0

@@ -66,7 +66,7 @@ UNITS = {"save": "ms", "gap": "ms", "step": "ms", "red": "ms", "ready": "s", "cp
 
 
 def kiosk_cmd(*args: str) -> list[str]:
-    return [sys.executable, "-m", "kiosk.cli", *args]
+    return [sys.executable, "-m", "kiosk", *args]
 
 
 def make_history(years: int, where: Path) -> Path:
@@ -90,9 +90,9 @@ def up_to_date(data: Path) -> None:
     one-time cost, told to systemd as it goes; tests/test_long_start.py), not in the figures."""
     from kiosk import runtime
     from kiosk.config import load_config
-    from kiosk.store.months import MonthlyHistory
+    from kiosk.store.months import WholeHistory
 
-    with MonthlyHistory.open(data, replays=runtime.replays(load_config().config)):
+    with WholeHistory.open(data, replays=runtime.replays(load_config().config)):
         pass
 
 
@@ -124,11 +124,11 @@ def measure_save(data: Path) -> float:
     """Median of five saves, each one atomic write with fsync, as the writer thread does them."""
     from kiosk.config import load_config
     from kiosk.core.coach.progression import Replays
-    from kiosk.store.months import MonthlyHistory
+    from kiosk.store.months import WholeHistory
 
     cfg = load_config().config
     times = []
-    with MonthlyHistory.open(data, replays=Replays(cfg.library, cfg.progression)) as history:
+    with WholeHistory.open(data, replays=Replays(cfg.library, cfg.progression)) as history:
         for n in range(5):
             record = a_record(n, TODAY)
             t = time.perf_counter()

@@ -882,5 +882,5 @@ def _audio_status() -> tuple[str, bool]:
     return "found: " + text.splitlines()[0].strip(), True
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # `python -m kiosk` (kiosk/entry.py) also starts from the cache
     sys.exit(main())

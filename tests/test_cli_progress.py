@@ -10,7 +10,7 @@ import pytest
 from kiosk import cli
 from kiosk.config import load_config
 from kiosk.core.reports.weekly import EMERGENCY_REMINDER
-from kiosk.store.months import MonthlyHistory as History  # the kiosk keeps months
+from kiosk.store.months import WholeHistory  # the kiosk keeps months
 from tests.core.progress_samples import exercise, pain, session
 
 MONTH = [
@@ -24,7 +24,7 @@ MONTH = [
 
 @pytest.fixture()
 def data(tmp_path: Path) -> Path:
-    with History.open(tmp_path / "data") as history:
+    with WholeHistory.open(tmp_path / "data") as history:
         for record in MONTH:
             history.add(record)
     return tmp_path / "data"
