@@ -26,7 +26,7 @@ from kiosk.config.values import (
     text,
     whole,
 )
-from kiosk.core.data.model import Family, Library, Step, Variation
+from kiosk.core.data.model import DIRECTIONS, Family, Library, Step, Variation
 from kiosk.errors import ConfigError
 
 POSITIONS = ("lying", "side-lying", "all-fours", "kneeling", "seated", "standing", "loaded")
@@ -131,6 +131,18 @@ TEMPO = Spec(_tempo, "[inhale seconds, exhale seconds], each from 1 to 12")
 CUES = Spec(_cues, "a list of one to three cues")
 
 
+def _directions(v: object) -> tuple[str, ...] | Invalid:
+    got = items(v)
+    if got is None or len(got) > len(DIRECTIONS):
+        return BAD
+    named = tuple(d for d in got if isinstance(d, str) and d in DIRECTIONS)
+    return named if len(named) == len(got) == len(set(named)) else BAD
+
+
+DIRECTIONS_SPEC = Spec(_directions, "a list of the directions the rung loads, each at most "
+                       f"once, from: {', '.join(DIRECTIONS)} ([] for a neutral spine)")
+
+
 def _variation(
     file: str, where: str, entry: object, ids: set[str], problems: list[ConfigError]
 ) -> Variation | None:
@@ -162,6 +174,7 @@ def _variation(
     if "hold" in raw:
         f.problem("hold", raw["hold"], "hold_breaths: whole breaths held, not seconds")
     gentle = f.get("gentle", boolean(), False)
+    directions = f.get("directions", DIRECTIONS_SPEC, ())
     if gentle and position == "loaded":
         f.problem("gentle", gentle, "false for a loaded variation: the gentle path adds no load")
     if start_reps is not None and max_reps is not None and start_reps > max_reps:
@@ -178,4 +191,5 @@ def _variation(
         tempo=tempo, cues=cues, start_reps=start_reps, max_reps=max_reps, side=side,
         hold_breaths=hold_breaths, fray_tip=fray_tip.strip(), step=step,
         step_note=step_note.strip(), unit=unit, load=load.strip(), gentle=gentle,
+        directions=directions,
     )

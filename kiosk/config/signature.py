@@ -31,12 +31,12 @@ from kiosk.config.values import (
     whole,
 )
 from kiosk.core.coach.signature import WHEN, Probe, ProbeStep, Rule, SignatureSetup
-from kiosk.core.data.model import Library
+from kiosk.core.data.model import DIRECTIONS, Library
 from kiosk.core.words.phrases import speech_seconds
 from kiosk.errors import ConfigError
 
 RULE_KEYS = ("probe", "when", "family", "reason", "early", "start", "first_side", "extra_reps",
-             "hold", "max_position")
+             "hold", "max_position", "direction")
 PROBE_KEYS = ("id", "label", "sides", "setup", "steps")
 
 
@@ -59,7 +59,9 @@ def load_signature(
     # list does not have is left out quietly, as a packaged ritual is; nobody wrote it wrong.
     strict = path != DEFAULT_SIGNATURE
     rules = _rules(file, raw.get("rule", []), probes, library, problems if strict else [])
-    return SignatureSetup(probes, rules, every, first)
+    loads = {f.id: frozenset(d for v in f.ladder for d in v.directions)
+             for f in library.families}
+    return SignatureSetup(probes, rules, every, first, loads)
 
 
 def _screening(file: str, value: object, problems: list[ConfigError]) -> tuple[int, bool]:
@@ -161,8 +163,13 @@ def _rules(
         probe = f.need("probe", choice({p.id for p in probes},
                                        "the id of a [[probe]] in this file"))
         when = f.need("when", choice(WHEN, f"one of: {', '.join(WHEN)}"))
-        family = f.need("family", choice(families,
-                                         "the id of a family in the exercise library"))
+        direction = f.get("direction", choice(DIRECTIONS, f"one of: {', '.join(DIRECTIONS)}"),
+                          None)
+        if direction is not None and "family" not in raw:
+            family: str | None = ""  # a direction's rule holds every family that loads it
+        else:
+            family = f.need("family", choice(families,
+                                             "the id of a family in the exercise library"))
         reason = f.need("reason", line(200, "non-empty text of up to 200 characters"))
         early = f.get("early", boolean(), False)
         fam = families.get(family) if family is not None else None
@@ -175,10 +182,13 @@ def _rules(
                         None)
         if hold and when != "painful":
             f.problem("hold", hold, 'hold only with when = "painful": only pain holds back')
+        if direction is not None and not hold:
+            f.problem("direction", direction, "a direction only with hold = true: it holds back "
+                      "the families that load it")
         if first_side and when != "uneven":
             f.problem("first_side", first_side, 'first_side only with when = "uneven"')
         if f.failed or probe is None or when is None or family is None or reason is None:
             continue
         out.append(Rule(probe, when, family, reason.strip(), early, start, first_side, extra,
-                        hold, max_pos))
+                        hold, max_pos, direction))
     return tuple(out)

@@ -88,6 +88,9 @@ class Variation:
     load: str = ""  # what to hold, for a loaded rung ("a light weight")
     load_kg: float = 0.0  # its weight in kg, when the program names one (config/program.toml)
     gentle: bool = False  # offered on a high-pain day (kiosk.core.coach.gentle); never when loaded
+    # The spinal movement directions the rung loads (DIRECTIONS); empty: the spine stays
+    # neutral. A screening probe that hurts holds back what loads its direction (signature.py).
+    directions: tuple[str, ...] = ()
 
     @property
     def breath(self) -> BreathModel:
@@ -98,6 +101,9 @@ class Variation:
     def hold(self) -> float:
         """Seconds the position is held, breathing through it."""
         return self.breath.hold_seconds
+
+
+DIRECTIONS = ("flexion", "extension", "rotation", "side-bend")
 
 
 @dataclass(frozen=True)
