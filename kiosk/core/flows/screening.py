@@ -19,11 +19,10 @@ Pure: no clock (time is each event's ``t``), no device. ``record()`` gives the s
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from kiosk.core.coach.signature import Probe, ProbeStep, SignatureSetup, asymmetries, asymmetry_line
+from kiosk.core.coach.signature import ProbeStep, SignatureSetup, asymmetries, asymmetry_line
 from kiosk.core.data.events import (
     Effect,
     Event,
@@ -40,6 +39,10 @@ from kiosk.core.data.model import Button, Lengths
 from kiosk.core.data.records import ProbeResult, ScreeningRecord
 from kiosk.core.data.view import Pacer, View
 from kiosk.core.flows.questions import _Talk
+from kiosk.core.flows.screening_view import (
+    Turn,
+    view_of,
+)
 from kiosk.core.presses.pain_input import Answer, PainInput
 
 READY_SECONDS = 45.0  # waiting for GREEN in position, before asking once more
@@ -63,11 +66,6 @@ PAIN_RISE = ("That is well above your last rating, so we stop the check here. If
 DECLINED = "No check today. That is fine."
 DONE = "That is the whole check. Thank you."
 ALL_EVEN = "Both sides moved alike."
-INTRO_BUTTONS = {Button.GREEN: "Begin", Button.AMBER: "Not now", Button.RED: "Not now"}
-READY_BUTTONS = {Button.GREEN: "Ready", Button.AMBER: "Leave out", Button.RED: "Pain"}
-RATE_BUTTONS = {Button.GREEN: "Easy", Button.AMBER: "Stiff", Button.RED: "Painful"}
-PAIN_BUTTONS = {Button.GREEN: "Raise (hold: confirm)", Button.AMBER: "Lower",
-                Button.RED: "Hold: end"}
 RATING_OF = {Button.GREEN: "easy", Button.AMBER: "stiff", Button.RED: "painful"}
 
 
@@ -79,12 +77,6 @@ class Phase(StrEnum):
     PAIN = "pain"  # after RED: how much it hurts
     RESULT = "result"  # the signature, and what changed; GREEN goes on
     DONE = "done"
-
-
-@dataclass(frozen=True)
-class _Turn:
-    probe: Probe
-    side: str | None
 
 
 class Screening:
@@ -118,7 +110,7 @@ class Screening:
         self._finish_effect = finish  # False: a session follows, so the sitting goes on
         self.last_pain = last_pain
         self.pain_rise_stop = pain_rise_stop
-        self.turns = [_Turn(p, side) for p in setup.probes
+        self.turns = [Turn(p, side) for p in setup.probes
                       for side in (("left", "right") if p.sides else (None,))]
         self.index = 0
         self.results: list[ProbeResult] = []
@@ -159,7 +151,7 @@ class Screening:
         return self._talk.flush()
 
     @property
-    def current(self) -> _Turn | None:
+    def current(self) -> Turn | None:
         return self.turns[self.index] if self.index < len(self.turns) else None
 
     @property
@@ -173,8 +165,6 @@ class Screening:
 
     @property
     def view(self) -> View:
-        from kiosk.core.flows.screening_view import view_of
-
         return view_of(self)
 
     @property
