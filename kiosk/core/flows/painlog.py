@@ -39,6 +39,8 @@ BUTTONS = {
 class PainLog:
     """One pain log entry being rated. Call ``start`` once, then ``handle`` every event."""
 
+    holds = frozenset({Button.RED})  # held: cancel (GREEN held saves, as at any pain rating)
+
     def __init__(
         self,
         settings: SessionSettings,
@@ -90,6 +92,10 @@ class PainLog:
             self._reprompted = True
             return self._ask(phrases.PAIN_LOG_REPROMPT)
         return []
+
+    @property
+    def result(self) -> PainEntry | None:
+        return self.saved
 
     @property
     def view(self) -> View:

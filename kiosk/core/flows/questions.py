@@ -14,7 +14,6 @@ no answer comes within half the time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from kiosk.core.coach.safety import (
@@ -30,34 +29,12 @@ from kiosk.core.coach.safety import (
     answer_of,
     outcome,
 )
-from kiosk.core.data.events import Effect, Event, Hush, Press, Say, Tick
+from kiosk.core.data.events import Effect, Event, Hush, Press, Tick
 from kiosk.core.data.model import Button, Lengths
 from kiosk.core.data.view import View
-from kiosk.core.words.speech import line_seconds
+from kiosk.core.flows.flow import NO_HOLDS, Outbox
 
 ANSWER_BUTTONS = {Button.GREEN: "Yes", Button.AMBER: "No", Button.RED: "Not sure (yes)"}
-
-
-@dataclass
-class _Talk:
-    """Speech bookkeeping shared by the flows: when the voice will be done talking."""
-
-    rate_wpm: int
-    now: float
-    until: float = 0.0
-    lengths: Lengths | None = None  # measured lengths of rendered lines; else the estimate
-    caption: str = ""
-    out: list[Effect] = field(default_factory=list)
-
-    def say(self, text: str, *, interrupt: bool = False) -> None:
-        start = self.now if interrupt else max(self.now, self.until)
-        self.until = start + line_seconds(text, self.rate_wpm, self.lengths)
-        self.caption = text
-        self.out.append(Say(text, interrupt=interrupt))
-
-    def flush(self) -> list[Effect]:
-        out, self.out = self.out, []
-        return out
 
 
 class Questions:
@@ -66,6 +43,8 @@ class Questions:
     A background "yes" does not stop the round: the other background questions are still
     asked, so a clinician sees every answer. ``check()`` gives the saved record once ``done``.
     """
+
+    holds = NO_HOLDS
 
     def __init__(
         self,
@@ -87,7 +66,7 @@ class Questions:
         self.answer_seconds = answer_seconds
         self.answers: list[Answer] = []
         self.done = not self.questions
-        self._talk = _Talk(rate_wpm, t0, t0, lengths=lengths)
+        self._talk = Outbox(rate_wpm, t0, lengths)
         self._asked_at = t0  # when the current question finished being said
         self._repeated = False
 
@@ -160,6 +139,10 @@ class Questions:
         return self._talk.caption
 
     @property
+    def result(self) -> tuple[Answer, ...]:
+        return tuple(self.answers)
+
+    @property
     def view(self) -> View:
         q = self.current
         n = len(self.answers) + 1
@@ -182,6 +165,9 @@ class Pages:
     that long (None: wait for a press).
     """
 
+    holds = NO_HOLDS
+    result = None
+
     def __init__(
         self,
         screen: str,
@@ -198,7 +184,7 @@ class Pages:
         self.finish_after = finish_after
         self.page = 0
         self.done = False
-        self._talk = _Talk(rate_wpm, t0, t0, lengths=lengths)
+        self._talk = Outbox(rate_wpm, t0, lengths)
 
     def start(self) -> list[Effect]:
         self._talk.out.append(Hush())
@@ -243,6 +229,8 @@ class Choice:
     No answer for ``timeout`` seconds declines, so an offer left alone ends quietly for today.
     """
 
+    holds = NO_HOLDS
+
     def __init__(
         self,
         screen: str,
@@ -261,11 +249,15 @@ class Choice:
         self.labels = {Button.GREEN: yes, Button.AMBER: no, Button.RED: no}
         self.timeout = timeout
         self.accepted: bool | None = None
-        self._talk = _Talk(rate_wpm, t0, t0, lengths=lengths)
+        self._talk = Outbox(rate_wpm, t0, lengths)
 
     @property
     def done(self) -> bool:
         return self.accepted is not None
+
+    @property
+    def result(self) -> bool | None:
+        return self.accepted
 
     def start(self) -> list[Effect]:
         for line in self.spoken:

@@ -38,7 +38,7 @@ from kiosk.core.data.events import (
 from kiosk.core.data.model import Button, Lengths
 from kiosk.core.data.records import ProbeResult, ScreeningRecord
 from kiosk.core.data.view import Pacer, View
-from kiosk.core.flows.questions import _Talk
+from kiosk.core.flows.flow import Outbox
 from kiosk.core.flows.screening_view import (
     Turn,
     view_of,
@@ -85,6 +85,8 @@ class Screening:
     ``before`` is the screening before this one (for the changes), ``reason`` why it runs
     (first-run, due, asked)."""
 
+    holds = frozenset({Button.RED})  # held during the probes: the check ends, keeping the rest
+
     def __init__(
         self,
         setup: SignatureSetup,
@@ -123,7 +125,7 @@ class Screening:
         self.pacer: Pacer | None = None  # the breath of the step being done, if it has one
         self.page = 0  # on the result: 0 the grid, 1 what changed
         self.pain = PainInput(last_pain if last_pain is not None else 0, pain_timeout)
-        self._talk = _Talk(rate_wpm, t0, t0, lengths=lengths)
+        self._talk = Outbox(rate_wpm, t0, lengths)
         self._deadline = t0
         self._asked_again = False
         self._steps: list[tuple[float, ProbeStep]] = []
@@ -170,6 +172,10 @@ class Screening:
     @property
     def caption(self) -> str:
         return self._talk.caption
+
+    @property
+    def result(self) -> ScreeningRecord | None:
+        return self.saved
 
     # --- plumbing ----------------------------------------------------------------------------
     def _say(self, text: str, *, interrupt: bool = False) -> None:
