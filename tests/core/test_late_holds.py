@@ -8,11 +8,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import pytest
+
 from kiosk.core.data.events import Effect, Save, Say, Tick
 from kiosk.core.data.model import Button
 from kiosk.core.data.records import PainEntry, PsfsRecord, ScreeningRecord, SessionRecord
 from kiosk.core.flows.history_screens import ProgressSettings
 from kiosk.core.flows.kiosk import Kiosk
+from kiosk.core.flows.screening import Screening
 from kiosk.core.presses.buttons import ButtonTracker
 from kiosk.core.words import phrases
 from kiosk.sim import SimUser
@@ -53,6 +56,13 @@ class Driver:
     def press(self, b: Button) -> None:
         self.feed(self.tracker.edge(b, True, self.t))
         self.t += 0.15
+        self.feed(self.tracker.edge(b, False, self.t))
+        self.wait(0.5)
+
+    def hold(self, b: Button) -> None:
+        """Down and up again after the hold time, with the loop ticking all along."""
+        self.feed(self.tracker.edge(b, True, self.t))
+        self.wait(LATE)
         self.feed(self.tracker.edge(b, False, self.t))
         self.wait(0.5)
 
@@ -126,6 +136,62 @@ def test_red_held_in_a_set_ends_the_session_now_and_keeps_no_pain_event() -> Non
     assert record.exercises[0].sets[0].ended_by == "stop"
 
 
+def to_intro(d: Driver) -> None:
+    in_session(d).hold(G)  # pain zero, confirmed
+    d.press(A)  # skip the breathing
+    d.until("intro")
+
+
+def to_set(d: Driver) -> None:
+    to_intro(d)
+    d.press(G)
+    d.until("set")
+
+
+def to_rest(d: Driver) -> None:
+    to_set(d)
+    while d.k.view.screen == "set":
+        if d.k.view.awaiting == "rating":
+            d.press(G)  # clean
+        d.wait(0.1)
+    assert d.k.view.screen == "rest"
+
+
+def to_pain(d: Driver) -> None:
+    to_intro(d)
+    d.press(R)
+
+
+def to_after_pain(d: Driver) -> None:
+    to_pain(d)
+    d.hold(G)
+
+
+def to_paused(d: Driver) -> None:
+    to_set(d)
+    d.until("paused")  # no rating came
+
+
+REACH = {"breathing": lambda d: in_session(d).hold(G), "intro": to_intro, "set": to_set,
+         "rest": to_rest, "pain": to_pain, "after_pain": to_after_pain, "paused": to_paused}
+
+
+@pytest.mark.parametrize("screen", REACH)
+def test_red_held_ends_the_session_now_on_every_screen_of_it(screen: str) -> None:
+    d = plain()
+    REACH[screen](d)
+    assert d.k.view.screen == screen
+    session = d.k.session
+    assert session is not None
+    reported = len(session.pain_events)
+    said = len(d.said)
+    d.late_hold(R)
+    assert d.k.session is None and phrases.ENDED_BY_HOLD in d.said[said:]
+    record = last_session(d)
+    assert record.ended_by == "stop"
+    assert len(record.pain_events) == reported  # its press asked for pain: the hold takes it back
+
+
 def test_green_held_at_the_pain_rating_after_red_and_at_check_out_confirms() -> None:
     d = in_session(plain())
     d.late_hold(G)
@@ -183,3 +249,17 @@ def test_red_held_in_the_screening_ends_the_check() -> None:
     assert not sig.complete and [p.rating for p in sig.results] == ["easy"]
     assert "The check is ended. What you rated is kept." in d.said
     assert d.k.session is None
+
+
+def test_green_held_at_a_probe_s_pain_rating_confirms_it() -> None:
+    r = until(screening_kiosk(SimUser("steady"), records=[all_no(DAY)]),
+              lambda r: r.kiosk.view.probe == "forward-bend" and not r.hands.busy)
+    d = Driver(r.kiosk, r.tracker, r.t)
+    d.press(R)  # it hurts: how much?
+    assert d.k.view.screen == "probe-pain"
+    d.press(G)  # one up
+    d.late_hold(G)
+    assert d.k.view.screen != "probe-pain"
+    screening = d.k.top
+    assert isinstance(screening, Screening)  # the check goes on
+    assert (screening.results[-1].probe, screening.results[-1].pain) == ("forward-bend", 1)

@@ -99,13 +99,12 @@ class Outbox:
 
 
 # The id of every record the kiosk makes: the time, the kiosk run's nonce (two runs never mint
-# the same id), a count, and a mark of the record's kind.
-KINDS = {"session": ("", ""), "ritual": ("", "r"), "psfs": ("psfs-", ""),
-         "pain": ("pain-", ""), "check": ("", "s"), "screening": ("", "m")}
+# the same id), a count, and marks of the record's kind, as ids already saved have them:
+# (before the time, before the count, after the count).
+KINDS = {"session": ("", "", ""), "ritual": ("", "r", ""), "psfs": ("psfs-", "", ""),
+         "pain": ("pain-", "", ""), "check": ("", "", "s"), "screening": ("", "", "m")}
 
 
 def record_id(kind: str, at: datetime, nonce: str, count: int) -> str:
-    prefix, mark = KINDS[kind]
-    if mark == "r":  # a ritual's mark comes before its count (ids already saved keep theirs)
-        return f"{at:%Y%m%dT%H%M%S}-{nonce or 'k'}r{count}"
-    return f"{prefix}{at:%Y%m%dT%H%M%S}-{nonce or 'k'}{count}{mark}"
+    head, before, after = KINDS[kind]
+    return f"{head}{at:%Y%m%dT%H%M%S}-{nonce or 'k'}{before}{count}{after}"

@@ -11,12 +11,13 @@ and the ring of a hold in progress. The ways from one flow to the next are in ``
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
-from datetime import date
-from typing import Any
+from datetime import date, datetime
 
 from kiosk.core.coach import rhythm
+from kiosk.core.coach.safety import Setup
+from kiosk.core.coach.signature import SignatureSetup
 from kiosk.core.data.events import (
     Chord,
     CopyToUsb,
@@ -33,12 +34,20 @@ from kiosk.core.data.events import (
     Tone,
     WallClock,
 )
-from kiosk.core.data.model import Button, Plan
-from kiosk.core.data.records import SessionRecord
+from kiosk.core.data.model import Button, Plan, SessionSettings
+from kiosk.core.data.records import Record, SessionRecord
 from kiosk.core.data.view import HoldRing, View, evolve
 from kiosk.core.flows import offer, sitting
 from kiosk.core.flows.flow import Outbox
-from kiosk.core.flows.history_screens import ABOUT, MENU, QUICK_RITUAL, USB, Browser, Menu
+from kiosk.core.flows.history_screens import (
+    ABOUT,
+    MENU,
+    QUICK_RITUAL,
+    USB,
+    Browser,
+    Menu,
+    ProgressSettings,
+)
 from kiosk.core.flows.host import Earlier, GentlePlanner, Host, Levels, Planner, RitualSetup
 from kiosk.core.flows.sitting import GENTLE_LINES
 from kiosk.core.flows.summary import SUMMARY_SECONDS, summary_view
@@ -55,9 +64,33 @@ DEFAULT_HOLDS = {Button.GREEN: 1.5, Button.AMBER: 1.5, Button.RED: 2.0}
 
 
 class Kiosk(Host):
-    def __init__(self, *args: Any, shutdown_enabled: bool = False,
-                 holds: dict[Button, float] | None = None, **kw: Any) -> None:
-        super().__init__(*args, **kw)
+    def __init__(
+        self,
+        planner: Planner,
+        settings: SessionSettings,
+        *,
+        records: Sequence[Record],
+        t0: float,
+        wall0: datetime,
+        shutdown_enabled: bool = False,
+        holds: dict[Button, float] | None = None,
+        nonce: str = "",
+        rituals: RitualSetup | None = None,
+        earlier_pain: int | None = None,
+        earlier_checkins: Sequence[int] = (),
+        earlier_days: Iterable[date] = (),
+        earlier: Callable[[], Earlier] | None = None,
+        safety: Setup | None = None,
+        gentle: GentlePlanner | None = None,
+        signature: SignatureSetup | None = None,
+        screen_at_boot: bool = False,
+        progress: ProgressSettings | None = None,
+    ) -> None:
+        super().__init__(
+            planner, settings, records=records, t0=t0, wall0=wall0, nonce=nonce,
+            rituals=rituals, earlier_pain=earlier_pain, earlier_checkins=earlier_checkins,
+            earlier_days=earlier_days, earlier=earlier, safety=safety, gentle=gentle,
+            signature=signature, screen_at_boot=screen_at_boot, progress=progress)
         self.shutdown_enabled = shutdown_enabled
         self.holds = dict(holds or DEFAULT_HOLDS)  # the tracker's hold times, for the ring
         self.last_jump = 0.0  # seconds the wall clock last jumped by (for the shell's log)
