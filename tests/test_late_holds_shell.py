@@ -22,10 +22,9 @@ LATE = 2.6  # longer than every hold time (RED's is 2.0 s)
 
 def late_hold(shell: Shell, button: Button) -> None:
     """Down, and up ``LATE`` seconds later, before the loop runs again."""
-    pin = shell.app.dev.buttons.pin(button)
-    pin.drive_low()
+    shell.app.press_pin(button, True)  # the gpiozero mock pin goes low
     shell.clock.advance(LATE)
-    pin.drive_high()
+    shell.app.press_pin(button, False)
     shell.run(0.4)
 
 

@@ -32,7 +32,7 @@ from kiosk.core.data.records import (
     rituals_of,
     sessions_of,
 )
-from kiosk.core.flows.flow import Flow, record_id
+from kiosk.core.flows.flow import Flow, Outbox, record_id
 from kiosk.core.flows.history_screens import ProgressSettings
 from kiosk.core.flows.questions import advice_lines
 from kiosk.core.flows.ritual_run import RitualRun
@@ -121,7 +121,8 @@ class Host:
         self.now = t0
         self._t0, self._wall0 = t0, wall0
         self.captions = Captions(settings.speech_rate_wpm, settings.spoken)
-        self.out: list[Effect] = []
+        # The effects of the kiosk's own flows and every flow's, for the shell (``run``).
+        self.outbox = Outbox(settings.speech_rate_wpm, t0, settings.spoken)
         self._count = 0
         self.progress = progress or ProgressSettings()
         self.plan = self.planner(self.records, self.today, None)
@@ -210,6 +211,10 @@ class Host:
         return None
 
     # --- output of the kiosk's own flows --------------------------------------------------
+    @property
+    def out(self) -> list[Effect]:
+        return self.outbox.out
+
     def say(self, text: str) -> None:
         self.captions.say(text, self.now)
         self.out.append(Say(text))
@@ -250,7 +255,8 @@ class Host:
     def pain_entries(self) -> list[PainEntry]:
         return [r for r in self.records if isinstance(r, PainEntry)]
 
-    def _last_pain(self) -> int | None:
+    def last_pain(self) -> int | None:
+        """The newest pain rating, in ``records`` or before them."""
         pain = last_pain(self.records)
         return self.earlier_pain if pain is None else pain
 
@@ -261,7 +267,7 @@ class Host:
                    *(s.pain_before for s in self.sessions if s.pain_before is not None)]
         return usual_pain(earlier, self.safety.rules)
 
-    def _recent(self) -> list[Record]:
+    def recent(self) -> list[Record]:
         """What the history screens and summaries read (docs/progress.md): the closed months
         the store read for them, then every record since. The older records ``records`` keeps
         (safety answers, pain entries) are left out: no screen looks back that far, and in

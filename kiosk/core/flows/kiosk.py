@@ -38,7 +38,6 @@ from kiosk.core.data.model import Button, Plan, SessionSettings
 from kiosk.core.data.records import Record, SessionRecord
 from kiosk.core.data.view import HoldRing, View, evolve
 from kiosk.core.flows import offer, sitting
-from kiosk.core.flows.flow import Outbox
 from kiosk.core.flows.history_screens import (
     ABOUT,
     MENU,
@@ -99,7 +98,6 @@ class Kiosk(Host):
         self._hint_for: dict[Button, str] = {}  # the buttons the hint describes
         self._hint_until = 0.0
         self._view: View | None = None  # as of the last event; see Session._view
-        self._shown = Outbox(self.rate(), self.now)  # only for its Show-once flush
         self.opened = offer.Opened()  # the rituals open today, for the home screen and menu
         self.push(Home(self), hush=False)
 
@@ -202,9 +200,9 @@ class Kiosk(Host):
     def menu_chosen(self, menu: Menu) -> None:
         chosen = menu.chosen
         if chosen == "Your progress":
-            self.push(Browser(self._recent(), self.today, self.progress), hush=False)
+            self.push(Browser(self.recent(), self.today, self.progress), hush=False)
         elif chosen == "This week":
-            self.say(weekly_summary(self._recent(), self.today, self.progress.ladders))
+            self.say(weekly_summary(self.recent(), self.today, self.progress.ladders))
         elif chosen == ABOUT and self.safety is not None:
             sitting.about(self, self.safety)
         elif chosen == QUICK_RITUAL:
@@ -218,8 +216,7 @@ class Kiosk(Host):
     # --- output -------------------------------------------------------------------------------
     def _flush(self) -> list[Effect]:
         self._view = None  # whatever changed since, the view is built afresh here
-        self._shown.out, self.out = self.out, []
-        return self._shown.flush(self.view)
+        return self.outbox.flush(self.view)
 
     @property
     def view(self) -> View:

@@ -263,7 +263,7 @@ def start_session(k: Host, *, hush: bool = True) -> None:
         t0=k.now,
         started_at=started,
         session_id=sid,
-        last_pain=k._last_pain(),
+        last_pain=k.last_pain(),
         replan=lambda pain: k.planner(k.records, day, pain),
         on_checkin=(lambda pain: after_checkin(k, pain)) if k.safety is not None else None,
     )
@@ -285,7 +285,7 @@ def session_done(k: Host, session: Session) -> None:
 def last_week(k: Host, session: SessionRecord) -> None:
     """At the end of the week's first session, how last week went: once, and only when
     last week had a session (a quiet week needs no report)."""
-    recent = k._recent()
+    recent = k.recent()
     saved = [r for r in recent if r.id != session.id]
     if not something_done(session) or not first_session_of_week(saved, k.today):
         return
@@ -299,7 +299,7 @@ def pain_log(k: Host) -> None:
     """RED on the home screen: rate the pain right now, saved as a pain entry."""
     at = k.wall().replace(microsecond=0)
     log = PainLog(k.settings, t0=k.now, at=at, entry_id=k.new_id("pain", at),
-                  last_pain=k._last_pain())
+                  last_pain=k.last_pain())
 
     def logged(log: PainLog) -> None:
         """A saved rating that is very high, or well above the usual, asks the emergency and
