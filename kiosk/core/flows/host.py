@@ -118,6 +118,8 @@ class Host:
             book.times() if rituals is not None and rituals.scheduled else (), book.schedule,
             handled=(r.slot for r in rituals_of(self.records) if r.slot),
         )
+        # Quick rituals offered: the quick ones run so far, then one more per offer.
+        self.quick_turn = sum(1 for r in rituals_of(self.records) if not r.slot)
         self.now = t0
         self._t0, self._wall0 = t0, wall0
         self.captions = Captions(settings.speech_rate_wpm, settings.spoken)

@@ -249,8 +249,9 @@ class Kiosk(Host):
             return check
         w = self.safety.wording
         return [*check, *w.welcome, *w.buttons, w.intro, *(q.text for q in w.questions),
-                w.all_clear, w.cleared, *w.advice.values(), phrases.GENTLE_OFFER,
-                phrases.GENTLE_REST, phrases.GENTLE_BREATHING_ONLY]
+                w.all_clear, w.cleared, *w.advice.values(), phrases.SEEN_INTRO,
+                phrases.SEEN_QUESTION, phrases.SILENCE_WARNING, phrases.SILENCE_YES,
+                phrases.GENTLE_OFFER, phrases.GENTLE_REST, phrases.GENTLE_BREATHING_ONLY]
 
 
 class Home:

@@ -108,7 +108,8 @@ def quick(k: Host, opened: Opened) -> None:
     k.hush()
     wall = k.clock_wall()
     book = k.rituals.book if k.rituals is not None else RitualBook()
-    ritual = fitting(book, wall.hour * 60 + wall.minute, opened(k))
+    ritual = fitting(book, wall.hour * 60 + wall.minute, opened(k), k.quick_turn)
+    k.quick_turn += 1  # the next quick ritual offers the next one in turn
     if ritual is not None:
         offer(k, ritual, None)
     elif k.safety is not None:

@@ -12,7 +12,19 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from kiosk.core.coach import rhythm
-from kiosk.core.coach.safety import GROUPS, Due, Outcome, Reason, SafetyCheck, Setup, blocked, due
+from kiosk.core.coach.safety import (
+    ACUTE,
+    GROUPS,
+    Due,
+    Group,
+    Outcome,
+    Reason,
+    SafetyCheck,
+    Setup,
+    blocked,
+    cleared_questions,
+    due,
+)
 from kiosk.core.coach.signature import SignatureSetup, changes, latest
 from kiosk.core.coach.signature import due as screening_due
 from kiosk.core.data.model import Plan
@@ -39,11 +51,24 @@ def before_session(k: Host) -> None:
     if k.safety is None:
         psfs_or_session(k)
         return
-    block = blocked(k.checks, k.today, k.safety.cleared_on)
-    if block is not None:
-        advise(k, block.outcome)
+    if stopped(k, lambda: screen_first(k)):
         return
     ask(k, due(k.checks, k.today, k.safety.rules), None, lambda: screen_first(k))
+
+
+def stopped(k: Host, go_on: Callable[[], None]) -> bool:
+    """Exercise is off (docs/safety.md): True, and the advice is said, or, for an emergency
+    or urgent "yes" from an earlier day, the person is first asked whether a clinician has
+    seen them since; ``go_on`` follows if they have and every answer is then "no"."""
+    assert k.safety is not None
+    block = blocked(k.checks, k.today, k.safety.cleared_on)
+    if block is None:
+        return False
+    if block.follow_up:
+        ask(k, Due(ACUTE, Reason.SEEN), None, go_on, standing=block.outcome)
+    else:
+        advise(k, block.outcome)
+    return True
 
 
 def first_run(k: Host, safety: Setup) -> None:
@@ -66,20 +91,23 @@ def home_again(k: Host) -> None:
 
 
 # --- the safety steps (docs/safety.md) ----------------------------------------------------------
-def ask(k: Host, need: Due, pain: int | None, go_on: Callable[[], None]) -> None:
-    """Ask the groups in ``need`` (if any); on an all-clear, ``go_on``; else the advice."""
+def ask(k: Host, need: Due, pain: int | None, go_on: Callable[[], None], *,
+        standing: Outcome | None = None) -> None:
+    """Ask the groups in ``need`` (if any); on an all-clear, ``go_on``; else the advice.
+    ``standing``: a follow-up of an unresolved "yes" (``Questions``)."""
     safety = k.safety
     if not need or need.reason is None or safety is None:
         go_on()
         return
     questions = Questions(safety.wording, need.groups, need.reason, t0=k.now,
                           answer_seconds=safety.answer_seconds, rate_wpm=k.rate(),
-                          lengths=k.settings.spoken, pain=pain)
+                          lengths=k.settings.spoken, pain=pain, standing=standing)
 
     def answered(_: Questions) -> None:
         check = save_check(k, questions)
         if check.outcome.exercise:
-            for line in advice_lines(safety.wording, check.outcome):
+            advice = check.yes_in(Group.ADVICE) and check.outcome is not Outcome.ADVICE
+            for line in advice_lines(safety.wording, check.outcome, advice=advice):
                 k.say(line)
             go_on()
         else:
@@ -92,7 +120,7 @@ def save_check(k: Host, questions: Questions) -> SafetyCheck:
     at = k.wall().replace(microsecond=0)
     cid = k.new_id("check", at)
     cleared_on = k.safety.cleared_on if k.safety else None
-    check = questions.check(cid, k.today, at, cleared_on)
+    check = questions.check(cid, k.today, at, cleared_questions(k.checks, k.today, cleared_on))
     k.save(check)
     return check
 
@@ -195,15 +223,16 @@ def check_movement(k: Host) -> None:
     setup = k.signature
     if setup is None:
         return
-    if k.safety is None:
+
+    def go_on() -> None:
         screen(k, setup, "asked", lambda: home_again(k))
+
+    if k.safety is None:
+        go_on()
         return
-    block = blocked(k.checks, k.today, k.safety.cleared_on)
-    if block is not None:
-        advise(k, block.outcome)
+    if stopped(k, go_on):
         return
-    ask(k, due(k.checks, k.today, k.safety.rules), None,
-        lambda: screen(k, setup, "asked", lambda: home_again(k)))
+    ask(k, due(k.checks, k.today, k.safety.rules), None, go_on)
 
 
 def screen(k: Host, setup: SignatureSetup, reason: str, go_on: Callable[[], None]) -> None:

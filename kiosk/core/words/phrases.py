@@ -1,7 +1,7 @@
 """Every line the kiosk speaks, in one place.
 
 Keeping the words here lets the shell pre-render the likely lines before a session starts
-(see ``catalogue``) and keeps the tone of voice consistent: calm, short, no diagnosis.
+(``kiosk.core.words.catalogue``) and keeps the tone of voice consistent: calm, short, no diagnosis.
 """
 
 from __future__ import annotations
@@ -278,6 +278,13 @@ def no_role(button: Button, buttons: dict[Button, str]) -> tuple[str, ...]:
     return (f"{button.word} does nothing here.", *(roles or ("No button does anything now.",)))
 
 
+# --- the red-flag follow-up and silent answers (kiosk.core.flows.questions, docs/safety.md)
+SEEN_INTRO = "Last time, one of your answers meant getting care before any exercise."
+SEEN_QUESTION = (
+    "Has a clinician seen you about it since? GREEN for yes, AMBER for no."
+)
+SILENCE_WARNING = "If I hear no answer, I will count it as yes, to be safe."
+SILENCE_YES = "No answer, so I count that as yes, to be safe."
 CLINICIAN = "Your pain is higher than when you started. If it persists, please contact a clinician."
 
 
