@@ -37,7 +37,7 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 from kiosk.cli import main  # noqa: E402
 from kiosk.config import DEFAULT_CONFIG, load_config  # noqa: E402
-from kiosk.core.words.phrases import number  # noqa: E402
+from kiosk.core.words.phrases import duration, number  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -314,7 +314,7 @@ def test_reentry_after_a_week_away_steps_down_with_its_reason(week: Path) -> Non
     assert away >= 7
     assert p.target == before["target"] - 1, (p, before)
     assert p.reason == (f"Back to {number(p.target)} reps, "
-                        f"because it has been {number(away)} days."), p.reason
+                        f"because it has been {duration(away)}."), p.reason
 
 
 def test_demo_date_replays_days(clean_week: Path) -> None:

@@ -41,6 +41,21 @@ def plural(n: int, word: str) -> str:
     return f"{number(n)} {word}" + ("" if n == 1 else "s")
 
 
+def duration(days: int) -> str:
+    """A span of days as a person says it: exact up to two weeks, then rounded down to weeks,
+    months or years and said as "more than" when it is not exact ("three weeks", "more than
+    two months", "more than four years"), never "one thousand four hundred and eighty-nine
+    days"."""
+    if days < 14:
+        return plural(days, "day")
+    for size, unit, up_to in ((7, "week", 60), (30, "month", 365), (365, "year", None)):
+        if up_to is None or days < up_to:
+            whole = days // size
+            said = plural(whole, unit)
+            return said if days % size == 0 else f"more than {said}"
+    raise AssertionError("unreachable")  # the year branch has no bound
+
+
 # --- home --------------------------------------------------------------------------------
 def welcome(plan: Plan) -> str:
     # The same names as on the screen: each exercise is called by its variation everywhere.
@@ -124,7 +139,7 @@ PRIMER_INTRO = (
 )
 PRIMER_CUES = (
     "Breathe out slowly, and feel a gentle tension low in your belly.",
-    "Breathe out, shoulders soft. The ribs move sideways, not up.",
+    "Breathe out, shoulders soft. Let the ribs settle gently back in.",
     "Exhale long and smooth. Gentle, not rigid.",
 )
 PRIMER_DONE = "Good. Keep this breathing with every rep."
