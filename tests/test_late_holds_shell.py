@@ -13,7 +13,7 @@ import pytest
 from kiosk.core.data.model import Button
 from kiosk.core.data.records import PainEntry, SessionRecord
 from kiosk.core.words import phrases
-from kiosk.store.months import MonthlyHistory as History  # the kiosk keeps months
+from kiosk.store.months import WholeHistory  # the kiosk keeps months
 from tests.shell import Shell
 
 pytestmark = pytest.mark.slow
@@ -29,7 +29,7 @@ def late_hold(shell: Shell, button: Button) -> None:
 
 
 def records(data: Path) -> list[object]:
-    with History.open(data) as h:
+    with WholeHistory.open(data) as h:
         return list(h.records())
 
 

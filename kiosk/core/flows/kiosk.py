@@ -48,6 +48,7 @@ from kiosk.core.flows.history_screens import (
     ProgressSettings,
 )
 from kiosk.core.flows.host import Earlier, GentlePlanner, Host, Levels, Planner, RitualSetup
+from kiosk.core.flows.screening import lines as screening_lines
 from kiosk.core.flows.sitting import GENTLE_LINES
 from kiosk.core.flows.summary import SUMMARY_SECONDS, summary_view
 from kiosk.core.reports import usb
@@ -242,8 +243,6 @@ class Kiosk(Host):
     def safety_lines(self) -> list[str]:
         """Every line the safety steps (and the movement check) may say, to render ahead like
         the session's."""
-        from kiosk.core.flows.screening import lines as screening_lines
-
         check = screening_lines(self.signature) if self.signature is not None else []
         if self.safety is None:
             return check
