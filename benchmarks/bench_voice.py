@@ -82,12 +82,12 @@ def length_scale() -> float:
 
 def catalogue() -> list[str]:
     from kiosk.config import load_config
-    from kiosk.core.words import phrases
+    from kiosk.core.words.catalogue import catalogue as lines_of
     from kiosk.runtime import make_planner
 
     cfg = load_config(None).config
     plan = make_planner(cfg)([], date(2026, 11, 30), None)
-    return phrases.catalogue(plan, settings=cfg.session)
+    return lines_of(plan, settings=cfg.session)
 
 
 def hwm_mb(pid: int | str = "self") -> float:

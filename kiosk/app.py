@@ -39,7 +39,7 @@ from kiosk.core.data.view import View
 from kiosk.core.flows.kiosk import Kiosk
 from kiosk.core.presses.buttons import ButtonTracker
 from kiosk.core.reports import usb as usb_words
-from kiosk.core.words import phrases
+from kiosk.core.words.catalogue import catalogue
 from kiosk.devices import Devices, Edge, EndOfInput, Inbox, InboxItem, Key, Quit, Typed
 
 log = logging.getLogger(__name__)
@@ -365,7 +365,7 @@ class App:
         plan = session.plan if session is not None else self.kiosk.plan
         if plan is not self._prepared_plan:
             self._prepared_plan = plan
-            self.dev.voice.prepare([*phrases.catalogue(plan, settings=self.kiosk.settings),
+            self.dev.voice.prepare([*catalogue(plan, settings=self.kiosk.settings),
                                     *self.kiosk.safety_lines()])
 
     def _read_wall_clock(self, now: float) -> None:

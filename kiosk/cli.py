@@ -110,7 +110,8 @@ def parser() -> argparse.ArgumentParser:
     who.add_argument("--presses", help="exact presses: g a r press, G A R hold (e.g. 'gGg'); "
                                        "when they run out the demo closes, keeping what was "
                                        "rated")
-    demo.add_argument("--date", type=_date, help="run as of this day (YYYY-MM-DD)")
+    demo.add_argument("--date", type=_date, help="run as of this day (YYYY-MM-DD), at ten in the "
+                      "morning unless --at says when")
     demo.add_argument("--timeline", action="store_true",
                       help="print each breath (voice, tone, rep, side) and each press, timed")
     demo.add_argument("--screening", action="store_true",

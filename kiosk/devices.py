@@ -68,7 +68,7 @@ class Voice(Protocol):
         """Stop speech and tones now and drop every queued line."""
 
     def prepare(self, lines: Iterable[str]) -> None:
-        """Get these lines ready in the background (e.g. ``phrases.catalogue(plan)``)."""
+        """Get these lines ready in the background (e.g. ``catalogue.catalogue(plan)``)."""
 
     def update(self) -> None:
         """Call once per frame: starts the next queued line when the voice is free."""

@@ -311,6 +311,9 @@ class SpokenLengths:
         return self._voice.seconds(text)
 
 
+DEMO_DAY_TIME = time(10, 0)  # `kiosk demo --date D` without --at
+
+
 def _wall0(clock: Clock, opts: Options) -> datetime:
     if opts.day is not None:
         return datetime.combine(opts.day, clock.wall().time())
@@ -507,7 +510,10 @@ def run_demo(
     accelerated clock; finishes in seconds."""
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     now = datetime.now().replace(microsecond=0)
-    start = datetime.combine(opts.day or now.date(), opts.at or now.time())
+    # A demo of a given day runs at ten in the morning (unless --at says when): its session
+    # then never crosses midnight into the next day, whatever the hour it is run at.
+    when = opts.at or (DEMO_DAY_TIME if opts.day is not None else now.time())
+    start = datetime.combine(opts.day or now.date(), when)
     # The calendar ends at 9999-12-31: a demo of that day starts early enough to end on it.
     if clock is None:
         clock = FakeClock(min(start, datetime.max.replace(microsecond=0)

@@ -97,7 +97,7 @@ def test_a_kiosk_started_on_a_lived_in_device_plans_as_a_full_replay(tmp_path: P
     assert len(kiosk.sessions) < len(every) // 2  # only the open month was read
     assert kiosk.plan == plan_for_day(cfg.library, every, date(2026, 11, 25), cfg.progression,
                                       cfg.session, rhythm=cfg.rhythm)
-    assert kiosk._last_pain() == last_pain(every)
+    assert kiosk.last_pain() == last_pain(every)
     window = [s.pain_before for s in kiosk.sessions if s.pain_before is not None]
     full = [s.pain_before for s in every if s.pain_before is not None]
     assert [*kiosk.earlier_checkins, *window][-7:] == full[-7:]
@@ -141,8 +141,8 @@ def test_a_week_over_a_month_turn_counts_the_closed_months_days(
     # Read by the writer's thread once the kiosk was up (App.start), not at start-up.
     shell.app.dev.writer.close()  # it does what it was asked first
     assert reads == ["history-writer"]
-    recent = kiosk._recent()
-    assert kiosk._recent() == recent and reads == ["history-writer"]  # kept, not read again
+    recent = kiosk.recent()
+    assert kiosk.recent() == recent and reads == ["history-writer"]  # kept, not read again
     assert len(recent) < len(every) * 2 // 3  # the last months only, not the whole history
     assert history_views(recent, today, p.ladders, p.target) == history_views(
         every, today, p.ladders, p.target)

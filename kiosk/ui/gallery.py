@@ -73,8 +73,7 @@ def signature_views() -> dict[str, View]:
 
     from kiosk.config import DEFAULT_CONFIG, load_config
     from kiosk.core.data.records import ProbeResult, ScreeningRecord
-    from kiosk.core.flows.screening import RATE_BUTTONS, READY_BUTTONS
-    from kiosk.core.flows.screening_view import signature_view
+    from kiosk.core.flows.screening_view import RATE_BUTTONS, READY_BUTTONS, signature_view
 
     setup = load_config(DEFAULT_CONFIG).config.signature
     odd: dict[tuple[str, str | None], str] = {

@@ -53,6 +53,18 @@ def test_hold_is_reported_once_and_release_says_it_was_held() -> None:
     assert tr.edge(R, False, 4.0) == [Release(R, 4.0, held=True)]
 
 
+def test_a_release_after_the_hold_time_is_a_hold_even_with_no_tick_between() -> None:
+    # A late loop: the press and its release arrive together, 2.5 s apart, no tick between.
+    tr = ButtonTracker(hold={G: 1.5, A: 1.5, R: 2.0})
+    assert tr.edge(R, True, 0.0) == [Press(R, 0.0)]
+    assert tr.edge(R, False, 2.5) == [Hold(R, 2.5), Release(R, 2.5, held=True)]
+    assert tr.tick(2.6) == []  # reported once
+    tr.edge(G, True, 3.0)
+    assert tr.edge(G, False, 4.4) == [Release(G, 4.4, held=False)]  # short of 1.5 s: a press
+    tr.edge(G, True, 5.0)
+    assert tr.edge(G, False, 6.5) == [Hold(G, 6.5), Release(G, 6.5, held=True)]
+
+
 def test_a_stuck_button_is_reported_once_and_then_counts_nothing() -> None:
     tr = ButtonTracker(stuck=5.0)
     out = tr.edge(G, True, 0.0)

@@ -206,7 +206,8 @@ def test_a_due_screening_can_wait_and_is_not_offered_again_that_day() -> None:
     day = DAY + timedelta(days=30)
     r = until_checkin(kiosk(NotToday("steady"), records=[*sig, all_no(day)], day=day))
     assert screenings(r) == [] and phrases.SCREEN_DUE in r.said
-    r.kiosk.session = None  # as if that session were over: GREEN again the same day
+    assert r.kiosk.session is not None
+    r.kiosk.drop(r.kiosk.session)  # as if that session were over: GREEN again the same day
     r.kiosk._before_session()
     assert r.kiosk.session is not None  # straight to the session: not offered twice a day
 

@@ -14,6 +14,7 @@ from kiosk.core.data.model import Button, Plan, PlannedExercise
 from kiosk.core.flows.session import HANDLERS, Phase
 from kiosk.core.flows.session_view import BUILDERS
 from kiosk.core.words import phrases
+from kiosk.core.words.catalogue import catalogue
 from kiosk.sim import SimUser
 from tests.core.helpers import FAST, Run
 
@@ -159,7 +160,7 @@ def test_every_line_said_in_a_session_was_in_the_catalogue(profile: str) -> None
     they are due."""
     run = Run(SimUser(profile), settings=FAST, planner=MIXED).until_finished()
     assert run.saved
-    lines = set(phrases.catalogue(MIXED([], date(2026, 11, 25), None), settings=FAST))
+    lines = set(catalogue(MIXED([], date(2026, 11, 25), None), settings=FAST))
     # the summary and the week's rhythm (kiosk/core/coach/rhythm.py) are made of the day's numbers
     missing = [line for line in run.said if line not in lines
                and not line.startswith("Today:") and "this week" not in line]

@@ -17,6 +17,7 @@ from kiosk.core.data.events import Effect, Event, Hush, Press, Say
 from kiosk.core.data.model import Button, Library
 from kiosk.core.data.records import Record
 from kiosk.core.data.view import View
+from kiosk.core.flows.flow import NO_HOLDS
 from kiosk.core.reports.progress import (
     WEEKS,
     Calendar,
@@ -111,6 +112,9 @@ class Browser:
     """The history screens, one at a time: GREEN next (round again after the last), AMBER the
     weekly summary, RED home. Events in, effects out; ``done`` once RED was pressed."""
 
+    holds = NO_HOLDS
+    result = None
+
     def __init__(self, records: Sequence[Record], day: date, settings: ProgressSettings) -> None:
         self.records, self.day, self.settings = records, day, settings
         self.views = history_views(records, day, settings.ladders, settings.target)
@@ -150,11 +154,17 @@ class Menu:
     """Held AMBER on the home screen: a short list, each item said as it comes up. AMBER the
     next item, GREEN choose it, RED back home. ``chosen`` is set once GREEN chose."""
 
+    holds = NO_HOLDS
+
     def __init__(self, items: Sequence[str] = MENU) -> None:
         self.items = tuple(items)
         self.index = 0
         self.chosen: str | None = None
         self.done = False
+
+    @property
+    def result(self) -> str | None:
+        return self.chosen
 
     def start(self) -> list[Effect]:
         return [Hush(), Say(f"Menu. {self.items[0]}. GREEN chooses, AMBER: next, RED: back.")]

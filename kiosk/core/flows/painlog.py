@@ -19,15 +19,14 @@ from kiosk.core.data.events import (
     Press,
     Release,
     Save,
-    Say,
     Stuck,
     Tick,
 )
 from kiosk.core.data.model import Button, SessionSettings
 from kiosk.core.data.records import PainEntry
 from kiosk.core.data.view import View
+from kiosk.core.flows.flow import Outbox
 from kiosk.core.words import phrases
-from kiosk.core.words.speech import seconds_to_say
 
 BUTTONS = {
     Button.GREEN: "Raise (hold: save)",
@@ -38,6 +37,8 @@ BUTTONS = {
 
 class PainLog:
     """One pain log entry being rated. Call ``start`` once, then ``handle`` every event."""
+
+    holds = frozenset({Button.RED})  # held: cancel (GREEN held saves, as at any pain rating)
 
     def __init__(
         self,
@@ -55,7 +56,7 @@ class PainLog:
         self.value = last_pain if last_pain is not None else 0
         self.done = False
         self.saved: PainEntry | None = None
-        self._now = t0
+        self._talk = Outbox(settings.speech_rate_wpm, t0, settings.spoken)
         self._armed: set[Button] = set()
         self._reprompted = False
         self._deadline = t0
@@ -66,9 +67,10 @@ class PainLog:
     def handle(self, event: Event) -> list[Effect]:
         if self.done:
             return []
-        self._now = max(self._now, event.t)
+        self._talk.now = max(self._talk.now, event.t)
         if isinstance(event, Stuck):
-            return [Say(f"The {event.button.word} button seems stuck. Please check it.")]
+            self._talk.say(f"The {event.button.word} button seems stuck. Please check it.")
+            return self._talk.flush()
         if isinstance(event, Press):
             self._armed.add(event.button)
             return []
@@ -84,12 +86,16 @@ class PainLog:
             return self._save()
         if isinstance(event, Hold) and event.button is Button.RED:
             return self._end(phrases.PAIN_LOG_CANCELLED)
-        if isinstance(event, Tick) and self._now >= self._deadline:
+        if isinstance(event, Tick) and self._talk.now >= self._deadline:
             if self._reprompted:
                 return self._end(phrases.PAIN_LOG_NO_ANSWER)
             self._reprompted = True
             return self._ask(phrases.PAIN_LOG_REPROMPT)
         return []
+
+    @property
+    def result(self) -> PainEntry | None:
+        return self.saved
 
     @property
     def view(self) -> View:
@@ -104,21 +110,22 @@ class PainLog:
 
     # --- inside ---------------------------------------------------------------------------------
     def _ask(self, text: str, *, interrupt: bool = False) -> list[Effect]:
-        self._deadline = (
-            self._now + seconds_to_say(self.settings, text)
-            + self.settings.pain_timeout
-        )
-        return [Say(text, interrupt=interrupt)]
+        self._talk.say(text, interrupt=interrupt)
+        self._deadline = self._talk.until + self.settings.pain_timeout
+        return self._talk.flush()
 
     def _save(self) -> list[Effect]:
         self.saved = PainEntry(id=self.entry_id, at=self.at, pain=self.value)
-        out: list[Effect] = [Say(phrases.pain_logged(self.value), interrupt=True)]
+        self._talk.add(Save(self.saved))
+        self._talk.say(phrases.pain_logged(self.value), interrupt=True)
         rise = self.settings.pain_rise_stop
         if self.last_pain is not None and self.value >= self.last_pain + rise:
-            out.append(Say(phrases.PAIN_LOG_CLINICIAN))
-        self.done = True
-        return [Save(self.saved), *out, Finished()]
+            self._talk.say(phrases.PAIN_LOG_CLINICIAN)
+        return self._end()
 
-    def _end(self, text: str) -> list[Effect]:
+    def _end(self, text: str | None = None) -> list[Effect]:
+        if text is not None:
+            self._talk.say(text, interrupt=True)
         self.done = True
-        return [Say(text, interrupt=True), Finished()]
+        self._talk.add(Finished())
+        return self._talk.flush()

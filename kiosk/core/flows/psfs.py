@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from kiosk.core.coach.change import psfs_change
-from kiosk.core.data.events import Effect, Finished, Hold, Press, Release, Save, Say, Show, Tick
+from kiosk.core.data.events import Effect, Event, Hold, Press, Release, Save, Tick
 from kiosk.core.data.model import Button
 from kiosk.core.data.records import PsfsRecord, PsfsScore, Record
 from kiosk.core.data.view import View
+from kiosk.core.flows.flow import Outbox
 from kiosk.core.words.phrases import number
 
 START = 5  # where a first rating starts; after that, where the activity stood last time
@@ -129,18 +130,24 @@ class Questionnaire:
     scores: list[PsfsScore] = field(default_factory=list)
     result: PsfsRecord | None = None
 
+    holds = frozenset({Button.GREEN, Button.RED})  # GREEN held confirms, RED held ends
+
     def __post_init__(self) -> None:
-        self.now = self.t0
+        # Said lines are not timed here (no deadline waits on the voice): the rate is moot.
+        self._talk = Outbox(150, self.t0)
         self._asked_at = self.t0
         self._reprompted = False
         self._armed: set[Button] = set()
-        self._caption = ""
         self.value = self._start_value()
 
+    @property
+    def now(self) -> float:
+        return self._talk.now
+
     def start(self) -> list[Effect]:
-        out: list[Effect] = [self._say(INTRO)]
-        out.append(self._say(ask(self.activity, self.value)))
-        return [*out, Show(self.view)]
+        self._talk.say(INTRO)
+        self._talk.say(ask(self.activity, self.value))
+        return self._talk.flush(self.view)
 
     @property
     def activity(self) -> str:
@@ -151,67 +158,63 @@ class Questionnaire:
             return START
         return self.start_values.get(self.activities[self.index], START)
 
-    def _say(self, text: str, interrupt: bool = False) -> Say:
-        self._caption = text
-        return Say(text, interrupt=interrupt)
-
-    def handle(self, event: Press | Release | Hold | Tick | object) -> list[Effect]:
+    def handle(self, event: Event) -> list[Effect]:
         if self.done:
             return []
-        t = getattr(event, "t", self.now)
-        self.now = max(self.now, t)
-        out: list[Effect] = []
+        self._talk.now = max(self.now, event.t)
         if isinstance(event, Press):
             self._armed.add(event.button)
             if event.button is Button.RED:
-                out += self._next(None)
+                self._next(None)
         elif isinstance(event, Release) and event.button in self._armed:
             self._armed.discard(event.button)
             if not event.held and event.button is not Button.RED:
                 step = 1 if event.button is Button.GREEN else -1
                 self.value = min(10, max(0, self.value + step))
                 self._asked_at = self.now
-                out.append(self._say(number(self.value), interrupt=True))
+                self._talk.say(number(self.value), interrupt=True)
         elif isinstance(event, Hold) and event.button in self._armed:
             if event.button is Button.GREEN:
-                out.append(self._say(f"{number(self.value).capitalize()}.", interrupt=True))
-                out += self._next(self.value)
+                self._talk.say(f"{number(self.value).capitalize()}.", interrupt=True)
+                self._next(self.value)
             elif event.button is Button.RED:
-                out += self._finish()
+                self._finish()
         elif isinstance(event, Tick) and self.now - self._asked_at > REPROMPT_AFTER:
             if self._reprompted:
-                out += self._next(None)
+                self._next(None)
             else:
                 self._reprompted = True
                 self._asked_at = self.now
-                out.append(self._say(ask(self.activity, self.value)))
-        return [*out, Show(self.view)] if out else out
+                self._talk.say(ask(self.activity, self.value))
+        return self._talk.flush(self.view)
 
-    def _next(self, score: int | None) -> list[Effect]:
+    def _next(self, score: int | None) -> None:
         if score is not None:
             self.scores.append(PsfsScore(self.activity, score))
         self.index += 1
         self._reprompted = False
         self._asked_at = self.now
         if self.index >= len(self.activities):
-            return self._finish()
+            self._finish()
+            return
         self.value = self._start_value()
-        return [self._say(ask(self.activity, self.value))]
+        self._talk.say(ask(self.activity, self.value))
 
-    def _finish(self) -> list[Effect]:
+    def _finish(self) -> None:
+        """The round is over: saved when it kept an answer. The kiosk moves on to the session
+        (it pops this flow once done), so no ``Finished``: the sitting goes on."""
         self.done = True
         self.result = PsfsRecord(self.record_id, self.at, tuple(self.scores))
-        out: list[Effect] = []
         if self.scores:
-            out.append(Save(self.result))
+            self._talk.add(Save(self.result))
             for line in [THANKS, *flag_lines(flags(self.previous, self.result))]:
-                out.append(self._say(line))
-        return [*out, Finished()]
+                self._talk.say(line)
 
     @property
     def view(self) -> View:
         if self.done:
-            return View(screen="psfs", title="Activities", lines=("Saved",), caption=self._caption)
+            return View(screen="psfs", title="Activities", lines=("Saved",),
+                        caption=self._talk.caption)
         return View(
             screen="psfs",
             title=self.activity.capitalize(),
@@ -221,7 +224,7 @@ class Questionnaire:
             buttons={Button.GREEN: "Raise (hold: confirm)", Button.AMBER: "Lower",
                      Button.RED: "Pass"},
             awaiting="rating",
-            caption=self._caption,
+            caption=self._talk.caption,
         )
 
 

@@ -16,7 +16,6 @@ that is said back as a yes.
 from __future__ import annotations
 
 from collections.abc import Container
-from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from kiosk.core.coach.safety import (
@@ -32,36 +31,14 @@ from kiosk.core.coach.safety import (
     answer_of,
     outcome,
 )
-from kiosk.core.data.events import Effect, Event, Hush, Press, Say, Tick
+from kiosk.core.data.events import Effect, Event, Hush, Press, Tick
 from kiosk.core.data.model import Button, Lengths
 from kiosk.core.data.view import View
+from kiosk.core.flows.flow import NO_HOLDS, Outbox
 from kiosk.core.words import phrases
-from kiosk.core.words.speech import line_seconds
 
 ANSWER_BUTTONS = {Button.GREEN: "Yes", Button.AMBER: "No", Button.RED: "Not sure (yes)"}
 SEEN_BUTTONS = {Button.GREEN: "Yes, seen", Button.AMBER: "No", Button.RED: "Not sure (no)"}
-
-
-@dataclass
-class _Talk:
-    """Speech bookkeeping shared by the flows: when the voice will be done talking."""
-
-    rate_wpm: int
-    now: float
-    until: float = 0.0
-    lengths: Lengths | None = None  # measured lengths of rendered lines; else the estimate
-    caption: str = ""
-    out: list[Effect] = field(default_factory=list)
-
-    def say(self, text: str, *, interrupt: bool = False) -> None:
-        start = self.now if interrupt else max(self.now, self.until)
-        self.until = start + line_seconds(text, self.rate_wpm, self.lengths)
-        self.caption = text
-        self.out.append(Say(text, interrupt=interrupt))
-
-    def flush(self) -> list[Effect]:
-        out, self.out = self.out, []
-        return out
 
 
 class Questions:
@@ -75,6 +52,8 @@ class Questions:
     the groups are then asked again. AMBER, RED or silence ends the round, and the standing
     outcome stands.
     """
+
+    holds = NO_HOLDS
 
     def __init__(
         self,
@@ -99,7 +78,7 @@ class Questions:
         self.standing = standing
         self.seen: How | None = None
         self.done = not self.questions
-        self._talk = _Talk(rate_wpm, t0, t0, lengths=lengths)
+        self._talk = Outbox(rate_wpm, t0, lengths)
         self._asked_at = t0  # when the current question finished being said
         self._repeated = False
 
@@ -200,6 +179,10 @@ class Questions:
         return self._talk.caption
 
     @property
+    def result(self) -> tuple[Answer, ...]:
+        return tuple(self.answers)
+
+    @property
     def view(self) -> View:
         if self.asking_seen:
             return View(screen="question", title="Since last time", lines=(phrases.SEEN_QUESTION,),
@@ -225,6 +208,9 @@ class Pages:
     that long (None: wait for a press).
     """
 
+    holds = NO_HOLDS
+    result = None
+
     def __init__(
         self,
         screen: str,
@@ -241,7 +227,7 @@ class Pages:
         self.finish_after = finish_after
         self.page = 0
         self.done = False
-        self._talk = _Talk(rate_wpm, t0, t0, lengths=lengths)
+        self._talk = Outbox(rate_wpm, t0, lengths)
 
     def start(self) -> list[Effect]:
         self._talk.out.append(Hush())
@@ -286,6 +272,8 @@ class Choice:
     No answer for ``timeout`` seconds declines, so an offer left alone ends quietly for today.
     """
 
+    holds = NO_HOLDS
+
     def __init__(
         self,
         screen: str,
@@ -304,11 +292,15 @@ class Choice:
         self.labels = {Button.GREEN: yes, Button.AMBER: no, Button.RED: no}
         self.timeout = timeout
         self.accepted: bool | None = None
-        self._talk = _Talk(rate_wpm, t0, t0, lengths=lengths)
+        self._talk = Outbox(rate_wpm, t0, lengths)
 
     @property
     def done(self) -> bool:
         return self.accepted is not None
+
+    @property
+    def result(self) -> bool | None:
+        return self.accepted
 
     def start(self) -> list[Effect]:
         for line in self.spoken:

@@ -25,16 +25,15 @@ from kiosk.core.data.events import (
     Hush,
     Press,
     Save,
-    Say,
-    Show,
     Tick,
     Tone,
 )
 from kiosk.core.data.model import Button, Family, SessionSettings, Variation
 from kiosk.core.data.records import RitualRecord
 from kiosk.core.data.view import Pacer, View
+from kiosk.core.flows.flow import NO_HOLDS, Outbox
 from kiosk.core.words import phrases
-from kiosk.core.words.speech import fitting, seconds_to_say
+from kiosk.core.words.speech import fitting
 
 RATE_BUTTONS = {Button.GREEN: "Clean", Button.AMBER: "Slipped", Button.RED: "Pain / stop"}
 STEP_BUTTONS = {Button.AMBER: "Slipped: stop", Button.RED: "Pain / stop"}
@@ -83,13 +82,16 @@ def ritual_record(
 class RitualRun:
     """A ritual from its first word to its rating. Call ``start`` once, then ``handle``."""
 
+    holds = NO_HOLDS  # RED stops it on the press already
+
     def __init__(
         self, ritual: Ritual, family: Family, v: Variation, settings: SessionSettings, *,
         t0: float, started_at: datetime, run_id: str, slot: str | None = None,
     ) -> None:
         self.ritual, self.family, self.variation = ritual, family, v
         self.settings = settings
-        self.t0 = self.now = t0
+        self.t0 = t0
+        self._talk = Outbox(settings.speech_rate_wpm, t0, settings.spoken)
         self.started_at = started_at
         self.run_id = run_id
         self.slot = slot
@@ -100,12 +102,8 @@ class RitualRun:
         self._beats: list[Beat] = []
         self._next = 0
         self._pacer: Pacer | None = None
-        self._caption = ""
-        self._talk_until = t0
         self._deadline = 0.0
         self._asked = 0
-        self._out: list[Effect] = []
-        self._last_view: View | None = None
 
     @property
     def total_steps(self) -> int:
@@ -115,13 +113,13 @@ class RitualRun:
     def start(self) -> list[Effect]:
         for line in opening(self.ritual, self.variation):
             self._say(line)
-        self._beats = beats(self.ritual, self.variation, self._talk_until)
+        self._beats = beats(self.ritual, self.variation, self._talk.until)
         return self._flush()
 
     def handle(self, event: Event) -> list[Effect]:
         if self.phase == "done":
             return []
-        self.now = max(self.now, event.t)
+        self._talk.now = max(self.now, event.t)
         red = isinstance(event, (Press, Hold)) and event.button is Button.RED
         if red:
             self._stop()
@@ -153,7 +151,7 @@ class RitualRun:
             if self._asked == 1:
                 self._asked = 2
                 self._say(phrases.RITUAL_RATE_AGAIN)
-                self._deadline = self._talk_until + self.settings.rating_timeout
+                self._deadline = self._talk.until + self.settings.rating_timeout
             else:
                 self._say(phrases.RITUAL_UNRATED)
                 self._finish()
@@ -163,11 +161,11 @@ class RitualRun:
             beat = self._beats[self._next]
             self._next += 1
             self._pacer = Pacer(beat.breath, beat.start, beat.seconds)
-            self._out.append(Tone(beat.breath))
+            self._talk.add(Tone(beat.breath))
             if beat.line:
                 # As in a set: the breath keeps its time, a line too long for it is said short.
                 line = fitting(self.settings, beat.line, phrases.ritual_short(beat.breath),
-                               beat.start + beat.seconds - max(self.now, self._talk_until))
+                               beat.start + beat.seconds - max(self.now, self._talk.until))
                 if line:
                     self._say(line)
             if beat.role == "effort":
@@ -177,14 +175,14 @@ class RitualRun:
             self.phase = "rating"
             self._pacer = None
             self._asked = 1
-            self._out.append(Tone("tick"))
+            self._talk.add(Tone("tick"))
             self._say(phrases.RITUAL_RATE)
-            self._deadline = self._talk_until + self.settings.rating_timeout
+            self._deadline = self._talk.until + self.settings.rating_timeout
 
     def _rated(self, rating: str) -> None:
         self.rating = rating
-        self._out.append(Hush())
-        self._out.append(Tone("chime"))
+        self._talk.add(Hush())
+        self._talk.add(Tone("chime"))
         self._say(phrases.RITUAL_CLEAN if rating == "clean" else phrases.RITUAL_SLIPPED,
                   interrupt=True)
         self._finish()
@@ -192,30 +190,34 @@ class RitualRun:
     def _stop(self) -> None:
         self.outcome, self.rating = "stopped", "pain"
         self._pacer = None
-        self._out.append(Hush())
+        self._talk.add(Hush())
         self._say(phrases.RITUAL_STOPPED, interrupt=True)
         self._finish()
 
     def _finish(self) -> None:
         self.phase = "done"
         self._pacer = None
-        self._out.append(Save(self.record()))
-        self._out.append(Finished())
+        self._talk.add(Save(self.record()))
+        self._talk.add(Finished())
 
     # --- output ------------------------------------------------------------------------------
+    @property
+    def now(self) -> float:
+        return self._talk.now
+
     def _say(self, text: str, *, interrupt: bool = False) -> None:
-        start = self.now if interrupt else max(self.now, self._talk_until)
-        self._talk_until = start + seconds_to_say(self.settings, text)
-        self._caption = text
-        self._out.append(Say(text, interrupt=interrupt))
+        self._talk.say(text, interrupt=interrupt)
 
     def _flush(self) -> list[Effect]:
-        view = self.view
-        if view != self._last_view:
-            self._out.append(Show(view))
-            self._last_view = view
-        out, self._out = self._out, []
-        return out
+        return self._talk.flush(self.view)
+
+    @property
+    def done(self) -> bool:
+        return self.phase == "done"
+
+    @property
+    def result(self) -> str:
+        return self.outcome
 
     @property
     def view(self) -> View:
@@ -224,9 +226,9 @@ class RitualRun:
         if self.phase == "rating":
             return View(screen="ritual", title=r.name, lines=("How was that?",),
                         set_label=f"Step {self.total_steps} of {self.total_steps}",
-                        buttons=dict(RATE_BUTTONS), awaiting="rating", caption=self._caption)
+                        buttons=dict(RATE_BUTTONS), awaiting="rating", caption=self._talk.caption)
         if self.phase == "done":
-            return View(screen="ritual", title=r.name, lines=(), caption=self._caption)
+            return View(screen="ritual", title=r.name, lines=(), caption=self._talk.caption)
         if self._next == 0:
             lines: tuple[str, ...] = (r.setup,)
         else:
@@ -234,7 +236,7 @@ class RitualRun:
             lines = (_step_words(r, current.step),)
         return View(screen="ritual", title=r.name, lines=lines,
                     set_label=f"Step {step} of {self.total_steps}", pacer=self._pacer,
-                    buttons=dict(STEP_BUTTONS), caption=self._caption)
+                    buttons=dict(STEP_BUTTONS), caption=self._talk.caption)
 
 
 def _step_words(r: Ritual, index: int) -> str:

@@ -19,11 +19,10 @@ Pure: no clock (time is each event's ``t``), no device. ``record()`` gives the s
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from kiosk.core.coach.signature import Probe, ProbeStep, SignatureSetup, asymmetries, asymmetry_line
+from kiosk.core.coach.signature import ProbeStep, SignatureSetup, asymmetries, asymmetry_line
 from kiosk.core.data.events import (
     Effect,
     Event,
@@ -39,7 +38,11 @@ from kiosk.core.data.events import (
 from kiosk.core.data.model import Button, Lengths
 from kiosk.core.data.records import ProbeResult, ScreeningRecord
 from kiosk.core.data.view import Pacer, View
-from kiosk.core.flows.questions import _Talk
+from kiosk.core.flows.flow import Outbox
+from kiosk.core.flows.screening_view import (
+    Turn,
+    view_of,
+)
 from kiosk.core.presses.pain_input import Answer, PainInput
 
 READY_SECONDS = 45.0  # waiting for GREEN in position, before asking once more
@@ -63,11 +66,6 @@ PAIN_RISE = ("That is well above your last rating, so we stop the check here. If
 DECLINED = "No check today. That is fine."
 DONE = "That is the whole check. Thank you."
 ALL_EVEN = "Both sides moved alike."
-INTRO_BUTTONS = {Button.GREEN: "Begin", Button.AMBER: "Not now", Button.RED: "Not now"}
-READY_BUTTONS = {Button.GREEN: "Ready", Button.AMBER: "Leave out", Button.RED: "Pain"}
-RATE_BUTTONS = {Button.GREEN: "Easy", Button.AMBER: "Stiff", Button.RED: "Painful"}
-PAIN_BUTTONS = {Button.GREEN: "Raise (hold: confirm)", Button.AMBER: "Lower",
-                Button.RED: "Hold: end"}
 RATING_OF = {Button.GREEN: "easy", Button.AMBER: "stiff", Button.RED: "painful"}
 
 
@@ -81,17 +79,13 @@ class Phase(StrEnum):
     DONE = "done"
 
 
-@dataclass(frozen=True)
-class _Turn:
-    probe: Probe
-    side: str | None
-
-
 class Screening:
     """One screening. Call ``start`` once, then ``handle`` every event; ``record()`` when done.
 
     ``before`` is the screening before this one (for the changes), ``reason`` why it runs
     (first-run, due, asked)."""
+
+    holds = frozenset({Button.RED})  # held during the probes: the check ends, keeping the rest
 
     def __init__(
         self,
@@ -118,7 +112,7 @@ class Screening:
         self._finish_effect = finish  # False: a session follows, so the sitting goes on
         self.last_pain = last_pain
         self.pain_rise_stop = pain_rise_stop
-        self.turns = [_Turn(p, side) for p in setup.probes
+        self.turns = [Turn(p, side) for p in setup.probes
                       for side in (("left", "right") if p.sides else (None,))]
         self.index = 0
         self.results: list[ProbeResult] = []
@@ -131,7 +125,7 @@ class Screening:
         self.pacer: Pacer | None = None  # the breath of the step being done, if it has one
         self.page = 0  # on the result: 0 the grid, 1 what changed
         self.pain = PainInput(last_pain if last_pain is not None else 0, pain_timeout)
-        self._talk = _Talk(rate_wpm, t0, t0, lengths=lengths)
+        self._talk = Outbox(rate_wpm, t0, lengths)
         self._deadline = t0
         self._asked_again = False
         self._steps: list[tuple[float, ProbeStep]] = []
@@ -159,7 +153,7 @@ class Screening:
         return self._talk.flush()
 
     @property
-    def current(self) -> _Turn | None:
+    def current(self) -> Turn | None:
         return self.turns[self.index] if self.index < len(self.turns) else None
 
     @property
@@ -173,13 +167,15 @@ class Screening:
 
     @property
     def view(self) -> View:
-        from kiosk.core.flows.screening_view import view_of
-
         return view_of(self)
 
     @property
     def caption(self) -> str:
         return self._talk.caption
+
+    @property
+    def result(self) -> ScreeningRecord | None:
+        return self.saved
 
     # --- plumbing ----------------------------------------------------------------------------
     def _say(self, text: str, *, interrupt: bool = False) -> None:

@@ -1,17 +1,64 @@
-"""What each phase of the screening shows (one builder per phase), and the signature grid."""
+"""What each phase of the screening shows (one builder per phase), and the signature grid.
+
+Built from what the screening shows (``Shown``), so that the screening (kiosk/core/flows/
+screening.py) imports this module and this one never imports it back.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import Protocol
 
-from kiosk.core.coach.signature import SignatureSetup, results_by_probe
+from kiosk.core.coach.signature import Probe, SignatureSetup, results_by_probe
 from kiosk.core.data.model import Button
 from kiosk.core.data.records import ScreeningRecord
-from kiosk.core.data.view import GridRow, View
+from kiosk.core.data.view import GridRow, Pacer, View
+from kiosk.core.presses.pain_input import PainInput
 
-if TYPE_CHECKING:
-    from kiosk.core.flows.screening import Screening
+INTRO_BUTTONS = {Button.GREEN: "Begin", Button.AMBER: "Not now", Button.RED: "Not now"}
+READY_BUTTONS = {Button.GREEN: "Ready", Button.AMBER: "Leave out", Button.RED: "Pain"}
+RATE_BUTTONS = {Button.GREEN: "Easy", Button.AMBER: "Stiff", Button.RED: "Painful"}
+PAIN_BUTTONS = {Button.GREEN: "Raise (hold: confirm)", Button.AMBER: "Lower",
+                Button.RED: "Hold: end"}
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One probe on one side (``side`` None: a probe done once)."""
+
+    probe: Probe
+    side: str | None
+
+
+class Shown(Protocol):
+    """What a screening's screen is built from."""
+
+    @property
+    def phase(self) -> StrEnum: ...
+    @property
+    def setup(self) -> SignatureSetup: ...
+    @property
+    def current(self) -> Turn | None: ...
+    @property
+    def index(self) -> int: ...
+    @property
+    def turns(self) -> list[Turn]: ...
+    @property
+    def pacer(self) -> Pacer | None: ...
+    @property
+    def pain(self) -> PainInput: ...
+    @property
+    def page(self) -> int: ...
+    @property
+    def change_lines(self) -> list[str]: ...
+    @property
+    def caption(self) -> str: ...
+    def record(self) -> ScreeningRecord: ...
+
+
+Screening = Shown
 
 
 def grid_of(record: ScreeningRecord, setup: SignatureSetup) -> tuple[GridRow, ...]:
@@ -35,8 +82,6 @@ def grid_of(record: ScreeningRecord, setup: SignatureSetup) -> tuple[GridRow, ..
 
 
 def _intro(s: Screening) -> View:
-    from kiosk.core.flows.screening import INTRO_BUTTONS
-
     minutes = s.setup.minutes()
     return View(screen="screening", title="Check how you move",
                 lines=(f"{len(s.setup.probes)} movements, about {minutes} minutes.",
@@ -55,8 +100,6 @@ def _turn(
 
 
 def _setup(s: Screening) -> View:
-    from kiosk.core.flows.screening import READY_BUTTONS
-
     turn = s.current
     assert turn is not None
     setup, _ = turn.probe.lines(turn.side)
@@ -64,8 +107,6 @@ def _setup(s: Screening) -> View:
 
 
 def _move(s: Screening) -> View:
-    from dataclasses import replace
-
     turn = s.current
     assert turn is not None
     _, steps = turn.probe.lines(turn.side)
@@ -75,15 +116,11 @@ def _move(s: Screening) -> View:
 
 
 def _rate(s: Screening) -> View:
-    from kiosk.core.flows.screening import RATE_BUTTONS
-
     return _turn(s, "probe", dict(RATE_BUTTONS),
                  ("How was that?", "Easy and smooth, stiff or limited, or painful?"))
 
 
 def _pain(s: Screening) -> View:
-    from kiosk.core.flows.screening import PAIN_BUTTONS
-
     turn = s.current
     title = turn.probe.name(turn.side) if turn else "Pain"
     return View(screen="probe-pain", title=title, lines=("0 = none, 10 = worst",),

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from kiosk.core.coach import breath
 from kiosk.core.data.model import Button
 from kiosk.core.data.view import Awaiting, Screen, View, evolve
-from kiosk.core.flows.session import PAIN_BUTTONS, RATE_BUTTONS, Phase, Session
+from kiosk.core.flows.session_parts import PAIN_BUTTONS, RATE_BUTTONS, Phase
+from kiosk.core.flows.session_parts import Shown as Session
 
 PAIN_TITLES = {"checkin": "Pain check-in", "pain": "Pain now", "checkout": "Pain check-out"}
 

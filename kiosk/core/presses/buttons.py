@@ -6,9 +6,11 @@ edges into Press / Release / Hold / Stuck / Chord events with these rules (docs/
 * The first edge after a quiet spell is acted on at once (no added latency); further edges
   within ``bounce`` seconds are the same press. Once the window has passed, the switch's real
   state is taken, so a glitch is never left half-reported.
-* Holding a button reports Hold once after its hold time. Down longer than ``stuck`` seconds,
-  it is reported Stuck once and then ignored until it has come up and stayed up for a second:
-  a stuck or chattering switch never counts reps.
+* Holding a button reports Hold once after its hold time: on the tick that finds it held, or
+  at its release when no tick came between (then Hold, then the Release), so a late loop never
+  turns a hold into a press. Down longer than ``stuck`` seconds, it is reported Stuck once and
+  then ignored until it has come up and stayed up for a second: a stuck or chattering switch
+  never counts reps.
 * While one button is down, a GREEN or AMBER press is ignored as ambiguous. RED always counts.
 * A button already down when the kiosk starts is treated as stuck, not as a press.
 * GREEN and RED held together for ``chord`` seconds report a Chord (the shutdown gesture).
@@ -103,7 +105,11 @@ class ButtonTracker:
         if was_ignored or st.stuck:
             st.stuck = False
             return []
-        return [Release(button, t, held=st.held)]
+        # A release after the hold time is a hold, whether or not a tick came between: a late
+        # loop must never turn a hold (RED held: end the session now) into a press.
+        late = not st.held and t - st.pressed_at >= self.hold[button]
+        st.held = st.held or late
+        return [*([Hold(button, t)] if late else []), Release(button, t, held=st.held)]
 
     def _check_chord(self, t: float) -> list[Event]:
         g, r = self._s[Button.GREEN], self._s[Button.RED]

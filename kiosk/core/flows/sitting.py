@@ -1,0 +1,340 @@
+"""The ways into a session and out of it: the safety questions, the movement check, the PSFS,
+the gentle day, the session, and what is said after it; the pain log between sessions. Pure.
+
+Each step is a flow pushed on the host's stack with a continuation (``Host.push``): the
+continuation decides what follows, so the order of a sitting reads here, top to bottom
+(docs/safety.md, docs/signature.md, docs/progress.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from kiosk.core.coach import rhythm
+from kiosk.core.coach.safety import (
+    ACUTE,
+    GROUPS,
+    Due,
+    Group,
+    Outcome,
+    Reason,
+    SafetyCheck,
+    Setup,
+    blocked,
+    cleared_questions,
+    due,
+)
+from kiosk.core.coach.signature import SignatureSetup, changes, latest
+from kiosk.core.coach.signature import due as screening_due
+from kiosk.core.data.model import Plan
+from kiosk.core.data.records import SessionRecord, last_pain
+from kiosk.core.flows.host import Host
+from kiosk.core.flows.painlog import PainLog
+from kiosk.core.flows.psfs import Questionnaire, new_round
+from kiosk.core.flows.psfs import due as psfs_due
+from kiosk.core.flows.questions import Choice, Pages, Questions, advice_lines
+from kiosk.core.flows.screening import Screening
+from kiosk.core.flows.session import Session
+from kiosk.core.flows.summary import SUMMARY_SECONDS, Summary
+from kiosk.core.reports.progress import something_done
+from kiosk.core.reports.weekly import first_session_of_week, summary_lines, week_facts
+from kiosk.core.words import phrases
+
+GENTLE_LINES = ("Pain is high today.", "GREEN: breathing and gentle movement",
+                "AMBER: rest today")
+
+
+# --- before a session -------------------------------------------------------------------------
+def before_session(k: Host) -> None:
+    """GREEN on the home screen: any questions due first, then the session."""
+    if k.safety is None:
+        psfs_or_session(k)
+        return
+    if stopped(k, lambda: screen_first(k)):
+        return
+    ask(k, due(k.checks, k.today, k.safety.rules), None, lambda: screen_first(k))
+
+
+def stopped(k: Host, go_on: Callable[[], None]) -> bool:
+    """Exercise is off (docs/safety.md): True, and the advice is said, or, for an emergency
+    or urgent "yes" from an earlier day, the person is first asked whether a clinician has
+    seen them since; ``go_on`` follows if they have and every answer is then "no"."""
+    assert k.safety is not None
+    block = blocked(k.checks, k.today, k.safety.cleared_on)
+    if block is None:
+        return False
+    if block.follow_up:
+        ask(k, Due(ACUTE, Reason.SEEN), None, go_on, standing=block.outcome)
+    else:
+        advise(k, block.outcome)
+    return True
+
+
+def first_run(k: Host, safety: Setup) -> None:
+    """The welcome, once, then every question; the home screen after an all-clear."""
+    welcome = Pages("welcome", safety.wording.about, t0=k.now, rate_wpm=k.rate(),
+                    lengths=k.settings.spoken)
+    first = Due(GROUPS, Reason.FIRST_RUN)
+    after = (lambda: check_movement(k)) if k.screen_at_boot else (lambda: home_again(k))
+    k.push(welcome, lambda _: ask(k, first, None, after))
+
+
+def about(k: Host, safety: Setup) -> None:
+    about = Pages("about", safety.wording.about, t0=k.now, rate_wpm=k.rate(),
+                  lengths=k.settings.spoken, go_on="Home")
+    k.push(about, lambda _: home_again(k))
+
+
+def home_again(k: Host) -> None:
+    k.say(phrases.welcome(k.plan))
+
+
+# --- the safety steps (docs/safety.md) ----------------------------------------------------------
+def ask(k: Host, need: Due, pain: int | None, go_on: Callable[[], None], *,
+        standing: Outcome | None = None) -> None:
+    """Ask the groups in ``need`` (if any); on an all-clear, ``go_on``; else the advice.
+    ``standing``: a follow-up of an unresolved "yes" (``Questions``)."""
+    safety = k.safety
+    if not need or need.reason is None or safety is None:
+        go_on()
+        return
+    questions = Questions(safety.wording, need.groups, need.reason, t0=k.now,
+                          answer_seconds=safety.answer_seconds, rate_wpm=k.rate(),
+                          lengths=k.settings.spoken, pain=pain, standing=standing)
+
+    def answered(_: Questions) -> None:
+        check = save_check(k, questions)
+        if check.outcome.exercise:
+            advice = check.yes_in(Group.ADVICE) and check.outcome is not Outcome.ADVICE
+            for line in advice_lines(safety.wording, check.outcome, advice=advice):
+                k.say(line)
+            go_on()
+        else:
+            advise(k, check.outcome)
+
+    k.push(questions, answered)
+
+
+def save_check(k: Host, questions: Questions) -> SafetyCheck:
+    at = k.wall().replace(microsecond=0)
+    cid = k.new_id("check", at)
+    cleared_on = k.safety.cleared_on if k.safety else None
+    check = questions.check(cid, k.today, at, cleared_questions(k.checks, k.today, cleared_on))
+    k.save(check)
+    return check
+
+
+def advise(k: Host, outcome: Outcome) -> None:
+    """Say what the answers lead to; no exercise. Any press, or a while, goes home."""
+    assert k.safety is not None
+    session = k.session
+    if session is not None:  # held after its check-in: it ends, unsaved and finished
+        k.run(session.end_before_exercise(save=False))
+    else:
+        k.finished()  # the sitting is over all the same: no exercise follows
+    lines = advice_lines(k.safety.wording, outcome)
+    title = "Emergency care now" if outcome is Outcome.EMERGENCY else "No exercise today"
+    if outcome is Outcome.BACKGROUND:
+        title = "Check with your clinician"
+    advice = Pages("advice", ((title, lines),), t0=k.now, rate_wpm=k.rate(),
+                   lengths=k.settings.spoken, go_on="Home", finish_after=SUMMARY_SECONDS)
+    k.push(advice)
+
+
+def after_pain_entry(k: Host, pain: int) -> None:
+    """A pain-log rating asks the emergency and urgent questions as a check-in does: when
+    it is very high, or well above the usual level (docs/safety.md)."""
+    if k.safety is None:
+        return
+    need = due(k.checks, k.today, k.safety.rules, pain=pain, usual=k.usual_pain())
+    if need:
+        ask(k, need, pain, lambda: home_again(k))
+
+
+def after_checkin(k: Host, pain: int) -> bool:
+    """The session's check-in hook: True holds the session for the safety steps."""
+    safety = k.safety
+    assert safety is not None
+    need = due(k.checks, k.today, safety.rules, pain=pain, usual=k.usual_pain())
+    if not need and pain < safety.gentle_from:
+        return False
+    ask(k, need, pain, lambda: gentle_or_go_on(k, pain))
+    return True
+
+
+def gentle_or_go_on(k: Host, pain: int) -> None:
+    session, safety = k.session, k.safety
+    assert session is not None and safety is not None
+    if pain < safety.gentle_from:
+        k.run(session.resume())
+        return
+    offer = Choice("gentle", "A gentle day", GENTLE_LINES, (phrases.GENTLE_OFFER,),
+                   t0=k.now, rate_wpm=k.rate(), lengths=k.settings.spoken,
+                   yes="Gentle", no="Rest today", timeout=safety.answer_seconds)
+
+    def chosen(_: Choice) -> None:
+        session = k.session
+        if session is None:
+            return
+        if not offer.accepted:
+            k.say(phrases.GENTLE_REST)
+            k.run(session.end_before_exercise(save=True))
+            return
+        plan = k.gentle(k.sessions, k.today, k.plan) if k.gentle else None
+        if plan is not None and not plan.exercises:
+            k.say(phrases.GENTLE_BREATHING_ONLY)
+        k.run(session.resume(plan or Plan(k.plan.date, ())))
+
+    k.push(offer, chosen)
+
+
+# --- the movement signature (docs/signature.md) -------------------------------------------------
+def screen_first(k: Host) -> None:
+    """Before a session: the screening at the first run, an offer when one is due (every
+    few weeks), else the session at once."""
+    setup = k.signature
+    why = screening_due(k.records, k.today, setup) if setup is not None else None
+    if setup is None or why is None or k.not_today == k.today:
+        psfs_or_session(k)
+    elif why == "first-run":
+        screen(k, setup, why, lambda: psfs_or_session(k))
+    else:
+        offer = Choice("screen-offer", "Check how you move?",
+                       (f"About {setup.minutes(k.rate())} minutes, before today's "
+                        "session.", "GREEN: check now", "AMBER: not today"),
+                       (phrases.SCREEN_DUE,), t0=k.now, rate_wpm=k.rate(),
+                       lengths=k.settings.spoken, yes="Check now", no="Not today",
+                       timeout=k.safety.answer_seconds if k.safety else 60.0)
+
+        def chosen(_: Choice) -> None:
+            if offer.accepted:
+                screen(k, setup, why, lambda: psfs_or_session(k))
+            else:
+                k.not_today = k.today
+                psfs_or_session(k)
+
+        k.push(offer, chosen)
+
+
+def check_movement(k: Host) -> None:
+    """A screening asked for ("Check how you move" in the menu, `kiosk demo --screening`):
+    any safety questions due first, as before a session; home afterwards."""
+    setup = k.signature
+    if setup is None:
+        return
+
+    def go_on() -> None:
+        screen(k, setup, "asked", lambda: home_again(k))
+
+    if k.safety is None:
+        go_on()
+        return
+    if stopped(k, go_on):
+        return
+    ask(k, due(k.checks, k.today, k.safety.rules), None, go_on)
+
+
+def screen(k: Host, setup: SignatureSetup, reason: str, go_on: Callable[[], None]) -> None:
+    at = k.wall().replace(microsecond=0)
+    before = latest(k.records)
+    screening = Screening(
+        setup, t0=k.now, at=at, day=k.today, reason=reason,
+        screening_id=k.new_id("screening", at),
+        rate_wpm=k.rate(), lengths=k.settings.spoken, last_pain=last_pain(k.records),
+        pain_timeout=k.settings.pain_timeout, before=before,
+        changes=(lambda now: changes(before, now, setup)) if before is not None else None,
+        finish=reason == "asked", pain_rise_stop=k.settings.pain_rise_stop,
+    )
+
+    def screened(_: Screening) -> None:
+        k.plan = k.planner(k.records, k.today, None)  # tuned by what it found
+        then: Callable[[], None] = go_on
+        if screening.ended_early:  # RED held: home
+            then = lambda: home_again(k)  # noqa: E731
+        pain = screening.max_pain
+        if pain is not None and k.safety is not None:
+            # Pain in a probe asks the emergency and urgent questions as a pain-log rating
+            # does (docs/safety.md); their advice, not exercise, follows a "yes".
+            need = due(k.checks, k.today, k.safety.rules, pain=pain, usual=k.usual_pain())
+            if need:
+                ask(k, need, pain, then)
+                return
+        then()
+
+    k.push(screening, screened)
+
+
+# --- the PSFS and the session ---------------------------------------------------------------
+def psfs_or_session(k: Host) -> None:
+    p = k.progress
+    if not psfs_due(k.records, k.today, p.psfs_activities, p.psfs_every_weeks):
+        start_session(k)
+        return
+    at = k.wall().replace(microsecond=0)
+    rid = k.new_id("psfs", at)
+    psfs = new_round(k.records, p.psfs_activities, t0=k.now, at=at, record_id=rid)
+
+    def answered(_: Questionnaire) -> None:
+        start_session(k, hush=False)  # the thanks is said, then the check-in
+
+    k.push(psfs, answered)
+
+
+def start_session(k: Host, *, hush: bool = True) -> None:
+    started = k.wall().replace(microsecond=0)
+    day = k.today
+    sid = k.new_id("session", started)
+    k.plan = k.planner(k.records, day, None)
+    session = Session(
+        k.plan,
+        k.settings,
+        t0=k.now,
+        started_at=started,
+        session_id=sid,
+        last_pain=k.last_pain(),
+        replan=lambda pain: k.planner(k.records, day, pain),
+        on_checkin=(lambda pain: after_checkin(k, pain)) if k.safety is not None else None,
+    )
+    k.push(session, lambda s: session_done(k, s), hush=hush)
+
+
+def session_done(k: Host, session: Session) -> None:
+    """A saved session leaves its summary on screen, says how the week goes and, at the
+    week's first session, how last week went; the plan is made again from it."""
+    if session.session_id in k.ids():
+        record = session.record()
+        if rhythm.counts(record) and record.ended_by != "pain":
+            k.say(rhythm.spoken(k.week()))
+        last_week(k, record)
+        k.push(Summary(record, k.now), hush=False)
+    k.plan = k.planner(k.records, k.today, None)
+
+
+def last_week(k: Host, session: SessionRecord) -> None:
+    """At the end of the week's first session, how last week went: once, and only when
+    last week had a session (a quiet week needs no report)."""
+    recent = k.recent()
+    saved = [r for r in recent if r.id != session.id]
+    if not something_done(session) or not first_session_of_week(saved, k.today):
+        return
+    facts = week_facts(recent, k.today - timedelta(weeks=1), k.progress.ladders,
+                       [name for name, _ in k.plan.waiting])
+    if facts.sessions:
+        k.say(" ".join(summary_lines(facts, lead="Last week")))
+
+
+# --- the pain log ------------------------------------------------------------------------------
+def pain_log(k: Host) -> None:
+    """RED on the home screen: rate the pain right now, saved as a pain entry."""
+    at = k.wall().replace(microsecond=0)
+    log = PainLog(k.settings, t0=k.now, at=at, entry_id=k.new_id("pain", at),
+                  last_pain=k.last_pain())
+
+    def logged(log: PainLog) -> None:
+        """A saved rating that is very high, or well above the usual, asks the emergency and
+        urgent questions as a check-in does (docs/safety.md)."""
+        if log.saved is not None:
+            after_pain_entry(k, log.saved.pain)
+
+    k.push(log, logged)
