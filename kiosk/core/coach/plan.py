@@ -32,7 +32,7 @@ from kiosk.core.data.model import (
 from kiosk.core.data.records import SessionRecord
 
 if TYPE_CHECKING:
-    from kiosk.core.coach.progression import _Replay, _Track
+    from kiosk.core.coach.track import _Replay, _Track
 
 BAD_DAY_NOTE = "Pain is higher than usual today: nothing steps up, each exercise is a step easier."
 RESTART_NOTE = ("It has been a long while, so we restart gently. A new movement check is "

@@ -7,31 +7,12 @@ variation, as on the screen), and every number is a word (``phrases.number``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from kiosk.core.coach.evidence import ProgressionRules
 from kiosk.core.coach.ladder import Ladder
+from kiosk.core.coach.track import Cause, _Day, _Track
 from kiosk.core.data.model import Change, Variation
 from kiosk.core.words.phrases import duration, number
-
-if TYPE_CHECKING:
-    from kiosk.core.coach.progression import _Day, _Track
-
-
-@dataclass(frozen=True)
-class Cause:
-    # advance | fray | meet | reenter | pain | cleared
-    kind: str
-    # advance: clean days; fray: early days in a row; meet: the clean count met; reenter: days
-    # away
-    count: int = 0
-    # advance: days looked at; meet: sessions in a row; reenter: how far back (AWAY_STEPS)
-    of: int = 0
-
-
-# When several steps happen between two sessions, the reason names the weightiest.
-WEIGHT = {"rules": 0, "advance": 0, "fray": 1, "meet": 1, "reenter": 2, "pain": 3, "cleared": 4}
 
 # How far back a break steps (Cause.of for "reenter"), as said.
 AWAY_STEPS = {

@@ -27,10 +27,10 @@ from typing import TYPE_CHECKING
 from kiosk.core.coach.evidence import DayRecord, Entry, ProgressionRules
 from kiosk.core.coach.ladder import Ladder
 from kiosk.core.coach.program import Rhythm
-from kiosk.core.coach.reasons import Cause
+from kiosk.core.coach.track import Cause
 
 if TYPE_CHECKING:
-    from kiosk.core.coach.progression import _Day, _Track
+    from kiosk.core.coach.track import _Day, _Track
 
 
 def away_steps(gap: int, rules: ProgressionRules, rhythm: Rhythm) -> int:
