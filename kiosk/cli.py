@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from kiosk.config import Config, load_config
 from kiosk.core.coach.safety import SafetyCheck
@@ -270,9 +270,20 @@ def _sessions(
             yield record
 
 
-def _tell(notes: list[str]) -> None:
+DAMAGED = 3  # a reader's exit code: it found damage, and said on stdout what it recovered
+
+
+def _tell(notes: list[str], out: TextIO | None = None) -> int:
+    """Say the readers' notes; the exit code: ``DAMAGED`` when one says the history is damaged.
+    What was recovered and what was not goes on stdout (``out``: stderr when stdout is the
+    data itself, an export), other notes on stderr."""
+    from kiosk.store.load import Damage
+
+    damaged = False
     for note in notes:
-        say(f"kiosk: {note}", sys.stderr)
+        damaged = damaged or isinstance(note, Damage)
+        say(f"kiosk: {note}", (out or sys.stdout) if isinstance(note, Damage) else sys.stderr)
+    return DAMAGED if damaged else 0
 
 
 def _window(
@@ -318,8 +329,7 @@ def cmd_plan(args: argparse.Namespace, cfg: Config, problems: list[ConfigError])
             say(f"     {p.reason}")
     for note in plan.notes:
         say(f"  Note: {note}")
-    _tell(notes)
-    return 0
+    return _tell(notes)
 
 
 def cmd_signature(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
@@ -337,10 +347,10 @@ def cmd_signature(args: argparse.Namespace, cfg: Config, problems: list[ConfigEr
     notes: list[str] = []
     done = [r for r in screenings_of(list(_records(args, cfg, notes)))
             if any(p.rating != "skipped" for p in r.results)]
-    _tell(notes)
+    code = _tell(notes)
     if not done:
         say("No movement signature yet: the kiosk checks how you move before the first session.")
-        return 0
+        return code
     now = done[-1]
     setup = cfg.signature
     how = "" if now.complete else " (ended early)"
@@ -370,7 +380,7 @@ def cmd_signature(args: argparse.Namespace, cfg: Config, problems: list[ConfigEr
             else f"Changes since {done[-2].day.isoformat()}: none.")
         for line in lines:
             say(f"  {line}")
-    return 0
+    return code
 
 
 def cmd_rituals(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
@@ -397,8 +407,7 @@ def cmd_rituals(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
               f"{total_seconds(r, u.variation, cfg.voice.rate):.0f} s")
         say(f"  {'':<12}        {u.why}")
     say("Hold AMBER on the home screen for the ritual that fits the time of day.")
-    _tell(notes)
-    return 0
+    return _tell(notes)
 
 
 def cmd_rhythm(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
@@ -413,8 +422,7 @@ def cmd_rhythm(args: argparse.Namespace, cfg: Config, problems: list[ConfigError
     say(f"Week of {week.monday.isoformat()}:")
     say(f"  {strip_text(week)}")
     say(f"  {week.count} of {week.target} this week")
-    _tell(notes)
-    return 0
+    return _tell(notes)
 
 
 def cmd_history(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
@@ -434,8 +442,7 @@ def cmd_history(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
             _print_screening(r)
     if not shown:
         say("No sessions saved yet.")
-    _tell(notes)
-    return 0
+    return _tell(notes)
 
 
 def _print_screening(r: ScreeningRecord) -> None:
@@ -458,8 +465,7 @@ def cmd_summary(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
     notes: list[str] = []
     records = list(_records(args, cfg, notes, since=_read_back(day)))
     print(weekly_summary(records, day, ladders_of(cfg.library)))
-    _tell(notes)
-    return 0
+    return _tell(notes)
 
 
 def _read_back(day: date) -> str:
@@ -479,7 +485,7 @@ def cmd_screens(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
     day, ladders = args.date or date.today(), ladders_of(cfg.library)
     notes: list[str] = []
     records = list(_records(args, cfg, notes, since=_read_back(day)))
-    _tell(notes)
+    code = _tell(notes)
     try:
         args.out.mkdir(parents=True, exist_ok=True)
         for path in render_history(records, day, ladders, cfg.rituals.weekly_target, args.out,
@@ -488,7 +494,7 @@ def cmd_screens(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
     except OSError as exc:
         print(f"kiosk screens: cannot write to {args.out}: {exc.strerror}", file=sys.stderr)
         return 1
-    return 0
+    return code
 
 
 def _print_session(s: SessionRecord) -> None:
@@ -549,8 +555,8 @@ def cmd_export(args: argparse.Namespace, cfg: Config, problems: list[ConfigError
         sys.stdout.write(printable(buffer.getvalue()))  # on a screen, no escape sequences
     else:
         write(sys.stdout)  # a pipe or a file gets the export exactly
-    _tell(notes)
-    return 0
+    # On stdout the export is the data: what was recovered goes to stderr then.
+    return _tell(notes, sys.stdout if args.out is not None else sys.stderr)
 
 
 def _export_usb(args: argparse.Namespace, cfg: Config) -> int:
@@ -587,8 +593,7 @@ def cmd_report(args: argparse.Namespace, cfg: Config, problems: list[ConfigError
         page = write_report(records, cfg, args.out, since=since, until=until,
                             now=datetime.now())
     print(page)
-    _tell(notes)
-    return 0
+    return _tell(notes)
 
 
 def _units(cfg: Config) -> dict[str, str]:

@@ -48,6 +48,7 @@ from kiosk.core.data.records import (
 )
 from kiosk.core.reports.weekly import READ_BACK_DAYS
 from kiosk.errors import RecordError, StorageError
+from kiosk.store import fallback
 from kiosk.store.atomic import (
     AtomicJSONStorage,
     Fsync,
@@ -58,6 +59,8 @@ from kiosk.store.atomic import (
 )
 from kiosk.store.backups import Backups
 from kiosk.store.history import FILENAME, History, Recovery, _lock, recovery_message
+from kiosk.store.journal import JOURNAL
+from kiosk.store.journal import rewrite as rewrite_journal
 from kiosk.store.load import load, reader_note
 from kiosk.store.records import TABLE, decode, encode
 from kiosk.store.seal import SEAL, seal_unsealed
@@ -195,6 +198,7 @@ class MonthlyHistory:
         storage: type[AtomicJSONStorage] = AtomicJSONStorage,
         wait_for_lock: float = 0.0,
         on_step: Callable[[str], None] | None = None,
+        seal_when_idle: bool = False,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.root = self.data_dir / FOLDER
@@ -205,6 +209,11 @@ class MonthlyHistory:
         self._problems: list[Recovery] = []
         self._open: History | None = None
         self._swept = False  # whether this run has sealed the closed months (_seal)
+        # The kiosk seals (and checks, and repairs) closed months only when it is idle, never
+        # between a person's session and its save (``idle``); other writers as they close one.
+        self._seal_when_idle = seal_when_idle
+        self._unchecked: list[str] | None = None  # closed months ``idle`` has still to check
+        self.repaired: list[Recovery] = []  # what ``idle`` repaired, for the log and the user
         # The one writer of the whole data directory (each month's History locks its own too).
         self._lock = _lock(self.data_dir, wait_for_lock)
         try:
@@ -237,7 +246,44 @@ class MonthlyHistory:
         self._closed = months[:-1]
         self._recent_read: tuple[list[Record], date | None] | None = None
         self._recent_lock = threading.Lock()
+        self._merge_fallback()
         self.recovery = _one(self._problems)
+
+    def _merge_fallback(self) -> None:
+        """Save what the last run kept in its fallback file (fallback.py) into the months, once:
+        a record already on disk as it is, or in a closed month, is not saved again."""
+        where = fallback.path(self.data_dir)
+        if not os.path.lexists(where):
+            return
+        kept, bad = fallback.read(self.data_dir)
+        first = min((month_of(r, self._open_month or self._now().strftime("%Y-%m"))
+                     for r in kept), default="")
+        on_disk: dict[str, tuple[str, Record]] = {}
+        for month in months_in(self.root):
+            if month < first:
+                continue
+            records = (self._open.records() if month == self._open_month and self._open
+                       else read_month(self.root / month)[0])
+            on_disk.update((r.id, (month, r)) for r in records)
+        try:
+            for record in kept:
+                found = on_disk.get(record.id)
+                if found is not None and (found[1] == record or found[0] != self._open_month):
+                    continue  # saved after all, or its month is closed: never twice
+                self.add(record)
+            if bad:
+                os.replace(where, _free(where.with_name(f"{where.name}.corrupt")))
+                self._problems.append(Recovery(
+                    f"{where}: {bad} unreadable entr{'y' if bad == 1 else 'ies'}",
+                    "Some sessions kept when the kiosk last stopped could not be read. "
+                    "Please tell whoever looks after the kiosk.", None, None, 0))
+            else:
+                os.unlink(where)
+            fsync_dir(self.data_dir, fsync=self._storage.fsync)
+        except OSError as e:  # kept for the next start; the records wait there meanwhile
+            log.warning("%s: could not save the records kept there: %s", where, e)
+            return
+        log.info("%s: %d record(s) kept at the last stop saved", where, len(kept))
 
     @classmethod
     def open(
@@ -250,9 +296,11 @@ class MonthlyHistory:
         storage: type[AtomicJSONStorage] = AtomicJSONStorage,
         wait_for_lock: float = 0.0,
         on_step: Callable[[str], None] | None = None,
+        seal_when_idle: bool = False,
     ) -> MonthlyHistory:
         return cls(data_dir, keep_backups=keep_backups, now=now, replays=replays,
-                   storage=storage, wait_for_lock=wait_for_lock, on_step=on_step)
+                   storage=storage, wait_for_lock=wait_for_lock, on_step=on_step,
+                   seal_when_idle=seal_when_idle)
 
     # --- reading ----------------------------------------------------------------------------
     def records(self) -> list[Record]:
@@ -349,10 +397,44 @@ class MonthlyHistory:
             snapshot, replay, snapshot.last_pain, [])
         self.earlier_days, self._kept = snapshot.days, list(snapshot.kept)
 
+    def idle(self) -> bool:
+        """One step of the work kept for when the kiosk is idle: check one closed month, repair
+        it from its journal and backups if it is damaged (as the readers' warning promises),
+        and seal it. Returns whether there is more to do. The first call lists the months."""
+        if self._unchecked is None:
+            self._unchecked = [m for m in months_in(self.root) if m != self._open_month]
+        if not self._unchecked:
+            return False
+        month = self._unchecked.pop(0)
+        if month == self._open_month:
+            return bool(self._unchecked)
+        if not self._sound(month):
+            before = len(self._problems)
+            self._read_closed(month)  # opening it repairs it (history.py), under its lock
+            for problem in self._problems[before:]:
+                log.warning("%s repaired: %s", month, problem.problem)
+                self.repaired.append(problem)
+            del self._problems[before:]
+        seal_unsealed(self.root, [month], self._storage.fsync)
+        return bool(self._unchecked)
+
+    def _sound(self, month: str) -> bool:
+        """Whether a closed month reads as it is, with no repair to make."""
+        try:
+            _, note = read_month(self.root / month)
+        except StorageError:
+            return True  # the disk, not the data: nothing to repair from here
+        return note is None
+
     def _seal(self, month: str) -> None:
         """Seal the month just closed, so that readers of the whole history need not check it
         again (seal.py); the first time in a run, also every closed month without a seal by
-        this codec (a history from before seals, or a kiosk updated since)."""
+        this codec (a history from before seals, or a kiosk updated since). A kiosk that seals
+        when idle only notes the month for ``idle``."""
+        if self._seal_when_idle:
+            if self._unchecked is not None:
+                self._unchecked.append(month)
+            return
         months = [month] if self._swept else [m for m in months_in(self.root) if m <= month]
         seal_unsealed(self.root, months, self._storage.fsync)
         self._swept = True
@@ -360,7 +442,7 @@ class MonthlyHistory:
     def _history(self, month: str) -> History:
         make_private_dir(self.root)
         history = History.open(self.root / month, keep_backups=self._keep, now=self._now,
-                               storage=self._storage)
+                               storage=self._storage, journaled=True)
         if history.recovery is not None:
             self._problems.append(history.recovery)
         return history
@@ -484,7 +566,8 @@ def read_month(month_dir: Path) -> tuple[list[Record], str | None]:
     """A month's records without changing anything (what the kiosk would repair it to, if it is
     damaged: load.py). Returns the records and a note when the file could not be used as is."""
     path = month_dir / FILENAME
-    loaded = load(path, Backups(month_dir / "backups"))  # StorageError: the disk, not the data
+    # StorageError: the disk, not the data
+    loaded = load(path, Backups(month_dir / "backups"), month_dir / JOURNAL)
     if loaded.problem is None:
         return list(loaded.records.values()), None
     return list(loaded.records.values()), reader_note(path, loaded)
@@ -587,6 +670,8 @@ def _split_into_months(
             data = {TABLE: {str(i + 1): encode(r) for i, r in enumerate(part)}}
             text = json.dumps(data, ensure_ascii=False, allow_nan=False)
             write_atomically(staging / month / FILENAME, text.encode("utf-8"), fsync=fsync)
+            rewrite_journal(staging / month / JOURNAL, {i + 1: r for i, r in enumerate(part)},
+                            fsync=fsync)
             step(f"wrote {month}")
         make_private_dir(staging)
         os.replace(staging, root)
@@ -611,13 +696,13 @@ def _add_missing(
     if not missing:
         return
     months = months_in(root)
-    history = History.open(root / months[-1]) if months else None
+    history = History.open(root / months[-1], journaled=True) if months else None
     try:
         for month, part in split(missing):
             if history is None or (months and month > months[-1]):
                 if history is not None:
                     history.close()
-                history = History.open(root / month)
+                history = History.open(root / month, journaled=True)
                 months.append(month)
             history.add_many(part)
             step(f"added {len(part)} to {month}")

@@ -1,0 +1,249 @@
+"""A failing SD card loses nothing saved (issue 29): each month keeps a journal of its saves
+beside its file (kiosk/store/journal.py), a damaged month, open or closed, is read and repaired
+from it, readers that meet damage say what they recovered and exit non-zero, and a slow card
+at shutdown never makes the writer abandon its queue (the fallback file, fallback.py)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from store_samples import Results, real_record
+from test_months_kinds import RECORDS, REPLAYS
+
+from kiosk import cli
+from kiosk.core.data.records import PainEntry, Record
+from kiosk.store import fallback, journal, seal
+from kiosk.store.atomic import AtomicJSONStorage
+from kiosk.store.history import History
+from kiosk.store.months import FOLDER, MonthlyHistory, months_in
+from kiosk.store.readonly import read_history
+from kiosk.store.writer import NOT_SAVED, STOP_SECONDS, HistoryWriter
+
+HUNG = 120.0  # seconds: only a hung writer takes this long
+SAME_DAY = datetime(2026, 5, 20, 9)  # every save on one day: the daily backups hold its first
+
+
+def _damage(path: Path, how: str) -> None:
+    raw = path.read_bytes()
+    if how == "not JSON":
+        path.write_bytes(b'{"oops')
+    elif how == "cut short":
+        path.write_bytes(raw[: len(raw) // 2])
+    elif how == "zeroed block":
+        mid = len(raw) // 3
+        path.write_bytes(raw[:mid] + bytes(512) + raw[mid + 512:])
+    elif how == "empty":
+        path.write_bytes(b"")
+    elif how == "gone":
+        path.unlink()
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every kind of record over five months, saved one by one as the kiosk saves them."""
+    data = tmp_path_factory.mktemp("card") / "data"
+    with MonthlyHistory.open(data, now=lambda: SAME_DAY) as history:
+        for r in RECORDS:
+            history.add(r)
+    return data
+
+
+@pytest.fixture
+def data(template: Path, tmp_path: Path) -> Path:
+    shutil.copytree(template, tmp_path / "data", symlinks=True)
+    return tmp_path / "data"
+
+
+DAMAGE = ["not JSON", "cut short", "zeroed block", "empty", "gone"]
+
+
+@pytest.mark.parametrize("how", DAMAGE)
+@pytest.mark.parametrize("which", ["open", "closed"])
+def test_a_damaged_month_loses_nothing_saved_of_any_kind(
+    data: Path, which: str, how: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    months = months_in(data / FOLDER)
+    month = data / FOLDER / (months[-1] if which == "open" else months[1])
+    _damage(month / "history.json", how)
+    # The readers show every record, say what they recovered, and exit non-zero.
+    seen = read_history(data)
+    assert seen.records == RECORDS
+    assert seen.note is not None and "nothing saved is lost" in seen.note
+    code = cli.main(["--data-dir", str(data), "history"])
+    out, _ = capsys.readouterr()
+    assert code == cli.DAMAGED
+    assert "recovered" in out and "nothing saved is lost" in out
+    # The kiosk repairs it, open or closed, as the readers' note promises; nothing is lost.
+    with MonthlyHistory.open(data, replays=REPLAYS, now=lambda: SAME_DAY,
+                             seal_when_idle=True) as history:
+        while history.idle():
+            pass
+        told = [history.recovery] if history.recovery else history.repaired
+        assert told and all("nothing saved was lost" in r.message for r in told)
+    after = read_history(data)
+    assert after.records == RECORDS and after.note is None
+    assert cli.main(["--data-dir", str(data), "history"]) == 0
+
+
+def test_a_damaged_journal_is_written_again_from_the_file(data: Path) -> None:
+    month = data / FOLDER / months_in(data / FOLDER)[-1]
+    _damage(month / journal.JOURNAL, "cut short")
+    with MonthlyHistory.open(data, now=lambda: SAME_DAY) as history:
+        assert history.recovery is None  # the file is whole: nothing to tell the person
+    found = journal.read(month / journal.JOURNAL)
+    assert found.sound
+    # And it holds every save again: the file can now be lost too.
+    (month / "history.json").unlink()
+    assert read_history(data).records == RECORDS
+
+
+def test_a_save_cut_off_between_file_and_journal_is_journaled_at_the_next_start(
+    tmp_path: Path,
+) -> None:
+    with MonthlyHistory.open(tmp_path) as history:
+        history.add(PainEntry("p1", datetime(2026, 5, 1, 9), 3))
+    month = tmp_path / FOLDER / "2026-05"
+    (month / journal.JOURNAL).unlink()  # as if killed after the file's write
+    with MonthlyHistory.open(tmp_path) as history:
+        assert history.recovery is None
+    assert [r.id for r in journal.read(month / journal.JOURNAL).records.values()] == ["p1"]
+
+
+def test_a_flipped_value_that_still_reads_is_taken_from_the_journal(data: Path) -> None:
+    month = data / FOLDER / months_in(data / FOLDER)[-1]
+    path = month / "history.json"
+    raw = path.read_bytes()
+    assert b'"pain": 6' in raw
+    path.write_bytes(raw.replace(b'"pain": 6', b'"pain": 2', 1))  # valid, and wrong
+    with MonthlyHistory.open(data, now=lambda: SAME_DAY) as history:
+        assert history.recovery is not None
+    assert read_history(data).records == RECORDS
+
+
+def test_a_fifo_journal_is_set_aside_and_never_waited_on(tmp_path: Path) -> None:
+    with MonthlyHistory.open(tmp_path) as history:
+        history.add(PainEntry("p1", datetime(2026, 5, 1, 9), 3))
+    month = tmp_path / FOLDER / "2026-05"
+    (month / journal.JOURNAL).unlink()
+    os.mkfifo(month / journal.JOURNAL)
+    with MonthlyHistory.open(tmp_path) as history:
+        history.add(PainEntry("p2", datetime(2026, 5, 2, 9), 4))
+    assert journal.read(month / journal.JOURNAL).sound
+    assert [r.id for r in read_history(tmp_path).records] == ["p1", "p2"]
+
+
+# --- the queue at shutdown ---------------------------------------------------------------
+class SlowCard(AtomicJSONStorage):
+    """The storage twin of a card whose every fsync takes half a second."""
+
+    @staticmethod
+    def fsync(fd: int) -> None:
+        time.sleep(0.5)
+        os.fsync(fd)
+
+
+def test_the_writer_waits_as_long_as_systemd_gives_it() -> None:
+    unit = (Path(__file__).parents[2] / "systemd" / "kiosk.service").read_text()
+    [line] = [ln for ln in unit.splitlines() if ln.startswith("TimeoutStopSec=")]
+    assert float(line.split("=", 1)[1]) == STOP_SECONDS
+
+
+def _kept_when_closed(data: Path, rid: str) -> None:
+    """Once close() has returned, the record is in its month or in the fallback file: the
+    process may end now (a daemon writer thread still at work dies with it)."""
+    on_disk = {r.id for r in read_history(data).records}
+    kept = {r.id for r in fallback.read(data)[0]}
+    assert rid in on_disk | kept
+
+
+def _months(n: int) -> list[Record]:
+    return [PainEntry(f"m{i}", datetime(2024 + i // 12, i % 12 + 1, 5, 9), 3) for i in range(n)]
+
+
+@pytest.mark.slow
+def test_a_months_first_save_on_a_slow_card_is_not_lost_at_close(tmp_path: Path) -> None:
+    """A kiosk updated to a new codec seals every closed month again: never before the
+    session is on disk (issue 29: with fsync slowed, the first save of a month was lost)."""
+    old = _months(24)
+    with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
+        history.add_many(old)
+    for s in (tmp_path / FOLDER).glob(f"*/{seal.SEAL}"):
+        s.unlink()  # as after a codec change: every closed month to seal again
+    new = real_record("new", "2026-01-06T09:00:00")  # the first save of a new month
+    results = Results()
+    writer = HistoryWriter.open(tmp_path, storage=SlowCard, on_result=results, replays=REPLAYS)
+    writer.save(new)
+    writer.close()
+    _kept_when_closed(tmp_path, "new")
+    with MonthlyHistory.open(tmp_path, wait_for_lock=HUNG) as history:  # merges any fallback
+        assert [r.id for r in history.every_record()] == [*(r.id for r in old), "new"]
+
+
+@pytest.mark.slow
+def test_a_save_during_a_migration_on_a_slow_card_is_not_lost(tmp_path: Path) -> None:
+    old = _months(2)
+    with History.open(tmp_path) as single:  # the single-file layout, split on the next start
+        single.add_many(old)
+    writer = HistoryWriter.open(tmp_path, storage=SlowCard, replays=REPLAYS)
+    writer.save(real_record("new", "2024-03-06T09:00:00"))
+    writer.close()
+    _kept_when_closed(tmp_path, "new")
+    with MonthlyHistory.open(tmp_path, wait_for_lock=HUNG) as history:
+        assert [r.id for r in history.every_record()] == ["m0", "m1", "new"]
+
+
+class StuckCard(AtomicJSONStorage):
+    """A card whose months stop answering: every fsync there waits for ``gate``, then fails;
+    elsewhere (the fallback file) it works."""
+
+    gate = threading.Event()
+    reached = threading.Event()
+
+    @staticmethod
+    def fsync(fd: int) -> None:
+        if f"/{FOLDER}/" not in os.readlink(f"/proc/self/fd/{fd}"):
+            os.fsync(fd)
+            return
+        StuckCard.reached.set()
+        assert StuckCard.gate.wait(HUNG)
+        raise OSError(5, "Input/output error")
+
+
+def test_what_close_cannot_write_is_kept_and_merged_at_the_next_start(tmp_path: Path) -> None:
+    with MonthlyHistory.open(tmp_path) as history:
+        history.add(PainEntry("before", datetime(2026, 5, 1, 9), 3))
+    StuckCard.gate.clear()
+    StuckCard.reached.clear()
+    writer = HistoryWriter.open(tmp_path, storage=StuckCard)
+    record = real_record("late", "2026-05-02T09:00:00")
+    writer.save(record)
+    assert StuckCard.reached.wait(HUNG)
+    writer.close(timeout=0)  # the stop timeout has run out: the save is still stuck
+    assert fallback.read(tmp_path)[0] == [record]
+    StuckCard.gate.set()  # the stuck write fails; the writer thread ends
+    writer._thread.join(HUNG)
+    with MonthlyHistory.open(tmp_path) as history:
+        assert [r.id for r in history.records()] == ["before", "late"]
+    assert not fallback.path(tmp_path).exists()
+    with MonthlyHistory.open(tmp_path) as history:  # merged once, never twice
+        assert [r.id for r in history.records()] == ["before", "late"]
+
+
+def test_a_save_that_cannot_be_kept_anywhere_is_said(tmp_path: Path) -> None:
+    StuckCard.gate.clear()
+    StuckCard.reached.clear()
+    results = Results()
+    writer = HistoryWriter.open(tmp_path, storage=StuckCard, on_result=results)
+    writer.save(real_record("late", "2026-05-02T09:00:00"))
+    assert StuckCard.reached.wait(HUNG)
+    os.mkdir(fallback.path(tmp_path))  # the fallback cannot be written either
+    writer.close(timeout=0)
+    StuckCard.gate.set()
+    writer._thread.join(HUNG)
+    assert any(r.message == NOT_SAVED and r.id == "late" for r in results.items)
