@@ -121,6 +121,7 @@ class HistoryWriter:
         self._reported: set[str] = set()  # ids whose failure was reported (writer thread only)
         self._inbox: queue.Queue[object] = queue.Queue()
         self._closed = False
+        self.lost: tuple[str, ...] = ()  # after close: saved nowhere, not even the fallback
         self._idle = False  # warm() was asked for: closed months are checked when idle
         self._data_dir = Path(data_dir)
         self._fsync = storage.fsync
@@ -236,6 +237,7 @@ class HistoryWriter:
             fallback.keep(self._data_dir, left, fsync=self._fsync)
         except (OSError, RecordError) as e:
             log.error("%d record(s) could not be saved nor kept: %s", len(left), e)
+            self.lost = tuple(r.id for r in left)
             for record in left:
                 self._report(SaveResult(record.id, False, NOT_SAVED, detail=str(e)))
             return
