@@ -73,12 +73,18 @@ def read_regular(path: Path) -> bytes:
         return f.read()
 
 
-def make_private_dir(directory: Path) -> None:
+def make_private_dir(directory: Path, *, may_be_link: bool = False) -> None:
     """Make ``directory`` (and its missing parents) if need be; the last one is made 0700.
 
-    Raises ``FileExistsError`` when something other than a folder is in the way.
+    Raises ``FileExistsError`` when something other than a folder is in the way, and
+    ``NotAFile`` when it is a symbolic link (to a folder or not): a folder inside the data
+    directory is never followed elsewhere. Only the data directory itself ``may_be_link``.
     """
     directory.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+    if not may_be_link:
+        mode = os.lstat(directory).st_mode
+        if not stat.S_ISDIR(mode):
+            raise NotAFile(errno.ENOTDIR, f"is {kind_of(mode)}, not a folder", str(directory))
 
 
 @contextmanager

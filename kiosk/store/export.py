@@ -13,6 +13,7 @@ import csv
 import json
 import os
 import stat
+import tempfile
 import textwrap
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -33,7 +34,7 @@ from kiosk.core.data.records import (
 )
 from kiosk.core.reports import fhir
 from kiosk.errors import StorageError
-from kiosk.store.atomic import kind_of
+from kiosk.store.atomic import fsync_dir, kind_of
 from kiosk.store.records import decode, encode
 
 FORMATS = ("json", "csv", "fhir")
@@ -219,17 +220,20 @@ def write_file(out: Path, write: Callable[[TextIO], None]) -> None:
     ``out`` itself may be a link: the rename replaces the link, not what it points to.
     """
     check_target(out)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
-                     0o600)
+        # O_EXCL under a random name, 0600: nothing planted beside ``out`` is written through.
+        fd, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+        tmp = Path(name)
     except OSError as e:
         raise StorageError(f"{out}: cannot write the export ({e.strerror}); choose a file in a "
                            "folder you can write to") from e
     try:
         with os.fdopen(fd, "w", newline="", encoding="utf-8") as fp:
             write(fp)
+            fp.flush()
+            os.fsync(fp.fileno())  # the data before the rename: a power cut leaves old or new
         os.replace(tmp, out)
+        fsync_dir(out.parent)
     except BaseException:
         with suppress(OSError):
             os.unlink(tmp)

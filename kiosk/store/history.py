@@ -101,7 +101,9 @@ class History:
         self._backups = Backups(self.data_dir / "backups", keep=keep_backups, fsync=storage.fsync)
         self._records: dict[int, Record] = {}  # by seq: what the file holds, decoded once
         self._seqs: dict[str, int] = {}  # record id -> seq, so a save needs no extra read
-        self._lock = _lock(self.data_dir, wait_for_lock)
+        # A month's folder is inside the data directory: never a link (the data directory
+        # itself, holding a single-file history, may be one).
+        self._lock = _lock(self.data_dir, wait_for_lock, may_be_link=not journaled)
         try:
             self.recovery = self._load()
             self._db = TinyDB(self.path, storage=storage)
@@ -335,10 +337,10 @@ def _replace_with(record: Mapping[str, Any]) -> Callable[[MutableMapping[str, An
     return replace
 
 
-def _lock(data_dir: Path, wait: float) -> DataDirLock:
+def _lock(data_dir: Path, wait: float, *, may_be_link: bool = True) -> DataDirLock:
     """Make the data directory if need be, check whose it is, and take its writer's lock."""
     try:
-        make_private_dir(data_dir)
+        make_private_dir(data_dir, may_be_link=may_be_link)
         owner = data_dir.stat().st_uid
         lock = DataDirLock(data_dir, wait=wait)
     except DataDirBusy:

@@ -29,6 +29,7 @@ import logging
 import os
 import re
 import shutil
+import stat
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -53,7 +54,9 @@ from kiosk.store.atomic import (
     AtomicJSONStorage,
     Fsync,
     fsync_dir,
+    kind_of,
     make_private_dir,
+    read_regular,
     remove_stale_temps,
     write_atomically,
 )
@@ -61,7 +64,7 @@ from kiosk.store.backups import Backups
 from kiosk.store.history import FILENAME, History, Recovery, _lock, recovery_message
 from kiosk.store.journal import JOURNAL
 from kiosk.store.journal import rewrite as rewrite_journal
-from kiosk.store.load import load, reader_note
+from kiosk.store.load import Damage, load, reader_note
 from kiosk.store.records import TABLE, decode, encode
 from kiosk.store.seal import SEAL, seal_unsealed
 
@@ -159,11 +162,56 @@ def month_of(record: Record, fallback: str) -> str:
     return at.date().isoformat()[:7] if isinstance(at, datetime) else fallback
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2200  # a date outside these is damage, or a mistyped date
+
+
+def is_month(name: str) -> bool:
+    """Whether ``name`` is a calendar month, YYYY-MM, within the years the kiosk accepts."""
+    return bool(MONTH.fullmatch(name)) and (
+        FIRST_YEAR <= int(name[:4]) <= LAST_YEAR and 1 <= int(name[5:]) <= 12)
+
+
+def _is_folder(path: Path) -> bool:
+    """A real folder: never a link to one (lstat), so nothing below the data directory is
+    followed elsewhere."""
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
 def months_in(root: Path) -> list[str]:
-    """The months on disk, oldest first (save order)."""
-    if not root.is_dir():
+    """The months on disk, oldest first (save order): real folders with a calendar month's
+    name. Anything else there is left alone, and named by ``odd_entries``."""
+    if not _is_folder(root):
         return []
-    return sorted(p.name for p in root.iterdir() if MONTH.fullmatch(p.name) and p.is_dir())
+    return sorted(p.name for p in root.iterdir() if is_month(p.name) and _is_folder(p))
+
+
+def odd_entries(root: Path) -> list[str]:
+    """What in ``root`` looks like a month and is not one the store reads, in words with the
+    fix: a month folder that is a link, a file or a FIFO, a name outside the calendar. Also
+    ``root`` itself when it is not a real folder."""
+    try:
+        mode = os.lstat(root).st_mode
+    except FileNotFoundError:
+        return []
+    except OSError as e:
+        return [f"{root}: cannot be read ({e.strerror}); check the storage card"]
+    if not stat.S_ISDIR(mode):
+        return [f"{root} is {kind_of(mode)}, not a folder, so no month in it is read; move "
+                "it out of the data folder and restart the kiosk"]
+    out = []
+    for p in sorted(root.iterdir()):
+        if not MONTH.fullmatch(p.name):
+            continue
+        if not is_month(p.name):
+            out.append(f"{p}: {p.name} is not a calendar month between {FIRST_YEAR} and "
+                       f"{LAST_YEAR}, so its records are not read; move it out of {root}")
+        elif not _is_folder(p):
+            out.append(f"{p} is {kind_of(os.lstat(p).st_mode)}, not a folder, so it is not "
+                       "read; remove it (the kiosk sets it aside when it next saves that month)")
+    return out
 
 
 def split(records: Sequence[Record]) -> list[tuple[str, list[Record]]]:
@@ -371,10 +419,15 @@ class MonthlyHistory:
         return self._month_for_month(month_of(record, here or self._now().strftime("%Y-%m")))
 
     def _month_for_month(self, month: str) -> History:
-        if self._open is not None and self._open_month is not None and month <= self._open_month:
-            return self._open  # a clock gone back never reopens an old month
+        if self._open_month is not None and month < self._open_month:
+            month = self._open_month  # a clock gone back never reopens an old month
+        if self._open is not None and month == self._open_month:
+            return self._open
         if self._open is not None and self._open_month is not None:
-            self._close_month(self._open_month, self._open)
+            closing, self._open = self._open, None
+            self._close_month(self._open_month, closing)
+        # From here the closed month is never written again: if the new one cannot be opened,
+        # the save fails (and is tried again) with no month open, never into the closed one.
         self._open_month = month
         self._open = self._history(month)
         return self._open
@@ -440,12 +493,30 @@ class MonthlyHistory:
         self._swept = True
 
     def _history(self, month: str) -> History:
+        if os.path.lexists(self.root) and not _is_folder(self.root):
+            raise StorageError(f"{self.root} is {kind_of(os.lstat(self.root).st_mode)}, not a "
+                               "folder; move it out of the data folder and restart the kiosk")
         make_private_dir(self.root)
+        if os.path.lexists(self.root / month) and not _is_folder(self.root / month):
+            self._set_aside_month(month)
         history = History.open(self.root / month, keep_backups=self._keep, now=self._now,
                                storage=self._storage, journaled=True)
         if history.recovery is not None:
             self._problems.append(history.recovery)
         return history
+
+    def _set_aside_month(self, month: str) -> None:
+        """A link, file or FIFO where a month's folder should be: renamed (never followed) to
+        a name no month has, and told; the month starts afresh."""
+        path = self.root / month
+        what = kind_of(os.lstat(path).st_mode)
+        target = _free(path.with_name(f"{month}.not-a-folder-{self._now():%Y%m%dT%H%M%S}"))
+        os.replace(path, target)
+        fsync_dir(self.root, fsync=self._storage.fsync)
+        self._problems.append(Recovery(
+            f"{path} was {what}, not a folder; set aside as {target.name}",
+            "Something that was not part of the exercise history was found in its place and "
+            "set aside. Please tell whoever looks after the kiosk.", target, None, 0))
 
     def _catch_up(self, closed: list[str]) -> tuple[Snapshot | None, list[Record]]:
         """The newest snapshot of the closed months, made from older ones where missing."""
@@ -532,7 +603,7 @@ def read_snapshot(month_dir: Path, replays: Replays | None) -> Snapshot | None:
     """The snapshot of a closed month, or None when it is missing, damaged or not for these
     ladders and thresholds (then it is rebuilt from the records)."""
     try:
-        data = json.loads((month_dir / SNAPSHOT).read_bytes())
+        data = json.loads(read_regular(month_dir / SNAPSHOT))  # never a FIFO, link or device
         if data["format"] != SNAPSHOT_FORMAT or data["month"] != month_dir.name:
             return None
         pain = data["last_pain"]
@@ -546,7 +617,7 @@ def read_snapshot(month_dir: Path, replays: Replays | None) -> Snapshot | None:
         kept = tuple(decode(r) for r in data["kept"])
         days = tuple(date.fromisoformat(d) for d in data["days"])
         return Snapshot(month_dir.name, replay, pain, kept, days)
-    except (OSError, ValueError, KeyError, TypeError, RecordError):
+    except (OSError, ValueError, KeyError, TypeError, RecordError, RecursionError, MemoryError):
         return None
 
 
@@ -578,6 +649,8 @@ def stream(
 ) -> Iterator[Record]:
     """Every record in ``data_dir``, oldest first, month by month, changing nothing; with
     ``since`` (YYYY-MM), only the months from that one on."""
+    if notes is not None:
+        notes += [Damage(odd) for odd in odd_entries(data_dir / FOLDER)]
     for month in months_in(data_dir / FOLDER):
         if since is not None and month < since:
             continue
@@ -593,6 +666,8 @@ def read_window(
     """What a plan needs, changing nothing: the newest snapshot's replay, the records after it,
     and the last pain before them. Without a usable snapshot, the whole history is the window."""
     root = data_dir / FOLDER
+    if notes is not None:
+        notes += [Damage(odd) for odd in odd_entries(root)]
     months = months_in(root)
     snapshot, start = newest_snapshot(root, months[:-1], replays)
     window: list[Record] = []

@@ -59,8 +59,8 @@ def trusted(month_dir: Path, raw: bytes) -> dict[int, Record] | None:
                 and seal.get("sha256") == hashlib.sha256(raw).hexdigest()):
             return None
         return codec.parse_trusted(raw)
-    except (OSError, ValueError, RecordError):
-        return None
+    except (OSError, ValueError, RecordError, RecursionError, MemoryError):
+        return None  # read the checked way, which finds and names the damage
 
 
 def is_sealed(month_dir: Path) -> bool:
@@ -69,7 +69,7 @@ def is_sealed(month_dir: Path) -> bool:
         seal = json.loads(read_regular(month_dir / SEAL))
         return isinstance(seal, dict) and (seal.get("format"), seal.get("codec")) == (
             FORMAT, fingerprint())
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError, MemoryError):
         return False
 
 
@@ -81,7 +81,7 @@ def seal(month_dir: Path, fsync: Fsync | None = None) -> bool:
         codec.parse_history(raw)  # every check a reader makes, or RecordError
         text = json.dumps({"format": FORMAT, "codec": fingerprint(), "size": len(raw),
                            "sha256": hashlib.sha256(raw).hexdigest()})
-    except (OSError, RecordError) as e:  # damaged (the kiosk repairs it when it reads it)
+    except (OSError, RecordError, RecursionError, MemoryError) as e:  # damaged: repaired later
         log.info("%s: not sealed: %s", month_dir, e)
         return False
     try:

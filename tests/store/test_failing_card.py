@@ -247,3 +247,124 @@ def test_a_save_that_cannot_be_kept_anywhere_is_said(tmp_path: Path) -> None:
     StuckCard.gate.set()
     writer._thread.join(HUNG)
     assert any(r.message == NOT_SAVED and r.id == "late" for r in results.items)
+
+
+# --- only regular files, only inside the data directory ----------------------------------------
+def _two_months(data: Path) -> None:
+    with MonthlyHistory.open(data, replays=REPLAYS) as history:
+        history.add(PainEntry("nov", datetime(2026, 11, 5, 9), 3))
+        history.add(PainEntry("dec", datetime(2026, 12, 5, 9), 4))
+
+
+@pytest.mark.parametrize("name", ["9999-99", "2026-13", "0000-01"])
+def test_a_month_folder_outside_the_calendar_is_damage_not_a_crash(
+    tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _two_months(tmp_path)
+    shutil.copytree(tmp_path / FOLDER / "2026-11", tmp_path / FOLDER / name)
+    assert cli.main(["--data-dir", str(tmp_path), "history"]) == cli.DAMAGED
+    out, _ = capsys.readouterr()
+    assert f"{name} is not a calendar month" in out
+    with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
+        history.add(PainEntry("jan", datetime(2027, 1, 5, 9), 2))  # a month closes: no crash
+    assert [r.id for r in read_history(tmp_path).records] == ["nov", "dec", "jan"]
+
+
+def test_a_month_that_links_elsewhere_is_never_written_through(tmp_path: Path) -> None:
+    data, elsewhere = tmp_path / "data", tmp_path / "etc"
+    elsewhere.mkdir()
+    _two_months(data)
+    (data / FOLDER / "2027-01").symlink_to(elsewhere)
+    assert "is a symbolic link" in (read_history(data).note or "")
+    with MonthlyHistory.open(data) as history:
+        history.add(PainEntry("jan", datetime(2027, 1, 5, 9), 2))
+    assert list(elsewhere.iterdir()) == []  # nothing written through the link
+    assert [r.id for r in read_history(data).records] == ["nov", "dec", "jan"]
+    assert (data / FOLDER / "2027-01").is_dir() and not (data / FOLDER / "2027-01").is_symlink()
+
+
+@pytest.mark.parametrize("name", ["progress.json", "sealed.json"])
+@pytest.mark.parametrize("what", ["fifo", "deep", "device link"])
+def test_a_snapshot_or_seal_that_is_not_what_it_should_be_is_only_damage(
+    tmp_path: Path, name: str, what: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _two_months(tmp_path)
+    path = tmp_path / FOLDER / "2026-11" / name
+    path.unlink(missing_ok=True)
+    if what == "fifo":
+        os.mkfifo(path)
+    elif what == "deep":
+        path.write_bytes(b"[" * 200_000 + b"]" * 200_000)
+    else:
+        path.symlink_to("/dev/zero")
+    for command in (["history"], ["plan", "--date", "2026-12-06"], ["export"], ["summary"]):
+        code = cli.main(["--data-dir", str(tmp_path), *command])
+        out, err = capsys.readouterr()
+        assert code == 0 and "Traceback" not in out + err, (command, err)
+    with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
+        assert [r.id for r in history.every_record()] == ["nov", "dec"]
+
+
+class NoNewMonth(AtomicJSONStorage):
+    """A card on which the history of one month cannot be opened (``refuse``)."""
+
+    refuse = "2027-01"
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        if Path(path).parent.name == NoNewMonth.refuse:
+            raise OSError(5, "Input/output error")
+        super().__init__(path)
+
+
+def test_records_after_a_failed_new_month_open_never_go_into_the_closed_month(
+    tmp_path: Path,
+) -> None:
+    _two_months(tmp_path)
+    december = tmp_path / FOLDER / "2026-12" / "history.json"
+    with MonthlyHistory.open(tmp_path, storage=NoNewMonth) as history:
+        with pytest.raises(OSError):
+            history.add(PainEntry("jan", datetime(2027, 1, 5, 9), 2))
+        before = december.read_bytes()
+        with pytest.raises(OSError):
+            history.add(PainEntry("jan2", datetime(2027, 1, 6, 9), 2))
+        assert december.read_bytes() == before  # never into the closed month
+        NoNewMonth.refuse = ""
+        try:
+            history.add(PainEntry("jan", datetime(2027, 1, 5, 9), 2))
+        finally:
+            NoNewMonth.refuse = "2027-01"
+    assert [r.id for r in read_history(tmp_path).records] == ["nov", "dec", "jan"]
+    assert december.read_bytes() == before
+
+
+def test_a_report_never_writes_through_what_is_planted_beside_it(tmp_path: Path) -> None:
+    from kiosk.report import write_atomic
+
+    victim = tmp_path / "victim"
+    victim.write_text("keep me")
+    page = tmp_path / "report.html"
+    for pid in range(os.getpid() - 2, os.getpid() + 3):  # the old, guessable names
+        (tmp_path / f".report.html.{pid}.tmp").symlink_to(victim)
+    os.umask(old := os.umask(0o022))
+    try:
+        write_atomic(page, b"<html>")
+    finally:
+        os.umask(old)
+    assert victim.read_text() == "keep me" and page.read_bytes() == b"<html>"
+    assert page.stat().st_mode & 0o777 == 0o600
+
+
+def test_the_usb_copy_never_follows_its_folder_off_the_stick(tmp_path: Path) -> None:
+    from kiosk.config import load_config
+    from kiosk.core.reports.usb import FOLDER as USB_FOLDER
+    from kiosk.core.reports.usb import Outcome
+    from kiosk.usb import copy_all
+
+    stick, elsewhere = tmp_path / "stick", tmp_path / "elsewhere"
+    stick.mkdir()
+    elsewhere.mkdir()
+    (stick / USB_FOLDER).symlink_to(elsewhere)
+    outcome = copy_all([], load_config().config, stick, now=datetime(2026, 12, 1, 9),
+                       require_mount=False)
+    assert outcome is Outcome.FAILED
+    assert list(elsewhere.iterdir()) == []
