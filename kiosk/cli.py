@@ -738,8 +738,8 @@ def _check_data_dir(data_dir: Path) -> bool:
         except KioskError as e:
             problems.append(str(e))
         else:
-            if snapshot.note:
-                problems.append(snapshot.note)
+            if snapshot.notes:
+                problems += snapshot.notes
             else:
                 say(f"  ok: the history reads ({len(snapshot.sessions)} sessions)")
     for problem in problems:

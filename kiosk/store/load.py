@@ -22,7 +22,7 @@ from kiosk.store.journal import Journal
 from kiosk.store.journal import read as read_journal
 from kiosk.store.records import parse_history
 from kiosk.store.salvage import Salvage, merge, salvage
-from kiosk.store.seal import trusted
+from kiosk.store.seal import is_sealed, trusted
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,7 @@ class Loaded:
     found: Salvage = field(default_factory=Salvage)  # what was read from the damaged file
     journal: Journal = field(default_factory=Journal)  # the month's journal, read on damage
     from_journal: int = 0  # records only the journal still had whole
+    changed_since_seal: bool = False  # a sealed month whose file reads, but not as sealed
 
     @property
     def salvaged(self) -> int:
@@ -71,7 +72,7 @@ def load(path: Path, backups: Backups, journal: Path | None = None) -> Loaded:
         sealed = trusted(path.parent, raw)  # a closed month checked once already (seal.py)
         if sealed is not None:
             return Loaded(sealed)
-        return Loaded(parse_history(raw))
+        return Loaded(parse_history(raw), changed_since_seal=is_sealed(path.parent))
     except RecordError as e:
         return _rebuild(str(e), raw, backups, journal, damaged=True)
     except (RecursionError, MemoryError):  # nested or sized past what a history can be

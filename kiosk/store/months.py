@@ -66,7 +66,7 @@ from kiosk.store.journal import JOURNAL
 from kiosk.store.journal import rewrite as rewrite_journal
 from kiosk.store.load import Damage, load, reader_note
 from kiosk.store.records import TABLE, decode, encode
-from kiosk.store.seal import SEAL, seal_unsealed
+from kiosk.store.seal import SEAL, seal, seal_unsealed
 
 log = logging.getLogger(__name__)
 
@@ -468,6 +468,7 @@ class MonthlyHistory:
                 log.warning("%s repaired: %s", month, problem.problem)
                 self.repaired.append(problem)
             del self._problems[before:]
+            seal(self.root / month, self._storage.fsync)  # its old seal fits no more
         seal_unsealed(self.root, [month], self._storage.fsync)
         return bool(self._unchecked)
 
@@ -639,6 +640,11 @@ def read_month(month_dir: Path) -> tuple[list[Record], str | None]:
     path = month_dir / FILENAME
     # StorageError: the disk, not the data
     loaded = load(path, Backups(month_dir / "backups"), month_dir / JOURNAL)
+    if loaded.problem is None and loaded.changed_since_seal:
+        return list(loaded.records.values()), Damage(
+            f"{path}: changed since the kiosk checked and sealed it (an edit, or a value "
+            "flipped on the card); showing it as it is now; the kiosk will check it against "
+            "its journal when it next starts, and nothing has been changed now")
     if loaded.problem is None:
         return list(loaded.records.values()), None
     return list(loaded.records.values()), reader_note(path, loaded)

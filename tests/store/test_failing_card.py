@@ -368,3 +368,66 @@ def test_the_usb_copy_never_follows_its_folder_off_the_stick(tmp_path: Path) -> 
                        require_mount=False)
     assert outcome is Outcome.FAILED
     assert list(elsewhere.iterdir()) == []
+
+
+# --- kiosk check sees every case ----------------------------------------------------------------
+def _month_is_fifo(data: Path) -> Path:
+    os.mkfifo(data / FOLDER / "2027-02")
+    return data / FOLDER / "2027-02"
+
+
+def _month_is_file(data: Path) -> Path:
+    (data / FOLDER / "2027-02").write_text("{}")
+    return data / FOLDER / "2027-02"
+
+
+def _history_is_link(data: Path) -> Path:
+    (data / FOLDER).rename(data.parent / "moved")
+    (data / FOLDER).symlink_to(data.parent / "moved")
+    return data / FOLDER
+
+
+def _history_is_file(data: Path) -> Path:
+    shutil.rmtree(data / FOLDER)
+    (data / FOLDER).write_text("months")
+    return data / FOLDER
+
+
+def _old_file_beside(data: Path) -> Path:
+    with History.open(data) as single:
+        single.add(PainEntry("old", datetime(2026, 10, 5, 9), 5))
+    return data / "history.json"
+
+
+def _sealed_month_edited(data: Path) -> Path:
+    path = data / FOLDER / "2026-11" / "history.json"
+    path.write_bytes(path.read_bytes().replace(b'"pain": 3', b'"pain": 8'))
+    return path
+
+
+def _outside_calendar(data: Path) -> Path:
+    (data / FOLDER / "2026-13").mkdir()
+    return data / FOLDER / "2026-13"
+
+
+CHECK_CASES = {f.__name__.strip("_"): f for f in (
+    _month_is_fifo, _month_is_file, _history_is_link, _history_is_file, _old_file_beside,
+    _sealed_month_edited, _outside_calendar)}
+
+
+@pytest.mark.parametrize("case", sorted(CHECK_CASES))
+def test_check_names_every_case_with_its_path_and_fix(
+    tmp_path: Path, case: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    _two_months(data)
+    with MonthlyHistory.open(data, replays=REPLAYS, seal_when_idle=True) as history:
+        while history.idle():  # November sealed
+            pass
+    path = CHECK_CASES[case](data)
+    code = cli.main(["--data-dir", str(data), "check"])
+    out, _ = capsys.readouterr()
+    lines = [line for line in out.splitlines() if "PROBLEM" in line and str(path) in line]
+    assert code != 0 and lines, out
+    assert any(w in lines[0] for w in ("move it", "remove it", "the kiosk will", "the kiosk adds")
+               ), lines
