@@ -86,6 +86,9 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--demo-data", action="store_true",
                      help="keep this run's history in the demo directory, apart from the real "
                           "one (make run does this)")
+    run.add_argument("--size", type=_size, default=(800, 480),
+                     help="the window's size, WxH (default 800x480; 480x320 previews a 3.5\" "
+                          "panel); fullscreen uses the panel's own")
 
     demo = sub.add_parser("demo", help="one whole simulated session, headless, in seconds")
     who = demo.add_mutually_exclusive_group()
@@ -143,9 +146,15 @@ def parser() -> argparse.ArgumentParser:
     sim.add_argument("--seed", type=int, default=1, help="the same seed gives the same history")
     sim.add_argument("--end", type=_date, help="the last day (YYYY-MM-DD; default: yesterday)")
     for sp in (run, demo, plan, rituals, rhythm, export, sim, summary, screens, report,
-               sub.choices["history"], sub.choices["check"]):
+               sub.choices["history"], sub.choices["check"], sub.choices["signature"]):
         sp.add_argument("--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         sp.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    # Every command that reads the history can read the demo's, as `kiosk run --demo-data`
+    # and `make run` write it: after a try-out, `kiosk history --demo-data` shows it.
+    for sp in (plan, rituals, rhythm, export, summary, screens, report, sub.choices["history"],
+               sub.choices["check"], sub.choices["signature"]):
+        sp.add_argument("--demo-data", action="store_true",
+                        help="read the demo's history (kiosk demo, make run), not the real one")
     return p
 
 
@@ -160,6 +169,14 @@ def main(argv: list[str] | None = None) -> int:
         say(f"kiosk: {unreadable}", sys.stderr)
         return 2
     handler = globals()[f"cmd_{args.command}"]
+    if getattr(args, "demo_data", False) and args.command != "run":
+        if args.data_dir:
+            say(f"kiosk {args.command}: give --demo-data or --data-dir, not both", sys.stderr)
+            return 2
+        from kiosk.config import demo_data_dir
+
+        args.data_dir = demo_data_dir()
+        say(f"kiosk {args.command}: reading the demo's history in {args.data_dir}", sys.stderr)
     try:
         loaded = load_config(args.config)
         if args.command not in ("check", "run", "demo"):
@@ -228,7 +245,8 @@ def cmd_run(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) 
     data_dir = _demo_dir(args) if args.demo_data else _data_dir(args, cfg)
     # A person trying the screenless kiosk from a terminal: keys in, spoken lines out.
     terminal = display == "headless" and mock and sys.stdin.isatty()
-    opts = Options(mock=mock, display=display, data_dir=data_dir, terminal=terminal)
+    opts = Options(mock=mock, display=display, data_dir=data_dir, terminal=terminal,
+                   size=args.size)
     return run_kiosk(cfg, opts, problems)
 
 
@@ -384,7 +402,7 @@ def cmd_signature(args: argparse.Namespace, cfg: Config, problems: list[ConfigEr
 
 
 def cmd_rituals(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
-    from kiosk.core.coach.rituals import hhmm, total_seconds, unlocks
+    from kiosk.core.coach.rituals import hhmm, how_reached, total_seconds, unlocks
     from kiosk.runtime import make_levels
 
     day = args.date or date.today()
@@ -406,7 +424,9 @@ def cmd_rituals(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
         say(f"  {when:<12} {mark} {r.name} ({r.moment}), "
               f"{total_seconds(r, u.variation, cfg.voice.rate):.0f} s")
         say(f"  {'':<12}        {u.why}")
-    say("Hold AMBER on the home screen for the ritual that fits the time of day.")
+        say(f"  {'':<12}        how: {how_reached(r)}")
+    say("Hold AMBER on the home screen for the menu; its first item, A quick ritual, offers the "
+        "ritual that fits the time of day, and the unscheduled ones in turn.")
     return _tell(notes)
 
 
@@ -422,14 +442,17 @@ def cmd_rhythm(args: argparse.Namespace, cfg: Config, problems: list[ConfigError
     say(f"Week of {week.monday.isoformat()}:")
     say(f"  {strip_text(week)}")
     say(f"  {week.count} of {week.target} this week")
+    say("  Key: [x] a day with practice, [ ] a day without (so far), . a day ahead, "
+        "* today")
     return _tell(notes)
 
 
 def cmd_history(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     notes: list[str] = []
-    shown = 0
+    shown = sessions = 0
     for r in _records(args, cfg, notes):  # in save order, every kind as it came, month by month
         shown += 1
+        sessions += isinstance(r, SessionRecord)
         if isinstance(r, SafetyCheck):
             _print_safety(r)
         elif isinstance(r, RitualRecord):
@@ -442,6 +465,9 @@ def cmd_history(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
             _print_screening(r)
     if not shown:
         say("No sessions saved yet.")
+    elif sessions:
+        say("Key: each set's reps in order: C clean (GREEN), s technique slipped (AMBER); a set "
+            "stopped by RED ends at the pain.")
     return _tell(notes)
 
 
@@ -521,6 +547,10 @@ def _print_safety(check: SafetyCheck) -> None:
     pain = f"pain {_dash(check.pain)}"
     say(f"{check.at:%Y-%m-%d %H:%M}  {pain:<14} safety questions "
         f"({check.reason}): {check.outcome}")
+    if check.seen is not None:
+        seen = "yes" if check.seen == "green" else "no"
+        how = "" if check.seen in ("green", "amber") else f" ({check.seen})"
+        say(f"    {'follow-up':<10} {'seen by a clinician':<24} {seen}{how}")
     for a in check.answers:
         how = "" if a.how in ("green", "amber") else f" ({a.how})"
         say(f"    {a.group:<10} {a.question:<24} {'yes' if a.yes else 'no'}{how}")
@@ -641,7 +671,9 @@ def cmd_check(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]
     dri = sorted(str(p) for p in Path("/dev/dri").glob("card*"))
     found = display or ", ".join(dri)
     print(f"display: {'found ' + found if found else 'none (the kiosk runs headless)'}")
-    print(f"audio: {_audio_status()}")
+    audio, audio_ok = _audio_status()
+    print(f"audio: {audio}")
+    ok = ok and audio_ok
     espeak = shutil.which("espeak-ng") or shutil.which("espeak")
     print(f"tts: {'espeak-ng at ' + espeak if espeak else 'NOT FOUND (install espeak-ng)'}")
     voice, voice_ok = _voice_status(cfg)
@@ -836,15 +868,21 @@ def _safety_status(args: argparse.Namespace, cfg: Config) -> str:
     return clearance_state(checks, date.today(), cfg.safety.cleared_on)
 
 
-def _audio_status() -> str:
-    cards = Path("/proc/asound/cards")
+def _audio_status() -> tuple[str, bool]:
+    """The sound card, and whether there is one. The kiosk is led by voice: with no card it
+    runs on, silent, showing every line on the screen, which a person 2 m away cannot follow,
+    so check names it as a problem. ``KIOSK_SOUND_CARDS`` names the file that lists the cards
+    (/proc/asound/cards), for a test to stand in another machine's."""
+    cards = Path(os.environ.get("KIOSK_SOUND_CARDS") or "/proc/asound/cards")
     try:
         text = cards.read_text().strip()
     except OSError:
-        return "no sound cards found (the kiosk will run silently and show every line)"
+        text = ""
     if not text or "no soundcards" in text:
-        return "no sound cards found (the kiosk will run silently and show every line)"
-    return "found: " + text.splitlines()[0].strip()
+        return ("PROBLEM no sound card found: the kiosk would run silently, every line shown on "
+                "the screen only (and with no screen, nothing to follow); fit a speaker or a "
+                "USB sound card, then run kiosk check again", False)
+    return "found: " + text.splitlines()[0].strip(), True
 
 
 if __name__ == "__main__":

@@ -148,6 +148,7 @@ class SafetyConfig:
     cleared_on: date | None = None  # the day a clinician cleared the program; None: not yet
     answer_seconds: float = 60.0  # no answer in this long counts as "yes"
     repeat_days: int = 28  # every group is asked again after this many days
+    emergency_days: int = 7  # the emergency group is asked at least this often
     high_pain: int = 9  # a rating this high asks the emergency and urgent groups
     gentle_from: int = 7  # a check-in this high offers only the gentle path
 
@@ -320,6 +321,7 @@ SCHEMA: dict[str, dict[str, tuple[str, tuple[Check, str]]]] = {
         "cleared_on": ("cleared_on", _day()),
         "answer_seconds": ("answer_seconds", _num(20, 300)),
         "repeat_days": ("repeat_days", _int(7, 90)),
+        "emergency_days": ("emergency_days", _int(1, 28)),
         "high_pain": ("high_pain", _int(5, 10)),
         "gentle_from": ("gentle_from", _int(3, 10)),
     },

@@ -129,7 +129,8 @@ def make_gentle(cfg: Config, base: Any = None) -> GentlePlanner:
 
 def safety_setup(cfg: Config) -> Setup:
     s, p = cfg.safety, cfg.progression
-    rules = Rules(repeat_days=s.repeat_days, high_pain=s.high_pain, bad_day_rise=p.bad_day_rise,
+    rules = Rules(repeat_days=s.repeat_days, emergency_days=s.emergency_days,
+                  high_pain=s.high_pain, bad_day_rise=p.bad_day_rise,
                   bad_day_window=p.bad_day_window)
     return Setup(cfg.wording, rules, s.cleared_on, s.answer_seconds, s.gentle_from)
 
@@ -165,6 +166,7 @@ class Options:
     terminal: bool = False  # keys from stdin, each spoken line printed (headless mock mode)
     timeline: bool = False  # demo: print the breath timeline and the presses, not each line
     screening: bool = False  # demo: a screening on demand at start, then the demo ends
+    size: tuple[int, int] = (800, 480)  # the window (and headless surface), e.g. 480x320
 
 
 class Notices:
@@ -197,6 +199,11 @@ NO_SOUND = "There is no sound card, so the kiosk is silent. Every line is shown 
 NO_TTS = ("The speech engine is not working, so new lines are not spoken. "
           "Every line is shown on the screen.")
 NO_DISPLAY = "No screen was found, so the kiosk runs by voice and buttons only."
+# ...and with no screen either, nothing is shown: the person must hear that the kiosk is mute.
+NO_SOUND_NO_SCREEN = ("There is no sound card and no screen, so the kiosk cannot tell you "
+                      "anything. Please fit a speaker.")
+NO_TTS_NO_SCREEN = ("The speech engine is not working and there is no screen, so new lines "
+                    "are neither spoken nor shown. Please ask for help.")
 
 
 def build(
@@ -220,7 +227,9 @@ def build(
             Button.RED: cfg.buttons.red}
     buttons = Buttons(pins, factory, clock.now, inbox)
     screen = given.screen or _open_screen(opts, notices, cfg.display.fps)
-    voice = given.voice or _open_voice(cfg, opts, data_dir, notices)
+    # Lines are shown on a screen, or printed in the terminal of `kiosk run --headless --mock`.
+    shown = (opts.display != "headless" and NO_DISPLAY not in notices.spoken) or opts.terminal
+    voice = given.voice or _open_voice(cfg, opts, data_dir, notices, shown=shown)
     leds = given.leds or _open_leds(cfg, factory)
 
     shutdown = cfg.shutdown.enabled and not (opts.mock or opts.demo)
@@ -344,13 +353,17 @@ def _open_screen(opts: Options, notices: Notices, fps: int) -> Screen:
     mode = "headless" if opts.demo else opts.display
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", KioskWarning)
-        display = open_display(mode)
+        display = open_display(mode, size=opts.size)
     if caught:  # open_display has logged why; the person is told what it means
         notices.tell(NO_DISPLAY, logged=True)
     return Window.on(display, fps=fps)
 
 
-def _open_voice(cfg: Config, opts: Options, data_dir: Path, notices: Notices) -> Voice:
+def _open_voice(
+    cfg: Config, opts: Options, data_dir: Path, notices: Notices, *, shown: bool = True
+) -> Voice:
+    """The voice; when it cannot speak, the person is told what that means, which depends on
+    whether lines are ``shown`` on a screen."""
     from kiosk.io import voice as v
 
     if opts.demo:
@@ -366,7 +379,11 @@ def _open_voice(cfg: Config, opts: Options, data_dir: Path, notices: Notices) ->
         notices.tell(text, speak=False)  # the technical reason, for the log
         if text.startswith(v.NEURAL_UNAVAILABLE):
             continue  # espeak-ng speaks every line: nothing the person needs to hear
-        notices.tell(NO_SOUND if text.startswith(v.NO_AUDIO) else NO_TTS, logged=True)
+        no_sound = text.startswith(v.NO_AUDIO)
+        if shown:
+            notices.tell(NO_SOUND if no_sound else NO_TTS, logged=True)
+        else:
+            notices.tell(NO_SOUND_NO_SCREEN if no_sound else NO_TTS_NO_SCREEN, logged=True)
     return out
 
 

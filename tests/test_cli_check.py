@@ -253,3 +253,19 @@ def test_check_notes_when_there_is_no_room_to_cut_the_neural_voice(
     [note] = [line for line in out.splitlines() if "note:" in line]
     assert "40 MiB is free" in note and "render whole" in note
 
+
+
+def test_no_sound_card_is_a_problem_that_names_the_silent_mode(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A kiosk led by voice with no speaker is broken: check exits non-zero and says how the
+    kiosk would run (silently, every line on the screen)."""
+    empty = tmp_path / "cards"
+    empty.write_text("--- no soundcards ---\n")
+    monkeypatch.setenv("KIOSK_SOUND_CARDS", str(empty))
+    code, out = check(capsys, DEFAULT_CONFIG, tmp_path)
+    assert code == 1
+    [line] = [line for line in out.splitlines() if line.startswith("audio:")]
+    assert "PROBLEM no sound card found" in line and "run silently" in line
+    monkeypatch.setenv("KIOSK_SOUND_CARDS", str(tmp_path / "not-there"))
+    assert check(capsys, DEFAULT_CONFIG, tmp_path)[0] == 1

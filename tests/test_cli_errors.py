@@ -155,3 +155,24 @@ def test_a_demo_on_a_read_only_disk_with_a_damaged_history_is_one_line(
     assert ("history.json: cannot split the history into monthly files (Read-only file system)"
             in line)
     assert (tmp_path / "history.json").read_text() == "{not json"
+
+
+def test_every_read_command_reads_the_demo_history_with_demo_data(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After `make run` (kiosk run --demo-data) or `kiosk demo`, the history is in the demo
+    directory; `--demo-data` reads it there, and the real history is left alone."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))  # where the demo directory is made
+    assert cli.main(["demo", "--date", "2026-03-02"]) == 0
+    capsys.readouterr()
+    assert cli.main(["history", "--demo-data"]) == 0
+    out, err = capsys.readouterr()
+    assert "reading the demo's history in" in err and str(tmp_path) in err
+    assert "2026-03-02" in out and "Sit-to-stand from a high seat" in out
+    assert "Key: each set's reps in order: C clean (GREEN), s technique slipped (AMBER)" in out
+    for command in (["plan"], ["rituals"], ["rhythm"], ["summary"], ["signature"],
+                    ["export", "--format", "csv"], ["check"]):
+        assert cli.main([*command, "--demo-data"]) in (0, 1), command  # check may find no speaker
+        assert "reading the demo's history" in capsys.readouterr().err
+    assert cli.main(["history", "--demo-data", "--data-dir", str(tmp_path / "x")]) == 2
+    assert "not both" in capsys.readouterr().err

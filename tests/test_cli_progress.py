@@ -9,6 +9,7 @@ import pytest
 
 from kiosk import cli
 from kiosk.config import load_config
+from kiosk.core.reports.weekly import EMERGENCY_REMINDER
 from kiosk.store.months import MonthlyHistory as History  # the kiosk keeps months
 from tests.core.progress_samples import exercise, pain, session
 
@@ -41,7 +42,8 @@ def test_summary_prints_the_week_as_spoken(data: Path,
     assert code == 0
     # pain 4.0 last week, 2.75 this week: 31 % down, which matters
     assert out == ("This week: two sessions. Bridge went from nine to eleven clean reps. "
-                   "Pain averaged three, down from four. That is a change that matters.\n")
+                   "Pain averaged three, down from four. That is a change that matters. "
+                   f"{EMERGENCY_REMINDER}\n")
     _, last_week, _ = run(capsys, "summary", "--data-dir", str(data), "--date", "2026-11-17")
     assert last_week.startswith("This week: one session.")
 

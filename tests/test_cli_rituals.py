@@ -73,6 +73,16 @@ def test_on_the_first_day_three_rituals_are_open_and_the_rest_say_what_opens_the
     assert why == "opens when Hip hinge reaches standing hip hinge (now: rock back on all fours)"
     assert "quiet hours 22:00 to 07:30" in out
     assert ritual_line(out, "Stairs")[0].split()[:3] == ["on", "request", "closed"]
+    # How each one is reached, every ritual named.
+    lines = out.splitlines()
+    heads = [i for i, line in enumerate(lines) if line.split()[1:2] in (["open"], ["closed"])
+             or line.split()[:2] == ["on", "request"]]
+    assert len(heads) == 9  # every ritual in config/rituals.toml
+    for i in heads:
+        assert lines[i + 2].strip().startswith("how: "), lines[i]
+    assert ("how: the quick ritual (menu: A quick ritual), in turn with the one that fits "
+            "the hour") in out  # Stairs: no slot, no part of the day
+    assert "how: offered at 17:30" in out  # the grocery lift
 
 
 def test_clean_days_open_the_grocery_lift_once_the_hinge_stands(
@@ -95,4 +105,8 @@ def test_rhythm_counts_days_not_sessions(
     out = run(capsys, tmp_path, "rhythm", "--date", (mon + timedelta(days=4)).isoformat())
     assert "Week of 2026-11-23:" in out
     assert "Mon [x]  Tue [ ]  Wed [x]  Thu [x]  Fri*[ ]  Sat  .   Sun  . " in out
-    assert out.rstrip().endswith("3 of 5 this week")
+    assert out.splitlines()[2].strip() == "3 of 5 this week"
+    # Every symbol printed is in the key.
+    assert out.rstrip().splitlines()[-1].strip().startswith("Key: [x] a day with practice")
+    for symbol in ("[x]", "[ ]", ".", "*"):
+        assert symbol in out.splitlines()[-1]

@@ -43,7 +43,7 @@ def test_a_safety_toml_beside_the_config_is_used(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("edit", "key"),
     [
-        (('group = "urgent"', 'group = "soon"'), "question[5].group"),
+        (('group = "urgent"', 'group = "soon"'), "question[6].group"),
         (('id = "bowel"', 'id = "bladder"'), "question[2].id"),
         (('emergency = "Stop.', 'emergencyx = "Stop.'), "advice.emergency"),
         (("welcome = [", "welcome = 5\nx = ["), "welcome"),

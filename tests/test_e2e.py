@@ -71,7 +71,7 @@ def test_demo_csv_export_has_one_row_per_set(tmp_path, capsys) -> None:
                  "--data-dir", str(tmp_path)]) == 0
     rows = out_file.read_text().splitlines()
     answers = [row for row in rows if ",safety," in row]
-    assert len(answers) == 12  # the first run's safety answers, one row each
+    assert len(answers) == 20  # the first run's safety answers, one row each
     sets = [st for ex in saved(tmp_path)[0].exercises for st in ex.sets]
     # The movement signature: a row per probe and side, the side in its column.
     probes = [row.split(",") for row in rows if ",screening," in row]

@@ -328,8 +328,9 @@ def test_a_missing_device_is_told_on_screen_by_voice_and_in_the_log(
     opts = runtime.Options(mock=True, display="headless", data_dir=tmp_path)
     with caplog.at_level(logging.WARNING):
         app = runtime.start_kiosk(loaded.config, opts, (), FakeClock(WALL))
-    told = {"sound": runtime.NO_SOUND, "tts": runtime.NO_TTS, "display": runtime.NO_DISPLAY}[
-        missing]
+    # Headless: with no screen either, the person is told that nothing is shown.
+    told = {"sound": runtime.NO_SOUND_NO_SCREEN, "tts": runtime.NO_TTS_NO_SCREEN,
+            "display": runtime.NO_DISPLAY}[missing]
     assert told in voice.said
     assert app.view.caption == told or told in [c for c in voice.said]
     reason = {"sound": "no audio device", "tts": "espeak-ng is not installed",

@@ -56,7 +56,7 @@ def test_a_fresh_kiosk_welcomes_and_asks_before_any_exercise(tmp_path: Path) -> 
     shell.press(Button.RED)
     shell.app.close()
     [answers] = [r for r in records(tmp_path) if isinstance(r, SafetyCheck)]
-    assert answers.outcome is Outcome.CLEAR and len(answers.answers) == 12
+    assert answers.outcome is Outcome.CLEAR and len(answers.answers) == 20
     # A restart on the same day: no welcome, no questions.
     again = Shell(tmp_path, answered=False)
     assert again.app.view.screen == "home"
@@ -131,7 +131,7 @@ def test_a_high_check_in_asks_then_offers_only_gentle_movement(tmp_path: Path) -
     while shell.app.view.screen == "question":
         shell.press(Button.AMBER)
         asked += 1
-    assert asked == 9  # the emergency and urgent groups, not the background one
+    assert asked == 11  # the emergency and urgent groups, not the background one
     assert shell.app.view.screen == "gentle" and phrases.GENTLE_OFFER in shell.said
     shell.press(Button.GREEN)
     shell.until("intro")
@@ -151,3 +151,42 @@ def shell_library():  # type: ignore[no-untyped-def]
     from kiosk.config import load_config
 
     return load_config().config.library.families
+
+
+def test_the_follow_up_of_a_yes_is_asked_recorded_and_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Emergency yes on Monday; on Tuesday GREEN asks whether a clinician has seen the person
+    (the steady person says no): advice again, no session, and the answer is in the history,
+    the JSON export, the FHIR export and the report."""
+    assert main(["demo", "--user", "red-flag", "--date", "2026-03-02",
+                 "--data-dir", str(tmp_path)]) == 0
+    assert main(["demo", "--date", "2026-03-03", "--data-dir", str(tmp_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert f"say: {phrases.SEEN_QUESTION}" in lines
+    assert lines.count(f"say: {EMERGENCY}") == 2
+    assert not any(line.startswith("saved: session") for line in lines)
+    with History.open(tmp_path) as h:
+        assert h.sessions() == []
+        follow_up = h.records()[-1]
+    assert isinstance(follow_up, SafetyCheck)
+    assert (follow_up.reason, follow_up.seen, follow_up.outcome) == (
+        Reason.SEEN, How.AMBER, Outcome.EMERGENCY)
+    assert main(["history", "--data-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "safety questions (seen): emergency" in out
+    assert "seen by a clinician      no" in out
+    assert main(["export", "--data-dir", str(tmp_path)]) == 0
+    exported = json.loads(capsys.readouterr().out)
+    assert exported["safety"][-1]["seen"] == "amber"
+    assert main(["export", "--format", "fhir", "--data-dir", str(tmp_path)]) == 0
+    bundle = json.loads(capsys.readouterr().out)
+    items = [i for e in bundle["entry"] for i in e["resource"].get("item", ())
+             if i.get("linkId") == "follow-up-seen"]
+    assert items == [{"linkId": "follow-up-seen", "text": "seen by a clinician since",
+                      "answer": [{"valueBoolean": False}]}]
+    out_dir = tmp_path / "report"
+    assert main(["report", "--data-dir", str(tmp_path), "--out", str(out_dir),
+                 "--since", "2026-03-01", "--until", "2026-03-31"]) == 0
+    capsys.readouterr()
+    assert "seen: not seen by a clinician" in (out_dir / "report.html").read_text()

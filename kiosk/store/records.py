@@ -99,8 +99,9 @@ def _fields(spec: Mapping[str, Check]) -> Check:
 
 
 # A record with no kind tag is a session (schema 1 as first written); an exercise with no load
-# had none (the key is written only when the person confirmed one).
-_MAY_BE_ABSENT = ("kind", "load")
+# had none (the key is written only when the person confirmed one); a safety round that was no
+# follow-up has no "seen" (the key came with the red-flag follow-up).
+_MAY_BE_ABSENT = ("kind", "load", "seen")
 
 
 def _is_int(v: object) -> bool:
@@ -291,6 +292,7 @@ _safety = _fields(
         })),
         "pain": _pain,
         "outcome": _one_of(tuple(o.value for o in Outcome)),
+        "seen": _optional(_one_of(tuple(h.value for h in How))),
     }
 )
 
@@ -498,6 +500,7 @@ def _encode_safety(r: SafetyCheck) -> dict[str, Any]:
         ],
         "pain": r.pain,
         "outcome": str(r.outcome),
+        **({"seen": str(r.seen)} if r.seen is not None else {}),
     }
 
 
@@ -512,6 +515,7 @@ def _decode_safety(d: Mapping[str, Any]) -> SafetyCheck:
                       for a in d["answers"]),
         pain=d["pain"],
         outcome=Outcome(d["outcome"]),
+        seen=How(d["seen"]) if d.get("seen") is not None else None,
     )
 
 

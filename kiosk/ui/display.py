@@ -95,11 +95,17 @@ class Display:
         self.close()
 
 
-def open_display(mode: str = "fullscreen", *, env: Mapping[str, str] | None = None) -> Display:
+def open_display(
+    mode: str = "fullscreen",
+    *,
+    env: Mapping[str, str] | None = None,
+    size: tuple[int, int] = WINDOW_SIZE,
+) -> Display:
     """Open the screen in ``mode``: "fullscreen", "windowed" or "headless".
 
-    Fullscreen uses the display's own resolution with the mouse cursor hidden; windowed is an
-    800x480 window; headless draws into memory. The driver is chosen from ``env`` (default
+    Fullscreen uses the display's own resolution with the mouse cursor hidden; windowed is a
+    window of ``size`` (800x480, the 7" panel, unless asked; 480x320 previews a 3.5" one);
+    headless draws into memory at ``size``. The driver is chosen from ``env`` (default
     ``os.environ``) and written to ``os.environ``, the only place SDL reads it. If a real
     display cannot be opened, this logs one warning (and warns a ``KioskWarning``) and returns
     a headless display, so the kiosk carries on by voice alone.
@@ -107,7 +113,7 @@ def open_display(mode: str = "fullscreen", *, env: Mapping[str, str] | None = No
     env = os.environ if env is None else env
     _check_mode(mode)
     try:
-        return _open(mode, env)
+        return _open(mode, env, size)
     except pygame.error as error:
         if mode == "headless":
             raise
@@ -119,16 +125,16 @@ def open_display(mode: str = "fullscreen", *, env: Mapping[str, str] | None = No
         # the person (runtime turns caught KioskWarnings into notices).
         log.warning(message)
         warnings.warn(message, KioskWarning, stacklevel=2)
-        return _open("headless", env)
+        return _open("headless", env, size)
 
 
-def _open(mode: str, env: Mapping[str, str]) -> Display:
+def _open(mode: str, env: Mapping[str, str], size: tuple[int, int]) -> Display:
     _use_driver(choose_video_driver(env, mode=mode))
     if mode == "fullscreen":
         surface = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
         pygame.mouse.set_visible(False)  # nobody has a mouse; a stray arrow looks broken
     else:
-        surface = pygame.display.set_mode(WINDOW_SIZE)
+        surface = pygame.display.set_mode(size)
     pygame.display.set_caption(CAPTION)
     return Display(surface, mode, pygame.display.get_driver())
 

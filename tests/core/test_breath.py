@@ -110,3 +110,36 @@ def test_a_walking_minute_is_a_minute_of_paced_breaths() -> None:
     second = breath.rep_beats(v, 2)
     assert second[0].say == ("Minute two. Breathe in.",)
     assert all(not b.say for b in second[1:])
+
+
+# Words that belong to one breath: a line said on the other one contradicts the pacer. The
+# in-breath widens the lower ribs sideways; the out-breath lets go and tightens low.
+IN_WORDS = ("breathe in", "inhale", "widen", "sideways", "fill your")
+OUT_WORDS = ("breathe out", "exhale")
+
+
+def _named(line: str) -> set[Breath]:
+    low = line.lower()
+    return ({Breath.IN} if any(w in low for w in IN_WORDS) else set()) | (
+        {Breath.OUT} if any(w in low for w in OUT_WORDS) else set())
+
+
+@settings(max_examples=300, deadline=None)
+@given(v=st.sampled_from(VARIATIONS), reps=st.integers(1, 12), data=st.data())
+def test_every_cue_names_only_the_breath_it_is_said_on(
+    v: Variation, reps: int, data: st.DataObject
+) -> None:
+    side = data.draw(st.sampled_from(_sides(v)))
+    for beat in breath.set_beats(v, reps, side):
+        for full, short in beat.cues():
+            for line in (full, short):
+                assert _named(line) <= {beat.breath}, (beat.breath, line)
+
+
+def test_the_breathing_primer_says_in_breath_words_on_the_in_breath_only() -> None:
+    """The primer opens on the in-breath and cues every second out-breath (session.py)."""
+    from kiosk.core.words.phrases import PRIMER_CUES, PRIMER_INTRO
+
+    assert Breath.IN in _named(PRIMER_INTRO)
+    for cue in PRIMER_CUES:
+        assert _named(cue) == {Breath.OUT}, cue

@@ -10,6 +10,7 @@ from kiosk.core.data.model import Button
 from kiosk.core.data.records import PsfsRecord, Record, SessionRecord
 from kiosk.core.flows.history_screens import ProgressSettings
 from kiosk.core.flows.kiosk import Kiosk
+from kiosk.core.reports.weekly import EMERGENCY_REMINDER
 from kiosk.sim import SimUser
 from tests.core.helpers import FAST, Run, fixed_planner, library
 from tests.core.progress_samples import LADDERS, exercise, session
@@ -63,7 +64,7 @@ def test_hold_amber_opens_the_menu_and_this_week_says_the_summary() -> None:
     assert d.press(A) == ["This week."]
     (summary,) = d.press(G)
     assert summary == ("This week: two sessions. Bridge went from nine to eleven clean reps. "
-                       "Pain averaged three, down from four.")
+                       f"Pain averaged three, down from four. {EMERGENCY_REMINDER}")
     assert d.k.view.screen == "home" and d.k.session is None
 
 
@@ -124,7 +125,7 @@ def test_last_week_is_said_once_at_the_end_of_the_weeks_first_session() -> None:
     assert any(isinstance(r, SessionRecord) for r in run.saved)
     week_lines = [s for s in run.said if s.startswith("Last week:")]
     assert week_lines == ["Last week: two sessions. Bridge went from nine to ten clean reps. "
-                          "Pain averaged four."]
+                          f"Pain averaged four. {EMERGENCY_REMINDER}"]
     # A second session the same week: nothing more about last week
     again = Run(SimUser("steady"), records=[*last_week, *run.saved],
                 day="2026-11-24").until_finished()

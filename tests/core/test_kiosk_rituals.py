@@ -168,6 +168,27 @@ def test_holding_amber_offers_the_ritual_for_the_time_of_day_and_amber_declines(
     assert h.kiosk.view.screen == "home" and h.rituals_saved == []
 
 
+def test_the_quick_ritual_offers_the_unscheduled_ones_in_turn_stairs_included() -> None:
+    """Stairs has no time on the schedule and no part of the day: the quick ritual offers it
+    in turn, after the ritual that fits the hour."""
+    bridge = next(f for f in LIBRARY.families if any(v.id == "bridge-march" for v in f.ladder))
+
+    def stairs_open(sessions: Sequence[SessionRecord], day: date) -> dict[str, str]:
+        return {bridge.id: "bridge-march"}
+
+    h = Home("2026-11-25T15:00:00")
+    h.kiosk.rituals = RitualSetup(BOOK, LIBRARY, stairs_open)
+    offered: list[str] = []
+    for _ in range(len(BOOK.rituals)):
+        h.hold(Button.AMBER)  # the menu; its first item is a quick ritual
+        h.press(Button.GREEN)
+        assert h.kiosk.view.screen == "offer"
+        offered.append(h.kiosk.view.title)
+        h.press(Button.AMBER)
+    assert offered[0] == "Getting up from a chair"  # the hour's own open ritual comes first
+    assert "Stairs" in offered and offered[1] == "Stairs"  # the only other open one
+
+
 def test_red_stops_a_ritual_at_once_and_it_is_saved_as_pain() -> None:
     h = Home("2026-11-25T15:00:00")
     h.hold(Button.AMBER)  # the menu; its first item is a quick ritual

@@ -93,7 +93,7 @@ def test_a_fresh_kiosk_welcomes_once_then_asks_every_question_before_any_exercis
     assert WORDING.all_clear in r.said
     [c] = safety_saves(r)
     assert (c.reason, c.groups, c.outcome) == (Reason.FIRST_RUN, GROUPS, Outcome.CLEAR)
-    assert len(c.answers) == 12 and not any(a.yes for a in c.answers)
+    assert len(c.answers) == 20 and not any(a.yes for a in c.answers)
 
 
 def test_red_flag_gets_the_emergency_advice_and_no_exercise() -> None:
@@ -211,6 +211,50 @@ def test_an_urgent_yes_after_check_in_stops_the_day_and_asks_again_the_next_day(
     nxt.feed([Press(Button.GREEN, 1.0)])
     assert nxt.kiosk.view.screen == "question"
     assert nxt.kiosk.session is None
+
+
+class Seen(SimUser):
+    """Answers "has a clinician seen you since?" with GREEN; every other question as usual."""
+
+    def decide(self, view: Any, t: float) -> Any:
+        action = super().decide(view, t)
+        if action and view.screen == "question" and phrases.SEEN_QUESTION in view.lines:
+            return type(action)(Button.GREEN)
+        return action
+
+
+def test_an_emergency_yes_holds_until_the_person_says_a_clinician_has_seen_them() -> None:
+    """Emergency yes -> the next day a plain "no" is not asked for and clears nothing; "not
+    seen" keeps exercise off -> "a clinician has seen me" and all "no" lets it go on; each
+    answer is recorded."""
+    first = run(SimUser("red-flag"), checks=[all_no(DAY - timedelta(days=8))],
+                sessions=history())
+    until(first, lambda r: r.finished)
+    checks = [all_no(DAY - timedelta(days=8)), *safety_saves(first)]
+    assert checks[-1].outcome is Outcome.EMERGENCY
+    # The next day: GREEN asks whether a clinician has seen them; the steady person says no.
+    d2 = DAY + timedelta(days=1)
+    r2 = run(SimUser("steady"), checks=checks, sessions=history(), day=d2)
+    assert r2.kiosk.view.lines == (WORDING.advice[Group.EMERGENCY],)  # the home screen says so
+    until(r2, lambda r: r.finished)
+    assert phrases.SEEN_QUESTION in r2.said
+    assert WORDING.advice[Group.EMERGENCY] in r2.said and session_saves(r2) == []
+    [not_seen] = safety_saves(r2)
+    assert (not_seen.reason, not_seen.seen, not_seen.outcome, not_seen.answers) == (
+        Reason.SEEN, How.AMBER, Outcome.EMERGENCY, ())
+    # The same day again: not asked twice; the advice again.
+    checks.append(not_seen)
+    again = run(SimUser("steady"), checks=checks, sessions=history(), day=d2)
+    again.feed([Press(Button.GREEN, 1.0)])
+    assert again.kiosk.view.screen == "advice" and phrases.SEEN_QUESTION not in again.said
+    # Two days on, seen: the emergency and urgent questions again, all "no", then the session.
+    d3 = d2 + timedelta(days=1)
+    r3 = run(Seen("steady"), checks=checks, sessions=history(), day=d3)
+    until(r3, lambda r: r.finished)
+    [seen] = safety_saves(r3)
+    assert (seen.reason, seen.seen, seen.outcome, seen.groups) == (
+        Reason.SEEN, How.GREEN, Outcome.CLEAR, ACUTE)
+    assert [s.plan_date for s in session_saves(r3)] == [d3]
 
 
 def test_the_check_in_is_not_held_when_nothing_is_due_and_pain_is_low() -> None:

@@ -10,6 +10,7 @@ from kiosk.core.coach.safety import ACUTE, GROUPS, How, Outcome, Reason
 from kiosk.core.data.events import Effect, Hush, Press, Say, Tick
 from kiosk.core.data.model import Button
 from kiosk.core.flows.questions import Choice, Pages, Questions
+from kiosk.core.words import phrases
 
 WORDING = packaged_wording()
 DAY = date(2026, 11, 25)
@@ -45,7 +46,7 @@ def test_all_no_asks_every_question_and_clears() -> None:
         q.handle(Press(Button.AMBER, t))
         t += 1
     assert [a.question for a in q.answers] == [x.id for x in WORDING.questions]
-    c = q.check("s1", DAY, AT, None)
+    c = q.check("s1", DAY, AT)
     assert c.outcome is Outcome.CLEAR and c.groups == GROUPS
     assert all(a.how is How.AMBER for a in c.answers)
 
@@ -54,17 +55,17 @@ def test_green_on_the_first_question_is_an_emergency_and_ends_the_round() -> Non
     q, _ = ask()
     q.handle(Press(Button.GREEN, 1.0))
     assert q.done
-    c = q.check("s1", DAY, AT, None)
+    c = q.check("s1", DAY, AT)
     assert c.outcome is Outcome.EMERGENCY and c.groups == (ACUTE[0],)
     assert [(a.question, a.how) for a in c.answers] == [("saddle-numbness", How.GREEN)]
 
 
 def test_red_counts_as_yes() -> None:
     q, _ = ask(ACUTE)
-    for _ in range(5):
+    for _ in WORDING.group(ACUTE[0]):
         q.handle(Press(Button.AMBER, 1.0))
     q.handle(Press(Button.RED, 2.0))  # the first urgent question
-    c = q.check("s1", DAY, AT, None)
+    c = q.check("s1", DAY, AT)
     assert c.outcome is Outcome.URGENT and c.answers[-1].how is How.RED
 
 
@@ -78,21 +79,24 @@ def test_no_answer_within_the_time_counts_as_yes_after_one_repeat() -> None:
         t += 0.5
         repeats += said(q.handle(Tick(t)))
         spoken_until = spoken_until or t
-    assert repeats == [first]  # said once more at half time, then nothing
+    # Said once more at half time, with what silence will mean; then the silence is said
+    # back as the yes it counts as.
+    assert repeats == [first, phrases.SILENCE_WARNING, phrases.SILENCE_YES]
     assert q.done and q.answers[0].how is How.TIMEOUT
-    assert q.check("s1", DAY, AT, None).outcome is Outcome.EMERGENCY
+    assert q.check("s1", DAY, AT).outcome is Outcome.EMERGENCY
     assert 60.0 <= t <= 60.0 + 30  # a minute after the question was said, not sooner
 
 
 def test_a_background_yes_still_asks_the_other_background_questions() -> None:
     q, _ = ask((GROUPS[2],))
-    q.handle(Press(Button.GREEN, 1.0))
-    assert not q.done
-    q.handle(Press(Button.AMBER, 2.0))
-    q.handle(Press(Button.AMBER, 3.0))
+    q.handle(Press(Button.GREEN, 1.0))  # the first background question: cancer
+    for t in range(2, len(WORDING.group(GROUPS[2])) + 1):
+        assert not q.done
+        q.handle(Press(Button.AMBER, float(t)))
     assert q.done
-    assert q.check("s1", DAY, AT, None).outcome is Outcome.BACKGROUND
-    assert q.check("s1", DAY, AT, DAY).outcome is Outcome.CLEARED
+    assert q.check("s1", DAY, AT).outcome is Outcome.BACKGROUND
+    assert q.check("s1", DAY, AT, {"cancer"}).outcome is Outcome.CLEARED
+    assert q.check("s1", DAY, AT, {"immune"}).outcome is Outcome.BACKGROUND
 
 
 def test_pages_say_each_screen_and_any_button_goes_on() -> None:

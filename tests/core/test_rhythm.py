@@ -49,6 +49,19 @@ def test_a_session_stopped_before_anything_was_done_does_not_count_one_with_a_re
     assert week_of(WED, active_days(recs), 5).done[:2] == (False, True)
 
 
+def test_a_session_closed_by_silence_counts_only_if_an_exercise_was_finished() -> None:
+    """Ten minutes of silence mid-set close the session: a few reps and then nobody there is
+    not a day of practice; an exercise finished before the silence is."""
+    at = datetime.fromisoformat("2026-11-24T09:00:00")
+    done = ExerciseRecord("bridge", "bridge-supported", "Supported bridge", 6, "same", "", False,
+                          (SetRecord(None, ("clean",) * 6, 6, "target"),))
+    cut = ExerciseRecord("bird-dog", "bird-dog-arm", "Arm reach", 6, "same", "", False,
+                         (SetRecord(None, ("clean",) * 2, 2, "timeout"),))
+    silent = SessionRecord("s1", at.date(), at, at, 0.0, 2, None, "timeout", (cut,), ())
+    finished = SessionRecord("s2", WED, at, at, 0.0, 2, None, "timeout", (done, cut), ())
+    assert week_of(WED, active_days([silent, finished]), 5).done[1:3] == (False, True)
+
+
 def test_the_week_runs_monday_to_sunday() -> None:
     recs = [session("2026-11-22"), session("2026-11-23"), session("2026-11-29"),
             session("2026-11-30")]  # Sun before, Mon, Sun, Mon after

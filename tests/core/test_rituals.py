@@ -117,6 +117,17 @@ def test_the_quick_ritual_fits_the_time_of_day(now: str, opened: set[str] | None
     assert r is not None and r.id == expected
 
 
+def test_the_quick_ritual_takes_the_unscheduled_ones_in_turn() -> None:
+    everything = {r.id for r in BOOK.rituals}
+    turns = [fitting(BOOK, m("15:00"), everything, turn) for turn in range(12)]
+    ids = [r.id for r in turns if r is not None]
+    unscheduled = [r.id for r in BOOK.rituals if not r.at]
+    best = ids[0]
+    assert best == "shelf-reach" and "stairs" in unscheduled  # 13:00-16:00 fits 15:00 best
+    assert set(ids[:len(unscheduled)]) == set(unscheduled)  # the best fit is unscheduled too
+    assert ids[len(unscheduled)] == best  # and round again
+
+
 def test_no_quick_ritual_when_none_is_open() -> None:
     assert fitting(BOOK, m("08:00"), set()) is None
 

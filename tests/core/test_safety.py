@@ -25,7 +25,10 @@ from kiosk.core.coach.safety import (
     answer_of,
     blocked,
     clearance_state,
+    cleared_questions,
+    clears,
     due,
+    open_yes,
     outcome,
     usual_pain,
 )
@@ -57,7 +60,8 @@ def check(
             break
     reached = tuple(g for g in groups if any(a.group is g for a in answers))
     return SafetyCheck(f"s{day}-{len(answers)}-{pain}", day, datetime.combine(day, time(9)),
-                       reason, reached, tuple(answers), pain, outcome(answers, cleared_on, day))
+                       reason, reached, tuple(answers), pain,
+                       outcome(answers, set(yes) if clears(cleared_on, day, day) else ()))
 
 
 # --- the answer mapping -------------------------------------------------------------------------
@@ -134,7 +138,13 @@ WHEN = [
     When("first-run-even-with-high-pain", (), DAY, 10, 2, GROUPS, Reason.FIRST_RUN),
     When("answered-today-nothing-due", (check(DAY),), DAY, None, None, (), None),
     When("next-day-nothing-due", (check(D1),), DAY, None, None, (), None),
-    When("27-days-nothing-due", (check(DAY - timedelta(27)),), DAY, None, None, (), None),
+    When("6-days-nothing-due", (check(DAY - timedelta(6)),), DAY, None, None, (), None),
+    When("7-days-the-emergency-group", (check(DAY - timedelta(7)),), DAY, None, None, (E,),
+         Reason.ROUTINE),
+    When("27-days-the-emergency-group", (check(DAY - timedelta(27)),), DAY, None, None, (E,),
+         Reason.ROUTINE),
+    When("emergency-asked-today-not-again", (check(DAY - timedelta(9)), check(DAY, (E,))), DAY,
+         None, None, (), None),
     When("28-days-repeat-all", (check(DAY - timedelta(28)),), DAY, None, None, GROUPS,
          Reason.REPEAT),
     When("repeat-counts-from-the-last-full-round",
@@ -144,12 +154,14 @@ WHEN = [
          (check(D1, yes=("saddle-numbness",)),), DAY, None, None, GROUPS, Reason.REPEAT),
     When("day-after-urgent-yes", (check(D1, yes=("fever",)), ), DAY, None, None, GROUPS,
          Reason.REPEAT),
+    # An unresolved "yes" is not a matter of due questions: blocked() stops exercise and asks
+    # whether a clinician has seen the person (test_an_acute_yes_stops_exercise_until_...).
     When("day-after-acute-only-yes",
          (check(D1 - timedelta(1)), check(D1, ACUTE, yes=("fall",), pain=9)), DAY, None, None,
-         ACUTE, Reason.AFTER_YES),
-    When("a-week-after-a-yes-still-asks",
+         (), None),
+    When("a-week-after-a-yes-the-emergency-group",
          (check(DAY - timedelta(8)), check(DAY - timedelta(7), ACUTE, yes=("fall",))), DAY,
-         None, None, ACUTE, Reason.AFTER_YES),
+         None, None, (E,), Reason.ROUTINE),
     When("same-day-as-a-yes-not-asked-again",
          (check(D1), check(DAY, ACUTE, yes=("fall",))), DAY, None, None, (), None),
     When("yes-then-no-since", (check(D1 - timedelta(1)), check(D1, ACUTE, yes=("fall",)),
@@ -181,6 +193,30 @@ def test_which_groups_are_due(case: When) -> None:
     assert (got.groups, got.reason) == (case.groups, case.reason)
 
 
+def test_a_check_out_that_rose_asks_the_emergency_group() -> None:
+    """The same rule as mid-session: a check-out pain_rise_stop above the day's check-in."""
+    history = (check(D1),)
+    got = due(history, DAY, RULES, pain=5, usual=4.0, pain_rose=True)
+    assert (got.groups, got.reason) == ((E,), Reason.PAIN_ROSE)
+    # Asked at 5 already today: the same 5 asks nothing, a rise to 6 asks again.
+    asked = (*history, check(DAY, (E,), pain=5, reason=Reason.PAIN_ROSE))
+    assert not due(asked, DAY, RULES, pain=5, usual=4.0, pain_rose=True)
+    assert due(asked, DAY, RULES, pain=6, usual=5.0, pain_rose=True).groups == (E,)
+
+
+def test_leg_symptoms_in_both_legs_ask_the_emergency_group() -> None:
+    got = due((check(D1),), DAY, RULES, both_legs=True)
+    assert (got.groups, got.reason) == ((E,), Reason.BOTH_LEGS)
+
+
+def test_within_one_sitting_a_question_is_asked_again_only_if_pain_rose() -> None:
+    """The first start asks every group before any rating; a check-in at 3 then asks
+    nothing more, and a check-in well above the usual level asks the acute groups again."""
+    first = (check(DAY, reason=Reason.FIRST_RUN),)
+    assert not due(first, DAY, RULES, pain=3, usual=3.0)
+    assert due(first, DAY, RULES, pain=9, usual=3.0).groups == ACUTE
+
+
 def test_a_pain_log_entry_asks_like_a_check_in() -> None:
     """A pain-log entry is a rating like a check-in: the same call, the same answer."""
     history = (check(D1),)
@@ -196,14 +232,75 @@ def test_the_usual_level_is_the_bad_day_baseline() -> None:
 
 
 # --- what stops exercise, and for how long ---------------------------------------------------
-def test_an_emergency_or_urgent_yes_stops_exercise_for_the_rest_of_that_day_only() -> None:
-    for yes, result in (("saddle-numbness", Outcome.EMERGENCY), ("weight-loss", Outcome.URGENT)):
-        history = [check(DAY, yes=(yes,))]
-        b = blocked(history, DAY, None)
-        assert b is not None and b.outcome is result
-        # The next day it does not block by itself: the questions are due again first.
-        assert blocked(history, DAY + timedelta(days=1), None) is None
-        assert due(history, DAY + timedelta(days=1), RULES)
+def seen_round(day: date, how: How, *, yes: tuple[str, ...] = ()) -> SafetyCheck:
+    """A follow-up: "has a clinician seen you since?" answered ``how``; only GREEN goes on to
+    the emergency and urgent questions (answered no, or yes to those in ``yes``)."""
+    if how is not How.GREEN:
+        return SafetyCheck(f"seen{day}", day, datetime.combine(day, time(9)), Reason.SEEN, (),
+                           (), None, Outcome.EMERGENCY, seen=how)
+    c = check(day, ACUTE, yes=yes, reason=Reason.SEEN)
+    return SafetyCheck(c.id, c.day, c.at, c.reason, c.groups, c.answers, c.pain, c.outcome,
+                       seen=How.GREEN)
+
+
+@pytest.mark.parametrize("yes", ["saddle-numbness", "weight-loss"])
+def test_an_acute_yes_stops_exercise_until_a_clinician_has_seen_the_person(yes: str) -> None:
+    result = Outcome.EMERGENCY if yes == "saddle-numbness" else Outcome.URGENT
+    history = [check(DAY, yes=(yes,))]
+    b = blocked(history, DAY, None)
+    assert b == type(b)(result, DAY, follow_up=False) if b else False  # that day: advice only
+    d2 = DAY + timedelta(days=1)
+    b = blocked(history, d2, None)
+    assert b is not None and b.outcome is result and b.follow_up  # asked "seen?" first
+    # A plain "no" to the same questions the next day resolves nothing: no one looked at it.
+    history.append(check(d2, ACUTE, reason=Reason.AFTER_YES))
+    assert blocked(history, d2, None) is not None
+    assert open_yes(history, d2, None) is history[0]
+    # "Not seen" (AMBER, RED or silence): still stopped, and not asked again that day.
+    d3 = d2 + timedelta(days=1)
+    for how in (How.AMBER, How.RED, How.TIMEOUT):
+        stopped = [*history, seen_round(d3, how)]
+        b = blocked(stopped, d3, None)
+        assert b is not None and b.outcome is result and not b.follow_up
+    # Seen (GREEN), then "no" to every emergency and urgent question: exercise goes on.
+    history.append(seen_round(d3, How.GREEN))
+    assert blocked(history, d3, None) is None and open_yes(history, d3, None) is None
+    # Seen, but a "yes" again: a new yes, stopped again.
+    again = [*history[:-1], seen_round(d3, How.GREEN, yes=(yes,))]
+    assert blocked(again, d3, None) is not None
+
+
+def test_a_clearance_resolves_only_the_yes_answers_given_on_or_before_it() -> None:
+    history = [check(D1, yes=("saddle-numbness",))]
+    assert blocked(history, D1, cleared_on=D1) is not None  # a yes today stops today
+    assert blocked(history, DAY, cleared_on=D1) is None  # cleared that day: resolved
+    assert blocked(history, DAY, cleared_on=D1 - timedelta(days=1)) is not None  # older
+    assert blocked(history, DAY, cleared_on=DAY + timedelta(days=1)) is not None  # future
+
+
+def test_an_old_clearance_does_not_clear_a_new_background_yes() -> None:
+    """Cleared for long-term steroids; weeks later, a new "yes" to the cancer question."""
+    cleared = D1 - timedelta(days=30)
+    history = [check(cleared, yes=("steroids-bones",))]
+    assert blocked(history, DAY, cleared) is None
+    assert cleared_questions(history, DAY, cleared) == {"steroids-bones"}
+    # The same standing answer again, later: still covered.
+    history.append(check(D1, yes=("steroids-bones",), cleared_on=cleared))
+    assert blocked(history, DAY, cleared) is None
+    # A new yes to cancer: waits for a new clearance.
+    history.append(check(DAY, yes=("steroids-bones", "cancer")))
+    b = blocked(history, DAY, cleared)
+    assert b is not None and b.outcome is Outcome.BACKGROUND
+    assert blocked(history, DAY, DAY) is None
+    # A "no" after the clearance, then a "yes" again, is new too.
+    again = [history[0], check(D1, cleared_on=cleared), check(DAY, yes=("steroids-bones",))]
+    assert blocked(again, DAY, cleared) is not None
+
+
+def test_an_advice_only_yes_lets_exercise_go_on() -> None:
+    c = check(DAY, yes=("morning-stiffness",))
+    assert c.outcome is Outcome.ADVICE and c.outcome.exercise
+    assert blocked([c], DAY, None) is None
 
 
 def test_a_background_yes_waits_for_the_clearance_in_the_config() -> None:
@@ -227,7 +324,9 @@ def test_kiosk_check_says_whether_exercise_waits_for_a_clearance() -> None:
 
 
 # --- the words -----------------------------------------------------------------------------
-DIAGNOSES = ("cauda", "equina", "fracture", "infection", "tumour", "tumor", "malignan",
+# "infection" is not here: the urgent question asks whether the person has had one, which is
+# something they know, not a name for what their back has.
+DIAGNOSES = ("cauda", "equina", "fracture", "tumour", "tumor", "malignan",
              "osteoporosis", "sciatica", "syndrome", "disc", "stenosis", "arthritis")
 
 
@@ -240,7 +339,8 @@ def test_the_wording_names_no_diagnosis_and_gives_the_three_advices() -> None:
     assert WORDING.advice[U].startswith("Please contact your clinician today")
     assert WORDING.advice[B].startswith("Please check with your clinician that these "
                                         "exercises suit you")
-    assert [len(WORDING.group(g)) for g in GROUPS] == [5, 4, 3]
+    assert [len(WORDING.group(g)) for g in GROUPS] == [6, 5, 8, 1]
+    assert not [q for q in WORDING.questions if " or is it " in q.text]  # one thing at a time
     assert WORDING.asking(GROUPS)[0].id == "saddle-numbness"
     welcome = " ".join(WORDING.welcome + WORDING.buttons)
     for part in ("not a medical device", "no diagnosis", "clinician", "GREEN", "AMBER", "RED"):

@@ -245,3 +245,37 @@ def test_a_probe_line_too_long_for_its_breath_is_refused(tmp_path: Path) -> None
     setup = load_signature(mine, CFG.library, problems)
     assert [p.key for p in problems] == ["probe[0].steps"] and setup.probes == ()
     assert "short enough to say in its 3 seconds" in str(problems[0])
+
+
+# Every probe done on each side: the words in the probe that place the side rated, and the words
+# its rules' reasons must use for that same side. A stance rates the standing leg.
+RATED = {
+    "single-leg-stance": ("Stand on your {side} leg", "standing on your {side} leg was harder"),
+    "hip-rotation": ("let your {side} knee lower", "your {side} hip"),
+    "rib-expansion": ("widen under your {side} hand", "your {side} ribs"),
+    "standing-rotation": ("turn your chest to the {side}", "turning to the {side} was stiffer"),
+}
+
+
+def test_every_sided_probe_names_the_side_it_rates() -> None:
+    sided = {p.id: p for p in SETUP.probes if p.sides}
+    assert set(sided) == set(RATED)  # a new sided probe needs its row here
+    for probe_id, (probe_words, _) in RATED.items():
+        p = sided[probe_id]
+        said = " ".join([*p.setup, *(s.say for s in p.steps)])
+        assert probe_words in said, probe_id
+
+
+@pytest.mark.parametrize("stiffer", ["left", "right"])
+@pytest.mark.parametrize(
+    "rule", [r for r in SETUP.rules if r.when == "uneven"],
+    ids=lambda r: f"{r.probe}->{r.family}")
+def test_each_uneven_rule_says_the_side_the_person_rated(rule, stiffer: str) -> None:  # type: ignore[no-untyped-def]
+    other = "right" if stiffer == "left" else "left"
+    key = rule.probe.replace("-", "_")
+    reason = tuning(signature(**{f"{key}_{stiffer}": "stiff"}), SETUP).reasons[rule.family]
+    assert RATED[rule.probe][1].format(side=stiffer) in reason
+    assert f"your {other}" not in reason.split(",")[0]  # the other side never goes first
+    tuned = plan(signature(**{f"{key}_{stiffer}": "stiff"}))
+    sides = [p.first_side for p in tuned.exercises if p.family.id == rule.family]
+    assert sides in ([], [stiffer])  # where it is planned today, the rated side goes first

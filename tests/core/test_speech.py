@@ -158,3 +158,16 @@ def test_the_kiosk_hands_the_measured_lengths_to_its_captions() -> None:
     assert plain.said and plain.said == measured.said  # the same greeting...
     assert plain.kiosk.captions.quiet_at() < 20.0  # ...estimated from its words
     assert measured.kiosk.captions.quiet_at() >= 20.0 * len(measured.said)  # ...or its file
+
+
+@pytest.mark.parametrize(
+    ("days", "said"),
+    [(1, "one day"), (10, "ten days"), (14, "two weeks"), (20, "more than two weeks"),
+     (21, "three weeks"), (59, "more than eight weeks"), (60, "two months"),
+     (196, "more than six months"), (300, "ten months"), (729, "more than one year"),
+     (730, "two years"), (1489, "more than four years")],
+)
+def test_spans_of_days_are_said_as_a_person_says_them(days: int, said: str) -> None:
+    from kiosk.core.words.phrases import duration
+
+    assert duration(days) == said

@@ -8,7 +8,11 @@ import pytest
 
 from kiosk.core.coach.change import pain_change, psfs_change
 from kiosk.core.data.records import ExerciseRecord, SetRecord
-from kiosk.core.reports.weekly import first_session_of_week, weekly_summary
+from kiosk.core.reports.weekly import (
+    EMERGENCY_REMINDER,
+    first_session_of_week,
+    weekly_summary,
+)
 from tests.core.progress_samples import LADDERS, exercise, pain, session
 
 DAY = date(2026, 11, 26)  # Thursday; the week is Mon 23 - Sun 29 November
@@ -70,7 +74,8 @@ def named_exercise(family: str, variation: str, name: str, clean: int) -> Exerci
     ],
 )
 def test_the_weekly_summary(records: list, spoken: str) -> None:
-    assert weekly_summary(records, DAY, LADDERS) == spoken
+    # Every summary ends with the signs that need emergency care (docs/safety.md).
+    assert weekly_summary(records, DAY, LADDERS) == f"{spoken} {EMERGENCY_REMINDER}"
 
 
 def test_more_than_two_gains_are_counted_not_listed() -> None:
@@ -79,7 +84,7 @@ def test_more_than_two_gains_are_counted_not_listed() -> None:
     after = session("2026-11-24", *(exercise(f, 5) for f in fams))
     text = weekly_summary([before, after], DAY, LADDERS)
     assert text.endswith("Bird-dog went from three to five clean reps. And two more exercises "
-                         "went up.")
+                         f"went up. {EMERGENCY_REMINDER}")
 
 
 @pytest.mark.parametrize("word", ["miss", "fail", "skipp", "should", "only"])

@@ -67,6 +67,15 @@ def test_windowed_is_the_usual_pi_panel_size() -> None:
         assert display.mode == "windowed" and display.size == (800, 480)
 
 
+def test_a_small_panel_can_be_previewed_in_a_window() -> None:
+    """`kiosk run --mock --size 480x320`: the window is the 3.5" panel's size."""
+    from kiosk.cli import parser
+
+    args = parser().parse_args(["run", "--mock", "--size", "480x320"])
+    with open_display("windowed", env={"SDL_VIDEODRIVER": "dummy"}, size=args.size) as display:
+        assert display.size == (480, 320)
+
+
 def test_fullscreen_hides_the_mouse_cursor() -> None:
     with open_display("fullscreen", env={"SDL_VIDEODRIVER": "dummy"}) as display:
         assert display.mode == "fullscreen"

@@ -40,7 +40,7 @@ from kiosk.core.data.model import (
     Variation,
 )
 from kiosk.core.data.records import SCHEMA_VERSION, ExerciseRecord, PainEvent, SessionRecord
-from kiosk.core.words.phrases import number
+from kiosk.core.words.phrases import duration, number
 
 CHANGES = tuple(Change)
 BAD_DAY_NOTE = "Pain is higher than usual today: nothing steps up, each exercise is a step easier."
@@ -755,7 +755,7 @@ def _why(c: _Cause) -> str:
     if c.kind == "pain":
         return "it hurt last time"
     if c.kind == "reenter":
-        return f"it has been {number(c.count)} days"
+        return f"it has been {duration(c.count)}"
     if c.kind == "fray":
         if c.count == 1:
             return "your technique slipped early last time"

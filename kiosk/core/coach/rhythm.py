@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from kiosk.core.data.records import Record, RitualRecord, SessionRecord
+from kiosk.core.data.records import ExerciseRecord, Record, RitualRecord, SessionRecord
 from kiosk.core.words.phrases import number
 
 DAY_LETTERS = ("M", "T", "W", "T", "F", "S", "S")
@@ -61,9 +61,19 @@ def counts(record: Record) -> bool:
     if isinstance(record, RitualRecord):
         return record.outcome == "done"
     if isinstance(record, SessionRecord):
+        if record.ended_by == "timeout":
+            # Closed by silence: a day of practice only if an exercise was finished before it
+            # (every set of it ended at its target or where the technique frayed). A few reps
+            # and then nobody there is no rhythm to be credited.
+            return any(_finished(ex) for ex in record.exercises)
         return record.ended_by == "complete" or any(
             s.reps for ex in record.exercises for s in ex.sets)
     return False
+
+
+def _finished(ex: ExerciseRecord) -> bool:
+    return not ex.skipped and bool(ex.sets) and all(
+        s.ended_by in ("target", "fray") for s in ex.sets)
 
 
 def day_of(record: Record) -> date:

@@ -127,21 +127,37 @@ def open_ids(status: Mapping[str, Unlock]) -> frozenset[str]:
     return frozenset(rid for rid, u in status.items() if u.open)
 
 
-def fitting(book: RitualBook, minute: int, allowed: Iterable[str]) -> Ritual | None:
-    """The open ritual that suits this time of day, for a quick ritual (AMBER held at home).
+def fitting(
+    book: RitualBook, minute: int, allowed: Iterable[str], turn: int = 0
+) -> Ritual | None:
+    """The open ritual for a quick ritual ("A quick ritual" in the menu), taken in turn.
 
-    Among open rituals whose ``fits`` holds the minute, the one whose part of the day began
-    most recently (the most particular moment); failing that, the open ritual whose part of
-    the day began most recently before now; failing that, the first open one. None only when
-    no ritual is open at all.
+    The best fit for the hour first: among open rituals whose ``fits`` holds the minute, the
+    one whose part of the day began most recently (the most particular moment); failing that,
+    the open ritual whose part of the day began most recently before now. Then, in turn, every
+    open ritual with no time on the schedule (Stairs has no slot and no part of the day, and
+    would otherwise never be offered): ``turn`` (the quick rituals offered so far) picks among
+    them. None only when no ritual is open at all.
     """
     ok = set(allowed)
     rituals = [r for r in book.rituals if r.id in ok]
     placed = [(r, r.fits) for r in rituals if r.fits is not None]
     inside = [(r, f) for r, f in placed if in_range(minute, f)]
-    if inside or placed:
-        return min(inside or placed, key=lambda rf: (minute - rf[1][0]) % DAY)[0]
-    return rituals[0] if rituals else None
+    best = min(inside or placed, key=lambda rf: (minute - rf[1][0]) % DAY)[0] if placed else None
+    choices = [*([best] if best else []), *(r for r in rituals if not r.at and r is not best)]
+    if not choices:
+        return rituals[0] if rituals else None
+    return choices[turn % len(choices)]
+
+
+def how_reached(ritual: Ritual) -> str:
+    """How a ritual is offered, in words for ``kiosk rituals``."""
+    if ritual.at:
+        return "offered at " + " and ".join(hhmm(m) for m in ritual.at)
+    if ritual.fits is not None:
+        return (f"the quick ritual between {hhmm(ritual.fits[0])} and {hhmm(ritual.fits[1])} "
+                "(menu: A quick ritual), in turn with the other unscheduled ones")
+    return "the quick ritual (menu: A quick ritual), in turn with the one that fits the hour"
 
 
 # --- how long a ritual takes, on its breath ---------------------------------------------

@@ -5,12 +5,20 @@ plain data, and decisions leave as plain data. Nothing here speaks, waits or sav
 question-by-question flow is ``kiosk.core.flows.questions``. The rules, and why they are what they
 are, are in docs/safety.md. In short:
 
-* Three groups of questions, each with its own action: **emergency** (get emergency care now),
-  **urgent** (contact your clinician today; no exercise today) and **background** (check with
-  your clinician; exercise waits until the config records a clearance).
-* All three groups at the first run and again every ``repeat_days``; the emergency and urgent
-  groups when a pain rating is well above the usual level, or very high; and before any
-  exercise on a later day than a "yes".
+* Four groups of questions, each with its own action: **emergency** (get emergency care now),
+  **urgent** (contact your clinician today; no exercise), **background** (check with your
+  clinician; exercise waits until the config records a clearance) and **advice** (mention it
+  to your clinician; exercise goes on).
+* Every group at the first run and again every ``repeat_days``; the emergency and urgent
+  groups when a pain rating is well above the usual level, or very high; the emergency group
+  after a check-out whose pain rose, when leg symptoms are in both legs, and at least every
+  ``emergency_days``. Within one day a group is asked again only if pain has risen since.
+* An emergency or urgent "yes" keeps exercise stopped until it is resolved: a clinician's
+  clearance (``cleared_on``) dated on or after it, or, on a later day, the person saying a
+  clinician has seen them since, and then "no" to every emergency and urgent question. A plain
+  "no" the next day does not resolve it.
+* ``cleared_on`` clears only the "yes" answers given on or before it: a new "yes" after it
+  waits for a new clearance.
 * RED, or no answer in time, counts as "yes": a habit or a hesitation never leads into exercise.
 
 The kiosk never names a diagnosis: the questions ask what the person notices, and the advice
@@ -20,7 +28,7 @@ says what to do.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -34,6 +42,7 @@ class Group(StrEnum):
     EMERGENCY = "emergency"
     URGENT = "urgent"
     BACKGROUND = "background"
+    ADVICE = "advice"  # worth a clinician's knowing; exercise goes on
 
 
 GROUPS = tuple(Group)
@@ -45,8 +54,12 @@ class Reason(StrEnum):
 
     FIRST_RUN = "first-run"
     REPEAT = "repeat"  # repeat_days since every group was last asked
-    AFTER_YES = "after-yes"  # a later day than an emergency or urgent "yes"
+    AFTER_YES = "after-yes"  # earlier versions: a later day than an emergency or urgent "yes"
     HIGH_PAIN = "high-pain"  # a check-in or pain-log rating well above usual, or very high
+    SEEN = "seen"  # after an emergency or urgent "yes": has a clinician seen the person since?
+    ROUTINE = "routine"  # emergency_days since the emergency group was last asked
+    PAIN_ROSE = "pain-rose"  # a check-out pain_rise_stop or more above that day's check-in
+    BOTH_LEGS = "both-legs"  # leg symptoms today, in both legs
 
 
 class How(StrEnum):
@@ -110,29 +123,37 @@ class Outcome(StrEnum):
     URGENT = "urgent"  # contact your clinician today; no exercise today
     BACKGROUND = "background"  # check with your clinician; exercise waits for a clearance
     CLEARED = "cleared"  # a background "yes", and the config records a clearance
+    ADVICE = "advice"  # an advice-only "yes": mention it to your clinician; exercise goes on
     CLEAR = "clear"  # all "no"
 
     @property
     def exercise(self) -> bool:
-        return self in (Outcome.CLEAR, Outcome.CLEARED)
+        return self in (Outcome.CLEAR, Outcome.CLEARED, Outcome.ADVICE)
 
 
-def outcome(answers: Iterable[Answer], cleared_on: date | None, today: date) -> Outcome:
+def outcome(answers: Iterable[Answer], cleared: Container[str] = ()) -> Outcome:
     """What these answers lead to. The weightiest "yes" decides; a background "yes" waits for
-    a clinician's clearance recorded in the config (``[safety] cleared_on``)."""
-    yes = {a.group for a in answers if a.yes}
+    a clinician's clearance: ``cleared`` holds the questions a clearance covers
+    (``cleared_questions``)."""
+    said = list(answers)
+    yes = {a.group for a in said if a.yes}
     if Group.EMERGENCY in yes:
         return Outcome.EMERGENCY
     if Group.URGENT in yes:
         return Outcome.URGENT
     if Group.BACKGROUND in yes:
-        return Outcome.CLEARED if is_cleared(cleared_on, today) else Outcome.BACKGROUND
+        covered = all(a.question in cleared for a in said if a.yes and a.group is Group.BACKGROUND)
+        return Outcome.CLEARED if covered else Outcome.BACKGROUND
+    if Group.ADVICE in yes:
+        return Outcome.ADVICE
     return Outcome.CLEAR
 
 
-def is_cleared(cleared_on: date | None, today: date) -> bool:
-    """A clearance dated after today is not one yet (a typo, or a clock that went back)."""
-    return cleared_on is not None and cleared_on <= today
+def clears(cleared_on: date | None, answered: date, today: date) -> bool:
+    """Whether a clearance covers a "yes" given on ``answered``: only one dated on or after that
+    answer, and not after today (a clearance dated in the future is a typo, or a clock that
+    went back, and counts from that day)."""
+    return cleared_on is not None and answered <= cleared_on <= today
 
 
 # --- the record of one round of answers ----------------------------------------------------------
@@ -159,9 +180,21 @@ class SafetyCheck:
     answers: tuple[Answer, ...]
     pain: int | None = None  # the rating that asked it (HIGH_PAIN), else None
     outcome: Outcome = Outcome.CLEAR
+    # A follow-up round (Reason.SEEN): the answer to "has a clinician seen you since?". Only
+    # GREEN is "seen"; the groups are then asked again. None in every other round.
+    seen: How | None = None
 
     def yes_in(self, group: Group) -> bool:
         return any(a.yes for a in self.answers if a.group is group)
+
+    @property
+    def acute_yes(self) -> bool:
+        return any(self.yes_in(g) for g in ACUTE)
+
+    @property
+    def acute_clear(self) -> bool:
+        """Every emergency and urgent question asked in this round, all answered "no"."""
+        return set(ACUTE) <= set(self.groups) and not self.acute_yes
 
 
 # --- when to ask ---------------------------------------------------------------------------------
@@ -170,6 +203,7 @@ class Rules:
     """The thresholds the policy reads (``[safety]`` and ``[progression]`` in kiosk.toml)."""
 
     repeat_days: int = 28
+    emergency_days: int = 7  # the emergency group is asked at least this often
     high_pain: int = 9  # a rating this high always asks the emergency and urgent groups
     bad_day_rise: int = 2  # ...and so does one this far above the usual level
     bad_day_window: int = 7  # the usual level: median of this many recent check-ins
@@ -206,62 +240,68 @@ def due(
     *,
     pain: int | None = None,
     usual: float | None = None,
+    pain_rose: bool = False,
+    both_legs: bool = False,
 ) -> Due:
-    """The groups due before exercise today, given every round answered so far (oldest first).
+    """The groups due now, given every round answered so far (oldest first).
 
-    Call it with ``pain=None`` before a session, and with the rating once a check-in or a
-    pain-log entry gives one (``usual`` is the usual level before that rating).
+    Call it with ``pain=None`` before a session, and with the rating once a check-in, a
+    check-out or a pain-log entry gives one (``usual`` is the usual level before that rating).
+    ``pain_rose``: a check-out ``pain_rise_stop`` or more above the day's check-in;
+    ``both_legs``: leg symptoms today, in both legs. An emergency or urgent "yes" not yet
+    resolved is not a matter of questions: ``blocked`` stops exercise, and the kiosk asks
+    whether a clinician has seen the person (``Reason.SEEN``).
     """
     if not checks:
         return Due(GROUPS, Reason.FIRST_RUN)
     if _days_since_all(checks, today) >= rules.repeat_days:
         return Due(GROUPS, Reason.REPEAT)
-    groups = set[Group]()
+    wanted: list[tuple[tuple[Group, ...], Reason]] = []
+    if pain is not None and high_pain(pain, usual, rules):
+        wanted.append((ACUTE, Reason.HIGH_PAIN))
+    if pain_rose:
+        wanted.append(((Group.EMERGENCY,), Reason.PAIN_ROSE))
+    if both_legs:
+        wanted.append(((Group.EMERGENCY,), Reason.BOTH_LEGS))
+    if _days_since(checks, Group.EMERGENCY, today) >= rules.emergency_days:
+        wanted.append(((Group.EMERGENCY,), Reason.ROUTINE))
+    groups: set[Group] = set()
     reason: Reason | None = None
-    unanswered = _open_yes(checks, today)
-    if unanswered:
-        groups |= set(ACUTE)
-        reason = Reason.AFTER_YES
-    if pain is not None and high_pain(pain, usual, rules) and not _asked_today(
-        checks, today, pain
-    ):
-        groups |= set(ACUTE)
-        reason = reason or Reason.HIGH_PAIN
+    for asked, why in wanted:
+        fresh = {g for g in asked if not _asked_today(checks, today, g, pain)}
+        if fresh:
+            groups |= fresh
+            reason = reason or why
     return Due(tuple(g for g in GROUPS if g in groups), reason)
 
 
 def _days_since_all(checks: Sequence[SafetyCheck], today: date) -> int:
-    """Days since the last round that asked every group (a big number if none did)."""
+    """Days since the last round that asked every group (a big number if none did). A history
+    from before the advice group counts a round that asked the three older groups."""
     for c in reversed(checks):
-        if set(c.groups) >= set(GROUPS):
+        if set(c.groups) >= set(GROUPS) - {Group.ADVICE}:
             return (today - c.day).days
     return 10**6
 
 
-def _open_yes(checks: Sequence[SafetyCheck], today: date) -> bool:
-    """An emergency or urgent "yes" on an earlier day, not yet answered "no" since.
-
-    The same day, a "yes" already stopped exercise for the day (``blocked``); asking again
-    would only invite a different answer.
-    """
+def _days_since(checks: Sequence[SafetyCheck], group: Group, today: date) -> int:
     for c in reversed(checks):
-        asked = [g for g in ACUTE if g in c.groups]
-        if not asked:
-            continue
-        if any(c.yes_in(g) for g in asked):
-            return c.day < today
-        if set(asked) == set(ACUTE):
-            return False  # both answered "no" since
-    return False
+        if group in c.groups:
+            return (today - c.day).days
+    return 10**6
 
 
-def _asked_today(checks: Sequence[SafetyCheck], today: date, pain: int) -> bool:
-    """Both acute groups already answered today at a rating at least as high: a second 9 on the
-    same day does not ask the same questions again, a rise to 10 does."""
+def _asked_today(
+    checks: Sequence[SafetyCheck], today: date, group: Group, pain: int | None
+) -> bool:
+    """``group`` already asked today, and pain has not risen since: within one day a question
+    is asked again only at a higher rating (a second 9 asks nothing, a rise to 10 does). A
+    round asked before any rating counts as asked at no pain: a rating after it that asks the
+    questions is a rise."""
     for c in reversed(checks):
         if c.day != today:
             break
-        if set(c.groups) >= set(ACUTE) and c.pain is not None and c.pain >= pain:
+        if group in c.groups and (pain is None or (c.pain is not None and c.pain >= pain)):
             return True
     return False
 
@@ -269,32 +309,82 @@ def _asked_today(checks: Sequence[SafetyCheck], today: date, pain: int) -> bool:
 # --- what stops exercise -------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Block:
-    """Exercise is not offered, because of ``outcome`` (answered on ``since``)."""
+    """Exercise is not offered, because of ``outcome`` (answered on ``since``).
+
+    ``follow_up``: an emergency or urgent "yes" from an earlier day, and the person has not yet
+    been asked today whether a clinician has seen them since: the kiosk asks that first."""
 
     outcome: Outcome
     since: date
+    follow_up: bool = False
+
+
+def open_yes(
+    checks: Sequence[SafetyCheck], today: date, cleared_on: date | None
+) -> SafetyCheck | None:
+    """The round with the newest emergency or urgent "yes" that is not resolved, or None.
+
+    It is resolved by a clearance dated on or after it (``cleared_on``), or by a later round in
+    which the person said a clinician had seen them (GREEN) and then answered "no" to every
+    emergency and urgent question. A plain "no" on another day resolves nothing: no one has
+    looked at it. A "yes" given today stops exercise today whatever the config says: a
+    clearance dated today may have been written before the answer.
+    """
+    flag: SafetyCheck | None = None
+    for c in checks:
+        if c.acute_yes:
+            flag = c
+        elif flag is not None and c.seen is How.GREEN and c.acute_clear:
+            flag = None
+    if flag is not None and flag.day < today and clears(cleared_on, flag.day, today):
+        return None
+    return flag
 
 
 def blocked(checks: Sequence[SafetyCheck], today: date, cleared_on: date | None) -> Block | None:
     """Whether exercise is off, given the answers so far.
 
-    * An emergency or urgent "yes" today: off for the rest of the day.
-    * The latest background answers hold a "yes" and the config records no clearance: off
-      until it does.
-    A "yes" on an earlier day does not block by itself: the questions are asked again first
-    (``due``), and a "no" then lets exercise go on.
+    * An emergency or urgent "yes" not resolved (``open_yes``): off. On a later day the kiosk
+      first asks whether a clinician has seen the person (``follow_up``), once a day.
+    * The latest background answers hold a "yes" that no clearance covers: off until one does.
     """
-    for c in reversed(checks):
-        if c.day != today:
-            break
-        for g, o in ((Group.EMERGENCY, Outcome.EMERGENCY), (Group.URGENT, Outcome.URGENT)):
-            if c.yes_in(g):
-                return Block(o, c.day)
+    flag = open_yes(checks, today, cleared_on)
+    if flag is not None:
+        o = Outcome.EMERGENCY if flag.yes_in(Group.EMERGENCY) else Outcome.URGENT
+        asked = any(c.day == today and c.seen is not None for c in _after(checks, flag))
+        return Block(o, flag.day, follow_up=flag.day < today and not asked)
     background = latest(checks, Group.BACKGROUND)
     if background is not None and background.yes_in(Group.BACKGROUND):
-        if not is_cleared(cleared_on, today):
+        covered = cleared_questions(checks, today, cleared_on)
+        if any(a.yes and a.question not in covered for a in background.answers
+               if a.group is Group.BACKGROUND):
             return Block(Outcome.BACKGROUND, background.day)
     return None
+
+
+def _after(checks: Sequence[SafetyCheck], flag: SafetyCheck) -> Sequence[SafetyCheck]:
+    return checks[next(i for i, c in enumerate(checks) if c is flag) + 1:]
+
+
+def cleared_questions(
+    checks: Sequence[SafetyCheck], today: date, cleared_on: date | None
+) -> frozenset[str]:
+    """The background questions a clearance covers today: each answered "yes" on or before
+    ``cleared_on``, and not answered "no" since. A "yes" that is new after the clearance (never
+    given before it, or given again after a "no") waits for a new one: an old clearance of a
+    long-term steroid course does not clear a new answer about cancer."""
+    if cleared_on is None or cleared_on > today:
+        return frozenset()
+    covered: dict[str, bool] = {}
+    for c in checks:
+        for a in c.answers:
+            if a.group is not Group.BACKGROUND:
+                continue
+            if c.day <= cleared_on:
+                covered[a.question] = a.yes
+            elif not a.yes:
+                covered[a.question] = False
+    return frozenset(q for q, yes in covered.items() if yes)
 
 
 def latest(checks: Sequence[SafetyCheck], group: Group) -> SafetyCheck | None:
@@ -308,9 +398,7 @@ def latest(checks: Sequence[SafetyCheck], group: Group) -> SafetyCheck | None:
 def clearance_state(
     checks: Sequence[SafetyCheck], today: date, cleared_on: date | None
 ) -> str:
-    """One line for ``kiosk check``: is exercise waiting for a clinician's clearance?"""
-    background = latest(checks, Group.BACKGROUND)
-    waiting = background is not None and background.yes_in(Group.BACKGROUND)
+    """One line for ``kiosk check``: is exercise waiting for a clinician?"""
     if cleared_on is not None and cleared_on > today:
         when = f"cleared_on = {cleared_on} is after today; it counts from that day"
     elif cleared_on is not None:
@@ -319,11 +407,16 @@ def clearance_state(
         when = "no clearance recorded ([safety] cleared_on)"
     if not checks:
         return f"{when}; no safety answers yet (asked at the first start)"
-    if waiting and not is_cleared(cleared_on, today):
-        assert background is not None
+    block = blocked(checks, today, cleared_on)
+    if block is not None and block.outcome is Outcome.BACKGROUND:
         return (f"{when}; EXERCISE WAITS: a background question was answered yes on "
-                f"{background.day}. When a clinician has cleared the program, set "
+                f"{block.since}. When a clinician has cleared the program, set "
                 "[safety] cleared_on = YYYY-MM-DD in kiosk.toml")
+    if block is not None:
+        return (f"{when}; EXERCISE STOPPED: an {block.outcome} question was answered yes on "
+                f"{block.since}. It goes on once the person says a clinician has seen them "
+                "and answers no to every emergency and urgent question, or once a clinician "
+                "sets [safety] cleared_on to that day or later")
     last = checks[-1]
     return f"{when}; last answers {last.day} ({last.outcome})"
 

@@ -15,13 +15,16 @@ from typing import Any, Protocol
 from kiosk.core.coach import rhythm
 from kiosk.core.coach.rituals import Ritual, RitualBook, fitting, open_ids, total_seconds, unlocks
 from kiosk.core.coach.safety import (
+    ACUTE,
     GROUPS,
     Due,
+    Group,
     Outcome,
     Reason,
     SafetyCheck,
     Setup,
     blocked,
+    cleared_questions,
     due,
     usual_pain,
 )
@@ -184,6 +187,8 @@ class Kiosk:
         )
         self.last_jump = 0.0  # seconds the wall clock last jumped by (for the shell's log)
         self._offer: _Offer | None = None
+        # Quick rituals offered: the quick ones run so far, then one more per offer.
+        self._quick_turn = sum(1 for r in rituals_of(self.records) if not r.slot)
         self._open_key: tuple[Any, ...] | None = None
         self._open: frozenset[str] = frozenset()
         self.shutdown_enabled = shutdown_enabled
@@ -370,7 +375,9 @@ class Kiosk:
         self._hush()
         wall = self.clock_wall()
         book = self.rituals.book if self.rituals is not None else RitualBook()
-        ritual = fitting(book, wall.hour * 60 + wall.minute, self._open_rituals())
+        ritual = fitting(book, wall.hour * 60 + wall.minute, self._open_rituals(),
+                         self._quick_turn)
+        self._quick_turn += 1  # the next quick ritual offers the next one in turn
         if ritual is not None:
             self._make_offer(ritual, None)
         elif self.safety is not None:
@@ -614,7 +621,9 @@ class Kiosk:
             return check
         w = self.safety.wording
         return [*check, *w.welcome, *w.buttons, w.intro, *(q.text for q in w.questions),
-                w.all_clear, w.cleared, *w.advice.values(), phrases.GENTLE_OFFER,
+                w.all_clear, w.cleared, *w.advice.values(), phrases.SEEN_INTRO,
+                phrases.SEEN_QUESTION, phrases.SILENCE_WARNING, phrases.SILENCE_YES,
+                phrases.GENTLE_OFFER,
                 phrases.GENTLE_REST, phrases.GENTLE_BREATHING_ONLY]
 
     def _rate(self) -> int:
@@ -641,26 +650,41 @@ class Kiosk:
         if self.safety is None:
             self._psfs_or_session()
             return
-        block = blocked(self.checks, self.today, self.safety.cleared_on)
-        if block is not None:
-            self._advise(block.outcome)
+        if self._stopped(self._screen_first):
             return
         self._ask(due(self.checks, self.today, self.safety.rules), None, self._screen_first)
 
-    def _ask(self, need: Due, pain: int | None, go_on: Callable[[], None]) -> None:
-        """Ask the groups in ``need`` (if any); on an all-clear, ``go_on``; else the advice."""
+    def _stopped(self, go_on: Callable[[], None]) -> bool:
+        """Exercise is off (docs/safety.md): True, and the advice is said, or, for an emergency
+        or urgent "yes" from an earlier day, the person is first asked whether a clinician has
+        seen them since; ``go_on`` follows if they have and every answer is then "no"."""
+        assert self.safety is not None
+        block = blocked(self.checks, self.today, self.safety.cleared_on)
+        if block is None:
+            return False
+        if block.follow_up:
+            self._ask(Due(ACUTE, Reason.SEEN), None, go_on, standing=block.outcome)
+        else:
+            self._advise(block.outcome)
+        return True
+
+    def _ask(self, need: Due, pain: int | None, go_on: Callable[[], None], *,
+             standing: Outcome | None = None) -> None:
+        """Ask the groups in ``need`` (if any); on an all-clear, ``go_on``; else the advice.
+        ``standing``: a follow-up of an unresolved "yes" (``Questions``)."""
         safety = self.safety
         if not need or need.reason is None or safety is None:
             go_on()
             return
         questions = Questions(safety.wording, need.groups, need.reason, t0=self.now,
                               answer_seconds=safety.answer_seconds, rate_wpm=self._rate(),
-                              lengths=self.settings.spoken, pain=pain)
+                              lengths=self.settings.spoken, pain=pain, standing=standing)
 
         def answered(_: Step) -> None:
             check = self._save_check(questions)
             if check.outcome.exercise:
-                for line in advice_lines(safety.wording, check.outcome):
+                advice = check.yes_in(Group.ADVICE) and check.outcome is not Outcome.ADVICE
+                for line in advice_lines(safety.wording, check.outcome, advice=advice):
                     self._say(line)
                 go_on()
             else:
@@ -673,7 +697,8 @@ class Kiosk:
         at = self.wall().replace(microsecond=0)
         cid = f"{at.strftime('%Y%m%dT%H%M%S')}-{self.nonce or 'k'}{self._count}s"
         cleared_on = self.safety.cleared_on if self.safety else None
-        check = questions.check(cid, self.today, at, cleared_on)
+        check = questions.check(cid, self.today, at,
+                                cleared_questions(self.checks, self.today, cleared_on))
         self._remember(check)
         self._out.append(Save(check))
         return check
@@ -714,12 +739,10 @@ class Kiosk:
         if self.safety is None:
             self._screen(setup, "asked", self._home_again)
             return
-        block = blocked(self.checks, self.today, self.safety.cleared_on)
-        if block is not None:
-            self._advise(block.outcome)
+        go_on = lambda: self._screen(setup, "asked", self._home_again)  # noqa: E731
+        if self._stopped(go_on):
             return
-        self._ask(due(self.checks, self.today, self.safety.rules), None,
-                  lambda: self._screen(setup, "asked", self._home_again))
+        self._ask(due(self.checks, self.today, self.safety.rules), None, go_on)
 
     def _screen(self, setup: SignatureSetup, reason: str, go_on: Callable[[], None]) -> None:
         self._count += 1

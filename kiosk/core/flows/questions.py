@@ -9,11 +9,13 @@ policy
 Answers use the usual mapping: GREEN yes, AMBER no. RED, or no answer within
 ``answer_seconds``, counts as yes, so that a habit or a hesitation never leads into exercise.
 Each question is spoken on its own, after the one before has been answered, and once more if
-no answer comes within half the time.
+no answer comes within half the time, saying that silence will count as yes; a silence after
+that is said back as a yes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -33,9 +35,11 @@ from kiosk.core.coach.safety import (
 from kiosk.core.data.events import Effect, Event, Hush, Press, Say, Tick
 from kiosk.core.data.model import Button, Lengths
 from kiosk.core.data.view import View
+from kiosk.core.words import phrases
 from kiosk.core.words.speech import line_seconds
 
 ANSWER_BUTTONS = {Button.GREEN: "Yes", Button.AMBER: "No", Button.RED: "Not sure (yes)"}
+SEEN_BUTTONS = {Button.GREEN: "Yes, seen", Button.AMBER: "No", Button.RED: "Not sure (no)"}
 
 
 @dataclass
@@ -65,6 +69,11 @@ class Questions:
 
     A background "yes" does not stop the round: the other background questions are still
     asked, so a clinician sees every answer. ``check()`` gives the saved record once ``done``.
+
+    A follow-up round (``standing``: the outcome of an emergency or urgent "yes" not yet
+    resolved) first asks whether a clinician has seen the person since. Only GREEN is "seen":
+    the groups are then asked again. AMBER, RED or silence ends the round, and the standing
+    outcome stands.
     """
 
     def __init__(
@@ -78,27 +87,46 @@ class Questions:
         rate_wpm: int,
         lengths: Lengths | None = None,
         pain: int | None = None,
+        standing: Outcome | None = None,
     ) -> None:
         self.wording = wording
         self.questions = wording.asking(groups)
         self.groups = groups
-        self.reason = reason
+        self.reason = Reason.SEEN if standing is not None else reason
         self.pain = pain
         self.answer_seconds = answer_seconds
         self.answers: list[Answer] = []
+        self.standing = standing
+        self.seen: How | None = None
         self.done = not self.questions
         self._talk = _Talk(rate_wpm, t0, t0, lengths=lengths)
         self._asked_at = t0  # when the current question finished being said
         self._repeated = False
 
     @property
+    def asking_seen(self) -> bool:
+        return self.standing is not None and self.seen is None and not self.done
+
+    @property
     def current(self) -> Question | None:
         i = len(self.answers)
-        return None if self.done or i >= len(self.questions) else self.questions[i]
+        if self.done or self.asking_seen or i >= len(self.questions):
+            return None
+        return self.questions[i]
+
+    def _text(self) -> str:
+        if self.asking_seen:
+            return phrases.SEEN_QUESTION
+        q = self.current
+        assert q is not None
+        return q.text
 
     def start(self) -> list[Effect]:
         self._talk.out.append(Hush())
-        self._talk.say(self.wording.intro, interrupt=True)
+        if self.asking_seen:
+            self._talk.say(phrases.SEEN_INTRO, interrupt=True)
+        else:
+            self._talk.say(self.wording.intro, interrupt=True)
         self._ask()
         return self._talk.flush()
 
@@ -111,22 +139,28 @@ class Questions:
         elif isinstance(event, Tick):
             waited = self._talk.now - self._asked_at
             if waited >= self.answer_seconds:
+                self._talk.say(phrases.SILENCE_YES)  # said back: the yes stands for the day
                 self._answer(answer_of(None), interrupt=False)
             elif waited >= self.answer_seconds / 2 and not self._repeated:
                 self._repeated = True
-                q = self.current
-                assert q is not None
-                self._talk.say(q.text)
+                self._talk.say(self._text())
+                self._talk.say(phrases.SILENCE_WARNING)
         return self._talk.flush()
 
     def _ask(self, *, interrupt: bool = False) -> None:
-        q = self.current
-        assert q is not None
-        self._talk.say(q.text, interrupt=interrupt)
+        self._talk.say(self._text(), interrupt=interrupt)
         self._asked_at = self._talk.until
         self._repeated = False
 
     def _answer(self, how: How, *, interrupt: bool) -> None:
+        if self.asking_seen:
+            self.seen = how
+            if how is not How.GREEN:
+                self.done = True  # not seen: the standing advice again, no exercise
+                return
+            self._talk.say(self.wording.intro, interrupt=interrupt)
+            self._ask()
+            return
         q = self.current
         assert q is not None
         self.answers.append(Answer(q.id, q.group, how))
@@ -142,8 +176,13 @@ class Questions:
         return tuple(g for g in self.groups if g in reached)
 
     def check(
-        self, check_id: str, day: date, at: datetime, cleared_on: date | None
+        self, check_id: str, day: date, at: datetime, cleared: Container[str] = ()
     ) -> SafetyCheck:
+        """The saved record. ``cleared``: the background questions a clinician's clearance
+        covers (``safety.cleared_questions``)."""
+        result = outcome(self.answers, cleared)
+        if self.standing is not None and self.seen is not How.GREEN:
+            result = self.standing
         return SafetyCheck(
             id=check_id,
             day=day,
@@ -152,7 +191,8 @@ class Questions:
             groups=self.asked_groups(),
             answers=tuple(self.answers),
             pain=self.pain,
-            outcome=outcome(self.answers, cleared_on, day),
+            outcome=result,
+            seen=self.seen,
         )
 
     @property
@@ -161,6 +201,9 @@ class Questions:
 
     @property
     def view(self) -> View:
+        if self.asking_seen:
+            return View(screen="question", title="Since last time", lines=(phrases.SEEN_QUESTION,),
+                        buttons=dict(SEEN_BUTTONS), awaiting="answer", caption=self._talk.caption)
         q = self.current
         n = len(self.answers) + 1
         return View(
@@ -294,10 +337,11 @@ class Choice:
         )
 
 
-def advice_lines(wording: Wording, result: Outcome) -> tuple[str, ...]:
-    """What to say after a round: the advice of the weightiest "yes", or the all-clear."""
+def advice_lines(wording: Wording, result: Outcome, *, advice: bool = False) -> tuple[str, ...]:
+    """What to say after a round: the advice of the weightiest "yes", or the all-clear.
+    ``advice``: an advice-only question was answered yes too (said after a clearance)."""
     if result is Outcome.CLEAR:
         return (wording.all_clear,)
     if result is Outcome.CLEARED:
-        return (wording.cleared,)
+        return (wording.cleared, *((wording.advice[Group.ADVICE],) if advice else ()))
     return (wording.advice[Group(result.value)],)

@@ -225,6 +225,9 @@ def _safety(c: SafetyCheck, patient: str, when: Callable[[datetime], str]
             ) -> tuple[str, dict[str, Any]]:
     items = [{"linkId": f"{a.group}-{a.question}", "text": a.question,
               "answer": [{"valueBoolean": a.yes}]} for a in c.answers]
+    if c.seen is not None:  # the follow-up: has a clinician seen the person since a "yes"?
+        items.insert(0, {"linkId": "follow-up-seen", "text": "seen by a clinician since",
+                         "answer": [{"valueBoolean": c.seen == "green"}]})
     return _full_url(f"safety-{c.id}"), {
         "resourceType": "QuestionnaireResponse",
         "id": _id(f"safety-{c.id}"),

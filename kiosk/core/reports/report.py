@@ -467,7 +467,10 @@ def _safety_html(r: Report) -> str:
     rows: list[tuple[object, ...]] = []
     for c in r.safety:
         yes = ", ".join(a.question for a in c.answers if a.yes) or "none"
-        rows.append((c.at, str(c.reason), str(c.outcome), len(c.answers), yes))
+        why = str(c.reason)
+        if c.seen is not None:  # the follow-up of an emergency or urgent "yes"
+            why += ": seen by a clinician" if c.seen == "green" else ": not seen by a clinician"
+        rows.append((c.at, why, str(c.outcome), len(c.answers), yes))
     return _table(["When", "Why asked", "Outcome", "Questions", "Answered yes"], rows,
                   numeric=[3])
 

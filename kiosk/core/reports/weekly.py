@@ -122,6 +122,10 @@ def spoken_number(value: float) -> str:
     return number(int(value + 0.5))
 
 
+EMERGENCY_REMINDER = ("If you notice numbness between your legs, or new bladder or bowel "
+                      "trouble, get emergency care at once.")
+
+
 def summary_lines(facts: WeekFacts, lead: str = "This week") -> tuple[str, ...]:
     """The summary as short sentences, what went well first."""
     if facts.sessions == 0:
@@ -142,6 +146,9 @@ def summary_lines(facts: WeekFacts, lead: str = "This week") -> tuple[str, ...]:
     if facts.pain is not None:
         week_before = "last week" if lead == "This week" else "the week before"
         lines.extend(pain_lines(facts.pain, facts.pain_last_week, week_before))
+    # Every week, whatever it held: the signs that need emergency care (docs/safety.md), so
+    # they are heard between the rounds of questions too.
+    lines.append(EMERGENCY_REMINDER)
     return tuple(lines)
 
 

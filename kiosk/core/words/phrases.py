@@ -43,6 +43,21 @@ def plural(n: int, word: str) -> str:
     return f"{number(n)} {word}" + ("" if n == 1 else "s")
 
 
+def duration(days: int) -> str:
+    """A span of days as a person says it: exact up to two weeks, then rounded down to weeks,
+    months or years and said as "more than" when it is not exact ("three weeks", "more than
+    two months", "more than four years"), never "one thousand four hundred and eighty-nine
+    days"."""
+    if days < 14:
+        return plural(days, "day")
+    for size, unit, up_to in ((7, "week", 60), (30, "month", 365), (365, "year", None)):
+        if up_to is None or days < up_to:
+            whole = days // size
+            said = plural(whole, unit)
+            return said if days % size == 0 else f"more than {said}"
+    raise AssertionError("unreachable")  # the year branch has no bound
+
+
 # --- home --------------------------------------------------------------------------------
 def welcome(plan: Plan) -> str:
     # The same names as on the screen: each exercise is called by its variation everywhere.
@@ -126,7 +141,7 @@ PRIMER_INTRO = (
 )
 PRIMER_CUES = (
     "Breathe out slowly, and feel a gentle tension low in your belly.",
-    "Breathe out, shoulders soft. The ribs move sideways, not up.",
+    "Breathe out, shoulders soft. Let the ribs settle gently back in.",
     "Exhale long and smooth. Gentle, not rigid.",
 )
 PRIMER_DONE = "Good. Keep this breathing with every rep."
@@ -280,6 +295,13 @@ def no_role(button: Button, buttons: dict[Button, str]) -> tuple[str, ...]:
     return (f"{button.word} does nothing here.", *(roles or ("No button does anything now.",)))
 
 
+# --- the red-flag follow-up and silent answers (kiosk.core.flows.questions, docs/safety.md)
+SEEN_INTRO = "Last time, one of your answers meant getting care before any exercise."
+SEEN_QUESTION = (
+    "Has a clinician seen you about it since? GREEN for yes, AMBER for no."
+)
+SILENCE_WARNING = "If I hear no answer, I will count it as yes, to be safe."
+SILENCE_YES = "No answer, so I count that as yes, to be safe."
 CLINICIAN = "Your pain is higher than when you started. If it persists, please contact a clinician."
 
 
