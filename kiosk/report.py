@@ -111,6 +111,7 @@ def write_atomic(path: Path, data: bytes, *, sync: Callable[[int], None] = os.fs
     tmp = Path(name)
     try:
         try:
+            os.fchmod(fd, 0o600)  # not less either: a strict umask would cut mkstemp's 0600
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view):]

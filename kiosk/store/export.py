@@ -224,6 +224,7 @@ def write_file(out: Path, write: Callable[[TextIO], None]) -> None:
         # O_EXCL under a random name, 0600: nothing planted beside ``out`` is written through.
         fd, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
         tmp = Path(name)
+        os.fchmod(fd, 0o600)
     except OSError as e:
         raise StorageError(f"{out}: cannot write the export ({e.strerror}); choose a file in a "
                            "folder you can write to") from e

@@ -114,6 +114,8 @@ def append(path: Path, lines: Iterable[bytes], fsync: Fsync | None = None) -> No
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
             raise NotAFile(errno.EINVAL, f"is {kind_of(mode)}, not a file", str(path))
+        if new:
+            os.fchmod(fd, 0o600)  # whatever the umask
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]

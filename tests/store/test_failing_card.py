@@ -19,7 +19,7 @@ from test_months_kinds import RECORDS, REPLAYS
 from kiosk import cli
 from kiosk.core.data.records import PainEntry, Record
 from kiosk.store import fallback, journal, seal
-from kiosk.store.atomic import AtomicJSONStorage
+from kiosk.store.atomic import AtomicJSONStorage, make_private_dir
 from kiosk.store.history import History
 from kiosk.store.months import FOLDER, MonthlyHistory, months_in
 from kiosk.store.readonly import read_history
@@ -431,3 +431,29 @@ def test_check_names_every_case_with_its_path_and_fix(
     assert code != 0 and lines, out
     assert any(w in lines[0] for w in ("move it", "remove it", "the kiosk will", "the kiosk adds")
                ), lines
+
+
+# --- modes ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("umask", [0o022, 0o000, 0o277])
+def test_every_file_the_store_writes_is_0600_and_every_folder_0700(
+    tmp_path: Path, umask: int
+) -> None:
+    from kiosk.report import write_atomic
+    from kiosk.store.export import write_file
+
+    data = tmp_path / "data"
+    old = os.umask(umask)
+    try:
+        _two_months(data)
+        out = tmp_path / "out"
+        out.mkdir(mode=0o755)
+        os.chmod(out, 0o755)
+        write_atomic(out / "report.html", b"<html>")
+        write_file(out / "export.csv", lambda fp: fp.write("x"))
+        make_private_dir(data / "voice-cache" / "espeak" / "en", may_be_link=True)  # tts.py
+    finally:
+        os.umask(old)
+    for p in [*data.rglob("*"), out / "report.html", out / "export.csv"]:
+        want = 0o700 if p.is_dir() else 0o600
+        assert p.stat().st_mode & 0o777 == want, (p, oct(p.stat().st_mode))
+    assert out.stat().st_mode & 0o777 == 0o755  # a folder given with --out keeps its own
