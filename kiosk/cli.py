@@ -34,9 +34,11 @@ def _date(text: str) -> date:
         day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-25") from None
-    if day >= date.max - timedelta(days=7):  # plans look a week ahead; the calendar ends there
-        raise argparse.ArgumentTypeError(f"{text!r} is too close to the end of the calendar; "
-                                         "give a day before 9999-12-24")
+    from kiosk.core.data.years import FIRST_YEAR, LAST_YEAR
+
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:  # the store's calendar: anything else is damage
+        raise argparse.ArgumentTypeError(f"{text!r} is outside the years the kiosk keeps; give "
+                                         f"a day from {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31")
     return day
 
 

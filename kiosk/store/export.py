@@ -33,6 +33,7 @@ from kiosk.core.data.records import (
     SessionRecord,
 )
 from kiosk.core.reports import fhir
+from kiosk.core.words.plain import printable
 from kiosk.errors import StorageError
 from kiosk.store.atomic import fsync_dir, kind_of
 from kiosk.store.records import decode, encode
@@ -42,7 +43,10 @@ SUFFIX = {"json": "history.json", "csv": "history.csv", "fhir": "history.fhir.js
 
 # A cell starting with one of these is a formula to a spreadsheet (the OWASP list): an exercise
 # named =HYPERLINK(...) would become a live link in the clinician's copy.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+# What a spreadsheet may also read as the start of a formula: the full-width signs, and any
+# of them after leading white space (which some spreadsheets skip).
+_FORMULA_SIGNS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
 
 CSV_COLUMNS = (
     "session_id",
@@ -208,8 +212,10 @@ def _pain_row(entry: PainEntry) -> list[Any]:
 
 def escape_cell(value: object) -> str:
     """The cell as text, with a leading ``'`` if it would otherwise start a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    text = printable("" if value is None else str(value))
+    lead = text.lstrip()
+    risky = text.startswith(FORMULA_STARTS) or (lead != "" and lead[0] in _FORMULA_SIGNS)
+    return "'" + text if risky else text
 
 
 def write_file(out: Path, write: Callable[[TextIO], None]) -> None:

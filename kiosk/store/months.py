@@ -47,6 +47,7 @@ from kiosk.core.data.records import (
     last_pain,
     sessions_of,
 )
+from kiosk.core.data.years import FIRST_YEAR, LAST_YEAR
 from kiosk.core.reports.weekly import READ_BACK_DAYS
 from kiosk.errors import RecordError, StorageError
 from kiosk.store import fallback
@@ -162,7 +163,6 @@ def month_of(record: Record, fallback: str) -> str:
     return at.date().isoformat()[:7] if isinstance(at, datetime) else fallback
 
 
-FIRST_YEAR, LAST_YEAR = 1900, 2200  # a date outside these is damage, or a mistyped date
 
 
 def is_month(name: str) -> bool:

@@ -457,3 +457,21 @@ def test_every_file_the_store_writes_is_0600_and_every_folder_0700(
         want = 0o700 if p.is_dir() else 0o600
         assert p.stat().st_mode & 0o777 == want, (p, oct(p.stat().st_mode))
     assert out.stat().st_mode & 0o777 == 0o755  # a folder given with --out keeps its own
+
+
+# --- edges ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("cell", ["\n=1+1", " =1+1", "\u3000=1+1", "\uff1dSUM(A1)", "\t@x",
+                                  " \uff0b1", "\r-2"])
+def test_a_cell_a_spreadsheet_could_read_as_a_formula_is_escaped(cell: str) -> None:
+    from kiosk.store.export import escape_cell
+
+    assert escape_cell(cell).startswith("'")
+
+
+def test_controls_and_bidi_overrides_never_reach_the_csv_or_the_report() -> None:
+    from kiosk.core.reports.report import escape
+    from kiosk.store.export import escape_cell
+
+    sly = "ok\x00\x1b[2J\u202egnp.exe\u2066\x9b"
+    for shown in (escape_cell(sly), escape(sly)):
+        assert not any(ch in shown for ch in "\x00\x1b\u202e\u2066\x9b"), shown
