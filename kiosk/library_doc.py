@@ -27,11 +27,15 @@ above it in the table, one thing at a time: reps, hold, tempo, range, load or mo
 **Breath**: the movement is on the out-breath (*out*) or the in-breath (*in*), then
 inhale/exhale seconds; a hold is whole breaths held at the end of the movement, and the pacer
 keeps breathing through it. A rep of a walking rung is one minute. **If it slips** is the tip the
-kiosk says when a rep is rated AMBER, before the set ends. How a person climbs the ladders is in
-[progression.md](progression.md); the breath timeline is `kiosk/core/coach/breath.py`.
+kiosk says when a rep is rated AMBER, before the set ends. **Loads** is the spinal movement the
+rung loads (flexion, extension, rotation, side-bend; "neutral" when none): a screening probe
+that hurts holds back the families that load its direction ([signature.md](signature.md)). How
+a person climbs the ladders is in [progression.md](progression.md); the breath timeline is
+`kiosk/core/coach/breath.py`.
 
-| Family | # | Variation | Step | Position | Sides | Reps | Breath | Rep | Cues | If it slips |
-|---|---|---|---|---|---|---|---|---|---|---|
+| Family | # | Variation | Step | Position | Loads | Sides | Reps | Breath | Rep | Cues | \
+If it slips |
+|---|---|---|---|---|---|---|---|---|---|---|---|
 """
 
 
@@ -60,7 +64,8 @@ def _row(family: str, k: int, v: Variation) -> str:
     load = f" ({v.load})" if v.load else ""
     cells = [
         family if k == 1 else "", str(k), f"{v.name}{load} `{v.id}`", _step(v), v.position,
-        sides, _reps(v), _breath(v), f"{breath.rep_seconds(v):g} s", " ".join(v.cues),
+        ", ".join(v.directions) or "neutral", sides, _reps(v), _breath(v),
+        f"{breath.rep_seconds(v):g} s", " ".join(v.cues),
         v.fray_tip,
     ]
     return "| " + " | ".join(c.replace("|", "/") for c in cells) + " |"

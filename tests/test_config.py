@@ -1,4 +1,4 @@
-"""kiosk/config.py: bad configuration never stops the kiosk (issue #4, point 4).
+"""kiosk/config/: bad configuration never stops the kiosk (issue #4, point 4).
 
 Every invalid value gives exactly one ConfigError that names the file, the key, the value and
 what is allowed; that key takes its default and the valid keys around it are kept. A file that
@@ -9,6 +9,7 @@ files: the loader never raises and always hands back a Config the kiosk can run 
 
 from __future__ import annotations
 
+import copy
 import math
 import os
 import tempfile
@@ -39,6 +40,7 @@ from kiosk.config import (
     load_rituals,
     load_signature,
 )
+from kiosk.config.files import read_toml
 from kiosk.core.data.model import Library
 from kiosk.errors import ConfigError
 
@@ -150,6 +152,16 @@ def test_the_packaged_config_loads_with_no_problems() -> None:
     assert loaded.ok and loaded.problems == ()
     assert loaded.config == expected(DEFAULT_CONFIG, {})
     assert loaded.config.library.families
+
+
+def test_loading_leaves_what_each_file_parsed_to_as_it_was() -> None:
+    """The same text is parsed once a process (kiosk/config/files.py) and handed to every
+    load: a loader that changed it would change the next load's config."""
+    files = sorted(DEFAULT_CONFIG.parent.glob("*.toml"))
+    before = {f: copy.deepcopy(read_toml(f, [])) for f in files}
+    assert all(before.values())
+    default_loaded()
+    assert {f: read_toml(f, []) for f in files} == before
 
 
 def test_every_key_is_optional_an_empty_file_is_the_packaged_config(tmp_path: Path) -> None:
@@ -410,6 +422,16 @@ BAD_LIBRARIES = [
                  id="unknown-effort"),
     pytest.param(_variation("max_reps = 10", 'max_reps = 10\n  side = "both"'), f"{V0}.side",
                  "both", "one of none, alternate, each", id="unknown-side"),
+    pytest.param(_variation("max_reps = 10", 'max_reps = 10\n  directions = ["sideways"]'),
+                 f"{V0}.directions", ["sideways"], "from: flexion, extension, rotation, side-bend",
+                 id="unknown-direction"),
+    pytest.param(_variation("max_reps = 10", 'max_reps = 10\n  directions = "flexion"'),
+                 f"{V0}.directions", "flexion", "a list of the directions",
+                 id="direction-not-list"),
+    pytest.param(_variation("max_reps = 10",
+                            'max_reps = 10\n  directions = ["flexion", "flexion"]'),
+                 f"{V0}.directions", ["flexion", "flexion"], "each at most once",
+                 id="direction-twice"),
     pytest.param(_variation("max_reps = 10", "max_reps = 10\n  hold_breaths = -1"),
                  f"{V0}.hold_breaths", -1, "a whole number from 0 to 6", id="negative-hold"),
     pytest.param(_variation("max_reps = 10", "max_reps = 10\n  hold_breaths = nan"),

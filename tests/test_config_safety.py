@@ -1,4 +1,4 @@
-"""kiosk/config.py: the [safety] settings and the wording in safety.toml (docs/safety.md)."""
+"""kiosk/config/: the [safety] settings and the wording in safety.toml (docs/safety.md)."""
 
 from __future__ import annotations
 

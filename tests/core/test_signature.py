@@ -79,6 +79,11 @@ def test_the_packaged_signature_file_loads_strictly_with_no_problems(tmp_path: P
     ('[[rule]]\nprobe = "hip-rotation"\nwhen = "uneven"\nfamily = "bridge"\nreason = "x"\n'
      'start = "bird-dog-arm"', "rule[0].start"),
     ('[screening]\nevery_days = -3', "screening.every_days"),
+    # A list where an id belongs once stopped the loader with a TypeError (unhashable list).
+    ('[[rule]]\nprobe = "hip-rotation"\nwhen = "stiff"\nfamily = ["bridge"]\nreason = "x"',
+     "rule[0].family"),
+    ('[[rule]]\nprobe = "hip-rotation"\nwhen = "stiff"\nfamily = "bridge"\nreason = "x"\n'
+     'start = ["bridge-full"]', "rule[0].start"),
 ])
 def test_a_bad_rule_is_one_line_naming_its_key_and_is_left_out(
     tmp_path: Path, text: str, key: str
@@ -126,13 +131,36 @@ def test_uneven_ribs_start_side_lying_rib_breathing_on_the_stiffer_side() -> Non
     assert ribs.side_target("right") == ribs.target + 1 and ribs.side_target("left") == ribs.target
 
 
-def test_painful_bending_holds_back_the_hinge_and_starts_lying_and_on_all_fours() -> None:
+def test_painful_bending_holds_the_bending_drills_and_nothing_else() -> None:
+    """The hold follows the movement direction each rung loads (exercises.toml): forward
+    bending that hurts holds the families that load flexion, and walking, the bridge or the
+    bird-dog carry on."""
+    held = tuning(signature(forward_bend="painful"), SETUP).held
+    flexion = {f.id for f in CFG.library.families
+               if any("flexion" in v.directions for v in f.ladder)}
+    assert set(held) == flexion
+    assert {"cat-camel", "pelvic-tilt", "curl-up", "hip-hinge"} <= flexion
+    assert not {"walking", "bridge", "bird-dog", "dead-bug"} & flexion
     tuned = plan(signature(forward_bend="painful"))
-    positions = {p.variation.position for p in tuned.exercises}
-    assert positions <= {"lying", "side-lying", "all-fours"}
-    assert "hip-hinge" not in [p.family.id for p in tuned.exercises]
+    assert not flexion & {p.family.id for p in tuned.exercises}
     [note] = [n for n in tuned.notes if n.startswith("Waiting for now")]
     assert "Hip hinge" in note and "bending forward hurt" in note
+
+
+def test_painful_turning_holds_the_turning_drills() -> None:
+    held = tuning(signature(standing_rotation_left="painful"), SETUP).held
+    assert set(held) == {f.id for f in CFG.library.families
+                         if any("rotation" in v.directions for v in f.ladder)} == {"open-book"}
+
+
+def test_every_packaged_rung_names_the_directions_it_loads() -> None:
+    """Each variation in config/exercises.toml says what it loads, [] for a neutral spine:
+    a rung with no key would be neutral by omission, which nobody decided."""
+    import tomllib
+
+    raw = tomllib.loads(DEFAULT_CONFIG.parent.joinpath("exercises.toml").read_text())
+    missing = [v["id"] for f in raw["family"] for v in f["variation"] if "directions" not in v]
+    assert missing == []
 
 
 def test_a_painful_hip_holds_the_hip_switch_back_and_never_puts_it_first() -> None:

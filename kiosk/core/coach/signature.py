@@ -78,6 +78,8 @@ class Rule:
     extra_reps: int = 0
     hold: bool = False
     max_position: str | None = None
+    # With hold: every family whose ladder loads this direction waits (``family`` is then "").
+    direction: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,9 @@ class SignatureSetup:
     rules: tuple[Rule, ...] = ()
     every_days: int = 28  # 0: only on demand
     first_run: bool = True
+    # family -> the directions any of its rungs loads (the exercise library's tags), for the
+    # rules that hold back a direction
+    loads: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def probe(self, probe_id: str) -> Probe | None:
         return next((p for p in self.probes if p.id == probe_id), None)
@@ -220,6 +225,13 @@ def tuning(record: ScreeningRecord | None, setup: SignatureSetup) -> Tuning:
         reason = rule.reason
         if stiffer is not None:
             reason = reason.replace("{side}", stiffer.stiffer).replace("{other}", stiffer.other)
+        if rule.hold and rule.direction is not None:
+            # A probe that hurts holds what loads its direction, and nothing else: painful
+            # forward bending holds the bending drills, not walking.
+            for family, dirs in setup.loads.items():
+                if rule.direction in dirs:
+                    held.setdefault(family, reason)
+            continue
         if rule.hold:
             held.setdefault(rule.family, reason)
             if rule.max_position and max_position is None:

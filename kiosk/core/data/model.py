@@ -87,6 +87,9 @@ class Variation:
     unit: str = "reps"  # reps | minutes (a "rep" is a minute of paced breathing, e.g. walking)
     load: str = ""  # what to hold, for a loaded rung ("a light weight")
     gentle: bool = False  # offered on a high-pain day (kiosk.core.coach.gentle); never when loaded
+    # The spinal movement directions the rung loads (DIRECTIONS); empty: the spine stays
+    # neutral. A screening probe that hurts holds back what loads its direction (signature.py).
+    directions: tuple[str, ...] = ()
 
     @property
     def breath(self) -> BreathModel:
@@ -97,6 +100,9 @@ class Variation:
     def hold(self) -> float:
         """Seconds the position is held, breathing through it."""
         return self.breath.hold_seconds
+
+
+DIRECTIONS = ("flexion", "extension", "rotation", "side-bend")
 
 
 @dataclass(frozen=True)

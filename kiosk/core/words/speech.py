@@ -17,7 +17,8 @@ from kiosk.core.words.phrases import speech_seconds
 # After a rendered line, before the next can start: the mixer's buffer and a natural pause.
 LINE_GAP = 0.25
 # A line may run this far into the next breath before the voice audibly lags the pacer. The
-# same allowance the exercise loader grants every step at the reference rate (kiosk/config.py).
+# same allowance the config loaders grant every step at the reference rate
+# (kiosk/config/values.py).
 CUE_SLACK = 0.5
 
 
