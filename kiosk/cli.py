@@ -215,9 +215,11 @@ def _unreadable(path: str) -> str | None:
 
     A file named on the command line that is not there is a typo, not a broken kiosk: every
     command stops here rather than quietly running on the packaged settings."""
+    from kiosk.config.files import read_file
+
     try:
-        with open(path, "rb"):
-            return None
+        read_file(Path(path))  # never a FIFO or a device: it would hang every command
+        return None
     except OSError as exc:
         return (f"--config {path}: cannot read it ({exc.strerror}); give an existing TOML "
                 "file, or leave --config out to use the packaged settings")

@@ -475,3 +475,34 @@ def test_controls_and_bidi_overrides_never_reach_the_csv_or_the_report() -> None
     sly = "ok\x00\x1b[2J\u202egnp.exe\u2066\x9b"
     for shown in (escape_cell(sly), escape(sly)):
         assert not any(ch in shown for ch in "\x00\x1b\u202e\u2066\x9b"), shown
+
+
+# --- config files: only regular files, of sane size ----------------------------------------------
+@pytest.mark.parametrize("what", ["fifo", "device", "huge"])
+def test_a_config_that_is_not_a_small_file_is_one_clear_line_never_a_hang(
+    tmp_path: Path, what: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "kiosk.toml"
+    if what == "fifo":
+        os.mkfifo(config)
+    elif what == "device":
+        config.symlink_to("/dev/zero")
+    else:
+        config.write_text('[storage]\ndata_dir = "' + "x" * 10_000_000 + '"\n')
+    code = cli.main(["--config", str(config), "--data-dir", str(tmp_path / "d"), "check"])
+    out, err = capsys.readouterr()
+    assert code != 0 and "Traceback" not in out + err
+    assert str(config) in out + err
+
+
+def test_ten_thousand_safety_questions_are_refused_in_words(tmp_path: Path) -> None:
+    from kiosk.config import load_config
+
+    config = tmp_path / "kiosk.toml"
+    config.write_text("")
+    packaged = (Path(__file__).parents[2] / "config" / "safety.toml").read_text()
+    many = "".join(f'\n[[question]]\nid = "q{i}"\ngroup = "background"\ntext = "Is it {i}?"\n'
+                   for i in range(10_000))
+    (tmp_path / "safety.toml").write_text(packaged + many)
+    problems = load_config(str(config)).problems
+    assert any("at most 100" in str(p) for p in problems), problems
