@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.core.data.records import Record
+from kiosk.core.data.years import outside
 from kiosk.errors import RecordError
 from kiosk.store.atomic import Fsync, NotAFile, fsync_dir, kind_of, read_regular, write_atomically
 from kiosk.store.records import decode, encode
@@ -96,7 +97,8 @@ def _parse(one: bytes) -> tuple[int, Record] | None:
         seq = doc["seq"]
         if type(seq) is not int or seq < 1:
             return None
-        return seq, decode(doc["record"])
+        record = decode(doc["record"])
+        return None if outside(record) else (seq, record)
     except (ValueError, KeyError, TypeError, RecordError, RecursionError, MemoryError):
         return None
 

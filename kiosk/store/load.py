@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.core.data.records import Record, SessionRecord, sessions_of
+from kiosk.core.data.years import outside
 from kiosk.errors import RecordError, StorageError
 from kiosk.store.atomic import NotAFile, read_regular
 from kiosk.store.backups import Backups
@@ -72,7 +73,12 @@ def load(path: Path, backups: Backups, journal: Path | None = None) -> Loaded:
         sealed = trusted(path.parent, raw)  # a closed month checked once already (seal.py)
         if sealed is not None:
             return Loaded(sealed)
-        return Loaded(parse_history(raw), changed_since_seal=is_sealed(path.parent))
+        records = parse_history(raw)
+        for record in records.values():
+            wrong = outside(record)  # a year 1 or 9999 is damage: FHIR and plans cannot use it
+            if wrong is not None:
+                raise RecordError(f"record {record.id}: {wrong}")
+        return Loaded(records, changed_since_seal=is_sealed(path.parent))
     except RecordError as e:
         return _rebuild(str(e), raw, backups, journal, damaged=True)
     except (RecursionError, MemoryError):  # nested or sized past what a history can be

@@ -47,7 +47,7 @@ from kiosk.core.data.records import (
     last_pain,
     sessions_of,
 )
-from kiosk.core.data.years import FIRST_YEAR, LAST_YEAR
+from kiosk.core.data.years import FIRST_YEAR, LAST_YEAR, outside
 from kiosk.core.reports.weekly import READ_BACK_DAYS
 from kiosk.errors import RecordError, StorageError
 from kiosk.store import fallback
@@ -386,12 +386,16 @@ class MonthlyHistory:
         """Save one record: one atomic write of the open month. The same id again replaces it
         (in the open month: a session's checkpoints and its final save share a month)."""
         encode(record)  # a record the schema refuses is refused before a month is closed
+        _in_years(record)
         self._month_for(record).add(record)
 
     def add_many(self, records: Iterable[Record]) -> int:
         """Save many new records, one write per month: for imports and ``kiosk simulate``."""
         count = 0
-        for month, part in split(list(records)):
+        batch = list(records)
+        for record in batch:
+            _in_years(record)
+        for month, part in split(batch):
             history = self._month_for_month(month)
             count += history.add_many(part)
         return count
@@ -814,6 +818,13 @@ def _tidy_old_backups(data_dir: Path, step: Callable[[str], None]) -> None:
         os.replace(old, target)
         fsync_dir(data_dir)
         step("moved the old backups")
+
+
+def _in_years(record: Record) -> None:
+    """Refuse a record dated outside the kiosk's years (``RecordError``): it would be damage."""
+    wrong = outside(record)
+    if wrong is not None:
+        raise RecordError(f"record {record.id}: {wrong}")
 
 
 def _skipped(month: str) -> str:

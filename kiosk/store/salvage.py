@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from kiosk.core.data.records import Record
+from kiosk.core.data.years import outside
 from kiosk.errors import RecordError
 from kiosk.store.records import DAY_S, decode
 
@@ -127,9 +128,10 @@ def _plain(value: Any, *, last: bool) -> Any:
 
 def _decoded(raw: Raw) -> Record | None:
     try:
-        return decode(raw)
-    except RecordError:
+        record = decode(raw)
+    except (RecordError, RecursionError):
         return None
+    return None if outside(record) else record  # a date outside the kiosk's years: damage
 
 
 def _repair(record: Raw) -> Raw | None:

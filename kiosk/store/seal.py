@@ -27,6 +27,7 @@ from pathlib import Path
 from kiosk.core.coach import safety
 from kiosk.core.data import records as core_records
 from kiosk.core.data.records import Record
+from kiosk.core.data.years import outside
 from kiosk.errors import RecordError
 from kiosk.store import records as codec
 from kiosk.store.atomic import Fsync, read_regular, write_atomically
@@ -78,7 +79,9 @@ def seal(month_dir: Path, fsync: Fsync | None = None) -> bool:
     Call it only for a month nothing writes to any more."""
     try:
         raw = read_regular(month_dir / MONTH_FILE)
-        codec.parse_history(raw)  # every check a reader makes, or RecordError
+        for record in codec.parse_history(raw).values():  # every check a reader makes
+            if outside(record):
+                raise RecordError(f"record {record.id}: {outside(record)}")
         text = json.dumps({"format": FORMAT, "codec": fingerprint(), "size": len(raw),
                            "sha256": hashlib.sha256(raw).hexdigest()})
     except (OSError, RecordError, RecursionError, MemoryError) as e:  # damaged: repaired later

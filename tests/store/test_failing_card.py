@@ -506,3 +506,23 @@ def test_ten_thousand_safety_questions_are_refused_in_words(tmp_path: Path) -> N
     (tmp_path / "safety.toml").write_text(packaged + many)
     problems = load_config(str(config)).problems
     assert any("at most 100" in str(p) for p in problems), problems
+
+
+@pytest.mark.parametrize("year", [1, 1899, 2201, 9999])
+def test_a_record_dated_outside_the_kiosks_years_is_refused_and_is_damage_in_a_file(
+    tmp_path: Path, year: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kiosk.errors import RecordError
+
+    _two_months(tmp_path)
+    odd = PainEntry("odd", datetime(year, 12, 6, 9), 2)
+    with MonthlyHistory.open(tmp_path) as history, pytest.raises(RecordError):
+        history.add(odd)
+    path = tmp_path / FOLDER / "2026-12" / "history.json"
+    path.write_bytes(path.read_bytes().replace(b"2026-12-05T09:00", f"{year:04d}-12-05T09:00"
+                                               .encode()))
+    (tmp_path / FOLDER / "2026-12" / journal.JOURNAL).unlink()
+    for fmt in ("json", "csv", "fhir"):
+        code = cli.main(["--data-dir", str(tmp_path), "export", "--format", fmt])
+        out, err = capsys.readouterr()
+        assert code == cli.DAMAGED and "Traceback" not in err and "outside 1900-2200" in err
