@@ -279,17 +279,18 @@ class HistoryWriter:
 
     def _idle_work(self) -> None:
         """While nothing waits to be saved, check, repair and seal closed months one at a time
-        (MonthlyHistory.idle): never before a person's session is on disk."""
+        (MonthlyHistory.idle): never before a person's session is on disk. Only once the kiosk
+        is up (``warm``); a month closed later in the run is sealed after the save that closed
+        it."""
         while self._idle and self._history is not None and self._inbox.empty():
             if self.pending_ids:
                 return
             try:
-                more = self._history.idle()
+                if not self._history.idle():
+                    return
             except Exception:  # a month that cannot be checked now is checked on the next run
                 log.exception("checking the closed months failed")
-                more = False
-            if not more:
-                self._idle = False
+                return
 
     def _warm(self) -> None:
         try:
