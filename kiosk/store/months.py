@@ -318,7 +318,11 @@ class MonthlyHistory:
                 found = on_disk.get(record.id)
                 if found is not None and (found[1] == record or found[0] != self._open_month):
                     continue  # saved after all, or its month is closed: never twice
-                self.add(record)
+                try:
+                    self.add(record)
+                except RecordError as e:  # not a record this kiosk may save: kept aside
+                    log.warning("%s: %s", where, e)
+                    bad += 1
             if bad:
                 os.replace(where, _free(where.with_name(f"{where.name}.corrupt")))
                 self._problems.append(Recovery(

@@ -5,6 +5,7 @@ at shutdown never makes the writer abandon its queue (the fallback file, fallbac
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import threading
@@ -526,3 +527,18 @@ def test_a_record_dated_outside_the_kiosks_years_is_refused_and_is_damage_in_a_f
         code = cli.main(["--data-dir", str(tmp_path), "export", "--format", fmt])
         out, err = capsys.readouterr()
         assert code == cli.DAMAGED and "Traceback" not in err and "outside 1900-2200" in err
+
+
+def test_a_fallback_file_that_is_damaged_never_stops_the_start(tmp_path: Path) -> None:
+    from kiosk.store.records import encode
+
+    good = PainEntry("good", datetime(2026, 5, 2, 9), 3)
+    odd = encode(PainEntry("odd", datetime(2026, 5, 3, 9), 3)) | {"at": "9999-05-03T09:00:00"}
+    fallback.path(tmp_path).write_text(
+        '{"format": 1, "records": [' + ", ".join(
+            [json.dumps(encode(good)), json.dumps(odd), '{"kind": "nonsense"}']) + "]}")
+    with MonthlyHistory.open(tmp_path) as history:
+        assert [r.id for r in history.records()] == ["good"]
+        assert history.recovery is not None  # told: something kept could not be read
+    assert not fallback.path(tmp_path).exists()
+    assert list(tmp_path.glob("unsaved.json.corrupt*"))
