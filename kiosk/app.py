@@ -52,7 +52,7 @@ FAULT = (
     "your sessions are saved."
 )
 LAST_WORDS_STEP = 0.05  # seconds between looks at the voice while a last line is said
-LAST_WORDS_STEPS = 100  # at most five seconds of it: systemd's stop timeout runs meanwhile
+LAST_WORDS_STEPS = 80  # at most four seconds of it: systemd's stop timeout runs meanwhile
 MAX_FAULTS = 20  # in a row: a fault that repeats every pass is not passing
 BUSY_WAIT = 0.05  # longest sleep in a session, with a key or button down: paces reps and holds
 CLOCK_READING = 60.0  # seconds between readings of the wall clock

@@ -55,9 +55,10 @@ UNAVAILABLE = (
 
 # systemd gives the kiosk this long to stop (TimeoutStopSec in systemd/kiosk.service) before it
 # kills it; close() waits for the queue up to STOP_SECONDS less what is left for the rest of the
-# shutdown and the fallback file (tests/store/test_failing_card.py checks the two agree).
+# shutdown: the fallback file, and saying a save that could not be kept (kiosk/app.py, at most
+# 4 s). tests/store/test_failing_card.py checks STOP_SECONDS against the unit.
 STOP_SECONDS = 15.0
-CLOSE_WAIT = STOP_SECONDS - 3.0
+CLOSE_WAIT = STOP_SECONDS - 5.0
 NOT_SAVED = (
     "A session could not be saved and could not be kept for later either. "
     "Please tell whoever looks after the kiosk."
