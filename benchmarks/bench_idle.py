@@ -26,6 +26,9 @@ In a real desktop window with mock pins, key presses come through SDL's event qu
 only be polled: there the loop still wakes 20 times a second so that a key press is not delayed.
 
 Run: python benchmarks/bench_idle.py [--window 60] [--modes windowed,headless,default]
+``--smoke``: headless only, SDL's dummy audio, at most 20 s of start-up and a 3 s window; exits 1
+when it measured nothing (no thread read, no wake-up counted; benchmarks/smoke.py). The CPU
+figure is printed but not judged: an idle kiosk may rightly use no measurable CPU in 3 s.
 """
 
 from __future__ import annotations
@@ -42,6 +45,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from benchmarks import smoke  # noqa: E402
+
 TICK = os.sysconf("SC_CLK_TCK")
 TARGET_CPU = 0.3  # % of one core
 TARGET_WAKES = 4.0  # a second
@@ -83,7 +89,7 @@ def read(pid: int) -> Sample:
 
 def kiosk_command() -> list[str]:
     script = Path(sys.executable).with_name("kiosk")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "kiosk.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "kiosk"]
 
 
 def settle(proc: subprocess.Popen[bytes], most: float) -> float:
@@ -103,7 +109,8 @@ def settle(proc: subprocess.Popen[bytes], most: float) -> float:
     return time.monotonic() - t0
 
 
-def measure(mode: str, args: argparse.Namespace, data_dir: Path) -> bool:
+def measure(mode: str, args: argparse.Namespace, data_dir: Path) -> dict[str, float] | None:
+    """The figures of one mode, printed; None when the kiosk could not be measured."""
     env = dict(os.environ, SDL_VIDEODRIVER="dummy")
     env.pop("NOTIFY_SOCKET", None)  # no watchdog pings unless systemd runs it
     if args.audio == "dummy":
@@ -121,7 +128,7 @@ def measure(mode: str, args: argparse.Namespace, data_dir: Path) -> bool:
         proc.kill()
         _, err = proc.communicate()
         print(f"{mode}: could not measure ({exc}): {err.decode()[-400:]}", file=sys.stderr)
-        return False
+        return None
     finally:
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
@@ -137,7 +144,8 @@ def measure(mode: str, args: argparse.Namespace, data_dir: Path) -> bool:
     busy = ", ".join(f"{name.split()[1]} {n:.1f}" for name, n in threads.items() if n >= 0.05)
     print(f"{' '.join(MODES[mode]):<26} CPU {cpu:5.2f} % of one core   wake-ups/s: "
           f"loop {loop:5.2f}, process {total:6.2f}   (settled after {waited:.0f} s; {busy})")
-    return True
+    return {f"{mode} seconds": span, f"{mode} threads": len(threads),
+            f"{mode} wake-ups/s": total}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -147,7 +155,10 @@ def main(argv: list[str] | None = None) -> int:
                     help="longest wait for start-up to finish (default 120)")
     ap.add_argument("--modes", default=",".join(MODES), help=f"some of {', '.join(MODES)}")
     ap.add_argument("--audio", choices=("system", "dummy"), default="system")
+    smoke.add_flag(ap)
     args = ap.parse_args(argv)
+    if args.smoke:
+        args.window, args.settle, args.modes, args.audio = 3.0, 20.0, "headless", "dummy"
     modes = [m for m in args.modes.split(",") if m]
     unknown = [m for m in modes if m not in MODES]
     if unknown:
@@ -156,10 +167,13 @@ def main(argv: list[str] | None = None) -> int:
           f"(audio: {args.audio}; targets <= {TARGET_CPU} % CPU, <= {TARGET_WAKES:.0f} wake-ups/s)")
     data_dir = Path(tempfile.mkdtemp(prefix="bench-idle-"))
     try:
-        ok = [measure(mode, args, data_dir) for mode in modes]
+        found = [measure(mode, args, data_dir) for mode in modes]
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
-    return 0 if all(ok) else 1
+    if args.smoke:
+        return smoke.check("bench_idle", {k: v for f in found if f for k, v in f.items()}
+                           or {"headless": None})
+    return 0 if all(found) else 1
 
 
 if __name__ == "__main__":

@@ -8,11 +8,15 @@
 
 A plain script: ``python benchmarks/bench_latency_audio.py``. It uses SDL's dummy audio driver,
 so the audio buffer itself (512 samples = 23 ms at 22050 Hz) is not in these figures.
+``--smoke``: six lines and 500 frames; exits 1 when it measured nothing (no line played, no frame
+timed; benchmarks/smoke.py).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -23,11 +27,14 @@ from pathlib import Path
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks import smoke  # noqa: E402
 from kiosk.core.words import phrases  # noqa: E402
 from kiosk.io.tts import Renderer, cache_dir_for  # noqa: E402
 from kiosk.io.voice import MixerVoice, open_voice  # noqa: E402
 
 LINES = [phrases.number(n) for n in range(1, 21)] + [phrases.set_fray(n) for n in range(1, 21)]
+SMOKE_LINES = LINES[:3] + LINES[20:23]
+FRAMES = 5000
 
 
 def us(seconds: list[float]) -> str:
@@ -37,7 +44,7 @@ def us(seconds: list[float]) -> str:
     return f"median {med:7.1f} us  p99 {p99:7.1f} us  max {ordered[-1]:7.1f} us"
 
 
-def bench_say(voice: MixerVoice) -> None:
+def bench_say(voice: MixerVoice, lines: list[str]) -> list[float]:
     channel = voice._voice_channel  # the benchmark may look inside
 
     def start(line: str) -> float:
@@ -47,11 +54,12 @@ def bench_say(voice: MixerVoice) -> None:
         assert channel.get_busy(), "a cached line must be playing when say() returns"
         return time.perf_counter() - t0
 
-    first = [start(line) for line in LINES]
-    again = [start(line) for line in LINES[-20:] for _ in range(20)]  # within the LRU
+    first = [start(line) for line in lines]
+    again = [start(line) for line in lines[-20:] for _ in range(20)]  # within the LRU
     print(f"say(), first use of a line:  {us(first)}")
     print(f"say(), line in Sound cache:  {us(again)}")
     voice.hush()
+    return again
 
 
 class NeverReady:
@@ -73,7 +81,7 @@ class NeverReady:
         pass
 
 
-def frames(voice: MixerVoice, n: int = 5000) -> list[float]:
+def frames(voice: MixerVoice, n: int) -> list[float]:
     out = []
     for _ in range(n):
         t0 = time.perf_counter()
@@ -82,17 +90,20 @@ def frames(voice: MixerVoice, n: int = 5000) -> list[float]:
     return out
 
 
-def bench_update(voice: MixerVoice) -> None:
-    print(f"update(), nothing queued:    {us(frames(voice))}")
+def bench_update(voice: MixerVoice, n: int) -> list[float]:
+    idle = frames(voice, n)
+    print(f"update(), nothing queued:    {us(idle)}")
     waiting = MixerVoice(NeverReady(), stale_after=3600)
     waiting.say("A line whose render never ends.")
-    print(f"update(), a line waiting:    {us(frames(waiting))}")
+    print(f"update(), a line waiting:    {us(frames(waiting, n))}")
     waiting.hush()
+    return idle
 
 
-def bench_frames_while_rendering(data_dir: Path) -> None:
+def bench_frames_while_rendering(data_dir: Path, lines_wanted: list[str], variants: int = 3
+                                 ) -> list[float]:
     renderer = Renderer(cache_dir_for(data_dir), voice="en-us", rate=150)
-    lines = [f"{line} (variant {i})" for i in range(3) for line in LINES]
+    lines = [f"{line} (variant {i})" for i in range(variants) for line in lines_wanted]
     frame = 1 / 60
     times: list[float] = []
     renderer.prepare(lines)
@@ -111,9 +122,14 @@ def bench_frames_while_rendering(data_dir: Path) -> None:
         f"{len(times)} frames, longest {max(times) * 1000:.1f} ms, "
         f"{late} over {frame * 1500:.0f} ms"
     )
+    return times
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    smoke.add_flag(ap)
+    args = ap.parse_args(argv)
+    lines, n, variants = (SMOKE_LINES, 500, 1) if args.smoke else (LINES, FRAMES, 3)
     data_dir = Path(tempfile.mkdtemp(prefix="kiosk-bench-audio-"))
     voice = open_voice(data_dir=data_dir, voice="en-us", rate=150)
     if not isinstance(voice, MixerVoice):
@@ -123,13 +139,21 @@ def main() -> int:
         renderer = voice._renderer
         assert isinstance(renderer, Renderer)
         t0 = time.perf_counter()
-        voice.prepare(LINES)
+        voice.prepare(lines)
         renderer.wait()
-        print(f"pre-rendered {len(LINES)} lines in {time.perf_counter() - t0:.2f} s")
-        bench_say(voice)
-        bench_update(voice)
-    bench_frames_while_rendering(data_dir)
-    return 0
+        rendered = sum(renderer.path_for(line) is not None for line in lines)
+        print(f"pre-rendered {rendered} of {len(lines)} lines in "
+              f"{time.perf_counter() - t0:.2f} s")
+        said = bench_say(voice, lines)
+        idle = bench_update(voice, n)
+    during = bench_frames_while_rendering(data_dir, lines, variants)
+    shutil.rmtree(data_dir, ignore_errors=True)
+    if not args.smoke:
+        return 0
+    return smoke.check("bench_latency_audio", {
+        "lines rendered": rendered, "say() median us": statistics.median(said) * 1e6,
+        "update() median us": statistics.median(idle) * 1e6, "frames while rendering":
+        len(during), "longest frame ms": max(during, default=0.0) * 1000})
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@ It simulates the history into a temporary folder (or uses ``--data-dir``), then 
 command, ``kiosk report --out DIR``, as a clinician would run it: reading the history, building
 the page, drawing the charts. Target: within 3 s on the development machine. For a Pi Zero 2 W
 run it under ``/work/shared/tools/slow-cpu --share 0.2 --``. It prints; it never asserts.
+``--smoke``: a tenth of a year, one run each; exits 1 when it measured nothing (no record read,
+no report written; benchmarks/smoke.py), never because of the target.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from benchmarks import smoke  # noqa: E402
 from benchmarks.bytecode import compile_kiosk  # noqa: E402
 
 KIOSK = Path(sys.executable).with_name("kiosk")
@@ -30,11 +33,17 @@ SEAL = "sealed.json"  # kiosk/store/seal.py: a closed month checked once
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--years", type=float, default=10.0)
+    p.add_argument("--years", type=float, help="years simulated (default 10; --smoke 0.1)")
     p.add_argument("--data-dir", type=Path, help="an existing history (default: simulate one)")
     p.add_argument("--per-day", type=int, default=2, help="sessions a day, as kiosk simulate")
-    p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--runs", type=int, help="runs of each (default 3; --smoke 1)")
+    smoke.add_flag(p)
     args = p.parse_args()
+    if args.years is None:
+        args.years = 0.1 if args.smoke else 10.0
+    if args.runs is None:
+        args.runs = 1 if args.smoke else 3
+    figures: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as tmp:
         data = args.data_dir or Path(tmp) / "data"
         if args.data_dir is None:
@@ -45,18 +54,21 @@ def main() -> int:
             print(f"simulated {args.years:g} years in {time.perf_counter() - t:.1f} s")
         compile_kiosk()  # as install.sh does: timed from bytecode, as on a Pi
         print(f"load average {os.getloadavg()[0]:.2f} (other programs slow every figure)")
-        _time_report(data, Path(tmp), args.runs, "sealed months (as the kiosk leaves them)")
+        figures["sealed s"], figures["report bytes"] = _time_report(
+            data, Path(tmp), args.runs, "sealed months (as the kiosk leaves them)")
         unsealed = Path(tmp) / "unsealed"
         shutil.copytree(data, unsealed, symlinks=True)
         for stamp in unsealed.glob(f"history/*/{SEAL}"):
             stamp.unlink()
-        _time_report(unsealed, Path(tmp), args.runs,
-                     "no seals (a history before seals: every record checked)")
-        _parts(data, Path(tmp) / "parts")
-    return 0
+        figures["unsealed s"], _ = _time_report(
+            unsealed, Path(tmp), args.runs,
+            "no seals (a history before seals: every record checked)")
+        figures.update(_parts(data, Path(tmp) / "parts"))
+    return smoke.check("bench_report", figures) if args.smoke else 0
 
 
-def _time_report(data: Path, tmp: Path, runs: int, what: str) -> None:
+def _time_report(data: Path, tmp: Path, runs: int, what: str) -> tuple[float, int]:
+    """The median seconds of ``runs`` whole commands, and the size of the page made."""
     env = dict(os.environ, SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
     times = []
     for i in range(runs):
@@ -69,9 +81,10 @@ def _time_report(data: Path, tmp: Path, runs: int, what: str) -> None:
     print(f"kiosk report, whole command, {what}, {runs} runs: median "
           f"{statistics.median(times):.2f} s, worst {max(times):.2f} s "
           f"(target {TARGET_S:.0f} s); report.html {size / 1e6:.1f} MB")
+    return statistics.median(times), size
 
 
-def _parts(data: Path, out: Path) -> None:
+def _parts(data: Path, out: Path) -> dict[str, float]:
     """Where the time goes: reading the (sealed) history, and building the report."""
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     sys.path.insert(0, str(ROOT))
@@ -93,6 +106,7 @@ def _parts(data: Path, out: Path) -> None:
     built = time.perf_counter() - t
     print(f"  of which: reading {len(records)} records {read:.2f} s, building the page and "
           f"drawing the charts {built:.2f} s")
+    return {"records read": len(records), "reading s": read, "building s": built}
 
 
 if __name__ == "__main__":

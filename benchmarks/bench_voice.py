@@ -40,6 +40,10 @@ worker's peak RSS after its imports, after loading the voice, over the six longe
 over the catalogue, and its CPU seconds, each variant in a fresh process with onnxruntime's
 random seed fixed, so that every variant renders the same audio (``--variants-longest-only``:
 the six longest lines alone; ``--only WORD``: the variants whose names contain WORD).
+
+``--smoke``: two lines, two urgent ones, a one-second baseline, no real kiosk and no slow
+tables; exits 1 when it measured nothing (no line rendered by either voice, no frame timed, no
+worker's memory read; benchmarks/smoke.py), never because of a target.
 """
 
 from __future__ import annotations
@@ -60,6 +64,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from benchmarks import smoke  # noqa: E402
 
 SLOW_CPU = Path("/work/shared/tools/slow-cpu")
 FRAME = 1 / 30
@@ -140,6 +145,7 @@ def loop_while(work: Any) -> tuple[FrameLoop, float]:
 
 
 URGENT = [f"Stop here, and rest, number {n}." for n in range(8)]
+SMOKE_LINES = 2
 
 
 def urgent_latency(renderer: Any, backlog: list[str]) -> list[float]:
@@ -564,6 +570,22 @@ def variants(lines: list[str], longest_only: bool, only: list[str]) -> None:
     print(f"  (load average {load_average()} after)")
 
 
+def smoked(lines: list[str]) -> int:
+    """A short run of ``measure``: every part of it, on a few lines, judged by whether it measured
+    anything at all."""
+    global BASELINE_SECONDS, URGENT
+    BASELINE_SECONDS, URGENT = 1.0, URGENT[:2]
+    r = measure(lines, None)
+    report("development machine (--smoke)", r)
+    return smoke.check("bench_voice", {
+        "espeak worker s": r["espeak_worker"], "espeak here s": r["espeak"],
+        "urgent lines": len(r["urgent_worker"]), "piper load s": r["load"],
+        "piper lines rendered": r["rendered"], "piper s a line": r["per_line"],
+        "speech s": r["audio"], "piper worker RSS MB": r["worker_rss"],
+        "longest gap ms, piper": r["gaps_piper"][0],
+        "longest gap ms, nothing": r["gaps_none"][0]})
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=0)
@@ -578,6 +600,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--variant", help=argparse.SUPPRESS)
     parser.add_argument("--lines-file", help=argparse.SUPPRESS)
     parser.add_argument("--worker-python", default=sys.executable, help=argparse.SUPPRESS)
+    smoke.add_flag(parser)
     args = parser.parse_args(argv)
     if args.variant:  # one variant, in a process of its own: one JSON line back
         chosen = json.loads(Path(args.lines_file).read_text())
@@ -592,6 +615,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     # As the Pi install does: no process here compiles the kiosk from source as it starts.
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "kiosk")], check=False)
+    if args.smoke:
+        return smoked(lines[:SMOKE_LINES])
     report("development machine", measure(lines, args.lines or None))
     if args.kiosk_seconds > 0:
         report_kiosk(args.kiosk_seconds, kiosk_rss(args.kiosk_seconds), longest_rss(lines))

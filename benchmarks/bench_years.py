@@ -21,6 +21,8 @@ RED, the longest step, plan): with months these should not grow with the years.
 
 Options: --years 0,1,5 picks the histories; --keep DIR keeps (and reuses) them there;
 --no-slow skips the slow-CPU table. Figures move with the machine's load: run it twice.
+--smoke: the row of a fresh kiosk (0 years) on this machine only; exits 1 when a figure of it
+was not measured (benchmarks/smoke.py), never because of a target.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from benchmarks import smoke  # noqa: E402
 from benchmarks.bytecode import compile_kiosk  # noqa: E402
 
 END = date(2026, 11, 28)  # the histories end here, so runs on different days compare
@@ -63,7 +66,7 @@ UNITS = {"save": "ms", "gap": "ms", "step": "ms", "red": "ms", "ready": "s", "cp
 
 
 def kiosk_cmd(*args: str) -> list[str]:
-    return [sys.executable, "-m", "kiosk.cli", *args]
+    return [sys.executable, "-m", "kiosk", *args]
 
 
 def make_history(years: int, where: Path) -> Path:
@@ -87,9 +90,9 @@ def up_to_date(data: Path) -> None:
     one-time cost, told to systemd as it goes; tests/test_long_start.py), not in the figures."""
     from kiosk import runtime
     from kiosk.config import load_config
-    from kiosk.store.months import MonthlyHistory
+    from kiosk.store.months import WholeHistory
 
-    with MonthlyHistory.open(data, replays=runtime.replays(load_config().config)):
+    with WholeHistory.open(data, replays=runtime.replays(load_config().config)):
         pass
 
 
@@ -121,11 +124,11 @@ def measure_save(data: Path) -> float:
     """Median of five saves, each one atomic write with fsync, as the writer thread does them."""
     from kiosk.config import load_config
     from kiosk.core.coach.progression import Replays
-    from kiosk.store.months import MonthlyHistory
+    from kiosk.store.months import WholeHistory
 
     cfg = load_config().config
     times = []
-    with MonthlyHistory.open(data, replays=Replays(cfg.library, cfg.progression)) as history:
+    with WholeHistory.open(data, replays=Replays(cfg.library, cfg.progression)) as history:
         for n in range(5):
             record = a_record(n, TODAY)
             t = time.perf_counter()
@@ -386,7 +389,10 @@ def main() -> int:
     ap.add_argument("--no-slow", action="store_true", help="skip the slow-CPU table")
     ap.add_argument("--inner", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--scratch", type=Path, help=argparse.SUPPRESS)
+    smoke.add_flag(ap)
     args = ap.parse_args()
+    if args.smoke:
+        args.years, args.no_slow = "0", True
     compile_kiosk()  # as install.sh does: start-up is timed from bytecode, as on a Pi
     if args.inner:
         print(json.dumps(inner(args.inner, args.scratch)))
@@ -398,6 +404,8 @@ def main() -> int:
         histories = {y: make_history(y, where) for y in map(int, args.years.split(","))}
         rows = [one_row(y, d, scratch, []) for y, d in histories.items()]
         show("This machine", rows)
+        if args.smoke:
+            return smoke.check("bench_years", {f"{c} {UNITS[c]}": rows[0][c] for c in MEASURED})
         if args.no_slow:
             return 0
         probe = subprocess.run([str(SLOW_CPU), "--share", "0.2", "--", "true"],

@@ -6,7 +6,8 @@ their source and compiles it again in every process. The kiosk's records, events
 config are frozen dataclasses, about 130 of them, and compiling their methods was half of the
 kiosk's import time (about 0.15 s here, and 5 to 10 times that on a Pi Zero 2 W).
 
-``install()`` (called by ``kiosk/__init__``) has ``dataclasses`` compile through a cache keyed
+``install()`` (called by the kiosk's entry point, kiosk/entry.py, and never by ``import kiosk``)
+has ``dataclasses`` compile through a cache keyed
 by the exact source text: the same text always compiles to the same code, so a cached entry
 can never be stale, only missing, and a missing one is compiled as before. The cache holds the
 interpreter's bytecode magic number, and is ignored whole when it does not match or does not
@@ -39,13 +40,13 @@ _unread: Path | None = None  # the cache, until the first kiosk dataclass reads 
 
 
 def _exec(source: Any, globals: Any = None, locals: Any = None) -> None:
-    """``exec`` as ``dataclasses`` calls it, with the compile step looked up first."""
+    """``exec`` as ``dataclasses`` calls it: for a kiosk module's dataclass, with the compile step
+    looked up first; for anyone else's, exactly ``exec``."""
     global _unread
-    if isinstance(source, str):
-        if _unread is not None and str((globals or {}).get("__name__", "")).startswith("kiosk"):
-            # Read when the kiosk makes its first dataclass, not when the package is imported:
-            # the voices' worker processes import a few kiosk modules and make none, and
-            # the cache's 1.5-2 MB would only sit in their memory.
+    if isinstance(source, str) and str((globals or {}).get("__name__", "")).startswith("kiosk"):
+        if _unread is not None:
+            # Read when the kiosk makes its first dataclass, not when the cache is switched on:
+            # the cache's 1.5-2 MB would only sit in the memory of a process that makes none.
             cache, _unread = _unread, None
             _codes.update(read(cache))
         _used.add(source)
@@ -57,12 +58,18 @@ def _exec(source: Any, globals: Any = None, locals: Any = None) -> None:
 
 
 def install(cache: Path = CACHE) -> None:
-    """Compile dataclass methods through the cache from now on; the cache is read when the
-    first dataclass of a kiosk module is made. Safe to call twice. Whatever is wrong with the
-    file, the kiosk imports as it would without."""
+    """Compile the kiosk's dataclass methods through the cache from now on; the cache is read
+    when the first dataclass of a kiosk module is made. Only the kiosk's entry point calls it
+    (kiosk/entry.py), and ``write``. Safe to call twice. Whatever is wrong with the file, the
+    kiosk imports as it would without."""
     global _unread
     _unread = cache
     dataclasses.exec = _exec  # type: ignore[attr-defined]  # dataclasses finds exec as a global
+
+
+def uninstall() -> None:
+    """Back to ``dataclasses`` as Python ships it."""
+    vars(dataclasses).pop("exec", None)
 
 
 def read(cache: Path) -> dict[str, CodeType]:
@@ -70,8 +77,8 @@ def read(cache: Path) -> dict[str, CodeType]:
     return {k: v for k, v in read_dict(cache).items() if isinstance(v, CodeType)}
 
 
-def read_dict(cache: Path) -> dict[str, Any]:
-    """The string-keyed dict an install-time cache holds (this one, kiosk/tomlcache.py), or
+def read_dict(cache: Path) -> dict[str, object]:
+    """The string-keyed dict an install-time cache holds, or
     nothing when the file is missing, damaged or from another Python: as a stale .pyc, the
     whole file is ignored."""
     try:
@@ -90,7 +97,7 @@ def read_dict(cache: Path) -> dict[str, Any]:
     return {k: v for k, v in loaded.items() if isinstance(k, str)}
 
 
-def write_dict(cache: Path, entries: dict[str, Any]) -> None:
+def write_dict(cache: Path, entries: dict[str, CodeType]) -> None:
     """Write an install-time cache atomically: a reader sees the old file or the new one, never
     half of one. Readable by all, like the .pyc files beside it: the service's user reads it."""
     import tempfile

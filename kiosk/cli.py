@@ -138,7 +138,7 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--until", type=_date, help="last day (default: today)")
     summary = sub.add_parser("summary", help="print the weekly summary exactly as it is spoken")
     summary.add_argument("--date", type=_date, help="the week that holds this day (YYYY-MM-DD)")
-    screens = sub.add_parser("screens", help="render each history screen to a PNG")
+    screens = sub.add_parser("screens", help="render every screen (and the history's) to PNGs")
     screens.add_argument("--out", type=Path, required=True, help="folder for the PNGs")
     screens.add_argument("--size", type=_size, default=(800, 480), help="WxH, e.g. 480x320")
     screens.add_argument("--date", type=_date, help="as of this day (YYYY-MM-DD)")
@@ -510,7 +510,7 @@ def _read_back(day: date) -> str:
 def cmd_screens(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     from kiosk.core.flows.history_screens import ladders_of
-    from kiosk.ui.history import render_history
+    from kiosk.ui.history import render_history, render_screens
 
     day, ladders = args.date or date.today(), ladders_of(cfg.library)
     notes: list[str] = []
@@ -520,6 +520,8 @@ def cmd_screens(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
         args.out.mkdir(parents=True, exist_ok=True)
         for path in render_history(records, day, ladders, cfg.rituals.weekly_target, args.out,
                                    args.size):
+            print(path)
+        for path in render_screens(args.out, args.size):
             print(path)
     except OSError as exc:
         print(f"kiosk screens: cannot write to {args.out}: {exc.strerror}", file=sys.stderr)
@@ -889,5 +891,5 @@ def _audio_status() -> tuple[str, bool]:
     return "found: " + text.splitlines()[0].strip(), True
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # `python -m kiosk` (kiosk/entry.py) also starts from the cache
     sys.exit(main())

@@ -6,11 +6,13 @@ factories up by name. The kiosk never looks one up: it makes its factory itself
 ``csv`` and more: about 30 ms of every start here, 0.15 to 0.3 s on a Pi Zero 2 W, before the
 kiosk can answer a button.
 
-``install()`` puts a stand-in under that name in ``sys.modules``. Its ``entry_points`` and every
-other attribute import the real module at first use, put it in the stand-in's place, and hand
-the call or attribute on, so a caller sees the same results as with the real module. A process
-that has already imported the real module (pytest, pip) keeps it: ``install()`` then does
-nothing.
+``import_gpiozero()`` imports gpiozero with a stand-in under that name in ``sys.modules``, and
+takes the stand-in away again right after: nothing else in the process ever sees it, and
+``import kiosk`` changes nothing in the standard library. gpiozero keeps the stand-in's
+``entry_points``, which imports the real module at first use (by then, the ordinary import)
+and hands the call on, so gpiozero sees the same results as with the real module. A process
+that has already imported the real module (pytest, pip) keeps it, and gpiozero gets the real
+one.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import os
 import sys
 import threading
 import types
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 NAME = "importlib.metadata"
@@ -30,14 +34,15 @@ def _real() -> types.ModuleType:
     """The real module, imported now if the stand-in is still in its place."""
     with _lock:
         module = sys.modules.get(NAME)
-        if isinstance(module, _StandIn):
-            del sys.modules[NAME]
+        if module is None or isinstance(module, _StandIn):
+            standing_in = module is not None
+            sys.modules.pop(NAME, None)
             try:
                 module = importlib.import_module(NAME)
             except BaseException:
-                sys.modules[NAME] = _STAND_IN
+                if standing_in:
+                    sys.modules[NAME] = _STAND_IN
                 raise
-        assert module is not None
         return module
 
 
@@ -63,11 +68,29 @@ _STAND_IN.entry_points = entry_points  # type: ignore[attr-defined]
 _STAND_IN.__path__ = [os.path.join(os.path.dirname(importlib.__file__), "metadata")]
 
 
-def install() -> bool:
-    """Put the stand-in in place unless the real module is already imported; True if it was."""
+@contextmanager
+def standing_in() -> Iterator[bool]:
+    """The stand-in under ``importlib.metadata`` for the ``with`` block only, unless the real
+    module is already imported; yields whether it stood in. Whatever the block does, the stand-in
+    is gone after it (the real module, if the block imported it, stays)."""
     if NAME in sys.modules:
-        return False
+        yield False
+        return
     sys.modules[NAME] = _STAND_IN
-    # `import importlib.metadata` finds it in sys.modules, then reads it from the package.
-    importlib.metadata = _STAND_IN
-    return True
+    importlib.metadata = _STAND_IN  # `import importlib.metadata` reads it from the package
+    try:
+        yield True
+    finally:
+        if sys.modules.get(NAME) is _STAND_IN:
+            del sys.modules[NAME]
+        if vars(importlib).get("metadata") is _STAND_IN:
+            del importlib.metadata
+
+
+def import_gpiozero() -> None:
+    """Import gpiozero (once a process) without importing ``importlib.metadata`` for it. Call it
+    before any ``from gpiozero ... import``."""
+    if "gpiozero" in sys.modules:
+        return
+    with standing_in():
+        import gpiozero.devices  # noqa: F401  # the module that imports entry_points

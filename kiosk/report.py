@@ -65,6 +65,10 @@ def _draw_charts(records: Sequence[Record], report: core.Report, cfg: Config, ou
         if ex.family in in_program and len(found) < 2 + MAX_EXERCISE_CHARTS:
             found.append((f"reps-{ex.family}.png", ex,
                           f"{ex.name}: clean reps per session, and the step of its ladder"))
+    from kiosk.ui.fonts import page_faces
+
+    for file, face in zip(core.PAGE_FONTS, page_faces() or (), strict=False):
+        write_atomic(out / file, face.read_bytes())  # the page's font, the charts' too
     drawn = []
     for name, chart, title in found:
         write_atomic(out / name, _png(chart))

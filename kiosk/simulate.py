@@ -17,14 +17,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from kiosk.config import Config
-from kiosk.core.coach.progression import Progress, plan_for_day
+from kiosk.core.coach.progression import Progress, ProgressSnapshot, plan_for_day
 from kiosk.core.coach.rotation import exercise_seconds
 from kiosk.core.data.model import Plan, PlannedExercise
-from kiosk.core.data.records import PainEntry, Record, SessionRecord
-from kiosk.store.records import decode
+from kiosk.core.data.records import (
+    ExerciseRecord,
+    PainEntry,
+    PainEvent,
+    Record,
+    SessionRecord,
+    SetRecord,
+)
+from kiosk.store.records import encode, from_json, to_json
 
 MAX_GAP_SHARE = 0.25  # at most this share of the days are spent away
 SESSION_HOURS = (8, 18, 12, 21, 15)  # when the first, second, ... session of a day starts
@@ -108,9 +114,8 @@ def lived_days(
             started = datetime.combine(day, datetime.min.time()).replace(
                 hour=SESSION_HOURS[n % len(SESSION_HOURS)], minute=rng.randrange(60),
                 second=rng.randrange(60))
-            # Through the store's codec, as a saved session is read back.
-            record = decode(_session(cfg, person, plan, checkin, started, f"sim{seed}-{count}"))
-            assert isinstance(record, SessionRecord)
+            record = _session(cfg, person, plan, checkin, started, f"sim{seed}-{count}")
+            encode(record)  # checked as the store checks it: a bad one stops here, with why
             progress.feed([record])
             if entry is not None and entry.at < record.started_at:
                 yield entry
@@ -120,7 +125,8 @@ def lived_days(
             yield entry
         if day.day == 1:
             # What the store does at the end of each month: keep only what the rules still read.
-            compact = Progress.from_json(progress.to_json(), cfg.library, cfg.progression)
+            saved = from_json(ProgressSnapshot, to_json(progress.snapshot()))
+            compact = Progress.from_snapshot(saved, cfg.library, cfg.progression)
             assert compact is not None
             progress = compact
         day += timedelta(days=1)
@@ -133,20 +139,18 @@ def _pain_entry(rng: random.Random, person: Person, day: date, seed: int) -> Pai
     at = datetime.combine(day, datetime.min.time()).replace(
         hour=rng.choice(PAIN_LOG_HOURS), minute=rng.randrange(60), second=rng.randrange(60))
     rise = rng.randint(2, 5) if person.flare_days else rng.randint(0, 2)
-    raw = {"schema": 1, "kind": "pain", "id": f"pain-{at:%Y%m%dT%H%M%S}-sim{seed}",
-           "at": at.isoformat(timespec="seconds"), "pain": min(10, person.usual_pain + rise),
-           "note": ""}
-    entry = decode(raw)  # through the codec, as a saved entry is read back
-    assert isinstance(entry, PainEntry)
+    entry = PainEntry(f"pain-{at:%Y%m%dT%H%M%S}-sim{seed}", at,
+                      min(10, person.usual_pain + rise))
+    encode(entry)  # checked as the store checks it
     return entry
 
 
 def _session(
     cfg: Config, person: Person, plan: Plan, checkin: int, started: datetime, sid: str
-) -> dict[str, Any]:
+) -> SessionRecord:
     rng = person.rng
-    exercises: list[dict[str, Any]] = []
-    pain_events: list[dict[str, Any]] = []
+    exercises: list[ExerciseRecord] = []
+    pain_events: list[PainEvent] = []
     seconds = 60.0 + cfg.session.primer_seconds
     ended_by, pain_after = "complete", None
     for planned in plan.exercises:
@@ -161,11 +165,11 @@ def _session(
         exercises.append(_exercise(planned, sets, skipped=False))
         if hurt:
             rating = min(10, checkin + rng.randint(1, 4))
-            pain_events.append({
-                "at_s": round(seconds, 1), "family": planned.family.id,
-                "variation": planned.variation.id, "set": len(sets),
-                "rep": len(sets[-1]["reps"]), "phase": "set", "pain": rating,
-            })
+            pain_events.append(PainEvent(
+                at_s=round(seconds, 1), family=planned.family.id,
+                variation=planned.variation.id, set=len(sets),
+                rep=len(sets[-1].reps), phase="set", pain=rating,
+            ))
             if rating - checkin >= 3:
                 ended_by, pain_after = "pain", rating
         elif rng.random() < 0.01:
@@ -173,26 +177,27 @@ def _session(
     if ended_by == "complete":
         pain_after = min(10, max(0, checkin + rng.choice((-2, -1, -1, 0, 0, 0, 1))))
     seconds = round(seconds + rng.uniform(-30.0, 60.0), 1)
-    return {
-        "schema": 1,
-        "id": f"{started:%Y%m%dT%H%M%S}-{sid}",
-        "plan_date": plan.date,
-        "started_at": started.isoformat(timespec="seconds"),
-        "ended_at": (started + timedelta(seconds=seconds)).isoformat(timespec="seconds"),
-        "duration_s": seconds,
-        "pain_before": checkin,
-        "pain_after": pain_after,
-        "ended_by": ended_by,
-        "exercises": exercises,
-        "pain_events": pain_events,
-    }
+    # To the second, as a session's times are saved (isoformat, no microseconds).
+    ended = (started + timedelta(seconds=seconds)).replace(microsecond=0)
+    return SessionRecord(
+        id=f"{started:%Y%m%dT%H%M%S}-{sid}",
+        plan_date=date.fromisoformat(plan.date),
+        started_at=started,
+        ended_at=ended,
+        duration_s=seconds,
+        pain_before=checkin,
+        pain_after=pain_after,
+        ended_by=ended_by,
+        exercises=tuple(exercises),
+        pain_events=tuple(pain_events),
+    )
 
 
-def _sets(cfg: Config, person: Person, p: PlannedExercise) -> tuple[list[dict[str, Any]], bool]:
+def _sets(cfg: Config, person: Person, p: PlannedExercise) -> tuple[list[SetRecord], bool]:
     """The sets of one exercise, as the session saves them, and whether RED was pressed."""
     rng = person.rng
     sides: tuple[str | None, ...] = ("left", "right") if p.variation.side == "each" else (None,)
-    out: list[dict[str, Any]] = []
+    out: list[SetRecord] = []
     for _ in range(cfg.session.sets):
         for side in sides:
             if rng.random() < (0.04 if person.flare_days else 0.006):
@@ -210,16 +215,15 @@ def _sets(cfg: Config, person: Person, p: PlannedExercise) -> tuple[list[dict[st
     return out, False
 
 
-def _set(side: str | None, reps: list[str], ended_by: str) -> dict[str, Any]:
-    return {"side": side, "reps": reps, "clean_reps": reps.count("clean"), "ended_by": ended_by}
+def _set(side: str | None, reps: list[str], ended_by: str) -> SetRecord:
+    return SetRecord(side, tuple(reps), reps.count("clean"), ended_by)
 
 
-def _exercise(p: PlannedExercise, sets: list[dict[str, Any]], *, skipped: bool) -> dict[str, Any]:
-    return {
-        "family": p.family.id, "variation": p.variation.id, "name": p.variation.name,
-        "target": p.target, "change": p.change, "reason": p.reason, "skipped": skipped,
-        "sets": sets,
-    }
+def _exercise(p: PlannedExercise, sets: list[SetRecord], *, skipped: bool) -> ExerciseRecord:
+    return ExerciseRecord(
+        family=p.family.id, variation=p.variation.id, name=p.variation.name, target=p.target,
+        change=p.change, reason=p.reason, skipped=skipped, sets=tuple(sets),
+    )
 
 
 class HistoryExists(Exception):
@@ -240,7 +244,7 @@ def write_history(
     """Save the simulated history through the real store; says how many of each kind."""
     from kiosk.core.coach.progression import Replays
     from kiosk.store.history import holds_history
-    from kiosk.store.months import MonthlyHistory
+    from kiosk.store.months import WholeHistory
 
     if holds_history(data_dir):  # checked before opening: opening may repair, and so change
         raise HistoryExists(
@@ -250,7 +254,7 @@ def write_history(
 
     # As the kiosk replays it (kiosk.runtime.replays): the signature's starts included.
     replays = Replays(cfg.library, cfg.progression, dict(tuning(None, cfg.signature).allowed))
-    with MonthlyHistory.open(data_dir, keep_backups=cfg.storage.backups,
+    with WholeHistory.open(data_dir, keep_backups=cfg.storage.backups,
                              replays=replays) as history:
         records = list(lived_days(cfg, years=years, per_day=per_day, seed=seed, end=end))
         history.add_many(records)

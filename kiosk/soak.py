@@ -41,7 +41,7 @@ from kiosk.config import Config, load_config
 from kiosk.core.data.model import Button
 from kiosk.runtime import Notices, Options, build
 from kiosk.sim import PROFILES, Hands, SimUser
-from kiosk.store.months import MonthlyHistory as History
+from kiosk.store.months import WholeHistory
 
 SEED = 20261125
 START = datetime(2026, 11, 23, 6, 0)  # a Monday morning
@@ -193,7 +193,7 @@ class Figures:
     days: int
     seed: int
     saved: list[str] = field(default_factory=list)  # app.saved of every app, in order
-    history: list[str] = field(default_factory=list)  # ids in History.records() at the end
+    history: list[str] = field(default_factory=list)  # ids in WholeHistory.records() at the end
     unsaved: list[str] = field(default_factory=list)  # still pending when an app closed
     started: int = 0  # times the screen left home
     lost: int = 0  # sessions cut off by a restart
@@ -539,7 +539,7 @@ class Soak:
         fig.said = self.speech.lines
         fig.logged, fig.errors = problems.levels, problems.errors
         fig.writers_left = len(_writers() - self._others)
-        with History.open(self.data_dir) as h:
+        with WholeHistory.open(self.data_dir) as h:
             # Every record the apps saved: sessions, safety answers and pain log entries.
             fig.history = [str(r.id) for r in h.records()]
 

@@ -95,7 +95,7 @@ class Shell:
 def answered_today(data: Path, wall: datetime) -> None:
     """A new history holding one round of safety answers, all "no", on ``wall``'s day.
 
-    Written as a file, not through History, so that a history already there (or a broken one a
+    Written as a file, not through MonthFile, so that a history already there (or a broken one a
     test is about to open) is left alone, and a test that breaks saving still starts."""
     import json
 

@@ -17,7 +17,7 @@ import pytest
 from kiosk import cli
 from kiosk.clock import FakeClock
 from kiosk.config import load_config
-from kiosk.store.months import MonthlyHistory as History  # the kiosk keeps months
+from kiosk.store.months import WholeHistory  # the kiosk keeps months
 from kiosk.terminal import printable
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -100,7 +100,7 @@ def test_a_demo_outside_the_kiosks_years_is_refused_in_words(
 def test_a_writer_on_a_busy_data_dir_refuses_in_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with History.open(tmp_path):  # the kiosk service, say
+    with WholeHistory.open(tmp_path):  # the kiosk service, say
         assert cli.main(["--data-dir", str(tmp_path), "demo"]) == 1
     [line] = capsys.readouterr().err.splitlines()
     assert line.startswith(f"kiosk demo: {tmp_path}: another kiosk is saving sessions here")

@@ -10,7 +10,7 @@ import pytest
 from kiosk import cli
 from kiosk.config import load_config
 from kiosk.core.reports.weekly import EMERGENCY_REMINDER
-from kiosk.store.months import MonthlyHistory as History  # the kiosk keeps months
+from kiosk.store.months import WholeHistory  # the kiosk keeps months
 from tests.core.progress_samples import exercise, pain, session
 
 MONTH = [
@@ -24,7 +24,7 @@ MONTH = [
 
 @pytest.fixture()
 def data(tmp_path: Path) -> Path:
-    with History.open(tmp_path / "data") as history:
+    with WholeHistory.open(tmp_path / "data") as history:
         for record in MONTH:
             history.add(record)
     return tmp_path / "data"
@@ -49,7 +49,7 @@ def test_summary_prints_the_week_as_spoken(data: Path,
 
 
 @pytest.mark.parametrize("size", ["480x320", "800x480"])
-def test_screens_writes_each_history_screen_as_a_png(
+def test_screens_writes_every_screen_as_a_png(
     data: Path, tmp_path: Path, size: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out_dir = tmp_path / "shots"
@@ -57,8 +57,17 @@ def test_screens_writes_each_history_screen_as_a_png(
                          "--size", size, "--date", "2026-11-26")
     assert code == 0, err
     paths = [Path(line) for line in out.splitlines()]
-    assert [p.name for p in paths] == ["01-bridge-clean-reps.png", "02-pain-last-8-weeks.png",
-                                       "03-your-weekly-rhythm.png"]
+    assert [p.name for p in paths[:3]] == ["01-bridge-1-clean-reps.png", "02-pain-last-8-weeks.png",
+                                           "03-your-weekly-rhythm.png"]
+    # ...then every other screen the kiosk shows (kiosk/ui/gallery.py), each once.
+    from kiosk.ui.gallery import views
+
+    assert sorted(p.name for p in paths[3:]) == sorted(
+        f"screen-{n.replace('_', '-')}.png" for n in views())
+    for name in ("home", "checkin", "breathing-inhale", "rep", "rest", "summary", "question",
+                 "welcome", "advice-emergency", "probe-ready", "signature", "ritual-offer",
+                 "ritual-step", "menu", "psfs", "notice"):
+        assert out_dir / f"screen-{name}.png" in paths
     w, h = (int(v) for v in size.split("x"))
     for p in paths:
         assert pygame.image.load(str(p)).get_size() == (w, h)

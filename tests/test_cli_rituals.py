@@ -12,7 +12,7 @@ from kiosk import cli
 from kiosk.config import load_config
 from kiosk.core.coach.progression import plan_for_day
 from kiosk.core.data.records import SessionRecord
-from kiosk.store.months import MonthlyHistory as History  # the kiosk keeps months
+from kiosk.store.months import WholeHistory  # the kiosk keeps months
 from kiosk.store.records import decode
 
 CFG = load_config().config
@@ -42,7 +42,7 @@ def history(data: Path, days: list[date]) -> None:
     sessions: list[SessionRecord] = []
     for day in days:
         sessions.append(clean_session(day, sessions))
-    with History.open(data) as h:
+    with WholeHistory.open(data) as h:
         for s in sessions:
             h.add(s)
 

@@ -14,7 +14,7 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 from kiosk.cli import main  # noqa: E402
 from kiosk.core.data.model import Button  # noqa: E402
 from kiosk.core.data.records import SessionRecord, SetRecord  # noqa: E402
-from kiosk.store.months import MonthlyHistory as History  # noqa: E402
+from kiosk.store.months import WholeHistory  # noqa: E402
 from tests.shell import Shell  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -26,7 +26,7 @@ def demo(tmp_path: Path, capsys: pytest.CaptureFixture[str], *args: str) -> str:
 
 
 def saved(tmp_path: Path) -> list[SessionRecord]:
-    with History.open(tmp_path) as h:
+    with WholeHistory.open(tmp_path) as h:
         return h.sessions()
 
 

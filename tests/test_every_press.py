@@ -36,7 +36,7 @@ from kiosk.devices import RecordingVoice  # noqa: E402
 from kiosk.errors import KioskWarning  # noqa: E402
 from kiosk.io import voice as io_voice  # noqa: E402
 from kiosk.sim import SimUser  # noqa: E402
-from kiosk.store.months import MonthlyHistory as History  # noqa: E402  # the kiosk keeps months
+from kiosk.store.months import WholeHistory  # noqa: E402  # the kiosk keeps months
 from tests.shell import Shell, answered_today  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -53,12 +53,12 @@ def screenshot(shell: Shell, name: str) -> Path:
 
 
 def saved(data: Path) -> list[SessionRecord]:
-    with History.open(data) as h:
+    with WholeHistory.open(data) as h:
         return h.sessions()
 
 
 def entries(data: Path) -> list[PainEntry]:
-    with History.open(data) as h:
+    with WholeHistory.open(data) as h:
         return [r for r in h.records() if isinstance(r, PainEntry)]
 
 

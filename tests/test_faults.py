@@ -28,7 +28,7 @@ from kiosk.config import load_config  # noqa: E402
 from kiosk.core.data.model import Button  # noqa: E402
 from kiosk.devices import RecordingVoice  # noqa: E402
 from kiosk.io import buttons as io_buttons  # noqa: E402
-from kiosk.store.months import MonthlyHistory as History  # noqa: E402
+from kiosk.store.months import WholeHistory  # noqa: E402
 from kiosk.store.readonly import read_history  # noqa: E402
 from tests.shell import Shell, answered_today  # noqa: E402
 
@@ -48,7 +48,7 @@ def test_corrupt_history_is_set_aside_restored_from_backup_and_told(
     # answers; take it again so that it holds the session, as the next day's backup would.
     for backups in (tmp_path / "history").glob("????-??/backups"):
         shutil.rmtree(backups)
-    History.open(tmp_path).close()
+    WholeHistory.open(tmp_path).close()
     good = read_history(tmp_path).sessions
     assert len(good) == 1
     [month] = (tmp_path / "history").glob("????-??")  # the open month: the file saves rewrite
@@ -74,15 +74,15 @@ def test_corrupt_history_is_set_aside_restored_from_backup_and_told(
 def test_disk_full_keeps_the_session_in_memory_tells_the_user_and_retries(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_add = History.add
+    real_add = WholeHistory.add
     full = {"on": True}
 
-    def add(self: History, record: Any) -> None:
+    def add(self: WholeHistory, record: Any) -> None:
         if full["on"]:
             raise OSError(errno.ENOSPC, "No space left on device")
         real_add(self, record)
 
-    monkeypatch.setattr(History, "add", add)
+    monkeypatch.setattr(WholeHistory, "add", add)
     shell = Shell(tmp_path)
     shell.short_session()
     told = shell.wait_for_line("could not be saved")  # reported by the writer thread

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.core.data.records import SessionRecord
-from kiosk.store.months import MonthlyHistory as History
+from kiosk.store.months import WholeHistory
 from kiosk.store.records import encode
 from tests.lengths import count
 
@@ -93,7 +93,7 @@ def test_sigkill_of_the_kiosk_process_never_loses_an_announced_session(tmp_path:
         else:
             assert was_killed, f"demo {i} failed by itself ({proc.returncode}): {lines[-5:]}"
         announced += [line.split()[2] for line in lines if line.startswith("saved: ")]
-        with History.open(tmp_path) as history:  # it always loads
+        with WholeHistory.open(tmp_path) as history:  # it always loads
             records = {r.id: r for r in history.records()}  # sessions and safety answers
         assert history.recovery is None, history.recovery
         for sid in announced:

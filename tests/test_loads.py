@@ -8,7 +8,7 @@ import pytest
 
 from kiosk.cli import main
 from kiosk.sim import SimUser
-from kiosk.store.months import MonthlyHistory as History  # the kiosk keeps months
+from kiosk.store.months import WholeHistory  # the kiosk keeps months
 from tests.core.helpers import Run
 from tests.core.test_session import _loaded_planner
 
@@ -17,7 +17,7 @@ def test_history_on_disk_and_the_cli_show_the_confirmed_load(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     run = Run(SimUser("steady"), planner=_loaded_planner()).until_finished()
-    history = History.open(tmp_path)
+    history = WholeHistory.open(tmp_path)
     try:
         history.add(run.saved[0])
     finally:

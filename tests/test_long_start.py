@@ -17,13 +17,13 @@ from kiosk.clock import FakeClock  # noqa: E402
 from kiosk.config import load_config  # noqa: E402
 from kiosk.devices import RecordingNotifier, RecordingVoice  # noqa: E402
 from kiosk.simulate import lived_days  # noqa: E402
-from kiosk.store.months import FOLDER, SNAPSHOT, MonthlyHistory, months_in  # noqa: E402
+from kiosk.store.months import FOLDER, SNAPSHOT, WholeHistory, months_in  # noqa: E402
 
 
 def test_snapshots_made_again_at_start_are_told_to_systemd_before_ready(tmp_path: Path) -> None:
     loaded = load_config()
     cfg = loaded.config
-    with MonthlyHistory.open(tmp_path, replays=runtime.replays(cfg)) as history:
+    with WholeHistory.open(tmp_path, replays=runtime.replays(cfg)) as history:
         for r in lived_days(cfg, years=0.5, per_day=2, seed=5, end=date(2026, 11, 20)):
             history.add(r)
     closed = months_in(tmp_path / FOLDER)[:-1]

@@ -27,7 +27,7 @@ from kiosk.core.data.records import (
 )
 from kiosk.simulate import write_history
 from kiosk.store import export
-from kiosk.store.months import MonthlyHistory as History  # the kiosk keeps months
+from kiosk.store.months import WholeHistory  # the kiosk keeps months
 from tests.browser import pdf_text, render
 
 pytestmark = pytest.mark.slow
@@ -54,7 +54,7 @@ def month(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Record]]
     data = tmp_path_factory.mktemp("month") / "data"
     cfg = load_config(None).config
     write_history(cfg, data, years=31 / 365.25, per_day=2, seed=7, end=LAST)
-    with History.open(data) as history:
+    with WholeHistory.open(data) as history:
         history.add(PainEntry("pain-1", datetime(2026, 11, 3, 18, 30), 6, "gardening"))
         history.add(PsfsRecord("psfs-1", datetime(2026, 11, 10, 9), (
             PsfsScore("carry the shopping", 4), PsfsScore("sit through a film", 6))))

@@ -9,7 +9,7 @@ from pathlib import Path
 from kiosk.core.data.events import Tone
 from kiosk.core.data.model import Button
 from kiosk.core.data.records import RitualRecord
-from kiosk.store.months import MonthlyHistory as History  # the kiosk keeps months
+from kiosk.store.months import WholeHistory  # the kiosk keeps months
 from tests.shell import Shell
 
 LED = 5  # BCM pin of the status LED in this test's config
@@ -31,7 +31,7 @@ def led_changes(shell: Shell, seconds: float) -> int:
 
 
 def rituals(data: Path) -> list[RitualRecord]:
-    return [r for r in History.open(data).records() if isinstance(r, RitualRecord)]
+    return [r for r in WholeHistory.open(data).records() if isinstance(r, RitualRecord)]
 
 
 def test_at_its_time_the_idle_kiosk_announces_the_ritual_and_green_runs_and_saves_it(

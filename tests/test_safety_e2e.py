@@ -20,7 +20,7 @@ from kiosk.core.coach.safety import Group, How, Outcome, Reason, SafetyCheck  # 
 from kiosk.core.data.model import Button  # noqa: E402
 from kiosk.core.data.records import Record, SessionRecord  # noqa: E402
 from kiosk.core.words import phrases  # noqa: E402
-from kiosk.store.months import MonthlyHistory as History  # noqa: E402  # the kiosk keeps months
+from kiosk.store.months import WholeHistory  # noqa: E402  # the kiosk keeps months
 from tests.shell import Shell  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -29,7 +29,7 @@ EMERGENCY = WORDING.advice[Group.EMERGENCY]
 
 
 def records(data: Path) -> list[Record]:
-    with History.open(data) as h:
+    with WholeHistory.open(data) as h:
         return h.records()
 
 
@@ -92,7 +92,7 @@ def test_demo_red_flag_prints_the_emergency_advice_and_saves_no_session(
     assert f"say: {EMERGENCY}" in lines and lines[-1] == f"advice: {EMERGENCY}"
     assert not any("Pain right now" in line or "Exercise one" in line for line in lines)
     assert not any(line.startswith("saved: session") for line in lines)
-    with History.open(tmp_path) as h:
+    with WholeHistory.open(tmp_path) as h:
         assert h.sessions() == []
         [answers] = h.records()
     assert isinstance(answers, SafetyCheck) and answers.outcome is Outcome.EMERGENCY
@@ -111,7 +111,7 @@ def test_the_steady_demo_answers_no_and_exercises_as_before(
         assert main(["demo", "--date", day, "--data-dir", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert out.count(f"say: {WORDING.questions[0].text}") == 1  # the first day only
-    with History.open(tmp_path) as h:
+    with WholeHistory.open(tmp_path) as h:
         assert [s.ended_by for s in h.sessions()] == ["complete", "complete"]
 
 
@@ -166,7 +166,7 @@ def test_the_follow_up_of_a_yes_is_asked_recorded_and_shown(
     assert f"say: {phrases.SEEN_QUESTION}" in lines
     assert lines.count(f"say: {EMERGENCY}") == 2
     assert not any(line.startswith("saved: session") for line in lines)
-    with History.open(tmp_path) as h:
+    with WholeHistory.open(tmp_path) as h:
         assert h.sessions() == []
         follow_up = h.records()[-1]
     assert isinstance(follow_up, SafetyCheck)

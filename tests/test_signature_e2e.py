@@ -25,7 +25,7 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 from kiosk.cli import main  # noqa: E402
 from kiosk.config import DEFAULT_CONFIG  # noqa: E402
 from kiosk.core.data.records import ScreeningRecord, SessionRecord  # noqa: E402
-from kiosk.store.months import MonthlyHistory as History  # noqa: E402  # the kiosk keeps months
+from kiosk.store.months import WholeHistory  # noqa: E402  # the kiosk keeps months
 from tests.lengths import count  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -68,7 +68,7 @@ def test_stiff_left_screens_first_then_its_plan_starts_on_the_left(tmp_path: Pat
     assert "Hip rotation         left stiff" in sig and "Rib expansion        left stiff" in sig
     assert "Hip rotation: left stiff, right easy. Stiffer: left." in sig
 
-    with History.open(tmp_path) as h:
+    with WholeHistory.open(tmp_path) as h:
         [session] = [r for r in h.records() if isinstance(r, SessionRecord)]
     hip = next(e for e in session.exercises if e.family == "hip-90-90")
     ribs = next(e for e in session.exercises if e.family == "rib-breathing")
@@ -105,7 +105,7 @@ def test_a_rescreening_four_weeks_later_reports_changes_and_keeps_progress(
     kept = set(before) & set(after)
     assert kept and {f: after[f] for f in kept} == {f: before[f] for f in kept}
     assert "left first" not in after_text  # no side is stiffer now
-    with History.open(tmp_path) as h:
+    with WholeHistory.open(tmp_path) as h:
         screenings = [r for r in h.records() if isinstance(r, ScreeningRecord)]
     assert [s.reason for s in screenings] == ["first-run", "asked"]
 

@@ -12,7 +12,7 @@ import pytest
 
 from kiosk.cli import main
 from kiosk.core.data.records import PainEntry, SessionRecord
-from kiosk.store.months import MonthlyHistory as History
+from kiosk.store.months import WholeHistory
 
 END = date(2026, 11, 20)
 
@@ -26,7 +26,7 @@ def test_a_simulated_history_looks_lived_in(tmp_path: Path, capsys: pytest.Captu
                                             ) -> None:
     assert simulate(tmp_path / "d") == 0
     said = capsys.readouterr().out
-    with History.open(tmp_path / "d") as history:
+    with WholeHistory.open(tmp_path / "d") as history:
         assert history.recovery is None
         sessions = history.sessions()
         records = list(history.every_record())
@@ -57,9 +57,9 @@ def test_a_simulated_history_looks_lived_in(tmp_path: Path, capsys: pytest.Captu
 def test_the_same_seed_gives_the_same_history(tmp_path: Path) -> None:
     assert simulate(tmp_path / "a") == 0 and simulate(tmp_path / "b") == 0
     assert simulate(tmp_path / "c", "--per-day", "1") == 0
-    with History.open(tmp_path / "a") as a, History.open(tmp_path / "b") as b:
+    with WholeHistory.open(tmp_path / "a") as a, WholeHistory.open(tmp_path / "b") as b:
         assert a.sessions() == b.sessions()
-    with History.open(tmp_path / "c") as c:
+    with WholeHistory.open(tmp_path / "c") as c:
         assert max(Counter(s.plan_date for s in c.sessions()).values()) == 1
 
 
@@ -89,7 +89,7 @@ def test_a_kiosk_started_on_a_lived_in_device_plans_as_a_full_replay(tmp_path: P
     data = tmp_path / "d"
     assert main(["--data-dir", str(data), "simulate", "--years", "0.4", "--seed", "4",
                  "--end", "2026-11-24"]) == 0
-    with History.open(data) as history:
+    with WholeHistory.open(data) as history:
         every = history.sessions()
     shell = Shell(data, wall=datetime(2026, 11, 25, 9, 0))
     kiosk = shell.app.kiosk
@@ -119,12 +119,12 @@ def test_a_week_over_a_month_turn_counts_the_closed_months_days(
     data = tmp_path / "d"
     assert main(["--data-dir", str(data), "simulate", "--years", "0.6", "--seed", "11",
                  "--end", "2026-12-01"]) == 0
-    with History.open(data) as history:
+    with WholeHistory.open(data) as history:
         every = list(history.every_record())
     assert date(2026, 11, 30) in active_days(every)
     reads: list[str] = []  # which thread reads the closed months for the history screens
-    real = months.MonthlyHistory._recent
-    monkeypatch.setattr(months.MonthlyHistory, "_recent", lambda self, closed: (
+    real = months.WholeHistory._recent
+    monkeypatch.setattr(months.WholeHistory, "_recent", lambda self, closed: (
         reads.append(threading.current_thread().name), real(self, closed))[1])
     shell = Shell(data, wall=datetime(2026, 12, 2, 9, 0))
     kiosk = shell.app.kiosk

@@ -21,7 +21,7 @@ from kiosk.core.data.model import Button
 from kiosk.core.data.records import Record, SessionRecord
 from kiosk.core.reports import usb as core_usb
 from kiosk.store import export
-from kiosk.store.history import History
+from kiosk.store.history import MonthFile
 from kiosk.usb import copy_all
 from tests.core.progress_samples import exercise, pain, session
 from tests.shell import Shell, answered_today
@@ -37,7 +37,7 @@ NOW = datetime(2026, 11, 25, 10, 30)
 @pytest.fixture()
 def data(tmp_path: Path) -> Path:
     answered_today(tmp_path / "data", datetime(2026, 11, 25, 9, 0))  # as Shell starts: at home
-    with History.open(tmp_path / "data") as history:
+    with MonthFile.open(tmp_path / "data") as history:
         for record in HISTORY:
             history.add(record)
     return tmp_path / "data"

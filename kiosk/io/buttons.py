@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from kiosk import lazy_metadata
 from kiosk.core.data.model import Button
 from kiosk.devices import Edge, Inbox
 from kiosk.errors import HardwareError
@@ -39,6 +40,7 @@ def make_factory(mock: bool) -> tuple[Any, str | None]:
     On a Pi the real factory (lgpio on a Pi 5) must work; when it does not, the message names
     the fix, and the kiosk runs on mock pins (keyboard) rather than dying in a restart loop.
     """
+    lazy_metadata.import_gpiozero()
     from gpiozero.pins.mock import MockFactory
 
     if mock:
@@ -70,6 +72,7 @@ class Buttons:
         now: Callable[[], float],
         edges: Inbox,
     ) -> None:
+        lazy_metadata.import_gpiozero()
         from gpiozero import DigitalInputDevice
 
         self.factory = factory

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from kiosk import lazy_metadata
 from kiosk.core.data.view import View
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ def breath_level(view: View, now: float) -> float:
 
 class Leds:
     def __init__(self, *, status: int | None, breath: int | None, factory: Any) -> None:
+        lazy_metadata.import_gpiozero()
         from gpiozero import LED, PWMLED
 
         self.status = LED(status, pin_factory=factory) if status else None

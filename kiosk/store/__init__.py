@@ -12,7 +12,7 @@ Typical use from the shell::
 """
 
 from kiosk.store.atomic import AtomicJSONStorage
-from kiosk.store.history import History, Recovery
+from kiosk.store.history import MonthFile, Recovery
 from kiosk.store.writer import HistoryWriter, SaveResult
 
-__all__ = ["AtomicJSONStorage", "History", "HistoryWriter", "Recovery", "SaveResult"]
+__all__ = ["AtomicJSONStorage", "MonthFile", "HistoryWriter", "Recovery", "SaveResult"]

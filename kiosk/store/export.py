@@ -77,7 +77,7 @@ def write_json(records: Iterable[Record], fp: TextIO) -> None:
     fp.write(f'{{\n  "schema": {SCHEMA_VERSION},\n  "sessions": [')
     first = True
     # The other kinds are far fewer than sessions: kept to go after them, each under its key.
-    others: dict[str, list[dict[str, Any]]] = {key: [] for key in _OTHER_KEYS.values()}
+    others: dict[str, list[object]] = {key: [] for key in _OTHER_KEYS.values()}
     for record in records:
         if not isinstance(record, SessionRecord):
             key = _OTHER_KEYS.get(type(record))

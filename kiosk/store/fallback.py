@@ -3,7 +3,7 @@
 ``HistoryWriter.close`` waits for every queued save up to systemd's stop timeout. A card slow
 enough to outlast it (or one that refuses the month's file but not a new small file) leaves
 records in memory: they are written here, ``unsaved.json`` in the data directory, atomically
-and 0600 like every file the kiosk keeps, and the next start (``MonthlyHistory``) saves them
+and 0600 like every file the kiosk keeps, and the next start (``WholeHistory``) saves them
 into their months, skipping any that reached the disk after all, then removes the file.
 """
 

@@ -1,6 +1,6 @@
 """The exercise history: every finished session, kept on disk in ``history.json``.
 
-``History`` is the only code that touches the history file. It is not thread-safe: in the kiosk
+``MonthFile`` is the only code that touches the history file. It is not thread-safe: in the kiosk
 one ``HistoryWriter`` thread owns it (see writer.py), so the frame loop never waits for a disk.
 
 Order is save order. Each session is stored under a sequence number ``seq`` (its TinyDB document
@@ -70,10 +70,10 @@ def holds_history(data_dir: str | os.PathLike[str]) -> bool:
     )
 
 
-class History:
+class MonthFile:
     """The history in ``data_dir/history.json``, with daily backups in ``data_dir/backups``.
 
-    An open History is the one writer of its data directory: it holds the directory's lock
+    An open MonthFile is the one writer of its data directory: it holds the directory's lock
     (lock.py) until ``close()``. Opening never fails because of what is in the file: a damaged
     file is set aside, what can still be read from it is merged with the newest readable backup
     (see salvage.py), and ``recovery`` says so. Opening raises ``StorageError`` only when the
@@ -124,7 +124,7 @@ class History:
         storage: type[AtomicJSONStorage] = AtomicJSONStorage,
         wait_for_lock: float = 0.0,
         journaled: bool = False,
-    ) -> History:
+    ) -> MonthFile:
         """Open (and if need be repair) the history; check ``.recovery`` afterwards."""
         return cls(data_dir, keep_backups=keep_backups, now=now, storage=storage,
                    wait_for_lock=wait_for_lock, journaled=journaled)
@@ -202,7 +202,7 @@ class History:
         self._db.close()
         self._lock.release()
 
-    def __enter__(self) -> History:
+    def __enter__(self) -> MonthFile:
         return self
 
     def __exit__(

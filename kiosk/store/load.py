@@ -2,7 +2,7 @@
 
 ``load()`` reads ``history.json`` and, when it is damaged or missing, works out in memory what
 the history should hold: the sessions salvaged from the damaged file merged with the newest
-good backup. It writes nothing. The kiosk (History, holding the data directory's lock) then
+good backup. It writes nothing. The kiosk (MonthFile, holding the data directory's lock) then
 sets the damaged file aside and writes the result; ``kiosk history``, ``plan``, ``export`` and
 ``check`` only show it, and say that the kiosk will repair the file when it next starts.
 """

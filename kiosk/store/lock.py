@@ -57,5 +57,5 @@ class DataDirLock:
             self._fd = None
 
     def __del__(self) -> None:
-        # A History dropped without close() must not keep every later writer out.
+        # A MonthFile dropped without close() must not keep every later writer out.
         self.release()

@@ -2,7 +2,7 @@
 
 Layout, in the data directory::
 
-    history/2026-10/history.json       one month of records: a History of its own (history.py),
+    history/2026-10/history.json       one month of records: a MonthFile of its own (history.py),
     history/2026-10/backups/...        with its own atomic writes, daily backups and recovery
     history/2026-10/progress.json      the snapshot after this month, once the month is closed
     history/2026-11/history.json       the open month: the only file a save rewrites
@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Protocol, TextIO
+from typing import Any, ClassVar, Protocol, TextIO
 
 from kiosk.core.coach.rhythm import active_days
 from kiosk.core.data.records import (
@@ -62,18 +62,20 @@ from kiosk.store.atomic import (
     write_atomically,
 )
 from kiosk.store.backups import Backups
-from kiosk.store.history import FILENAME, History, Recovery, _lock, recovery_message
+from kiosk.store.history import FILENAME, MonthFile, Recovery, _lock, recovery_message
 from kiosk.store.journal import JOURNAL
 from kiosk.store.journal import rewrite as rewrite_journal
 from kiosk.store.load import Damage, load, reader_note
-from kiosk.store.records import TABLE, decode, encode
+from kiosk.store.records import TABLE, decode, encode, from_json, load_json, to_json
 from kiosk.store.seal import SEAL, seal, seal_unsealed
 
 log = logging.getLogger(__name__)
 
 FOLDER = "history"  # beside the old single file, so the two layouts never share a name
 SNAPSHOT = "progress.json"
-SNAPSHOT_FORMAT = 2  # 2: the last week's days of practice, and only its rituals
+# The layout of progress.json around the replay (whose own shape is in its key). 2: the last
+# week's days of practice, and only its rituals.
+SNAPSHOT_FILE_FORMAT = 2
 MONTH = re.compile(r"\d{4}-\d{2}")
 MIGRATED = "single-file-history.json"  # the old file, kept once split (inside FOLDER)
 MIGRATED_BACKUPS = "single-file-backups"
@@ -89,14 +91,16 @@ class Replay(Protocol):
 
     def feed(self, sessions: Iterable[SessionRecord]) -> Any: ...
     def copy(self) -> Any: ...
-    def to_json(self) -> dict[str, Any]: ...
+    def snapshot(self) -> object: ...  # a dataclass the store's codec writes
 
 
 class Replays(Protocol):
     """How to start a replay, and to take one back from a snapshot (None: not usable)."""
 
+    snapshot_type: ClassVar[type[Any]]  # what Replay.snapshot() makes, and load() takes
+
     def start(self) -> Replay: ...
-    def load(self, data: Any) -> Replay | None: ...
+    def load(self, saved: Any) -> Replay | None: ...
 
 
 @dataclass(frozen=True)
@@ -227,7 +231,7 @@ def split(records: Sequence[Record]) -> list[tuple[str, list[Record]]]:
     return parts
 
 
-class MonthlyHistory:
+class WholeHistory:
     """The history in ``data_dir``, in monthly parts; the one writer of it while open.
 
     ``records()`` is the open window: the records a snapshot does not cover (normally the open
@@ -255,14 +259,14 @@ class MonthlyHistory:
         self._replays = replays
         self._storage = storage
         self._problems: list[Recovery] = []
-        self._open: History | None = None
+        self._open: MonthFile | None = None
         self._swept = False  # whether this run has sealed the closed months (_seal)
         # The kiosk seals (and checks, and repairs) closed months only when it is idle, never
         # between a person's session and its save (``idle``); other writers as they close one.
         self._seal_when_idle = seal_when_idle
         self._unchecked: list[str] | None = None  # closed months ``idle`` has still to check
         self.repaired: list[Recovery] = []  # what ``idle`` repaired, for the log and the user
-        # The one writer of the whole data directory (each month's History locks its own too).
+        # The one writer of the whole data directory (each month's MonthFile locks its own too).
         self._lock = _lock(self.data_dir, wait_for_lock)
         try:
             self._start(on_step)
@@ -349,7 +353,7 @@ class MonthlyHistory:
         wait_for_lock: float = 0.0,
         on_step: Callable[[str], None] | None = None,
         seal_when_idle: bool = False,
-    ) -> MonthlyHistory:
+    ) -> WholeHistory:
         return cls(data_dir, keep_backups=keep_backups, now=now, replays=replays,
                    storage=storage, wait_for_lock=wait_for_lock, on_step=on_step,
                    seal_when_idle=seal_when_idle)
@@ -410,7 +414,7 @@ class MonthlyHistory:
             self._open.close()
         self._lock.release()
 
-    def __enter__(self) -> MonthlyHistory:
+    def __enter__(self) -> WholeHistory:
         return self
 
     def __exit__(
@@ -422,11 +426,11 @@ class MonthlyHistory:
         self.close()
 
     # --- months -------------------------------------------------------------------------------
-    def _month_for(self, record: Record) -> History:
+    def _month_for(self, record: Record) -> MonthFile:
         here = self._open_month
         return self._month_for_month(month_of(record, here or self._now().strftime("%Y-%m")))
 
-    def _month_for_month(self, month: str) -> History:
+    def _month_for_month(self, month: str) -> MonthFile:
         if self._open_month is not None and month < self._open_month:
             month = self._open_month  # a clock gone back never reopens an old month
         if self._open is not None and month == self._open_month:
@@ -440,7 +444,7 @@ class MonthlyHistory:
         self._open = self._history(month)
         return self._open
 
-    def _close_month(self, month: str, history: History) -> None:
+    def _close_month(self, month: str, history: MonthFile) -> None:
         """Write the closed month's snapshot: the replay so far plus this month's sessions."""
         records = self._window + history.records()
         replay = None
@@ -501,14 +505,14 @@ class MonthlyHistory:
         seal_unsealed(self.root, months, self._storage.fsync)
         self._swept = True
 
-    def _history(self, month: str) -> History:
+    def _history(self, month: str) -> MonthFile:
         if os.path.lexists(self.root) and not _is_folder(self.root):
             raise StorageError(f"{self.root} is {kind_of(os.lstat(self.root).st_mode)}, not a "
                                "folder; move it out of the data folder and restart the kiosk")
         make_private_dir(self.root)
         if os.path.lexists(self.root / month) and not _is_folder(self.root / month):
             self._set_aside_month(month)
-        history = History.open(self.root / month, keep_backups=self._keep, now=self._now,
+        history = MonthFile.open(self.root / month, keep_backups=self._keep, now=self._now,
                                storage=self._storage, journaled=True)
         if history.recovery is not None:
             self._problems.append(history.recovery)
@@ -597,10 +601,10 @@ class MonthlyHistory:
 # --- snapshots ---------------------------------------------------------------------------------
 def write_snapshot(month_dir: Path, snapshot: Snapshot, fsync: Fsync | None = None) -> None:
     data = {
-        "format": SNAPSHOT_FORMAT,
+        "format": SNAPSHOT_FILE_FORMAT,
         "month": snapshot.month,
         "last_pain": snapshot.last_pain,
-        "progress": snapshot.replay.to_json() if snapshot.replay is not None else None,
+        "progress": to_json(snapshot.replay.snapshot()) if snapshot.replay is not None else None,
         "kept": [encode(r) for r in snapshot.kept],
         "days": [d.isoformat() for d in snapshot.days],
     }
@@ -612,15 +616,15 @@ def read_snapshot(month_dir: Path, replays: Replays | None) -> Snapshot | None:
     """The snapshot of a closed month, or None when it is missing, damaged or not for these
     ladders and thresholds (then it is rebuilt from the records)."""
     try:
-        data = json.loads(read_regular(month_dir / SNAPSHOT))  # never a FIFO, link or device
-        if data["format"] != SNAPSHOT_FORMAT or data["month"] != month_dir.name:
+        data: Any = load_json(read_regular(month_dir / SNAPSHOT), "the snapshot")  # a file
+        if data["format"] != SNAPSHOT_FILE_FORMAT or data["month"] != month_dir.name:
             return None
         pain = data["last_pain"]
         if pain is not None and (type(pain) is not int or not 0 <= pain <= 10):
             return None
         replay = None
         if replays is not None:
-            replay = replays.load(data["progress"])
+            replay = replays.load(from_json(replays.snapshot_type, data["progress"]))
             if replay is None:
                 return None
         kept = tuple(decode(r) for r in data["kept"])
@@ -785,13 +789,13 @@ def _add_missing(
     if not missing:
         return
     months = months_in(root)
-    history = History.open(root / months[-1], journaled=True) if months else None
+    history = MonthFile.open(root / months[-1], journaled=True) if months else None
     try:
         for month, part in split(missing):
             if history is None or (months and month > months[-1]):
                 if history is not None:
                     history.close()
-                history = History.open(root / month, journaled=True)
+                history = MonthFile.open(root / month, journaled=True)
                 months.append(month)
             history.add_many(part)
             step(f"added {len(part)} to {month}")

@@ -1,107 +1,69 @@
 """The codec: the typed records of ``kiosk.core.data.records`` as JSON (schema 1, docs/data.md).
 
-This is the one place that knows what a record looks like as a dict. The same checks guard
-both doors. Writing is strict: ``encode`` refuses a record that holds anything the schema does
-not allow, so nothing odd reaches the disk. Reading comes in two strengths: ``decode`` and
-``parse_history`` refuse anything wrong (the store treats such a file as damaged and recovers
-it, see history.py), while ``decode_each`` and ``read_history`` keep every record that is
-whole and report, in words, each one they skipped. Anything this module accepts on save it
-also accepts on load. Unknown extra fields in a file are allowed (a newer kiosk may add fields
-without changing their meaning) and ignored by the types; a missing field or a wrong type is not.
+This is the one place that knows what a record looks like as a dict, and it knows it from the
+records' declarations alone: one generic codec over standard-library dataclasses and their
+type hints. A field's type says how it is written and read (text, whole number, number, true or
+false, a date, a time, an enum's value, a list of records, an object of records), its
+``Annotated`` rule what it may hold (``kiosk.core.data.fields``), and a record's ``problem()``
+what its fields must agree on. No kind of record has an encoder, a decoder or a field check of
+its own here: a new field is one edit to its dataclass.
 
-Each kind of record has a ``kind`` tag in its JSON and an entry in ``KINDS``. A session, the
-first kind, is written without a tag, exactly as schema 1 always wrote it, and a record with no
-tag is a session.
+The same checks guard both doors. Writing is strict: ``encode`` refuses a record that holds
+anything the schema does not allow, so nothing odd reaches the disk. Reading comes in two
+strengths: ``decode`` and ``parse_history`` refuse anything wrong (the store treats such a file
+as damaged and recovers it, see history.py), while ``decode_each`` and ``read_history`` keep
+every record that is whole and report, in words, each one they skipped. Anything this module
+accepts on save it also accepts on load. Unknown extra fields in a file are allowed (a newer
+kiosk may add fields without changing their meaning) and ignored by the types; a missing field
+is allowed only when the dataclass gives it a default (a field added later: older histories
+lack it), and a wrong type never is. The bounds of what is read, in size and in nesting, are
+``load_json``'s.
+
+Each kind of record has a ``kind`` tag in its JSON (its ``TAG``). A session, the first kind, is
+written without a tag, exactly as schema 1 always wrote it, and a record with no tag is a
+session. The same codec writes and reads the progression snapshot (``to_json``, ``from_json``).
+
+Standard-library dataclasses, not msgspec Structs: msgspec has no wheel for 32-bit Raspberry Pi
+OS (armv7l), and the records stay plain types the core builds without a dependency.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+import types
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from enum import Enum
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
-from kiosk.core.coach.safety import Answer, Group, How, Outcome, Reason, SafetyCheck
-from kiosk.core.data.records import (
-    PROBE_RATINGS,
-    RATINGS,
-    RITUAL_OUTCOMES,
-    RITUAL_RATINGS,
-    SCHEMA_VERSION,
-    SCREENING_REASONS,
-    SESSION_ENDS,
-    SET_ENDS,
-    SIDES,
-    ExerciseRecord,
-    PainEntry,
-    PainEvent,
-    ProbeResult,
-    PsfsRecord,
-    PsfsScore,
-    Record,
-    RitualRecord,
-    ScreeningRecord,
-    SessionRecord,
-    SetRecord,
-)
+from kiosk.core.data.fields import DAY_S, MAX_TARGET, WHEN_SET, Rule
+from kiosk.core.data.records import SCHEMA_VERSION, Record, SessionRecord
 from kiosk.errors import RecordError
 
-TABLE = "sessions"  # the one TinyDB table in history.json, for every kind; its keys are `seq`
-DAY_S = 24 * 3600  # no session, and nothing in one, lasts a day: a longer time is damage
-MAX_TARGET = 1000  # far above any ladder's max_reps; a bigger target is damage, not a plan
+__all__ = ["DAY_S", "MAX_TARGET", "TABLE", "decode", "encode", "from_json", "to_json"]
 
-Check = Callable[[object, str], None]
+TABLE = "sessions"  # the one TinyDB table in history.json, for every kind; its keys are `seq`
+
+T = TypeVar("T")
+Read = Callable[[object], object]  # a JSON value -> its typed value; _Bad when it is not one
 
 
 class _Bad(Exception):
-    """One problem found in a record; turned into a RecordError that names the session."""
+    """One problem found in a record; turned into a RecordError that names the record and the
+    field. The path to the field is put together only on the way out, so that reading a good
+    record builds no strings."""
 
+    def __init__(self, rest: str) -> None:
+        super().__init__(rest)
+        self.rest = rest  # " must be text, not 3", " has no 'id'"
+        self.path: list[str] = []  # innermost first: ".reps", "[0]", ".sets", "[2]"
 
-def _is(test: Callable[[Any], bool], what: str) -> Check:
-    def check(value: object, where: str) -> None:
-        if not test(value):
-            raise _Bad(f"{where} must be {what}, not {value!r:.40}")
-
-    return check
-
-
-def _optional(inner: Check) -> Check:
-    def check(value: object, where: str) -> None:
-        if value is not None:
-            inner(value, where)
-
-    return check
-
-
-def _list_of(item: Check) -> Check:
-    def check(value: object, where: str) -> None:
-        if not isinstance(value, list):
-            raise _Bad(f"{where} must be a list, not {value!r:.40}")
-        for i, v in enumerate(value):
-            item(v, f"{where}[{i}]")
-
-    return check
-
-
-def _fields(spec: Mapping[str, Check]) -> Check:
-    def check(value: object, where: str) -> None:
-        if not isinstance(value, dict):
-            raise _Bad(f"{where} must be an object, not {value!r:.40}")
-        for key, check_field in spec.items():
-            if key not in value and key not in _MAY_BE_ABSENT:
-                raise _Bad(f"{where} has no {key!r}")
-            check_field(value.get(key), f"{where}.{key}")
-
-    return check
-
-
-# A record with no kind tag is a session (schema 1 as first written); an exercise with no load
-# had none (the key is written only when the person confirmed one); a safety round that was no
-# follow-up has no "seen" (the key came with the red-flag follow-up).
-_MAY_BE_ABSENT = ("kind", "load", "seen")
+    def at(self, root: str) -> str:
+        return root + "".join(reversed(self.path)) + self.rest
 
 
 def _is_int(v: object) -> bool:
@@ -113,442 +75,274 @@ def _is_number(v: object) -> bool:
     return (_is_int(v) or isinstance(v, float)) and math.isfinite(v)  # type: ignore[arg-type]
 
 
-def _parses(parse: Callable[[str], object]) -> Callable[[object], bool]:
-    def test(v: object) -> bool:
+def _where(e: _Bad, step: str) -> _Bad:
+    e.path.append(step)
+    return e
+
+
+# --- reading: a reader for each type, made once from its hints -----------------------------------
+def _leaf(test: Callable[[Any], bool], what: str, make: Callable[[Any], object] | None,
+          checked: bool) -> Read:
+    """A reader of one JSON value: ``test`` it (if ``checked``), then ``make`` the typed value."""
+    if not checked:
+        return (lambda v: v) if make is None else make
+
+    def read(v: object) -> object:
         try:
-            parse(v)  # type: ignore[arg-type]
+            ok = test(v)
         except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            raise _Bad(f" must be {what}, not {v!r:.40}")
+        return v if make is None else make(v)
+
+    return read
+
+
+def _in_rule(v: Any, rule: Rule | None) -> bool:
+    if rule is None:
+        return True
+    if rule.nonempty and v == "":
+        return False
+    if rule.values is not None and v not in rule.values:
+        return False
+    if rule.low is not None and v < rule.low:
+        return False
+    return rule.high is None or v <= rule.high
+
+
+def _parses_as(parse: Callable[[str], object]) -> Callable[[object], bool]:
+    def test(v: object) -> bool:
+        if not isinstance(v, str):
             return False
+        parse(v)  # ValueError: not that
         return True
 
     return test
 
 
-def _schema(value: object, where: str) -> None:
-    if not _is_int(value) or value != SCHEMA_VERSION:
-        raise _Bad(f"{where} is {value!r:.40}; this kiosk reads schema {SCHEMA_VERSION} only")
+def _reader(tp: Any, checked: bool, nullable: bool = False) -> Read:
+    """How to read a JSON value into ``tp``, checking it against ``tp`` if ``checked``."""
+    rule: Rule | None = None
+    if get_origin(tp) is Annotated:
+        tp, *meta = get_args(tp)
+        rule = next((m for m in meta if isinstance(m, Rule)), None)
+    null = " or null" if nullable else ""
+    origin = get_origin(tp)
+    if origin in (Union, types.UnionType):
+        args = get_args(tp)
+        inner = [a for a in args if a is not type(None)]
+        if len(inner) != 1 or len(args) != 2:
+            raise TypeError(f"the codec reads X | None, not {tp}")
+        read = _reader(inner[0], checked, nullable=True)
+        return lambda v: None if v is None else read(v)
+    if origin in (tuple, list):
+        args = get_args(tp)
+        if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+            return _fixed(tuple(_reader(a, checked) for a in args), checked, null)
+        return _sequence(_reader(args[0], checked), tuple if origin is tuple else list,
+                         checked, null)
+    if origin is dict:
+        key, value = get_args(tp)
+        if key is not str:
+            raise TypeError(f"the codec reads objects keyed by text, not {tp}")
+        return _mapping(_reader(value, checked), checked, null)
+    if dataclasses.is_dataclass(tp):
+        return _object_reader(tp, checked, null)  # type: ignore[arg-type]
+    if isinstance(tp, type) and issubclass(tp, Enum):
+        values = tuple(e.value for e in tp)
+        return _leaf(lambda v: v in values, "one of " + "|".join(map(str, values)) + null, tp,
+                     checked)
+    what = (rule.what if rule is not None else _WHAT.get(tp, str(tp))) + null
+    if tp is bool:
+        return _leaf(lambda v: isinstance(v, bool), what, None, checked)
+    if tp is int:
+        return _leaf(lambda v: _is_int(v) and _in_rule(v, rule), what, None, checked)
+    if tp is float:
+        return _leaf(lambda v: _is_number(v) and _in_rule(v, rule), what, float, checked)
+    if tp is str:
+        return _leaf(lambda v: isinstance(v, str) and _in_rule(v, rule), what, None, checked)
+    if tp is datetime:
+        return _leaf(_parses_as(datetime.fromisoformat), what, datetime.fromisoformat, checked)
+    if tp is date:
+        return _leaf(_parses_as(date.fromisoformat), what, date.fromisoformat, checked)
+    raise TypeError(f"the codec cannot read {tp!r}")
 
 
-_text = _is(lambda v: isinstance(v, str) and v != "", "non-empty text")
-_str = _is(lambda v: isinstance(v, str), "text")
-_count = _is(lambda v: _is_int(v) and v >= 0, "a whole number >= 0")
-_seconds = _is(
-    lambda v: _is_number(v) and 0 <= v <= DAY_S, f"a number of seconds from 0 to {DAY_S}"
-)
-_target = _is(lambda v: _is_int(v) and 0 <= v <= MAX_TARGET, f"a whole number 0-{MAX_TARGET}")
-_pain = _optional(_is(lambda v: _is_int(v) and 0 <= v <= 10, "a pain rating 0-10 or null"))
-_day = _is(_parses(date.fromisoformat), "a date YYYY-MM-DD")
-_time = _is(_parses(datetime.fromisoformat), "an ISO 8601 timestamp")
+_WHAT: dict[object, str] = {
+    bool: "true or false", int: "a whole number", float: "a number", str: "text",
+    date: "a date YYYY-MM-DD", datetime: "an ISO 8601 timestamp",
+}
 
 
-def _one_of(values: tuple[str, ...]) -> Check:
-    return _is(lambda v: v in values, "one of " + "|".join(values))
+def _sequence(item: Read, make: Callable[[Iterable[object]], object], checked: bool,
+              null: str) -> Read:
+    def read(v: Any) -> object:
+        if checked and not isinstance(v, list):
+            raise _Bad(f" must be a list{null}, not {v!r:.40}")
+        try:
+            return make([item(x) for x in v])
+        except _Bad as e:  # which one: only now, and only for the message
+            raise _where(e, f"[{_first_bad(item, v)}]") from None
+
+    return read
 
 
-def _all(*checks: Check) -> Check:
-    def check(value: object, where: str) -> None:
-        for each in checks:
-            each(value, where)
-
-    return check
-
-
-def _clean_within_reps(value: Any, where: str) -> None:
-    if value["clean_reps"] > len(value["reps"]):
-        raise _Bad(
-            f"{where}.clean_reps is {value['clean_reps']!r:.40}, more than its "
-            f"{len(value['reps'])} reps"
-        )
+def _first_bad(item: Read, values: list[object]) -> int:
+    for i, x in enumerate(values):
+        try:
+            item(x)
+        except _Bad:
+            return i
+    return -1
 
 
-_set = _all(
-    _fields(
-        {
-            "side": _optional(_text),
-            "reps": _list_of(_one_of(RATINGS)),
-            "clean_reps": _count,
-            "ended_by": _one_of(SET_ENDS),
-        }
-    ),
-    _clean_within_reps,
-)
-_exercise = _fields(
-    {
-        "family": _text,
-        "variation": _text,
-        "name": _str,
-        "target": _target,
-        "change": _str,
-        "reason": _str,
-        "skipped": _is(lambda v: isinstance(v, bool), "true or false"),
-        "sets": _list_of(_set),
-        "load": _optional(_text),
-    }
-)
-_pain_event = _fields(
-    {
-        "at_s": _seconds,
-        "family": _optional(_text),
-        "variation": _optional(_text),
-        "set": _optional(_count),
-        "rep": _optional(_count),
-        "phase": _str,
-        "pain": _pain,
-    }
-)
-_session = _fields(
-    {
-        "schema": _schema,
-        "kind": _optional(_one_of(("session",))),
-        "id": _text,
-        "plan_date": _day,
-        "started_at": _time,
-        "ended_at": _time,
-        "duration_s": _seconds,
-        "pain_before": _pain,
-        "pain_after": _pain,
-        "ended_by": _one_of(SESSION_ENDS),
-        "exercises": _list_of(_exercise),
-        "pain_events": _list_of(_pain_event),
-    }
-)
-_pain_entry = _fields(
-    {
-        "schema": _schema,
-        "kind": _one_of(("pain",)),
-        "id": _text,
-        "at": _time,
-        "pain": _is(lambda v: _is_int(v) and 0 <= v <= 10, "a pain rating 0-10"),
-        "note": _str,
-    }
-)
-_psfs = _fields(
-    {
-        "schema": _schema,
-        "kind": _one_of(("psfs",)),
-        "id": _text,
-        "at": _time,
-        "scores": _list_of(
-            _fields(
-                {
-                    "activity": _text,
-                    "score": _is(lambda v: _is_int(v) and 0 <= v <= 10, "a score 0-10"),
-                }
-            )
-        ),
-    }
-)
-_ritual = _fields(
-    {
-        "schema": _schema,
-        "kind": _one_of(("ritual",)),
-        "id": _text,
-        "ritual": _text,
-        "name": _str,
-        "family": _text,
-        "variation": _text,
-        "slot": _optional(_text),
-        "at": _time,
-        "outcome": _one_of(RITUAL_OUTCOMES),
-        "rating": _optional(_one_of(RITUAL_RATINGS)),
-        "duration_s": _seconds,
-        "steps_done": _count,
-    }
-)
+def _mapping(item: Read, checked: bool, null: str) -> Read:
+    def read(v: Any) -> object:
+        if checked and not isinstance(v, dict):
+            raise _Bad(f" must be an object{null}, not {v!r:.40}")
+        out = {}
+        for k, x in v.items():
+            try:
+                out[k] = item(x)
+            except _Bad as e:
+                raise _where(e, f".{k}") from None
+        return out
 
-_screening = _fields(
-    {
-        "schema": _schema,
-        "kind": _one_of(("screening",)),
-        "id": _text,
-        "day": _day,
-        "at": _time,
-        "reason": _one_of(SCREENING_REASONS),
-        "complete": _is(lambda v: isinstance(v, bool), "true or false"),
-        "results": _list_of(_fields({
-            "probe": _text,
-            "side": _optional(_one_of(SIDES)),
-            "rating": _one_of(PROBE_RATINGS),
-            "pain": _pain,
-        })),
-    }
-)
-
-_GROUPS = tuple(g.value for g in Group)
-_safety = _fields(
-    {
-        "schema": _schema,
-        "kind": _one_of(("safety",)),
-        "id": _text,
-        "day": _day,
-        "at": _time,
-        "reason": _one_of(tuple(r.value for r in Reason)),
-        "groups": _list_of(_one_of(_GROUPS)),
-        "answers": _list_of(_fields({
-            "question": _text,
-            "group": _one_of(_GROUPS),
-            "how": _one_of(tuple(h.value for h in How)),
-            "answer": _one_of(("yes", "no")),
-        })),
-        "pain": _pain,
-        "outcome": _one_of(tuple(o.value for o in Outcome)),
-        "seen": _optional(_one_of(tuple(h.value for h in How))),
-    }
-)
+    return read
 
 
-def _plain_json(value: object, where: str) -> None:
+def _fixed(items: tuple[Read, ...], checked: bool, null: str) -> Read:
+    def read(v: Any) -> object:
+        if checked and not (isinstance(v, list) and len(v) == len(items)):
+            raise _Bad(f" must be a list of {len(items)}{null}, not {v!r:.40}")
+        out = []
+        for i, (r, x) in enumerate(zip(items, v, strict=True)):
+            try:
+                out.append(r(x))
+            except _Bad as e:
+                raise _where(e, f"[{i}]") from None
+        return tuple(out)
+
+    return read
+
+
+_MISSING = object()
+_readers: dict[tuple[type, bool, str], Read] = {}
+
+
+def _object_reader(cls: type, checked: bool, null: str = "") -> Read:
+    """A dataclass from a JSON object: its fields by name, each read by its type; a field with a
+    default may be missing (older files), and keys it does not declare are ignored."""
+    cached = _readers.get((cls, checked, null))
+    if cached is not None:
+        return cached
+    hints = get_type_hints(cls, include_extras=True)
+    plan = [
+        (f.name, _reader(hints[f.name], checked),
+         f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING)
+        for f in dataclasses.fields(cls) if f.init
+    ]
+    problem = getattr(cls, "problem", None) if checked else None
+
+    def read(v: Any) -> object:
+        if not isinstance(v, dict):
+            raise _Bad(f" must be an object{null}, not {v!r:.40}")
+        given: dict[str, object] = {}
+        for name, field_reader, optional in plan:
+            x = v.get(name, _MISSING)
+            if x is _MISSING:
+                if optional:
+                    continue
+                raise _Bad(f" has no {name!r}")
+            try:
+                given[name] = field_reader(x)
+            except _Bad as e:
+                raise _where(e, f".{name}") from None
+        made = cls(**given)
+        if problem is not None:
+            wrong = made.problem()
+            if wrong is not None:
+                raise _Bad(f".{wrong}")
+        return made
+
+    _readers[(cls, checked, null)] = read
+    return read
+
+
+# --- writing: the same walk, the other way --------------------------------------------------------
+_plans: dict[type, tuple[tuple[str, bool], ...]] = {}
+
+
+def _dump(value: object) -> object:
+    """``value`` as JSON values, by the same rules the readers read it back. Anything the rules
+    do not know is left as it is, for the checks to name it: encoding must never crash."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        cls = type(value)
+        plan = _plans.get(cls)
+        if plan is None:
+            plan = _plans[cls] = tuple((f.name, f.metadata.get("json") == WHEN_SET["json"])
+                                       for f in dataclasses.fields(cls))
+        out: dict[str, object] = {}
+        for name, when_set in plan:
+            x = getattr(value, name)
+            if not (when_set and x is None):
+                out[name] = _dump(x)
+        for name in getattr(cls, "ALSO_WRITTEN", ()):
+            out[name] = _dump(getattr(value, name))
+        return out
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [_dump(x) for x in value]
+    if isinstance(value, dict):
+        return {k: _dump(x) for k, x in value.items()}
+    return value
+
+
+def _plain_json(value: object) -> None:
     """Only what JSON holds, so that writing can never fail half-way on an odd value."""
     if isinstance(value, dict):
         for k, v in value.items():
             if not isinstance(k, str):
-                raise _Bad(f"{where} has a key {k!r:.40} that is not text")
-            _plain_json(v, f"{where}.{k}")
+                raise _Bad(f" has a key {k!r:.40} that is not text")
+            try:
+                _plain_json(v)
+            except _Bad as e:
+                raise _where(e, f".{k}") from None
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            _plain_json(v, f"{where}[{i}]")
+            try:
+                _plain_json(v)
+            except _Bad as e:
+                raise _where(e, f"[{i}]") from None
     elif not (value is None or isinstance(value, str | bool | int) or _is_number(value)):
-        raise _Bad(f"{where} must be JSON (text, number, true/false, null, list, object)")
+        raise _Bad(" must be JSON (text, number, true/false, null, list, object)")
 
 
-# --- from types to JSON and back, one kind at a time ---------------------------------------------
-def _encode_session(r: SessionRecord) -> dict[str, Any]:
-    return {
-        "schema": SCHEMA_VERSION,
-        "id": r.id,
-        "plan_date": _iso(r.plan_date),
-        "started_at": _iso(r.started_at),
-        "ended_at": _iso(r.ended_at),
-        "duration_s": r.duration_s,
-        "pain_before": r.pain_before,
-        "pain_after": r.pain_after,
-        "ended_by": r.ended_by,
-        "exercises": [
-            {
-                "family": ex.family,
-                "variation": ex.variation,
-                "name": ex.name,
-                "target": ex.target,
-                "change": ex.change,
-                "reason": ex.reason,
-                "skipped": ex.skipped,
-                "sets": [
-                    {
-                        "side": s.side,
-                        "reps": list(s.reps),
-                        "clean_reps": s.clean_reps,
-                        "ended_by": s.ended_by,
-                    }
-                    for s in ex.sets
-                ],
-                **({"load": ex.load} if ex.load is not None else {}),
-            }
-            for ex in r.exercises
-        ],
-        "pain_events": [
-            {
-                "at_s": e.at_s,
-                "family": e.family,
-                "variation": e.variation,
-                "set": e.set,
-                "rep": e.rep,
-                "phase": e.phase,
-                "pain": e.pain,
-            }
-            for e in r.pain_events
-        ],
-    }
-
-
-def _decode_session(d: Mapping[str, Any]) -> SessionRecord:
-    return SessionRecord(
-        id=d["id"],
-        plan_date=date.fromisoformat(d["plan_date"]),
-        started_at=datetime.fromisoformat(d["started_at"]),
-        ended_at=datetime.fromisoformat(d["ended_at"]),
-        duration_s=float(d["duration_s"]),
-        pain_before=d["pain_before"],
-        pain_after=d["pain_after"],
-        ended_by=d["ended_by"],
-        exercises=tuple(
-            ExerciseRecord(
-                family=ex["family"],
-                variation=ex["variation"],
-                name=ex["name"],
-                target=ex["target"],
-                change=ex["change"],
-                reason=ex["reason"],
-                skipped=ex["skipped"],
-                sets=tuple(
-                    SetRecord(s["side"], tuple(s["reps"]), s["clean_reps"], s["ended_by"])
-                    for s in ex["sets"]
-                ),
-                load=ex.get("load"),
-            )
-            for ex in d["exercises"]
-        ),
-        pain_events=tuple(
-            PainEvent(
-                at_s=float(e["at_s"]),
-                family=e["family"],
-                variation=e["variation"],
-                set=e["set"],
-                rep=e["rep"],
-                phase=e["phase"],
-                pain=e["pain"],
-            )
-            for e in d["pain_events"]
-        ),
-    )
-
-
-def _encode_pain_entry(r: PainEntry) -> dict[str, Any]:
-    return {
-        "schema": SCHEMA_VERSION,
-        "kind": "pain",
-        "id": r.id,
-        "at": _iso(r.at),
-        "pain": r.pain,
-        "note": r.note,
-    }
-
-
-def _decode_pain_entry(d: Mapping[str, Any]) -> PainEntry:
-    return PainEntry(id=d["id"], at=datetime.fromisoformat(d["at"]), pain=d["pain"], note=d["note"])
-
-
-def _encode_psfs(r: PsfsRecord) -> dict[str, Any]:
-    return {
-        "schema": SCHEMA_VERSION,
-        "kind": "psfs",
-        "id": r.id,
-        "at": _iso(r.at),
-        "scores": [{"activity": s.activity, "score": s.score} for s in r.scores],
-    }
-
-
-def _decode_psfs(d: Mapping[str, Any]) -> PsfsRecord:
-    scores = tuple(PsfsScore(s["activity"], s["score"]) for s in d["scores"])
-    return PsfsRecord(id=d["id"], at=datetime.fromisoformat(d["at"]), scores=scores)
-
-
-def _encode_ritual(r: RitualRecord) -> dict[str, Any]:
-    return {
-        "schema": SCHEMA_VERSION,
-        "kind": "ritual",
-        "id": r.id,
-        "ritual": r.ritual,
-        "name": r.name,
-        "family": r.family,
-        "variation": r.variation,
-        "slot": r.slot,
-        "at": _iso(r.at),
-        "outcome": r.outcome,
-        "rating": r.rating,
-        "duration_s": r.duration_s,
-        "steps_done": r.steps_done,
-    }
-
-
-def _decode_ritual(d: Mapping[str, Any]) -> RitualRecord:
-    return RitualRecord(
-        id=d["id"], ritual=d["ritual"], name=d["name"], family=d["family"],
-        variation=d["variation"], slot=d["slot"], at=datetime.fromisoformat(d["at"]),
-        outcome=d["outcome"], rating=d["rating"], duration_s=float(d["duration_s"]),
-        steps_done=d["steps_done"],
-    )
-
-
-def _encode_screening(r: ScreeningRecord) -> dict[str, Any]:
-    return {
-        "schema": SCHEMA_VERSION,
-        "kind": "screening",
-        "id": r.id,
-        "day": _iso(r.day),
-        "at": _iso(r.at),
-        "reason": r.reason,
-        "complete": r.complete,
-        "results": [{"probe": p.probe, "side": p.side, "rating": p.rating, "pain": p.pain}
-                    for p in r.results],
-    }
-
-
-def _decode_screening(d: Mapping[str, Any]) -> ScreeningRecord:
-    return ScreeningRecord(
-        id=d["id"], day=date.fromisoformat(d["day"]), at=datetime.fromisoformat(d["at"]),
-        reason=d["reason"], complete=d["complete"],
-        results=tuple(ProbeResult(p["probe"], p["side"], p["rating"], p["pain"])
-                      for p in d["results"]),
-    )
-
-
-def _encode_safety(r: SafetyCheck) -> dict[str, Any]:
-    return {
-        "schema": SCHEMA_VERSION,
-        "kind": "safety",
-        "id": r.id,
-        "day": _iso(r.day),
-        "at": _iso(r.at),
-        "reason": str(r.reason),
-        "groups": [str(g) for g in r.groups],
-        "answers": [
-            # "answer" is for a person reading the file; "how" alone decides it (only amber
-            # is a no), and is what is read back.
-            {"question": a.question, "group": str(a.group), "how": str(a.how),
-             "answer": "yes" if a.yes else "no"}
-            for a in r.answers
-        ],
-        "pain": r.pain,
-        "outcome": str(r.outcome),
-        **({"seen": str(r.seen)} if r.seen is not None else {}),
-    }
-
-
-def _decode_safety(d: Mapping[str, Any]) -> SafetyCheck:
-    return SafetyCheck(
-        id=d["id"],
-        day=date.fromisoformat(d["day"]),
-        at=datetime.fromisoformat(d["at"]),
-        reason=Reason(d["reason"]),
-        groups=tuple(Group(g) for g in d["groups"]),
-        answers=tuple(Answer(a["question"], Group(a["group"]), How(a["how"]))
-                      for a in d["answers"]),
-        pain=d["pain"],
-        outcome=Outcome(d["outcome"]),
-        seen=How(d["seen"]) if d.get("seen") is not None else None,
-    )
-
-
-def _iso(value: date | datetime | object) -> object:
-    # Anything else is left as it is, for the checks to name it: encoding must never crash.
-    return value.isoformat() if isinstance(value, date) else value
-
-
+# --- the kinds of record -------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Kind:
-    """How one kind of record is checked, and turned into JSON and back."""
+    """One kind of record: its tag in JSON, how a message names one, and its type."""
 
     tag: str  # the record's "kind" in JSON
     label: str  # how a message names one: "session 'x': ..."
     type: type
-    check: Check
-    encode: Callable[[Any], dict[str, Any]]
-    decode: Callable[[Mapping[str, Any]], Record]
 
 
-KINDS = {
-    k.tag: k
-    for k in (
-        Kind("session", "session", SessionRecord, _session, _encode_session, _decode_session),
-        Kind("pain", "pain entry", PainEntry, _pain_entry, _encode_pain_entry, _decode_pain_entry),
-        Kind("psfs", "PSFS", PsfsRecord, _psfs, _encode_psfs, _decode_psfs),
-        Kind("ritual", "ritual", RitualRecord, _ritual, _encode_ritual, _decode_ritual),
-        Kind("safety", "safety answers", SafetyCheck, _safety, _encode_safety, _decode_safety),
-        Kind("screening", "screening", ScreeningRecord, _screening, _encode_screening,
-             _decode_screening),
-    )
-}
+KINDS = {k.TAG: Kind(k.TAG, k.LABEL, k) for k in get_args(Record)}
 _BY_TYPE = {k.type: k for k in KINDS.values()}
+
+
+def _schema(raw: dict[str, object]) -> None:
+    if "schema" not in raw:
+        raise _Bad(" has no 'schema'")
+    value = raw["schema"]
+    if not _is_int(value) or value != SCHEMA_VERSION:
+        raise _where(_Bad(f" is {value!r:.40}; this kiosk reads schema {SCHEMA_VERSION} only"),
+                     ".schema")
 
 
 def encode(record: Record) -> dict[str, Any]:
@@ -556,17 +350,20 @@ def encode(record: Record) -> dict[str, Any]:
     kind = _BY_TYPE.get(type(record))
     if kind is None:
         raise RecordError(f"{type(record).__name__} is not a kind of record the history keeps")
-    raw = kind.encode(record)
-    _check(raw, kind, _plain_json)
+    raw: dict[str, Any] = {"schema": SCHEMA_VERSION}
+    if kind.type is not SessionRecord:
+        raw["kind"] = kind.tag
+    raw.update(_dump(record))  # type: ignore[call-overload]
+    # Read back by the same checks as a file is: every declared field is then plain JSON (what
+    # the types declare is all JSON holds), so nothing odd can reach the disk.
+    _check(raw, kind)
     return raw
 
 
 def decode(raw: object) -> Record:
     """A record from its JSON, or ``RecordError`` naming the first thing wrong with it."""
     kind = _kind_of(raw)
-    _check(raw, kind)  # parsed JSON is plain JSON: no need to look for odd types
-    assert isinstance(raw, dict)
-    return kind.decode(raw)
+    return _check(raw, kind)
 
 
 def _kind_of(raw: object) -> Kind:
@@ -580,14 +377,38 @@ def _kind_of(raw: object) -> Kind:
     return kind
 
 
-def _check(record: object, kind: Kind, *more: Check) -> None:
-    rid = record.get("id") if isinstance(record, dict) else None
+def _check(raw: object, kind: Kind) -> Record:
+    """The record ``raw`` holds, checked; or ``RecordError`` naming the record and the field."""
+    rid = raw.get("id") if isinstance(raw, dict) else None
     try:
-        for check in (kind.check, *more):
-            check(record, "record")
+        if isinstance(raw, dict):
+            _schema(raw)
+        record: Record = _object_reader(kind.type, True)(raw)  # type: ignore[assignment]
     except _Bad as e:
         name = f"{kind.label} {rid!r}" if isinstance(rid, str) else f"{kind.label} record"
-        raise RecordError(f"{name}: {e} (see docs/data.md)") from None
+        raise RecordError(f"{name}: {e.at('record')} (see docs/data.md)") from None
+    return record
+
+
+# --- anything else the store keeps as JSON: the progression snapshot -----------------------------
+def to_json(value: object) -> Any:
+    """A dataclass (or a list, dict, date, enum of them) as JSON values, as records are written;
+    ``RecordError`` if anything in it is not JSON."""
+    raw = _dump(value)
+    try:
+        _plain_json(raw)
+    except _Bad as e:
+        raise RecordError(e.at(type(value).__name__)) from None
+    return raw
+
+
+def from_json(cls: type[T], raw: object, what: str = "the snapshot") -> T:
+    """A ``cls`` from what ``to_json`` wrote (or an older version of it, which lacks fields
+    added since with a default), checked by its type hints; or ``RecordError`` saying why not."""
+    try:
+        return _object_reader(cls, True)(raw)  # type: ignore[return-value]
+    except _Bad as e:
+        raise RecordError(e.at(what)) from None
 
 
 @dataclass(frozen=True)
@@ -620,7 +441,7 @@ def read_history(raw: bytes) -> Decoded:
     The file is TinyDB's layout with one table: ``{"sessions": {"<seq>": record, ...}}``.
     """
     try:
-        data = _load_json(raw)
+        data = load_json(raw)
     except RecordError as e:
         return Decoded({}, (str(e),))
     return _read_database(data)
@@ -638,9 +459,10 @@ def parse_trusted(raw: bytes) -> dict[int, Record]:
     does not decode raises ``RecordError``, and the caller reads the file the checked way."""
     try:
         table = json.loads(raw)[TABLE]
-        records = {int(key): KINDS[doc.get("kind", "session")].decode(doc)
-                   for key, doc in table.items()}
-    except (ValueError, KeyError, TypeError, AttributeError) as e:
+        records: dict[int, Record] = {
+            int(key): _object_reader(KINDS[doc.get("kind", "session")].type, False)(  # type: ignore[misc]
+                doc) for key, doc in table.items()}
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError, _Bad) as e:
         raise RecordError(f"not as it was when checked ({e!r:.60})") from None
     return dict(sorted(records.items()))
 
@@ -651,21 +473,39 @@ def _strict(found: Decoded) -> dict[int, Record]:
     return found.records
 
 
-def _load_json(raw: bytes) -> object:
+# The bounds of what is read. A month's file is tens of KB, and the single-file history of
+# before the months (read once, to split it) a few MB in year ten; a bigger file is damage, and
+# is refused before it is parsed, so that it can never take the kiosk's memory. Nesting is
+# bounded twice: the parser refuses a document deeper than Python's recursion limit (damage,
+# never a RecursionError), and the readers above walk only as deep as the records' declared
+# types (a few levels), never into keys they do not declare.
+MAX_BYTES = 64 * 1024 * 1024
+
+
+def load_json(raw: bytes, what: str = "the file") -> object:
+    """``raw`` parsed as the JSON the kiosk writes, or ``RecordError`` saying why it is not:
+    empty, not UTF-8, not JSON, a key twice in one object, NaN or Infinity, more than
+    ``MAX_BYTES``, or nested too deeply to parse. Never RecursionError or MemoryError."""
+    if len(raw) > MAX_BYTES:
+        raise RecordError(f"{what} is {len(raw)} bytes, more than the {MAX_BYTES} a kiosk "
+                          "ever writes")
     if not raw.strip():
-        raise RecordError("the file is empty")
+        raise RecordError(f"{what} is empty")
     try:
-        return json.loads(
+        data = json.loads(
             raw.decode("utf-8"), parse_constant=_no_constant, object_pairs_hook=_no_duplicates
         )
     except UnicodeDecodeError as e:
-        raise RecordError(f"the file is not UTF-8 text ({e.reason} at byte {e.start})") from None
+        raise RecordError(f"{what} is not UTF-8 text ({e.reason} at byte {e.start})") from None
     except json.JSONDecodeError as e:
-        raise RecordError(f"the file is not valid JSON ({e})") from None
+        raise RecordError(f"{what} is not valid JSON ({e})") from None
     except RecursionError:
-        raise RecordError("the file nests too deeply to be a history") from None
+        raise RecordError(f"{what} nests too deeply to be a history") from None
+    except MemoryError:
+        raise RecordError(f"{what} is too big to read") from None
     except ValueError as e:  # a number too long for Python to convert, for one
-        raise RecordError(f"the file holds a value no kiosk writes ({e})") from None
+        raise RecordError(f"{what} holds a value no kiosk writes ({e})") from None
+    return data
 
 
 def _no_constant(name: str) -> None:

@@ -22,7 +22,7 @@ from typing import Any
 from kiosk.core.data.records import Record
 from kiosk.core.data.years import outside
 from kiosk.errors import RecordError
-from kiosk.store.records import DAY_S, decode
+from kiosk.store.records import DAY_S, MAX_BYTES, decode
 
 Raw = dict[str, Any]
 
@@ -43,10 +43,12 @@ class Salvage:
 def salvage(raw: bytes) -> Salvage:
     """Every session record that can still be read from ``raw``, however the file is damaged."""
     found = Salvage()
+    if len(raw) > MAX_BYTES:
+        return found  # no kiosk wrote it: read none of it (the codec's bound, records.py)
     try:
         tree = json.loads(raw.decode("utf-8-sig"), object_pairs_hook=_Pairs,
                           parse_constant=_refuse)
-    except (ValueError, RecursionError):
+    except (ValueError, RecursionError, MemoryError):
         return found  # not JSON at all: only a backup can help
     if not isinstance(tree, _Pairs):
         return found

@@ -25,6 +25,7 @@ from functools import cache
 from pathlib import Path
 
 from kiosk.core.coach import safety
+from kiosk.core.data import fields as core_fields
 from kiosk.core.data import records as core_records
 from kiosk.core.data.records import Record
 from kiosk.core.data.years import outside
@@ -41,10 +42,11 @@ MONTH_FILE = "history.json"  # history.FILENAME; not imported, as history.py imp
 
 @cache
 def fingerprint() -> str:
-    """The codec as it checks today: its source, the records' definitions and the safety
-    answers' values. Any change to them, however small, unseals every month."""
+    """The codec as it checks today: its source, the records' definitions and the rules of their
+    fields, and the safety answers' values. Any change to them, however small, unseals every
+    month."""
     h = hashlib.sha256()
-    for module in (codec, core_records):
+    for module in (codec, core_records, core_fields):
         h.update(Path(module.__file__ or "").read_bytes())
     for enum in (safety.Group, safety.How, safety.Reason, safety.Outcome):
         h.update(repr([e.value for e in enum]).encode())

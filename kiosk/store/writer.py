@@ -1,4 +1,4 @@
-"""Saving sessions off the frame loop: a background thread that owns the History.
+"""Saving sessions off the frame loop: a background thread that owns the WholeHistory.
 
 The main loop calls ``save(record)`` with a typed record (``kiosk.core.data.records``) and carries
 on
@@ -29,7 +29,7 @@ from kiosk.errors import RecordError, StorageError
 from kiosk.store import fallback
 from kiosk.store.atomic import AtomicJSONStorage
 from kiosk.store.history import Recovery
-from kiosk.store.months import MonthlyHistory, Replay, Replays
+from kiosk.store.months import Replay, Replays, WholeHistory
 from kiosk.store.records import encode
 
 log = logging.getLogger(__name__)
@@ -105,10 +105,10 @@ class HistoryWriter:
     ) -> None:
         # ``on_step`` hears each step of a long first open (a migration, snapshots made again);
         # only that first open, on the caller's thread: a reopen after a failure is quiet.
-        def open_history(step: Callable[[str], None] | None = None) -> MonthlyHistory:
-            return MonthlyHistory.open(data_dir, keep_backups=keep_backups, now=now,
-                                       replays=replays, storage=storage, on_step=step,
-                                       seal_when_idle=True)
+        def open_history(step: Callable[[str], None] | None = None) -> WholeHistory:
+            return WholeHistory.open(data_dir, keep_backups=keep_backups, now=now,
+                                     replays=replays, storage=storage, on_step=step,
+                                     seal_when_idle=True)
 
         self._open_history = open_history
         self.base: Replay | None = None  # the replay of the history before records()
@@ -126,10 +126,10 @@ class HistoryWriter:
         self._idle = False  # warm() was asked for: closed months are checked when idle
         self._data_dir = Path(data_dir)
         self._fsync = storage.fsync
-        self._history: MonthlyHistory | None = None
+        self._history: WholeHistory | None = None
         self.recovery: Recovery | None = None
         self.open_error: StorageError | None = None  # why the history could not be opened
-        self._first: MonthlyHistory | None = None  # the history opened here: recent() reads it
+        self._first: WholeHistory | None = None  # the history opened here: recent() reads it
         try:
             history = self._open_history(on_step)
         except StorageError as e:
@@ -200,7 +200,7 @@ class HistoryWriter:
 
     def recent(self) -> tuple[list[Record], date | None]:
         """The last closed months' records, for the history screens, and the day they start
-        on (``MonthlyHistory.recent``); ``[], None`` when the history did not open at start.
+        on (``WholeHistory.recent``); ``[], None`` when the history did not open at start.
         Read once, by whichever thread asks first."""
         if self._first is None:
             return [], None
@@ -280,7 +280,7 @@ class HistoryWriter:
 
     def _idle_work(self) -> None:
         """While nothing waits to be saved, check, repair and seal closed months one at a time
-        (MonthlyHistory.idle): never before a person's session is on disk. Only once the kiosk
+        (WholeHistory.idle): never before a person's session is on disk. Only once the kiosk
         is up (``warm``); a month closed later in the run is sealed after the save that closed
         it."""
         while self._idle and self._history is not None and self._inbox.empty():
@@ -318,7 +318,7 @@ class HistoryWriter:
             self._reported.discard(rid)
             self._report(SaveResult(rid, True, SAVED_LATE if late else SAVED))
 
-    def _ensure_history(self) -> MonthlyHistory:
+    def _ensure_history(self) -> WholeHistory:
         if self._history is None:
             self._attach(self._open_history())
             assert self._history is not None
@@ -326,7 +326,7 @@ class HistoryWriter:
                 log.warning("history reopened: %s", self._history.recovery.problem)
         return self._history
 
-    def _attach(self, history: MonthlyHistory) -> None:
+    def _attach(self, history: WholeHistory) -> None:
         """Use ``history``; the view becomes its sessions plus any still waiting in memory."""
         on_disk = {r.id: r for r in history.records()}
         with self._lock:

@@ -11,8 +11,10 @@ text is drawn smaller than the layout's chart size (kiosk/ui/layout.py: CHART_PX
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import Path
 
 import pygame
 
@@ -44,6 +46,7 @@ class Inks:
     step_a: Colour  # the ladder band's segments, alternating
     step_b: Colour
     dashed: bool = False  # the weekly pain line
+    face: Path | None = None  # the font file: the kiosk's own unless given (the report's page)
 
 
 SCREEN = Inks(
@@ -58,18 +61,30 @@ PRINT = Inks(
     mark=palette.PRINT_TEXT, logged=palette.PRINT_LOGGED, done=palette.PRINT_DONE,
     tick=palette.PAPER, rest=palette.PRINT_AXIS, step_a=palette.PRINT_STEP_A,
     step_b=palette.PRINT_STEP_B, dashed=True,
+    face=(fonts.page_faces() or (None, None))[1],  # bold, in the report page's own face
 )
+
+# The font file of the chart being drawn (draw_chart sets it from its Inks).
+_face: ContextVar[Path | None] = ContextVar("chart_face", default=None)
+
+
+def _font(px: int) -> pygame.font.Font:
+    return fonts.font(px, _face.get())
 
 
 def draw_chart(surface: pygame.Surface, chart: Chart, rect: pygame.Rect, lay: Layout, *,
                ink: Inks = SCREEN) -> list[pygame.Rect]:
     """Draw ``chart`` inside ``rect`` (on a surface filled with ``ink.background``); returns
     the rectangle of every text drawn."""
-    if isinstance(chart, ExerciseChart):
-        return _exercise(surface, chart, rect, lay, ink)
-    if isinstance(chart, PainChart):
-        return _pain(surface, chart, rect, lay, ink)
-    return _calendar(surface, chart, rect, lay, ink)
+    token = _face.set(ink.face)
+    try:
+        if isinstance(chart, ExerciseChart):
+            return _exercise(surface, chart, rect, lay, ink)
+        if isinstance(chart, PainChart):
+            return _pain(surface, chart, rect, lay, ink)
+        return _calendar(surface, chart, rect, lay, ink)
+    finally:
+        _face.reset(token)
 
 
 # --- text --------------------------------------------------------------------------------------
@@ -81,19 +96,19 @@ def _text(
     surface: pygame.Surface, text: str, lay: Layout, colour: Colour, *,
     px: int | None = None, **where: int | tuple[int, int],
 ) -> pygame.Rect:
-    image = fonts.font(px or _px(lay)).render(text, True, colour)
+    image = _font(px or _px(lay)).render(text, True, colour)
     return surface.blit(image, image.get_rect(**where))
 
 
 def _row_h(lay: Layout) -> int:
-    return fonts.line_height(_px(lay))
+    return _font(_px(lay)).get_linesize()
 
 
 # --- axes --------------------------------------------------------------------------------------
 def _plot_area(
     rect: pygame.Rect, lay: Layout, y_labels: Sequence[str], rows_below: int
 ) -> pygame.Rect:
-    font = fonts.font(_px(lay))
+    font = _font(_px(lay))
     left = max(font.size(t)[0] for t in y_labels) + lay.gap
     top = rect.top + _row_h(lay) + lay.gap  # the key or headline row
     bottom = rect.bottom - rows_below * _row_h(lay) - lay.gap // 2
@@ -124,8 +139,9 @@ def _axes(
         pygame.draw.line(surface, ink.guide, (x, plot.top), (x, plot.bottom), 1)
     soft, label_x, below = ink.text_soft, plot.left - lay.gap // 2, plot.bottom + lay.gap // 2
     drawn = [
-        _text(surface, "0", lay, soft, right=label_x, centery=plot.bottom),
-        _text(surface, top_label, lay, soft, right=label_x, centery=plot.top),
+        # Inside the axis's span, so neither meets the key above or "8 weeks ago" below.
+        _text(surface, "0", lay, soft, right=label_x, bottom=plot.bottom),
+        _text(surface, top_label, lay, soft, right=label_x, top=plot.top),
         _text(surface, f"{weeks} weeks ago", lay, soft, left=plot.left, top=below),
         _text(surface, "this week", lay, soft, right=plot.right, top=below),
     ]
@@ -142,16 +158,40 @@ def _exercise(
     drawn += _steps(surface, chart, plot, lay, ink)
     pts = [(_x(plot, chart.first, chart.last, p.day), _y(plot, p.clean, top))
            for p in chart.points]
-    if len(pts) > 1:
-        pygame.draw.lines(surface, ink.line, False, pts, max(2, lay.px(0.01)))
+    for run in _runs([p.day for p in chart.points], pts):
+        if len(run) > 1:
+            pygame.draw.lines(surface, ink.line, False, run, max(2, lay.px(0.01)))
     r = max(4, lay.px(0.02))
     for x, y in pts:
         pygame.draw.circle(surface, ink.mark, (x, y), r)
     drawn.append(_text(surface, _headline(chart, rect.width, lay), lay, ink.text,
                        left=rect.left, top=rect.top))
-    drawn.append(_text(surface, "reps", lay, ink.text_soft, right=plot.left - lay.gap // 2,
-                       centery=plot.centery))
+    drawn += _middle_label(surface, "reps", plot, lay, ink)
     return drawn
+
+
+# Sessions further apart than this are not joined by a line: a gap of weeks shows as a gap.
+GAP_DAYS = 14
+
+
+def _runs(days: Sequence[date], pts: Sequence[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """The points in runs to join, split wherever two sessions are more than GAP_DAYS apart."""
+    runs: list[list[tuple[int, int]]] = []
+    for i, pt in enumerate(pts):
+        if not runs or (days[i] - days[i - 1]).days > GAP_DAYS:
+            runs.append([])
+        runs[-1].append(pt)
+    return runs
+
+
+def _middle_label(surface: pygame.Surface, word: str, plot: pygame.Rect, lay: Layout,
+                  ink: Inks) -> list[pygame.Rect]:
+    """The y axis's word ("reps", "pain") half-way up, where it clears the 0 and the top
+    labels; on a plot too short for three labels it is left out (the title says it)."""
+    if plot.height < 3 * _row_h(lay) + 2 * lay.gap:
+        return []
+    return [_text(surface, word, lay, ink.text_soft, right=plot.left - lay.gap // 2,
+                  centery=plot.centery)]
 
 
 def _headline(chart: ExerciseChart, width: int, lay: Layout) -> str:
@@ -162,7 +202,7 @@ def _headline(chart: ExerciseChart, width: int, lay: Layout) -> str:
         c, b, r, n = chart.points[-1].clean, chart.best, chart.points[-1].rung, chart.rungs
         wordings = [f"Last {c} clean reps, best {b}, step {r} of {n}",
                     f"Last {c}, best {b}, step {r} of {n}", f"Last {c}, best {b}"]
-    font = fonts.font(_px(lay))
+    font = _font(_px(lay))
     return next((w for w in wordings if font.size(w)[0] <= width), wordings[-1])
 
 
@@ -181,13 +221,16 @@ def _steps(
         else:
             runs.append((p.rung, x, x))
     drawn = []
+    font = _font(_px(lay))
     for i, (rung, x0, _) in enumerate(runs):
         x1 = runs[i + 1][1] if i + 1 < len(runs) else band.right
         seg = pygame.Rect(x0, band.top, max(2, x1 - x0), band.height)
         pygame.draw.rect(surface, ink.step_a if i % 2 == 0 else ink.step_b, seg)
         pygame.draw.line(surface, ink.text_soft, seg.topleft, seg.bottomleft, 2)
-        label = f"step {rung}"
-        if fonts.font(_px(lay)).size(label)[0] + lay.gap <= seg.width:
+        # Every segment says its step: in words where they fit, else the number alone.
+        label = next((t for t in (f"step {rung}", str(rung))
+                      if font.size(t)[0] + lay.gap <= seg.width), None)
+        if label is not None:
             drawn.append(_text(surface, label, lay, ink.text, left=seg.left + lay.gap // 2,
                                centery=seg.centery))
     return drawn
@@ -197,22 +240,39 @@ def _steps(
 def _pain(
     surface: pygame.Surface, chart: PainChart, rect: pygame.Rect, lay: Layout, ink: Inks
 ) -> list[pygame.Rect]:
-    plot = _plot_area(rect, lay, ["pain"], rows_below=1)
+    plot = _plot_area(rect, lay, ["pain", "10"], rows_below=1)
     drawn = _axes(surface, plot, lay, "10", chart.first, chart.last, ink)
-    drawn.append(_text(surface, "pain", lay, ink.text_soft, right=plot.left - lay.gap // 2,
-                       centery=plot.centery))
-    week_w = plot.width / len(chart.weekly)
-    trend = [
-        (plot.left + round((i + 0.5) * week_w), _y(plot, m, 10))
-        for i, m in enumerate(chart.weekly) if m is not None
-    ]
-    if len(trend) > 1:
-        _trend(surface, ink, trend, max(3, lay.px(0.014)))
+    drawn += _middle_label(surface, "pain", plot, lay, ink)
     r = max(4, lay.px(0.02))
     for p in chart.points:
         _pain_marks(surface, p, plot, chart, r, ink)
+    # The weekly line over the marks, edged in the background, so ratings piled at 0 never
+    # hide it; a week with no rating breaks it, as a gap.
+    week_w = plot.width / len(chart.weekly)
+    width = max(3, lay.px(0.014))
+    for run in _week_runs(chart.weekly):
+        trend = [(plot.left + round((i + 0.5) * week_w), _y(plot, m, 10)) for i, m in run]
+        if len(trend) > 1:
+            _trend(surface, replace(ink, line=ink.background), trend, width + 4)
+            _trend(surface, ink, trend, width)
+        elif trend:  # a lone week: a short dash, as wide as the week
+            x, y = trend[0]
+            pygame.draw.line(surface, ink.line, (x - round(week_w / 3), y),
+                             (x + round(week_w / 3), y), width)
     drawn += _pain_key(surface, rect, lay, max(r, _px(lay) // 3), ink)  # as big as the words
     return drawn
+
+
+def _week_runs(weekly: Sequence[float | None]) -> list[list[tuple[int, float]]]:
+    """Consecutive weeks with ratings, as (week, mean) runs; an empty week ends a run."""
+    runs: list[list[tuple[int, float]]] = [[]]
+    for i, m in enumerate(weekly):
+        if m is None:
+            if runs[-1]:
+                runs.append([])
+        else:
+            runs[-1].append((i, m))
+    return [run for run in runs if run]
 
 
 def _trend(surface: pygame.Surface, ink: Inks, pts: Sequence[tuple[int, int]], width: int
@@ -283,11 +343,15 @@ def _calendar(
 ) -> list[pygame.Rect]:
     """Weeks as rows, newest at the bottom; each day a mark; each week's count in words."""
     row_h = _row_h(lay)
-    font = fonts.font(_px(lay))
+    font = _font(_px(lay))
     count_w = font.size(f"{7} of {cal.target}")[0] + lay.gap
     grid = pygame.Rect(rect.left, rect.top + row_h, rect.width - count_w, 0)
     grid.height = rect.bottom - row_h - lay.gap - grid.top  # room for the key below
-    weeks = len(cal.days)
+    # As many of the latest weeks as have a row for their count's words: on a 480x320 panel
+    # fewer weeks, each one readable, rather than counts drawn over each other.
+    shown = max(1, min(len(cal.days), grid.height // row_h))
+    skip = len(cal.days) - shown
+    weeks = shown
     cell_w, cell_h = grid.width / 7, grid.height / weeks
     r = max(3, min(round(cell_w * 0.3), round(cell_h * 0.38)))
     drawn = [
@@ -295,11 +359,11 @@ def _calendar(
               top=rect.top)
         for i, letter in enumerate(DAY_LETTERS)
     ]
-    for w, row in enumerate(cal.days):
+    for w, row in enumerate(cal.days[skip:]):
         cy = grid.top + round((w + 0.5) * cell_h)
         for d, state in enumerate(row):
             _day_mark(surface, state, (grid.left + round((d + 0.5) * cell_w), cy), r, ink)
-        count = f"{cal.count(w)} of {cal.target}"
+        count = f"{cal.count(skip + w)} of {cal.target}"
         drawn.append(_text(surface, count, lay, ink.text, right=rect.right, centery=cy))
     drawn += _calendar_key(surface, rect, lay, r, ink)
     return drawn

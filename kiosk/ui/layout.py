@@ -17,6 +17,7 @@ import pygame
 class Sizes:
     """Font sizes in pixels of line height, each as (largest, smallest)."""
 
+    floor: int  # no text anywhere is smaller (floor_px)
     title: tuple[int, int]
     body: tuple[int, int]
     statement: tuple[int, int]  # a spoken line shown as the whole content (summary)
@@ -52,52 +53,82 @@ def unit_for(size: tuple[int, int]) -> float:
 
 
 def layout_for(
-    size: tuple[int, int], *, caption: bool = True, legend: bool = True
+    size: tuple[int, int], *, caption: bool = True, legend: bool = True, legend_rows: int = 2
 ) -> Layout:
     """Regions top to bottom: title, centre, caption band, button legend.
 
     A screen with no caption band or no legend (a summary, say) gives their room to the
-    centre; the regions that remain keep their size, so nothing jumps between screens.
+    centre; the regions that remain keep their size, so nothing jumps between screens. The
+    legend has a row for the buttons' names and one for what they do; an action too long for
+    one line at the smallest size ("Raise (hold: confirm)" on a 480x320 panel) asks for
+    ``legend_rows=3``.
     """
     width, height = size
     u = unit_for(size)
     margin, gap = round(u * 0.032), round(u * 0.022)
     inner = width - 2 * margin
-    title = pygame.Rect(margin, margin, inner, round(u * 0.125))
-    legend_h = round(u * 0.175) if legend else 0
+    sizes = _sizes(u)
+    title_h = max(round(u * 0.125), _line(sizes.title[1]))
+    title = pygame.Rect(margin, margin, inner, title_h)
+    pad = legend_pad(u)
+    rows_h = _line(sizes.legend_name) + (legend_rows - 1) * _line(sizes.legend_action[1])
+    legend_h = max(round(u * 0.175), rows_h + 2 * pad + 2) if legend else 0
     legend_rect = pygame.Rect(margin, height - margin - legend_h, inner, legend_h)
-    caption_h = round(u * 0.155) if caption else 0  # two lines of caption at the readable size
+    # Two lines of caption at the readable size.
+    caption_h = (max(round(u * 0.155), 2 * _line(sizes.caption[1]) + round(u * 0.025))
+                 if caption else 0)  # _draw_caption's padding
     caption_bottom = legend_rect.top - (gap if legend else 0)
     caption_rect = pygame.Rect(margin, caption_bottom - caption_h, inner, caption_h)
     centre_top = title.bottom + round(gap * 1.5)
     centre_bottom = caption_rect.top - (gap if caption or legend else 0)
     centre = pygame.Rect(margin, centre_top, inner, max(0, centre_bottom - centre_top))
-    return Layout(size, u, margin, gap, title, centre, caption_rect, legend_rect, _sizes(u))
+    return Layout(size, u, margin, gap, title, centre, caption_rect, legend_rect, sizes)
 
 
-# The smallest text anywhere, as a share of the unit: 17 px at 480x320, 29 px at 800x480 (caps
-# about 12 and 21 px tall, 2.0 and 4.0 mm on the usual 3.5" and 7" panels). Below this, a caption
-# or a chart's label no longer reads at 2 m; a block that does not fit is cut short instead.
+def legend_pad(u: float) -> int:
+    """Room between a legend box's edge and its words."""
+    return max(3, round(u * 0.02))
+
+
+def _line(px: int) -> int:
+    from kiosk.ui import fonts
+
+    return fonts.line_height(px)
+
+
+# The smallest text anywhere, by panel. A letter on the 6/6 line of an eye chart, read at 2 m,
+# is 2.9 mm tall (about 5 arcminutes). On a 3.5" 480x320 panel (0.154 mm a pixel) that is 19 px
+# of capital ink, which a 26 px font draws (an H as drawn, measured from the pixels by
+# tests/ui/test_ink.py). On a 7" 800x480 panel (0.19 mm a pixel) it is 15 px, a 21 px font.
+# Every size below is a share of the unit, but never under the floor for its panel.
+MIN_PX = 26  # a 480x320 panel, or any surface whose unit is under SMALL_UNIT
+CAP_PX = 19  # the capitals MIN_PX draws
+MIN_PX_7IN = 21  # an 800x480 panel and larger
+CAP_PX_7IN = 15
+SMALL_UNIT = 400
+
+
+def floor_px(u: float) -> int:
+    """The smallest font size on a surface of unit ``u``: 2.9 mm capitals on its panel."""
+    return MIN_PX if u < SMALL_UNIT else MIN_PX_7IN
+
+
+# Captions and chart words as a share of the unit: 29 px at 800x480; at 480x320 MIN_PX wins.
 READABLE = 0.06
-
-# A chart's words are few and must read at 2 m on the densest panel too: 26 px draws capitals
-# 19 px tall, 2.9 mm on a 3.5" 480x320 panel (6.5 px/mm), about 5 arcminutes at 2 m, the size
-# of a letter on the 6/6 line of an eye chart. On a 7" 800x480 panel READABLE is already more.
-CHART_PX = 26
+CHART_PX = MIN_PX  # a chart's words on the small panel: the same floor as every other word
 
 
 def _sizes(u: float) -> Sizes:
     def px(f: float) -> int:
-        return max(8, round(u * f))
+        return max(floor_px(u), round(u * f))
 
     return Sizes(
+        floor=floor_px(u),
         title=(px(0.115), px(0.075)),
         body=(px(0.078), px(0.05)),
         statement=(px(0.09), px(0.05)),
         caption=(px(0.072), px(READABLE)),
-        chart=max(px(READABLE), CHART_PX),
-        # The legend keeps its smaller floor for now: "Raise (hold: confirm)" needs two lines in a
-        # third of a 480x320 panel, and at the readable size three lines do not fit its box.
+        chart=px(READABLE),
         legend_name=px(0.036),
         legend_action=(px(0.056), px(0.042)),
         pacer_word=px(0.06),

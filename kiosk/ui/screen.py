@@ -21,7 +21,7 @@ from kiosk.core.data.model import Button
 from kiosk.core.data.view import Pacer, View
 from kiosk.ui import charts, fonts, palette, widgets
 from kiosk.ui.layout import Layout, layout_for
-from kiosk.ui.text import draw_line, draw_text, fit_text
+from kiosk.ui.text import draw_line, draw_text, fit_text, layout_text
 
 ANIMATION_FRAME = 1 / 30  # default seconds between frames while the breathing circle moves
 IDLE_FRAME = 1.0  # longest useful sleep when nothing moves; a press wakes the loop sooner
@@ -179,15 +179,19 @@ class Screen:
             self._texts = [r for r in self._texts if not slot.contains(r)] + words
             if state is not None and state[0] is button:
                 widgets.draw_hold_ring(self.surface, lay.legend, button, state[1] / 60,
-                                       gap=lay.gap)
+                                       gap=lay.gap, buttons=view.buttons,
+                                       px=lay.sizes.legend_action[1])
             dirty.append(slot)
         self._ring_drawn = state
         return dirty
 
     # --- whole screen ---------------------------------------------------------------------------
     def _draw_all(self, view: View, now: float) -> None:
-        lay = layout_for(self.surface.get_size(), caption=_caption_in_band(view),
-                         legend=bool(view.buttons))
+        size = self.surface.get_size()
+        lay = layout_for(size, caption=_caption_in_band(view), legend=bool(view.buttons))
+        rows = widgets.legend_rows(view.buttons, lay.legend, lay.gap, lay.sizes.legend_action[1])
+        if rows > 2:
+            lay = layout_for(size, caption=_caption_in_band(view), legend=True, legend_rows=rows)
         self._layout = lay
         self._centre = _split_centre(view, lay)
         self.surface.fill(palette.BACKGROUND)
@@ -224,7 +228,8 @@ class Screen:
             return _draw_signature(self.surface, view, lay)
         centre, drawn = lay.centre, []
         if view.week:  # the home screen: this week's strip along the bottom of the centre
-            strip_h = min(lay.px(0.15), centre.height // 3)
+            strip_h = max(min(lay.px(0.15), centre.height // 3),
+                          fonts.line_height(lay.sizes.body[1]))
             strip = pygame.Rect(centre.left, centre.bottom - strip_h, centre.width, strip_h)
             drawn = widgets.draw_week(self.surface, strip, view.week, view.week_label,
                                       lay.sizes.body)
@@ -263,7 +268,8 @@ class Screen:
             self._held = fill
         word = widgets.PACER_WORDS.get(pacer.phase, pacer.phase.upper())
         return widgets.draw_pacer(self.surface, slot, fill=fill, word=word,
-                                  word_px=lay.sizes.pacer_word, hold=hold, sub=sub)
+                                  word_px=lay.sizes.pacer_word, hold=hold, sub=sub,
+                                  min_px=lay.sizes.floor)
 
 
 # --- pure helpers ------------------------------------------------------------------------------
@@ -297,10 +303,14 @@ def _draw_title(surface: pygame.Surface, view: View, lay: Layout) -> list[pygame
     rect = lay.title
     drawn: list[pygame.Rect] = []
     if view.set_label:
-        label = pygame.Rect(rect.left, rect.top, rect.width // 3, rect.height)
+        # As wide as its words need ("Set 1 of 2, left" names the side), up to half the row.
+        need = fonts.font(lay.sizes.caption[1]).size(view.set_label)[0] + 2
+        label = pygame.Rect(rect.left, rect.top, max(rect.width // 3, min(need, rect.width // 2)),
+                            rect.height)
         label.right = rect.right
         # The title's companion, not a caption: no bigger than it was, so long titles keep room.
-        size = (min(lay.px(0.062), lay.sizes.caption[0]), lay.sizes.caption[1])
+        size = (max(lay.sizes.caption[1], min(lay.px(0.062), lay.sizes.caption[0])),
+                lay.sizes.caption[1])
         drawn = draw_line(surface, view.set_label, label, size, palette.TEXT_SOFT, align="right")
         rect = pygame.Rect(rect.left, rect.top, drawn[0].left - lay.gap * 2 - rect.left,
                            rect.height)
@@ -312,7 +322,10 @@ def _split_centre(view: View, lay: Layout) -> _Centre:
     if not _has_slot(view):
         return _Centre(None, centre)
     side = min(centre.height, round(centre.width * 0.4))
-    slot = pygame.Rect(centre.left, centre.top + (centre.height - side) // 2, side, side)
+    # The breath's word ("EXHALE", "HOLD 11") never shrinks under the floor; where the circle is
+    # smaller than the word (a 480x320 panel), the square widens so the word stays in it.
+    width = max(side, widgets.pacer_word_width(lay.sizes.floor) + lay.gap)
+    slot = pygame.Rect(centre.left, centre.top + (centre.height - side) // 2, width, side)
     rest = pygame.Rect(slot.right + 2 * lay.gap, centre.top, 0, centre.height)
     rest.width = centre.right - rest.left
     return _Centre(slot, rest)
@@ -365,7 +378,8 @@ def _draw_pain(surface: pygame.Surface, view: View, lay: Layout) -> list[pygame.
     below = pygame.Rect(c.left, scale.bottom + lay.gap // 2, c.width, 0)
     below.height = c.bottom - below.top
     drawn = [_draw_number(surface, str(view.pain), number)]
-    widgets.draw_pain_scale(surface, scale.inflate(-lay.px(0.02), -lay.px(0.02)), view.pain)
+    widgets.draw_pain_scale(surface, scale.inflate(-lay.px(0.02), -lay.px(0.02)), view.pain,
+                            lay.sizes.floor)
     block = fit_text(list(view.lines), below.width, below.height, lay.sizes.body)
     return drawn + draw_text(surface, block, below, palette.TEXT_SOFT, align="center",
                                      valign="middle")
@@ -386,12 +400,17 @@ def _draw_counters(
 ) -> list[pygame.Rect]:
     """Beside the circle: the rep number huge, the clean count with dots, then guidance,
     as one stack centred on the circle."""
-    rows = _counter_rows(view, lay)
+    rows = _counter_rows(view, lay, lay.sizes.counter[0])
     fixed = sum(h for _, h in rows)
     lines = None
     if view.lines:
-        room = rect.height - fixed - lay.gap
-        lines = fit_text(list(view.lines), rect.width, room, lay.sizes.body)
+        smallest = layout_text(list(view.lines), fonts.font(lay.sizes.body[1]), rect.width)
+        if smallest.height > rect.height - fixed - lay.gap:
+            # A smaller rep number, before a cue is ever cut short.
+            rows = _counter_rows(view, lay, lay.sizes.counter[1])
+            fixed = sum(h for _, h in rows)
+        lines = fit_text(list(view.lines), rect.width, rect.height - fixed - lay.gap,
+                         lay.sizes.body)
     total = fixed + (lay.gap + lines.height if lines else 0)
     top = rect.top + max(0, (rect.height - total) // 2)
     drawn: list[pygame.Rect] = []
@@ -407,15 +426,16 @@ def _draw_counters(
 Row = tuple[Callable[[pygame.Surface, pygame.Rect], list[pygame.Rect]], int]
 
 
-def _counter_rows(view: View, lay: Layout) -> list[Row]:
+def _counter_rows(view: View, lay: Layout, counter_px: int) -> list[Row]:
     rows: list[Row] = []
+    counter = (counter_px, lay.sizes.counter[1])
     if view.rep is not None:
         # Alternating reps count in pairs, named by side ("Left 3", then "Right 3"), as said.
         text = (f"Minute {view.rep}" if view.unit == "minutes"
                 else f"{view.side.capitalize()} {view.rep}" if view.side
                 else f"Rep {view.rep}")
-        rows.append((lambda s, r: draw_line(s, text, r, lay.sizes.counter, palette.TEXT),
-                     fonts.line_height(lay.sizes.counter[0])))
+        rows.append((lambda s, r: draw_line(s, text, r, counter, palette.TEXT),
+                     fonts.line_height(counter_px)))
     if view.clean is not None and view.target:
         clean, target = view.clean, view.target
         rows.append((lambda s, r: _draw_clean(s, clean, target, r, lay),

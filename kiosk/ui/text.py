@@ -6,6 +6,7 @@ so one set of rules decides how the kiosk's longest sentences meet its smallest 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -39,12 +40,12 @@ def _wrap_paragraph(text: str, font: pygame.font.Font, width: int) -> list[str]:
     space = _width(font, " ")
     lines: list[str] = []
     current: list[str] = []
-    used = 0
+    used = 0.0
     for word in words:
         w = _width(font, word)
         if w > width:
             return _wrap_measured(text, font, width)  # a word to split: the careful way
-        if current and used + space + w > width:
+        if current and math.ceil(used + space + w) > width:
             lines.append(" ".join(current))
             current, used = [], 0
         used = used + space + w if current else w
@@ -59,8 +60,8 @@ def _wrap_paragraph(text: str, font: pygame.font.Font, width: int) -> list[str]:
 
 
 @lru_cache(maxsize=4096)
-def _width(font: pygame.font.Font, text: str) -> int:
-    return int(font.size(text)[0])
+def _width(font: pygame.font.Font, text: str) -> float:
+    return fonts.exact_width(font, text)
 
 
 def _wrap_measured(text: str, font: pygame.font.Font, width: int) -> list[str]:

@@ -18,7 +18,7 @@ from kiosk.core.data.model import Button
 from kiosk.core.data.view import GridRow, Pacer
 from kiosk.ui import fonts, palette
 from kiosk.ui.palette import Colour
-from kiosk.ui.text import draw_line, draw_text, fit_text
+from kiosk.ui.text import draw_line, draw_text, fit_text, wrap
 
 
 # --- circles --------------------------------------------------------------------------------
@@ -85,6 +85,7 @@ def draw_pacer(
     word_px: int,
     hold: float | None = None,
     sub: str = "",
+    min_px: int = 8,
 ) -> list[pygame.Rect]:
     """The breathing circle: a guide ring at full size, the breath inside it, the word on top.
 
@@ -104,13 +105,14 @@ def draw_pacer(
         return []
     # The word grows and shrinks with the breath: it fits the smallest circle, and is the
     # same size for every phase at the same fullness, so nothing jumps at a turn.
+    # Never under ``min_px``: in a small circle (a 480x320 panel) the word reaches past it.
     smallest = pacer_radius(rect, 0.0)
-    px = round(_word_px(round(2 * smallest * 0.88), word_px) * radius / smallest)
+    px = max(min_px, round(_word_px(round(2 * smallest * 0.88), word_px) * radius / smallest))
     where = _word_rect(centre, radius, px)
     if not sub:
         return draw_line(surface, word, where, (px, px), palette.TEXT, align="center")
     # A hold breathes on: the breath's word stays, and the hold counts down beneath it.
-    small = max(8, round(px * 0.85))
+    small = max(min_px, round(px * 0.85))
     below = pygame.Rect(where.left, where.bottom, where.width, fonts.line_height(small))
     where.move_ip(0, -below.height // 2)
     below.move_ip(0, -below.height // 2)
@@ -125,6 +127,12 @@ def _word_px(room: int, largest: int) -> int:
     while px > 8 and max(fonts.font(px).size(w)[0] for w in PACER_WORDS.values()) > room:
         px -= 1
     return px
+
+
+def pacer_word_width(px: int) -> int:
+    """The widest word the circle shows at ``px``: a phase, or a hold's count."""
+    font = fonts.font(px)
+    return max(font.size(w)[0] for w in (*PACER_WORDS.values(), "HOLD 88"))
 
 
 def _word_rect(centre: tuple[int, int], radius: int, px: int) -> pygame.Rect:
@@ -167,17 +175,19 @@ def draw_question(
 
 
 # --- pain scale and rep dots ------------------------------------------------------------------
-def draw_pain_scale(surface: pygame.Surface, rect: pygame.Rect, value: int) -> None:
+def draw_pain_scale(surface: pygame.Surface, rect: pygame.Rect, value: int,
+                    min_px: int = 8) -> None:
     """Eleven cells, 0 to 10, lit up to the value; the value's own cell is white and taller.
 
-    Position, fill and size carry the value, not hue, and each cell shows its number.
+    Position, fill and size carry the value, not hue, and each cell shows its number where
+    the number would be at least ``min_px`` (on a 480x320 panel the big number says it).
     """
     gap = max(2, rect.width // 120)
     cell_w = (rect.width - 10 * gap) // 11
     cell_h = min(round(rect.height / 1.3), round(cell_w * 0.75))
     left = rect.left + (rect.width - (11 * cell_w + 10 * gap)) // 2
     top = rect.top + (rect.height - cell_h) // 2
-    digits = fonts.font(round(cell_h * 0.62))
+    digits = fonts.font(round(cell_h * 0.62)) if round(cell_h * 0.62) >= min_px else None
     for n in range(11):
         cell = pygame.Rect(left + n * (cell_w + gap), top, cell_w, cell_h)
         if n == value:
@@ -186,10 +196,13 @@ def draw_pain_scale(surface: pygame.Surface, rect: pygame.Rect, value: int) -> N
 
 
 def _pain_cell(
-    surface: pygame.Surface, cell: pygame.Rect, n: int, value: int, digits: pygame.font.Font
+    surface: pygame.Surface, cell: pygame.Rect, n: int, value: int,
+    digits: pygame.font.Font | None,
 ) -> None:
     fill = palette.TEXT if n == value else palette.SCALE_LIT if n < value else palette.FAINT
     pygame.draw.rect(surface, fill, cell, border_radius=max(2, cell.width // 10))
+    if digits is None:
+        return
     ink = palette.INK if n <= value else palette.TEXT_SOFT
     image = digits.render(str(n), True, ink)
     surface.blit(image, image.get_rect(center=cell.center))
@@ -253,13 +266,47 @@ def draw_shape(
         pygame.draw.rect(surface, colour, square, width, border_radius=max(1, size // 12))
 
 
-def legend_slots(rect: pygame.Rect, gap: int) -> dict[Button, pygame.Rect]:
-    """Three equal boxes, always in the same order, so each button keeps its place."""
-    width = (rect.width - 2 * gap) // 3
-    return {
-        b: pygame.Rect(rect.left + i * (width + gap), rect.top, width, rect.height)
-        for i, b in enumerate(LEGEND_ORDER)
-    }
+def legend_slots(
+    rect: pygame.Rect, gap: int, buttons: Mapping[Button, str] | None = None, px: int = 0
+) -> dict[Button, pygame.Rect]:
+    """Three boxes, always in the same order, so each button keeps its place.
+
+    Given the buttons and the action's font size, a box whose words need more room than a
+    third ("Raise (hold: confirm)" at 26 px on a 480x320 panel) takes it from the others, and
+    a button that does nothing now keeps only room for its faint shape; otherwise equal."""
+    total = rect.width - 2 * gap
+    widths = {b: total // 3 for b in LEGEND_ORDER}
+    if buttons and px:
+        # Each action on one line if all fit so; else on up to two.
+        need = {b: _slot_need(rect, b, buttons.get(b), px, 1) for b in LEGEND_ORDER}
+        if sum(need.values()) > total:
+            need = {b: _slot_need(rect, b, buttons.get(b), px, 2) for b in LEGEND_ORDER}
+        level = total // 3
+        while level > 0 and sum(max(n, level) for n in need.values()) > total:
+            level -= 1
+        if sum(max(n, level) for n in need.values()) <= total:
+            widths = {b: max(n, level) for b, n in need.items()}
+            widths[LEGEND_ORDER[-1]] += total - sum(widths.values())
+    out, left = {}, rect.left
+    for b in LEGEND_ORDER:
+        out[b] = pygame.Rect(left, rect.top, widths[b], rect.height)
+        left += widths[b] + gap
+    return out
+
+
+def _slot_need(rect: pygame.Rect, button: Button, action: str | None, px: int,
+               lines: int) -> int:
+    """The narrowest box that shows ``action`` in ``lines`` lines at ``px``, and its name."""
+    pad = _pad(rect)
+    if action is None:
+        return round(rect.height * 0.6)
+    font = fonts.font(px)
+    name = round((rect.height - 2 * pad) / _rows_in(rect) * SHAPE) + pad + font.size(button.word)[0]
+    words = action.split()
+    widths = sorted({font.size(" ".join(words[:i]))[0] for i in range(1, len(words) + 1)}
+                    | {font.size(" ".join(words[i:]))[0] for i in range(len(words))})
+    text = next((w for w in widths if len(wrap(action, font, w)) <= lines), widths[-1])
+    return max(name, text) + 2 * pad + 1
 
 
 def draw_legend(
@@ -277,7 +324,7 @@ def draw_legend(
     others do not jump around when it comes back.
     """
     drawn: list[pygame.Rect] = []
-    for button, slot in legend_slots(rect, gap).items():
+    for button, slot in legend_slots(rect, gap, buttons, action_sizes[1]).items():
         action = buttons.get(button)
         if action is None:
             _idle_slot(surface, slot, button)
@@ -297,7 +344,7 @@ def draw_legend_slot(
     action_sizes: tuple[int, int],
 ) -> tuple[pygame.Rect, list[pygame.Rect]]:
     """Repaint one button's box (for the hold ring); returns the box and its words."""
-    slot = legend_slots(rect, gap)[button]
+    slot = legend_slots(rect, gap, buttons, action_sizes[1])[button]
     surface.fill(palette.BACKGROUND, slot)
     action = buttons.get(button)
     if action is None:
@@ -307,15 +354,16 @@ def draw_legend_slot(
 
 
 def draw_hold_ring(
-    surface: pygame.Surface, rect: pygame.Rect, button: Button, fill: float, *, gap: int
+    surface: pygame.Surface, rect: pygame.Rect, button: Button, fill: float, *, gap: int,
+    buttons: Mapping[Button, str] | None = None, px: int = 0,
 ) -> pygame.Rect:
     """The ring of a hold in progress, around the held button's shape in its box: a faint
     track, filled clockwise from twelve o'clock in the button's colour as the hold goes on.
     Returns the button's box."""
-    slot = legend_slots(rect, gap)[button]
+    slot = legend_slots(rect, gap, buttons, px)[button]
     centre = _shape_rect(slot).center
-    radius = round(slot.height * 0.32)
-    width = max(3, round(slot.height * 0.09))
+    radius = round(_name_row(slot).height * 0.5)
+    width = max(3, round(radius * 0.28))
     colour = BUTTON_COLOURS[button]
     # The shape shrinks inside the ring, so the ring has room and the box's words keep theirs.
     _circle(surface, palette.PANEL, centre, radius)
@@ -358,12 +406,43 @@ def _idle_slot(surface: pygame.Surface, slot: pygame.Rect, button: Button) -> No
 
 
 def _pad(slot: pygame.Rect) -> int:
-    return max(3, round(slot.height * 0.15))
+    return max(3, min(round(slot.height * 0.06), slot.width // 20))
+
+
+def _name_row(slot: pygame.Rect) -> pygame.Rect:
+    """The top row of a box: the button's shape, then its name. Set by the layout: the legend
+    is as tall as its rows (kiosk/ui/layout.py), so this row is a name's line high."""
+    pad = _pad(slot)
+    rows = _rows_in(slot)
+    return pygame.Rect(slot.left + pad, slot.top + pad, slot.width - 2 * pad,
+                       (slot.height - 2 * pad) // rows)
+
+
+def _rows_in(slot: pygame.Rect) -> int:
+    """How many rows of words the box was made for: its height over a line of the smallest
+    words (the name's and the action's)."""
+    from kiosk.ui.layout import MIN_PX
+
+    return max(2, min(3, (slot.height - 2 * _pad(slot)) // fonts.line_height(MIN_PX)))
+
+
+SHAPE = 0.7  # a button's shape, as a share of its name's row
 
 
 def _shape_rect(slot: pygame.Rect) -> pygame.Rect:
-    size = round(slot.height * 0.42)
-    return pygame.Rect(slot.left + _pad(slot), slot.centery - size // 2, size, size)
+    row = _name_row(slot)
+    size = round(row.height * SHAPE)
+    return pygame.Rect(row.left, row.centery - size // 2, size, size)
+
+
+def legend_rows(buttons: Mapping[Button, str], rect: pygame.Rect, gap: int,
+                action_px: int) -> int:
+    """Rows a legend needs: the names' row, and one or two for the longest action."""
+    slots = legend_slots(rect, gap, buttons, action_px)
+    font = fonts.font(action_px)
+    lines = max((len(wrap(a, font, slots[b].width - 2 * _pad(slots[b])))
+                 for b, a in buttons.items()), default=1)
+    return 1 + min(2, lines)
 
 
 def _active_slot(
@@ -382,29 +461,27 @@ def _active_slot(
     pygame.draw.rect(surface, colour, slot, max(2, slot.height // 26), border_radius=radius)
     shape = _shape_rect(slot)
     draw_shape(surface, button, shape, colour)
-    pad = _pad(slot)
-    text = pygame.Rect(shape.right + pad, slot.top + pad // 2, 0, slot.height - pad)
-    text.width = slot.right - pad - text.left
-    return _slot_words(surface, text, button.word, action, name_px, action_sizes)
+    return _slot_words(surface, slot, button.word, action, name_px, action_sizes)
 
 
 def _slot_words(
     surface: pygame.Surface,
-    rect: pygame.Rect,
+    slot: pygame.Rect,
     name: str,
     action: str,
     name_px: int,
     action_sizes: tuple[int, int],
 ) -> list[pygame.Rect]:
-    """The name small on top, what the button does now large below it, on two lines if the
-    words need them."""
-    name_h = fonts.line_height(name_px)
-    block = fit_text([action], rect.width, rect.height - name_h, action_sizes)
-    top = rect.top + (rect.height - name_h - block.height) // 2
-    name_rect = pygame.Rect(rect.left, top, rect.width, name_h)
-    drawn = draw_line(surface, name, name_rect, (name_px, name_px // 2), palette.TEXT_SOFT)
-    below = pygame.Rect(rect.left, name_rect.bottom, rect.width, block.height)
-    return drawn + draw_text(surface, block, below, palette.TEXT)
+    """The name beside the shape on top, what the button does now below it across the whole
+    box, on two lines if the words need them. Neither is ever smaller than MIN_PX."""
+    row = _name_row(slot)
+    shape = _shape_rect(slot)
+    name_rect = pygame.Rect(shape.right + _pad(slot), row.top, 0, row.height)
+    name_rect.width = row.right - name_rect.left
+    drawn = draw_line(surface, name, name_rect, (name_px, name_px), palette.TEXT_SOFT)
+    below = pygame.Rect(row.left, row.bottom, row.width, slot.bottom - _pad(slot) - row.bottom)
+    block = fit_text([action], below.width, below.height, action_sizes)
+    return drawn + draw_text(surface, block, below, palette.TEXT, valign="middle")
 
 
 # --- the week strip ---------------------------------------------------------------------------
@@ -441,9 +518,11 @@ def draw_week(
         else:
             _circle(surface, palette.FAINT, centre, radius, max(1, ring // 2))
             ink = palette.TEXT_SOFT
-        box = pygame.Rect(0, 0, round(radius * 1.1), round(radius * 1.1))
-        box.center = centre
-        drawn += draw_line(surface, letter, box, (letter_px, 8), ink, align="center")
+        if letter_px >= sizes[1]:  # a day's letter, where it reads; the words say the count
+            box = pygame.Rect(0, 0, round(radius * 1.1), round(radius * 1.1))
+            box.center = centre
+            drawn += draw_line(surface, letter, box, (letter_px, letter_px), ink,
+                               align="center")
     words = pygame.Rect(cells.right + step // 3, rect.top, 0, rect.height)
     words.width = rect.right - words.left
     return drawn + draw_line(surface, label, words, sizes, palette.TEXT)

@@ -72,13 +72,14 @@ def test_the_history_screens_move_with_green_and_red_goes_home() -> None:
     d = Driver(kiosk(list(WEEK)))
     d.hold(A)
     first = d.press(G)[-1]
-    assert first.startswith("Your progress. Bridge. Last session, eleven clean reps")
+    # The exercise as the sessions named it (the variation), not its family.
+    assert first.startswith("Your progress. Bridge 1. Last session, eleven clean reps")
     titles = [d.k.view.title]
     for _ in range(3):
         d.press(G)
         titles.append(d.k.view.title)
-    assert titles == ["Bridge: clean reps", "Pain, last 8 weeks", "Your weekly rhythm",
-                      "Bridge: clean reps"]
+    assert titles == ["Bridge 1: clean reps", "Pain, last 8 weeks", "Your weekly rhythm",
+                      "Bridge 1: clean reps"]
     assert d.k.view.chart is not None
     assert d.press(A)[0].startswith("This week: two sessions.")
     d.press(R)

@@ -12,8 +12,15 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.core.coach.progression import Progress, exercise_states, plan_for_day
+from kiosk.core.coach.progression import (
+    Progress,
+    ProgressSnapshot,
+    exercise_states,
+    plan_for_day,
+)
 from kiosk.core.data.records import SessionRecord
+from kiosk.errors import RecordError
+from kiosk.store.records import from_json, to_json
 from tests.core.test_progression import (
     DAY0,
     LIB,
@@ -37,11 +44,25 @@ clock_st = st.lists(st.tuples(st.integers(0, 69), st.sampled_from((-40, -3, -1, 
                     max_size=4)
 
 
+def saved_json(progress: Progress) -> Any:
+    """A replay's snapshot as the store writes it: by its codec, as JSON text, read back."""
+    return json.loads(json.dumps(to_json(progress.snapshot())))
+
+
+def loaded(data: Any, *args: Any) -> Progress | None:
+    """What the store makes of a snapshot's JSON: None when it is not one, or not usable."""
+    try:
+        saved = from_json(ProgressSnapshot, data)
+    except RecordError:
+        return None
+    return Progress.from_snapshot(saved, *args)
+
+
 def through_json(progress: Progress) -> Progress:
     """What the store does: write the snapshot as JSON text, read it back on another start."""
-    loaded = Progress.from_json(json.loads(json.dumps(progress.to_json())), SIX, RULES)
-    assert loaded is not None
-    return loaded
+    back = loaded(saved_json(progress), SIX, RULES)
+    assert back is not None
+    return back
 
 
 def snapshotted(history: list[Any], cuts: list[int]) -> tuple[Progress, list[Any]]:
@@ -85,17 +106,17 @@ def test_property_snapshot_plus_window_plans_as_a_full_replay(
 def test_property_planning_from_a_snapshot_never_changes_it(script: list[Any], cut: int) -> None:
     history = simulate(SIX, RULES, script)
     base, window = snapshotted(history, [cut])
-    before = json.dumps(base.to_json())
+    before = json.dumps(saved_json(base))
     plan_for_day(SIX, window, DAY0 + timedelta(400), RULES, SETTINGS, 7, base=base)
-    assert json.dumps(base.to_json()) == before
+    assert json.dumps(saved_json(base)) == before
 
 
 def test_a_snapshot_made_under_other_ladders_or_thresholds_is_not_used() -> None:
     saved = Progress.start(SIX, RULES).feed(simulate(SIX, RULES, [(1, 2, ("clean",) * 5)] * 6))
-    data = json.loads(json.dumps(saved.to_json()))
-    assert Progress.from_json(data, SIX, RULES) is not None
-    assert Progress.from_json(data, SIX, replace(RULES, advance_needed=3)) is None
-    assert Progress.from_json(data, LIB, RULES) is None
+    data = saved_json(saved)
+    assert loaded(data, SIX, RULES) is not None
+    assert loaded(data, SIX, replace(RULES, advance_needed=3)) is None
+    assert loaded(data, LIB, RULES) is None
 
 
 def test_a_snapshot_made_under_other_signature_starts_is_not_used() -> None:
@@ -106,11 +127,11 @@ def test_a_snapshot_made_under_other_signature_starts_is_not_used() -> None:
     saved = Progress.start(SIX, RULES)
     saved.starts = starts
     saved.feed(simulate(SIX, RULES, [(1, 2, ("clean",) * 5)] * 6))
-    data = json.loads(json.dumps(saved.to_json()))
-    loaded = Progress.from_json(data, SIX, RULES, starts)
-    assert loaded is not None and loaded.starts == starts
-    assert Progress.from_json(data, SIX, RULES) is None
-    assert Progress.from_json(data, SIX, RULES, {family.id: frozenset({family.ladder[-1].id})}) \
+    data = saved_json(saved)
+    back = loaded(data, SIX, RULES, starts)
+    assert back is not None and back.starts == starts
+    assert loaded(data, SIX, RULES) is None
+    assert loaded(data, SIX, RULES, {family.id: frozenset({family.ladder[-1].id})}) \
         is None
 
 
@@ -120,16 +141,16 @@ GOOD = Progress.start(SIX, RULES).feed(simulate(SIX, RULES, [(1, 2, ("clean",) *
 @given(json_st)
 def test_a_damaged_snapshot_is_refused_not_believed(junk: Any) -> None:
     good = GOOD
-    data = json.loads(json.dumps(good.to_json()))
-    assert Progress.from_json(junk, SIX, RULES) is None
+    data = saved_json(good)
+    assert loaded(junk, SIX, RULES) is None
     for fid in data["tracks"]:
         broken = json.loads(json.dumps(data))
         broken["tracks"][fid]["level"] = 99  # off the ladder
-        assert Progress.from_json(broken, SIX, RULES) is None
+        assert loaded(broken, SIX, RULES) is None
         broken["tracks"][fid]["level"] = junk
         top = len(good.tracks[fid].ladder.steps) - 1
         if junk is not None and not (type(junk) is int and 0 <= junk <= top):
-            assert Progress.from_json(broken, SIX, RULES) is None
+            assert loaded(broken, SIX, RULES) is None
 
 
 @given(long_sessions_st, st.integers(0, 9))

@@ -57,10 +57,12 @@ def test_clean_reps_per_exercise(records: list, expected: list) -> None:
     assert got == expected
 
 
-def test_an_exercise_chart_names_its_family_and_ladder() -> None:
-    (chart,) = exercise_charts([session("2026-11-24", exercise("bridge", 9, rung=2))], DAY,
+def test_an_exercise_chart_names_the_exercise_as_the_voice_did_and_its_ladder() -> None:
+    """The variation's name, as the session said it, not the family's ("Bird-dog")."""
+    (chart,) = exercise_charts([session("2026-11-17", exercise("bridge", 7, rung=1)),
+                                session("2026-11-24", exercise("bridge", 9, rung=2))], DAY,
                                LADDERS)
-    assert (chart.name, chart.rungs, chart.best) == ("Bridge", 3, 9)
+    assert (chart.name, chart.rungs, chart.best) == ("Bridge 2", 3, 9)
 
 
 @pytest.mark.parametrize(

@@ -87,7 +87,8 @@ def test_events_list_red_presses_the_pain_log_and_stops() -> None:
     assert [(e.kind, e.pain) for e in events] == [
         ("RED: pain", 6), ("pain log", 5), ("session ended: stop", 3)]
     assert events[0].at == datetime(2026, 11, 5, 9, 3, 20)
-    assert "set 1, rep 5" in events[0].where
+    # The exercise as the voice named it, the set and rep in words: never an id.
+    assert events[0].where == f"{exercise('bridge', 4).name}, set one, rep five"
 
 
 def test_psfs_rounds_carry_their_meaningful_changes() -> None:
@@ -147,3 +148,11 @@ def test_default_period_is_twelve_whole_weeks_to_today() -> None:
     since, until = report.default_period(date(2026, 11, 26))  # a Thursday
     assert (since, until) == (date(2026, 9, 7), date(2026, 11, 26))
     assert since.weekday() == 0
+
+
+def test_events_are_listed_in_time_order_whatever_the_records_order() -> None:
+    """A pain log saved before a later session's stop is listed before it, not after."""
+    records: list[Record] = [session("2026-11-12", exercise("bridge", 2), before=3, after=3,
+                                     ended_by="stop"), pain("2026-11-03", 6)]
+    events = _build(records).events
+    assert [e.kind for e in events] == ["pain log", "session ended: stop"]

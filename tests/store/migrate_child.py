@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import sys
 
-from kiosk.store.months import MonthlyHistory
+from kiosk.store.months import WholeHistory
 
 
 def say(line: str) -> None:
@@ -15,7 +15,7 @@ def say(line: str) -> None:
 
 
 def main() -> None:
-    with MonthlyHistory(sys.argv[1], on_step=lambda step: say(f"step {step}")):
+    with WholeHistory(sys.argv[1], on_step=lambda step: say(f"step {step}")):
         say("done")
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from store_samples import real_record
 
-from kiosk.store.months import MonthlyHistory as History
+from kiosk.store.months import WholeHistory
 from kiosk.store.writer import HistoryWriter, SaveResult
 
 KEEP_BACKUPS = 3
@@ -44,7 +44,7 @@ def say(line: str) -> None:
 def opener(data_dir: str, batch: int, mode: str) -> Callable[[dict[str, Any]], None]:
     """Open the history one of two ways and return a save that returns once the save is done."""
     if mode == "history":
-        history = History.open(data_dir, keep_backups=KEEP_BACKUPS, now=day_of(batch))
+        history = WholeHistory.open(data_dir, keep_backups=KEEP_BACKUPS, now=day_of(batch))
         if history.recovery:
             say(f"recovered {history.recovery.problem}")
         return history.add

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from store_samples import WallClock, real_record
 
-from kiosk.store.history import History
+from kiosk.store.history import MonthFile
 from kiosk.store.records import parse_history
 
 
@@ -17,7 +17,7 @@ def _ids(path: Path) -> list[str]:
 def test_first_save_of_a_day_makes_that_days_backup(tmp_path: Path) -> None:
     clock = WallClock("2026-11-25T09:00:00")
     backups = tmp_path / "backups"
-    with History.open(tmp_path, now=clock) as history:
+    with MonthFile.open(tmp_path, now=clock) as history:
         assert not backups.exists()  # nothing to back up before the first session
         history.add(real_record("a"))
         history.add(real_record("b"))  # same day: the day's backup stays as it was
@@ -28,16 +28,16 @@ def test_first_save_of_a_day_makes_that_days_backup(tmp_path: Path) -> None:
 
 
 def test_opening_on_a_new_day_backs_up_the_file_it_read(tmp_path: Path) -> None:
-    with History.open(tmp_path, now=WallClock("2026-11-25T09:00:00")) as history:
+    with MonthFile.open(tmp_path, now=WallClock("2026-11-25T09:00:00")) as history:
         history.add(real_record("a"))
-    History.open(tmp_path, now=WallClock("2026-11-27T07:00:00")).close()
+    MonthFile.open(tmp_path, now=WallClock("2026-11-27T07:00:00")).close()
     backup = tmp_path / "backups" / "history-2026-11-27.json"
     assert backup.read_bytes() == (tmp_path / "history.json").read_bytes()
 
 
 def test_only_the_newest_backups_are_kept(tmp_path: Path) -> None:
     clock = WallClock()
-    with History.open(tmp_path, keep_backups=3, now=clock) as history:
+    with MonthFile.open(tmp_path, keep_backups=3, now=clock) as history:
         for day in range(20, 26):
             clock.set(f"2026-11-{day}T09:00:00")
             history.add(real_record(f"s{day}", f"2026-11-{day}T09:00:00"))
@@ -47,6 +47,6 @@ def test_only_the_newest_backups_are_kept(tmp_path: Path) -> None:
 
 def test_a_failed_backup_does_not_lose_the_session(tmp_path: Path) -> None:
     (tmp_path / "backups").write_text("a file where the folder should be")
-    with History.open(tmp_path) as history:
+    with MonthFile.open(tmp_path) as history:
         history.add(real_record("a"))
-    assert [s.id for s in History.open(tmp_path).sessions()] == ["a"]
+    assert [s.id for s in MonthFile.open(tmp_path).sessions()] == ["a"]

@@ -7,7 +7,7 @@ from pathlib import Path
 from store_samples import WallClock, real_record
 
 from kiosk.core.data.records import last_pain
-from kiosk.store.months import MonthlyHistory as History
+from kiosk.store.months import WholeHistory
 from kiosk.store.records import parse_history
 from kiosk.store.writer import HistoryWriter
 
@@ -20,7 +20,7 @@ SAVES = [
 ]
 
 
-def _save_all(history: History, clock: WallClock) -> None:
+def _save_all(history: WholeHistory, clock: WallClock) -> None:
     for sid, when, pain in SAVES:
         clock.set(when)
         history.add(real_record(sid, when, pain_before=pain + 1, pain_after=pain))
@@ -28,10 +28,10 @@ def _save_all(history: History, clock: WallClock) -> None:
 
 def test_sessions_keep_save_order_across_a_backwards_jump(tmp_path: Path) -> None:
     clock = WallClock()
-    with History.open(tmp_path, now=clock) as history:
+    with WholeHistory.open(tmp_path, now=clock) as history:
         _save_all(history, clock)
         assert last_pain(history.records()) == 1  # the last saved, not the latest timestamp
-    with History.open(tmp_path, now=clock) as history:
+    with WholeHistory.open(tmp_path, now=clock) as history:
         assert [s.id for s in history.sessions()] == [sid for sid, _, _ in SAVES]
 
 
@@ -49,7 +49,7 @@ def test_the_writer_view_keeps_save_order_too(tmp_path: Path) -> None:
 
 def test_backups_made_on_a_wrong_date_are_good_copies(tmp_path: Path) -> None:
     clock = WallClock()
-    with History.open(tmp_path, now=clock) as history:
+    with WholeHistory.open(tmp_path, now=clock) as history:
         _save_all(history, clock)
     # A clock gone back never reopens an old month: all four are in the open one.
     backups = {p.name: p for p in (tmp_path / "history" / "2026-11" / "backups").iterdir()}

@@ -17,12 +17,12 @@ from store_samples import real_record
 
 from kiosk.errors import StorageError
 from kiosk.store.export import CSV_COLUMNS, FORMULA_STARTS, write_csv, write_file
-from kiosk.store.history import History
+from kiosk.store.history import MonthFile
 from kiosk.store.records import decode, encode
 
 
-def _history(tmp_path: Path) -> History:
-    history = History.open(tmp_path)
+def _history(tmp_path: Path) -> MonthFile:
+    history = MonthFile.open(tmp_path)
     history.add(real_record("mon", "2026-11-23T09:00:00", pain_before=3, pain_after=2))
     history.add(real_record("tue", "2026-11-24T09:00:00"))
     return history

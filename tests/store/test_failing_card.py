@@ -21,8 +21,8 @@ from kiosk import cli
 from kiosk.core.data.records import PainEntry, Record
 from kiosk.store import fallback, journal, seal
 from kiosk.store.atomic import AtomicJSONStorage, make_private_dir
-from kiosk.store.history import History
-from kiosk.store.months import FOLDER, MonthlyHistory, months_in
+from kiosk.store.history import MonthFile
+from kiosk.store.months import FOLDER, WholeHistory, months_in
 from kiosk.store.readonly import read_history
 from kiosk.store.writer import NOT_SAVED, STOP_SECONDS, HistoryWriter
 
@@ -49,7 +49,7 @@ def _damage(path: Path, how: str) -> None:
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every kind of record over five months, saved one by one as the kiosk saves them."""
     data = tmp_path_factory.mktemp("card") / "data"
-    with MonthlyHistory.open(data, now=lambda: SAME_DAY) as history:
+    with WholeHistory.open(data, now=lambda: SAME_DAY) as history:
         for r in RECORDS:
             history.add(r)
     return data
@@ -81,7 +81,7 @@ def test_a_damaged_month_loses_nothing_saved_of_any_kind(
     assert code == cli.DAMAGED
     assert "recovered" in out and "nothing saved is lost" in out
     # The kiosk repairs it, open or closed, as the readers' note promises; nothing is lost.
-    with MonthlyHistory.open(data, replays=REPLAYS, now=lambda: SAME_DAY,
+    with WholeHistory.open(data, replays=REPLAYS, now=lambda: SAME_DAY,
                              seal_when_idle=True) as history:
         while history.idle():
             pass
@@ -95,7 +95,7 @@ def test_a_damaged_month_loses_nothing_saved_of_any_kind(
 def test_a_damaged_journal_is_written_again_from_the_file(data: Path) -> None:
     month = data / FOLDER / months_in(data / FOLDER)[-1]
     _damage(month / journal.JOURNAL, "cut short")
-    with MonthlyHistory.open(data, now=lambda: SAME_DAY) as history:
+    with WholeHistory.open(data, now=lambda: SAME_DAY) as history:
         assert history.recovery is None  # the file is whole: nothing to tell the person
     found = journal.read(month / journal.JOURNAL)
     assert found.sound
@@ -107,11 +107,11 @@ def test_a_damaged_journal_is_written_again_from_the_file(data: Path) -> None:
 def test_a_save_cut_off_between_file_and_journal_is_journaled_at_the_next_start(
     tmp_path: Path,
 ) -> None:
-    with MonthlyHistory.open(tmp_path) as history:
+    with WholeHistory.open(tmp_path) as history:
         history.add(PainEntry("p1", datetime(2026, 5, 1, 9), 3))
     month = tmp_path / FOLDER / "2026-05"
     (month / journal.JOURNAL).unlink()  # as if killed after the file's write
-    with MonthlyHistory.open(tmp_path) as history:
+    with WholeHistory.open(tmp_path) as history:
         assert history.recovery is None
     assert [r.id for r in journal.read(month / journal.JOURNAL).records.values()] == ["p1"]
 
@@ -122,18 +122,18 @@ def test_a_flipped_value_that_still_reads_is_taken_from_the_journal(data: Path) 
     raw = path.read_bytes()
     assert b'"pain": 6' in raw
     path.write_bytes(raw.replace(b'"pain": 6', b'"pain": 2', 1))  # valid, and wrong
-    with MonthlyHistory.open(data, now=lambda: SAME_DAY) as history:
+    with WholeHistory.open(data, now=lambda: SAME_DAY) as history:
         assert history.recovery is not None
     assert read_history(data).records == RECORDS
 
 
 def test_a_fifo_journal_is_set_aside_and_never_waited_on(tmp_path: Path) -> None:
-    with MonthlyHistory.open(tmp_path) as history:
+    with WholeHistory.open(tmp_path) as history:
         history.add(PainEntry("p1", datetime(2026, 5, 1, 9), 3))
     month = tmp_path / FOLDER / "2026-05"
     (month / journal.JOURNAL).unlink()
     os.mkfifo(month / journal.JOURNAL)
-    with MonthlyHistory.open(tmp_path) as history:
+    with WholeHistory.open(tmp_path) as history:
         history.add(PainEntry("p2", datetime(2026, 5, 2, 9), 4))
     assert journal.read(month / journal.JOURNAL).sound
     assert [r.id for r in read_history(tmp_path).records] == ["p1", "p2"]
@@ -172,7 +172,7 @@ def test_a_months_first_save_on_a_slow_card_is_not_lost_at_close(tmp_path: Path)
     """A kiosk updated to a new codec seals every closed month again: never before the
     session is on disk (issue 29: with fsync slowed, the first save of a month was lost)."""
     old = _months(24)
-    with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
+    with WholeHistory.open(tmp_path, replays=REPLAYS) as history:
         history.add_many(old)
     for s in (tmp_path / FOLDER).glob(f"*/{seal.SEAL}"):
         s.unlink()  # as after a codec change: every closed month to seal again
@@ -182,20 +182,20 @@ def test_a_months_first_save_on_a_slow_card_is_not_lost_at_close(tmp_path: Path)
     writer.save(new)
     writer.close()
     _kept_when_closed(tmp_path, "new")
-    with MonthlyHistory.open(tmp_path, wait_for_lock=HUNG) as history:  # merges any fallback
+    with WholeHistory.open(tmp_path, wait_for_lock=HUNG) as history:  # merges any fallback
         assert [r.id for r in history.every_record()] == [*(r.id for r in old), "new"]
 
 
 @pytest.mark.slow
 def test_a_save_during_a_migration_on_a_slow_card_is_not_lost(tmp_path: Path) -> None:
     old = _months(2)
-    with History.open(tmp_path) as single:  # the single-file layout, split on the next start
+    with MonthFile.open(tmp_path) as single:  # the single-file layout, split on the next start
         single.add_many(old)
     writer = HistoryWriter.open(tmp_path, storage=SlowCard, replays=REPLAYS)
     writer.save(real_record("new", "2024-03-06T09:00:00"))
     writer.close()
     _kept_when_closed(tmp_path, "new")
-    with MonthlyHistory.open(tmp_path, wait_for_lock=HUNG) as history:
+    with WholeHistory.open(tmp_path, wait_for_lock=HUNG) as history:
         assert [r.id for r in history.every_record()] == ["m0", "m1", "new"]
 
 
@@ -217,7 +217,7 @@ class StuckCard(AtomicJSONStorage):
 
 
 def test_what_close_cannot_write_is_kept_and_merged_at_the_next_start(tmp_path: Path) -> None:
-    with MonthlyHistory.open(tmp_path) as history:
+    with WholeHistory.open(tmp_path) as history:
         history.add(PainEntry("before", datetime(2026, 5, 1, 9), 3))
     StuckCard.gate.clear()
     StuckCard.reached.clear()
@@ -229,10 +229,10 @@ def test_what_close_cannot_write_is_kept_and_merged_at_the_next_start(tmp_path: 
     assert fallback.read(tmp_path)[0] == [record]
     StuckCard.gate.set()  # the stuck write fails; the writer thread ends
     writer._thread.join(HUNG)
-    with MonthlyHistory.open(tmp_path) as history:
+    with WholeHistory.open(tmp_path) as history:
         assert [r.id for r in history.records()] == ["before", "late"]
     assert not fallback.path(tmp_path).exists()
-    with MonthlyHistory.open(tmp_path) as history:  # merged once, never twice
+    with WholeHistory.open(tmp_path) as history:  # merged once, never twice
         assert [r.id for r in history.records()] == ["before", "late"]
 
 
@@ -252,7 +252,7 @@ def test_a_save_that_cannot_be_kept_anywhere_is_said(tmp_path: Path) -> None:
 
 # --- only regular files, only inside the data directory ----------------------------------------
 def _two_months(data: Path) -> None:
-    with MonthlyHistory.open(data, replays=REPLAYS) as history:
+    with WholeHistory.open(data, replays=REPLAYS) as history:
         history.add(PainEntry("nov", datetime(2026, 11, 5, 9), 3))
         history.add(PainEntry("dec", datetime(2026, 12, 5, 9), 4))
 
@@ -266,7 +266,7 @@ def test_a_month_folder_outside_the_calendar_is_damage_not_a_crash(
     assert cli.main(["--data-dir", str(tmp_path), "history"]) == cli.DAMAGED
     out, _ = capsys.readouterr()
     assert f"{name} is not a calendar month" in out
-    with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
+    with WholeHistory.open(tmp_path, replays=REPLAYS) as history:
         history.add(PainEntry("jan", datetime(2027, 1, 5, 9), 2))  # a month closes: no crash
     assert [r.id for r in read_history(tmp_path).records] == ["nov", "dec", "jan"]
 
@@ -277,7 +277,7 @@ def test_a_month_that_links_elsewhere_is_never_written_through(tmp_path: Path) -
     _two_months(data)
     (data / FOLDER / "2027-01").symlink_to(elsewhere)
     assert "is a symbolic link" in (read_history(data).note or "")
-    with MonthlyHistory.open(data) as history:
+    with WholeHistory.open(data) as history:
         history.add(PainEntry("jan", datetime(2027, 1, 5, 9), 2))
     assert list(elsewhere.iterdir()) == []  # nothing written through the link
     assert [r.id for r in read_history(data).records] == ["nov", "dec", "jan"]
@@ -302,7 +302,7 @@ def test_a_snapshot_or_seal_that_is_not_what_it_should_be_is_only_damage(
         code = cli.main(["--data-dir", str(tmp_path), *command])
         out, err = capsys.readouterr()
         assert code == 0 and "Traceback" not in out + err, (command, err)
-    with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
+    with WholeHistory.open(tmp_path, replays=REPLAYS) as history:
         assert [r.id for r in history.every_record()] == ["nov", "dec"]
 
 
@@ -322,7 +322,7 @@ def test_records_after_a_failed_new_month_open_never_go_into_the_closed_month(
 ) -> None:
     _two_months(tmp_path)
     december = tmp_path / FOLDER / "2026-12" / "history.json"
-    with MonthlyHistory.open(tmp_path, storage=NoNewMonth) as history:
+    with WholeHistory.open(tmp_path, storage=NoNewMonth) as history:
         with pytest.raises(OSError):
             history.add(PainEntry("jan", datetime(2027, 1, 5, 9), 2))
         before = december.read_bytes()
@@ -395,7 +395,7 @@ def _history_is_file(data: Path) -> Path:
 
 
 def _old_file_beside(data: Path) -> Path:
-    with History.open(data) as single:
+    with MonthFile.open(data) as single:
         single.add(PainEntry("old", datetime(2026, 10, 5, 9), 5))
     return data / "history.json"
 
@@ -422,7 +422,7 @@ def test_check_names_every_case_with_its_path_and_fix(
 ) -> None:
     data = tmp_path / "data"
     _two_months(data)
-    with MonthlyHistory.open(data, replays=REPLAYS, seal_when_idle=True) as history:
+    with WholeHistory.open(data, replays=REPLAYS, seal_when_idle=True) as history:
         while history.idle():  # November sealed
             pass
     path = CHECK_CASES[case](data)
@@ -517,7 +517,7 @@ def test_a_record_dated_outside_the_kiosks_years_is_refused_and_is_damage_in_a_f
 
     _two_months(tmp_path)
     odd = PainEntry("odd", datetime(year, 12, 6, 9), 2)
-    with MonthlyHistory.open(tmp_path) as history, pytest.raises(RecordError):
+    with WholeHistory.open(tmp_path) as history, pytest.raises(RecordError):
         history.add(odd)
     path = tmp_path / FOLDER / "2026-12" / "history.json"
     path.write_bytes(path.read_bytes().replace(b"2026-12-05T09:00", f"{year:04d}-12-05T09:00"
@@ -537,7 +537,7 @@ def test_a_fallback_file_that_is_damaged_never_stops_the_start(tmp_path: Path) -
     fallback.path(tmp_path).write_text(
         '{"format": 1, "records": [' + ", ".join(
             [json.dumps(encode(good)), json.dumps(odd), '{"kind": "nonsense"}']) + "]}")
-    with MonthlyHistory.open(tmp_path) as history:
+    with WholeHistory.open(tmp_path) as history:
         assert [r.id for r in history.records()] == ["good"]
         assert history.recovery is not None  # told: something kept could not be read
     assert not fallback.path(tmp_path).exists()

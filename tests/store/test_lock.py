@@ -8,23 +8,23 @@ from pathlib import Path
 import pytest
 from store_samples import real_record
 
-from kiosk.store.history import History
+from kiosk.store.history import MonthFile
 from kiosk.store.lock import DataDirBusy, DataDirLock, ForeignDataDir
 from kiosk.store.readonly import read_history
 
 
 def test_a_second_writer_is_refused_with_words_while_the_first_is_open(tmp_path: Path) -> None:
-    with History.open(tmp_path) as first:
+    with MonthFile.open(tmp_path) as first:
         first.add(real_record("a"))
         with pytest.raises(DataDirBusy, match="another kiosk is saving sessions here"):
-            History.open(tmp_path)
+            MonthFile.open(tmp_path)
         assert [s.id for s in read_history(tmp_path).sessions] == ["a"]  # readers may
-    with History.open(tmp_path) as second:  # closing let the next writer in
+    with MonthFile.open(tmp_path) as second:  # closing let the next writer in
         assert [s.id for s in second.sessions()] == ["a"]
 
 
 def test_the_lock_is_no_file_and_a_dropped_history_gives_it_back(tmp_path: Path) -> None:
-    History.open(tmp_path).add(real_record("a"))  # never closed, then garbage
+    MonthFile.open(tmp_path).add(real_record("a"))  # never closed, then garbage
     assert sorted(p.name for p in tmp_path.iterdir()) == ["backups", "history.json"]
     DataDirLock(tmp_path).release()
 
@@ -41,12 +41,12 @@ def test_a_writer_can_wait_for_the_lock(tmp_path: Path) -> None:
 def test_root_never_writes_into_another_users_data_dir(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()
-    with History.open(data) as history:
+    with MonthFile.open(data) as history:
         history.add(real_record("a"))
     for path in [data, *data.rglob("*")]:
         os.chown(path, 4242, 4242)
     before = sorted((p.name, p.stat().st_uid) for p in data.rglob("*"))
     with pytest.raises(ForeignDataDir, match="belongs to user 4242.*run this as that user"):
-        History.open(data)
+        MonthFile.open(data)
     assert sorted((p.name, p.stat().st_uid) for p in data.rglob("*")) == before
     assert [s.id for s in read_history(data).sessions] == ["a"]  # reading is fine

@@ -17,8 +17,8 @@ from test_months_kinds import SAMPLES
 from kiosk.config import load_config
 from kiosk.core.data.records import Record, SessionRecord
 from kiosk.simulate import lived_days
-from kiosk.store.history import History
-from kiosk.store.months import FOLDER, MIGRATED, MonthlyHistory, months_in
+from kiosk.store.history import MonthFile
+from kiosk.store.months import FOLDER, MIGRATED, WholeHistory, months_in
 from kiosk.store.records import KINDS
 from tests.lengths import count
 
@@ -52,7 +52,7 @@ def test_a_migration_killed_at_any_step_is_finished_by_the_next_start(tmp_path: 
     records = with_every_kind(
         list(lived_days(cfg, years=1.5, per_day=2, seed=5, end=date(2026, 9, 30))))
     source = tmp_path / "source"
-    with History.open(source) as single:  # the single-file layout, as kiosks wrote it so far
+    with MonthFile.open(source) as single:  # the single-file layout, as kiosks wrote it so far
         single.add_many(records)
     original = (source / "history.json").read_bytes()
 
@@ -75,7 +75,7 @@ def test_a_migration_killed_at_any_step_is_finished_by_the_next_start(tmp_path: 
             proc.send_signal(signal.SIGKILL)
             proc.wait(timeout=600)
             killed += "done" not in seen
-        with MonthlyHistory.open(data) as history:
+        with WholeHistory.open(data) as history:
             assert history.recovery is None
             assert [r.id for r in history.every_record()] == [r.id for r in records]
             assert list(history.every_record()) == records

@@ -17,12 +17,12 @@ from kiosk.config import load_config
 from kiosk.core.coach.progression import Replays, plan_for_day
 from kiosk.core.data.records import Record, SessionRecord, last_pain, sessions_of
 from kiosk.simulate import lived_days
-from kiosk.store.history import History
+from kiosk.store.history import MonthFile
 from kiosk.store.months import (
     FOLDER,
     MIGRATED,
     SNAPSHOT,
-    MonthlyHistory,
+    WholeHistory,
     month_of,
     months_in,
     stream,
@@ -47,7 +47,7 @@ SESSIONS = sessions_of(LIVED)
 def save_one_by_one(data: Path, records: list[Record]) -> None:
     """As the kiosk saves them: one at a time, the store opened again now and then."""
     for start in range(0, len(records), 40):
-        with MonthlyHistory.open(data, replays=REPLAYS) as history:
+        with WholeHistory.open(data, replays=REPLAYS) as history:
             for r in records[start:start + 40]:
                 history.add(r)
 
@@ -57,7 +57,7 @@ def full_plan(records: list[Record], pain: int | None = None) -> object:
                         pain)
 
 
-def plan_from(history: MonthlyHistory, pain: int | None = None) -> object:
+def plan_from(history: WholeHistory, pain: int | None = None) -> object:
     return plan_for_day(CFG.library, sessions_of(history.records()), TODAY, CFG.progression,
                         CFG.session, pain, base=history.base)
 
@@ -77,7 +77,7 @@ def test_a_save_rewrites_only_the_open_month_and_closed_months_get_a_snapshot(
     assert not (tmp_path / FOLDER / months[-1] / SNAPSHOT).exists()  # still open
     before = {m: (tmp_path / FOLDER / m / "history.json").read_bytes() for m in months}
     extra = sessions_of(lived(0.2, seed=9))[-1]
-    with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
+    with WholeHistory.open(tmp_path, replays=REPLAYS) as history:
         history.add(extra)
     changed = [m for m in months if (tmp_path / FOLDER / m / "history.json").read_bytes()
                != before[m]]
@@ -88,7 +88,7 @@ def test_a_save_rewrites_only_the_open_month_and_closed_months_get_a_snapshot(
 def test_start_up_reads_the_open_month_and_plans_as_a_full_replay(tmp_path: Path) -> None:
     save_one_by_one(tmp_path, LIVED)
     months = months_in(tmp_path / FOLDER)
-    with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
+    with WholeHistory.open(tmp_path, replays=REPLAYS) as history:
         assert {month_of(r, "") for r in history.records()
                 if isinstance(r, SessionRecord)} == {months[-1]}
         assert history.base is not None
@@ -101,7 +101,7 @@ def test_old_months_are_not_even_read_at_start_up(tmp_path: Path) -> None:
     save_one_by_one(tmp_path, LIVED)
     oldest = tmp_path / FOLDER / months_in(tmp_path / FOLDER)[0] / "history.json"
     oldest.write_bytes(b"\0" * 100)  # damaged, but a snapshot covers it
-    with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
+    with WholeHistory.open(tmp_path, replays=REPLAYS) as history:
         assert history.recovery is None
         assert plan_from(history) == full_plan(LIVED)
     assert oldest.read_bytes() == b"\0" * 100  # untouched: nobody looked
@@ -118,7 +118,7 @@ def test_the_history_screens_months_are_read_when_first_asked_for_then_kept(
     real = m.read_month
     monkeypatch.setattr(m, "read_month", lambda folder: (read.append(folder.name),
                                                          real(folder))[1])
-    with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
+    with WholeHistory.open(tmp_path, replays=REPLAYS) as history:
         assert read == []  # start-up does not need them
         records, since = history.recent()
         assert history.recent() == (records, since)
@@ -147,7 +147,7 @@ def test_a_lost_or_stale_snapshot_is_rebuilt_from_the_records(tmp_path: Path, da
             data = json.loads(snap.read_bytes())
             data["progress"]["key"] = "made-with-other-thresholds"
             snap.write_text(json.dumps(data))
-    with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
+    with WholeHistory.open(tmp_path, replays=REPLAYS) as history:
         assert plan_from(history) == full_plan(LIVED)
     for month in months[:-1]:  # and written again, for the next start
         assert json.loads((tmp_path / FOLDER / month / SNAPSHOT).read_bytes())["month"] == month
@@ -167,11 +167,10 @@ def test_new_signature_rules_rebuild_the_snapshots_they_would_change(tmp_path: P
                 for m in months[:-1]}
 
     before = keys()
-    with MonthlyHistory.open(tmp_path, replays=tuned) as history:
+    with WholeHistory.open(tmp_path, replays=tuned) as history:
         assert history.base is not None and history.base.starts == starts
-        assert json.dumps(history.base.to_json()) == json.dumps(
-            tuned.start().feed(sessions_of(r for r in LIVED if month_of(r, "") < months[-1]))
-            .to_json())
+        assert history.base.snapshot() == tuned.start().feed(
+            sessions_of(r for r in LIVED if month_of(r, "") < months[-1])).snapshot()
     after = keys()
     assert len(before) == len(after) == 1 and before != after
 
@@ -183,7 +182,7 @@ def test_a_damaged_old_month_is_set_aside_and_told_and_today_goes_on(tmp_path: P
     (old / "history.json").write_bytes(b'{"sessions": {"1": ')
     for month in months[1:-1]:
         (tmp_path / FOLDER / month / SNAPSHOT).unlink()  # so start-up must read it
-    with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
+    with WholeHistory.open(tmp_path, replays=REPLAYS) as history:
         assert history.recovery is not None and "damaged" in history.recovery.message
         history.add(sessions_of(lived(0.2, seed=9))[-1])  # today's session is saved as ever
     assert list(old.glob("history.json.corrupt-*")), "the damaged month is kept aside"
@@ -196,7 +195,7 @@ def test_the_corrupt_file_corpus_in_the_open_month(tmp_path: Path, name: str) ->
     month = tmp_path / FOLDER / months_in(tmp_path / FOLDER)[-1]
     shutil.rmtree(month / "backups")
     (month / "history.json").write_bytes(CORPUS[name])
-    with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
+    with WholeHistory.open(tmp_path, replays=REPLAYS) as history:
         assert history.recovery is not None
         closed = [r.id for r in on_disk(tmp_path) if month_of(r, "") < month.name]
         assert [r.id for r in history.every_record()][:len(closed)] == closed
@@ -209,7 +208,7 @@ def test_history_and_export_stream_every_month_in_order(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     save_one_by_one(tmp_path / "months", LIVED)
-    with History.open(tmp_path / "single") as single:
+    with MonthFile.open(tmp_path / "single") as single:
         single.add_many(LIVED)
     outputs = {}
     for layout in ("months", "single"):
@@ -235,23 +234,23 @@ def test_a_kept_single_file_history_is_split_by_itself_with_nothing_lost(
     tmp_path: Path, kept: Path
 ) -> None:
     shutil.copy(kept / "history.json", tmp_path / "history.json")
-    original = History.open(tmp_path).records()
-    with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
+    original = MonthFile.open(tmp_path).records()
+    with WholeHistory.open(tmp_path, replays=REPLAYS) as history:
         assert history.recovery is None
         assert list(history.every_record()) == original
     assert not (tmp_path / "history.json").exists()
     assert (tmp_path / FOLDER / MIGRATED).read_bytes() == (kept / "history.json").read_bytes()
     assert not (tmp_path / "backups").exists()  # kept in history/, never restored again
-    with MonthlyHistory.open(tmp_path, replays=REPLAYS) as again:
+    with WholeHistory.open(tmp_path, replays=REPLAYS) as again:
         assert list(again.every_record()) == original
 
 
 def test_a_long_single_file_history_migrates_and_plans_the_same(tmp_path: Path) -> None:
-    with History.open(tmp_path) as single:
+    with MonthFile.open(tmp_path) as single:
         single.add_many(LIVED)
-    with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
+    with WholeHistory.open(tmp_path, replays=REPLAYS) as history:
         assert [r.id for r in history.every_record()] == [r.id for r in LIVED]
-    with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
+    with WholeHistory.open(tmp_path, replays=REPLAYS) as history:
         assert plan_from(history) == full_plan(LIVED)
 
 
@@ -267,11 +266,11 @@ def test_safety_answers_from_any_month_are_always_seen(tmp_path: Path) -> None:
         id="s-first", day=first, at=datetime.combine(first, datetime.min.time()),
         reason=list(Reason)[0], groups=(list(Group)[0],),
         answers=(Answer("q1", list(Group)[0], list(How)[0]),))
-    with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
+    with WholeHistory.open(tmp_path, replays=REPLAYS) as history:
         history.add(check)
     save_one_by_one(tmp_path, LIVED)
     for _ in range(2):  # from the snapshots written at each close, then as rebuilt
-        with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
+        with WholeHistory.open(tmp_path, replays=REPLAYS) as history:
             assert [r for r in history.records() if isinstance(r, SafetyCheck)] == [check]
             assert plan_from(history) == full_plan(LIVED)
         for snap in (tmp_path / FOLDER).glob(f"*/{SNAPSHOT}"):
@@ -282,11 +281,11 @@ def test_a_single_file_beside_the_months_adds_only_what_they_lack(tmp_path: Path
     """An older kiosk that wrote history.json again, or a start killed between the two steps
     that commit a split: the months are never overwritten, and nothing is doubled."""
     save_one_by_one(tmp_path, LIVED[:-10])
-    with History.open(tmp_path / "old") as single:  # some already in the months, ten not
+    with MonthFile.open(tmp_path / "old") as single:  # some already in the months, ten not
         single.add_many(LIVED[-30:])
     shutil.copy(tmp_path / "old" / "history.json", tmp_path / "history.json")
     for _ in range(2):
-        with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
+        with WholeHistory.open(tmp_path, replays=REPLAYS) as history:
             assert [r.id for r in history.every_record()] == [r.id for r in LIVED]
     assert not (tmp_path / "history.json").exists()
     assert (tmp_path / FOLDER / MIGRATED).exists()

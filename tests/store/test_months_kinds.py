@@ -26,8 +26,8 @@ from kiosk.core.data.records import (
     ScreeningRecord,
     SessionRecord,
 )
-from kiosk.store.history import History
-from kiosk.store.months import FOLDER, MonthlyHistory, months_in, stream
+from kiosk.store.history import MonthFile
+from kiosk.store.months import FOLDER, WholeHistory, months_in, stream
 from kiosk.store.readonly import read_history
 from kiosk.store.records import KINDS
 
@@ -93,14 +93,14 @@ OLD = [r for r in RECORDS if r.id.endswith("-1-3")]  # the very first day: one o
 
 
 def single_file(data: Path) -> None:
-    with History.open(data) as single:  # the layout every kiosk before the months wrote
+    with MonthFile.open(data) as single:  # the layout every kiosk before the months wrote
         single.add_many(RECORDS)
 
 
 @pytest.mark.parametrize("tag", sorted(KINDS))
 def test_every_kind_survives_the_split_and_reads_back_in_order(tmp_path: Path, tag: str) -> None:
     single_file(tmp_path)
-    with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
+    with WholeHistory.open(tmp_path, replays=REPLAYS) as history:
         assert history.recovery is None
         assert list(history.every_record()) == RECORDS
     assert months_in(tmp_path / FOLDER) == [f"2026-0{m}" for m in range(1, 6)]
@@ -113,11 +113,11 @@ def test_a_kiosk_reading_only_the_newest_month_still_sees_every_kind_it_needs(
     tmp_path: Path,
 ) -> None:
     single_file(tmp_path)
-    with MonthlyHistory.open(tmp_path, replays=REPLAYS):
+    with WholeHistory.open(tmp_path, replays=REPLAYS):
         pass  # the split, and a snapshot for each closed month
     for month in months_in(tmp_path / FOLDER)[:-1]:  # old months are not read again
         (tmp_path / FOLDER / month / "history.json").write_bytes(b"\0" * 64)
-    with MonthlyHistory.open(tmp_path, replays=REPLAYS) as history:
+    with WholeHistory.open(tmp_path, replays=REPLAYS) as history:
         assert history.recovery is None
         seen = history.records()
         ids = {r.id for r in seen}
@@ -141,7 +141,7 @@ def test_a_kiosk_reading_only_the_newest_month_still_sees_every_kind_it_needs(
 def test_exports_and_history_carry_every_kind(tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     single_file(tmp_path)
-    with MonthlyHistory.open(tmp_path, replays=REPLAYS):
+    with WholeHistory.open(tmp_path, replays=REPLAYS):
         pass
     import json
 

@@ -26,8 +26,7 @@ from typing import Any
 import pytest
 from power_cut_child import KEEP_BACKUPS, day_of, expected
 
-from kiosk.store.months import FOLDER, months_in
-from kiosk.store.months import MonthlyHistory as History
+from kiosk.store.months import FOLDER, WholeHistory, months_in
 from kiosk.store.records import parse_history
 from tests.lengths import count
 
@@ -118,7 +117,7 @@ class Ledger:
             assert saved.get(sid) == self.records[sid], f"session {sid} lost or torn"
         in_order = [r.id for r in on_disk if r.id in self.records]
         assert in_order == self.order
-        with History.open(self.data_dir, keep_backups=KEEP_BACKUPS, now=day_of(batch)) as h:
+        with WholeHistory.open(self.data_dir, keep_backups=KEEP_BACKUPS, now=day_of(batch)) as h:
             assert h.recovery is None
             assert len(h.sessions()) == len(on_disk)
         self.checks += len(self.order)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -39,7 +39,17 @@ from kiosk.core.data.records import (
     last_pain,
 )
 from kiosk.errors import RecordError
-from kiosk.store.records import KINDS, decode, decode_each, encode, parse_history
+from kiosk.store.records import (
+    KINDS,
+    MAX_BYTES,
+    decode,
+    decode_each,
+    encode,
+    from_json,
+    load_json,
+    parse_history,
+    to_json,
+)
 
 PROPS = settings(max_examples=150, deadline=None)
 
@@ -272,3 +282,53 @@ def test_future_dates_stay_allowed() -> None:
     # docs/progression.md: a clock that jumps ahead must not make a session unreadable.
     future = real_record("f", "2099-12-31T23:00:00")
     assert decode(encode(future)) == future
+
+
+def test_a_document_nested_too_deep_is_damage_not_a_crash() -> None:
+    raw = b'{"sessions": {"1": ' + b"[" * 100_000 + b"]" * 100_000 + b"}}"
+    with pytest.raises(RecordError, match="nests too deeply"):
+        parse_history(raw)
+    with pytest.raises(RecordError, match="nests too deeply"):
+        load_json(raw)
+
+
+def test_deep_keys_a_record_does_not_declare_are_never_walked() -> None:
+    raw = real_json("a") | {"device": json.loads('{"a": ' * 200 + "1" + "}" * 200)}
+    assert decode(raw) == real_record("a")
+
+
+def test_a_document_too_big_is_damage_refused_before_it_is_parsed() -> None:
+    raw = b" " * (MAX_BYTES + 1)  # would be "empty" if it were parsed
+    with pytest.raises(RecordError, match=f"more than the {MAX_BYTES}"):
+        parse_history(raw)
+
+
+def test_what_the_kiosk_writes_nests_within_the_bound() -> None:
+    deepest = {"sessions": {"1": real_json("a")}}
+    assert load_json(json.dumps(deepest).encode()) == deepest
+
+
+@dataclass(frozen=True)
+class _DayBefore:
+    day: date
+    sessions: int
+
+
+@dataclass(frozen=True)
+class _DayAfter:  # the same, once a field was added: one edit, no codec change
+    day: date
+    sessions: int
+    rests: int = 0
+    note: str | None = None
+
+
+def test_a_field_added_with_a_default_reads_from_what_was_written_before_it() -> None:
+    old = json.loads(json.dumps(to_json([_DayBefore(date(2026, 1, 2), 3)])))
+    assert old == [{"day": "2026-01-02", "sessions": 3}]
+    assert from_json(_DayAfter, old[0]) == _DayAfter(date(2026, 1, 2), 3)
+    new = to_json(_DayAfter(date(2026, 1, 2), 3, 1, "walk"))
+    assert from_json(_DayAfter, new) == _DayAfter(date(2026, 1, 2), 3, 1, "walk")
+    with pytest.raises(RecordError, match="the snapshot has no 'sessions'"):
+        from_json(_DayAfter, {"day": "2026-01-02"})
+    with pytest.raises(RecordError, match=r"the snapshot.rests must be a whole number"):
+        from_json(_DayAfter, {"day": "2026-01-02", "sessions": 1, "rests": True})

@@ -13,7 +13,7 @@ import pytest
 from store_samples import WallClock, real_json, real_record
 
 from kiosk.errors import StorageError
-from kiosk.store.history import History
+from kiosk.store.history import MonthFile
 from kiosk.store.records import read_history
 
 
@@ -129,7 +129,7 @@ def test_a_damaged_file_is_set_aside_and_the_backup_restored(tmp_path: Path, nam
     backup = _with_backup(tmp_path, "2026-11-24", _good_file(["a", "b"]))
     clock = WallClock("2026-11-25T10:15:00")
 
-    history = History.open(tmp_path, now=clock)
+    history = MonthFile.open(tmp_path, now=clock)
 
     notice = history.recovery
     assert notice is not None
@@ -142,7 +142,7 @@ def test_a_damaged_file_is_set_aside_and_the_backup_restored(tmp_path: Path, nam
     assert [s.id for s in history.sessions()] == kept
     history.add(real_record("d"))  # and the kiosk carries on saving
     history.close()
-    again = History.open(tmp_path, now=clock)
+    again = MonthFile.open(tmp_path, now=clock)
     assert again.recovery is None
     assert [s.id for s in again.sessions()] == [*kept, "d"]
 
@@ -151,7 +151,7 @@ def test_a_damaged_backup_is_passed_over_for_an_older_good_one(tmp_path: Path) -
     (tmp_path / "history.json").write_bytes(CORPUS["truncated in half"])
     _with_backup(tmp_path, "2026-11-24", CORPUS["all NUL bytes"])
     older = _with_backup(tmp_path, "2026-11-20", _good_file(["a"]))
-    history = History.open(tmp_path)
+    history = MonthFile.open(tmp_path)
     assert history.recovery is not None and history.recovery.restored_from == older
     assert [s.id for s in history.sessions()] == ["a"]
 
@@ -159,7 +159,7 @@ def test_a_damaged_backup_is_passed_over_for_an_older_good_one(tmp_path: Path) -
 def test_with_no_usable_backup_a_new_history_starts(tmp_path: Path) -> None:
     (tmp_path / "history.json").write_bytes(CORPUS["plain text"])
     _with_backup(tmp_path, "2026-11-24", CORPUS["JSON list"])
-    history = History.open(tmp_path)
+    history = MonthFile.open(tmp_path)
     notice = history.recovery
     assert notice is not None and notice.restored_from is None and notice.sessions == 0
     assert "a new history has been started" in notice.message
@@ -169,7 +169,7 @@ def test_with_no_usable_backup_a_new_history_starts(tmp_path: Path) -> None:
 
 def test_a_missing_file_is_restored_from_the_backup(tmp_path: Path) -> None:
     _with_backup(tmp_path, "2026-11-24", _good_file(["a"]))
-    history = History.open(tmp_path)
+    history = MonthFile.open(tmp_path)
     assert history.recovery is not None and history.recovery.moved_to is None
     assert "was missing" in history.recovery.message
     assert [s.id for s in history.sessions()] == ["a"]
@@ -179,7 +179,7 @@ def test_two_recoveries_in_one_second_keep_both_damaged_files(tmp_path: Path) ->
     clock = WallClock()
     for damaged in (CORPUS["empty"], CORPUS["JSON null"]):
         (tmp_path / "history.json").write_bytes(damaged)
-        History.open(tmp_path, now=clock).close()
+        MonthFile.open(tmp_path, now=clock).close()
     kept = sorted(p.read_bytes() for p in tmp_path.glob("history.json.corrupt-*"))
     assert kept == [b"", b"null"]
 
@@ -194,5 +194,5 @@ def test_a_damaged_file_that_cannot_be_moved_stops_with_a_clear_error(
 
     monkeypatch.setattr(os, "replace", read_only)
     with pytest.raises(StorageError, match="history.json is damaged and cannot be moved aside"):
-        History.open(tmp_path)
+        MonthFile.open(tmp_path)
     assert (tmp_path / "history.json").read_bytes() == b""  # nothing overwritten

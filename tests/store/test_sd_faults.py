@@ -25,7 +25,7 @@ from kiosk.core.coach.signature import tuning
 from kiosk.simulate import lived_days
 from kiosk.store.atomic import AtomicJSONStorage
 from kiosk.store.journal import JOURNAL
-from kiosk.store.months import MonthlyHistory
+from kiosk.store.months import WholeHistory
 from kiosk.store.readonly import read_history
 from tests.lengths import count
 
@@ -56,7 +56,7 @@ def ten_years(tmp_path_factory: pytest.TempPathFactory) -> Path:
     cfg = load_config().config
     data = tmp_path_factory.mktemp("sd") / "data"
     replays = Replays(cfg.library, cfg.progression, dict(tuning(None, cfg.signature).allowed))
-    with MonthlyHistory.open(data, replays=replays, storage=NoSync) as history:
+    with WholeHistory.open(data, replays=replays, storage=NoSync) as history:
         history.add_many(lived_days(cfg, years=10, per_day=1, seed=29, end=END))
     return data
 

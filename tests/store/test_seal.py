@@ -18,7 +18,7 @@ from test_recovery import CORPUS
 from kiosk.cli import main
 from kiosk.core.data.records import PainEntry, SessionRecord
 from kiosk.store import seal
-from kiosk.store.months import FOLDER, MonthlyHistory, months_in
+from kiosk.store.months import FOLDER, WholeHistory, months_in
 from kiosk.store.readonly import read_history
 from kiosk.store.records import parse_history
 
@@ -28,7 +28,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every kind of record over five months, saved by the kiosk, which closes each month (and
     seals it) as the next one begins; once, then copied for each test."""
     data = tmp_path_factory.mktemp("seal") / "data"
-    with MonthlyHistory.open(data) as history:
+    with WholeHistory.open(data) as history:
         for r in RECORDS:
             history.add(r)
     return data
@@ -125,7 +125,7 @@ def test_a_history_from_before_seals_is_sealed_when_the_next_month_closes(
 ) -> None:
     months = saved(data)
     _unseal(data)
-    with MonthlyHistory.open(data) as history:
+    with WholeHistory.open(data) as history:
         history.add(PainEntry("june", datetime(2026, 6, 2, 9), 3))  # June: May closes
     root = data / FOLDER
     assert all((root / m / seal.SEAL).exists() for m in months)  # May closed, and the others

@@ -15,7 +15,7 @@ from kiosk.core.data.records import last_pain
 from kiosk.errors import StorageError
 from kiosk.store.atomic import read_regular
 from kiosk.store.lock import DataDirBusy, DataDirLock
-from kiosk.store.months import MonthlyHistory as History
+from kiosk.store.months import WholeHistory
 from kiosk.store.readonly import read_history
 from kiosk.store.writer import SAVED_LATE, HistoryWriter
 
@@ -105,7 +105,7 @@ def test_close_writes_everything_pending_and_is_safe_twice(tmp_path: Path) -> No
 
 
 def test_the_view_replaces_a_resaved_session_and_reads_existing_history(tmp_path: Path) -> None:
-    with History.open(tmp_path) as history:
+    with WholeHistory.open(tmp_path) as history:
         history.add(real_record("old", pain_before=6, pain_after=5))
     with HistoryWriter.open(tmp_path) as writer:
         assert last_pain(writer.records()) == 5
@@ -202,7 +202,7 @@ def test_a_broken_record_is_reported_and_kept_out_of_the_plan(tmp_path: Path) ->
 def test_an_unreadable_history_degrades_to_memory_until_it_can_be_opened(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with History.open(tmp_path) as history:
+    with WholeHistory.open(tmp_path) as history:
         history.add(real_record("old"))
     broken = {"yes": True}
 
@@ -235,7 +235,7 @@ def test_a_busy_data_dir_keeps_sessions_in_memory_until_the_other_writer_leaves(
     tmp_path: Path,
 ) -> None:
     """Two kiosks on one data directory (the service and a demo): one writes, one waits."""
-    with History.open(tmp_path) as history:
+    with WholeHistory.open(tmp_path) as history:
         history.add(real_record("old"))
     other = DataDirLock(tmp_path)
     results = Results()

@@ -62,3 +62,44 @@ def contrast_ratio(a: Colour, b: Colour) -> float:
     """WCAG contrast ratio between two colours, from 1 (same) to 21 (black on white)."""
     la, lb = sorted((luminance(a), luminance(b)), reverse=True)
     return (la + 0.05) / (lb + 0.05)
+
+
+def cap_height(surface: pygame.Surface, rect: pygame.Rect) -> int:
+    """The height of a line's capitals as drawn, in pixels, from its ink alone.
+
+    Ink is every pixel more than half-way from the line's ground (its commonest colour) to its
+    most different colour, so antialiased fringes do not count. The top is the first row with
+    ink (a capital's or an ascender's top); the bottom is the baseline, the last row carrying
+    at least a third of an inked row's mean ink, so the thin descenders of a line (g, p, y)
+    are left out while the stem of a lone "T" is not. A line
+    of only short letters ("one") would measure its x-height: smaller, never flattering.
+    """
+    area = surface.subsurface(rect.clip(surface.get_rect()))
+    w, h = area.get_size()
+    raw = pygame.image.tobytes(area, "RGB")
+    pixels = [raw[i : i + 3] for i in range(0, len(raw), 3)]
+    ground = Counter(pixels).most_common(1)[0][0]
+
+    def distance(p: bytes) -> int:
+        return max(abs(p[0] - ground[0]), abs(p[1] - ground[1]), abs(p[2] - ground[2]))
+
+    far = max((distance(p) for p in pixels), default=0)
+    if far == 0:
+        return 0
+    rows = [sum(1 for x in range(w) if 2 * distance(pixels[y * w + x]) > far) for y in range(h)]
+    inked = [y for y, n in enumerate(rows) if n > 0]
+    mean = sum(rows) / len(inked)
+    body = [y for y, n in enumerate(rows) if 3 * n >= mean]
+    return body[-1] - inked[0] + 1
+
+
+def smallest_capitals(surface: pygame.Surface, rects: list[pygame.Rect]) -> tuple[int, pygame.Rect]:
+    """The smallest capitals of any text on ``surface``, and where: each line of text measured
+    by ``cap_height``. Lines drawn in one font share their line box's height, so a line of only
+    short letters ("reps ...", "tomorrow.") counts as tall as the tallest line of its size on the
+    same screen; a short-lettered line alone in its size still counts its x-height."""
+    measured = [(cap_height(surface, r), r) for r in rects]
+    tallest: dict[int, int] = {}
+    for h, r in measured:
+        tallest[r.height] = max(tallest.get(r.height, 0), h)
+    return min(((tallest[r.height], r) for _, r in measured), key=lambda x: x[0])

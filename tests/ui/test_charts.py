@@ -69,7 +69,8 @@ def test_each_history_screen_fits_and_reads_at_two_metres(index: int, size: tupl
 
 def test_the_screens_come_in_order_exercises_then_pain_then_rhythm() -> None:
     assert [v.title for v in VIEWS] == [
-        "Bridge: clean reps", "Bird-dog: clean reps", "Pain, last 8 weeks", "Your weekly rhythm"]
+        "Bridge 2: clean reps", "Bird-Dog 1: clean reps", "Pain, last 8 weeks",
+        "Your weekly rhythm"]
     assert all(v.buttons and v.caption for v in VIEWS)
 
 
@@ -101,7 +102,7 @@ def test_each_day_done_is_a_filled_mark() -> None:
 
 def test_a_higher_best_draws_the_line_higher() -> None:
     def top_of_line(clean: int) -> int:
-        view = history_views([session("2026-11-10", exercise("bridge", clean)),
+        view = history_views([session("2026-11-18", exercise("bridge", clean)),
                               session("2026-11-25", exercise("bridge", clean))], DAY, LADDERS,
                              5)[0]
         surface = render(view, (800, 480))

@@ -26,7 +26,7 @@ import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from kiosk.core.coach import rotation
 from kiosk.core.coach.signature import Tuning, sides_behind
@@ -290,43 +290,33 @@ class _Track:
                       self.done_day, self.done, self.offered, self.cause, copied(self.since),
                       copied(self.recent))
 
-    def to_json(self, keep: int) -> dict[str, Any]:
+    def snapshot(self, keep: int) -> TrackSnapshot:
         """``keep``: how many counted days back the rules ever look (see ``_kept``)."""
-        cause = None if self.cause is None else [self.cause.kind, self.cause.count, self.cause.of]
-        return {
-            "level": self.level,
-            "floor": self.floor,
-            "day": _iso(self.day),
-            "done_at": None if self.done_at is None else list(self.done_at),
-            "done_day": _iso(self.done_day),
-            "done": self.done,
-            "offered": self.offered,
-            "cause": cause,
-            "since": [_day_json(d) for d in _kept(self.since, keep)],
-            "recent": [_day_json(d) for d in _kept(self.recent, keep)],
-        }
+        return TrackSnapshot(
+            self.level, self.floor, self.day, self.done_at, self.done_day, self.done,
+            self.offered, self.cause, tuple(replace(d) for d in _kept(self.since, keep)),
+            tuple(replace(d) for d in _kept(self.recent, keep)))
 
-    def load_json(self, data: dict[str, Any]) -> None:
+    def restore(self, saved: TrackSnapshot) -> None:
+        """Where ``saved`` had got to; ValueError when it does not fit this ladder."""
         top = self.ladder.top
-        self.level = _level(data["level"], top)
-        floor = data["floor"]
-        self.floor = None if floor is None else _whole(floor)
-        self.day = _day_or_none(data["day"])
-        done_at = data["done_at"]
-        if done_at is None:
+        self.level = _level(saved.level, top)
+        self.floor = saved.floor
+        self.day = saved.day
+        if saved.done_at is None:
             self.done_at = None
         else:
-            level = _level(done_at[0], top)
-            self.done_at = (level if level is not None else 0, _whole(done_at[1]))
-        self.done_day = _day_or_none(data["done_day"])
-        self.done = _whole(data["done"])
-        self.offered = _whole(data["offered"])
-        c = data["cause"]
-        if c is not None and c[0] not in _WEIGHT:
-            raise ValueError(f"unknown cause {c[0]!r}")
-        self.cause = None if c is None else _Cause(str(c[0]), _whole(c[1]), _whole(c[2]))
-        self.since = [_day_from(d) for d in data["since"]]
-        self.recent = [_day_from(d) for d in data["recent"]]
+            level = _level(saved.done_at[0], top)
+            self.done_at = (level if level is not None else 0, saved.done_at[1])
+        self.done_day = saved.done_day
+        self.done = saved.done
+        self.offered = saved.offered
+        if saved.cause is not None and saved.cause.kind not in _WEIGHT:
+            raise ValueError(f"unknown cause {saved.cause.kind!r}")
+        self.cause = saved.cause
+        self.since = [replace(d) for d in saved.since]  # copies: a replay changes its days
+        self.recent = [replace(d) for d in saved.recent]
+
 
     def note(self, day: date, *, counted: bool, entry: _Entry) -> None:
         for days in (self.since, self.recent):
@@ -343,6 +333,38 @@ class _Track:
                                     else entry.reached)
 
 
+# --- snapshots: where a replay has got to, as the store keeps it ---------------------------
+# Plain dataclasses, written and read by the store's one codec (kiosk/store/records.py
+# to_json, from_json), which checks every field by its type. A field added here with a
+# default reads from older snapshots as that default.
+@dataclass(frozen=True)
+class TrackSnapshot:
+    """One family's replay: a ``_Track`` without its ladder, and only the days still read."""
+
+    level: int | None
+    floor: int | None
+    day: date | None
+    done_at: tuple[int, int] | None
+    done_day: date | None
+    done: int
+    offered: int
+    cause: _Cause | None
+    since: tuple[_Day, ...]
+    recent: tuple[_Day, ...]
+
+
+@dataclass(frozen=True)
+class ProgressSnapshot:
+    """Where a replay of the history has got to (``Progress.snapshot``), under ``key``."""
+
+    key: str
+    count: int
+    last: date | None
+    latest: date | None
+    checkins: tuple[int, ...]
+    bad_days: tuple[date, ...]
+    tracks: dict[str, TrackSnapshot]
+
 def _kept(days: list[_Day], keep: int) -> list[_Day]:
     """The days from the ``keep``-th last counted one on. The rules walk back from the end and
     stop after ``advance_window`` counted days (or ``fray_sessions``), so nothing before that
@@ -354,18 +376,6 @@ def _kept(days: list[_Day], keep: int) -> list[_Day]:
             if counted == keep:
                 return days[i:]
     return days
-
-
-def _day_json(d: _Day) -> list[Any]:
-    return [d.day.isoformat(), d.sessions, d.clean, d.early, d.pain, d.reached]
-
-
-def _day_from(data: list[Any]) -> _Day:
-    day, sessions, clean, early, pain, reached = data
-    if not all(isinstance(b, bool) for b in (clean, early, pain)):
-        raise TypeError("a day's clean, early and pain must be true or false")
-    return _Day(date.fromisoformat(day), _whole(sessions), clean, early, pain,
-                None if reached is None else _whole(reached))
 
 
 def _level(value: Any, top: int) -> int | None:
@@ -522,8 +532,8 @@ class Progress:
     """A replay of the history so far, that more sessions can be fed into.
 
     A full replay is ``Progress.start(library, rules)``, fed every session, then ``finish``.
-    A long history need not be replayed every time: ``to_json`` saves where a replay has got
-    to (the store keeps one such snapshot per closed month), ``from_json`` takes it back, and
+    A long history need not be replayed every time: ``snapshot`` says where a replay has got
+    to (the store keeps one such snapshot per closed month), ``from_snapshot`` takes it back, and
     feeding it the sessions saved since gives exactly the plan a full replay would give, as
     long as ``today`` is not before ``latest`` (tests/core/test_progress.py shows this).
 
@@ -609,63 +619,56 @@ class Progress:
                  "reentry_days", "bad_day_rise", "bad_day_window", "floor_reps", "quick_rungs")
         thresholds = [getattr(rules, n) for n in names]
         begun = sorted([fid, sorted(rungs)] for fid, rungs in (starts or {}).items() if rungs)
-        text = json.dumps([SNAPSHOT_FORMAT, SCHEMA_VERSION, ladders, thresholds, begun])
+        text = json.dumps([REPLAY_FORMAT, SCHEMA_VERSION, ladders, thresholds, begun])
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
-    def to_json(self) -> dict[str, Any]:
-        """Plain JSON for a snapshot: only as much of the past as the rules will still read."""
+    def snapshot(self) -> ProgressSnapshot:
+        """Where this replay has got to: only as much of the past as the rules will still read."""
         rules = self.rules
         keep = max(1, rules.advance_window, rules.fray_sessions)
-        return {
-            "key": Progress.key(self.library, rules, self.starts),
-            "count": self.count,
-            "last": _iso(self.last),
-            "latest": _iso(self.latest),
-            "checkins": self.checkins[-max(1, rules.bad_day_window):],
+        return ProgressSnapshot(
+            key=Progress.key(self.library, rules, self.starts),
+            count=self.count,
+            last=self.last,
+            latest=self.latest,
+            checkins=tuple(self.checkins[-max(1, rules.bad_day_window):]),
             # Effective days never go back, so no later record or today looks before `last`.
-            "bad_days": sorted(d.isoformat() for d in self.bad_days
-                               if self.last is None or d >= self.last),
-            "tracks": {fid: t.to_json(keep) for fid, t in self.tracks.items()},
-        }
+            bad_days=tuple(sorted(d for d in self.bad_days
+                                  if self.last is None or d >= self.last)),
+            tracks={fid: t.snapshot(keep) for fid, t in self.tracks.items()},
+        )
 
     @classmethod
-    def from_json(
-        cls, data: Any, library: Library, rules: ProgressionRules,
+    def from_snapshot(
+        cls, saved: ProgressSnapshot, library: Library, rules: ProgressionRules,
         starts: Mapping[str, frozenset[str]] | None = None,
     ) -> Progress | None:
-        """The replay a snapshot saved, or None when it was made under another key or is
-        malformed: then replay the records instead."""
-        try:
-            if data["key"] != Progress.key(library, rules, starts):
-                return None
-            progress = cls.start(library, rules)
-            progress.starts = starts or {}
-            if set(data["tracks"]) != set(progress.tracks):
-                return None
-            for fid, t in progress.tracks.items():
-                t.load_json(data["tracks"][fid])
-            progress.count = _whole(data["count"])
-            progress.last = _day_or_none(data["last"])
-            progress.latest = _day_or_none(data["latest"])
-            progress.checkins = [_whole(c) for c in data["checkins"]]
-            progress.bad_days = {date.fromisoformat(d) for d in data["bad_days"]}
-        except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        """The replay a snapshot saved, or None when it was made under another key or does not
+        fit these ladders: then replay the records instead."""
+        if saved.key != Progress.key(library, rules, starts):
             return None
+        progress = cls.start(library, rules)
+        progress.starts = starts or {}
+        if set(saved.tracks) != set(progress.tracks):
+            return None
+        try:
+            for fid, t in progress.tracks.items():
+                t.restore(saved.tracks[fid])
+        except (TypeError, ValueError):
+            return None
+        progress.count = saved.count
+        progress.last = saved.last
+        progress.latest = saved.latest
+        progress.checkins = list(saved.checkins)
+        progress.bad_days = set(saved.bad_days)
         return progress
 
 
-# Raise it whenever Progress.to_json changes shape or meaning. 2: personal floors, the
-# (level, target) last done, and each day's fewest clean reps in an early fray. 3: a family
-# starts where its first session did it (a signature may start it above the first rung).
-SNAPSHOT_FORMAT = 3
-
-
-def _iso(day: date | None) -> str | None:
-    return None if day is None else day.isoformat()
-
-
-def _day_or_none(text: Any) -> date | None:
-    return None if text is None else date.fromisoformat(text)
+# The shape and meaning of a saved replay (ProgressSnapshot), part of its key: raise it whenever
+# either changes. 2: personal floors, the (level, target) last done, and each day's fewest clean
+# reps in an early fray. 3: a family starts where its first session did it (a signature may
+# start it above the first rung). 4: written by the store's codec (days and causes as objects).
+REPLAY_FORMAT = 4
 
 
 def _whole(value: Any) -> int:
@@ -932,5 +935,7 @@ class Replays:
         progress.starts = self.starts
         return progress
 
-    def load(self, data: Any) -> Progress | None:
-        return Progress.from_json(data, self.library, self.rules, self.starts)
+    snapshot_type: ClassVar[type[ProgressSnapshot]] = ProgressSnapshot  # what load() takes
+
+    def load(self, saved: ProgressSnapshot) -> Progress | None:
+        return Progress.from_snapshot(saved, self.library, self.rules, self.starts)

@@ -29,10 +29,12 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Container, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import ClassVar
 
+from kiosk.core.data.fields import WHEN_SET, Pain, Text
 from kiosk.core.data.model import Button
 
 
@@ -159,30 +161,42 @@ def clears(cleared_on: date | None, answered: date, today: date) -> bool:
 # --- the record of one round of answers ----------------------------------------------------------
 @dataclass(frozen=True)
 class Answer:
-    question: str  # Question.id
+    question: Text  # Question.id
     group: Group
     how: How
+
+    # Written after the fields, for a person reading the file; "how" alone decides, and is what
+    # is read back (only amber is a no).
+    ALSO_WRITTEN: ClassVar[tuple[str, ...]] = ("answer",)
 
     @property
     def yes(self) -> bool:
         return self.how.yes
+
+    @property
+    def answer(self) -> str:
+        return "yes" if self.yes else "no"
 
 
 @dataclass(frozen=True)
 class SafetyCheck:
     """One round of questions and its answers, as saved in the history (docs/data.md)."""
 
-    id: str
+    TAG: ClassVar[str] = "safety"  # its "kind" in JSON
+    LABEL: ClassVar[str] = "safety answers"
+
+    id: Text
     day: date  # the kiosk's date when asked
     at: datetime  # when the round ended
     reason: Reason
     groups: tuple[Group, ...]  # the groups asked, in order
     answers: tuple[Answer, ...]
-    pain: int | None = None  # the rating that asked it (HIGH_PAIN), else None
+    pain: Pain | None = None  # the rating that asked it (HIGH_PAIN), else None
     outcome: Outcome = Outcome.CLEAR
     # A follow-up round (Reason.SEEN): the answer to "has a clinician seen you since?". Only
-    # GREEN is "seen"; the groups are then asked again. None in every other round.
-    seen: How | None = None
+    # GREEN is "seen"; the groups are then asked again. None (and no key in the JSON) in every
+    # other round.
+    seen: How | None = field(default=None, metadata=WHEN_SET)
 
     def yes_in(self, group: Group) -> bool:
         return any(a.yes for a in self.answers if a.group is group)

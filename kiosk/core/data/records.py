@@ -1,22 +1,35 @@
-"""What the kiosk remembers, as types: one definition of every kind of saved record.
+"""What the kiosk remembers, as types: the one declaration of every kind of saved record.
 
 A record is a frozen dataclass. The session makes them, the store keeps them, and progression,
-the home screen, history, export and the CLI read them, all as these types. Only the codec in
-``kiosk/store/records.py`` turns them into JSON and back (docs/data.md describes that JSON), so
-no other code reads a record as a dict.
+the home screen, history, export and the CLI read them, all as these types. The store's codec
+(``kiosk/store/records.py``) turns them into JSON and back, and derives everything it checks
+from these declarations: each field's type, and for a field that may hold less than its type
+allows, an ``Annotated`` rule (``Pain``, ``Text``, ``OneOf(...)``). A check that reads two
+fields at once is the record's ``problem()``. docs/data.md describes the JSON.
 
-Adding a kind (safety answers, screening, a ritual, a questionnaire come next) is three small
-steps: a frozen dataclass here, added to ``Record``; an entry in the codec's ``KINDS`` with its
-``kind`` tag and field checks; a section in docs/data.md.
+Adding a field is one edit here (with a default, so that histories written before it still
+read), plus its test. Adding a kind: a frozen dataclass here with its ``TAG`` and ``LABEL``,
+added to ``Record``, and a section in docs/data.md.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Annotated, ClassVar
 
 from kiosk.core.coach.safety import SafetyCheck
+from kiosk.core.data.fields import (
+    WHEN_SET,
+    Count,
+    OneOf,
+    Pain,
+    Score,
+    Seconds,
+    Target,
+    Text,
+)
 
 SCHEMA_VERSION = 1  # the one version of the saved records; docs/data.md describes it
 
@@ -30,54 +43,64 @@ SIDES = ("left", "right")
 class SetRecord:
     """One set of one exercise: each rep's rating, in order, and why the set ended."""
 
-    side: str | None  # left | right, for variations done one side at a time; else None
-    reps: tuple[str, ...]  # clean | slipped
-    clean_reps: int
-    ended_by: str  # one of SET_ENDS
+    side: Text | None  # left | right, for variations done one side at a time; else None
+    reps: tuple[Annotated[str, OneOf(RATINGS)], ...]
+    clean_reps: Count
+    ended_by: Annotated[str, OneOf(SET_ENDS)]
+
+    def problem(self) -> str | None:
+        """What is wrong between its fields, for the codec to refuse; None when nothing is."""
+        if self.clean_reps > len(self.reps):
+            return f"clean_reps is {self.clean_reps!r:.40}, more than its {len(self.reps)} reps"
+        return None
 
 
 @dataclass(frozen=True)
 class ExerciseRecord:
     """One planned exercise of a session, done, skipped or never reached."""
 
-    family: str
-    variation: str
+    family: Text
+    variation: Text
     name: str
-    target: int
+    target: Target
     change: str  # same | advance | back | reenter | bad-day | new
     reason: str
     skipped: bool
     sets: tuple[SetRecord, ...]
     # What the person confirmed holding on a loaded rung ("a light weight"), in their own
-    # GREEN at Ready; None for a rung with no load, or one skipped before it began.
-    load: str | None = None
+    # GREEN at Ready; None (and no key in the JSON) for a rung with no load, or one skipped
+    # before it began.
+    load: Text | None = field(default=None, metadata=WHEN_SET)
 
 
 @dataclass(frozen=True)
 class PainEvent:
     """A RED press during a session, and the rating given after it."""
 
-    at_s: float  # seconds since the session started
-    family: str | None  # the exercise at the time; None outside an exercise
-    variation: str | None
-    set: int | None  # how many sets of that exercise had started
-    rep: int | None  # the rep in progress; None outside a set
+    at_s: Seconds  # seconds since the session started
+    family: Text | None  # the exercise at the time; None outside an exercise
+    variation: Text | None
+    set: Count | None  # how many sets of that exercise had started
+    rep: Count | None  # the rep in progress; None outside a set
     phase: str  # primer | intro | set | rest | ...
-    pain: int | None  # 0-10; None when no rating was given
+    pain: Pain | None  # None when no rating was given
 
 
 @dataclass(frozen=True)
 class SessionRecord:
     """One guided session: check-in, exercises, check-out."""
 
-    id: str
+    TAG: ClassVar[str] = "session"  # its "kind" in JSON: never written, as schema 1 first was
+    LABEL: ClassVar[str] = "session"  # how a message names one: "session 'x': ..."
+
+    id: Text
     plan_date: date
     started_at: datetime
     ended_at: datetime
-    duration_s: float
-    pain_before: int | None  # check-in, 0-10
-    pain_after: int | None  # check-out, or the rating that ended the session for pain
-    ended_by: str  # one of SESSION_ENDS
+    duration_s: Seconds
+    pain_before: Pain | None  # check-in
+    pain_after: Pain | None  # check-out, or the rating that ended the session for pain
+    ended_by: Annotated[str, OneOf(SESSION_ENDS)]
     exercises: tuple[ExerciseRecord, ...]
     pain_events: tuple[PainEvent, ...]
 
@@ -90,16 +113,19 @@ class SessionRecord:
 class PainEntry:
     """A pain rating logged from the home screen, outside any session."""
 
-    id: str
+    TAG: ClassVar[str] = "pain"
+    LABEL: ClassVar[str] = "pain entry"
+
+    id: Text
     at: datetime
-    pain: int  # 0-10
+    pain: Pain
     note: str = ""  # what the person was doing, if they said
 
 
 @dataclass(frozen=True)
 class PsfsScore:
-    activity: str  # as the clinician wrote it in config, e.g. "carry the shopping"
-    score: int  # 0 (unable) to 10 (able as before the back problem)
+    activity: Text  # as the clinician wrote it in config, e.g. "carry the shopping"
+    score: Score  # 0 (unable) to 10 (able as before the back problem)
 
 
 @dataclass(frozen=True)
@@ -108,7 +134,10 @@ class PsfsRecord:
     voice.
     An activity the person let pass (RED) is left out of ``scores``."""
 
-    id: str
+    TAG: ClassVar[str] = "psfs"
+    LABEL: ClassVar[str] = "PSFS"
+
+    id: Text
     at: datetime
     scores: tuple[PsfsScore, ...]
 
@@ -126,17 +155,20 @@ class RitualRecord:
     """A ritual offered or run (kiosk/core/flows/ritual_run.py): done and rated, stopped by RED,
     snoozed or skipped. Only ``done`` counts towards the weekly rhythm."""
 
-    id: str
-    ritual: str  # the ritual's id in config/rituals.toml
+    TAG: ClassVar[str] = "ritual"
+    LABEL: ClassVar[str] = "ritual"
+
+    id: Text
+    ritual: Text  # the ritual's id in config/rituals.toml
     name: str
-    family: str  # the exercise family and rung it builds on
-    variation: str
-    slot: str | None  # the scheduled time it answers, "<ritual>@YYYY-MM-DDTHH:MM"; None if asked
+    family: Text  # the exercise family and rung it builds on
+    variation: Text
+    slot: Text | None  # the scheduled time it answers, "<ritual>@YYYY-MM-DDTHH:MM"; None if asked
     at: datetime  # when it was offered or started, by the wall clock as read
-    outcome: str  # one of RITUAL_OUTCOMES
-    rating: str | None  # one of RITUAL_RATINGS, for done and stopped; None otherwise
-    duration_s: float
-    steps_done: int
+    outcome: Annotated[str, OneOf(RITUAL_OUTCOMES)]
+    rating: Annotated[str, OneOf(RITUAL_RATINGS)] | None  # for done and stopped; else None
+    duration_s: Seconds
+    steps_done: Count
 
 
 PROBE_RATINGS = ("easy", "stiff", "painful", "skipped")  # GREEN, AMBER, RED, not rated
@@ -147,10 +179,10 @@ SCREENING_REASONS = ("first-run", "due", "asked")
 class ProbeResult:
     """One probe of a screening, on one side (``side`` None: a probe with no sides)."""
 
-    probe: str  # the probe's id in config/signature.toml
-    side: str | None  # left | right | None
-    rating: str  # one of PROBE_RATINGS
-    pain: int | None = None  # the rating given after RED (painful); None otherwise
+    probe: Text  # the probe's id in config/signature.toml
+    side: Annotated[str, OneOf(SIDES)] | None
+    rating: Annotated[str, OneOf(PROBE_RATINGS)]
+    pain: Pain | None = None  # the rating given after RED (painful); None otherwise
 
 
 @dataclass(frozen=True)
@@ -160,12 +192,16 @@ class ScreeningRecord:
     ``complete`` is False when the screening was ended early (RED held, or left unanswered);
     the probes not reached are then missing, never invented."""
 
-    id: str
+    TAG: ClassVar[str] = "screening"
+    LABEL: ClassVar[str] = "screening"
+
+    id: Text
     day: date
     at: datetime
-    reason: str  # one of SCREENING_REASONS
+    reason: Annotated[str, OneOf(SCREENING_REASONS)]
+    # Before ``results`` in the JSON, as it was always written; given by name.
+    complete: bool = field(default=True, kw_only=True)
     results: tuple[ProbeResult, ...]
-    complete: bool = True
 
 
 # Every kind of record the history holds. Questionnaires join this union as they arrive. A

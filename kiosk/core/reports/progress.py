@@ -88,7 +88,9 @@ class RepPoint:
 @dataclass(frozen=True)
 class ExerciseChart:
     family: str
-    name: str  # the family's name, for the title
+    # The exercise as the voice names it: the latest variation's name ("Arm reach on all
+    # fours"), not the family's ("Bird-dog"), so the chart and the sessions agree.
+    name: str
     first: date
     last: date
     points: tuple[RepPoint, ...]
@@ -134,7 +136,7 @@ def exercise_charts(
     return tuple(
         ExerciseChart(
             family=f,
-            name=family_name(f, ladders),
+            name=points[f][-1].variation or family_name(f, ladders),
             first=first,
             last=last,
             points=tuple(points[f]),

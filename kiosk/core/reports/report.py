@@ -20,6 +20,7 @@ from kiosk.core.coach.rhythm import active_days
 from kiosk.core.coach.safety import SafetyCheck
 from kiosk.core.data.records import (
     PainEntry,
+    PainEvent,
     PsfsRecord,
     Record,
     RitualRecord,
@@ -28,6 +29,7 @@ from kiosk.core.data.records import (
 )
 from kiosk.core.flows.psfs import flags
 from kiosk.core.reports.progress import day_of, mean, monday_of
+from kiosk.core.words.phrases import number
 from kiosk.core.words.plain import printable
 
 DEFAULT_WEEKS = 12
@@ -288,6 +290,26 @@ def _flag_text(what: str, before: float, after: float) -> str:
     return f"{name}: {before:.1f} to {after:.1f}, {word} by a meaningful change"
 
 
+def _pain_where(session: SessionRecord, e: PainEvent) -> str:
+    """Where a RED press came, in the words the voice used: the exercise as it was named
+    ("Arm reach on all fours"), then the set and rep ("set one, rep three"); never an id."""
+    names = {ex.variation: ex.name for ex in session.exercises}
+    if e.variation is None:
+        return PHASE_WORDS.get(e.phase, e.phase)
+    where = names.get(e.variation) or e.variation.replace("-", " ").capitalize()
+    if e.set is not None and e.rep is not None:
+        where += f", set {number(e.set)}, rep {number(e.rep)}"
+    elif e.set is not None:
+        where += f", set {number(e.set)}"
+    return where
+
+
+# What a session was doing outside an exercise, for the events table.
+PHASE_WORDS = {"primer": "the breathing", "checkin": "the check-in", "held": "the safety steps",
+               "checkout": "the check-out", "intro": "getting ready", "rest": "a rest",
+               "paused": "a pause", "after_pain": "after a pain stop", "set": "a set"}
+
+
 def _events(records: Sequence[Record]) -> tuple[Event, ...]:
     out: list[Event] = []
     for r in records:
@@ -295,9 +317,7 @@ def _events(records: Sequence[Record]) -> tuple[Event, ...]:
             out.append(Event(r.at, "pain log", r.pain, r.note))
         elif isinstance(r, SessionRecord):
             for e in r.pain_events:
-                where = e.variation or e.phase
-                if e.rep is not None:
-                    where += f", set {e.set}, rep {e.rep}"
+                where = _pain_where(r, e)
                 out.append(Event(r.started_at + timedelta(seconds=e.at_s), "RED: pain", e.pain,
                                  where))
             if r.ended_by in STOPS and not (r.ended_by == "pain" and r.pain_events):
@@ -305,7 +325,9 @@ def _events(records: Sequence[Record]) -> tuple[Event, ...]:
                                  f"{r.clean_reps} clean reps done"))
         elif isinstance(r, RitualRecord) and r.outcome == "stopped":
             out.append(Event(r.at, "ritual stopped", None, r.name))
-    return tuple(out)
+    # In time order: the records come kind by kind from their month files, and a pain log
+    # of the 3rd listed after a stop of the 12th read as if it came later.
+    return tuple(sorted(out, key=lambda e: e.at))
 
 
 def _sides(sessions: Sequence[SessionRecord], names: Mapping[str, str]) -> tuple[Sides, ...]:
@@ -323,8 +345,15 @@ def _sides(sessions: Sequence[SessionRecord], names: Mapping[str, str]) -> tuple
 
 
 # --- the page -----------------------------------------------------------------------------------
+# One font with the charts: the page's face, DejaVu Sans, from copies beside the page
+# (PAGE_FONTS, written by kiosk/report.py when the kiosk has them), the charts drawn in its bold
+# (kiosk/ui/charts.py: PRINT). So a clinician's browser without DejaVu shows the same face.
+PAGE_FONTS = ("report-sans.ttf", "report-sans-bold.ttf")
 STYLE = """
-body { font: 11pt/1.4 "DejaVu Sans", Arial, sans-serif; color: #111; margin: 1.5em auto;
+@font-face { font-family: "Report Sans"; src: url("report-sans.ttf"); font-weight: normal; }
+@font-face { font-family: "Report Sans"; src: url("report-sans-bold.ttf"); font-weight: bold; }
+body { font: 11pt/1.4 "Report Sans", "DejaVu Sans", Arial, sans-serif; color: #111;
+       margin: 1.5em auto;
        max-width: 60em; padding: 0 1em; }
 h1 { font-size: 1.5em; margin: 0 0 .2em; } h2 { font-size: 1.15em; margin: 1.2em 0 .3em;
      border-bottom: 1px solid #999; }
@@ -354,7 +383,7 @@ def to_html(report: Report) -> str:
         '<html lang="en"><head><meta charset="utf-8">',
         # Nothing may load from anywhere but this folder: a policy the browser enforces.
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-        'img-src \'self\'; style-src \'unsafe-inline\'">',
+        'img-src \'self\'; font-src \'self\'; style-src \'unsafe-inline\'">',
         f"<title>Back-care kiosk report, {r.since} to {r.until}</title>",
         f"<style>{STYLE}</style></head><body>",
         "<h1>Back-care kiosk: report for the clinician</h1>",
