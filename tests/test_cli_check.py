@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk import check as check_module
 from kiosk import cli
 from kiosk.config import DEFAULT_CONFIG, load_config
 
@@ -247,7 +248,8 @@ def test_check_notes_when_there_is_no_room_to_cut_the_neural_voice(
         pytest.skip(f"the neural voice is not installed here ({piper.why_not('')})")
     config = tmp_path / "kiosk.toml"
     config.write_text('[voice]\nengine = "piper"\n')
-    monkeypatch.setattr(cli, "_free_bytes", lambda path: 40 * 2**20)
+    # A disk with 40 MiB free cannot be made here: the free space is the one reading patched.
+    monkeypatch.setattr(check_module, "_free_bytes", lambda path: 40 * 2**20)
     code, out = check(capsys, config, tmp_path)
     assert "voice: piper (en_US-joe-medium)" in out.splitlines()
     [note] = [line for line in out.splitlines() if "note:" in line]

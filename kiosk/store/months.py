@@ -24,211 +24,71 @@ split into months on the first start (``migrate``), crash-safely: see docs/data.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
-import re
-import shutil
-import stat
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any, ClassVar, Protocol, TextIO
+from typing import TextIO
 
-from kiosk.core.coach.rhythm import active_days
 from kiosk.core.data.records import (
-    PainEntry,
     Record,
-    RitualRecord,
     SessionRecord,
     last_pain,
     sessions_of,
 )
-from kiosk.core.data.years import FIRST_YEAR, LAST_YEAR, outside
+from kiosk.core.data.years import outside
 from kiosk.core.reports.weekly import READ_BACK_DAYS
 from kiosk.errors import RecordError, StorageError
 from kiosk.store import fallback
 from kiosk.store.atomic import (
     AtomicJSONStorage,
-    Fsync,
     fsync_dir,
     kind_of,
     make_private_dir,
-    read_regular,
     remove_stale_temps,
-    write_atomically,
 )
-from kiosk.store.backups import Backups
-from kiosk.store.history import FILENAME, MonthFile, Recovery, _lock, recovery_message
-from kiosk.store.journal import JOURNAL
-from kiosk.store.journal import rewrite as rewrite_journal
-from kiosk.store.load import Damage, load, reader_note
-from kiosk.store.records import TABLE, decode, encode, from_json, load_json, to_json
+from kiosk.store.history import MonthFile, Recovery, _lock
+from kiosk.store.layout import (  # the layout's names, as every importer knows them
+    FOLDER,
+    MIGRATED,
+    MIGRATED_BACKUPS,
+    MONTH,
+    SNAPSHOT,
+    SNAPSHOT_FILE_FORMAT,
+    STAGING,
+    WEEK,
+    Replay,
+    Replays,
+    Snapshot,
+    _is_folder,
+    is_month,
+    month_of,
+    months_in,
+    newest_snapshot,
+    next_snapshot,
+    odd_entries,
+    read_month,
+    read_snapshot,
+    read_window,
+    split,
+    stream,
+    write_snapshot,
+)
+from kiosk.store.migration import _free, migrate, needs_migration
+from kiosk.store.records import encode
 from kiosk.store.seal import SEAL, seal, seal_unsealed
 
 log = logging.getLogger(__name__)
 
-FOLDER = "history"  # beside the old single file, so the two layouts never share a name
-SNAPSHOT = "progress.json"
-# The layout of progress.json around the replay (whose own shape is in its key). 2: the last
-# week's days of practice, and only its rituals.
-SNAPSHOT_FILE_FORMAT = 2
-MONTH = re.compile(r"\d{4}-\d{2}")
-MIGRATED = "single-file-history.json"  # the old file, kept once split (inside FOLDER)
-MIGRATED_BACKUPS = "single-file-backups"
-STAGING = ".history-migrating"  # months being split from the single file, before the rename
-WEEK = 7  # days of a closed month's end a snapshot remembers for this week's rhythm
-
-
-class Replay(Protocol):
-    """Where a replay of the history has got to (kiosk.core.coach.progression.Progress)."""
-
-    @property
-    def latest(self) -> date | None: ...  # the latest day replayed: plans before it need all
-
-    def feed(self, sessions: Iterable[SessionRecord]) -> Any: ...
-    def copy(self) -> Any: ...
-    def snapshot(self) -> object: ...  # a dataclass the store's codec writes
-
-
-class Replays(Protocol):
-    """How to start a replay, and to take one back from a snapshot (None: not usable)."""
-
-    snapshot_type: ClassVar[type[Any]]  # what Replay.snapshot() makes, and load() takes
-
-    def start(self) -> Replay: ...
-    def load(self, saved: Any) -> Replay | None: ...
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """What the history held up to the end of a closed month."""
-
-    month: str
-    replay: Replay | None  # None when the store was opened without Replays
-    last_pain: int | None
-    # Every record up to here that is not a session (safety answers, questionnaires, movement
-    # checks): few, and the kiosk must see them all (a "yes" years ago still waits for a
-    # clinician's clearance). Rituals, the one kind that comes every day, only from the month's
-    # last week (``WEEK``): the kiosk reads them for this week's rhythm and today's slots.
-    # Pain entries only from the last ``READ_BACK_DAYS``, as far as any screen looks back: the
-    # latest rating is ``last_pain``, so a snapshot stays the same size in year ten as in one.
-    kept: tuple[Record, ...] = ()
-    # The days of practice (a session or a ritual done) in the month's last week: a week that
-    # runs over a month's turn counts them, though the sessions are in the replay.
-    days: tuple[date, ...] = ()
-
-
-def next_snapshot(
-    month: str, before: Snapshot | None, records: Sequence[Record], replay: Replay | None
-) -> Snapshot:
-    """The snapshot at the end of ``month``: ``before`` (None at the history's start) plus the
-    month's ``records``, whose sessions ``replay`` has been fed."""
-    pain = last_pain(records)
-    if pain is None and before is not None:
-        pain = before.last_pain
-    since = _month_end(month) - timedelta(days=WEEK - 1)
-    earlier = before.kept if before is not None else ()
-    kept = tuple(r for r in (*earlier, *records) if _keeps(r, month))
-    days = {*(before.days if before is not None else ()), *active_days(records)}
-    return Snapshot(month, replay, pain, kept, tuple(sorted(d for d in days if d >= since)))
-
-
-def _keeps(record: Record, month: str) -> bool:
-    if isinstance(record, SessionRecord):
-        return False  # in the replay, and in last_pain
-    end = _month_end(month)
-    if isinstance(record, RitualRecord):
-        return record.at.date() > end - timedelta(days=WEEK)
-    if isinstance(record, PainEntry):
-        return record.at.date() > end - timedelta(days=READ_BACK_DAYS)
-    return True
-
-
-def _month_end(month: str) -> date:
-    first = date.fromisoformat(f"{month}-01")
-    return (first + timedelta(days=31)).replace(day=1) - timedelta(days=1)
-
-
-def month_of(record: Record, fallback: str) -> str:
-    """The month a record belongs to by its own date; ``fallback`` for one without a date.
-
-    A session by its plan's day, safety answers by the kiosk's day when asked, and the other
-    kinds (pain entries, rituals) by when they happened."""
-    if isinstance(record, SessionRecord):
-        return record.plan_date.isoformat()[:7]
-    day = getattr(record, "day", None)  # safety answers: the kiosk's date when asked
-    if isinstance(day, date):
-        return day.isoformat()[:7]
-    at = getattr(record, "at", None)
-    return at.date().isoformat()[:7] if isinstance(at, datetime) else fallback
-
-
-
-
-def is_month(name: str) -> bool:
-    """Whether ``name`` is a calendar month, YYYY-MM, within the years the kiosk accepts."""
-    return bool(MONTH.fullmatch(name)) and (
-        FIRST_YEAR <= int(name[:4]) <= LAST_YEAR and 1 <= int(name[5:]) <= 12)
-
-
-def _is_folder(path: Path) -> bool:
-    """A real folder: never a link to one (lstat), so nothing below the data directory is
-    followed elsewhere."""
-    try:
-        return stat.S_ISDIR(os.lstat(path).st_mode)
-    except OSError:
-        return False
-
-
-def months_in(root: Path) -> list[str]:
-    """The months on disk, oldest first (save order): real folders with a calendar month's
-    name. Anything else there is left alone, and named by ``odd_entries``."""
-    if not _is_folder(root):
-        return []
-    return sorted(p.name for p in root.iterdir() if is_month(p.name) and _is_folder(p))
-
-
-def odd_entries(root: Path) -> list[str]:
-    """What in ``root`` looks like a month and is not one the store reads, in words with the
-    fix: a month folder that is a link, a file or a FIFO, a name outside the calendar. Also
-    ``root`` itself when it is not a real folder."""
-    try:
-        mode = os.lstat(root).st_mode
-    except FileNotFoundError:
-        return []
-    except OSError as e:
-        return [f"{root}: cannot be read ({e.strerror}); check the storage card"]
-    if not stat.S_ISDIR(mode):
-        return [f"{root} is {kind_of(mode)}, not a folder, so no month in it is read; move "
-                "it out of the data folder and restart the kiosk"]
-    out = []
-    for p in sorted(root.iterdir()):
-        if not MONTH.fullmatch(p.name):
-            continue
-        if not is_month(p.name):
-            out.append(f"{p}: {p.name} is not a calendar month between {FIRST_YEAR} and "
-                       f"{LAST_YEAR}, so its records are not read; move it out of {root}")
-        elif not _is_folder(p):
-            out.append(f"{p} is {kind_of(os.lstat(p).st_mode)}, not a folder, so it is not "
-                       "read; remove it (the kiosk sets it aside when it next saves that month)")
-    return out
-
-
-def split(records: Sequence[Record]) -> list[tuple[str, list[Record]]]:
-    """Records in save order, cut into months the way saving them one by one would."""
-    parts: list[tuple[str, list[Record]]] = []
-    for r in records:
-        here = parts[-1][0] if parts else None
-        month = month_of(r, here or date.today().isoformat()[:7])
-        if here is None or month > here:
-            parts.append((month, [r]))
-        else:
-            parts[-1][1].append(r)
-    return parts
+__all__ = [
+    "WholeHistory", "migrate", "needs_migration", "FOLDER", "SNAPSHOT", "SNAPSHOT_FILE_FORMAT",
+    "MONTH", "MIGRATED", "MIGRATED_BACKUPS", "STAGING", "WEEK", "Replay", "Replays", "Snapshot",
+    "next_snapshot", "month_of", "is_month", "months_in", "odd_entries", "split",
+    "write_snapshot", "read_snapshot", "newest_snapshot", "read_month", "stream", "read_window"
+]
 
 
 class WholeHistory:
@@ -596,236 +456,6 @@ class WholeHistory:
             return history.records()
         finally:
             history.close()
-
-
-# --- snapshots ---------------------------------------------------------------------------------
-def write_snapshot(month_dir: Path, snapshot: Snapshot, fsync: Fsync | None = None) -> None:
-    data = {
-        "format": SNAPSHOT_FILE_FORMAT,
-        "month": snapshot.month,
-        "last_pain": snapshot.last_pain,
-        "progress": to_json(snapshot.replay.snapshot()) if snapshot.replay is not None else None,
-        "kept": [encode(r) for r in snapshot.kept],
-        "days": [d.isoformat() for d in snapshot.days],
-    }
-    text = json.dumps(data, ensure_ascii=False, allow_nan=False)
-    write_atomically(month_dir / SNAPSHOT, text.encode("utf-8"), fsync=fsync)
-
-
-def read_snapshot(month_dir: Path, replays: Replays | None) -> Snapshot | None:
-    """The snapshot of a closed month, or None when it is missing, damaged or not for these
-    ladders and thresholds (then it is rebuilt from the records)."""
-    try:
-        data: Any = load_json(read_regular(month_dir / SNAPSHOT), "the snapshot")  # a file
-        if data["format"] != SNAPSHOT_FILE_FORMAT or data["month"] != month_dir.name:
-            return None
-        pain = data["last_pain"]
-        if pain is not None and (type(pain) is not int or not 0 <= pain <= 10):
-            return None
-        replay = None
-        if replays is not None:
-            replay = replays.load(from_json(replays.snapshot_type, data["progress"]))
-            if replay is None:
-                return None
-        kept = tuple(decode(r) for r in data["kept"])
-        days = tuple(date.fromisoformat(d) for d in data["days"])
-        return Snapshot(month_dir.name, replay, pain, kept, days)
-    except (OSError, ValueError, KeyError, TypeError, RecordError, RecursionError, MemoryError):
-        return None
-
-
-def newest_snapshot(
-    root: Path, closed: list[str], replays: Replays | None
-) -> tuple[Snapshot | None, int]:
-    """The newest usable snapshot among ``closed`` and the index of the month after it."""
-    for i in range(len(closed) - 1, -1, -1):
-        snapshot = read_snapshot(root / closed[i], replays)
-        if snapshot is not None:
-            return snapshot, i + 1
-    return None, 0
-
-
-# --- reading without writing: the command-line readers ---------------------------------------
-def read_month(month_dir: Path) -> tuple[list[Record], str | None]:
-    """A month's records without changing anything (what the kiosk would repair it to, if it is
-    damaged: load.py). Returns the records and a note when the file could not be used as is."""
-    path = month_dir / FILENAME
-    # StorageError: the disk, not the data
-    loaded = load(path, Backups(month_dir / "backups"), month_dir / JOURNAL)
-    if loaded.problem is None and loaded.changed_since_seal:
-        return list(loaded.records.values()), Damage(
-            f"{path}: changed since the kiosk checked and sealed it (an edit, or a value "
-            "flipped on the card); showing it as it is now; the kiosk will check it against "
-            "its journal when it next starts, and nothing has been changed now")
-    if loaded.problem is None:
-        return list(loaded.records.values()), None
-    return list(loaded.records.values()), reader_note(path, loaded)
-
-
-def stream(
-    data_dir: Path, notes: list[str] | None = None, *, since: str | None = None
-) -> Iterator[Record]:
-    """Every record in ``data_dir``, oldest first, month by month, changing nothing; with
-    ``since`` (YYYY-MM), only the months from that one on."""
-    if notes is not None:
-        notes += [Damage(odd) for odd in odd_entries(data_dir / FOLDER)]
-    for month in months_in(data_dir / FOLDER):
-        if since is not None and month < since:
-            continue
-        records, note = read_month(data_dir / FOLDER / month)
-        if note and notes is not None:
-            notes.append(note)
-        yield from records
-
-
-def read_window(
-    data_dir: Path, replays: Replays | None, notes: list[str] | None = None
-) -> tuple[Replay | None, list[Record], int | None]:
-    """What a plan needs, changing nothing: the newest snapshot's replay, the records after it,
-    and the last pain before them. Without a usable snapshot, the whole history is the window."""
-    root = data_dir / FOLDER
-    if notes is not None:
-        notes += [Damage(odd) for odd in odd_entries(root)]
-    months = months_in(root)
-    snapshot, start = newest_snapshot(root, months[:-1], replays)
-    window: list[Record] = []
-    for month in months[start:]:
-        records, note = read_month(root / month)
-        window += records
-        if note and notes is not None:
-            notes.append(note)
-    if snapshot is None:
-        return None, window, None
-    return snapshot.replay, [*snapshot.kept, *window], snapshot.last_pain
-
-
-# --- migration from the single-file layout -------------------------------------------------------
-def needs_migration(data_dir: Path) -> bool:
-    """A single-file history is there: the file, or (the file lost) only its backups."""
-    if os.path.lexists(data_dir / FILENAME):
-        return True
-    backups = Backups(data_dir / "backups")
-    return not (data_dir / FOLDER).exists() and bool(backups.newest_first())
-
-
-def migrate(
-    data_dir: Path,
-    *,
-    on_step: Callable[[str], None] | None = None,
-    problems: list[Recovery] | None = None,
-    fsync: Fsync | None = None,
-) -> bool:
-    """Split a single-file history into months; returns whether there was one to split.
-
-    Crash-safe by order: the old file stays the truth until every month is written whole, and
-    each start that still finds it splits it again, writing the same months over any a killed
-    run left. Moving the old file into ``history/`` is the one step that commits; after it, the
-    months are the truth. The old file and its backups are kept there, never deleted.
-    """
-    step = on_step or (lambda _: None)
-    if not needs_migration(data_dir):
-        _tidy_old_backups(data_dir, step)
-        return False
-    # We hold the lock: temp files still here were left by a crash, not by a live write.
-    remove_stale_temps(data_dir, FILENAME)
-    if (data_dir / STAGING).exists():
-        shutil.rmtree(data_dir / STAGING)  # a split a crash cut short: done again from the start
-    # Read as a reader would (load.py): a damaged file is salvaged and merged with its newest
-    # good backup in memory, and kept as it is, to be moved into history/ with the rest.
-    loaded = load(data_dir / FILENAME, Backups(data_dir / "backups"))
-    records = list(loaded.records.values())
-    if loaded.problem is not None and problems is not None:
-        problems.append(Recovery(loaded.problem, recovery_message(loaded), None,
-                                 loaded.restored_from, len(records), loaded.salvaged))
-    step(f"read {len(records)} records")
-    try:
-        _split_into_months(data_dir, records, step, fsync)
-    except OSError as e:
-        raise StorageError(
-            f"{data_dir / FILENAME}: cannot split the history into monthly files "
-            f"({e.strerror}); make the storage card writable and restart"
-        ) from e
-    step("committed")
-    _tidy_old_backups(data_dir, step)
-    return True
-
-
-def _split_into_months(
-    data_dir: Path, records: list[Record], step: Callable[[str], None], fsync: Fsync | None
-) -> None:
-    root = data_dir / FOLDER
-    if not root.exists():
-        # Months are written into a staging folder, renamed to history/ in one step when all
-        # are whole: a killed run leaves only the staging folder, which the next run redoes.
-        staging = data_dir / STAGING
-        for month, part in split(records):
-            make_private_dir(staging / month)
-            data = {TABLE: {str(i + 1): encode(r) for i, r in enumerate(part)}}
-            text = json.dumps(data, ensure_ascii=False, allow_nan=False)
-            write_atomically(staging / month / FILENAME, text.encode("utf-8"), fsync=fsync)
-            rewrite_journal(staging / month / JOURNAL, {i + 1: r for i, r in enumerate(part)},
-                            fsync=fsync)
-            step(f"wrote {month}")
-        make_private_dir(staging)
-        os.replace(staging, root)
-        fsync_dir(data_dir, fsync=fsync)
-        step("months in place")
-    else:
-        # Months are there already (a start killed after the rename above, or an older kiosk
-        # that wrote history.json again): add what they lack, by id, never twice.
-        _add_missing(data_dir, records, step, fsync)
-    if os.path.lexists(data_dir / FILENAME):
-        os.replace(data_dir / FILENAME, _free(root / MIGRATED))  # the commit
-        fsync_dir(root, fsync=fsync)
-        fsync_dir(data_dir, fsync=fsync)
-
-
-def _add_missing(
-    data_dir: Path, records: list[Record], step: Callable[[str], None], fsync: Fsync | None
-) -> None:
-    root = data_dir / FOLDER
-    present = {r.id for m in months_in(root) for r in read_month(root / m)[0]}
-    missing = [r for r in records if r.id not in present]
-    if not missing:
-        return
-    months = months_in(root)
-    history = MonthFile.open(root / months[-1], journaled=True) if months else None
-    try:
-        for month, part in split(missing):
-            if history is None or (months and month > months[-1]):
-                if history is not None:
-                    history.close()
-                history = MonthFile.open(root / month, journaled=True)
-                months.append(month)
-            history.add_many(part)
-            step(f"added {len(part)} to {month}")
-    finally:
-        if history is not None:
-            history.close()
-
-
-def _free(path: Path) -> Path:
-    """``path``, or ``path-2``, ``path-3``...: whichever is not taken (nothing is overwritten)."""
-    n = 1
-    target = path
-    while os.path.lexists(target):
-        n += 1
-        target = path.with_name(f"{path.stem}-{n}{path.suffix}")
-    return target
-
-
-def _tidy_old_backups(data_dir: Path, step: Callable[[str], None]) -> None:
-    """The single file's backups go with it into ``history/``: never restored again."""
-    old = data_dir / "backups"
-    if (data_dir / FOLDER).is_dir() and old.is_dir():
-        target = data_dir / FOLDER / MIGRATED_BACKUPS
-        n = 1
-        while target.exists():
-            n += 1
-            target = data_dir / FOLDER / f"{MIGRATED_BACKUPS}-{n}"
-        os.replace(old, target)
-        fsync_dir(data_dir)
-        step("moved the old backups")
 
 
 def _in_years(record: Record) -> None:
