@@ -186,12 +186,15 @@ class Notices:
 class Given:
     """Devices handed in instead of the ones the runtime would open: tests pass their twins
     (a ``RecordingVoice``, a ``RecordingScreen``...) here. Whatever is not given is opened as
-    usual. The buttons are always gpiozero's, on mock pins unless on a Pi."""
+    usual. The buttons and LEDs are always gpiozero's, on ``pins`` when given (a test's
+    ``MockFactory``, whose pins it drives), else on the Pi's pins, or mock pins off a Pi. The
+    kiosk closes what it is given, as it closes what it opened."""
 
     voice: Voice | None = None
     screen: Screen | None = None
     leds: Leds | None = None
     notifier: Notifier | None = None
+    pins: Any = None  # a gpiozero pin factory
 
 
 # What a degraded kiosk tells the person, in plain words; the technical reason goes to the log.
@@ -219,7 +222,8 @@ def build(
     notifier = given.notifier or _open_notifier()
     writer, records = _open_history(cfg, data_dir, inbox, notices, demo=opts.demo,
                                     starting=notifier.starting)
-    factory, gpio_note = make_factory(opts.mock or opts.demo)
+    factory, gpio_note = ((given.pins, None) if given.pins is not None
+                          else make_factory(opts.mock or opts.demo))
     if gpio_note:
         notices.tell(gpio_note, speak="GPIO is not available" in gpio_note)
     closers.append(factory.close)

@@ -48,7 +48,7 @@ def screenshot(shell: Shell, name: str) -> Path:
     """What the real shell's screen shows now, as a PNG to look at."""
     SHOTS.mkdir(exist_ok=True)
     path = SHOTS / f"{name}.png"
-    pygame.image.save(shell.app.dev.screen.screen.surface, path)
+    pygame.image.save(shell.surface, path)
     return path
 
 
@@ -191,7 +191,7 @@ def test_green_at_ready_starts_the_set_within_one_frame_with_one_lead_in(tmp_pat
     shell.until("intro")
     shell.run(0.5)  # the intro has only begun to be said
     shell.voice.calls.clear()
-    pin = shell.app.dev.buttons.pin(Button.GREEN)
+    pin = shell.pin(Button.GREEN)
     pin.drive_low()
     shell.app.step()  # one frame
     view = shell.app.view
@@ -251,7 +251,7 @@ def test_a_hold_fills_a_ring_on_screen_and_a_tone_confirms_it(tmp_path: Path) ->
     shell = Shell(tmp_path)
     shell.press(Button.GREEN)  # start: the pain check-in, where holding GREEN confirms
     shell.voice.calls.clear()
-    pin = shell.app.dev.buttons.pin(Button.GREEN)
+    pin = shell.pin(Button.GREEN)
     pin.drive_low()
     shell.run(0.3)
     early = shell.app.view.hold
@@ -272,7 +272,7 @@ def test_a_hold_fills_a_ring_on_screen_and_a_tone_confirms_it(tmp_path: Path) ->
 def green_pixels(shell: Shell) -> int:
     from kiosk.ui import palette
 
-    surface = shell.app.dev.screen.screen.surface
+    surface = shell.surface
     w, h = surface.get_size()
     legend = pygame.Rect(0, int(h * 0.75), w // 3, h - int(h * 0.75))
     return sum(1 for x in range(legend.left, legend.right) for y in range(legend.top, legend.bottom)
@@ -343,7 +343,9 @@ def test_a_missing_device_is_told_on_screen_by_voice_and_in_the_log(
 def test_every_option_of_every_command_has_help_text() -> None:
     parser = cli.parser()
     subparsers = [a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction"]
-    parsers = [parser, *subparsers[0].choices.values()]  # type: ignore[attr-defined]
+    choices = subparsers[0].choices
+    assert isinstance(choices, dict)
+    parsers = [parser, *choices.values()]
     for p in parsers:
         for action in p._actions:
             if action.dest in ("help", "command") or action.help == "==SUPPRESS==":
@@ -467,6 +469,7 @@ def test_headless_mock_kiosk_in_a_terminal_is_driven_by_keys_and_keeps_reps_on_s
             term.proc.kill()
         os.close(term.master)
     assert term.lines()[0].startswith("Keys: g a r press")
+    assert term.proc.stderr is not None
     assert "no audio device" in term.proc.stderr.read().decode()  # 9: and in the log
     [s] = saved(tmp_path)
     assert s.ended_by == "interrupted"

@@ -26,6 +26,7 @@ from kiosk import runtime  # noqa: E402
 from kiosk.clock import FakeClock  # noqa: E402
 from kiosk.config import load_config  # noqa: E402
 from kiosk.core.data.model import Button  # noqa: E402
+from kiosk.core.data.records import SessionRecord  # noqa: E402
 from kiosk.devices import RecordingVoice  # noqa: E402
 from kiosk.io import buttons as io_buttons  # noqa: E402
 from kiosk.store.months import WholeHistory  # noqa: E402
@@ -123,7 +124,7 @@ def test_gpio_unavailable_on_a_pi_names_the_fix_and_keeps_running(
 def test_a_stuck_button_is_announced_and_never_counts_reps(tmp_path: Path) -> None:
     shell = Shell(tmp_path)
     shell.into_first_set()
-    green = shell.app.dev.buttons.pin(Button.GREEN)
+    green = shell.pin(Button.GREEN)
     green.drive_low()  # the switch sticks down
     shell.run(12.0)
     assert "The GREEN button seems stuck. Please check it." in shell.said
@@ -178,8 +179,8 @@ def test_green_and_red_held_five_seconds_shut_down_after_saving(tmp_path: Path) 
     shell.app.power_off = lambda: calls.append("poweroff")
     shell.press(Button.GREEN)
     shell.press(Button.GREEN, hold=2.0)
-    green = shell.app.dev.buttons.pin(Button.GREEN)
-    red = shell.app.dev.buttons.pin(Button.RED)
+    green = shell.pin(Button.GREEN)
+    red = shell.pin(Button.RED)
     green.drive_low()
     red.drive_low()
     shell.run(5.5)
@@ -197,8 +198,8 @@ def test_no_shutdown_in_mock_mode(tmp_path: Path) -> None:
     shell = Shell(tmp_path, mock=True)
     calls: list[str] = []
     shell.app.power_off = lambda: calls.append("poweroff")
-    shell.app.dev.buttons.pin(Button.GREEN).drive_low()
-    shell.app.dev.buttons.pin(Button.RED).drive_low()
+    shell.pin(Button.GREEN).drive_low()
+    shell.pin(Button.RED).drive_low()
     shell.run(8.0)
     assert calls == [] and not any("Shutting down" in s for s in shell.said)
     shell.app.close()
@@ -230,7 +231,7 @@ def test_a_power_cut_mid_session_keeps_every_finished_exercise(tmp_path: Path) -
     shell.press(Button.AMBER)  # frays: on to the third exercise, and a checkpoint is saved
     shell.until("intro")
     deadline = time.monotonic() + 120  # only a hung writer takes this long
-    on_disk: list[dict[str, Any]] = []
+    on_disk: list[SessionRecord] = []
     while time.monotonic() < deadline and not on_disk:  # what a power cut now would leave
         time.sleep(0.05)
         on_disk = [s for s in read_history(tmp_path).sessions if len(s.exercises[1].sets)]

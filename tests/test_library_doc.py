@@ -22,7 +22,7 @@ def test_the_table_has_one_row_per_rung_with_its_breath_and_tip() -> None:
     assert "Keep breathing in the hold" in side_plank
 
 
-def test_check_mode_fails_on_a_stale_file(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_check_mode_fails_on_a_stale_file(tmp_path, monkeypatch) -> None:
     stale = tmp_path / "exercises.md"
     stale.write_text("old\n", encoding="utf-8")
     monkeypatch.setattr(library_doc, "DOC", stale)

@@ -171,7 +171,7 @@ class Item:
     root: bool = False  # needs root to make
 
 
-def _not_a_dir(make_it: Callable[[Path], None]) -> Callable[[Path], None]:
+def _not_a_dir(make_it: Callable[[Path], object]) -> Callable[[Path], None]:
     def make(data: Path) -> None:
         data.rmdir()
         make_it(data)
