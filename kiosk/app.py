@@ -13,6 +13,7 @@ import logging
 import queue
 import signal
 import threading
+import time
 from collections.abc import Callable, Sequence
 from types import FrameType
 
@@ -50,6 +51,8 @@ FAULT = (
     "Sorry, something went wrong. If it happens again the kiosk restarts; "
     "your sessions are saved."
 )
+LAST_WORDS_STEP = 0.05  # seconds between looks at the voice while a last line is said
+LAST_WORDS_STEPS = 80  # at most four seconds of it: systemd's stop timeout runs meanwhile
 MAX_FAULTS = 20  # in a row: a fault that repeats every pass is not passing
 BUSY_WAIT = 0.05  # longest sleep in a session, with a key or button down: paces reps and holds
 CLOCK_READING = 60.0  # seconds between readings of the wall clock
@@ -197,6 +200,22 @@ class App:
                 close()
             except Exception:
                 log.exception("closing %s failed", close)
+            if close == self.dev.writer.close and self.dev.writer.lost:
+                from kiosk.store.writer import NOT_SAVED  # only when it happens
+
+                self._say_before_closing(NOT_SAVED)
+
+    def _say_before_closing(self, text: str) -> None:
+        """Say ``text`` and let it be heard before the voice closes (bounded: systemd waits)."""
+        self._tell(text)
+        try:
+            for _ in range(LAST_WORDS_STEPS):
+                self.dev.voice.update()
+                if not self.dev.voice.speaking:
+                    return
+                time.sleep(LAST_WORDS_STEP)
+        except Exception:
+            log.exception("could not say %r", text)
 
     def _checkpoint(self) -> None:
         """Closing mid-session keeps every rated rep: the kiosk hands over a checkpoint (or

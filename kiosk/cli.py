@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from kiosk.config import Config, load_config
 from kiosk.core.coach.safety import SafetyCheck
@@ -34,9 +34,11 @@ def _date(text: str) -> date:
         day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-25") from None
-    if day >= date.max - timedelta(days=7):  # plans look a week ahead; the calendar ends there
-        raise argparse.ArgumentTypeError(f"{text!r} is too close to the end of the calendar; "
-                                         "give a day before 9999-12-24")
+    from kiosk.core.data.years import FIRST_YEAR, LAST_YEAR
+
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:  # the store's calendar: anything else is damage
+        raise argparse.ArgumentTypeError(f"{text!r} is outside the years the kiosk keeps; give "
+                                         f"a day from {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31")
     return day
 
 
@@ -214,9 +216,11 @@ def _unreadable(path: str) -> str | None:
 
     A file named on the command line that is not there is a typo, not a broken kiosk: every
     command stops here rather than quietly running on the packaged settings."""
+    from kiosk.config.files import read_file
+
     try:
-        with open(path, "rb"):
-            return None
+        read_file(Path(path))  # never a FIFO or a device: it would hang every command
+        return None
     except OSError as exc:
         return (f"--config {path}: cannot read it ({exc.strerror}); give an existing TOML "
                 "file, or leave --config out to use the packaged settings")
@@ -289,9 +293,20 @@ def _sessions(
             yield record
 
 
-def _tell(notes: list[str]) -> None:
+DAMAGED = 3  # a reader's exit code: it found damage, and said on stdout what it recovered
+
+
+def _tell(notes: list[str], out: TextIO | None = None) -> int:
+    """Say the readers' notes; the exit code: ``DAMAGED`` when one says the history is damaged.
+    What was recovered and what was not goes on stdout (``out``: stderr when stdout is the
+    data itself, an export), other notes on stderr."""
+    from kiosk.store.load import Damage
+
+    damaged = False
     for note in notes:
-        say(f"kiosk: {note}", sys.stderr)
+        damaged = damaged or isinstance(note, Damage)
+        say(f"kiosk: {note}", (out or sys.stdout) if isinstance(note, Damage) else sys.stderr)
+    return DAMAGED if damaged else 0
 
 
 def _window(
@@ -337,8 +352,7 @@ def cmd_plan(args: argparse.Namespace, cfg: Config, problems: list[ConfigError])
             say(f"     {p.reason}")
     for note in plan.notes:
         say(f"  Note: {note}")
-    _tell(notes)
-    return 0
+    return _tell(notes)
 
 
 def cmd_signature(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
@@ -356,10 +370,10 @@ def cmd_signature(args: argparse.Namespace, cfg: Config, problems: list[ConfigEr
     notes: list[str] = []
     done = [r for r in screenings_of(list(_records(args, cfg, notes)))
             if any(p.rating != "skipped" for p in r.results)]
-    _tell(notes)
+    code = _tell(notes)
     if not done:
         say("No movement signature yet: the kiosk checks how you move before the first session.")
-        return 0
+        return code
     now = done[-1]
     setup = cfg.signature
     how = "" if now.complete else " (ended early)"
@@ -389,7 +403,7 @@ def cmd_signature(args: argparse.Namespace, cfg: Config, problems: list[ConfigEr
             else f"Changes since {done[-2].day.isoformat()}: none.")
         for line in lines:
             say(f"  {line}")
-    return 0
+    return code
 
 
 def cmd_rituals(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
@@ -418,8 +432,7 @@ def cmd_rituals(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
         say(f"  {'':<12}        how: {how_reached(r)}")
     say("Hold AMBER on the home screen for the menu; its first item, A quick ritual, offers the "
         "ritual that fits the time of day, and the unscheduled ones in turn.")
-    _tell(notes)
-    return 0
+    return _tell(notes)
 
 
 def cmd_rhythm(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
@@ -436,8 +449,7 @@ def cmd_rhythm(args: argparse.Namespace, cfg: Config, problems: list[ConfigError
     say(f"  {week.count} of {week.target} this week")
     say("  Key: [x] a day with practice, [ ] a day without (so far), . a day ahead, "
         "* today")
-    _tell(notes)
-    return 0
+    return _tell(notes)
 
 
 def cmd_history(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
@@ -461,8 +473,7 @@ def cmd_history(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
     elif sessions:
         say("Key: each set's reps in order: C clean (GREEN), s technique slipped (AMBER); a set "
             "stopped by RED ends at the pain.")
-    _tell(notes)
-    return 0
+    return _tell(notes)
 
 
 def _print_screening(r: ScreeningRecord) -> None:
@@ -485,8 +496,7 @@ def cmd_summary(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
     notes: list[str] = []
     records = list(_records(args, cfg, notes, since=_read_back(day)))
     print(weekly_summary(records, day, ladders_of(cfg.library)))
-    _tell(notes)
-    return 0
+    return _tell(notes)
 
 
 def _read_back(day: date) -> str:
@@ -506,7 +516,7 @@ def cmd_screens(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
     day, ladders = args.date or date.today(), ladders_of(cfg.library)
     notes: list[str] = []
     records = list(_records(args, cfg, notes, since=_read_back(day)))
-    _tell(notes)
+    code = _tell(notes)
     try:
         args.out.mkdir(parents=True, exist_ok=True)
         for path in render_history(records, day, ladders, cfg.rituals.weekly_target, args.out,
@@ -517,7 +527,7 @@ def cmd_screens(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
     except OSError as exc:
         print(f"kiosk screens: cannot write to {args.out}: {exc.strerror}", file=sys.stderr)
         return 1
-    return 0
+    return code
 
 
 def _print_session(s: SessionRecord) -> None:
@@ -582,8 +592,8 @@ def cmd_export(args: argparse.Namespace, cfg: Config, problems: list[ConfigError
         sys.stdout.write(printable(buffer.getvalue()))  # on a screen, no escape sequences
     else:
         write(sys.stdout)  # a pipe or a file gets the export exactly
-    _tell(notes)
-    return 0
+    # On stdout the export is the data: what was recovered goes to stderr then.
+    return _tell(notes, sys.stdout if args.out is not None else sys.stderr)
 
 
 def _export_usb(args: argparse.Namespace, cfg: Config) -> int:
@@ -620,8 +630,7 @@ def cmd_report(args: argparse.Namespace, cfg: Config, problems: list[ConfigError
         page = write_report(records, cfg, args.out, since=since, until=until,
                             now=datetime.now())
     print(page)
-    _tell(notes)
-    return 0
+    return _tell(notes)
 
 
 def _units(cfg: Config) -> dict[str, str]:
@@ -768,8 +777,8 @@ def _check_data_dir(data_dir: Path) -> bool:
         except KioskError as e:
             problems.append(str(e))
         else:
-            if snapshot.note:
-                problems.append(snapshot.note)
+            if snapshot.notes:
+                problems += snapshot.notes
             else:
                 say(f"  ok: the history reads ({len(snapshot.sessions)} sessions)")
     for problem in problems:

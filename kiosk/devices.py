@@ -148,6 +148,10 @@ class Writer(Protocol):
     def warm(self) -> None:
         """Read ahead, off the loop, what the kiosk reads later (``HistoryWriter.warm``)."""
 
+    @property
+    def lost(self) -> tuple[str, ...]:
+        """After ``close``: records neither saved nor kept for the next start."""
+
     def close(self) -> None:
         """Write what is pending, then stop; safe to call twice."""
 
@@ -256,6 +260,10 @@ class NullWriter:
 
     def warm(self) -> None:
         pass
+
+    @property
+    def lost(self) -> tuple[str, ...]:
+        return ()
 
     def close(self) -> None:
         pass

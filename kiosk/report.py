@@ -9,6 +9,7 @@ cut short by a pulled drive never leaves a half page under the final name.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
@@ -106,12 +107,15 @@ def _png(chart: ExerciseChart | PainChart | Calendar) -> bytes:
 
 def write_atomic(path: Path, data: bytes, *, sync: Callable[[int], None] = os.fsync) -> None:
     """``data`` to ``path`` through a temporary file and a rename: whole or not at all. The
-    data is synced before the rename, since a stick may be pulled right after."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    data is synced before the rename, since a stick may be pulled right after. The temporary
+    file is new (O_EXCL, a random name): a file, link or FIFO planted beside ``path`` is never
+    written through, waited on or renamed into place. It is 0600, whatever the umask: a report
+    is health data (a FAT stick shows every file as its mount says, whatever is asked)."""
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = Path(name)
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC,
-                     0o644)
         try:
+            os.fchmod(fd, 0o600)  # not less either: a strict umask would cut mkstemp's 0600
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view):]

@@ -7,17 +7,12 @@ prints goes through ``printable``.
 
 from __future__ import annotations
 
-import re
 import sys
 from typing import TextIO
 
-# C0 and C1 controls except tab and newline, DEL, and the bidi overrides and isolates.
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+from kiosk.core.words.plain import printable
 
-
-def printable(text: str) -> str:
-    """``text`` without the characters that control a terminal (tab and newline stay)."""
-    return _CONTROLS.sub("", text)
+__all__ = ["printable", "say"]
 
 
 def say(text: str, file: TextIO | None = None) -> None:

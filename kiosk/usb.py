@@ -16,6 +16,7 @@ import io
 import logging
 import os
 import shutil
+import stat
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +27,7 @@ from kiosk.core.reports.report import default_period
 from kiosk.core.reports.usb import FOLDER, Outcome
 from kiosk.report import write_atomic, write_report
 from kiosk.store import export
+from kiosk.store.atomic import kind_of
 
 log = logging.getLogger("kiosk.usb")
 
@@ -53,11 +55,19 @@ def copy_all(records: Sequence[Record], cfg: Config, mount: Path, *, now: dateti
             return Outcome.READ_ONLY
     except OSError as e:
         return _outcome(e)
-    target = mount / FOLDER / f"{now:%Y-%m-%d_%H%M%S}"
-    if target.exists():  # two copies within a second: keep both
-        target = target.with_name(f"{target.name}-{os.getpid()}")
+    folder = mount / FOLDER
+    target = folder / f"{now:%Y-%m-%d_%H%M%S}"
     try:
-        target.mkdir(parents=True)
+        folder.mkdir(exist_ok=True)
+        # The kiosk's folder on the stick, never a link, off the stick or anywhere else.
+        mode = os.lstat(folder).st_mode
+        if not stat.S_ISDIR(mode):
+            log.warning("USB copy: %s is %s, not a folder; remove it from the stick", folder,
+                        kind_of(mode))
+            return Outcome.FAILED
+        if os.path.lexists(target):  # two copies within a second: keep both
+            target = target.with_name(f"{target.name}-{os.getpid()}")
+        target.mkdir()
     except OSError as e:
         return _outcome(e)
     try:
@@ -73,6 +83,10 @@ def copy_all(records: Sequence[Record], cfg: Config, mount: Path, *, now: dateti
         log.warning("USB copy to %s failed: %s", target, e)
         shutil.rmtree(target, ignore_errors=True)  # only the folder this copy made
         return _outcome(e)
+    except Exception:  # a fault in the kiosk: no half-written copy is left on the stick
+        log.exception("USB copy to %s failed", target)
+        shutil.rmtree(target, ignore_errors=True)
+        return Outcome.FAILED
 
 
 def _sync_dir(path: Path) -> None:

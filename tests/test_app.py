@@ -122,3 +122,30 @@ def test_no_keyboard_is_polled_where_none_can_reach_the_display(
         assert app.due_in(clock.now()) >= 0.25
     finally:
         app.close()
+
+
+def test_a_save_kept_nowhere_at_close_is_said_before_the_voice_closes(tmp_path: Path) -> None:
+    """Issue 29: a session that can be neither saved nor kept for the next start is told."""
+    from kiosk.core.data.records import Record
+    from kiosk.store.writer import NOT_SAVED
+
+    class LostWriter:
+        lost: tuple[str, ...] = ()
+        pending_ids: tuple[str, ...] = ()
+
+        def save(self, record: Record) -> None:
+            pass
+
+        def warm(self) -> None:
+            pass
+
+        def close(self) -> None:
+            self.lost = ("s1",)
+
+    shell = Shell(tmp_path)
+    real = shell.app.dev.writer
+    shell.app.dev.writer = LostWriter()
+    shell.app.close()
+    real.close()
+    assert shell.said[-1] == NOT_SAVED
+    assert shell.voice.closed

@@ -85,14 +85,16 @@ def test_the_fake_clock_stops_at_the_end_of_the_calendar() -> None:
     assert clock.wall() == datetime.max
 
 
-def test_a_demo_at_the_end_of_the_calendar_is_refused_in_words(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize("day", [str(date.max), "0001-01-02", "1899-12-31", "2201-01-01"])
+def test_a_demo_outside_the_kiosks_years_is_refused_in_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], day: str
 ) -> None:
+    """Issue 29: dates outside 1900-2200 are refused at input (0001-01-02 overflowed)."""
     with pytest.raises(SystemExit) as done:
-        cli.main(["--data-dir", str(tmp_path), "demo", "--date", str(date.max)])
+        cli.main(["--data-dir", str(tmp_path), "demo", "--date", day])
     assert done.value.code == 2
     err = capsys.readouterr().err
-    assert "too close to the end of the calendar" in err and "Traceback" not in err
+    assert "outside the years the kiosk keeps" in err and "Traceback" not in err
 
 
 def test_a_writer_on_a_busy_data_dir_refuses_in_one_line(

@@ -36,7 +36,12 @@ from tests.shell import Shell, answered_today  # noqa: E402
 pytestmark = pytest.mark.slow
 
 
-def test_corrupt_history_is_set_aside_restored_from_backup_and_told(tmp_path: Path) -> None:
+@pytest.mark.parametrize("journal", [False, True])
+def test_corrupt_history_is_set_aside_restored_from_backup_and_told(
+    tmp_path: Path, journal: bool
+) -> None:
+    """Without its journal (a month from before journals, or one lost with the file) the
+    backup is the way back; with it, nothing saved is lost (issue 29)."""
     first = Shell(tmp_path)
     first.short_session()
     first.app.close()
@@ -50,10 +55,15 @@ def test_corrupt_history_is_set_aside_restored_from_backup_and_told(tmp_path: Pa
     [month] = (tmp_path / "history").glob("????-??")  # the open month: the file saves rewrite
     (month / "history.json").write_bytes(b'{"sessions": {"1": {"schema": 1, "id": "x\x00\x00')
 
+    if not journal:
+        (month / "journal.jsonl").unlink()
+
     shell = Shell(tmp_path)
-    [notice] = [s for s in shell.said if "backup" in s.lower()]
-    assert notice.startswith("The exercise history was damaged, so it has been restored from "
-                             "the backup of ")
+    [notice] = [s for s in shell.said if "exercise history was damaged" in s]
+    assert notice.startswith(
+        "The exercise history was damaged, so it has been repaired from its journal; nothing "
+        "saved was lost." if journal else
+        "The exercise history was damaged, so it has been restored from the backup of ")
     assert shell.app.view.caption == notice  # shown as well as said, until the first press
     assert list(month.glob("history.json.corrupt-*")), "the damaged file is kept aside"
     shell.short_session()  # it keeps running

@@ -6,8 +6,10 @@ to is a plain table of ``object`` values for the loaders to read with ``kiosk.co
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
+import stat
 import tomllib
 from pathlib import Path
 
@@ -22,12 +24,31 @@ DEFAULT_SIGNATURE = PACKAGED / "signature.toml"
 SYSTEM_CONFIG = Path("/etc/backcare-kiosk/kiosk.toml")
 
 Raw = dict[str, object]  # a parsed file: its top-level tables and keys
+MAX_BYTES = 1_000_000  # a config file is a few kilobytes; ten megabytes of it is a mistake
+
+
+def read_file(file: Path) -> bytes:
+    """The bytes of a config file: a regular file (a link to one is fine: config lives outside
+    the data directory) of at most ``MAX_BYTES``. Opened with O_NONBLOCK and checked before a
+    byte is read, so a FIFO or a device named as the config is refused at once, never waited
+    on or read without end. ``OSError`` in words (``strerror``) otherwise."""
+    fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(errno.EINVAL, "it is not a regular file (a FIFO, device or folder)",
+                          str(file))
+        data = f.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise OSError(errno.EFBIG, f"it is bigger than {MAX_BYTES // 1_000_000} MB, far more "
+                      "than any config", str(file))
+    return data
 
 
 def read_toml(file: Path, problems: list[ConfigError]) -> Raw | None:
     """The parsed file, or None and one problem when it cannot be read or parsed."""
     try:
-        return _parse(file.read_bytes().decode("utf-8"))
+        return _parse(read_file(file).decode("utf-8"))
     except FileNotFoundError:
         problems.append(ConfigError(str(file), "(file)", "missing", "an existing TOML file"))
     except OSError as exc:

@@ -74,10 +74,17 @@ def _parse_wording(file: str, raw: Raw, problems: list[ConfigError]) -> Wording 
     )
 
 
+MAX_QUESTIONS = 100
+
+
 def _questions(file: str, value: object, problems: list[ConfigError]) -> tuple[Question, ...]:
     entries = items(value)
     if not entries:
         problems.append(ConfigError(file, "question", value, "one or more [[question]] tables"))
+        return ()
+    if len(entries) > MAX_QUESTIONS:  # each is asked aloud: a hundred is already too many
+        problems.append(ConfigError(file, "question", f"{len(entries)} questions",
+                                    f"at most {MAX_QUESTIONS} [[question]] tables"))
         return ()
     groups = [g.value for g in GROUPS]
     out: list[Question] = []

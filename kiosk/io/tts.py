@@ -46,7 +46,7 @@ from typing import Any
 
 from kiosk.errors import HardwareError, KioskWarning
 from kiosk.io.loudness import normalise_file
-from kiosk.store.atomic import replacing
+from kiosk.store.atomic import make_private_dir, replacing
 
 log = logging.getLogger(__name__)
 
@@ -334,7 +334,8 @@ class Renderer:
     def _scan(self) -> set[str]:
         """The keys of the files already in the cache; makes the cache directory if need be."""
         try:
-            self.cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # private, as history
+            # Private, as the history, every folder of it made here, whatever the umask.
+            make_private_dir(self.cache_dir, may_be_link=True)
             names = os.listdir(self.cache_dir)
         except OSError as e:
             self._available = False

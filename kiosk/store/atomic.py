@@ -73,12 +73,26 @@ def read_regular(path: Path) -> bytes:
         return f.read()
 
 
-def make_private_dir(directory: Path) -> None:
+def make_private_dir(directory: Path, *, may_be_link: bool = False) -> None:
     """Make ``directory`` (and its missing parents) if need be; the last one is made 0700.
 
-    Raises ``FileExistsError`` when something other than a folder is in the way.
+    Raises ``FileExistsError`` when something other than a folder is in the way, and
+    ``NotAFile`` when it is a symbolic link (to a folder or not): a folder inside the data
+    directory is never followed elsewhere. Only the data directory itself ``may_be_link``.
     """
+    missing = []
+    here = directory
+    while not os.path.lexists(here) and here != here.parent:
+        missing.append(here)
+        here = here.parent
     directory.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+    for made in missing:  # each folder made here is 0700, whatever the umask
+        with suppress(OSError):
+            os.chmod(made, PRIVATE_DIR, follow_symlinks=False)
+    if not may_be_link:
+        mode = os.lstat(directory).st_mode
+        if not stat.S_ISDIR(mode):
+            raise NotAFile(errno.ENOTDIR, f"is {kind_of(mode)}, not a folder", str(directory))
 
 
 @contextmanager
@@ -94,6 +108,8 @@ def replacing(
     left as it was. ``fsync`` stands in for ``os.fsync`` (a test makes the disk slow).
     """
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
+    if private:
+        os.fchmod(fd, 0o600)  # mkstemp asks for 0600, which a strict umask would cut further
     os.close(fd)
     tmp = Path(name)
     try:

@@ -13,6 +13,7 @@ import csv
 import json
 import os
 import stat
+import tempfile
 import textwrap
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -32,8 +33,9 @@ from kiosk.core.data.records import (
     SessionRecord,
 )
 from kiosk.core.reports import fhir
+from kiosk.core.words.plain import printable
 from kiosk.errors import StorageError
-from kiosk.store.atomic import kind_of
+from kiosk.store.atomic import fsync_dir, kind_of
 from kiosk.store.records import decode, encode
 
 FORMATS = ("json", "csv", "fhir")
@@ -41,7 +43,10 @@ SUFFIX = {"json": "history.json", "csv": "history.csv", "fhir": "history.fhir.js
 
 # A cell starting with one of these is a formula to a spreadsheet (the OWASP list): an exercise
 # named =HYPERLINK(...) would become a live link in the clinician's copy.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+# What a spreadsheet may also read as the start of a formula: the full-width signs, and any
+# of them after leading white space (which some spreadsheets skip).
+_FORMULA_SIGNS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
 
 CSV_COLUMNS = (
     "session_id",
@@ -207,8 +212,10 @@ def _pain_row(entry: PainEntry) -> list[Any]:
 
 def escape_cell(value: object) -> str:
     """The cell as text, with a leading ``'`` if it would otherwise start a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    text = printable("" if value is None else str(value))
+    lead = text.lstrip()
+    risky = text.startswith(FORMULA_STARTS) or (lead != "" and lead[0] in _FORMULA_SIGNS)
+    return "'" + text if risky else text
 
 
 def write_file(out: Path, write: Callable[[TextIO], object]) -> None:
@@ -219,17 +226,21 @@ def write_file(out: Path, write: Callable[[TextIO], object]) -> None:
     ``out`` itself may be a link: the rename replaces the link, not what it points to.
     """
     check_target(out)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
-                     0o600)
+        # O_EXCL under a random name, 0600: nothing planted beside ``out`` is written through.
+        fd, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+        tmp = Path(name)
+        os.fchmod(fd, 0o600)
     except OSError as e:
         raise StorageError(f"{out}: cannot write the export ({e.strerror}); choose a file in a "
                            "folder you can write to") from e
     try:
         with os.fdopen(fd, "w", newline="", encoding="utf-8") as fp:
             write(fp)
+            fp.flush()
+            os.fsync(fp.fileno())  # the data before the rename: a power cut leaves old or new
         os.replace(tmp, out)
+        fsync_dir(out.parent)
     except BaseException:
         with suppress(OSError):
             os.unlink(tmp)

@@ -16,6 +16,7 @@ import logging
 import os
 import pwd
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -27,6 +28,7 @@ from tinydb.table import Document
 
 from kiosk.core.data.records import Record, SessionRecord, sessions_of
 from kiosk.errors import RecordError, StorageError
+from kiosk.store import journal
 from kiosk.store.atomic import (
     AtomicJSONStorage,
     fsync_dir,
@@ -38,6 +40,7 @@ from kiosk.store.backups import PATTERN, Backups
 from kiosk.store.load import Loaded, load
 from kiosk.store.lock import DataDirBusy, DataDirLock, ForeignDataDir
 from kiosk.store.records import TABLE, encode
+from kiosk.store.salvage import Salvage, merge
 
 FILENAME = "history.json"
 
@@ -87,15 +90,20 @@ class MonthFile:
         now: Callable[[], datetime] = datetime.now,
         storage: type[AtomicJSONStorage] = AtomicJSONStorage,
         wait_for_lock: float = 0.0,
+        journaled: bool = False,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.path = self.data_dir / FILENAME
+        # Every save appended to a journal beside the file too (journal.py): the months do.
+        self.journal = self.data_dir / journal.JOURNAL if journaled else None
         self._now = now
         self._fsync = storage.fsync
         self._backups = Backups(self.data_dir / "backups", keep=keep_backups, fsync=storage.fsync)
         self._records: dict[int, Record] = {}  # by seq: what the file holds, decoded once
         self._seqs: dict[str, int] = {}  # record id -> seq, so a save needs no extra read
-        self._lock = _lock(self.data_dir, wait_for_lock)
+        # A month's folder is inside the data directory: never a link (the data directory
+        # itself, holding a single-file history, may be one).
+        self._lock = _lock(self.data_dir, wait_for_lock, may_be_link=not journaled)
         try:
             self.recovery = self._load()
             self._db = TinyDB(self.path, storage=storage)
@@ -115,10 +123,11 @@ class MonthFile:
         now: Callable[[], datetime] = datetime.now,
         storage: type[AtomicJSONStorage] = AtomicJSONStorage,
         wait_for_lock: float = 0.0,
+        journaled: bool = False,
     ) -> MonthFile:
         """Open (and if need be repair) the history; check ``.recovery`` afterwards."""
         return cls(data_dir, keep_backups=keep_backups, now=now, storage=storage,
-                   wait_for_lock=wait_for_lock)
+                   wait_for_lock=wait_for_lock, journaled=journaled)
 
     # --- reading and writing -------------------------------------------------------------------
     def add(self, record: Record) -> None:
@@ -138,6 +147,7 @@ class MonthFile:
             self._table.update(_replace_with(doc), doc_ids=[seq])
         self._seqs[record.id] = seq
         self._records[seq] = record
+        self._journal([journal.line(seq, record)])
         self._back_up_daily()
 
     def add_many(self, records: Iterable[Record]) -> int:
@@ -154,8 +164,16 @@ class MonthFile:
         for i, r in enumerate(batch):
             self._seqs[r.id] = first + i
             self._records[first + i] = r
+        self._journal(journal.line(first + i, r) for i, r in enumerate(batch))
         self._back_up_daily()
         return len(batch)
+
+    def _journal(self, lines: Iterable[bytes]) -> None:
+        """Append saves to the journal once the file holds them: a save returns only when both
+        copies are on the disk, and a crash between the two leaves the file ahead, which the
+        next start writes into the journal (``_reconcile``)."""
+        if self.journal is not None:
+            journal.append(self.journal, lines, fsync=self._fsync)
 
     def records(self) -> list[Record]:
         """Everything saved, of every kind, in the order it was saved (oldest first)."""
@@ -200,7 +218,9 @@ class MonthFile:
         # We hold the lock: temp files still here were left by a crash, not by a live write.
         remove_stale_temps(self.data_dir, FILENAME)
         self._backups.remove_stale_temps()
-        loaded = load(self.path, self._backups)
+        loaded = load(self.path, self._backups, self.journal)
+        if loaded.problem is None:
+            loaded = self._reconcile(loaded)
         self._records = loaded.records
         self._seqs = {r.id: seq for seq, r in loaded.records.items()}
         if loaded.problem is None:
@@ -211,10 +231,48 @@ class MonthFile:
         moved = self._set_aside() if loaded.damaged else None
         if loaded.records:
             self._write_whole(loaded)
+        self._rewrite_journal(loaded.records)
         return Recovery(
             loaded.problem, recovery_message(loaded), moved, loaded.restored_from,
             len(loaded.sessions), loaded.salvaged,
         )
+
+    def _reconcile(self, loaded: Loaded) -> Loaded:
+        """A sound file, checked against its journal: a save the journal has and the file has
+        not (a file put back from elsewhere, a value flipped into another valid one) is taken
+        from the journal; a journal missing or damaged is written again from the file."""
+        if self.journal is None:
+            return loaded
+        try:
+            found = journal.read(self.journal)
+        except OSError as e:
+            log.warning("%s: cannot read the journal: %s", self.journal, e)
+            return loaded
+        newer = {seq: r for seq, r in found.records.items()
+                 if loaded.records.get(seq) != r}
+        if newer:
+            merged = merge(Salvage(list(loaded.records.items())), {}, found.records)
+            log.warning("%s: %d record(s) taken from the journal", self.path, len(newer))
+            return Loaded(merged, "the history file lacked saves its journal holds", False,
+                          None, Salvage(list(loaded.records.items())), found, len(newer))
+        unjournaled = loaded.records.keys() - found.records.keys()
+        if (not found.sound or unjournaled) and (loaded.records or found.present):
+            self._rewrite_journal(loaded.records, found)
+        return loaded
+
+    def _rewrite_journal(self, records: dict[int, Record], found: journal.Journal | None = None
+                         ) -> None:
+        if self.journal is None:
+            return
+        if found is not None and found.problem and os.path.lexists(self.journal):
+            # Not a file (a FIFO, a link, a folder): moved aside, never followed or removed.
+            with suppress(OSError):
+                os.replace(self.journal, _free(self.journal.with_name(
+                    f"{journal.JOURNAL}.corrupt-{self._now():%Y%m%dT%H%M%S}")))
+        try:
+            journal.rewrite(self.journal, records, fsync=self._fsync)
+        except OSError as e:  # the file holds every record; the journal is written again later
+            log.warning("%s: cannot write the journal: %s", self.journal, e)
 
     def _write_whole(self, loaded: Loaded) -> None:
         data = {TABLE: {str(seq): encode(r) for seq, r in loaded.records.items()}}
@@ -260,6 +318,15 @@ class MonthFile:
             self._backed_up = today
 
 
+def _free(path: Path) -> Path:
+    """``path``, or ``path-2``, ``path-3``...: whichever is not taken (nothing is overwritten)."""
+    n, target = 1, path
+    while os.path.lexists(target):
+        n += 1
+        target = path.with_name(f"{path.name}-{n}")
+    return target
+
+
 def _replace_with(record: Mapping[str, Any]) -> Callable[[MutableMapping[str, Any]], None]:
     """A TinyDB update that swaps a document's whole content, dropping fields no longer there."""
 
@@ -270,10 +337,10 @@ def _replace_with(record: Mapping[str, Any]) -> Callable[[MutableMapping[str, An
     return replace
 
 
-def _lock(data_dir: Path, wait: float) -> DataDirLock:
+def _lock(data_dir: Path, wait: float, *, may_be_link: bool = True) -> DataDirLock:
     """Make the data directory if need be, check whose it is, and take its writer's lock."""
     try:
-        make_private_dir(data_dir)
+        make_private_dir(data_dir, may_be_link=may_be_link)
         owner = data_dir.stat().st_uid
         lock = DataDirLock(data_dir, wait=wait)
     except DataDirBusy:
@@ -310,6 +377,9 @@ def _user(uid: int) -> str:
 def recovery_message(loaded: Loaded) -> str:
     """What the user is told about a damaged or missing history, once it has been rebuilt."""
     damaged = loaded.damaged
+    if loaded.journal.sound:
+        return (f"The exercise history {_what(damaged)}, so it has been repaired from its "
+                f"journal; nothing saved was lost.{_kept(damaged)}")
     if loaded.restored_from is not None:
         rescued = (
             f" and the {_sessions(loaded.salvaged)} that could still be read from it"

@@ -29,6 +29,7 @@ import logging
 import os
 import re
 import shutil
+import stat
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -46,21 +47,27 @@ from kiosk.core.data.records import (
     last_pain,
     sessions_of,
 )
+from kiosk.core.data.years import FIRST_YEAR, LAST_YEAR, outside
 from kiosk.core.reports.weekly import READ_BACK_DAYS
 from kiosk.errors import RecordError, StorageError
+from kiosk.store import fallback
 from kiosk.store.atomic import (
     AtomicJSONStorage,
     Fsync,
     fsync_dir,
+    kind_of,
     make_private_dir,
+    read_regular,
     remove_stale_temps,
     write_atomically,
 )
 from kiosk.store.backups import Backups
 from kiosk.store.history import FILENAME, MonthFile, Recovery, _lock, recovery_message
-from kiosk.store.load import load, reader_note
+from kiosk.store.journal import JOURNAL
+from kiosk.store.journal import rewrite as rewrite_journal
+from kiosk.store.load import Damage, load, reader_note
 from kiosk.store.records import TABLE, decode, encode, from_json, load_json, to_json
-from kiosk.store.seal import SEAL, seal_unsealed
+from kiosk.store.seal import SEAL, seal, seal_unsealed
 
 log = logging.getLogger(__name__)
 
@@ -160,11 +167,55 @@ def month_of(record: Record, fallback: str) -> str:
     return at.date().isoformat()[:7] if isinstance(at, datetime) else fallback
 
 
+
+
+def is_month(name: str) -> bool:
+    """Whether ``name`` is a calendar month, YYYY-MM, within the years the kiosk accepts."""
+    return bool(MONTH.fullmatch(name)) and (
+        FIRST_YEAR <= int(name[:4]) <= LAST_YEAR and 1 <= int(name[5:]) <= 12)
+
+
+def _is_folder(path: Path) -> bool:
+    """A real folder: never a link to one (lstat), so nothing below the data directory is
+    followed elsewhere."""
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
 def months_in(root: Path) -> list[str]:
-    """The months on disk, oldest first (save order)."""
-    if not root.is_dir():
+    """The months on disk, oldest first (save order): real folders with a calendar month's
+    name. Anything else there is left alone, and named by ``odd_entries``."""
+    if not _is_folder(root):
         return []
-    return sorted(p.name for p in root.iterdir() if MONTH.fullmatch(p.name) and p.is_dir())
+    return sorted(p.name for p in root.iterdir() if is_month(p.name) and _is_folder(p))
+
+
+def odd_entries(root: Path) -> list[str]:
+    """What in ``root`` looks like a month and is not one the store reads, in words with the
+    fix: a month folder that is a link, a file or a FIFO, a name outside the calendar. Also
+    ``root`` itself when it is not a real folder."""
+    try:
+        mode = os.lstat(root).st_mode
+    except FileNotFoundError:
+        return []
+    except OSError as e:
+        return [f"{root}: cannot be read ({e.strerror}); check the storage card"]
+    if not stat.S_ISDIR(mode):
+        return [f"{root} is {kind_of(mode)}, not a folder, so no month in it is read; move "
+                "it out of the data folder and restart the kiosk"]
+    out = []
+    for p in sorted(root.iterdir()):
+        if not MONTH.fullmatch(p.name):
+            continue
+        if not is_month(p.name):
+            out.append(f"{p}: {p.name} is not a calendar month between {FIRST_YEAR} and "
+                       f"{LAST_YEAR}, so its records are not read; move it out of {root}")
+        elif not _is_folder(p):
+            out.append(f"{p} is {kind_of(os.lstat(p).st_mode)}, not a folder, so it is not "
+                       "read; remove it (the kiosk sets it aside when it next saves that month)")
+    return out
 
 
 def split(records: Sequence[Record]) -> list[tuple[str, list[Record]]]:
@@ -199,6 +250,7 @@ class WholeHistory:
         storage: type[AtomicJSONStorage] = AtomicJSONStorage,
         wait_for_lock: float = 0.0,
         on_step: Callable[[str], None] | None = None,
+        seal_when_idle: bool = False,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.root = self.data_dir / FOLDER
@@ -209,6 +261,11 @@ class WholeHistory:
         self._problems: list[Recovery] = []
         self._open: MonthFile | None = None
         self._swept = False  # whether this run has sealed the closed months (_seal)
+        # The kiosk seals (and checks, and repairs) closed months only when it is idle, never
+        # between a person's session and its save (``idle``); other writers as they close one.
+        self._seal_when_idle = seal_when_idle
+        self._unchecked: list[str] | None = None  # closed months ``idle`` has still to check
+        self.repaired: list[Recovery] = []  # what ``idle`` repaired, for the log and the user
         # The one writer of the whole data directory (each month's MonthFile locks its own too).
         self._lock = _lock(self.data_dir, wait_for_lock)
         try:
@@ -241,7 +298,48 @@ class WholeHistory:
         self._closed = months[:-1]
         self._recent_read: tuple[list[Record], date | None] | None = None
         self._recent_lock = threading.Lock()
+        self._merge_fallback()
         self.recovery = _one(self._problems)
+
+    def _merge_fallback(self) -> None:
+        """Save what the last run kept in its fallback file (fallback.py) into the months, once:
+        a record already on disk as it is, or in a closed month, is not saved again."""
+        where = fallback.path(self.data_dir)
+        if not os.path.lexists(where):
+            return
+        kept, bad = fallback.read(self.data_dir)
+        first = min((month_of(r, self._open_month or self._now().strftime("%Y-%m"))
+                     for r in kept), default="")
+        on_disk: dict[str, tuple[str, Record]] = {}
+        for month in months_in(self.root):
+            if month < first:
+                continue
+            records = (self._open.records() if month == self._open_month and self._open
+                       else read_month(self.root / month)[0])
+            on_disk.update((r.id, (month, r)) for r in records)
+        try:
+            for record in kept:
+                found = on_disk.get(record.id)
+                if found is not None and (found[1] == record or found[0] != self._open_month):
+                    continue  # saved after all, or its month is closed: never twice
+                try:
+                    self.add(record)
+                except RecordError as e:  # not a record this kiosk may save: kept aside
+                    log.warning("%s: %s", where, e)
+                    bad += 1
+            if bad:
+                os.replace(where, _free(where.with_name(f"{where.name}.corrupt")))
+                self._problems.append(Recovery(
+                    f"{where}: {bad} unreadable entr{'y' if bad == 1 else 'ies'}",
+                    "Some sessions kept when the kiosk last stopped could not be read. "
+                    "Please tell whoever looks after the kiosk.", None, None, 0))
+            else:
+                os.unlink(where)
+            fsync_dir(self.data_dir, fsync=self._storage.fsync)
+        except OSError as e:  # kept for the next start; the records wait there meanwhile
+            log.warning("%s: could not save the records kept there: %s", where, e)
+            return
+        log.info("%s: %d record(s) kept at the last stop saved", where, len(kept))
 
     @classmethod
     def open(
@@ -254,9 +352,11 @@ class WholeHistory:
         storage: type[AtomicJSONStorage] = AtomicJSONStorage,
         wait_for_lock: float = 0.0,
         on_step: Callable[[str], None] | None = None,
+        seal_when_idle: bool = False,
     ) -> WholeHistory:
         return cls(data_dir, keep_backups=keep_backups, now=now, replays=replays,
-                   storage=storage, wait_for_lock=wait_for_lock, on_step=on_step)
+                   storage=storage, wait_for_lock=wait_for_lock, on_step=on_step,
+                   seal_when_idle=seal_when_idle)
 
     # --- reading ----------------------------------------------------------------------------
     def records(self) -> list[Record]:
@@ -294,12 +394,16 @@ class WholeHistory:
         """Save one record: one atomic write of the open month. The same id again replaces it
         (in the open month: a session's checkpoints and its final save share a month)."""
         encode(record)  # a record the schema refuses is refused before a month is closed
+        _in_years(record)
         self._month_for(record).add(record)
 
     def add_many(self, records: Iterable[Record]) -> int:
         """Save many new records, one write per month: for imports and ``kiosk simulate``."""
         count = 0
-        for month, part in split(list(records)):
+        batch = list(records)
+        for record in batch:
+            _in_years(record)
+        for month, part in split(batch):
             history = self._month_for_month(month)
             count += history.add_many(part)
         return count
@@ -327,10 +431,15 @@ class WholeHistory:
         return self._month_for_month(month_of(record, here or self._now().strftime("%Y-%m")))
 
     def _month_for_month(self, month: str) -> MonthFile:
-        if self._open is not None and self._open_month is not None and month <= self._open_month:
-            return self._open  # a clock gone back never reopens an old month
+        if self._open_month is not None and month < self._open_month:
+            month = self._open_month  # a clock gone back never reopens an old month
+        if self._open is not None and month == self._open_month:
+            return self._open
         if self._open is not None and self._open_month is not None:
-            self._close_month(self._open_month, self._open)
+            closing, self._open = self._open, None
+            self._close_month(self._open_month, closing)
+        # From here the closed month is never written again: if the new one cannot be opened,
+        # the save fails (and is tried again) with no month open, never into the closed one.
         self._open_month = month
         self._open = self._history(month)
         return self._open
@@ -353,21 +462,74 @@ class WholeHistory:
             snapshot, replay, snapshot.last_pain, [])
         self.earlier_days, self._kept = snapshot.days, list(snapshot.kept)
 
+    def idle(self) -> bool:
+        """One step of the work kept for when the kiosk is idle: check one closed month, repair
+        it from its journal and backups if it is damaged (as the readers' warning promises),
+        and seal it. Returns whether there is more to do. The first call lists the months."""
+        if self._unchecked is None:
+            self._unchecked = [m for m in months_in(self.root) if m != self._open_month]
+        if not self._unchecked:
+            return False
+        month = self._unchecked.pop(0)
+        if month == self._open_month:
+            return bool(self._unchecked)
+        if not self._sound(month):
+            before = len(self._problems)
+            self._read_closed(month)  # opening it repairs it (history.py), under its lock
+            for problem in self._problems[before:]:
+                log.warning("%s repaired: %s", month, problem.problem)
+                self.repaired.append(problem)
+            del self._problems[before:]
+            seal(self.root / month, self._storage.fsync)  # its old seal fits no more
+        seal_unsealed(self.root, [month], self._storage.fsync)
+        return bool(self._unchecked)
+
+    def _sound(self, month: str) -> bool:
+        """Whether a closed month reads as it is, with no repair to make."""
+        try:
+            _, note = read_month(self.root / month)
+        except StorageError:
+            return True  # the disk, not the data: nothing to repair from here
+        return note is None
+
     def _seal(self, month: str) -> None:
         """Seal the month just closed, so that readers of the whole history need not check it
         again (seal.py); the first time in a run, also every closed month without a seal by
-        this codec (a history from before seals, or a kiosk updated since)."""
+        this codec (a history from before seals, or a kiosk updated since). A kiosk that seals
+        when idle only notes the month for ``idle``."""
+        if self._seal_when_idle:
+            if self._unchecked is not None:
+                self._unchecked.append(month)
+            return
         months = [month] if self._swept else [m for m in months_in(self.root) if m <= month]
         seal_unsealed(self.root, months, self._storage.fsync)
         self._swept = True
 
     def _history(self, month: str) -> MonthFile:
+        if os.path.lexists(self.root) and not _is_folder(self.root):
+            raise StorageError(f"{self.root} is {kind_of(os.lstat(self.root).st_mode)}, not a "
+                               "folder; move it out of the data folder and restart the kiosk")
         make_private_dir(self.root)
+        if os.path.lexists(self.root / month) and not _is_folder(self.root / month):
+            self._set_aside_month(month)
         history = MonthFile.open(self.root / month, keep_backups=self._keep, now=self._now,
-                               storage=self._storage)
+                               storage=self._storage, journaled=True)
         if history.recovery is not None:
             self._problems.append(history.recovery)
         return history
+
+    def _set_aside_month(self, month: str) -> None:
+        """A link, file or FIFO where a month's folder should be: renamed (never followed) to
+        a name no month has, and told; the month starts afresh."""
+        path = self.root / month
+        what = kind_of(os.lstat(path).st_mode)
+        target = _free(path.with_name(f"{month}.not-a-folder-{self._now():%Y%m%dT%H%M%S}"))
+        os.replace(path, target)
+        fsync_dir(self.root, fsync=self._storage.fsync)
+        self._problems.append(Recovery(
+            f"{path} was {what}, not a folder; set aside as {target.name}",
+            "Something that was not part of the exercise history was found in its place and "
+            "set aside. Please tell whoever looks after the kiosk.", target, None, 0))
 
     def _catch_up(self, closed: list[str]) -> tuple[Snapshot | None, list[Record]]:
         """The newest snapshot of the closed months, made from older ones where missing."""
@@ -454,7 +616,7 @@ def read_snapshot(month_dir: Path, replays: Replays | None) -> Snapshot | None:
     """The snapshot of a closed month, or None when it is missing, damaged or not for these
     ladders and thresholds (then it is rebuilt from the records)."""
     try:
-        data: Any = load_json((month_dir / SNAPSHOT).read_bytes(), "the snapshot")
+        data: Any = load_json(read_regular(month_dir / SNAPSHOT), "the snapshot")  # a file
         if data["format"] != SNAPSHOT_FILE_FORMAT or data["month"] != month_dir.name:
             return None
         pain = data["last_pain"]
@@ -468,7 +630,7 @@ def read_snapshot(month_dir: Path, replays: Replays | None) -> Snapshot | None:
         kept = tuple(decode(r) for r in data["kept"])
         days = tuple(date.fromisoformat(d) for d in data["days"])
         return Snapshot(month_dir.name, replay, pain, kept, days)
-    except (OSError, ValueError, KeyError, TypeError, RecordError):
+    except (OSError, ValueError, KeyError, TypeError, RecordError, RecursionError, MemoryError):
         return None
 
 
@@ -488,7 +650,13 @@ def read_month(month_dir: Path) -> tuple[list[Record], str | None]:
     """A month's records without changing anything (what the kiosk would repair it to, if it is
     damaged: load.py). Returns the records and a note when the file could not be used as is."""
     path = month_dir / FILENAME
-    loaded = load(path, Backups(month_dir / "backups"))  # StorageError: the disk, not the data
+    # StorageError: the disk, not the data
+    loaded = load(path, Backups(month_dir / "backups"), month_dir / JOURNAL)
+    if loaded.problem is None and loaded.changed_since_seal:
+        return list(loaded.records.values()), Damage(
+            f"{path}: changed since the kiosk checked and sealed it (an edit, or a value "
+            "flipped on the card); showing it as it is now; the kiosk will check it against "
+            "its journal when it next starts, and nothing has been changed now")
     if loaded.problem is None:
         return list(loaded.records.values()), None
     return list(loaded.records.values()), reader_note(path, loaded)
@@ -499,6 +667,8 @@ def stream(
 ) -> Iterator[Record]:
     """Every record in ``data_dir``, oldest first, month by month, changing nothing; with
     ``since`` (YYYY-MM), only the months from that one on."""
+    if notes is not None:
+        notes += [Damage(odd) for odd in odd_entries(data_dir / FOLDER)]
     for month in months_in(data_dir / FOLDER):
         if since is not None and month < since:
             continue
@@ -514,6 +684,8 @@ def read_window(
     """What a plan needs, changing nothing: the newest snapshot's replay, the records after it,
     and the last pain before them. Without a usable snapshot, the whole history is the window."""
     root = data_dir / FOLDER
+    if notes is not None:
+        notes += [Damage(odd) for odd in odd_entries(root)]
     months = months_in(root)
     snapshot, start = newest_snapshot(root, months[:-1], replays)
     window: list[Record] = []
@@ -591,6 +763,8 @@ def _split_into_months(
             data = {TABLE: {str(i + 1): encode(r) for i, r in enumerate(part)}}
             text = json.dumps(data, ensure_ascii=False, allow_nan=False)
             write_atomically(staging / month / FILENAME, text.encode("utf-8"), fsync=fsync)
+            rewrite_journal(staging / month / JOURNAL, {i + 1: r for i, r in enumerate(part)},
+                            fsync=fsync)
             step(f"wrote {month}")
         make_private_dir(staging)
         os.replace(staging, root)
@@ -615,13 +789,13 @@ def _add_missing(
     if not missing:
         return
     months = months_in(root)
-    history = MonthFile.open(root / months[-1]) if months else None
+    history = MonthFile.open(root / months[-1], journaled=True) if months else None
     try:
         for month, part in split(missing):
             if history is None or (months and month > months[-1]):
                 if history is not None:
                     history.close()
-                history = MonthFile.open(root / month)
+                history = MonthFile.open(root / month, journaled=True)
                 months.append(month)
             history.add_many(part)
             step(f"added {len(part)} to {month}")
@@ -652,6 +826,13 @@ def _tidy_old_backups(data_dir: Path, step: Callable[[str], None]) -> None:
         os.replace(old, target)
         fsync_dir(data_dir)
         step("moved the old backups")
+
+
+def _in_years(record: Record) -> None:
+    """Refuse a record dated outside the kiosk's years (``RecordError``): it would be damage."""
+    wrong = outside(record)
+    if wrong is not None:
+        raise RecordError(f"record {record.id}: {wrong}")
 
 
 def _skipped(month: str) -> str:

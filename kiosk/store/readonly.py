@@ -24,7 +24,7 @@ from kiosk.store import months
 from kiosk.store.atomic import kind_of
 from kiosk.store.backups import Backups
 from kiosk.store.history import FILENAME
-from kiosk.store.load import load, reader_note
+from kiosk.store.load import Damage, load, reader_note
 from kiosk.store.months import needs_migration
 
 
@@ -34,6 +34,7 @@ class Snapshot:
 
     records: list[Record]
     note: str | None = None
+    notes: tuple[str, ...] = ()  # the same, one by one (``kiosk check``: a line each)
 
     @property
     def sessions(self) -> list[SessionRecord]:
@@ -49,7 +50,7 @@ def read_history(data_dir: Path) -> Snapshot:
     notes: list[str] = []
     with collector_paused():
         records = list(stream_history(data_dir, notes))
-    return Snapshot(records, "; ".join(notes) or None)
+    return Snapshot(records, "; ".join(notes) or None, tuple(notes))
 
 
 @contextmanager
@@ -99,4 +100,20 @@ def stream_history(
     loaded = load(data_dir / FILENAME, Backups(data_dir / "backups"))
     if loaded.problem is not None:
         notes.append(reader_note(data_dir / FILENAME, loaded))
+    if months.months_in(data_dir / months.FOLDER):
+        # An old single file beside the months (an older kiosk run again, a copy put back):
+        # the months are the history; the file's records they lack are shown after them, and
+        # the kiosk adds them to the months when it next starts (months.migrate).
+        seen: set[str] = set()
+        for record in months.stream(data_dir, notes, since=since):
+            seen.add(record.id)
+            yield record
+        extra = [r for r in loaded.records.values() if r.id not in seen]
+        notes.append(Damage(
+            f"{data_dir / FILENAME}: an old single-file history beside {months.FOLDER}/, "
+            f"with {len(extra)} record(s) the months lack; showing the months and those; the "
+            "kiosk adds them to the months and moves the file into history/ when it next "
+            "starts, and nothing has been changed now"))
+        yield from extra
+        return
     yield from loaded.records.values()

@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from kiosk.core.data.records import Record
+from kiosk.core.data.years import outside
 from kiosk.errors import RecordError
 from kiosk.store.records import DAY_S, MAX_BYTES, decode
 
@@ -62,16 +63,21 @@ def salvage(raw: bytes) -> Salvage:
     return found
 
 
-def merge(found: Salvage, backup: Mapping[int, Record]) -> dict[int, Record]:
-    """The backup's sessions and the salvaged ones, one per id, in save order, as ``{seq: r}``.
+def merge(
+    found: Salvage, backup: Mapping[int, Record], journal: Mapping[int, Record] | None = None
+) -> dict[int, Record]:
+    """The backup's sessions, the salvaged ones and the journal's, one per id, in save order,
+    as ``{seq: r}``.
 
-    The damaged file is newer than any backup, so its copy of a session wins. Sequence numbers
+    The damaged file is newer than any backup, so its copy of a session wins; the journal's
+    lines are checksummed copies of every save (journal.py), newer still, so theirs win over
+    both. Sequence numbers
     are shared by both, so they order the merge; a record without one goes last. The result is
     numbered afresh from 1, keeping that order.
     """
     place: dict[str, float] = {}
     content: dict[str, Record] = {}
-    for seq, record in [*backup.items(), *found.records]:
+    for seq, record in [*backup.items(), *found.records, *(journal or {}).items()]:
         rid = record.id
         key = math.inf if seq is None else float(seq)
         place[rid] = min(place.get(rid, math.inf), key)
@@ -124,9 +130,10 @@ def _plain(value: Any, *, last: bool) -> Any:
 
 def _decoded(raw: Raw) -> Record | None:
     try:
-        return decode(raw)
-    except RecordError:
+        record = decode(raw)
+    except (RecordError, RecursionError):
         return None
+    return None if outside(record) else record  # a date outside the kiosk's years: damage
 
 
 def _repair(record: Raw) -> Raw | None:

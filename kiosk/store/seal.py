@@ -28,6 +28,7 @@ from kiosk.core.coach import safety
 from kiosk.core.data import fields as core_fields
 from kiosk.core.data import records as core_records
 from kiosk.core.data.records import Record
+from kiosk.core.data.years import outside
 from kiosk.errors import RecordError
 from kiosk.store import records as codec
 from kiosk.store.atomic import Fsync, read_regular, write_atomically
@@ -61,8 +62,8 @@ def trusted(month_dir: Path, raw: bytes) -> dict[int, Record] | None:
                 and seal.get("sha256") == hashlib.sha256(raw).hexdigest()):
             return None
         return codec.parse_trusted(raw)
-    except (OSError, ValueError, RecordError):
-        return None
+    except (OSError, ValueError, RecordError, RecursionError, MemoryError):
+        return None  # read the checked way, which finds and names the damage
 
 
 def is_sealed(month_dir: Path) -> bool:
@@ -71,7 +72,7 @@ def is_sealed(month_dir: Path) -> bool:
         seal = json.loads(read_regular(month_dir / SEAL))
         return isinstance(seal, dict) and (seal.get("format"), seal.get("codec")) == (
             FORMAT, fingerprint())
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError, MemoryError):
         return False
 
 
@@ -80,10 +81,12 @@ def seal(month_dir: Path, fsync: Fsync | None = None) -> bool:
     Call it only for a month nothing writes to any more."""
     try:
         raw = read_regular(month_dir / MONTH_FILE)
-        codec.parse_history(raw)  # every check a reader makes, or RecordError
+        for record in codec.parse_history(raw).values():  # every check a reader makes
+            if outside(record):
+                raise RecordError(f"record {record.id}: {outside(record)}")
         text = json.dumps({"format": FORMAT, "codec": fingerprint(), "size": len(raw),
                            "sha256": hashlib.sha256(raw).hexdigest()})
-    except (OSError, RecordError) as e:  # damaged (the kiosk repairs it when it reads it)
+    except (OSError, RecordError, RecursionError, MemoryError) as e:  # damaged: repaired later
         log.info("%s: not sealed: %s", month_dir, e)
         return False
     try:

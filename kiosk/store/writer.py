@@ -21,10 +21,12 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from types import TracebackType
 
 from kiosk.core.data.records import Record
 from kiosk.errors import RecordError, StorageError
+from kiosk.store import fallback
 from kiosk.store.atomic import AtomicJSONStorage
 from kiosk.store.history import Recovery
 from kiosk.store.months import Replay, Replays, WholeHistory
@@ -49,6 +51,17 @@ WHY = {
 UNAVAILABLE = (
     "The exercise history cannot be read just now. You can still exercise; "
     "sessions will be saved once it can be read again."
+)
+
+# systemd gives the kiosk this long to stop (TimeoutStopSec in systemd/kiosk.service) before it
+# kills it; close() waits for the queue up to STOP_SECONDS less what is left for the rest of the
+# shutdown: the fallback file, and saying a save that could not be kept (kiosk/app.py, at most
+# 4 s). tests/store/test_failing_card.py checks STOP_SECONDS against the unit.
+STOP_SECONDS = 15.0
+CLOSE_WAIT = STOP_SECONDS - 5.0
+NOT_SAVED = (
+    "A session could not be saved and could not be kept for later either. "
+    "Please tell whoever looks after the kiosk."
 )
 
 _CLOSE = object()
@@ -94,7 +107,8 @@ class HistoryWriter:
         # only that first open, on the caller's thread: a reopen after a failure is quiet.
         def open_history(step: Callable[[str], None] | None = None) -> WholeHistory:
             return WholeHistory.open(data_dir, keep_backups=keep_backups, now=now,
-                                       replays=replays, storage=storage, on_step=step)
+                                     replays=replays, storage=storage, on_step=step,
+                                     seal_when_idle=True)
 
         self._open_history = open_history
         self.base: Replay | None = None  # the replay of the history before records()
@@ -108,6 +122,10 @@ class HistoryWriter:
         self._reported: set[str] = set()  # ids whose failure was reported (writer thread only)
         self._inbox: queue.Queue[object] = queue.Queue()
         self._closed = False
+        self.lost: tuple[str, ...] = ()  # after close: saved nowhere, not even the fallback
+        self._idle = False  # warm() was asked for: closed months are checked when idle
+        self._data_dir = Path(data_dir)
+        self._fsync = storage.fsync
         self._history: WholeHistory | None = None
         self.recovery: Recovery | None = None
         self.open_error: StorageError | None = None  # why the history could not be opened
@@ -199,16 +217,33 @@ class HistoryWriter:
         with self._lock:
             return tuple(self._pending)
 
-    def close(self, timeout: float | None = 10.0) -> None:
+    def close(self, timeout: float | None = CLOSE_WAIT) -> None:
         """Write what is pending (one last try), then stop the thread. Safe to call twice.
 
-        Sessions that still could not be written stay in ``pending_ids``.
+        It waits for every queued save up to ``timeout`` (systemd's stop timeout, less a
+        margin); whatever is still not on disk then is written to the fallback file
+        (fallback.py), which the next start merges, and stays in ``pending_ids``. A save that
+        cannot be kept even there is reported through ``on_result`` (``NOT_SAVED``).
         """
         if self._closed:
             return
         self._closed = True
         self._inbox.put(_CLOSE)
         self._thread.join(timeout)
+        with self._lock:
+            left = list(self._pending.values())
+        if not left:
+            return
+        try:
+            fallback.keep(self._data_dir, left, fsync=self._fsync)
+        except (OSError, RecordError) as e:
+            log.error("%d record(s) could not be saved nor kept: %s", len(left), e)
+            self.lost = tuple(r.id for r in left)
+            for record in left:
+                self._report(SaveResult(record.id, False, NOT_SAVED, detail=str(e)))
+            return
+        log.warning("%d record(s) kept in %s for the next start", len(left),
+                    fallback.path(self._data_dir))
 
     def __enter__(self) -> HistoryWriter:
         return self
@@ -234,11 +269,29 @@ class HistoryWriter:
                 break
             if item is _WARM:
                 self._warm()
+                self._idle = True
+                self._idle_work()
                 continue
             self._write_pending()
+            self._idle_work()
         self._write_pending()
         if self._history is not None:
             self._history.close()
+
+    def _idle_work(self) -> None:
+        """While nothing waits to be saved, check, repair and seal closed months one at a time
+        (WholeHistory.idle): never before a person's session is on disk. Only once the kiosk
+        is up (``warm``); a month closed later in the run is sealed after the save that closed
+        it."""
+        while self._idle and self._history is not None and self._inbox.empty():
+            if self.pending_ids:
+                return
+            try:
+                if not self._history.idle():
+                    return
+            except Exception:  # a month that cannot be checked now is checked on the next run
+                log.exception("checking the closed months failed")
+                return
 
     def _warm(self) -> None:
         try:

@@ -227,6 +227,33 @@ class Seen(SimUser):
         return action
 
 
+def test_a_check_out_that_rose_asks_the_emergency_questions_after_the_session() -> None:
+    """Check-in 2, check-out 9: the session is saved, then the emergency questions come
+    before the person walks away; a check-out that did not rise asks nothing."""
+    r = run(SimUser("steady", checkin_pain=2, checkout_pain=9),
+            checks=[all_no(DAY - timedelta(days=1))], sessions=history())
+    until(r, lambda r: any(s.plan_date == DAY for s in session_saves(r)))
+    until(r, lambda r: bool(safety_saves(r)))
+    [session] = [s for s in session_saves(r) if s.plan_date == DAY]
+    assert (session.pain_before, session.pain_after) == (2, 9)
+    [check] = safety_saves(r)
+    assert check.reason in (Reason.PAIN_ROSE, Reason.HIGH_PAIN) and Group.EMERGENCY in check.groups
+    assert check.pain == 9 and check.outcome is Outcome.CLEAR
+    calm = run(SimUser("steady", checkin_pain=2, checkout_pain=2),
+               checks=[all_no(DAY - timedelta(days=1))], sessions=history())
+    until(calm, lambda r: r.finished)
+    until(calm, lambda r: r.kiosk.view.screen == "home", limit=7200)
+    assert safety_saves(calm) == []
+
+
+def test_a_check_out_rise_below_high_pain_asks_the_emergency_group_alone() -> None:
+    r = run(SimUser("steady", checkin_pain=1, checkout_pain=3),  # usual 2: not a bad day
+            checks=[all_no(DAY - timedelta(days=1))], sessions=history())
+    until(r, lambda r: bool(safety_saves(r)))
+    [check] = safety_saves(r)
+    assert (check.reason, check.groups, check.pain) == (Reason.PAIN_ROSE, (Group.EMERGENCY,), 3)
+
+
 def test_an_emergency_yes_holds_until_the_person_says_a_clinician_has_seen_them() -> None:
     """Emergency yes -> the next day a plain "no" is not asked for and clears nothing; "not
     seen" keeps exercise off -> "a clinician has seen me" and all "no" lets it go on; each

@@ -119,10 +119,12 @@ def test_a_link_planted_at_the_temp_name_cannot_redirect_the_export(tmp_path: Pa
     victim = tmp_path / "victim.txt"
     victim.write_text("keep me")
     out = tmp_path / "export.csv"
-    (tmp_path / f".export.csv.{os.getpid()}.tmp").symlink_to(victim)
-    with pytest.raises(StorageError, match="export.csv: cannot write the export"):
-        write_file(out, lambda fp: fp.write("evil"))
-    assert victim.read_text() == "keep me" and not out.exists()
+    planted = tmp_path / f".export.csv.{os.getpid()}.tmp"
+    planted.symlink_to(victim)
+    # The temporary file has a random name now (issue 29): the planted link is never used.
+    write_file(out, lambda fp: fp.write("data"))
+    assert victim.read_text() == "keep me" and out.read_text() == "data"
+    assert planted.is_symlink() and stat.S_IMODE(out.stat().st_mode) == 0o600
 
 
 @pytest.mark.parametrize("where", ["folder", "missing folder", "fifo", "empty"])

@@ -308,7 +308,22 @@ def session_done(k: Host, session: Session) -> None:
             k.say(rhythm.spoken(k.week()))
         last_week(k, record)
         k.push(Summary(record, k.now), hush=False)
+        after_checkout(k, record)
     k.plan = k.planner(k.records, k.today, None)
+
+
+def after_checkout(k: Host, record: SessionRecord) -> None:
+    """A check-out whose pain rose by ``pain_rise_stop`` or more over the day's check-in (the
+    rule that stops a set mid-session), or that is very high, asks the emergency questions
+    before the person walks away (docs/safety.md); over the summary, which comes back after."""
+    if k.safety is None or record.pain_after is None:
+        return
+    before = record.pain_before
+    rose = before is not None and record.pain_after - before >= k.settings.pain_rise_stop
+    need = due(k.checks, k.today, k.safety.rules, pain=record.pain_after,
+               usual=k.usual_pain(), pain_rose=rose)
+    if need:
+        ask(k, need, record.pain_after, lambda: None)
 
 
 def last_week(k: Host, session: SessionRecord) -> None:

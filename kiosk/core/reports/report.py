@@ -10,10 +10,10 @@ fits the period on one or two A4 pages; the whole history follows as an appendix
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from html import escape
 
 from kiosk.core.coach.change import pain_change
 from kiosk.core.coach.rhythm import active_days
@@ -30,9 +30,15 @@ from kiosk.core.data.records import (
 from kiosk.core.flows.psfs import flags
 from kiosk.core.reports.progress import day_of, mean, monday_of
 from kiosk.core.words.phrases import number
+from kiosk.core.words.plain import printable
 
 DEFAULT_WEEKS = 12
 STOPS = ("pain", "stop", "timeout", "interrupted")  # a session that did not end complete
+
+
+def escape(text: str) -> str:
+    """HTML-escaped, without the characters that control a terminal or reorder text."""
+    return html.escape(printable(text))
 
 
 @dataclass(frozen=True)
