@@ -43,6 +43,7 @@ from kiosk.devices import (
 )
 from kiosk.errors import ConfigError, KioskWarning
 from kiosk.io.buttons import Buttons, make_factory
+from kiosk.store.atomic import AtomicJSONStorage
 from kiosk.store.lock import ForeignDataDir
 from kiosk.store.writer import HistoryWriter, SaveResult
 
@@ -195,6 +196,8 @@ class Given:
     leds: Leds | None = None
     notifier: Notifier | None = None
     pins: Any = None  # a gpiozero pin factory
+    # How the history reaches the card: a test's storage twin (a full, slow or failing card)
+    storage: type[AtomicJSONStorage] | None = None
 
 
 # What a degraded kiosk tells the person, in plain words; the technical reason goes to the log.
@@ -221,7 +224,8 @@ def build(
 
     notifier = given.notifier or _open_notifier()
     writer, records = _open_history(cfg, data_dir, inbox, notices, demo=opts.demo,
-                                    starting=notifier.starting)
+                                    starting=notifier.starting,
+                                    storage=given.storage or AtomicJSONStorage)
     factory, gpio_note = ((given.pins, None) if given.pins is not None
                           else make_factory(opts.mock or opts.demo))
     if gpio_note:
@@ -327,6 +331,7 @@ def _wall0(clock: Clock, opts: Options) -> datetime:
 def _open_history(
     cfg: Config, data_dir: Path, inbox: Inbox, notices: Notices, *, demo: bool = False,
     starting: Callable[[str], None] | None = None,
+    storage: type[AtomicJSONStorage] = AtomicJSONStorage,
 ) -> tuple[HistoryWriter, list[Record]]:
     from kiosk.store import writer as w
 
@@ -342,7 +347,7 @@ def _open_history(
             starting(f"Bringing the history up to date ({step})")
 
     writer = HistoryWriter.open(data_dir, keep_backups=cfg.storage.backups, on_result=on_result,
-                                replays=replays(cfg), on_step=on_step)
+                                replays=replays(cfg), on_step=on_step, storage=storage)
     if writer.open_error is not None and (demo or isinstance(writer.open_error, ForeignDataDir)):
         writer.close()
         raise writer.open_error

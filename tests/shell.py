@@ -21,6 +21,7 @@ from kiosk.core.data.model import Button  # noqa: E402
 from kiosk.devices import RecordingVoice  # noqa: E402
 from kiosk.io.buttons import Buttons as GpioButtons  # noqa: E402
 from kiosk.io.buttons import make_factory  # noqa: E402
+from kiosk.store.atomic import AtomicJSONStorage  # noqa: E402
 from kiosk.ui.window import Window  # noqa: E402
 
 
@@ -28,10 +29,11 @@ class Shell:
     """The real shell on a fake clock with a recording voice; the test presses mock pins."""
 
     def __init__(self, data: Path, *, cfg_path: str | None = None, mock: bool = True,
-                 wall: datetime = datetime(2026, 11, 25, 9, 0), answered: bool = True) -> None:
+                 wall: datetime = datetime(2026, 11, 25, 9, 0), answered: bool = True,
+                 storage: type[AtomicJSONStorage] | None = None) -> None:
         """``answered``: the safety questions were answered "no" that morning, so the kiosk
         starts on its home screen as before they existed (docs/safety.md); False starts fresh,
-        with the welcome and the questions."""
+        with the welcome and the questions. ``storage``: a storage twin (a full card...)."""
         if answered:
             answered_today(data, wall)
         loaded = load_config(cfg_path)
@@ -43,7 +45,8 @@ class Shell:
         self.pins: Any = make_factory(mock=True)[0] if mock else None
         opts = runtime.Options(mock=mock, display="headless", data_dir=data, out=io.StringIO())
         self.app = runtime.start_kiosk(loaded.config, opts, loaded.problems, self.clock,
-                                       runtime.Given(voice=self.voice, pins=self.pins))
+                                       runtime.Given(voice=self.voice, pins=self.pins,
+                                                     storage=storage))
         self.app.keyboard = False
 
     def run(self, seconds: float, dt: float = 0.05) -> None:

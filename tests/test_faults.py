@@ -29,6 +29,7 @@ from kiosk.core.data.model import Button  # noqa: E402
 from kiosk.core.data.records import SessionRecord  # noqa: E402
 from kiosk.devices import RecordingVoice  # noqa: E402
 from kiosk.io import buttons as io_buttons  # noqa: E402
+from kiosk.store.atomic import AtomicJSONStorage  # noqa: E402
 from kiosk.store.months import WholeHistory  # noqa: E402
 from kiosk.store.readonly import read_history  # noqa: E402
 from tests.shell import Shell, answered_today  # noqa: E402
@@ -73,18 +74,21 @@ def test_corrupt_history_is_set_aside_restored_from_backup_and_told(
 
 
 def test_disk_full_keeps_the_session_in_memory_tells_the_user_and_retries(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
-    real_add = WholeHistory.add
-    full = {"on": True}
+    full = {"on": False}  # the card fills up once the kiosk has started
 
-    def add(self: WholeHistory, record: Any) -> None:
-        if full["on"]:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        real_add(self, record)
+    class FullCard(AtomicJSONStorage):
+        """The storage twin of a card with no room left: every write fails to reach it."""
 
-    monkeypatch.setattr(WholeHistory, "add", add)
-    shell = Shell(tmp_path)
+        @staticmethod
+        def fsync(fd: int) -> None:
+            if full["on"]:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            os.fsync(fd)
+
+    shell = Shell(tmp_path, storage=FullCard)
+    full["on"] = True
     shell.short_session()
     told = shell.wait_for_line("could not be saved")  # reported by the writer thread
     assert told and "full" in told[0]
