@@ -28,7 +28,6 @@ from kiosk.config import load_config  # noqa: E402
 from kiosk.core.data.model import Button  # noqa: E402
 from kiosk.core.data.records import SessionRecord  # noqa: E402
 from kiosk.devices import RecordingVoice  # noqa: E402
-from kiosk.io import buttons as io_buttons  # noqa: E402
 from kiosk.store.atomic import AtomicJSONStorage  # noqa: E402
 from kiosk.store.months import WholeHistory  # noqa: E402
 from kiosk.store.readonly import read_history  # noqa: E402
@@ -121,7 +120,9 @@ def test_an_invalid_value_is_told_once_and_the_kiosk_runs(tmp_path: Path) -> Non
 def test_gpio_unavailable_on_a_pi_names_the_fix_and_keeps_running(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fault: str
 ) -> None:
-    monkeypatch.setattr(io_buttons, "is_raspberry_pi", lambda: True)
+    model = tmp_path / "model"
+    model.write_bytes(b"Raspberry Pi 4 Model B Rev 1.4\0")  # as /proc/device-tree/model says
+    monkeypatch.setenv("KIOSK_DEVICE_MODEL", str(model))
 
     def refuse(*_: Any, **__: Any) -> None:
         raise OSError(errno.EACCES, "Permission denied: '/dev/gpiochip0'")
