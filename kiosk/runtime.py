@@ -50,6 +50,7 @@ from kiosk.store.writer import HistoryWriter, SaveResult
 if TYPE_CHECKING:
     from kiosk.core.coach.progression import Replays
     from kiosk.sim import SimUser
+    from kiosk.ui.display import Display
 
 log = logging.getLogger(__name__)
 
@@ -198,6 +199,11 @@ class Given:
     pins: Any = None  # a gpiozero pin factory
     # How the history reaches the card: a test's storage twin (a full, slow or failing card)
     storage: type[AtomicJSONStorage] | None = None
+    # What opens the voice and the display in place of kiosk.io.voice.open_voice and
+    # kiosk.ui.display.open_display (same arguments): a twin that warns as they do when a
+    # device is missing, so the degraded modes are told exactly as for real hardware.
+    open_voice: Callable[..., Voice] | None = None
+    open_display: Callable[..., Display] | None = None
 
 
 # What a degraded kiosk tells the person, in plain words; the technical reason goes to the log.
@@ -234,10 +240,11 @@ def build(
     pins = {Button.GREEN: cfg.buttons.green, Button.AMBER: cfg.buttons.amber,
             Button.RED: cfg.buttons.red}
     buttons = Buttons(pins, factory, clock.now, inbox)
-    screen = given.screen or _open_screen(opts, notices, cfg.display.fps)
+    screen = given.screen or _open_screen(opts, notices, cfg.display.fps, given.open_display)
     # Lines are shown on a screen, or printed in the terminal of `kiosk run --headless --mock`.
     shown = (opts.display != "headless" and NO_DISPLAY not in notices.spoken) or opts.terminal
-    voice = given.voice or _open_voice(cfg, opts, data_dir, notices, shown=shown)
+    voice = given.voice or _open_voice(cfg, opts, data_dir, notices, shown=shown,
+                                       opener=given.open_voice)
     leds = given.leds or _open_leds(cfg, factory)
 
     shutdown = cfg.shutdown.enabled and not (opts.mock or opts.demo)
@@ -358,21 +365,24 @@ def _open_history(
     return writer, writer.records()
 
 
-def _open_screen(opts: Options, notices: Notices, fps: int) -> Screen:
+def _open_screen(
+    opts: Options, notices: Notices, fps: int, opener: Callable[..., Display] | None = None
+) -> Screen:
     from kiosk.ui.display import open_display
     from kiosk.ui.window import Window
 
     mode = "headless" if opts.demo else opts.display
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", KioskWarning)
-        display = open_display(mode, size=opts.size)
+        display = (opener or open_display)(mode, size=opts.size)
     if caught:  # open_display has logged why; the person is told what it means
         notices.tell(NO_DISPLAY, logged=True)
     return Window.on(display, fps=fps)
 
 
 def _open_voice(
-    cfg: Config, opts: Options, data_dir: Path, notices: Notices, *, shown: bool = True
+    cfg: Config, opts: Options, data_dir: Path, notices: Notices, *, shown: bool = True,
+    opener: Callable[..., Voice] | None = None,
 ) -> Voice:
     """The voice; when it cannot speak, the person is told what that means, which depends on
     whether lines are ``shown`` on a screen."""
@@ -382,10 +392,11 @@ def _open_voice(
         return NullVoice() if opts.timeline else PrintVoice(opts.out)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", KioskWarning)
-        out = v.open_voice(voice=cfg.voice.voice, rate=cfg.voice.rate, volume=cfg.voice.volume,
-                           data_dir=data_dir, echo=opts.out if opts.terminal else None,
-                           engine=cfg.voice.engine, model=cfg.voice.model,
-                           length_scale=cfg.voice.length_scale)
+        out = (opener or v.open_voice)(
+            voice=cfg.voice.voice, rate=cfg.voice.rate, volume=cfg.voice.volume,
+            data_dir=data_dir, echo=opts.out if opts.terminal else None,
+            engine=cfg.voice.engine, model=cfg.voice.model,
+            length_scale=cfg.voice.length_scale)
     for w in caught:
         text = str(w.message)
         notices.tell(text, speak=False)  # the technical reason, for the log

@@ -14,6 +14,7 @@ import string
 import warnings
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pygame
 import pytest
@@ -37,6 +38,8 @@ from kiosk.errors import KioskWarning  # noqa: E402
 from kiosk.io import voice as io_voice  # noqa: E402
 from kiosk.sim import SimUser  # noqa: E402
 from kiosk.store.months import WholeHistory  # noqa: E402  # the kiosk keeps months
+from kiosk.ui.display import Display  # noqa: E402
+from kiosk.ui.display import open_display as real_open_display  # noqa: E402
 from tests.shell import Shell, answered_today  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -299,8 +302,7 @@ def test_a_demo_without_data_dir_keeps_its_history_apart_and_says_where(
 # --- 9. degraded modes are stated -----------------------------------------------------------
 @pytest.mark.parametrize("missing", ["sound", "tts", "display"])
 def test_a_missing_device_is_told_on_screen_by_voice_and_in_the_log(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
-    missing: str,
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, missing: str,
 ) -> None:
     voice = RecordingVoice()
 
@@ -311,23 +313,17 @@ def test_a_missing_device_is_told_on_screen_by_voice_and_in_the_log(
             warnings.warn("espeak-ng is not installed", KioskWarning, stacklevel=2)
         return voice
 
-    real_open_display = runtime.__dict__.get("_open_screen")
+    def open_display(mode: str, **kw: Any) -> Display:
+        if missing == "display":  # as the real one does when no display opens
+            logging.getLogger("kiosk.ui.display").warning("Could not open the display")
+            warnings.warn("Could not open the display", KioskWarning, stacklevel=2)
+        return real_open_display("headless", **kw)
 
-    def open_screen(opts: runtime.Options, notices: runtime.Notices, fps: int) -> object:
-        if missing == "display":
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                logging.getLogger("kiosk.ui.display").warning("Could not open the display")
-            notices.tell(runtime.NO_DISPLAY, logged=True)
-        assert real_open_display is not None
-        return real_open_display(opts, notices, fps)
-
-    monkeypatch.setattr(io_voice, "open_voice", open_voice)
-    monkeypatch.setattr(runtime, "_open_screen", open_screen)
     loaded = load_config()
     opts = runtime.Options(mock=True, display="headless", data_dir=tmp_path)
+    given = runtime.Given(open_voice=open_voice, open_display=open_display)
     with caplog.at_level(logging.WARNING):
-        app = runtime.start_kiosk(loaded.config, opts, (), FakeClock(WALL))
+        app = runtime.start_kiosk(loaded.config, opts, (), FakeClock(WALL), given)
     # Headless: with no screen either, the person is told that nothing is shown.
     told = {"sound": runtime.NO_SOUND_NO_SCREEN, "tts": runtime.NO_TTS_NO_SCREEN,
             "display": runtime.NO_DISPLAY}[missing]
