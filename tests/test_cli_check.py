@@ -247,6 +247,8 @@ def test_check_notes_when_there_is_no_room_to_cut_the_neural_voice(
         pytest.skip(f"the neural voice is not installed here ({piper.why_not('')})")
     config = tmp_path / "kiosk.toml"
     config.write_text('[voice]\nengine = "piper"\n')
+    # monkeypatch stays: a disk with only 40 MiB free cannot be made here without root and
+    # a small mount.
     monkeypatch.setattr(cli, "_free_bytes", lambda path: 40 * 2**20)
     code, out = check(capsys, config, tmp_path)
     assert "voice: piper (en_US-joe-medium)" in out.splitlines()

@@ -129,6 +129,8 @@ def test_a_week_over_a_month_turn_counts_the_closed_months_days(
         reads.append(threading.current_thread().name)
         return real(self, closed)
 
+    # monkeypatch stays: a spy that only notes which thread reads; nothing a user sees tells
+    # the threads apart.
     monkeypatch.setattr(months.WholeHistory, "_recent", spy)
     shell = Shell(data, wall=datetime(2026, 12, 2, 9, 0))
     kiosk = shell.app.kiosk

@@ -265,11 +265,13 @@ def test_a_missing_engine_is_reported_when_the_renderer_starts(
 ) -> None:
     (cached,) = render(toned, LINE)
     if missing == "library":
+        # monkeypatch stays: espeak-ng is installed here; this is a system without it.
         monkeypatch.setattr(tts, "ESPEAK_LIBRARIES", ("libespeak-ng-not-here.so.1",))
     else:
         import importlib.util
 
         real = importlib.util.find_spec
+        # monkeypatch stays: pyttsx3 is installed here; this is an install without it.
         monkeypatch.setattr(importlib.util, "find_spec",
                             lambda name, *a: None if name == "pyttsx3" else real(name, *a))
     with pytest.warns(KioskWarning, match="no TTS engine") as caught:
@@ -295,6 +297,8 @@ def test_the_engine_loads_with_the_first_line_not_when_the_renderer_starts(
         loads.append("load")
         return real()
 
+    # monkeypatch stays: a spy that changes nothing: when the engine loads is what this
+    # test is about, and no output shows it.
     monkeypatch.setattr(tts, "_espeak", spy)
     with Renderer(tmp_path, voice="en-us", rate=150) as r:
         assert loads == []
@@ -307,11 +311,14 @@ def test_an_engine_that_fails_to_load_later_gives_up_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Found at start-up but broken (its voice data gone, say): the first line tells it."""
+    # monkeypatch stays: an engine found at start-up that breaks later (its voice data
+    # gone) cannot be made from a working espeak-ng install without root.
     monkeypatch.setattr(tts, "engine_missing", lambda: None)
 
     def broken() -> None:
         raise HardwareError("no TTS engine (could not initialize espeak)")
 
+    # monkeypatch stays: with the one above, an engine that then fails to load.
     monkeypatch.setattr(tts, "_espeak", broken)
     with pytest.warns(KioskWarning, match="could not initialize espeak") as caught:
         with Renderer(tmp_path, voice="en-us", rate=150) as r:

@@ -127,6 +127,8 @@ def test_the_history_screens_months_are_read_when_first_asked_for_then_kept(
         read.append(folder.name)
         return real(folder)
 
+    # monkeypatch stays: a spy that changes nothing: which months are read is invisible
+    # to the user, and is what this test is about.
     monkeypatch.setattr(m, "read_month", spy)
     with WholeHistory.open(tmp_path, replays=REPLAYS) as history:
         assert read == []  # start-up does not need them

@@ -226,6 +226,8 @@ def test_an_unreadable_history_degrades_to_memory_until_it_can_be_opened(
             raise OSError(errno.EIO, "Input/output error")
         return read_regular(path)
 
+    # monkeypatch stays: an I/O error on read (a failing card) cannot be made on a healthy
+    # disk, and the reads go through load.read_regular, not through the storage twin.
     monkeypatch.setattr("kiosk.store.load.read_regular", flaky_read)
     results = Results()
     writer = HistoryWriter.open(tmp_path, on_result=results, retry_every=0.01)
