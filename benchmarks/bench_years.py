@@ -128,7 +128,8 @@ def measure_save(data: Path) -> float:
 
     cfg = load_config().config
     times = []
-    with WholeHistory.open(data, replays=Replays(cfg.library, cfg.progression)) as history:
+    replays = Replays(cfg.library, cfg.progression, rhythm=cfg.rhythm)
+    with WholeHistory.open(data, replays=replays) as history:
         for n in range(5):
             record = a_record(n, TODAY)
             t = time.perf_counter()
@@ -147,7 +148,7 @@ def measure_gap(data: Path) -> float:
     done = threading.Event()
     # Opened as the kiosk opens it: the newest snapshot and the open month, not the years.
     writer = HistoryWriter.open(data, on_result=lambda r: done.set(),
-                                replays=Replays(cfg.library, cfg.progression))
+                                replays=Replays(cfg.library, cfg.progression, rhythm=cfg.rhythm))
     worst = 0.0
     try:
         for n in range(3):

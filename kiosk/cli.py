@@ -29,6 +29,12 @@ from kiosk.terminal import printable, say
 log = logging.getLogger("kiosk")
 
 
+def _weeks(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 104:
+        raise argparse.ArgumentTypeError(f"{text!r}: a whole number of weeks, 1 to 104")
+    return int(text)
+
+
 def _date(text: str) -> date:
     try:
         day = date.fromisoformat(text)
@@ -94,13 +100,15 @@ def parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="one whole simulated session, headless, in seconds")
     who = demo.add_mutually_exclusive_group()
-    who.add_argument("--user", choices=("steady", "slipping", "sore", "stiff-left", "red-flag"),
+    who.add_argument("--user", choices=("steady", "slipping", "sore", "stiff-left", "stuck",
+                                        "flare", "red-flag"),
                      default="steady",
                      help="the simulated person: steady rates every rep clean, slipping lets "
-                          "the technique slip after a few reps, sore presses RED for pain, "
-                          "stiff-left rates the left hip rotation and left rib expansion "
-                          "stiff in a screening, red-flag answers yes to a safety question "
-                          "(default: steady)")
+                          "the technique slip after a few reps, sore presses RED for pain on "
+                          "the bird-dog, stiff-left rates the left hip rotation and left rib "
+                          "expansion stiff in a screening, stuck rates clean up to one rep "
+                          "below the target, flare checks out at pain nine, red-flag answers "
+                          "yes to a safety question (default: steady)")
     who.add_argument("--presses", help="exact presses: g a r press, G A R hold (e.g. 'gGg'); "
                                        "when they run out the demo closes, keeping what was "
                                        "rated")
@@ -143,12 +151,23 @@ def parser() -> argparse.ArgumentParser:
     screens.add_argument("--out", type=Path, required=True, help="folder for the PNGs")
     screens.add_argument("--size", type=_size, default=(800, 480), help="WxH, e.g. 480x320")
     screens.add_argument("--date", type=_date, help="as of this day (YYYY-MM-DD)")
+    rehearse = sub.add_parser(
+        "rehearse", help="play the real rules forward on a simulated person, writing nothing")
+    rehearse.add_argument("--weeks", type=_weeks, default=12, help="how many weeks (default 12)")
+    rehearse.add_argument("--days", default="mon,wed,fri",
+                          help="the days sessions happen: mon,wed,fri (any days), N-per-week, "
+                               "or every-other-day (default: mon,wed,fri)")
+    rehearse.add_argument("--user", choices=("steady", "slipping", "sore", "stuck", "flare"),
+                          default="steady", help="the simulated person, as in kiosk demo")
+    rehearse.add_argument("--format", choices=("text", "csv"), default="text",
+                          help="text: a table a clinician reads; csv: one row per family per "
+                               "week (default: text)")
     sim = sub.add_parser("simulate", help="write years of made-up history into a new data dir")
     sim.add_argument("--years", type=_years, required=True, help="how many years of use")
     sim.add_argument("--per-day", type=_per_day, default=2, help="sessions on a usual day")
     sim.add_argument("--seed", type=int, default=1, help="the same seed gives the same history")
     sim.add_argument("--end", type=_date, help="the last day (YYYY-MM-DD; default: yesterday)")
-    for sp in (run, demo, plan, rituals, rhythm, export, sim, summary, screens, report,
+    for sp in (run, demo, plan, rituals, rhythm, export, sim, summary, screens, report, rehearse,
                sub.choices["history"], sub.choices["check"], sub.choices["signature"]):
         sp.add_argument("--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         sp.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
@@ -256,6 +275,7 @@ def cmd_run(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) 
 
 
 def cmd_demo(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
+    from kiosk.rehearse import SORE_FAMILY
     from kiosk.runtime import Options, run_demo
     from kiosk.sim import SimUser
 
@@ -263,8 +283,10 @@ def cmd_demo(args: argparse.Namespace, cfg: Config, problems: list[ConfigError])
         say(f"kiosk: config: {text}", sys.stderr)
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    sore = next((f for f in cfg.library.families if f.id == SORE_FAMILY), None)
     try:
-        user = SimUser(args.user, presses=args.presses)
+        user = SimUser(args.user, presses=args.presses,
+                       sore_on=[v.name for v in sore.ladder] if sore else ())
     except ValueError as exc:
         say(f"kiosk demo: {exc}", sys.stderr)
         return 2
@@ -352,6 +374,8 @@ def cmd_plan(args: argparse.Namespace, cfg: Config, problems: list[ConfigError])
             say(f"     {p.reason}")
     for note in plan.notes:
         say(f"  Note: {note}")
+    for name, why in plan.waiting:
+        say(f"  Waits: {name}: {why}")
     return _tell(notes)
 
 
@@ -495,7 +519,11 @@ def cmd_summary(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
     day = args.date or date.today()
     notes: list[str] = []
     records = list(_records(args, cfg, notes, since=_read_back(day)))
-    print(weekly_summary(records, day, ladders_of(cfg.library)))
+    from kiosk.runtime import make_planner
+
+    base, window = _window(args, cfg, day, [])
+    waiting = [name for name, _ in make_planner(cfg, base)(window, day, None).waiting]
+    print(weekly_summary(records, day, ladders_of(cfg.library), waiting=waiting))
     return _tell(notes)
 
 
@@ -636,6 +664,26 @@ def cmd_report(args: argparse.Namespace, cfg: Config, problems: list[ConfigError
 def _units(cfg: Config) -> dict[str, str]:
     """variation id -> reps | minutes, from the library."""
     return {v.id: v.unit for f in cfg.library.families for v in f.ladder}
+
+
+def cmd_rehearse(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
+    """Weeks of the rules on a simulated person: nothing is read from or written to the data
+    directory."""
+    from kiosk.rehearse import BadDays, as_csv, as_text, from_config
+
+    try:
+        result = from_config(cfg, weeks=args.weeks, days=args.days, user=args.user)
+    except BadDays as exc:
+        say(f"kiosk rehearse: --days {exc}", sys.stderr)
+        return 2
+    if args.format == "csv":
+        sys.stdout.write(as_csv(result.rows))
+        return 0
+    names = {f.id: f.name for f in cfg.library.families}
+    say(f"{args.user}, {args.days}, {args.weeks} weeks: where each exercise stood at the end of "
+        "each week, and why it changed")
+    sys.stdout.write(as_text(result.rows, lambda f: names.get(f, f)))
+    return 0
 
 
 def cmd_simulate(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:

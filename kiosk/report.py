@@ -40,8 +40,11 @@ def write_report(
     """Write ``out/report.html`` and its chart PNGs; returns the page's path."""
     names = {f.id: f.name for f in cfg.library.families}
     target = cfg.rituals.weekly_target
+    from kiosk.runtime import make_planner
+
+    waiting = make_planner(cfg)(records, until, None).waiting
     report = core.build(records, since=since, until=until, generated=now, target=target,
-                        names=names)
+                        names=names, waiting=waiting)
     out.mkdir(parents=True, exist_ok=True)
     charts = _draw_charts(records, report, cfg, out)
     page = out / "report.html"

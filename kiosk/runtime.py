@@ -76,7 +76,7 @@ def make_planner(cfg: Config, base: Any = None) -> Planner:
         """The day's plan from the sessions, tuned by the latest movement signature."""
         tune = tuning(latest(records), cfg.signature)
         return plan_for_day(cfg.library, sessions_of(records), day, cfg.progression,
-                            cfg.session, pain, base=base, tuning=tune)
+                            cfg.session, pain, base=base, tuning=tune, rhythm=cfg.rhythm)
 
     return plan
 
@@ -94,7 +94,7 @@ def replays(cfg: Config) -> Replays:
     as the planner would, signature starts included."""
     from kiosk.core.coach.progression import Replays
 
-    return Replays(cfg.library, cfg.progression, _starts(cfg))
+    return Replays(cfg.library, cfg.progression, _starts(cfg), cfg.rhythm)
 
 
 def make_levels(
@@ -108,7 +108,7 @@ def make_levels(
 
     def levels(sessions: Sequence[SessionRecord], day: date) -> dict[str, str]:
         states = exercise_states(cfg.library, sessions, day, cfg.progression, base=base,
-                                starts=starts)
+                                starts=starts, rhythm=cfg.rhythm)
         return {fid: s.variation.id for fid, s in states.items()}
 
     return levels
@@ -123,7 +123,7 @@ def make_gentle(cfg: Config, base: Any = None) -> GentlePlanner:
 
     def plan(sessions: Sequence[SessionRecord], day: date, today: Plan) -> Plan:
         states = exercise_states(cfg.library, sessions, day, cfg.progression, base=base,
-                                starts=starts)
+                                starts=starts, rhythm=cfg.rhythm)
         return gentle_plan(cfg.library, states, today, most=cfg.progression.exercises_min)
 
     return plan

@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 from kiosk.core.data.model import Button
 from kiosk.core.data.view import View
 
-PROFILES = ("steady", "slipping", "sore", "stiff-left")  # how a person exercises; each
+PROFILES = ("steady", "slipping", "sore", "stiff-left", "stuck", "flare")  # how a person
+# exercises (kiosk rehearse plays the same people forward: kiosk/rehearse.py); each
 # answers "no" below. stiff-left exercises as steady does; in a screening it rates the left hip
 # rotation and the left rib expansion AMBER (stiff), and every other probe GREEN, as the
 # others do (docs/signature.md).
@@ -40,7 +41,10 @@ class SimUser:
 
     Profiles: ``steady`` rates every rep clean; ``slipping`` reports technique slipping after a
     few reps in each set; ``sore`` presses RED in the second exercise; ``red-flag`` answers yes
-    to the saddle-numbness safety question. The others answer no to every safety question.
+    to the saddle-numbness safety question; ``stuck`` rates clean up to one rep below the
+    target, then AMBER, at any target; ``flare`` checks in at two, rates clean and checks out at
+    nine. The others answer no to every safety question. ``sore_on``: the exercises (by the
+    name on screen) ``sore`` presses RED on; empty, it presses RED in the second exercise.
     ``presses`` replaces the profile with an exact sequence of tokens (g a r press, G A R hold)
     for everything but the safety questions. When they run out the person stops pressing and
     ``out_of_presses`` turns true: the demo then closes the kiosk, as Esc does. An empty
@@ -60,6 +64,7 @@ class SimUser:
         reaction: float = 0.4,
         stiff: Iterable[tuple[str, str | None]] = (),
         painful: Iterable[str] = (),
+        sore_on: Iterable[str] = (),
     ) -> None:
         if profile not in (*PROFILES, RED_FLAG):
             raise ValueError(f"unknown user {profile!r}; choose one of "
@@ -71,6 +76,9 @@ class SimUser:
             bad = [c for c in self.tokens if c.lower() not in TOKENS]
             if bad:
                 raise ValueError(f"unknown press {bad[0]!r}; use g a r to press, G A R to hold")
+        if profile == "flare":
+            checkout_pain = 9
+        self.sore_on = frozenset(sore_on)
         self.pain = {"checkin": checkin_pain, "checkout": checkout_pain, "pain": checkin_pain + 1,
                      "probe-pain": checkin_pain + 1}
         self.reaction = reaction
@@ -143,8 +151,12 @@ class SimUser:
     def _rate(self, view: View) -> Action:
         rep = view.rep or 1
         nth = len(self._exercises)  # 1 for the first exercise of the session
-        if self.profile == "sore" and nth == 2 and rep >= 2:
+        sore_here = view.exercise in self.sore_on if self.sore_on else nth == 2
+        if self.profile == "sore" and sore_here and rep >= 2:
             return Action(Button.RED)
+        if (self.profile == "stuck" and view.target is not None and view.clean is not None
+                and view.clean >= view.target - 1):
+            return Action(Button.AMBER)
         if self.profile == "slipping" and rep > 3 + 2 * (nth % 2):
             return Action(Button.AMBER)
         return Action(Button.GREEN)

@@ -99,7 +99,7 @@ def lived_days(
     first = end - timedelta(days=max(1, round(years * 365.25)) - 1)
     away = days_away(rng, first, end)
     person = Person(rng, usual_pain=rng.randint(1, 4))
-    progress = Progress.start(cfg.library, cfg.progression)
+    progress = Progress.start(cfg.library, cfg.progression, cfg.rhythm)
     count = 0
     day = first
     while day <= end:
@@ -126,7 +126,8 @@ def lived_days(
         if day.day == 1:
             # What the store does at the end of each month: keep only what the rules still read.
             saved = from_json(ProgressSnapshot, to_json(progress.snapshot()))
-            compact = Progress.from_snapshot(saved, cfg.library, cfg.progression)
+            compact = Progress.from_snapshot(saved, cfg.library, cfg.progression,
+                                             rhythm=cfg.rhythm)
             assert compact is not None
             progress = compact
         day += timedelta(days=1)
@@ -253,7 +254,8 @@ def write_history(
     from kiosk.core.coach.signature import tuning
 
     # As the kiosk replays it (kiosk.runtime.replays): the signature's starts included.
-    replays = Replays(cfg.library, cfg.progression, dict(tuning(None, cfg.signature).allowed))
+    replays = Replays(cfg.library, cfg.progression, dict(tuning(None, cfg.signature).allowed),
+                      cfg.rhythm)
     with WholeHistory.open(data_dir, keep_backups=cfg.storage.backups,
                              replays=replays) as history:
         records = list(lived_days(cfg, years=years, per_day=per_day, seed=seed, end=end))

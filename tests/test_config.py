@@ -40,12 +40,17 @@ from kiosk.config import (
     load_rituals,
     load_signature,
 )
-from kiosk.config.files import read_toml
-from kiosk.core.data.model import Library
+from kiosk.config.files import DEFAULT_PROGRAM, read_toml
+from kiosk.config.program import load_rhythm
+from kiosk.config.settings import ProgressionConfig
+from kiosk.core.data.model import Library, SessionSettings
 from kiosk.errors import ConfigError
 
 PACKAGED_LIBRARY = load_library(DEFAULT_EXERCISES)
 PACKAGED_RITUALS = load_rituals(DEFAULT_RITUALS, PACKAGED_LIBRARY)
+# As the kiosk runs it: shaped by the packaged program (walking's cap, loads in kg; issue 26).
+SHAPED_LIBRARY = load_rhythm(DEFAULT_PROGRAM, PACKAGED_LIBRARY, ProgressionConfig(),
+                             SessionSettings(), [])[0]
 PINS = ("buttons.green", "buttons.amber", "buttons.red", "leds.status", "leds.breath")
 FALLBACK = "packaged defaults"  # what an unreadable file's problem says the kiosk does instead
 
@@ -138,8 +143,11 @@ def expected(path: Path, keeps: dict[str, Any], library: Library = PACKAGED_LIBR
     rituals = PACKAGED_RITUALS if library == PACKAGED_LIBRARY else load_rituals(
         DEFAULT_RITUALS, library, [], strict=False)
     signature = load_signature(DEFAULT_SIGNATURE, library, [])
+    # Issue 26: the program shapes the library (walking's cap, loads in kg) and the rhythm.
+    library, rhythm = load_rhythm(DEFAULT_PROGRAM, library, sections["progression"],
+                                  sections["session"], [])
     return Config(library=library, rituals=rituals, signature=signature, source=str(path),
-                  **sections)
+                  rhythm=rhythm, **sections)
 
 
 def default_loaded() -> Loaded:
@@ -538,7 +546,7 @@ def test_an_unreadable_library_falls_back_to_the_packaged_one(
     p = loaded.problems[0]
     assert_names(p, file=ex.resolve(), key="(file)", value=p.value if value is None else value,
                  allowed=allowed)
-    assert loaded.config.library == PACKAGED_LIBRARY
+    assert loaded.config.library == SHAPED_LIBRARY
 
 
 # --- fuzzing: the loader never raises and the Config is always usable --------------------------
@@ -715,7 +723,7 @@ def test_fuzzed_config_files_never_raise_and_give_a_usable_config(data: bytes) -
         assert_valid_keys_kept(raw, loaded)
         others = {p.file for p in loaded.problems} - {str(path)}
         if others:  # a library that could not be used: the packaged one stands in, whole
-            assert loaded.config.library == PACKAGED_LIBRARY
+            assert loaded.config.library == SHAPED_LIBRARY
 
 
 # Library documents: a small good ladder with a few fields changed, removed or duplicated.
@@ -797,7 +805,7 @@ def test_fuzzed_libraries_always_leave_a_usable_library(data: bytes) -> None:
             assert p.file == str(ex.resolve())
         raw = parse(data)
         if loaded.problems or raw is None:
-            assert loaded.problems and library == PACKAGED_LIBRARY
+            assert loaded.problems and library == SHAPED_LIBRARY
         else:
             assert [f.id for f in library.families] == [f["id"] for f in raw["family"]]
         assert loaded.config == expected(path, {}, library)

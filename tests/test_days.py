@@ -175,16 +175,21 @@ def test_clean_days_advance_one_step_with_a_reason(week: Path) -> None:
         assert p.reason == (f"Up from {number(before)} to {number(p.target)} reps, "
                             "because your last session was clean."), p
 
-    # The export shows it too: targets only ever rise, one rep at a time, and some did.
-    by_family: dict[str, list[tuple[str, int]]] = {}
+    # The export shows it too: targets only ever rise, one rep at a time, or a rung up at its
+    # start reps (issue 26: met every second session, a family may reach its next rung here).
+    by_family: dict[str, list[tuple[str, str, int]]] = {}
     for s in saved(week):
         for ex in s["exercises"]:
-            by_family.setdefault(ex["family"], []).append((s["plan_date"], ex["target"]))
-    rose = [f for f, rows in by_family.items() if rows[-1][1] > rows[0][1]]
+            by_family.setdefault(ex["family"], []).append(
+                (s["plan_date"], ex["variation"], ex["target"]))
+    rose = [f for f, rows in by_family.items() if rows[-1][1:] != rows[0][1:]]
     assert rose, by_family
     for family, rows in by_family.items():
-        for (d1, t1), (d2, t2) in zip(rows, rows[1:], strict=False):
-            assert 0 <= t2 - t1 <= 1 and (d1 < d2 or t1 == t2), (family, rows)
+        for (d1, v1, t1), (d2, v2, t2) in zip(rows, rows[1:], strict=False):
+            if v1 == v2:
+                assert 0 <= t2 - t1 <= 1 and (d1 < d2 or t1 == t2), (family, rows)
+            else:
+                assert d1 < d2, (family, rows)  # one step a day, a rung up
 
 
 def test_extra_sessions_on_a_day_never_speed_anything_up(tmp_path: Path) -> None:
@@ -202,8 +207,9 @@ def test_extra_sessions_on_a_day_never_speed_anything_up(tmp_path: Path) -> None
     items = plan(tmp_path, day2)
     for p in items:  # one clean day: exactly one step, however many sessions it held
         assert p.change == "advance", items
-        assert p.reason == (f"Up from {number(p.target - 1)} to {number(p.target)} reps, "
-                            "because your last session was clean."), p
+        # in the variation's unit: reps, or minutes for a walk (the program has walking)
+        assert p.reason.startswith(f"Up from {number(p.target - 1)} to {number(p.target)} "), p
+        assert p.reason.endswith(" because your last session was clean."), p
     demo(tmp_path, day2)
     demo(tmp_path, day2)
     after = saved(tmp_path)[len(first):]
@@ -225,7 +231,9 @@ def test_frayed_early_two_days_in_a_row_steps_back(week: Path) -> None:
     day, again = until(week, day + timedelta(days=1), named(frayer.family), "--user", "slipping")
     assert (again.variation, again.target, again.change) == (frayer.variation, frayer.target,
                                                              "same"), again
-    assert again.reason == ""
+    # Issue 26: "same" is said with its reason.
+    assert again.reason == (f"Staying at {number(again.target)}: your technique slipped early "
+                            "last time."), again
     demo(week, day, "--presses", fray_early(plan(week, day), frayer.family))
 
     frays = done(week, frayer.family)[-2:]
@@ -298,7 +306,12 @@ def test_pain_steps_back_a_variation_with_its_reason(week: Path) -> None:
     start = done(week, hurt.family)[0][1]
     assert (back.variation, back.target, back.change) == (start["name"], start["target"],
                                                           "back"), back
-    assert back.reason == f"Back to {number(back.target)} reps, because it hurt last time."
+    if back.variation == hurt.variation:  # the first rung: its start reps
+        assert back.reason == f"Back to {number(back.target)} reps, because it hurt last time."
+    else:  # met every second session, it had reached its second rung: back a rung
+        name = back.variation[:1].lower() + back.variation[1:]
+        assert back.reason == (f"Back to {name}, {number(back.target)} reps, because it hurt "
+                               "last time."), back
 
 
 def test_reentry_after_a_week_away_steps_down_with_its_reason(week: Path) -> None:
@@ -310,11 +323,19 @@ def test_reentry_after_a_week_away_steps_down_with_its_reason(week: Path) -> Non
 
     day, p = until(week, last + timedelta(days=9), reentered)
     before_day, before = done(week, p.family)[-1]
-    away = (day - date.fromisoformat(before_day)).days
+    assert (day - date.fromisoformat(before_day)).days >= 7
+    # Issue 26: the break is the person's, since their last session with anything done.
+    away = (day - max(date.fromisoformat(x["plan_date"]) for x in saved(week))).days
     assert away >= 7
-    assert p.target == before["target"] - 1, (p, before)
-    assert p.reason == (f"Back to {number(p.target)} reps, "
-                        f"because it has been {duration(away)}."), p.reason
+    # Issue 26: a break is said with how far back it starts: one micro-step, which from a
+    # rung's start reps is the rung below at its most.
+    if p.variation == before["name"]:
+        assert p.target == before["target"] - 1, (p, before)
+        what = f"{number(p.target)} reps"
+    else:
+        what = f"{p.variation[:1].lower() + p.variation[1:]}, {number(p.target)} reps"
+    assert p.reason == (f"It has been {duration(away)}, so we start one step lower: "
+                        f"{what}."), p.reason
 
 
 def test_demo_date_replays_days(clean_week: Path) -> None:

@@ -96,7 +96,7 @@ def test_a_kiosk_started_on_a_lived_in_device_plans_as_a_full_replay(tmp_path: P
     cfg = load_config().config
     assert len(kiosk.sessions) < len(every) // 2  # only the open month was read
     assert kiosk.plan == plan_for_day(cfg.library, every, date(2026, 11, 25), cfg.progression,
-                                      cfg.session)
+                                      cfg.session, rhythm=cfg.rhythm)
     assert kiosk.last_pain() == last_pain(every)
     window = [s.pain_before for s in kiosk.sessions if s.pain_before is not None]
     full = [s.pain_before for s in every if s.pain_before is not None]

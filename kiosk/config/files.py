@@ -21,6 +21,7 @@ DEFAULT_EXERCISES = PACKAGED / "exercises.toml"
 DEFAULT_RITUALS = PACKAGED / "rituals.toml"
 DEFAULT_SAFETY = PACKAGED / "safety.toml"
 DEFAULT_SIGNATURE = PACKAGED / "signature.toml"
+DEFAULT_PROGRAM = PACKAGED / "program.toml"
 SYSTEM_CONFIG = Path("/etc/backcare-kiosk/kiosk.toml")
 
 Raw = dict[str, object]  # a parsed file: its top-level tables and keys

@@ -15,6 +15,7 @@ from kiosk.config.exercises import load_library
 from kiosk.config.files import (
     DEFAULT_CONFIG,
     DEFAULT_EXERCISES,
+    DEFAULT_PROGRAM,
     DEFAULT_RITUALS,
     DEFAULT_SIGNATURE,
     SYSTEM_CONFIG,
@@ -22,6 +23,7 @@ from kiosk.config.files import (
     safety_path,
     sibling_path,
 )
+from kiosk.config.program import load_rhythm
 from kiosk.config.rituals import load_rituals
 from kiosk.config.safety import load_wording, packaged_wording
 from kiosk.config.settings import (
@@ -39,13 +41,14 @@ from kiosk.config.settings import (
     read_settings,
 )
 from kiosk.config.signature import load_signature
+from kiosk.core.coach.program import Rhythm
 from kiosk.core.coach.rituals import RitualBook
 from kiosk.core.coach.safety import Wording
 from kiosk.core.coach.signature import SignatureSetup
 from kiosk.core.data.model import Library, SessionSettings
 from kiosk.errors import ConfigError
 
-SIBLINGS = ("exercises", "rituals", "signature")  # kiosk.toml keys naming the other files
+SIBLINGS = ("exercises", "rituals", "signature", "program")  # kiosk.toml keys naming the others
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,8 @@ class Config:
     wording: Wording = field(default_factory=packaged_wording)
     signature: SignatureSetup = field(default_factory=SignatureSetup)
     source: str = str(DEFAULT_CONFIG)
+    # The program and the rhythm rules' settings (config/program.toml, [progression]).
+    rhythm: Rhythm = field(default_factory=Rhythm)
 
     @property
     def data_dir(self) -> Path:
@@ -115,6 +120,8 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Loaded:
             problems.append(ConfigError(str(file), name, raw[name], f"one of {', '.join(SCHEMA)}"))
     library = load_library(sibling_path(file, raw, "exercises", DEFAULT_EXERCISES, problems),
                            problems)
+    library, rhythm = load_rhythm(sibling_path(file, raw, "program", DEFAULT_PROGRAM, problems),
+                                  library, s.progression, s.session, problems)
     rituals_path = sibling_path(file, raw, "rituals", DEFAULT_RITUALS, problems)
     # The packaged rituals beside someone's own exercise list: a ritual on a rung that list
     # does not have is left out quietly; nobody wrote it wrong.
@@ -127,6 +134,6 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Loaded:
         buttons=s.buttons, leds=s.leds, voice=s.voice, session=s.session,
         progression=s.progression, display=s.display, storage=s.storage, shutdown=s.shutdown,
         psfs=s.psfs, usb=s.usb, safety=s.safety, library=library, rituals=rituals,
-        wording=wording, signature=signature, source=str(file),
+        wording=wording, signature=signature, source=str(file), rhythm=rhythm,
     )
     return Loaded(cfg, tuple(problems))

@@ -83,6 +83,15 @@ class ProgressionConfig:
     exercises_min: int = 3
     exercises_max: int = 5
     session_minutes: int = 12
+    # The rhythm rules (issue 26, docs/progression.md): a break's step back grows with it.
+    away_two_steps_days: int = 14
+    away_rung_start_days: int = 28
+    away_restart_days: int = 60
+    wait_hurts: int = 3  # RED for pain in this many of a family's last wait_of sessions: waits
+    wait_of: int = 5
+    meet_after: int = 3  # middle-band sessions in a row before the target meets the clean count
+    walk_cap_minutes: int = 30  # walking climbs to this
+    walk_away_minutes: int = 7  # a walk this long happens away from the kiosk, then confirmed
 
 
 @dataclass(frozen=True)
@@ -214,6 +223,15 @@ def _progression(s: Section) -> ProgressionConfig:
         exercises_min=s.take("exercises_min", whole(1, 8), d.exercises_min),
         exercises_max=s.take("exercises_max", whole(1, 8), d.exercises_max),
         session_minutes=s.take("session_minutes", whole(3, 60), d.session_minutes),
+        away_two_steps_days=s.take("away_two_steps_days", whole(3, 365), d.away_two_steps_days),
+        away_rung_start_days=s.take("away_rung_start_days", whole(3, 365),
+                                    d.away_rung_start_days),
+        away_restart_days=s.take("away_restart_days", whole(3, 3650), d.away_restart_days),
+        wait_hurts=s.take("wait_hurts", whole(1, 10), d.wait_hurts),
+        wait_of=s.take("wait_of", whole(1, 20), d.wait_of),
+        meet_after=s.take("meet_after", whole(1, 10), d.meet_after),
+        walk_cap_minutes=s.take("walk_cap_minutes", whole(1, 120), d.walk_cap_minutes),
+        walk_away_minutes=s.take("walk_away_minutes", whole(1, 120), d.walk_away_minutes),
     )
 
 

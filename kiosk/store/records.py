@@ -240,7 +240,8 @@ def _object_reader(cls: type, checked: bool, null: str = "") -> Read:
     hints = get_type_hints(cls, include_extras=True)
     plan = [
         (f.name, _reader(hints[f.name], checked),
-         f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING)
+         f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING,
+         f.metadata.get("absent", _MISSING))
         for f in dataclasses.fields(cls) if f.init
     ]
     problem = getattr(cls, "problem", None) if checked else None
@@ -249,9 +250,12 @@ def _object_reader(cls: type, checked: bool, null: str = "") -> Read:
         if not isinstance(v, dict):
             raise _Bad(f" must be an object{null}, not {v!r:.40}")
         given: dict[str, object] = {}
-        for name, field_reader, optional in plan:
+        for name, field_reader, optional, absent in plan:
             x = v.get(name, _MISSING)
             if x is _MISSING:
+                if absent is not _MISSING:
+                    given[name] = absent  # what an older file lacking it meant (fields.py)
+                    continue
                 if optional:
                     continue
                 raise _Bad(f" has no {name!r}")
@@ -271,7 +275,7 @@ def _object_reader(cls: type, checked: bool, null: str = "") -> Read:
 
 
 # --- writing: the same walk, the other way --------------------------------------------------------
-_plans: dict[type, tuple[tuple[str, bool], ...]] = {}
+_plans: dict[type, tuple[tuple[str, bool, object], ...]] = {}
 
 
 def _dump(value: object) -> object:
@@ -281,12 +285,14 @@ def _dump(value: object) -> object:
         cls = type(value)
         plan = _plans.get(cls)
         if plan is None:
-            plan = _plans[cls] = tuple((f.name, f.metadata.get("json") == WHEN_SET["json"])
+            plan = _plans[cls] = tuple((f.name, f.metadata.get("json") == WHEN_SET["json"],
+                                        f.metadata.get("absent", _MISSING))
                                        for f in dataclasses.fields(cls))
         out: dict[str, object] = {}
-        for name, when_set in plan:
+        for name, when_set, absent in plan:
             x = getattr(value, name)
-            if not (when_set and x is None):
+            # An older file's value of a field added later is written as it was: left out.
+            if not (when_set and x is None) and not (absent is not _MISSING and x == absent):
                 out[name] = _dump(x)
         for name in getattr(cls, "ALSO_WRITTEN", ()):
             out[name] = _dump(getattr(value, name))

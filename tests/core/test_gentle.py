@@ -29,7 +29,7 @@ def done(day: date, family: str, variation: str, target: int, change: str = "sam
         "exercises": [{"family": family, "variation": variation, "name": variation,
                        "target": target, "change": change, "reason": "", "skipped": False,
                        "sets": [dict(s) for s in sets] * 2}],
-        "pain_events": [],
+        "pain_events": [], "rules": 2,  # planned under the rhythm rules (issue 26)
     })  # type: ignore[return-value]
 
 

@@ -87,9 +87,10 @@ FLOOR = [
      [*climb_to(10), "slip5", "slip3"], ("easy", 3, "back",
       "Back to three reps, because your technique slipped early two times in a row.")),
     ("never below two", [*climb_to(10), "slip1", "slip0"], ("easy", 2, "back", None)),
-    ("one early fray is not enough", [*climb_to(10), "slip3"], ("easy", 10, "same", "")),
+    ("one early fray is not enough", [*climb_to(10), "slip3"],
+     ("easy", 10, "same", "Staying at ten: your technique slipped early last time.")),
     ("a late slip breaks the run", [*climb_to(10), "slip3", "slip7", "slip3"],
-     ("easy", 10, "same", "")),
+     ("easy", 10, "same", "Staying at ten: your technique slipped early last time.")),
     ("a floor at or above start reps is a level on the ladder",
      [*climb_to(10), "clean", "clean", *["clean"] * 10, "slip5", "slip5"],
      ("mid", 5, "back", None)),
@@ -98,7 +99,8 @@ FLOOR = [
      ("easy", 6, "back",
       "Back to easy, six reps, because your technique slipped early two times in a row.")),
     ("on the first rung, two reps fraying twice stays at two",
-     ["slip0", "slip0", "slip0", "slip0"], ("easy", 2, "same", "")),
+     ["slip0", "slip0", "slip0", "slip0"],
+     ("easy", 2, "same", "Staying at two: your technique slipped early last time.")),
 ]
 
 

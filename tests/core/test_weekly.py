@@ -137,3 +137,32 @@ def test_pain_change_threshold(before: float, after: float, meaningful: bool) ->
 def test_psfs_change_threshold(before: float, after: float, single: bool,
                                meaningful: bool) -> None:
     assert psfs_change(before, after, single=single).meaningful is meaningful
+
+
+# --- issue 26: the honest summary ----------------------------------------------------------------
+def test_the_summary_says_flares_a_flat_target_and_what_waits() -> None:
+    from kiosk.core.reports.weekly import weekly_summary
+
+    # The bridge at one target, the same clean reps, for three weeks; the last session of the
+    # week ends three points above its check-in.
+    days = ["2026-11-09", "2026-11-13", "2026-11-17", "2026-11-20", "2026-11-24"]
+    records = [session(d, exercise("bridge", (8, 8)), before=2, after=1) for d in days]
+    records.append(session("2026-11-26", exercise("bridge", (8, 8)), before=2, after=5))
+    said = weekly_summary(records, date(2026, 11, 26), LADDERS, waiting=["Bird-dog"])
+    assert "One session was followed by more pain, so those exercises hold their level next " \
+           "time." in said
+    assert "Bridge has been at one target for three weeks." in said
+    assert "Bird-dog waits, because it kept hurting. Please mention it to your clinician." in said
+
+
+def test_pain_no_better_after_six_weeks_sends_the_person_to_their_clinician() -> None:
+    from kiosk.core.reports.weekly import weekly_summary
+
+    weeks = [f"2026-{d}" for d in ("10-13", "10-20", "10-27", "11-03", "11-10", "11-17",
+                                   "11-24")]
+    records = [session(d, exercise("bridge", 8), before=4, after=4) for d in weeks]
+    said = weekly_summary(records, date(2026, 11, 24), LADDERS)
+    assert "Pain is no better than six weeks ago. Please mention it to your clinician." in said
+    better = [session(d, exercise("bridge", 8), before=6 - i // 2, after=6 - i // 2)
+              for i, d in enumerate(weeks)]
+    assert "no better" not in weekly_summary(better, date(2026, 11, 24), LADDERS)

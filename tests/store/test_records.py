@@ -62,8 +62,9 @@ def test_a_real_session_record_passes_both_ways() -> None:
 def test_a_session_is_written_as_schema_1_always_wrote_it() -> None:
     raw = real_json("s-1")
     assert list(raw) == ["schema", "id", "plan_date", "started_at", "ended_at", "duration_s",
-                         "pain_before", "pain_after", "ended_by", "exercises", "pain_events"]
-    assert raw["schema"] == 1 and "kind" not in raw
+                         "pain_before", "pain_after", "ended_by", "exercises", "pain_events",
+                         "rules"]  # issue 26: the coaching rules it was planned under
+    assert raw["schema"] == 1 and "kind" not in raw and raw["rules"] == 2
     assert raw["started_at"] == "2026-11-25T09:00:00"
 
 

@@ -34,3 +34,9 @@ Seconds = Annotated[float, Rule(f"a number of seconds from 0 to {DAY_S}", 0, DAY
 Target = Annotated[int, Rule(f"a whole number 0-{MAX_TARGET}", 0, MAX_TARGET)]
 # A field whose key is written only when it holds something (read back as its default).
 WHEN_SET = {"json": "when set"}
+
+
+def absent_means(value: object) -> dict[str, object]:
+    """A field added later whose absence in an older file means ``value``, not its default
+    (the default is what new records hold); written only when it is not ``value``."""
+    return {"absent": value}

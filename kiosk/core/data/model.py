@@ -86,6 +86,7 @@ class Variation:
     step_note: str = ""  # that change in a few words, for the reason ("the hold grows")
     unit: str = "reps"  # reps | minutes (a "rep" is a minute of paced breathing, e.g. walking)
     load: str = ""  # what to hold, for a loaded rung ("a light weight")
+    load_kg: float = 0.0  # its weight in kg, when the program names one (config/program.toml)
     gentle: bool = False  # offered on a high-pain day (kiosk.core.coach.gentle); never when loaded
     # The spinal movement directions the rung loads (DIRECTIONS); empty: the spine stays
     # neutral. A screening probe that hurts holds back what loads its direction (signature.py).
@@ -184,6 +185,9 @@ class PlannedExercise:
     # added on it (the stiffer side); None: left first, as ever.
     first_side: str | None = None
     extra_reps: int = 0
+    # A walk long enough to happen away from the kiosk: the session asks "Did you walk N
+    # minutes?" instead of pacing it, and GREEN counts it as done.
+    away: bool = False
 
     def side_target(self, side: str | None) -> int:
         """Clean reps aimed for in a set: the target, plus the extra reps on the stiffer side
@@ -205,3 +209,5 @@ class Plan:
     # One-sided exercises where a side stayed behind, session after session: (family name,
     # side), said with the plan and shown on the home screen (kiosk.core.coach.signature).
     behind: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    # Exercises that wait for a clinician because they kept hurting: (family name, why).
+    waiting: tuple[tuple[str, str], ...] = field(default_factory=tuple)

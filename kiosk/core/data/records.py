@@ -29,9 +29,14 @@ from kiosk.core.data.fields import (
     Seconds,
     Target,
     Text,
+    absent_means,
 )
 
 SCHEMA_VERSION = 1  # the one version of the saved records; docs/data.md describes it
+# The coaching rules a session was planned under: 1 before the rhythm rules (issue 26), which a
+# session saved without the key was; 2 since. A replay goes on from where an older session was
+# done (kiosk.core.coach.steps), so new rules never make a family jump.
+RULES = 2
 
 SESSION_ENDS = ("complete", "pain", "stop", "timeout", "interrupted")
 SET_ENDS = ("target", "fray", "pain", "stop", "timeout")
@@ -103,6 +108,9 @@ class SessionRecord:
     ended_by: Annotated[str, OneOf(SESSION_ENDS)]
     exercises: tuple[ExerciseRecord, ...]
     pain_events: tuple[PainEvent, ...]
+    # The coaching rules it was planned under (RULES); a session saved before the key was
+    # planned under the rules before the rhythm rules (1).
+    rules: Count = field(default=RULES, metadata=absent_means(1))
 
     @property
     def clean_reps(self) -> int:

@@ -203,7 +203,8 @@ class Kiosk(Host):
         if chosen == "Your progress":
             self.push(Browser(self.recent(), self.today, self.progress), hush=False)
         elif chosen == "This week":
-            self.say(weekly_summary(self.recent(), self.today, self.progress.ladders))
+            self.say(weekly_summary(self.recent(), self.today, self.progress.ladders,
+                                    waiting=[name for name, _ in self.plan.waiting]))
         elif chosen == ABOUT and self.safety is not None:
             sitting.about(self, self.safety)
         elif chosen == QUICK_RITUAL:

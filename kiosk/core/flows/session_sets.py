@@ -164,7 +164,10 @@ class Exercising:
         self.current.sets.append(self.set)
         v = self.current.planned.variation
         if v.load:  # a set only begins on GREEN, after "You need a light weight": confirmed
-            self.current.load = v.load
+            self.current.load = phrases.load_record(v)
+        if self.current.planned.away:  # GREEN to "Did you walk N minutes?": it was walked
+            self._walked()
+            return
         if not at_once:
             total_slots = sets_of(v, self.settings) * (2 if side else 1)
             if total_slots > 1:
@@ -173,6 +176,16 @@ class Exercising:
         self._begin_rep(1, self.now if at_once else self._talk.until, lead)
         if at_once:
             self._pace_rep(self.rep)
+
+    def _walked(self) -> None:
+        """A walk done away from the kiosk, confirmed: one set of its minutes, all clean."""
+        assert self.set is not None
+        target = self.current.planned.target
+        self.set.reps = ["clean"] * target
+        self.set.ended_by = SetEnd.TARGET
+        self._slots = []
+        self._say(phrases.walked(target))
+        self._next_exercise()
 
     def _begin_rep(self, number: int, start: float, lead: Beat | None = None) -> None:
         """Place one rep's beats on the clock: the lead-in (rep 1), movement, hold, return."""

@@ -333,7 +333,8 @@ def last_week(k: Host, session: SessionRecord) -> None:
     saved = [r for r in recent if r.id != session.id]
     if not something_done(session) or not first_session_of_week(saved, k.today):
         return
-    facts = week_facts(recent, k.today - timedelta(weeks=1), k.progress.ladders)
+    facts = week_facts(recent, k.today - timedelta(weeks=1), k.progress.ladders,
+                       [name for name, _ in k.plan.waiting])
     if facts.sessions:
         k.say(" ".join(summary_lines(facts, lead="Last week")))
 

@@ -121,6 +121,9 @@ class Report:
     signature: tuple[tuple[str, str], ...]  # (label, value) rows; empty until issue 14 records it
     appendix: tuple[SessionRecord | PainEntry | PsfsRecord, ...]
     charts: tuple[Chart, ...] = field(default=())
+    # Exercises set aside because they kept hurting, until a clinician clears them (issue 26):
+    # (exercise, why).
+    waiting: tuple[tuple[str, str], ...] = field(default=())
 
     @property
     def sessions(self) -> int:
@@ -142,9 +145,10 @@ def default_period(today: date, weeks: int = DEFAULT_WEEKS) -> tuple[date, date]
 
 def build(
     records: Sequence[Record], *, since: date, until: date, generated: datetime, target: int,
-    names: Mapping[str, str] | None = None,
+    names: Mapping[str, str] | None = None, waiting: Sequence[tuple[str, str]] = (),
 ) -> Report:
-    """The report of ``since``..``until`` (both included). ``names``: family id -> its name."""
+    """The report of ``since``..``until`` (both included). ``names``: family id -> its name.
+    ``waiting``: the exercises that wait for a clinician, as the plan lists them."""
     names = names or {}
     inside = [r for r in records if since <= day_of(r) <= until]
     sessions = [r for r in inside if isinstance(r, SessionRecord)]
@@ -163,6 +167,7 @@ def build(
         signature=signature_rows(inside),
         appendix=tuple(r for r in records
                        if isinstance(r, SessionRecord | PainEntry | PsfsRecord)),
+        waiting=tuple(waiting),
     )
 
 
@@ -446,7 +451,13 @@ def _program_html(r: Report) -> str:
     moves = _table(["Exercise", "At the start", "Now", "Steps up", "Steps back", "Latest reason"],
                    [(p.name, p.start, p.now, p.advances, p.backs, p.reason)
                     for p in r.progression], numeric=[3, 4])
-    return (f"<p>As planned at the latest session:</p>{program}"
+    waits = ""
+    if r.waiting:
+        waits = ("<p><b>Waiting for your review</b> (it kept hurting: RED for pain in three of "
+                 "its last five sessions; it comes back a rung lower once cleared in "
+                 "config/program.toml):</p>"
+                 + _table(["Exercise", "Why"], list(r.waiting)))
+    return (f"<p>As planned at the latest session:</p>{program}{waits}"
             f"<p>Progression in this period, per exercise (each change, with its reason, is "
             f"in the appendix):</p>{moves}")
 

@@ -38,6 +38,10 @@ LOOK_BACK_WEEKS = 8
 # the months this reaches into at start-up, and no more (kiosk/store/months.py).
 READ_BACK_DAYS = 7 * (LOOK_BACK_WEEKS + 2)
 MOST_GAINS = 2  # named one by one; more are counted, so the summary stays short
+FLAT_WEEKS = 3  # an exercise at one target this long is said (issue 26)
+NO_BETTER_WEEKS = 6  # pain no better than this many weeks ago: "mention it to your clinician"
+NO_BETTER_FROM = 3  # ...when it is at least this (a mean of one or two is left alone)
+FLARE_RISE = 2  # a check-out this far above the check-in: pain rose after the session
 
 
 @dataclass(frozen=True)
@@ -57,12 +61,22 @@ class WeekFacts:
     gains: tuple[Gain, ...]
     pain: float | None  # the mean of the week's ratings
     pain_last_week: float | None
+    # Issue 26, the honest summary:
+    flat: tuple[str, ...] = ()  # exercises at one target for FLAT_WEEKS weeks
+    flares: int = 0  # sessions this week followed by more pain (a flare)
+    pain_rising: bool = False  # the weekly mean rose two weeks running
+    no_better: bool = False  # pain no better than NO_BETTER_WEEKS weeks ago
+    waiting: tuple[str, ...] = ()  # exercises that wait for a clinician (they kept hurting)
 
 
 Ladders = Mapping[str, tuple[str, Sequence[str]]]  # family id -> (name, variation ids)
 
 
-def week_facts(records: Sequence[Record], day: date, ladders: Ladders) -> WeekFacts:
+def week_facts(
+    records: Sequence[Record], day: date, ladders: Ladders, waiting: Sequence[str] = (),
+    flare_rise: int = FLARE_RISE,
+) -> WeekFacts:
+    """``waiting``: the names of the exercises that wait for a clinician (from the plan)."""
     monday = monday_of(day)
     sunday = monday + timedelta(days=6)
     since = monday - timedelta(weeks=LOOK_BACK_WEEKS)
@@ -79,13 +93,51 @@ def week_facts(records: Sequence[Record], day: date, ladders: Ladders) -> WeekFa
         v for p in pain_points(kept, last_monday, monday - timedelta(days=1))
         for v in pain_ratings(p)
     ]
+    def week_mean(weeks_back: int) -> float | None:
+        first = monday - timedelta(weeks=weeks_back)
+        points = pain_points(kept, first, first + timedelta(days=6))
+        return mean([v for p in points for v in pain_ratings(p)])
+
+    now, before, before_that = mean(this_pain), mean(last_pain), week_mean(2)
+    rising = (now is not None and before is not None and before_that is not None
+              and now > before > before_that and pain_change(before_that, now).meaningful)
+    then = week_mean(NO_BETTER_WEEKS)
+    no_better = (now is not None and then is not None and now >= NO_BETTER_FROM
+                 and not (now < then and pain_change(then, now).meaningful))
+    flares = sum(1 for s in this_week if s.pain_before is not None and s.pain_after is not None
+                 and s.pain_after - s.pain_before >= flare_rise)
+    gained = gains(earlier, this_week, ladders)
+    went_up = {g.name for g in gained}  # more clean reps at one target is still progress
     return WeekFacts(
         monday=monday,
         sessions=len(this_week),
-        gains=gains(earlier, this_week, ladders),
-        pain=mean(this_pain),
-        pain_last_week=mean(last_pain),
+        gains=gained,
+        pain=now,
+        pain_last_week=before,
+        flat=tuple(n for n in flat(sessions, sunday, ladders) if n not in went_up),
+        flares=flares,
+        pain_rising=rising,
+        no_better=no_better,
+        waiting=tuple(waiting),
     )
+
+
+def flat(sessions: Sequence[SessionRecord], sunday: date, ladders: Ladders) -> tuple[str, ...]:
+    """Exercises done at one variation and target in every session of the last FLAT_WEEKS
+    weeks, the first of them at least FLAT_WEEKS - 1 weeks before the last."""
+    first = sunday - timedelta(weeks=FLAT_WEEKS) + timedelta(days=1)
+    seen: dict[str, list[tuple[date, str, int]]] = {}
+    for s in sessions:
+        if first <= s.plan_date <= sunday:
+            for ex in s.exercises:
+                if ex.sets and not ex.skipped:
+                    seen.setdefault(ex.family, []).append((s.plan_date, ex.variation, ex.target))
+    out = []
+    for family, done in seen.items():
+        if len({(v, t) for _, v, t in done}) == 1 and (
+                done[-1][0] - done[0][0]).days >= 7 * (FLAT_WEEKS - 1):
+            out.append(family_name(family, ladders))
+    return tuple(out)
 
 
 def gains(
@@ -143,9 +195,23 @@ def summary_lines(facts: WeekFacts, lead: str = "This week") -> tuple[str, ...]:
     if len(facts.gains) > MOST_GAINS:
         more = len(facts.gains) - MOST_GAINS
         lines.append(f"And {plural(more, 'more exercise')} went up.")
+    if facts.flares:
+        lines.append(f"{plural(facts.flares, 'session').capitalize()} "
+                     f"{'was' if facts.flares == 1 else 'were'} followed by more pain, so "
+                     "those exercises hold their level next time.")
+    for name in facts.flat:
+        lines.append(f"{name} has been at one target for {number(FLAT_WEEKS)} weeks.")
+    for name in facts.waiting:
+        lines.append(f"{name} waits, because it kept hurting. Please mention it to your "
+                     "clinician.")
     if facts.pain is not None:
         week_before = "last week" if lead == "This week" else "the week before"
         lines.extend(pain_lines(facts.pain, facts.pain_last_week, week_before))
+    if facts.pain_rising:
+        lines.append("Pain has risen two weeks running.")
+    if facts.no_better:
+        lines.append(f"Pain is no better than {number(NO_BETTER_WEEKS)} weeks ago. Please "
+                     "mention it to your clinician.")
     # Every week, whatever it held: the signs that need emergency care (docs/safety.md), so
     # they are heard between the rounds of questions too.
     lines.append(EMERGENCY_REMINDER)
@@ -170,10 +236,11 @@ def pain_lines(now: float, last: float | None, week_before: str = "last week") -
 
 
 def weekly_summary(
-    records: Sequence[Record], day: date, ladders: Ladders, lead: str = "This week"
+    records: Sequence[Record], day: date, ladders: Ladders, lead: str = "This week",
+    waiting: Sequence[str] = (),
 ) -> str:
     """The summary for the week (Monday to Sunday) that holds ``day``, as one spoken text."""
-    return " ".join(summary_lines(week_facts(records, day, ladders), lead))
+    return " ".join(summary_lines(week_facts(records, day, ladders, waiting), lead))
 
 
 def first_session_of_week(records: Sequence[Record], day: date) -> bool:

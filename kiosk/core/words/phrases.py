@@ -41,6 +41,33 @@ def plural(n: int, word: str) -> str:
     return f"{number(n)} {word}" + ("" if n == 1 else "s")
 
 
+def kilos(kg: float) -> str:
+    """A load in words: "four kilos", "two and a half kilos"."""
+    whole, part = divmod(round(kg * 2), 2)
+    if part:
+        return f"{number(whole)} and a half kilos" if whole else "half a kilo"
+    return "one kilo" if whole == 1 else f"{number(whole)} kilos"
+
+
+def load_words(v: Variation) -> str:
+    """What to hold, with its weight when the program names one: "a light weight, four
+    kilos"."""
+    return f"{v.load}, {kilos(v.load_kg)}" if v.load_kg else v.load
+
+
+def load_record(v: Variation) -> str:
+    """The load as the history keeps it once confirmed: "a light weight, 4 kg"."""
+    return f"{v.load}, {v.load_kg:g} kg" if v.load_kg else v.load
+
+
+def walk_question(minutes: int) -> str:
+    return f"Did you walk {plural(minutes, 'minute')}? GREEN for yes, AMBER for not today."
+
+
+def walked(minutes: int) -> str:
+    return f"{plural(minutes, 'minute').capitalize()} walked. Well done."
+
+
 def duration(days: int) -> str:
     """A span of days as a person says it: exact up to two weeks, then rounded down to weeks,
     months or years and said as "more than" when it is not exact ("three weeks", "more than
@@ -151,6 +178,12 @@ def intro(p: PlannedExercise, index: int, count: int) -> list[str]:
     lines = [f"Exercise {number(index)} of {number(count)}: {v.name}."]
     if p.reason:
         lines.append(p.reason)
+    if p.away:
+        # A walk longer than a session: done away from the kiosk, then confirmed.
+        lines.append(f"This walk is {plural(p.target, 'minute')}, away from the kiosk: "
+                     "outdoors, or around the house, at an easy pace.")
+        lines.append(walk_question(p.target))
+        return lines
     lines.append(v.cues[0])
     if v.unit == "minutes":
         lines.append(f"Target: {plural(p.target, 'easy minute')}. The breath sets the pace.")
@@ -166,7 +199,7 @@ def intro(p: PlannedExercise, index: int, count: int) -> list[str]:
     else:
         lines.append(f"Target: {plural(p.target, 'clean rep')}. Stop at the first rep that slips.")
     if v.load:
-        lines.append(f"You need {v.load}. Press GREEN when you have it, AMBER to skip.")
+        lines.append(f"You need {load_words(v)}. Press GREEN when you have it, AMBER to skip.")
     else:
         lines.append("Get into position. Press GREEN when ready, AMBER to skip.")
     return lines
