@@ -330,17 +330,17 @@ def test_a_load_in_kilos_is_said_and_recorded_as_confirmed() -> None:
     loaded = replace(variation("carry-1"), load="a light weight", load_kg=2.5)
     fam = replace(lib.families[0], ladder=(loaded,))
 
-    def planner(sessions, day, pain):  # type: ignore[no-untyped-def]
+    def planner(sessions, day, pain):
         return Plan(day.isoformat(), (PlannedExercise(fam, loaded, 2, ""),))
 
     run = Run(SimUser("steady"), planner=planner).until_finished()
     assert ("You need a light weight, two and a half kilos. Press GREEN when you have it, "
             "AMBER to skip.") in run.said
-    [session] = run.saved
+    [session] = run.sessions
     assert session.exercises[0].load == "a light weight, 2.5 kg"
 
 
-def _walk_planner(minutes: int):  # type: ignore[no-untyped-def]
+def _walk_planner(minutes: int):
     from dataclasses import replace
 
     from kiosk.core.data.model import Plan, PlannedExercise
@@ -350,7 +350,7 @@ def _walk_planner(minutes: int):  # type: ignore[no-untyped-def]
     walk = replace(variation("walk-1"), unit="minutes", start_reps=2, max_reps=30)
     fam = replace(lib.families[0], ladder=(walk,))
 
-    def planner(sessions, day, pain):  # type: ignore[no-untyped-def]
+    def planner(sessions, day, pain):
         return Plan(day.isoformat(), (PlannedExercise(fam, walk, minutes, "", away=True),))
 
     return planner
@@ -362,7 +362,7 @@ def test_a_walk_away_from_the_kiosk_is_asked_about_and_green_records_it() -> Non
     run = Run(SimUser("steady"), planner=_walk_planner(12)).until_finished()
     assert "Did you walk twelve minutes? GREEN for yes, AMBER for not today." in run.said
     assert "Twelve minutes walked. Well done." in run.said
-    [session] = run.saved
+    [session] = run.sessions
     [walk] = session.exercises
     assert walk.sets == (SetRecord(None, ("clean",) * 12, 12, "target"),)
     assert not run.tones.count("exhale") > 20  # it was not paced minute by minute
@@ -374,5 +374,5 @@ def test_amber_to_the_walk_question_records_no_walk() -> None:
         run.step()
     run.feed([Press(Button.AMBER, run.t + 0.1)])
     run.until_finished()
-    [session] = run.saved
+    [session] = run.sessions
     assert session.exercises[0].skipped and not session.exercises[0].sets
