@@ -307,21 +307,14 @@ def test_the_engine_loads_with_the_first_line_not_when_the_renderer_starts(
     assert loads  # by the line, in this process
 
 
-def test_an_engine_that_fails_to_load_later_gives_up_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_engine_that_fails_to_load_later_gives_up_once(tmp_path: Path) -> None:
     """Found at start-up but broken (its voice data gone, say): the first line tells it."""
-    # monkeypatch stays: an engine found at start-up that breaks later (its voice data
-    # gone) cannot be made from a working espeak-ng install without root.
-    monkeypatch.setattr(tts, "engine_missing", lambda: None)
 
-    def broken() -> None:
+    def broken(text: str, voice: str, rate: int, out: Path) -> None:  # the synth that loads it
         raise HardwareError("no TTS engine (could not initialize espeak)")
 
-    # monkeypatch stays: with the one above, an engine that then fails to load.
-    monkeypatch.setattr(tts, "_espeak", broken)
     with pytest.warns(KioskWarning, match="could not initialize espeak") as caught:
-        with Renderer(tmp_path, voice="en-us", rate=150) as r:
+        with Renderer(tmp_path, voice="en-us", rate=150, synth=broken) as r:
             r.prepare([LINE, "Two."], urgent=True)
             assert r.wait(timeout=HUNG)
             assert r.failed(LINE) and r.failed("Two.") and not r.available
