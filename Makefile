@@ -112,7 +112,7 @@ run: setup
 test: setup test-packages
 	@status=0; \
 	echo "== ruff"; $(BIN)/ruff check kiosk tests || status=1; \
-	echo "== mypy"; $(BIN)/mypy kiosk || status=1; \
+	echo "== mypy"; $(BIN)/mypy kiosk tests || status=1; \
 	echo "== pytest"; $(BIN)/python -m pytest $(if $(filter 1,$(WORKERS)),,-n $(WORKERS)) $(PYTEST_ARGS); code=$$?; \
 	if [ $$code -eq 5 ]; then echo "make test: pytest collected no tests - failing" >&2; fi; \
 	[ $$code -eq 0 ] || status=1; \

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from kiosk.check import cmd_check  # noqa: F401  # found by main() as cmd_check
-from kiosk.cli_args import parser
+from kiosk.cli_args import parser as parser  # `kiosk.cli.parser`, as tests and docs know it
 from kiosk.config import Config, load_config
 from kiosk.core.coach.safety import SafetyCheck
 from kiosk.core.data.records import (

@@ -76,7 +76,8 @@ def render(library: Library) -> str:
     return HEADER + "\n".join(rows) + "\n"
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, doc: Path = DOC) -> int:
+    """Write ``doc`` (docs/exercises.md), or with --check say whether it is stale."""
     args = sys.argv[1:] if argv is None else argv
     problems: list[ConfigError] = []
     text = render(load_library(DEFAULT_EXERCISES, problems))
@@ -85,13 +86,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"kiosk: config: {p}", file=sys.stderr)
         return 1
     if "--check" in args:
-        current = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
+        current = doc.read_text(encoding="utf-8") if doc.exists() else ""
         if current != text:
-            print(f"{DOC} is stale: run python -m kiosk.library_doc", file=sys.stderr)
+            print(f"{doc} is stale: run python -m kiosk.library_doc", file=sys.stderr)
             return 1
         return 0
-    Path(DOC).write_text(text, encoding="utf-8")
-    print(f"wrote {DOC}")
+    Path(doc).write_text(text, encoding="utf-8")
+    print(f"wrote {doc}")
     return 0
 
 

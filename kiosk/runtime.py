@@ -43,12 +43,14 @@ from kiosk.devices import (
 )
 from kiosk.errors import ConfigError, KioskWarning
 from kiosk.io.buttons import Buttons, make_factory
+from kiosk.store.atomic import AtomicJSONStorage
 from kiosk.store.lock import ForeignDataDir
 from kiosk.store.writer import HistoryWriter, SaveResult
 
 if TYPE_CHECKING:
     from kiosk.core.coach.progression import Replays
     from kiosk.sim import SimUser
+    from kiosk.ui.display import Display
 
 log = logging.getLogger(__name__)
 
@@ -186,12 +188,22 @@ class Notices:
 class Given:
     """Devices handed in instead of the ones the runtime would open: tests pass their twins
     (a ``RecordingVoice``, a ``RecordingScreen``...) here. Whatever is not given is opened as
-    usual. The buttons are always gpiozero's, on mock pins unless on a Pi."""
+    usual. The buttons and LEDs are always gpiozero's, on ``pins`` when given (a test's
+    ``MockFactory``, whose pins it drives), else on the Pi's pins, or mock pins off a Pi. The
+    kiosk closes what it is given, as it closes what it opened."""
 
     voice: Voice | None = None
     screen: Screen | None = None
     leds: Leds | None = None
     notifier: Notifier | None = None
+    pins: Any = None  # a gpiozero pin factory
+    # How the history reaches the card: a test's storage twin (a full, slow or failing card)
+    storage: type[AtomicJSONStorage] | None = None
+    # What opens the voice and the display in place of kiosk.io.voice.open_voice and
+    # kiosk.ui.display.open_display (same arguments): a twin that warns as they do when a
+    # device is missing, so the degraded modes are told exactly as for real hardware.
+    open_voice: Callable[..., Voice] | None = None
+    open_display: Callable[..., Display] | None = None
 
 
 # What a degraded kiosk tells the person, in plain words; the technical reason goes to the log.
@@ -218,18 +230,21 @@ def build(
 
     notifier = given.notifier or _open_notifier()
     writer, records = _open_history(cfg, data_dir, inbox, notices, demo=opts.demo,
-                                    starting=notifier.starting)
-    factory, gpio_note = make_factory(opts.mock or opts.demo)
+                                    starting=notifier.starting,
+                                    storage=given.storage or AtomicJSONStorage)
+    factory, gpio_note = ((given.pins, None) if given.pins is not None
+                          else make_factory(opts.mock or opts.demo))
     if gpio_note:
         notices.tell(gpio_note, speak="GPIO is not available" in gpio_note)
     closers.append(factory.close)
     pins = {Button.GREEN: cfg.buttons.green, Button.AMBER: cfg.buttons.amber,
             Button.RED: cfg.buttons.red}
     buttons = Buttons(pins, factory, clock.now, inbox)
-    screen = given.screen or _open_screen(opts, notices, cfg.display.fps)
+    screen = given.screen or _open_screen(opts, notices, cfg.display.fps, given.open_display)
     # Lines are shown on a screen, or printed in the terminal of `kiosk run --headless --mock`.
     shown = (opts.display != "headless" and NO_DISPLAY not in notices.spoken) or opts.terminal
-    voice = given.voice or _open_voice(cfg, opts, data_dir, notices, shown=shown)
+    voice = given.voice or _open_voice(cfg, opts, data_dir, notices, shown=shown,
+                                       opener=given.open_voice)
     leds = given.leds or _open_leds(cfg, factory)
 
     shutdown = cfg.shutdown.enabled and not (opts.mock or opts.demo)
@@ -323,6 +338,7 @@ def _wall0(clock: Clock, opts: Options) -> datetime:
 def _open_history(
     cfg: Config, data_dir: Path, inbox: Inbox, notices: Notices, *, demo: bool = False,
     starting: Callable[[str], None] | None = None,
+    storage: type[AtomicJSONStorage] = AtomicJSONStorage,
 ) -> tuple[HistoryWriter, list[Record]]:
     from kiosk.store import writer as w
 
@@ -338,7 +354,7 @@ def _open_history(
             starting(f"Bringing the history up to date ({step})")
 
     writer = HistoryWriter.open(data_dir, keep_backups=cfg.storage.backups, on_result=on_result,
-                                replays=replays(cfg), on_step=on_step)
+                                replays=replays(cfg), on_step=on_step, storage=storage)
     if writer.open_error is not None and (demo or isinstance(writer.open_error, ForeignDataDir)):
         writer.close()
         raise writer.open_error
@@ -349,21 +365,24 @@ def _open_history(
     return writer, writer.records()
 
 
-def _open_screen(opts: Options, notices: Notices, fps: int) -> Screen:
+def _open_screen(
+    opts: Options, notices: Notices, fps: int, opener: Callable[..., Display] | None = None
+) -> Screen:
     from kiosk.ui.display import open_display
     from kiosk.ui.window import Window
 
     mode = "headless" if opts.demo else opts.display
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", KioskWarning)
-        display = open_display(mode, size=opts.size)
+        display = (opener or open_display)(mode, size=opts.size)
     if caught:  # open_display has logged why; the person is told what it means
         notices.tell(NO_DISPLAY, logged=True)
     return Window.on(display, fps=fps)
 
 
 def _open_voice(
-    cfg: Config, opts: Options, data_dir: Path, notices: Notices, *, shown: bool = True
+    cfg: Config, opts: Options, data_dir: Path, notices: Notices, *, shown: bool = True,
+    opener: Callable[..., Voice] | None = None,
 ) -> Voice:
     """The voice; when it cannot speak, the person is told what that means, which depends on
     whether lines are ``shown`` on a screen."""
@@ -373,10 +392,11 @@ def _open_voice(
         return NullVoice() if opts.timeline else PrintVoice(opts.out)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", KioskWarning)
-        out = v.open_voice(voice=cfg.voice.voice, rate=cfg.voice.rate, volume=cfg.voice.volume,
-                           data_dir=data_dir, echo=opts.out if opts.terminal else None,
-                           engine=cfg.voice.engine, model=cfg.voice.model,
-                           length_scale=cfg.voice.length_scale)
+        out = (opener or v.open_voice)(
+            voice=cfg.voice.voice, rate=cfg.voice.rate, volume=cfg.voice.volume,
+            data_dir=data_dir, echo=opts.out if opts.terminal else None,
+            engine=cfg.voice.engine, model=cfg.voice.model,
+            length_scale=cfg.voice.length_scale)
     for w in caught:
         text = str(w.message)
         notices.tell(text, speak=False)  # the technical reason, for the log

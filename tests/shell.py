@@ -9,6 +9,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pygame
+
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
@@ -17,24 +19,34 @@ from kiosk.clock import FakeClock  # noqa: E402
 from kiosk.config import DEFAULT_CONFIG, load_config  # noqa: E402
 from kiosk.core.data.model import Button  # noqa: E402
 from kiosk.devices import RecordingVoice  # noqa: E402
+from kiosk.io.buttons import Buttons as GpioButtons  # noqa: E402
+from kiosk.io.buttons import make_factory  # noqa: E402
+from kiosk.store.atomic import AtomicJSONStorage  # noqa: E402
+from kiosk.ui.window import Window  # noqa: E402
 
 
 class Shell:
     """The real shell on a fake clock with a recording voice; the test presses mock pins."""
 
     def __init__(self, data: Path, *, cfg_path: str | None = None, mock: bool = True,
-                 wall: datetime = datetime(2026, 11, 25, 9, 0), answered: bool = True) -> None:
+                 wall: datetime = datetime(2026, 11, 25, 9, 0), answered: bool = True,
+                 storage: type[AtomicJSONStorage] | None = None) -> None:
         """``answered``: the safety questions were answered "no" that morning, so the kiosk
         starts on its home screen as before they existed (docs/safety.md); False starts fresh,
-        with the welcome and the questions."""
+        with the welcome and the questions. ``storage``: a storage twin (a full card...)."""
         if answered:
             answered_today(data, wall)
         loaded = load_config(cfg_path)
         self.clock = FakeClock(wall)
         self.voice = RecordingVoice()
+        self.buttons = loaded.config.buttons
+        # The pins the test drives: gpiozero's mock pins, handed in. Without ``mock`` the
+        # kiosk looks for the Pi's own, as on a Pi (and falls back to mock pins of its own).
+        self.pins: Any = make_factory(mock=True)[0] if mock else None
         opts = runtime.Options(mock=mock, display="headless", data_dir=data, out=io.StringIO())
         self.app = runtime.start_kiosk(loaded.config, opts, loaded.problems, self.clock,
-                                       runtime.Given(voice=self.voice))
+                                       runtime.Given(voice=self.voice, pins=self.pins,
+                                                     storage=storage))
         self.app.keyboard = False
 
     def run(self, seconds: float, dt: float = 0.05) -> None:
@@ -42,8 +54,25 @@ class Shell:
             self.clock.advance(dt)
             self.app.step()
 
+    def pin(self, button: Button) -> Any:
+        """The gpiozero mock pin under ``button``, to drive low (pressed) or high."""
+        if self.pins is not None:
+            b = self.buttons
+            return self.pins.pin({Button.GREEN: b.green, Button.AMBER: b.amber,
+                                  Button.RED: b.red}[button])
+        buttons = self.app.dev.buttons  # the kiosk's own fall-back mock pins
+        assert isinstance(buttons, GpioButtons), "the shell runs on gpiozero's buttons"
+        return buttons.pin(button)
+
+    @property
+    def surface(self) -> pygame.Surface:
+        """What the shell's window shows now."""
+        window = self.app.dev.screen
+        assert isinstance(window, Window), "the shell draws in a window"
+        return window.screen.surface
+
     def press(self, button: Button, hold: float = 0.15) -> None:
-        pin = self.app.dev.buttons.pin(button)
+        pin = self.pin(button)
         pin.drive_low()
         self.run(hold)
         pin.drive_high()

@@ -79,7 +79,7 @@ def test_an_idle_home_screen_lets_the_loop_sleep(tmp_path: Path) -> None:
     shell.voice.speaking = True  # the next queued line starts when this one ends
     assert shell.app.due_in(shell.clock.now()) == app_module.BUSY_WAIT
     shell.voice.speaking = False
-    pin = shell.app.dev.buttons.pin(Button.AMBER)
+    pin = shell.pin(Button.AMBER)
     pin.drive_low()  # a held button has a hold time to notice
     shell.run(0.1)
     assert shell.app.due_in(shell.clock.now()) == app_module.BUSY_WAIT

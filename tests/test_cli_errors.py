@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(autouse=True)
 def _no_pi(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("KIOSK_CONFIG", raising=False)
-    monkeypatch.setattr("kiosk.io.buttons.is_raspberry_pi", lambda: False)
+    monkeypatch.setenv("KIOSK_DEVICE_MODEL", os.devnull)  # no Pi, whatever board runs this
 
 
 def test_printable_drops_what_drives_a_terminal_and_keeps_the_words() -> None:
@@ -50,6 +50,8 @@ def test_an_export_to_a_terminal_carries_no_escape_sequences(
             return True
 
     screen = Terminal()
+    # monkeypatch stays: the CLI writes to sys.stdout and must see a terminal (isatty);
+    # capsys is none.
     monkeypatch.setattr(sys, "stdout", screen)
     assert cli.main(["--data-dir", str(tmp_path), "export", "--format", "csv"]) == 0
     assert "\x1b" not in screen.getvalue() and "[2J" in screen.getvalue()
@@ -62,6 +64,7 @@ def test_a_bug_is_one_line_and_v_logs_the_traceback(
     def broken(*_: object) -> int:
         raise ZeroDivisionError("division by zero")
 
+    # monkeypatch stays: a bug cannot be handed in through a seam; this one stands for any.
     monkeypatch.setattr(cli, "cmd_history", broken)
     assert cli.main(["--data-dir", str(tmp_path), "history"]) == 70
     [line] = capsys.readouterr().err.splitlines()
@@ -135,7 +138,8 @@ def test_an_unreadable_history_is_one_line_naming_it(
     def denied(path: Path) -> bytes:
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr("kiosk.store.load.read_regular", denied)  # root reads anything
+    # monkeypatch stays: the tests may run as root, who reads a file whatever its mode.
+    monkeypatch.setattr("kiosk.store.load.read_regular", denied)
     assert cli.main(["--data-dir", str(tmp_path), *command]) == 1
     [line] = capsys.readouterr().err.splitlines()
     assert f"{tmp_path / 'history.json'}: cannot read the exercise history" in line
@@ -150,6 +154,8 @@ def test_a_demo_on_a_read_only_disk_with_a_damaged_history_is_one_line(
     def read_only(*_: object) -> None:
         raise OSError(30, "Read-only file system")
 
+    # monkeypatch stays: a read-only file system cannot be made without root and a mount;
+    # os.replace failing with EROFS is what one does to the kiosk.
     monkeypatch.setattr(os, "replace", read_only)
     assert cli.main(["--data-dir", str(tmp_path), "demo"]) == 1
     [line] = capsys.readouterr().err.splitlines()

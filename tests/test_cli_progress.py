@@ -9,11 +9,12 @@ import pytest
 
 from kiosk import cli
 from kiosk.config import load_config
+from kiosk.core.data.records import Record
 from kiosk.core.reports.weekly import EMERGENCY_REMINDER
 from kiosk.store.months import WholeHistory  # the kiosk keeps months
 from tests.core.progress_samples import exercise, pain, session
 
-MONTH = [
+MONTH: list[Record] = [
     session("2026-11-10", exercise("bridge", 9), before=4, after=4),
     session("2026-11-16", exercise("bridge", 9), before=5, after=3),
     pain("2026-11-18", 4),

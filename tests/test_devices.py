@@ -6,7 +6,6 @@ what it was given, the screen keeps what it drew and the notifier what systemd w
 
 from __future__ import annotations
 
-import queue
 import subprocess
 import sys
 from datetime import datetime
@@ -47,7 +46,7 @@ def _twins(clock: FakeClock, inbox: Inbox) -> Devices:
 
 
 def test_a_whole_session_runs_on_twins_and_is_handed_to_the_writer() -> None:
-    clock, inbox = FakeClock(datetime(2026, 11, 25, 9, 0)), queue.SimpleQueue()
+    clock, inbox = FakeClock(datetime(2026, 11, 25, 9, 0)), Inbox()
     dev = _twins(clock, inbox)
     app = _app(dev, clock, inbox)
     user, held = SimUser("steady"), None
@@ -78,7 +77,7 @@ def test_a_whole_session_runs_on_twins_and_is_handed_to_the_writer() -> None:
 
 
 def test_missing_devices_are_null_twins_and_the_kiosk_still_runs() -> None:
-    clock, inbox = FakeClock(datetime(2026, 11, 25, 9, 0)), queue.SimpleQueue()
+    clock, inbox = FakeClock(datetime(2026, 11, 25, 9, 0)), Inbox()
     buttons = QueueButtons(inbox, clock.now)
     app = _app(Devices(buttons=buttons), clock, inbox)  # no voice, screen, LEDs, writer...
     app.start()
@@ -90,7 +89,7 @@ def test_missing_devices_are_null_twins_and_the_kiosk_still_runs() -> None:
 
 
 def test_keys_in_the_window_move_the_buttons_and_escape_or_closing_stops() -> None:
-    clock, inbox = FakeClock(datetime(2026, 11, 25, 9, 0)), queue.SimpleQueue()
+    clock, inbox = FakeClock(datetime(2026, 11, 25, 9, 0)), Inbox()
     dev = _twins(clock, inbox)
     assert isinstance(dev.screen, RecordingScreen)
     app = _app(dev, clock, inbox, keyboard=True)

@@ -114,7 +114,7 @@ def test_red_mid_set_through_mock_pins_stops_at_once(tmp_path) -> None:
     k.press(Button.GREEN)  # ready
     k.run(3.0)  # in the middle of rep 1
     k.voice.calls.clear()
-    pin = k.app.dev.buttons.pin(Button.RED)
+    pin = k.pin(Button.RED)
     pin.drive_low()
     k.app.step()  # RED is acted on in the very next pass of the loop
     assert k.app.view.screen == "pain"

@@ -14,6 +14,7 @@ import string
 import warnings
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pygame
 import pytest
@@ -37,6 +38,8 @@ from kiosk.errors import KioskWarning  # noqa: E402
 from kiosk.io import voice as io_voice  # noqa: E402
 from kiosk.sim import SimUser  # noqa: E402
 from kiosk.store.months import WholeHistory  # noqa: E402  # the kiosk keeps months
+from kiosk.ui.display import Display  # noqa: E402
+from kiosk.ui.display import open_display as real_open_display  # noqa: E402
 from tests.shell import Shell, answered_today  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -48,7 +51,7 @@ def screenshot(shell: Shell, name: str) -> Path:
     """What the real shell's screen shows now, as a PNG to look at."""
     SHOTS.mkdir(exist_ok=True)
     path = SHOTS / f"{name}.png"
-    pygame.image.save(shell.app.dev.screen.screen.surface, path)
+    pygame.image.save(shell.surface, path)
     return path
 
 
@@ -191,7 +194,7 @@ def test_green_at_ready_starts_the_set_within_one_frame_with_one_lead_in(tmp_pat
     shell.until("intro")
     shell.run(0.5)  # the intro has only begun to be said
     shell.voice.calls.clear()
-    pin = shell.app.dev.buttons.pin(Button.GREEN)
+    pin = shell.pin(Button.GREEN)
     pin.drive_low()
     shell.app.step()  # one frame
     view = shell.app.view
@@ -251,7 +254,7 @@ def test_a_hold_fills_a_ring_on_screen_and_a_tone_confirms_it(tmp_path: Path) ->
     shell = Shell(tmp_path)
     shell.press(Button.GREEN)  # start: the pain check-in, where holding GREEN confirms
     shell.voice.calls.clear()
-    pin = shell.app.dev.buttons.pin(Button.GREEN)
+    pin = shell.pin(Button.GREEN)
     pin.drive_low()
     shell.run(0.3)
     early = shell.app.view.hold
@@ -272,7 +275,7 @@ def test_a_hold_fills_a_ring_on_screen_and_a_tone_confirms_it(tmp_path: Path) ->
 def green_pixels(shell: Shell) -> int:
     from kiosk.ui import palette
 
-    surface = shell.app.dev.screen.screen.surface
+    surface = shell.surface
     w, h = surface.get_size()
     legend = pygame.Rect(0, int(h * 0.75), w // 3, h - int(h * 0.75))
     return sum(1 for x in range(legend.left, legend.right) for y in range(legend.top, legend.bottom)
@@ -299,8 +302,7 @@ def test_a_demo_without_data_dir_keeps_its_history_apart_and_says_where(
 # --- 9. degraded modes are stated -----------------------------------------------------------
 @pytest.mark.parametrize("missing", ["sound", "tts", "display"])
 def test_a_missing_device_is_told_on_screen_by_voice_and_in_the_log(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
-    missing: str,
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, missing: str,
 ) -> None:
     voice = RecordingVoice()
 
@@ -311,23 +313,17 @@ def test_a_missing_device_is_told_on_screen_by_voice_and_in_the_log(
             warnings.warn("espeak-ng is not installed", KioskWarning, stacklevel=2)
         return voice
 
-    real_open_display = runtime.__dict__.get("_open_screen")
+    def open_display(mode: str, **kw: Any) -> Display:
+        if missing == "display":  # as the real one does when no display opens
+            logging.getLogger("kiosk.ui.display").warning("Could not open the display")
+            warnings.warn("Could not open the display", KioskWarning, stacklevel=2)
+        return real_open_display("headless", **kw)
 
-    def open_screen(opts: runtime.Options, notices: runtime.Notices, fps: int) -> object:
-        if missing == "display":
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                logging.getLogger("kiosk.ui.display").warning("Could not open the display")
-            notices.tell(runtime.NO_DISPLAY, logged=True)
-        assert real_open_display is not None
-        return real_open_display(opts, notices, fps)
-
-    monkeypatch.setattr(io_voice, "open_voice", open_voice)
-    monkeypatch.setattr(runtime, "_open_screen", open_screen)
     loaded = load_config()
     opts = runtime.Options(mock=True, display="headless", data_dir=tmp_path)
+    given = runtime.Given(open_voice=open_voice, open_display=open_display)
     with caplog.at_level(logging.WARNING):
-        app = runtime.start_kiosk(loaded.config, opts, (), FakeClock(WALL))
+        app = runtime.start_kiosk(loaded.config, opts, (), FakeClock(WALL), given)
     # Headless: with no screen either, the person is told that nothing is shown.
     told = {"sound": runtime.NO_SOUND_NO_SCREEN, "tts": runtime.NO_TTS_NO_SCREEN,
             "display": runtime.NO_DISPLAY}[missing]
@@ -343,7 +339,9 @@ def test_a_missing_device_is_told_on_screen_by_voice_and_in_the_log(
 def test_every_option_of_every_command_has_help_text() -> None:
     parser = cli.parser()
     subparsers = [a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction"]
-    parsers = [parser, *subparsers[0].choices.values()]  # type: ignore[attr-defined]
+    choices = subparsers[0].choices
+    assert isinstance(choices, dict)
+    parsers = [parser, *choices.values()]
     for p in parsers:
         for action in p._actions:
             if action.dest in ("help", "command") or action.help == "==SUPPRESS==":
@@ -480,6 +478,7 @@ def test_headless_mock_kiosk_in_a_terminal_is_driven_by_keys_and_keeps_reps_on_s
             term.proc.kill()
         os.close(term.master)
     assert term.lines()[0].startswith("Keys: g a r press")
+    assert term.proc.stderr is not None
     assert "no audio device" in term.proc.stderr.read().decode()  # 9: and in the log
     [s] = saved(tmp_path)
     assert s.ended_by == "interrupted"

@@ -26,8 +26,9 @@ from kiosk import runtime  # noqa: E402
 from kiosk.clock import FakeClock  # noqa: E402
 from kiosk.config import load_config  # noqa: E402
 from kiosk.core.data.model import Button  # noqa: E402
+from kiosk.core.data.records import SessionRecord  # noqa: E402
 from kiosk.devices import RecordingVoice  # noqa: E402
-from kiosk.io import buttons as io_buttons  # noqa: E402
+from kiosk.store.atomic import AtomicJSONStorage  # noqa: E402
 from kiosk.store.months import WholeHistory  # noqa: E402
 from kiosk.store.readonly import read_history  # noqa: E402
 from tests.shell import Shell, answered_today  # noqa: E402
@@ -72,18 +73,21 @@ def test_corrupt_history_is_set_aside_restored_from_backup_and_told(
 
 
 def test_disk_full_keeps_the_session_in_memory_tells_the_user_and_retries(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
-    real_add = WholeHistory.add
-    full = {"on": True}
+    full = {"on": False}  # the card fills up once the kiosk has started
 
-    def add(self: WholeHistory, record: Any) -> None:
-        if full["on"]:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        real_add(self, record)
+    class FullCard(AtomicJSONStorage):
+        """The storage twin of a card with no room left: every write fails to reach it."""
 
-    monkeypatch.setattr(WholeHistory, "add", add)
-    shell = Shell(tmp_path)
+        @staticmethod
+        def fsync(fd: int) -> None:
+            if full["on"]:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            os.fsync(fd)
+
+    shell = Shell(tmp_path, storage=FullCard)
+    full["on"] = True
     shell.short_session()
     told = shell.wait_for_line("could not be saved")  # reported by the writer thread
     assert told and "full" in told[0]
@@ -116,7 +120,9 @@ def test_an_invalid_value_is_told_once_and_the_kiosk_runs(tmp_path: Path) -> Non
 def test_gpio_unavailable_on_a_pi_names_the_fix_and_keeps_running(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fault: str
 ) -> None:
-    monkeypatch.setattr(io_buttons, "is_raspberry_pi", lambda: True)
+    model = tmp_path / "model"
+    model.write_bytes(b"Raspberry Pi 4 Model B Rev 1.4\0")  # as /proc/device-tree/model says
+    monkeypatch.setenv("KIOSK_DEVICE_MODEL", str(model))
 
     def refuse(*_: Any, **__: Any) -> None:
         raise OSError(errno.EACCES, "Permission denied: '/dev/gpiochip0'")
@@ -133,7 +139,7 @@ def test_gpio_unavailable_on_a_pi_names_the_fix_and_keeps_running(
 def test_a_stuck_button_is_announced_and_never_counts_reps(tmp_path: Path) -> None:
     shell = Shell(tmp_path)
     shell.into_first_set()
-    green = shell.app.dev.buttons.pin(Button.GREEN)
+    green = shell.pin(Button.GREEN)
     green.drive_low()  # the switch sticks down
     shell.run(12.0)
     assert "The GREEN button seems stuck. Please check it." in shell.said
@@ -188,8 +194,8 @@ def test_green_and_red_held_five_seconds_shut_down_after_saving(tmp_path: Path) 
     shell.app.power_off = lambda: calls.append("poweroff")
     shell.press(Button.GREEN)
     shell.press(Button.GREEN, hold=2.0)
-    green = shell.app.dev.buttons.pin(Button.GREEN)
-    red = shell.app.dev.buttons.pin(Button.RED)
+    green = shell.pin(Button.GREEN)
+    red = shell.pin(Button.RED)
     green.drive_low()
     red.drive_low()
     shell.run(5.5)
@@ -207,8 +213,8 @@ def test_no_shutdown_in_mock_mode(tmp_path: Path) -> None:
     shell = Shell(tmp_path, mock=True)
     calls: list[str] = []
     shell.app.power_off = lambda: calls.append("poweroff")
-    shell.app.dev.buttons.pin(Button.GREEN).drive_low()
-    shell.app.dev.buttons.pin(Button.RED).drive_low()
+    shell.pin(Button.GREEN).drive_low()
+    shell.pin(Button.RED).drive_low()
     shell.run(8.0)
     assert calls == [] and not any("Shutting down" in s for s in shell.said)
     shell.app.close()
@@ -240,7 +246,7 @@ def test_a_power_cut_mid_session_keeps_every_finished_exercise(tmp_path: Path) -
     shell.press(Button.AMBER)  # frays: on to the third exercise, and a checkpoint is saved
     shell.until("intro")
     deadline = time.monotonic() + 120  # only a hung writer takes this long
-    on_disk: list[dict[str, Any]] = []
+    on_disk: list[SessionRecord] = []
     while time.monotonic() < deadline and not on_disk:  # what a power cut now would leave
         time.sleep(0.05)
         on_disk = [s for s in read_history(tmp_path).sessions if len(s.exercises[1].sets)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from kiosk import library_doc
 from kiosk.config import DEFAULT_EXERCISES, load_library
 
@@ -22,10 +24,10 @@ def test_the_table_has_one_row_per_rung_with_its_breath_and_tip() -> None:
     assert "Keep breathing in the hold" in side_plank
 
 
-def test_check_mode_fails_on_a_stale_file(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_check_mode_fails_on_a_stale_file(tmp_path: Path) -> None:
     stale = tmp_path / "exercises.md"
     stale.write_text("old\n", encoding="utf-8")
-    monkeypatch.setattr(library_doc, "DOC", stale)
-    assert library_doc.main(["--check"]) == 1
-    assert library_doc.main([]) == 0
+    assert library_doc.main(["--check"], doc=stale) == 1
+    assert library_doc.main([], doc=stale) == 0
+    assert library_doc.main(["--check"], doc=stale) == 0
     assert library_doc.main(["--check"]) == 0

@@ -22,7 +22,7 @@ def shell_at(tmp_path: Path, wall: datetime) -> Shell:
 
 
 def led_changes(shell: Shell, seconds: float) -> int:
-    pin = shell.app.dev.buttons.factory.pin(LED)
+    pin = shell.pins.pin(LED)
     states = []
     for _ in range(int(seconds / 0.05)):
         shell.run(0.05)

@@ -147,7 +147,7 @@ def test_a_high_check_in_asks_then_offers_only_gentle_movement(tmp_path: Path) -
     assert today and all(e.change == "gentle" for e in today[-1].exercises)
 
 
-def shell_library():  # type: ignore[no-untyped-def]
+def shell_library():
     from kiosk.config import load_config
 
     return load_config().config.library.families

@@ -124,8 +124,14 @@ def test_a_week_over_a_month_turn_counts_the_closed_months_days(
     assert date(2026, 11, 30) in active_days(every)
     reads: list[str] = []  # which thread reads the closed months for the history screens
     real = months.WholeHistory._recent
-    monkeypatch.setattr(months.WholeHistory, "_recent", lambda self, closed: (
-        reads.append(threading.current_thread().name), real(self, closed))[1])
+
+    def spy(self: months.WholeHistory, closed: list[str]) -> object:
+        reads.append(threading.current_thread().name)
+        return real(self, closed)
+
+    # monkeypatch stays: a spy that only notes which thread reads; nothing a user sees tells
+    # the threads apart.
+    monkeypatch.setattr(months.WholeHistory, "_recent", spy)
     shell = Shell(data, wall=datetime(2026, 12, 2, 9, 0))
     kiosk = shell.app.kiosk
     assert all(s.plan_date.month == 12 for s in kiosk.sessions)  # only December was read

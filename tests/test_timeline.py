@@ -40,7 +40,9 @@ def test_every_line_is_a_beat_or_a_press_and_the_breath_alternates(tmp_path: Pat
     lines = timeline(tmp_path, "--user", "slipping")
     saved = [line for line in lines if line.startswith("saved: ")]
     assert saved and saved[-1].startswith("saved: session ")
-    beats, presses, times = [], [], []
+    beats: list[re.Match[str]] = []
+    presses: list[re.Match[str]] = []
+    times: list[float] = []
     for line in lines:
         if line.startswith("saved: "):
             continue

@@ -218,7 +218,7 @@ def escape_cell(value: object) -> str:
     return "'" + text if risky else text
 
 
-def write_file(out: Path, write: Callable[[TextIO], None]) -> None:
+def write_file(out: Path, write: Callable[[TextIO], object]) -> None:
     """Write an export to ``out`` atomically, mode 0600, or raise ``StorageError`` in words.
 
     The temporary file beside ``out`` is created with O_EXCL|O_NOFOLLOW, so a link planted at

@@ -114,5 +114,20 @@ class Run:
         return [e.record for e in self.effects if isinstance(e, Save)]
 
     @property
+    def sessions(self) -> list[SessionRecord]:
+        """`saved`, for a run that saves only sessions: any other kind of record fails the test."""
+        return [_session(r) for r in self.saved]
+
+    @property
+    def session_saves(self) -> list[SessionRecord]:
+        """`saves`, for a run that saves only sessions: any other kind of record fails the test."""
+        return [_session(r) for r in self.saves]
+
+    @property
     def finished(self) -> bool:
         return any(isinstance(e, Finished) for e in self.effects)
+
+
+def _session(record: Record) -> SessionRecord:
+    assert isinstance(record, SessionRecord), f"expected only sessions saved, got {record!r}"
+    return record

@@ -81,8 +81,12 @@ def test_a_fresh_kiosk_welcomes_once_then_asks_every_question_before_any_exercis
     assert r.kiosk.view.lines == WORDING.welcome
     assert r.said[: len(WORDING.welcome)] == list(WORDING.welcome)
     screens: list[str] = []
-    until(r, lambda r: (screens.append(r.kiosk.view.screen) or
-                        r.kiosk.session is not None and r.kiosk.session.phase == "primer"))
+
+    def noted_until_primer(r: Run) -> bool:
+        screens.append(r.kiosk.view.screen)
+        return r.kiosk.session is not None and r.kiosk.session.phase == "primer"
+
+    until(r, noted_until_primer)
     # Welcome, then the questions, then home, then the check-in: no exercise before them.
     order = list(dict.fromkeys(screens))
     assert order.index("question") < order.index("home") < order.index("checkin")

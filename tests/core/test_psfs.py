@@ -97,6 +97,7 @@ def test_red_lets_an_activity_pass_and_a_red_hold_ends_the_round() -> None:
     q.start()
     out = _answer(q, 0, (R, "tap"), (G, "hold"))
     (saved,) = [e.record for e in out if isinstance(e, Save)]
+    assert isinstance(saved, PsfsRecord)
     assert saved.scores == (PsfsScore("sit through a film", 5),)
     q2 = new_round([], ACTS, record_id="psfs-3", at=datetime(2026, 11, 26, 9), t0=0.0)
     q2.start()

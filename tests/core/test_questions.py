@@ -21,7 +21,7 @@ def said(effects: list[Effect]) -> list[str]:
     return [e.text for e in effects if isinstance(e, Say)]
 
 
-def ask(groups=GROUPS, **kw) -> tuple[Questions, list[Effect]]:  # type: ignore[no-untyped-def]
+def ask(groups=GROUPS, **kw) -> tuple[Questions, list[Effect]]:
     q = Questions(WORDING, groups, Reason.FIRST_RUN, t0=0.0, answer_seconds=60.0, rate_wpm=150,
                   **kw)
     return q, q.start()

@@ -9,7 +9,13 @@ from datetime import date, datetime
 import pytest
 
 from kiosk.core.coach.rhythm import active_days, spoken, strip_text, week_of
-from kiosk.core.data.records import ExerciseRecord, RitualRecord, SessionRecord, SetRecord
+from kiosk.core.data.records import (
+    ExerciseRecord,
+    Record,
+    RitualRecord,
+    SessionRecord,
+    SetRecord,
+)
 
 WED = date(2026, 11, 25)  # a Wednesday
 
@@ -37,8 +43,8 @@ def test_three_sessions_on_one_day_are_one_day() -> None:
 
 
 def test_a_completed_ritual_counts_like_a_session_and_a_snooze_or_skip_does_not() -> None:
-    recs = [ritual("2026-11-23"), ritual("2026-11-24", "snoozed"), ritual("2026-11-24", "skipped"),
-            session("2026-11-25")]
+    recs: list[Record] = [ritual("2026-11-23"), ritual("2026-11-24", "snoozed"),
+                          ritual("2026-11-24", "skipped"), session("2026-11-25")]
     week = week_of(WED, active_days(recs), 5)
     assert week.done == (True, False, True, False, False, False, False)
 

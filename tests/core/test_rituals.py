@@ -52,7 +52,7 @@ def test_wind_down_coffee_and_chair_are_open_from_the_first_day() -> None:
 
 
 @pytest.mark.parametrize("ritual", BOOK.rituals, ids=lambda r: r.id)
-def test_each_ritual_lasts_30_to_90_seconds_on_its_rungs_breath(ritual) -> None:  # type: ignore[no-untyped-def]
+def test_each_ritual_lasts_30_to_90_seconds_on_its_rungs_breath(ritual) -> None:
     _, v = LIBRARY.variation(ritual.builds_on)
     opening = phrases.ritual_opening(ritual.name, ritual.setup, ritual_cue(ritual, v))
     seconds = duration(ritual, v, sum(speech_seconds(x, RATE_WPM) for x in opening))
@@ -60,7 +60,7 @@ def test_each_ritual_lasts_30_to_90_seconds_on_its_rungs_breath(ritual) -> None:
 
 
 @pytest.mark.parametrize("ritual", BOOK.rituals, ids=lambda r: r.id)
-def test_each_step_fits_the_breath_that_carries_it(ritual) -> None:  # type: ignore[no-untyped-def]
+def test_each_step_fits_the_breath_that_carries_it(ritual) -> None:
     _, v = LIBRARY.variation(ritual.builds_on)
     prepare, effort = breath_seconds(v)
     for step in ritual.steps:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from kiosk.core.data.events import Hold, Press, Release, Save, Tick
+from kiosk.core.data.events import Hold, Press, Release, Save, Say, Tick
 from kiosk.core.data.model import Button
-from kiosk.core.data.records import SetRecord
+from kiosk.core.data.records import SessionRecord, SetRecord
 from kiosk.core.words import phrases
 from kiosk.sim import SimUser
 from tests.core.helpers import Run
@@ -14,7 +14,7 @@ from tests.core.helpers import Run
 
 def test_steady_session_is_spoken_paced_and_saved() -> None:
     run = Run(SimUser("steady")).until_finished()
-    [record] = run.saved
+    [record] = run.sessions
     assert record.ended_by == "complete"
     assert (record.pain_before, record.pain_after) == (2, 1)
     assert [e.family for e in record.exercises] == ["bridge", "bird-dog", "squat"]
@@ -33,7 +33,7 @@ def test_steady_session_is_spoken_paced_and_saved() -> None:
 
 def test_first_amber_ends_the_set_and_names_perfect_capacity() -> None:
     run = Run(SimUser("slipping")).until_finished()
-    record = run.saved[0]
+    record = run.sessions[0]
     first = record.exercises[0]
     # target 4 here, so the slipping user (clean for 5 reps in odd exercises) meets it; the
     # second exercise slips after three clean reps
@@ -45,7 +45,7 @@ def test_first_amber_ends_the_set_and_names_perfect_capacity() -> None:
 
 def test_red_mid_set_stops_asks_pain_and_records_it() -> None:
     run = Run(SimUser("sore")).until_finished()
-    record = run.saved[0]
+    record = run.sessions[0]
     second = record.exercises[1]
     assert second.sets[0].ended_by == "pain"
     assert len(second.sets) == 1  # pain never leads to more load: no further set
@@ -59,7 +59,7 @@ def test_pain_two_points_above_checkin_ends_session_with_clinician_advice() -> N
     user = SimUser("sore", checkin_pain=2)
     user.pain["pain"] = 4
     run = Run(user).until_finished()
-    record = run.saved[0]
+    record = run.sessions[0]
     assert record.ended_by == "pain"
     assert record.pain_after == 4
     assert not record.exercises[2].sets
@@ -75,14 +75,14 @@ def test_red_press_interrupts_speech_at_once() -> None:
     run.feed([Press(Button.RED, run.t)])
     names = [type(e).__name__ for e in run.effects]
     assert names.index("Hush") < names.index("Say")
-    says = [e for e in run.effects if type(e).__name__ == "Say"]
+    says = [e for e in run.effects if isinstance(e, Say)]
     assert says[0].interrupt and "How much does it hurt" in says[0].text
 
 
 def test_holding_red_ends_the_session_at_once_and_saves() -> None:
     run = Run(SimUser(presses="gGg gR"))  # start, confirm check-in, ready, a clean rep, hold RED
     run.until_finished()
-    record = run.saved[0]
+    record = run.sessions[0]
     assert record.ended_by == "stop"
     assert phrases.ENDED_BY_HOLD in run.said
 
@@ -121,13 +121,13 @@ def test_checkin_timeout_abandons_without_saving() -> None:
     run.feed([Press(Button.GREEN, 1.0), Release(Button.GREEN, 1.1)])
     for i in range(1, 200):
         run.feed([Tick(1.0 + i)])
-    assert run.kiosk.session is None and not run.saved
+    assert run.kiosk.session is None and not run.sessions
     assert phrases.CHECKIN_ABANDONED in run.said
 
 
 def test_session_record_uses_elapsed_time_not_the_wall_clock() -> None:
     run = Run(SimUser("steady")).until_finished()
-    record = run.saved[0]
+    record = run.sessions[0]
     assert record.started_at.isoformat().startswith("2026-11-25T09:00")
     assert record.duration_s > 60
     assert record.plan_date == date(2026, 11, 25)
@@ -165,7 +165,7 @@ def test_red_in_the_breathing_primer_is_no_exercise_and_the_first_is_still_done(
     assert run.kiosk.view.screen == "pain"
     run.user = SimUser("steady", checkin_pain=0)  # rates this pain 1: a small rise, go on
     run.until_finished()
-    record = run.saved[0]
+    record = run.sessions[0]
     [event] = record.pain_events
     assert event.family is None and event.phase == "primer"
     assert record.exercises[0].sets, "the first exercise still comes after the stop"
@@ -185,7 +185,7 @@ def test_after_a_session_the_summary_shows_until_a_press() -> None:
 def test_holding_red_to_end_is_a_stop_not_a_pain_event() -> None:
     run = Run(SimUser(presses="gGggR"))  # start, confirm, ready, one clean rep, RED held
     run.until_finished()
-    record = run.saved[0]
+    record = run.sessions[0]
     assert record.ended_by == "stop"
     assert record.pain_events == ()
     assert record.exercises[0].sets[0].ended_by == "stop"
@@ -201,7 +201,7 @@ def test_red_pressed_then_released_then_held_keeps_the_pain_event() -> None:
     run.feed(run.tracker.edge(Button.RED, False, t + 0.3))  # pain: released
     run.feed(run.tracker.edge(Button.RED, True, t + 2.0))  # then decides to end
     run.feed(run.tracker.tick(t + 4.5))
-    record = run.saved[0]
+    record = run.sessions[0]
     assert record.ended_by == "stop"
     assert len(record.pain_events) == 1 and record.pain_events[0].pain is None
     assert record.exercises[0].sets[0].ended_by == "pain"
@@ -209,7 +209,7 @@ def test_red_pressed_then_released_then_held_keeps_the_pain_event() -> None:
 
 def test_progress_is_checkpointed_between_exercises_never_per_rep() -> None:
     run = Run(SimUser("steady")).until_finished()
-    saves = run.saves
+    saves = run.session_saves
     assert [s.ended_by for s in saves] == ["interrupted"] * 3 + ["complete"]
     assert len({s.id for s in saves}) == 1, "every save replaces the same session"
     assert [sum(bool(e.sets) for e in s.exercises) for s in saves] == [1, 2, 3, 3]
@@ -223,14 +223,14 @@ def test_one_sided_sets_switch_sides_without_a_rest_between() -> None:
     lib = library()
     each = variation("side-plank-1", side="each")
 
-    def planner(sessions, day, pain):  # type: ignore[no-untyped-def]
+    def planner(sessions, day, pain):
         from kiosk.core.data.model import Plan, PlannedExercise
 
         fam = replace(lib.families[0], ladder=(each,))
         return Plan(day.isoformat(), (PlannedExercise(fam, each, 2, ""),))
 
     run = Run(SimUser("steady"), planner=planner).until_finished()
-    sets = run.saved[0].exercises[0].sets
+    sets = run.sessions[0].exercises[0].sets
     assert [s.side for s in sets] == ["left", "right", "left", "right"]
     said = run.said
     rests = [i for i, line in enumerate(said) if line.startswith("Rest and breathe")]
@@ -250,7 +250,7 @@ def test_ready_starts_the_set_in_the_same_event_with_one_lead_in() -> None:
     view = run.kiosk.view
     assert view.screen == "set" and view.pacer is not None
     assert view.pacer.started == run.t + 0.1
-    says = [e for e in run.effects if type(e).__name__ == "Say"]
+    says = [e for e in run.effects if isinstance(e, Say)]
     assert [(s.text, s.interrupt) for s in says] == [("Breathe in to prepare.", True)]
 
 
@@ -262,7 +262,7 @@ def test_closing_mid_set_keeps_the_rated_reps_as_an_interrupted_session() -> Non
     session = run.kiosk.session
     assert session is not None
     [save] = session.interrupt()
-    assert isinstance(save, Save)
+    assert isinstance(save, Save) and isinstance(save.record, SessionRecord)
     record = save.record
     assert record.ended_by == "interrupted"
     assert [s.reps for s in record.exercises[0].sets] == [("clean",)]
@@ -276,7 +276,7 @@ def test_closing_before_anything_was_rated_saves_nothing() -> None:
     assert session is not None and session.interrupt() == []
 
 
-def _loaded_planner():  # type: ignore[no-untyped-def]
+def _loaded_planner():
     """A plan of two: a loaded rung ("a light weight"), then one with nothing to hold."""
     from dataclasses import replace
 
@@ -288,7 +288,7 @@ def _loaded_planner():  # type: ignore[no-untyped-def]
     plain = lib.families[1].ladder[0]
     fam = replace(lib.families[0], ladder=(loaded,))
 
-    def planner(sessions, day, pain):  # type: ignore[no-untyped-def]
+    def planner(sessions, day, pain):
         return Plan(day.isoformat(), (PlannedExercise(fam, loaded, 2, ""),
                                       PlannedExercise(lib.families[1], plain, 2, "")))
 
@@ -299,7 +299,7 @@ def test_a_load_is_recorded_as_the_person_confirms_it() -> None:
     """Issue 13, point 6: a loaded rung asks for its load, and GREEN at Ready records it."""
     run = Run(SimUser("steady"), planner=_loaded_planner()).until_finished()
     assert "You need a light weight. Press GREEN when you have it, AMBER to skip." in run.said
-    [session] = run.saved
+    [session] = run.sessions
     loaded, plain = session.exercises
     assert (loaded.load, loaded.skipped, len(loaded.sets)) == ("a light weight", False, 2)
     assert plain.load is None and plain.sets
@@ -311,7 +311,7 @@ def test_a_load_skipped_at_ready_is_not_recorded() -> None:
         run.step()
     run.feed([Press(Button.AMBER, run.t + 0.1)])  # "AMBER to skip": no weight to hand
     run.until_finished()
-    [session] = run.saved
+    [session] = run.sessions
     loaded, plain = session.exercises
     assert (loaded.skipped, loaded.load, loaded.sets) == (True, None, ())
     assert plain.sets and plain.load is None
@@ -330,17 +330,17 @@ def test_a_load_in_kilos_is_said_and_recorded_as_confirmed() -> None:
     loaded = replace(variation("carry-1"), load="a light weight", load_kg=2.5)
     fam = replace(lib.families[0], ladder=(loaded,))
 
-    def planner(sessions, day, pain):  # type: ignore[no-untyped-def]
+    def planner(sessions, day, pain):
         return Plan(day.isoformat(), (PlannedExercise(fam, loaded, 2, ""),))
 
     run = Run(SimUser("steady"), planner=planner).until_finished()
     assert ("You need a light weight, two and a half kilos. Press GREEN when you have it, "
             "AMBER to skip.") in run.said
-    [session] = run.saved
+    [session] = run.sessions
     assert session.exercises[0].load == "a light weight, 2.5 kg"
 
 
-def _walk_planner(minutes: int):  # type: ignore[no-untyped-def]
+def _walk_planner(minutes: int):
     from dataclasses import replace
 
     from kiosk.core.data.model import Plan, PlannedExercise
@@ -350,7 +350,7 @@ def _walk_planner(minutes: int):  # type: ignore[no-untyped-def]
     walk = replace(variation("walk-1"), unit="minutes", start_reps=2, max_reps=30)
     fam = replace(lib.families[0], ladder=(walk,))
 
-    def planner(sessions, day, pain):  # type: ignore[no-untyped-def]
+    def planner(sessions, day, pain):
         return Plan(day.isoformat(), (PlannedExercise(fam, walk, minutes, "", away=True),))
 
     return planner
@@ -362,7 +362,7 @@ def test_a_walk_away_from_the_kiosk_is_asked_about_and_green_records_it() -> Non
     run = Run(SimUser("steady"), planner=_walk_planner(12)).until_finished()
     assert "Did you walk twelve minutes? GREEN for yes, AMBER for not today." in run.said
     assert "Twelve minutes walked. Well done." in run.said
-    [session] = run.saved
+    [session] = run.sessions
     [walk] = session.exercises
     assert walk.sets == (SetRecord(None, ("clean",) * 12, 12, "target"),)
     assert not run.tones.count("exhale") > 20  # it was not paced minute by minute
@@ -374,5 +374,5 @@ def test_amber_to_the_walk_question_records_no_walk() -> None:
         run.step()
     run.feed([Press(Button.AMBER, run.t + 0.1)])
     run.until_finished()
-    [session] = run.saved
+    [session] = run.sessions
     assert session.exercises[0].skipped and not session.exercises[0].sets

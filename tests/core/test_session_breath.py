@@ -111,7 +111,7 @@ def test_alternating_reps_are_counted_left_and_right() -> None:
                  "Left, two. Breathe out.", "Right, two. Breathe out.",
                  "Left, three. Breathe out as you reach one arm forward."):
         assert line in said
-    [record] = run.saved
+    [record] = run.sessions
     assert [len(s.reps) for s in record.exercises[0].sets] == [6, 6]
 
 
@@ -121,7 +121,7 @@ def test_a_slip_on_one_side_ends_that_side_and_the_other_side_is_still_done() ->
     presses = "g G g ga gg gg G"
     run = Run(SimUser(presses=presses), settings=FAST,
               planner=planner_of(("side-plank-knees", 2))).until_finished()
-    [record] = run.saved
+    [record] = run.sessions
     sets = record.exercises[0].sets
     assert [(s.side, s.reps, s.ended_by) for s in sets] == [
         ("left", ("clean", "slipped"), "fray"),
@@ -145,7 +145,7 @@ def test_amber_speaks_the_variations_fray_tip_then_the_set_ends() -> None:
 def test_a_walk_is_one_set_of_minutes_paced_by_the_breath() -> None:
     run = Run(SimUser("steady"), settings=FAST, planner=planner_of(("walk-easy", 2)))
     run.until_finished()
-    [record] = run.saved
+    [record] = run.sessions
     [only] = record.exercises[0].sets
     assert only.reps == ("clean", "clean")
     assert phrases.RATE_MINUTE in run.said and "Minute two. Breathe in." in run.said
@@ -159,7 +159,7 @@ def test_every_line_said_in_a_session_was_in_the_catalogue(profile: str) -> None
     engine: only the summary and the week's count (the day's own numbers) are rendered when
     they are due."""
     run = Run(SimUser(profile), settings=FAST, planner=MIXED).until_finished()
-    assert run.saved
+    assert run.sessions
     lines = set(catalogue(MIXED([], date(2026, 11, 25), None), settings=FAST))
     # the summary and the week's rhythm (kiosk/core/coach/rhythm.py) are made of the day's numbers
     missing = [line for line in run.said if line not in lines

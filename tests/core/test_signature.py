@@ -37,7 +37,7 @@ SETUP = CFG.signature
 DAY = date(2026, 10, 12)
 
 
-def signature(day: date = DAY, **rated: str) -> ScreeningRecord:
+def signature(day: date = DAY, /, **rated: str) -> ScreeningRecord:
     """Every probe easy, except ``rated``: "hip_rotation_left": "stiff", "forward_bend": ..."""
     results = []
     for p in SETUP.probes:
@@ -50,7 +50,7 @@ def signature(day: date = DAY, **rated: str) -> ScreeningRecord:
 
 
 def plan(sig: ScreeningRecord | None, sessions: list[SessionRecord] | None = None,
-         day: date = DAY):  # type: ignore[no-untyped-def]
+         day: date = DAY):
     return plan_for_day(CFG.library, sessions or [], day, CFG.progression, CFG.session,
                         tuning=tuning(sig, SETUP))
 
@@ -298,7 +298,7 @@ def test_every_sided_probe_names_the_side_it_rates() -> None:
 @pytest.mark.parametrize(
     "rule", [r for r in SETUP.rules if r.when == "uneven"],
     ids=lambda r: f"{r.probe}->{r.family}")
-def test_each_uneven_rule_says_the_side_the_person_rated(rule, stiffer: str) -> None:  # type: ignore[no-untyped-def]
+def test_each_uneven_rule_says_the_side_the_person_rated(rule, stiffer: str) -> None:
     other = "right" if stiffer == "left" else "left"
     key = rule.probe.replace("-", "_")
     reason = tuning(signature(**{f"{key}_{stiffer}": "stiff"}), SETUP).reasons[rule.family]

@@ -11,7 +11,8 @@ import pytest
 from gpiozero.pins.mock import MockFactory
 
 from kiosk.core.data.model import Button
-from kiosk.io.buttons import Buttons, Edge
+from kiosk.devices import Edge
+from kiosk.io.buttons import Buttons
 
 PINS = {Button.GREEN: 17, Button.AMBER: 27, Button.RED: 22}
 

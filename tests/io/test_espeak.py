@@ -60,6 +60,8 @@ def no_in_process(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         made_here.append(text)
         tone_synth(text, voice, rate, out)
 
+    # monkeypatch stays: a spy that still renders (with a tone): it notes which lines were
+    # made in the kiosk's own process, which the audio alone cannot tell.
     monkeypatch.setattr(espeak, "in_process", here)
     return made_here
 

@@ -193,6 +193,8 @@ def test_a_full_disk_leaves_no_half_written_part(tmp_path: Path,
         if len(copied) == 5:
             raise OSError(errno.ENOSPC, "No space left on device")
 
+    # monkeypatch stays: a disk that fills up part way through a copy cannot be made here
+    # without root and a small mount.
     monkeypatch.setattr(piper_parts._File, "copy", fill_up)
     with pytest.raises(OSError, match="No space"):
         split(voice, tmp_path / "parts")

@@ -128,7 +128,8 @@ def test_every_line_is_trimmed_and_at_the_one_level_and_its_length_is_measured(
         assert soxcheck.silence_at_ends(path, tmp_path) < 0.1, line  # the 20 ms pads, no more
         assert renderer.seconds_for(line) == pytest.approx(soxcheck.seconds(path), abs=0.001)
     # Measured, so far shorter than the 150-words-a-minute estimate the session used to take.
-    assert renderer.seconds_for(LINES[0]) < speech_seconds(LINES[0], 150) - 0.5
+    measured = renderer.seconds_for(LINES[0])
+    assert measured is not None and measured < speech_seconds(LINES[0], 150) - 0.5
     assert renderer.seconds_for("never rendered") is None
 
 
@@ -264,11 +265,13 @@ def test_a_missing_engine_is_reported_when_the_renderer_starts(
 ) -> None:
     (cached,) = render(toned, LINE)
     if missing == "library":
+        # monkeypatch stays: espeak-ng is installed here; this is a system without it.
         monkeypatch.setattr(tts, "ESPEAK_LIBRARIES", ("libespeak-ng-not-here.so.1",))
     else:
         import importlib.util
 
         real = importlib.util.find_spec
+        # monkeypatch stays: pyttsx3 is installed here; this is an install without it.
         monkeypatch.setattr(importlib.util, "find_spec",
                             lambda name, *a: None if name == "pyttsx3" else real(name, *a))
     with pytest.warns(KioskWarning, match="no TTS engine") as caught:
@@ -289,7 +292,14 @@ def test_the_engine_loads_with_the_first_line_not_when_the_renderer_starts(
     assert tts.engine_missing() is None
     loads: list[str] = []
     real = tts._espeak
-    monkeypatch.setattr(tts, "_espeak", lambda: (loads.append("load"), real())[1])
+
+    def spy() -> object:
+        loads.append("load")
+        return real()
+
+    # monkeypatch stays: a spy that changes nothing: when the engine loads is what this
+    # test is about, and no output shows it.
+    monkeypatch.setattr(tts, "_espeak", spy)
     with Renderer(tmp_path, voice="en-us", rate=150) as r:
         assert loads == []
         r.prepare([LINE], urgent=True)
@@ -297,18 +307,14 @@ def test_the_engine_loads_with_the_first_line_not_when_the_renderer_starts(
     assert loads  # by the line, in this process
 
 
-def test_an_engine_that_fails_to_load_later_gives_up_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_engine_that_fails_to_load_later_gives_up_once(tmp_path: Path) -> None:
     """Found at start-up but broken (its voice data gone, say): the first line tells it."""
-    monkeypatch.setattr(tts, "engine_missing", lambda: None)
 
-    def broken() -> None:
+    def broken(text: str, voice: str, rate: int, out: Path) -> None:  # the synth that loads it
         raise HardwareError("no TTS engine (could not initialize espeak)")
 
-    monkeypatch.setattr(tts, "_espeak", broken)
     with pytest.warns(KioskWarning, match="could not initialize espeak") as caught:
-        with Renderer(tmp_path, voice="en-us", rate=150) as r:
+        with Renderer(tmp_path, voice="en-us", rate=150, synth=broken) as r:
             r.prepare([LINE, "Two."], urgent=True)
             assert r.wait(timeout=HUNG)
             assert r.failed(LINE) and r.failed("Two.") and not r.available

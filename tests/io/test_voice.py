@@ -22,6 +22,7 @@ from kiosk.core.data.events import Hush, Say, Tone
 from kiosk.devices import NullVoice, PrintVoice, RecordingVoice, TeeVoice, Voice
 from kiosk.errors import KioskWarning
 from kiosk.io import voice as v
+from kiosk.io.tones import NAMES as TONE_NAMES
 from kiosk.io.tts import Renderer, cache_dir_for
 from kiosk.io.voice import MixerVoice, open_voice
 from kiosk.ui import fonts
@@ -315,12 +316,12 @@ def test_a_tone_plays_alongside_speech(
 def test_every_tone_is_heard(speaker: Speaker) -> None:
     speaker.open()
     with MixerVoice(FakeLines(speaker.path.parent), volume=1.0) as voice:
-        for name in v.TONE_NAMES:
+        for name in TONE_NAMES:
             voice.tone(name)
             speaker.play(0.12)
             voice.hush()
             speaker.play(0.05)  # a gap, so each tone is its own stretch of sound
-    assert len(segments(speaker.recording())) == len(v.TONE_NAMES)
+    assert len(segments(speaker.recording())) == len(TONE_NAMES)
 
 
 def test_tones_play_at_the_voice_level(speaker: Speaker) -> None:

@@ -15,17 +15,17 @@ import queue
 import sys
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
 
 from store_samples import real_record
 
+from kiosk.core.data.records import Record, SessionRecord
 from kiosk.store.months import WholeHistory
 from kiosk.store.writer import HistoryWriter, SaveResult
 
 KEEP_BACKUPS = 3
 
 
-def expected(session_id: str) -> dict[str, Any]:
+def expected(session_id: str) -> SessionRecord:
     """The record saved under ``session_id`` ("b<batch>-<n>"); the parent rebuilds it to compare."""
     batch, n = (int(part) for part in session_id[1:].split("-"))
     when = datetime(2026, 1, 1, 8) + timedelta(days=batch, minutes=n)
@@ -41,7 +41,7 @@ def say(line: str) -> None:
     os.write(1, (line + "\n").encode())
 
 
-def opener(data_dir: str, batch: int, mode: str) -> Callable[[dict[str, Any]], None]:
+def opener(data_dir: str, batch: int, mode: str) -> Callable[[Record], None]:
     """Open the history one of two ways and return a save that returns once the save is done."""
     if mode == "history":
         history = WholeHistory.open(data_dir, keep_backups=KEEP_BACKUPS, now=day_of(batch))
@@ -55,7 +55,7 @@ def opener(data_dir: str, batch: int, mode: str) -> Callable[[dict[str, Any]], N
     if writer.recovery:
         say(f"recovered {writer.recovery.problem}")
 
-    def save(record: dict[str, Any]) -> None:
+    def save(record: Record) -> None:
         writer.save(record)
         result = results.get()
         if not result.ok:

@@ -24,18 +24,23 @@ def test_tinydb_round_trips_through_the_file(tmp_path: Path) -> None:
         assert db.all() == [{"a": 1, "name": "Pont fessier"}]
 
 
-def test_a_failed_write_leaves_the_old_file_and_no_litter(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_failed_write_leaves_the_old_file_and_no_litter(tmp_path: Path) -> None:
+    full = {"on": False}
+
+    class FullCard(AtomicJSONStorage):
+        """The storage twin of a card that fills up: once full, no write reaches it."""
+
+        @staticmethod
+        def fsync(fd: int) -> None:
+            if full["on"]:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            os.fsync(fd)
+
     path = tmp_path / "db.json"
-    with TinyDB(path, storage=AtomicJSONStorage) as db:
+    with TinyDB(path, storage=FullCard) as db:
         db.insert({"kept": True})
         before = path.read_bytes()
-
-        def disk_full(fd: int) -> None:
-            raise OSError(errno.ENOSPC, "No space left on device")
-
-        monkeypatch.setattr(os, "fsync", disk_full)
+        full["on"] = True
         with pytest.raises(OSError) as err:
             db.insert({"lost": True})
     assert err.value.errno == errno.ENOSPC

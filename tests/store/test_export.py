@@ -74,7 +74,7 @@ def _exported_csv(sessions: list[dict[str, Any]]) -> list[list[str]]:
     return list(csv.reader(io.StringIO(out.getvalue(), newline="")))
 
 
-_any_text = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12)
+_any_text = st.text(st.characters(codec="utf-8"), min_size=1, max_size=12)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

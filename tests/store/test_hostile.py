@@ -171,7 +171,7 @@ class Item:
     root: bool = False  # needs root to make
 
 
-def _not_a_dir(make_it: Callable[[Path], None]) -> Callable[[Path], None]:
+def _not_a_dir(make_it: Callable[[Path], object]) -> Callable[[Path], None]:
     def make(data: Path) -> None:
         data.rmdir()
         make_it(data)
@@ -241,7 +241,7 @@ READERS: list[list[str]] = [
 @pytest.fixture(autouse=True)
 def _no_pi(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("KIOSK_CONFIG", raising=False)
-    monkeypatch.setattr("kiosk.io.buttons.is_raspberry_pi", lambda: False)
+    monkeypatch.setenv("KIOSK_DEVICE_MODEL", os.devnull)  # no Pi, whatever board runs this
 
 
 def snapshot(top: Path) -> dict[str, tuple[Any, ...]]:

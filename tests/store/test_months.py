@@ -14,7 +14,7 @@ from test_recovery import CORPUS
 
 from kiosk.cli import main
 from kiosk.config import load_config
-from kiosk.core.coach.progression import Replays, plan_for_day
+from kiosk.core.coach.progression import Progress, Replays, plan_for_day
 from kiosk.core.data.records import Record, SessionRecord, last_pain, sessions_of
 from kiosk.simulate import lived_days
 from kiosk.store.history import MonthFile
@@ -57,9 +57,15 @@ def full_plan(records: list[Record], pain: int | None = None) -> object:
                         pain)
 
 
+def progress_of(history: WholeHistory) -> Progress | None:
+    """The store's base, which it knows only as a ``Replay``: the kiosk's replays make Progress."""
+    assert history.base is None or isinstance(history.base, Progress)
+    return history.base
+
+
 def plan_from(history: WholeHistory, pain: int | None = None) -> object:
     return plan_for_day(CFG.library, sessions_of(history.records()), TODAY, CFG.progression,
-                        CFG.session, pain, base=history.base)
+                        CFG.session, pain, base=progress_of(history))
 
 
 def on_disk(data: Path) -> list[Record]:
@@ -116,8 +122,14 @@ def test_the_history_screens_months_are_read_when_first_asked_for_then_kept(
     save_one_by_one(tmp_path, LIVED)
     read: list[str] = []
     real = m.read_month
-    monkeypatch.setattr(m, "read_month", lambda folder: (read.append(folder.name),
-                                                         real(folder))[1])
+
+    def spy(folder: Path) -> tuple[list[Record], str | None]:
+        read.append(folder.name)
+        return real(folder)
+
+    # monkeypatch stays: a spy that changes nothing: which months are read is invisible
+    # to the user, and is what this test is about.
+    monkeypatch.setattr(m, "read_month", spy)
     with WholeHistory.open(tmp_path, replays=REPLAYS) as history:
         assert read == []  # start-up does not need them
         records, since = history.recent()
@@ -168,8 +180,9 @@ def test_new_signature_rules_rebuild_the_snapshots_they_would_change(tmp_path: P
 
     before = keys()
     with WholeHistory.open(tmp_path, replays=tuned) as history:
-        assert history.base is not None and history.base.starts == starts
-        assert history.base.snapshot() == tuned.start().feed(
+        base = progress_of(history)
+        assert base is not None and base.starts == starts
+        assert base.snapshot() == tuned.start().feed(
             sessions_of(r for r in LIVED if month_of(r, "") < months[-1])).snapshot()
     after = keys()
     assert len(before) == len(after) == 1 and before != after

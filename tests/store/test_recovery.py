@@ -192,6 +192,8 @@ def test_a_damaged_file_that_cannot_be_moved_stops_with_a_clear_error(
     def read_only(src: object, dst: object) -> None:
         raise OSError(30, "Read-only file system")
 
+    # monkeypatch stays: a read-only file system cannot be made without root and a mount;
+    # os.replace failing with EROFS is what one does to the store.
     monkeypatch.setattr(os, "replace", read_only)
     with pytest.raises(StorageError, match="history.json is damaged and cannot be moved aside"):
         MonthFile.open(tmp_path)

@@ -6,6 +6,7 @@ import json
 
 from store_samples import real_json
 
+from kiosk.core.data.records import SessionRecord
 from kiosk.store.records import decode
 from kiosk.store.salvage import merge, salvage
 
@@ -25,7 +26,7 @@ def test_a_merge_keeps_the_damaged_files_newer_copy_and_the_backups_older_sessio
     found = salvage(json.dumps({"sessions": {"2": newer_b, "3": real_json("c")}}).encode())
     merged = merge(found, backup)
     assert [(seq, r.id) for seq, r in merged.items()] == [(1, "a"), (2, "b"), (3, "c")]
-    assert merged[2].pain_after == 0
+    assert isinstance(merged[2], SessionRecord) and merged[2].pain_after == 0
 
 
 def test_clean_reps_are_repaired_from_the_ratings_and_an_unreadable_record_is_counted() -> None:
@@ -33,6 +34,7 @@ def test_clean_reps_are_repaired_from_the_ratings_and_an_unreadable_record_is_co
     bad["exercises"][0]["sets"][0]["clean_reps"] = 10**9
     found = salvage(json.dumps({"sessions": {"1": bad, "2": {"id": "x"}}}).encode())
     [(_, record)] = found.records
+    assert isinstance(record, SessionRecord)
     assert record.exercises[0].sets[0].clean_reps == 2
     assert (found.repaired, found.skipped) == (1, 1)
 

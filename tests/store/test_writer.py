@@ -5,15 +5,16 @@ from __future__ import annotations
 import errno
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from store_samples import Results, real_record
 
-from kiosk.core.data.records import last_pain
+from kiosk.core.data.records import SessionRecord, last_pain
 from kiosk.errors import StorageError
-from kiosk.store.atomic import read_regular
+from kiosk.store.atomic import AtomicJSONStorage, read_regular
 from kiosk.store.lock import DataDirBusy, DataDirLock
 from kiosk.store.months import WholeHistory
 from kiosk.store.readonly import read_history
@@ -26,16 +27,28 @@ def _saved_ids(data_dir: Path) -> list[str]:
     return [s.id for s in read_history(data_dir).sessions]
 
 
-class Disk:
-    """Makes every fsync fail with ``errno`` until ``fix()``: a full or read-only card."""
+def card(fsync: Callable[[int], None]) -> type[AtomicJSONStorage]:
+    """The storage twin of a card whose every fsync is ``fsync``."""
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch, code: int) -> None:
+    class Card(AtomicJSONStorage):
+        @staticmethod
+        def fsync(fd: int) -> None:
+            fsync(fd)
+
+    return Card
+
+
+class Disk:
+    """Makes every fsync fail with ``errno`` until ``fix()``: a full or read-only card. The
+    writer reaches it through ``storage``, the storage twin handed to ``HistoryWriter.open``."""
+
+    def __init__(self, code: int) -> None:
         self.code = code
         self.broken = True
         self.failures = 0
         self._failed = threading.Condition()
         self._fsync = os.fsync
-        monkeypatch.setattr(os, "fsync", self._maybe_fail)
+        self.storage = card(self._maybe_fail)
 
     def _maybe_fail(self, fd: int) -> None:
         if self.broken:
@@ -66,7 +79,7 @@ def test_a_saved_session_is_on_disk_and_reported(tmp_path: Path) -> None:
 
 
 def test_save_returns_at_once_even_while_the_disk_is_slow(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path
 ) -> None:
     # The disk is as slow as a test likes: every fsync waits until the gate opens.
     gate, stuck = threading.Event(), threading.Event()
@@ -79,8 +92,7 @@ def test_save_returns_at_once_even_while_the_disk_is_slow(
         real_fsync(fd)
         synced.append(fd)
 
-    monkeypatch.setattr(os, "fsync", slow_fsync)
-    writer = HistoryWriter.open(tmp_path)
+    writer = HistoryWriter.open(tmp_path, storage=card(slow_fsync))
     for i in range(5):
         writer.save(real_record(f"s{i}"))
         assert stuck.wait(HUNG), "the writer never reached the disk"
@@ -126,11 +138,12 @@ def test_the_view_replaces_a_resaved_session_and_reads_existing_history(tmp_path
     ],
 )
 def test_a_refusing_disk_is_reported_once_and_the_session_saved_later(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int, words: str
+    tmp_path: Path, code: int, words: str
 ) -> None:
     results = Results()
-    disk = Disk(monkeypatch, code)
-    writer = HistoryWriter.open(tmp_path, on_result=results, retry_every=0.01)
+    disk = Disk(code)
+    writer = HistoryWriter.open(tmp_path, on_result=results, retry_every=0.01,
+                                storage=disk.storage)
     writer.save(real_record("a"))
     [failed] = results.wait_for(1)
     assert (failed.id, failed.ok, failed.will_retry) == ("a", False, True)
@@ -148,11 +161,12 @@ def test_a_refusing_disk_is_reported_once_and_the_session_saved_later(
 
 
 def test_the_next_save_retries_the_earlier_one_first(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path
 ) -> None:
     results = Results()
-    disk = Disk(monkeypatch, errno.ENOSPC)
-    writer = HistoryWriter.open(tmp_path, on_result=results, retry_every=3600)
+    disk = Disk(errno.ENOSPC)
+    writer = HistoryWriter.open(tmp_path, on_result=results, retry_every=3600,
+                                storage=disk.storage)
     writer.save(real_record("a"))
     results.wait_for(1)
     disk.fix()
@@ -163,10 +177,11 @@ def test_the_next_save_retries_the_earlier_one_first(
     assert _saved_ids(tmp_path) == ["a", "b"]
 
 
-def test_close_makes_a_last_attempt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_close_makes_a_last_attempt(tmp_path: Path) -> None:
     results = Results()
-    disk = Disk(monkeypatch, errno.EROFS)
-    writer = HistoryWriter.open(tmp_path, on_result=results, retry_every=3600)
+    disk = Disk(errno.EROFS)
+    writer = HistoryWriter.open(tmp_path, on_result=results, retry_every=3600,
+                                storage=disk.storage)
     writer.save(real_record("a"))
     writer.save(real_record("b"))
     assert [(r.id, r.ok) for r in results.wait_for(2)] == [("a", False), ("b", False)]
@@ -176,10 +191,10 @@ def test_close_makes_a_last_attempt(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 
 def test_still_unwritable_at_close_leaves_the_sessions_listed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path
 ) -> None:
-    Disk(monkeypatch, errno.ENOSPC)
-    writer = HistoryWriter.open(tmp_path, retry_every=3600)
+    writer = HistoryWriter.open(tmp_path, retry_every=3600,
+                                storage=Disk(errno.ENOSPC).storage)
     writer.save(real_record("a"))
     writer.close()
     assert writer.pending_ids == ("a",)
@@ -211,6 +226,8 @@ def test_an_unreadable_history_degrades_to_memory_until_it_can_be_opened(
             raise OSError(errno.EIO, "Input/output error")
         return read_regular(path)
 
+    # monkeypatch stays: an I/O error on read (a failing card) cannot be made on a healthy
+    # disk, and the reads go through load.read_regular, not through the storage twin.
     monkeypatch.setattr("kiosk.store.load.read_regular", flaky_read)
     results = Results()
     writer = HistoryWriter.open(tmp_path, on_result=results, retry_every=0.01)
@@ -226,7 +243,10 @@ def test_an_unreadable_history_degrades_to_memory_until_it_can_be_opened(
     broken["yes"] = False
     saved = results.wait_for(4)[2:]
     assert all(r.ok for r in saved)
-    assert [(s.id, s.pain_after) for s in writer.records()] == [("old", 0), ("new", 1)]
+    records = writer.records()
+    sessions = [r for r in records if isinstance(r, SessionRecord)]
+    assert sessions == records
+    assert [(s.id, s.pain_after) for s in sessions] == [("old", 0), ("new", 1)]
     writer.close()
     assert _saved_ids(tmp_path) == ["old", "new"]
 

@@ -29,7 +29,7 @@ PANELS = [(800, 480), (480, 320)]
 GOLDEN = Path(__file__).with_name("golden")
 
 
-def _views(records: list) -> tuple[View, ...]:  # type: ignore[type-arg]
+def _views(records: list) -> tuple[View, ...]:
     return history_views(records, DAY, LADDERS, 5)
 
 
@@ -51,7 +51,7 @@ def _x(plot: pygame.Rect, day: date) -> int:
 
 @pytest.mark.parametrize("size", PANELS, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_three_weeks_without_a_session_are_a_gap_not_a_line(size: tuple[int, int]) -> None:
-    def line_in_gap(records: list) -> int:  # type: ignore[type-arg]
+    def line_in_gap(records: list) -> int:
         view = _views(records)[0]
         plot = _plot(view, size, ["10", "reps"], 2)
         left, right = _x(plot, GAP[0] + timedelta(days=2)), _x(plot, GAP[1] - timedelta(days=2))

@@ -280,6 +280,8 @@ def test_every_exercise_in_the_library_fits_without_being_cut(
             cut.append(line)
         return out
 
+    # monkeypatch stays: a spy that changes nothing: it notes which lines were cut, which a
+    # surface shows only as pixels.
     monkeypatch.setattr(text, "ellipsize", spy)
     library = load_config(DEFAULT_CONFIG).config.library
     screen = Screen(pygame.Surface((800, 480)))
