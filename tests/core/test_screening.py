@@ -212,6 +212,38 @@ def test_a_due_screening_can_wait_and_is_not_offered_again_that_day() -> None:
     assert r.kiosk.session is not None  # straight to the session: not offered twice a day
 
 
+def test_a_long_break_offers_a_new_movement_check_with_the_gentle_restart() -> None:
+    """Sixty days or more away: the plan restarts gently, and the kiosk offers a movement
+    check before the first session back, even where checks are otherwise only on demand."""
+    from dataclasses import replace
+
+    from kiosk.core.coach.progression import plan_for_day
+
+    def planner(records: Sequence[Record], day: date, pain: int | None) -> Plan:
+        return plan_for_day(CFG.library, sessions_of(records), day, CFG.progression, FAST, pain,
+                            tuning=tuning(latest(records), CFG.signature), rhythm=CFG.rhythm)
+
+    on_demand = replace(CFG.signature, every_days=0)
+    sig = screenings(until_checkin(kiosk(SimUser("steady"))))
+    records: list[Record] = list(sig)
+    for n in range(4):  # both halves of the program, done
+        records.append(clean_day(planner(records, DAY + timedelta(days=n), None), n))
+    back = DAY + timedelta(days=80)
+    assert any("restart gently" in n for n in planner(records, back, None).notes)
+    r = until_checkin(Run(SimUser("steady"), planner=planner, records=[*records, all_no(back)],
+                          day=back.isoformat(), settings=FAST, safety=SAFETY, gentle=gentle,
+                          signature=on_demand))
+    assert phrases.SCREEN_RESTART in r.said
+    [again] = screenings(r)
+    assert again.reason == "restart" and again.day == back
+    # A short break offers nothing when checks are on demand.
+    soon = DAY + timedelta(days=10)
+    r = until_checkin(Run(SimUser("steady"), planner=planner, records=[*records, all_no(soon)],
+                          day=soon.isoformat(), settings=FAST, safety=SAFETY, gentle=gentle,
+                          signature=on_demand))
+    assert screenings(r) == [] and phrases.SCREEN_RESTART not in r.said
+
+
 def test_the_screening_phases_each_have_a_handler() -> None:
     from kiosk.core.flows.screening import HANDLERS
 

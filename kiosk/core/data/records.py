@@ -180,7 +180,7 @@ class RitualRecord:
 
 
 PROBE_RATINGS = ("easy", "stiff", "painful", "skipped")  # GREEN, AMBER, RED, not rated
-SCREENING_REASONS = ("first-run", "due", "asked")
+SCREENING_REASONS = ("first-run", "due", "asked", "restart")  # restart: after a long break
 
 
 @dataclass(frozen=True)

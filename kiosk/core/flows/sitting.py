@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from kiosk.core.coach import rhythm
+from kiosk.core.coach.plan import RESTART_NOTE
 from kiosk.core.coach.safety import (
     ACUTE,
     GROUPS,
@@ -195,6 +196,10 @@ def screen_first(k: Host) -> None:
     few weeks), else the session at once."""
     setup = k.signature
     why = screening_due(k.records, k.today, setup) if setup is not None else None
+    if why is None and setup is not None and setup.probes and RESTART_NOTE in k.plan.notes:
+        # A long break (away_restart_days): a gentle restart, and how this spine moves today
+        # is worth a look before the first session back (docs/progression.md).
+        why = "restart"
     if setup is None or why is None or k.not_today == k.today:
         psfs_or_session(k)
     elif why == "first-run":
@@ -203,7 +208,8 @@ def screen_first(k: Host) -> None:
         offer = Choice("screen-offer", "Check how you move?",
                        (f"About {setup.minutes(k.rate())} minutes, before today's "
                         "session.", "GREEN: check now", "AMBER: not today"),
-                       (phrases.SCREEN_DUE,), t0=k.now, rate_wpm=k.rate(),
+                       (phrases.SCREEN_RESTART if why == "restart" else phrases.SCREEN_DUE,),
+                       t0=k.now, rate_wpm=k.rate(),
                        lengths=k.settings.spoken, yes="Check now", no="Not today",
                        timeout=k.safety.answer_seconds if k.safety else 60.0)
 

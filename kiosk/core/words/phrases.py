@@ -90,6 +90,8 @@ def welcome(plan: Plan) -> str:
     return f"Good to see you. Today's plan: {names}."
 
 
+SCREEN_RESTART = ("It has been a long while since your last session. Check how you move before "
+                  "today's session? GREEN yes, AMBER not today.")
 SCREEN_DUE = ("It has been a few weeks since we checked how you move. Check again before "
               "today's session? GREEN yes, AMBER not today.")
 WELCOME_KEYS = "Press GREEN to start, AMBER to hear the plan, RED to log your pain."
