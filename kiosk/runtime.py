@@ -134,7 +134,8 @@ def safety_setup(cfg: Config) -> Setup:
     rules = Rules(repeat_days=s.repeat_days, emergency_days=s.emergency_days,
                   high_pain=s.high_pain, bad_day_rise=p.bad_day_rise,
                   bad_day_window=p.bad_day_window)
-    return Setup(cfg.wording, rules, s.cleared_on, s.answer_seconds, s.gentle_from)
+    return Setup(cfg.wording, rules, s.cleared_on, s.answer_seconds, s.gentle_from,
+                 s.leg_question)
 
 
 def safety_checks(records: Sequence[Record]) -> list[SafetyCheck]:

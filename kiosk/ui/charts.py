@@ -246,6 +246,9 @@ def _pain(
     r = max(4, lay.px(0.02))
     for p in chart.points:
         _pain_marks(surface, p, plot, chart, r, ink)
+    for day, legs in chart.legs:  # leg symptoms: a triangle on the floor of the plot
+        _leg_mark(surface, (_x(plot, chart.first, chart.last, day), plot.bottom - r), r, ink,
+                  both=legs == "both")
     # The weekly line over the marks, edged in the background, so ratings piled at 0 never
     # hide it; a week with no rating breaks it, as a gap.
     week_w = plot.width / len(chart.weekly)
@@ -259,8 +262,17 @@ def _pain(
             x, y = trend[0]
             pygame.draw.line(surface, ink.line, (x - round(week_w / 3), y),
                              (x + round(week_w / 3), y), width)
-    drawn += _pain_key(surface, rect, lay, max(r, _px(lay) // 3), ink)  # as big as the words
+    drawn += _pain_key(surface, rect, lay, max(r, _px(lay) // 3), ink,
+                       legs=bool(chart.legs))  # as big as the words
     return drawn
+
+
+def _leg_mark(surface: pygame.Surface, centre: tuple[int, int], r: int, ink: Inks, *,
+              both: bool) -> None:
+    """A day with leg symptoms: a triangle pointing up, filled for both legs, hollow for one."""
+    x, y = centre
+    corners = [(x, y - r), (x - r, y + r), (x + r, y + r)]
+    pygame.draw.polygon(surface, ink.mark, corners, 0 if both else max(1, r // 2))
 
 
 def _week_runs(weekly: Sequence[float | None]) -> list[list[tuple[int, float]]]:
@@ -311,15 +323,18 @@ def _pain_marks(
         pygame.draw.circle(surface, ink.mark, (x, _y(plot, p.after, 10)), r)
 
 
-def _pain_key(surface: pygame.Surface, rect: pygame.Rect, lay: Layout, r: int, ink: Inks
-              ) -> list[pygame.Rect]:
-    """The key, in one row above the plot: each mark's shape, then its word."""
+def _pain_key(surface: pygame.Surface, rect: pygame.Rect, lay: Layout, r: int, ink: Inks, *,
+              legs: bool = False) -> list[pygame.Rect]:
+    """The key, in one row above the plot: each mark's shape, then its word; "legs" only when
+    a day with leg symptoms is drawn."""
     y = rect.top + _row_h(lay) // 2
     x = rect.left
     drawn = []
-    for shape, word in (("ring", "before"), ("disc", "after"), ("square", "logged"),
-                        ("line", "week")):
-        if shape == "ring":
+    shapes = [("ring", "before"), ("disc", "after"), ("square", "logged"), ("line", "week")]
+    for shape, word in shapes + ([("triangle", "legs")] if legs else []):
+        if shape == "triangle":
+            _leg_mark(surface, (x + r, y), r, ink, both=True)
+        elif shape == "ring":
             pygame.draw.circle(surface, ink.mark, (x + r, y), r, max(1, r // 2))
         elif shape == "disc":
             pygame.draw.circle(surface, ink.mark, (x + r, y), r)
