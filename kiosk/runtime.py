@@ -561,7 +561,10 @@ def run_demo(
             signal.signal(signal.SIGTERM, app.stop)
         app.start(notices.spoken)
         t_end = clock.now() + max_seconds
-        while app.finished == 0 and clock.now() < t_end and not app.stopping:
+        # The sitting ends with the session, unless questions follow it (a check-out that
+        # rose asks the emergency group, docs/safety.md): those are answered first.
+        while ((app.finished == 0 or app.kiosk.view.screen == "question")
+               and clock.now() < t_end and not app.stopping):
             if user.out_of_presses and not hands.busy:
                 # The script is done: close as Esc does, keeping what was rated.
                 ran_out = True

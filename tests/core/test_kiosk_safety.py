@@ -208,7 +208,9 @@ def test_an_urgent_yes_after_check_in_stops_the_day_and_asks_again_the_next_day(
             sessions=history())
     until(r, lambda r: r.finished)
     assert WORDING.advice[Group.URGENT] in r.said
-    assert [s for s in session_saves(r) if s.plan_date == DAY] == []
+    # No exercise; the check-in is kept for its leg answer (the clinician reads it).
+    assert [(s.exercises, s.ended_by, s.pain_before, s.legs) for s in session_saves(r)
+            if s.plan_date == DAY] == [((), "stop", 9, "none")]
     checks = [all_no(DAY - timedelta(days=1)), *safety_saves(r)]
     # The next day: the questions come before any exercise.
     nxt = run(SimUser("steady"), checks=checks, sessions=history(), day=DAY + timedelta(days=1))

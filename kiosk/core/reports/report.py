@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from kiosk.core.coach.change import pain_change
-from kiosk.core.coach.rhythm import active_days
 from kiosk.core.coach.legs import NONE, WORDS, leg_days
+from kiosk.core.coach.rhythm import active_days
 from kiosk.core.coach.safety import SafetyCheck
 from kiosk.core.data.records import (
     PainEntry,
