@@ -262,8 +262,14 @@ def _pain(
             x, y = trend[0]
             pygame.draw.line(surface, ink.line, (x - round(week_w / 3), y),
                              (x + round(week_w / 3), y), width)
-    drawn += _pain_key(surface, rect, lay, max(r, _px(lay) // 3), ink,
-                       legs=bool(chart.legs))  # as big as the words
+    key_r = max(r, _px(lay) // 3)  # as big as the words
+    drawn += _pain_key(surface, rect, lay, key_r, ink)
+    if chart.legs:  # its key between "8 weeks ago" and "this week": the top row is full
+        word = _font(_px(lay)).size("legs")[0]
+        x = (drawn[2].right + drawn[3].left - 2 * key_r - lay.gap // 2 - word) // 2
+        _leg_mark(surface, (x + key_r, drawn[2].centery), key_r, ink, both=True)
+        drawn.append(_text(surface, "legs", lay, ink.text, left=x + 2 * key_r + lay.gap // 2,
+                           centery=drawn[2].centery))
     return drawn
 
 
@@ -323,18 +329,15 @@ def _pain_marks(
         pygame.draw.circle(surface, ink.mark, (x, _y(plot, p.after, 10)), r)
 
 
-def _pain_key(surface: pygame.Surface, rect: pygame.Rect, lay: Layout, r: int, ink: Inks, *,
-              legs: bool = False) -> list[pygame.Rect]:
-    """The key, in one row above the plot: each mark's shape, then its word; "legs" only when
-    a day with leg symptoms is drawn."""
+def _pain_key(surface: pygame.Surface, rect: pygame.Rect, lay: Layout, r: int, ink: Inks
+              ) -> list[pygame.Rect]:
+    """The key, in one row above the plot: each mark's shape, then its word."""
     y = rect.top + _row_h(lay) // 2
     x = rect.left
     drawn = []
-    shapes = [("ring", "before"), ("disc", "after"), ("square", "logged"), ("line", "week")]
-    for shape, word in shapes + ([("triangle", "legs")] if legs else []):
-        if shape == "triangle":
-            _leg_mark(surface, (x + r, y), r, ink, both=True)
-        elif shape == "ring":
+    for shape, word in (("ring", "before"), ("disc", "after"), ("square", "logged"),
+                        ("line", "week")):
+        if shape == "ring":
             pygame.draw.circle(surface, ink.mark, (x + r, y), r, max(1, r // 2))
         elif shape == "disc":
             pygame.draw.circle(surface, ink.mark, (x + r, y), r)
