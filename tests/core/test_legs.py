@@ -4,6 +4,7 @@ the gentle path, both legs asking the emergency group, and RED or silence counti
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
@@ -33,7 +34,7 @@ from tests.core.test_kiosk_safety import (
 class Legs(SimUser):
     """Answers the leg questions as told: a button per screen, or None to stay silent."""
 
-    def __init__(self, answers: dict[str, Button | None], **kw: Any) -> None:
+    def __init__(self, answers: Mapping[str, Button | None], **kw: Any) -> None:
         super().__init__("steady", **kw)
         self.answers = answers
 
@@ -44,7 +45,9 @@ class Legs(SimUser):
                     self._seen, self._seen_at = view, t
                 return None
             self._seen_at = t
-            return Action(self.answers[view.screen])  # type: ignore[arg-type]
+            button = self.answers[view.screen]
+            assert button is not None
+            return Action(button)
         return super().decide(view, t)
 
 
@@ -64,7 +67,7 @@ def today(r: Any) -> SessionRecord:
     return s
 
 
-def sitting(answers: dict[str, Button | None], *, before: str | None = "none",
+def sitting(answers: Mapping[str, Button | None], *, before: str | None = "none",
             checkin: int = 2) -> Any:
     r = run(Legs(answers, checkin_pain=checkin), checks=[all_no(DAY - timedelta(days=1))],
             sessions=answered(DAY, before))

@@ -183,10 +183,10 @@ def test_the_leg_answer_of_each_session_is_an_observation() -> None:
 
     from fhir.resources.bundle import Bundle
 
-    asked = [replace(session("2026-11-10", before=2, after=2), legs="none"),
-             replace(session("2026-11-11", before=2, after=2), legs="one"),
-             replace(session("2026-11-12", before=2, after=2), legs="both"),
-             session("2026-11-13", before=2, after=2)]
+    asked: list[Record] = [replace(session("2026-11-10", before=2, after=2), legs="none"),
+                           replace(session("2026-11-11", before=2, after=2), legs="one"),
+                           replace(session("2026-11-12", before=2, after=2), legs="both"),
+                           session("2026-11-13", before=2, after=2)]
     doc = _bundle(asked)
     Bundle.parse_obj(doc)
     legs = [o for o in _of(doc, "Observation") if o["code"]["coding"][0]["code"] == "leg-symptoms"]

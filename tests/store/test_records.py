@@ -73,7 +73,8 @@ def test_the_leg_answer_is_written_only_once_asked_and_older_sessions_read_as_no
 ) -> None:
     """Issue 27: ``legs`` (none | one | both) joins the session; a session saved before it,
     or with the question off, has no key and reads back as None (not asked)."""
-    assert "legs" not in real_json("s-1") and decode(real_json("s-1")).legs is None
+    old = decode(real_json("s-1"))
+    assert "legs" not in real_json("s-1") and isinstance(old, SessionRecord) and old.legs is None
     asked = replace(real_record("s-1"), legs="one")
     assert encode(asked)["legs"] == "one" and decode(encode(asked)) == asked
 

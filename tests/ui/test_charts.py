@@ -151,6 +151,7 @@ def test_days_with_leg_symptoms_are_marked_on_the_pain_chart_and_its_key_fits(
     from dataclasses import replace
 
     from kiosk.core.data.records import SessionRecord
+    from kiosk.core.data.view import View
     from kiosk.ui.screen import Screen
 
     records = month()
@@ -158,7 +159,7 @@ def test_days_with_leg_symptoms_are_marked_on_the_pain_chart_and_its_key_fits(
                  if isinstance(r, SessionRecord) and r.plan_date.day > 15 else r
                  for r in records]
 
-    def pain_view(recs: list[Record]):  # type: ignore[no-untyped-def]
+    def pain_view(recs: list[Record]) -> View:
         (view,) = [v for v in history_views(recs, DAY, LADDERS, 5) if v.title.startswith("Pain")]
         return view
 

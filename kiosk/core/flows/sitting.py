@@ -29,7 +29,7 @@ from kiosk.core.coach.safety import (
 )
 from kiosk.core.coach.signature import SignatureSetup, changes, latest
 from kiosk.core.coach.signature import due as screening_due
-from kiosk.core.data.model import Plan
+from kiosk.core.data.model import Lengths, Plan
 from kiosk.core.data.records import SessionRecord, last_pain
 from kiosk.core.flows.host import Host
 from kiosk.core.flows.painlog import PainLog
@@ -184,25 +184,32 @@ def ask_legs(k: Host, then: Callable[[str, bool], None]) -> None:
     assert k.safety is not None
     wait = k.safety.answer_seconds
 
-    def question(screen: str, title: str, text: str) -> Choice:
-        return Choice(screen, title, (text,), (text,), t0=k.now, rate_wpm=k.rate(),
-                      lengths=k.settings.spoken, yes="Yes", no="No", timeout=wait,
-                      safe_yes=True)
-
     def pressed(c: Choice) -> bool:
         return c.how is not How.TIMEOUT
 
-    symptoms = question("legs", "Below the knee", phrases.LEGS_QUESTION)
+    symptoms = leg_question(False, t0=k.now, rate_wpm=k.rate(), lengths=k.settings.spoken,
+                            wait=wait)
 
     def answered(_: Choice) -> None:
         if not symptoms.accepted:
             then(legs.answer(False, None), pressed(symptoms))
             return
-        both = question("both-legs", "Both legs?", phrases.BOTH_LEGS_QUESTION)
+        both = leg_question(True, t0=k.now, rate_wpm=k.rate(), lengths=k.settings.spoken,
+                            wait=wait)
         k.push(both, lambda _: then(legs.answer(True, bool(both.accepted)), pressed(both)),
                hush=pressed(symptoms))
 
     k.push(symptoms, answered, hush=False)  # after the check-in's "Pain two. Thank you."
+
+
+def leg_question(both: bool, *, t0: float, rate_wpm: int, lengths: Lengths | None,
+                 wait: float) -> Choice:
+    """The leg question (``both``: its second half, "Is it in both legs?"): GREEN "Yes",
+    AMBER "No", RED "Not sure (yes)"; silence counts as yes after a warning."""
+    screen, title, text = (("both-legs", "Both legs?", phrases.BOTH_LEGS_QUESTION) if both
+                           else ("legs", "Below the knee", phrases.LEGS_QUESTION))
+    return Choice(screen, title, (text,), (text,), t0=t0, rate_wpm=rate_wpm, lengths=lengths,
+                  yes="Yes", no="No", timeout=wait, safe_yes=True)
 
 
 def checkin_round(k: Host, pain: int, answer: str, *, hush: bool) -> None:
