@@ -291,6 +291,7 @@ def test_an_emergency_yes_holds_until_the_person_says_a_clinician_has_seen_them(
 
 
 def test_the_check_in_is_not_held_when_nothing_is_due_and_pain_is_low() -> None:
+    # Held only for the leg question (answered no): no round, no offer, nothing saved yet.
     r = run(SimUser("steady", checkin_pain=3), checks=[all_no(DAY)], sessions=history())
     until(r, lambda r: r.kiosk.session is not None and r.kiosk.session.phase == "intro")
     assert safety_saves(r) == [] and phrases.GENTLE_OFFER not in r.said
