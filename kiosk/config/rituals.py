@@ -36,7 +36,6 @@ from kiosk.core.coach.rituals import (
     total_seconds,
 )
 from kiosk.core.data.model import Breath, Library
-from kiosk.core.words import phrases
 from kiosk.core.words.phrases import speech_seconds
 from kiosk.errors import ConfigError
 

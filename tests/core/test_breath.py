@@ -221,7 +221,7 @@ def test_every_probe_step_names_only_its_breath_and_the_breaths_alternate() -> N
     from kiosk.config import DEFAULT_SIGNATURE, load_signature
 
     for probe in load_signature(DEFAULT_SIGNATURE, LIBRARY, []).probes:
-        named = []
+        named: list[Breath] = []
         for side in (("left", "right") if probe.sides else (None,)):
             for step in probe.steps:
                 line = step.say.replace("{side}", side or "")

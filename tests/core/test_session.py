@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from kiosk.core.data.events import Hold, Press, Release, Save, Say, Tick
 import pytest
 
+from kiosk.core.data.events import Hold, Press, Release, Save, Say, Tick
 from kiosk.core.data.model import Button
 from kiosk.core.data.records import SessionRecord, SetRecord
 from kiosk.core.words import phrases
