@@ -6,7 +6,8 @@ family's ladder (``builds_on``): it borrows that rung's breath model (tempo, whi
 the effort, where a rep starts), so its steps ride the same breath timeline as a set of that
 rung (kiosk/core/coach/breath.py), and, if chosen, one of its cues. It opens once the
 family's current rung is at least that one, so nobody rehearses a loaded lift before they can
-hinge cleanly; a ritual that builds on a first rung is open from the first day. A step back (after pain) closes it again.
+hinge cleanly; a ritual that builds on a first rung is open from the first day. A step back
+(after pain) closes it again.
 
 Pure: plain data in and out. The library comes from ``config/rituals.toml`` through
 ``kiosk.config.load_rituals``; the family's current rung from ``kiosk.core.coach.progression``.
