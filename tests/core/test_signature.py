@@ -387,3 +387,17 @@ def test_each_start_rule_says_what_the_person_rated(rule) -> None:
     assert words in rule.reason
     said = " ".join([probe.label.lower(), *(s.say.lower() for s in probe.steps)])
     assert words.split()[0][:4] in said  # "stan"d up, "bend": the probe's own movement
+
+
+def test_the_programs_start_rungs_load_and_a_bad_one_is_one_problem(tmp_path: Path) -> None:
+    from kiosk.config.program import load_program
+
+    mine = tmp_path / "program.toml"
+    mine.write_text('families = ["sit-to-stand", "bridge"]\n[starts]\n'
+                    'sit-to-stand = "sit-to-stand-chair"\nbridge = "bird-dog-arm"\n')
+    problems: list = []
+    found = load_program(mine, CFG.library, problems)
+    assert found.program.starts == {"sit-to-stand": "sit-to-stand-chair"}
+    assert [p.key for p in problems] == ["starts.bridge"]
+    assert found.program.start_rungs(CFG.library) == {
+        "sit-to-stand": frozenset({"sit-to-stand-high", "sit-to-stand-chair"})}
