@@ -40,6 +40,7 @@ from kiosk.core.words.phrases import (
     READY_AGAIN,
     SET_PAUSED,
     SHUTTING_DOWN,
+    SILENCE_LINES,
     SKIPPED,
     STOPPED_BEFORE_START,
     WELCOME_KEYS,
@@ -71,7 +72,8 @@ def catalogue(plan: Plan, max_reps: int = 20, settings: SessionSettings | None =
     sets = settings.sets
 
     lines: list[str] = [welcome(plan), *plan_details(plan), PRIMER_INTRO, *PRIMER_CUES]
-    lines += [PRIMER_DONE, RATE_PROMPT, RATE_MINUTE, RATE_AGAIN, SET_PAUSED, PAIN_CONTINUE]
+    lines += [PRIMER_DONE, RATE_PROMPT, RATE_MINUTE, RATE_AGAIN, SET_PAUSED, PAIN_CONTINUE,
+              *SILENCE_LINES]
     lines += [PAIN_STOP, BAD_DAY, ENDED_BY_HOLD, SKIPPED, PAIN_REPROMPT, CLINICIAN]
     lines += [PRIMER_SKIPPED, READY_AGAIN, NEXT_SOON, PAIN_UNKNOWN, CHECKIN_ABANDONED]
     lines += [STOPPED_BEFORE_START, SHUTTING_DOWN, *(stuck(b) for b in Button)]

@@ -301,6 +301,7 @@ ARE_YOU_ALL_RIGHT = "Are you all right? Press any button."
 CALL_FOR_HELP = "If you are hurt, call for help now."
 SILENT_ANSWERED = "Thank you."
 SILENT_RED_END = "Session ended and saved. If you are hurt, call for help now."
+SILENCE_LINES = (ARE_YOU_ALL_RIGHT, CALL_FOR_HELP, SILENT_ANSWERED, SILENT_RED_END)
 SET_PAUSED = "Set paused. Press GREEN to go on, AMBER for the next exercise, hold RED to end."
 
 
