@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import logging
 import os
@@ -30,7 +31,17 @@ from kiosk.terminal import printable, say
 log = logging.getLogger("kiosk")
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(
+    argv: list[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
+    """Run one command; its exit code. ``stdout`` and ``stderr`` stand in for the terminal's
+    (a test's twin of a terminal): every line the command writes goes there instead."""
+    with contextlib.redirect_stdout(stdout or sys.stdout), \
+            contextlib.redirect_stderr(stderr or sys.stderr):
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,

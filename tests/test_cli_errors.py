@@ -34,9 +34,7 @@ def test_printable_drops_what_drives_a_terminal_and_keeps_the_words() -> None:
         "Bridge]0;title[2J evil tab\tok")
 
 
-def test_an_export_to_a_terminal_carries_no_escape_sequences(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_export_to_a_terminal_carries_no_escape_sequences(tmp_path: Path) -> None:
     assert cli.main(["--data-dir", str(tmp_path), "demo"]) == 0
     [history] = tmp_path.glob("history/*/history.json")  # the open month (store/months.py)
     data = json.loads(history.read_text())
@@ -49,11 +47,9 @@ def test_an_export_to_a_terminal_carries_no_escape_sequences(
         def isatty(self) -> bool:
             return True
 
-    screen = Terminal()
-    # monkeypatch stays: the CLI writes to sys.stdout and must see a terminal (isatty);
-    # capsys is none.
-    monkeypatch.setattr(sys, "stdout", screen)
-    assert cli.main(["--data-dir", str(tmp_path), "export", "--format", "csv"]) == 0
+    screen = Terminal()  # the CLI must see a terminal (isatty); capsys is none
+    assert cli.main(["--data-dir", str(tmp_path), "export", "--format", "csv"],
+                    stdout=screen) == 0
     assert "\x1b" not in screen.getvalue() and "[2J" in screen.getvalue()
 
 
