@@ -16,20 +16,69 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from kiosk.core.data.model import Library
+from kiosk.core.data.model import Family, Library, Variation
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a clinician's program allows of one family: its first and last variation (ids in
+    the library; None: the ladder's own ends) and a cap on the reps (or minutes) of any rung."""
+
+    first: str | None = None
+    last: str | None = None
+    max_reps: int | None = None
 
 
 @dataclass(frozen=True)
 class Program:
     """The families a session works on, in the order written; ``follows``: a family that enters
-    when the one named reaches its top rung (the default program's chain)."""
+    when the one named reaches its top rung (the default program's chain).
+
+    A clinician's program (issue 28, docs/program.md) also bounds each family (``limits``) and
+    leaves out every rung that loads an avoided direction, is done in an avoided position, or
+    (``avoid_loads``) carries a load. ``since``: when it was loaded (None: config/program.toml);
+    a session saved before it was planned under another program, so the replay goes on from
+    where that session was done (kiosk.core.coach.steps.anchor)."""
 
     families: tuple[str, ...]
     follows: Mapping[str, str] = field(default_factory=dict)
     clinician: bool = False  # a clinician's own program: no other family is ever offered
+    limits: Mapping[str, Limits] = field(default_factory=dict)  # family id -> its bounds
+    avoid_directions: frozenset[str] = frozenset()
+    avoid_positions: frozenset[str] = frozenset()
+    avoid_loads: bool = False
+    since: datetime | None = None
+
+    def rungs(self, family: Family) -> tuple[int, ...]:
+        """The indexes of the family's variations this program allows, easiest first: from its
+        first to its last, without an avoided direction, position or load. Empty when none is
+        left (the program's check says so)."""
+        limits = self.limits.get(family.id, Limits())
+        ids = [v.id for v in family.ladder]
+        lo = ids.index(limits.first) if limits.first in ids else 0
+        hi = ids.index(limits.last) if limits.last in ids else len(ids) - 1
+        return tuple(k for k in range(lo, hi + 1) if self.allows(family.ladder[k]))
+
+    def allows(self, v: Variation) -> bool:
+        """Whether a variation is free of everything this program avoids."""
+        return not (self.avoid_directions.intersection(v.directions)
+                    or v.position in self.avoid_positions
+                    or (self.avoid_loads and (bool(v.load) or v.position == "loaded")))
+
+    def cap(self, family_id: str) -> int | None:
+        return self.limits.get(family_id, Limits()).max_reps
+
+    def key(self) -> list[Any]:
+        """What a replay depends on, for the snapshot key."""
+        key: list[Any] = [list(self.families), sorted(self.follows.items()), self.clinician]
+        limits = sorted((f, [x.first, x.last, x.max_reps]) for f, x in self.limits.items())
+        more = [limits, sorted(self.avoid_directions), sorted(self.avoid_positions),
+                self.avoid_loads, None if self.since is None else self.since.isoformat()]
+        # The default program's key as it was before these fields, so its snapshots still fit.
+        return key + more if more != [[], [], [], False, None] else key
 
 
 @dataclass(frozen=True)
@@ -57,9 +106,7 @@ class Rhythm:
 
     def key(self) -> list[Any]:
         """What a replay depends on, for the snapshot key."""
-        p = self.program
-        program = None if p is None else [list(p.families), sorted(p.follows.items()),
-                                          p.clinician]
+        program = None if self.program is None else self.program.key()
         return [program, list(self.away_days), self.wait_hurts, self.wait_of,
                 sorted((f, d.isoformat()) for f, d in self.cleared.items()), self.meet_after,
                 self.flare_rise, self.walk_away_minutes]
