@@ -25,7 +25,15 @@ from kiosk.config.exercises import POSITIONS
 from kiosk.config.files import DEFAULT_PROGRAM, Raw, read_file, read_or_packaged
 from kiosk.config.settings import ProgressionConfig
 from kiosk.config.values import is_int, items, table
-from kiosk.core.coach.program import Limits, Program, Rhythm, walk_capped, with_loads
+from kiosk.core.coach.program import (
+    Limits,
+    Program,
+    ProgramReader,
+    Rhythm,
+    Terms,
+    walk_capped,
+    with_loads,
+)
 from kiosk.core.data.model import DIRECTIONS, Library, SessionSettings
 from kiosk.core.data.records import ProgramRecord, Record, checksum, programs_of
 from kiosk.errors import ConfigError
@@ -57,6 +65,13 @@ class ProgramFile:
     cleared_on: date | None = None  # the safety questions' background group, cleared
     contact: str = ""  # said after "contact your clinician"
     note: str = ""  # said once: "Your clinician's note: ..."
+
+    def terms(self, record: ProgramRecord | None = None) -> Terms:
+        """What the kiosk says and counts from it (kiosk.core.coach.program.Terms)."""
+        return Terms(None if record is None else record.id, None if record is None else
+                     record.at, "" if record is None else record.source,
+                     self.sessions_per_week, self.review_on, self.cleared_on, self.contact,
+                     self.note)
 
 
 @dataclass(frozen=True)
@@ -333,10 +348,45 @@ def active_program(
     problems: list[ConfigError] = []
     versions = [ProgramVersion(None, default)]
     for record in programs_of(records):
-        found = parse_program(record.text, f"program {record.id}", library, problems)
-        program = replace(found.program, since=record.at)
-        versions.append(ProgramVersion(record, replace(found, program=program)))
+        read = file_of(record, library)
+        if read is not None:
+            parse_program(record.text, f"program {record.id}", library, problems)
+        versions.append(ProgramVersion(record, read if read is not None else default))
     return ActiveProgram(versions[-1], tuple(versions), tuple(problems))
+
+
+def file_of(record: ProgramRecord, library: Library) -> ProgramFile | None:
+    """A saved program as it reads now: what the library no longer has is left out (and said
+    by ``active_program``), its program in force from when it was loaded. None for a record
+    with no text: the way back to config/program.toml."""
+    if not record.text.strip():
+        return None
+    found = parse_program(record.text, f"program {record.id}", library, [])
+    program = replace(found.program, since=record.at, loads_kg=dict(found.loads_kg))
+    return replace(found, program=program)
+
+
+def reader(library: Library) -> ProgramReader:
+    """How the replay reads a program saved in the history (``Rhythm.read``): the rhythm
+    under it, from the config's. Its [cleared] days join the config's (the later one counts)."""
+    def read(base: Rhythm, record: ProgramRecord) -> Rhythm:
+        found = file_of(record, library)
+        if found is None:
+            return base
+        cleared = dict(base.cleared)
+        for fid, day in found.cleared.items():
+            cleared[fid] = max(day, cleared.get(fid, day))
+        program = found.program if found.program.families else base.program
+        return replace(base, program=program, cleared=cleared)
+
+    return read
+
+
+def terms_of(records: Iterable[Record], library: Library) -> Terms:
+    """The terms of the program in force: the newest program record's, else none."""
+    found = programs_of(records)
+    read = file_of(found[-1], library) if found else None
+    return read.terms(found[-1]) if read is not None else Terms()
 
 
 def load_rhythm(
@@ -365,5 +415,107 @@ def shape(
     rhythm = Rhythm(program=program, away_days=away, wait_hurts=p.wait_hurts,
                     wait_of=max(p.wait_of, p.wait_hurts), cleared=found.cleared,
                     meet_after=p.meet_after, flare_rise=session.pain_rise_stop,
-                    walk_away_minutes=p.walk_away_minutes)
+                    walk_away_minutes=p.walk_away_minutes, read=reader(library))
     return shaped, rhythm
+
+
+# --- checking a program before it is kept, and saying it back -----------------------------------
+DIRECTION_WORDS = {"flexion": "bending forward", "extension": "bending backward",
+                   "rotation": "twisting", "side-bend": "bending to the side"}
+POSITION_WORDS = {"lying": "lying down", "side-lying": "lying on your side",
+                  "all-fours": "on all fours", "kneeling": "kneeling", "seated": "sitting",
+                  "standing": "standing", "loaded": "holding a weight"}
+BACK_TO_DEFAULT = ""  # a ProgramRecord with no text: config/program.toml again (going back)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A program text checked before it is kept: every problem (none: it may be kept), and
+    what it says, in plain words, to say back before the person accepts it."""
+
+    text: str
+    problems: tuple[ConfigError, ...]
+    file: ProgramFile | None = None
+    words: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.file is not None
+
+    @property
+    def sum(self) -> str:
+        return checksum(self.text)
+
+
+def check_text(text: str, name: str, library: Library) -> Checked:
+    """``text`` checked as a clinician's program; ``name`` is how problems name the file."""
+    problems: list[ConfigError] = []
+    if len(text.encode("utf-8")) > MOST_BYTES:
+        problems.append(ConfigError(name, "(file)", f"{len(text)} characters",
+                                    f"a program file of at most {MOST_BYTES // 1000} kB"))
+        return Checked(text, tuple(problems))
+    found = parse_program(text, name, library, problems)
+    if problems:
+        return Checked(text, tuple(problems))
+    return Checked(text, (), found, describe(found, library))
+
+
+def check_file(path: Path, library: Library) -> Checked:
+    """The file at ``path`` read (a BOM dropped, CRLF as LF) and checked."""
+    problems: list[ConfigError] = []
+    text = read_program_text(path, problems)
+    if text is None:
+        return Checked("", tuple(problems))
+    return check_text(text, str(path), library)
+
+
+def problem_line(problem: ConfigError) -> str:
+    """One problem in one sentence, for the voice: the key, the value and what is allowed."""
+    if problem.key == "(file)":
+        return f"The program file cannot be used: {problem.value}; it needs {problem.allowed}."
+    return (f"The program file has a problem: {problem.key} is {problem.value!r:.60}, and it "
+            f"needs {problem.allowed}.")
+
+
+def describe(found: ProgramFile, library: Library) -> tuple[str, ...]:
+    """The program in plain words, as the kiosk says it back before it is kept: "Your new
+    program has five exercises, three days a week: ..." """
+    from kiosk.core.words.phrases import number
+
+    fams = [library.family(f) for f in found.program.families]
+    names = [f.name.lower() for f in fams]
+    count = f"{number(len(fams))} exercise{'' if len(fams) == 1 else 's'}"
+    per_week = found.sessions_per_week
+    days = f", {number(per_week)} day{'' if per_week == 1 else 's'} a week" if per_week else ""
+    lines = [f"Your new program has {count}{days}: {_listed(names)}."]
+    for f in fams:
+        limits = found.program.limits.get(f.id)
+        if limits is None:
+            continue
+        said = []
+        if limits.first:
+            said.append(f"starting at {library.variation(limits.first)[1].name.lower()}")
+        if limits.last:
+            said.append(f"going no further than {library.variation(limits.last)[1].name.lower()}")
+        if limits.max_reps:
+            unit = "minutes" if f.ladder[0].unit == "minutes" else "reps"
+            said.append(f"at most {number(limits.max_reps)} {unit}")
+        if said:
+            lines.append(f"{f.name}: {_listed(said)}.")
+    p = found.program
+    avoid = [DIRECTION_WORDS[d] for d in sorted(p.avoid_directions)]
+    avoid += [POSITION_WORDS.get(x, x) for x in sorted(p.avoid_positions)]
+    if p.avoid_loads:
+        avoid.append("weights")
+    if avoid:
+        lines.append(f"It avoids {_listed(avoid)}.")
+    if found.review_on is not None:
+        lines.append(f"Review with your clinician by {found.review_on.day} "
+                     f"{found.review_on:%B %Y}.")
+    if found.note:
+        lines.append(f"Your clinician's note: {found.note}")
+    return tuple(lines)
+
+
+def _listed(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"

@@ -14,12 +14,13 @@ layer (config/program.toml and the [progression] keys) and read by the rules.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from kiosk.core.data.model import Family, Library, Variation
+from kiosk.core.data.records import ProgramRecord
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class Program:
     avoid_positions: frozenset[str] = frozenset()
     avoid_loads: bool = False
     since: datetime | None = None
+    loads_kg: Mapping[str, float] = field(default_factory=dict)  # a clinician's own kilos
 
     def rungs(self, family: Family) -> tuple[int, ...]:
         """The indexes of the family's variations this program allows, easiest first: from its
@@ -76,9 +78,10 @@ class Program:
         key: list[Any] = [list(self.families), sorted(self.follows.items()), self.clinician]
         limits = sorted((f, [x.first, x.last, x.max_reps]) for f, x in self.limits.items())
         more = [limits, sorted(self.avoid_directions), sorted(self.avoid_positions),
-                self.avoid_loads, None if self.since is None else self.since.isoformat()]
+                self.avoid_loads, None if self.since is None else self.since.isoformat(),
+                sorted(self.loads_kg.items())]
         # The default program's key as it was before these fields, so its snapshots still fit.
-        return key + more if more != [[], [], [], False, None] else key
+        return key + more if more != [[], [], [], False, None, []] else key
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,10 @@ class Rhythm:
     flare_rise: int = 2
     # A walk of this many minutes or more happens away from the kiosk: "Did you walk N minutes?"
     walk_away_minutes: int = 7
+    # How a clinician's program saved in the history reads (kiosk.config.program.reader): the
+    # rhythm under it, from this one. None: programs in the history are not read (a replay of
+    # sessions alone, as before issue 28).
+    read: ProgramReader | None = field(default=None, compare=False, repr=False)
 
     def key(self) -> list[Any]:
         """What a replay depends on, for the snapshot key."""
@@ -113,6 +120,61 @@ class Rhythm:
 
     def text(self) -> str:
         return json.dumps(self.key())
+
+
+ProgramReader = Callable[["Rhythm", ProgramRecord], "Rhythm"]
+
+
+def shaped_families(program: Program | None) -> frozenset[str]:
+    """The families whose ladders a program bounds: its own, and those it lets follow."""
+    if program is None:
+        return frozenset()
+    return frozenset(program.families) | frozenset(program.follows.values())
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What the kiosk says and counts from the clinician's program in force, besides its
+    families (docs/program.md). All empty for config/program.toml."""
+
+    record: str | None = None  # the ProgramRecord's id; None: config/program.toml
+    at: datetime | None = None  # when it was loaded
+    source: str = ""  # usb | file | previous
+    sessions_per_week: int | None = None  # replaces [rhythm] weekly_target
+    review_on: date | None = None
+    cleared_on: date | None = None  # the safety questions' background group, cleared
+    contact: str = ""  # said after "contact your clinician"
+    note: str = ""  # said once
+
+
+REVIEW_DUE = "Your program is due for review with your clinician."
+
+
+def note_line(note: str) -> str:
+    return f"Your clinician's note: {note}" if note else ""
+
+
+def program_notes(terms: Terms, session_days: Sequence[datetime], today: date) -> tuple[str, ...]:
+    """What a plan says from the program (its notes): once a week, from the review date on,
+    that it is due for review (in the week's first session); and a note from a program loaded
+    by `kiosk program load` in the first session after it (the menu said it when it was
+    accepted). ``session_days``: when each saved session started."""
+    notes: list[str] = []
+    monday = today - timedelta(days=today.weekday())
+    if terms.review_on is not None and today >= terms.review_on and not any(
+            monday <= s.date() <= today for s in session_days):
+        notes.append(REVIEW_DUE)
+    if terms.note and terms.at is not None and terms.source == "file" and not any(
+            s >= terms.at for s in session_days):
+        notes.append(note_line(terms.note))
+    return tuple(notes)
+
+
+def with_contact(text: str, contact: str) -> str:
+    """A line that sends the person to their clinician, with how to reach them."""
+    if contact and "contact your clinician" in text.lower() and contact not in text:
+        return f"{text} {contact if contact.endswith(('.', '!', '?')) else contact + '.'}"
+    return text
 
 
 def walk_capped(library: Library, cap: int) -> Library:

@@ -273,6 +273,12 @@ def programs_of(records: Iterable[Record]) -> list[ProgramRecord]:
     return [r for r in records if isinstance(r, ProgramRecord)]
 
 
+def replayed(records: Iterable[Record]) -> list[SessionRecord | ProgramRecord]:
+    """What a replay of the history reads, in order: the sessions, and the clinician's
+    programs each applies from (kiosk.core.coach.progression.Progress.feed)."""
+    return [r for r in records if isinstance(r, SessionRecord | ProgramRecord)]
+
+
 def last_pain(records: Iterable[Record]) -> int | None:
     """The latest pain rating: the newest record's, in save order. A session gives its
     check-out, else its check-in; a pain entry its rating. None when there is none at all."""
