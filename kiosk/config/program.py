@@ -225,8 +225,9 @@ def _read(
                       avoid_loads)
     for fid in families:
         if not program.rungs(library.family(fid)):
-            bad("families", fid, "a family with a variation left once the program's first, "
-                "last and avoided directions, positions and loads are taken out")
+            bad("families", fid, "a family with at least one variation left: every variation "
+                "of it between its first and last is done in an avoided direction, position or "
+                "load (`kiosk program template` lists their tags)")
     left = tuple(f for f in families if program.rungs(library.family(f)))
     per_week = raw.get("sessions_per_week")
     if per_week is not None and not (is_int(per_week) and 1 <= per_week <= 7):
