@@ -408,3 +408,34 @@ def test_amber_keeps_the_old_program(tmp_path: Path) -> None:
         assert not [r for r in records if isinstance(r, ProgramRecord)]
     finally:
         shell.app.close()
+
+
+def test_previous_program_from_the_menu_is_said_back_and_kept_on_green(
+        tmp_path: Path) -> None:
+    from kiosk.store.months import WholeHistory
+
+    data = tmp_path / "data"
+    with WholeHistory.open(data) as history:  # loaded the week before, from the command line
+        history.add(program_record(PROGRAM, datetime(2026, 11, 18, 9), "file"))
+        history.add(program_record(PROGRAM.replace('"walking"]', '"walking", "dead-bug"]'),
+                                   datetime(2026, 11, 19, 9), "file"))
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    shell = Shell(data, cfg_path=str(_config(tmp_path, stick)))
+    try:
+        assert {p.family.id for p in shell.app.kiosk.plan.exercises} <= {
+            "bridge", "bird-dog", "sit-to-stand", "walking", "dead-bug"}
+        heard = len(shell.said)
+        _choose(shell, flow.PREVIOUS)
+        _wait_for(shell, heard, lambda s: s == flow.ASK)
+        said = shell.said[heard:]
+        assert ("Your new program has four exercises, three days a week: bridge, bird-dog, "
+                "sit-to-stand and walking.") in said
+        shell.press(Button.GREEN)
+        _wait_for(shell, heard, lambda s: s == flow.KEPT)
+        assert "dead-bug" not in {p.family.id for p in shell.app.kiosk.plan.exercises}
+    finally:
+        shell.app.close()
+    kept = [r for r in stream_history(data, []) if isinstance(r, ProgramRecord)]
+    assert [r.source for r in kept] == ["file", "file", "previous"]
+    assert kept[-1].text == PROGRAM

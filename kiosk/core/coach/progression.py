@@ -68,8 +68,10 @@ class ProgressSnapshot:
     active: date | None = None
     done_last: tuple[str, ...] = ()
     old_last: bool = False
-    # The clinician's program in force (issue 28), as saved; None: config/program.toml.
+    # The clinician's program in force (issue 28), as saved; None: config/program.toml; and
+    # the ids of every program fed so far.
     program: ProgramRecord | None = None
+    programs: tuple[str, ...] = ()
 
 
 @dataclass
@@ -104,6 +106,7 @@ class Progress:
     # stays the config's, which the snapshot's key is made from.
     program: ProgramRecord | None = None
     current: Rhythm | None = None
+    applied: tuple[str, ...] = ()  # the ids of every program fed, in order
 
     @property
     def in_force(self) -> Rhythm:
@@ -126,9 +129,9 @@ class Progress:
         them (else the nearest it allows, never more load); one that leaves keeps its history;
         one never done starts on the program's first variation. Ignored without a reader."""
         read = self.rhythm.read
-        now = self.program
-        if read is None or (now is not None and (record.id == now.id or record.at < now.at)):
+        if read is None or record.id in self.applied:
             return  # fed again (a snapshot keeps every program, and the window has them)
+        self.applied += (record.id,)
         self.program, self.current = record, read(self.rhythm, record)
         for fid, t in self.tracks.items():
             ladder = _ladder(self.library.family(fid), self.current)
@@ -241,6 +244,7 @@ class Progress:
             done_last=self.done_last,
             old_last=self.old_last,
             program=self.program,
+            programs=self.applied,
         )
 
     @classmethod
@@ -256,6 +260,7 @@ class Progress:
         progress.starts = starts or {}
         if saved.program is not None:
             progress.switch(saved.program)  # its ladders, before the tracks are laid on them
+        progress.applied = tuple(saved.programs)
         if set(saved.tracks) != set(progress.tracks):
             return None
         if not all(f in progress.tracks for f in saved.done_last):

@@ -211,7 +211,9 @@ class Kiosk(Host):
     def menu_chosen(self, menu: Menu) -> None:
         chosen = menu.chosen
         if chosen == "Your progress":
-            self.push(Browser(self.recent(), self.today, self.progress), hush=False)
+            aim = self.terms.sessions_per_week  # the program's, when it sets one
+            shown = replace(self.progress, target=aim) if aim else self.progress
+            self.push(Browser(self.recent(), self.today, shown), hush=False)
         elif chosen == "This week":
             self.say(weekly_summary(self.recent(), self.today, self.progress.ladders,
                                     waiting=[name for name, _ in self.plan.waiting]))
