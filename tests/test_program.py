@@ -439,3 +439,18 @@ def test_previous_program_from_the_menu_is_said_back_and_kept_on_green(
     kept = [r for r in stream_history(data, []) if isinstance(r, ProgramRecord)]
     assert [r.source for r in kept] == ["file", "file", "previous"]
     assert kept[-1].text == PROGRAM
+
+
+def test_a_new_program_says_where_it_puts_a_family_that_moves() -> None:
+    lived = _lived(4)
+    day = date(2026, 2, 2)
+    program = _record('families = ["bridge", "walking"]\n[family.bridge]\nfirst = "bridge-slow"\n'
+                      '[family.walking]\nlast = "walk-easy"\n', datetime(2026, 2, 1))
+    after = exercise_states(CFG.library, [*lived, program], day, CFG.progression,
+                            rhythm=CFG.rhythm)
+    assert (after["bridge"].variation.id, after["bridge"].change) == ("bridge-slow", "advance")
+    assert after["bridge"].reason == ("Now bridge, slow lowering, five reps, as your "
+                                      "clinician's program sets it.")
+    walk = after["walking"]
+    assert (walk.variation.id, walk.change) == ("walk-easy", "back")  # never more than it allows
+    assert walk.reason.endswith("as your clinician's program sets it.")
