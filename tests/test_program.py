@@ -479,3 +479,18 @@ def test_a_high_pain_day_offers_only_the_programs_families_on_rungs_it_allows() 
     assert gentle is rungs[0]  # its first rung: a program that starts it higher leaves it out
     assert gently(f'families = ["cat-camel", "dead-bug"]\n[family.cat-camel]\n'
                   f'first = "{rungs[1].id}"\n') == {"dead-bug"}
+
+
+def test_a_ritual_on_a_variation_the_program_leaves_out_stays_closed() -> None:
+    from kiosk.runtime import program_allows
+
+    allows = program_allows(CFG)
+    rituals = {r.builds_on for r in CFG.rituals.rituals}
+    assert rituals and all(allows([], v) for v in rituals)  # no program: as they open
+    program = _record('families = ["bridge", "walking"]\n[family.walking]\nlast = "walk-easy"\n'
+                      '[family.bridge]\nlast = "bridge-full"\n', datetime(2026, 1, 4))
+    for v in rituals:
+        family, _ = CFG.library.variation(v)
+        kept = v in ("walk-easy", "bridge-supported", "bridge-full")
+        assert allows([program], v) == kept, v
+    assert not all(allows([program], v) for v in rituals)  # some close
