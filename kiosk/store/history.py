@@ -140,15 +140,21 @@ class MonthFile:
         """
         doc = encode(record)
         seq = self._seqs.get(record.id)
+        # The journal first (a write-ahead log): a crash between the two copies leaves the
+        # journal one save ahead, which the next start rolls forward (``_reconcile``). The
+        # other order could leave a replaced session's older copy in the journal, and rolled
+        # a session back to it.
+        new = seq is None
         if seq is None:
             seq = max(self._seqs.values(), default=0) + 1
+        self._journal([journal.line(seq, record)])
+        if new:
             self._table.insert(Document(doc, doc_id=seq))
         else:
             # A replaced session keeps its place in the order: it is still the same session.
             self._table.update(_replace_with(doc), doc_ids=[seq])
         self._seqs[record.id] = seq
         self._records[seq] = record
-        self._journal([journal.line(seq, record)])
         self._back_up_daily()
 
     def add_many(self, records: Iterable[Record]) -> int:
@@ -161,18 +167,18 @@ class MonthFile:
         if len(ids | set(self._seqs)) != len(batch) + len(self._seqs):
             raise RecordError("add_many saves new records only: an id is already there")
         first = max(self._seqs.values(), default=0) + 1
+        self._journal(journal.line(first + i, r) for i, r in enumerate(batch))
         self._table.insert_multiple(Document(d, doc_id=first + i) for i, d in enumerate(docs))
         for i, r in enumerate(batch):
             self._seqs[r.id] = first + i
             self._records[first + i] = r
-        self._journal(journal.line(first + i, r) for i, r in enumerate(batch))
         self._back_up_daily()
         return len(batch)
 
     def _journal(self, lines: Iterable[bytes]) -> None:
-        """Append saves to the journal once the file holds them: a save returns only when both
-        copies are on the disk, and a crash between the two leaves the file ahead, which the
-        next start writes into the journal (``_reconcile``)."""
+        """Append saves to the journal before the file takes them: a save returns only when
+        both copies are on the disk, and a crash between the two leaves the journal one save
+        ahead, which the next start writes into the file (``_reconcile``)."""
         if self.journal is not None:
             journal.append(self.journal, lines, fsync=self._fsync)
 
@@ -220,7 +226,10 @@ class MonthFile:
         remove_stale_temps(self.data_dir, FILENAME)
         self._backups.remove_stale_temps()
         loaded = load(self.path, self._backups, self.journal, read=self._read)
-        if loaded.problem is None:
+        if loaded.rolled_forward:  # the month's first save, stopped before its file was made
+            log.info("%s: the month's first save is rolled forward from its journal", self.path)
+            self._write_whole(loaded)
+        elif loaded.problem is None:
             loaded = self._reconcile(loaded)
         self._records = loaded.records
         self._seqs = {r.id: seq for seq, r in loaded.records.items()}
@@ -239,9 +248,11 @@ class MonthFile:
         )
 
     def _reconcile(self, loaded: Loaded) -> Loaded:
-        """A sound file, checked against its journal: a save the journal has and the file has
-        not (a file put back from elsewhere, a value flipped into another valid one) is taken
-        from the journal; a journal missing or damaged is written again from the file."""
+        """A sound file, checked against its journal: the file one save behind (a crash between
+        the journal's append and the file's write) is rolled forward quietly; any other save the
+        journal has and the file has not (a file put back from elsewhere, a value flipped into
+        another valid one) is taken from the journal and said; a journal missing or damaged is
+        written again from the file."""
         if self.journal is None:
             return loaded
         try:
@@ -251,6 +262,16 @@ class MonthFile:
             return loaded
         newer = {seq: r for seq, r in found.records.items()
                  if loaded.records.get(seq) != r}
+        if newer and found.last is not None and newer.keys() == {found.last[0]} \
+                and loaded.records.get(found.last[0]) == found.last[1]:
+            # The file is exactly one save behind its journal: the kiosk stopped between the
+            # two copies of its last save. Rolled forward, as a write-ahead log is; no damage.
+            merged = dict(sorted({**loaded.records, **newer}.items()))
+            log.info("%s: the last save, cut off before the file took it, is rolled forward "
+                     "from the journal", self.path)
+            rolled = Loaded(merged)
+            self._write_whole(rolled)
+            return rolled
         if newer:
             merged = merge(Salvage(list(loaded.records.items())), {}, found.records)
             log.warning("%s: %d record(s) taken from the journal", self.path, len(newer))

@@ -46,6 +46,9 @@ class Journal:
     damaged: int = 0  # lines that could not be read (a torn last line included)
     problem: str | None = None  # why the journal itself cannot be used, if it cannot
     present: bool = False  # whether there is a journal at all
+    # The last sound line's seq, and what the journal held for that seq before it (None when
+    # the line was its first save): the file one save behind looks exactly like this.
+    last: tuple[int, Record | None] | None = None
 
     @property
     def sound(self) -> bool:
@@ -83,6 +86,7 @@ def read(path: Path) -> Journal:
             found.damaged += 1
             continue
         seq, record = parsed
+        found.last = (seq, found.records.get(seq))
         found.records[seq] = record
     found.records = dict(sorted(found.records.items()))
     return found

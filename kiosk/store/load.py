@@ -41,6 +41,7 @@ class Loaded:
     journal: Journal = field(default_factory=Journal)  # the month's journal, read on damage
     from_journal: int = 0  # records only the journal still had whole
     changed_since_seal: bool = False  # a sealed month whose file reads, but not as sealed
+    rolled_forward: bool = False  # a month's first save, in the journal and not yet in the file
 
     @property
     def salvaged(self) -> int:
@@ -63,6 +64,9 @@ def load(
     except FileNotFoundError:
         if not backups.newest_first() and (journal is None or not os.path.lexists(journal)):
             return Loaded({})  # the first start: nothing to load
+        first = _first_save(journal) if not backups.newest_first() else None
+        if first is not None:
+            return first
         return _rebuild("the history file is missing", None, backups, journal, damaged=False)
     except NotAFile as e:
         return _rebuild(f"the history {e.strerror}", None, backups, journal, damaged=True)
@@ -89,6 +93,22 @@ def load(
     except (RecursionError, MemoryError):  # nested or sized past what a history can be
         return _rebuild("the history file is nested too deep or too big to read", raw, backups,
                         journal, damaged=True)
+
+
+def _first_save(journal: Path | None) -> Loaded | None:
+    """A month's first save caught between its journal line and its file (the journal is written
+    first, history.py): the file is not there yet and the journal holds that one save, whole.
+    Not damage: the save rolls forward."""
+    if journal is None:
+        return None
+    try:
+        found = read_journal(journal)
+    except OSError:
+        return None
+    if found.sound and len(found.records) == 1 and found.last is not None \
+            and found.last[1] is None:
+        return Loaded(dict(found.records), journal=found, rolled_forward=True)
+    return None
 
 
 def _rebuild(

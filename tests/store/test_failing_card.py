@@ -588,3 +588,49 @@ def test_a_fallback_file_that_is_damaged_never_stops_the_start(tmp_path: Path) -
         assert history.recovery is not None  # told: something kept could not be read
     assert not fallback.path(tmp_path).exists()
     assert list(tmp_path.glob("unsaved.json.corrupt*"))
+
+
+class Killed(BaseException):
+    """The process dies here: nothing after this line of the save runs."""
+
+
+class DiesAtFileWrite(AtomicJSONStorage):
+    """The storage twin of a kiosk killed at its next write of a month's file, either before
+    the file is written or just after."""
+
+    when: str | None = None  # "before" or "after" arms it for one write
+
+    def write(self, data: dict[str, dict[str, object]]) -> None:
+        when, DiesAtFileWrite.when = DiesAtFileWrite.when, None
+        if when == "before":
+            raise Killed
+        super().write(data)
+        if when == "after":
+            raise Killed
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_a_kill_between_journal_and_file_never_rolls_a_save_back(tmp_path: Path, when: str) -> None:
+    """A record saved again (the same id, as a session is after each exercise) and killed
+    mid-save: the journal took it first, so the next start rolls the newer copy forward, never
+    an older copy over a newer one, and has nothing to tell the person: nothing was damaged.
+    (The journal used to be written after the file, so a kill just after the file's write left
+    the journal's older copy to be taken over the file's newer one, with a false "repaired"
+    message.)"""
+    first = PainEntry("p1", datetime(2026, 5, 1, 9), 3)
+    second = PainEntry("p1", datetime(2026, 5, 1, 9), 5)
+    month = tmp_path / FOLDER / "2026-05"
+    history = WholeHistory.open(tmp_path, storage=DiesAtFileWrite)
+    history.add(PainEntry("p0", datetime(2026, 5, 1, 8), 2))
+    history.add(first)
+    DiesAtFileWrite.when = when
+    with pytest.raises(Killed):
+        history.add(second)
+    on_disk = {name: (month / name).read_bytes() for name in ("history.json", journal.JOURNAL)}
+    history.close()  # only to let go of the lock: the disk is put back as the kill left it
+    for name, raw in on_disk.items():
+        (month / name).write_bytes(raw)
+    with WholeHistory.open(tmp_path) as again:
+        assert again.recovery is None
+        assert [(r.id, getattr(r, "pain", None)) for r in again.records()] == [("p0", 2), ("p1", 5)]
+    assert [r.id for r in read_history(tmp_path).records] == ["p0", "p1"]

@@ -119,7 +119,11 @@ class Ledger:
         assert in_order == self.order
         with WholeHistory.open(self.data_dir, keep_backups=KEEP_BACKUPS, now=day_of(batch)) as h:
             assert h.recovery is None
-            assert len(h.sessions()) == len(on_disk)
+            # The journal is written before the file: a kill between the two leaves one save,
+            # never announced, that the start rolls forward. Never more than that one.
+            opened = [r.id for r in h.sessions()]
+            assert opened[:len(on_disk)] == [r.id for r in on_disk]
+            assert len(opened) - len(on_disk) in (0, 1)
         self.checks += len(self.order)
 
 
