@@ -89,18 +89,25 @@ def test_csv_has_every_session_and_every_clean_rep(month: tuple[Path, list[Recor
     with open(tmp_path / "h.csv", newline="", encoding="utf-8") as fp:
         rows = list(csv.DictReader(fp))
     sessions = _sessions(records)
-    assert {r["session_id"] for r in rows} >= {s.id for s in sessions}
+    assert {r["id"] for r in rows if r["record"] == "session"} == {s.id for s in sessions}
     assert sum(int(r["clean_reps"] or 0) for r in rows) == sum(s.clean_reps for s in sessions)
     sets = sum(len(ex.sets) for s in sessions for ex in s.exercises)
     assert sum(1 for r in rows if r["set"]) == sets
-    by_id = {r["session_id"]: r for r in rows}
-    assert [by_id[r.id]["set_ended_by"] for r in RITUALS] == ["done", "stopped"]
-    assert by_id["rit-stop"]["reps"] == "pain"
-    assert [(r["variation"], r["reps"]) for r in rows if r["session_id"] == "psfs-1"] == [
-        ("carry the shopping", "4"), ("sit through a film", "6")]
-    assert [(r["side"], r["reps"], r["pain_before"]) for r in rows
-            if r["session_id"] == SCREENING.id] == [("left", "easy", ""), ("right", "painful", "5")]
-    assert [r["reps"] for r in rows if r["session_id"] == SAFETY.id] == ["no"]
+    # Every other kind in columns of its own (issue 30): nothing in a session's columns.
+    others = [r for r in rows if r["record"] != "session"]
+    session_cells = ("pain_before", "pain_after", "session_ended_by", "target", "change",
+                     "reason", "skipped", "set", "side", "reps", "clean_reps", "set_ended_by")
+    assert others and all(r[c] == "" for r in others for c in session_cells)
+    by_id = {r["id"]: r for r in rows}
+    assert [by_id[r.id]["ritual_outcome"] for r in RITUALS] == ["done", "stopped"]
+    assert by_id["rit-stop"]["ritual_rating"] == "pain" and by_id["rit-stop"]["record"] == "ritual"
+    assert [(r["record"], r["activity"], r["score"]) for r in rows if r["id"] == "psfs-1"] == [
+        ("PSFS", "carry the shopping", "4"), ("PSFS", "sit through a film", "6")]
+    assert [(r["record"], r["probe_side"], r["probe_rating"], r["pain"]) for r in rows
+            if r["id"] == SCREENING.id] == [("movement check", "left", "easy", ""),
+                                            ("movement check", "right", "painful", "5")]
+    assert [(r["record"], r["answer"]) for r in rows if r["id"] == SAFETY.id] == [
+        ("safety answer", "no")]
 
 
 def test_fhir_validates_and_holds_every_session(month: tuple[Path, list[Record]],

@@ -174,3 +174,62 @@ def test_every_kind_of_record_round_trips_through_a_valid_bundle() -> None:
     pains = [r for r in RECORDS if isinstance(r, PainEntry)]
     assert {r.id for r in RECORDS if not isinstance(r, PainEntry)} <= carried
     assert sorted(o["valueInteger"] for o in logged) == sorted(r.pain for r in pains)
+
+
+# --- streamed (issue 30): written a resource at a time, the same bytes as the whole Bundle -----
+NOW = datetime.combine(date(2026, 11, 26), time(12))
+
+
+def _whole(records: list[Record]) -> str:
+    """The Bundle made whole in memory and dumped at once: what the export wrote before it
+    streamed, and must still write byte for byte."""
+    doc = fhir.bundle(records, generated=NOW, localize=export.local_time)
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _awkward() -> list[Record]:
+    """Every kind, and text that a careless line splitter would cut: a line separator, a
+    paragraph separator and a file separator inside an activity the clinician wrote."""
+    from test_months_kinds import RECORDS
+
+    odd = PsfsRecord("psfs-odd", datetime(2026, 11, 25, 18),
+                     (PsfsScore("lift\u2028ed \u2029box \x1c ok", 3),))
+    return [*HISTORY, *RECORDS, odd]
+
+
+def test_a_streamed_bundle_is_byte_for_byte_the_whole_one(tmp_path: Any) -> None:
+    records = _awkward()
+    out = tmp_path / "h.fhir.json"
+    with export.atomic_text(out) as fp:  # a file: the id is put right at the end
+        export.write_fhir(iter(records), fp, now=NOW)
+    assert out.read_text(encoding="utf-8") == _whole(records)
+    buffer = io.StringIO()  # a buffer seeks too
+    export.write_fhir(iter(records), buffer, now=NOW)
+    assert buffer.getvalue() == _whole(records)
+
+
+class _Pipe(io.StringIO):
+    """Output that cannot seek back, as a pipe."""
+
+    def seekable(self) -> bool:
+        return False
+
+
+def test_a_pipe_gets_the_same_bundle_when_told_the_count_first() -> None:
+    records = _awkward()
+    pipe = _Pipe()
+    export.write_fhir(iter(records), pipe, now=NOW, count=len(records))
+    assert pipe.getvalue() == _whole(records)
+    with pytest.raises(ValueError, match="needs its count"):
+        export.write_fhir(iter(records), _Pipe(), now=NOW)
+    with pytest.raises(ValueError, match="changed while it was read"):
+        export.write_fhir(iter(records), _Pipe(), now=NOW, count=len(records) - 1)
+
+
+def test_a_file_opened_to_append_is_not_patched_in_place(tmp_path: Any) -> None:
+    """``>>`` puts every write at the end: the id cannot be put right there, so it is not
+    tried (the CLI counts first instead)."""
+    with open(tmp_path / "x", "a", encoding="utf-8") as fp:
+        assert not export.can_seek_back(fp)
+    with open(tmp_path / "y", "w", encoding="utf-8") as fp:
+        assert export.can_seek_back(fp)

@@ -63,26 +63,50 @@ def bundle(
 ) -> dict[str, Any]:
     """A ``collection`` Bundle of every session, pain rating, PSFS round, safety round, ritual
     and movement screening.
-    ``units``: variation id -> reps | minutes, from the library (a walk counts minutes)."""
-    when = _when(localize)
-    units = units or {}
-    patient = _full_url("patient")
-    entries: list[dict[str, Any]] = [_entry(patient, {
+    ``units``: variation id -> reps | minutes, from the library (a walk counts minutes).
+    The whole Bundle in memory: for tests and small histories; an export streams the same
+    parts (``bundle_head``, ``patient_entry``, ``resources``: kiosk/store/export.py)."""
+    when = timestamp(localize)
+    entries = [patient_entry()]
+    for record in records:
+        entries += [entry(url, res) for url, res in resources(record, when, units or {})]
+    return {**bundle_head(len(records), generated=generated, localize=localize),
+            "entry": entries}
+
+
+def bundle_head(count: int, *, generated: datetime, localize: Localize) -> dict[str, Any]:
+    """The Bundle without its entries: its id (from how many records it holds and when it
+    was made), its type and its time."""
+    return {
+        "resourceType": "Bundle",
+        "id": bundle_id(count, generated),
+        "type": "collection",
+        "timestamp": timestamp(localize)(generated),
+    }
+
+
+def bundle_id(count: int, generated: datetime) -> str:
+    return _id(f"bundle-{count}-{generated.isoformat()}")
+
+
+PATIENT = f"urn:uuid:{str(uuid.uuid5(NAMESPACE, 'patient'))}"  # every resource's subject
+
+
+def patient_entry() -> dict[str, Any]:
+    """The person: no name or identifier, the clinic links it to its own record."""
+    return entry(PATIENT, {
         "resourceType": "Patient",
         "id": _id("patient"),
         "text": {"status": "generated",
                  "div": '<div xmlns="http://www.w3.org/1999/xhtml">The person using this '
                         "back-care kiosk; the clinic links this record to its own.</div>"},
-    })]
-    for record in records:
-        entries += [_entry(url, res) for url, res in _resources(record, patient, when, units)]
-    return {
-        "resourceType": "Bundle",
-        "id": _id(f"bundle-{len(records)}-{generated.isoformat()}"),
-        "type": "collection",
-        "timestamp": when(generated),
-        "entry": entries,
-    }
+    })
+
+
+def resources(record: Record, when: Callable[[datetime], str], units: Mapping[str, str]
+              ) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The resources one record becomes, with their full URLs, in the Bundle's order."""
+    return _resources(record, PATIENT, when, units)
 
 
 def _resources(record: Record, patient: str, when: Callable[[datetime], str],
@@ -333,11 +357,13 @@ def _full_url(key: str) -> str:
     return f"urn:uuid:{_id(key)}"
 
 
-def _entry(full_url: str, resource: dict[str, Any]) -> dict[str, Any]:
+def entry(full_url: str, resource: dict[str, Any]) -> dict[str, Any]:
     return {"fullUrl": full_url, "resource": resource}
 
 
-def _when(localize: Localize) -> Callable[[datetime], str]:
+def timestamp(localize: Localize) -> Callable[[datetime], str]:
+    """A naive local time as a FHIR dateTime, to the second, with its offset."""
+
     def when(at: datetime) -> str:
         return localize(at.replace(microsecond=0)).isoformat()
 

@@ -11,7 +11,7 @@ fits the period on one or two A4 pages; the whole history follows as an appendix
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -103,6 +103,9 @@ class Sides:
     right: int
 
 
+AppendixRow = tuple[object, ...]  # (when, kind, pain before, pain after, clean reps, ended, what)
+
+
 @dataclass(frozen=True)
 class Report:
     since: date
@@ -119,7 +122,7 @@ class Report:
     safety: tuple[SafetyCheck, ...]
     sides: tuple[Sides, ...]
     signature: tuple[tuple[str, str], ...]  # (label, value) rows; empty until issue 14 records it
-    appendix: tuple[SessionRecord | PainEntry | PsfsRecord, ...]
+    appendix: tuple[AppendixRow, ...]  # the whole history: a row per session, pain log, PSFS
     charts: tuple[Chart, ...] = field(default=())
     # Exercises set aside because they kept hurting, until a clinician clears them (issue 26):
     # (exercise, why).
@@ -143,14 +146,52 @@ def default_period(today: date, weeks: int = DEFAULT_WEEKS) -> tuple[date, date]
     return monday_of(today) - timedelta(weeks=weeks - 1), today
 
 
+@dataclass
+class Gathered:
+    """What the report keeps of a history read once, oldest first, a record at a time: the
+    records dated in the report's weeks (Monday of ``since`` to Sunday of ``until``, what the
+    tables and charts read), every PSFS round (a few a year; the round before the period still
+    compares), the appendix as rows of plain values, and the latest session with exercises
+    planned by ``until``. So ten years of history are never in memory at once: only the
+    period, and a short row for each record of the appendix."""
+
+    since: date
+    until: date
+    period: list[Record] = field(default_factory=list)
+    psfs: list[PsfsRecord] = field(default_factory=list)
+    appendix: list[AppendixRow] = field(default_factory=list)
+    latest: SessionRecord | None = None
+
+    def add(self, record: Record) -> None:
+        day = day_of(record)
+        if monday_of(self.since) <= day <= monday_of(self.until) + timedelta(days=6):
+            self.period.append(record)
+        if isinstance(record, PsfsRecord):
+            self.psfs.append(record)
+        if isinstance(record, SessionRecord | PainEntry | PsfsRecord):
+            self.appendix.append(appendix_row(record))
+        if isinstance(record, SessionRecord) and record.exercises and day <= self.until:
+            self.latest = record
+
+
+def gather(records: Iterable[Record], since: date, until: date) -> Gathered:
+    found = Gathered(since, until)
+    for record in records:
+        found.add(record)
+    return found
+
+
 def build(
-    records: Sequence[Record], *, since: date, until: date, generated: datetime, target: int,
-    names: Mapping[str, str] | None = None, waiting: Sequence[tuple[str, str]] = (),
+    records: Iterable[Record] | Gathered, *, since: date, until: date, generated: datetime,
+    target: int, names: Mapping[str, str] | None = None,
+    waiting: Sequence[tuple[str, str]] = (),
 ) -> Report:
     """The report of ``since``..``until`` (both included). ``names``: family id -> its name.
-    ``waiting``: the exercises that wait for a clinician, as the plan lists them."""
+    ``waiting``: the exercises that wait for a clinician, as the plan lists them. ``records``
+    is read once, as it comes (``Gathered``), or was gathered already."""
     names = names or {}
-    inside = [r for r in records if since <= day_of(r) <= until]
+    found = records if isinstance(records, Gathered) else gather(records, since, until)
+    inside = [r for r in found.period if since <= day_of(r) <= until]
     sessions = [r for r in inside if isinstance(r, SessionRecord)]
     return Report(
         since=since, until=until, generated=generated,
@@ -160,13 +201,12 @@ def build(
         steps=_steps(sessions),
         progression=_progression(sessions, names),
         pain_overall=_pain_overall(_weeks(inside, since, until)),
-        psfs=_psfs(records, since, until),
+        psfs=_psfs(found.psfs, since, until),
         events=_events(inside),
         safety=tuple(r for r in inside if isinstance(r, SafetyCheck)),
         sides=_sides(sessions, names),
         signature=signature_rows(inside),
-        appendix=tuple(r for r in records
-                       if isinstance(r, SessionRecord | PainEntry | PsfsRecord)),
+        appendix=tuple(found.appendix),
         waiting=tuple(waiting),
     )
 
@@ -529,20 +569,22 @@ def _sides_html(r: Report) -> str:
     return sides + signature
 
 
+def appendix_row(rec: SessionRecord | PainEntry | PsfsRecord) -> AppendixRow:
+    """One line of the appendix, as plain values: all the page needs of the record."""
+    if isinstance(rec, SessionRecord):
+        what = "; ".join(
+            f"{ex.name} {'skipped' if ex.skipped else sum(s.clean_reps for s in ex.sets)}"
+            for ex in rec.exercises)
+        return (rec.started_at, "session", rec.pain_before, rec.pain_after, rec.clean_reps,
+                rec.ended_by, what)
+    if isinstance(rec, PainEntry):
+        return (rec.at, "pain log", None, rec.pain, None, "", rec.note)
+    scores = "; ".join(f"{s.activity}: {s.score}" for s in rec.scores)
+    return (rec.at, "PSFS", None, None, None, "", scores)
+
+
 def _appendix_html(r: Report) -> str:
-    rows: list[tuple[object, ...]] = []
-    for rec in r.appendix:
-        if isinstance(rec, SessionRecord):
-            what = "; ".join(
-                f"{ex.name} {'skipped' if ex.skipped else sum(s.clean_reps for s in ex.sets)}"
-                for ex in rec.exercises)
-            rows.append((rec.started_at, "session", rec.pain_before, rec.pain_after,
-                         rec.clean_reps, rec.ended_by, what))
-        elif isinstance(rec, PainEntry):
-            rows.append((rec.at, "pain log", None, rec.pain, None, "", rec.note))
-        else:
-            scores = "; ".join(f"{s.activity}: {s.score}" for s in rec.scores)
-            rows.append((rec.at, "PSFS", None, None, None, "", scores))
+    rows = r.appendix
     table = _table(["When", "Kind", "Pain before", "Pain after", "Clean reps", "Ended",
                     "Exercises"], rows, numeric=[2, 3, 4])
     steps = _table(["Day", "Exercise", "Change", "Reason"],
