@@ -561,8 +561,19 @@ def cmd_rehearse(args: argparse.Namespace, cfg: Config, problems: list[ConfigErr
     directory."""
     from kiosk.rehearse import BadDays, as_csv, as_text, from_config
 
+    text = None
+    if args.program is not None:
+        from kiosk.config.program import check_file
+
+        checked = check_file(args.program, cfg.library)
+        if not checked.ok:
+            for problem in checked.problems:
+                say(f"kiosk rehearse: --program {problem}", sys.stderr)
+            return 2
+        text = checked.text
     try:
-        result = from_config(cfg, weeks=args.weeks, days=args.days, user=args.user)
+        result = from_config(cfg, weeks=args.weeks, days=args.days, user=args.user,
+                             program=text)
     except BadDays as exc:
         say(f"kiosk rehearse: --days {exc}", sys.stderr)
         return 2
@@ -570,10 +581,18 @@ def cmd_rehearse(args: argparse.Namespace, cfg: Config, problems: list[ConfigErr
         sys.stdout.write(as_csv(result.rows))
         return 0
     names = {f.id: f.name for f in cfg.library.families}
-    say(f"{args.user}, {args.days}, {args.weeks} weeks: where each exercise stood at the end of "
-        "each week, and why it changed")
+    under = f", under the program {args.program}" if args.program is not None else ""
+    say(f"{args.user}, {args.days}, {args.weeks} weeks{under}: where each exercise stood at the "
+        "end of each week, and why it changed")
     sys.stdout.write(as_text(result.rows, lambda f: names.get(f, f)))
     return 0
+
+
+def cmd_program(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
+    """A clinician's program: template, check, load, show (kiosk/program_cli.py)."""
+    from kiosk import program_cli
+
+    return program_cli.cmd(args, cfg, _data_dir(args, cfg))
 
 
 def cmd_simulate(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:

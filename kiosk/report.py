@@ -18,7 +18,7 @@ from pathlib import Path
 from kiosk.config import Config
 from kiosk.core.coach.rhythm import active_days
 from kiosk.core.coach.signature import latest as latest_screening
-from kiosk.core.data.records import Record, ScreeningRecord, SessionRecord
+from kiosk.core.data.records import ProgramRecord, Record, ScreeningRecord, SessionRecord
 from kiosk.core.flows.history_screens import ladders_of
 from kiosk.core.reports import report as core
 from kiosk.core.reports.progress import (
@@ -72,6 +72,7 @@ class ReportSink:
         self._replay = replays(cfg).start()
         self._window: list[Record] | None = None
         self._screenings: list[ScreeningRecord] = []  # the latest tunes the plan
+        self._programs: list[ProgramRecord] = []  # fed to the replay before the window
         self.page = out / "report.html"
 
     def add(self, record: Record) -> None:
@@ -79,12 +80,16 @@ class ReportSink:
         if isinstance(record, ScreeningRecord):
             self._screenings.append(record)
         if self._window is None:
+            if isinstance(record, ProgramRecord):  # the replay switches program here
+                self._replay.feed([record])
+                self._programs.append(record)
+                return
             if not isinstance(record, SessionRecord):
                 return
             if record.plan_date < self._cut:
                 self._replay.feed([record])
                 return
-            self._window = []
+            self._window = [*self._programs[-1:]]  # the program in force, for its terms
         if day_of(record) <= self._found.until:
             self._window.append(record)
 

@@ -23,11 +23,13 @@ from typing import TYPE_CHECKING, Any, TextIO
 from kiosk.app import App
 from kiosk.clock import Clock, FakeClock, RealClock
 from kiosk.config import Config
+from kiosk.core.coach.program import Terms
 from kiosk.core.coach.safety import Rules, SafetyCheck, Setup
 from kiosk.core.data.model import Button, Plan
 from kiosk.core.data.records import Record, SessionRecord
 from kiosk.core.flows.history_screens import ProgressSettings, ladders_of
 from kiosk.core.flows.kiosk import GentlePlanner, Kiosk, Planner, RitualSetup
+from kiosk.core.flows.program import ProgramSetup
 from kiosk.core.presses.buttons import ButtonTracker
 from kiosk.core.reports import usb
 from kiosk.devices import (
@@ -39,6 +41,7 @@ from kiosk.devices import (
     NullVoice,
     PrintVoice,
     Screen,
+    StickProgram,
     Voice,
 )
 from kiosk.errors import ConfigError, KioskWarning
@@ -68,17 +71,64 @@ def progress_settings(cfg: Config) -> ProgressSettings:
 def make_planner(cfg: Config, base: Any = None) -> Planner:
     """The planner; with ``base`` (a snapshot of the older history, kiosk.core.coach.progression's
     Progress) the sessions it is given are only those after it."""
+    from kiosk.core.coach.program import program_notes
     from kiosk.core.coach.progression import plan_for_day
     from kiosk.core.coach.signature import latest, tuning
-    from kiosk.core.data.records import sessions_of
+    from kiosk.core.data.records import replayed, sessions_of
+
+    terms = make_terms(cfg)
 
     def plan(records: Sequence[Record], day: date, pain: int | None) -> Plan:
-        """The day's plan from the sessions, tuned by the latest movement signature."""
+        """The day's plan from the sessions under the clinician's program in force, tuned by
+        the latest movement signature, with what the program says (its review, its note)."""
         tune = tuning(latest(records), cfg.signature)
-        return plan_for_day(cfg.library, sessions_of(records), day, cfg.progression,
+        made = plan_for_day(cfg.library, replayed(records), day, cfg.progression,
                             cfg.session, pain, base=base, tuning=tune, rhythm=cfg.rhythm)
+        said = program_notes(terms(records), [s.started_at for s in sessions_of(records)], day)
+        return replace(made, notes=made.notes + said) if said else made
 
     return plan
+
+
+def make_terms(cfg: Config) -> Callable[[Sequence[Record]], Terms]:
+    """What the clinician's program in force says besides its families, read once a version."""
+    from kiosk.config.program import terms_of
+    from kiosk.core.data.records import programs_of
+
+    seen: dict[str | None, Terms] = {}
+
+    def terms(records: Sequence[Record]) -> Terms:
+        found = programs_of(records)
+        key = found[-1].id if found else None
+        if key not in seen:
+            seen.clear()
+            seen[key] = terms_of(found[-1:], cfg.library)
+        return seen[key]
+
+    return terms
+
+
+def program_setup(cfg: Config) -> ProgramSetup:
+    """The menu's "Load program from USB" and "Previous program": the check of a text against
+    this kiosk's library, and the version before the one in force."""
+    from kiosk.config.files import DEFAULT_PROGRAM
+    from kiosk.config.program import active_program, check_text, load_program, problem_line
+    from kiosk.core.flows.program import Review
+
+    def review(text: str) -> Review:
+        checked = check_text(text, "backcare-program.toml", cfg.library)
+        if not checked.ok:
+            return Review(text, problem_line(checked.problems[0]) + " Nothing has changed.")
+        return Review(checked.text, "", checked.words)
+
+    def previous(records: Sequence[Record]) -> str | None:
+        found = active_program(records, cfg.library, load_program(DEFAULT_PROGRAM, cfg.library))
+        before = found.previous
+        if before is None:
+            return None
+        return before.record.text if before.record is not None else ""
+
+    return ProgramSetup(review, previous)
 
 
 def _starts(cfg: Config) -> dict[str, frozenset[str]]:
@@ -263,7 +313,8 @@ def build(
                   earlier_days=writer.earlier_days, earlier=writer.recent,
                   safety=safety_setup(cfg), gentle=make_gentle(cfg, base), holds=tracker.hold,
                   progress=progress_settings(cfg), signature=cfg.signature,
-                  screen_at_boot=opts.screening)
+                  screen_at_boot=opts.screening, terms=make_terms(cfg),
+                  programs=program_setup(cfg))
     if opts.terminal:
         from kiosk.io.terminal import TerminalKeys
 
@@ -274,7 +325,18 @@ def build(
                       notifier=notifier, closers=closers)
     return App(kiosk, tracker, devices, clock, inbox,
                keyboard=(opts.mock or opts.demo) and screen.takes_keys, animate=not opts.demo,
-               power_off=power_off if shutdown else None, usb=usb_runner(cfg, data_dir))
+               power_off=power_off if shutdown else None, usb=usb_runner(cfg, data_dir),
+               read_program=stick_reader(cfg))
+
+
+def stick_reader(cfg: Config) -> Callable[[], StickProgram]:
+    """Reads the clinician's program from the stick, at the USB export's mount."""
+    def read() -> StickProgram:
+        from kiosk.stick import read_program
+
+        return read_program(cfg.usb.mount, require_mount=cfg.usb.require_mount)
+
+    return read
 
 
 USB_TIMEOUT = 900.0  # only a stick that hangs takes this long; ten years take seconds

@@ -19,6 +19,7 @@ from typing import Any, ClassVar, Protocol
 from kiosk.core.coach.rhythm import active_days
 from kiosk.core.data.records import (
     PainEntry,
+    ProgramRecord,
     Record,
     RitualRecord,
     SessionRecord,
@@ -61,7 +62,7 @@ class Replay(Protocol):
     @property
     def latest(self) -> date | None: ...  # the latest day replayed: plans before it need all
 
-    def feed(self, sessions: Iterable[SessionRecord]) -> Any: ...
+    def feed(self, sessions: Iterable[SessionRecord | ProgramRecord]) -> Any: ...
     def copy(self) -> Any: ...
     def snapshot(self) -> object: ...  # a dataclass the store's codec writes
 

@@ -37,6 +37,7 @@ from kiosk.core.data.records import (
     Record,
     SessionRecord,
     last_pain,
+    replayed,
     sessions_of,
 )
 from kiosk.core.data.years import outside
@@ -310,7 +311,7 @@ class WholeHistory:
         replay = None
         if self._replays is not None:
             replay = (self.base.copy() if self.base is not None else self._replays.start())
-            replay.feed(sessions_of(records))
+            replay.feed(replayed(records))
         snapshot = next_snapshot(month, self._snapshot, records, replay)
         try:
             write_snapshot(self.root / month, snapshot, self._storage.fsync)
@@ -405,7 +406,7 @@ class WholeHistory:
             records = self._read_closed(month)
             replay = snapshot.replay.copy() if snapshot and snapshot.replay else (
                 self._replays.start())
-            replay.feed(sessions_of(records))
+            replay.feed(replayed(records))
             snapshot = next_snapshot(month, snapshot, records, replay)
             try:
                 write_snapshot(self.root / month, snapshot, self._storage.fsync)

@@ -16,6 +16,7 @@ from kiosk.core.data.records import (
     PainEntry,
     PainEvent,
     ProbeResult,
+    ProgramRecord,
     PsfsRecord,
     PsfsScore,
     Record,
@@ -172,7 +173,9 @@ def test_every_kind_of_record_round_trips_through_a_valid_bundle() -> None:
     carried = {ident(e["resource"]) for e in doc["entry"]}
     logged = [o for o in _of(doc, "Observation") if o.get("note") == [{"text": "pain log"}]]
     pains = [r for r in RECORDS if isinstance(r, PainEntry)]
-    assert {r.id for r in RECORDS if not isinstance(r, PainEntry)} <= carried
+    # A clinician's program becomes a CarePlan with the report's "as prescribed" page (issue 28,
+    # item 5, built on top of the program record); until then it is not in the bundle.
+    assert {r.id for r in RECORDS if not isinstance(r, PainEntry | ProgramRecord)} <= carried
     assert sorted(o["valueInteger"] for o in logged) == sorted(r.pain for r in pains)
 
 

@@ -18,6 +18,7 @@ from store_samples import real_json, real_record
 from kiosk.core.coach.safety import Answer, Group, How, Outcome, Reason, SafetyCheck
 from kiosk.core.data.records import (
     PROBE_RATINGS,
+    PROGRAM_SOURCES,
     RATINGS,
     RITUAL_OUTCOMES,
     RITUAL_RATINGS,
@@ -29,6 +30,7 @@ from kiosk.core.data.records import (
     PainEntry,
     PainEvent,
     ProbeResult,
+    ProgramRecord,
     PsfsRecord,
     PsfsScore,
     Record,
@@ -36,6 +38,7 @@ from kiosk.core.data.records import (
     ScreeningRecord,
     SessionRecord,
     SetRecord,
+    checksum,
     last_pain,
 )
 from kiosk.errors import RecordError
@@ -231,16 +234,32 @@ screening_records = st.builds(
                      max_size=12).map(tuple),
     complete=st.booleans(),
 )
+program_records = st.builds(
+    lambda rid, at, body, source: ProgramRecord(rid, at, body, checksum(body), source),
+    text, times, st.text(max_size=200), st.sampled_from(PROGRAM_SOURCES),
+)
 any_record: st.SearchStrategy[Record] = st.one_of(
     session_records, pain_entries, safety_checks, ritual_records, psfs_records,
-    screening_records
+    screening_records, program_records
 )
+
+
+def test_a_program_whose_text_changed_on_the_card_is_refused() -> None:
+    # The checksum guards the text: an edit (or a flipped bit) is never obeyed as a program.
+    kept = ProgramRecord("p", datetime(2026, 12, 8, 9), 'families = ["bridge"]\n',
+                         checksum('families = ["bridge"]\n'))
+    raw = encode(kept)
+    assert decode(raw) == kept
+    raw["text"] = 'families = ["bridge", "plank"]\n'
+    with pytest.raises(RecordError, match="checksum does not match its text"):
+        decode(raw)
 
 
 def test_every_kind_has_a_strategy_here() -> None:
     # A new kind of record joins the round trips below: add its strategy to any_record.
     assert {k.type for k in KINDS.values()} == {SessionRecord, PainEntry, SafetyCheck,
-                                                RitualRecord, PsfsRecord, ScreeningRecord}
+                                                RitualRecord, PsfsRecord, ScreeningRecord,
+                                                ProgramRecord}
 
 
 @given(any_record)

@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 from kiosk.core.coach import rhythm
+from kiosk.core.coach.program import Terms, with_contact
 from kiosk.core.coach.rituals import RitualBook
 from kiosk.core.coach.safety import SafetyCheck, Setup, blocked, usual_pain
 from kiosk.core.coach.schedule import Scheduler
@@ -70,6 +71,10 @@ class _Entry:
     then: Callable[[], None]
 
 
+def _no_terms(records: Sequence[Record]) -> Terms:
+    return Terms()
+
+
 def _no_earlier() -> Earlier:
     return (), None
 
@@ -98,6 +103,7 @@ class Host:
         signature: SignatureSetup | None = None,
         screen_at_boot: bool = False,
         progress: ProgressSettings | None = None,
+        terms: Callable[[Sequence[Record]], Terms] | None = None,
     ) -> None:
         # ``records`` may be only the newest part of the history (the store's window; the
         # planner holds a snapshot of the rest): ``earlier_pain`` is the last rating before it.
@@ -127,6 +133,8 @@ class Host:
         self.outbox = Outbox(settings.speech_rate_wpm, t0, settings.spoken)
         self._count = 0
         self.progress = progress or ProgressSettings()
+        # The clinician's program in force (issue 28): its weekly aim, clearance and contact.
+        self._terms = terms or _no_terms
         self.plan = self.planner(self.records, self.today, None)
         # The safety steps (docs/safety.md). Without a Setup (unit tests of other parts) the
         # kiosk has none; runtime.build always gives one.
@@ -185,6 +193,9 @@ class Host:
             if isinstance(eff, Save):
                 self.remember(eff.record)
             elif isinstance(eff, Say):
+                contact = self.terms.contact
+                if contact:  # "...contact your clinician. Ring the practice on 01234 567890."
+                    eff = Say(with_contact(eff.text, contact), eff.interrupt)
                 self.captions.say(eff.text, self.now, interrupt=eff.interrupt)
             elif isinstance(eff, Hush):
                 self.captions.hush(self.now)
@@ -218,6 +229,7 @@ class Host:
         return self.outbox.out
 
     def say(self, text: str) -> None:
+        text = with_contact(text, self.terms.contact)
         self.captions.say(text, self.now)
         self.out.append(Say(text))
 
@@ -281,9 +293,23 @@ class Host:
         return [*earlier,
                 *(r for r in self.records if r.id not in ids and progress_day(r) >= since)]
 
+    @property
+    def terms(self) -> Terms:
+        """What the clinician's program in force says besides its families."""
+        return self._terms(self.records)
+
+    @property
+    def cleared_on(self) -> date | None:
+        """The latest clearance of the safety questions: the config's or the program's."""
+        days = [d for d in (self.safety.cleared_on if self.safety else None,
+                            self.terms.cleared_on) if d is not None]
+        return max(days) if days else None
+
     def week(self) -> rhythm.Week:
-        """This week's rhythm: days with a session or a completed ritual, against the aim."""
+        """This week's rhythm: days with a session or a completed ritual, against the aim (the
+        program's sessions a week, when it sets them)."""
         target = self.rituals.book.weekly_target if self.rituals is not None else 5
+        target = self.terms.sessions_per_week or target
         days = rhythm.active_days(self.records) | self.earlier_days
         return rhythm.week_of(self.today, days, target)
 
@@ -291,6 +317,6 @@ class Host:
         """The advice to show while a safety answer stops exercise; () when none does."""
         if self.safety is None:
             return ()
-        block = blocked(self.checks, self.today, self.safety.cleared_on)
+        block = blocked(self.checks, self.today, self.cleared_on)
         return advice_lines(self.safety.wording, block.outcome) if block else ()
 

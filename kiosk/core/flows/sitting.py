@@ -62,7 +62,7 @@ def stopped(k: Host, go_on: Callable[[], None]) -> bool:
     or urgent "yes" from an earlier day, the person is first asked whether a clinician has
     seen them since; ``go_on`` follows if they have and every answer is then "no"."""
     assert k.safety is not None
-    block = blocked(k.checks, k.today, k.safety.cleared_on)
+    block = blocked(k.checks, k.today, k.cleared_on)
     if block is None:
         return False
     if block.follow_up:
@@ -120,7 +120,7 @@ def ask(k: Host, need: Due, pain: int | None, go_on: Callable[[], None], *,
 def save_check(k: Host, questions: Questions) -> SafetyCheck:
     at = k.wall().replace(microsecond=0)
     cid = k.new_id("check", at)
-    cleared_on = k.safety.cleared_on if k.safety else None
+    cleared_on = k.cleared_on
     check = questions.check(cid, k.today, at, cleared_questions(k.checks, k.today, cleared_on))
     k.save(check)
     return check
