@@ -476,7 +476,10 @@ def cmd_export(args: argparse.Namespace, cfg: Config, problems: list[ConfigError
             # twice rather than held (export.FhirSink).
             counting = Progress("kiosk export: counting", quiet=to_screen)
             count = sum(1 for _ in _records(args, cfg, [], progress=counting))
-        export.write(args.format, records, fp, units=_units(cfg), count=count)
+        from kiosk.report import plan_specs
+
+        export.write(args.format, records, fp, units=_units(cfg), count=count,
+                     plans=plan_specs(cfg))
 
     try:
         if args.out is not None:

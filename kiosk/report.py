@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from kiosk.config import Config
+from kiosk.config.program import ProgramFile
 from kiosk.core.coach.rhythm import active_days
 from kiosk.core.coach.signature import latest as latest_screening
 from kiosk.core.data.records import ProgramRecord, Record, ScreeningRecord, SessionRecord
 from kiosk.core.flows.history_screens import ladders_of
+from kiosk.core.reports import prescribed
 from kiosk.core.reports import report as core
+from kiosk.core.reports.fhir import PlanActivity, PlanSpec
 from kiosk.core.reports.progress import (
     SLACK_DAYS,
     Calendar,
@@ -101,11 +104,91 @@ class ReportSink:
         latest = latest_screening(self._screenings)
         window = [*([latest] if latest is not None else []), *(self._window or [])]
         waiting = make_planner(cfg, base=self._replay)(window, found.until, None).waiting
+        versions = program_versions(found.programs, cfg)
+        target = prescribed.in_force(versions, found.until).sessions_per_week
         report = core.build(found, since=found.since, until=found.until, generated=self._now,
-                            target=cfg.rituals.weekly_target, names=names, waiting=waiting)
+                            target=target, names=names, waiting=waiting)
+        report = replace(report, first_page=first_page(found, cfg, versions, waiting))
         self._out.mkdir(exist_ok=True)
         charts = _draw_charts(found, report, cfg, self._out)
         write_atomic(self.page, core.to_html(replace(report, charts=tuple(charts))).encode())
+
+
+def program_versions(programs: Sequence[ProgramRecord], cfg: Config
+                     ) -> list[prescribed.Version]:
+    """Every version of the program, oldest first, config/program.toml's first, in the first
+    page's plain terms (kiosk/config/program.py reads each)."""
+    from kiosk.config.files import DEFAULT_PROGRAM
+    from kiosk.config.program import active_program, load_program
+
+    library = cfg.library
+    found = active_program(programs, library, load_program(DEFAULT_PROGRAM, library))
+    return [_version(v.record, v.file, cfg) for v in found.history]
+
+
+def _version(record: ProgramRecord | None, file: ProgramFile, cfg: Config
+             ) -> prescribed.Version:
+    from kiosk.config.program import DIRECTION_WORDS, POSITION_WORDS
+
+    program, library = file.program, cfg.library
+    bounds = []
+    for fid in program.families:
+        family = next((f for f in library.families if f.id == fid), None)
+        if family is None:
+            continue
+        rungs = program.rungs(family) or tuple(range(len(family.ladder)))
+        lo, hi = min(rungs), max(rungs)
+        bounds.append(prescribed.Bounds(fid, family.name, lo + 1, hi + 1,
+                                        family.ladder[lo].name, family.ladder[hi].name,
+                                        len(family.ladder), program.cap(fid)))
+    avoids = [DIRECTION_WORDS.get(d, d) for d in sorted(program.avoid_directions)]
+    avoids += [POSITION_WORDS.get(x, x) for x in sorted(program.avoid_positions)]
+    if program.avoid_loads:
+        avoids.append("weights")
+    return prescribed.Version(
+        record.at if record is not None else None, record.source if record is not None else "",
+        tuple(bounds), file.sessions_per_week or cfg.rituals.weekly_target, file.review_on,
+        tuple(avoids), file.contact, file.note)
+
+
+def plan_specs(cfg: Config) -> Callable[[ProgramRecord], PlanSpec | None]:
+    """How a FHIR export reads a clinician's program for its CarePlan (export.FhirSink): in
+    the first page's terms, a record with no text (back to config/program.toml) as that."""
+    from kiosk.config.files import DEFAULT_PROGRAM
+    from kiosk.config.program import file_of, load_program
+
+    def spec(record: ProgramRecord) -> PlanSpec | None:
+        file = file_of(record, cfg.library) or load_program(DEFAULT_PROGRAM, cfg.library)
+        v = _version(record, file, cfg)
+        said = ([f"Avoids {', '.join(v.avoids)}."] if v.avoids else []) + (
+            [f"Review by {v.review_on:%d %b %Y}."] if v.review_on else []) + (
+            [f"Clinician's note: {v.note}"] if v.note else [])
+        return PlanSpec(v.sessions_per_week, tuple(
+            PlanActivity(b.family, b.name, prescribed.allowed_words(b)) for b in v.families),
+            " ".join(said))
+
+    return spec
+
+
+def first_page(found: core.Gathered, cfg: Config, versions: Sequence[prescribed.Version],
+               waiting: Sequence[tuple[str, str]]) -> prescribed.FirstPage:
+    """The report's first page, "as prescribed", from what the report gathered."""
+    standing = {}
+    for fid, (variation, name, target, since) in found.doses.items():
+        family = next((f for f in cfg.library.families if f.id == fid), None)
+        ids = [v.id for v in family.ladder] if family is not None else []
+        rung = ids.index(variation) + 1 if variation in ids else 1
+        standing[fid] = prescribed.Standing(variation, name, rung, target, since)
+    current = found.programs[-1:] if found.programs else []
+    from kiosk.config.program import terms_of
+
+    terms = terms_of(current, cfg.library)
+    days = [d for d in (cfg.safety.cleared_on, terms.cleared_on) if d is not None]
+    sessions = [r for r in found.period if isinstance(r, SessionRecord)]
+    return prescribed.build(
+        since=found.since, until=found.until, versions=versions, sessions=sessions,
+        checks=found.checks, cleared_on=max(days) if days else None, standing=standing,
+        waiting=waiting, flare_rise=cfg.session.pain_rise_stop)
 
 
 def check_folder(out: Path) -> None:

@@ -26,7 +26,7 @@ from kiosk.core.data.records import Record
 from kiosk.core.reports.report import default_period
 from kiosk.core.reports.usb import FOLDER, Outcome
 from kiosk.errors import StorageError
-from kiosk.report import ReportSink
+from kiosk.report import ReportSink, plan_specs
 from kiosk.stick import drive_present
 from kiosk.store import export
 from kiosk.store.atomic import kind_of
@@ -72,7 +72,7 @@ def copy_all(records: Iterable[Record], cfg: Config, mount: Path, *, now: dateti
                                                    now=now)]
             for fmt in export.FORMATS:
                 fp = files.enter_context(export.atomic_text(target / export.SUFFIX[fmt]))
-                sinks.append(export.sink(fmt, fp, units))
+                sinks.append(export.sink(fmt, fp, units, plans=plan_specs(cfg)))
             for record in records:
                 for sink in sinks:
                     sink.add(record)

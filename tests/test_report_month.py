@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pygame
@@ -25,6 +25,7 @@ from kiosk.core.data.records import (
     ScreeningRecord,
     SessionRecord,
 )
+from kiosk.config.program import program_record
 from kiosk.simulate import write_history
 from kiosk.store import export
 from kiosk.store.months import WholeHistory  # the kiosk keeps months
@@ -49,6 +50,12 @@ SAFETY = SafetyCheck("safe-1", date(2026, 11, 2), datetime(2026, 11, 2, 8), Reas
                      Outcome.CLEAR)
 
 
+# A clinician's program loaded on 4 November: three sessions a week, due for review on the 20th.
+PROGRAM = program_record('families = ["bridge", "bird-dog", "dead-bug", "sit-to-stand"]\n'
+                         "sessions_per_week = 3\nreview_on = 2026-11-20\n",
+                         datetime(2026, 11, 4, 12), "usb")
+
+
 @pytest.fixture(scope="module")
 def month(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Record]]:
     data = tmp_path_factory.mktemp("month") / "data"
@@ -58,7 +65,7 @@ def month(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Record]]
         history.add(PainEntry("pain-1", datetime(2026, 11, 3, 18, 30), 6, "gardening"))
         history.add(PsfsRecord("psfs-1", datetime(2026, 11, 10, 9), (
             PsfsScore("carry the shopping", 4), PsfsScore("sit through a film", 6))))
-        for record in (*RITUALS, SCREENING, SAFETY):
+        for record in (*RITUALS, SCREENING, SAFETY, PROGRAM):
             history.add(record)
         records = list(history.records())
     return data, records
@@ -179,3 +186,22 @@ def test_the_report_in_chromium_shows_the_months_numbers(
     assert "ritual stopped" in text and "Kettle hinge" in text
     assert "2026-11-12 (due): hip-hinge" in text and "right: painful (pain 5)" in text
     assert "repeat clear 1 none" in text  # the safety round: why, outcome, 1 question, no yes
+
+    # The first page, "as prescribed" (issue 28): the program in force, its review passed, and
+    # adherence per week against the sessions aimed for: five a week (the default program)
+    # until the clinician's was loaded, three after.
+    assert "As prescribed" in text and "Adherence per week" in text
+    assert "The program was due for review with the clinician on 20 Nov 2026" in text
+    assert "loaded 04 Nov 2026 12:00, from a USB stick" in text
+    monday = FIRST - timedelta(days=FIRST.weekday())
+    weeks = 0
+    while monday <= LAST:
+        sunday = monday + timedelta(days=6)
+        done = sum(1 for s in sessions if monday <= s.plan_date <= sunday
+                   and (s.clean_reps or s.ended_by == "complete" or any(
+                       st.reps for ex in s.exercises for st in ex.sets)))
+        aimed = 3 if min(sunday, LAST) >= PROGRAM.at.date() else 5
+        verdict = "met" if done >= aimed else "so far" if sunday > LAST else "below the aim"
+        assert f"{monday:%Y-%m-%d} {done} {aimed} {verdict}" in text, (monday, text)
+        monday, weeks = sunday + timedelta(days=1), weeks + 1
+    assert weeks == 5

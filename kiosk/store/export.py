@@ -167,7 +167,8 @@ class FhirSink:
     and put right once the last record is in."""
 
     def __init__(self, fp: TextIO, units: Mapping[str, str] | None = None,
-                 now: datetime | None = None, *, count: int | None = None) -> None:
+                 now: datetime | None = None, *, count: int | None = None,
+                 plans: Plans | None = None) -> None:
         if count is None and not can_seek_back(fp):
             raise ValueError("a FHIR export to a stream that cannot seek needs its count")
         self._fp = fp
@@ -176,6 +177,11 @@ class FhirSink:
         self._when = fhir.timestamp(local_time)
         self._count = 0
         self._given = count
+        # Each clinician's program loaded, with the sessions done under it, per family: its
+        # CarePlan is written once the next program (or the end) is reached. Without ``plans``
+        # (a reader of the program's text) no CarePlan is written.
+        self._plans = plans
+        self._program: tuple[ProgramRecord, dict[str, list[str]]] | None = None
         head = fhir.bundle_head(count or 0, generated=self._generated, localize=local_time)
         before, after = _json_head(head)
         fp.write(before)
@@ -185,12 +191,35 @@ class FhirSink:
 
     def add(self, record: Record) -> None:
         self._count += 1
+        if isinstance(record, ProgramRecord) and self._plans is not None:
+            self._care_plan(ended=record.at)
+            self._program = (record, {})
+        elif isinstance(record, SessionRecord) and self._program is not None:
+            done = self._program[1]
+            for ex in record.exercises:
+                if ex.sets and not ex.skipped:
+                    urls = done.setdefault(ex.family, [])
+                    if not urls or urls[-1] != fhir.session_url(record.id):
+                        urls.append(fhir.session_url(record.id))
         for url, resource in fhir.resources(record, self._when, self._units):
             self._fp.write(",\n")
             self._write(fhir.entry(url, resource))
 
+    def _care_plan(self, *, ended: datetime | None) -> None:
+        """The CarePlan of the program in force so far, if there is one, once it ends."""
+        if self._program is None or self._plans is None:
+            return
+        record, outcomes = self._program
+        spec = self._plans(record)
+        self._program = None
+        if spec is not None:
+            self._fp.write(",\n")
+            self._write(fhir.entry(*fhir.care_plan(record, spec, ended=ended,
+                                                   outcomes=outcomes, when=self._when)))
+
     def finish(self) -> None:
         fp = self._fp
+        self._care_plan(ended=None)
         fp.write("\n  ]\n}\n")
         if self._given is not None and self._given != self._count:
             raise ValueError(f"the FHIR Bundle was told {self._given} records and given "
@@ -207,6 +236,9 @@ class FhirSink:
         self._fp.write("\n".join("    " + line for line in text.split("\n")))
 
 
+Plans = Callable[[ProgramRecord], "fhir.PlanSpec | None"]  # a program's text, read for its plan
+
+
 def _json_head(head: Mapping[str, Any]) -> tuple[str, str]:
     """The Bundle's opening as ``json.dump`` writes it, cut around its id's value: the text
     before the id and the text after it (the entries follow)."""
@@ -218,9 +250,10 @@ def _json_head(head: Mapping[str, Any]) -> tuple[str, str]:
 
 
 def write_fhir(records: Iterable[Record], fp: TextIO, units: Mapping[str, str] | None = None,
-               now: datetime | None = None, *, count: int | None = None) -> None:
+               now: datetime | None = None, *, count: int | None = None,
+               plans: Plans | None = None) -> None:
     """The FHIR R4 Bundle, streamed (``FhirSink``), with each local time given its offset."""
-    _drain(records, FhirSink(fp, units, now, count=count))
+    _drain(records, FhirSink(fp, units, now, count=count, plans=plans))
 
 
 def local_time(at: datetime) -> datetime:
@@ -229,21 +262,22 @@ def local_time(at: datetime) -> datetime:
 
 
 def sink(fmt: str, fp: TextIO, units: Mapping[str, str] | None = None, *,
-         count: int | None = None) -> Sink:
+         count: int | None = None, plans: Plans | None = None) -> Sink:
     """The writer of one export in format ``fmt`` (one of FORMATS). ``count``: how many
     records will come, for a FHIR Bundle written where it cannot seek back (``FhirSink``)."""
     if fmt == "fhir":
-        return FhirSink(fp, units, count=count)
+        return FhirSink(fp, units, count=count, plans=plans)
     if fmt == "csv":
         return CsvSink(fp)
     return JsonSink(fp)
 
 
 def write(fmt: str, records: Iterable[Record], fp: TextIO,
-          units: Mapping[str, str] | None = None, *, count: int | None = None) -> None:
+          units: Mapping[str, str] | None = None, *, count: int | None = None,
+          plans: Plans | None = None) -> None:
     """One export in format ``fmt`` (one of FORMATS), written as the records come (streamed
     month by month): none of them holds the history in memory."""
-    _drain(records, sink(fmt, fp, units, count=count))
+    _drain(records, sink(fmt, fp, units, count=count, plans=plans))
 
 
 def _drain(records: Iterable[Record], out: Sink) -> None:

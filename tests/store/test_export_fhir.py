@@ -236,3 +236,49 @@ def test_a_file_opened_to_append_is_not_patched_in_place(tmp_path: Any) -> None:
         assert not export.can_seek_back(fp)
     with open(tmp_path / "y", "w", encoding="utf-8") as fp:
         assert export.can_seek_back(fp)
+
+
+# --- the clinician's program as a CarePlan (issue 28, item 5) -----------------------------------
+def test_each_program_is_a_care_plan_whose_activities_name_its_sessions() -> None:
+    from fhir.resources.bundle import Bundle
+
+    from kiosk.config import load_config
+    from kiosk.config.program import program_record
+    from kiosk.report import plan_specs
+
+    first = program_record('families = ["bridge", "bird-dog"]\nsessions_per_week = 3\n'
+                           '[family.bridge]\nmax_reps = 9\n', datetime(2026, 11, 1, 8), "usb")
+    second = program_record('families = ["bird-dog"]\navoid_loads = true\n'
+                            "review_on = 2027-01-10\n", datetime(2026, 11, 11, 8), "file")
+    a = session("2026-11-03", exercise("bridge", 8), exercise("bird-dog", 0, skipped=True))
+    b = session("2026-11-05", exercise("bridge", 7), exercise("bird-dog", 5))
+    c = session("2026-11-12", exercise("bird-dog", 6))
+    records: list[Record] = [a, first, a.__class__(**{**a.__dict__, "id": "a2"}), b, second, c]
+    out = io.StringIO()
+    export.write_fhir(records, out, now=NOW, plans=plan_specs(load_config(None).config))
+    doc = json.loads(out.getvalue())
+    Bundle.parse_obj(doc)  # the CarePlans validate as FHIR R4, with the rest
+    urls = {e["fullUrl"] for e in doc["entry"]}
+    old, new = _of(doc, "CarePlan")
+    assert (old["status"], new["status"]) == ("completed", "active")
+    assert old["period"] == {"start": export.local_time(first.at).isoformat(),
+                             "end": export.local_time(second.at).isoformat()}
+    assert "end" not in new["period"] and "Review by 10 Jan 2027" in new["description"]
+
+    def done(plan: dict[str, Any]) -> dict[str, list[str]]:
+        return {act["detail"]["code"]["coding"][0]["code"]:
+                [r["reference"] for r in act.get("outcomeReference", [])]
+                for act in plan["activity"]}
+
+    # Under the first program: the sessions after it, a family only where it was done.
+    assert done(old) == {"bridge": [fhir.session_url("a2"), fhir.session_url(b.id)],
+                         "bird-dog": [fhir.session_url(b.id)]}
+    assert done(new) == {"bird-dog": [fhir.session_url(c.id)]}
+    assert {r for refs in (*done(old).values(), *done(new).values()) for r in refs} <= urls
+    bridge = old["activity"][0]["detail"]
+    assert bridge["scheduledString"] == "3 sessions a week" and "at most 9 reps" in \
+        bridge["description"]
+    # Without a program, the Bundle has no CarePlan and is what it always was.
+    plain = io.StringIO()
+    export.write_fhir([a, b], plain, now=NOW, plans=plan_specs(load_config(None).config))
+    assert plain.getvalue() == _whole([a, b])

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -33,6 +34,7 @@ from kiosk.core.coach.safety import SafetyCheck
 from kiosk.core.data.records import (
     ExerciseRecord,
     PainEntry,
+    ProgramRecord,
     PsfsRecord,
     Record,
     RitualRecord,
@@ -346,6 +348,78 @@ def _probe(probe: str, side: str | None, rating: str) -> dict[str, Any]:
 
 def _probe_text(probe: str, side: str | None) -> str:
     return f"{probe}, {side} side" if side else probe
+
+
+# --- the clinician's program ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class PlanActivity:
+    """One exercise family of a program, in words: what the CarePlan's activity says."""
+
+    family: str  # id
+    name: str
+    description: str  # "Supported bridge to Bridge with march (rungs 1 to 5 of 5), at most 12 reps"
+
+
+@dataclass(frozen=True)
+class PlanSpec:
+    """A program as the CarePlan tells it (the shell reads the program's text for it)."""
+
+    sessions_per_week: int
+    activities: tuple[PlanActivity, ...]
+    description: str = ""  # what it avoids, its review date, its note
+
+
+def session_url(session_id: str) -> str:
+    """The full URL of a session's Procedure, which the CarePlan's activities name."""
+    return _full_url(f"session-{session_id}")
+
+
+def care_plan(record: ProgramRecord, spec: PlanSpec, *, ended: datetime | None,
+              outcomes: Mapping[str, Sequence[str]], when: Callable[[datetime], str]
+              ) -> tuple[str, dict[str, Any]]:
+    """A clinician's program as a ``CarePlan``: in force from when it was loaded until the
+    next one (``ended``; None: the one in force, ``active``), one activity per family, each
+    naming the session Procedures in which that family was done under it (``outcomes``:
+    family id -> the sessions' full URLs)."""
+    key = f"program-{record.id}"
+    status = "active" if ended is None else "completed"
+    period = {"start": when(record.at)}
+    if ended is not None:
+        period["end"] = when(ended)
+    activities = []
+    for a in spec.activities:
+        activity: dict[str, Any] = {}
+        refs = outcomes.get(a.family, ())
+        if refs:
+            activity["outcomeReference"] = [{"reference": url} for url in refs]
+        activity["detail"] = {
+            "code": {"coding": [{"system": f"{KIOSK}/family", "code": a.family,
+                                 "display": a.name}], "text": a.name},
+            "status": "in-progress" if ended is None else "completed",
+            "scheduledString": f"{spec.sessions_per_week} sessions a week",
+            "description": a.description,
+        }
+        activities.append(activity)
+    plan: dict[str, Any] = {
+        "resourceType": "CarePlan",
+        "id": _id(key),
+        "identifier": [{"system": f"{KIOSK}/program", "value": record.id}],
+        "status": status,
+        "intent": "plan",
+        "category": [{"coding": [{"system": SNOMED, "code": THERAPY_CODE,
+                                  "display": THERAPY_DISPLAY}]}],
+        "title": "Back-care exercise program",
+        "subject": {"reference": PATIENT},
+        "period": period,
+        "created": when(record.at),
+    }
+    if spec.description:
+        plan["description"] = spec.description
+    if activities:
+        plan["activity"] = activities
+    plan["note"] = [{"text": f"Loaded from {record.source}; checksum {record.checksum}."
+                             + (" Replaced by a later program." if ended is not None else "")}]
+    return _full_url(key), plan
 
 
 # --- ids and times ------------------------------------------------------------------------------

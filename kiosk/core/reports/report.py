@@ -21,6 +21,7 @@ from kiosk.core.coach.safety import SafetyCheck
 from kiosk.core.data.records import (
     PainEntry,
     PainEvent,
+    ProgramRecord,
     PsfsRecord,
     Record,
     RitualRecord,
@@ -28,6 +29,8 @@ from kiosk.core.data.records import (
     SessionRecord,
 )
 from kiosk.core.flows.psfs import flags
+from kiosk.core.reports import prescribed
+from kiosk.core.reports.prescribed import FirstPage
 from kiosk.core.reports.progress import day_of, mean, monday_of
 from kiosk.core.words.phrases import number
 from kiosk.core.words.plain import printable
@@ -127,6 +130,7 @@ class Report:
     # Exercises set aside because they kept hurting, until a clinician clears them (issue 26):
     # (exercise, why).
     waiting: tuple[tuple[str, str], ...] = field(default=())
+    first_page: FirstPage | None = None  # "as prescribed" (prescribed.py): the shell adds it
 
     @property
     def sessions(self) -> int:
@@ -161,9 +165,24 @@ class Gathered:
     psfs: list[PsfsRecord] = field(default_factory=list)
     appendix: list[AppendixRow] = field(default_factory=list)
     latest: SessionRecord | None = None
+    # For the first page (prescribed.py): every round of safety answers (a "yes" is resolved
+    # later), every program loaded, and each family's dose by ``until``: (variation id, its
+    # name, target, the day the current run at that dose began).
+    checks: list[SafetyCheck] = field(default_factory=list)
+    programs: list[ProgramRecord] = field(default_factory=list)
+    doses: dict[str, tuple[str, str, int, date]] = field(default_factory=dict)
 
     def add(self, record: Record) -> None:
         day = day_of(record)
+        if isinstance(record, SafetyCheck):
+            self.checks.append(record)
+        elif isinstance(record, ProgramRecord):
+            self.programs.append(record)
+        elif isinstance(record, SessionRecord) and day <= self.until:
+            for ex in record.exercises:
+                was = self.doses.get(ex.family)
+                if was is None or (was[0], was[2]) != (ex.variation, ex.target):
+                    self.doses[ex.family] = (ex.variation, ex.name, ex.target, day)
         if monday_of(self.since) <= day <= monday_of(self.until) + timedelta(days=6):
             self.period.append(record)
         if isinstance(record, PsfsRecord):
@@ -434,6 +453,7 @@ def to_html(report: Report) -> str:
         "<h1>Back-care kiosk: report for the clinician</h1>",
         f'<p class="note">{r.since:%d %b %Y} to {r.until:%d %b %Y}. Made by the kiosk on '
         f"{r.generated:%d %b %Y %H:%M}. The kiosk guides exercise; it does not diagnose.</p>",
+        prescribed.to_html(r.first_page) if r.first_page is not None else "",
         _key_figures(r),
         _section("Program", _program_html(r)),
         _section("Charts", _charts_html(r)) if r.charts else "",
