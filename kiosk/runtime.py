@@ -165,16 +165,22 @@ def make_levels(
 
 
 def make_gentle(cfg: Config, base: Any = None) -> GentlePlanner:
-    """The gentle planner; ``base`` as for ``make_planner``."""
+    """The gentle planner; ``base`` as for ``make_planner``. Under a clinician's program, only
+    its families, on the variations it allows."""
+    from kiosk.config.program import file_of
     from kiosk.core.coach.gentle import gentle_plan
     from kiosk.core.coach.progression import exercise_states
+    from kiosk.core.data.records import programs_of, replayed
 
     starts = _starts(cfg)
 
-    def plan(sessions: Sequence[SessionRecord], day: date, today: Plan) -> Plan:
-        states = exercise_states(cfg.library, sessions, day, cfg.progression, base=base,
-                                starts=starts, rhythm=cfg.rhythm)
-        return gentle_plan(cfg.library, states, today, most=cfg.progression.exercises_min)
+    def plan(records: Sequence[Record], day: date, today: Plan) -> Plan:
+        states = exercise_states(cfg.library, replayed(records), day, cfg.progression,
+                                 base=base, starts=starts, rhythm=cfg.rhythm)
+        found = programs_of(records)
+        read = file_of(found[-1], cfg.library) if found else None
+        return gentle_plan(cfg.library, states, today, most=cfg.progression.exercises_min,
+                           program=read.program if read is not None else None)
 
     return plan
 

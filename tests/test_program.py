@@ -439,3 +439,43 @@ def test_previous_program_from_the_menu_is_said_back_and_kept_on_green(
     kept = [r for r in stream_history(data, []) if isinstance(r, ProgramRecord)]
     assert [r.source for r in kept] == ["file", "file", "previous"]
     assert kept[-1].text == PROGRAM
+
+
+def test_a_new_program_says_where_it_puts_a_family_that_moves() -> None:
+    lived = _lived(4)
+    day = date(2026, 2, 2)
+    program = _record('families = ["bridge", "walking"]\n[family.bridge]\nfirst = "bridge-slow"\n'
+                      '[family.walking]\nlast = "walk-easy"\n', datetime(2026, 2, 1))
+    after = exercise_states(CFG.library, [*lived, program], day, CFG.progression,
+                            rhythm=CFG.rhythm)
+    assert (after["bridge"].variation.id, after["bridge"].change) == ("bridge-slow", "advance")
+    assert after["bridge"].reason == ("Now bridge, slow lowering, five reps, as your "
+                                      "clinician's program sets it.")
+    walk = after["walking"]
+    assert (walk.variation.id, walk.change) == ("walk-easy", "back")  # never more than it allows
+    assert walk.reason.endswith("as your clinician's program sets it.")
+
+
+def test_a_high_pain_day_offers_only_the_programs_families_on_rungs_it_allows() -> None:
+    from kiosk.core.coach.gentle import gentle_plan
+
+    lived = _lived(3)  # every family done at least once, under the kiosk's own program
+    day = date(2026, 1, 26)
+    states = exercise_states(CFG.library, lived, day, CFG.progression, rhythm=CFG.rhythm)
+    plan = plan_for_day(CFG.library, lived, day, CFG.progression, CFG.session, 9,
+                        rhythm=CFG.rhythm)
+    free = gentle_plan(CFG.library, states, plan, most=5)
+    assert {"cat-camel", "dead-bug"} <= {p.family.id for p in free.exercises}
+
+    def gently(text: str) -> set[str]:
+        program = check_text(text, "p.toml", CFG.library).file
+        assert program is not None
+        held = gentle_plan(CFG.library, states, plan, most=5, program=program.program)
+        return {p.family.id for p in held.exercises}
+
+    assert gently('families = ["bridge", "dead-bug"]\n') == {"dead-bug"}
+    rungs = CFG.library.family("cat-camel").ladder
+    gentle = next(p.variation for p in free.exercises if p.family.id == "cat-camel")
+    assert gentle is rungs[0]  # its first rung: a program that starts it higher leaves it out
+    assert gently(f'families = ["cat-camel", "dead-bug"]\n[family.cat-camel]\n'
+                  f'first = "{rungs[1].id}"\n') == {"dead-bug"}

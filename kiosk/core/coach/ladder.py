@@ -79,6 +79,13 @@ class Ladder:
 
 
 
+    @property
+    def bounded(self) -> bool:
+        """A clinician's program stops this ladder short of the family's own top."""
+        last = self.family.ladder[-1]
+        return bool(self.steps) and self.steps[-1] != (len(self.family.ladder) - 1,
+                                                       last.max_reps)
+
     def at_top_rung(self, level: int) -> bool:
         """On the last variation of the ladder (whatever its reps)."""
         return self.rung(level) == self.steps[-1][0]

@@ -302,13 +302,13 @@ def _ladder(family: Family, rhythm: Rhythm) -> Ladder:
 def reshape(t: _Track, ladder: Ladder) -> None:
     """``t`` on another ladder (a new program): where it was, as the new ladder has it."""
     old = t.ladder
+    was = None if t.level is None else (old.variation(t.level).id, t.target)
     t.ladder = ladder
     if t.done_at is not None:  # the reason says the change from where it was last done
         level, target = t.done_at
         t.done_at = (ladder.level_of((old.variation(level).id, target)) or 0, target)
-    if t.level is None:
+    if was is None:
         return
-    was = (old.variation(t.level).id, t.target)
     level = ladder.level_of(was) or 0
     floor = t.floor if (ladder.variation(level).id == was[0]
                         and level == ladder.entry(level)) else None

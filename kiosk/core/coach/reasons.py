@@ -88,6 +88,8 @@ def staying(t: _Track, rules: ProgressionRules) -> str:
         return f"Staying at {at}: it hurt last time, and this is its easiest step."
     if last.clean:
         if level >= t.ladder.top:
+            if t.ladder.bounded:
+                return f"Staying at {at}, as far as your clinician's program goes. Well done."
             return f"Staying at {at}, the top of this exercise. Well done."
         if any(d.pain for d in t.recent[-max(1, rules.advance_window):]):
             return f"Staying at {at}: it hurt not long ago, so we wait for more clean sessions."

@@ -48,7 +48,8 @@ Planner = Callable[[Sequence[Record], date, "int | None"], Plan]
 # (sessions so far, the day) -> each exercise family's current variation id
 Levels = Callable[[Sequence[SessionRecord], date], Mapping[str, str]]
 # (sessions so far, the day, today's plan) -> the gentle plan for a high-pain day
-GentlePlanner = Callable[[Sequence[SessionRecord], date, Plan], Plan]
+# The gentle plan from the history (the sessions, and the clinician's program in force).
+GentlePlanner = Callable[[Sequence[Record], date, Plan], Plan]
 # The last closed months' records (for the history screens), and the day they start on.
 Earlier = tuple[Sequence[Record], date | None]
 F = TypeVar("F", bound=Flow)

@@ -182,7 +182,7 @@ def gentle_or_go_on(k: Host, pain: int) -> None:
             k.say(phrases.GENTLE_REST)
             k.run(session.end_before_exercise(save=True))
             return
-        plan = k.gentle(k.sessions, k.today, k.plan) if k.gentle else None
+        plan = k.gentle(k.records, k.today, k.plan) if k.gentle else None
         if plan is not None and not plan.exercises:
             k.say(phrases.GENTLE_BREATHING_ONLY)
         k.run(session.resume(plan or Plan(k.plan.date, ())))
