@@ -14,6 +14,7 @@ import pytest
 
 from kiosk import cli
 from kiosk.config import load_config
+from kiosk.config.program import program_record
 from kiosk.core.coach.safety import Answer, Group, How, Outcome, Reason, SafetyCheck
 from kiosk.core.data.records import (
     PainEntry,
@@ -25,7 +26,6 @@ from kiosk.core.data.records import (
     ScreeningRecord,
     SessionRecord,
 )
-from kiosk.config.program import program_record
 from kiosk.simulate import write_history
 from kiosk.store import export
 from kiosk.store.months import WholeHistory  # the kiosk keeps months
