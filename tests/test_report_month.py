@@ -115,6 +115,8 @@ def test_csv_has_every_session_and_every_clean_rep(month: tuple[Path, list[Recor
                                             ("movement check", "right", "painful", "5")]
     assert [(r["record"], r["answer"]) for r in rows if r["id"] == SAFETY.id] == [
         ("safety answer", "no")]
+    assert [(r["record"], r["date"], r["note"]) for r in rows if r["id"] == PROGRAM.id] == [
+        ("program", "2026-11-04T12:00", "clinician's program loaded from usb")]
 
 
 def test_fhir_validates_and_holds_every_session(month: tuple[Path, list[Record]],

@@ -83,7 +83,8 @@ OTHER_COLUMNS = (
 CSV_COLUMNS = ("record", "id", "date", *SESSION_COLUMNS, *OTHER_COLUMNS)
 # What ``record`` says: the kind of row, in words.
 ROW_KINDS = {SessionRecord: "session", SafetyCheck: "safety answer", PainEntry: "pain log",
-             ScreeningRecord: "movement check", RitualRecord: "ritual", PsfsRecord: "PSFS"}
+             ScreeningRecord: "movement check", RitualRecord: "ritual", PsfsRecord: "PSFS",
+             ProgramRecord: "program"}
 REP_LETTERS = {"clean": "C", "slipped": "S"}
 
 
@@ -389,7 +390,16 @@ def _pain_rows(entry: PainEntry) -> Iterator[Cells]:
            "note": entry.note}
 
 
+def _program_rows(r: ProgramRecord) -> Iterator[Cells]:
+    """A clinician's program loaded: when, and from where (its text is in the JSON export)."""
+    how = "going back to the one before" if r.source == "previous" else f"from {r.source}"
+    yield {"date": r.at.isoformat(timespec="minutes"),
+           "note": f"clinician's program loaded {how}" if r.text.strip() else
+           "back to the kiosk's default program"}
+
+
 _ROWS: dict[type, Callable[[Any], Iterator[Cells]]] = {
+    ProgramRecord: _program_rows,
     SessionRecord: _session_rows, SafetyCheck: _safety_rows, PainEntry: _pain_rows,
     ScreeningRecord: _screening_rows, RitualRecord: _ritual_rows, PsfsRecord: _psfs_rows}
 
