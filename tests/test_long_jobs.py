@@ -197,10 +197,14 @@ def test_report_out_makes_its_own_folder_but_never_a_missing_one_above_it(
 
 
 # --- the report from a stream: what waits is what the whole history says -----------------------
-def test_the_streamed_report_finds_what_waits_as_the_whole_replay_does(tmp_path: Path) -> None:
+@pytest.mark.parametrize("program", [False, True], ids=["default program", "clinician's"])
+def test_the_streamed_report_finds_what_waits_as_the_whole_replay_does(
+    tmp_path: Path, program: bool
+) -> None:
     """Ten months of sessions; in the last weeks one exercise hurts three times in five. The
     report reads the history once, replaying the months before its period as they pass:
-    it must list exactly what the planner, given every record at once, lists."""
+    it must list exactly what the planner, given every record at once, lists; also when a
+    clinician's program, loaded months before the period, bounds the families."""
     from kiosk.report import ReportSink
     from kiosk.runtime import make_planner
     from kiosk.simulate import lived_days
@@ -217,6 +221,13 @@ def test_the_streamed_report_finds_what_waits_as_the_whole_replay_does(tmp_path:
             e.__class__(**{**e.__dict__, "sets": sets}) if e is ex else e
             for e in s.exercises)})
         records[records.index(s)] = changed
+    if program:
+        from kiosk.config.program import program_record
+
+        at = records[len(records) // 3]
+        assert isinstance(at, SessionRecord)
+        text = f'families = ["{hurt}", "walking"]\nsessions_per_week = 4\n'
+        records.insert(len(records) // 3, program_record(text, at.started_at, "usb"))
     whole = make_planner(cfg)(records, END, None).waiting
     assert whole, "the history must make something wait, or this test shows nothing"
     sink = ReportSink(cfg, tmp_path / "r", since=END - timedelta(weeks=4), until=END,
@@ -228,3 +239,4 @@ def test_the_streamed_report_finds_what_waits_as_the_whole_replay_does(tmp_path:
     assert "Waiting for your review" in page
     for name, why in whole:
         assert name in page and why in page
+    assert ("Aim: 4 sessions a week" in page) == program  # the first page: the program in force
