@@ -62,7 +62,9 @@ def cmd_check(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]
     else:
         print("gpio: no Raspberry Pi GPIO (mock buttons will be used)")
     data_ok = _check_data_dir(_data_dir(args, cfg))
-    say(f"safety: {_safety_status(args, cfg)}")
+    safety, program = _safety_status(args, cfg)
+    say(f"safety: {safety}")
+    say(f"program: {program}")
     return 0 if ok and data_ok else 1
 
 
@@ -224,18 +226,32 @@ def _user_name(uid: int) -> str:
         return f"user {uid}"
 
 
-def _safety_status(args: argparse.Namespace, cfg: Config) -> str:
-    """Whether exercise waits for a clinician's clearance (docs/safety.md)."""
+def _safety_status(args: argparse.Namespace, cfg: Config) -> tuple[str, str]:
+    """Whether exercise waits for a clinician's clearance (docs/safety.md), the config's or the
+    program's (the later counts), and the clinician's program in force (docs/program.md)."""
+    from kiosk.config.program import terms_of
     from kiosk.core.coach.safety import clearance_state
+    from kiosk.core.data.records import Record
     from kiosk.runtime import safety_checks
     from kiosk.store.readonly import stream_history
 
     notes: list[str] = []  # the data line above has said what is wrong with the history
+    records: list[Record] = []
     try:
-        checks = safety_checks(list(stream_history(_data_dir(args, cfg), notes)))
+        records = list(stream_history(_data_dir(args, cfg), notes))
     except KioskError:
-        checks = []
-    return clearance_state(checks, date.today(), cfg.safety.cleared_on)
+        pass
+    terms = terms_of(records, cfg.library)
+    days = [d for d in (cfg.safety.cleared_on, terms.cleared_on) if d is not None]
+    safety = clearance_state(safety_checks(records), date.today(), max(days) if days else None)
+    if terms.record is None:
+        program = "the kiosk's own (config/program.toml); no clinician's program loaded"
+    else:
+        at = f"{terms.at:%Y-%m-%d}" if terms.at is not None else "?"
+        review = (f", review due {terms.review_on.isoformat()}"
+                  if terms.review_on is not None else "")
+        program = f"a clinician's, loaded {at}{review} (kiosk program show)"
+    return safety, program
 
 
 def _audio_status() -> tuple[str, bool]:

@@ -108,6 +108,27 @@ def make_terms(cfg: Config) -> Callable[[Sequence[Record]], Terms]:
     return terms
 
 
+def program_allows(cfg: Config) -> Callable[[Sequence[Record], str], bool]:
+    """Whether the clinician's program in force allows a variation (a ritual's rung): in one
+    of its families, between its first and last, free of what it avoids. Without one, all."""
+    from kiosk.config.program import file_of
+    from kiosk.core.data.records import programs_of
+
+    def allows(records: Sequence[Record], variation: str) -> bool:
+        found = programs_of(records)
+        read = file_of(found[-1], cfg.library) if found else None
+        if read is None or not read.program.clinician:
+            return True
+        try:
+            family, v = cfg.library.variation(variation)
+        except KeyError:
+            return False
+        return family.id in read.program.families and any(
+            family.ladder[k].id == v.id for k in read.program.rungs(family))
+
+    return allows
+
+
 def program_setup(cfg: Config) -> ProgramSetup:
     """The menu's "Load program from USB" and "Previous program": the check of a text against
     this kiosk's library, and the version before the one in force."""
@@ -307,7 +328,8 @@ def build(
     scheduled = opts.schedule if opts.schedule is not None else not opts.demo
     # Planning starts from the store's snapshot, so start-up, GREEN and RED never replay years.
     base = writer.base
-    rituals = RitualSetup(cfg.rituals, cfg.library, make_levels(cfg, base), scheduled=scheduled)
+    rituals = RitualSetup(cfg.rituals, cfg.library, make_levels(cfg, base), scheduled=scheduled,
+                          allows=program_allows(cfg))
     tracker = make_tracker(cfg, shutdown=shutdown)
     # The session paces by the real length of each rendered line (kiosk/core/words/speech.py).
     settings = replace(cfg.session, spoken=SpokenLengths(voice))

@@ -479,3 +479,39 @@ def test_a_high_pain_day_offers_only_the_programs_families_on_rungs_it_allows() 
     assert gentle is rungs[0]  # its first rung: a program that starts it higher leaves it out
     assert gently(f'families = ["cat-camel", "dead-bug"]\n[family.cat-camel]\n'
                   f'first = "{rungs[1].id}"\n') == {"dead-bug"}
+
+
+def test_a_ritual_on_a_variation_the_program_leaves_out_stays_closed() -> None:
+    from kiosk.runtime import program_allows
+
+    allows = program_allows(CFG)
+    rituals = {r.builds_on for r in CFG.rituals.rituals}
+    assert rituals and all(allows([], v) for v in rituals)  # no program: as they open
+    program = _record('families = ["bridge", "walking"]\n[family.walking]\nlast = "walk-easy"\n'
+                      '[family.bridge]\nlast = "bridge-full"\n', datetime(2026, 1, 4))
+    for v in rituals:
+        family, _ = CFG.library.variation(v)
+        kept = v in ("walk-easy", "bridge-supported", "bridge-full")
+        assert allows([program], v) == kept, v
+    assert not all(allows([program], v) for v in rituals)  # some close
+
+
+def test_going_back_before_the_first_program_is_the_kiosks_own_again(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path, data = tmp_path / "p.toml", tmp_path / "data"
+    path.write_text('families = ["bridge"]\n')
+    assert main(["--data-dir", str(data), "program", "load", str(path)]) == 0
+    records: list[Record] = list(stream_history(data, []))
+    day = date(2026, 12, 9)
+    mine = plan_for_day(CFG.library, [r for r in records if isinstance(r, ProgramRecord)], day,
+                        CFG.progression, CFG.session, 2, rhythm=CFG.rhythm)
+    assert [p.family.id for p in mine.exercises] == ["bridge"]
+    assert main(["--data-dir", str(data), "program", "load", "--previous"]) == 0
+    assert "Back to the kiosk's own program" in capsys.readouterr().out
+    kept = [r for r in stream_history(data, []) if isinstance(r, ProgramRecord)]
+    assert [(r.source, r.text) for r in kept][-1] == ("previous", "")
+    own = plan_for_day(CFG.library, kept, day, CFG.progression, CFG.session, 2,
+                       rhythm=CFG.rhythm)
+    assert len({p.family.id for p in own.exercises}) > 1
+    assert main(["--data-dir", str(data), "program", "show"]) == 0
+    assert "In force: " in capsys.readouterr().out

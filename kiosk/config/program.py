@@ -39,7 +39,7 @@ from kiosk.core.data.records import ProgramRecord, Record, checksum, programs_of
 from kiosk.errors import ConfigError
 
 # The keys of config/program.toml, then those a clinician's program adds (docs/program.md).
-DEFAULT_KEYS = ("families", "follows", "loads_kg", "cleared", "clinician")
+DEFAULT_KEYS = ("families", "follows", "loads_kg", "cleared", "clinician", "starts")
 CLINICIAN_KEYS = ("family", "sessions_per_week", "avoid_directions", "avoid_positions",
                   "avoid_loads", "review_on", "cleared_on", "contact", "note")
 KEYS: tuple[str, ...] = (*DEFAULT_KEYS, *CLINICIAN_KEYS)
@@ -210,6 +210,13 @@ def _read(
             cleared[key] = value
         else:
             bad(f"cleared.{key}", value, "a date (YYYY-MM-DD, no quotes) for a family id")
+    starts: dict[str, str] = {}
+    for key, value in _table(file, raw, "starts", problems).items():
+        rungs = [v.id for f in library.families if f.id == key for v in f.ladder]
+        if isinstance(value, str) and value in rungs:
+            starts[key] = value
+        else:
+            bad(f"starts.{key}", value, "the id of a variation of that family")
     said = raw.get("clinician", clinician)
     if not isinstance(said, bool):
         bad("clinician", said, "true or false")
@@ -221,7 +228,7 @@ def _read(
     if not isinstance(avoid_loads, bool):
         bad("avoid_loads", avoid_loads, "true or false: true leaves out every rung with a load")
         avoid_loads = False
-    program = Program(tuple(families), follows, said, limits, avoid_dirs, avoid_pos,
+    program = Program(tuple(families), follows, said, starts, limits, avoid_dirs, avoid_pos,
                       avoid_loads)
     for fid in families:
         if not program.rungs(library.family(fid)):

@@ -42,8 +42,9 @@ def planner(records: Sequence[Record], day: date, pain: int | None) -> Plan:
                         pain)
 
 
-def gentle(sessions: Sequence[SessionRecord], day: date, plan: Plan) -> Plan:
-    states = exercise_states(CFG.library, sessions, day, CFG.progression)
+def gentle(records: Sequence[Record], day: date, plan: Plan) -> Plan:
+    # The kiosk hands its gentle planner every record too (a clinician's program among them).
+    states = exercise_states(CFG.library, sessions_of(records), day, CFG.progression)
     return gentle_plan(CFG.library, states, plan, most=CFG.progression.exercises_min)
 
 

@@ -47,12 +47,26 @@ class Program:
     families: tuple[str, ...]
     follows: Mapping[str, str] = field(default_factory=dict)
     clinician: bool = False  # a clinician's own program: no other family is ever offered
+    # family -> the rung (a variation id) a new family starts on; not named: its first rung.
+    # The highest a family ever starts: the movement signature may only start it lower.
+    starts: Mapping[str, str] = field(default_factory=dict)
     limits: Mapping[str, Limits] = field(default_factory=dict)  # family id -> its bounds
     avoid_directions: frozenset[str] = frozenset()
     avoid_positions: frozenset[str] = frozenset()
     avoid_loads: bool = False
     since: datetime | None = None
     loads_kg: Mapping[str, float] = field(default_factory=dict)  # a clinician's own kilos
+
+    def start_rungs(self, library: Library) -> dict[str, frozenset[str]]:
+        """Every rung a family may start on under this program (its start rung and each one
+        below it, for the signature's ``start`` rule), for the replay to read a first
+        session where it was done."""
+        out: dict[str, frozenset[str]] = {}
+        for fid, vid in self.starts.items():
+            ladder = [v.id for f in library.families if f.id == fid for v in f.ladder]
+            if vid in ladder:
+                out[fid] = frozenset(ladder[:ladder.index(vid) + 1])
+        return out
 
     def rungs(self, family: Family) -> tuple[int, ...]:
         """The indexes of the family's variations this program allows, easiest first: from its
@@ -75,12 +89,13 @@ class Program:
 
     def key(self) -> list[Any]:
         """What a replay depends on, for the snapshot key."""
-        key: list[Any] = [list(self.families), sorted(self.follows.items()), self.clinician]
+        key: list[Any] = [list(self.families), sorted(self.follows.items()), self.clinician,
+                          sorted(self.starts.items())]
         limits = sorted((f, [x.first, x.last, x.max_reps]) for f, x in self.limits.items())
         more = [limits, sorted(self.avoid_directions), sorted(self.avoid_positions),
                 self.avoid_loads, None if self.since is None else self.since.isoformat(),
                 sorted(self.loads_kg.items())]
-        # The default program's key as it was before these fields, so its snapshots still fit.
+        # The default program's key as it was before a clinician's fields, so its snapshots fit.
         return key + more if more != [[], [], [], False, None, []] else key
 
 

@@ -123,6 +123,14 @@ class Progress:
         return cls(library, rules, {fid: t for fid, t in tracks.items() if t.ladder.steps},
                    rhythm=rhythm)
 
+    def _start_rungs(self) -> dict[str, frozenset[str]]:
+        """The rungs a first session may be read at: the signature's rules', and the start
+        rung of a family in the program in force and those below it."""
+        program = self.in_force.program
+        rungs = program.start_rungs(self.library) if program is not None else {}
+        return {f: self.starts.get(f, frozenset()) | rungs.get(f, frozenset())
+                for f in {*self.starts, *rungs}}
+
     def switch(self, record: ProgramRecord) -> None:
         """A clinician's program from here on (issue 28): each family's ladder is bounded as
         it says, and a family that stays keeps its variation and reps where the program allows
@@ -148,9 +156,11 @@ class Progress:
         out when every session fed is in the past, as when a closed month is snapshotted.
         """
         rules = self.rules
+        starts = self._start_rungs()
         for session in sessions:
             if isinstance(session, ProgramRecord):
                 self.switch(session)
+                starts = self._start_rungs()  # the new program's
                 continue
             index = self.count
             self.count += 1
@@ -175,7 +185,7 @@ class Progress:
             for e in rec.entries:
                 if e.family in self.tracks:
                     replay_entry(self.tracks[e.family], rec, e, rec.day in self.bad_days, rules,
-                                 self.in_force, self.starts.get(e.family, frozenset()))
+                                 self.in_force, starts.get(e.family, frozenset()))
             if rec.active:
                 self.active = rec.day
                 self.done_last = tuple(e.family for e in rec.entries

@@ -64,6 +64,9 @@ class RitualSetup:
     library: Library
     levels: Levels
     scheduled: bool = True  # False: offered only when asked for (the plain demo)
+    # Whether the clinician's program in force (among the records) allows a variation: a
+    # ritual on one it leaves out stays closed (issue 28). None: every ritual as it opens.
+    allows: Callable[[Sequence[Record], str], bool] | None = None
 
 
 @dataclass(frozen=True)
