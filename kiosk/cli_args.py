@@ -146,7 +146,8 @@ def parser() -> argparse.ArgumentParser:
                           help="a clinician's program file to play forward (docs/program.md)")
     program = sub.add_parser("program", help="a clinician's program: template, check, load, "
                              "show (docs/program.md)")
-    actions = program.add_subparsers(dest="action", required=True)
+    actions = program.add_subparsers(dest="action", required=True,
+                                      help="what to do with the program")
     actions.add_parser("template", help="print a commented template: every family, its rungs "
                        "and tags")
     checked = actions.add_parser("check", help="check a program file: one line per problem")
