@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -20,7 +21,12 @@ def _data_dir(args: argparse.Namespace, cfg: Config) -> Path:
     return Path(args.data_dir) if args.data_dir else cfg.data_dir
 
 
-def cmd_check(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
+def cmd_check(
+    args: argparse.Namespace, cfg: Config, problems: list[ConfigError], *,
+    free_bytes: Callable[[Path], int] | None = None,
+) -> int:
+    """``free_bytes`` reads how many bytes are free for the kiosk's user on the disk of a path
+    (``statvfs``; a test hands in a nearly full disk)."""
     from kiosk.io.buttons import is_raspberry_pi
 
     ok = True
@@ -48,7 +54,7 @@ def cmd_check(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]
     voice, voice_ok = _voice_status(cfg)
     print(f"voice: {voice}")
     if voice_ok and cfg.voice.engine == "piper":
-        room = _room_for_the_cut_voice(cfg, _data_dir(args, cfg))
+        room = _room_for_the_cut_voice(cfg, _data_dir(args, cfg), free_bytes or _free_bytes)
         if room:
             print(f"  note: {room}")
     ok = ok and voice_ok
@@ -89,7 +95,9 @@ def _voice_status(cfg: Config) -> tuple[str, bool]:
     return f"espeak-ng (piper is configured but cannot load: {why})", False
 
 
-def _room_for_the_cut_voice(cfg: Config, data_dir: Path) -> str | None:
+def _room_for_the_cut_voice(
+    cfg: Config, data_dir: Path, free_bytes: Callable[[Path], int]
+) -> str | None:
     """Why the neural voice will render whole (in about 30 MB more memory) when the kiosk
     starts: no room in the data directory to cut it in two (kiosk.io.piper_parts); None when
     it is cut already, or there is room. Not a problem: the kiosk speaks all the same."""
@@ -105,7 +113,7 @@ def _room_for_the_cut_voice(cfg: Config, data_dir: Path) -> str | None:
         if piper_parts.made(model, parts):
             return None
         size = model.stat().st_size
-        free = _free_bytes(_nearest_existing(data_dir))
+        free = free_bytes(_nearest_existing(data_dir))
     except OSError:
         return None  # the data directory's own check says what is wrong with it
     if free >= size + FREE_SPACE_NEEDED:

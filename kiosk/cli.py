@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import logging
 import os
@@ -16,6 +17,7 @@ from kiosk.check import cmd_check  # noqa: F401  # found by main() as cmd_check
 from kiosk.cli_args import parser as parser  # `kiosk.cli.parser`, as tests and docs know it
 from kiosk.config import Config, load_config
 from kiosk.core.coach.safety import SafetyCheck
+from kiosk.core.data.model import Plan
 from kiosk.core.data.records import (
     PainEntry,
     Record,
@@ -30,7 +32,17 @@ from kiosk.terminal import Progress, printable, say
 log = logging.getLogger("kiosk")
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(
+    argv: list[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
+    """Run one command; its exit code. ``stdout`` and ``stderr`` stand in for the terminal's
+    (a test's twin of a terminal): every line the command writes goes there instead."""
+    with contextlib.redirect_stdout(stdout or sys.stdout), \
+            contextlib.redirect_stderr(stderr or sys.stderr):
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
@@ -187,11 +199,15 @@ def _tell(notes: list[str], out: TextIO | None = None) -> int:
 
 
 def _window(
-    args: argparse.Namespace, cfg: Config, day: date, notes: list[str]
+    args: argparse.Namespace, cfg: Config, notes: list[str]
 ) -> tuple[Any, list[Record]]:
-    """What a plan for ``day`` needs, read-only: the newest month's snapshot (a replay of the
+    """What a plan for any day needs, read-only: the newest month's snapshot (a replay of the
     older history, or None) and the records after it, with those a snapshot keeps (the
-    latest movement signature among them). Year ten costs what year one does."""
+    latest movement signature among them). Year ten costs what year one does.
+
+    The kiosk starts from the same snapshot (runtime.build: the writer's ``base``), whatever
+    the day is, a day before the snapshot's latest session included (a clock gone back):
+    ``runtime.make_planner`` is the one rule, so ``kiosk plan`` says what the kiosk will do."""
     from kiosk.runtime import replays
     from kiosk.store.months import FOLDER, needs_migration, read_window
 
@@ -199,9 +215,6 @@ def _window(
     if needs_migration(data_dir) or not (data_dir / FOLDER).is_dir():
         return None, list(_records(args, cfg, notes))  # one file, or none yet
     base, window, _ = read_window(data_dir, replays(cfg), notes)
-    if base is not None and base.latest is not None and day < base.latest:
-        # A day before the snapshot's: replay the whole history instead (docs/progression.md).
-        return None, list(_records(args, cfg, notes))
     return base, window
 
 
@@ -210,11 +223,18 @@ def cmd_plan(args: argparse.Namespace, cfg: Config, problems: list[ConfigError])
 
     day = args.date or date.today()
     notes: list[str] = []
-    base, records = _window(args, cfg, day, notes)
+    base, records = _window(args, cfg, notes)
     plan = make_planner(cfg, base)(records, day, None)
-    say(f"Plan for {plan.date}:")
+    for line in plan_lines(plan):
+        say(line)
+    return _tell(notes)
+
+
+def plan_lines(plan: Plan) -> Iterator[str]:
+    """``kiosk plan``'s lines for ``plan``: each exercise, its dose, change and reason."""
     from kiosk.core.words.phrases import dose
 
+    yield f"Plan for {plan.date}:"
     for i, p in enumerate(plan.exercises, start=1):
         side = {"alternate": ", alternating sides", "each": ", each side"}.get(p.variation.side, "")
         if p.first_side is not None and p.variation.side in ("each", "alternate"):
@@ -223,15 +243,14 @@ def cmd_plan(args: argparse.Namespace, cfg: Config, problems: list[ConfigError])
                 side += f" ({p.side_target(p.first_side)} in all: one more on the {p.first_side})"
             elif p.extra_reps:
                 side += f" ({p.side_target(p.first_side)} on the {p.first_side})"
-        say(f"  {i}. {p.family.name}: {p.variation.name}, "
-            f"{dose(p.variation, p.target, spoken=False)}{side}  [{p.change}]")
+        yield (f"  {i}. {p.family.name}: {p.variation.name}, "
+               f"{dose(p.variation, p.target, spoken=False)}{side}  [{p.change}]")
         if p.reason:
-            say(f"     {p.reason}")
+            yield f"     {p.reason}"
     for note in plan.notes:
-        say(f"  Note: {note}")
+        yield f"  Note: {note}"
     for name, why in plan.waiting:
-        say(f"  Waits: {name}: {why}")
-    return _tell(notes)
+        yield f"  Waits: {name}: {why}"
 
 
 def cmd_signature(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
@@ -291,7 +310,7 @@ def cmd_rituals(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
 
     day = args.date or date.today()
     notes: list[str] = []
-    base, records = _window(args, cfg, day, notes)
+    base, records = _window(args, cfg, notes)
     book = cfg.rituals
     status = unlocks(book, cfg.library, make_levels(cfg, base)(sessions_of(records), day))
     s = book.schedule
@@ -376,7 +395,7 @@ def cmd_summary(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
     records = list(_records(args, cfg, notes, since=_read_back(day)))
     from kiosk.runtime import make_planner
 
-    base, window = _window(args, cfg, day, [])
+    base, window = _window(args, cfg, [])
     waiting = [name for name, _ in make_planner(cfg, base)(window, day, None).waiting]
     print(weekly_summary(records, day, ladders_of(cfg.library), waiting=waiting))
     return _tell(notes)

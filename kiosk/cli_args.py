@@ -147,7 +147,7 @@ def parser() -> argparse.ArgumentParser:
     program = sub.add_parser("program", help="a clinician's program: template, check, load, "
                              "show (docs/program.md)")
     actions = program.add_subparsers(dest="action", required=True,
-                                      help="what to do with the program")
+                                     help="template, check FILE, load FILE|--previous, show")
     actions.add_parser("template", help="print a commented template: every family, its rungs "
                        "and tags")
     checked = actions.add_parser("check", help="check a program file: one line per problem")

@@ -70,7 +70,13 @@ def progress_settings(cfg: Config) -> ProgressSettings:
 
 def make_planner(cfg: Config, base: Any = None) -> Planner:
     """The planner; with ``base`` (a snapshot of the older history, kiosk.core.coach.progression's
-    Progress) the sessions it is given are only those after it."""
+    Progress) the sessions it is given are only those after it.
+
+    The kiosk and ``kiosk plan`` (and ``kiosk rituals``, ``kiosk summary``) plan through this,
+    from the newest snapshot, whatever the day: a day before the snapshot's latest session (a
+    clock gone back) too, so both say the same plan (docs/progression.md). A full replay would
+    collapse every session dated after such a day onto one day, and tell a person a year on
+    "your pain is higher than usual" from a clock's fault."""
     from kiosk.core.coach.program import program_notes
     from kiosk.core.coach.progression import plan_for_day
     from kiosk.core.coach.signature import latest, tuning

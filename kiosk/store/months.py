@@ -176,7 +176,7 @@ class WholeHistory:
             if month < first:
                 continue
             records = (self._open.records() if month == self._open_month and self._open
-                       else read_month(self.root / month)[0])
+                       else read_month(self.root / month, self._storage.read_file)[0])
             on_disk.update((r.id, (month, r)) for r in records)
         try:
             for record in kept:
@@ -234,7 +234,7 @@ class WholeHistory:
             if month == self._open_month and self._open is not None:
                 yield from self._open.records()
             else:
-                yield from read_month(self.root / month)[0]
+                yield from read_month(self.root / month, self._storage.read_file)[0]
 
     def last_pain(self) -> int | None:
         window = last_pain(self.records())
@@ -348,7 +348,7 @@ class WholeHistory:
     def _sound(self, month: str) -> bool:
         """Whether a closed month reads as it is, with no repair to make."""
         try:
-            _, note = read_month(self.root / month)
+            _, note = read_month(self.root / month, self._storage.read_file)
         except StorageError:
             return True  # the disk, not the data: nothing to repair from here
         return note is None
@@ -435,7 +435,7 @@ class WholeHistory:
             if month < first:
                 continue
             try:
-                records, note = read_month(self.root / month)
+                records, note = read_month(self.root / month, self._storage.read_file)
             except StorageError as e:
                 log.warning("%s: %s", month, e)
                 continue

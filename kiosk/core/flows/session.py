@@ -63,10 +63,9 @@ from kiosk.core.flows.session_sets import Exercising
 from kiosk.core.flows.session_view import view_of
 from kiosk.core.presses.pain_input import Answer, PainInput
 from kiosk.core.words import phrases
-from kiosk.core.words.phrases import speech_seconds
 
 __all__ = ["HANDLERS", "PAIN_BUTTONS", "RATE_BUTTONS", "EndedBy", "ExerciseResult", "Phase",
-           "Session", "SetEnd", "SetResult", "speech_seconds"]
+           "Session", "SetEnd", "SetResult"]
 
 
 class Session(Exercising):
