@@ -16,6 +16,7 @@ from typing import Any, TextIO, cast
 from kiosk.check import cmd_check  # noqa: F401  # found by main() as cmd_check
 from kiosk.cli_args import parser as parser  # `kiosk.cli.parser`, as tests and docs know it
 from kiosk.config import Config, load_config
+from kiosk.core.coach.legs import WORDS as LEG_WORDS
 from kiosk.core.coach.safety import SafetyCheck
 from kiosk.core.data.model import Plan
 from kiosk.core.data.records import (
@@ -26,7 +27,7 @@ from kiosk.core.data.records import (
     SessionRecord,
     sessions_of,
 )
-from kiosk.errors import ConfigError, KioskError
+from kiosk.errors import ConfigError, KioskError, StorageError
 from kiosk.terminal import Progress, printable, say
 
 log = logging.getLogger("kiosk")
@@ -146,16 +147,32 @@ def cmd_demo(args: argparse.Namespace, cfg: Config, problems: list[ConfigError])
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     sore = next((f for f in cfg.library.families if f.id == SORE_FAMILY), None)
+    where = _demo_dir(args)
     try:
         user = SimUser(args.user, presses=args.presses,
-                       sore_on=[v.name for v in sore.ladder] if sore else ())
+                       sore_on=[v.name for v in sore.ladder] if sore else (),
+                       day=_demo_day(where, args.date or date.today()))
     except ValueError as exc:
         say(f"kiosk demo: {exc}", sys.stderr)
         return 2
-    opts = Options(mock=True, display="headless", data_dir=_demo_dir(args), demo=True,
+    opts = Options(mock=True, display="headless", data_dir=where, demo=True,
                    day=args.date, at=args.at, schedule=args.at is not None,
                    timeline=args.timeline, screening=args.screening)
     return run_demo(cfg, opts, user)
+
+
+def _demo_day(where: Path, today: date) -> int:
+    """Which day of use this demo is for the simulated person: one more than the days before
+    ``today`` with a session in the demo's history (the leg-symptoms person counts them). A
+    history that cannot be read counts as none: the demo itself then says what is wrong."""
+    from kiosk.store.readonly import stream_history
+
+    try:
+        days = {r.plan_date for r in stream_history(where, [])
+                if isinstance(r, SessionRecord) and r.plan_date < today}
+    except StorageError:
+        return 1
+    return len(days) + 1
 
 
 def _records(
@@ -436,8 +453,9 @@ def cmd_screens(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
 
 def _print_session(s: SessionRecord) -> None:
     pain = f"pain {_dash(s.pain_before)} -> {_dash(s.pain_after)}"
+    legs = f"  legs: {LEG_WORDS[s.legs]}" if s.legs is not None else ""  # below the knee
     say(f"{s.started_at:%Y-%m-%d %H:%M}  {pain:<14} "
-          f"{s.clean_reps:>3} clean reps  ended: {s.ended_by}")
+          f"{s.clean_reps:>3} clean reps  ended: {s.ended_by}{legs}")
     for ex in s.exercises:
         reps = " ".join("".join("C" if r == "clean" else "s" for r in st.reps)
                         for st in ex.sets) or ("skipped" if ex.skipped else "-")

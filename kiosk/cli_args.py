@@ -81,14 +81,16 @@ def parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="one whole simulated session, headless, in seconds")
     who = demo.add_mutually_exclusive_group()
     who.add_argument("--user", choices=("steady", "slipping", "sore", "stiff-left", "stuck",
-                                        "flare", "red-flag"),
+                                        "flare", "red-flag", "leg-symptoms"),
                      default="steady",
                      help="the simulated person: steady rates every rep clean, slipping lets "
                           "the technique slip after a few reps, sore presses RED for pain on "
                           "the bird-dog, stiff-left rates the left hip rotation and left rib "
                           "expansion stiff in a screening, stuck rates clean up to one rep "
-                          "below the target, flare checks out at pain nine, red-flag answers "
-                          "yes to a safety question (default: steady)")
+                          "below the target, flare checks in at two and out at nine, "
+                          "red-flag answers yes to a safety question, leg-symptoms has "
+                          "symptoms below the knee in one leg from its third day "
+                          "(default: steady)")
     who.add_argument("--presses", help="exact presses: g a r press, G A R hold (e.g. 'gGg'); "
                                        "when they run out the demo closes, keeping what was "
                                        "rated")

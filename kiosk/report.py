@@ -224,7 +224,8 @@ def _draw_charts(found: core.Gathered, report: core.Report, cfg: Config, out: Pa
     in_program = {ex.family for ex in found.latest.exercises} if found.latest else set()
     found_charts: list[tuple[str, ExerciseChart | PainChart | Calendar, str]] = [
         ("pain.png", make_pain_chart(records, until, weeks), "Pain, each rating and the weekly "
-         "mean: hollow ring check-in, filled disc check-out, square pain log"),
+         "mean: hollow ring check-in, filled disc check-out, square pain log; a triangle on "
+         "the floor is a day with leg symptoms (filled: both legs)"),
         ("rhythm.png", calendar(active_days(records), until, report.target, weeks),
          "Weekly rhythm: a ticked disc is a day practised"),
     ]

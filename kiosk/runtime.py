@@ -217,7 +217,8 @@ def safety_setup(cfg: Config) -> Setup:
     rules = Rules(repeat_days=s.repeat_days, emergency_days=s.emergency_days,
                   high_pain=s.high_pain, bad_day_rise=p.bad_day_rise,
                   bad_day_window=p.bad_day_window)
-    return Setup(cfg.wording, rules, s.cleared_on, s.answer_seconds, s.gentle_from)
+    return Setup(cfg.wording, rules, s.cleared_on, s.answer_seconds, s.gentle_from,
+                 s.leg_question)
 
 
 def safety_checks(records: Sequence[Record]) -> list[SafetyCheck]:
@@ -656,7 +657,10 @@ def run_demo(
             signal.signal(signal.SIGTERM, app.stop)
         app.start(notices.spoken)
         t_end = clock.now() + max_seconds
-        while app.finished == 0 and clock.now() < t_end and not app.stopping:
+        # The sitting ends with the session, unless questions follow it (a check-out that
+        # rose asks the emergency group, docs/safety.md): those are answered first.
+        while ((app.finished == 0 or app.kiosk.view.screen == "question")
+               and clock.now() < t_end and not app.stopping):
             if user.out_of_presses and not hands.busy:
                 # The script is done: close as Esc does, keeping what was rated.
                 ran_out = True

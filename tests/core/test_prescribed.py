@@ -129,8 +129,8 @@ def test_flares_and_leg_days_of_the_period() -> None:
         assert "Leg symptoms are not recorded" in text
         return
     assert "None reported in this period." in text
-    legs = [replace(sore, legs="both"), replace(mild, legs="one"),  # type: ignore[call-arg]
-            replace(early, legs="both")]  # type: ignore[call-arg]
+    legs = [replace(sore, legs="both"), replace(mild, legs="one"),
+            replace(early, legs="both")]
     page = _page(sessions=legs)
     assert page.leg_days == ((date(2026, 11, 5), "both legs"), (date(2026, 11, 6), "one leg"))
     assert "05 Nov: both legs; 06 Nov: one leg" in prescribed.to_html(page)

@@ -282,3 +282,28 @@ def test_each_program_is_a_care_plan_whose_activities_name_its_sessions() -> Non
     plain = io.StringIO()
     export.write_fhir([a, b], plain, now=NOW, plans=plan_specs(load_config(None).config))
     assert plain.getvalue() == _whole([a, b])
+
+
+def test_the_leg_answer_of_each_session_is_an_observation() -> None:
+    """Issue 27: one Observation per session that asked the leg question, in the kiosk's own
+    codes, part of its session; none for a session that did not ask it."""
+    from dataclasses import replace
+
+    from fhir.resources.bundle import Bundle
+
+    asked: list[Record] = [replace(session("2026-11-10", before=2, after=2), legs="none"),
+                           replace(session("2026-11-11", before=2, after=2), legs="one"),
+                           replace(session("2026-11-12", before=2, after=2), legs="both"),
+                           session("2026-11-13", before=2, after=2)]
+    doc = _bundle(asked)
+    Bundle.parse_obj(doc)
+    legs = [o for o in _of(doc, "Observation") if o["code"]["coding"][0]["code"] == "leg-symptoms"]
+    assert [(o["effectiveDateTime"][:10], o["valueCodeableConcept"]["coding"][0]["code"],
+             o["valueCodeableConcept"]["text"]) for o in legs] == [
+        ("2026-11-10", "none", "none"), ("2026-11-11", "one", "one leg"),
+        ("2026-11-12", "both", "both legs")]
+    procs = {p["identifier"][0]["value"]: e for e, p in
+             ((e["fullUrl"], e["resource"]) for e in doc["entry"])
+             if p["resourceType"] == "Procedure"}
+    assert [o["partOf"][0]["reference"] for o in legs] == [procs[s.id] for s in asked[:3]]
+

@@ -44,6 +44,7 @@ SESSION_ENDS = ("complete", "pain", "stop", "timeout", "interrupted")
 SET_ENDS = ("target", "fray", "pain", "stop", "timeout")
 RATINGS = ("clean", "slipped")
 SIDES = ("left", "right")
+LEGS = ("none", "one", "both")  # leg symptoms at check-in (kiosk.core.coach.legs)
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,9 @@ class SessionRecord:
     # The coaching rules it was planned under (RULES); a session saved before the key was
     # planned under the rules before the rhythm rules (1).
     rules: Count = field(default=RULES, metadata=absent_means(1))
+    # Pain, tingling, numbness or weakness below the knee at check-in: none, one leg or both
+    # legs (kiosk.core.coach.legs); None (and no key in the JSON) when it was not asked.
+    legs: Annotated[str, OneOf(LEGS)] | None = field(default=None, metadata=WHEN_SET)
 
     @property
     def clean_reps(self) -> int:

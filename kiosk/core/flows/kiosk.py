@@ -274,7 +274,9 @@ class Kiosk(Host):
         return [*check, *w.welcome, *w.buttons, w.intro, *(q.text for q in w.questions),
                 w.all_clear, w.cleared, *w.advice.values(), phrases.SEEN_INTRO,
                 phrases.SEEN_QUESTION, phrases.SILENCE_WARNING, phrases.SILENCE_YES,
-                phrases.GENTLE_OFFER, phrases.GENTLE_REST, phrases.GENTLE_BREATHING_ONLY]
+                phrases.GENTLE_OFFER, phrases.GENTLE_REST, phrases.GENTLE_BREATHING_ONLY,
+                phrases.LEGS_QUESTION, phrases.BOTH_LEGS_QUESTION, phrases.LEGS_ADVICE,
+                phrases.LEGS_GENTLE_OFFER]
 
 
 class Home:
