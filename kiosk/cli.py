@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from kiosk.check import cmd_check  # noqa: F401  # found by main() as cmd_check
 from kiosk.cli_args import parser as parser  # `kiosk.cli.parser`, as tests and docs know it
@@ -28,7 +28,7 @@ from kiosk.core.data.records import (
     sessions_of,
 )
 from kiosk.errors import ConfigError, KioskError, StorageError
-from kiosk.terminal import printable, say
+from kiosk.terminal import Progress, printable, say
 
 log = logging.getLogger("kiosk")
 
@@ -176,14 +176,19 @@ def _demo_day(where: Path, today: date) -> int:
 
 
 def _records(
-    args: argparse.Namespace, cfg: Config, notes: list[str], *, since: str | None = None
+    args: argparse.Namespace, cfg: Config, notes: list[str], *, since: str | None = None,
+    progress: Progress | None = None,
 ) -> Iterator[Record]:
     """Every record, oldest first, read-only and as it is read (month by month): a reader
     never writes, locks or repairs (readonly.py). ``notes`` gathers what to tell the user;
-    ``since`` (YYYY-MM) leaves out the months before it."""
+    ``since`` (YYYY-MM) leaves out the months before it; ``progress`` is told each month."""
     from kiosk.store.readonly import stream_history
 
-    yield from stream_history(_data_dir(args, cfg), notes, since=since)
+    def on_month(month: str, n: int, total: int) -> None:
+        if progress is not None:
+            progress.step(f"reading {month}", n, total)
+
+    yield from stream_history(_data_dir(args, cfg), notes, since=since, on_month=on_month)
 
 
 def _sessions(
@@ -425,14 +430,16 @@ def _read_back(day: date) -> str:
 def cmd_screens(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     from kiosk.core.flows.history_screens import ladders_of
+    from kiosk.report import check_folder
     from kiosk.ui.history import render_history, render_screens
 
     day, ladders = args.date or date.today(), ladders_of(cfg.library)
+    check_folder(args.out)  # as report --out: its own folder is made, never one above it
     notes: list[str] = []
     records = list(_records(args, cfg, notes, since=_read_back(day)))
     code = _tell(notes)
     try:
-        args.out.mkdir(parents=True, exist_ok=True)
+        args.out.mkdir(exist_ok=True)
         for path in render_history(records, day, ladders, cfg.rituals.weekly_target, args.out,
                                    args.size):
             print(path)
@@ -493,36 +500,67 @@ def cmd_export(args: argparse.Namespace, cfg: Config, problems: list[ConfigError
 
     if args.out is not None:
         export.check_target(Path(args.out))  # before reading: the mistake is said alone
+    to_screen = args.out is None and sys.stdout.isatty()
+    # An export shown on the terminal would be torn by a progress line redrawn under it.
+    progress = Progress("kiosk export", quiet=to_screen)
     notes: list[str] = []
-    records = _records(args, cfg, notes)  # read as written: years never sit in memory whole
+    records = _records(args, cfg, notes, progress=progress)  # years never in memory whole
 
-    def write(fp: Any) -> None:
-        export.write(args.format, records, fp, units=_units(cfg))
+    def write(fp: TextIO) -> None:
+        count = None
+        if args.format == "fhir" and not export.can_seek_back(fp):
+            # A pipe: the Bundle's id, written first, needs the count; the history is read
+            # twice rather than held (export.FhirSink).
+            counting = Progress("kiosk export: counting", quiet=to_screen)
+            count = sum(1 for _ in _records(args, cfg, [], progress=counting))
+        from kiosk.report import plan_specs
 
-    if args.out is not None:
-        export.write_file(Path(args.out), write)
-    elif sys.stdout.isatty():
-        buffer = io.StringIO(newline="")
-        write(buffer)
-        sys.stdout.write(printable(buffer.getvalue()))  # on a screen, no escape sequences
-    else:
-        write(sys.stdout)  # a pipe or a file gets the export exactly
+        export.write(args.format, records, fp, units=_units(cfg), count=count,
+                     plans=plan_specs(cfg))
+
+    try:
+        if args.out is not None:
+            export.write_file(Path(args.out), write)
+        elif to_screen:
+            write(cast(TextIO, _Printable(sys.stdout)))  # on a screen, no escape sequences
+        else:
+            write(sys.stdout)  # a pipe or a file gets the export exactly
+    finally:
+        progress.done()
     # On stdout the export is the data: what was recovered goes to stderr then.
     return _tell(notes, sys.stdout if args.out is not None else sys.stderr)
+
+
+class _Printable(io.TextIOBase):
+    """Text on its way to a terminal, each piece without what drives the terminal."""
+
+    def __init__(self, screen: TextIO) -> None:
+        self._screen = screen
+
+    def write(self, text: str) -> int:
+        self._screen.write(printable(text))
+        return len(text)
+
+    def writable(self) -> bool:
+        return True
 
 
 def _export_usb(args: argparse.Namespace, cfg: Config) -> int:
     """Everything onto the stick; prints what the kiosk would say, exits with the outcome's
     code (kiosk/core/reports/usb.py: EXIT_CODES), so the kiosk can run this as its child."""
     from kiosk.core.reports.usb import EXIT_CODES, words
-    from kiosk.store.readonly import collector_paused
     from kiosk.usb import copy_all
 
     notes: list[str] = []
-    with collector_paused():  # a child process of its own, never the kiosk's
-        records = list(_records(args, cfg, notes))  # the report's appendix is the whole history
+    progress = Progress("kiosk export --usb")  # the kiosk's child: a pipe, so quiet
+    try:
+        # No collector_paused here: json.dumps with an indent makes a cycle of closures per
+        # call, freed only by the collector (paused, ten years of FHIR took 210 MB).
+        records = _records(args, cfg, notes, progress=progress)  # one read feeds every file
         outcome = copy_all(records, cfg, cfg.usb.mount, now=datetime.now(),
                            require_mount=cfg.usb.require_mount, units=_units(cfg))
+    finally:
+        progress.done()
     _tell(notes)
     say(words(outcome))
     return EXIT_CODES[outcome]
@@ -530,7 +568,7 @@ def _export_usb(args: argparse.Namespace, cfg: Config) -> int:
 
 def cmd_report(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     from kiosk.core.reports.report import default_period
-    from kiosk.report import write_report
+    from kiosk.report import check_folder, write_report
     from kiosk.store.readonly import collector_paused
 
     until = args.until or date.today()
@@ -539,11 +577,16 @@ def cmd_report(args: argparse.Namespace, cfg: Config, problems: list[ConfigError
         say(f"kiosk report: --since {since} is after --until {until}; give an earlier --since",
             sys.stderr)
         return 2
+    check_folder(args.out)  # before reading: the mistake is said alone
     notes: list[str] = []
-    with collector_paused():
-        records = list(_records(args, cfg, notes))  # its appendix is the whole history
-        page = write_report(records, cfg, args.out, since=since, until=until,
-                            now=datetime.now())
+    progress = Progress("kiosk report")
+    try:
+        with collector_paused():  # its appendix's rows pile up: see readonly.collector_paused
+            records = _records(args, cfg, notes, progress=progress)  # read once, not held
+            page = write_report(records, cfg, args.out, since=since, until=until,
+                                now=datetime.now())
+    finally:
+        progress.done()
     print(page)
     return _tell(notes)
 
@@ -601,12 +644,17 @@ def cmd_simulate(args: argparse.Namespace, cfg: Config, problems: list[ConfigErr
             sys.stderr)
         return 2
     end = args.end or date.today() - timedelta(days=1)
+    progress = Progress("kiosk simulate")
     try:
         written = write_history(cfg, Path(args.data_dir), years=args.years,
-                                per_day=args.per_day, seed=args.seed, end=end)
+                                per_day=args.per_day, seed=args.seed, end=end,
+                                on_month=lambda month, n, total: progress.step(
+                                    f"saving {month}", n, total))
     except HistoryExists as exc:
         say(f"kiosk simulate: {exc}", sys.stderr)
         return 1
+    finally:
+        progress.done()
     say(f"simulated {written.sessions} sessions and {written.pain_entries} pain-log entries "
         f"ending {end.isoformat()} in {args.data_dir}")
     return 0

@@ -13,7 +13,7 @@ The same seed always gives the same history. Pure apart from ``write_history``: 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -240,12 +240,15 @@ class Written:
 
 
 def write_history(
-    cfg: Config, data_dir: Path, *, years: float, per_day: int, seed: int, end: date
+    cfg: Config, data_dir: Path, *, years: float, per_day: int, seed: int, end: date,
+    on_month: Callable[[str, int, int], None] | None = None,
 ) -> Written:
-    """Save the simulated history through the real store; says how many of each kind."""
+    """Save the simulated history through the real store, a month at a time (ten years are
+    never in memory at once); says how many of each kind. ``on_month(month, n, total)`` is
+    told as each month is saved: the command's progress line."""
     from kiosk.core.coach.progression import Replays
     from kiosk.store.history import holds_history
-    from kiosk.store.months import WholeHistory
+    from kiosk.store.months import WholeHistory, month_of
 
     if holds_history(data_dir):  # checked before opening: opening may repair, and so change
         raise HistoryExists(
@@ -256,9 +259,27 @@ def write_history(
     # As the kiosk replays it (kiosk.runtime.replays): the signature's starts included.
     replays = Replays(cfg.library, cfg.progression, dict(tuning(None, cfg.signature).allowed),
                       cfg.rhythm)
+    first = end - timedelta(days=max(1, round(years * 365.25)) - 1)
+    total = (end.year - first.year) * 12 + end.month - first.month + 1
+    sessions = entries = 0
     with WholeHistory.open(data_dir, keep_backups=cfg.storage.backups,
-                             replays=replays) as history:
-        records = list(lived_days(cfg, years=years, per_day=per_day, seed=seed, end=end))
-        history.add_many(records)
-    entries = sum(isinstance(r, PainEntry) for r in records)
-    return Written(len(records) - entries, entries)
+                           replays=replays) as history:
+        # One add_many per month, as add_many itself splits a batch (layout.split): the same
+        # files as saving the whole history at once.
+        month: list[Record] = []
+        done = 0
+        for record in lived_days(cfg, years=years, per_day=per_day, seed=seed, end=end):
+            if month and month_of(record, "") > month_of(month[0], ""):
+                done += 1
+                if on_month is not None:
+                    on_month(month_of(month[0], ""), done, total)
+                history.add_many(month)
+                month = []
+            month.append(record)
+            entries += isinstance(record, PainEntry)
+            sessions += isinstance(record, SessionRecord)
+        if month:
+            if on_month is not None:
+                on_month(month_of(month[0], ""), done + 1, total)
+            history.add_many(month)
+    return Written(sessions, entries)

@@ -12,12 +12,12 @@ touches the history's writer: saves go on while it copies.
 from __future__ import annotations
 
 import errno
-import io
 import logging
 import os
 import shutil
 import stat
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
+from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
 
@@ -25,7 +25,8 @@ from kiosk.config import Config
 from kiosk.core.data.records import Record
 from kiosk.core.reports.report import default_period
 from kiosk.core.reports.usb import FOLDER, Outcome
-from kiosk.report import write_atomic, write_report
+from kiosk.errors import StorageError
+from kiosk.report import ReportSink, plan_specs
 from kiosk.stick import drive_present
 from kiosk.store import export
 from kiosk.store.atomic import kind_of
@@ -37,9 +38,11 @@ READ_ONLY = {errno.EROFS, errno.EACCES, errno.EPERM}
 GONE = {errno.ENOENT, errno.ENODEV, errno.ENXIO, errno.EIO, errno.ENOTDIR}
 
 
-def copy_all(records: Sequence[Record], cfg: Config, mount: Path, *, now: datetime,
+def copy_all(records: Iterable[Record], cfg: Config, mount: Path, *, now: datetime,
              require_mount: bool = True, units: Mapping[str, str] | None = None) -> Outcome:
-    """Everything onto the drive at ``mount``; the outcome, never an exception."""
+    """Everything onto the drive at ``mount``; the outcome, never an exception. ``records``
+    are read once, as they come: each goes to the report and to every export at once, each
+    written to its file as it goes, so ten years of history never sit in memory."""
     if not drive_present(mount, require_mount=require_mount):
         return Outcome.NO_DRIVE
     try:
@@ -64,17 +67,28 @@ def copy_all(records: Sequence[Record], cfg: Config, mount: Path, *, now: dateti
         return _outcome(e)
     try:
         since, until = default_period(now.date())
-        write_report(records, cfg, target, since=since, until=until, now=now)
-        for fmt in export.FORMATS:
-            buffer = io.StringIO(newline="")
-            export.write(fmt, records, buffer, units=units)
-            write_atomic(target / export.SUFFIX[fmt], buffer.getvalue().encode("utf-8"))
+        with ExitStack() as files:
+            sinks: list[export.Sink] = [ReportSink(cfg, target, since=since, until=until,
+                                                   now=now)]
+            for fmt in export.FORMATS:
+                fp = files.enter_context(export.atomic_text(target / export.SUFFIX[fmt]))
+                sinks.append(export.sink(fmt, fp, units, plans=plan_specs(cfg)))
+            for record in records:
+                for sink in sinks:
+                    sink.add(record)
+            for sink in sinks:
+                sink.finish()
         _sync_dir(target)
         return Outcome.DONE
     except OSError as e:
         log.warning("USB copy to %s failed: %s", target, e)
         shutil.rmtree(target, ignore_errors=True)  # only the folder this copy made
         return _outcome(e)
+    except StorageError as e:  # a file the stick would not take, said in words
+        log.warning("USB copy to %s failed: %s", target, e)
+        shutil.rmtree(target, ignore_errors=True)
+        cause = e.__cause__
+        return _outcome(cause) if isinstance(cause, OSError) else Outcome.FAILED
     except Exception:  # a fault in the kiosk: no half-written copy is left on the stick
         log.exception("USB copy to %s failed", target)
         shutil.rmtree(target, ignore_errors=True)

@@ -374,5 +374,6 @@ def test_the_kiosk_command_from_a_shell(week: Path) -> None:
     assert shell("demo", "--user", "steady", "--date", day).splitlines()[-1].startswith(
         "saved: session ")
     rows = shell("export", "--format", "csv").splitlines()
-    assert rows[0].startswith("session_id,date,")
-    assert any(row.split(",")[1] == day and ",advance," in row for row in rows[1:])
+    assert rows[0].startswith("record,id,date,")
+    assert any(row.startswith("session,") and row.split(",")[2] == day and ",advance," in row
+               for row in rows[1:])

@@ -70,12 +70,15 @@ def test_demo_csv_export_has_one_row_per_set(tmp_path, capsys) -> None:
     assert main(["export", "--format", "csv", "--out", str(out_file),
                  "--data-dir", str(tmp_path)]) == 0
     rows = out_file.read_text().splitlines()
-    answers = [row for row in rows if ",safety," in row]
+    table = list(__import__("csv").DictReader(rows))
+    answers = [row for row in table if row["record"] == "safety answer"]
     assert len(answers) == 20  # the first run's safety answers, one row each
+    assert all(row["answer"] in ("yes", "no") and row["reps"] == "" for row in answers)
     sets = [st for ex in saved(tmp_path)[0].exercises for st in ex.sets]
-    # The movement signature: a row per probe and side, the side in its column.
-    probes = [row.split(",") for row in rows if ",screening," in row]
-    assert len(probes) == 11 and {p[12] for p in probes} == {"", "left", "right"}
+    # The movement signature: a row per probe and side, the side in its own column.
+    probes = [row for row in table if row["record"] == "movement check"]
+    assert len(probes) == 11 and {p["probe_side"] for p in probes} == {"", "left", "right"}
+    assert all(p["side"] == "" for p in probes)
     assert len(rows) == 1 + len(sets) + len(answers) + len(probes)
     assert any("fray" in row for row in rows[1:])
 

@@ -103,9 +103,10 @@ def test_red_at_home_opens_the_pain_log_it_is_saved_apart_and_shown_in_history_a
     exported = __import__("json").loads(capsys.readouterr().out)
     assert [e["pain"] for e in exported["pain_entries"]] == [2]
     assert cli.main(["--data-dir", str(data), "export", "--format", "csv"]) == 0
-    rows = capsys.readouterr().out.splitlines()
-    [row] = [r for r in rows if r.startswith(entry.id)]  # beside the first run's safety answers
-    assert row.startswith(f"{entry.id},{entry.at:%Y-%m-%dT%H:%M},2,,pain-log")
+    rows = list(__import__("csv").DictReader(capsys.readouterr().out.splitlines()))
+    [row] = [r for r in rows if r["id"] == entry.id]  # beside the first run's safety answers
+    assert (row["record"], row["date"], row["pain"], row["pain_before"]) == (
+        "pain log", f"{entry.at:%Y-%m-%dT%H:%M}", "2", "")
 
 
 # --- 2. every other press with no role gets an answer -----------------------------------------

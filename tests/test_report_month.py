@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pygame
@@ -14,6 +14,7 @@ import pytest
 
 from kiosk import cli
 from kiosk.config import load_config
+from kiosk.config.program import program_record
 from kiosk.core.coach.safety import Answer, Group, How, Outcome, Reason, SafetyCheck
 from kiosk.core.data.records import (
     PainEntry,
@@ -49,6 +50,12 @@ SAFETY = SafetyCheck("safe-1", date(2026, 11, 2), datetime(2026, 11, 2, 8), Reas
                      Outcome.CLEAR)
 
 
+# A clinician's program loaded on 4 November: three sessions a week, due for review on the 20th.
+PROGRAM = program_record('families = ["bridge", "bird-dog", "dead-bug", "sit-to-stand"]\n'
+                         "sessions_per_week = 3\nreview_on = 2026-11-20\n",
+                         datetime(2026, 11, 4, 12), "usb")
+
+
 @pytest.fixture(scope="module")
 def month(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Record]]:
     data = tmp_path_factory.mktemp("month") / "data"
@@ -58,7 +65,7 @@ def month(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Record]]
         history.add(PainEntry("pain-1", datetime(2026, 11, 3, 18, 30), 6, "gardening"))
         history.add(PsfsRecord("psfs-1", datetime(2026, 11, 10, 9), (
             PsfsScore("carry the shopping", 4), PsfsScore("sit through a film", 6))))
-        for record in (*RITUALS, SCREENING, SAFETY):
+        for record in (*RITUALS, SCREENING, SAFETY, PROGRAM):
             history.add(record)
         records = list(history.records())
     return data, records
@@ -89,18 +96,27 @@ def test_csv_has_every_session_and_every_clean_rep(month: tuple[Path, list[Recor
     with open(tmp_path / "h.csv", newline="", encoding="utf-8") as fp:
         rows = list(csv.DictReader(fp))
     sessions = _sessions(records)
-    assert {r["session_id"] for r in rows} >= {s.id for s in sessions}
+    assert {r["id"] for r in rows if r["record"] == "session"} == {s.id for s in sessions}
     assert sum(int(r["clean_reps"] or 0) for r in rows) == sum(s.clean_reps for s in sessions)
     sets = sum(len(ex.sets) for s in sessions for ex in s.exercises)
     assert sum(1 for r in rows if r["set"]) == sets
-    by_id = {r["session_id"]: r for r in rows}
-    assert [by_id[r.id]["set_ended_by"] for r in RITUALS] == ["done", "stopped"]
-    assert by_id["rit-stop"]["reps"] == "pain"
-    assert [(r["variation"], r["reps"]) for r in rows if r["session_id"] == "psfs-1"] == [
-        ("carry the shopping", "4"), ("sit through a film", "6")]
-    assert [(r["side"], r["reps"], r["pain_before"]) for r in rows
-            if r["session_id"] == SCREENING.id] == [("left", "easy", ""), ("right", "painful", "5")]
-    assert [r["reps"] for r in rows if r["session_id"] == SAFETY.id] == ["no"]
+    # Every other kind in columns of its own (issue 30): nothing in a session's columns.
+    others = [r for r in rows if r["record"] != "session"]
+    session_cells = ("pain_before", "pain_after", "session_ended_by", "target", "change",
+                     "reason", "skipped", "set", "side", "reps", "clean_reps", "set_ended_by")
+    assert others and all(r[c] == "" for r in others for c in session_cells)
+    by_id = {r["id"]: r for r in rows}
+    assert [by_id[r.id]["ritual_outcome"] for r in RITUALS] == ["done", "stopped"]
+    assert by_id["rit-stop"]["ritual_rating"] == "pain" and by_id["rit-stop"]["record"] == "ritual"
+    assert [(r["record"], r["activity"], r["score"]) for r in rows if r["id"] == "psfs-1"] == [
+        ("PSFS", "carry the shopping", "4"), ("PSFS", "sit through a film", "6")]
+    assert [(r["record"], r["probe_side"], r["probe_rating"], r["pain"]) for r in rows
+            if r["id"] == SCREENING.id] == [("movement check", "left", "easy", ""),
+                                            ("movement check", "right", "painful", "5")]
+    assert [(r["record"], r["answer"]) for r in rows if r["id"] == SAFETY.id] == [
+        ("safety answer", "no")]
+    assert [(r["record"], r["date"], r["note"]) for r in rows if r["id"] == PROGRAM.id] == [
+        ("program", "2026-11-04T12:00", "clinician's program loaded from usb")]
 
 
 def test_fhir_validates_and_holds_every_session(month: tuple[Path, list[Record]],
@@ -172,3 +188,22 @@ def test_the_report_in_chromium_shows_the_months_numbers(
     assert "ritual stopped" in text and "Kettle hinge" in text
     assert "2026-11-12 (due): hip-hinge" in text and "right: painful (pain 5)" in text
     assert "repeat clear 1 none" in text  # the safety round: why, outcome, 1 question, no yes
+
+    # The first page, "as prescribed" (issue 28): the program in force, its review passed, and
+    # adherence per week against the sessions aimed for: five a week (the default program)
+    # until the clinician's was loaded, three after.
+    assert "As prescribed" in text and "Adherence per week" in text
+    assert "The program was due for review with the clinician on 20 Nov 2026" in text
+    assert "loaded 04 Nov 2026 12:00, from a USB stick" in text
+    monday = FIRST - timedelta(days=FIRST.weekday())
+    weeks = 0
+    while monday <= LAST:
+        sunday = monday + timedelta(days=6)
+        done = sum(1 for s in sessions if monday <= s.plan_date <= sunday
+                   and (s.clean_reps or s.ended_by == "complete" or any(
+                       st.reps for ex in s.exercises for st in ex.sets)))
+        aimed = 3 if min(sunday, LAST) >= PROGRAM.at.date() else 5
+        verdict = "met" if done >= aimed else "so far" if sunday > LAST else "below the aim"
+        assert f"{monday:%Y-%m-%d} {done} {aimed} {verdict}" in text, (monday, text)
+        monday, weeks = sunday + timedelta(days=1), weeks + 1
+    assert weeks == 5

@@ -40,6 +40,8 @@ from kiosk.store.journal import JOURNAL
 from kiosk.store.load import Damage, load, reader_note
 from kiosk.store.records import decode, encode, from_json, load_json, to_json
 
+OnMonth = Callable[[str, int, int], None]  # (month "YYYY-MM", its number from 1, how many)
+
 log = logging.getLogger(__name__)
 
 FOLDER = "history"  # beside the old single file, so the two layouts never share a name
@@ -270,15 +272,18 @@ def read_month(
 
 
 def stream(
-    data_dir: Path, notes: list[str] | None = None, *, since: str | None = None
+    data_dir: Path, notes: list[str] | None = None, *, since: str | None = None,
+    on_month: OnMonth | None = None,
 ) -> Iterator[Record]:
     """Every record in ``data_dir``, oldest first, month by month, changing nothing; with
-    ``since`` (YYYY-MM), only the months from that one on."""
+    ``since`` (YYYY-MM), only the months from that one on. ``on_month(month, n, total)`` is
+    told before each month is read (the n-th of ``total``): a long reader's progress line."""
     if notes is not None:
         notes += [Damage(odd) for odd in odd_entries(data_dir / FOLDER)]
-    for month in months_in(data_dir / FOLDER):
-        if since is not None and month < since:
-            continue
+    months = [m for m in months_in(data_dir / FOLDER) if since is None or m >= since]
+    for n, month in enumerate(months, 1):
+        if on_month is not None:
+            on_month(month, n, len(months))
         records, note = read_month(data_dir / FOLDER / month)
         if note and notes is not None:
             notes.append(note)

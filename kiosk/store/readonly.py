@@ -24,6 +24,7 @@ from kiosk.store import months
 from kiosk.store.atomic import kind_of
 from kiosk.store.backups import Backups
 from kiosk.store.history import FILENAME
+from kiosk.store.layout import OnMonth
 from kiosk.store.load import Damage, load, reader_note
 from kiosk.store.months import needs_migration
 
@@ -71,12 +72,14 @@ def collector_paused() -> Iterator[None]:
 
 
 def stream_history(
-    data_dir: Path, notes: list[str], *, since: str | None = None
+    data_dir: Path, notes: list[str], *, since: str | None = None,
+    on_month: OnMonth | None = None,
 ) -> Iterator[Record]:
     """Every record in ``data_dir``, oldest first, read as it is yielded (month by month in the
     monthly layout, months.py), changing nothing. What the reader should tell the user is
     added to ``notes``; ``StorageError`` as for ``read_history``. ``since`` (YYYY-MM) leaves
-    out the months before it (the single-file layout has no months: all of it is read)."""
+    out the months before it (the single-file layout has no months: all of it is read).
+    ``on_month(month, n, total)`` is told as each month is begun (months.stream)."""
     try:
         mode = os.stat(data_dir).st_mode
     except FileNotFoundError:
@@ -94,7 +97,7 @@ def stream_history(
                            f"({os.strerror(errno.EACCES)}); run this as the kiosk's user "
                            "(sudo -u kiosk kiosk ...)")
     if not needs_migration(data_dir):
-        yield from months.stream(data_dir, notes, since=since)
+        yield from months.stream(data_dir, notes, since=since, on_month=on_month)
         return
     # The single-file layout: a kiosk that has not started since it was split into months.
     loaded = load(data_dir / FILENAME, Backups(data_dir / "backups"))
@@ -105,7 +108,7 @@ def stream_history(
         # the months are the history; the file's records they lack are shown after them, and
         # the kiosk adds them to the months when it next starts (months.migrate).
         seen: set[str] = set()
-        for record in months.stream(data_dir, notes, since=since):
+        for record in months.stream(data_dir, notes, since=since, on_month=on_month):
             seen.add(record.id)
             yield record
         extra = [r for r in loaded.records.values() if r.id not in seen]

@@ -43,7 +43,8 @@ def test_csv_export_has_one_row_per_set(tmp_path: Path) -> None:
     with _history(tmp_path) as history:
         history.export_csv(out)
     rows = list(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
-    monday = [r for r in rows if r["session_id"] == "mon"]
+    monday = [r for r in rows if r["id"] == "mon"]
+    assert {r["record"] for r in rows} == {"session"}
     # bridge: 2 sets; side plank: 1 set (left) stopped by pain; dead bug: skipped, no sets
     assert [(r["family"], r["set"], r["side"], r["reps"], r["set_ended_by"]) for r in monday] == [
         ("bridge", "1", "", "CC", "target"),

@@ -179,6 +179,111 @@ def test_every_kind_of_record_round_trips_through_a_valid_bundle() -> None:
     assert sorted(o["valueInteger"] for o in logged) == sorted(r.pain for r in pains)
 
 
+# --- streamed (issue 30): written a resource at a time, the same bytes as the whole Bundle -----
+NOW = datetime.combine(date(2026, 11, 26), time(12))
+
+
+def _whole(records: list[Record]) -> str:
+    """The Bundle made whole in memory and dumped at once: what the export wrote before it
+    streamed, and must still write byte for byte."""
+    doc = fhir.bundle(records, generated=NOW, localize=export.local_time)
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _awkward() -> list[Record]:
+    """Every kind, and text that a careless line splitter would cut: a line separator, a
+    paragraph separator and a file separator inside an activity the clinician wrote."""
+    from test_months_kinds import RECORDS
+
+    odd = PsfsRecord("psfs-odd", datetime(2026, 11, 25, 18),
+                     (PsfsScore("lift\u2028ed \u2029box \x1c ok", 3),))
+    return [*HISTORY, *RECORDS, odd]
+
+
+def test_a_streamed_bundle_is_byte_for_byte_the_whole_one(tmp_path: Any) -> None:
+    records = _awkward()
+    out = tmp_path / "h.fhir.json"
+    with export.atomic_text(out) as fp:  # a file: the id is put right at the end
+        export.write_fhir(iter(records), fp, now=NOW)
+    assert out.read_text(encoding="utf-8") == _whole(records)
+    buffer = io.StringIO()  # a buffer seeks too
+    export.write_fhir(iter(records), buffer, now=NOW)
+    assert buffer.getvalue() == _whole(records)
+
+
+class _Pipe(io.StringIO):
+    """Output that cannot seek back, as a pipe."""
+
+    def seekable(self) -> bool:
+        return False
+
+
+def test_a_pipe_gets_the_same_bundle_when_told_the_count_first() -> None:
+    records = _awkward()
+    pipe = _Pipe()
+    export.write_fhir(iter(records), pipe, now=NOW, count=len(records))
+    assert pipe.getvalue() == _whole(records)
+    with pytest.raises(ValueError, match="needs its count"):
+        export.write_fhir(iter(records), _Pipe(), now=NOW)
+    with pytest.raises(ValueError, match="changed while it was read"):
+        export.write_fhir(iter(records), _Pipe(), now=NOW, count=len(records) - 1)
+
+
+def test_a_file_opened_to_append_is_not_patched_in_place(tmp_path: Any) -> None:
+    """``>>`` puts every write at the end: the id cannot be put right there, so it is not
+    tried (the CLI counts first instead)."""
+    with open(tmp_path / "x", "a", encoding="utf-8") as fp:
+        assert not export.can_seek_back(fp)
+    with open(tmp_path / "y", "w", encoding="utf-8") as fp:
+        assert export.can_seek_back(fp)
+
+
+# --- the clinician's program as a CarePlan (issue 28, item 5) -----------------------------------
+def test_each_program_is_a_care_plan_whose_activities_name_its_sessions() -> None:
+    from fhir.resources.bundle import Bundle
+
+    from kiosk.config import load_config
+    from kiosk.config.program import program_record
+    from kiosk.report import plan_specs
+
+    first = program_record('families = ["bridge", "bird-dog"]\nsessions_per_week = 3\n'
+                           '[family.bridge]\nmax_reps = 9\n', datetime(2026, 11, 1, 8), "usb")
+    second = program_record('families = ["bird-dog"]\navoid_loads = true\n'
+                            "review_on = 2027-01-10\n", datetime(2026, 11, 11, 8), "file")
+    a = session("2026-11-03", exercise("bridge", 8), exercise("bird-dog", 0, skipped=True))
+    b = session("2026-11-05", exercise("bridge", 7), exercise("bird-dog", 5))
+    c = session("2026-11-12", exercise("bird-dog", 6))
+    records: list[Record] = [a, first, a.__class__(**{**a.__dict__, "id": "a2"}), b, second, c]
+    out = io.StringIO()
+    export.write_fhir(records, out, now=NOW, plans=plan_specs(load_config(None).config))
+    doc = json.loads(out.getvalue())
+    Bundle.parse_obj(doc)  # the CarePlans validate as FHIR R4, with the rest
+    urls = {e["fullUrl"] for e in doc["entry"]}
+    old, new = _of(doc, "CarePlan")
+    assert (old["status"], new["status"]) == ("completed", "active")
+    assert old["period"] == {"start": export.local_time(first.at).isoformat(),
+                             "end": export.local_time(second.at).isoformat()}
+    assert "end" not in new["period"] and "Review by 10 Jan 2027" in new["description"]
+
+    def done(plan: dict[str, Any]) -> dict[str, list[str]]:
+        return {act["detail"]["code"]["coding"][0]["code"]:
+                [r["reference"] for r in act.get("outcomeReference", [])]
+                for act in plan["activity"]}
+
+    # Under the first program: the sessions after it, a family only where it was done.
+    assert done(old) == {"bridge": [fhir.session_url("a2"), fhir.session_url(b.id)],
+                         "bird-dog": [fhir.session_url(b.id)]}
+    assert done(new) == {"bird-dog": [fhir.session_url(c.id)]}
+    assert {r for refs in (*done(old).values(), *done(new).values()) for r in refs} <= urls
+    bridge = old["activity"][0]["detail"]
+    assert bridge["scheduledString"] == "3 sessions a week" and "at most 9 reps" in \
+        bridge["description"]
+    # Without a program, the Bundle has no CarePlan and is what it always was.
+    plain = io.StringIO()
+    export.write_fhir([a, b], plain, now=NOW, plans=plan_specs(load_config(None).config))
+    assert plain.getvalue() == _whole([a, b])
+
+
 def test_the_leg_answer_of_each_session_is_an_observation() -> None:
     """Issue 27: one Observation per session that asked the leg question, in the kiosk's own
     codes, part of its session; none for a session that did not ask it."""

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -36,6 +37,7 @@ from kiosk.core.coach.safety import SafetyCheck
 from kiosk.core.data.records import (
     ExerciseRecord,
     PainEntry,
+    ProgramRecord,
     PsfsRecord,
     Record,
     RitualRecord,
@@ -66,26 +68,50 @@ def bundle(
 ) -> dict[str, Any]:
     """A ``collection`` Bundle of every session, pain rating, PSFS round, safety round, ritual
     and movement screening.
-    ``units``: variation id -> reps | minutes, from the library (a walk counts minutes)."""
-    when = _when(localize)
-    units = units or {}
-    patient = _full_url("patient")
-    entries: list[dict[str, Any]] = [_entry(patient, {
+    ``units``: variation id -> reps | minutes, from the library (a walk counts minutes).
+    The whole Bundle in memory: for tests and small histories; an export streams the same
+    parts (``bundle_head``, ``patient_entry``, ``resources``: kiosk/store/export.py)."""
+    when = timestamp(localize)
+    entries = [patient_entry()]
+    for record in records:
+        entries += [entry(url, res) for url, res in resources(record, when, units or {})]
+    return {**bundle_head(len(records), generated=generated, localize=localize),
+            "entry": entries}
+
+
+def bundle_head(count: int, *, generated: datetime, localize: Localize) -> dict[str, Any]:
+    """The Bundle without its entries: its id (from how many records it holds and when it
+    was made), its type and its time."""
+    return {
+        "resourceType": "Bundle",
+        "id": bundle_id(count, generated),
+        "type": "collection",
+        "timestamp": timestamp(localize)(generated),
+    }
+
+
+def bundle_id(count: int, generated: datetime) -> str:
+    return _id(f"bundle-{count}-{generated.isoformat()}")
+
+
+PATIENT = f"urn:uuid:{str(uuid.uuid5(NAMESPACE, 'patient'))}"  # every resource's subject
+
+
+def patient_entry() -> dict[str, Any]:
+    """The person: no name or identifier, the clinic links it to its own record."""
+    return entry(PATIENT, {
         "resourceType": "Patient",
         "id": _id("patient"),
         "text": {"status": "generated",
                  "div": '<div xmlns="http://www.w3.org/1999/xhtml">The person using this '
                         "back-care kiosk; the clinic links this record to its own.</div>"},
-    })]
-    for record in records:
-        entries += [_entry(url, res) for url, res in _resources(record, patient, when, units)]
-    return {
-        "resourceType": "Bundle",
-        "id": _id(f"bundle-{len(records)}-{generated.isoformat()}"),
-        "type": "collection",
-        "timestamp": when(generated),
-        "entry": entries,
-    }
+    })
+
+
+def resources(record: Record, when: Callable[[datetime], str], units: Mapping[str, str]
+              ) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The resources one record becomes, with their full URLs, in the Bundle's order."""
+    return _resources(record, PATIENT, when, units)
 
 
 def _resources(record: Record, patient: str, when: Callable[[datetime], str],
@@ -354,6 +380,78 @@ def _probe_text(probe: str, side: str | None) -> str:
     return f"{probe}, {side} side" if side else probe
 
 
+# --- the clinician's program ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class PlanActivity:
+    """One exercise family of a program, in words: what the CarePlan's activity says."""
+
+    family: str  # id
+    name: str
+    description: str  # "Supported bridge to Bridge with march (rungs 1 to 5 of 5), at most 12 reps"
+
+
+@dataclass(frozen=True)
+class PlanSpec:
+    """A program as the CarePlan tells it (the shell reads the program's text for it)."""
+
+    sessions_per_week: int
+    activities: tuple[PlanActivity, ...]
+    description: str = ""  # what it avoids, its review date, its note
+
+
+def session_url(session_id: str) -> str:
+    """The full URL of a session's Procedure, which the CarePlan's activities name."""
+    return _full_url(f"session-{session_id}")
+
+
+def care_plan(record: ProgramRecord, spec: PlanSpec, *, ended: datetime | None,
+              outcomes: Mapping[str, Sequence[str]], when: Callable[[datetime], str]
+              ) -> tuple[str, dict[str, Any]]:
+    """A clinician's program as a ``CarePlan``: in force from when it was loaded until the
+    next one (``ended``; None: the one in force, ``active``), one activity per family, each
+    naming the session Procedures in which that family was done under it (``outcomes``:
+    family id -> the sessions' full URLs)."""
+    key = f"program-{record.id}"
+    status = "active" if ended is None else "completed"
+    period = {"start": when(record.at)}
+    if ended is not None:
+        period["end"] = when(ended)
+    activities = []
+    for a in spec.activities:
+        activity: dict[str, Any] = {}
+        refs = outcomes.get(a.family, ())
+        if refs:
+            activity["outcomeReference"] = [{"reference": url} for url in refs]
+        activity["detail"] = {
+            "code": {"coding": [{"system": f"{KIOSK}/family", "code": a.family,
+                                 "display": a.name}], "text": a.name},
+            "status": "in-progress" if ended is None else "completed",
+            "scheduledString": f"{spec.sessions_per_week} sessions a week",
+            "description": a.description,
+        }
+        activities.append(activity)
+    plan: dict[str, Any] = {
+        "resourceType": "CarePlan",
+        "id": _id(key),
+        "identifier": [{"system": f"{KIOSK}/program", "value": record.id}],
+        "status": status,
+        "intent": "plan",
+        "category": [{"coding": [{"system": SNOMED, "code": THERAPY_CODE,
+                                  "display": THERAPY_DISPLAY}]}],
+        "title": "Back-care exercise program",
+        "subject": {"reference": PATIENT},
+        "period": period,
+        "created": when(record.at),
+    }
+    if spec.description:
+        plan["description"] = spec.description
+    if activities:
+        plan["activity"] = activities
+    plan["note"] = [{"text": f"Loaded from {record.source}; checksum {record.checksum}."
+                             + (" Replaced by a later program." if ended is not None else "")}]
+    return _full_url(key), plan
+
+
 # --- ids and times ------------------------------------------------------------------------------
 def _id(key: str) -> str:
     return str(uuid.uuid5(NAMESPACE, key))
@@ -363,11 +461,13 @@ def _full_url(key: str) -> str:
     return f"urn:uuid:{_id(key)}"
 
 
-def _entry(full_url: str, resource: dict[str, Any]) -> dict[str, Any]:
+def entry(full_url: str, resource: dict[str, Any]) -> dict[str, Any]:
     return {"fullUrl": full_url, "resource": resource}
 
 
-def _when(localize: Localize) -> Callable[[datetime], str]:
+def timestamp(localize: Localize) -> Callable[[datetime], str]:
+    """A naive local time as a FHIR dateTime, to the second, with its offset."""
+
     def when(at: datetime) -> str:
         return localize(at.replace(microsecond=0)).isoformat()
 

@@ -11,7 +11,7 @@ fits the period on one or two A4 pages; the whole history follows as an appendix
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -22,6 +22,7 @@ from kiosk.core.coach.safety import SafetyCheck
 from kiosk.core.data.records import (
     PainEntry,
     PainEvent,
+    ProgramRecord,
     PsfsRecord,
     Record,
     RitualRecord,
@@ -29,6 +30,8 @@ from kiosk.core.data.records import (
     SessionRecord,
 )
 from kiosk.core.flows.psfs import flags
+from kiosk.core.reports import prescribed
+from kiosk.core.reports.prescribed import FirstPage
 from kiosk.core.reports.progress import day_of, mean, monday_of
 from kiosk.core.words.phrases import number
 from kiosk.core.words.plain import printable
@@ -104,6 +107,9 @@ class Sides:
     right: int
 
 
+AppendixRow = tuple[object, ...]  # (when, kind, pain before, pain after, clean reps, ended, what)
+
+
 @dataclass(frozen=True)
 class Report:
     since: date
@@ -120,11 +126,12 @@ class Report:
     safety: tuple[SafetyCheck, ...]
     sides: tuple[Sides, ...]
     signature: tuple[tuple[str, str], ...]  # (label, value) rows; empty until issue 14 records it
-    appendix: tuple[SessionRecord | PainEntry | PsfsRecord, ...]
+    appendix: tuple[AppendixRow, ...]  # the whole history: a row per session, pain log, PSFS
     charts: tuple[Chart, ...] = field(default=())
     # Exercises set aside because they kept hurting, until a clinician clears them (issue 26):
     # (exercise, why).
     waiting: tuple[tuple[str, str], ...] = field(default=())
+    first_page: FirstPage | None = None  # "as prescribed" (prescribed.py): the shell adds it
     # Each day the leg question was answered, with its answer: none | one | both (issue 27).
     legs: tuple[tuple[date, str], ...] = field(default=())
 
@@ -146,14 +153,67 @@ def default_period(today: date, weeks: int = DEFAULT_WEEKS) -> tuple[date, date]
     return monday_of(today) - timedelta(weeks=weeks - 1), today
 
 
+@dataclass
+class Gathered:
+    """What the report keeps of a history read once, oldest first, a record at a time: the
+    records dated in the report's weeks (Monday of ``since`` to Sunday of ``until``, what the
+    tables and charts read), every PSFS round (a few a year; the round before the period still
+    compares), the appendix as rows of plain values, and the latest session with exercises
+    planned by ``until``. So ten years of history are never in memory at once: only the
+    period, and a short row for each record of the appendix."""
+
+    since: date
+    until: date
+    period: list[Record] = field(default_factory=list)
+    psfs: list[PsfsRecord] = field(default_factory=list)
+    appendix: list[AppendixRow] = field(default_factory=list)
+    latest: SessionRecord | None = None
+    # For the first page (prescribed.py): every round of safety answers (a "yes" is resolved
+    # later), every program loaded, and each family's dose by ``until``: (variation id, its
+    # name, target, the day the current run at that dose began).
+    checks: list[SafetyCheck] = field(default_factory=list)
+    programs: list[ProgramRecord] = field(default_factory=list)
+    doses: dict[str, tuple[str, str, int, date]] = field(default_factory=dict)
+
+    def add(self, record: Record) -> None:
+        day = day_of(record)
+        if isinstance(record, SafetyCheck):
+            self.checks.append(record)
+        elif isinstance(record, ProgramRecord):
+            self.programs.append(record)
+        elif isinstance(record, SessionRecord) and day <= self.until:
+            for ex in record.exercises:
+                was = self.doses.get(ex.family)
+                if was is None or (was[0], was[2]) != (ex.variation, ex.target):
+                    self.doses[ex.family] = (ex.variation, ex.name, ex.target, day)
+        if monday_of(self.since) <= day <= monday_of(self.until) + timedelta(days=6):
+            self.period.append(record)
+        if isinstance(record, PsfsRecord):
+            self.psfs.append(record)
+        if isinstance(record, SessionRecord | PainEntry | PsfsRecord):
+            self.appendix.append(appendix_row(record))
+        if isinstance(record, SessionRecord) and record.exercises and day <= self.until:
+            self.latest = record
+
+
+def gather(records: Iterable[Record], since: date, until: date) -> Gathered:
+    found = Gathered(since, until)
+    for record in records:
+        found.add(record)
+    return found
+
+
 def build(
-    records: Sequence[Record], *, since: date, until: date, generated: datetime, target: int,
-    names: Mapping[str, str] | None = None, waiting: Sequence[tuple[str, str]] = (),
+    records: Iterable[Record] | Gathered, *, since: date, until: date, generated: datetime,
+    target: int, names: Mapping[str, str] | None = None,
+    waiting: Sequence[tuple[str, str]] = (),
 ) -> Report:
     """The report of ``since``..``until`` (both included). ``names``: family id -> its name.
-    ``waiting``: the exercises that wait for a clinician, as the plan lists them."""
+    ``waiting``: the exercises that wait for a clinician, as the plan lists them. ``records``
+    is read once, as it comes (``Gathered``), or was gathered already."""
     names = names or {}
-    inside = [r for r in records if since <= day_of(r) <= until]
+    found = records if isinstance(records, Gathered) else gather(records, since, until)
+    inside = [r for r in found.period if since <= day_of(r) <= until]
     sessions = [r for r in inside if isinstance(r, SessionRecord)]
     return Report(
         since=since, until=until, generated=generated,
@@ -163,13 +223,12 @@ def build(
         steps=_steps(sessions),
         progression=_progression(sessions, names),
         pain_overall=_pain_overall(_weeks(inside, since, until)),
-        psfs=_psfs(records, since, until),
+        psfs=_psfs(found.psfs, since, until),
         events=_events(inside),
         safety=tuple(r for r in inside if isinstance(r, SafetyCheck)),
         sides=_sides(sessions, names),
         signature=signature_rows(inside),
-        appendix=tuple(r for r in records
-                       if isinstance(r, SessionRecord | PainEntry | PsfsRecord)),
+        appendix=tuple(found.appendix),
         waiting=tuple(waiting),
         legs=leg_days(sessions),
     )
@@ -399,6 +458,7 @@ def to_html(report: Report) -> str:
         "<h1>Back-care kiosk: report for the clinician</h1>",
         f'<p class="note">{r.since:%d %b %Y} to {r.until:%d %b %Y}. Made by the kiosk on '
         f"{r.generated:%d %b %Y %H:%M}. The kiosk guides exercise; it does not diagnose.</p>",
+        prescribed.to_html(r.first_page) if r.first_page is not None else "",
         _key_figures(r),
         _section("Program", _program_html(r)),
         _section("Charts", _charts_html(r)) if r.charts else "",
@@ -550,20 +610,22 @@ def _sides_html(r: Report) -> str:
     return sides + signature
 
 
+def appendix_row(rec: SessionRecord | PainEntry | PsfsRecord) -> AppendixRow:
+    """One line of the appendix, as plain values: all the page needs of the record."""
+    if isinstance(rec, SessionRecord):
+        what = "; ".join(
+            f"{ex.name} {'skipped' if ex.skipped else sum(s.clean_reps for s in ex.sets)}"
+            for ex in rec.exercises)
+        return (rec.started_at, "session", rec.pain_before, rec.pain_after, rec.clean_reps,
+                rec.ended_by, what)
+    if isinstance(rec, PainEntry):
+        return (rec.at, "pain log", None, rec.pain, None, "", rec.note)
+    scores = "; ".join(f"{s.activity}: {s.score}" for s in rec.scores)
+    return (rec.at, "PSFS", None, None, None, "", scores)
+
+
 def _appendix_html(r: Report) -> str:
-    rows: list[tuple[object, ...]] = []
-    for rec in r.appendix:
-        if isinstance(rec, SessionRecord):
-            what = "; ".join(
-                f"{ex.name} {'skipped' if ex.skipped else sum(s.clean_reps for s in ex.sets)}"
-                for ex in rec.exercises)
-            rows.append((rec.started_at, "session", rec.pain_before, rec.pain_after,
-                         rec.clean_reps, rec.ended_by, what))
-        elif isinstance(rec, PainEntry):
-            rows.append((rec.at, "pain log", None, rec.pain, None, "", rec.note))
-        else:
-            scores = "; ".join(f"{s.activity}: {s.score}" for s in rec.scores)
-            rows.append((rec.at, "PSFS", None, None, None, "", scores))
+    rows = r.appendix
     table = _table(["When", "Kind", "Pain before", "Pain after", "Clean reps", "Ended",
                     "Exercises"], rows, numeric=[2, 3, 4])
     steps = _table(["Day", "Exercise", "Change", "Reason"],
