@@ -40,6 +40,7 @@ from kiosk.sim import SimUser  # noqa: E402
 from kiosk.store.months import WholeHistory  # noqa: E402  # the kiosk keeps months
 from kiosk.ui.display import Display  # noqa: E402
 from kiosk.ui.display import open_display as real_open_display  # noqa: E402
+from tests.core.helpers import welcome_and_questions  # noqa: E402
 from tests.shell import Shell, answered_today  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -90,7 +91,9 @@ def test_red_at_home_opens_the_pain_log_it_is_saved_apart_and_shown_in_history_a
     assert entries(tmp_path / "shell") == []
 
     data = tmp_path / "demo"
-    assert cli.main(["demo", "--data-dir", str(data), "--presses", "r g g g a G"]) == 0
+    # The first start's welcome and questions first: --presses answers every screen.
+    assert cli.main(["demo", "--data-dir", str(data), "--presses",
+                     welcome_and_questions() + "r g g g a G"]) == 0
     out = capsys.readouterr().out
     assert "say: Pain two. Saved in your pain log." in out
     assert "saved: pain entry " in out
@@ -151,7 +154,8 @@ def test_red_first_and_an_empty_script_end_at_once_with_presses_ran_out(tmp_path
     code, out, took = demo_run(tmp_path / "empty", "")
     assert code == 0 and "presses ran out" in out.splitlines()
     assert took == 0, "an empty script ends at once"
-    code, out, took = demo_run(tmp_path / "red", "r g g g")
+    # RED at home, after the first start's welcome and questions (pressed, as every screen is)
+    code, out, took = demo_run(tmp_path / "red", welcome_and_questions() + "r g g g")
     assert code == 0 and "presses ran out" in out.splitlines()
     assert took < 60, "no waiting for hours on a press that changed nothing"
 
@@ -289,7 +293,7 @@ def test_a_demo_without_data_dir_keeps_its_history_apart_and_says_where(
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     monkeypatch.delenv("KIOSK_CONFIG", raising=False)
-    assert cli.main(["demo", "--presses", "gG"]) == 0
+    assert cli.main(["demo", "--presses", welcome_and_questions()]) == 0  # answers saved
     out = capsys.readouterr().out
     demo_dir = tmp_path / "xdg" / "backcare-kiosk-demo"
     assert out.splitlines()[0].startswith(f"demo: history in {demo_dir}")

@@ -98,12 +98,14 @@ class Host:
         signature: SignatureSetup | None = None,
         screen_at_boot: bool = False,
         progress: ProgressSettings | None = None,
+        sessions_before: bool = False,
     ) -> None:
         # ``records`` may be only the newest part of the history (the store's window; the
         # planner holds a snapshot of the rest): ``earlier_pain`` is the last rating before it.
         self.earlier_pain = earlier_pain
         self.earlier_checkins = list(earlier_checkins)  # the last check-ins before ``records``
         self.earlier_days = set(earlier_days)  # days of practice this week before ``records``
+        self.sessions_before = sessions_before  # a session is saved before ``records``
         # For the history screens and summaries: the last closed months' records and the day
         # they start on (None when ``records`` is the whole history). The store reads them
         # after start-up, off the loop, and keeps them: only a menu or a week's end asks.
@@ -247,6 +249,12 @@ class Host:
     @property
     def sessions(self) -> list[SessionRecord]:
         return sessions_of(self.records)
+
+    @property
+    def first_session_done(self) -> bool:
+        """Whether any session was ever saved: a first start goes welcome, safety questions,
+        movement check, first session, and only then are rituals offered (issue 30)."""
+        return self.sessions_before or any(isinstance(r, SessionRecord) for r in self.records)
 
     @property
     def checks(self) -> list[SafetyCheck]:

@@ -85,12 +85,14 @@ class Kiosk(Host):
         signature: SignatureSetup | None = None,
         screen_at_boot: bool = False,
         progress: ProgressSettings | None = None,
+        sessions_before: bool = False,
     ) -> None:
         super().__init__(
             planner, settings, records=records, t0=t0, wall0=wall0, nonce=nonce,
             rituals=rituals, earlier_pain=earlier_pain, earlier_checkins=earlier_checkins,
             earlier_days=earlier_days, earlier=earlier, safety=safety, gentle=gentle,
-            signature=signature, screen_at_boot=screen_at_boot, progress=progress)
+            signature=signature, screen_at_boot=screen_at_boot, progress=progress,
+            sessions_before=sessions_before)
         self.shutdown_enabled = shutdown_enabled
         self.holds = dict(holds or DEFAULT_HOLDS)  # the tracker's hold times, for the ring
         self.last_jump = 0.0  # seconds the wall clock last jumped by (for the shell's log)
@@ -251,7 +253,10 @@ class Kiosk(Host):
         return [*check, *w.welcome, *w.buttons, w.intro, *(q.text for q in w.questions),
                 w.all_clear, w.cleared, *w.advice.values(), phrases.SEEN_INTRO,
                 phrases.SEEN_QUESTION, phrases.SILENCE_WARNING, phrases.SILENCE_YES,
-                phrases.GENTLE_OFFER, phrases.GENTLE_REST, phrases.GENTLE_BREATHING_ONLY]
+                phrases.GENTLE_OFFER, phrases.GENTLE_REST, phrases.GENTLE_BREATHING_ONLY,
+                phrases.GENTLE_LAPSED, phrases.SCREEN_LAPSED, phrases.GREEN_FIRST_CHECK,
+                phrases.GREEN_FIRST_SESSION, phrases.GREEN_SESSION, phrases.GREEN_ANOTHER,
+                phrases.GREEN_ADVICE]
 
 
 class Home:
@@ -288,8 +293,8 @@ class Home:
             k.say(phrases.stuck(event.button))
         elif isinstance(event, Tick) and k.plan.date != k.today.isoformat():
             k.plan = k.planner(k.records, k.today, None)  # a new day
-        elif isinstance(event, Tick) and k.scheduler.pending:
-            offer.scheduled(k, k.opened)
+        elif isinstance(event, Tick) and k.scheduler.pending and k.first_session_done:
+            offer.scheduled(k, k.opened)  # none before the first session: it comes first
         return []
 
     @property

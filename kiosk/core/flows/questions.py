@@ -292,6 +292,7 @@ class Choice:
         self.labels = {Button.GREEN: yes, Button.AMBER: no, Button.RED: no}
         self.timeout = timeout
         self.accepted: bool | None = None
+        self.lapsed = False  # declined by no answer, not by a press
         self._talk = Outbox(rate_wpm, t0, lengths)
 
     @property
@@ -314,7 +315,7 @@ class Choice:
         if isinstance(event, Press):
             self.accepted = event.button is Button.GREEN
         elif isinstance(event, Tick) and self._talk.now >= self._talk.until + self.timeout:
-            self.accepted = False
+            self.accepted, self.lapsed = False, True
         return self._talk.flush()
 
     @property
