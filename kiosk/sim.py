@@ -47,9 +47,9 @@ class SimUser:
     name on screen) ``sore`` presses RED on; empty, it presses RED in the second exercise.
     ``presses`` replaces the profile with an exact sequence of tokens (g a r press, G A R hold)
     for every screen: the welcome, the safety questions, the movement check, the session and
-    its check-out alike, so nothing is answered that was not pressed. When they run out the person stops pressing and
-    ``out_of_presses`` turns true: the demo then closes the kiosk, as Esc does. An empty
-    sequence is out of presses from the start.
+    its check-out alike, so nothing is answered that was not pressed. When they run out the
+    person stops pressing and ``out_of_presses`` turns true: the demo then closes the kiosk,
+    as Esc does. An empty sequence is out of presses from the start.
 
     Like a person, it presses again when a press changed nothing: after its reaction time, the
     next press comes whether or not the screen moved on.
