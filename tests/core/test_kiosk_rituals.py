@@ -318,3 +318,22 @@ def test_a_fresh_kiosk_in_the_evening_offers_no_ritual_before_the_first_session(
     h.run(2 * 60 + 5)  # no answer
     assert h.kiosk.view.screen == "home"
     assert h.said[-2:] == [phrases.RITUAL_SKIPPED, phrases.GREEN_ANOTHER]
+
+
+def test_an_offer_never_shows_the_home_screens_line_under_it() -> None:
+    """Issue 30: captions belong to the screen that said them. The ritual falls due while the
+    home screen's greeting is still being said: the voice says it to its end, but the offer's
+    screen shows no caption until its own line, and then only that."""
+    h = Home("2026-11-25T07:59:58")
+    greeting = h.kiosk.view.caption
+    assert greeting and h.kiosk.view.screen == "home"
+    captions: list[str] = []
+    while h.kiosk.view.screen != "offer" or h.kiosk.view.caption == "":
+        h.run(0.1)
+        if h.kiosk.view.screen == "offer":
+            captions.append(h.kiosk.view.caption)
+        assert h.t < 120, h.kiosk.view
+    home_lines = [s for s in h.said if "ritual" not in s]
+    assert captions[0] == "", "the greeting was still being said as the offer came up"
+    assert not any(c in home_lines for c in captions if c)
+    assert h.kiosk.view.caption == phrases.ritual_offer("Morning coffee mobility")

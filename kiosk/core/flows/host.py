@@ -68,6 +68,7 @@ class RitualSetup:
 class _Entry:
     flow: Flow
     then: Callable[[], None]
+    serial: int  # this run of the flow, never the same twice: whose lines a caption shows
 
 
 def _no_earlier() -> Earlier:
@@ -139,6 +140,7 @@ class Host:
         self.screen_at_boot = screen_at_boot  # `kiosk demo --screening`: a check on demand
         self.not_today: date | None = None  # a due screening declined: not offered again today
         self.stack: list[_Entry] = []  # the flows running, the home screen at the bottom
+        self._pushed = 0  # flows pushed so far: each entry's serial
 
     # --- time ---------------------------------------------------------------------------------
     def wall(self, t: float | None = None) -> datetime:
@@ -167,12 +169,19 @@ class Host:
     def top(self) -> Flow:
         return self.stack[-1].flow
 
+    def screen_key(self) -> tuple[int, str]:
+        """The screen shown now, as the captions know it: the run of the flow on top, and its
+        screen (a session's check-in, sets and rests are screens of their own)."""
+        return self.stack[-1].serial, self.top.view.screen
+
     def push(self, flow: F, then: Callable[[F], None] | None = None, *,
              hush: bool = True) -> F:
         """Run ``flow`` on top until it is done, then call ``then`` with it. ``hush`` first
         stops whatever was being said (every flow but those that start with a Hush of their
         own, or speak after the line before)."""
-        self.stack.append(_Entry(flow, (lambda: then(flow)) if then is not None else _nothing))
+        self._pushed += 1
+        self.stack.append(_Entry(flow, (lambda: then(flow)) if then is not None else _nothing,
+                                 self._pushed))
         if hush:
             self.hush()
         self.run(flow.start())

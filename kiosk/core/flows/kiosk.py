@@ -101,6 +101,7 @@ class Kiosk(Host):
         self._hint_for: dict[Button, str] = {}  # the buttons the hint describes
         self._hint_until = 0.0
         self._view: View | None = None  # as of the last event; see Session._view
+        self._key: tuple[int, str] | None = None  # the screen as of the last event
         self.opened = offer.Opened()  # the rituals open today, for the home screen and menu
         self.push(Home(self), hush=False)
 
@@ -220,6 +221,8 @@ class Kiosk(Host):
     # --- output -------------------------------------------------------------------------------
     def _flush(self) -> list[Effect]:
         self._view = None  # whatever changed since, the view is built afresh here
+        self._key = self.screen_key()
+        self.captions.claim(self._key)  # what this event said, it said for this screen
         return self.outbox.flush(self.view)
 
     @property
@@ -230,8 +233,9 @@ class Kiosk(Host):
             base = self._screen_view()
             shown = self.now < self._hint_until and self._hint_for == base.buttons
             hint = self._hint if shown else ()
-            self._view = evolve(base, caption=self.captions.at(self.now), hint=hint,
-                                hold=self._ring())
+            # Only a line said for this screen: never one from the screen before (issue 30).
+            self._view = evolve(base, caption=self.captions.at(self.now, self._key),
+                                hint=hint, hold=self._ring())
         return self._view
 
     def _ring(self) -> HoldRing | None:
