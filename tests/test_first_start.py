@@ -20,6 +20,7 @@ from kiosk.config import DEFAULT_CONFIG, load_config  # noqa: E402
 from kiosk.core.coach.safety import GROUPS, How, SafetyCheck  # noqa: E402
 from kiosk.core.data.records import ScreeningRecord, SessionRecord  # noqa: E402
 from kiosk.store.months import WholeHistory  # noqa: E402
+from tests.core.helpers import first_start  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -47,11 +48,10 @@ def test_presses_answer_every_screen_of_a_first_start_and_only_they_are_saved(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # The welcome, every question "no" (AMBER), GREEN at home, the movement check: begin, then
-    # each turn "ready" and its rating (the first stiff, the rest easy), GREEN past the result;
-    # then the check-in: GREEN raises the pain to 1, GREEN held confirms it.
+    # each turn "ready" and its rating (the first stiff, the rest easy), GREEN past each page
+    # of the result; then the check-in: GREEN raises the pain to 1, GREEN held confirms it.
     ratings = "a" + "g" * (TURNS - 1)
-    script = ("g" * PAGES + " " + "a" * QUESTIONS + " g g "
-              + " ".join("g" + r for r in ratings) + " g gG")
+    script = first_start(ratings) + "gG"
     out, err = demo(tmp_path, capsys, script)
     assert "presses ran out" in out.splitlines()
     assert "only your presses answer" in err

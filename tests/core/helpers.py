@@ -145,11 +145,15 @@ def _turns() -> list[tuple[str, str | None]]:
 def movement_check(ratings: str | None = None) -> str:
     """The presses of a movement check with the packaged config: GREEN to begin, each turn
     GREEN when ready and its rating (``ratings``, a letter per turn; every movement easy by
-    default), GREEN past the result."""
+    default), GREEN past each page of the result's grid (none changed: a first check)."""
+    from kiosk.config import DEFAULT_CONFIG, load_config
+    from kiosk.core.flows.screening_view import GRID_ROWS
+
     turns = _turns()
     ratings = ratings if ratings is not None else "g" * len(turns)
     assert len(ratings) == len(turns), f"a rating for each of the {len(turns)} turns"
-    return " ".join(["g", *("g" + r for r in ratings), "g"])
+    probes = len(load_config(DEFAULT_CONFIG).config.signature.probes)
+    return " ".join(["g", *("g" + r for r in ratings), "g" * -(-probes // GRID_ROWS)])
 
 
 def welcome_and_questions() -> str:

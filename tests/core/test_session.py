@@ -381,7 +381,7 @@ def test_amber_to_the_walk_question_records_no_walk() -> None:
 def test_every_caption_of_a_session_was_said_for_the_screen_it_is_under() -> None:
     """Issue 30: the end screen showed the rest's "Rest and breathe..." line. Each caption
     shown is a line said while that screen was up, never one of the screen before."""
-    run = Run(SimUser("stuck"))
+    run = Run(SimUser("slipping"))
     said_for: dict[tuple[int, str], set[str]] = {}
     seen = 0
     while run.t < 3600:
