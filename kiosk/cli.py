@@ -502,6 +502,10 @@ def cmd_report(args: argparse.Namespace, cfg: Config, problems: list[ConfigError
         say(f"kiosk report: --since {since} is after --until {until}; give an earlier --since",
             sys.stderr)
         return 2
+    if not args.out.parent.is_dir():  # as `export --out` refuses a file in a missing folder
+        say(f"kiosk report: {args.out}: the folder {args.out.parent} does not exist; make it "
+            "first, or choose a folder in another one", sys.stderr)
+        return 1
     notes: list[str] = []
     with collector_paused():
         records = list(_records(args, cfg, notes))  # its appendix is the whole history

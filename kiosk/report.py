@@ -45,7 +45,7 @@ def write_report(
     waiting = make_planner(cfg)(records, until, None).waiting
     report = core.build(records, since=since, until=until, generated=now, target=target,
                         names=names, waiting=waiting)
-    out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(exist_ok=True)  # the folder itself, never its missing parents
     charts = _draw_charts(records, report, cfg, out)
     page = out / "report.html"
     write_atomic(page, core.to_html(replace(report, charts=tuple(charts))).encode())
