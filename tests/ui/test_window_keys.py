@@ -10,7 +10,7 @@ from pathlib import Path
 import pygame
 
 from kiosk import runtime
-from kiosk.app import KEY_HINT_SECONDS, KEY_LINE
+from kiosk.app import KEY_HINT_SECONDS, KEY_LINE, App
 from kiosk.clock import FakeClock
 from kiosk.config import load_config
 from kiosk.core.data.view import View
@@ -23,7 +23,7 @@ from tests.ui.pixels import smallest_capitals
 WALL = datetime(2026, 11, 25, 9, 0)
 
 
-def start(data: Path, screen: RecordingScreen) -> tuple[runtime.App, FakeClock]:
+def start(data: Path, screen: RecordingScreen) -> tuple[App, FakeClock]:
     answered_today(data, WALL)  # home at once
     clock = FakeClock(WALL)
     opts = runtime.Options(mock=True, display="windowed", data_dir=data)
@@ -32,7 +32,7 @@ def start(data: Path, screen: RecordingScreen) -> tuple[runtime.App, FakeClock]:
     return app, clock
 
 
-def run(app: runtime.App, clock: FakeClock, seconds: float) -> None:
+def run(app: App, clock: FakeClock, seconds: float) -> None:
     for _ in range(round(seconds / 0.05)):
         clock.advance(0.05)
         app.step()
