@@ -297,3 +297,20 @@ def test_pain_well_above_the_last_rating_stops_the_check_and_names_the_clinician
         ("sit-to-stand", "easy", None), ("forward-bend", "painful", 3)]
     assert not sig.complete and PAIN_RISE in r.said
     assert r.kiosk.session is None  # pain never leads on to more: no session follows
+
+
+class WalksAway(SimUser):
+    def decide(self, view: Any, t: float) -> Any:
+        return None if view.screen == "screen-offer" else super().decide(view, t)
+
+
+def test_a_due_screening_left_unanswered_says_so_and_the_session_follows() -> None:
+    """Issue 30: an offer that lapses says so; the session's check-in then says what GREEN
+    does (raise the pain, held: confirm)."""
+    sig = screenings(until_checkin(kiosk(SimUser("steady"))))
+    day = DAY + timedelta(days=30)
+    r = until_checkin(kiosk(WalksAway("steady"), records=[*sig, all_no(day)], day=day))
+    said = r.said
+    lapsed = said.index(phrases.SCREEN_LAPSED)
+    assert said[lapsed - 1] == phrases.SCREEN_DUE and "hold GREEN to confirm" in said[lapsed + 1]
+    assert screenings(r) == [] and r.kiosk.session is not None
