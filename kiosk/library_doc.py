@@ -40,9 +40,13 @@ If it slips |
 
 
 def _breath(v: Variation) -> str:
+    if v.unit == "minutes":
+        return "own breath, cued once a minute"
     b = v.breath
     move = "out" if b.effort.value == "out" else "in"
     text = f"{move}, {b.inhale:g}/{b.exhale:g} s"
+    if b.back_first:
+        text += ", starts with the way back"
     if b.hold_breaths:
         text += f", hold {b.hold_breaths} breath" + ("s" if b.hold_breaths > 1 else "")
     return text

@@ -77,7 +77,7 @@ def test_at_its_time_the_idle_kiosk_announces_the_ritual_and_green_runs_and_save
     shell.app.close()
     [record] = rituals(tmp_path / "data")
     assert (record.ritual, record.outcome, record.rating) == ("coffee-mobility", "done", "clean")
-    assert record.slot == "coffee-mobility@2026-11-25T08:00" and record.steps_done == 5
+    assert record.slot == "coffee-mobility@2026-11-25T08:00" and record.steps_done == 10
 
 
 def test_a_snooze_and_a_skip_are_saved(tmp_path: Path) -> None:

@@ -175,6 +175,7 @@ def _variation(
         f.problem("hold", raw["hold"], "hold_breaths: whole breaths held, not seconds")
     gentle = f.get("gentle", boolean(), False)
     directions = f.get("directions", DIRECTIONS_SPEC, ())
+    starts = f.get("starts", choice(("move", "back"), '"move" or "back"'), "move")
     if gentle and position == "loaded":
         f.problem("gentle", gentle, "false for a loaded variation: the gentle path adds no load")
     if start_reps is not None and max_reps is not None and start_reps > max_reps:
@@ -191,5 +192,5 @@ def _variation(
         tempo=tempo, cues=cues, start_reps=start_reps, max_reps=max_reps, side=side,
         hold_breaths=hold_breaths, fray_tip=fray_tip.strip(), step=step,
         step_note=step_note.strip(), unit=unit, load=load.strip(), gentle=gentle,
-        directions=directions,
+        directions=directions, starts=starts,
     )

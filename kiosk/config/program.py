@@ -21,7 +21,7 @@ from kiosk.core.coach.program import Program, Rhythm, walk_capped, with_loads
 from kiosk.core.data.model import Library, SessionSettings
 from kiosk.errors import ConfigError
 
-KEYS = ("families", "follows", "loads_kg", "cleared", "clinician")
+KEYS = ("families", "follows", "loads_kg", "cleared", "clinician", "starts")
 MOST_KG = 50.0
 
 
@@ -86,11 +86,19 @@ def load_program(
         else:
             problems.append(ConfigError(file, f"cleared.{key}", value,
                                         "a date (YYYY-MM-DD, no quotes) for a family id"))
+    starts: dict[str, str] = {}
+    for key, value in _table(file, raw, "starts", problems).items():
+        rungs = [v.id for f in library.families if f.id == key for v in f.ladder]
+        if isinstance(value, str) and value in rungs:
+            starts[key] = value
+        else:
+            problems.append(ConfigError(file, f"starts.{key}", value,
+                                        "the id of a variation of that family"))
     clinician = raw.get("clinician", False)
     if not isinstance(clinician, bool):
         problems.append(ConfigError(file, "clinician", clinician, "true or false"))
         clinician = False
-    return ProgramFile(Program(tuple(families), follows, clinician), loads, cleared)
+    return ProgramFile(Program(tuple(families), follows, clinician, starts), loads, cleared)
 
 
 def _table(file: str, raw: Raw, name: str, problems: list[ConfigError]) -> dict[str, object]:

@@ -32,11 +32,10 @@ from kiosk.core.coach.rituals import (
     Ritual,
     RitualBook,
     ScheduleSettings,
-    breath_seconds,
+    step_beats,
     total_seconds,
 )
-from kiosk.core.data.model import Library
-from kiosk.core.words import phrases
+from kiosk.core.data.model import Breath, Library
 from kiosk.core.words.phrases import speech_seconds
 from kiosk.errors import ConfigError
 
@@ -183,17 +182,23 @@ def _ritual(
     if (f.failed or rid is None or name is None or moment is None or setup is None
             or vid is None or variation is None or steps is None):
         return None
-    effort = breath_seconds(variation)[1]
-    for step in steps:
-        said = phrases.ritual_step(variation.effort, step.strip())
-        if speech_seconds(said, REFERENCE_WPM) > effort + BREATH_SLACK:
-            f.problem("steps", step, f"a step short enough to say in its {effort:g}-second breath")
-            return None
+    if rounds > 1 and len(steps) % 2:
+        # The steps alternate breaths: an odd list repeated would move every step to the
+        # other breath in the next round.
+        f.problem("steps", f"{len(steps)} steps x {rounds} rounds",
+                  "an even number of steps when rounds is more than 1, so each step keeps "
+                  "its breath")
+        return None
     ritual = Ritual(
         id=rid, name=name.strip(), moment=moment.strip(), builds_on=vid, setup=setup.strip(),
         steps=tuple(s.strip() for s in steps), rounds=rounds, cue=cue,
         at=tuple(sorted(set(at))), fits=fits,
     )
+    for step, beat in step_beats(ritual, variation):
+        if speech_seconds(beat.say[0], REFERENCE_WPM) > beat.seconds + BREATH_SLACK:
+            f.problem("steps", step, f"a step short enough to say in its {beat.seconds:g}-second "
+                      f"{'in' if beat.breath is Breath.IN else 'out'}-breath")
+            return None
     seconds = total_seconds(ritual, variation, REFERENCE_WPM)
     lo, hi = RITUAL_SECONDS
     if not lo <= seconds <= hi:

@@ -30,7 +30,7 @@ from kiosk.config.values import (
     table,
     whole,
 )
-from kiosk.core.coach.signature import WHEN, Probe, ProbeStep, Rule, SignatureSetup
+from kiosk.core.coach.signature import LOWER, WHEN, Probe, ProbeStep, Rule, SignatureSetup
 from kiosk.core.data.model import DIRECTIONS, Library
 from kiosk.core.words.phrases import speech_seconds
 from kiosk.errors import ConfigError
@@ -174,7 +174,9 @@ def _rules(
         early = f.get("early", boolean(), False)
         fam = families.get(family) if family is not None else None
         rungs = {x.id for x in fam.ladder} if fam is not None else set()
-        start = f.get("start", choice(rungs, "the id of a variation of the rule's family"), None)
+        start = f.get("start", choice({*rungs, LOWER}, f'"{LOWER}" (one rung below where the '
+                                      "program starts it), or the id of a variation of the "
+                                      "rule's family"), None)
         first_side = f.get("first_side", choice(("stiffer",), '"stiffer"'), None)
         extra = f.get("extra_reps", whole(0, 3, "a whole number, 0 to 3"), 0)
         hold = f.get("hold", boolean(), False)

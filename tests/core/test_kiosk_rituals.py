@@ -99,16 +99,20 @@ def test_at_its_time_the_idle_kiosk_chimes_names_it_and_green_runs_and_saves_it(
     assert h.kiosk.view.screen == "ritual"
     h.run(5)
     assert "Put the cup down. Stand tall, feet hip-width apart." in h.said
-    h.run(60)
+    h.run(70)
     assert h.kiosk.view.awaiting == "rating"
-    steps = [s for s in h.said if s.startswith("Breathe in as you")]
-    assert steps == [f"Breathe in as you {s}." for s in BOOK.get("coffee-mobility").steps]
+    # On the open book's breath, as in a set of it: prepared with a whole breath, then each
+    # turn on the in-breath and each way back on the out-breath.
+    steps = [s for s in h.said if s.startswith(("Breathe in as you", "Breathe out as you"))]
+    assert steps == [f"Breathe {'in' if i % 2 == 0 else 'out'} as you {s}."
+                     for i, s in enumerate(BOOK.get("coffee-mobility").steps)]
+    assert "Breathe in to prepare." in h.said and "And breathe out." in h.said
     assert Tone("inhale") in h.effects and Tone("exhale") in h.effects
     h.press(Button.GREEN)
     [record] = h.rituals_saved
     assert record.ritual == "coffee-mobility" and record.outcome == "done"
     assert record.rating == "clean" and record.slot == "coffee-mobility@2026-11-25T08:00"
-    assert record.steps_done == 5 and 40 < record.duration_s < 90
+    assert record.steps_done == 10 and 40 < record.duration_s < 90
     assert h.said[-1] == "One of five this week."
     assert h.kiosk.view.screen == "home"
     assert h.kiosk.view.week_label == "This week: 1 of 5"

@@ -169,7 +169,8 @@ def to_after_pain(d: Driver) -> None:
 
 def to_paused(d: Driver) -> None:
     to_set(d)
-    d.until("paused")  # no rating came
+    d.until("silent")  # no rating came: "Are you all right? Press any button."
+    d.press(G)  # all right: the set is paused
 
 
 REACH = {"breathing": lambda d: in_session(d).hold(G), "intro": to_intro, "set": to_set,

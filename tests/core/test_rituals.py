@@ -10,12 +10,12 @@ import pytest
 from kiosk.config import DEFAULT_EXERCISES, DEFAULT_RITUALS, load_library, load_rituals
 from kiosk.core.coach.rituals import (
     RitualBook,
-    breath_seconds,
     duration,
     fitting,
     hhmm,
     open_ids,
     ritual_cue,
+    step_beats,
     unlocks,
 )
 from kiosk.core.flows.session import speech_seconds
@@ -62,12 +62,10 @@ def test_each_ritual_lasts_30_to_90_seconds_on_its_rungs_breath(ritual) -> None:
 @pytest.mark.parametrize("ritual", BOOK.rituals, ids=lambda r: r.id)
 def test_each_step_fits_the_breath_that_carries_it(ritual) -> None:
     _, v = LIBRARY.variation(ritual.builds_on)
-    prepare, effort = breath_seconds(v)
-    for step in ritual.steps:
-        line = phrases.ritual_step(v.effort, step)
-        assert speech_seconds(line, RATE_WPM) <= effort + SLACK, line
+    for _, beat in step_beats(ritual, v):
+        line = beat.say[0]
+        assert speech_seconds(line, RATE_WPM) <= beat.seconds + SLACK, line
         assert not any(w in line.lower() for w in DIAGNOSIS), line
-    assert speech_seconds(phrases.ritual_prepare(v.effort), RATE_WPM) <= prepare + SLACK
 
 
 def test_no_scheduled_time_falls_in_quiet_hours() -> None:

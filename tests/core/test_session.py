@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from kiosk.core.data.events import Hold, Press, Release, Save, Say, Tick
 from kiosk.core.data.model import Button
 from kiosk.core.data.records import SessionRecord, SetRecord
@@ -87,20 +89,66 @@ def test_holding_red_ends_the_session_at_once_and_saves() -> None:
     assert phrases.ENDED_BY_HOLD in run.said
 
 
-def test_no_rating_asks_once_more_then_pauses_never_invents() -> None:
+def _silent_mid_set() -> Run:
     run = Run(SimUser(presses="gGg"))  # start, confirm pain, ready
     while run.kiosk.view.screen != "set":
         run.step()
     run.user.decide = lambda view, t: None  # type: ignore[method-assign]  # then silence
-    while run.kiosk.view.screen != "paused":
+    while run.kiosk.view.screen != "silent":
         run.step()
         assert run.t < 600
+    return run
+
+
+def test_no_rating_asks_once_more_then_asks_if_all_right_never_invents() -> None:
+    run = _silent_mid_set()
     session = run.kiosk.session
     assert session is not None
     the_set = session.results[0].sets[0]
     assert the_set.reps == [] and the_set.ended_by == "timeout"
-    assert phrases.RATE_PROMPT in run.said and phrases.RATE_AGAIN in run.said
-    assert phrases.SET_PAUSED in run.said
+    said = run.said
+    assert said.index(phrases.RATE_PROMPT) < said.index(phrases.RATE_AGAIN) < said.index(
+        phrases.ARE_YOU_ALL_RIGHT)
+
+
+def test_silence_mid_set_calls_for_help_once_a_minute_for_ten_minutes_then_closes() -> None:
+    run = _silent_mid_set()
+    asked = run.t
+    calls: list[float] = []
+    while not run.finished:
+        before = len(run.said)
+        run.step()
+        calls += [run.t for line in run.said[before:] if line == phrases.CALL_FOR_HELP]
+        assert run.t < asked + 3600
+    assert len(calls) == 10
+    gaps = [round(b - a) for a, b in zip(calls, calls[1:], strict=False)]
+    assert gaps == [60] * 9 and 55 <= calls[0] - asked <= 70
+    [record] = run.sessions
+    assert record.ended_by == "timeout"
+    assert record.exercises[0].sets[0].ended_by == "timeout"
+
+
+@pytest.mark.parametrize("button", [Button.GREEN, Button.AMBER])
+def test_any_press_after_the_silence_answers_and_pauses_the_set(button: Button) -> None:
+    run = _silent_mid_set()
+    for _ in range(int(150 / 0.05)):  # two calls for help, then the press
+        run.step()
+    assert run.said.count(phrases.CALL_FOR_HELP) == 2
+    run.feed([Press(button, run.t + 0.1), Release(button, run.t + 0.2)])
+    assert run.kiosk.view.screen == "paused"
+    assert phrases.SILENT_ANSWERED in run.said and phrases.SET_PAUSED in run.said
+    for _ in range(int(120 / 0.05)):
+        run.step()
+    assert run.said.count(phrases.CALL_FOR_HELP) == 2, "answered: no more calls"
+
+
+def test_red_after_the_silence_ends_the_session_at_once() -> None:
+    run = _silent_mid_set()
+    run.feed([Press(Button.RED, run.t + 0.1)])
+    assert run.kiosk.session is None
+    assert run.said[-1] == phrases.SILENT_RED_END or phrases.SILENT_RED_END in run.said[-3:]
+    [record] = run.sessions
+    assert record.ended_by == "stop" and not record.pain_events
 
 
 def test_pain_entry_by_buttons_speaks_each_step() -> None:

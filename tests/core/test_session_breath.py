@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from kiosk.config import DEFAULT_EXERCISES, load_library
-from kiosk.core.data.events import Paced, Press, Say
+from kiosk.core.data.events import Paced, Press, Say, Tone
 from kiosk.core.data.model import Button, Plan, PlannedExercise
 from kiosk.core.flows.session import HANDLERS, Phase
 from kiosk.core.flows.session_view import BUILDERS
@@ -55,16 +55,21 @@ def test_every_phase_has_a_handler_and_a_view() -> None:
     assert set(BUILDERS) == set(Phase)
 
 
-def test_the_breath_alternates_through_every_set_across_reps() -> None:
+def test_the_breath_alternates_through_the_whole_session() -> None:
+    """Primer, lead-ins, reps, the out-breath that closes each set, rests and the next set:
+    never two in-breaths or two out-breaths in a row. A walk paces no breath (free)."""
     run = Run(SimUser("steady"), settings=FAST, planner=MIXED).until_finished()
     sets = sets_of_beats(run)
     assert len(sets) >= 7  # bridge 2, bird-dog 2, side plank 2 x 2 sides, one walk
+    paced = [e for e in run.effects if isinstance(e, Paced)]
+    breaths = [b.breath for b in paced if b.breath != "free"]
+    assert all(a != b for a, b in zip(breaths, breaths[1:], strict=False)), breaths
+    closes = [b for b in paced if b.say == (phrases.SET_CLOSE,)]
+    assert len(closes) >= 6 and all(b.breath == "out" for b in closes)
     for beats in sets:
-        breaths = [b.breath for b in beats]
-        assert all(a != b for a, b in zip(breaths, breaths[1:], strict=False)), breaths
         for b in beats:
             for line in b.say:
-                assert "reathe in" in line or "reathe out" in line, line
+                assert "reathe in" in line or "reathe out" in line or "minute" in line, line
 
 
 def test_voice_tone_and_pacer_follow_the_same_beats() -> None:
@@ -75,7 +80,7 @@ def test_voice_tone_and_pacer_follow_the_same_beats() -> None:
         run.step()
         new = run.effects[before:]
         for i, e in enumerate(new):
-            if isinstance(e, Paced) and e.rep is not None:
+            if isinstance(e, Paced) and e.rep is not None and e.breath != "free":
                 # the tone for the beat is right after it, and its words after that
                 assert new[i + 1].name == e.tone  # type: ignore[union-attr]
                 said = [x.text for x in new[i + 2:i + 2 + len(e.say)] if isinstance(x, Say)]
@@ -142,15 +147,23 @@ def test_amber_speaks_the_variations_fray_tip_then_the_set_ends() -> None:
     assert said[i + 1].endswith("That is your perfect capacity today.")
 
 
-def test_a_walk_is_one_set_of_minutes_paced_by_the_breath() -> None:
-    run = Run(SimUser("steady"), settings=FAST, planner=planner_of(("walk-easy", 2)))
+def test_a_walk_is_one_set_of_minutes_cued_once_a_minute_with_no_breath_tones() -> None:
+    run = Run(SimUser("steady"), settings=FAST, planner=planner_of(("walk-brisk", 3)))
     run.until_finished()
     [record] = run.sessions
     [only] = record.exercises[0].sets
-    assert only.reps == ("clean", "clean")
-    assert phrases.RATE_MINUTE in run.said and "Minute two. Breathe in." in run.said
-    beats = [e for e in run.effects if isinstance(e, Paced) and e.rep == 1]
-    assert 55 <= sum(b.seconds for b in beats) <= 65
+    assert only.reps == ("clean", "clean", "clean")
+    assert phrases.RATE_MINUTE in run.said
+    minutes = [e for e in run.effects if isinstance(e, Paced) and e.rep is not None]
+    assert [(b.breath, b.seconds, b.tone) for b in minutes] == [("free", 60.0, "")] * 3
+    assert [b.say for b in minutes] == [("Start walking now. Three minutes to go.",),
+                                        ("One minute done. Two minutes to go.",),
+                                        ("Two minutes done. One minute to go.",)]
+    first, last = minutes[0].at, minutes[-1].at + 60
+    tones = [e for e in run.effects if isinstance(e, Tone) and e.name in ("inhale", "exhale")]
+    walk = run.effects[run.effects.index(minutes[0]):run.effects.index(minutes[-1]) + 1]
+    assert not [e for e in walk if isinstance(e, Tone) and e.name in ("inhale", "exhale")]
+    assert tones and first < last  # the primer still breathes, with its tones
 
 
 @pytest.mark.parametrize("profile", ["steady", "slipping", "sore"])
@@ -176,5 +189,10 @@ def test_ready_starts_the_set_at_once_with_its_lead_in() -> None:
     run.effects.clear()
     run.feed([Press(Button.GREEN, run.t + 0.1)])
     paced = [e for e in run.effects if isinstance(e, Paced)]
-    assert paced and paced[0].say == ("Left side. Breathe out to prepare.",)
-    assert paced[0].breath == "out"  # open book moves on the in-breath
+    assert paced, "the first breath starts at the press"
+    for _ in range(int(6 / 0.05)):
+        run.step()
+    paced = [e for e in run.effects if isinstance(e, Paced)]
+    # The open book moves on the in-breath: a whole breath prepares it, starting on the in.
+    assert [(p.breath, p.say) for p in paced[:2]] == [
+        ("in", ("Left side. Breathe in to prepare.",)), ("out", ("And breathe out.",))]

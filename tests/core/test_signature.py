@@ -307,3 +307,97 @@ def test_each_uneven_rule_says_the_side_the_person_rated(rule, stiffer: str) -> 
     tuned = plan(signature(**{f"{key}_{stiffer}": "stiff"}))
     sides = [p.first_side for p in tuned.exercises if p.family.id == rule.family]
     assert sides in ([], [stiffer])  # where it is planned today, the rated side goes first
+
+
+# --- the start rule: a new family starts lower, never higher than the program allows -------
+def _program_plan(sig: ScreeningRecord | None, starts: dict[str, str]):
+    assert CFG.rhythm.program is not None
+    rhythm = replace(CFG.rhythm, program=replace(CFG.rhythm.program, starts=starts))
+    return plan_for_day(CFG.library, [], DAY, CFG.progression, CFG.session,
+                        tuning=tuning(sig, SETUP), rhythm=rhythm)
+
+
+def _planned(p, family: str):
+    [found] = [x for x in p.exercises if x.family.id == family]
+    return found
+
+
+STAND_STIFF = "Sit-to-stand starts a step easier, because standing up felt stiff when we checked."
+
+
+def test_a_stiff_sit_to_stand_starts_a_new_sit_to_stand_one_rung_below_the_programs() -> None:
+    starts = {"sit-to-stand": "sit-to-stand-chair"}  # the program starts it on rung 2
+    plain = _planned(_program_plan(None, starts), "sit-to-stand")
+    assert plain.variation.id == "sit-to-stand-chair" and STAND_STIFF not in plain.reason
+    stiff = _planned(_program_plan(signature(sit_to_stand="stiff"), starts), "sit-to-stand")
+    assert stiff.variation.id == "sit-to-stand-high"
+    assert stiff.target == stiff.variation.start_reps
+    assert stiff.reason.endswith(STAND_STIFF)
+
+
+def test_the_start_rule_never_goes_below_the_first_rung_and_says_nothing_then() -> None:
+    stiff = _planned(_program_plan(signature(sit_to_stand="stiff"), {}), "sit-to-stand")
+    assert stiff.variation.id == "sit-to-stand-high"  # the program's first rung already
+    assert STAND_STIFF not in stiff.reason, "nothing started lower, so nothing is said"
+
+
+def test_a_start_rung_above_the_programs_is_never_used() -> None:
+    high = replace(SETUP, rules=tuple(
+        replace(r, start="sit-to-stand-slow") if r.start == "lower" and r.family == "sit-to-stand"
+        else r for r in SETUP.rules))
+    assert CFG.rhythm.program is not None
+    rhythm = replace(CFG.rhythm, program=replace(CFG.rhythm.program,
+                                                 starts={"sit-to-stand": "sit-to-stand-chair"}))
+    p = plan_for_day(CFG.library, [], DAY, CFG.progression, CFG.session,
+                     tuning=tuning(signature(sit_to_stand="stiff"), high), rhythm=rhythm)
+    assert _planned(p, "sit-to-stand").variation.id == "sit-to-stand-chair"
+
+
+def test_a_family_started_lower_goes_on_from_where_its_first_session_was_done() -> None:
+    starts = {"sit-to-stand": "sit-to-stand-chair"}
+    sig = signature(sit_to_stand="stiff")
+    first = _planned(_program_plan(sig, starts), "sit-to-stand")
+    done = SessionRecord(
+        id="s1", plan_date=DAY, started_at=datetime(2026, 10, 12, 10),
+        ended_at=datetime(2026, 10, 12, 10, 20), duration_s=1200.0, pain_before=2,
+        pain_after=2, ended_by="complete",
+        exercises=(ExerciseRecord("sit-to-stand", first.variation.id, first.variation.name,
+                                  first.target, "new", "", False,
+                                  (SetRecord(None, ("clean",) * first.target, first.target,
+                                             "target"),) * 2),),
+        pain_events=())
+    from kiosk.core.coach.progression import exercise_states
+
+    assert CFG.rhythm.program is not None
+    rhythm = replace(CFG.rhythm, program=replace(CFG.rhythm.program, starts=starts))
+    later = exercise_states(CFG.library, [done], DAY + timedelta(days=2), CFG.progression,
+                            rhythm=rhythm)["sit-to-stand"]
+    assert later.variation.id == "sit-to-stand-high", "read where it was done, not re-started"
+    assert later.sessions == 1 and later.change != "new"
+
+
+@pytest.mark.parametrize("rule", [r for r in SETUP.rules if r.start == "lower"],
+                         ids=lambda r: f"{r.probe}-{r.when}")
+def test_each_start_rule_says_what_the_person_rated(rule) -> None:
+    """The reason names the rating ("felt stiff") and the probe's movement in its own words."""
+    probe = SETUP.probe(rule.probe)
+    assert probe is not None
+    assert f"felt {rule.when}" in rule.reason
+    words = {"sit-to-stand": "standing up", "forward-bend": "bending forward"}[probe.id]
+    assert words in rule.reason
+    said = " ".join([probe.label.lower(), *(s.say.lower() for s in probe.steps)])
+    assert words.split()[0][:4] in said  # "stan"d up, "bend": the probe's own movement
+
+
+def test_the_programs_start_rungs_load_and_a_bad_one_is_one_problem(tmp_path: Path) -> None:
+    from kiosk.config.program import load_program
+
+    mine = tmp_path / "program.toml"
+    mine.write_text('families = ["sit-to-stand", "bridge"]\n[starts]\n'
+                    'sit-to-stand = "sit-to-stand-chair"\nbridge = "bird-dog-arm"\n')
+    problems: list = []
+    found = load_program(mine, CFG.library, problems)
+    assert found.program.starts == {"sit-to-stand": "sit-to-stand-chair"}
+    assert [p.key for p in problems] == ["starts.bridge"]
+    assert found.program.start_rungs(CFG.library) == {
+        "sit-to-stand": frozenset({"sit-to-stand-high", "sit-to-stand-chair"})}

@@ -19,7 +19,7 @@ from kiosk.core.coach.evidence import ProgressionRules
 from kiosk.core.coach.ladder import Ladder
 from kiosk.core.coach.program import Program, Rhythm
 from kiosk.core.coach.reasons import RULES_CHANGED, explain, lower, reps, sentence
-from kiosk.core.coach.signature import Tuning, sides_behind
+from kiosk.core.coach.signature import LOWER, Tuning, sides_behind
 from kiosk.core.data.model import (
     Change,
     Family,
@@ -84,8 +84,12 @@ def build(
     rhythm: Rhythm,
 ) -> Plan:
     """The plan for ``today`` (see ``progression.plan_for_day``)."""
-    states = {fid: _started(state_of(t, cfg), t.ladder, tune)
+    program_starts = rhythm.program.starts if rhythm.program is not None else {}
+    states = {fid: _started(state_of(t, cfg), t.ladder, tune, program_starts.get(fid))
               for fid, t in replay.tracks.items()}
+    # The start rule's reason, only where it started a family lower than the program would.
+    lowered = {fid for fid, t in replay.tracks.items() if states[fid].level
+               < _started(state_of(t, cfg), t.ladder, Tuning(), program_starts.get(fid)).level}
     waiting = {f: s for f, s in states.items() if s.waits is not None}
     held = _held(states, tune)
 
@@ -120,7 +124,8 @@ def build(
     chosen.sort(key=lambda f: (rotation.position_rank(states[f].variation.position),
                                early.get(f, len(early)), library_index[f]))
     items = tuple(
-        _tuned(_planned(states[f], replay.tracks[f].ladder, replay.bad_today, rhythm), tune)
+        _tuned(_planned(states[f], replay.tracks[f].ladder, replay.bad_today, rhythm), tune,
+               tune.start_reasons.get(f, "") if f in lowered else "")
         for f in chosen
     )
     notes: tuple[str, ...] = (BAD_DAY_NOTE,) if replay.bad_today else ()
@@ -193,13 +198,23 @@ def _away(v: Variation, target: int, rhythm: Rhythm) -> bool:
     return v.unit == "minutes" and target >= rhythm.walk_away_minutes
 
 
-def _started(s: ExerciseState, ladder: Ladder, tune: Tuning) -> ExerciseState:
-    """A new family the signature starts on another rung: that rung, at its start reps."""
-    vid = tune.start.get(s.family.id)
-    if s.change is not Change.NEW or vid is None or vid == s.variation.id:
+def _started(
+    s: ExerciseState, ladder: Ladder, tune: Tuning, program_start: str | None = None
+) -> ExerciseState:
+    """A new family starts on the program's rung for it (``program_start``; else its first),
+    at that rung's start reps. The signature's ``start`` rule may start it lower, never higher:
+    ``"lower"`` one rung below (never below the first), or a rung at or below the program's."""
+    if s.change is not Change.NEW:
         return s
-    level = ladder.level_of((vid, 0))
-    if level is None:
+    top = ladder.level_of((program_start, 0)) if program_start else None
+    level = top if top is not None else s.level
+    rule = tune.start.get(s.family.id)
+    if rule == LOWER:
+        level = ladder.variation_below(level)
+    elif rule is not None:
+        wanted = ladder.level_of((rule, 0))
+        level = min(level, wanted) if wanted is not None else level
+    if level == s.level:
         return s
     return replace(s, variation=ladder.variation(level), target=ladder.reps(level), level=level)
 
@@ -225,10 +240,11 @@ def _held_notes(held: dict[str, str], states: dict[str, ExerciseState]) -> list[
             by_reason.items()]
 
 
-def _tuned(p: PlannedExercise, tune: Tuning) -> PlannedExercise:
-    """The side done first, its extra reps, and the signature's reason after the plan's."""
+def _tuned(p: PlannedExercise, tune: Tuning, started: str = "") -> PlannedExercise:
+    """The side done first, its extra reps, and the signature's reason after the plan's
+    (``started``: why it starts lower, when it does)."""
     fid = p.family.id
-    why = tune.reasons.get(fid, "")
+    why = " ".join(w for w in (tune.reasons.get(fid, ""), started) if w)
     if not why:
         return p
     side = tune.sides.get(fid)

@@ -30,6 +30,20 @@ class Program:
     families: tuple[str, ...]
     follows: Mapping[str, str] = field(default_factory=dict)
     clinician: bool = False  # a clinician's own program: no other family is ever offered
+    # family -> the rung (a variation id) a new family starts on; not named: its first rung.
+    # The highest a family ever starts: the movement signature may only start it lower.
+    starts: Mapping[str, str] = field(default_factory=dict)
+
+    def start_rungs(self, library: Library) -> dict[str, frozenset[str]]:
+        """Every rung a family may start on under this program (its start rung and each one
+        below it, for the signature's ``start`` rule), for the replay to read a first
+        session where it was done."""
+        out: dict[str, frozenset[str]] = {}
+        for fid, vid in self.starts.items():
+            ladder = [v.id for f in library.families if f.id == fid for v in f.ladder]
+            if vid in ladder:
+                out[fid] = frozenset(ladder[:ladder.index(vid) + 1])
+        return out
 
 
 @dataclass(frozen=True)
@@ -59,7 +73,7 @@ class Rhythm:
         """What a replay depends on, for the snapshot key."""
         p = self.program
         program = None if p is None else [list(p.families), sorted(p.follows.items()),
-                                          p.clinician]
+                                          p.clinician, sorted(p.starts.items())]
         return [program, list(self.away_days), self.wait_hurts, self.wait_of,
                 sorted((f, d.isoformat()) for f, d in self.cleared.items()), self.meet_after,
                 self.flare_rise, self.walk_away_minutes]

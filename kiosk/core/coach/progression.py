@@ -109,6 +109,12 @@ class Progress:
         out when every session fed is in the past, as when a closed month is snapshotted.
         """
         rules = self.rules
+        # The rungs a first session may be read at: the signature's rules', and the program's
+        # start rung of a family and those below it.
+        program = self.rhythm.program
+        rungs = program.start_rungs(self.library) if program is not None else {}
+        starts = {f: self.starts.get(f, frozenset()) | rungs.get(f, frozenset())
+                  for f in {*self.starts, *rungs}}
         for session in sessions:
             index = self.count
             self.count += 1
@@ -133,7 +139,7 @@ class Progress:
             for e in rec.entries:
                 if e.family in self.tracks:
                     replay_entry(self.tracks[e.family], rec, e, rec.day in self.bad_days, rules,
-                                 self.rhythm, self.starts.get(e.family, frozenset()))
+                                 self.rhythm, starts.get(e.family, frozenset()))
             if rec.active:
                 self.active = rec.day
                 self.done_last = tuple(e.family for e in rec.entries

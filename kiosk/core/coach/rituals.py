@@ -2,10 +2,12 @@
 
 A ritual rehearses the breath and hip strategy of one exercise family inside a move of the day:
 lifting the shopping, turning at a desk, reaching into the car. It builds on one rung of that
-family's ladder (``builds_on``): it borrows that rung's breath (tempo, which phase carries the
-effort) and, if chosen, one of its cues. It opens once the family's current rung is at least
-that one, so nobody rehearses a loaded lift before they can hinge cleanly; a ritual that builds
-on a first rung is open from the first day. A step back (after pain) closes it again.
+family's ladder (``builds_on``): it borrows that rung's breath model (tempo, which breath carries
+the effort, where a rep starts), so its steps ride the same breath timeline as a set of that
+rung (kiosk/core/coach/breath.py), and, if chosen, one of its cues. It opens once the
+family's current rung is at least that one, so nobody rehearses a loaded lift before they can
+hinge cleanly; a ritual that builds on a first rung is open from the first day. A step back
+(after pain) closes it again.
 
 Pure: plain data in and out. The library comes from ``config/rituals.toml`` through
 ``kiosk.config.load_rituals``; the family's current rung from ``kiosk.core.coach.progression``.
@@ -16,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from kiosk.core.coach import breath
 from kiosk.core.data.model import Family, Library, Variation
 from kiosk.core.flows.session import speech_seconds
 from kiosk.core.words import phrases
@@ -42,6 +45,11 @@ class Ritual:
     cue: int | None = None  # index of the builds_on variation's cue to say after the setup
     at: tuple[int, ...] = ()  # scheduled times of day, minutes after midnight
     fits: tuple[int, int] | None = None  # the part of the day it suits: [start, end), minutes
+
+    @property
+    def all_steps(self) -> tuple[str, ...]:
+        """Every step in the order it is done: the steps, ``rounds`` times."""
+        return self.steps * self.rounds
 
 
 @dataclass(frozen=True)
@@ -161,17 +169,16 @@ def how_reached(ritual: Ritual) -> str:
 
 
 # --- how long a ritual takes, on its breath ---------------------------------------------
-def breath_seconds(v: Variation) -> tuple[float, float]:
-    """(prepare breath, effort breath) of the rung, in seconds."""
-    inhale, exhale = v.tempo
-    return (inhale, exhale) if v.effort == "exhale" else (exhale, inhale)
-
-
 def duration(ritual: Ritual, v: Variation, speech: float) -> float:
-    """Seconds the ritual takes: the spoken opening (``speech``), then each step on one breath
-    cycle of the rung it builds on (prepare, then the effort that carries the movement)."""
-    prepare, effort = breath_seconds(v)
-    return speech + ritual.rounds * len(ritual.steps) * (prepare + effort)
+    """Seconds the ritual takes: the spoken opening (``speech``), then every breath of its
+    timeline (kiosk/core/coach/breath.py: the lead-in, one step a breath, the close)."""
+    return speech + sum(b.seconds for b in breath.ritual_beats(v, ritual.all_steps))
+
+
+def step_beats(ritual: Ritual, v: Variation) -> list[tuple[str, breath.Beat]]:
+    """Each step, in the order done, with the breath that carries it (its words, its seconds)."""
+    steps = ritual.all_steps
+    return [(steps[b.rep - 1], b) for b in breath.ritual_beats(v, steps) if b.rep]
 
 
 def ritual_cue(ritual: Ritual, v: Variation) -> str | None:

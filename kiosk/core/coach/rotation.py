@@ -43,9 +43,9 @@ def sets_of(v: Variation, settings: SessionSettings) -> int:
 
 def exercise_seconds(v: Variation, target: int, settings: SessionSettings) -> float:
     """About how long one exercise takes: intro, every set (both sides if "each"), the rests,
-    and the lead-in breath of each set."""
+    and the lead-in and closing breaths of each set."""
     sets = sets_of(v, settings) * (2 if v.side == "each" else 1)
-    lead = breath.lead_in(v).seconds
+    lead = sum(b.seconds for b in (*breath.lead_in(v), *breath.close(v, v.breath.first.other)))
     return (INTRO_SECONDS + sets * (lead + target * rep_seconds(v))
             + (sets - 1) * settings.rest_seconds)
 

@@ -30,6 +30,9 @@ SIDES = ("left", "right")
 SEVERITY = {"easy": 0, "stiff": 1, "painful": 2}
 WORDS = {"easy": "easy", "stiff": "stiff", "painful": "painful", "skipped": "not done"}
 WHEN = ("stiff", "painful", "uneven")
+# A rule's ``start`` that names no rung: one rung below where the program starts the family
+# (never below its first rung).
+LOWER = "lower"
 MONTHS = ("January February March April May June July August September October November "
           "December").split()
 
@@ -73,7 +76,7 @@ class Rule:
     family: str
     reason: str
     early: bool = False
-    start: str | None = None  # a variation id of ``family``
+    start: str | None = None  # a variation id of ``family`` (never above the program's), or LOWER
     first_side: str | None = None  # "stiffer"
     extra_reps: int = 0
     hold: bool = False
@@ -185,6 +188,8 @@ class Tuning:
     max_position: str | None = None  # hold back families past this position today
     position_reason: str = ""
     reasons: Mapping[str, str] = field(default_factory=dict)  # family -> why it is tuned
+    # family -> why it starts lower: said only when it does (a new family, above its floor)
+    start_reasons: Mapping[str, str] = field(default_factory=dict)
     day: date | None = None  # the signature's date
     # family -> every rung a rule may start it on: how the replay reads a first session there
     allowed: Mapping[str, frozenset[str]] = field(default_factory=dict)
@@ -207,7 +212,7 @@ def tuning(record: ScreeningRecord | None, setup: SignatureSetup) -> Tuning:
     family held back is only held back (nothing else of it matters today)."""
     allowed: dict[str, frozenset[str]] = {}
     for rule in setup.rules:
-        if rule.start:
+        if rule.start and rule.start != LOWER:  # LOWER: the program's rungs (Program.start_rungs)
             allowed[rule.family] = allowed.get(rule.family, frozenset()) | {rule.start}
     if record is None:
         return Tuning(allowed=allowed)
@@ -216,6 +221,7 @@ def tuning(record: ScreeningRecord | None, setup: SignatureSetup) -> Tuning:
     sides: dict[str, SideTuning] = {}
     held: dict[str, str] = {}
     reasons: dict[str, str] = {}
+    start_reasons: dict[str, str] = {}
     max_position, position_reason = None, ""
     for rule in setup.rules:
         fired = _fires(rule, record)
@@ -237,7 +243,10 @@ def tuning(record: ScreeningRecord | None, setup: SignatureSetup) -> Tuning:
             if rule.max_position and max_position is None:
                 max_position, position_reason = rule.max_position, reason
             continue
-        reasons.setdefault(rule.family, reason)
+        if rule.start and not (rule.early or rule.first_side):
+            start_reasons.setdefault(rule.family, reason)  # only a start: said if it starts lower
+        else:
+            reasons.setdefault(rule.family, reason)
         if rule.early and rule.family not in early:
             early.append(rule.family)
         if rule.start:
@@ -246,7 +255,9 @@ def tuning(record: ScreeningRecord | None, setup: SignatureSetup) -> Tuning:
             sides.setdefault(rule.family, SideTuning(stiffer.stiffer, rule.extra_reps))
     early = [f for f in early if f not in held]
     return Tuning(tuple(early), start, sides, held, max_position, position_reason,
-                  {f: r for f, r in reasons.items() if f not in held}, record.day, allowed)
+                  {f: r for f, r in reasons.items() if f not in held},
+                  {f: r for f, r in start_reasons.items() if f not in held}, record.day,
+                  allowed)
 
 
 def latest(records: Iterable[object]) -> ScreeningRecord | None:

@@ -24,14 +24,20 @@ class Breath(StrEnum):
 
     IN = "in"
     OUT = "out"
+    FREE = "free"  # no breath is paced (a walking minute): the person breathes at their own pace
 
     @property
     def other(self) -> Breath:
+        if self is Breath.FREE:
+            return Breath.FREE
         return Breath.OUT if self is Breath.IN else Breath.IN
 
     @property
     def tone(self) -> str:
-        """The tone (and pacer phase) that carries this breath: "inhale" or "exhale"."""
+        """The tone (and pacer phase) that carries this breath: "inhale" or "exhale" (none for
+        a free breath: walking plays no breath tones)."""
+        if self is Breath.FREE:
+            return ""
         return "inhale" if self is Breath.IN else "exhale"
 
 
@@ -50,12 +56,21 @@ class Step(StrEnum):
 @dataclass(frozen=True)
 class BreathModel:
     """How one rep is breathed: the movement on ``effort``, the way back on the other breath,
-    and ``hold_breaths`` whole breaths (in, then out) held at the end of the movement."""
+    and ``hold_breaths`` whole breaths (in, then out) held at the end of the movement. A rep
+    starts with the movement, or (``back_first``) with the way back, for a movement that
+    starts where the way back ends: the standing hip hinge starts standing, so its rep pushes
+    the hips back on the in-breath, then presses them forward on the out-breath."""
 
     effort: Breath
     inhale: float  # seconds of each in-breath
     exhale: float  # seconds of each out-breath
     hold_breaths: int = 0
+    back_first: bool = False
+
+    @property
+    def first(self) -> Breath:
+        """The breath a rep starts on."""
+        return self.effort.other if self.back_first else self.effort
 
     def seconds(self, breath: Breath) -> float:
         return self.inhale if breath is Breath.IN else self.exhale
@@ -91,11 +106,15 @@ class Variation:
     # The spinal movement directions the rung loads (DIRECTIONS); empty: the spine stays
     # neutral. A screening probe that hurts holds back what loads its direction (signature.py).
     directions: tuple[str, ...] = ()
+    # Where a rep starts: "move" (the movement, on the effort breath) or "back" (the way back
+    # first, for a movement that starts at its end position, like the standing hip hinge).
+    starts: str = "move"
 
     @property
     def breath(self) -> BreathModel:
         effort = Breath.OUT if self.effort == "exhale" else Breath.IN
-        return BreathModel(effort, self.tempo[0], self.tempo[1], self.hold_breaths)
+        return BreathModel(effort, self.tempo[0], self.tempo[1], self.hold_breaths,
+                           back_first=self.starts == "back")
 
     @property
     def hold(self) -> float:

@@ -1,14 +1,15 @@
 """One integration ritual, run as a pure state machine: events in, effects out, like a session.
 
 The ritual says its name, its setup and (if it has one) a cue of the rung it builds on; then
-each step rides one breath cycle of that rung, paced exactly like a rep: a prepare breath, then
-the effort breath that carries the movement ("Exhale as you push your hips back ..."). At the
+the steps ride the breath of that rung on the shared breath timeline (kiosk/core/coach/breath.py),
+exactly as a set does: prepared on the in-breath, one step on each breath from the rung's first
+("Breathe in as you push your hips back ...", "Breathe out as you press your hips forward ..."),
+and closed on an out-breath. At the
 end it is rated with the same buttons as a rep: GREEN clean, AMBER slipped. AMBER during the
 steps ends it there, rated slipped: clean before tired, as in a set. RED, pressed or held, stops
 it at once and is saved as pain; the person is sent to rest, and to a clinician if pain stays.
 
-The timing lives in ``beats`` (one pure function), so a shared breath timeline can replace it
-without touching the state machine.
+The timing lives in ``beats``, which places the shared timeline's beats on the ritual's clock.
 """
 
 from __future__ import annotations
@@ -16,13 +17,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from kiosk.core.coach.rituals import Ritual, breath_seconds, opening
+from kiosk.core.coach import breath
+from kiosk.core.coach.rituals import Ritual, opening
 from kiosk.core.data.events import (
     Effect,
     Event,
     Finished,
     Hold,
     Hush,
+    Paced,
     Press,
     Save,
     Tick,
@@ -40,30 +43,25 @@ STEP_BUTTONS = {Button.AMBER: "Slipped: stop", Button.RED: "Pain / stop"}
 
 
 @dataclass(frozen=True)
-class Beat:
-    """One breath of a ritual: ``step`` (0-based) of the list, and the words said on it."""
+class Timed:
+    """A breath of the ritual's timeline (kiosk/core/coach/breath.py) placed on its clock."""
 
-    step: int
-    role: str  # prepare | effort
-    breath: str  # inhale | exhale
+    beat: breath.Beat
     start: float
-    seconds: float
-    line: str | None
+
+    @property
+    def step(self) -> int:
+        """The step (1-based) this breath carries; 0 for the lead-in and the close."""
+        return self.beat.rep
 
 
-def beats(ritual: Ritual, v: Variation, start: float) -> list[Beat]:
-    """Every breath of the ritual from ``start``: each step is a prepare breath, then the
-    effort breath that carries it. Words on the first prepare breath and on every effort."""
-    prepare_s, effort_s = breath_seconds(v)
-    other = "inhale" if v.effort == "exhale" else "exhale"
+def beats(ritual: Ritual, v: Variation, start: float) -> list[Timed]:
+    """Every breath of the ritual from ``start``, on the shared breath timeline: prepared like
+    a set, each step on one breath of the rung it builds on, closed on an out-breath."""
     out, t = [], start
-    steps = list(ritual.steps) * ritual.rounds
-    for i, step in enumerate(steps):
-        first = phrases.ritual_prepare(v.effort) if i == 0 else None
-        out.append(Beat(i, "prepare", other, t, prepare_s, first))
-        t += prepare_s
-        out.append(Beat(i, "effort", v.effort, t, effort_s, phrases.ritual_step(v.effort, step)))
-        t += effort_s
+    for beat in breath.ritual_beats(v, ritual.all_steps):
+        out.append(Timed(beat, t))
+        t += beat.seconds
     return out
 
 
@@ -99,7 +97,7 @@ class RitualRun:
         self.outcome = "done"
         self.rating: str | None = None
         self.steps_done = 0
-        self._beats: list[Beat] = []
+        self._beats: list[Timed] = []
         self._next = 0
         self._pacer: Pacer | None = None
         self._deadline = 0.0
@@ -158,20 +156,25 @@ class RitualRun:
 
     def _pace(self) -> None:
         while self._next < len(self._beats) and self._beats[self._next].start <= self.now:
-            beat = self._beats[self._next]
+            timed = self._beats[self._next]
             self._next += 1
-            self._pacer = Pacer(beat.breath, beat.start, beat.seconds)
-            self._talk.add(Tone(beat.breath))
-            if beat.line:
+            beat = timed.beat
+            self._pacer = Pacer(beat.tone, timed.start, beat.seconds)
+            self._talk.add(Tone(beat.tone))
+            said: list[str] = []
+            for full, short in beat.cues():
                 # As in a set: the breath keeps its time, a line too long for it is said short.
-                line = fitting(self.settings, beat.line, phrases.ritual_short(beat.breath),
-                               beat.start + beat.seconds - max(self.now, self._talk.until))
+                line = fitting(self.settings, full, short,
+                               timed.start + beat.seconds - max(self.now, self._talk.until))
                 if line:
+                    said.append(line)
                     self._say(line)
-            if beat.role == "effort":
-                self.steps_done = beat.step + 1
+            self._talk.add(Paced(beat.breath.value, timed.start, beat.seconds,
+                                 timed.step or None, None, tuple(said), beat.tone))
+            if timed.step:
+                self.steps_done = timed.step
         last = self._beats[-1] if self._beats else None
-        if last is None or self.now >= last.start + last.seconds:
+        if last is None or self.now >= last.start + last.beat.seconds:
             self.phase = "rating"
             self._pacer = None
             self._asked = 1
@@ -233,7 +236,7 @@ class RitualRun:
             lines: tuple[str, ...] = (r.setup,)
         else:
             current = self._beats[self._next - 1]
-            lines = (_step_words(r, current.step),)
+            lines = (_step_words(r, max(current.step, 1) - 1),)
         return View(screen="ritual", title=r.name, lines=lines,
                     set_label=f"Step {step} of {self.total_steps}", pacer=self._pacer,
                     buttons=dict(STEP_BUTTONS), caption=self._talk.caption)

@@ -15,7 +15,9 @@ Rules the user relies on, enforced here and nowhere else:
   is still done.
 * Every rep is paced by the breath timeline (kiosk/core/coach/breath.py): voice, tones, the
   pacer and the breath LED follow the same beats, and the breath alternates across reps.
-* A missing rating is never invented. The kiosk asks once more, then pauses the set.
+* A missing rating is never invented. The kiosk asks once more, then asks if the person is
+  all right, and then once a minute tells them to call for help if hurt; ten minutes on, the
+  session closes and is saved. Any press answers (RED ends the session at once).
 * Any press that moves the session on cuts off the line being spoken, so the voice never lags
   behind the buttons (see docs/controls.md).
 
@@ -42,7 +44,7 @@ from kiosk.core.data.events import (
     Stuck,
     Tick,
 )
-from kiosk.core.data.model import Button, Change, Plan, SessionSettings
+from kiosk.core.data.model import Breath, Button, Change, Plan, SessionSettings
 from kiosk.core.data.records import PainEvent, SessionRecord
 from kiosk.core.data.view import Pacer, View
 from kiosk.core.flows.flow import Outbox
@@ -127,6 +129,9 @@ class Session(Exercising):
         self._stopped_set: SetResult | None = None
         self._saved_progress: list[tuple[int, bool]] = []
         self._pause_since = 0.0
+        self._last_breath = Breath.OUT  # nothing cued yet: the first breath is an in-breath
+        self._breath_free_at = t0
+        self._silent_calls = 0
 
     # --- public API ---------------------------------------------------------------------------
     def start(self) -> list[Effect]:
@@ -336,6 +341,12 @@ class Session(Exercising):
             self.ended_by = EndedBy.TIMEOUT
             self._finish(save=True)
 
+    def _end_silent(self, *, stop: bool) -> None:
+        """Nobody answered mid-set (or RED answered ``stop``): close and save. A session closed
+        by silence counts for the rhythm only if an exercise was finished."""
+        self.ended_by = EndedBy.STOP if stop else EndedBy.TIMEOUT
+        self._finish(save=True)
+
     def _red_stop(self) -> None:
         """RED pressed during an exercise or the breathing: stop, then ask how much it hurts."""
         self._talk.add(Hush())
@@ -426,6 +437,7 @@ HANDLERS: dict[Phase, Callable[[Session, Event], None]] = {
     Phase.REST: Session._on_rest,
     Phase.PAIN: Session._on_pain_entry,
     Phase.AFTER_PAIN: Session._on_after_pain,
+    Phase.SILENT: Session._on_silent,
     Phase.PAUSED: Session._on_paused,
     Phase.CHECKOUT: Session._on_pain_entry,
     Phase.DONE: Session._on_done,

@@ -17,6 +17,10 @@ from kiosk.core.presses.pain_input import PainInput
 
 ABANDON_AFTER = 15 * 60.0  # a paused session nobody returns to is closed and saved
 NEXT_REP_PAUSE = 0.5  # after a rating, before the next rep's movement
+# No rating mid-set, twice: "Are you all right?", then "If you are hurt, call for help now."
+# once a minute, this many times; then the session closes and is saved.
+SILENCE_CALL_EVERY = 60.0
+SILENCE_CALLS = 10
 
 
 class Phase(StrEnum):
@@ -28,7 +32,8 @@ class Phase(StrEnum):
     REST = "rest"  # paced breathing between sets
     PAIN = "pain"  # RED was pressed: how much does it hurt?
     AFTER_PAIN = "after_pain"  # that exercise is left for today; GREEN goes on
-    PAUSED = "paused"  # no rating came: waiting for GREEN or AMBER
+    SILENT = "silent"  # no rating came mid-set: "Are you all right? Press any button."
+    PAUSED = "paused"  # waiting for GREEN or AMBER
     CHECKOUT = "checkout"  # pain after
     DONE = "done"
 

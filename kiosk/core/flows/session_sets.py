@@ -18,6 +18,8 @@ from kiosk.core.data.view import Pacer
 from kiosk.core.flows.flow import Outbox
 from kiosk.core.flows.session_parts import (
     NEXT_REP_PAUSE,
+    SILENCE_CALL_EVERY,
+    SILENCE_CALLS,
     ExerciseResult,
     Phase,
     Rep,
@@ -50,6 +52,9 @@ class Exercising:
     _breath_cycles: int
     _breath_phase: tuple[int, str] | None
     _pause_since: float
+    _last_breath: Breath  # the last breath cued: the next one is the other
+    _breath_free_at: float  # when the out-breath that closed a set ends
+    _silent_calls: int
 
     @property
     def now(self) -> float:
@@ -67,6 +72,12 @@ class Exercising:
         raise NotImplementedError
 
     def _red_stop(self) -> None:
+        raise NotImplementedError
+
+    def _finish(self, *, save: bool) -> None:
+        raise NotImplementedError
+
+    def _end_silent(self, *, stop: bool) -> None:
         raise NotImplementedError
 
     def record(self) -> SessionRecord:
@@ -98,8 +109,8 @@ class Exercising:
                 line = fitting(self.settings, cue, phrases.breath_only(Breath.OUT),
                                began + length - max(self.now, self._talk.until))
                 said = (line,) if line else ()
-            self._talk.add(Paced("in" if phase == "inhale" else "out", began, length,
-                                   say=said, tone=phase))
+            self._last_breath = Breath.IN if phase == "inhale" else Breath.OUT
+            self._talk.add(Paced(self._last_breath.value, began, length, say=said, tone=phase))
             self._talk.add(Tone(phase))
             for line in said:
                 self._say(line)
@@ -172,8 +183,9 @@ class Exercising:
             total_slots = sets_of(v, self.settings) * (2 if side else 1)
             if total_slots > 1:
                 self._say(phrases.set_start(set_no, sets_of(v, self.settings), side))
-        lead = breath.lead_in(v, side, name_side=at_once)
-        self._begin_rep(1, self.now if at_once else self._talk.until, lead)
+        lead = breath.lead_in(v, side, name_side=at_once, after=self._last_breath)
+        start = self.now if at_once else max(self._talk.until, self._breath_free_at)
+        self._begin_rep(1, start, lead)
         if at_once:
             self._pace_rep(self.rep)
 
@@ -187,12 +199,13 @@ class Exercising:
         self._say(phrases.walked(target))
         self._next_exercise()
 
-    def _begin_rep(self, number: int, start: float, lead: Beat | None = None) -> None:
+    def _begin_rep(self, number: int, start: float, lead: tuple[Beat, ...] = ()) -> None:
         """Place one rep's beats on the clock: the lead-in (rep 1), movement, hold, return."""
-        v = self.current.planned.variation
+        planned = self.current.planned
+        v = planned.variation
         side = self.set.side if self.set else None
-        first = self.current.planned.first_side
-        beats = ([lead] if lead else []) + list(breath.rep_beats(v, number, side, first=first))
+        beats = [*lead, *breath.rep_beats(v, number, side, first=planned.first_side,
+                                          of=planned.side_target(side))]
         t = max(start, self.now)
         timed = []
         for beat in beats:
@@ -223,15 +236,19 @@ class Exercising:
                 continue
             timed.started = True
             b = timed.beat
-            holding = b.role is Role.HOLD
-            self.pacer = Pacer(b.tone, timed.start, b.seconds,
-                               timed.start + b.hold_left if holding else None,
-                               v.hold if holding else 0.0)
             count = breath.count(v, b.rep) if b.rep else None  # "Left, two": rep=2 side=left
             said = self._fitting_cues(b, timed.start + b.seconds)
             self._talk.add(Paced(b.breath.value, timed.start, b.seconds, count, b.side,
                                    said, b.tone, b.hold_left))
-            self._talk.add(Tone(b.tone))
+            if b.breath is Breath.FREE:  # a walking minute: no pacer, no breath tones
+                self.pacer = None
+            else:
+                holding = b.role is Role.HOLD
+                self.pacer = Pacer(b.tone, timed.start, b.seconds,
+                                   timed.start + b.hold_left if holding else None,
+                                   v.hold if holding else 0.0)
+                self._last_breath = b.breath
+                self._talk.add(Tone(b.tone))
             for line in said:
                 self._say(line)
         if self.now >= rep.end and rep.prompted == 0:
@@ -247,7 +264,7 @@ class Exercising:
                 self._deadline = self._talk.until + self.settings.rating_timeout
             else:
                 self._end_set(SetEnd.TIMEOUT)
-                self._pause(Phase.SET)
+                self._silent()
 
     def _fitting_cues(self, beat: Beat, ends: float) -> tuple[str, ...]:
         """The beat's cues in the form that fits before its breath ends: full, short or none.
@@ -276,6 +293,7 @@ class Exercising:
         self._talk.add(Tone("tick"))  # heard at once: the press counted
         planned = self.current.planned
         if rating == "slipped":
+            self._close_set()
             self._talk.add(Tone("chime"))
             self._say(phrases.fray_tip(planned.variation))
             self._say(phrases.set_fray(self.set.clean))
@@ -285,12 +303,28 @@ class Exercising:
             self._slots = [s for s in self._slots if side is not None and s[1] != side]
             self._after_set()
         elif self.set.clean >= planned.side_target(self.set.side):
+            self._close_set()
             self._talk.add(Tone("chime"))
             self._say(phrases.set_target(self.set.clean, planned.variation))
             self._end_set(SetEnd.TARGET)
             self._after_set()
         else:
             self._begin_rep(self.rep.number + 1, self.now + NEXT_REP_PAUSE)
+
+    def _close_set(self) -> None:
+        """End the set on an out-breath ("Breathe out, and rest."), when it ended on an
+        in-breath: whatever comes next starts on the in-breath."""
+        v = self.current.planned.variation
+        side = self.set.side if self.set else None
+        for b in breath.close(v, self._last_breath, side):
+            said = self._fitting_cues(b, self.now + b.seconds)
+            self._talk.add(Paced(b.breath.value, self.now, b.seconds, None, b.side, said,
+                                 b.tone))
+            self._talk.add(Tone(b.tone))
+            for line in said:
+                self._say(line)
+            self._last_breath = b.breath
+            self._breath_free_at = self.now + b.seconds
 
     def _end_set(self, reason: SetEnd) -> None:
         if self.set is not None and not self.set.ended_by:
@@ -306,7 +340,7 @@ class Exercising:
             self.phase = Phase.REST
             secs = int(self.settings.rest_seconds)
             self._say(phrases.rest(secs))
-            self._breath_start = self._talk.until
+            self._breath_start = max(self._talk.until, self._breath_free_at)
             s = self.settings
             self._breath_cycles = max(1, round(s.rest_seconds / (s.inhale + s.exhale)))
             self._breath_phase = None
@@ -326,6 +360,33 @@ class Exercising:
         ):
             self._begin_set()
 
+
+    # --- silence mid-set ----------------------------------------------------------------------
+    def _silent(self) -> None:
+        """No rating came, twice, mid-set: ask if the person is all right, then every minute
+        tell them to call for help, for ``SILENCE_CALLS`` minutes; then the session closes."""
+        self.phase = Phase.SILENT
+        self.pacer = None
+        self._silent_calls = 0
+        self._say(phrases.ARE_YOU_ALL_RIGHT)
+        self._deadline = self._talk.until + SILENCE_CALL_EVERY
+
+    def _on_silent(self, event: Event) -> None:
+        if isinstance(event, Press) and event.button is Button.RED:
+            # RED ends at once: whoever pressed it may be hurt, so the help line is said again.
+            self._talk.add(Hush())
+            self._say(phrases.SILENT_RED_END, interrupt=True)
+            self._end_silent(stop=True)
+        elif isinstance(event, Press):
+            self._say(phrases.SILENT_ANSWERED, interrupt=True)
+            self._pause(Phase.SET)
+        elif isinstance(event, Tick) and self.now >= self._deadline:
+            if self._silent_calls < SILENCE_CALLS:
+                self._silent_calls += 1
+                self._say(phrases.CALL_FOR_HELP)
+                self._deadline += SILENCE_CALL_EVERY
+            else:
+                self._end_silent(stop=False)
 
     def _pause(self, where: Phase) -> None:
         self.phase = Phase.PAUSED

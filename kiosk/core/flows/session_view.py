@@ -113,6 +113,17 @@ def _paused(s: Session, v: View) -> View:
     )
 
 
+def _silent(s: Session, v: View) -> View:
+    return evolve(
+        v,
+        title="Are you all right?",
+        lines=("Press any button", "If you are hurt, call for help now"),
+        buttons={Button.GREEN: "I am all right", Button.AMBER: "I am all right",
+                 Button.RED: "End"},
+        awaiting=Awaiting.CONTINUE,
+    )
+
+
 def _after_pain(s: Session, v: View) -> View:
     return evolve(
         v,
@@ -141,6 +152,7 @@ BUILDERS: dict[Phase, Callable[[Session, View], View]] = {
     Phase.INTRO: _intro,
     Phase.SET: _set,
     Phase.REST: _rest,
+    Phase.SILENT: _silent,
     Phase.PAUSED: _paused,
     Phase.AFTER_PAIN: _after_pain,
     Phase.DONE: _done,

@@ -312,7 +312,8 @@ def _pain_where(session: SessionRecord, e: PainEvent) -> str:
 # What a session was doing outside an exercise, for the events table.
 PHASE_WORDS = {"primer": "the breathing", "checkin": "the check-in", "held": "the safety steps",
                "checkout": "the check-out", "intro": "getting ready", "rest": "a rest",
-               "paused": "a pause", "after_pain": "after a pain stop", "set": "a set"}
+               "paused": "a pause", "after_pain": "after a pain stop", "set": "a set",
+               "silent": "no answer mid-set"}
 
 
 def _events(records: Sequence[Record]) -> tuple[Event, ...]:

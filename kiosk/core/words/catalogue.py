@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from kiosk.core.coach import breath
-from kiosk.core.data.model import Button, Plan, SessionSettings
+from kiosk.core.data.model import Breath, Button, Plan, SessionSettings
 from kiosk.core.words.phrases import (
     BAD_DAY,
     CHECKIN_ABANDONED,
@@ -40,6 +40,7 @@ from kiosk.core.words.phrases import (
     READY_AGAIN,
     SET_PAUSED,
     SHUTTING_DOWN,
+    SILENCE_LINES,
     SKIPPED,
     STOPPED_BEFORE_START,
     WELCOME_KEYS,
@@ -71,7 +72,8 @@ def catalogue(plan: Plan, max_reps: int = 20, settings: SessionSettings | None =
     sets = settings.sets
 
     lines: list[str] = [welcome(plan), *plan_details(plan), PRIMER_INTRO, *PRIMER_CUES]
-    lines += [PRIMER_DONE, RATE_PROMPT, RATE_MINUTE, RATE_AGAIN, SET_PAUSED, PAIN_CONTINUE]
+    lines += [PRIMER_DONE, RATE_PROMPT, RATE_MINUTE, RATE_AGAIN, SET_PAUSED, PAIN_CONTINUE,
+              *SILENCE_LINES]
     lines += [PAIN_STOP, BAD_DAY, ENDED_BY_HOLD, SKIPPED, PAIN_REPROMPT, CLINICIAN]
     lines += [PRIMER_SKIPPED, READY_AGAIN, NEXT_SOON, PAIN_UNKNOWN, CHECKIN_ABANDONED]
     lines += [STOPPED_BEFORE_START, SHUTTING_DOWN, *(stuck(b) for b in Button)]
@@ -94,10 +96,14 @@ def catalogue(plan: Plan, max_reps: int = 20, settings: SessionSettings | None =
         sides: tuple[str | None, ...] = ("left", "right") if v.side == "each" else (None,)
         for side in sides:
             lines += [set_start(n, sets, side) for n in range(1, sets + 1)]
-            lead_ins = [breath.lead_in(v, side, name_side=named) for named in (False, True)]
+            lead_ins = [beat for named in (False, True) for after in (Breath.OUT, Breath.IN)
+                        for beat in breath.lead_in(v, side, name_side=named, after=after)]
+            lead_ins += breath.close(v, Breath.IN, side)
             lines += [line for beat in lead_ins for line in (*beat.say, *beat.short)]
-            for rep in range(1, p.side_target(side) + 1):
-                lines += [line for beat in breath.rep_beats(v, rep, side, first=p.first_side)
+            target = p.side_target(side)
+            for rep in range(1, target + 1):
+                lines += [line for beat in breath.rep_beats(v, rep, side, first=p.first_side,
+                                                            of=target)
                           for line in (*beat.say, *beat.short)]
     return list(dict.fromkeys(_nonempty(lines)))
 

@@ -222,26 +222,49 @@ def breath_only(breath: Breath) -> str:
     return f"{breathe(breath)}."
 
 
-def lead_in(v: Variation, side: str | None = None) -> str:
-    """The one breath before a set's first movement (the other breath than the effort), with
-    the side first when the set begins at a press and no announcement named it."""
-    cue = f"{breathe(v.breath.effort.other)} to prepare."
+def lead_in(breath: Breath, side: str | None = None) -> str:
+    """The first breath before a set's first movement, with the side first when the set begins
+    at a press and no announcement named it."""
+    cue = f"{breathe(breath)} to prepare."
     return f"{side_word(side)} {cue}" if side else cue
 
 
+def and_breathe(breath: Breath) -> str:
+    """The second breath of a whole-breath lead-in."""
+    return f"And {breathe(breath).lower()}."
+
+
+SET_CLOSE = "Breathe out, and rest."
+
+
+def walk_minute(rep: int, of: int) -> str:
+    """A walking minute's one cue: the time walked and the time left."""
+    left = of - rep + 1
+    if rep == 1:
+        return (f"Start walking now. {plural(of, 'minute').capitalize()} to go."
+                if of else "Start walking now.")
+    done = f"{plural(rep - 1, 'minute').capitalize()} done."
+    return f"{done} {plural(left, 'minute').capitalize()} to go." if of and left > 0 else done
+
+
+def movement_cue(breath: Breath, what: str) -> str:
+    """A movement on its breath: "Breathe out as you stand up tall."."""
+    return f"{breathe(breath)} as you {what}."
+
+
 def rep_opener(
-    v: Variation, rep: int, n: int, side: str | None, breath: Breath, *, words: bool
+    v: Variation, rep: int, n: int, side: str | None, breath: Breath, *, words: bool,
+    what: str = "",
 ) -> str:
-    """What starts a rep: its count (and side), then its breath, with the movement when the
-    rep is guided. Every opener names the breath, because it starts one."""
-    if v.unit == "minutes":
-        prefix = f"Minute {number(n)}. " if rep > 1 else ""
-    elif v.side == "alternate" and side:
+    """What starts a rep: its count (and side), then its breath, with the movement (or
+    ``what``, for a rep that starts with its way back) when the rep is guided. Every opener
+    names the breath, because it starts one."""
+    if v.side == "alternate" and side:
         prefix = f"{side.capitalize()}, {number(n)}. "
     else:
         prefix = f"{number(n).capitalize()}. " if rep > 1 else ""
     if words:
-        return f"{prefix}{breathe(breath)} as you {v.move}."
+        return f"{prefix}{movement_cue(breath, what or v.move)}"
     return f"{prefix}{breathe(breath)}."
 
 
@@ -252,7 +275,7 @@ def hold_cue(breath: Breath, *, first: bool) -> str:
 
 
 def return_cue(v: Variation, breath: Breath) -> str:
-    return f"{breathe(breath)} as you {v.back}."
+    return movement_cue(breath, v.back)
 
 
 def side_word(side: str) -> str:
@@ -274,6 +297,11 @@ def stuck(button: Button) -> str:
     return f"The {button.word} button seems stuck. Please check it."
 
 RATE_AGAIN = "Press GREEN if the rep was clean, AMBER if it slipped."
+ARE_YOU_ALL_RIGHT = "Are you all right? Press any button."
+CALL_FOR_HELP = "If you are hurt, call for help now."
+SILENT_ANSWERED = "Thank you."
+SILENT_RED_END = "Session ended and saved. If you are hurt, call for help now."
+SILENCE_LINES = (ARE_YOU_ALL_RIGHT, CALL_FOR_HELP, SILENT_ANSWERED, SILENT_RED_END)
 SET_PAUSED = "Set paused. Press GREEN to go on, AMBER for the next exercise, hold RED to end."
 
 
@@ -368,20 +396,6 @@ def ritual_quick(name: str) -> str:
 def ritual_opening(name: str, setup: str, cue: str | None) -> list[str]:
     """What is said before the first breath of a ritual."""
     return [f"{name}.", setup, *([cue] if cue else [])]
-
-
-def ritual_step(effort: str, step: str) -> str:
-    """A ritual's step, on the breath that carries it (the rung's effort phase)."""
-    return f"Exhale as you {step}." if effort == "exhale" else f"Breathe in as you {step}."
-
-
-def ritual_short(breath: str) -> str:
-    """A ritual line's short form, said when the full line would outrun its breath."""
-    return "Breathe out." if breath == "exhale" else "Breathe in."
-
-
-def ritual_prepare(effort: str) -> str:
-    return "Breathe in to prepare." if effort == "exhale" else "Breathe out to prepare."
 
 
 def ritual_snoozed(minutes: int) -> str:
