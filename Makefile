@@ -119,8 +119,9 @@ test: setup test-packages
 	exit $$status
 
 # The tests marked `soak` with their full counts (tests/lengths.py): the week-long soak, 300 runs
-# of the kiosk process (3 in 4 killed), 300 kills of a saver. -s shows the counts they print. About a
-# quarter of an hour on a development machine; run it before a release.
+# of the kiosk process (3 in 4 killed), 300 kills of a saver, and 200 rounds of the SD-card fault
+# simulation (every reader and a session on a damaged ten-year history: about 19 s of CPU a round,
+# an hour of the run on its own). -s shows the counts they print. Run it before a release.
 soak: setup
 	@echo "== pytest -m soak, full length (KIOSK_SOAK=1)"; \
 	KIOSK_SOAK=1 $(BIN)/python -m pytest -m soak -s $(PYTEST_ARGS); code=$$?; \

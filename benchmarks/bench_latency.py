@@ -166,9 +166,10 @@ def main() -> int:
 
     def wait_for(screen: str) -> None:
         """Until ``screen`` shows, answering on the way what a first start asks, as a person
-        would: GREEN through the welcome, "no" (AMBER) to each safety question, "not now"
-        (AMBER) to the movement check."""
-        answers = {"welcome": Button.GREEN, "question": Button.AMBER, "screening": Button.AMBER}
+        would: GREEN through the welcome, "no" (AMBER) to each safety question and to the leg
+        question, "not now" (AMBER) to the movement check."""
+        answers = {"welcome": Button.GREEN, "question": Button.AMBER, "screening": Button.AMBER,
+                   "legs": Button.AMBER}  # no leg symptoms, at the check-in
         deadline = time.monotonic() + SCREEN_WAIT
         while (now := app.view.screen) != screen:
             if not seen or seen[-1] != (now, app.view.caption):

@@ -200,7 +200,8 @@ def measure_steps(data: Path) -> tuple[float, float]:
 
     try:
         press(Button.GREEN)  # start: plans the day
-        press(Button.GREEN, hold=2.0)  # confirm check-in pain: re-plans with it
+        press(Button.GREEN, hold=2.0)  # confirm check-in pain
+        press(Button.AMBER)  # no leg symptoms: re-plans with the pain
         press(Button.AMBER)  # skip the breathing
         run(30.0)
         press(Button.GREEN)  # into the set

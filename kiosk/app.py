@@ -27,6 +27,8 @@ from kiosk.core.data.events import (
     Hush,
     Notice,
     PowerOff,
+    ProgramFound,
+    ReadUsbProgram,
     Save,
     Say,
     Show,
@@ -41,7 +43,17 @@ from kiosk.core.flows.kiosk import Kiosk
 from kiosk.core.presses.buttons import ButtonTracker
 from kiosk.core.reports import usb as usb_words
 from kiosk.core.words.catalogue import catalogue
-from kiosk.devices import Devices, Edge, EndOfInput, Inbox, InboxItem, Key, Quit, Typed
+from kiosk.devices import (
+    Devices,
+    Edge,
+    EndOfInput,
+    Inbox,
+    InboxItem,
+    Key,
+    Quit,
+    StickProgram,
+    Typed,
+)
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +80,7 @@ MAX_FAULTS = 20  # in a row: a fault that repeats every pass is not passing
 BUSY_WAIT = 0.05  # longest sleep in a session, with a key or button down: paces reps and holds
 CLOCK_READING = 60.0  # seconds between readings of the wall clock
 IDLE_WAIT = 1.0  # longest sleep with nothing due: the home screen changes at midnight at most
+NO_READER = "The USB stick could not be read. Nothing has changed. Try again, or try another stick."
 
 
 class App:
@@ -83,6 +96,7 @@ class App:
         animate: bool = True,
         power_off: Callable[[], None] | None = None,
         usb: Callable[[], usb_words.Outcome] | None = None,
+        read_program: Callable[[], StickProgram] | None = None,
     ) -> None:
         self.kiosk = kiosk
         self.tracker = tracker
@@ -96,6 +110,9 @@ class App:
         # `kiosk export --usb` as a child process). Never on the loop's thread: see _copy_to_usb.
         self.usb = usb
         self._usb_job: threading.Thread | None = None
+        # Reads backcare-program.toml from the stick (kiosk/usb.py read_program), on its own
+        # thread as the copy is: a stick that hangs never stops the loop.
+        self.read_program = read_program
         self.view: View = kiosk.view
         self.stopping = False
         self.finished = 0
@@ -265,6 +282,8 @@ class App:
                 self._press_typed(now)
             elif isinstance(item, EndOfInput):
                 self.stop()
+            elif isinstance(item, StickProgram):
+                self._feed([ProgramFound(item.text, item.problem, now)])
 
     def _press_typed(self, now: float) -> None:
         """The next key typed in a terminal: press its mock pin, let go after a tap or a whole
@@ -367,6 +386,23 @@ class App:
                 self._power_off_at = self.clock.now() + 4.0  # let the goodbye be heard
             elif isinstance(eff, CopyToUsb):
                 self._copy_to_usb()
+            elif isinstance(eff, ReadUsbProgram):
+                self._read_program()
+
+    def _read_program(self) -> None:
+        """Read the program on the stick on its own thread; what was found comes back through
+        the inbox, as the copy's outcome does."""
+        read = self.read_program
+
+        def job() -> None:
+            try:
+                found = read() if read is not None else StickProgram(None, NO_READER)
+            except Exception:
+                log.exception("reading the program on the USB stick failed")
+                found = StickProgram(None, NO_READER)
+            self.inbox.put(found)
+
+        threading.Thread(target=job, name="usb-program", daemon=True).start()
 
     def _copy_to_usb(self) -> None:
         """Start the copy on its own thread; its outcome comes back through the inbox as a

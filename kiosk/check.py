@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -20,7 +21,12 @@ def _data_dir(args: argparse.Namespace, cfg: Config) -> Path:
     return Path(args.data_dir) if args.data_dir else cfg.data_dir
 
 
-def cmd_check(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
+def cmd_check(
+    args: argparse.Namespace, cfg: Config, problems: list[ConfigError], *,
+    free_bytes: Callable[[Path], int] | None = None,
+) -> int:
+    """``free_bytes`` reads how many bytes are free for the kiosk's user on the disk of a path
+    (``statvfs``; a test hands in a nearly full disk)."""
     from kiosk.io.buttons import is_raspberry_pi
 
     ok = True
@@ -48,7 +54,7 @@ def cmd_check(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]
     voice, voice_ok = _voice_status(cfg)
     print(f"voice: {voice}")
     if voice_ok and cfg.voice.engine == "piper":
-        room = _room_for_the_cut_voice(cfg, _data_dir(args, cfg))
+        room = _room_for_the_cut_voice(cfg, _data_dir(args, cfg), free_bytes or _free_bytes)
         if room:
             print(f"  note: {room}")
     ok = ok and voice_ok
@@ -62,7 +68,9 @@ def cmd_check(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]
     else:
         print("gpio: no Raspberry Pi GPIO (mock buttons will be used)")
     data_ok = _check_data_dir(_data_dir(args, cfg))
-    say(f"safety: {_safety_status(args, cfg)}")
+    safety, program = _safety_status(args, cfg)
+    say(f"safety: {safety}")
+    say(f"program: {program}")
     return 0 if ok and data_ok else 1
 
 
@@ -87,7 +95,9 @@ def _voice_status(cfg: Config) -> tuple[str, bool]:
     return f"espeak-ng (piper is configured but cannot load: {why})", False
 
 
-def _room_for_the_cut_voice(cfg: Config, data_dir: Path) -> str | None:
+def _room_for_the_cut_voice(
+    cfg: Config, data_dir: Path, free_bytes: Callable[[Path], int]
+) -> str | None:
     """Why the neural voice will render whole (in about 30 MB more memory) when the kiosk
     starts: no room in the data directory to cut it in two (kiosk.io.piper_parts); None when
     it is cut already, or there is room. Not a problem: the kiosk speaks all the same."""
@@ -103,7 +113,7 @@ def _room_for_the_cut_voice(cfg: Config, data_dir: Path) -> str | None:
         if piper_parts.made(model, parts):
             return None
         size = model.stat().st_size
-        free = _free_bytes(_nearest_existing(data_dir))
+        free = free_bytes(_nearest_existing(data_dir))
     except OSError:
         return None  # the data directory's own check says what is wrong with it
     if free >= size + FREE_SPACE_NEEDED:
@@ -224,18 +234,32 @@ def _user_name(uid: int) -> str:
         return f"user {uid}"
 
 
-def _safety_status(args: argparse.Namespace, cfg: Config) -> str:
-    """Whether exercise waits for a clinician's clearance (docs/safety.md)."""
+def _safety_status(args: argparse.Namespace, cfg: Config) -> tuple[str, str]:
+    """Whether exercise waits for a clinician's clearance (docs/safety.md), the config's or the
+    program's (the later counts), and the clinician's program in force (docs/program.md)."""
+    from kiosk.config.program import terms_of
     from kiosk.core.coach.safety import clearance_state
+    from kiosk.core.data.records import Record
     from kiosk.runtime import safety_checks
     from kiosk.store.readonly import stream_history
 
     notes: list[str] = []  # the data line above has said what is wrong with the history
+    records: list[Record] = []
     try:
-        checks = safety_checks(list(stream_history(_data_dir(args, cfg), notes)))
+        records = list(stream_history(_data_dir(args, cfg), notes))
     except KioskError:
-        checks = []
-    return clearance_state(checks, date.today(), cfg.safety.cleared_on)
+        pass
+    terms = terms_of(records, cfg.library)
+    days = [d for d in (cfg.safety.cleared_on, terms.cleared_on) if d is not None]
+    safety = clearance_state(safety_checks(records), date.today(), max(days) if days else None)
+    if terms.record is None:
+        program = "the kiosk's own (config/program.toml); no clinician's program loaded"
+    else:
+        at = f"{terms.at:%Y-%m-%d}" if terms.at is not None else "?"
+        review = (f", review due {terms.review_on.isoformat()}"
+                  if terms.review_on is not None else "")
+        program = f"a clinician's, loaded {at}{review} (kiosk program show)"
+    return safety, program
 
 
 def _audio_status() -> tuple[str, bool]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import logging
 import os
@@ -15,7 +16,9 @@ from typing import Any, TextIO
 from kiosk.check import cmd_check  # noqa: F401  # found by main() as cmd_check
 from kiosk.cli_args import parser as parser  # `kiosk.cli.parser`, as tests and docs know it
 from kiosk.config import Config, load_config
+from kiosk.core.coach.legs import WORDS as LEG_WORDS
 from kiosk.core.coach.safety import SafetyCheck
+from kiosk.core.data.model import Plan
 from kiosk.core.data.records import (
     PainEntry,
     Record,
@@ -24,13 +27,23 @@ from kiosk.core.data.records import (
     SessionRecord,
     sessions_of,
 )
-from kiosk.errors import ConfigError, KioskError
+from kiosk.errors import ConfigError, KioskError, StorageError
 from kiosk.terminal import printable, say
 
 log = logging.getLogger("kiosk")
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(
+    argv: list[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
+    """Run one command; its exit code. ``stdout`` and ``stderr`` stand in for the terminal's
+    (a test's twin of a terminal): every line the command writes goes there instead."""
+    with contextlib.redirect_stdout(stdout or sys.stdout), \
+            contextlib.redirect_stderr(stderr or sys.stderr):
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
@@ -134,16 +147,32 @@ def cmd_demo(args: argparse.Namespace, cfg: Config, problems: list[ConfigError])
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     sore = next((f for f in cfg.library.families if f.id == SORE_FAMILY), None)
+    where = _demo_dir(args)
     try:
         user = SimUser(args.user, presses=args.presses,
-                       sore_on=[v.name for v in sore.ladder] if sore else ())
+                       sore_on=[v.name for v in sore.ladder] if sore else (),
+                       day=_demo_day(where, args.date or date.today()))
     except ValueError as exc:
         say(f"kiosk demo: {exc}", sys.stderr)
         return 2
-    opts = Options(mock=True, display="headless", data_dir=_demo_dir(args), demo=True,
+    opts = Options(mock=True, display="headless", data_dir=where, demo=True,
                    day=args.date, at=args.at, schedule=args.at is not None,
                    timeline=args.timeline, screening=args.screening)
     return run_demo(cfg, opts, user)
+
+
+def _demo_day(where: Path, today: date) -> int:
+    """Which day of use this demo is for the simulated person: one more than the days before
+    ``today`` with a session in the demo's history (the leg-symptoms person counts them). A
+    history that cannot be read counts as none: the demo itself then says what is wrong."""
+    from kiosk.store.readonly import stream_history
+
+    try:
+        days = {r.plan_date for r in stream_history(where, [])
+                if isinstance(r, SessionRecord) and r.plan_date < today}
+    except StorageError:
+        return 1
+    return len(days) + 1
 
 
 def _records(
@@ -182,11 +211,15 @@ def _tell(notes: list[str], out: TextIO | None = None) -> int:
 
 
 def _window(
-    args: argparse.Namespace, cfg: Config, day: date, notes: list[str]
+    args: argparse.Namespace, cfg: Config, notes: list[str]
 ) -> tuple[Any, list[Record]]:
-    """What a plan for ``day`` needs, read-only: the newest month's snapshot (a replay of the
+    """What a plan for any day needs, read-only: the newest month's snapshot (a replay of the
     older history, or None) and the records after it, with those a snapshot keeps (the
-    latest movement signature among them). Year ten costs what year one does."""
+    latest movement signature among them). Year ten costs what year one does.
+
+    The kiosk starts from the same snapshot (runtime.build: the writer's ``base``), whatever
+    the day is, a day before the snapshot's latest session included (a clock gone back):
+    ``runtime.make_planner`` is the one rule, so ``kiosk plan`` says what the kiosk will do."""
     from kiosk.runtime import replays
     from kiosk.store.months import FOLDER, needs_migration, read_window
 
@@ -194,9 +227,6 @@ def _window(
     if needs_migration(data_dir) or not (data_dir / FOLDER).is_dir():
         return None, list(_records(args, cfg, notes))  # one file, or none yet
     base, window, _ = read_window(data_dir, replays(cfg), notes)
-    if base is not None and base.latest is not None and day < base.latest:
-        # A day before the snapshot's: replay the whole history instead (docs/progression.md).
-        return None, list(_records(args, cfg, notes))
     return base, window
 
 
@@ -205,11 +235,18 @@ def cmd_plan(args: argparse.Namespace, cfg: Config, problems: list[ConfigError])
 
     day = args.date or date.today()
     notes: list[str] = []
-    base, records = _window(args, cfg, day, notes)
+    base, records = _window(args, cfg, notes)
     plan = make_planner(cfg, base)(records, day, None)
-    say(f"Plan for {plan.date}:")
+    for line in plan_lines(plan):
+        say(line)
+    return _tell(notes)
+
+
+def plan_lines(plan: Plan) -> Iterator[str]:
+    """``kiosk plan``'s lines for ``plan``: each exercise, its dose, change and reason."""
     from kiosk.core.words.phrases import dose
 
+    yield f"Plan for {plan.date}:"
     for i, p in enumerate(plan.exercises, start=1):
         side = {"alternate": ", alternating sides", "each": ", each side"}.get(p.variation.side, "")
         if p.first_side is not None and p.variation.side in ("each", "alternate"):
@@ -218,15 +255,14 @@ def cmd_plan(args: argparse.Namespace, cfg: Config, problems: list[ConfigError])
                 side += f" ({p.side_target(p.first_side)} in all: one more on the {p.first_side})"
             elif p.extra_reps:
                 side += f" ({p.side_target(p.first_side)} on the {p.first_side})"
-        say(f"  {i}. {p.family.name}: {p.variation.name}, "
-            f"{dose(p.variation, p.target, spoken=False)}{side}  [{p.change}]")
+        yield (f"  {i}. {p.family.name}: {p.variation.name}, "
+               f"{dose(p.variation, p.target, spoken=False)}{side}  [{p.change}]")
         if p.reason:
-            say(f"     {p.reason}")
+            yield f"     {p.reason}"
     for note in plan.notes:
-        say(f"  Note: {note}")
+        yield f"  Note: {note}"
     for name, why in plan.waiting:
-        say(f"  Waits: {name}: {why}")
-    return _tell(notes)
+        yield f"  Waits: {name}: {why}"
 
 
 def cmd_signature(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
@@ -286,7 +322,7 @@ def cmd_rituals(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
 
     day = args.date or date.today()
     notes: list[str] = []
-    base, records = _window(args, cfg, day, notes)
+    base, records = _window(args, cfg, notes)
     book = cfg.rituals
     status = unlocks(book, cfg.library, make_levels(cfg, base)(sessions_of(records), day))
     s = book.schedule
@@ -371,7 +407,7 @@ def cmd_summary(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
     records = list(_records(args, cfg, notes, since=_read_back(day)))
     from kiosk.runtime import make_planner
 
-    base, window = _window(args, cfg, day, [])
+    base, window = _window(args, cfg, [])
     waiting = [name for name, _ in make_planner(cfg, base)(window, day, None).waiting]
     print(weekly_summary(records, day, ladders_of(cfg.library), waiting=waiting))
     return _tell(notes)
@@ -410,8 +446,9 @@ def cmd_screens(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
 
 def _print_session(s: SessionRecord) -> None:
     pain = f"pain {_dash(s.pain_before)} -> {_dash(s.pain_after)}"
+    legs = f"  legs: {LEG_WORDS[s.legs]}" if s.legs is not None else ""  # below the knee
     say(f"{s.started_at:%Y-%m-%d %H:%M}  {pain:<14} "
-          f"{s.clean_reps:>3} clean reps  ended: {s.ended_by}")
+          f"{s.clean_reps:>3} clean reps  ended: {s.ended_by}{legs}")
     for ex in s.exercises:
         reps = " ".join("".join("C" if r == "clean" else "s" for r in st.reps)
                         for st in ex.sets) or ("skipped" if ex.skipped else "-")
@@ -525,8 +562,19 @@ def cmd_rehearse(args: argparse.Namespace, cfg: Config, problems: list[ConfigErr
     directory."""
     from kiosk.rehearse import BadDays, as_csv, as_text, from_config
 
+    text = None
+    if args.program is not None:
+        from kiosk.config.program import check_file
+
+        checked = check_file(args.program, cfg.library)
+        if not checked.ok:
+            for problem in checked.problems:
+                say(f"kiosk rehearse: --program {problem}", sys.stderr)
+            return 2
+        text = checked.text
     try:
-        result = from_config(cfg, weeks=args.weeks, days=args.days, user=args.user)
+        result = from_config(cfg, weeks=args.weeks, days=args.days, user=args.user,
+                             program=text)
     except BadDays as exc:
         say(f"kiosk rehearse: --days {exc}", sys.stderr)
         return 2
@@ -534,10 +582,18 @@ def cmd_rehearse(args: argparse.Namespace, cfg: Config, problems: list[ConfigErr
         sys.stdout.write(as_csv(result.rows))
         return 0
     names = {f.id: f.name for f in cfg.library.families}
-    say(f"{args.user}, {args.days}, {args.weeks} weeks: where each exercise stood at the end of "
-        "each week, and why it changed")
+    under = f", under the program {args.program}" if args.program is not None else ""
+    say(f"{args.user}, {args.days}, {args.weeks} weeks{under}: where each exercise stood at the "
+        "end of each week, and why it changed")
     sys.stdout.write(as_text(result.rows, lambda f: names.get(f, f)))
     return 0
+
+
+def cmd_program(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
+    """A clinician's program: template, check, load, show (kiosk/program_cli.py)."""
+    from kiosk import program_cli
+
+    return program_cli.cmd(args, cfg, _data_dir(args, cfg))
 
 
 def cmd_simulate(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:

@@ -81,14 +81,16 @@ def parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="one whole simulated session, headless, in seconds")
     who = demo.add_mutually_exclusive_group()
     who.add_argument("--user", choices=("steady", "slipping", "sore", "stiff-left", "stuck",
-                                        "flare", "red-flag"),
+                                        "flare", "red-flag", "leg-symptoms"),
                      default="steady",
                      help="the simulated person: steady rates every rep clean, slipping lets "
                           "the technique slip after a few reps, sore presses RED for pain on "
                           "the bird-dog, stiff-left rates the left hip rotation and left rib "
                           "expansion stiff in a screening, stuck rates clean up to one rep "
-                          "below the target, flare checks out at pain nine, red-flag answers "
-                          "yes to a safety question (default: steady)")
+                          "below the target, flare checks in at two and out at nine, "
+                          "red-flag answers yes to a safety question, leg-symptoms has "
+                          "symptoms below the knee in one leg from its third day "
+                          "(default: steady)")
     who.add_argument("--presses", help="exact presses: g a r press, G A R hold (e.g. 'gGg'); "
                                        "when they run out the demo closes, keeping what was "
                                        "rated")
@@ -142,13 +144,30 @@ def parser() -> argparse.ArgumentParser:
     rehearse.add_argument("--format", choices=("text", "csv"), default="text",
                           help="text: a table a clinician reads; csv: one row per family per "
                                "week (default: text)")
+    rehearse.add_argument("--program", type=Path, metavar="FILE",
+                          help="a clinician's program file to play forward (docs/program.md)")
+    program = sub.add_parser("program", help="a clinician's program: template, check, load, "
+                             "show (docs/program.md)")
+    actions = program.add_subparsers(dest="action", required=True,
+                                     help="template, check FILE, load FILE|--previous, show")
+    actions.add_parser("template", help="print a commented template: every family, its rungs "
+                       "and tags")
+    checked = actions.add_parser("check", help="check a program file: one line per problem")
+    checked.add_argument("file", help="the program file, e.g. backcare-program.toml")
+    loaded = actions.add_parser("load", help="check a program file and keep it as the program "
+                                "in force (the kiosk must not be running)")
+    loaded.add_argument("file", nargs="?", help="the program file")
+    loaded.add_argument("--previous", action="store_true",
+                        help="go back to the version before the one in force")
+    actions.add_parser("show", help="the program in force, its versions and what each changed")
     sim = sub.add_parser("simulate", help="write years of made-up history into a new data dir")
     sim.add_argument("--years", type=_years, required=True, help="how many years of use")
     sim.add_argument("--per-day", type=_per_day, default=2, help="sessions on a usual day")
     sim.add_argument("--seed", type=int, default=1, help="the same seed gives the same history")
     sim.add_argument("--end", type=_date, help="the last day (YYYY-MM-DD; default: yesterday)")
     for sp in (run, demo, plan, rituals, rhythm, export, sim, summary, screens, report, rehearse,
-               sub.choices["history"], sub.choices["check"], sub.choices["signature"]):
+               sub.choices["history"], sub.choices["check"], sub.choices["signature"], program,
+               *actions.choices.values()):
         sp.add_argument("--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         sp.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     # Every command that reads the history can read the demo's, as `kiosk run --demo-data`

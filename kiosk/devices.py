@@ -47,9 +47,18 @@ class EndOfInput:
     """q typed, or the terminal's input ended: close the kiosk as Esc does."""
 
 
+@dataclass(frozen=True)
+class StickProgram:
+    """What was found on the USB stick for "Load program from USB": the program's text, or None
+    and one sentence saying why not (kiosk/usb.py read_program)."""
+
+    text: str | None
+    problem: str = ""
+
+
 # An edge from the buttons, words to tell the person (from the history writer), a key typed in a
-# terminal, or None: wake up (``App.stop``).
-InboxItem = Edge | str | Typed | EndOfInput | None
+# terminal, a program read from the stick, or None: wake up (``App.stop``).
+InboxItem = Edge | str | Typed | EndOfInput | StickProgram | None
 Inbox = queue.SimpleQueue[InboxItem]
 
 

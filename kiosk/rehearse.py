@@ -29,7 +29,13 @@ from kiosk.core.coach.evidence import ProgressionRules
 from kiosk.core.coach.program import Rhythm
 from kiosk.core.coach.progression import Progress, exercise_states, plan_for_day
 from kiosk.core.data.model import Change, Library, Plan, PlannedExercise, SessionSettings
-from kiosk.core.data.records import ExerciseRecord, PainEvent, SessionRecord, SetRecord
+from kiosk.core.data.records import (
+    ExerciseRecord,
+    PainEvent,
+    ProgramRecord,
+    SessionRecord,
+    SetRecord,
+)
 
 if TYPE_CHECKING:
     from kiosk.config import Config
@@ -100,12 +106,16 @@ class Rehearsal:
 def rehearse(
     library: Library, rules: ProgressionRules, settings: SessionSettings, rhythm: Rhythm, *,
     weeks: int, days: str, user: str, start: date = FIRST_MONDAY,
+    program: ProgramRecord | None = None,
 ) -> Rehearsal:
-    """``weeks`` of the rules with ``user`` training on ``days`` (see ``session_days``)."""
+    """``weeks`` of the rules with ``user`` training on ``days`` (see ``session_days``);
+    with ``program``, under a clinician's program loaded the day before (issue 28)."""
     if user not in USERS:
         raise ValueError(f"unknown user {user!r}; choose one of {', '.join(USERS)}")
     out = Rehearsal()
     progress = Progress.start(library, rules, rhythm)
+    loaded: list[SessionRecord | ProgramRecord] = [program] if program is not None else []
+    progress.feed(loaded)
     last_row: dict[str, Row] = {}
     per_week: dict[int, list[Plan]] = {}
     for n, day in enumerate(session_days(days, weeks, start)):
@@ -120,7 +130,7 @@ def rehearse(
     for week in range(1, weeks + 1):
         end = start + timedelta(days=7 * week)
         lived = [s for s in out.sessions if s.plan_date < end]
-        states = exercise_states(library, lived, end, rules, rhythm=rhythm)
+        states = exercise_states(library, [*loaded, *lived], end, rules, rhythm=rhythm)
         planned = [p for plan in per_week.get(week, []) for p in plan.exercises]
         families = [f.id for f in library.families
                     if f.id in last_row or any(p.family.id == f.id for p in planned)
@@ -253,10 +263,19 @@ def as_text(rows: Sequence[Row], names: Callable[[str], str] = str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def from_config(cfg: Config, *, weeks: int, days: str, user: str) -> Rehearsal:
-    """A rehearsal under the kiosk's own config: its library, rules, session and program."""
+def from_config(
+    cfg: Config, *, weeks: int, days: str, user: str, program: str | None = None
+) -> Rehearsal:
+    """A rehearsal under the kiosk's own config: its library, rules, session and program; with
+    ``program`` (a checked program file's text), under that clinician's program."""
+    record = None
+    if program is not None:
+        from kiosk.config.program import program_record
+
+        record = program_record(program, datetime.combine(FIRST_MONDAY, datetime.min.time())
+                                - timedelta(days=1))
     return rehearse(cfg.library, cfg.progression, cfg.session, cfg.rhythm, weeks=weeks,
-                    days=days, user=user)
+                    days=days, user=user, program=record)
 
 
 def as_grid(rows: Sequence[Row], names: Callable[[str], str] = str) -> str:

@@ -60,7 +60,8 @@ def _draw_charts(records: Sequence[Record], report: core.Report, cfg: Config, ou
     in_program = {ex.family for s in _last_sessions(records, until) for ex in s.exercises}
     found: list[tuple[str, ExerciseChart | PainChart | Calendar, str]] = [
         ("pain.png", make_pain_chart(records, until, weeks), "Pain, each rating and the weekly "
-         "mean: hollow ring check-in, filled disc check-out, square pain log"),
+         "mean: hollow ring check-in, filled disc check-out, square pain log; a triangle on "
+         "the floor is a day with leg symptoms (filled: both legs)"),
         ("rhythm.png", calendar(active_days(records), until, report.target, weeks),
          "Weekly rhythm: a ticked disc is a day practised"),
     ]

@@ -23,12 +23,14 @@ from typing import TYPE_CHECKING, Any, TextIO
 from kiosk.app import App
 from kiosk.clock import Clock, FakeClock, RealClock
 from kiosk.config import Config
+from kiosk.core.coach.program import Terms
 from kiosk.core.coach.safety import Rules, SafetyCheck, Setup
 from kiosk.core.data.model import Button, Plan
 from kiosk.core.data.records import Record, SessionRecord
 from kiosk.core.data.view import View
 from kiosk.core.flows.history_screens import ProgressSettings, ladders_of
 from kiosk.core.flows.kiosk import GentlePlanner, Kiosk, Planner, RitualSetup
+from kiosk.core.flows.program import ProgramSetup
 from kiosk.core.presses.buttons import ButtonTracker
 from kiosk.core.reports import usb
 from kiosk.devices import (
@@ -40,6 +42,7 @@ from kiosk.devices import (
     NullVoice,
     PrintVoice,
     Screen,
+    StickProgram,
     Voice,
 )
 from kiosk.errors import ConfigError, KioskWarning
@@ -68,18 +71,92 @@ def progress_settings(cfg: Config) -> ProgressSettings:
 
 def make_planner(cfg: Config, base: Any = None) -> Planner:
     """The planner; with ``base`` (a snapshot of the older history, kiosk.core.coach.progression's
-    Progress) the sessions it is given are only those after it."""
+    Progress) the sessions it is given are only those after it.
+
+    The kiosk and ``kiosk plan`` (and ``kiosk rituals``, ``kiosk summary``) plan through this,
+    from the newest snapshot, whatever the day: a day before the snapshot's latest session (a
+    clock gone back) too, so both say the same plan (docs/progression.md). A full replay would
+    collapse every session dated after such a day onto one day, and tell a person a year on
+    "your pain is higher than usual" from a clock's fault."""
+    from kiosk.core.coach.program import program_notes
     from kiosk.core.coach.progression import plan_for_day
     from kiosk.core.coach.signature import latest, tuning
-    from kiosk.core.data.records import sessions_of
+    from kiosk.core.data.records import replayed, sessions_of
+
+    terms = make_terms(cfg)
 
     def plan(records: Sequence[Record], day: date, pain: int | None) -> Plan:
-        """The day's plan from the sessions, tuned by the latest movement signature."""
+        """The day's plan from the sessions under the clinician's program in force, tuned by
+        the latest movement signature, with what the program says (its review, its note)."""
         tune = tuning(latest(records), cfg.signature)
-        return plan_for_day(cfg.library, sessions_of(records), day, cfg.progression,
+        made = plan_for_day(cfg.library, replayed(records), day, cfg.progression,
                             cfg.session, pain, base=base, tuning=tune, rhythm=cfg.rhythm)
+        said = program_notes(terms(records), [s.started_at for s in sessions_of(records)], day)
+        return replace(made, notes=made.notes + said) if said else made
 
     return plan
+
+
+def make_terms(cfg: Config) -> Callable[[Sequence[Record]], Terms]:
+    """What the clinician's program in force says besides its families, read once a version."""
+    from kiosk.config.program import terms_of
+    from kiosk.core.data.records import programs_of
+
+    seen: dict[str | None, Terms] = {}
+
+    def terms(records: Sequence[Record]) -> Terms:
+        found = programs_of(records)
+        key = found[-1].id if found else None
+        if key not in seen:
+            seen.clear()
+            seen[key] = terms_of(found[-1:], cfg.library)
+        return seen[key]
+
+    return terms
+
+
+def program_allows(cfg: Config) -> Callable[[Sequence[Record], str], bool]:
+    """Whether the clinician's program in force allows a variation (a ritual's rung): in one
+    of its families, between its first and last, free of what it avoids. Without one, all."""
+    from kiosk.config.program import file_of
+    from kiosk.core.data.records import programs_of
+
+    def allows(records: Sequence[Record], variation: str) -> bool:
+        found = programs_of(records)
+        read = file_of(found[-1], cfg.library) if found else None
+        if read is None or not read.program.clinician:
+            return True
+        try:
+            family, v = cfg.library.variation(variation)
+        except KeyError:
+            return False
+        return family.id in read.program.families and any(
+            family.ladder[k].id == v.id for k in read.program.rungs(family))
+
+    return allows
+
+
+def program_setup(cfg: Config) -> ProgramSetup:
+    """The menu's "Load program from USB" and "Previous program": the check of a text against
+    this kiosk's library, and the version before the one in force."""
+    from kiosk.config.files import DEFAULT_PROGRAM
+    from kiosk.config.program import active_program, check_text, load_program, problem_line
+    from kiosk.core.flows.program import Review
+
+    def review(text: str) -> Review:
+        checked = check_text(text, "backcare-program.toml", cfg.library)
+        if not checked.ok:
+            return Review(text, problem_line(checked.problems[0]) + " Nothing has changed.")
+        return Review(checked.text, "", checked.words)
+
+    def previous(records: Sequence[Record]) -> str | None:
+        found = active_program(records, cfg.library, load_program(DEFAULT_PROGRAM, cfg.library))
+        before = found.previous
+        if before is None:
+            return None
+        return before.record.text if before.record is not None else ""
+
+    return ProgramSetup(review, previous)
 
 
 def _starts(cfg: Config) -> dict[str, frozenset[str]]:
@@ -116,16 +193,22 @@ def make_levels(
 
 
 def make_gentle(cfg: Config, base: Any = None) -> GentlePlanner:
-    """The gentle planner; ``base`` as for ``make_planner``."""
+    """The gentle planner; ``base`` as for ``make_planner``. Under a clinician's program, only
+    its families, on the variations it allows."""
+    from kiosk.config.program import file_of
     from kiosk.core.coach.gentle import gentle_plan
     from kiosk.core.coach.progression import exercise_states
+    from kiosk.core.data.records import programs_of, replayed
 
     starts = _starts(cfg)
 
-    def plan(sessions: Sequence[SessionRecord], day: date, today: Plan) -> Plan:
-        states = exercise_states(cfg.library, sessions, day, cfg.progression, base=base,
-                                starts=starts, rhythm=cfg.rhythm)
-        return gentle_plan(cfg.library, states, today, most=cfg.progression.exercises_min)
+    def plan(records: Sequence[Record], day: date, today: Plan) -> Plan:
+        states = exercise_states(cfg.library, replayed(records), day, cfg.progression,
+                                 base=base, starts=starts, rhythm=cfg.rhythm)
+        found = programs_of(records)
+        read = file_of(found[-1], cfg.library) if found else None
+        return gentle_plan(cfg.library, states, today, most=cfg.progression.exercises_min,
+                           program=read.program if read is not None else None)
 
     return plan
 
@@ -135,7 +218,8 @@ def safety_setup(cfg: Config) -> Setup:
     rules = Rules(repeat_days=s.repeat_days, emergency_days=s.emergency_days,
                   high_pain=s.high_pain, bad_day_rise=p.bad_day_rise,
                   bad_day_window=p.bad_day_window)
-    return Setup(cfg.wording, rules, s.cleared_on, s.answer_seconds, s.gentle_from)
+    return Setup(cfg.wording, rules, s.cleared_on, s.answer_seconds, s.gentle_from,
+                 s.leg_question)
 
 
 def safety_checks(records: Sequence[Record]) -> list[SafetyCheck]:
@@ -252,7 +336,8 @@ def build(
     scheduled = opts.schedule if opts.schedule is not None else not opts.demo
     # Planning starts from the store's snapshot, so start-up, GREEN and RED never replay years.
     base = writer.base
-    rituals = RitualSetup(cfg.rituals, cfg.library, make_levels(cfg, base), scheduled=scheduled)
+    rituals = RitualSetup(cfg.rituals, cfg.library, make_levels(cfg, base), scheduled=scheduled,
+                          allows=program_allows(cfg))
     tracker = make_tracker(cfg, shutdown=shutdown)
     # The session paces by the real length of each rendered line (kiosk/core/words/speech.py).
     settings = replace(cfg.session, spoken=SpokenLengths(voice))
@@ -264,7 +349,8 @@ def build(
                   earlier_days=writer.earlier_days, earlier=writer.recent,
                   safety=safety_setup(cfg), gentle=make_gentle(cfg, base), holds=tracker.hold,
                   progress=progress_settings(cfg), signature=cfg.signature,
-                  screen_at_boot=opts.screening, sessions_before=_sessions_before(base))
+                  screen_at_boot=opts.screening, sessions_before=_sessions_before(base),
+                  terms=make_terms(cfg), programs=program_setup(cfg))
     if opts.terminal:
         from kiosk.io.terminal import TerminalKeys
 
@@ -275,7 +361,18 @@ def build(
                       notifier=notifier, closers=closers)
     return App(kiosk, tracker, devices, clock, inbox,
                keyboard=(opts.mock or opts.demo) and screen.takes_keys, animate=not opts.demo,
-               power_off=power_off if shutdown else None, usb=usb_runner(cfg, data_dir))
+               power_off=power_off if shutdown else None, usb=usb_runner(cfg, data_dir),
+               read_program=stick_reader(cfg))
+
+
+def stick_reader(cfg: Config) -> Callable[[], StickProgram]:
+    """Reads the clinician's program from the stick, at the USB export's mount."""
+    def read() -> StickProgram:
+        from kiosk.stick import read_program
+
+        return read_program(cfg.usb.mount, require_mount=cfg.usb.require_mount)
+
+    return read
 
 
 USB_TIMEOUT = 900.0  # only a stick that hangs takes this long; ten years take seconds
@@ -587,7 +684,10 @@ def run_demo(
             signal.signal(signal.SIGTERM, app.stop)
         app.start(notices.spoken)
         t_end = clock.now() + max_seconds
-        while app.finished == 0 and clock.now() < t_end and not app.stopping:
+        # The sitting ends with the session, unless questions follow it (a check-out that
+        # rose asks the emergency group, docs/safety.md): those are answered first.
+        while ((app.finished == 0 or app.kiosk.view.screen == "question")
+               and clock.now() < t_end and not app.stopping):
             if user.out_of_presses and not hands.busy:
                 # The script is done: close as Esc does, keeping what was rated.
                 ran_out = True

@@ -20,9 +20,14 @@ PROFILES = ("steady", "slipping", "sore", "stiff-left", "stuck", "flare")  # how
 # others do (docs/signature.md).
 STIFF_LEFT = {("hip-rotation", "left"), ("rib-expansion", "left")}
 RED_FLAG = "red-flag"  # answers yes to the saddle-numbness question, and never exercises
+# Exercises as steady does; from its third day on (``day``) it has symptoms below the knee, in
+# one leg (kiosk/core/coach/legs.py). Every other person answers the leg question "no".
+LEG_SYMPTOMS = "leg-symptoms"
+LEGS_FROM_DAY = 3
+LEG_SCREENS = ("legs", "both-legs")
 # The safety screens (docs/safety.md): a profile answers them itself. A press script
 # (``presses``) answers them as it does every other screen: only what was pressed is saved.
-SAFETY_SCREENS = ("welcome", "about", "question", "advice")
+SAFETY_SCREENS = ("welcome", "about", "question", "advice", *LEG_SCREENS)
 # The screening's screens (kiosk/core/flows/screening.py); answered by the profile, as the safety
 # questions are, and by the press script under ``presses``.
 SCREENING_SCREENS = ("screening", "probe", "probe-move", "probe-pain", "signature",
@@ -43,7 +48,10 @@ class SimUser:
     few reps in each set; ``sore`` presses RED in the second exercise; ``red-flag`` answers yes
     to the saddle-numbness safety question; ``stuck`` rates clean up to one rep below the
     target, then AMBER, at any target; ``flare`` checks in at two, rates clean and checks out at
-    nine. The others answer no to every safety question. ``sore_on``: the exercises (by the
+    nine; ``leg-symptoms`` exercises as steady does, and from its third ``day`` (the day of
+    its use: the demo counts the days in its history) answers yes, in one leg, to the leg
+    question at check-in. The others answer no to every safety question. ``sore_on``: the
+    exercises (by the
     name on screen) ``sore`` presses RED on; empty, it presses RED in the second exercise.
     ``presses`` replaces the profile with an exact sequence of tokens (g a r press, G A R hold)
     for every screen: the welcome, the safety questions, the movement check, the session and
@@ -66,11 +74,13 @@ class SimUser:
         stiff: Iterable[tuple[str, str | None]] = (),
         painful: Iterable[str] = (),
         sore_on: Iterable[str] = (),
+        day: int = 1,
     ) -> None:
-        if profile not in (*PROFILES, RED_FLAG):
-            raise ValueError(f"unknown user {profile!r}; choose one of "
-                             f"{', '.join((*PROFILES, RED_FLAG))}")
+        known = (*PROFILES, RED_FLAG, LEG_SYMPTOMS)
+        if profile not in known:
+            raise ValueError(f"unknown user {profile!r}; choose one of {', '.join(known)}")
         self.profile = profile
+        self.day = day
         self.tokens = list(presses.replace(",", " ").split()) if presses is not None else None
         if self.tokens is not None:
             self.tokens = [c for tok in self.tokens for c in tok]
@@ -128,6 +138,9 @@ class SimUser:
         return self._choose(view)
 
     def _safety(self, view: View) -> Action:
+        if view.screen in LEG_SCREENS:  # yes below the knee, in one leg; or no
+            legs = self.profile == LEG_SYMPTOMS and self.day >= LEGS_FROM_DAY
+            return Action(Button.GREEN if legs and view.screen == "legs" else Button.AMBER)
         if view.awaiting != "answer":
             return Action(Button.GREEN)  # go on
         saddle = any("saddle" in line for line in view.lines)

@@ -26,6 +26,7 @@ from kiosk.core.data.records import Record
 from kiosk.core.reports.report import default_period
 from kiosk.core.reports.usb import FOLDER, Outcome
 from kiosk.report import write_atomic, write_report
+from kiosk.stick import drive_present
 from kiosk.store import export
 from kiosk.store.atomic import kind_of
 
@@ -34,15 +35,6 @@ log = logging.getLogger("kiosk.usb")
 FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}  # EFBIG: FAT32 holds no file over 4 GiB
 READ_ONLY = {errno.EROFS, errno.EACCES, errno.EPERM}
 GONE = {errno.ENOENT, errno.ENODEV, errno.ENXIO, errno.EIO, errno.ENOTDIR}
-
-
-def drive_present(mount: Path, *, require_mount: bool = True) -> bool:
-    """A drive is there when something is mounted at ``mount``. Tests, and a kiosk that mounts
-    its stick some other way, may set ``require_mount`` false: then the folder existing is
-    enough."""
-    if require_mount:
-        return os.path.ismount(mount)
-    return mount.is_dir()
 
 
 def copy_all(records: Sequence[Record], cfg: Config, mount: Path, *, now: datetime,
@@ -106,3 +98,4 @@ def _outcome(error: OSError) -> Outcome:
     if error.errno in GONE:
         return Outcome.NO_DRIVE
     return Outcome.FAILED
+

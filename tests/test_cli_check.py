@@ -238,7 +238,7 @@ def test_check_loads_the_packaged_neural_voice(
 
 
 def test_check_notes_when_there_is_no_room_to_cut_the_neural_voice(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     """A disk too full to cut the voice in two is no failure (it renders whole), but the
     person looking after the kiosk should know: it costs about 30 MB more memory."""
@@ -248,10 +248,15 @@ def test_check_notes_when_there_is_no_room_to_cut_the_neural_voice(
         pytest.skip(f"the neural voice is not installed here ({piper.why_not('')})")
     config = tmp_path / "kiosk.toml"
     config.write_text('[voice]\nengine = "piper"\n')
-    # monkeypatch stays: a disk with only 40 MiB free cannot be made here without root and
-    # a small mount.
-    monkeypatch.setattr(check_module, "_free_bytes", lambda path: 40 * 2**20)
-    code, out = check(capsys, config, tmp_path)
+    # A disk with only 40 MiB free cannot be made here without a small mount: check is handed
+    # a reader of the free space that finds 40 MiB.
+    args = cli.parser().parse_args(
+        ["--config", str(config), "--data-dir", str(tmp_path / "data"), "check"])
+    loaded = load_config(config)
+    check_module.cmd_check(args, loaded.config, list(loaded.problems),
+                           free_bytes=lambda path: 40 * 2**20)
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
     assert "voice: piper (en_US-joe-medium)" in out.splitlines()
     [note] = [line for line in out.splitlines() if "note:" in line]
     assert "40 MiB is free" in note and "render whole" in note

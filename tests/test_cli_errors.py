@@ -34,9 +34,7 @@ def test_printable_drops_what_drives_a_terminal_and_keeps_the_words() -> None:
         "Bridge]0;title[2J evil tab\tok")
 
 
-def test_an_export_to_a_terminal_carries_no_escape_sequences(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_export_to_a_terminal_carries_no_escape_sequences(tmp_path: Path) -> None:
     assert cli.main(["--data-dir", str(tmp_path), "demo"]) == 0
     [history] = tmp_path.glob("history/*/history.json")  # the open month (store/months.py)
     data = json.loads(history.read_text())
@@ -49,28 +47,27 @@ def test_an_export_to_a_terminal_carries_no_escape_sequences(
         def isatty(self) -> bool:
             return True
 
-    screen = Terminal()
-    # monkeypatch stays: the CLI writes to sys.stdout and must see a terminal (isatty);
-    # capsys is none.
-    monkeypatch.setattr(sys, "stdout", screen)
-    assert cli.main(["--data-dir", str(tmp_path), "export", "--format", "csv"]) == 0
+    screen = Terminal()  # the CLI must see a terminal (isatty); capsys is none
+    assert cli.main(["--data-dir", str(tmp_path), "export", "--format", "csv"],
+                    stdout=screen) == 0
     assert "\x1b" not in screen.getvalue() and "[2J" in screen.getvalue()
 
 
 def test_a_bug_is_one_line_and_v_logs_the_traceback(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-    caplog: pytest.LogCaptureFixture,
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture,
 ) -> None:
-    def broken(*_: object) -> int:
-        raise ZeroDivisionError("division by zero")
+    class Broken(io.StringIO):
+        """A terminal twin with a bug in it: whatever the command writes raises. It stands for
+        any bug a command meets, handed in through main's stdout."""
 
-    # monkeypatch stays: a bug cannot be handed in through a seam; this one stands for any.
-    monkeypatch.setattr(cli, "cmd_history", broken)
-    assert cli.main(["--data-dir", str(tmp_path), "history"]) == 70
+        def write(self, text: str) -> int:
+            raise ZeroDivisionError("division by zero")
+
+    assert cli.main(["--data-dir", str(tmp_path), "history"], stdout=Broken()) == 70
     [line] = capsys.readouterr().err.splitlines()
     assert line.startswith("kiosk history: unexpected error (ZeroDivisionError") and "-v" in line
     with caplog.at_level("INFO"):  # what -v sets; the log, not the screen, gets the traceback
-        assert cli.main(["-v", "--data-dir", str(tmp_path), "history"]) == 70
+        assert cli.main(["-v", "--data-dir", str(tmp_path), "history"], stdout=Broken()) == 70
     assert any(r.exc_info and r.exc_info[0] is ZeroDivisionError for r in caplog.records)
 
 

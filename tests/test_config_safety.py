@@ -29,6 +29,27 @@ def test_a_cleared_on_that_is_not_a_date_is_named_and_means_not_cleared(
     assert loaded.config.safety.cleared_on is None
 
 
+def test_the_leg_question_is_on_unless_turned_off(tmp_path: Path) -> None:
+    path = tmp_path / "kiosk.toml"
+    path.write_text("[safety]\n")
+    assert load_config(path).config.safety.leg_question is True
+    path.write_text("[safety]\nleg_question = false\n")
+    loaded = load_config(path)
+    assert loaded.problems == () and loaded.config.safety.leg_question is False
+
+
+@pytest.mark.parametrize("value", ['"no"', "0", '"false"'])
+def test_a_leg_question_that_is_not_true_or_false_is_named_and_stays_on(
+    tmp_path: Path, value: str
+) -> None:
+    path = tmp_path / "kiosk.toml"
+    path.write_text(f"[safety]\nleg_question = {value}\n")
+    loaded = load_config(path)
+    assert [p.key for p in loaded.problems] == ["safety.leg_question"]
+    assert "true or false" in str(loaded.problems[0])
+    assert loaded.config.safety.leg_question is True  # asked: the safe side
+
+
 def test_a_safety_toml_beside_the_config_is_used(tmp_path: Path) -> None:
     text = DEFAULT_SAFETY.read_text().replace("Have you ever had cancer?",
                                               "Have you ever been treated for cancer?")

@@ -69,6 +69,7 @@ def entries(data: Path) -> list[PainEntry]:
 def into_primer(shell: Shell) -> None:
     shell.press(Button.GREEN)  # start
     shell.press(Button.GREEN, hold=2.0)  # confirm pain 0
+    shell.press(Button.AMBER)  # no leg symptoms (issue 27)
     shell.until("breathing")
 
 
@@ -235,7 +236,8 @@ def test_every_spoken_line_is_shown_in_order_for_as_long_as_it_takes_to_say(
 
     quiet_press(Button.GREEN)  # start
     quiet_press(Button.GREEN)  # pain one
-    quiet_press(Button.GREEN, hold=2.0)  # "Pain one. Thank you." then the breathing
+    quiet_press(Button.GREEN, hold=2.0)  # "Pain one. Thank you." then the leg question
+    quiet_press(Button.AMBER)  # no leg symptoms: the breathing
     shell.until("intro")
     quiet_press(Button.GREEN)  # ready
     for _ in range(3):
@@ -472,7 +474,9 @@ def test_headless_mock_kiosk_in_a_terminal_is_driven_by_keys_and_keeps_reps_on_s
         term.until(f"say: {runtime.NO_SOUND}")  # 9: no sound card, said and shown
         term.type("g")  # start
         term.until("say: First, how is your back?")
-        term.type("Ga")  # hold GREEN: pain zero confirmed; then AMBER skips the breathing
+        term.type("Ga")  # hold GREEN: pain zero confirmed; AMBER: no leg symptoms
+        term.until("say: Let's breathe first.")
+        term.type("a")  # AMBER skips the breathing
         term.until("say: Skipping the breathing.")
         term.until("say: Get into position.")
         term.type("g")  # ready: the set starts now

@@ -23,7 +23,7 @@ from kiosk.cli import main  # noqa: E402
 pytestmark = pytest.mark.slow
 
 GOLDEN = Path(__file__).parent / "golden"
-USERS = ("steady", "slipping", "sore", "stiff-left", "red-flag")
+USERS = ("steady", "slipping", "sore", "stiff-left", "red-flag", "leg-symptoms")
 DAYS = ("2026-12-07", "2026-12-08", "2026-12-10", "2026-12-14")
 SAVED = re.compile(r"^saved: (\S+) \S+ in .*$")
 

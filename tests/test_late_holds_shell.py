@@ -51,6 +51,7 @@ def test_late_holds_in_the_real_shell(tmp_path: Path) -> None:
     shell.press(Button.GREEN)  # start: the check-in
     late_hold(shell, Button.GREEN)  # pain one (the last rating), confirmed
     assert phrases.pain_confirmed(1) in shell.said
+    shell.press(Button.AMBER)  # no leg symptoms (issue 27)
     shell.until("breathing")
     shell.press(Button.AMBER)
     shell.until("intro")

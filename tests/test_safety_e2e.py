@@ -126,6 +126,8 @@ def test_a_high_check_in_asks_then_offers_only_gentle_movement(tmp_path: Path) -
     for _ in range(8):
         shell.press(Button.GREEN)  # raise to 9
     shell.press(Button.GREEN, hold=2.0)  # confirm 9
+    assert shell.app.view.screen == "legs"  # first, below the knee (issue 27): no
+    shell.press(Button.AMBER)
     assert shell.app.view.screen == "question"
     asked = 0
     while shell.app.view.screen == "question":

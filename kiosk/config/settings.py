@@ -143,6 +143,7 @@ class SafetyConfig:
     emergency_days: int = 7  # the emergency group is asked at least this often
     high_pain: int = 9  # a rating this high asks the emergency and urgent groups
     gentle_from: int = 7  # a check-in this high offers only the gentle path
+    leg_question: bool = True  # leg symptoms asked at every check-in, before the red flags
 
 
 @dataclass(frozen=True)
@@ -272,6 +273,7 @@ def _safety(s: Section) -> SafetyConfig:
         emergency_days=s.take("emergency_days", whole(1, 28), d.emergency_days),
         high_pain=s.take("high_pain", whole(5, 10), d.high_pain),
         gentle_from=s.take("gentle_from", whole(3, 10), d.gentle_from),
+        leg_question=s.take("leg_question", boolean(), d.leg_question),
     )
 
 

@@ -37,8 +37,9 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.errors import KioskWarning
+from kiosk.io.espeak_engine import UnknownVoice, espeak_synth
 from kiosk.io.loudness import normalise_file
-from kiosk.io.tts import Renderer, UnknownVoice, check_wav, espeak_synth
+from kiosk.io.tts import Renderer, Synth, check_wav
 from kiosk.io.worker import death, stop
 
 log = logging.getLogger(__name__)
@@ -64,9 +65,12 @@ class EspeakWorker:
     """
 
     def __init__(self, *, python: str = sys.executable,
-                 start_timeout: float = START_TIMEOUT) -> None:
-        """``python`` runs the worker (a wrapper may put it in a CPU budget of its own)."""
+                 start_timeout: float = START_TIMEOUT, here: Synth = in_process) -> None:
+        """``python`` runs the worker (a wrapper may put it in a CPU budget of its own).
+        ``here`` renders a line in the kiosk's own process when the worker cannot
+        (``in_process``; a test hands in a twin that notes which lines were made here)."""
         self._python = python
+        self._here = here
         self._start_timeout = start_timeout
         self._proc: subprocess.Popen[bytes] | None = None
         self._ready = False
@@ -122,7 +126,7 @@ class EspeakWorker:
     def _in_process(self, text: str, voice: str, rate: int, out: Path) -> None:
         if self._closed:  # the kiosk is stopping: no line is wanted any more
             raise RuntimeError("the voice is closed")
-        in_process(text, voice, rate, out)
+        self._here(text, voice, rate, out)
 
     def _let_go(self) -> None:
         with self._lock:

@@ -26,8 +26,9 @@ from pathlib import Path
 from typing import TextIO
 
 from kiosk.errors import HardwareError
+from kiosk.io.espeak_engine import UnknownVoice, espeak_synth
 from kiosk.io.loudness import normalise_file
-from kiosk.io.tts import UnknownVoice, check_wav, espeak_synth
+from kiosk.io.tts import check_wav
 from kiosk.io.worker import until_the_kiosk_goes
 
 NICENESS = 10  # below the frame loop: a render may wait, a frame may not
@@ -47,10 +48,10 @@ def _answer(stream: TextIO, **reply: object) -> None:
 
 
 def serve(requests: TextIO, replies: TextIO) -> int:
-    from kiosk.io import tts
+    from kiosk.io import espeak_engine
 
     try:
-        tts._espeak()  # loads pyttsx3 and espeak-ng once, for every line
+        espeak_engine.engine()  # loads pyttsx3 and espeak-ng once, for every line
     except HardwareError as e:
         _answer(replies, fatal=str(e))
         return 1

@@ -24,6 +24,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -59,10 +60,12 @@ def voice_name(model: Path) -> str:
     return model.name.removesuffix(".onnx")
 
 
-def why_not(model: str) -> str | None:
+def why_not(model: str, *, find_spec: Callable[[str], object] | None = None) -> str | None:
     """Why the neural voice cannot be used with this config, without loading it; None if it can
-    be tried. Each reason says what to do."""
-    if importlib.util.find_spec("piper") is None or importlib.util.find_spec("onnxruntime") is None:
+    be tried. Each reason says what to do. ``find_spec`` finds a Python package
+    (``importlib.util.find_spec``; a test hands in an install without piper)."""
+    find = find_spec or importlib.util.find_spec
+    if find("piper") is None or find("onnxruntime") is None:
         return f"piper-tts is not installed: {INSTALL_HINT}"
     path = model_path(model)
     if path is None:

@@ -186,9 +186,16 @@ class AtomicJSONStorage(Storage):
         """Flush ``fd`` to the disk; a test storage overrides it to make the disk slow."""
         os.fsync(fd)
 
+    @staticmethod
+    def read_file(path: Path) -> bytes:
+        """The bytes of a history file (``read_regular``): each month's file, as the writer
+        and the history's readers load it. A test storage overrides it to make the card fail
+        on reading, or to see which months are read, and on which thread."""
+        return read_regular(path)
+
     def read(self) -> dict[str, dict[str, Any]] | None:
         try:
-            raw = read_regular(self.path)
+            raw = self.read_file(self.path)
         except FileNotFoundError:
             return None
         if not raw:

@@ -26,6 +26,7 @@ from kiosk.core.coach.safety import SafetyCheck
 from kiosk.core.data.records import (
     SCHEMA_VERSION,
     PainEntry,
+    ProgramRecord,
     PsfsRecord,
     Record,
     RitualRecord,
@@ -72,8 +73,9 @@ REP_LETTERS = {"clean": "C", "slipped": "S"}
 def write_json(records: Iterable[Record], fp: TextIO) -> None:
     """The sessions, and (when there are any) the rounds of safety answers, the rituals
     (offered, run, snoozed, skipped), the pain log entries, the PSFS rounds and the movement
-    signatures, as saved: one JSON document written a session at a time (a history of years
-    never sits in memory whole), exactly as ``json.dump(..., indent=2)`` would lay it out."""
+    signatures and the clinician's programs, as saved: one JSON document written a session at
+    a time (a history of years never sits in memory whole), exactly as
+    ``json.dump(..., indent=2)`` would lay it out."""
     fp.write(f'{{\n  "schema": {SCHEMA_VERSION},\n  "sessions": [')
     first = True
     # The other kinds are far fewer than sessions: kept to go after them, each under its key.
@@ -98,9 +100,9 @@ def write_json(records: Iterable[Record], fp: TextIO) -> None:
 
 _OTHER_KEYS: dict[type, str] = {SafetyCheck: "safety", RitualRecord: "rituals",
                                 PainEntry: "pain_entries", PsfsRecord: "psfs",
-                                ScreeningRecord: "screenings"}
+                                ScreeningRecord: "screenings", ProgramRecord: "programs"}
 
-JSON_LISTS = ("sessions", "safety", "rituals", "pain_entries", "psfs", "screenings")
+JSON_LISTS = ("sessions", "safety", "rituals", "pain_entries", "psfs", "screenings", "programs")
 
 
 def read_json(fp: TextIO) -> list[Record]:

@@ -98,6 +98,7 @@ class MonthFile:
         self.journal = self.data_dir / journal.JOURNAL if journaled else None
         self._now = now
         self._fsync = storage.fsync
+        self._read = storage.read_file
         self._backups = Backups(self.data_dir / "backups", keep=keep_backups, fsync=storage.fsync)
         self._records: dict[int, Record] = {}  # by seq: what the file holds, decoded once
         self._seqs: dict[str, int] = {}  # record id -> seq, so a save needs no extra read
@@ -218,7 +219,7 @@ class MonthFile:
         # We hold the lock: temp files still here were left by a crash, not by a live write.
         remove_stale_temps(self.data_dir, FILENAME)
         self._backups.remove_stale_temps()
-        loaded = load(self.path, self._backups, self.journal)
+        loaded = load(self.path, self._backups, self.journal, read=self._read)
         if loaded.problem is None:
             loaded = self._reconcile(loaded)
         self._records = loaded.records

@@ -10,7 +10,7 @@ import logging
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -19,6 +19,7 @@ from typing import Any, ClassVar, Protocol
 from kiosk.core.coach.rhythm import active_days
 from kiosk.core.data.records import (
     PainEntry,
+    ProgramRecord,
     Record,
     RitualRecord,
     SessionRecord,
@@ -59,7 +60,7 @@ class Replay(Protocol):
     @property
     def latest(self) -> date | None: ...  # the latest day replayed: plans before it need all
 
-    def feed(self, sessions: Iterable[SessionRecord]) -> Any: ...
+    def feed(self, sessions: Iterable[SessionRecord | ProgramRecord]) -> Any: ...
     def copy(self) -> Any: ...
     def snapshot(self) -> object: ...  # a dataclass the store's codec writes
 
@@ -249,12 +250,15 @@ def newest_snapshot(
 
 
 # --- reading without writing: the command-line readers ---------------------------------------
-def read_month(month_dir: Path) -> tuple[list[Record], str | None]:
+def read_month(
+    month_dir: Path, read: Callable[[Path], bytes] | None = None
+) -> tuple[list[Record], str | None]:
     """A month's records without changing anything (what the kiosk would repair it to, if it is
-    damaged: load.py). Returns the records and a note when the file could not be used as is."""
+    damaged: load.py). Returns the records and a note when the file could not be used as is.
+    ``read`` reads the month's file (the writer's storage's ``read_file``)."""
     path = month_dir / FILENAME
     # StorageError: the disk, not the data
-    loaded = load(path, Backups(month_dir / "backups"), month_dir / JOURNAL)
+    loaded = load(path, Backups(month_dir / "backups"), month_dir / JOURNAL, read=read)
     if loaded.problem is None and loaded.changed_since_seal:
         return list(loaded.records.values()), Damage(
             f"{path}: changed since the kiosk checked and sealed it (an edit, or a value "

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,11 +51,15 @@ class Loaded:
         return sessions_of(self.records.values())
 
 
-def load(path: Path, backups: Backups, journal: Path | None = None) -> Loaded:
+def load(
+    path: Path, backups: Backups, journal: Path | None = None, *,
+    read: Callable[[Path], bytes] | None = None,
+) -> Loaded:
     """Read ``path`` (and, if need be, the backups and the ``journal``, journal.py); raise
-    ``StorageError`` only for the disk."""
+    ``StorageError`` only for the disk. ``read`` reads ``path`` (the storage's ``read_file``;
+    ``read_regular`` when None)."""
     try:
-        raw = read_regular(path)
+        raw = (read or read_regular)(path)
     except FileNotFoundError:
         if not backups.newest_first() and (journal is None or not os.path.lexists(journal)):
             return Loaded({})  # the first start: nothing to load

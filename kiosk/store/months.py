@@ -37,6 +37,7 @@ from kiosk.core.data.records import (
     Record,
     SessionRecord,
     last_pain,
+    replayed,
     sessions_of,
 )
 from kiosk.core.data.years import outside
@@ -175,7 +176,7 @@ class WholeHistory:
             if month < first:
                 continue
             records = (self._open.records() if month == self._open_month and self._open
-                       else read_month(self.root / month)[0])
+                       else read_month(self.root / month, self._storage.read_file)[0])
             on_disk.update((r.id, (month, r)) for r in records)
         try:
             for record in kept:
@@ -233,7 +234,7 @@ class WholeHistory:
             if month == self._open_month and self._open is not None:
                 yield from self._open.records()
             else:
-                yield from read_month(self.root / month)[0]
+                yield from read_month(self.root / month, self._storage.read_file)[0]
 
     def last_pain(self) -> int | None:
         window = last_pain(self.records())
@@ -310,7 +311,7 @@ class WholeHistory:
         replay = None
         if self._replays is not None:
             replay = (self.base.copy() if self.base is not None else self._replays.start())
-            replay.feed(sessions_of(records))
+            replay.feed(replayed(records))
         snapshot = next_snapshot(month, self._snapshot, records, replay)
         try:
             write_snapshot(self.root / month, snapshot, self._storage.fsync)
@@ -347,7 +348,7 @@ class WholeHistory:
     def _sound(self, month: str) -> bool:
         """Whether a closed month reads as it is, with no repair to make."""
         try:
-            _, note = read_month(self.root / month)
+            _, note = read_month(self.root / month, self._storage.read_file)
         except StorageError:
             return True  # the disk, not the data: nothing to repair from here
         return note is None
@@ -405,7 +406,7 @@ class WholeHistory:
             records = self._read_closed(month)
             replay = snapshot.replay.copy() if snapshot and snapshot.replay else (
                 self._replays.start())
-            replay.feed(sessions_of(records))
+            replay.feed(replayed(records))
             snapshot = next_snapshot(month, snapshot, records, replay)
             try:
                 write_snapshot(self.root / month, snapshot, self._storage.fsync)
@@ -434,7 +435,7 @@ class WholeHistory:
             if month < first:
                 continue
             try:
-                records, note = read_month(self.root / month)
+                records, note = read_month(self.root / month, self._storage.read_file)
             except StorageError as e:
                 log.warning("%s: %s", month, e)
                 continue

@@ -246,6 +246,9 @@ def _pain(
     r = max(4, lay.px(0.02))
     for p in chart.points:
         _pain_marks(surface, p, plot, chart, r, ink)
+    for day, legs in chart.legs:  # leg symptoms: a triangle on the floor of the plot
+        _leg_mark(surface, (_x(plot, chart.first, chart.last, day), plot.bottom - r), r, ink,
+                  both=legs == "both")
     # The weekly line over the marks, edged in the background, so ratings piled at 0 never
     # hide it; a week with no rating breaks it, as a gap.
     week_w = plot.width / len(chart.weekly)
@@ -259,8 +262,23 @@ def _pain(
             x, y = trend[0]
             pygame.draw.line(surface, ink.line, (x - round(week_w / 3), y),
                              (x + round(week_w / 3), y), width)
-    drawn += _pain_key(surface, rect, lay, max(r, _px(lay) // 3), ink)  # as big as the words
+    key_r = max(r, _px(lay) // 3)  # as big as the words
+    drawn += _pain_key(surface, rect, lay, key_r, ink)
+    if chart.legs:  # its key between "8 weeks ago" and "this week": the top row is full
+        word = _font(_px(lay)).size("legs")[0]
+        x = (drawn[2].right + drawn[3].left - 2 * key_r - lay.gap // 2 - word) // 2
+        _leg_mark(surface, (x + key_r, drawn[2].centery), key_r, ink, both=True)
+        drawn.append(_text(surface, "legs", lay, ink.text, left=x + 2 * key_r + lay.gap // 2,
+                           centery=drawn[2].centery))
     return drawn
+
+
+def _leg_mark(surface: pygame.Surface, centre: tuple[int, int], r: int, ink: Inks, *,
+              both: bool) -> None:
+    """A day with leg symptoms: a triangle pointing up, filled for both legs, hollow for one."""
+    x, y = centre
+    corners = [(x, y - r), (x - r, y + r), (x + r, y + r)]
+    pygame.draw.polygon(surface, ink.mark, corners, 0 if both else max(1, r // 2))
 
 
 def _week_runs(weekly: Sequence[float | None]) -> list[list[tuple[int, float]]]:

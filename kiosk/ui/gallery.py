@@ -288,6 +288,7 @@ def safety_views() -> dict[str, View]:
     from kiosk.core.coach.safety import GROUPS, Group, Reason
     from kiosk.core.flows.kiosk import GENTLE_LINES
     from kiosk.core.flows.questions import Choice, Pages, Questions
+    from kiosk.core.flows.sitting import leg_question
 
     wording = packaged_wording()
     welcome = Pages("welcome", wording.about, t0=0.0, rate_wpm=150)
@@ -307,6 +308,10 @@ def safety_views() -> dict[str, View]:
     gentle = Choice("gentle", "A gentle day", GENTLE_LINES, (phrases.GENTLE_OFFER,), t0=0.0,
                     rate_wpm=150, yes="Gentle", no="Rest today", timeout=60)
     gentle.start()
+    legs = leg_question(False, t0=0.0, rate_wpm=150, lengths=None, wait=60)
+    legs.start()
+    both_legs = leg_question(True, t0=0.0, rate_wpm=150, lengths=None, wait=60)
+    both_legs.start()
     background = Pages("advice", (("Check with your clinician",
                                    (wording.advice[Group.BACKGROUND],)),),
                        t0=0.0, rate_wpm=150, go_on="Home")
@@ -318,4 +323,6 @@ def safety_views() -> dict[str, View]:
         "advice_emergency": advice.view,
         "advice_background": background.view,
         "gentle_offer": gentle.view,
+        "legs": legs.view,
+        "both_legs": both_legs.view,
     }

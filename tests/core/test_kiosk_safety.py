@@ -42,8 +42,9 @@ def planner(records: Sequence[Record], day: date, pain: int | None) -> Plan:
                         pain)
 
 
-def gentle(sessions: Sequence[SessionRecord], day: date, plan: Plan) -> Plan:
-    states = exercise_states(CFG.library, sessions, day, CFG.progression)
+def gentle(records: Sequence[Record], day: date, plan: Plan) -> Plan:
+    # The kiosk hands its gentle planner every record too (a clinician's program among them).
+    states = exercise_states(CFG.library, sessions_of(records), day, CFG.progression)
     return gentle_plan(CFG.library, states, plan, most=CFG.progression.exercises_min)
 
 
@@ -208,7 +209,9 @@ def test_an_urgent_yes_after_check_in_stops_the_day_and_asks_again_the_next_day(
             sessions=history())
     until(r, lambda r: r.finished)
     assert WORDING.advice[Group.URGENT] in r.said
-    assert [s for s in session_saves(r) if s.plan_date == DAY] == []
+    # No exercise; the check-in is kept for its leg answer (the clinician reads it).
+    assert [(s.exercises, s.ended_by, s.pain_before, s.legs) for s in session_saves(r)
+            if s.plan_date == DAY] == [((), "stop", 9, "none")]
     checks = [all_no(DAY - timedelta(days=1)), *safety_saves(r)]
     # The next day: the questions come before any exercise.
     nxt = run(SimUser("steady"), checks=checks, sessions=history(), day=DAY + timedelta(days=1))
@@ -289,6 +292,7 @@ def test_an_emergency_yes_holds_until_the_person_says_a_clinician_has_seen_them(
 
 
 def test_the_check_in_is_not_held_when_nothing_is_due_and_pain_is_low() -> None:
+    # Held only for the leg question (answered no): no round, no offer, nothing saved yet.
     r = run(SimUser("steady", checkin_pain=3), checks=[all_no(DAY)], sessions=history())
     until(r, lambda r: r.kiosk.session is not None and r.kiosk.session.phase == "intro")
     assert safety_saves(r) == [] and phrases.GENTLE_OFFER not in r.said

@@ -56,3 +56,29 @@ def test_the_check_finds_a_circle() -> None:
     edges = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert circle_from("a", edges) == ["a", "b", "c", "a"]
     assert circle_from("d", edges) is None
+
+
+# The rooms the flows stand on: the coaching rules, the words, the records and the presses. A
+# flow runs them; none of them may reach up into a flow, lazily or not (the reports read a flow's
+# own names, psfs.flags, and are not among them).
+BELOW_THE_FLOWS = ("kiosk.core.coach", "kiosk.core.words", "kiosk.core.data",
+                   "kiosk.core.presses")
+
+
+def arrows_up(edges: dict[str, set[str]]) -> list[tuple[str, str]]:
+    """Every import from a room below the flows into ``kiosk.core.flows``."""
+    return sorted((m, t) for m, targets in edges.items() for t in targets
+                  if m.startswith(BELOW_THE_FLOWS) and t.startswith("kiosk.core.flows"))
+
+
+def test_the_coaching_rules_words_records_and_presses_never_import_a_flow() -> None:
+    edges = imports()
+    assert "kiosk.core.coach.rituals" in edges and "kiosk.core.words.phrases" in edges[
+        "kiosk.core.coach.rituals"]  # the walk sees the coach's imports
+    assert arrows_up(edges) == []
+
+
+def test_the_check_finds_an_arrow_up() -> None:
+    edges = {"kiosk.core.coach.rituals": {"kiosk.core.flows.session"},
+             "kiosk.core.flows.session": {"kiosk.core.coach.rituals"}}
+    assert arrows_up(edges) == [("kiosk.core.coach.rituals", "kiosk.core.flows.session")]

@@ -156,3 +156,28 @@ def test_events_are_listed_in_time_order_whatever_the_records_order() -> None:
                                      ended_by="stop"), pain("2026-11-03", 6)]
     events = _build(records).events
     assert [e.kind for e in events] == ["pain log", "session ended: stop"]
+
+
+def test_the_leg_symptom_days_have_their_own_section() -> None:
+    """Issue 27: each day the leg question was answered; the days with symptoms listed, the
+    others counted; a period with no answer says it was not asked."""
+    from dataclasses import replace
+
+    records: list[Record] = [
+        replace(session("2026-11-03", exercise("bridge", 8), before=2, after=2), legs="none"),
+        replace(session("2026-11-04", exercise("bridge", 8), before=2, after=2), legs="one"),
+        replace(session("2026-11-05", exercise("bridge", 8), before=2, after=2), legs="both"),
+        session("2026-11-06", exercise("bridge", 8), before=2, after=2),  # not asked
+        replace(session("2026-10-20", before=2, after=2), legs="both"),  # before the period
+    ]
+    r = _build(records)
+    assert r.legs == ((date(2026, 11, 3), "none"), (date(2026, 11, 4), "one"),
+                      (date(2026, 11, 5), "both"))
+    page = report.to_html(r)
+    section = page[page.index("<h2>Leg symptoms</h2>"):page.index("<h2>Safety answers</h2>")]
+    assert "Leg symptoms on 2 of the 3 days asked" in section
+    assert "<td>2026-11-04</td><td>one leg</td>" in section
+    assert "<td>2026-11-05</td><td>both legs</td>" in section
+    assert "2026-11-03" not in section and "2026-10-20" not in section
+    quiet = report.to_html(_build(records[3:4]))
+    assert "Not asked in this period" in quiet

@@ -18,8 +18,8 @@ from kiosk.core.coach.rituals import (
     step_beats,
     unlocks,
 )
-from kiosk.core.flows.session import speech_seconds
 from kiosk.core.words import phrases
+from kiosk.core.words.phrases import speech_seconds
 from kiosk.errors import ConfigError
 
 LIBRARY = load_library(DEFAULT_EXERCISES)

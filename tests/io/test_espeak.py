@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from kiosk.errors import KioskWarning
-from kiosk.io import espeak, loudness, tts
+from kiosk.io import loudness, tts
 from kiosk.io.espeak import EspeakWorker, espeak_renderer
-from kiosk.io.tts import Renderer
+from kiosk.io.tts import Renderer, Synth
 from kiosk.io.voice import Voices
 from tests.io import soxcheck
 from tests.io.test_tts import needs_espeak, render, tone_synth
@@ -51,24 +51,27 @@ class Recording(EspeakWorker):
 
 
 @pytest.fixture
-def no_in_process(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Lines rendered in the kiosk's own process are recorded instead of rendered, so a test
-    can tell where every line was made."""
-    made_here: list[str] = []
-
-    def here(text: str, voice: str, rate: int, out: Path) -> None:
-        made_here.append(text)
-        tone_synth(text, voice, rate, out)
-
-    # monkeypatch stays: a spy that still renders (with a tone): it notes which lines were
-    # made in the kiosk's own process, which the audio alone cannot tell.
-    monkeypatch.setattr(espeak, "in_process", here)
-    return made_here
+def no_in_process() -> list[str]:
+    """The lines ``here`` rendered in the kiosk's own process, so a test can tell where every
+    line was made."""
+    return []
 
 
 @pytest.fixture
-def worker() -> Iterator[Recording]:
-    w = Recording()
+def here(no_in_process: list[str]) -> Synth:
+    """What a worker renders in the kiosk's own process (``EspeakWorker(here=...)``): a tone,
+    noted in ``no_in_process``, which the audio alone could not tell from the worker's."""
+
+    def synth(text: str, voice: str, rate: int, out: Path) -> None:
+        no_in_process.append(text)
+        tone_synth(text, voice, rate, out)
+
+    return synth
+
+
+@pytest.fixture
+def worker(here: Synth) -> Iterator[Recording]:
+    w = Recording(here=here)
     yield w
     w.close()
 
@@ -120,17 +123,19 @@ def test_lines_from_the_worker_are_real_speech_trimmed_at_the_one_level(
 
 
 def test_the_worker_keys_the_cache_by_voice_and_falls_back_from_an_unknown_one(
-    tmp_path: Path, no_in_process: list[str]
+    tmp_path: Path, no_in_process: list[str], here: Synth
 ) -> None:
     cache = tts.cache_dir_for(tmp_path)
     paths = []
     for voice in ("en-us", "en"):
-        with espeak_renderer(tts.voice_dir(cache, "espeak", voice, 150), voice=voice) as r:
+        with espeak_renderer(tts.voice_dir(cache, "espeak", voice, 150), voice=voice,
+                             worker=EspeakWorker(here=here)) as r:
             paths += render(r, LINES[0])
     assert paths[0].parent != paths[1].parent and paths[0].name != paths[1].name
     assert tts.check_wav(paths[0]) != tts.check_wav(paths[1])  # two voices, two recordings
     with pytest.warns(KioskWarning, match="no voice 'no-such-voice'") as caught:
-        with espeak_renderer(tmp_path / "odd", voice="no-such-voice") as r:
+        with espeak_renderer(tmp_path / "odd", voice="no-such-voice",
+                             worker=EspeakWorker(here=here)) as r:
             (path,) = render(r, LINES[0], )
             assert r.voice == ""  # the default voice's key from now on
     assert len([w for w in caught if issubclass(w.category, KioskWarning)]) == 1
@@ -155,10 +160,11 @@ def test_a_line_someone_waits_for_goes_ahead_of_a_long_backlog(
 
 
 def test_a_line_needed_while_the_worker_starts_is_made_at_once_in_the_kiosk(
-    tmp_path: Path, no_in_process: list[str]
+    tmp_path: Path, no_in_process: list[str], here: Synth
 ) -> None:
     """The worker cannot answer before it has loaded espeak-ng; the line cannot wait for it."""
-    with espeak_renderer(tmp_path, voice="en-us", idle_after=HUNG) as r:
+    with espeak_renderer(tmp_path, voice="en-us", worker=EspeakWorker(here=here),
+                         idle_after=HUNG) as r:
         r.prepare(["Hold red to end."], urgent=True)  # nothing has started the worker yet
         assert r.wait(HUNG)
         assert r.path_for("Hold red to end.") is not None
@@ -166,10 +172,10 @@ def test_a_line_needed_while_the_worker_starts_is_made_at_once_in_the_kiosk(
 
 
 def test_a_line_needed_while_the_worker_is_still_starting_does_not_wait_for_it(
-    tmp_path: Path, no_in_process: list[str]
+    tmp_path: Path, no_in_process: list[str], here: Synth
 ) -> None:
     """A Pi Zero 2 W takes seconds to start a worker; here it never gets there at all."""
-    slow = Recording(python=str(mute_python(tmp_path)), start_timeout=HUNG)
+    slow = Recording(python=str(mute_python(tmp_path)), start_timeout=HUNG, here=here)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         with espeak_renderer(tmp_path / "cache", worker=slow, idle_after=HUNG) as r:
@@ -203,9 +209,9 @@ def test_a_killed_worker_warns_once_and_the_kiosk_renders_every_line_itself(
 
 
 def test_a_worker_that_cannot_start_warns_once_and_the_kiosk_speaks(
-    tmp_path: Path, no_in_process: list[str]
+    tmp_path: Path, no_in_process: list[str], here: Synth
 ) -> None:
-    gone = EspeakWorker(python=str(tmp_path / "no-such-python"))
+    gone = EspeakWorker(python=str(tmp_path / "no-such-python"), here=here)
     with pytest.warns(KioskWarning, match="could not start") as warned:
         with espeak_renderer(tmp_path / "cache", worker=gone) as r:
             render(r, *LINES)
@@ -214,10 +220,10 @@ def test_a_worker_that_cannot_start_warns_once_and_the_kiosk_speaks(
 
 
 def test_a_worker_that_hangs_is_given_up_with_one_warning(
-    tmp_path: Path, no_in_process: list[str]
+    tmp_path: Path, no_in_process: list[str], here: Synth
 ) -> None:
     # A hung worker is known only by a timeout; this one never answers, however long it is.
-    hung = EspeakWorker(python=str(mute_python(tmp_path)), start_timeout=0.2)
+    hung = EspeakWorker(python=str(mute_python(tmp_path)), start_timeout=0.2, here=here)
     with pytest.warns(KioskWarning, match="did not answer") as warned:
         with espeak_renderer(tmp_path / "cache", worker=hung) as r:
             render(r, *LINES)

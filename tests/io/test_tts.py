@@ -7,6 +7,7 @@ everywhere, above all where espeak-ng is missing: the case they are for.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import shutil
@@ -20,8 +21,9 @@ import pytest
 
 from kiosk.core.words.phrases import speech_seconds
 from kiosk.errors import HardwareError, KioskWarning
-from kiosk.io import loudness, tts
-from kiosk.io.tts import Renderer, UnknownVoice, check_wav, espeak_synth
+from kiosk.io import espeak_engine, loudness, tts
+from kiosk.io.espeak_engine import UnknownVoice, engine_missing, espeak_synth
+from kiosk.io.tts import Renderer, check_wav
 from tests.io import soxcheck
 
 LINE = "Exhale as you lift your hips."
@@ -32,7 +34,7 @@ needs_sox = pytest.mark.skipif(shutil.which("sox") is None, reason="sox is not i
 
 def espeak_missing() -> bool:
     try:
-        tts._espeak()
+        espeak_engine.engine()
     except HardwareError:
         return True
     return False
@@ -261,21 +263,20 @@ def test_no_tts_engine_warns_once_and_serves_cached_lines_only(toned: Renderer) 
 
 @pytest.mark.parametrize("missing", ["library", "pyttsx3"])
 def test_a_missing_engine_is_reported_when_the_renderer_starts(
-    toned: Renderer, monkeypatch: pytest.MonkeyPatch, missing: str
+    toned: Renderer, missing: str
 ) -> None:
     (cached,) = render(toned, LINE)
-    if missing == "library":
-        # monkeypatch stays: espeak-ng is installed here; this is a system without it.
-        monkeypatch.setattr(tts, "ESPEAK_LIBRARIES", ("libespeak-ng-not-here.so.1",))
-    else:
-        import importlib.util
+    import importlib.util
 
-        real = importlib.util.find_spec
-        # monkeypatch stays: pyttsx3 is installed here; this is an install without it.
-        monkeypatch.setattr(importlib.util, "find_spec",
-                            lambda name, *a: None if name == "pyttsx3" else real(name, *a))
+    real = importlib.util.find_spec
+    # espeak-ng and pyttsx3 are installed here: the real search, on a system without one.
+    find_engine = (
+        functools.partial(engine_missing, libraries=("libespeak-ng-not-here.so.1",))
+        if missing == "library" else
+        functools.partial(engine_missing,
+                          find_spec=lambda name: None if name == "pyttsx3" else real(name)))
     with pytest.warns(KioskWarning, match="no TTS engine") as caught:
-        r = Renderer(toned.cache_dir, voice="en-us", rate=150)
+        r = Renderer(toned.cache_dir, voice="en-us", rate=150, find_engine=find_engine)
     assert len(caught) == 1  # before any line is asked for: the shell can tell the user
     assert ("libespeak-ng.so.1 not found" if missing == "library" else "pyttsx3") in str(
         caught[0].message)
@@ -286,25 +287,21 @@ def test_a_missing_engine_is_reported_when_the_renderer_starts(
 
 @needs_espeak
 def test_the_engine_loads_with_the_first_line_not_when_the_renderer_starts(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path
 ) -> None:
     """Start-up only looks for espeak-ng: loading it is 20 ms here, 0.1-0.2 s on a Pi Zero."""
-    assert tts.engine_missing() is None
-    loads: list[str] = []
-    real = tts._espeak
+    assert engine_missing() is None
 
-    def spy() -> object:
-        loads.append("load")
-        return real()
+    def asked() -> int:  # how often the process's one engine was asked for, loaded or not
+        info = espeak_engine.engine.cache_info()
+        return info.hits + info.misses
 
-    # monkeypatch stays: a spy that changes nothing: when the engine loads is what this
-    # test is about, and no output shows it.
-    monkeypatch.setattr(tts, "_espeak", spy)
+    before = asked()
     with Renderer(tmp_path, voice="en-us", rate=150) as r:
-        assert loads == []
+        assert asked() == before
         r.prepare([LINE], urgent=True)
         assert r.wait(timeout=HUNG) and r.path_for(LINE) is not None
-    assert loads  # by the line, in this process
+    assert asked() > before  # by the line, in this process
 
 
 def test_an_engine_that_fails_to_load_later_gives_up_once(tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ from kiosk.store.atomic import AtomicJSONStorage, make_private_dir
 from kiosk.store.history import MonthFile
 from kiosk.store.months import FOLDER, WholeHistory, months_in
 from kiosk.store.readonly import read_history
-from kiosk.store.writer import NOT_SAVED, STOP_SECONDS, HistoryWriter
+from kiosk.store.writer import NOT_SAVED, STOP_SECONDS, HistoryWriter, SaveResult
 
 HUNG = 120.0  # seconds: only a hung writer takes this long
 SAME_DAY = datetime(2026, 5, 20, 9)  # every save on one day: the daily backups hold its first
@@ -186,15 +186,61 @@ def test_a_months_first_save_on_a_slow_card_is_not_lost_at_close(tmp_path: Path)
         assert [r.id for r in history.every_record()] == [*(r.id for r in old), "new"]
 
 
+class SlowSeals(AtomicJSONStorage):
+    """The storage twin of a card on which writing a month's seal takes as long as the test
+    says: once ``armed``, a seal's fsync waits for ``gate`` (the test opens it; no sleep, no
+    guessed duration). Every other write is as quick as the disk. ``moved`` is set by the
+    first of the two: a seal reached, or (by the test's on_result) a save reported."""
+
+    armed = False
+    gate = threading.Event()
+    reached = threading.Event()
+    moved = threading.Event()
+
+    @staticmethod
+    def fsync(fd: int) -> None:
+        if SlowSeals.armed and seal.SEAL in os.readlink(f"/proc/self/fd/{fd}"):
+            SlowSeals.reached.set()
+            SlowSeals.moved.set()
+            assert SlowSeals.gate.wait(HUNG)
+        os.fsync(fd)
+
+
 @pytest.mark.slow
 def test_a_save_during_a_migration_on_a_slow_card_is_not_lost(tmp_path: Path) -> None:
+    """Issue 29: a migration leaves every month to seal. The writer at 703d418 sealed them all
+    on the first save of a new month, before the session, so a close on a slow card abandoned
+    the session. Sealing now waits for the kiosk to be idle: the session is on disk while the
+    card is still stuck on a seal, and a close in the middle of sealing loses nothing."""
     old = _months(2)
     with MonthFile.open(tmp_path) as single:  # the single-file layout, split on the next start
         single.add_many(old)
-    writer = HistoryWriter.open(tmp_path, storage=SlowCard, replays=REPLAYS)
-    writer.save(real_record("new", "2024-03-06T09:00:00"))
-    writer.close()
-    _kept_when_closed(tmp_path, "new")
+    for event in (SlowSeals.gate, SlowSeals.reached, SlowSeals.moved):
+        event.clear()
+    results = Results()
+
+    def heard(result: SaveResult) -> None:
+        results(result)
+        SlowSeals.moved.set()
+
+    writer = HistoryWriter.open(tmp_path, storage=SlowSeals, on_result=heard, replays=REPLAYS)
+    assert months_in(tmp_path / FOLDER) == ["2024-01", "2024-02"]  # migrated, not yet sealed
+    assert not list((tmp_path / FOLDER).glob(f"*/{seal.SEAL}"))
+    SlowSeals.armed = True
+    try:
+        writer.save(real_record("new", "2024-03-06T09:00:00"))  # a new month: 2024-02 closes
+        assert SlowSeals.moved.wait(HUNG)  # the session saved, or the writer stuck on a seal
+        assert [(r.id, r.ok) for r in results.items] == [("new", True)]
+        assert not SlowSeals.reached.is_set()  # no seal was begun before the session was in
+        writer.warm()  # the kiosk is up and idle: now the months are sealed, on the slow card
+        assert SlowSeals.reached.wait(HUNG)
+        writer.close(timeout=0)  # systemd's stop timeout runs out in the middle of a seal
+        _kept_when_closed(tmp_path, "new")
+        assert fallback.read(tmp_path)[0] == []  # on disk already, not only kept for later
+    finally:
+        SlowSeals.armed = False
+        SlowSeals.gate.set()
+    writer._thread.join(HUNG)
     with WholeHistory.open(tmp_path, wait_for_lock=HUNG) as history:
         assert [r.id for r in history.every_record()] == ["m0", "m1", "new"]
 

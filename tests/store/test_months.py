@@ -114,27 +114,26 @@ def test_old_months_are_not_even_read_at_start_up(tmp_path: Path) -> None:
 
 
 def test_the_history_screens_months_are_read_when_first_asked_for_then_kept(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path
 ) -> None:
     from kiosk.core.reports.weekly import READ_BACK_DAYS
-    from kiosk.store import months as m
+    from kiosk.store.atomic import AtomicJSONStorage, read_regular
 
     save_one_by_one(tmp_path, LIVED)
-    read: list[str] = []
-    real = m.read_month
+    names = months_in(tmp_path / FOLDER)
+    read: list[str] = []  # the closed months whose file was read: invisible to the user
 
-    def spy(folder: Path) -> tuple[list[Record], str | None]:
-        read.append(folder.name)
-        return real(folder)
+    class Noting(AtomicJSONStorage):
+        @staticmethod
+        def read_file(path: Path) -> bytes:
+            if path.parent.name != names[-1]:  # the open month is always read
+                read.append(path.parent.name)
+            return read_regular(path)
 
-    # monkeypatch stays: a spy that changes nothing: which months are read is invisible
-    # to the user, and is what this test is about.
-    monkeypatch.setattr(m, "read_month", spy)
-    with WholeHistory.open(tmp_path, replays=REPLAYS) as history:
+    with WholeHistory.open(tmp_path, replays=REPLAYS, storage=Noting) as history:
         assert read == []  # start-up does not need them
         records, since = history.recent()
         assert history.recent() == (records, since)
-    names = months_in(tmp_path / FOLDER)
     assert since is not None and since.day == 1
     assert read == [n for n in names[:-1] if n >= since.isoformat()[:7]]  # each once
     assert len(read) < len(names) - 1  # not the whole history

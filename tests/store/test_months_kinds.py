@@ -19,12 +19,14 @@ from kiosk.core.coach.safety import Answer, Group, How, Outcome, Reason, SafetyC
 from kiosk.core.data.records import (
     PainEntry,
     ProbeResult,
+    ProgramRecord,
     PsfsRecord,
     PsfsScore,
     Record,
     RitualRecord,
     ScreeningRecord,
     SessionRecord,
+    checksum,
 )
 from kiosk.store.history import MonthFile
 from kiosk.store.months import FOLDER, WholeHistory, months_in, stream
@@ -64,9 +66,14 @@ def _screening(rid: str, at: datetime) -> Record:
     return ScreeningRecord(rid, at.date(), at, "due", results)
 
 
+def _program(rid: str, at: datetime) -> Record:
+    body = '# the clinician\'s program\nfamilies = ["bridge", "walking"]\n'
+    return ProgramRecord(rid, at, body, checksum(body), "usb")
+
+
 SAMPLES: dict[str, Callable[[str, datetime], Record]] = {
     "session": _session, "pain": _pain, "ritual": _ritual, "safety": _safety, "psfs": _psfs,
-    "screening": _screening,
+    "screening": _screening, "program": _program,
 }
 
 
@@ -122,7 +129,7 @@ def test_a_kiosk_reading_only_the_newest_month_still_sees_every_kind_it_needs(
         seen = history.records()
         ids = {r.id for r in seen}
         for r in OLD:  # January's: all but sessions (replayed), rituals and pain entries are
-            kept = isinstance(r, SafetyCheck | PsfsRecord | ScreeningRecord)  # kept for good
+            kept = isinstance(r, SafetyCheck | PsfsRecord | ScreeningRecord | ProgramRecord)
             assert (r.id in ids) == kept, r.id
         # Pain entries as far back as a screen looks (READ_BACK_DAYS), and the latest rating.
         pains = {r.id for r in seen if isinstance(r, PainEntry)}
@@ -149,7 +156,8 @@ def test_exports_and_history_carry_every_kind(tmp_path: Path,
     assert main(["--data-dir", str(tmp_path), "export", "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     counts = {key: len(doc.get(key, [])) for key in ("sessions", "pain_entries", "rituals",
-                                                    "safety", "psfs", "screenings")}
+                                                    "safety", "psfs", "screenings",
+                                                    "programs")}
     assert counts == {key: 15 for key in counts}
     assert main(["--data-dir", str(tmp_path), "history"]) == 0
     out = capsys.readouterr().out

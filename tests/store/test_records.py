@@ -17,7 +17,9 @@ from store_samples import real_json, real_record
 
 from kiosk.core.coach.safety import Answer, Group, How, Outcome, Reason, SafetyCheck
 from kiosk.core.data.records import (
+    LEGS,
     PROBE_RATINGS,
+    PROGRAM_SOURCES,
     RATINGS,
     RITUAL_OUTCOMES,
     RITUAL_RATINGS,
@@ -29,6 +31,7 @@ from kiosk.core.data.records import (
     PainEntry,
     PainEvent,
     ProbeResult,
+    ProgramRecord,
     PsfsRecord,
     PsfsScore,
     Record,
@@ -36,6 +39,7 @@ from kiosk.core.data.records import (
     ScreeningRecord,
     SessionRecord,
     SetRecord,
+    checksum,
     last_pain,
 )
 from kiosk.errors import RecordError
@@ -66,6 +70,16 @@ def test_a_session_is_written_as_schema_1_always_wrote_it() -> None:
                          "rules"]  # issue 26: the coaching rules it was planned under
     assert raw["schema"] == 1 and "kind" not in raw and raw["rules"] == 2
     assert raw["started_at"] == "2026-11-25T09:00:00"
+
+
+def test_the_leg_answer_is_written_only_once_asked_and_older_sessions_read_as_not_asked(
+) -> None:
+    """Issue 27: ``legs`` (none | one | both) joins the session; a session saved before it,
+    or with the question off, has no key and reads back as None (not asked)."""
+    old = decode(real_json("s-1"))
+    assert "legs" not in real_json("s-1") and isinstance(old, SessionRecord) and old.legs is None
+    asked = replace(real_record("s-1"), legs="one")
+    assert encode(asked)["legs"] == "one" and decode(encode(asked)) == asked
 
 
 def test_extra_fields_are_allowed() -> None:
@@ -109,6 +123,7 @@ BROKEN = {
     "duration over a day": (_set("duration_s", 86401), "from 0 to 86400"),
     "pain event after a day": (_set("pain_events.0.at_s", 1e308), "at_s"),
     "target of a billion": (_set("exercises.0.target", 10**9), "exercises[0].target"),
+    "legs as yes": (_set("legs", "yes"), "record.legs must be one of none|one|both"),
 }
 
 
@@ -194,13 +209,13 @@ events = st.builds(
     phase=st.sampled_from(["primer", "intro", "set", "rest"]), pain=st.none() | pain,
 )
 session_records = st.builds(
-    lambda sid, day, start, duration, before, after, ended, exs, evs: SessionRecord(
+    lambda sid, day, start, duration, before, after, ended, exs, evs, legs: SessionRecord(
         sid, day, start, start + timedelta(seconds=duration), duration, before, after, ended,
-        tuple(exs), tuple(evs),
+        tuple(exs), tuple(evs), legs=legs,
     ),
     text, st.dates(min_value=date(2000, 1, 1)), times, seconds, st.none() | pain,
     st.none() | pain, st.sampled_from(SESSION_ENDS), st.lists(exercises, max_size=5),
-    st.lists(events, max_size=4),
+    st.lists(events, max_size=4), st.none() | st.sampled_from(LEGS),
 )
 pain_entries = st.builds(PainEntry, id=text, at=times, pain=pain, note=st.text(max_size=40))
 psfs_records = st.builds(
@@ -231,16 +246,32 @@ screening_records = st.builds(
                      max_size=12).map(tuple),
     complete=st.booleans(),
 )
+program_records = st.builds(
+    lambda rid, at, body, source: ProgramRecord(rid, at, body, checksum(body), source),
+    text, times, st.text(max_size=200), st.sampled_from(PROGRAM_SOURCES),
+)
 any_record: st.SearchStrategy[Record] = st.one_of(
     session_records, pain_entries, safety_checks, ritual_records, psfs_records,
-    screening_records
+    screening_records, program_records
 )
+
+
+def test_a_program_whose_text_changed_on_the_card_is_refused() -> None:
+    # The checksum guards the text: an edit (or a flipped bit) is never obeyed as a program.
+    kept = ProgramRecord("p", datetime(2026, 12, 8, 9), 'families = ["bridge"]\n',
+                         checksum('families = ["bridge"]\n'))
+    raw = encode(kept)
+    assert decode(raw) == kept
+    raw["text"] = 'families = ["bridge", "plank"]\n'
+    with pytest.raises(RecordError, match="checksum does not match its text"):
+        decode(raw)
 
 
 def test_every_kind_has_a_strategy_here() -> None:
     # A new kind of record joins the round trips below: add its strategy to any_record.
     assert {k.type for k in KINDS.values()} == {SessionRecord, PainEntry, SafetyCheck,
-                                                RitualRecord, PsfsRecord, ScreeningRecord}
+                                                RitualRecord, PsfsRecord, ScreeningRecord,
+                                                ProgramRecord}
 
 
 @given(any_record)

@@ -215,22 +215,23 @@ def test_a_broken_record_is_reported_and_kept_out_of_the_plan(tmp_path: Path) ->
 
 
 def test_an_unreadable_history_degrades_to_memory_until_it_can_be_opened(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
     with WholeHistory.open(tmp_path) as history:
         history.add(real_record("old"))
     broken = {"yes": True}
 
-    def flaky_read(path: Path) -> bytes:
-        if broken["yes"] and path.name == "history.json":
-            raise OSError(errno.EIO, "Input/output error")
-        return read_regular(path)
+    class Flaky(AtomicJSONStorage):
+        """A failing card: reading the month's file is an I/O error until it recovers."""
 
-    # monkeypatch stays: an I/O error on read (a failing card) cannot be made on a healthy
-    # disk, and the reads go through load.read_regular, not through the storage twin.
-    monkeypatch.setattr("kiosk.store.load.read_regular", flaky_read)
+        @staticmethod
+        def read_file(path: Path) -> bytes:
+            if broken["yes"] and path.name == "history.json":
+                raise OSError(errno.EIO, "Input/output error")
+            return read_regular(path)
+
     results = Results()
-    writer = HistoryWriter.open(tmp_path, on_result=results, retry_every=0.01)
+    writer = HistoryWriter.open(tmp_path, on_result=results, retry_every=0.01, storage=Flaky)
     assert writer.recovery is not None
     assert "cannot be read just now" in writer.recovery.message
     writer.save(real_record("new"))

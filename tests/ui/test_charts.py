@@ -141,3 +141,37 @@ def test_the_reports_charts_are_dark_ink_on_white_paper(tmp_path: Path) -> None:
         assert count_near(shot, palette.PRINT_TEXT, tol=40) > 300, f"{name}: no dark ink"
     pain = pngs["pain.png"]
     assert count_near(pain, palette.PRINT_LOGGED, tol=20) > 0  # the pain log's square
+
+
+@pytest.mark.parametrize("size", PANELS, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_days_with_leg_symptoms_are_marked_on_the_pain_chart_and_its_key_fits(
+        size: tuple[int, int]) -> None:
+    """Issue 27: a triangle on the floor of the plot for each day with leg symptoms, and
+    "legs" in the key, which still fits the screen."""
+    from dataclasses import replace
+
+    from kiosk.core.data.records import SessionRecord
+    from kiosk.core.data.view import View
+    from kiosk.ui.screen import Screen
+
+    records = month()
+    with_legs = [replace(r, legs="one" if r.plan_date.day % 2 else "both")
+                 if isinstance(r, SessionRecord) and r.plan_date.day > 15 else r
+                 for r in records]
+
+    def pain_view(recs: list[Record]) -> View:
+        (view,) = [v for v in history_views(recs, DAY, LADDERS, 5) if v.title.startswith("Pain")]
+        return view
+
+    centre = layout_for(size, caption=False).centre
+    floor = pygame.Rect(centre.left, centre.bottom - centre.height // 4, centre.width,
+                        centre.height // 4)
+    marked = count_near(render(pain_view(with_legs), size), palette.TEXT, floor)
+    plain = count_near(render(pain_view(records), size), palette.TEXT, floor)
+    assert marked > plain
+    screen = Screen(pygame.Surface(size))
+    screen.draw(pain_view(with_legs), 0.0)
+    words = [r for r in screen.text_rects if centre.contains(r)]
+    for i, rect in enumerate(words):
+        assert screen.surface.get_rect().contains(rect), f"text at {rect} leaves the screen"
+        assert rect.collidelist(words[i + 1:]) == -1, f"text at {rect} overlaps another"

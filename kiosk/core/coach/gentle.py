@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import Protocol
 
 from kiosk.core.coach import rotation
+from kiosk.core.coach.program import Program
 from kiosk.core.data.model import Family, Library, Plan, PlannedExercise, Variation
 from kiosk.core.words.phrases import plural
 
@@ -47,18 +48,25 @@ def gentle_variation(family: Family, current: Variation) -> Variation | None:
 
 
 def gentle_plan(
-    library: Library, states: Mapping[str, Known], plan: Plan, *, most: int
+    library: Library, states: Mapping[str, Known], plan: Plan, *, most: int,
+    program: Program | None = None,
 ) -> Plan:
     """Today's gentle plan: the families of ``plan`` first (it is their turn), then the others
-    in library order, at most ``most``, each at its gentle variation, done from the floor up."""
+    in library order, at most ``most``, each at its gentle variation, done from the floor up.
+    Under a clinician's ``program``, only its families, on the variations it allows."""
     order = [p.family.id for p in plan.exercises]
     order += [f.id for f in library.families if f.id not in order]
+    if program is not None and program.clinician:
+        order = [f for f in order if f in program.families]
     chosen: list[PlannedExercise] = []
     for fid in order:
         state = states.get(fid)
         if state is None or state.sessions == 0 or len(chosen) >= most:
             continue
         v = gentle_variation(state.family, state.variation)
+        if v is not None and program is not None and program.clinician:
+            allowed = program.rungs(state.family)
+            v = v if any(state.family.ladder[k].id == v.id for k in allowed) else None
         if v is not None:
             reason = f"{state.family.name}: {v.name}, {plural(v.start_reps, 'rep')}, gently today."
             chosen.append(PlannedExercise(state.family, v, v.start_reps, reason, CHANGE))

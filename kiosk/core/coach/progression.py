@@ -35,12 +35,18 @@ from kiosk.core.coach.evidence import (
 )
 from kiosk.core.coach.ladder import Ladder
 from kiosk.core.coach.plan import BAD_DAY_NOTE, BEHIND_SESSIONS, ExerciseState
-from kiosk.core.coach.program import Rhythm
+from kiosk.core.coach.program import Rhythm, shaped_families, with_loads
 from kiosk.core.coach.signature import Tuning
 from kiosk.core.coach.steps import replay_entry, start_day
-from kiosk.core.coach.track import TrackSnapshot, _Replay, _Track
-from kiosk.core.data.model import Change, Library, Plan, SessionSettings
-from kiosk.core.data.records import RULES, SCHEMA_VERSION, SessionRecord
+from kiosk.core.coach.track import Cause, TrackSnapshot, _Replay, _Track
+from kiosk.core.data.model import Change, Family, Library, Plan, SessionSettings
+from kiosk.core.data.records import (
+    RULES,
+    SCHEMA_VERSION,
+    ProgramRecord,
+    SessionRecord,
+    sessions_of,
+)
 
 CHANGES = tuple(Change)
 __all__ = ["BAD_DAY_NOTE", "BEHIND_SESSIONS", "CHANGES", "ExerciseState", "Ladder", "Progress",
@@ -62,6 +68,10 @@ class ProgressSnapshot:
     active: date | None = None
     done_last: tuple[str, ...] = ()
     old_last: bool = False
+    # The clinician's program in force (issue 28), as saved; None: config/program.toml; and
+    # the ids of every program fed so far.
+    program: ProgramRecord | None = None
+    programs: tuple[str, ...] = ()
 
 
 @dataclass
@@ -92,30 +102,66 @@ class Progress:
     active: date | None = None  # the person's last day with an exercise done
     done_last: tuple[str, ...] = ()  # the families done in the last session with any done
     old_last: bool = False  # that session was saved under the rules before the rhythm rules
+    # A clinician's program fed (issue 28): the record, and the rhythm under it; ``rhythm``
+    # stays the config's, which the snapshot's key is made from.
+    program: ProgramRecord | None = None
+    current: Rhythm | None = None
+    applied: tuple[str, ...] = ()  # the ids of every program fed, in order
+
+    @property
+    def in_force(self) -> Rhythm:
+        """The rhythm the rules follow now: under the newest program fed, else the config's."""
+        return self.current if self.current is not None else self.rhythm
 
     @classmethod
     def start(
         cls, library: Library, rules: ProgressionRules, rhythm: Rhythm | None = None
     ) -> Progress:
         """Before the first session: every exercise new."""
-        tracks = {f.id: _Track(Ladder.of(f)) for f in library.families if f.ladder}
+        rhythm = rhythm or Rhythm()
+        tracks = {f.id: _Track(_ladder(f, rhythm)) for f in library.families if f.ladder}
         return cls(library, rules, {fid: t for fid, t in tracks.items() if t.ladder.steps},
-                   rhythm=rhythm or Rhythm())
+                   rhythm=rhythm)
 
-    def feed(self, sessions: Iterable[SessionRecord], today: date | None = None) -> Progress:
-        """Replay ``sessions`` (history records, oldest first) on top of what was fed before.
+    def _start_rungs(self) -> dict[str, frozenset[str]]:
+        """The rungs a first session may be read at: the signature's rules', and the start
+        rung of a family in the program in force and those below it."""
+        program = self.in_force.program
+        rungs = program.start_rungs(self.library) if program is not None else {}
+        return {f: self.starts.get(f, frozenset()) | rungs.get(f, frozenset())
+                for f in {*self.starts, *rungs}}
+
+    def switch(self, record: ProgramRecord) -> None:
+        """A clinician's program from here on (issue 28): each family's ladder is bounded as
+        it says, and a family that stays keeps its variation and reps where the program allows
+        them (else the nearest it allows, never more load); one that leaves keeps its history;
+        one never done starts on the program's first variation. Ignored without a reader."""
+        read = self.rhythm.read
+        if read is None or record.id in self.applied:
+            return  # fed again (a snapshot keeps every program, and the window has them)
+        self.applied += (record.id,)
+        self.program, self.current = record, read(self.rhythm, record)
+        for fid, t in self.tracks.items():
+            ladder = _ladder(self.library.family(fid), self.current)
+            if ladder.steps != t.ladder.steps:
+                reshape(t, ladder)
+
+    def feed(
+        self, sessions: Iterable[SessionRecord | ProgramRecord], today: date | None = None
+    ) -> Progress:
+        """Replay ``sessions`` (history records, oldest first) on top of what was fed before;
+        a clinician's program among them applies from where it was saved (``switch``).
 
         ``today`` only matters for sessions dated after it (see ``effective_day``); leave it
         out when every session fed is in the past, as when a closed month is snapshotted.
         """
         rules = self.rules
-        # The rungs a first session may be read at: the signature's rules', and the program's
-        # start rung of a family and those below it.
-        program = self.rhythm.program
-        rungs = program.start_rungs(self.library) if program is not None else {}
-        starts = {f: self.starts.get(f, frozenset()) | rungs.get(f, frozenset())
-                  for f in {*self.starts, *rungs}}
+        starts = self._start_rungs()
         for session in sessions:
+            if isinstance(session, ProgramRecord):
+                self.switch(session)
+                starts = self._start_rungs()  # the new program's
+                continue
             index = self.count
             self.count += 1
             plan_date = session.plan_date
@@ -123,7 +169,7 @@ class Progress:
             self.last = effective_day(plan_date, self.last, today or date.max)
             rec = DayRecord(index, self.last, session.pain_before,
                             entries(session, rules.fray_fraction),
-                            flare(session, self.rhythm.flare_rise), session.rules < RULES)
+                            flare(session, self.in_force.flare_rise), session.rules < RULES)
             if bad_day(rec.checkin, self.checkins, rules):
                 self.bad_days.add(rec.day)
                 # A bad check-in after a session: that session was a flare after all.
@@ -139,7 +185,7 @@ class Progress:
             for e in rec.entries:
                 if e.family in self.tracks:
                     replay_entry(self.tracks[e.family], rec, e, rec.day in self.bad_days, rules,
-                                 self.rhythm, starts.get(e.family, frozenset()))
+                                 self.in_force, starts.get(e.family, frozenset()))
             if rec.active:
                 self.active = rec.day
                 self.done_last = tuple(e.family for e in rec.entries
@@ -155,8 +201,8 @@ class Progress:
         tracks = {fid: t.copy(days=False) for fid, t in self.tracks.items()}
         away = (today - self.active).days if self.active is not None else 0
         for t in tracks.values():
-            start_day(t, today, bad_today, self.rules, self.rhythm, away=away)
-        return _Replay(tracks, bad_today, self.active, self.old_last)
+            start_day(t, today, bad_today, self.rules, self.in_force, away=away)
+        return _Replay(tracks, bad_today, self.active, self.old_last, self.in_force)
 
     def copy(self) -> Progress:
         """An independent copy, to feed without changing this one."""
@@ -207,6 +253,8 @@ class Progress:
             active=self.active,
             done_last=self.done_last,
             old_last=self.old_last,
+            program=self.program,
+            programs=self.applied,
         )
 
     @classmethod
@@ -220,6 +268,9 @@ class Progress:
             return None
         progress = cls.start(library, rules, rhythm)
         progress.starts = starts or {}
+        if saved.program is not None:
+            progress.switch(saved.program)  # its ladders, before the tracks are laid on them
+        progress.applied = tuple(saved.programs)
         if set(saved.tracks) != set(progress.tracks):
             return None
         if not all(f in progress.tracks for f in saved.done_last):
@@ -247,10 +298,43 @@ class Progress:
 REPLAY_FORMAT = 5
 
 
+def _ladder(family: Family, rhythm: Rhythm) -> Ladder:
+    """A family's ladder as the program bounds it (kiosk.core.coach.program)."""
+    program = rhythm.program
+    if program is None or family.id not in shaped_families(program):
+        return Ladder.of(family)
+    if program.loads_kg:
+        family = with_loads(Library((family,)), program.loads_kg).families[0]
+    rungs = program.rungs(family)
+    return Ladder.of(family, rungs, program.cap(family.id)) if rungs else Ladder.of(family)
+
+
+def reshape(t: _Track, ladder: Ladder) -> None:
+    """``t`` on another ladder (a new program): where it was, as the new ladder has it."""
+    old = t.ladder
+    was = None if t.level is None else (old.variation(t.level).id, t.target)
+    t.ladder = ladder
+    if t.done_at is not None:  # the reason says the change from where it was last done
+        level, target = t.done_at
+        t.done_at = (ladder.level_of((old.variation(level).id, target)) or 0, target)
+    if was is None:
+        return
+    level = ladder.level_of(was) or 0
+    floor = t.floor if (ladder.variation(level).id == was[0]
+                        and level == ladder.entry(level)) else None
+    t.level, t.floor = level, (floor if floor is not None and floor < ladder.reps(level)
+                               else None)
+    if (ladder.variation(level).id, t.target) != was:
+        t.since.clear()
+        t.met = None
+        k = next(i for i, v in enumerate(old.family.ladder) if v.id == was[0])
+        t.cause = Cause("program", k, was[1])  # where it was: for the reason (reasons.py)
+
+
 def _replay_from(
     base: Progress | None,
     library: Library,
-    sessions: Iterable[SessionRecord],
+    sessions: Iterable[SessionRecord | ProgramRecord],
     today: date,
     rules: ProgressionRules,
     checkin_pain: int | None,
@@ -267,7 +351,7 @@ def _replay_from(
 
 def exercise_states(
     library: Library,
-    sessions: Sequence[SessionRecord],
+    sessions: Sequence[SessionRecord | ProgramRecord],
     today: date,
     cfg: ProgressionRules,
     *,
@@ -286,7 +370,7 @@ def exercise_states(
 
 def plan_for_day(
     library: Library,
-    sessions: Sequence[SessionRecord],
+    sessions: Sequence[SessionRecord | ProgramRecord],
     today: date,
     cfg: ProgressionRules,
     settings: SessionSettings,
@@ -316,7 +400,8 @@ def plan_for_day(
     rhythm = base.rhythm if base is not None and rhythm is None else rhythm or Rhythm()
     replay = _replay_from(base, library, sessions, today, cfg, checkin_pain, tune.allowed,
                           rhythm)
-    return planner.build(replay, library, sessions, today, cfg, settings, tune, rhythm)
+    return planner.build(replay, library, sessions_of(sessions), today, cfg, settings, tune,
+                         replay.rhythm or rhythm)
 
 
 @dataclass(frozen=True)

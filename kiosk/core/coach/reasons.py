@@ -29,6 +29,13 @@ def explain(t: _Track, now: tuple[int, int], rules: ProgressionRules) -> tuple[C
     (level, target)."""
     if t.done_at is None:
         return Change.NEW, "New for you, so we start gently."
+    if t.cause is not None and t.cause.kind == "program" and now != t.done_at:
+        v = t.ladder.variation(now[0])
+        up = (t.ladder.rung(now[0]), now[1]) > (t.cause.count, t.cause.of)
+        moved = t.ladder.rung(now[0]) != t.cause.count
+        what = f"{lower(v.name)}, {reps(now[1], v)}" if moved else reps(now[1], v)
+        return (Change.ADVANCE if up else Change.BACK,
+                f"Now {what}, as your clinician's program sets it.")
     if t.cause is not None and t.cause.kind == "cleared" and now == t.done_at:
         v = t.ladder.variation(now[0])
         return Change.SAME, (f"Back now that your clinician has cleared it, at {reps(now[1], v)}"
@@ -81,6 +88,8 @@ def staying(t: _Track, rules: ProgressionRules) -> str:
         return f"Staying at {at}: it hurt last time, and this is its easiest step."
     if last.clean:
         if level >= t.ladder.top:
+            if t.ladder.bounded:
+                return f"Staying at {at}, as far as your clinician's program goes. Well done."
             return f"Staying at {at}, the top of this exercise. Well done."
         if any(d.pain for d in t.recent[-max(1, rules.advance_window):]):
             return f"Staying at {at}: it hurt not long ago, so we wait for more clean sessions."
@@ -121,6 +130,8 @@ def why(c: Cause) -> str:
         return "it hurt last time"
     if c.kind == "rules":
         return "the rules have changed, and we go on from where you were"
+    if c.kind == "program":
+        return "your clinician's program sets it"
     if c.kind == "cleared":
         return "it hurt before, and your clinician has cleared it to come back"
     if c.kind == "reenter":

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 from kiosk.core.coach import breath
 from kiosk.core.data.model import Family, Library, Variation
-from kiosk.core.flows.session import speech_seconds
 from kiosk.core.words import phrases
+from kiosk.core.words.phrases import speech_seconds
 
 DAY = 24 * 60  # minutes
 

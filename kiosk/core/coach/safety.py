@@ -445,3 +445,4 @@ class Setup:
     cleared_on: date | None = None
     answer_seconds: float = 60.0
     gentle_from: int = 7
+    leg_question: bool = True  # leg symptoms asked at every check-in (kiosk.core.coach.legs)

@@ -11,21 +11,24 @@ from typing import Any
 
 from kiosk.core.coach.evidence import Entry
 from kiosk.core.coach.ladder import Ladder
+from kiosk.core.coach.program import Rhythm
 
 
 @dataclass(frozen=True)
 class Cause:
-    # advance | fray | meet | reenter | pain | cleared
+    # advance | fray | meet | reenter | pain | cleared | program
     kind: str
     # advance: clean days; fray: early days in a row; meet: the clean count met; reenter: days
-    # away
+    # away; program: the index of the variation it was on before a new program
     count: int = 0
-    # advance: days looked at; meet: sessions in a row; reenter: how far back (AWAY_STEPS)
+    # advance: days looked at; meet: sessions in a row; reenter: how far back (AWAY_STEPS);
+    # program: the target it had before
     of: int = 0
 
 
 # When several steps happen between two sessions, the reason names the weightiest.
-WEIGHT = {"rules": 0, "advance": 0, "fray": 1, "meet": 1, "reenter": 2, "pain": 3, "cleared": 4}
+WEIGHT = {"rules": 0, "advance": 0, "fray": 1, "meet": 1, "reenter": 2, "pain": 3, "cleared": 4,
+          "program": 4}
 
 # --- replaying one family ------------------------------------------------------------------
 @dataclass
@@ -200,6 +203,7 @@ class _Replay:
     bad_today: bool
     last_active: date | None = None  # the person's last day with an exercise done
     rules_changed: bool = False  # the last session was saved under the rules before these
+    rhythm: Rhythm | None = None  # the rhythm in force: under the newest program replayed
 
 
 def _whole(value: Any) -> int:

@@ -76,7 +76,17 @@ class WallClock:
     t: float
 
 
-Event = Press | Release | Hold | Stuck | Chord | Tick | Notice | WallClock
+@dataclass(frozen=True)
+class ProgramFound:
+    """What the shell found on the USB stick for "Load program from USB": the program file's
+    text, or None and why not, as one sentence to say (kiosk/core/flows/program.py)."""
+
+    text: str | None
+    problem: str
+    t: float
+
+
+Event = Press | Release | Hold | Stuck | Chord | Tick | Notice | WallClock | ProgramFound
 
 
 # --- effects ------------------------------------------------------------------------------
@@ -146,4 +156,11 @@ class CopyToUsb:
     tells the outcome back as a line to say (kiosk/core/reports/usb.py)."""
 
 
-Effect = Say | Tone | Show | Save | Hush | Finished | PowerOff | Paced | CopyToUsb
+@dataclass(frozen=True)
+class ReadUsbProgram:
+    """Read backcare-program.toml from the top of the USB stick, off the frame loop; the shell
+    hands back what it found as a ``ProgramFound`` event."""
+
+
+Effect = (Say | Tone | Show | Save | Hush | Finished | PowerOff | Paced | CopyToUsb
+          | ReadUsbProgram)

@@ -14,6 +14,7 @@ added to ``Record``, and a section in docs/data.md.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -25,6 +26,7 @@ from kiosk.core.data.fields import (
     Count,
     OneOf,
     Pain,
+    Rule,
     Score,
     Seconds,
     Target,
@@ -42,6 +44,7 @@ SESSION_ENDS = ("complete", "pain", "stop", "timeout", "interrupted")
 SET_ENDS = ("target", "fray", "pain", "stop", "timeout")
 RATINGS = ("clean", "slipped")
 SIDES = ("left", "right")
+LEGS = ("none", "one", "both")  # leg symptoms at check-in (kiosk.core.coach.legs)
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,9 @@ class SessionRecord:
     # The coaching rules it was planned under (RULES); a session saved before the key was
     # planned under the rules before the rhythm rules (1).
     rules: Count = field(default=RULES, metadata=absent_means(1))
+    # Pain, tingling, numbness or weakness below the knee at check-in: none, one leg or both
+    # legs (kiosk.core.coach.legs); None (and no key in the JSON) when it was not asked.
+    legs: Annotated[str, OneOf(LEGS)] | None = field(default=None, metadata=WHEN_SET)
 
     @property
     def clean_reps(self) -> int:
@@ -212,10 +218,43 @@ class ScreeningRecord:
     results: tuple[ProbeResult, ...]
 
 
+CHECKSUM = Annotated[str, Rule("a SHA-256 checksum: 64 lower-case hex digits", nonempty=True)]
+PROGRAM_SOURCES = ("usb", "file", "previous")  # the menu's stick, `kiosk program load`, going back
+
+
+def checksum(text: str) -> str:
+    """A program text's checksum: SHA-256 of its UTF-8, in hex."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class ProgramRecord:
+    """A clinician's program, accepted (issue 28, docs/program.md): the file as written (a
+    byte-order mark dropped, CRLF read as LF), its checksum, and when it was loaded. The newest
+    is the program in force (kiosk.config.program.active_program); older ones are its history.
+    Going back to the previous program saves that one's text again, as a new record."""
+
+    TAG: ClassVar[str] = "program"
+    LABEL: ClassVar[str] = "program"
+
+    id: Text
+    at: datetime  # when it was loaded, by the wall clock as read
+    text: str  # TOML, read by kiosk.config.program.parse_program
+    checksum: CHECKSUM  # checksum(text): a text changed on the card is refused, not obeyed
+    source: Annotated[str, OneOf(PROGRAM_SOURCES)] = "file"
+
+    def problem(self) -> str | None:
+        """What is wrong between its fields, for the codec to refuse; None when nothing is."""
+        if checksum(self.text) != self.checksum:
+            return "checksum does not match its text"
+        return None
+
+
 # Every kind of record the history holds. Questionnaires join this union as they arrive. A
 # round of safety answers is ``kiosk.core.coach.safety.SafetyCheck``, defined beside the policy that
 # reads it.
-Record = SessionRecord | PainEntry | SafetyCheck | RitualRecord | PsfsRecord | ScreeningRecord
+Record = (SessionRecord | PainEntry | SafetyCheck | RitualRecord | PsfsRecord | ScreeningRecord
+          | ProgramRecord)
 
 
 def sessions_of(records: Iterable[Record]) -> list[SessionRecord]:
@@ -231,6 +270,17 @@ def rituals_of(records: Iterable[Record]) -> list[RitualRecord]:
 def screenings_of(records: Iterable[Record]) -> list[ScreeningRecord]:
     """The screenings among ``records``, in their order (the last is the latest signature)."""
     return [r for r in records if isinstance(r, ScreeningRecord)]
+
+
+def programs_of(records: Iterable[Record]) -> list[ProgramRecord]:
+    """The programs among ``records``, in their order (the last is the one in force)."""
+    return [r for r in records if isinstance(r, ProgramRecord)]
+
+
+def replayed(records: Iterable[Record]) -> list[SessionRecord | ProgramRecord]:
+    """What a replay of the history reads, in order: the sessions, and the clinician's
+    programs each applies from (kiosk.core.coach.progression.Progress.feed)."""
+    return [r for r in records if isinstance(r, SessionRecord | ProgramRecord)]
 
 
 def last_pain(records: Iterable[Record]) -> int | None:

@@ -102,7 +102,8 @@ class Outbox:
 # the same id), a count, and marks of the record's kind, as ids already saved have them:
 # (before the time, before the count, after the count).
 KINDS = {"session": ("", "", ""), "ritual": ("", "r", ""), "psfs": ("psfs-", "", ""),
-         "pain": ("pain-", "", ""), "check": ("", "", "s"), "screening": ("", "", "m")}
+         "pain": ("pain-", "", ""), "check": ("", "", "s"), "screening": ("", "", "m"),
+         "program": ("program-", "", "")}
 
 
 def record_id(kind: str, at: datetime, nonce: str, count: int) -> str:

@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 from kiosk.core.coach import rhythm
+from kiosk.core.coach.program import Terms, with_contact
 from kiosk.core.coach.rituals import RitualBook
 from kiosk.core.coach.safety import SafetyCheck, Setup, blocked, usual_pain
 from kiosk.core.coach.schedule import Scheduler
@@ -47,7 +48,8 @@ Planner = Callable[[Sequence[Record], date, "int | None"], Plan]
 # (sessions so far, the day) -> each exercise family's current variation id
 Levels = Callable[[Sequence[SessionRecord], date], Mapping[str, str]]
 # (sessions so far, the day, today's plan) -> the gentle plan for a high-pain day
-GentlePlanner = Callable[[Sequence[SessionRecord], date, Plan], Plan]
+# The gentle plan from the history (the sessions, and the clinician's program in force).
+GentlePlanner = Callable[[Sequence[Record], date, Plan], Plan]
 # The last closed months' records (for the history screens), and the day they start on.
 Earlier = tuple[Sequence[Record], date | None]
 F = TypeVar("F", bound=Flow)
@@ -62,6 +64,9 @@ class RitualSetup:
     library: Library
     levels: Levels
     scheduled: bool = True  # False: offered only when asked for (the plain demo)
+    # Whether the clinician's program in force (among the records) allows a variation: a
+    # ritual on one it leaves out stays closed (issue 28). None: every ritual as it opens.
+    allows: Callable[[Sequence[Record], str], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,10 @@ class _Entry:
     flow: Flow
     then: Callable[[], None]
     serial: int  # this run of the flow, never the same twice: whose lines a caption shows
+
+
+def _no_terms(records: Sequence[Record]) -> Terms:
+    return Terms()
 
 
 def _no_earlier() -> Earlier:
@@ -100,6 +109,7 @@ class Host:
         screen_at_boot: bool = False,
         progress: ProgressSettings | None = None,
         sessions_before: bool = False,
+        terms: Callable[[Sequence[Record]], Terms] | None = None,
     ) -> None:
         # ``records`` may be only the newest part of the history (the store's window; the
         # planner holds a snapshot of the rest): ``earlier_pain`` is the last rating before it.
@@ -130,6 +140,8 @@ class Host:
         self.outbox = Outbox(settings.speech_rate_wpm, t0, settings.spoken)
         self._count = 0
         self.progress = progress or ProgressSettings()
+        # The clinician's program in force (issue 28): its weekly aim, clearance and contact.
+        self._terms = terms or _no_terms
         self.plan = self.planner(self.records, self.today, None)
         # The safety steps (docs/safety.md). Without a Setup (unit tests of other parts) the
         # kiosk has none; runtime.build always gives one.
@@ -196,6 +208,9 @@ class Host:
             if isinstance(eff, Save):
                 self.remember(eff.record)
             elif isinstance(eff, Say):
+                contact = self.terms.contact
+                if contact:  # "...contact your clinician. Ring the practice on 01234 567890."
+                    eff = Say(with_contact(eff.text, contact), eff.interrupt)
                 self.captions.say(eff.text, self.now, interrupt=eff.interrupt)
             elif isinstance(eff, Hush):
                 self.captions.hush(self.now)
@@ -229,6 +244,7 @@ class Host:
         return self.outbox.out
 
     def say(self, text: str) -> None:
+        text = with_contact(text, self.terms.contact)
         self.captions.say(text, self.now)
         self.out.append(Say(text))
 
@@ -298,9 +314,23 @@ class Host:
         return [*earlier,
                 *(r for r in self.records if r.id not in ids and progress_day(r) >= since)]
 
+    @property
+    def terms(self) -> Terms:
+        """What the clinician's program in force says besides its families."""
+        return self._terms(self.records)
+
+    @property
+    def cleared_on(self) -> date | None:
+        """The latest clearance of the safety questions: the config's or the program's."""
+        days = [d for d in (self.safety.cleared_on if self.safety else None,
+                            self.terms.cleared_on) if d is not None]
+        return max(days) if days else None
+
     def week(self) -> rhythm.Week:
-        """This week's rhythm: days with a session or a completed ritual, against the aim."""
+        """This week's rhythm: days with a session or a completed ritual, against the aim (the
+        program's sessions a week, when it sets them)."""
         target = self.rituals.book.weekly_target if self.rituals is not None else 5
+        target = self.terms.sessions_per_week or target
         days = rhythm.active_days(self.records) | self.earlier_days
         return rhythm.week_of(self.today, days, target)
 
@@ -308,6 +338,6 @@ class Host:
         """The advice to show while a safety answer stops exercise; () when none does."""
         if self.safety is None:
             return ()
-        block = blocked(self.checks, self.today, self.safety.cleared_on)
+        block = blocked(self.checks, self.today, self.cleared_on)
         return advice_lines(self.safety.wording, block.outcome) if block else ()
 

@@ -16,6 +16,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from kiosk.core.coach import rhythm
+from kiosk.core.coach.program import Terms
 from kiosk.core.coach.safety import Setup
 from kiosk.core.coach.signature import SignatureSetup
 from kiosk.core.data.events import (
@@ -35,9 +36,9 @@ from kiosk.core.data.events import (
     WallClock,
 )
 from kiosk.core.data.model import Button, Plan, SessionSettings
-from kiosk.core.data.records import Record, SessionRecord
+from kiosk.core.data.records import Record, SessionRecord, programs_of
 from kiosk.core.data.view import HoldRing, View, evolve
-from kiosk.core.flows import offer, sitting
+from kiosk.core.flows import offer, program, sitting
 from kiosk.core.flows.history_screens import (
     ABOUT,
     MENU,
@@ -48,6 +49,7 @@ from kiosk.core.flows.history_screens import (
     ProgressSettings,
 )
 from kiosk.core.flows.host import Earlier, GentlePlanner, Host, Levels, Planner, RitualSetup
+from kiosk.core.flows.program import ProgramSetup
 from kiosk.core.flows.screening import lines as screening_lines
 from kiosk.core.flows.sitting import GENTLE_LINES
 from kiosk.core.flows.summary import SUMMARY_SECONDS, summary_view
@@ -86,13 +88,17 @@ class Kiosk(Host):
         screen_at_boot: bool = False,
         progress: ProgressSettings | None = None,
         sessions_before: bool = False,
+        terms: Callable[[Sequence[Record]], Terms] | None = None,
+        programs: ProgramSetup | None = None,
     ) -> None:
         super().__init__(
             planner, settings, records=records, t0=t0, wall0=wall0, nonce=nonce,
             rituals=rituals, earlier_pain=earlier_pain, earlier_checkins=earlier_checkins,
             earlier_days=earlier_days, earlier=earlier, safety=safety, gentle=gentle,
             signature=signature, screen_at_boot=screen_at_boot, progress=progress,
-            sessions_before=sessions_before)
+            sessions_before=sessions_before,
+            terms=terms)
+        self.programs = programs  # the menu's "Load program from USB" (kiosk/core/flows/program.py)
         self.shutdown_enabled = shutdown_enabled
         self.holds = dict(holds or DEFAULT_HOLDS)  # the tracker's hold times, for the ring
         self.last_jump = 0.0  # seconds the wall clock last jumped by (for the shell's log)
@@ -199,12 +205,18 @@ class Kiosk(Host):
         ritual = [QUICK_RITUAL] if open_ else []
         # Checking how you move is movement too: not offered while exercise waits.
         check = [CHECK_MOVEMENT] if self.signature and not self.blocked_advice() else []
-        return [*ritual, *MENU, *check, USB, *([ABOUT] if self.safety else [])]
+        programs = []
+        if self.programs is not None:  # the clinician's program (issue 28)
+            programs = [program.LOAD] + (
+                [program.PREVIOUS] if programs_of(self.records) else [])
+        return [*ritual, *MENU, *check, USB, *programs, *([ABOUT] if self.safety else [])]
 
     def menu_chosen(self, menu: Menu) -> None:
         chosen = menu.chosen
         if chosen == "Your progress":
-            self.push(Browser(self.recent(), self.today, self.progress), hush=False)
+            aim = self.terms.sessions_per_week  # the program's, when it sets one
+            shown = replace(self.progress, target=aim) if aim else self.progress
+            self.push(Browser(self.recent(), self.today, shown), hush=False)
         elif chosen == "This week":
             self.say(weekly_summary(self.recent(), self.today, self.progress.ladders,
                                     waiting=[name for name, _ in self.plan.waiting]))
@@ -217,6 +229,17 @@ class Kiosk(Host):
             self.out.append(CopyToUsb())
         elif chosen == CHECK_MOVEMENT:
             self.check_movement()
+        elif chosen in (program.LOAD, program.PREVIOUS) and self.programs is not None:
+            at = self.wall()
+            flow = program.LoadProgram(self.programs, self.settings, self.records, t0=self.now,
+                                       at=at, record_id=self.new_id("program", at),
+                                       previous=chosen == program.PREVIOUS)
+            self.push(flow, self._program_chosen)
+
+    def _program_chosen(self, flow: program.LoadProgram) -> None:
+        """A program kept: the plan is made again under it at once."""
+        if flow.result is not None:
+            self.plan = self.planner(self.records, self.today, None)
 
     # --- output -------------------------------------------------------------------------------
     def _flush(self) -> list[Effect]:
@@ -260,7 +283,9 @@ class Kiosk(Host):
                 phrases.GENTLE_OFFER, phrases.GENTLE_REST, phrases.GENTLE_BREATHING_ONLY,
                 phrases.GENTLE_LAPSED, phrases.SCREEN_LAPSED, phrases.GREEN_FIRST_CHECK,
                 phrases.GREEN_FIRST_SESSION, phrases.GREEN_SESSION, phrases.GREEN_ANOTHER,
-                phrases.GREEN_ADVICE]
+                phrases.GREEN_ADVICE,
+                phrases.LEGS_QUESTION, phrases.BOTH_LEGS_QUESTION, phrases.LEGS_ADVICE,
+                phrases.LEGS_GENTLE_OFFER]
 
 
 class Home:

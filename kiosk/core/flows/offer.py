@@ -81,18 +81,23 @@ class Opened:
     """The rituals open today; worked out again only when the history or the day changed."""
 
     def __init__(self) -> None:
-        self._key: tuple[int, object] | None = None
+        self._key: tuple[int, object, int] | None = None
         self._open: frozenset[str] = frozenset()
 
     def __call__(self, k: Host) -> frozenset[str]:
         """None while a safety answer stops exercise: a ritual is exercise too."""
         if k.rituals is None or k.blocked_advice():
             return frozenset()
-        key = (len(k.sessions), k.today)
+        key = (len(k.sessions), k.today, len(k.records))
         if key != self._key:
             self._key = key
             r = k.rituals
-            self._open = open_ids(unlocks(r.book, r.library, r.levels(k.sessions, k.today)))
+            found = open_ids(unlocks(r.book, r.library, r.levels(k.sessions, k.today)))
+            if r.allows is not None:  # a clinician's program: only what it allows
+                by_id = {x.id: x for x in r.book.rituals}
+                found = frozenset(rid for rid in found
+                                  if r.allows(k.records, by_id[rid].builds_on))
+            self._open = found
         return self._open
 
 

@@ -67,8 +67,10 @@ class Questions:
         lengths: Lengths | None = None,
         pain: int | None = None,
         standing: Outcome | None = None,
+        hush: bool = True,
     ) -> None:
         self.wording = wording
+        self.hush = hush  # False: the intro waits for the line before (a silence said back)
         self.questions = wording.asking(groups)
         self.groups = groups
         self.reason = Reason.SEEN if standing is not None else reason
@@ -101,11 +103,12 @@ class Questions:
         return q.text
 
     def start(self) -> list[Effect]:
-        self._talk.out.append(Hush())
+        if self.hush:
+            self._talk.out.append(Hush())
         if self.asking_seen:
-            self._talk.say(phrases.SEEN_INTRO, interrupt=True)
+            self._talk.say(phrases.SEEN_INTRO, interrupt=self.hush)
         else:
-            self._talk.say(self.wording.intro, interrupt=True)
+            self._talk.say(self.wording.intro, interrupt=self.hush)
         self._ask()
         return self._talk.flush()
 
@@ -270,6 +273,11 @@ class Choice:
     """A yes/no offer: GREEN accepts, AMBER declines. RED declines too: it never adds load.
 
     No answer for ``timeout`` seconds declines, so an offer left alone ends quietly for today.
+
+    ``safe_yes``: a question whose "yes" is the safe answer (the leg question at check-in):
+    RED counts as yes, as on the red-flag questions, and so does silence. The question is said
+    again at half the time with ``SILENCE_WARNING``, and a silence after that is said back
+    (``SILENCE_YES``). ``how`` keeps how it was answered.
     """
 
     holds = NO_HOLDS
@@ -287,13 +295,18 @@ class Choice:
         yes: str,
         no: str,
         timeout: float,
+        safe_yes: bool = False,
     ) -> None:
         self.screen, self.title, self.lines, self.spoken = screen, title, lines, spoken
-        self.labels = {Button.GREEN: yes, Button.AMBER: no, Button.RED: no}
+        red = f"Not sure ({yes.lower()})" if safe_yes else no
+        self.labels = {Button.GREEN: yes, Button.AMBER: no, Button.RED: red}
         self.timeout = timeout
+        self.safe_yes = safe_yes
         self.accepted: bool | None = None
         self.lapsed = False  # declined by no answer, not by a press
+        self.how: How | None = None
         self._talk = Outbox(rate_wpm, t0, lengths)
+        self._repeated = False
 
     @property
     def done(self) -> bool:
@@ -313,10 +326,25 @@ class Choice:
             return []
         self._talk.now = max(self._talk.now, event.t)
         if isinstance(event, Press):
-            self.accepted = event.button is Button.GREEN
+            self.how = answer_of(event.button)
+            self.accepted = self.how.yes if self.safe_yes else event.button is Button.GREEN
+        elif isinstance(event, Tick) and self.safe_yes:
+            self._wait_safely()
         elif isinstance(event, Tick) and self._talk.now >= self._talk.until + self.timeout:
             self.accepted, self.lapsed = False, True
         return self._talk.flush()
+
+    def _wait_safely(self) -> None:
+        """Silence on a ``safe_yes`` question: asked again at half the time, saying what a
+        silence will mean; a silence after that is said back and counts as yes."""
+        if self._repeated and self._talk.now >= self._talk.until + self.timeout / 2:
+            self._talk.say(phrases.SILENCE_YES)
+            self.how, self.accepted = How.TIMEOUT, True
+        elif not self._repeated and self._talk.now >= self._talk.until + self.timeout / 2:
+            self._repeated = True
+            for line in self.spoken[-1:]:
+                self._talk.say(line)
+            self._talk.say(phrases.SILENCE_WARNING)
 
     @property
     def view(self) -> View:

@@ -63,10 +63,9 @@ from kiosk.core.flows.session_sets import Exercising
 from kiosk.core.flows.session_view import view_of
 from kiosk.core.presses.pain_input import Answer, PainInput
 from kiosk.core.words import phrases
-from kiosk.core.words.phrases import speech_seconds
 
 __all__ = ["HANDLERS", "PAIN_BUTTONS", "RATE_BUTTONS", "EndedBy", "ExerciseResult", "Phase",
-           "Session", "SetEnd", "SetResult", "speech_seconds"]
+           "Session", "SetEnd", "SetResult"]
 
 
 class Session(Exercising):
@@ -103,6 +102,7 @@ class Session(Exercising):
         self.pain_before: int | None = None
         self.pain_after: int | None = None
         self.pain_events: list[PainEvent] = []
+        self.legs: str | None = None  # the leg question's answer, set by the kiosk when asked
         self.results = [ExerciseResult(p) for p in plan.exercises]
         self.ended_by = EndedBy.COMPLETE
         self._pressed = False  # handling a press or hold, which cuts off the line being said
@@ -232,6 +232,11 @@ class Session(Exercising):
             self._apply_replan(self.pain_before)
         self._begin_primer()
         return self._flush()
+
+    def said_so_far(self) -> list[Effect]:
+        """What the session has said and not yet handed over: taken by the kiosk before it
+        pushes a flow from the check-in hook, so the check-in's words come first."""
+        return self._talk.flush()
 
     def end_before_exercise(self, *, save: bool) -> list[Effect]:
         """End a held session with no exercise offered; ``save`` keeps its check-in."""
@@ -424,6 +429,7 @@ class Session(Exercising):
             ended_by=str(self.ended_by if self.done else EndedBy.INTERRUPTED),
             exercises=tuple(r.as_record() for r in self.results),
             pain_events=tuple(self.pain_events),
+            legs=self.legs,
         )
 
 

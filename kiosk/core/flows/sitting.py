@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from kiosk.core.coach import rhythm
+from kiosk.core.coach import legs, rhythm
 from kiosk.core.coach.plan import RESTART_NOTE
 from kiosk.core.coach.safety import (
     ACUTE,
     GROUPS,
     Due,
     Group,
+    How,
     Outcome,
     Reason,
     SafetyCheck,
@@ -28,7 +29,7 @@ from kiosk.core.coach.safety import (
 )
 from kiosk.core.coach.signature import SignatureSetup, changes, latest
 from kiosk.core.coach.signature import due as screening_due
-from kiosk.core.data.model import Plan
+from kiosk.core.data.model import Lengths, Plan
 from kiosk.core.data.records import SessionRecord, last_pain
 from kiosk.core.flows.host import Host
 from kiosk.core.flows.painlog import PainLog
@@ -44,6 +45,8 @@ from kiosk.core.words import phrases
 
 GENTLE_LINES = ("Pain is high today.", "GREEN: breathing and gentle movement",
                 "AMBER: rest today")
+LEGS_GENTLE_LINES = ("New leg symptoms today.", "GREEN: breathing and gentle movement",
+                     "AMBER: rest today")
 
 
 # --- before a session -------------------------------------------------------------------------
@@ -62,7 +65,7 @@ def stopped(k: Host, go_on: Callable[[], None]) -> bool:
     or urgent "yes" from an earlier day, the person is first asked whether a clinician has
     seen them since; ``go_on`` follows if they have and every answer is then "no"."""
     assert k.safety is not None
-    block = blocked(k.checks, k.today, k.safety.cleared_on)
+    block = blocked(k.checks, k.today, k.cleared_on)
     if block is None:
         return False
     if block.follow_up:
@@ -109,16 +112,18 @@ def green_now(k: Host) -> str:
 
 # --- the safety steps (docs/safety.md) ----------------------------------------------------------
 def ask(k: Host, need: Due, pain: int | None, go_on: Callable[[], None], *,
-        standing: Outcome | None = None) -> None:
+        standing: Outcome | None = None, hush: bool = True) -> None:
     """Ask the groups in ``need`` (if any); on an all-clear, ``go_on``; else the advice.
-    ``standing``: a follow-up of an unresolved "yes" (``Questions``)."""
+    ``standing``: a follow-up of an unresolved "yes" (``Questions``). ``hush`` False: the
+    line before is heard out (a silence said back)."""
     safety = k.safety
     if not need or need.reason is None or safety is None:
         go_on()
         return
     questions = Questions(safety.wording, need.groups, need.reason, t0=k.now,
                           answer_seconds=safety.answer_seconds, rate_wpm=k.rate(),
-                          lengths=k.settings.spoken, pain=pain, standing=standing)
+                          lengths=k.settings.spoken, pain=pain, standing=standing,
+                          hush=hush)
 
     def answered(_: Questions) -> None:
         check = save_check(k, questions)
@@ -130,13 +135,13 @@ def ask(k: Host, need: Due, pain: int | None, go_on: Callable[[], None], *,
         else:
             advise(k, check.outcome)
 
-    k.push(questions, answered)
+    k.push(questions, answered, hush=hush)
 
 
 def save_check(k: Host, questions: Questions) -> SafetyCheck:
     at = k.wall().replace(microsecond=0)
     cid = k.new_id("check", at)
-    cleared_on = k.safety.cleared_on if k.safety else None
+    cleared_on = k.cleared_on
     check = questions.check(cid, k.today, at, cleared_questions(k.checks, k.today, cleared_on))
     k.save(check)
     return check
@@ -146,8 +151,9 @@ def advise(k: Host, outcome: Outcome) -> None:
     """Say what the answers lead to; no exercise. Any press, or a while, goes home."""
     assert k.safety is not None
     session = k.session
-    if session is not None:  # held after its check-in: it ends, unsaved and finished
-        k.run(session.end_before_exercise(save=False))
+    if session is not None:  # held after its check-in: it ends, finished
+        # Unsaved, unless it holds a leg answer: that is for the clinician, and kept.
+        k.run(session.end_before_exercise(save=session.legs is not None))
     else:
         k.finished()  # the sitting is over all the same: no exercise follows
     lines = advice_lines(k.safety.wording, outcome)
@@ -170,9 +176,15 @@ def after_pain_entry(k: Host, pain: int) -> None:
 
 
 def after_checkin(k: Host, pain: int) -> bool:
-    """The session's check-in hook: True holds the session for the safety steps."""
-    safety = k.safety
-    assert safety is not None
+    """The session's check-in hook: True holds the session for the safety steps. The leg
+    question first (``[safety] leg_question``), then the red-flag round due, then the gentle
+    offer on a high-pain day or a new leg "yes"."""
+    safety, session = k.safety, k.session
+    assert safety is not None and session is not None
+    if safety.leg_question:
+        k.run(session.said_so_far())  # "Pain two. Thank you." first, heard out
+        ask_legs(k, lambda answer, heard: checkin_round(k, pain, answer, hush=heard))
+        return True
     need = due(k.checks, k.today, safety.rules, pain=pain, usual=k.usual_pain())
     if not need and pain < safety.gentle_from:
         return False
@@ -180,14 +192,67 @@ def after_checkin(k: Host, pain: int) -> bool:
     return True
 
 
-def gentle_or_go_on(k: Host, pain: int) -> None:
+def ask_legs(k: Host, then: Callable[[str, bool], None]) -> None:
+    """"Any pain, tingling, numbness or weakness below the knee today?", and on a yes, "Is it
+    in both legs?" (kiosk.core.coach.legs). RED or silence counts as yes on both. ``then``
+    gets the answer, and whether it was pressed (a press cuts off what is being said; a
+    silence is said back, and that line is heard out)."""
+    assert k.safety is not None
+    wait = k.safety.answer_seconds
+
+    def pressed(c: Choice) -> bool:
+        return c.how is not How.TIMEOUT
+
+    symptoms = leg_question(False, t0=k.now, rate_wpm=k.rate(), lengths=k.settings.spoken,
+                            wait=wait)
+
+    def answered(_: Choice) -> None:
+        if not symptoms.accepted:
+            then(legs.answer(False, None), pressed(symptoms))
+            return
+        both = leg_question(True, t0=k.now, rate_wpm=k.rate(), lengths=k.settings.spoken,
+                            wait=wait)
+        k.push(both, lambda _: then(legs.answer(True, bool(both.accepted)), pressed(both)),
+               hush=pressed(symptoms))
+
+    k.push(symptoms, answered, hush=False)  # after the check-in's "Pain two. Thank you."
+
+
+def leg_question(both: bool, *, t0: float, rate_wpm: int, lengths: Lengths | None,
+                 wait: float) -> Choice:
+    """The leg question (``both``: its second half, "Is it in both legs?"): GREEN "Yes",
+    AMBER "No", RED "Not sure (yes)"; silence counts as yes after a warning."""
+    screen, title, text = (("both-legs", "Both legs?", phrases.BOTH_LEGS_QUESTION) if both
+                           else ("legs", "Below the knee", phrases.LEGS_QUESTION))
+    return Choice(screen, title, (text,), (text,), t0=t0, rate_wpm=rate_wpm, lengths=lengths,
+                  yes="Yes", no="No", timeout=wait, safe_yes=True)
+
+
+def checkin_round(k: Host, pain: int, answer: str, *, hush: bool) -> None:
+    """After the leg question: the answer kept with the session; the red-flag round due (the
+    emergency group too when both legs); then the gentle offer or the session."""
     session, safety = k.session, k.safety
     assert session is not None and safety is not None
-    if pain < safety.gentle_from:
+    session.legs = answer
+    need = due(k.checks, k.today, safety.rules, pain=pain, usual=k.usual_pain(),
+               both_legs=answer == legs.BOTH)
+    new = legs.is_new(k.sessions, k.today, answer)
+    ask(k, need, pain, lambda: gentle_or_go_on(k, pain, new_legs=new), hush=hush)
+
+
+def gentle_or_go_on(k: Host, pain: int, *, new_legs: bool = False) -> None:
+    """The session, or on a high-pain day or a new leg "yes" the gentle offer first: gentle
+    movement or rest, never more load. After a new leg "yes" the offer waits for what was
+    said before it (the all-clear, or a silence said back), and begins with the advice."""
+    session, safety = k.session, k.safety
+    assert session is not None and safety is not None
+    if pain < safety.gentle_from and not new_legs:
         k.run(session.resume())
         return
-    offer = Choice("gentle", "A gentle day", GENTLE_LINES, (phrases.GENTLE_OFFER,),
-                   t0=k.now, rate_wpm=k.rate(), lengths=k.settings.spoken,
+    spoken = ((phrases.LEGS_ADVICE, phrases.LEGS_GENTLE_OFFER) if new_legs
+              else (phrases.GENTLE_OFFER,))
+    offer = Choice("gentle", "A gentle day", LEGS_GENTLE_LINES if new_legs else GENTLE_LINES,
+                   spoken, t0=k.now, rate_wpm=k.rate(), lengths=k.settings.spoken,
                    yes="Gentle", no="Rest today", timeout=safety.answer_seconds)
 
     def chosen(_: Choice) -> None:
@@ -202,12 +267,12 @@ def gentle_or_go_on(k: Host, pain: int) -> None:
             if offer.lapsed:
                 k.say(green_now(k))
             return
-        plan = k.gentle(k.sessions, k.today, k.plan) if k.gentle else None
+        plan = k.gentle(k.records, k.today, k.plan) if k.gentle else None
         if plan is not None and not plan.exercises:
             k.say(phrases.GENTLE_BREATHING_ONLY)
         k.run(session.resume(plan or Plan(k.plan.date, ())))
 
-    k.push(offer, chosen)
+    k.push(offer, chosen, hush=not new_legs)
 
 
 # --- the movement signature (docs/signature.md) -------------------------------------------------

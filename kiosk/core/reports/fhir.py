@@ -8,6 +8,8 @@ What maps to what (docs/data.md has the table):
   components;
 - every pain rating (check-in, check-out, a rating given after RED, the pain log) an
   ``Observation`` coded LOINC 72514-3, the 0-10 numeric pain score;
+- the leg question at a session's check-in an ``Observation`` in the kiosk's own codes:
+  ``none``, ``one`` (leg) or ``both`` (legs), ``partOf`` the session;
 - a PSFS round a ``QuestionnaireResponse``, one item per activity, and a round of safety answers
   another, one yes/no item per question;
 - a ritual (a daily-moment rehearsal) a ``Procedure`` like a session: ``completed`` when done,
@@ -29,6 +31,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from kiosk.core.coach.legs import WORDS as LEG_WORDS
 from kiosk.core.coach.safety import SafetyCheck
 from kiosk.core.data.records import (
     ExerciseRecord,
@@ -131,6 +134,8 @@ def _session(s: SessionRecord, patient: str, when: Callable[[datetime], str],
         at = s.started_at + timedelta(seconds=event.at_s)
         yield _pain(f"{s.id}-red-{i}", event.pain, when(at), patient,
                     note=f"RED pressed for pain during {where}", part_of=part_of)
+    if s.legs is not None:
+        yield _legs(s.id, s.legs, patient, when(s.started_at), part_of)
     for i, ex in enumerate(s.exercises):
         timed = units.get(ex.variation) == "minutes"
         yield _exercise(f"{s.id}-ex-{i}", ex, when(s.started_at), patient, part_of, timed)
@@ -197,6 +202,31 @@ def _pain(key: str, pain: int, at: str, patient: str, *, note: str,
     if part_of:
         obs["partOf"] = part_of
     return _full_url(f"pain-{key}"), obs
+
+
+LEG_TEXT = "Pain, tingling, numbness or weakness below the knee today"
+
+
+def _legs(session: str, legs: str, patient: str, at: str, part_of: list[dict[str, str]]
+          ) -> tuple[str, dict[str, Any]]:
+    """The leg question at check-in: none, one leg or both legs, in the kiosk's own codes."""
+    key = f"legs-{session}"
+    return _full_url(key), {
+        "resourceType": "Observation",
+        "id": _id(key),
+        "status": "final",
+        "category": [_category("survey", "Survey")],
+        "code": {"coding": [{"system": f"{KIOSK}/question", "code": "leg-symptoms",
+                             "display": LEG_TEXT}], "text": LEG_TEXT},
+        "subject": {"reference": patient},
+        "effectiveDateTime": at,
+        "valueCodeableConcept": {
+            "coding": [{"system": f"{KIOSK}/leg-symptoms", "code": legs,
+                        "display": LEG_WORDS[legs]}],
+            "text": LEG_WORDS[legs]},
+        "partOf": part_of,
+        "note": [{"text": "asked at check-in, before the session"}],
+    }
 
 
 def _category(code: str, display: str) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""What the history screens draw, as plain data: the last weeks of reps, pain and rhythm. Pure.
+"""What the history screens draw, as plain data: the last weeks of reps, pain (with the days of
+leg symptoms) and rhythm. Pure.
 
 Each chart is a small frozen dataclass built from the typed records and a day; the ui package
 only draws it (kiosk/ui/charts.py), so the numbers on the screens are tested here, with tables,
@@ -15,7 +16,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from kiosk.core.data.records import PainEntry, Record, SessionRecord
+from kiosk.core.coach.legs import NONE, leg_days
+from kiosk.core.data.records import PainEntry, Record, SessionRecord, sessions_of
 
 WEEKS = 8  # the window of every history screen
 # Records are in save order, which follows the calendar unless the clock was once wrong. The
@@ -163,6 +165,8 @@ class PainChart:
     last: date
     points: tuple[PainPoint, ...]
     weekly: tuple[float | None, ...]  # the mean of every rating in each week, oldest first
+    # The days with leg symptoms at check-in (kiosk.core.coach.legs): (day, "one" | "both").
+    legs: tuple[tuple[date, str], ...] = ()
 
     @property
     def ratings(self) -> int:
@@ -191,11 +195,14 @@ def mean(values: Sequence[int]) -> float | None:
 def pain_chart(records: Sequence[Record], day: date, weeks: int = WEEKS) -> PainChart:
     """Every pain rating of the window, and the mean of each week's ratings as the trend."""
     first, last = window(day, weeks)
-    points = pain_points(recent(records, first), first, last)
+    inside = recent(records, first)
+    points = pain_points(inside, first, last)
     by_week: list[list[int]] = [[] for _ in range(weeks)]
     for p in points:
         by_week[(p.day - first).days // 7].extend(pain_ratings(p))
-    return PainChart(first, last, tuple(points), tuple(mean(w) for w in by_week))
+    legs = tuple((d, how) for d, how in leg_days(sessions_of(inside))
+                 if how != NONE and first <= d <= last)
+    return PainChart(first, last, tuple(points), tuple(mean(w) for w in by_week), legs)
 
 
 # --- the weekly rhythm as a calendar -------------------------------------------------------------

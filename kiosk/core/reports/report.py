@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from kiosk.core.coach.change import pain_change
+from kiosk.core.coach.legs import NONE, WORDS, leg_days
 from kiosk.core.coach.rhythm import active_days
 from kiosk.core.coach.safety import SafetyCheck
 from kiosk.core.data.records import (
@@ -124,6 +125,8 @@ class Report:
     # Exercises set aside because they kept hurting, until a clinician clears them (issue 26):
     # (exercise, why).
     waiting: tuple[tuple[str, str], ...] = field(default=())
+    # Each day the leg question was answered, with its answer: none | one | both (issue 27).
+    legs: tuple[tuple[date, str], ...] = field(default=())
 
     @property
     def sessions(self) -> int:
@@ -168,6 +171,7 @@ def build(
         appendix=tuple(r for r in records
                        if isinstance(r, SessionRecord | PainEntry | PsfsRecord)),
         waiting=tuple(waiting),
+        legs=leg_days(sessions),
     )
 
 
@@ -402,6 +406,7 @@ def to_html(report: Report) -> str:
         _section("PSFS (Patient-Specific Functional Scale)", _psfs_html(r)),
         _section("Adherence and weekly rhythm", _rhythm_html(r)),
         _section("Pain events, pain log and stops", _events_html(r)),
+        _section("Leg symptoms", _legs_html(r)),
         _section("Safety answers", _safety_html(r)),
         _section("Per side and signature", _sides_html(r)),
         _appendix_html(r),
@@ -508,6 +513,21 @@ def _rhythm_html(r: Report) -> str:
 def _events_html(r: Report) -> str:
     return _table(["When", "What", "Pain", "Where"],
                   [(e.at, e.kind, e.pain, e.where) for e in r.events], numeric=[2])
+
+
+def _legs_html(r: Report) -> str:
+    """The days with pain, tingling, numbness or weakness below the knee, and how many days
+    were answered at all (a day with none is counted, not listed)."""
+    if not r.legs:
+        return ('<p class="note">Not asked in this period (the leg question is asked at '
+                "check-in unless [safety] leg_question = false).</p>")
+    days = [(d, WORDS[how]) for d, how in r.legs if how != NONE]
+    said = (f"Leg symptoms on {len(days)} of the {len(r.legs)} days asked "
+            "(pain, tingling, numbness or weakness below the knee, at check-in).")
+    table = _table(["Day", "Where"], [(f"{d:%Y-%m-%d}", where) for d, where in days])
+    return (f'<p id="leg-days">{escape(said)}</p>{table}'
+            '<p class="note">Asked as in NICE CKS, Sciatica (lumbar radiculopathy), and Finucane '
+            "et al., JOSPT 2020;50:350-372. Both legs asks the emergency questions.</p>")
 
 
 def _safety_html(r: Report) -> str:

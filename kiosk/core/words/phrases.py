@@ -366,6 +366,16 @@ SILENCE_WARNING = "If I hear no answer, I will count it as yes, to be safe."
 SILENCE_YES = "No answer, so I count that as yes, to be safe."
 CLINICIAN = "Your pain is higher than when you started. If it persists, please contact a clinician."
 
+# --- leg symptoms at check-in (kiosk.core.coach.legs, docs/safety.md) -------------------------
+LEGS_QUESTION = (
+    "Any pain, tingling, numbness or weakness below the knee today? "
+    "GREEN for yes, AMBER for no."
+)
+BOTH_LEGS_QUESTION = "Is it in both legs? GREEN for yes, AMBER for no."
+LEGS_ADVICE = (
+    "That is new since last time. Please mention it to your clinician at your next visit."
+)
+
 
 # --- the gentle path on a high-pain day (kiosk.core.coach.gentle) ---------------------------------
 GENTLE_OFFER = (
@@ -373,6 +383,11 @@ GENTLE_OFFER = (
     "nothing loaded and nothing new. Press GREEN for gentle movement, AMBER to rest today."
 )
 GENTLE_BREATHING_ONLY = "Today, breathing only. That is plenty on a day like this."
+# A new "yes" to the leg question (kiosk.core.coach.legs): the advice, then the gentle offer.
+LEGS_GENTLE_OFFER = (
+    "Today we keep to breathing and gentle movement, nothing loaded and nothing new. "
+    "Press GREEN for gentle movement, AMBER to rest today."
+)
 GENTLE_REST = "Resting is a good choice today. Be kind to your back. See you tomorrow."
 
 # --- summary ---------------------------------------------------------------------------------
