@@ -90,7 +90,8 @@ def test_sore_user_red_mid_set_records_pain_event(tmp_path, capsys) -> None:
 
 
 def test_presses_that_run_out_close_the_demo_keeping_what_was_rated(tmp_path, capsys) -> None:
-    out = demo(tmp_path, capsys, "--presses", first_start() + "G g g g a")
+    # After the first start: confirm the check-in, AMBER "no" to the leg question, then reps.
+    out = demo(tmp_path, capsys, "--presses", first_start() + "G a g g g a")
     assert "presses ran out" in out.splitlines()
     assert "say: The kiosk is closing. The session so far is saved." in out
     [s] = saved(tmp_path)
