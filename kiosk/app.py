@@ -38,7 +38,7 @@ from kiosk.core.data.events import (
 )
 from kiosk.core.data.model import Button, Plan
 from kiosk.core.data.records import PainEntry, Record, RitualRecord, ScreeningRecord
-from kiosk.core.data.view import View
+from kiosk.core.data.view import View, evolve
 from kiosk.core.flows.kiosk import Kiosk
 from kiosk.core.presses.buttons import ButtonTracker
 from kiosk.core.reports import usb as usb_words
@@ -59,6 +59,17 @@ log = logging.getLogger(__name__)
 
 KEYS = {"g": Button.GREEN, "1": Button.GREEN, "a": Button.AMBER, "2": Button.AMBER,
         "r": Button.RED, "3": Button.RED}
+# With the keyboard as the buttons (mock mode in a window): the home screen's first line, and
+# the hint after a key that is no button (issue 30: the window teaches its keys).
+KEY_LINE = "Keys: g GREEN, a AMBER, r RED"  # held down, a key holds its button
+KEY_HINT_SECONDS = 4.0  # as long as the hint after a press with no role (core/flows/kiosk.py)
+# Keys that only change another (shift, ctrl...), never a wrong key on their own.
+MODIFIER_WORDS = ("shift", "ctrl", "alt", "meta", "super", "lock", "compose", "mode")
+
+
+def key_hint(name: str) -> tuple[str, ...]:
+    """What the window shows after a key that is no button."""
+    return (f'"{name}" is not a button key.', KEY_LINE)
 FAULT = (
     "Sorry, something went wrong. If it happens again the kiosk restarts; "
     "your sessions are saved."
@@ -110,6 +121,9 @@ class App:
         self.saved_answers: set[str] = set()  # those of them that are safety answers
         self.saved_pain: set[str] = set()  # and those that are pain log entries
         self._dirty = True
+        self._key_hint: tuple[str, ...] = ()  # after a key that is no button: the keys
+        self._key_hint_until = float("-inf")
+        self._key_hinted = False
         self._closed = False
         self._next_ping = 0.0
         self._power_off_at: float | None = None
@@ -330,6 +344,10 @@ class App:
                 name = KEYS.get(item.name)
                 if name is not None:
                     self.press_pin(name, item.down)
+                elif item.down and item.name != "escape" and not any(
+                        w in item.name for w in MODIFIER_WORDS):
+                    self._key_hint = key_hint(item.name)
+                    self._key_hint_until = self.clock.now() + KEY_HINT_SECONDS
 
     def press_pin(self, name: Button, down: bool) -> None:
         """Move a button, as a keyboard key or the simulated user does (mock pins)."""
@@ -409,9 +427,25 @@ class App:
     # --- output -------------------------------------------------------------------------------
     def _draw(self, now: float) -> None:
         screen = self.dev.screen
-        if self._dirty or (self.animate and screen.needs_frame(self.view, now)):
-            screen.draw(self.view, now)
+        hinted = now < self._key_hint_until
+        if hinted != self._key_hinted:  # the wrong key's hint came or went
+            self._key_hinted, self._dirty = hinted, True
+        view = self.shown(now)
+        if self._dirty or (self.animate and screen.needs_frame(view, now)):
+            screen.draw(view, now)
             self._dirty = False
+
+    def shown(self, now: float) -> View:
+        """The view as the screen draws it: with the keyboard as the buttons, the home screen
+        names the keys first, and a key that is no button is answered with the keys."""
+        view = self.view
+        if not self.keyboard:
+            return view
+        if view.screen == "home":
+            view = evolve(view, lines=(KEY_LINE, *view.lines))
+        if now < self._key_hint_until:
+            view = evolve(view, hint=self._key_hint)
+        return view
 
     def _prepare_voice(self) -> None:
         """Render today's lines ahead of time, again whenever the plan changes (a new day, a

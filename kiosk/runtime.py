@@ -27,6 +27,7 @@ from kiosk.core.coach.program import Terms
 from kiosk.core.coach.safety import Rules, SafetyCheck, Setup
 from kiosk.core.data.model import Button, Plan
 from kiosk.core.data.records import Record, SessionRecord
+from kiosk.core.data.view import View
 from kiosk.core.flows.history_screens import ProgressSettings, ladders_of
 from kiosk.core.flows.kiosk import GentlePlanner, Kiosk, Planner, RitualSetup
 from kiosk.core.flows.program import ProgramSetup
@@ -348,8 +349,8 @@ def build(
                   earlier_days=writer.earlier_days, earlier=writer.recent,
                   safety=safety_setup(cfg), gentle=make_gentle(cfg, base), holds=tracker.hold,
                   progress=progress_settings(cfg), signature=cfg.signature,
-                  screen_at_boot=opts.screening, terms=make_terms(cfg),
-                  programs=program_setup(cfg))
+                  screen_at_boot=opts.screening, sessions_before=_sessions_before(base),
+                  terms=make_terms(cfg), programs=program_setup(cfg))
     if opts.terminal:
         from kiosk.io.terminal import TerminalKeys
 
@@ -411,6 +412,13 @@ def _checkins(base: Any) -> list[int]:
     from kiosk.core.coach.progression import Progress
 
     return list(base.checkins) if isinstance(base, Progress) else []
+
+
+def _sessions_before(base: Any) -> bool:
+    """Whether the store's snapshot has replayed any session (those before its window)."""
+    from kiosk.core.coach.progression import Progress
+
+    return isinstance(base, Progress) and base.count > 0
 
 
 class SpokenLengths:
@@ -619,6 +627,23 @@ class Timeline:
         print(f"t={t - self.t0:.2f} press={button.value}", file=self.out)
 
 
+# What a screen waits for, in words, for the demo whose presses ran out there.
+WAITING = {"answer": "an answer", "choice": "an answer", "offer": "an answer",
+           "probe": "a rating", "rating": "a rating", "pain": "a pain rating",
+           "ready": "GREEN when ready", "continue": "a press to go on"}
+
+
+def left_waiting(view: View) -> str:
+    """The demo's presses ran out on ``view``: what was left unanswered ("" on the home
+    screen). Nothing is answered in the script's place: a question cut short leaves no
+    answer, and a round of questions or a movement check cut short is not saved at all."""
+    if view.screen == "home":
+        return ""
+    waiting = WAITING.get(view.awaiting or "", "")
+    return (f'demo: the presses ended on "{view.title}"'
+            + (f", waiting for {waiting}" if waiting else "") + ": no answer is made up for it")
+
+
 def run_demo(
     cfg: Config, opts: Options, user: SimUser, *, max_seconds: float = 4 * 3600,
     clock: FakeClock | None = None,
@@ -637,6 +662,8 @@ def run_demo(
                               - timedelta(seconds=max_seconds + 3600)))
     notices = Notices()
     app = build(cfg, opts, notices, clock)
+    # Who answers, beside the transcript on stdout rather than in it.
+    print(user.answering(), file=sys.stderr, flush=True)
     timeline = Timeline(opts.out, clock.now()) if opts.timeline else None
     if timeline is not None:
         app.observer = timeline.effect
@@ -665,6 +692,9 @@ def run_demo(
                 # The script is done: close as Esc does, keeping what was rated.
                 ran_out = True
                 print("presses ran out", file=opts.out, flush=True)
+                left = left_waiting(app.view)
+                if left:
+                    print(left, file=opts.out, flush=True)
                 break
             clock.advance(0.05)
             hands.move_due(clock.now())

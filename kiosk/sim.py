@@ -25,11 +25,11 @@ RED_FLAG = "red-flag"  # answers yes to the saddle-numbness question, and never 
 LEG_SYMPTOMS = "leg-symptoms"
 LEGS_FROM_DAY = 3
 LEG_SCREENS = ("legs", "both-legs")
-# The safety screens (docs/safety.md). Every profile answers them itself, also under
-# ``presses``: a press script drives the session, as it did before the questions existed.
+# The safety screens (docs/safety.md): a profile answers them itself. A press script
+# (``presses``) answers them as it does every other screen: only what was pressed is saved.
 SAFETY_SCREENS = ("welcome", "about", "question", "advice", *LEG_SCREENS)
 # The screening's screens (kiosk/core/flows/screening.py); answered by the profile, as the safety
-# questions are, also under ``presses``.
+# questions are, and by the press script under ``presses``.
 SCREENING_SCREENS = ("screening", "probe", "probe-move", "probe-pain", "signature",
                      "screen-offer")
 TOKENS = {"g": Button.GREEN, "a": Button.AMBER, "r": Button.RED}
@@ -54,9 +54,10 @@ class SimUser:
     exercises (by the
     name on screen) ``sore`` presses RED on; empty, it presses RED in the second exercise.
     ``presses`` replaces the profile with an exact sequence of tokens (g a r press, G A R hold)
-    for everything but the safety questions. When they run out the person stops pressing and
-    ``out_of_presses`` turns true: the demo then closes the kiosk, as Esc does. An empty
-    sequence is out of presses from the start.
+    for every screen: the welcome, the safety questions, the movement check, the session and
+    its check-out alike, so nothing is answered that was not pressed. When they run out the
+    person stops pressing and ``out_of_presses`` turns true: the demo then closes the kiosk,
+    as Esc does. An empty sequence is out of presses from the start.
 
     Like a person, it presses again when a press changed nothing: after its reaction time, the
     next press comes whether or not the screen moved on.
@@ -100,6 +101,21 @@ class SimUser:
         self._seen_at = 0.0
         self._exercises: list[str] = []
 
+    def answering(self) -> str:
+        """What the demo says it does for the person: a profile answers every question itself
+        (``kiosk demo --user``); a press script answers nothing but what it presses."""
+        if self.tokens is not None:
+            return ("demo: only your presses answer: the welcome, the safety questions, the "
+                    "movement check and the session alike")
+        safety = ("yes to the saddle-numbness question" if self.profile == RED_FLAG
+                  else "no to every safety question")
+        moves = ("stiff on the left hip rotation and rib expansion, easy on the rest"
+                 if self.stiff else "easy to every movement")
+        return (f"demo: the simulated person ({self.profile}) answers for you: {safety}, "
+                f"{moves} in a movement check, pain {self.pain['checkin']} at check-in and "
+                f"{self.pain['checkout']} at check-out (--presses to press every answer "
+                "yourself)")
+
     def decide(self, view: View, t: float) -> Action | None:
         if view.exercise and (not self._exercises or self._exercises[-1] != view.exercise):
             self._exercises.append(view.exercise)
@@ -113,12 +129,12 @@ class SimUser:
         if t - self._seen_at < self.reaction:
             return None
         self._seen_at = t  # a press that changes nothing is followed by another, in time
+        if self.tokens is not None:
+            return self._next_token()
         if view.screen in SAFETY_SCREENS:
             return self._safety(view)
         if view.screen in SCREENING_SCREENS:
             return self._screening(view)
-        if self.tokens is not None:
-            return self._next_token()
         return self._choose(view)
 
     def _safety(self, view: View) -> Action:

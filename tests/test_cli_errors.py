@@ -181,3 +181,21 @@ def test_every_read_command_reads_the_demo_history_with_demo_data(
         assert "reading the demo's history" in capsys.readouterr().err
     assert cli.main(["history", "--demo-data", "--data-dir", str(tmp_path / "x")]) == 2
     assert "not both" in capsys.readouterr().err
+
+
+def test_report_and_export_both_refuse_an_out_in_a_missing_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 30: `report --out` made missing folders while `export --out` refused them. Both
+    refuse now, in one line saying which folder; report still makes its own folder."""
+    missing = tmp_path / "nowhere"
+    assert cli.main(["--data-dir", str(tmp_path / "data"), "report", "--out",
+                     str(missing / "report")]) == 1
+    err = capsys.readouterr().err
+    assert f"the folder {missing} does not exist; make it first" in err and not missing.exists()
+    assert cli.main(["--data-dir", str(tmp_path / "data"), "export", "--out",
+                     str(missing / "out.json")]) == 1
+    assert f"the folder {missing} does not exist; make it first" in capsys.readouterr().err
+    assert cli.main(["--data-dir", str(tmp_path / "data"), "report", "--out",
+                     str(tmp_path / "report")]) == 0
+    assert (tmp_path / "report" / "report.html").is_file()

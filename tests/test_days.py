@@ -142,8 +142,9 @@ def fray_early(items: list[Planned], name: str) -> str:
     index = [p.family for p in items].index(name)
     clean = math.ceil(FRAY_FRACTION * items[index].target) - 1
     after = len(items) - index - 1
-    # start, confirm check-in pain as it is; skip, ready, reps, slip; skip; confirm check-out
-    return "g G " + "a" * index + " g " + "g" * clean + "a " + "a" * after + " G"
+    # start, confirm check-in pain as it is, AMBER "no" to the leg question (--presses answers
+    # every screen); skip, ready, reps, slip; skip; confirm check-out
+    return "g G a " + "a" * index + " g " + "g" * clean + "a " + "a" * after + " G"
 
 
 # --- a clean week, lived once and copied by the tests that go on from it -----------------
@@ -258,7 +259,7 @@ def fray_after(items: list[Planned], name: str, clean: int) -> str:
     skips every other exercise."""
     index = [p.family for p in items].index(name)
     after = len(items) - index - 1
-    return "g G " + "a" * index + " g " + "g" * clean + "a " + "a" * after + " G"
+    return "g G a " + "a" * index + " g " + "g" * clean + "a " + "a" * after + " G"
 
 
 def test_a_slipping_users_target_comes_down_to_what_they_do_cleanly_then_climbs(

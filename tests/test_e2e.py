@@ -15,6 +15,7 @@ from kiosk.cli import main  # noqa: E402
 from kiosk.core.data.model import Button  # noqa: E402
 from kiosk.core.data.records import SessionRecord, SetRecord  # noqa: E402
 from kiosk.store.months import WholeHistory  # noqa: E402
+from tests.core.helpers import first_start  # noqa: E402
 from tests.shell import Shell  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -92,7 +93,8 @@ def test_sore_user_red_mid_set_records_pain_event(tmp_path, capsys) -> None:
 
 
 def test_presses_that_run_out_close_the_demo_keeping_what_was_rated(tmp_path, capsys) -> None:
-    out = demo(tmp_path, capsys, "--presses", "g G g g g a")
+    # After the first start: confirm the check-in, AMBER "no" to the leg question, then reps.
+    out = demo(tmp_path, capsys, "--presses", first_start() + "G a g g g a")
     assert "presses ran out" in out.splitlines()
     assert "say: The kiosk is closing. The session so far is saved." in out
     [s] = saved(tmp_path)

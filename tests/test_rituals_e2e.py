@@ -3,14 +3,14 @@ LED, a fake clock set to the ritual's time, the real history writer on disk."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from kiosk.core.data.events import Tone
 from kiosk.core.data.model import Button
 from kiosk.core.data.records import RitualRecord
 from kiosk.store.months import WholeHistory  # the kiosk keeps months
-from tests.shell import Shell
+from tests.shell import Shell, answered_today
 
 LED = 5  # BCM pin of the status LED in this test's config
 
@@ -18,7 +18,27 @@ LED = 5  # BCM pin of the status LED in this test's config
 def shell_at(tmp_path: Path, wall: datetime) -> Shell:
     cfg = tmp_path / "kiosk.toml"
     cfg.write_text(f"[leds]\nstatus = {LED}\n")
+    first_session_done(tmp_path / "data", wall)
     return Shell(tmp_path / "data", cfg_path=str(cfg), wall=wall)
+
+
+def first_session_done(data: Path, wall: datetime) -> None:
+    """The seeded history (the morning's answers, a signature) and a session the week before:
+    rituals are offered only after the first session (issue 30)."""
+    import json
+
+    from kiosk.store.records import decode, encode
+
+    answered_today(data, wall)
+    day = (wall - timedelta(days=8)).date().isoformat()
+    session = decode({
+        "schema": 1, "id": f"s-{day}", "plan_date": day, "started_at": f"{day}T09:00:00",
+        "ended_at": f"{day}T09:05:00", "duration_s": 300.0, "pain_before": 2,
+        "pain_after": 2, "ended_by": "stop", "exercises": [], "pain_events": []})
+    history = data / "history.json"
+    seeded = json.loads(history.read_text())
+    seeded["sessions"]["3"] = encode(session)
+    history.write_text(json.dumps(seeded))
 
 
 def led_changes(shell: Shell, seconds: float) -> int:

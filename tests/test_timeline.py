@@ -17,6 +17,7 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 from kiosk.cli import main  # noqa: E402
 from kiosk.config import DEFAULT_CONFIG  # noqa: E402
+from tests.core.helpers import first_start  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -73,7 +74,8 @@ def test_every_line_is_a_beat_or_a_press_and_the_breath_alternates(tmp_path: Pat
 
 def test_alternating_reps_show_their_side_and_count(tmp_path: Path) -> None:
     # Day one plans bridge, bird-dog and sit-to-stand; this walks the first two, each once.
-    lines = timeline(tmp_path, "--presses", "g G a g gggggg a g gggggg a a G")
+    # A fresh kiosk: its first start is pressed too (every screen answers to --presses).
+    lines = timeline(tmp_path, "--presses", first_start() + "G a g gggggg a g gggggg a a G")
     beats = [m for line in lines if (m := BEAT.match(line))]
     sides = [(b["side"], b["rep"]) for b in beats if b["side"] and b["say"]
              and b["say"].startswith(("Left", "Right"))]
@@ -115,7 +117,9 @@ def test_every_simulated_user_never_hears_two_of_one_breath_in_a_row(
 @pytest.mark.parametrize("at", ["08:00", "14:00", "21:30"])
 def test_a_ritual_rides_the_same_breath_timeline(tmp_path: Path, at: str) -> None:
     """The rituals open on the first day, run at their time: prepared, one step a breath on
-    the rung's breath, closed on an out-breath."""
+    the rung's breath, closed on an out-breath. (Rituals wait for the first session, issue
+    30: a run of the steady person first.)"""
+    timeline(tmp_path, "--user", "steady")
     beats = _never_two_of_one_breath(timeline(tmp_path, "--at", at))
     steps = [b for b in beats if b["rep"]]
     assert steps and all(b["say"] and " as you " in b["say"] for b in steps)

@@ -78,6 +78,7 @@ def signature_views() -> dict[str, View]:
     setup = load_config(DEFAULT_CONFIG).config.signature
     odd: dict[tuple[str, str | None], str] = {
         ("hip-rotation", "left"): "stiff", ("rib-expansion", "left"): "stiff",
+        ("forward-bend", None): "stiff",  # every state on the first page
            ("standing-rotation", "right"): "painful", ("standing-rotation", "left"): "skipped"}
     results = tuple(ProbeResult(p.id, side, odd.get((p.id, side), "easy"))
                     for p in setup.probes for side in (("left", "right") if p.sides else (None,)))
@@ -104,6 +105,10 @@ def signature_views() -> dict[str, View]:
             caption="How was that? GREEN easy, AMBER stiff, RED painful.",
         ),
         "signature": signature_view(record, setup, buttons={Button.GREEN: "Next"}),
+        "signature_more": signature_view(record, setup, page=1,
+                                         buttons={Button.GREEN: "Next"}),
+        "signature_last": signature_view(record, setup, page=2,
+                                         buttons={Button.GREEN: "Next"}),
         "signature_changes": View(
             screen="signature", title="What changed",
             lines=("Left hip rotation: stiff on 12 October, easy today.",

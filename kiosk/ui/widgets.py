@@ -542,35 +542,46 @@ def draw_grid(
     surface: pygame.Surface, rect: pygame.Rect, rows: tuple[GridRow, ...], sizes: tuple[int, int],
     gap: int,
 ) -> list[pygame.Rect]:
-    """The signature: a row per probe, its name, then left and right (or one cell across both
-    for a probe with no sides). A state is its button's shape, in its colour, and its word in
-    plain text; a probe not reached is a dash and "not done". Rows alternate a quiet panel."""
+    """The signature: a probe on two lines, its name, then "Left" and its state beside
+    "Right" and its state (one state for a probe with no sides). A table's columns squeezed
+    the words to 15 px on a 3.5" panel; on two lines they keep 19 px, with a page of the grid
+    a screen (kiosk/core/flows/screening_view.py). A state is its button's shape, in its
+    colour, and its word in plain text; a probe not reached is a dash and "not done". Probes
+    alternate a quiet panel."""
     if not rows:
         return []
-    row_h = rect.height // (len(rows) + 1)
-    label_w = rect.width * 2 // 5
-    col_w = (rect.width - label_w) // 2
-    px = min(sizes[0], max(sizes[1] // 2, round(row_h * 0.78)))
+    line_h = min(rect.height // (2 * len(rows)), fonts.line_height(sizes[0]) * 5 // 4)
+    px = min(sizes[0], max(sizes[1] // 2, round(line_h * 0.9)))
     text_sizes = (px, max(8, px * 2 // 3))
+    font = fonts.font(px)
     drawn: list[pygame.Rect] = []
-    head = pygame.Rect(rect.left, rect.top, rect.width, row_h)
-    for i, word in enumerate(("Left", "Right")):
-        cell = pygame.Rect(head.left + label_w + i * col_w, head.top, col_w, row_h)
-        drawn += draw_line(surface, word, cell, text_sizes, palette.TEXT_SOFT, align="center")
     for n, row in enumerate(rows):
-        line = pygame.Rect(rect.left, rect.top + (n + 1) * row_h, rect.width, row_h)
+        top = rect.top + 2 * n * line_h
         if n % 2 == 0:
-            pygame.draw.rect(surface, palette.PANEL, line, border_radius=max(2, row_h // 6))
-        label = pygame.Rect(line.left + gap, line.top, label_w - 2 * gap, row_h)
-        drawn += draw_line(surface, row.label, label, text_sizes, palette.TEXT)
-        if row.sided:
-            for i, state in enumerate((row.left, row.right)):
-                cell = pygame.Rect(line.left + label_w + i * col_w, line.top, col_w, row_h)
-                drawn += _grid_cell(surface, cell, state, text_sizes, gap)
-        else:
-            cell = pygame.Rect(line.left + label_w, line.top, 2 * col_w, row_h)
+            pygame.draw.rect(surface, palette.PANEL, pygame.Rect(rect.left, top, rect.width,
+                                                                 2 * line_h),
+                             border_radius=max(2, line_h // 6))
+        name = pygame.Rect(rect.left + gap, top, rect.width - 2 * gap, line_h)
+        drawn += draw_line(surface, row.label, name, text_sizes, palette.TEXT)
+        below = pygame.Rect(rect.left + gap, top + line_h, rect.width - 2 * gap, line_h)
+        if not row.sided:  # one state for the movement, where the left one would be
+            cell = pygame.Rect(below.left, below.top,
+                               _cell_width(row.both, px, line_h, gap), line_h)
             drawn += _grid_cell(surface, cell, row.both, text_sizes, gap)
+            continue
+        half = below.width // 2
+        for i, (side, state) in enumerate((("Left", row.left), ("Right", row.right))):
+            word_w = font.size(side)[0]
+            where = pygame.Rect(below.left + i * half, below.top, word_w, line_h)
+            drawn += draw_line(surface, side, where, text_sizes, palette.TEXT_SOFT)
+            cell = pygame.Rect(where.right + gap, below.top, half - word_w - 2 * gap, line_h)
+            drawn += _grid_cell(surface, cell, state, text_sizes, gap)
     return drawn
+
+
+def _cell_width(state: str | None, px: int, height: int, gap: int) -> int:
+    word = GRID_STATES.get(state or "skipped", (None, "not done"))[1]
+    return max(8, round(height * 0.8)) + gap + fonts.font(px).size(word)[0]
 
 
 def _grid_cell(

@@ -131,3 +131,51 @@ class Run:
 def _session(record: Record) -> SessionRecord:
     assert isinstance(record, SessionRecord), f"expected only sessions saved, got {record!r}"
     return record
+
+
+
+def _turns() -> list[tuple[str, str | None]]:
+    from kiosk.config import DEFAULT_CONFIG, load_config
+
+    cfg = load_config(DEFAULT_CONFIG).config
+    return [(p.id, side) for p in cfg.signature.probes
+            for side in (("left", "right") if p.sides else (None,))]
+
+
+def movement_check(ratings: str | None = None) -> str:
+    """The presses of a movement check with the packaged config: GREEN to begin, each turn
+    GREEN when ready and its rating (``ratings``, a letter per turn; every movement easy by
+    default), GREEN past each page of the result's grid (none changed: a first check)."""
+    from kiosk.config import DEFAULT_CONFIG, load_config
+    from kiosk.core.flows.screening_view import GRID_ROWS
+
+    turns = _turns()
+    ratings = ratings if ratings is not None else "g" * len(turns)
+    assert len(ratings) == len(turns), f"a rating for each of the {len(turns)} turns"
+    probes = len(load_config(DEFAULT_CONFIG).config.signature.probes)
+    return " ".join(["g", *("g" + r for r in ratings), "g" * -(-probes // GRID_ROWS)])
+
+
+def welcome_and_questions() -> str:
+    """The presses of a first start's welcome and safety questions with the packaged config:
+    GREEN through the welcome, AMBER ("no") to every question; the home screen follows."""
+    from kiosk.config import DEFAULT_CONFIG, load_config
+    from kiosk.core.coach.safety import GROUPS
+
+    cfg = load_config(DEFAULT_CONFIG).config
+    return "g" * len(cfg.wording.about) + " " + "a" * len(cfg.wording.asking(GROUPS)) + " "
+
+
+def first_start(ratings: str | None = None) -> str:
+    """The presses of a first start with the packaged config, up to the session's check-in:
+    GREEN through the welcome, AMBER ("no") to every safety question, GREEN at home, then the
+    movement check (``movement_check``). ``kiosk demo --presses`` answers every screen with
+    the script (issue 30), so a script meant for the session first walks the first start."""
+    return welcome_and_questions() + "g " + movement_check(ratings) + " "
+
+
+def stiff_left_ratings() -> str:
+    """The ratings of ``movement_check`` as the stiff-left person gives them (kiosk/sim.py)."""
+    from kiosk.sim import STIFF_LEFT
+
+    return "".join("a" if turn in STIFF_LEFT else "g" for turn in _turns())

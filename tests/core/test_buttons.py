@@ -113,3 +113,14 @@ def test_a_stuck_switch_that_chatters_counts_again_only_after_resting_up() -> No
     tr.edge(G, False, t)
     tr.tick(t + 0.5)
     assert tr.edge(G, True, t + 1.5) == [Press(G, t + 1.5)], "after a rest it works again"
+
+
+def test_a_press_let_go_within_the_bounce_window_of_start_up_is_not_lost() -> None:
+    """Start-up is no edge: a tap that begins and ends within 30 ms of it is a press."""
+    tracker = ButtonTracker(bounce=0.03)
+    for b in Button:
+        assert tracker.initial(b, False, 10.0) == []
+    events = [*tracker.edge(Button.GREEN, True, 10.005), *tracker.edge(Button.GREEN, False, 10.02)]
+    events += tracker.tick(10.05)
+    assert [type(e) for e in events] == [Press, Release]
+    assert events[0].t == 10.005, "acted on at once, as any first edge after a quiet spell"

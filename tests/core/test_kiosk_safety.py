@@ -338,3 +338,15 @@ def test_a_usual_pain_log_rating_asks_nothing() -> None:
         r.feed([Press(Button.AMBER, t), Release(Button.AMBER, t + 0.1)])
     r.feed([Press(Button.GREEN, t + 1.0), Hold(Button.GREEN, t + 2.5)])
     assert r.kiosk.view.screen == "home" and not safety_saves(r)
+
+
+def test_no_answer_at_the_gentle_offer_rests_for_today_and_says_what_green_does_now() -> None:
+    """Issue 30: an offer that lapses says so, and what GREEN does now."""
+    r = run(SimUser("steady", checkin_pain=7), checks=[all_no(DAY)], sessions=history())
+    until(r, lambda r: r.kiosk.view.screen == "gentle")
+    r.user.out_of_presses = True  # the person has walked away
+    until(r, lambda r: r.kiosk.session is None)
+    said = r.said
+    assert said[-3:] == [phrases.GENTLE_LAPSED, phrases.GENTLE_REST, phrases.GREEN_ANOTHER]
+    [session] = [s for s in session_saves(r) if s.plan_date == DAY]
+    assert session.exercises == (), "resting is never more load"

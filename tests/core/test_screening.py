@@ -17,7 +17,7 @@ from kiosk.core.data.records import Record, ScreeningRecord, SessionRecord, sess
 from kiosk.core.flows.screening import PAIN_PROMPT, Phase
 from kiosk.core.words import phrases
 from kiosk.sim import SimUser
-from tests.core.helpers import FAST, Run
+from tests.core.helpers import FAST, Run, movement_check, stiff_left_ratings
 from tests.core.test_kiosk_safety import SETUP as SAFETY
 from tests.core.test_kiosk_safety import all_no, gentle, until
 
@@ -259,9 +259,10 @@ def test_an_all_green_person_gets_the_plan_as_ever() -> None:
 def test_check_how_you_move_from_the_menu_runs_a_check_on_demand_then_home() -> None:
     sig = screenings(until_checkin(kiosk(SimUser("steady"))))
     day = DAY + timedelta(days=3)
-    # Hold AMBER at home: the menu; AMBER on to "Check how you move"; GREEN chooses it. (The
-    # person answers the check itself; the last press is kept for the home screen after it.)
-    r = kiosk(SimUser("stiff-left", presses="Aaagg"), records=[*sig, all_no(day)], day=day)
+    # Hold AMBER at home: the menu; AMBER on to "Check how you move"; GREEN chooses it; then
+    # the check, pressed as the stiff-left person rates it.
+    presses = "Aaag " + movement_check(stiff_left_ratings())
+    r = kiosk(SimUser("stiff-left", presses=presses), records=[*sig, all_no(day)], day=day)
     until(r, lambda r: r.kiosk.view.screen == "menu")
     assert "Check how you move" in " ".join(r.kiosk.view.lines)
     until(r, lambda r: bool(screenings(r)) and r.kiosk.view.screen == "home")
@@ -296,3 +297,20 @@ def test_pain_well_above_the_last_rating_stops_the_check_and_names_the_clinician
         ("sit-to-stand", "easy", None), ("forward-bend", "painful", 3)]
     assert not sig.complete and PAIN_RISE in r.said
     assert r.kiosk.session is None  # pain never leads on to more: no session follows
+
+
+class WalksAway(SimUser):
+    def decide(self, view: Any, t: float) -> Any:
+        return None if view.screen == "screen-offer" else super().decide(view, t)
+
+
+def test_a_due_screening_left_unanswered_says_so_and_the_session_follows() -> None:
+    """Issue 30: an offer that lapses says so; the session's check-in then says what GREEN
+    does (raise the pain, held: confirm)."""
+    sig = screenings(until_checkin(kiosk(SimUser("steady"))))
+    day = DAY + timedelta(days=30)
+    r = until_checkin(kiosk(WalksAway("steady"), records=[*sig, all_no(day)], day=day))
+    said = r.said
+    lapsed = said.index(phrases.SCREEN_LAPSED)
+    assert said[lapsed - 1] == phrases.SCREEN_DUE and "hold GREEN to confirm" in said[lapsed + 1]
+    assert screenings(r) == [] and r.kiosk.session is not None

@@ -424,3 +424,22 @@ def test_amber_to_the_walk_question_records_no_walk() -> None:
     run.until_finished()
     [session] = run.sessions
     assert session.exercises[0].skipped and not session.exercises[0].sets
+
+
+def test_every_caption_of_a_session_was_said_for_the_screen_it_is_under() -> None:
+    """Issue 30: the end screen showed the rest's "Rest and breathe..." line. Each caption
+    shown is a line said while that screen was up, never one of the screen before."""
+    run = Run(SimUser("slipping"))
+    said_for: dict[tuple[int, str], set[str]] = {}
+    seen = 0
+    while run.t < 3600:
+        run.step()
+        key = run.kiosk.screen_key()
+        new = [e.text for e in run.effects[seen:] if isinstance(e, Say)]
+        seen = len(run.effects)
+        said_for.setdefault(key, set()).update(new)
+        caption = run.kiosk.view.caption
+        assert caption == "" or caption in said_for[key], (key, caption)
+        if run.kiosk.session is None and run.saved and not run.hands.busy:
+            break
+    assert any(screen == "rest" for _, screen in said_for), "the session rested"

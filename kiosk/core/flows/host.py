@@ -73,6 +73,7 @@ class RitualSetup:
 class _Entry:
     flow: Flow
     then: Callable[[], None]
+    serial: int  # this run of the flow, never the same twice: whose lines a caption shows
 
 
 def _no_terms(records: Sequence[Record]) -> Terms:
@@ -107,6 +108,7 @@ class Host:
         signature: SignatureSetup | None = None,
         screen_at_boot: bool = False,
         progress: ProgressSettings | None = None,
+        sessions_before: bool = False,
         terms: Callable[[Sequence[Record]], Terms] | None = None,
     ) -> None:
         # ``records`` may be only the newest part of the history (the store's window; the
@@ -114,6 +116,7 @@ class Host:
         self.earlier_pain = earlier_pain
         self.earlier_checkins = list(earlier_checkins)  # the last check-ins before ``records``
         self.earlier_days = set(earlier_days)  # days of practice this week before ``records``
+        self.sessions_before = sessions_before  # a session is saved before ``records``
         # For the history screens and summaries: the last closed months' records and the day
         # they start on (None when ``records`` is the whole history). The store reads them
         # after start-up, off the loop, and keeps them: only a menu or a week's end asks.
@@ -149,6 +152,7 @@ class Host:
         self.screen_at_boot = screen_at_boot  # `kiosk demo --screening`: a check on demand
         self.not_today: date | None = None  # a due screening declined: not offered again today
         self.stack: list[_Entry] = []  # the flows running, the home screen at the bottom
+        self._pushed = 0  # flows pushed so far: each entry's serial
 
     # --- time ---------------------------------------------------------------------------------
     def wall(self, t: float | None = None) -> datetime:
@@ -177,12 +181,19 @@ class Host:
     def top(self) -> Flow:
         return self.stack[-1].flow
 
+    def screen_key(self) -> tuple[int, str]:
+        """The screen shown now, as the captions know it: the run of the flow on top, and its
+        screen (a session's check-in, sets and rests are screens of their own)."""
+        return self.stack[-1].serial, self.top.view.screen
+
     def push(self, flow: F, then: Callable[[F], None] | None = None, *,
              hush: bool = True) -> F:
         """Run ``flow`` on top until it is done, then call ``then`` with it. ``hush`` first
         stops whatever was being said (every flow but those that start with a Hush of their
         own, or speak after the line before)."""
-        self.stack.append(_Entry(flow, (lambda: then(flow)) if then is not None else _nothing))
+        self._pushed += 1
+        self.stack.append(_Entry(flow, (lambda: then(flow)) if then is not None else _nothing,
+                                 self._pushed))
         if hush:
             self.hush()
         self.run(flow.start())
@@ -263,6 +274,12 @@ class Host:
     @property
     def sessions(self) -> list[SessionRecord]:
         return sessions_of(self.records)
+
+    @property
+    def first_session_done(self) -> bool:
+        """Whether any session was ever saved: a first start goes welcome, safety questions,
+        movement check, first session, and only then are rituals offered (issue 30)."""
+        return self.sessions_before or any(isinstance(r, SessionRecord) for r in self.records)
 
     @property
     def checks(self) -> list[SafetyCheck]:

@@ -87,6 +87,7 @@ class Kiosk(Host):
         signature: SignatureSetup | None = None,
         screen_at_boot: bool = False,
         progress: ProgressSettings | None = None,
+        sessions_before: bool = False,
         terms: Callable[[Sequence[Record]], Terms] | None = None,
         programs: ProgramSetup | None = None,
     ) -> None:
@@ -95,6 +96,7 @@ class Kiosk(Host):
             rituals=rituals, earlier_pain=earlier_pain, earlier_checkins=earlier_checkins,
             earlier_days=earlier_days, earlier=earlier, safety=safety, gentle=gentle,
             signature=signature, screen_at_boot=screen_at_boot, progress=progress,
+            sessions_before=sessions_before,
             terms=terms)
         self.programs = programs  # the menu's "Load program from USB" (kiosk/core/flows/program.py)
         self.shutdown_enabled = shutdown_enabled
@@ -105,6 +107,7 @@ class Kiosk(Host):
         self._hint_for: dict[Button, str] = {}  # the buttons the hint describes
         self._hint_until = 0.0
         self._view: View | None = None  # as of the last event; see Session._view
+        self._key: tuple[int, str] | None = None  # the screen as of the last event
         self.opened = offer.Opened()  # the rituals open today, for the home screen and menu
         self.push(Home(self), hush=False)
 
@@ -241,6 +244,8 @@ class Kiosk(Host):
     # --- output -------------------------------------------------------------------------------
     def _flush(self) -> list[Effect]:
         self._view = None  # whatever changed since, the view is built afresh here
+        self._key = self.screen_key()
+        self.captions.claim(self._key)  # what this event said, it said for this screen
         return self.outbox.flush(self.view)
 
     @property
@@ -251,8 +256,9 @@ class Kiosk(Host):
             base = self._screen_view()
             shown = self.now < self._hint_until and self._hint_for == base.buttons
             hint = self._hint if shown else ()
-            self._view = evolve(base, caption=self.captions.at(self.now), hint=hint,
-                                hold=self._ring())
+            # Only a line said for this screen: never one from the screen before (issue 30).
+            self._view = evolve(base, caption=self.captions.at(self.now, self._key),
+                                hint=hint, hold=self._ring())
         return self._view
 
     def _ring(self) -> HoldRing | None:
@@ -275,6 +281,9 @@ class Kiosk(Host):
                 w.all_clear, w.cleared, *w.advice.values(), phrases.SEEN_INTRO,
                 phrases.SEEN_QUESTION, phrases.SILENCE_WARNING, phrases.SILENCE_YES,
                 phrases.GENTLE_OFFER, phrases.GENTLE_REST, phrases.GENTLE_BREATHING_ONLY,
+                phrases.GENTLE_LAPSED, phrases.SCREEN_LAPSED, phrases.GREEN_FIRST_CHECK,
+                phrases.GREEN_FIRST_SESSION, phrases.GREEN_SESSION, phrases.GREEN_ANOTHER,
+                phrases.GREEN_ADVICE,
                 phrases.LEGS_QUESTION, phrases.BOTH_LEGS_QUESTION, phrases.LEGS_ADVICE,
                 phrases.LEGS_GENTLE_OFFER]
 
@@ -313,8 +322,8 @@ class Home:
             k.say(phrases.stuck(event.button))
         elif isinstance(event, Tick) and k.plan.date != k.today.isoformat():
             k.plan = k.planner(k.records, k.today, None)  # a new day
-        elif isinstance(event, Tick) and k.scheduler.pending:
-            offer.scheduled(k, k.opened)
+        elif isinstance(event, Tick) and k.scheduler.pending and k.first_session_done:
+            offer.scheduled(k, k.opened)  # none before the first session: it comes first
         return []
 
     @property

@@ -16,7 +16,7 @@ from kiosk.core.data.view import View
 from kiosk.core.flows.flow import NO_HOLDS
 from kiosk.core.flows.host import Host
 from kiosk.core.flows.ritual_run import RitualRun, ritual_record
-from kiosk.core.flows.sitting import about
+from kiosk.core.flows.sitting import about, green_now
 from kiosk.core.words import phrases
 
 
@@ -156,10 +156,12 @@ def answered(k: Host, offer: Offer) -> None:
         k.scheduler.answered(slot)
         save_answer(k, ritual, slot, "skipped")
         k.say(phrases.RITUAL_DECLINED)
-    elif slot is not None:  # no answer
-        k.scheduler.answered(slot)
-        save_answer(k, ritual, slot, "skipped")
+    else:  # no answer: let it go, and say what GREEN does now
+        if slot is not None:
+            k.scheduler.answered(slot)
+            save_answer(k, ritual, slot, "skipped")
         k.say(phrases.RITUAL_SKIPPED)
+        k.say(green_now(k))
 
 
 def save_answer(k: Host, ritual: Ritual, slot: Slot, outcome: str) -> None:

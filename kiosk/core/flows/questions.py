@@ -303,6 +303,7 @@ class Choice:
         self.timeout = timeout
         self.safe_yes = safe_yes
         self.accepted: bool | None = None
+        self.lapsed = False  # declined by no answer, not by a press
         self.how: How | None = None
         self._talk = Outbox(rate_wpm, t0, lengths)
         self._repeated = False
@@ -330,7 +331,7 @@ class Choice:
         elif isinstance(event, Tick) and self.safe_yes:
             self._wait_safely()
         elif isinstance(event, Tick) and self._talk.now >= self._talk.until + self.timeout:
-            self.accepted = False
+            self.accepted, self.lapsed = False, True
         return self._talk.flush()
 
     def _wait_safely(self) -> None:

@@ -41,6 +41,7 @@ from kiosk.core.data.view import Pacer, View
 from kiosk.core.flows.flow import Outbox
 from kiosk.core.flows.screening_view import (
     Turn,
+    result_pages,
     view_of,
 )
 from kiosk.core.presses.pain_input import Answer, PainInput
@@ -123,7 +124,7 @@ class Screening:
         self.ended_early = False
         self.change_lines: list[str] = []
         self.pacer: Pacer | None = None  # the breath of the step being done, if it has one
-        self.page = 0  # on the result: 0 the grid, 1 what changed
+        self.page = 0  # on the result: the grid's pages, then what changed
         self.pain = PainInput(last_pain if last_pain is not None else 0, pain_timeout)
         self._talk = Outbox(rate_wpm, t0, lengths)
         self._deadline = t0
@@ -360,10 +361,10 @@ class Screening:
         self._talk.out.append(Save(self.saved))
 
     def _on_result(self, event: Event) -> None:
-        """The grid, then (after a re-check that found changes) what changed; GREEN, or a
-        while, goes on."""
-        if isinstance(event, Press) and self.change_lines and self.page == 0:
-            self.page = 1
+        """The grid a page at a time, then (after a re-check that found changes) what changed;
+        GREEN goes to the next, past the last goes on, as does a while."""
+        if isinstance(event, Press) and self.page + 1 < result_pages(self):
+            self.page += 1
             self._deadline = self._talk.now + 120.0
         elif isinstance(event, Press) or (isinstance(event, Tick)
                                           and self._talk.now >= self._deadline):

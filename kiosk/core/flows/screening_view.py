@@ -61,6 +61,25 @@ class Shown(Protocol):
 Screening = Shown
 
 
+# Probes of the signature grid on one screen: seven and their header were 15 px capitals on
+# a 3.5" 480x320 panel. Three a screen, each on two lines (kiosk/ui/widgets.py), take 19 px
+# there, readable at 2 m (docs/screens.md).
+GRID_ROWS = 3
+
+
+def grid_pages(record: ScreeningRecord, setup: SignatureSetup) -> list[tuple[GridRow, ...]]:
+    """The grid a screen at a time, at most ``GRID_ROWS`` rows each and as even as they go
+    (seven: three, two, two), in the probes' order."""
+    rows = grid_of(record, setup)
+    pages = -(-len(rows) // GRID_ROWS) or 1
+    out, start = [], 0
+    for i in range(pages):  # the first pages take one more while rows are left over
+        end = start + len(rows) // pages + (1 if i < len(rows) % pages else 0)
+        out.append(rows[start:end])
+        start = end
+    return out
+
+
 def grid_of(record: ScreeningRecord, setup: SignatureSetup) -> tuple[GridRow, ...]:
     """A row per probe of ``setup``, in its order; probes the record does not have are left
     out (a probe added to the config after this screening)."""
@@ -127,19 +146,28 @@ def _pain(s: Screening) -> View:
                 pain=s.pain.value, buttons=dict(PAIN_BUTTONS), awaiting="pain")
 
 
+def result_pages(s: Screening) -> int:
+    """The result's screens: the grid's pages, then what changed (when anything did)."""
+    return len(grid_pages(s.record(), s.setup)) + (1 if s.change_lines else 0)
+
+
 def _result(s: Screening) -> View:
-    if s.page == 1:
+    grids = len(grid_pages(s.record(), s.setup))
+    if s.page >= grids:
         return View(screen="signature", title="What changed", lines=tuple(s.change_lines),
                     buttons={Button.GREEN: "Go on"}, awaiting="continue", caption=s.caption)
-    go_on = "Next" if s.change_lines else "Go on"
-    return signature_view(s.record(), s.setup, buttons={Button.GREEN: go_on})
+    go_on = "Next" if s.page + 1 < result_pages(s) else "Go on"
+    return signature_view(s.record(), s.setup, page=s.page, buttons={Button.GREEN: go_on})
 
 
-def signature_view(record: ScreeningRecord, setup: SignatureSetup,
-                   *, buttons: dict[Button, str] | None = None) -> View:
-    """The signature screen: the left/right grid, a row per probe."""
+def signature_view(record: ScreeningRecord, setup: SignatureSetup, *, page: int = 0,
+                   buttons: dict[Button, str] | None = None) -> View:
+    """The signature screen: a page of the left/right grid, a row per probe, and which page
+    of how many when there are more."""
+    pages = grid_pages(record, setup)
     return View(screen="signature", title="How you move", buttons=dict(buttons or {}),
-                awaiting="continue", grid=grid_of(record, setup))
+                awaiting="continue", grid=pages[page],
+                set_label=f"{page + 1} of {len(pages)}" if len(pages) > 1 else None)
 
 
 def _done(s: Screening) -> View:

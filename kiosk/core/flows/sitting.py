@@ -92,6 +92,22 @@ def about(k: Host, safety: Setup) -> None:
 
 def home_again(k: Host) -> None:
     k.say(phrases.welcome(k.plan))
+    if not k.first_session_done:  # a first start: the movement check and session are next
+        k.say(green_now(k))
+
+
+def green_now(k: Host) -> str:
+    """What GREEN on the home screen does now, in words (``before_session``): said when an
+    offer lapses, so a person who was away hears the way on."""
+    if k.blocked_advice():
+        return phrases.GREEN_ADVICE
+    if not k.first_session_done:
+        setup = k.signature
+        first = setup is not None and screening_due(k.records, k.today, setup) == "first-run"
+        return phrases.GREEN_FIRST_CHECK if first else phrases.GREEN_FIRST_SESSION
+    if any(s.plan_date == k.today for s in k.sessions):
+        return phrases.GREEN_ANOTHER
+    return phrases.GREEN_SESSION
 
 
 # --- the safety steps (docs/safety.md) ----------------------------------------------------------
@@ -244,8 +260,12 @@ def gentle_or_go_on(k: Host, pain: int, *, new_legs: bool = False) -> None:
         if session is None:
             return
         if not offer.accepted:
+            if offer.lapsed:
+                k.say(phrases.GENTLE_LAPSED)
             k.say(phrases.GENTLE_REST)
             k.run(session.end_before_exercise(save=True))
+            if offer.lapsed:
+                k.say(green_now(k))
             return
         plan = k.gentle(k.records, k.today, k.plan) if k.gentle else None
         if plan is not None and not plan.exercises:
@@ -283,7 +303,9 @@ def screen_first(k: Host) -> None:
                 screen(k, setup, why, lambda: psfs_or_session(k))
             else:
                 k.not_today = k.today
-                psfs_or_session(k)
+                if offer.lapsed:  # the session follows: its check-in says what GREEN does
+                    k.say(phrases.SCREEN_LAPSED)
+                psfs_or_session(k, hush=not offer.lapsed)
 
         k.push(offer, chosen)
 
@@ -337,10 +359,10 @@ def screen(k: Host, setup: SignatureSetup, reason: str, go_on: Callable[[], None
 
 
 # --- the PSFS and the session ---------------------------------------------------------------
-def psfs_or_session(k: Host) -> None:
+def psfs_or_session(k: Host, *, hush: bool = True) -> None:
     p = k.progress
     if not psfs_due(k.records, k.today, p.psfs_activities, p.psfs_every_weeks):
-        start_session(k)
+        start_session(k, hush=hush)
         return
     at = k.wall().replace(microsecond=0)
     rid = k.new_id("psfs", at)

@@ -58,7 +58,11 @@ class ButtonTracker:
         """Tell the tracker a button's state at start-up; one already down counts as stuck."""
         st = self._s[button]
         st.raw = st.down = down
-        st.changed = st.pressed_at = t
+        # Start-up is no edge: a button up at start takes its first press at once, so a press
+        # let go within ``bounce`` of start-up is not lost (it was, when start-up counted as a
+        # change: the press waited out the window and its release had undone it by then).
+        st.changed = t if down else -1e9
+        st.pressed_at = t
         st.ignored = st.stuck = down
         if down:
             st.quiet_until = t + self.RECOVER

@@ -6,6 +6,10 @@ for as long as it takes to say: its rendered file's measured length where there 
 the words-per-minute estimate (``kiosk.core.words.speech.line_seconds``). A line cut off by a
 press, or
 dropped by a hush, is dropped here too: the caption never shows a line the voice skipped.
+
+Each line belongs to the screen it was said for (``claim``): a screen shows only its own
+lines, so a question still being said as the next screen comes up, or the last line of a rest
+as the session ends, is heard to its end but never shown under a screen it does not belong to.
 Pure: time arrives as ``now``.
 """
 
@@ -26,6 +30,7 @@ class _Line:
     text: str
     start: float
     end: float
+    owner: object = None  # the screen it was said for; None until claimed
 
 
 class Captions:
@@ -53,10 +58,22 @@ class Captions:
         else:
             self._lines.clear()
 
-    def at(self, now: float) -> str:
-        """The line being said at ``now``; the last line stays on screen after it ends."""
+    def claim(self, owner: object) -> None:
+        """The lines said since the last claim belong to ``owner``: the screen shown once the
+        event that said them is handled."""
+        for line in reversed(self._lines):
+            if line.owner is not None:
+                break
+            line.owner = owner
+
+    def at(self, now: float, owner: object = None) -> str:
+        """The line being said at ``now``; the last line stays on screen after it ends. Given
+        an ``owner``, only a line said for it: another screen's line shows no caption."""
         self._advance(now)
-        return self._lines[0].text if self._lines and self._lines[0].start <= now else ""
+        if not self._lines or self._lines[0].start > now:
+            return ""
+        head = self._lines[0]
+        return head.text if owner is None or head.owner in (owner, None) else ""
 
     def quiet_at(self) -> float:
         """When the last queued line will have been said."""

@@ -345,7 +345,8 @@ BAD_DAY = (
 )
 ENDED_BY_HOLD = "Session ended. Everything so far is saved. Rest well."
 CLOSED_SAVED = "The kiosk is closing. The session so far is saved."
-CLOSED_NOTHING_SAVED = "The kiosk is closing. Nothing was rated yet, so nothing was saved."
+CLOSED_NOTHING_SAVED = ("The kiosk is closing. Nothing in this session was rated yet, so the "
+                        "session is not saved.")
 SHUTTING_DOWN = "Shutting down. Everything is saved. Goodbye."
 
 
@@ -429,6 +430,15 @@ RITUAL_SNOOZED_QUIET = (
     "Later, then. Quiet hours begin before then, so this one rests until tomorrow."
 )
 RITUAL_SKIPPED = "No answer, so we let this one go for now."
+# What GREEN on the home screen does now, said when an offer lapses and at a first start's
+# home screen (issue 30): the person left alone always hears the way on.
+GREEN_FIRST_CHECK = "Next, we check how you move, then your first session. Press GREEN to begin."
+GREEN_FIRST_SESSION = "Press GREEN to start your first session."
+GREEN_SESSION = "Press GREEN to start today's session."
+GREEN_ANOTHER = "Press GREEN if you want another session."
+GREEN_ADVICE = "Press GREEN to hear the advice again."
+SCREEN_LAPSED = "No answer, so no movement check today."
+GENTLE_LAPSED = "No answer, so we rest today."
 RITUAL_DECLINED = "All right, not this time."
 RITUAL_NOT_NOW = "Not now. Press GREEN to start the session."
 NO_RITUAL = "No ritual is open yet. They open as the exercises progress."
