@@ -224,8 +224,8 @@ def _window(
 
     The kiosk starts from the same snapshot (runtime.build: the writer's ``base``), whatever
     the day is, a day before the snapshot's latest session included (a clock gone back):
-    ``runtime.make_planner`` is the one rule, so ``kiosk plan`` says what the kiosk will do."""
-    from kiosk.runtime import replays
+    ``coaching.make_planner`` is the one rule, so ``kiosk plan`` says what the kiosk will do."""
+    from kiosk.coaching import replays
     from kiosk.store.months import FOLDER, needs_migration, read_window
 
     data_dir = _data_dir(args, cfg)
@@ -236,7 +236,7 @@ def _window(
 
 
 def cmd_plan(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
-    from kiosk.runtime import make_planner
+    from kiosk.coaching import make_planner
 
     day = args.date or date.today()
     notes: list[str] = []
@@ -322,8 +322,8 @@ def cmd_signature(args: argparse.Namespace, cfg: Config, problems: list[ConfigEr
 
 
 def cmd_rituals(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
+    from kiosk.coaching import make_levels
     from kiosk.core.coach.rituals import hhmm, how_reached, total_seconds, unlocks
-    from kiosk.runtime import make_levels
 
     day = args.date or date.today()
     notes: list[str] = []
@@ -410,7 +410,7 @@ def cmd_summary(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
     day = args.date or date.today()
     notes: list[str] = []
     records = list(_records(args, cfg, notes, since=_read_back(day)))
-    from kiosk.runtime import make_planner
+    from kiosk.coaching import make_planner
 
     base, window = _window(args, cfg, [])
     waiting = [name for name, _ in make_planner(cfg, base)(window, day, None).waiting]

@@ -65,7 +65,7 @@ class ReportSink:
     def __init__(self, cfg: Config, out: Path, *, since: date, until: date, now: datetime
                  ) -> None:
         check_folder(out)
-        from kiosk.runtime import replays
+        from kiosk.coaching import replays
 
         self._cfg, self._out, self._now = cfg, out, now
         self._found = core.Gathered(since, until)
@@ -97,7 +97,7 @@ class ReportSink:
             self._window.append(record)
 
     def finish(self) -> None:
-        from kiosk.runtime import make_planner
+        from kiosk.coaching import make_planner
 
         cfg, found = self._cfg, self._found
         names = {f.id: f.name for f in cfg.library.families}
