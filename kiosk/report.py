@@ -35,6 +35,7 @@ from kiosk.core.reports.progress import (
     monday_of,
 )
 from kiosk.core.reports.progress import pain_chart as make_pain_chart
+from kiosk.core.reports.report_html import PAGE_FONTS, to_html
 from kiosk.errors import StorageError
 from kiosk.store.atomic import kind_of
 
@@ -111,7 +112,7 @@ class ReportSink:
         report = replace(report, first_page=first_page(found, cfg, versions, waiting))
         self._out.mkdir(exist_ok=True)
         charts = _draw_charts(found, report, cfg, self._out)
-        write_atomic(self.page, core.to_html(replace(report, charts=tuple(charts))).encode())
+        write_atomic(self.page, to_html(replace(report, charts=tuple(charts))).encode())
 
 
 def program_versions(programs: Sequence[ProgramRecord], cfg: Config
@@ -236,7 +237,7 @@ def _draw_charts(found: core.Gathered, report: core.Report, cfg: Config, out: Pa
                                  "ladder"))
     from kiosk.ui.fonts import page_faces
 
-    for file, face in zip(core.PAGE_FONTS, page_faces() or (), strict=False):
+    for file, face in zip(PAGE_FONTS, page_faces() or (), strict=False):
         write_atomic(out / file, face.read_bytes())  # the page's font, the charts' too
     drawn = []
     for name, chart, title in found_charts:
