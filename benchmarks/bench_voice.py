@@ -81,9 +81,9 @@ def length_scale() -> float:
 
 
 def catalogue() -> list[str]:
+    from kiosk.coaching import make_planner
     from kiosk.config import load_config
     from kiosk.core.words.catalogue import catalogue as lines_of
-    from kiosk.runtime import make_planner
 
     cfg = load_config(None).config
     plan = make_planner(cfg)([], date(2026, 11, 30), None)

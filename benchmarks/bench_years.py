@@ -88,11 +88,11 @@ def up_to_date(data: Path) -> None:
     """Open a kept history once as the kiosk does, so the figures are those of a kiosk that has
     started since its last update: snapshots an older version made are made again here (a
     one-time cost, told to systemd as it goes; tests/test_long_start.py), not in the figures."""
-    from kiosk import runtime
+    from kiosk import coaching
     from kiosk.config import load_config
     from kiosk.store.months import WholeHistory
 
-    with WholeHistory.open(data, replays=runtime.replays(load_config().config)):
+    with WholeHistory.open(data, replays=coaching.replays(load_config().config)):
         pass
 
 

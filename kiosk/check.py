@@ -237,10 +237,10 @@ def _user_name(uid: int) -> str:
 def _safety_status(args: argparse.Namespace, cfg: Config) -> tuple[str, str]:
     """Whether exercise waits for a clinician's clearance (docs/safety.md), the config's or the
     program's (the later counts), and the clinician's program in force (docs/program.md)."""
+    from kiosk.coaching import safety_checks
     from kiosk.config.program import terms_of
     from kiosk.core.coach.safety import clearance_state
     from kiosk.core.data.records import Record
-    from kiosk.runtime import safety_checks
     from kiosk.store.readonly import stream_history
 
     notes: list[str] = []  # the data line above has said what is wrong with the history

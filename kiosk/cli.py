@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import io
 import logging
 import os
 import sys
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, TextIO, cast
+from typing import Any, TextIO
 
 from kiosk.check import cmd_check  # noqa: F401  # found by main() as cmd_check
 from kiosk.cli_args import parser as parser  # `kiosk.cli.parser`, as tests and docs know it
+from kiosk.cli_exports import cmd_export, cmd_report  # noqa: F401  # found by main()
+from kiosk.cli_read import DAMAGED as DAMAGED  # a reader's exit code, as tests know it
+from kiosk.cli_read import _data_dir, _records, _tell
 from kiosk.config import Config, load_config
 from kiosk.core.coach.legs import WORDS as LEG_WORDS
 from kiosk.core.coach.safety import SafetyCheck
@@ -28,7 +30,7 @@ from kiosk.core.data.records import (
     sessions_of,
 )
 from kiosk.errors import ConfigError, KioskError, StorageError
-from kiosk.terminal import Progress, printable, say
+from kiosk.terminal import Progress, say
 
 log = logging.getLogger("kiosk")
 
@@ -108,10 +110,6 @@ def _unreadable(path: str) -> str | None:
                 "file, or leave --config out to use the packaged settings")
 
 
-def _data_dir(args: argparse.Namespace, cfg: Config) -> Path:
-    return Path(args.data_dir) if args.data_dir else cfg.data_dir
-
-
 def _demo_dir(args: argparse.Namespace) -> Path:
     """A demo never writes into a person's history: without --data-dir it has its own."""
     from kiosk.config import demo_data_dir
@@ -175,46 +173,6 @@ def _demo_day(where: Path, today: date) -> int:
     return len(days) + 1
 
 
-def _records(
-    args: argparse.Namespace, cfg: Config, notes: list[str], *, since: str | None = None,
-    progress: Progress | None = None,
-) -> Iterator[Record]:
-    """Every record, oldest first, read-only and as it is read (month by month): a reader
-    never writes, locks or repairs (readonly.py). ``notes`` gathers what to tell the user;
-    ``since`` (YYYY-MM) leaves out the months before it; ``progress`` is told each month."""
-    from kiosk.store.readonly import stream_history
-
-    def on_month(month: str, n: int, total: int) -> None:
-        if progress is not None:
-            progress.step(f"reading {month}", n, total)
-
-    yield from stream_history(_data_dir(args, cfg), notes, since=since, on_month=on_month)
-
-
-def _sessions(
-    args: argparse.Namespace, cfg: Config, notes: list[str]
-) -> Iterator[SessionRecord]:
-    for record in _records(args, cfg, notes):
-        if isinstance(record, SessionRecord):
-            yield record
-
-
-DAMAGED = 3  # a reader's exit code: it found damage, and said on stdout what it recovered
-
-
-def _tell(notes: list[str], out: TextIO | None = None) -> int:
-    """Say the readers' notes; the exit code: ``DAMAGED`` when one says the history is damaged.
-    What was recovered and what was not goes on stdout (``out``: stderr when stdout is the
-    data itself, an export), other notes on stderr."""
-    from kiosk.store.load import Damage
-
-    damaged = False
-    for note in notes:
-        damaged = damaged or isinstance(note, Damage)
-        say(f"kiosk: {note}", (out or sys.stdout) if isinstance(note, Damage) else sys.stderr)
-    return DAMAGED if damaged else 0
-
-
 def _window(
     args: argparse.Namespace, cfg: Config, notes: list[str]
 ) -> tuple[Any, list[Record]]:
@@ -224,8 +182,8 @@ def _window(
 
     The kiosk starts from the same snapshot (runtime.build: the writer's ``base``), whatever
     the day is, a day before the snapshot's latest session included (a clock gone back):
-    ``runtime.make_planner`` is the one rule, so ``kiosk plan`` says what the kiosk will do."""
-    from kiosk.runtime import replays
+    ``coaching.make_planner`` is the one rule, so ``kiosk plan`` says what the kiosk will do."""
+    from kiosk.coaching import replays
     from kiosk.store.months import FOLDER, needs_migration, read_window
 
     data_dir = _data_dir(args, cfg)
@@ -236,7 +194,7 @@ def _window(
 
 
 def cmd_plan(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
-    from kiosk.runtime import make_planner
+    from kiosk.coaching import make_planner
 
     day = args.date or date.today()
     notes: list[str] = []
@@ -322,8 +280,8 @@ def cmd_signature(args: argparse.Namespace, cfg: Config, problems: list[ConfigEr
 
 
 def cmd_rituals(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
+    from kiosk.coaching import make_levels
     from kiosk.core.coach.rituals import hhmm, how_reached, total_seconds, unlocks
-    from kiosk.runtime import make_levels
 
     day = args.date or date.today()
     notes: list[str] = []
@@ -410,7 +368,7 @@ def cmd_summary(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
     day = args.date or date.today()
     notes: list[str] = []
     records = list(_records(args, cfg, notes, since=_read_back(day)))
-    from kiosk.runtime import make_planner
+    from kiosk.coaching import make_planner
 
     base, window = _window(args, cfg, [])
     waiting = [name for name, _ in make_planner(cfg, base)(window, day, None).waiting]
@@ -487,113 +445,6 @@ def _print_safety(check: SafetyCheck) -> None:
 
 def _dash(v: int | None) -> str:
     return "-" if v is None else str(v)
-
-
-def cmd_export(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
-    from kiosk.store import export
-
-    if args.usb:
-        if args.out is not None:
-            say("kiosk export: --usb writes to the stick; leave --out out", sys.stderr)
-            return 2
-        return _export_usb(args, cfg)
-
-    if args.out is not None:
-        export.check_target(Path(args.out))  # before reading: the mistake is said alone
-    to_screen = args.out is None and sys.stdout.isatty()
-    # An export shown on the terminal would be torn by a progress line redrawn under it.
-    progress = Progress("kiosk export", quiet=to_screen)
-    notes: list[str] = []
-    records = _records(args, cfg, notes, progress=progress)  # years never in memory whole
-
-    def write(fp: TextIO) -> None:
-        count = None
-        if args.format == "fhir" and not export.can_seek_back(fp):
-            # A pipe: the Bundle's id, written first, needs the count; the history is read
-            # twice rather than held (export.FhirSink).
-            counting = Progress("kiosk export: counting", quiet=to_screen)
-            count = sum(1 for _ in _records(args, cfg, [], progress=counting))
-        from kiosk.report import plan_specs
-
-        export.write(args.format, records, fp, units=_units(cfg), count=count,
-                     plans=plan_specs(cfg))
-
-    try:
-        if args.out is not None:
-            export.write_file(Path(args.out), write)
-        elif to_screen:
-            write(cast(TextIO, _Printable(sys.stdout)))  # on a screen, no escape sequences
-        else:
-            write(sys.stdout)  # a pipe or a file gets the export exactly
-    finally:
-        progress.done()
-    # On stdout the export is the data: what was recovered goes to stderr then.
-    return _tell(notes, sys.stdout if args.out is not None else sys.stderr)
-
-
-class _Printable(io.TextIOBase):
-    """Text on its way to a terminal, each piece without what drives the terminal."""
-
-    def __init__(self, screen: TextIO) -> None:
-        self._screen = screen
-
-    def write(self, text: str) -> int:
-        self._screen.write(printable(text))
-        return len(text)
-
-    def writable(self) -> bool:
-        return True
-
-
-def _export_usb(args: argparse.Namespace, cfg: Config) -> int:
-    """Everything onto the stick; prints what the kiosk would say, exits with the outcome's
-    code (kiosk/core/reports/usb.py: EXIT_CODES), so the kiosk can run this as its child."""
-    from kiosk.core.reports.usb import EXIT_CODES, words
-    from kiosk.usb import copy_all
-
-    notes: list[str] = []
-    progress = Progress("kiosk export --usb")  # the kiosk's child: a pipe, so quiet
-    try:
-        # No collector_paused here: json.dumps with an indent makes a cycle of closures per
-        # call, freed only by the collector (paused, ten years of FHIR took 210 MB).
-        records = _records(args, cfg, notes, progress=progress)  # one read feeds every file
-        outcome = copy_all(records, cfg, cfg.usb.mount, now=datetime.now(),
-                           require_mount=cfg.usb.require_mount, units=_units(cfg))
-    finally:
-        progress.done()
-    _tell(notes)
-    say(words(outcome))
-    return EXIT_CODES[outcome]
-
-
-def cmd_report(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
-    from kiosk.core.reports.report import default_period
-    from kiosk.report import check_folder, write_report
-    from kiosk.store.readonly import collector_paused
-
-    until = args.until or date.today()
-    since = args.since or default_period(until)[0]
-    if since > until:
-        say(f"kiosk report: --since {since} is after --until {until}; give an earlier --since",
-            sys.stderr)
-        return 2
-    check_folder(args.out)  # before reading: the mistake is said alone
-    notes: list[str] = []
-    progress = Progress("kiosk report")
-    try:
-        with collector_paused():  # its appendix's rows pile up: see readonly.collector_paused
-            records = _records(args, cfg, notes, progress=progress)  # read once, not held
-            page = write_report(records, cfg, args.out, since=since, until=until,
-                                now=datetime.now())
-    finally:
-        progress.done()
-    print(page)
-    return _tell(notes)
-
-
-def _units(cfg: Config) -> dict[str, str]:
-    """variation id -> reps | minutes, from the library."""
-    return {v.id: v.unit for f in cfg.library.families for v in f.ladder}
 
 
 def cmd_rehearse(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:

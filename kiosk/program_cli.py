@@ -122,7 +122,7 @@ def check(path: Path, library: Library, out: TextIO) -> int:
 
 def load(path: Path | None, cfg: Config, data_dir: Path, out: TextIO) -> int:
     """Keep the program at ``path`` (None: the previous version) as the program in force."""
-    from kiosk.runtime import replays
+    from kiosk.coaching import replays
     from kiosk.store.months import WholeHistory
 
     checked = None

@@ -35,6 +35,7 @@ from kiosk.core.reports.progress import (
     monday_of,
 )
 from kiosk.core.reports.progress import pain_chart as make_pain_chart
+from kiosk.core.reports.report_html import PAGE_FONTS, to_html
 from kiosk.errors import StorageError
 from kiosk.store.atomic import kind_of
 
@@ -65,7 +66,7 @@ class ReportSink:
     def __init__(self, cfg: Config, out: Path, *, since: date, until: date, now: datetime
                  ) -> None:
         check_folder(out)
-        from kiosk.runtime import replays
+        from kiosk.coaching import replays
 
         self._cfg, self._out, self._now = cfg, out, now
         self._found = core.Gathered(since, until)
@@ -97,7 +98,7 @@ class ReportSink:
             self._window.append(record)
 
     def finish(self) -> None:
-        from kiosk.runtime import make_planner
+        from kiosk.coaching import make_planner
 
         cfg, found = self._cfg, self._found
         names = {f.id: f.name for f in cfg.library.families}
@@ -111,7 +112,7 @@ class ReportSink:
         report = replace(report, first_page=first_page(found, cfg, versions, waiting))
         self._out.mkdir(exist_ok=True)
         charts = _draw_charts(found, report, cfg, self._out)
-        write_atomic(self.page, core.to_html(replace(report, charts=tuple(charts))).encode())
+        write_atomic(self.page, to_html(replace(report, charts=tuple(charts))).encode())
 
 
 def program_versions(programs: Sequence[ProgramRecord], cfg: Config
@@ -236,7 +237,7 @@ def _draw_charts(found: core.Gathered, report: core.Report, cfg: Config, out: Pa
                                  "ladder"))
     from kiosk.ui.fonts import page_faces
 
-    for file, face in zip(core.PAGE_FONTS, page_faces() or (), strict=False):
+    for file, face in zip(PAGE_FONTS, page_faces() or (), strict=False):
         write_atomic(out / file, face.read_bytes())  # the page's font, the charts' too
     drawn = []
     for name, chart, title in found_charts:

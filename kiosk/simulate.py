@@ -256,7 +256,7 @@ def write_history(
         )
     from kiosk.core.coach.signature import tuning
 
-    # As the kiosk replays it (kiosk.runtime.replays): the signature's starts included.
+    # As the kiosk replays it (kiosk.coaching.replays): the signature's starts included.
     replays = Replays(cfg.library, cfg.progression, dict(tuning(None, cfg.signature).allowed),
                       cfg.rhythm)
     first = end - timedelta(days=max(1, round(years * 365.25)) - 1)

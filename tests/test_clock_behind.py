@@ -1,6 +1,6 @@
 """A clock behind the newest progression snapshot (issue 29, item 5): the kiosk and `kiosk plan`
 apply one rule, so what `kiosk plan` prints is what the kiosk will say. Both plan from the
-newest snapshot, through runtime.make_planner (docs/progression.md)."""
+newest snapshot, through coaching.make_planner (docs/progression.md)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main, plan_lines
+from kiosk.coaching import replays
 from kiosk.config import load_config
-from kiosk.runtime import replays
 from kiosk.store.layout import read_window
 from tests.shell import Shell
 

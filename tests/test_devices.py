@@ -12,6 +12,7 @@ from datetime import datetime
 
 from kiosk.app import App
 from kiosk.clock import FakeClock
+from kiosk.coaching import make_planner
 from kiosk.config import load_config
 from kiosk.core.data.model import Button
 from kiosk.core.data.records import SessionRecord
@@ -27,7 +28,7 @@ from kiosk.devices import (
     RecordingVoice,
     RecordingWriter,
 )
-from kiosk.runtime import make_planner, make_tracker
+from kiosk.runtime import make_tracker
 from kiosk.sim import SimUser
 
 CFG = load_config(None).config

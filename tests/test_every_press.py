@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
-from kiosk import cli, runtime  # noqa: E402
+from kiosk import cli, coaching, runtime  # noqa: E402
 from kiosk.clock import FakeClock  # noqa: E402
 from kiosk.config import load_config  # noqa: E402
 from kiosk.core.data.events import Hush, Say  # noqa: E402
@@ -368,7 +368,7 @@ def test_numbers_are_spoken_in_words_and_names_match_the_screen(
     assert said
     for line in said:
         assert not any(c in string.digits for c in line), line
-    plan = runtime.make_planner(loaded.config)([], date(2026, 11, 25), None)
+    plan = coaching.make_planner(loaded.config)([], date(2026, 11, 25), None)
     welcome = phrases.welcome(plan)
     for p in plan.exercises:
         assert p.variation.name in welcome

@@ -205,8 +205,8 @@ def test_the_streamed_report_finds_what_waits_as_the_whole_replay_does(
     report reads the history once, replaying the months before its period as they pass:
     it must list exactly what the planner, given every record at once, lists; also when a
     clinician's program, loaded months before the period, bounds the families."""
+    from kiosk.coaching import make_planner
     from kiosk.report import ReportSink
-    from kiosk.runtime import make_planner
     from kiosk.simulate import lived_days
 
     cfg = load_config(None).config

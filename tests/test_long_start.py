@@ -12,7 +12,7 @@ from pathlib import Path
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
-from kiosk import runtime  # noqa: E402
+from kiosk import coaching, runtime  # noqa: E402
 from kiosk.clock import FakeClock  # noqa: E402
 from kiosk.config import load_config  # noqa: E402
 from kiosk.devices import RecordingNotifier, RecordingVoice  # noqa: E402
@@ -23,7 +23,7 @@ from kiosk.store.months import FOLDER, SNAPSHOT, WholeHistory, months_in  # noqa
 def test_snapshots_made_again_at_start_are_told_to_systemd_before_ready(tmp_path: Path) -> None:
     loaded = load_config()
     cfg = loaded.config
-    with WholeHistory.open(tmp_path, replays=runtime.replays(cfg)) as history:
+    with WholeHistory.open(tmp_path, replays=coaching.replays(cfg)) as history:
         for r in lived_days(cfg, years=0.5, per_day=2, seed=5, end=date(2026, 11, 20)):
             history.add(r)
     closed = months_in(tmp_path / FOLDER)[:-1]

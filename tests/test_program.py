@@ -482,7 +482,7 @@ def test_a_high_pain_day_offers_only_the_programs_families_on_rungs_it_allows() 
 
 
 def test_a_ritual_on_a_variation_the_program_leaves_out_stays_closed() -> None:
-    from kiosk.runtime import program_allows
+    from kiosk.coaching import program_allows
 
     allows = program_allows(CFG)
     rituals = {r.builds_on for r in CFG.rituals.rituals}

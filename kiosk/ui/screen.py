@@ -19,7 +19,7 @@ import pygame
 
 from kiosk.core.data.model import Button
 from kiosk.core.data.view import Pacer, View
-from kiosk.ui import charts, fonts, palette, widgets
+from kiosk.ui import charts, fonts, marks, palette, widgets
 from kiosk.ui.layout import Layout, layout_for
 from kiosk.ui.text import draw_line, draw_text, fit_text, layout_text
 
@@ -231,7 +231,7 @@ class Screen:
             strip_h = max(min(lay.px(0.15), centre.height // 3),
                           fonts.line_height(lay.sizes.body[1]))
             strip = pygame.Rect(centre.left, centre.bottom - strip_h, centre.width, strip_h)
-            drawn = widgets.draw_week(self.surface, strip, view.week, view.week_label,
+            drawn = marks.draw_week(self.surface, strip, view.week, view.week_label,
                                       lay.sizes.body)
             centre = pygame.Rect(centre.left, centre.top, centre.width,
                                  strip.top - lay.gap - centre.top)
@@ -365,7 +365,7 @@ def _draw_signature(surface: pygame.Surface, view: View, lay: Layout) -> list[py
         below = pygame.Rect(c.left, grid.bottom + lay.gap, c.width, below_h)
         block = fit_text(list(view.lines), below.width, below.height, lay.sizes.caption)
         drawn += draw_text(surface, block, below, palette.TEXT_SOFT)
-    return drawn + widgets.draw_grid(surface, grid, view.grid, lay.sizes.body, lay.gap)
+    return drawn + marks.draw_grid(surface, grid, view.grid, lay.sizes.body, lay.gap)
 
 
 def _draw_pain(surface: pygame.Surface, view: View, lay: Layout) -> list[pygame.Rect]:

@@ -15,14 +15,14 @@ from functools import lru_cache
 import pygame
 
 from kiosk.core.data.model import Button
-from kiosk.core.data.view import GridRow, Pacer
+from kiosk.core.data.view import Pacer
 from kiosk.ui import fonts, palette
 from kiosk.ui.palette import Colour
 from kiosk.ui.text import draw_line, draw_text, fit_text, wrap
 
 
 # --- circles --------------------------------------------------------------------------------
-def _circle(
+def filled_circle(
     surface: pygame.Surface, colour: Colour, centre: tuple[int, int], radius: int, width: int = 0
 ) -> None:
     # pygame-ce 2.5 draws antialiased circles; older pygame falls back to hard edges.
@@ -95,10 +95,10 @@ def draw_pacer(
     centre = rect.center
     full = pacer_radius(rect, 1.0)
     ring = max(2, full // 40)
-    _circle(surface, palette.FAINT, centre, full, max(1, ring // 2))
+    filled_circle(surface, palette.FAINT, centre, full, max(1, ring // 2))
     radius = pacer_radius(rect, fill)
-    _circle(surface, palette.PACER_FILL, centre, radius)
-    _circle(surface, palette.PACER_RING, centre, radius, ring)
+    filled_circle(surface, palette.PACER_FILL, centre, radius)
+    filled_circle(surface, palette.PACER_RING, centre, radius, ring)
     if hold is not None and hold < 1:
         _hold_arc(surface, centre, round(radius * 0.84), ring, 1 - hold)
     if not word:
@@ -152,15 +152,15 @@ def _hold_arc(
         angle = -math.pi / 2 + 2 * math.pi * left * i / steps
         x = centre[0] + radius * math.cos(angle)
         y = centre[1] + radius * math.sin(angle)
-        _circle(surface, palette.PACER_RING, (round(x), round(y)), dot)
+        filled_circle(surface, palette.PACER_RING, (round(x), round(y)), dot)
 
 
 def draw_resting_circle(surface: pygame.Surface, rect: pygame.Rect) -> None:
     """The pacer's place between breaths: its guide ring and a quiet empty circle."""
     full = pacer_radius(rect, 1.0)
     ring = max(2, full // 40)
-    _circle(surface, palette.FAINT, rect.center, full, max(1, ring // 2))
-    _circle(surface, palette.MUTED, rect.center, pacer_radius(rect, 0.0), ring)
+    filled_circle(surface, palette.FAINT, rect.center, full, max(1, ring // 2))
+    filled_circle(surface, palette.MUTED, rect.center, pacer_radius(rect, 0.0), ring)
 
 
 def draw_question(
@@ -169,7 +169,7 @@ def draw_question(
     """A short question where the circle was, inside its guide ring: the pause is for you."""
     full = pacer_radius(rect, 1.0)
     ring = max(2, full // 40)
-    _circle(surface, palette.PACER_RING, rect.center, full, ring)
+    filled_circle(surface, palette.PACER_RING, rect.center, full, ring)
     inner = rect.inflate(-rect.width // 5, -rect.height // 3)
     return draw_line(surface, text, inner, sizes, palette.TEXT, align="center")
 
@@ -218,9 +218,9 @@ def draw_dots(surface: pygame.Surface, rect: pygame.Rect, done: int, total: int)
     for i in range(total):
         x = rect.left + i * step + step // 2
         if i < done:
-            _circle(surface, palette.TEXT, (x, y), radius)
+            filled_circle(surface, palette.TEXT, (x, y), radius)
         else:
-            _circle(surface, palette.MUTED, (x, y), radius, max(1, radius // 4))
+            filled_circle(surface, palette.MUTED, (x, y), radius, max(1, radius // 4))
 
 
 def draw_speaker(surface: pygame.Surface, rect: pygame.Rect, colour: Colour) -> None:
@@ -255,7 +255,7 @@ def draw_shape(
     box = pygame.Rect(0, 0, size, size)
     box.center = rect.center
     if button is Button.GREEN:
-        _circle(surface, colour, box.center, size // 2, width)
+        filled_circle(surface, colour, box.center, size // 2, width)
     elif button is Button.AMBER:
         points = [(box.centerx, box.top), (box.right, box.bottom - size // 8),
                   (box.left, box.bottom - size // 8)]
@@ -366,12 +366,12 @@ def draw_hold_ring(
     width = max(3, round(radius * 0.28))
     colour = BUTTON_COLOURS[button]
     # The shape shrinks inside the ring, so the ring has room and the box's words keep theirs.
-    _circle(surface, palette.PANEL, centre, radius)
+    filled_circle(surface, palette.PANEL, centre, radius)
     side = round(1.4 * (radius - width))
     inner = pygame.Rect(0, 0, side, side)
     inner.center = centre
     draw_shape(surface, button, inner, colour)
-    _circle(surface, palette.FAINT, centre, radius, width)
+    filled_circle(surface, palette.FAINT, centre, radius, width)
     fill = min(1.0, max(0.0, fill))
     if fill > 0:
         steps = max(2, round(64 * fill))
@@ -482,124 +482,3 @@ def _slot_words(
     below = pygame.Rect(row.left, row.bottom, row.width, slot.bottom - _pad(slot) - row.bottom)
     block = fit_text([action], below.width, below.height, action_sizes)
     return drawn + draw_text(surface, block, below, palette.TEXT, valign="middle")
-
-
-# --- the week strip ---------------------------------------------------------------------------
-def draw_week(
-    surface: pygame.Surface, rect: pygame.Rect, marks: tuple[tuple[str, str], ...], label: str,
-    sizes: tuple[int, int],
-) -> list[pygame.Rect]:
-    """This week as seven circles, Monday first, then the count in words.
-
-    A day done is a lit disc with its letter in dark ink; today, not yet done, a bright ring;
-    a day gone by with nothing is a plain quiet ring, never a cross or a red mark; days ahead
-    are faint. Fill and ring carry the meaning, not hue, and the words say the count.
-    """
-    if not marks:
-        return []
-    label_w = rect.width * 2 // 5
-    cells = pygame.Rect(rect.left, rect.top, rect.width - label_w, rect.height)
-    step = min(cells.height, cells.width // len(marks))
-    radius = max(4, round(step * 0.42))
-    letter_px = max(8, round(radius * 0.95))
-    drawn: list[pygame.Rect] = []
-    for i, (letter, state) in enumerate(marks):
-        centre = (cells.left + i * step + step // 2, cells.centery)
-        ring = max(2, radius // 8)
-        if state == "done":
-            _circle(surface, palette.SCALE_LIT, centre, radius)
-            ink = palette.INK
-        elif state == "today":
-            _circle(surface, palette.TEXT, centre, radius, ring)
-            ink = palette.TEXT
-        elif state == "rest":
-            _circle(surface, palette.MUTED, centre, radius, max(1, ring // 2))
-            ink = palette.TEXT_SOFT
-        else:
-            _circle(surface, palette.FAINT, centre, radius, max(1, ring // 2))
-            ink = palette.TEXT_SOFT
-        if letter_px >= sizes[1]:  # a day's letter, where it reads; the words say the count
-            box = pygame.Rect(0, 0, round(radius * 1.1), round(radius * 1.1))
-            box.center = centre
-            drawn += draw_line(surface, letter, box, (letter_px, letter_px), ink,
-                               align="center")
-    words = pygame.Rect(cells.right + step // 3, rect.top, 0, rect.height)
-    words.width = rect.right - words.left
-    return drawn + draw_line(surface, label, words, sizes, palette.TEXT)
-
-
-# --- the movement signature grid ------------------------------------------------------------
-# Each state by shape and word as well as colour: the buttons' own shapes, as rated.
-GRID_STATES: dict[str, tuple[Button | None, str]] = {
-    "easy": (Button.GREEN, "easy"),
-    "stiff": (Button.AMBER, "stiff"),
-    "painful": (Button.RED, "painful"),
-    "skipped": (None, "not done"),
-}
-
-
-def draw_grid(
-    surface: pygame.Surface, rect: pygame.Rect, rows: tuple[GridRow, ...], sizes: tuple[int, int],
-    gap: int,
-) -> list[pygame.Rect]:
-    """The signature: a probe on two lines, its name, then "Left" and its state beside
-    "Right" and its state (one state for a probe with no sides). A table's columns squeezed
-    the words to 15 px on a 3.5" panel; on two lines they keep 19 px, with a page of the grid
-    a screen (kiosk/core/flows/screening_view.py). A state is its button's shape, in its
-    colour, and its word in plain text; a probe not reached is a dash and "not done". Probes
-    alternate a quiet panel."""
-    if not rows:
-        return []
-    line_h = min(rect.height // (2 * len(rows)), fonts.line_height(sizes[0]) * 5 // 4)
-    px = min(sizes[0], max(sizes[1] // 2, round(line_h * 0.9)))
-    text_sizes = (px, max(8, px * 2 // 3))
-    font = fonts.font(px)
-    drawn: list[pygame.Rect] = []
-    for n, row in enumerate(rows):
-        top = rect.top + 2 * n * line_h
-        if n % 2 == 0:
-            pygame.draw.rect(surface, palette.PANEL, pygame.Rect(rect.left, top, rect.width,
-                                                                 2 * line_h),
-                             border_radius=max(2, line_h // 6))
-        name = pygame.Rect(rect.left + gap, top, rect.width - 2 * gap, line_h)
-        drawn += draw_line(surface, row.label, name, text_sizes, palette.TEXT)
-        below = pygame.Rect(rect.left + gap, top + line_h, rect.width - 2 * gap, line_h)
-        if not row.sided:  # one state for the movement, where the left one would be
-            cell = pygame.Rect(below.left, below.top,
-                               _cell_width(row.both, px, line_h, gap), line_h)
-            drawn += _grid_cell(surface, cell, row.both, text_sizes, gap)
-            continue
-        half = below.width // 2
-        for i, (side, state) in enumerate((("Left", row.left), ("Right", row.right))):
-            word_w = font.size(side)[0]
-            where = pygame.Rect(below.left + i * half, below.top, word_w, line_h)
-            drawn += draw_line(surface, side, where, text_sizes, palette.TEXT_SOFT)
-            cell = pygame.Rect(where.right + gap, below.top, half - word_w - 2 * gap, line_h)
-            drawn += _grid_cell(surface, cell, state, text_sizes, gap)
-    return drawn
-
-
-def _cell_width(state: str | None, px: int, height: int, gap: int) -> int:
-    word = GRID_STATES.get(state or "skipped", (None, "not done"))[1]
-    return max(8, round(height * 0.8)) + gap + fonts.font(px).size(word)[0]
-
-
-def _grid_cell(
-    surface: pygame.Surface, cell: pygame.Rect, state: str | None, sizes: tuple[int, int],
-    gap: int,
-) -> list[pygame.Rect]:
-    button, word = GRID_STATES.get(state or "skipped", (None, "not done"))
-    font = fonts.font(sizes[0])
-    icon = max(8, round(cell.height * 0.8))
-    width = icon + gap + font.size(word)[0]
-    left = cell.left + max(0, (cell.width - width) // 2)
-    shape = pygame.Rect(left, cell.centery - icon // 2, icon, icon)
-    if button is None:  # not reached: a short dash, quiet, never a colour
-        bar = pygame.Rect(0, 0, icon, max(2, icon // 6))
-        bar.center = shape.center
-        pygame.draw.rect(surface, palette.MUTED, bar)
-    else:
-        draw_shape(surface, button, shape, BUTTON_COLOURS[button])
-    words = pygame.Rect(shape.right + gap, cell.top, cell.right - shape.right - gap, cell.height)
-    colour = palette.TEXT if button is not None else palette.TEXT_SOFT
-    return draw_line(surface, word, words, sizes, colour)

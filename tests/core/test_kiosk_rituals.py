@@ -241,9 +241,9 @@ def test_a_ritual_answered_before_a_restart_is_not_offered_again() -> None:
 
 
 def _safe_kiosk(outcome: str, start: datetime) -> Kiosk:
+    from kiosk.coaching import safety_setup
     from kiosk.config import load_config
     from kiosk.core.coach.safety import Answer, How, Outcome, Reason, SafetyCheck
-    from kiosk.runtime import safety_setup
 
     cfg = load_config().config
     qs = list(cfg.wording.questions)
@@ -297,8 +297,8 @@ def test_no_ritual_is_offered_while_a_safety_answer_stops_exercise() -> None:
 def test_a_fresh_kiosk_in_the_evening_offers_no_ritual_before_the_first_session() -> None:
     """Issue 30: at 21:25 a new kiosk goes welcome, safety questions, then the first session;
     the 21:30 ritual waits for the session, and its lapse says what GREEN does now."""
+    from kiosk.coaching import safety_setup
     from kiosk.config import load_config
-    from kiosk.runtime import safety_setup
 
     cfg = load_config().config
     h = Home("2026-11-25T21:25:00", fresh=True, safety=safety_setup(cfg))

@@ -20,6 +20,7 @@ from kiosk.core.data.records import (
     SetRecord,
 )
 from kiosk.core.reports import report
+from kiosk.core.reports.report_html import to_html
 from tests.core.progress_samples import exercise, pain, session
 
 SINCE, UNTIL = date(2026, 11, 2), date(2026, 11, 29)  # four whole weeks, Monday to Sunday
@@ -109,7 +110,7 @@ def test_per_side_results_and_no_signature_without_a_screening() -> None:
                names={"side-plank": "Side plank"})
     assert r.sides == (report.Sides("Side plank", 2, 12, 9),)
     assert r.signature == ()
-    assert "No movement signature recorded yet" in report.to_html(r)
+    assert "No movement signature recorded yet" in to_html(r)
 
 
 def test_each_screening_shows_its_probes_side_by_side() -> None:
@@ -124,7 +125,7 @@ def test_each_screening_shows_its_probes_side_by_side() -> None:
         ("2026-11-09 (due, ended early): side-bend", "left: stiff; right: easy"),
         ("2026-11-09 (due, ended early): twist", "left: painful (pain 4)"),
     )
-    assert "left: stiff; right: easy" in report.to_html(r)
+    assert "left: stiff; right: easy" in to_html(r)
 
 
 def test_the_page_loads_nothing_and_shows_the_numbers() -> None:
@@ -134,7 +135,7 @@ def test_the_page_loads_nothing_and_shows_the_numbers() -> None:
         pain("2026-11-12", 7),
     ]
     r = _build(records)
-    page = report.to_html(r)
+    page = to_html(r)
     assert "<script" not in page.lower()
     # Every src and stylesheet is local: only the cited sources are links, and links load nothing.
     assert not re.search(r'(src|@import|url\()\s*=?\s*["\']?\s*(https?:)?//', page)
@@ -173,11 +174,11 @@ def test_the_leg_symptom_days_have_their_own_section() -> None:
     r = _build(records)
     assert r.legs == ((date(2026, 11, 3), "none"), (date(2026, 11, 4), "one"),
                       (date(2026, 11, 5), "both"))
-    page = report.to_html(r)
+    page = to_html(r)
     section = page[page.index("<h2>Leg symptoms</h2>"):page.index("<h2>Safety answers</h2>")]
     assert "Leg symptoms on 2 of the 3 days asked" in section
     assert "<td>2026-11-04</td><td>one leg</td>" in section
     assert "<td>2026-11-05</td><td>both legs</td>" in section
     assert "2026-11-03" not in section and "2026-10-20" not in section
-    quiet = report.to_html(_build(records[3:4]))
+    quiet = to_html(_build(records[3:4]))
     assert "Not asked in this period" in quiet

@@ -293,7 +293,7 @@ def test_the_real_kiosk_agrees_with_rehearse(tmp_path: Path) -> None:
     from io import StringIO
 
     from kiosk.cli import main
-    from kiosk.runtime import make_planner
+    from kiosk.coaching import make_planner
     from kiosk.store.readonly import stream_history
 
     r = played("steady", "mon,wed,fri", 4)

@@ -134,7 +134,7 @@ def test_the_reports_charts_and_page_are_one_font(tmp_path: Path) -> None:
     from datetime import datetime
 
     from kiosk.config import load_config
-    from kiosk.core.reports.report import PAGE_FONTS
+    from kiosk.core.reports.report_html import PAGE_FONTS
     from kiosk.report import write_report
     from kiosk.ui import fonts
 

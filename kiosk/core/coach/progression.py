@@ -410,7 +410,7 @@ class Replays:
 
     library: Library
     rules: ProgressionRules
-    # The rungs the signature's rules may start a family on (kiosk.runtime.replays): a full
+    # The rungs the signature's rules may start a family on (kiosk.coaching.replays): a full
     # replay in the planner uses them, so every snapshot's replay does too.
     starts: Mapping[str, frozenset[str]] = field(default_factory=dict)
     rhythm: Rhythm = field(default_factory=Rhythm)

@@ -58,7 +58,7 @@ F = TypeVar("F", bound=Flow)
 @dataclass(frozen=True)
 class RitualSetup:
     """What the kiosk needs to offer rituals: the book, the exercise library their rungs are
-    in, and each family's current rung from the history (``kiosk.runtime.make_levels``)."""
+    in, and each family's current rung from the history (``kiosk.coaching.make_levels``)."""
 
     book: RitualBook
     library: Library
