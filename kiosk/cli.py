@@ -193,6 +193,17 @@ def _window(
     return base, window
 
 
+def _weekly_target(args: argparse.Namespace, cfg: Config) -> int:
+    """The sessions a week aimed for, as the kiosk counts them (Host.week): the clinician's
+    program in force sets it, else ``[rituals] weekly_target``. The program is among the
+    records a snapshot keeps, so this reads the newest snapshot and the month after it; what
+    that read meets is told by the command's own read."""
+    from kiosk.coaching import make_terms
+
+    _, window = _window(args, cfg, [])
+    return make_terms(cfg)(window).sessions_per_week or cfg.rituals.weekly_target
+
+
 def cmd_plan(args: argparse.Namespace, cfg: Config, problems: list[ConfigError]) -> int:
     from kiosk.coaching import make_planner
 
@@ -316,7 +327,7 @@ def cmd_rhythm(args: argparse.Namespace, cfg: Config, problems: list[ConfigError
     # Only the months the week can be in: a history of years is not read for one week.
     since = (day - timedelta(days=day.weekday())).isoformat()[:7]
     records = sessions_of(_records(args, cfg, notes, since=since))
-    week = week_of(day, active_days(records), cfg.rituals.weekly_target)
+    week = week_of(day, active_days(records), _weekly_target(args, cfg))
     say(f"Week of {week.monday.isoformat()}:")
     say(f"  {strip_text(week)}")
     say(f"  {week.count} of {week.target} this week")
@@ -398,7 +409,7 @@ def cmd_screens(args: argparse.Namespace, cfg: Config, problems: list[ConfigErro
     code = _tell(notes)
     try:
         args.out.mkdir(exist_ok=True)
-        for path in render_history(records, day, ladders, cfg.rituals.weekly_target, args.out,
+        for path in render_history(records, day, ladders, _weekly_target(args, cfg), args.out,
                                    args.size):
             print(path)
         for path in render_screens(args.out, args.size):

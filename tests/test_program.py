@@ -515,3 +515,17 @@ def test_going_back_before_the_first_program_is_the_kiosks_own_again(
     assert len({p.family.id for p in own.exercises}) > 1
     assert main(["--data-dir", str(data), "program", "show"]) == 0
     assert "In force: " in capsys.readouterr().out
+
+
+def test_kiosk_rhythm_counts_the_week_against_the_programs_sessions_a_week(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The kiosk's home screen counts the week against the program's aim (Host.week); `kiosk
+    rhythm` said the config's five all the same, so a clinician reading both saw two aims."""
+    path, data = tmp_path / "p.toml", tmp_path / "data"
+    assert main(["--data-dir", str(data), "rhythm"]) == 0
+    assert "0 of 5 this week" in capsys.readouterr().out  # [rituals] weekly_target
+    path.write_text(PROGRAM)  # sessions_per_week = 3
+    assert main(["--data-dir", str(data), "program", "load", str(path)]) == 0
+    capsys.readouterr()
+    assert main(["--data-dir", str(data), "rhythm"]) == 0
+    assert "0 of 3 this week" in capsys.readouterr().out
